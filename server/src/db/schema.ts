@@ -1,0 +1,162 @@
+/**
+ * Drizzle table definitions. The SQL migrations in ./migrations are the source of truth for the
+ * database (triggers, extensions, indexes); these definitions mirror them for typed queries, and
+ * tests/integration/schema.test.ts checks that every column declared here exists with that name.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const kg = (name: string) => bigint(name, { mode: 'number' });
+const fen = (name: string) => bigint(name, { mode: 'number' });
+
+export const orgs = pgTable('orgs', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  uscc: text('uscc').notNull().unique(),
+  district: text('district').notNull(),
+  roles: text('roles').array().notNull(),
+  /** Regulators only: 'city' or a list of district codes. */
+  scope: jsonb('scope').$type<'city' | string[] | null>(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey(),
+  orgId: uuid('org_id').references(() => orgs.id),
+  email: text('email').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  name: text('name').notNull(),
+  orgRole: text('org_role').$type<'owner' | 'member'>().notNull(),
+  isAdmin: boolean('is_admin').notNull().default(false),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const refreshTokens = pgTable('refresh_tokens', {
+  id: uuid('id').primaryKey(),
+  userId: uuid('user_id').notNull().references(() => users.id),
+  familyId: uuid('family_id').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+  revokedAt: ts('revoked_at'),
+});
+
+export const licences = pgTable('licences', {
+  id: uuid('id').primaryKey(),
+  orgId: uuid('org_id').notNull().references(() => orgs.id),
+  number: text('number').notNull(),
+  kind: text('kind').$type<'disposal' | 'transport'>().notNull(),
+  wasteCodes: text('waste_codes').array().notNull(),
+  annualCapacityKg: kg('annual_capacity_kg').notNull(),
+  validFrom: date('valid_from', { mode: 'string' }).notNull(),
+  validTo: date('valid_to', { mode: 'string' }).notNull(),
+  status: text('status').$type<'pending' | 'approved' | 'suspended' | 'expired'>().notNull(),
+  decidedBy: uuid('decided_by'),
+  decidedAt: ts('decided_at'),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const materials = pgTable('materials', {
+  code: text('code').primaryKey(),
+  edition: text('edition'),
+  stream: text('stream').notNull(),
+  category: text('category').notNull(),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en').notNull(),
+  /** null: decided per listing by its classifiedCode (WS-CLASSIFIED). */
+  hazardous: boolean('hazardous'),
+  tradeable: boolean('tradeable').notNull(),
+  standardisedGrade: boolean('standardised_grade').notNull().default(false),
+  verification: text('verification').notNull(),
+  note: text('note'),
+});
+
+export const hazardousCategories = pgTable('hazardous_categories', {
+  code: text('code').primaryKey(),
+  nameZh: text('name_zh').notNull(),
+});
+
+export const priceBands = pgTable('price_bands', {
+  materialCode: text('material_code').primaryKey(),
+  lowFen: fen('low_fen').notNull(),
+  medianFen: fen('median_fen').notNull(),
+  highFen: fen('high_fen').notNull(),
+  source: text('source').$type<'seed' | 'pinned'>().notNull(),
+  note: text('note'),
+  pinnedBy: uuid('pinned_by'),
+  pinnedAt: ts('pinned_at'),
+});
+
+export const outbox = pgTable('outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  topic: text('topic').notNull(),
+  payload: jsonb('payload').notNull(),
+  /** Not before this time (delayed work: auction close, deadline checks). */
+  availableAt: ts('available_at').notNull().default(sql`now()`),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  dispatchedAt: ts('dispatched_at'),
+  dispatchCount: integer('dispatch_count').notNull().default(0),
+  doneAt: ts('done_at'),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+});
+
+export const roomSeq = pgTable('room_seq', {
+  room: text('room').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+});
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id').notNull(),
+    route: text('route').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code'),
+    response: jsonb('response'),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.route, t.key] })],
+);
+
+export const alerts = pgTable('alerts', {
+  id: uuid('id').primaryKey(),
+  kind: text('kind').notNull(),
+  district: text('district'),
+  subjectType: text('subject_type'),
+  subjectId: text('subject_id'),
+  dedupeKey: text('dedupe_key').notNull().unique(),
+  message: text('message').notNull(),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+  status: text('status').$type<'open' | 'resolved'>().notNull().default('open'),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  resolvedBy: uuid('resolved_by'),
+  resolvedAt: ts('resolved_at'),
+  resolutionNote: text('resolution_note'),
+});
+
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  actorUserId: uuid('actor_user_id'),
+  actorOrgId: uuid('actor_org_id'),
+  action: text('action').notNull(),
+  subjectType: text('subject_type').notNull(),
+  subjectId: text('subject_id').notNull(),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+  at: ts('at').notNull().default(sql`now()`),
+});

@@ -1,0 +1,64 @@
+/**
+ * Every error code the API can return. The HTTP status of each code lives in exactly one place,
+ * server/src/http/errors.ts; domain code throws AppError with one of these codes.
+ */
+export const ErrorCodes = {
+  /** The request body, query or params failed schema validation; details.fields names each bad field. */
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  /** No valid access token (missing, expired, wrongly signed, revoked). */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The caller's roles do not allow this route or action. */
+  FORBIDDEN_ROLE: 'FORBIDDEN_ROLE',
+  /** The caller is not a party to the object it acts on. */
+  NOT_A_PARTY: 'NOT_A_PARTY',
+  /** An org tried to trade with itself. */
+  SELF_DEALING: 'SELF_DEALING',
+  /** Hazardous material and the bidder holds no approved disposal licence. */
+  LICENCE_REQUIRED: 'LICENCE_REQUIRED',
+  /** The bidder's licences do not cover this waste code or its HW category. */
+  LICENCE_SCOPE: 'LICENCE_SCOPE',
+  /** The licence is not valid through the pickup window. */
+  LICENCE_EXPIRED: 'LICENCE_EXPIRED',
+  /** The covering licence is suspended. */
+  LICENCE_SUSPENDED: 'LICENCE_SUSPENDED',
+  /** Black credit level: barred from hazardous trades. */
+  CREDIT_BARRED: 'CREDIT_BARRED',
+  /** The object does not exist or the caller may not see it. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** The object is in a state that does not allow this step; details.allowed lists what does. */
+  INVALID_STATE: 'INVALID_STATE',
+  /** The same Idempotency-Key was sent with a different body. */
+  IDEMPOTENCY_MISMATCH: 'IDEMPOTENCY_MISMATCH',
+  /** A unique value (email, USCC, number) is already taken. */
+  CONFLICT: 'CONFLICT',
+  /** The body is larger than the configured limit. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** The listing is no longer open for bids. */
+  LISTING_NOT_OPEN: 'LISTING_NOT_OPEN',
+  /** An auction bid below the reserve price. */
+  BELOW_RESERVE: 'BELOW_RESERVE',
+  /** Remaining calendar-year licence capacity is below the bid quantity. */
+  CAPACITY_EXCEEDED: 'CAPACITY_EXCEEDED',
+  /** The price is beyond the flagged range of the reference band. */
+  PRICE_OUT_OF_RANGE: 'PRICE_OUT_OF_RANGE',
+  /** The price is outside the band and no justification was given. */
+  JUSTIFICATION_REQUIRED: 'JUSTIFICATION_REQUIRED',
+  /** Too many requests; Retry-After says when to try again. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** A dependency (database, Redis, payment provider) is unavailable. */
+  UNAVAILABLE: 'UNAVAILABLE',
+  /** An unexpected failure; the response carries only the request id. */
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+  requestId: string;
+}
