@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router, type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { rateLimit } from 'express-rate-limit';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import client from 'prom-client';
+import swaggerUi from 'swagger-ui-dist';
+import { sql } from 'drizzle-orm';
+import { AppError, ErrorCodes } from '../../shared/src/errors.js';
+import type { AppContext } from './context.js';
+import { logContext } from './logger.js';
+import { authenticate } from './http/authenticate.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
+import { mountRoutes, openApiDocument, type RouteDef } from './http/route.js';
+import { catalogRoutes } from './modules/catalog/routes.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { orgsRoutes } from './modules/orgs/routes.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLIENT_DIST = path.join(ROOT, 'client/dist');
+
+/** Every /api/v1 route, from every module. The security tests read the same list. */
+export function allRoutes(ctx: AppContext): RouteDef[] {
+  return [...authRoutes(ctx), ...orgsRoutes(ctx), ...catalogRoutes(ctx)];
+}
+
+const metricsRegistry = new client.Registry();
+client.collectDefaultMetrics({ register: metricsRegistry });
+const httpDuration = new client.Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'HTTP request duration by route and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [metricsRegistry],
+});
+
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{8,80}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+    }),
+  );
+  app.use((req, _res, next) => logContext.run({ reqId: String(req.id) }, next));
+  app.use((req, res, next) => {
+    const end = httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched', status: res.statusCode }));
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          // swagger-ui's bundle needs inline styles; the app's own pages do not.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+
+  // Health and metrics at the root (DESIGN §7).
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    try {
+      await ctx.db.execute(sql`select 1`);
+      checks.database = 'ok';
+    } catch {
+      checks.database = 'down';
+    }
+    if (ctx.redis) {
+      try {
+        await ctx.redis.ping();
+        checks.redis = 'ok';
+      } catch {
+        checks.redis = 'down';
+      }
+    }
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metricsRegistry.contentType);
+    res.send(await metricsRegistry.metrics());
+  });
+
+  const routes = allRoutes(ctx);
+  const openapi = openApiDocument(routes, { title: 'Zero-Waste Exchange API', version: '1' });
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.use('/api/docs', express.static(swaggerUi.getAbsoluteFSPath(), { index: false }));
+  app.get('/api/docs', (_req, res) => {
+    res.type('html').send(SWAGGER_PAGE);
+  });
+  app.get('/api/docs/init.js', (_req, res) => {
+    res.type('application/javascript').send(
+      `window.onload=()=>{window.ui=SwaggerUIBundle({url:'/api/openapi.json',dom_id:'#swagger-ui'});};`,
+    );
+  });
+
+  const api = Router();
+  api.use(express.json({ limit: ctx.config.BODY_LIMIT, strict: true }));
+  api.use(authenticate(ctx.config.JWT_SECRET));
+  api.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: ctx.config.RATE_LIMIT_PER_MINUTE,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      keyGenerator: (req) => (req.actor ? `u:${req.actor.userId}` : `ip:${req.ip}`),
+      ...(ctx.redis
+        ? {
+            store: new RedisStore({
+              prefix: 'zwx:rl:',
+              sendCommand: (command: string, ...args: string[]) =>
+                ctx.redis!.call(command, ...args) as Promise<RedisReply>,
+            }),
+          }
+        : {}),
+      handler: (_req, res, next) => {
+        const reset = res.getHeader('RateLimit-Reset') ?? res.getHeader('RateLimit');
+        const m = typeof reset === 'string' ? /(\d+)\s*$/.exec(reset) : null;
+        next(new AppError(ErrorCodes.RATE_LIMITED, 'too many requests; slow down', { retryAfterSeconds: m ? Number(m[1]) : 60 }));
+      },
+    }),
+  );
+  mountRoutes(api, routes, ctx.db);
+  api.use(notFoundHandler);
+  app.use('/api/v1', api);
+  app.use('/api', notFoundHandler);
+
+  if (existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+    // The client routes in the browser: every other GET gets the app shell.
+    app.get(/^(?!\/api\/|\/socket\.io\/).*/, (_req, res) => {
+      res.sendFile(path.join(CLIENT_DIST, 'index.html'));
+    });
+  }
+  app.use(errorHandler(ctx.logger));
+  return app;
+}
+
+const SWAGGER_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Zero-Waste Exchange API</title>
+<link rel="stylesheet" href="/api/docs/swagger-ui.css"></head><body><div id="swagger-ui"></div>
+<script src="/api/docs/swagger-ui-bundle.js"></script><script src="/api/docs/init.js"></script></body></html>`;

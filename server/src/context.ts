@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { openPglite, openPostgres, type Database, type Db } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { systemClock, randomIds, type Clock, type Ids } from './clock.js';
+import { createJobSystem, type JobSystem } from './jobs/index.js';
+import { createJobHandlers } from './jobs/handlers.js';
+import { createCatalogService, type CatalogService } from './modules/catalog/service.js';
+import { createAuthService, type AuthService } from './modules/auth/service.js';
+import { createOrgsService, type OrgsService } from './modules/orgs/service.js';
+import type { Broadcaster } from './realtime/broadcaster.js';
+
+/** Everything a request handler or job needs, built once per process (or per test file). */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  db: Db;
+  clock: Clock;
+  ids: Ids;
+  /** Shared connection for rate limits and the socket.io adapter; null when REDIS_URL is unset. */
+  redis: Redis | null;
+  jobs: JobSystem;
+  /** Set once the realtime server (or, in a worker, the Redis emitter) is attached. */
+  broadcaster: Broadcaster | null;
+  catalog: CatalogService;
+  auth: AuthService;
+  orgs: OrgsService;
+}
+
+export interface ContextOptions {
+  /** An already-open database (tests pass a per-file clone). */
+  database?: Database;
+  clock?: Clock;
+  ids?: Ids;
+  /** Whether this process relays the outbox and/or runs workers (the API: relay; the worker: both). */
+  role?: 'api' | 'worker';
+}
+
+export async function createContext(config: Config, logger: Logger, options: ContextOptions = {}): Promise<AppContext> {
+  const database =
+    options.database ??
+    (config.DATABASE_URL ? await openPostgres(config.DATABASE_URL) : await openPglite({ dataDir: config.DATA_DIR }));
+  const applied = await migrate(database, (m) => logger.info(m));
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const db = database.db;
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false }) : null;
+  redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+
+  const ctx = { config, logger, database, db, clock, ids, redis, broadcaster: null } as unknown as AppContext;
+  ctx.catalog = createCatalogService({ db });
+  ctx.auth = createAuthService(ctx);
+  ctx.orgs = createOrgsService(ctx);
+
+  const role = options.role ?? 'api';
+  ctx.jobs = await createJobSystem({
+    db,
+    logger,
+    handlers: createJobHandlers(ctx),
+    redisUrl: config.REDIS_URL,
+    runWorkers: role === 'worker' || config.RUN_WORKERS_IN_PROCESS,
+    runRelay: true,
+    relayIntervalMs: config.RELAY_INTERVAL_MS,
+    sweepStuckAfterSeconds: config.SWEEP_STUCK_AFTER_SECONDS,
+  });
+
+  await ctx.catalog.load();
+  await ctx.auth.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+  return ctx;
+}
+
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.jobs.stop();
+  await ctx.redis?.quit().catch(() => {});
+  await ctx.database.close();
+}

@@ -1,0 +1,44 @@
+/**
+ * The access policy, declared once: who may call each route of /api/v1 (role × route), and which
+ * object-level rule the service enforces on top (party, org owner, regulator scope). Routes are
+ * registered by key from this table (server/src/http/route.ts), so a route without an entry does
+ * not compile, and the security tests generate their role × route matrix from it.
+ */
+import type { Role } from '../../../shared/src/roles.js';
+
+export interface Access {
+  /** 'public': no token needed; 'user': any signed-in user; a list: any of these roles. */
+  who: 'public' | 'user' | readonly Role[];
+  /** The object-level rule the service applies after the role check. */
+  rule?: 'org-owner' | 'party' | 'scope' | 'self' | 'bidder-or-owner';
+}
+
+export const POLICY = {
+  'POST /auth/register': { who: 'public' },
+  'POST /auth/login': { who: 'public' },
+  'POST /auth/refresh': { who: 'public' },
+  'POST /auth/logout': { who: 'public' },
+  'GET /me': { who: 'user' },
+
+  'POST /admin/orgs': { who: ['admin'] },
+  'GET /orgs/:id': { who: 'user' },
+  'POST /orgs/:id/users': { who: 'user', rule: 'org-owner' },
+  'POST /orgs/:id/licences': { who: 'user', rule: 'org-owner' },
+  'GET /orgs/:id/licences': { who: 'user', rule: 'self' },
+  'POST /licences/:id/approve': { who: ['regulator', 'admin'], rule: 'scope' },
+  'POST /licences/:id/suspend': { who: ['regulator', 'admin'], rule: 'scope' },
+  'GET /licences': { who: ['regulator', 'admin'], rule: 'scope' },
+
+  'GET /catalog/materials': { who: 'public' },
+  'GET /catalog/materials/:code': { who: 'public' },
+  'GET /catalog/districts': { who: 'public' },
+} as const satisfies Record<string, Access>;
+
+export type RouteKey = keyof typeof POLICY;
+
+export function allows(access: Access, roles: readonly Role[] | null): boolean {
+  if (access.who === 'public') return true;
+  if (!roles) return false;
+  if (access.who === 'user') return true;
+  return access.who.some((r) => roles.includes(r));
+}

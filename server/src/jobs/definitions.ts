@@ -1,0 +1,21 @@
+/**
+ * Every job the system runs, with its payload type. Work that must happen after a commit is written
+ * to the outbox with one of these names in the same transaction (server/src/jobs/outbox.ts); the relay
+ * hands it to the job runner; server/src/jobs/handlers.ts must have a handler for each name (checked at
+ * compile time by the mapped type there and again at start-up).
+ */
+export interface JobPayloads {
+  /** Broadcast a realtime event to one room; seq was allocated with the outbox row. */
+  'realtime.publish': { room: string; seq: number; type: string; at: string; data: Record<string, unknown> };
+}
+
+export type JobName = keyof JobPayloads;
+
+export interface JobMeta {
+  /** The outbox row id: stable across redeliveries, the key for database guards. */
+  outboxId: number;
+  attempt: number;
+}
+
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], meta: JobMeta) => Promise<void>;
+export type JobHandlers = { [N in JobName]: JobHandler<N> };

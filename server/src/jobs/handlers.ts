@@ -1,0 +1,15 @@
+import type { AppContext } from '../context.js';
+import type { JobHandlers } from './definitions.js';
+
+/**
+ * One handler per job name; the mapped type makes a missing handler a compile error and
+ * createJobSystem checks again at start-up.
+ */
+export function createJobHandlers(ctx: AppContext): JobHandlers {
+  return {
+    'realtime.publish': async (p) => {
+      // Delivery is best effort by design: the database is the record and clients refetch on a seq gap.
+      ctx.broadcaster?.emit(p.room, p.type, { room: p.room, seq: p.seq, at: p.at, type: p.type, ...p.data });
+    },
+  };
+}

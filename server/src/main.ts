@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { loadConfig, ConfigError } from './config.js';
+import { createLogger } from './logger.js';
+import { createContext, closeContext } from './context.js';
+import { startServer } from './server.js';
+import { CLIENT_DIST } from './app.js';
+import { seedDemo } from '../../scripts/seed/demo.js';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) console.error(`config: ${p.key}: ${p.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+
+  if (!existsSync(CLIENT_DIST)) {
+    logger.info('client build missing: building the web UI with Vite (once)');
+    const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) logger.error('client build failed; the API still runs, the web UI will be missing');
+  }
+
+  logger.info(
+    { database: config.DATABASE_URL ? 'postgresql' : `pglite (${config.DATA_DIR})`, jobs: config.REDIS_URL ? 'bullmq' : 'in-process', payments: config.PAYMENT_PROVIDER },
+    'starting Zero-Waste Exchange',
+  );
+  const ctx = await createContext(config, logger, { role: 'api' });
+  if (config.SEED_DEMO) {
+    const seeded = await seedDemo(ctx);
+    printDemoLogins(seeded.created, seeded.logins);
+  }
+  await ctx.jobs.start();
+  const running = await startServer(ctx, config.PORT, config.HOST);
+  logger.info(`listening on http://localhost:${config.PORT} (API docs at /api/docs)`);
+  if (config.PAYMENT_PROVIDER === 'simulated') logger.warn('payments are SIMULATED (demo): no real money moves');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await running.close();
+    await closeContext(ctx);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function printDemoLogins(created: boolean, logins: { email: string; password: string; org: string; roles: string }[]) {
+  const lines = [
+    '',
+    created ? 'Demo data created. Demo logins (see docs/demo.md):' : 'Demo logins (see docs/demo.md):',
+    ...logins.map((l) => `  ${l.email.padEnd(34)} ${l.password.padEnd(18)} ${l.roles.padEnd(22)} ${l.org}`),
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+export const STREAMS = ['hazardous', 'general_industrial', 'household_recyclable', 'agricultural', 'construction'] as const;
+export type TStream = (typeof STREAMS)[number];
+
+export const ZMaterialsQuery = z.strictObject({
+  stream: z.enum(STREAMS).optional(),
+  hazardous: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  tradeable: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type TMaterialsQuery = z.infer<typeof ZMaterialsQuery>;
+
+export const ZBand = z.object({
+  materialCode: z.string(),
+  lowFen: z.number().int(),
+  medianFen: z.number().int(),
+  highFen: z.number().int(),
+  source: z.enum(['trades', 'seed', 'pinned', 'none']),
+  sampleSize: z.number().int(),
+  note: z.string().nullable().optional(),
+});
+export type TBand = z.infer<typeof ZBand>;
+
+export const ZMaterial = z.object({
+  code: z.string(),
+  edition: z.string().nullable(),
+  stream: z.enum(STREAMS),
+  category: z.string(),
+  categoryNameZh: z.string().nullable(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  hazardous: z.boolean().nullable(),
+  tradeable: z.boolean(),
+  standardisedGrade: z.boolean(),
+  verification: z.string(),
+  note: z.string().nullable(),
+  band: ZBand.nullable(),
+});
+export type TMaterial = z.infer<typeof ZMaterial>;
+
+export const ZMaterialParams = z.strictObject({ code: z.string().min(1).max(40) });

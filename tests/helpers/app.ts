@@ -1,0 +1,69 @@
+import type { Express } from 'express';
+import supertest from 'supertest';
+import { loadConfig, type Config } from '../../server/src/config.js';
+import { createLogger } from '../../server/src/logger.js';
+import { createContext, closeContext, type AppContext } from '../../server/src/context.js';
+import { createApp } from '../../server/src/app.js';
+import { startServer, type RunningServer } from '../../server/src/server.js';
+import { ManualClock, type Clock } from '../../server/src/clock.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+
+export interface TestApp {
+  ctx: AppContext;
+  app: Express;
+  request: ReturnType<typeof supertest>;
+  testDb: TestDatabase;
+  /** Set when started with listen: true (socket.io tests, browsers). */
+  server: RunningServer | null;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Use the BullMQ runner on REDIS_URL (default: in-process, which every test can run). */
+  useRedis?: boolean;
+  listen?: boolean;
+  clock?: Clock;
+  /** Start the relay and workers (default true). */
+  startJobs?: boolean;
+}
+
+export const ADMIN = { email: 'admin@test.local', password: 'admin-test-password' };
+
+/** A whole exchange on its own database, in this process. Call close() in after(). */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const testDb = await createTestDatabase();
+  const env: Record<string, string | undefined> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    RELAY_INTERVAL_MS: '50',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    SEED_DEMO: 'false',
+    ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
+    ...(options.useRedis && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, RUN_WORKERS_IN_PROCESS: 'true' } : {}),
+    ...options.env,
+  };
+  const config: Config = loadConfig(env);
+  const logger = createLogger(config.LOG_LEVEL);
+  const ctx = await createContext(config, logger, { database: testDb.database, clock: options.clock });
+  if (options.startJobs !== false) await ctx.jobs.start();
+  const app = createApp(ctx);
+  const server = options.listen ? await startServer(ctx, 0) : null;
+  return {
+    ctx,
+    app,
+    request: supertest(server ? server.url : app),
+    testDb,
+    server,
+    async close() {
+      await server?.close();
+      await closeContext(ctx).catch(() => {});
+      await testDb.drop();
+    },
+  };
+}
+
+export { ManualClock };

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openPglite, openPostgres, type Database } from '../../server/src/db/client.js';
+import { migrate, migrationsFingerprint } from '../../server/src/db/migrate.js';
+import { databaseUrl } from './services.js';
+
+/**
+ * Each test file gets its own database (DESIGN §9). PostgreSQL: CREATE DATABASE … TEMPLATE of a
+ * migrated template named after the migrations' fingerprint. PGlite: a fresh instance loaded from a
+ * dump of a migrated one (made once per process).
+ */
+export interface TestDatabase {
+  database: Database;
+  /** A connection URL for child processes (PostgreSQL only). */
+  url: string | null;
+  drop(): Promise<void>;
+}
+
+let pgliteTemplate: Promise<Blob> | null = null;
+
+async function pgliteTemplateDump(): Promise<Blob> {
+  pgliteTemplate ??= (async () => {
+    const db = await openPglite();
+    await migrate(db);
+    const dump = await db.client.dumpDataDir('none');
+    await db.close();
+    return dump;
+  })();
+  return pgliteTemplate;
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+const templateReady = new Map<string, Promise<string>>();
+
+async function postgresTemplate(url: string): Promise<string> {
+  const name = `zwx_tpl_${await migrationsFingerprint()}`;
+  if (!templateReady.has(name)) {
+    templateReady.set(
+      name,
+      (async () => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          // Several test processes may race to build the same template.
+          await client.query('select pg_advisory_lock(7306002)');
+          const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
+          if (exists.rowCount === 0) {
+            await client.query(`create database ${name}`);
+            const db = await openPostgres(withDatabase(url, name), 2);
+            try {
+              await migrate(db);
+            } catch (err) {
+              await db.close();
+              await client.query(`drop database if exists ${name}`);
+              throw err;
+            }
+            await db.close();
+          }
+          await client.query('select pg_advisory_unlock(7306002)');
+        } finally {
+          await client.end();
+        }
+        return name;
+      })(),
+    );
+  }
+  return templateReady.get(name)!;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (databaseUrl) {
+    const template = await postgresTemplate(databaseUrl);
+    const name = `zwx_t_${randomBytes(6).toString('hex')}`;
+    await adminQuery(databaseUrl, `create database ${name} template ${template}`);
+    const url = withDatabase(databaseUrl, name);
+    const database = await openPostgres(url, 20);
+    return {
+      database,
+      url,
+      async drop() {
+        await database.close().catch(() => {});
+        await adminQuery(databaseUrl!, `drop database if exists ${name} with (force)`);
+      },
+    };
+  }
+  const database = await openPglite({ loadDataDir: await pgliteTemplateDump() });
+  return { database, url: null, drop: () => database.close().catch(() => {}) };
+}
