@@ -31,7 +31,7 @@ export interface AuctionResult {
 export function compareAuctionBids(side: EngineListing['side'], a: EngineAuctionBid, b: EngineAuctionBid): number {
   const byPrice = merit(side, b.pricePerTonneFen) - merit(side, a.pricePerTonneFen);
   if (byPrice !== 0) return byPrice;
-  if (a.seq !== b.seq) return a.seq - b.seq;
+  if (a.seq !== b.seq) return a.seq < b.seq ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
