@@ -3,29 +3,51 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import { logContext } from '../logger.js';
-import type { JobHandlers, JobName } from './definitions.js';
+import type { JobHandlers, JobMeta, JobName } from './definitions.js';
 import type { QueuedJob } from './runner.js';
 
+export type ExecuteResult = 'done' | 'skipped';
+
 /**
- * Runs one job for either runner. A job whose outbox row is already done is skipped (a runner's job
- * id is not exactly-once); handlers that change data mark the row done in their own transaction via
- * markDone, others are marked done here after they return.
+ * Runs one job for either runner: the database guard every processor goes through. A job whose
+ * outbox row is already done (or gone) is skipped, because neither runner's job id is
+ * exactly-once: BullMQ forgets ids after removeOnComplete or a flush, and the sweeper re-sends
+ * anything not done. Handlers whose effect must happen once mark the row done inside their own
+ * transaction (markDone in outbox.ts) and return early when it was already done; every other
+ * handler is at-least-once and its row is marked done here after it returns. A throw records the
+ * error on the row and is rethrown for the runner's retry.
  */
-export async function executeJob(db: Db, logger: Logger, handlers: JobHandlers, job: QueuedJob, attempt: number): Promise<void> {
+export async function executeJob(
+  db: Db,
+  logger: Logger,
+  handlers: JobHandlers,
+  job: QueuedJob,
+  attempt: number,
+): Promise<ExecuteResult> {
   return logContext.run({ jobId: job.id, jobName: job.name }, async () => {
     const [row] = await db.select({ doneAt: outbox.doneAt }).from(outbox).where(sql`${outbox.id} = ${job.outboxId}`);
-    if (!row || row.doneAt) return;
-    const handler = handlers[job.name as JobName] as (p: unknown, m: { outboxId: number; attempt: number }) => Promise<void>;
-    if (!handler) throw new Error(`no handler for job ${job.name}`);
+    if (!row || row.doneAt) {
+      logger.debug({ jobId: job.id, outboxId: job.outboxId }, 'job skipped: its outbox row is already done');
+      return 'skipped';
+    }
     try {
+      const handler = handlers[job.name as JobName] as
+        | ((payload: unknown, meta: JobMeta) => Promise<void>)
+        | undefined;
+      if (typeof handler !== 'function') throw new Error(`no handler for job ${job.name}`);
       await handler(job.payload, { outboxId: job.outboxId, attempt });
-      await db.update(outbox).set({ doneAt: sql`coalesce(${outbox.doneAt}, now())` }).where(sql`${outbox.id} = ${job.outboxId}`);
+      await db
+        .update(outbox)
+        .set({ doneAt: sql`coalesce(${outbox.doneAt}, now())` })
+        .where(sql`${outbox.id} = ${job.outboxId}`);
+      return 'done';
     } catch (err) {
-      logger.warn({ err, attempt }, 'job failed');
+      logger.warn({ err, attempt, outboxId: job.outboxId }, 'job failed');
       await db
         .update(outbox)
         .set({ attempts: sql`${outbox.attempts} + 1`, lastError: String((err as Error)?.message ?? err).slice(0, 1000) })
-        .where(sql`${outbox.id} = ${job.outboxId}`);
+        .where(sql`${outbox.id} = ${job.outboxId}`)
+        .catch((e: unknown) => logger.warn({ err: e }, 'could not record the job failure'));
       throw err;
     }
   });

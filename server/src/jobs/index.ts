@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import type { JobHandlers } from './definitions.js';
 import { createRelay, type Relay } from './relay.js';
 import { createInProcessRunner } from './inprocess.js';
-import type { JobRunner } from './runner.js';
+import type { JobRunner, RetryPolicy } from './runner.js';
 
 export interface JobSystemOptions {
   db: Db;
@@ -17,6 +17,14 @@ export interface JobSystemOptions {
   runRelay: boolean;
   relayIntervalMs: number;
   sweepStuckAfterSeconds: number;
+  /** BullMQ queue name and Redis key prefix; tests isolate each file with its own prefix. */
+  queueName?: string;
+  queuePrefix?: string;
+  /** Jobs run at once in this process. */
+  concurrency?: number;
+  /** Attempts and backoff before a row is left to the sweeper (tests shorten the backoff). */
+  retry?: RetryPolicy;
+  enqueueTimeoutMs?: number;
 }
 
 export interface JobSystem {
@@ -24,7 +32,7 @@ export interface JobSystem {
   relay: Relay;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Relay what is due now and wait until the runner has drained it (tests, scripts). */
+  /** Relay what is due now and wait until it is done (tests, scripts). Needs workers somewhere. */
   drain(timeoutMs?: number): Promise<void>;
 }
 
@@ -33,17 +41,40 @@ export async function createJobSystem(o: JobSystemOptions): Promise<JobSystem> {
   for (const [name, h] of Object.entries(o.handlers))
     if (typeof h !== 'function') throw new Error(`job ${name} has no handler`);
   const runner: JobRunner = o.redisUrl
-    ? await (await import('./bullmq.js')).createBullmqRunner({ redisUrl: o.redisUrl, logger: o.logger, db: o.db })
-    : createInProcessRunner({ logger: o.logger, db: o.db });
-  const relay = createRelay({ db: o.db, runner, logger: o.logger, intervalMs: o.relayIntervalMs, stuckAfterSeconds: o.sweepStuckAfterSeconds });
+    ? await (await import('./bullmq.js')).createBullmqRunner({
+        redisUrl: o.redisUrl,
+        logger: o.logger,
+        db: o.db,
+        queueName: o.queueName,
+        prefix: o.queuePrefix,
+        concurrency: o.concurrency,
+        retry: o.retry,
+      })
+    : createInProcessRunner({ logger: o.logger, db: o.db, concurrency: o.concurrency, retry: o.retry });
+  if (!o.redisUrl && !o.runWorkers)
+    o.logger.warn('in-process job runner without workers: outbox jobs will wait until a process runs them');
+  const relay = createRelay({
+    db: o.db,
+    runner,
+    logger: o.logger,
+    intervalMs: o.relayIntervalMs,
+    stuckAfterSeconds: o.sweepStuckAfterSeconds,
+    enqueueTimeoutMs: o.enqueueTimeoutMs,
+  });
+  let started = false;
+  let stopped = false;
   return {
     runner,
     relay,
     async start() {
+      if (started || stopped) return;
+      started = true;
       if (o.runWorkers) await runner.startWorkers(o.handlers, names);
       if (o.runRelay) relay.start();
     },
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await relay.stop();
       await runner.close();
     },
@@ -51,8 +82,9 @@ export async function createJobSystem(o: JobSystemOptions): Promise<JobSystem> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         await relay.tick();
-        if ((await relay.pendingCount()) === 0) return;
-        if (Date.now() > deadline) throw new Error('jobs did not drain in time');
+        const pending = await relay.pendingCount();
+        if (pending === 0) return;
+        if (Date.now() > deadline) throw new Error(`jobs did not drain in ${timeoutMs} ms (${pending} outbox rows pending)`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
