@@ -39,5 +39,5 @@ export async function readCatalogueData() {
     json<{ bands: SeedBand[] }>('reference-prices.json'),
     json<Record<string, unknown>>('shaoxing-plan.json'),
   ]);
-  return { codes, categories, bands: prices.bands, plan };
+  return { codes, categories: categories.categories, bands: prices.bands, plan };
 }
