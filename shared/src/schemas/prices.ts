@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { MAX_ABS_PRICE_FEN } from '../money.js';
+import { BAND_SOURCES, PRICE_CHECK_STATUSES } from '../pricecheck.js';
+
+const fen = z
+  .number({ message: 'a whole number of fen per tonne' })
+  .int('whole fen per tonne')
+  .min(-MAX_ABS_PRICE_FEN, `at least -${MAX_ABS_PRICE_FEN}`)
+  .max(MAX_ABS_PRICE_FEN, `at most ${MAX_ABS_PRICE_FEN}`);
+
+/** What every stored listing and bid carries (DESIGN §6.3). */
+export const ZPriceCheck = z.object({
+  status: z.enum(PRICE_CHECK_STATUSES),
+  band: z.object({ lowFen: z.number().int(), medianFen: z.number().int(), highFen: z.number().int() }).nullable(),
+  source: z.enum(BAND_SOURCES),
+  sampleSize: z.number().int(),
+  deviation: z.number().int().nullable(),
+});
+export type TPriceCheck = z.infer<typeof ZPriceCheck>;
+
+export const ZReferenceBand = z.object({
+  materialCode: z.string(),
+  lowFen: z.number().int(),
+  medianFen: z.number().int(),
+  highFen: z.number().int(),
+  source: z.enum(['trades', 'seed', 'pinned']),
+  sampleSize: z.number().int(),
+  note: z.string().nullable(),
+  pinnedAt: z.string().nullable(),
+});
+export type TReferenceBand = z.infer<typeof ZReferenceBand>;
+
+export const ZPriceCodeParams = z.strictObject({ code: z.string().trim().min(1).max(40) });
+
+/** PUT /prices/reference/:code: a regulator pins a band, overriding trades and seed. */
+export const ZPinBandRequest = z
+  .strictObject({ lowFen: fen, medianFen: fen, highFen: fen })
+  .superRefine((b, ctx) => {
+    if (b.medianFen < b.lowFen) ctx.addIssue({ code: 'custom', path: ['medianFen'], message: 'must not be below lowFen' });
+    if (b.highFen < b.medianFen) ctx.addIssue({ code: 'custom', path: ['highFen'], message: 'must not be below medianFen' });
+  });
+export type TPinBandRequest = z.infer<typeof ZPinBandRequest>;
+
+export const ZPriceIndexQuery = z.strictObject({
+  material: z.string().trim().min(1).max(40),
+  /** How many weeks back, counting the current one. */
+  weeks: z.coerce.number().int().min(1).max(260).default(26),
+});
+export type TPriceIndexQuery = z.infer<typeof ZPriceIndexQuery>;
+
+/** Weekly medians of settled trades; weeks start on Monday, Asia/Shanghai. Weeks without trades are left out. */
+export const ZPriceIndex = z.object({
+  materialCode: z.string(),
+  items: z.array(
+    z.object({
+      weekStart: z.string(),
+      medianFen: z.number().int(),
+      lowFen: z.number().int(),
+      highFen: z.number().int(),
+      trades: z.number().int(),
+      quantityKg: z.number().int(),
+    }),
+  ),
+});
+export type TPriceIndex = z.infer<typeof ZPriceIndex>;

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** All trade states (DESIGN §7); trading creates awaiting_payment or funded, later issues move them on. */
+export const TRADE_STATUSES = ['awaiting_payment', 'funded', 'in_transit', 'delivered', 'disputed', 'settled', 'cancelled'] as const;
+export type TTradeStatus = (typeof TRADE_STATUSES)[number];
+
+export const ZTrade = z.object({
+  id: z.uuid(),
+  listingId: z.uuid().nullable(),
+  bidId: z.uuid().nullable(),
+  orderIds: z.array(z.uuid()).nullable(),
+  generatorOrgId: z.uuid(),
+  receiverOrgId: z.uuid(),
+  /** null when the price is 0 (no payment). */
+  payerOrgId: z.uuid().nullable(),
+  payeeOrgId: z.uuid().nullable(),
+  materialCode: z.string(),
+  classifiedCode: z.string().nullable(),
+  hazardous: z.boolean(),
+  quantityKg: z.number().int(),
+  pricePerTonneFen: z.number().int(),
+  amountFen: z.number().int(),
+  platformFeeFen: z.number().int(),
+  ecoCompensationFen: z.number().int(),
+  status: z.enum(TRADE_STATUSES),
+  manifestIds: z.array(z.uuid()),
+  acceptedKg: z.number().int(),
+  /** The listing's district (pickup). */
+  originDistrict: z.string(),
+  /** The receiver's home district. */
+  destinationDistrict: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TTrade = z.infer<typeof ZTrade>;
+
+export const ZTradesQuery = z.strictObject({
+  status: z.enum(TRADE_STATUSES).optional(),
+  material: z.string().trim().min(1).max(40).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type TTradesQuery = z.infer<typeof ZTradesQuery>;
