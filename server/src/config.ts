@@ -58,7 +58,7 @@ export const ZConfig = z
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production') {
-      if (c.WEBHOOK_ALLOW_LOOPBACK)
+      if (c.WEBHOOK_ALLOW_LOOPBACK === true)
         ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'refused in production' });
       if (!c.JWT_SECRET)
         ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required in production' });
@@ -67,7 +67,8 @@ export const ZConfig = z
     }
     if (c.PAYMENT_PROVIDER === 'stripe' && !c.STRIPE_SECRET_KEY)
       ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'required when PAYMENT_PROVIDER=stripe' });
-  });
+    // Run even when other keys failed, so one boot names every bad key (zod skips refinements otherwise).
+  }, { when: () => true });
 
 type Parsed = z.infer<typeof ZConfig>;
 

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../server/src/config.js';
+
+function problemsOf(env: Record<string, string>): { key: string; message: string }[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  expect.fail('loadConfig accepted a bad environment');
+}
+
+describe('configuration (read once at boot, fail fast)', () => {
+  it('names every bad key at once, including the production-only refusal', () => {
+    const env = {
+      NODE_ENV: 'production',
+      PORT: 'abc',
+      DATABASE_URL: 'mysql://x',
+      JWT_SECRET: 'short',
+      WEBHOOK_ALLOW_LOOPBACK: 'true',
+    };
+    const keys = problemsOf(env).map((p) => p.key);
+    expect(keys).to.include.members(['PORT', 'DATABASE_URL', 'JWT_SECRET', 'WEBHOOK_ALLOW_LOOPBACK']);
+  });
+
+  it('puts every bad key in the error message', () => {
+    try {
+      loadConfig({ PORT: '70000', REDIS_URL: 'http://cache', BODY_LIMIT: 'lots' });
+      expect.fail('accepted');
+    } catch (err) {
+      expect(err).to.be.instanceOf(ConfigError);
+      for (const key of ['PORT', 'REDIS_URL', 'BODY_LIMIT']) expect((err as Error).message).to.contain(key);
+    }
+  });
+
+  it('refuses WEBHOOK_ALLOW_LOOPBACK=true in production even when everything else is valid', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      WEBHOOK_ALLOW_LOOPBACK: 'true',
+      JWT_SECRET: 'x'.repeat(40),
+      DATABASE_URL: 'postgres://db/zwx',
+    });
+    expect(problems.map((p) => p.key)).to.deep.equal(['WEBHOOK_ALLOW_LOOPBACK']);
+  });
+
+  it('allows WEBHOOK_ALLOW_LOOPBACK=true outside production (tests use a local consumer)', () => {
+    expect(loadConfig({ NODE_ENV: 'test', WEBHOOK_ALLOW_LOOPBACK: 'true' }).WEBHOOK_ALLOW_LOOPBACK).to.equal(true);
+  });
+
+  it('requires a JWT secret and a PostgreSQL URL in production', () => {
+    const keys = problemsOf({ NODE_ENV: 'production' }).map((p) => p.key);
+    expect(keys).to.include.members(['JWT_SECRET', 'DATABASE_URL']);
+  });
+
+  it('runs embedded with documented defaults when the environment is empty', () => {
+    const c = loadConfig({});
+    expect(c.PORT).to.equal(3000);
+    expect(c.DATABASE_URL).to.equal(undefined);
+    expect(c.embedded).to.equal(true);
+    expect(c.DATA_DIR).to.equal('./data');
+    expect(c.RUN_WORKERS_IN_PROCESS).to.equal(true);
+    expect(c.PAYMENT_PROVIDER).to.equal('simulated');
+    expect(c.AUCTION_MIN_LEAD_SECONDS).to.equal(5);
+    expect(c.WEIGHT_TOLERANCE_BP).to.equal(200);
+    expect(c.ECO_FEE_FEN_PER_TONNE).to.equal(3000);
+    expect(c.WEBHOOK_ALLOW_LOOPBACK).to.equal(false);
+    expect(c.JWT_SECRET.length).to.be.at.least(32);
+    expect(c.SEED_DEMO).to.equal(true);
+  });
+
+  it('treats empty strings as unset for the optional URLs', () => {
+    const c = loadConfig({ DATABASE_URL: '', REDIS_URL: '' });
+    expect(c.DATABASE_URL).to.equal(undefined);
+    expect(c.REDIS_URL).to.equal(undefined);
+    expect(c.embedded).to.equal(true);
+  });
+
+  it('switches to scale-out when DATABASE_URL and REDIS_URL are set', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://db/zwx', REDIS_URL: 'redis://cache:6379' });
+    expect(c.embedded).to.equal(false);
+    expect(c.RUN_WORKERS_IN_PROCESS).to.equal(false);
+    expect(c.SEED_DEMO).to.equal(false);
+  });
+
+  it('ignores unrelated environment variables', () => {
+    expect(() => loadConfig({ PATH: '/usr/bin', HOME: '/root', SOMETHING_ELSE: '1' })).to.not.throw();
+  });
+});
