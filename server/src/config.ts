@@ -67,8 +67,7 @@ export const ZConfig = z
     }
     if (c.PAYMENT_PROVIDER === 'stripe' && !c.STRIPE_SECRET_KEY)
       ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'required when PAYMENT_PROVIDER=stripe' });
-    // Run even when other keys failed, so one boot names every bad key (zod skips refinements otherwise).
-  }, { when: () => true });
+  }, { when: () => true }); // also when other keys failed, so one boot names every bad key
 
 type Parsed = z.infer<typeof ZConfig>;
 
