@@ -206,7 +206,6 @@ export class OrderBook {
     const isBuy = side === 'buy';
     const opposite = isBuy ? this.asks : this.bids;
     const fills: BookFill[] = [];
-    const fillEntries: BookFillJournalEntry[] = [];
     const addEntry: BookAddJournalEntry = {
       op: ++this._lastOp,
       type: 'add',
@@ -220,6 +219,8 @@ export class OrderBook {
       cancelledKg: 0,
     };
     if (ownerId !== undefined) addEntry.ownerId = ownerId;
+    // The add entry goes first; its outcome fields are filled in once matching is done.
+    const journal: BookJournalEntry[] = [addEntry];
     this._lastSeq = seq;
 
     let left = quantityKg;
@@ -245,15 +246,13 @@ export class OrderBook {
         quantityKg: q,
         makerRemainingKg: maker.remainingKg,
       });
-      fillEntries.push({ op: ++this._lastOp, type: 'fill', makerId: maker.id, takerId: id, pricePerTonneFen: level.price, quantityKg: q });
+      journal.push({ op: ++this._lastOp, type: 'fill', makerId: maker.id, takerId: id, pricePerTonneFen: level.price, quantityKg: q });
     }
 
     const filledKg = quantityKg - left - addEntry.cancelledKg;
     addEntry.filledKg = filledKg;
     addEntry.restingKg = left;
     if (left > 0) this.rest(id, isBuy, price, seq, quantityKg, left, ownerId);
-    const journal: BookJournalEntry[] = [addEntry];
-    for (const entry of fillEntries) journal.push(entry);
     return { orderId: id, fills, filledKg, restingKg: left, cancelledKg: addEntry.cancelledKg, journal };
   }
 
@@ -328,70 +327,81 @@ export class OrderBook {
    * quantities); anything else throws CORRUPT_STATE, leaving the book partly replayed.
    */
   replay(journal: readonly BookJournalEntry[]): void {
-    let taker: { id: string; isBuy: boolean; price: number; unfilledKg: number } | null = null;
-    const corrupt = (entry: BookJournalEntry, why: string): never => {
-      throw new EngineError('CORRUPT_STATE', `journal op ${entry.op} (${entry.type}): ${why}`);
-    };
-    const closeTaker = (entry: BookJournalEntry): void => {
-      if (taker !== null && taker.unfilledKg !== 0) corrupt(entry, `order ${taker.id} is missing ${taker.unfilledKg} kg of fills`);
-      taker = null;
-    };
+    // The order whose `add` entry came last, and how much of its stated filledKg the fills
+    // after it have not yet accounted for.
+    const state: { taker: PendingTaker | null } = { taker: null };
     for (const entry of journal) {
       if (entry.op <= this._lastOp) continue;
-      if (entry.op !== this._lastOp + 1) corrupt(entry, `expected op ${this._lastOp + 1}`);
+      if (entry.op !== this._lastOp + 1) corruptEntry(entry, `expected op ${this._lastOp + 1}`);
+      if (entry.type !== 'fill') {
+        const open = state.taker;
+        if (open !== null && open.unfilledKg !== 0) corruptEntry(entry, `order ${open.id} is missing ${open.unfilledKg} kg of fills`);
+        state.taker = null;
+      }
       switch (entry.type) {
-        case 'add': {
-          closeTaker(entry);
-          if (entry.filledKg + entry.restingKg + entry.cancelledKg !== entry.quantityKg || entry.filledKg < 0 || entry.restingKg < 0 || entry.cancelledKg < 0) {
-            corrupt(entry, 'filledKg + restingKg + cancelledKg must equal quantityKg');
-          }
-          const input: BookOrderInput = { id: entry.id, side: entry.side, pricePerTonneFen: entry.pricePerTonneFen, quantityKg: entry.quantityKg, seq: entry.seq };
-          if (entry.ownerId !== undefined) input.ownerId = entry.ownerId;
-          this.checkNewOrder(input);
-          this._lastSeq = entry.seq;
-          const isBuy = entry.side === 'buy';
-          if (entry.restingKg > 0) this.rest(entry.id, isBuy, entry.pricePerTonneFen, entry.seq, entry.quantityKg, entry.restingKg, entry.ownerId);
-          taker = { id: entry.id, isBuy, price: entry.pricePerTonneFen, unfilledKg: entry.filledKg };
+        case 'add':
+          state.taker = this.replayAdd(entry);
           break;
-        }
-        case 'fill': {
-          const t = taker as { id: string; isBuy: boolean; price: number; unfilledKg: number } | null;
-          if (t === null || t.id !== entry.takerId) corrupt(entry, `taker ${entry.takerId} is not the order being added`);
-          const current = t!;
-          const opposite = current.isBuy ? this.asks : this.bids;
-          const level = opposite.best();
-          const maker = level?.head;
-          if (level === undefined || maker === null || maker === undefined || maker.id !== entry.makerId) {
-            corrupt(entry, `maker ${entry.makerId} is not first in the best opposite level`);
-          }
-          const node = maker!;
-          if (entry.pricePerTonneFen !== node.price) corrupt(entry, `price ${entry.pricePerTonneFen} is not the maker's ${node.price}`);
-          if (current.isBuy ? node.price > current.price : node.price < current.price) corrupt(entry, 'prices do not cross');
-          if (!Number.isSafeInteger(entry.quantityKg) || entry.quantityKg < 1 || entry.quantityKg > node.remainingKg || entry.quantityKg > current.unfilledKg) {
-            corrupt(entry, `quantity ${entry.quantityKg} exceeds what the maker or taker has`);
-          }
-          current.unfilledKg -= entry.quantityKg;
-          node.remainingKg -= entry.quantityKg;
-          level!.totalKg -= entry.quantityKg;
-          if (node.remainingKg === 0) this.removeNode(node, opposite);
+        case 'fill':
+          this.replayFill(entry, state.taker);
           break;
-        }
-        case 'cancel': {
-          closeTaker(entry);
-          const node = this.orders.get(entry.id);
-          if (node === undefined) corrupt(entry, `order ${entry.id} is not resting`);
-          if (node!.remainingKg !== entry.remainingKg) corrupt(entry, `remaining ${node!.remainingKg} ≠ ${entry.remainingKg}`);
-          this.removeNode(node!, node!.isBuy ? this.bids : this.asks);
+        case 'cancel':
+          this.replayCancel(entry);
           break;
-        }
         default:
           throw new EngineError('CORRUPT_STATE', `journal entry of unknown type ${String((entry as { type: unknown }).type)}`);
       }
       this._lastOp = entry.op;
     }
-    if (taker !== null && (taker as { unfilledKg: number }).unfilledKg !== 0) {
-      throw new EngineError('CORRUPT_STATE', 'journal ends before the fills of its last add');
+    if (state.taker !== null && state.taker.unfilledKg !== 0) {
+      throw new EngineError('CORRUPT_STATE', `journal ends before the fills of order ${state.taker.id}`);
     }
+  }
+
+  private replayAdd(entry: BookAddJournalEntry): PendingTaker {
+    const { filledKg, restingKg, cancelledKg, quantityKg } = entry;
+    const parts = [filledKg, restingKg, cancelledKg];
+    if (parts.some((kg) => !Number.isSafeInteger(kg) || kg < 0) || filledKg + restingKg + cancelledKg !== quantityKg) {
+      corruptEntry(entry, 'filledKg + restingKg + cancelledKg must equal quantityKg');
+    }
+    const input: BookOrderInput = { id: entry.id, side: entry.side, pricePerTonneFen: entry.pricePerTonneFen, quantityKg, seq: entry.seq };
+    if (entry.ownerId !== undefined) input.ownerId = entry.ownerId;
+    try {
+      this.checkNewOrder(input);
+    } catch (e) {
+      corruptEntry(entry, e instanceof Error ? e.message : String(e));
+    }
+    this._lastSeq = entry.seq;
+    const isBuy = entry.side === 'buy';
+    if (restingKg > 0) this.rest(entry.id, isBuy, entry.pricePerTonneFen, entry.seq, quantityKg, restingKg, entry.ownerId);
+    return { id: entry.id, isBuy, price: entry.pricePerTonneFen, unfilledKg: filledKg };
+  }
+
+  private replayFill(entry: BookFillJournalEntry, taker: PendingTaker | null): void {
+    if (taker === null || taker.id !== entry.takerId) corruptEntry(entry, `taker ${entry.takerId} is not the order just added`);
+    const opposite = taker.isBuy ? this.asks : this.bids;
+    const level = opposite.best();
+    const maker = level?.head ?? null;
+    if (level === undefined || maker === null || maker.id !== entry.makerId) {
+      corruptEntry(entry, `maker ${entry.makerId} is not first in the best opposite level`);
+    }
+    if (entry.pricePerTonneFen !== maker.price) corruptEntry(entry, `price ${entry.pricePerTonneFen} is not the maker's ${maker.price}`);
+    if (taker.isBuy ? maker.price > taker.price : maker.price < taker.price) corruptEntry(entry, 'the prices do not cross');
+    const kg = entry.quantityKg;
+    if (!Number.isSafeInteger(kg) || kg < 1 || kg > maker.remainingKg || kg > taker.unfilledKg) {
+      corruptEntry(entry, `quantity ${kg} exceeds what the maker or the taker has`);
+    }
+    taker.unfilledKg -= kg;
+    maker.remainingKg -= kg;
+    level.totalKg -= kg;
+    if (maker.remainingKg === 0) this.removeNode(maker, opposite);
+  }
+
+  private replayCancel(entry: BookCancelJournalEntry): void {
+    const node = this.orders.get(entry.id);
+    if (node === undefined) corruptEntry(entry, `order ${entry.id} is not resting`);
+    if (node.remainingKg !== entry.remainingKg) corruptEntry(entry, `remaining ${node.remainingKg} ≠ ${entry.remainingKg}`);
+    this.removeNode(node, node.isBuy ? this.bids : this.asks);
   }
 
   private checkNewOrder(input: BookOrderInput): void {
@@ -421,6 +431,17 @@ export class OrderBook {
     this.orders.delete(node.id);
     if (level.count === 0) index.remove(level);
   }
+}
+
+interface PendingTaker {
+  id: string;
+  isBuy: boolean;
+  price: number;
+  unfilledKg: number;
+}
+
+function corruptEntry(entry: BookJournalEntry, why: string): never {
+  throw new EngineError('CORRUPT_STATE', `journal op ${entry.op} (${entry.type}): ${why}`);
 }
 
 function view(node: OrderNode): BookOrder {

@@ -5,16 +5,21 @@
 import { MAX_ABS_PRICE_FEN, MAX_KG } from '../../../../../shared/src/money.js';
 import { EngineError, type EngineListing, type ListingSide } from './types.js';
 
+// Local copies: these checks run on every book operation, and reading an imported binding in a
+// hot path showed up as a getter in profiles.
+const MAX_PRICE = MAX_ABS_PRICE_FEN;
+const MAX_QUANTITY = MAX_KG;
+
 export function checkPrice(value: number, what: string): void {
-  if (!Number.isSafeInteger(value) || Math.abs(value) > MAX_ABS_PRICE_FEN) {
-    throw new EngineError('INVALID_INPUT', `${what} must be an integer fen per tonne with |price| ≤ ${MAX_ABS_PRICE_FEN}, got ${value}`);
+  if (!Number.isSafeInteger(value) || Math.abs(value) > MAX_PRICE) {
+    throw new EngineError('INVALID_INPUT', `${what} must be an integer fen per tonne with |price| ≤ ${MAX_PRICE}, got ${value}`);
   }
 }
 
 /** Quantities are 1 ≤ kg ≤ 10^9; `allowZero` for what is left on a listing. */
 export function checkKg(value: number, what: string, allowZero = false): void {
-  if (!Number.isSafeInteger(value) || value > MAX_KG || value < (allowZero ? 0 : 1)) {
-    throw new EngineError('INVALID_INPUT', `${what} must be an integer kg in [${allowZero ? 0 : 1}, ${MAX_KG}], got ${value}`);
+  if (!Number.isSafeInteger(value) || value > MAX_QUANTITY || value < (allowZero ? 0 : 1)) {
+    throw new EngineError('INVALID_INPUT', `${what} must be an integer kg in [${allowZero ? 0 : 1}, ${MAX_QUANTITY}], got ${value}`);
   }
 }
 
