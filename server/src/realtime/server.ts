@@ -1,0 +1,235 @@
+import type http from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import type { AppContext } from '../context.js';
+import { verifyAccessToken, type Actor } from '../modules/auth/tokens.js';
+import {
+  REALTIME_AUTH_ERROR,
+  Rooms,
+  ZSubscribeRequest,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SubscribeAck,
+  type TSubscribeRequest,
+} from '../../../shared/src/realtime.js';
+import type { Broadcaster } from './broadcaster.js';
+import { guardPublish, REALTIME_REDIS_KEY } from './emitter.js';
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+interface InterServerEvents {}
+
+interface SocketData {
+  actor: Actor;
+  /** Access token expiry, seconds since the epoch. */
+  exp: number;
+  /** Public rooms this socket joined by request (bounded). */
+  subscriptions: Set<string>;
+}
+
+type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface RealtimeServer {
+  io: IoServer;
+  close(): Promise<void>;
+}
+
+export interface RealtimeOptions {
+  /** Redis channel prefix for the adapter; the workers' emitter must use the same (default REALTIME_REDIS_KEY). */
+  redisKey?: string;
+}
+
+const MAX_SUBSCRIPTIONS = 100;
+const KNOWN_EVENTS = new Set(['subscribe', 'unsubscribe', 'reauth']);
+
+/**
+ * The live feed (DESIGN §8) on the API's HTTP server at /socket.io. Only authenticated sockets
+ * connect (access token in the handshake); a socket joins its private rooms (org, regulator scope)
+ * on connect and public rooms (a listing, a market, public listings) by request; it is dropped when
+ * its token expires unless it sent a fresh one (reauth). With Redis, the adapter shares rooms across
+ * API processes and lets workers emit through @socket.io/redis-emitter (emitter.ts).
+ *
+ * Nothing a client sends is trusted: requests are validated, an acknowledgement is required, and a
+ * frame outside this protocol closes that socket. No handler lets an exception escape.
+ */
+export async function attachRealtime(httpServer: http.Server, ctx: AppContext, options: RealtimeOptions = {}): Promise<RealtimeServer> {
+  const log = ctx.logger.child({ component: 'realtime' });
+  const corsOrigins = ctx.config.CORS_ORIGIN?.split(',').map((s) => s.trim()).filter(Boolean);
+  const io: IoServer = new Server(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    // Same-origin by default (the API serves the web client); CORS only for configured origins.
+    ...(corsOrigins?.length ? { cors: { origin: corsOrigins, credentials: true } } : {}),
+    // Client frames are small requests; anything larger is not ours.
+    maxHttpBufferSize: 16 * 1024,
+    connectTimeout: 10_000,
+  });
+
+  const redisClients: Redis[] = [];
+  if (ctx.redis) {
+    const pub = guardPublish(ctx.redis.duplicate(), log);
+    const sub = ctx.redis.duplicate();
+    for (const c of [pub, sub]) {
+      c.on('error', (err) => log.warn({ err: err.message }, 'redis (socket.io adapter) connection error'));
+      redisClients.push(c);
+    }
+    io.adapter(createAdapter(pub, sub, { key: options.redisKey ?? REALTIME_REDIS_KEY }));
+  }
+
+  const expiryTimers = new Map<string, NodeJS.Timeout>();
+
+  function armExpiry(socket: IoSocket) {
+    clearTimeout(expiryTimers.get(socket.id));
+    const ms = Math.max(0, socket.data.exp * 1000 - Date.now());
+    const t = setTimeout(() => {
+      expiryTimers.delete(socket.id);
+      safely(socket, () => {
+        socket.emit('session.expired');
+        socket.disconnect(true);
+      });
+    }, ms);
+    t.unref?.();
+    expiryTimers.set(socket.id, t);
+  }
+
+  function tokenValid(socket: IoSocket): boolean {
+    return socket.data.exp * 1000 > Date.now();
+  }
+
+  function safely(socket: IoSocket, fn: () => void) {
+    try {
+      fn();
+    } catch (err) {
+      log.warn({ err, socketId: socket.id }, 'realtime handler failed; closing the socket');
+      try {
+        socket.disconnect(true);
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+    const actor = typeof token === 'string' && token.length > 0 && token.length < 4096 ? verifyAccessToken(ctx.config.JWT_SECRET, token) : null;
+    if (!actor) {
+      const err = new Error(REALTIME_AUTH_ERROR) as Error & { data?: unknown };
+      err.data = { code: REALTIME_AUTH_ERROR, message: token ? 'invalid or expired access token' : 'an access token is required (auth: { token })' };
+      return next(err);
+    }
+    const { exp, ...rest } = actor;
+    socket.data.actor = rest;
+    socket.data.exp = exp;
+    socket.data.subscriptions = new Set();
+    next();
+  });
+
+  io.on('connection', (socket) => {
+    safely(socket, () => {
+      const { actor } = socket.data;
+      socket.join(privateRooms(actor));
+      armExpiry(socket);
+
+      socket.on('disconnect', () => {
+        clearTimeout(expiryTimers.get(socket.id));
+        expiryTimers.delete(socket.id);
+      });
+
+      // Frames outside the protocol close the socket (RELIABILITY, live feed).
+      socket.onAny((event: unknown) => {
+        if (typeof event !== 'string' || !KNOWN_EVENTS.has(event)) {
+          log.info({ socketId: socket.id, userId: actor.userId }, 'unknown realtime event; closing the socket');
+          socket.disconnect(true);
+        }
+      });
+
+      socket.on('subscribe', (request: unknown, ack: unknown) => {
+        safely(socket, () => {
+          if (typeof ack !== 'function') return socket.disconnect(true);
+          const reply = ack as (res: SubscribeAck) => void;
+          if (!tokenValid(socket)) {
+            reply({ ok: false, error: { code: REALTIME_AUTH_ERROR, message: 'access token expired' } });
+            return socket.disconnect(true);
+          }
+          const parsed = ZSubscribeRequest.safeParse(request);
+          if (!parsed.success) return reply({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'expected { listingId: uuid }, { market: code } or { room: "public:listings" }' } });
+          const room = publicRoom(parsed.data);
+          if (!socket.data.subscriptions.has(room) && socket.data.subscriptions.size >= MAX_SUBSCRIPTIONS)
+            return reply({ ok: false, error: { code: 'RATE_LIMITED', message: `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection` } });
+          socket.data.subscriptions.add(room);
+          socket.join(room);
+          reply({ ok: true, room });
+        });
+      });
+
+      socket.on('unsubscribe', (request: unknown, ack: unknown) => {
+        safely(socket, () => {
+          if (typeof ack !== 'function') return socket.disconnect(true);
+          const reply = ack as (res: SubscribeAck) => void;
+          const parsed = ZSubscribeRequest.safeParse(request);
+          if (!parsed.success) return reply({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'not a subscription' } });
+          const room = publicRoom(parsed.data);
+          socket.data.subscriptions.delete(room);
+          socket.leave(room);
+          reply({ ok: true, room });
+        });
+      });
+
+      socket.on('reauth', (request: unknown, ack: unknown) => {
+        safely(socket, () => {
+          if (typeof ack !== 'function') return socket.disconnect(true);
+          const reply = ack as (res: { ok: boolean; error?: { code: string; message: string } }) => void;
+          const token = request && typeof request === 'object' ? (request as { token?: unknown }).token : undefined;
+          const next = typeof token === 'string' && token.length < 4096 ? verifyAccessToken(ctx.config.JWT_SECRET, token) : null;
+          // Same user and org only: a socket's private rooms were chosen for its first token.
+          if (!next || next.userId !== actor.userId || next.orgId !== actor.orgId)
+            return reply({ ok: false, error: { code: REALTIME_AUTH_ERROR, message: 'invalid access token for this connection' } });
+          socket.data.exp = next.exp;
+          armExpiry(socket);
+          reply({ ok: true });
+        });
+      });
+    });
+  });
+
+  const broadcaster: Broadcaster = {
+    emit(room, event, payload) {
+      // The event map is typed for clients; publishers pass validated names through publishEvent.
+      (io.to(room) as unknown as { emit(ev: string, p: unknown): void }).emit(event, payload);
+    },
+  };
+  ctx.broadcaster = broadcaster;
+
+  return {
+    io,
+    async close() {
+      if (ctx.broadcaster === broadcaster) ctx.broadcaster = null;
+      for (const t of expiryTimers.values()) clearTimeout(t);
+      expiryTimers.clear();
+      // Not io.close(): that also waits for the HTTP server to close, which the caller does after
+      // dropping its keep-alive connections.
+      io.local.disconnectSockets(true);
+      await Promise.resolve(io.of('/').adapter.close()).catch(() => {});
+      io.engine.close();
+      for (const c of redisClients) await c.quit().catch(() => c.disconnect());
+    },
+  };
+}
+
+/** Rooms a socket joins on connect: its org, and a regulator's scope. */
+export function privateRooms(actor: Actor): string[] {
+  const rooms: string[] = [];
+  if (actor.orgId) rooms.push(Rooms.org(actor.orgId));
+  if (actor.roles.includes('regulator')) {
+    if (actor.scope === 'city') rooms.push(Rooms.regulatorCity);
+    else if (Array.isArray(actor.scope)) for (const d of actor.scope) rooms.push(Rooms.regulator(d));
+  }
+  return rooms;
+}
+
+function publicRoom(r: TSubscribeRequest): string {
+  if ('listingId' in r) return Rooms.listing(r.listingId.toLowerCase());
+  if ('market' in r) return Rooms.market(r.market);
+  return Rooms.publicListings;
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/**
+ * The live feed's contract (DESIGN §8), shared by the socket.io server and the web client.
+ *
+ * Every event is `{ room, seq, at, type, …data }`. `seq` increases by one per room and is allocated
+ * in the database with the outbox row, so it holds across processes; a client that sees a gap (or
+ * reconnects) refetches over REST. Delivery is at-least-once: a repeated (room, seq) is a duplicate.
+ */
+
+export const REALTIME_EVENTS = [
+  'listing.created',
+  'listing.updated',
+  'bid.placed',
+  'trade.created',
+  'trade.updated',
+  'manifest.updated',
+  'market.trade',
+  'alert.raised',
+  'credit.changed',
+] as const;
+export type RealtimeEventName = (typeof REALTIME_EVENTS)[number];
+
+/** Data each event carries besides the envelope. Publishers may add fields; these are the ones clients rely on. */
+export interface RealtimeEventData {
+  /** Rooms `public:listings`, `listing:<id>`. */
+  'listing.created': { listingId: string; status?: string };
+  'listing.updated': { listingId: string; status?: string };
+  /** Rooms `listing:<id>`, `org:<listing owner>`. On a sealed auction others see only the count. */
+  'bid.placed': { listingId: string; bidCount: number; bidId?: string };
+  /** Rooms `org:<each party>`, regulator rooms of origin and destination, `regulator:city`. */
+  'trade.created': { tradeId: string; status: string };
+  'trade.updated': { tradeId: string; status: string };
+  /** Rooms `org:<shipper, carrier, receiver>`, regulator rooms as for trades. */
+  'manifest.updated': { manifestId: string; tradeId: string; status: string };
+  /** Room `market:<code>`. */
+  'market.trade': { market: string; pricePerTonneFen: number; quantityKg: number };
+  /** Regulator rooms of the alert's district. */
+  'alert.raised': { alertId: string; kind: string; district: string | null };
+  /** Room `org:<id>`. */
+  'credit.changed': { orgId: string; score: number; level: string };
+}
+
+export interface RealtimeEnvelope<E extends RealtimeEventName = RealtimeEventName> {
+  room: string;
+  seq: number;
+  /** ISO 8601 UTC time of the change. */
+  at: string;
+  type: E;
+}
+
+export type RealtimeEvent<E extends RealtimeEventName = RealtimeEventName> = RealtimeEnvelope<E> &
+  RealtimeEventData[E] &
+  Record<string, unknown>;
+
+/** Rooms, spelled in one place. Private rooms are joined by the server on connect, never by request. */
+export const Rooms = {
+  publicListings: 'public:listings',
+  listing: (id: string) => `listing:${id}`,
+  market: (code: string) => `market:${code}`,
+  org: (id: string) => `org:${id}`,
+  regulatorCity: 'regulator:city',
+  regulator: (district: string) => `regulator:${district}`,
+} as const;
+
+/** Market (material) codes: `PA01`, `SW59-01`, `772-002-18`. */
+export const MARKET_CODE_PATTERN = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
+
+/** What a client may ask to join: a listing, a continuous market, or the public listings feed. */
+export const ZSubscribeRequest = z.union([
+  z.strictObject({ listingId: z.uuid() }),
+  z.strictObject({ market: z.string().regex(MARKET_CODE_PATTERN, 'not a market code') }),
+  z.strictObject({ room: z.literal(Rooms.publicListings) }),
+]);
+export type TSubscribeRequest = z.infer<typeof ZSubscribeRequest>;
+
+export interface SubscribeAck {
+  ok: boolean;
+  /** The room joined or left. */
+  room?: string;
+  error?: { code: string; message: string };
+}
+
+/** Events the server sends. */
+export type ServerToClientEvents = {
+  [E in RealtimeEventName]: (event: RealtimeEvent<E>) => void;
+} & {
+  /** Sent just before the server drops a socket whose access token expired; reconnect with a fresh one. */
+  'session.expired': () => void;
+};
+
+/** Events a client sends; every one takes an acknowledgement callback. */
+export interface ClientToServerEvents {
+  subscribe: (request: TSubscribeRequest, ack: (res: SubscribeAck) => void) => void;
+  unsubscribe: (request: TSubscribeRequest, ack: (res: SubscribeAck) => void) => void;
+  /** Replaces the socket's access token (same user) so it outlives the first token. */
+  reauth: (request: { token: string }, ack: (res: { ok: boolean; error?: { code: string; message: string } }) => void) => void;
+}
+
+/** The error a refused handshake carries in `connect_error` (`err.message` and `err.data`). */
+export const REALTIME_AUTH_ERROR = 'UNAUTHENTICATED';
