@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import { openPglite, openPostgres, type Database, type Db } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { systemClock, randomIds, type Clock, type Ids } from './clock.js';
-import { createJobSystem, type JobSystem } from './jobs/index.js';
+import { createJobSystem, type JobSystem, type JobSystemOptions } from './jobs/index.js';
 import { createJobHandlers } from './jobs/handlers.js';
 import { createCatalogService, type CatalogService } from './modules/catalog/service.js';
 import { createAuthService, type AuthService } from './modules/auth/service.js';
@@ -36,6 +36,8 @@ export interface ContextOptions {
   ids?: Ids;
   /** Whether this process relays the outbox and/or runs workers (the API: relay; the worker: both). */
   role?: 'api' | 'worker';
+  /** Job system overrides (tests: a BullMQ queue prefix of their own, a short sweep, fast retries). */
+  jobs?: Partial<Pick<JobSystemOptions, 'queueName' | 'queuePrefix' | 'sweepStuckAfterSeconds' | 'retry' | 'concurrency'>>;
 }
 
 export async function createContext(config: Config, logger: Logger, options: ContextOptions = {}): Promise<AppContext> {
@@ -65,6 +67,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
     runRelay: true,
     relayIntervalMs: config.RELAY_INTERVAL_MS,
     sweepStuckAfterSeconds: config.SWEEP_STUCK_AFTER_SECONDS,
+    ...options.jobs,
   });
 
   await ctx.catalog.load();

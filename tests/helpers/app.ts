@@ -6,7 +6,9 @@ import { createContext, closeContext, type AppContext } from '../../server/src/c
 import { createApp } from '../../server/src/app.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
 import { ManualClock, type Clock } from '../../server/src/clock.js';
+import type { JobSystemOptions } from '../../server/src/jobs/index.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
+import { deleteRedisPrefix, testQueuePrefix } from './redis.js';
 
 export interface TestApp {
   ctx: AppContext;
@@ -26,6 +28,8 @@ export interface TestAppOptions {
   clock?: Clock;
   /** Start the relay and workers (default true). */
   startJobs?: boolean;
+  /** Job system overrides (sweep interval, retries); with useRedis each app gets its own queue prefix. */
+  jobs?: Partial<Pick<JobSystemOptions, 'sweepStuckAfterSeconds' | 'retry' | 'concurrency'>>;
 }
 
 export const ADMIN = { email: 'admin@test.local', password: 'admin-test-password' };
@@ -48,7 +52,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   };
   const config: Config = loadConfig(env);
   const logger = createLogger(config.LOG_LEVEL);
-  const ctx = await createContext(config, logger, { database: testDb.database, clock: options.clock });
+  // Apps sharing one Redis must not share a BullMQ queue: another file's worker would take (and,
+  // finding no row in its own database, skip) this app's jobs.
+  const queuePrefix = config.REDIS_URL ? testQueuePrefix('app') : undefined;
+  const ctx = await createContext(config, logger, {
+    database: testDb.database,
+    clock: options.clock,
+    jobs: { ...options.jobs, ...(queuePrefix ? { queuePrefix } : {}) },
+  });
   if (options.startJobs !== false) await ctx.jobs.start();
   const app = createApp(ctx);
   const server = options.listen ? await startServer(ctx, 0) : null;
@@ -62,6 +73,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await server?.close();
       await closeContext(ctx).catch(() => {});
       await testDb.drop();
+      if (queuePrefix && config.REDIS_URL) await deleteRedisPrefix(config.REDIS_URL, queuePrefix);
     },
   };
 }
