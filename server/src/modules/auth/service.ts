@@ -1,0 +1,194 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { AppContext } from '../../context.js';
+import type { DbOrTx } from '../../db/client.js';
+import { inTransaction, isUniqueViolation } from '../../db/tx.js';
+import type { Ids } from '../../clock.js';
+import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
+import { TRADING_ROLES, type Role } from '../../../../shared/src/roles.js';
+import type { TAuthResponse, TMe, TNewUser, TRegisterRequest, TUser } from '../../../../shared/src/schemas/auth.js';
+import { readCredit } from '../credit/read-model.js';
+import { assertOrgFree, createOrgRow, getOrgRow, toOrg, type OrgRow } from '../orgs/service.js';
+import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type Actor } from './tokens.js';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
+import * as repo from './repo.js';
+
+export type AuthService = ReturnType<typeof createAuthService>;
+export type UserRow = repo.UserRow;
+
+export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
+
+/** A session as issued: the refresh token is always present here; the route decides where it goes. */
+export type Session = TAuthResponse & { refreshToken: string };
+
+export function toUser(row: UserRow): TUser {
+  return { id: row.id, email: row.email, name: row.name, orgRole: row.orgRole, isAdmin: row.isAdmin };
+}
+
+/** The roles a user acts with: its org's roles, plus `admin` for the platform operator. */
+export function rolesOf(user: UserRow, org: OrgRow | null): Role[] {
+  return [...(user.isAdmin ? (['admin'] as Role[]) : []), ...((org?.roles ?? []) as Role[])];
+}
+
+export function actorOf(user: UserRow, org: OrgRow | null): Actor {
+  return {
+    userId: user.id,
+    orgId: user.orgId,
+    roles: rolesOf(user, org),
+    orgRole: user.orgRole,
+    scope: org?.roles.includes('regulator') ? (org.scope ?? null) : null,
+  };
+}
+
+/** Refresh tokens are stored only as this hash, so a database leak does not hand out sessions. */
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Checks that an email is free before the insert, for a clear 409; the unique index still decides races. */
+export async function assertEmailFree(dbx: DbOrTx, email: string, field = 'user.email'): Promise<void> {
+  if (await repo.findUserByEmail(dbx, email))
+    throw new AppError(ErrorCodes.CONFLICT, 'an account with this email already exists', {
+      fields: [{ path: field, message: 'already registered' }],
+    });
+}
+
+/** Creates a user in the caller's transaction; the password must already be hashed. For orgs (owners, members). */
+export async function createUserRow(
+  dbx: DbOrTx,
+  ids: Ids,
+  u: { orgId: string | null; email: string; passwordHash: string; name: string; orgRole: 'owner' | 'member'; isAdmin?: boolean },
+): Promise<UserRow> {
+  return repo.insertUser(dbx, { id: ids.uuid(), isAdmin: false, ...u });
+}
+
+/** Hashes a new user's password (slow: do it before opening a transaction). */
+export function hashNewUserPassword(u: TNewUser): Promise<string> {
+  return hashPassword(u.password);
+}
+
+/** Maps a unique violation on users.email or orgs.uscc (a lost race after the pre-check) to 409. */
+export function conflictFromUnique(err: unknown): never {
+  if (isUniqueViolation(err)) throw new AppError(ErrorCodes.CONFLICT, 'this email or unified social credit code is already registered');
+  throw err;
+}
+
+const UNAUTHENTICATED_REFRESH = 'the refresh token is invalid, expired or revoked; sign in again';
+
+export function createAuthService(ctx: AppContext) {
+  async function issueSession(dbx: DbOrTx, user: UserRow, org: OrgRow | null, familyId?: string): Promise<Session> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    const now = ctx.clock.now();
+    await repo.insertRefreshToken(dbx, {
+      id: ctx.ids.uuid(),
+      userId: user.id,
+      familyId: familyId ?? ctx.ids.uuid(),
+      tokenHash: hashRefreshToken(refreshToken),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + REFRESH_TOKEN_TTL_MS),
+    });
+    return {
+      accessToken: signAccessToken(ctx.config.JWT_SECRET, actorOf(user, org)),
+      refreshToken,
+      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+      user: toUser(user),
+      org: org ? toOrg(org) : null,
+    };
+  }
+
+  return {
+    /** A company signs itself up with one of the trading roles; its first user is the owner. */
+    async register(input: TRegisterRequest): Promise<Session> {
+      const barred = input.org.roles.filter((r) => !(TRADING_ROLES as readonly string[]).includes(r));
+      if (barred.length)
+        throw new AppError(
+          ErrorCodes.FORBIDDEN_ROLE,
+          `${barred.join(', ')} cannot be self-registered; the platform admin creates regulator and credit agency orgs`,
+          { roles: barred },
+        );
+      const passwordHash = await hashNewUserPassword(input.user);
+      return inTransaction(ctx.db, async (tx) => {
+        await assertOrgFree(tx, input.org.uscc);
+        await assertEmailFree(tx, input.user.email);
+        const org = await createOrgRow(tx, ctx.ids, { ...input.org, scope: null });
+        const user = await createUserRow(tx, ctx.ids, {
+          orgId: org.id,
+          email: input.user.email,
+          passwordHash,
+          name: input.user.name,
+          orgRole: 'owner',
+        });
+        return issueSession(tx, user, org);
+      }).catch(conflictFromUnique);
+    },
+
+    /** One answer for an unknown email and a wrong password, after the same hashing work. */
+    async login(email: string, password: string): Promise<Session> {
+      const user = await repo.findUserByEmail(ctx.db, email.trim().toLowerCase());
+      const ok = user ? await verifyPassword(user.passwordHash, password) : await burnPasswordCheck(password);
+      if (!user || !ok) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'wrong email or password');
+      const org = user.orgId ? await getOrgRow(ctx.db, user.orgId) : null;
+      return issueSession(ctx.db, user, org);
+    },
+
+    /**
+     * Rotates a refresh token: the presented one is marked used and a new one joins its family.
+     * Presenting a used token again means it was copied, so the whole family is revoked; that
+     * revocation commits even though the request fails.
+     */
+    async refresh(token: string): Promise<Session> {
+      const tokenHash = hashRefreshToken(token);
+      const outcome = await inTransaction(ctx.db, async (tx) => {
+        const row = await repo.lockRefreshToken(tx, tokenHash);
+        const now = ctx.clock.now();
+        if (!row || row.revokedAt) return { ok: false as const };
+        if (row.usedAt) {
+          await repo.revokeFamily(tx, row.familyId, now);
+          return { ok: false as const, reuse: { userId: row.userId, familyId: row.familyId } };
+        }
+        if (row.expiresAt.getTime() <= now.getTime()) return { ok: false as const };
+        const user = await repo.findUserById(tx, row.userId);
+        if (!user) return { ok: false as const };
+        await repo.markRefreshTokenUsed(tx, row.id, now);
+        const org = user.orgId ? await getOrgRow(tx, user.orgId) : null;
+        return { ok: true as const, session: await issueSession(tx, user, org, row.familyId) };
+      });
+      if (!outcome.ok) {
+        if ('reuse' in outcome) ctx.logger.warn(outcome.reuse, 'refresh token reused; its family is revoked');
+        throw new AppError(ErrorCodes.UNAUTHENTICATED, UNAUTHENTICATED_REFRESH);
+      }
+      return outcome.session;
+    },
+
+    /** Ends the session the token belongs to (its whole family). Unknown tokens are ignored. */
+    async logout(token: string): Promise<void> {
+      const row = await repo.findRefreshToken(ctx.db, hashRefreshToken(token));
+      if (row) await repo.revokeFamily(ctx.db, row.familyId, ctx.clock.now());
+    },
+
+    async me(actor: Actor): Promise<TMe> {
+      const user = await repo.findUserById(ctx.db, actor.userId);
+      if (!user) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'this account no longer exists');
+      const org = user.orgId ? await getOrgRow(ctx.db, user.orgId) : null;
+      const credit = org ? await readCredit(ctx.db, org.id) : null;
+      return { user: toUser(user), org: org ? toOrg(org) : null, roles: rolesOf(user, org), creditLevel: credit?.level ?? null };
+    },
+
+    /** The first platform admin, from ADMIN_EMAIL / ADMIN_PASSWORD at boot; an existing account is left alone. */
+    async ensureAdmin(email: string, password: string): Promise<void> {
+      const normalised = email.trim().toLowerCase();
+      if (await repo.findUserByEmail(ctx.db, normalised)) return;
+      const created = await repo.insertUserIfAbsent(ctx.db, {
+        id: ctx.ids.uuid(),
+        orgId: null,
+        email: normalised,
+        passwordHash: await hashPassword(password),
+        name: 'Platform admin',
+        orgRole: 'owner',
+        isAdmin: true,
+      });
+      if (created) ctx.logger.info('platform admin created from ADMIN_EMAIL');
+    },
+
+    issueSession,
+  };
+}

@@ -1,0 +1,86 @@
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../../db/client.js';
+import { auditLog, licences, orgs } from '../../db/schema.js';
+
+export type OrgRow = typeof orgs.$inferSelect;
+export type LicenceRow = typeof licences.$inferSelect;
+
+export async function findOrg(dbx: DbOrTx, id: string): Promise<OrgRow | null> {
+  const [row] = await dbx.select().from(orgs).where(eq(orgs.id, id));
+  return row ?? null;
+}
+
+export async function findOrgByUscc(dbx: DbOrTx, uscc: string): Promise<OrgRow | null> {
+  const [row] = await dbx.select().from(orgs).where(eq(orgs.uscc, uscc));
+  return row ?? null;
+}
+
+export async function insertOrg(dbx: DbOrTx, row: typeof orgs.$inferInsert): Promise<OrgRow> {
+  const [inserted] = await dbx.insert(orgs).values(row).returning();
+  return inserted!;
+}
+
+export async function insertLicence(dbx: DbOrTx, row: typeof licences.$inferInsert): Promise<LicenceRow> {
+  const [inserted] = await dbx.insert(licences).values(row).returning();
+  return inserted!;
+}
+
+/** The licence with its holder's district, locked for a state change. */
+export async function lockLicence(tx: Tx, id: string): Promise<{ licence: LicenceRow; district: string } | null> {
+  const [row] = await tx
+    .select({ licence: licences, district: orgs.district })
+    .from(licences)
+    .innerJoin(orgs, eq(orgs.id, licences.orgId))
+    .where(eq(licences.id, id))
+    .for('update', { of: licences });
+  return row ?? null;
+}
+
+export async function setLicenceStatus(
+  dbx: DbOrTx,
+  id: string,
+  change: { status: LicenceRow['status']; decidedBy: string; decidedAt: Date },
+): Promise<LicenceRow> {
+  const [row] = await dbx.update(licences).set(change).where(eq(licences.id, id)).returning();
+  return row!;
+}
+
+export interface LicenceFilter {
+  orgId?: string;
+  statuses?: LicenceRow['status'][];
+  kind?: LicenceRow['kind'];
+  /** Holder districts to include; undefined means every district. */
+  districts?: string[];
+  /** Keyset: only licences after this one in (created_at, id) order. */
+  afterId?: string;
+  limit?: number;
+}
+
+/** Licences oldest first, (created_at, id) keyset paging; the cursor row is read in SQL so no precision is lost. */
+export async function listLicences(dbx: DbOrTx, f: LicenceFilter): Promise<LicenceRow[]> {
+  const conds: SQL[] = [];
+  if (f.orgId) conds.push(eq(licences.orgId, f.orgId));
+  if (f.statuses) conds.push(inArray(licences.status, f.statuses));
+  if (f.kind) conds.push(eq(licences.kind, f.kind));
+  if (f.districts) {
+    if (f.districts.length === 0) return [];
+    conds.push(inArray(orgs.district, f.districts));
+  }
+  if (f.afterId)
+    conds.push(sql`(${licences.createdAt}, ${licences.id}) > (select l2.created_at, l2.id from licences l2 where l2.id = ${f.afterId})`);
+  const q = dbx
+    .select({ licence: licences })
+    .from(licences)
+    .innerJoin(orgs, eq(orgs.id, licences.orgId))
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(asc(licences.createdAt), asc(licences.id));
+  const rows = f.limit ? await q.limit(f.limit) : await q;
+  return rows.map((r) => r.licence);
+}
+
+export async function insertAudit(
+  dbx: DbOrTx,
+  row: { actorUserId: string | null; actorOrgId: string | null; action: string; subjectType: string; subjectId: string; details: Record<string, unknown> },
+): Promise<void> {
+  await dbx.insert(auditLog).values(row);
+}

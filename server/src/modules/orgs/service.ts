@@ -1,0 +1,315 @@
+import type { AppContext } from '../../context.js';
+import type { DbOrTx } from '../../db/client.js';
+import { inTransaction, isUniqueViolation } from '../../db/tx.js';
+import type { Ids } from '../../clock.js';
+import { AppError, ErrorCodes, type FieldError } from '../../../../shared/src/errors.js';
+import type { RegulatorScope, Role } from '../../../../shared/src/roles.js';
+import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
+import type { TOrg } from '../../../../shared/src/schemas/auth.js';
+import type {
+  TAddMemberRequest,
+  TCreateAuthorityOrgRequest,
+  TCreateLicenceRequest,
+  TLicence,
+  TLicenceKind,
+  TLicencesQuery,
+  TMember,
+  TOrgLicencesQuery,
+  TOrgProfile,
+} from '../../../../shared/src/schemas/orgs.js';
+import type { Actor } from '../auth/tokens.js';
+import { assertEmailFree, conflictFromUnique, createUserRow, hashNewUserPassword, toUser } from '../auth/service.js';
+import * as repo from './repo.js';
+
+export type OrgsService = ReturnType<typeof createOrgsService>;
+export type OrgRow = repo.OrgRow;
+export type LicenceRow = repo.LicenceRow;
+
+// ── Functions other modules use (they never reach this module's repo) ─────────────────────────
+
+export function getOrgRow(dbx: DbOrTx, id: string): Promise<OrgRow | null> {
+  return repo.findOrg(dbx, id);
+}
+
+export function toOrg(row: OrgRow): TOrg {
+  return {
+    id: row.id,
+    name: row.name,
+    uscc: row.uscc,
+    district: row.district,
+    roles: row.roles as Role[],
+    scope: (row.scope ?? null) as TOrg['scope'],
+  };
+}
+
+export function toLicence(row: LicenceRow): TLicence {
+  return {
+    id: row.id,
+    orgId: row.orgId,
+    number: row.number,
+    kind: row.kind,
+    wasteCodes: row.wasteCodes,
+    annualCapacityKg: row.annualCapacityKg,
+    validFrom: row.validFrom,
+    validTo: row.validTo,
+    status: row.status,
+    decidedBy: row.decidedBy,
+    decidedAt: row.decidedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** Whether a regulator scope covers a district: 'city' covers every district. */
+export function scopeCovers(scope: RegulatorScope | null, district: string): boolean {
+  return scope === 'city' || (Array.isArray(scope) && scope.includes(district));
+}
+
+/** Whether the actor oversees orgs in this district: the admin always, a regulator within its scope. */
+export function oversees(actor: Actor, district: string): boolean {
+  if (actor.roles.includes('admin')) return true;
+  return actor.roles.includes('regulator') && scopeCovers(actor.scope, district);
+}
+
+/** The districts an overseer may see: null for all of them (admin, city regulator), [] for none. */
+export function overseenDistricts(actor: Actor): string[] | null {
+  if (actor.roles.includes('admin')) return null;
+  if (!actor.roles.includes('regulator')) return [];
+  if (actor.scope === 'city') return null;
+  return actor.scope ?? [];
+}
+
+export interface HeldLicence {
+  id: string;
+  orgId: string;
+  number: string;
+  kind: TLicenceKind;
+  wasteCodes: string[];
+  annualCapacityKg: number;
+  /** YYYY-MM-DD, Asia/Shanghai calendar days, inclusive. */
+  validFrom: string;
+  validTo: string;
+  status: 'approved' | 'suspended';
+}
+
+/**
+ * An org's decided licences of one kind (approved or suspended), for eligibility checks: a
+ * suspended one is returned so the caller can say LICENCE_SUSPENDED rather than LICENCE_REQUIRED.
+ */
+export async function licencesFor(dbx: DbOrTx, orgId: string, kind: TLicenceKind): Promise<HeldLicence[]> {
+  const rows = await repo.listLicences(dbx, { orgId, kind, statuses: ['approved', 'suspended'] });
+  return rows.map((r) => ({
+    id: r.id,
+    orgId: r.orgId,
+    number: r.number,
+    kind: r.kind,
+    wasteCodes: r.wasteCodes,
+    annualCapacityKg: r.annualCapacityKg,
+    validFrom: r.validFrom,
+    validTo: r.validTo,
+    status: r.status as 'approved' | 'suspended',
+  }));
+}
+
+/** Checks that a USCC is free before the insert, for a clear 409; the unique index still decides races. */
+export async function assertOrgFree(dbx: DbOrTx, uscc: string): Promise<void> {
+  if (await repo.findOrgByUscc(dbx, uscc))
+    throw new AppError(ErrorCodes.CONFLICT, 'an organisation with this unified social credit code is already registered', {
+      fields: [{ path: 'org.uscc', message: 'already registered' }],
+    });
+}
+
+/** Creates an org in the caller's transaction (registration, admin creation). */
+export function createOrgRow(
+  dbx: DbOrTx,
+  ids: Ids,
+  o: { name: string; uscc: string; district: string; roles: Role[]; scope: RegulatorScope | null },
+): Promise<OrgRow> {
+  return repo.insertOrg(dbx, { id: ids.uuid(), name: o.name, uscc: o.uscc, district: o.district, roles: [...o.roles], scope: o.scope });
+}
+
+// ── The use cases ─────────────────────────────────────────────────────────────────────────────
+
+const TRANSITIONS = {
+  approve: { from: ['pending'], to: 'approved' },
+  suspend: { from: ['approved'], to: 'suspended' },
+} as const satisfies Record<string, { from: readonly LicenceRow['status'][]; to: LicenceRow['status'] }>;
+export type LicenceDecision = keyof typeof TRANSITIONS;
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function afterIdFromCursor(cursor: string | undefined): string | undefined {
+  if (!cursor) return undefined;
+  const v = decodeCursor(cursor);
+  const id = v?.[0];
+  if (typeof id !== 'string' || !UUID_RE.test(id))
+    throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+  return id;
+}
+
+function page(rows: LicenceRow[], limit: number): TPage<TLicence> {
+  const items = rows.slice(0, limit);
+  return { items: items.map(toLicence), nextCursor: rows.length > limit ? encodeCursor([items.at(-1)!.id]) : null };
+}
+
+export function createOrgsService(ctx: AppContext) {
+  /** The org, when the actor is its owner. Another org's owner or a member gets FORBIDDEN_ROLE. */
+  async function ownedOrg(actor: Actor, orgId: string): Promise<OrgRow> {
+    const org = await getOrgRow(ctx.db, orgId);
+    if (!org) throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
+    if (actor.orgId !== org.id || actor.orgRole !== 'owner')
+      throw new AppError(ErrorCodes.FORBIDDEN_ROLE, "only the organisation's owner can do this");
+    return org;
+  }
+
+  /** Licence codes beyond their shape: specific codes must be in the catalogue (HW categories are checked by the schema). */
+  async function checkWasteCodes(codes: string[]): Promise<void> {
+    const fields: FieldError[] = [];
+    for (const [i, code] of codes.entries()) {
+      if (code.startsWith('HW')) continue;
+      const m = await ctx.catalog.findMaterial(ctx.db, code);
+      if (!m) fields.push({ path: `wasteCodes.${i}`, message: `${code} is not in the waste catalogue` });
+      else if (!code.startsWith('SW') && m.hazardous !== true)
+        fields.push({ path: `wasteCodes.${i}`, message: `${code} is not a hazardous waste code` });
+    }
+    if (fields.length)
+      throw new AppError(ErrorCodes.VALIDATION_FAILED, `invalid request: ${fields.map((f) => f.path).join(', ')}`, { fields });
+  }
+
+  async function decide(actor: Actor, licenceId: string, decision: LicenceDecision, note?: string): Promise<TLicence> {
+    const t = TRANSITIONS[decision];
+    return inTransaction(ctx.db, async (tx) => {
+      const found = await repo.lockLicence(tx, licenceId);
+      // A regulator outside the holder's district does not learn the licence exists.
+      if (!found || !oversees(actor, found.district)) throw new AppError(ErrorCodes.NOT_FOUND, 'no such licence');
+      const from = found.licence.status;
+      if (!(t.from as readonly string[]).includes(from))
+        throw new AppError(ErrorCodes.INVALID_STATE, `a ${from} licence cannot be ${t.to}`, { status: from, allowed: [...t.from] });
+      const updated = await repo.setLicenceStatus(tx, licenceId, { status: t.to, decidedBy: actor.userId, decidedAt: ctx.clock.now() });
+      await repo.insertAudit(tx, {
+        actorUserId: actor.userId,
+        actorOrgId: actor.orgId,
+        action: `licence.${decision}`,
+        subjectType: 'licence',
+        subjectId: licenceId,
+        details: { from, to: t.to, orgId: updated.orgId, number: updated.number, ...(note ? { note } : {}) },
+      });
+      return toLicence(updated);
+    });
+  }
+
+  return {
+    /** POST /admin/orgs: a regulator or credit agency org and its owner, audited. */
+    async createAuthorityOrg(actor: Actor, input: TCreateAuthorityOrgRequest): Promise<{ org: TOrg; user: ReturnType<typeof toUser> }> {
+      const passwordHash = await hashNewUserPassword(input.user);
+      const { scope, ...o } = input.org;
+      return inTransaction(ctx.db, async (tx) => {
+        await assertOrgFree(tx, o.uscc);
+        await assertEmailFree(tx, input.user.email);
+        const org = await createOrgRow(tx, ctx.ids, { ...o, scope: scope ?? null });
+        const user = await createUserRow(tx, ctx.ids, {
+          orgId: org.id,
+          email: input.user.email,
+          passwordHash,
+          name: input.user.name,
+          orgRole: 'owner',
+        });
+        await repo.insertAudit(tx, {
+          actorUserId: actor.userId,
+          actorOrgId: actor.orgId,
+          action: 'org.create',
+          subjectType: 'org',
+          subjectId: org.id,
+          details: { roles: org.roles, scope: org.scope ?? null, district: org.district },
+        });
+        return { org: toOrg(org), user: toUser(user) };
+      }).catch(conflictFromUnique);
+    },
+
+    /** Any signed-in user may see who an org is (a counterparty check). */
+    async getProfile(id: string): Promise<TOrgProfile> {
+      const org = await getOrgRow(ctx.db, id);
+      if (!org) throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
+      return { id: org.id, name: org.name, uscc: org.uscc, district: org.district, roles: org.roles as Role[] };
+    },
+
+    async addMember(actor: Actor, orgId: string, input: TAddMemberRequest): Promise<TMember> {
+      const org = await ownedOrg(actor, orgId);
+      const passwordHash = await hashNewUserPassword(input);
+      return inTransaction(ctx.db, async (tx) => {
+        await assertEmailFree(tx, input.email, 'email');
+        const user = await createUserRow(tx, ctx.ids, { orgId: org.id, email: input.email, passwordHash, name: input.name, orgRole: 'member' });
+        return { ...toUser(user), orgId: org.id };
+      }).catch(conflictFromUnique);
+    },
+
+    /** An owner submits a licence; it waits as `pending` for a regulator or the admin. */
+    async createLicence(actor: Actor, orgId: string, input: TCreateLicenceRequest): Promise<TLicence> {
+      const org = await ownedOrg(actor, orgId);
+      await checkWasteCodes(input.wasteCodes);
+      try {
+        return await inTransaction(ctx.db, async (tx) => {
+          const row = await repo.insertLicence(tx, {
+            id: ctx.ids.uuid(),
+            orgId: org.id,
+            number: input.number,
+            kind: input.kind,
+            wasteCodes: input.wasteCodes,
+            annualCapacityKg: input.annualCapacityKg,
+            validFrom: input.validFrom,
+            validTo: input.validTo,
+            status: 'pending',
+          });
+          await repo.insertAudit(tx, {
+            actorUserId: actor.userId,
+            actorOrgId: actor.orgId,
+            action: 'licence.submit',
+            subjectType: 'licence',
+            subjectId: row.id,
+            details: { orgId: org.id, number: row.number, kind: row.kind },
+          });
+          return toLicence(row);
+        });
+      } catch (err) {
+        if (isUniqueViolation(err))
+          throw new AppError(ErrorCodes.CONFLICT, 'this organisation already has a licence with this number', {
+            fields: [{ path: 'number', message: 'already submitted' }],
+          });
+        throw err;
+      }
+    },
+
+    /** An org's licences: for its own users, the admin and regulators whose scope covers it; others see nothing. */
+    async listOrgLicences(actor: Actor, orgId: string, q: TOrgLicencesQuery): Promise<TPage<TLicence>> {
+      const org = await getOrgRow(ctx.db, orgId);
+      if (!org || (actor.orgId !== org.id && !oversees(actor, org.district))) throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
+      const afterId = afterIdFromCursor(q.cursor);
+      const rows = await repo.listLicences(ctx.db, {
+        orgId,
+        ...(q.status ? { statuses: [q.status] } : {}),
+        ...(afterId ? { afterId } : {}),
+        limit: q.limit + 1,
+      });
+      return page(rows, q.limit);
+    },
+
+    /** The review queue: licences of orgs in the actor's scope, oldest first. */
+    async listLicences(actor: Actor, q: TLicencesQuery): Promise<TPage<TLicence>> {
+      const scope = overseenDistricts(actor);
+      const districts = q.district ? (scope === null || scope.includes(q.district) ? [q.district] : []) : scope;
+      const afterId = afterIdFromCursor(q.cursor);
+      const rows = await repo.listLicences(ctx.db, {
+        ...(districts ? { districts } : {}),
+        ...(q.status ? { statuses: [q.status] } : {}),
+        ...(afterId ? { afterId } : {}),
+        limit: q.limit + 1,
+      });
+      return page(rows, q.limit);
+    },
+
+    approveLicence: (actor: Actor, licenceId: string, note?: string) => decide(actor, licenceId, 'approve', note),
+    suspendLicence: (actor: Actor, licenceId: string, note?: string) => decide(actor, licenceId, 'suspend', note),
+
+    licencesFor,
+    getOrgRow,
+  };
+}
