@@ -19,13 +19,25 @@ import { mountRoutes, openApiDocument, type RouteDef } from './http/route.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { orgsRoutes } from './modules/orgs/routes.js';
+import { listingsRoutes } from './modules/listings/routes.js';
+import { bidsRoutes } from './modules/bids/routes.js';
+import { tradesRoutes } from './modules/trades/routes.js';
+import { pricesRoutes } from './modules/prices/routes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLIENT_DIST = path.join(ROOT, 'client/dist');
 
 /** Every /api/v1 route, from every module. The security tests read the same list. */
 export function allRoutes(ctx: AppContext): RouteDef[] {
-  return [...authRoutes(ctx), ...orgsRoutes(ctx), ...catalogRoutes(ctx)];
+  return [
+    ...authRoutes(ctx),
+    ...orgsRoutes(ctx),
+    ...catalogRoutes(ctx),
+    ...listingsRoutes(ctx),
+    ...bidsRoutes(ctx),
+    ...tradesRoutes(ctx),
+    ...pricesRoutes(ctx),
+  ];
 }
 
 const metricsRegistry = new client.Registry();

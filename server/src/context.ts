@@ -10,6 +10,10 @@ import { createCatalogService, type CatalogService } from './modules/catalog/ser
 import { createAuthService, type AuthService } from './modules/auth/service.js';
 import { createOrgsService, type OrgsService } from './modules/orgs/service.js';
 import type { Broadcaster } from './realtime/broadcaster.js';
+import { createListingsService, type ListingsService } from './modules/listings/service.js';
+import { createBidsService, type BidsService } from './modules/bids/service.js';
+import { createTradesService, type TradesService } from './modules/trades/service.js';
+import { createPricesService, type PricesService } from './modules/prices/service.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
@@ -27,6 +31,10 @@ export interface AppContext {
   catalog: CatalogService;
   auth: AuthService;
   orgs: OrgsService;
+  listings: ListingsService;
+  bids: BidsService;
+  trades: TradesService;
+  prices: PricesService;
 }
 
 export interface ContextOptions {
@@ -56,6 +64,10 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.catalog = createCatalogService({ db });
   ctx.auth = createAuthService(ctx);
   ctx.orgs = createOrgsService(ctx);
+  ctx.prices = createPricesService(ctx);
+  ctx.trades = createTradesService(ctx);
+  ctx.listings = createListingsService(ctx);
+  ctx.bids = createBidsService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({

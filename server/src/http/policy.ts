@@ -32,6 +32,21 @@ export const POLICY = {
   'GET /catalog/materials': { who: 'public' },
   'GET /catalog/materials/:code': { who: 'public' },
   'GET /catalog/districts': { who: 'public' },
+
+  'POST /listings': { who: ['generator', 'recycler'] },
+  'GET /listings': { who: 'public' },
+  'GET /listings/:id': { who: 'public' },
+  'PATCH /listings/:id': { who: ['generator', 'recycler'], rule: 'org-owner' },
+  'POST /listings/:id/cancel': { who: ['generator', 'recycler'], rule: 'org-owner' },
+  'POST /listings/:id/bids': { who: ['generator', 'recycler'] },
+  'GET /listings/:id/bids': { who: 'user', rule: 'bidder-or-owner' },
+  'GET /bids': { who: ['generator', 'recycler'], rule: 'self' },
+  'POST /bids/:id/withdraw': { who: ['generator', 'recycler'], rule: 'party' },
+  'GET /trades': { who: 'user', rule: 'party' },
+  'GET /trades/:id': { who: 'user', rule: 'party' },
+  'GET /prices/reference/:code': { who: 'public' },
+  'PUT /prices/reference/:code': { who: ['regulator'] },
+  'GET /prices/index': { who: 'public' },
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof POLICY;

@@ -7,6 +7,10 @@
 export interface JobPayloads {
   /** Broadcast a realtime event to one room; seq was allocated with the outbox row. */
   'realtime.publish': { room: string; seq: number; type: string; at: string; data: Record<string, unknown> };
+  /** Close a sealed-bid auction at its closesAt (bids module; decided once on the database clock). */
+  'auction.close': { listingId: string };
+  /** End a fixed-price listing whose pickup window has passed (listings module). */
+  'listing.expire': { listingId: string };
 }
 
 export type JobName = keyof JobPayloads;

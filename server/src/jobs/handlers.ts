@@ -7,6 +7,12 @@ import type { JobHandlers } from './definitions.js';
  */
 export function createJobHandlers(ctx: AppContext): JobHandlers {
   return {
+    'auction.close': async (p, meta) => {
+      await ctx.bids.closeAuction(p.listingId, meta.outboxId);
+    },
+    'listing.expire': async (p) => {
+      await ctx.listings.expireListing(p.listingId);
+    },
     'realtime.publish': async (p) => {
       // Delivery is best effort by design: the database is the record and clients refetch on a seq gap.
       ctx.broadcaster?.emit(p.room, p.type, { room: p.room, seq: p.seq, at: p.at, type: p.type, ...p.data });

@@ -1,0 +1,328 @@
+/**
+ * Bids and the matching shell (DESIGN §5.2–5.3). The pure engine decides fills; this module loads
+ * the listing under its advisory lock and row lock, runs the checks in the order of DESIGN §5.2,
+ * persists the bid, the fills and the trades, and announces them — all in one transaction.
+ *
+ *   fixed:   a bid at or better than the ask fills at once at the listing's price (matchFixed);
+ *            one that does not stays active until the listing ends.
+ *   auction: sealed bids; the `auction.close` job decides the close once (a conditional update on
+ *            the database clock) and allocates with allocateAuction, each winner at its own price.
+ */
+import type { Logger } from 'pino';
+import type { Clock, Ids } from '../../clock.js';
+import type { Config } from '../../config.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { inTransaction } from '../../db/tx.js';
+import { enqueue, markDone } from '../../jobs/outbox.js';
+import { publishEvent } from '../../realtime/publish.js';
+import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
+import { Rooms } from '../../../../shared/src/realtime.js';
+import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
+import type { TBid, TListingBids, TMyBidsQuery, TPlaceBidRequest } from '../../../../shared/src/schemas/bids.js';
+import type { Actor } from '../auth/tokens.js';
+import { allocateAuction, matchFixed, merit } from '../matching/engine/index.js';
+import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/service.js';
+import { assertEligible, createTradeForFill, tradeIdsOfBids, type CreditReader, type FillForTrade } from '../trades/service.js';
+import {
+  addListingBids,
+  announceListing,
+  closeAuctionIfDue,
+  getListingRow,
+  lockListingForMatch,
+  setListingState,
+  type ListingRow,
+} from '../listings/service.js';
+import { invalidField, listingNotFound, listingNotOpen } from '../listings/errors.js';
+import * as repo from './repo.js';
+
+export type BidRow = repo.BidRow;
+export type BidsService = ReturnType<typeof createBidsService>;
+
+export interface BidsDeps {
+  db: Db;
+  ids: Ids;
+  clock: Clock;
+  logger: Logger;
+  config: Pick<Config, 'PLATFORM_FEE_BP' | 'ECO_FEE_FEN_PER_TONNE'>;
+  /** The credit read model by default; tests pass a fake to make an org black or red. */
+  readCredit?: CreditReader;
+}
+
+export function toBid(row: BidRow, o: { tradeIds: string[]; mine: boolean; showOrg: boolean }): TBid {
+  return {
+    id: row.id,
+    listingId: row.listingId,
+    orgId: o.showOrg || o.mine ? row.orgId : null,
+    pricePerTonneFen: row.pricePerTonneFen,
+    quantityKg: row.quantityKg,
+    filledKg: row.filledKg,
+    justification: o.showOrg || o.mine ? row.justification : null,
+    priceCheck: row.priceCheck,
+    status: row.status,
+    tradeIds: o.tradeIds,
+    createdAt: row.createdAt.toISOString(),
+    decidedAt: row.decidedAt?.toISOString() ?? null,
+    mine: o.mine,
+  };
+}
+
+// ── Functions the listings module uses ──────────────────────────────────────────────────────
+
+/** Whether the listing has an active or won bid (its terms are then fixed). */
+export async function hasLiveBids(dbx: DbOrTx, listingId: string): Promise<boolean> {
+  return (await repo.countLiveBids(dbx, listingId)) > 0;
+}
+
+/** When a listing ends (matched, cancelled, expired), its still-active bids are lost. */
+export async function loseActiveBids(tx: DbOrTx, listingId: string): Promise<number> {
+  return (await repo.decideActiveBids(tx, listingId, 'lost')).length;
+}
+
+function fillFor(l: ListingRow, bid: BidRow, quantityKg: number, pricePerTonneFen: number): FillForTrade {
+  const supply = l.side === 'supply';
+  return {
+    listingId: l.id,
+    bidId: bid.id,
+    generatorOrgId: supply ? l.orgId : bid.orgId,
+    receiverOrgId: supply ? bid.orgId : l.orgId,
+    materialCode: l.materialCode,
+    classifiedCode: l.classifiedCode,
+    wasteCode: l.wasteCode,
+    category: l.category,
+    hazardous: l.hazardous,
+    originDistrict: l.district,
+    quantityKg,
+    pricePerTonneFen,
+  };
+}
+
+function beforeSeqFromCursor(cursor: string | undefined): number | undefined {
+  if (!cursor) return undefined;
+  const v = decodeCursor(cursor)?.[0];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw invalidField('cursor', 'invalid cursor');
+  return v;
+}
+
+export function createBidsService(deps: BidsDeps) {
+  const { db, ids, clock } = deps;
+
+  async function withTrades(dbx: DbOrTx, rows: BidRow[], viewer: { orgId: string | null; isOwner: boolean }): Promise<TBid[]> {
+    const trades = await tradeIdsOfBids(dbx, rows.filter((b) => b.status === 'won').map((b) => b.id));
+    return rows.map((b) =>
+      toBid(b, {
+        tradeIds: trades.filter((t) => t.bidId === b.id).map((t) => t.id),
+        mine: b.orgId === viewer.orgId,
+        showOrg: viewer.isOwner,
+      }),
+    );
+  }
+
+  return {
+    /**
+     * A counterparty bids on a supply listing or offers on a demand listing. Checks in order, each
+     * with its own code (DESIGN §5.2): role → self-dealing → listing open → eligibility → reserve
+     * (auction) → price check.
+     */
+    async placeBid(actor: Actor, listingId: string, body: TPlaceBidRequest): Promise<TBid> {
+      const orgId = actor.orgId;
+      if (!orgId) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'bids come from trading organisations');
+      return withRejectionAlert(db, ids, () =>
+        inTransaction(db, async (tx) => {
+          const l = await lockListingForMatch(tx, listingId);
+          if (!l) throw listingNotFound();
+
+          const needed = l.side === 'supply' ? 'recycler' : 'generator';
+          if (!actor.roles.includes(needed))
+            throw new AppError(
+              ErrorCodes.FORBIDDEN_ROLE,
+              l.side === 'supply' ? 'only recycler organisations bid on supply listings' : 'only generator organisations offer on demand listings',
+            );
+          if (l.orgId === orgId) throw new AppError(ErrorCodes.SELF_DEALING, 'you cannot bid on your own organisation’s listing');
+
+          if (l.status !== 'open') throw listingNotOpen(l.status);
+          if (l.mode === 'auction' && l.pastClose)
+            throw listingNotOpen(l.status, `the auction closed at ${l.closesAt!.toISOString()} and takes no more bids`);
+          if (l.mode === 'fixed' && l.pastPickup) throw listingNotOpen(l.status, 'the pickup window of this listing has ended');
+          if (l.remainingKg === 0) throw listingNotOpen(l.status, 'nothing is left on this listing');
+
+          await assertEligible(tx, deps, {
+            hazardous: l.hazardous,
+            wasteCode: l.wasteCode,
+            category: l.category,
+            receiverOrgId: l.side === 'supply' ? orgId : l.orgId,
+            callerOrgId: orgId,
+            counterpartyOrgId: l.orgId,
+            pickupFrom: l.pickupFrom,
+            pickupTo: l.pickupTo,
+            quantityKg: Math.min(body.quantityKg, l.remainingKg),
+          });
+
+          if (l.mode === 'auction' && merit(l.side, body.pricePerTonneFen) < merit(l.side, l.pricePerTonneFen)) {
+            throw new AppError(
+              ErrorCodes.BELOW_RESERVE,
+              l.side === 'supply'
+                ? `the reserve is ${l.pricePerTonneFen} fen/t; bid that or more`
+                : `the reserve is ${l.pricePerTonneFen} fen/t; offer that or less`,
+              { reservePerTonneFen: l.pricePerTonneFen },
+            );
+          }
+          const smallest = Math.min(l.minLotKg, l.remainingKg);
+          if (body.quantityKg < smallest)
+            throw invalidField('quantityKg', `below the listing's minimum lot: bid at least ${smallest} kg`);
+
+          const gate = {
+            subject: 'bid' as const,
+            materialCode: l.materialCode,
+            wasteCode: l.wasteCode,
+            priceFen: body.pricePerTonneFen,
+            justification: body.justification,
+            district: l.district,
+            orgId,
+            listingId: l.id,
+          };
+          const priceCheck = await gatePrice(tx, ids, gate);
+          let bid = await repo.insertBid(tx, {
+            id: ids.uuid(),
+            listingId: l.id,
+            orgId,
+            userId: actor.userId,
+            pricePerTonneFen: body.pricePerTonneFen,
+            quantityKg: body.quantityKg,
+            justification: body.justification ?? null,
+            priceCheck,
+          });
+          if (priceCheck.status === 'flagged') await alertFlaggedPrice(tx, ids, { ...gate, subjectId: bid.id, check: priceCheck });
+          const bidCount = await addListingBids(tx, l.id, 1);
+
+          const tradeIds: string[] = [];
+          let listingChanged = false;
+          if (l.mode === 'fixed') {
+            const r = matchFixed(
+              { side: l.side, pricePerTonneFen: l.pricePerTonneFen, remainingKg: l.remainingKg, minLotKg: l.minLotKg },
+              { id: bid.id, pricePerTonneFen: bid.pricePerTonneFen, quantityKg: bid.quantityKg },
+            );
+            if (r.matched) {
+              const [fill] = r.fills;
+              const trade = await createTradeForFill(tx, deps, fillFor(l, bid, fill.quantityKg, fill.pricePerTonneFen));
+              tradeIds.push(trade.id);
+              bid = await repo.decideBid(tx, bid.id, 'won', fill.quantityKg);
+              await setListingState(tx, l.id, { remainingKg: r.remainingKg, ...(r.remainingKg === 0 ? { status: 'matched' as const } : {}) });
+              if (r.remainingKg === 0) await loseActiveBids(tx, l.id);
+              listingChanged = true;
+            }
+          }
+
+          const at = clock.now();
+          // The public room never sees prices or bidders; the owner sees the bid on a fixed-price listing.
+          await publishEvent(tx, [Rooms.listing(l.id)], 'bid.placed', { listingId: l.id, bidCount }, at);
+          await publishEvent(
+            tx,
+            [Rooms.org(l.orgId)],
+            'bid.placed',
+            l.mode === 'auction'
+              ? { listingId: l.id, bidCount }
+              : { listingId: l.id, bidCount, bidId: bid.id, bid: toBid(bid, { tradeIds, mine: false, showOrg: true }) },
+            at,
+          );
+          if (listingChanged) await announceListing(tx, clock, l.id, 'listing.updated');
+          return toBid(bid, { tradeIds, mine: true, showOrg: true });
+        }),
+      );
+    },
+
+    /**
+     * The owner and the bidders see a listing's bids. On an open auction they are sealed: the owner
+     * and other bidders see only the count; a bidder always sees its own.
+     */
+    async listBids(actor: Actor, listingId: string): Promise<TListingBids> {
+      const l = await getListingRow(db, listingId);
+      if (!l) throw listingNotFound();
+      const isOwner = !!actor.orgId && actor.orgId === l.orgId;
+      const own = actor.orgId ? await repo.bidsOfListing(db, listingId, { orgId: actor.orgId }) : [];
+      if (!isOwner && own.length === 0)
+        throw new AppError(ErrorCodes.NOT_A_PARTY, "only the listing's owner and its bidders see its bids");
+      const sealed = l.mode === 'auction' && l.status === 'open';
+      const rows = sealed ? own : await repo.bidsOfListing(db, listingId);
+      return { count: l.bidCount, sealed, items: await withTrades(db, rows, { orgId: actor.orgId, isOwner }) };
+    },
+
+    /** "My bids": the caller's org's bids, newest first. */
+    async listMyBids(actor: Actor, q: TMyBidsQuery): Promise<TPage<TBid>> {
+      if (!actor.orgId) return { items: [], nextCursor: null };
+      const rows = await repo.bidsOfOrg(db, actor.orgId, {
+        ...(q.status ? { status: q.status } : {}),
+        beforeSeq: beforeSeqFromCursor(q.cursor),
+        limit: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      return {
+        items: await withTrades(db, page, { orgId: actor.orgId, isOwner: false }),
+        nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.seq]) : null,
+      };
+    },
+
+    /** The bidder withdraws an active bid while the listing is open; a matched bid is a trade and stays. */
+    async withdrawBid(actor: Actor, bidId: string): Promise<TBid> {
+      return inTransaction(db, async (tx) => {
+        const found = await repo.findBid(tx, bidId);
+        if (!found || !actor.orgId || found.orgId !== actor.orgId) throw new AppError(ErrorCodes.NOT_FOUND, 'no such bid');
+        const l = await lockListingForMatch(tx, found.listingId);
+        const bid = (await repo.findBid(tx, bidId, true))!;
+        if (bid.status === 'won')
+          throw new AppError(ErrorCodes.INVALID_STATE, 'this bid matched and is now a trade; it cannot be withdrawn (a trade can be cancelled before funding)', {
+            allowed: [],
+            status: bid.status,
+          });
+        if (bid.status !== 'active')
+          throw new AppError(ErrorCodes.INVALID_STATE, `the bid is already ${bid.status}`, { allowed: [], status: bid.status });
+        if (!l || l.status !== 'open') throw listingNotOpen(l?.status ?? 'gone');
+        if (l.mode === 'auction' && l.pastClose) throw listingNotOpen(l.status, 'the auction has closed; bids can no longer be withdrawn');
+        const withdrawn = await repo.decideBid(tx, bid.id, 'withdrawn');
+        await addListingBids(tx, l.id, -1);
+        await announceListing(tx, clock, l.id, 'listing.updated');
+        return toBid(withdrawn, { tradeIds: [], mine: true, showOrg: true });
+      });
+    },
+
+    /**
+     * Job `auction.close`: decides the close once with a conditional update on the database clock
+     * (RELIABILITY J2), allocates with the engine, creates the winners' trades and settles every
+     * bid as won or lost — one transaction. Idempotent: a second run finds the listing no longer
+     * open and does nothing; a run before closesAt re-schedules itself.
+     */
+    async closeAuction(listingId: string, outboxId?: number): Promise<{ closed: boolean; tradeIds: string[] }> {
+      return inTransaction(db, async (tx) => {
+        const done = async <T>(r: T): Promise<T> => {
+          if (outboxId !== undefined) await markDone(tx, outboxId);
+          return r;
+        };
+        const l = await lockListingForMatch(tx, listingId);
+        if (!l || l.mode !== 'auction' || l.status !== 'open') return done({ closed: false, tradeIds: [] });
+        const decided = await closeAuctionIfDue(tx, listingId);
+        if (!decided) {
+          // Early (a clock ahead of the database's, or an edited closesAt): try again at the deadline.
+          await enqueue(tx, 'auction.close', { listingId }, { availableAt: l.closesAt! });
+          return done({ closed: false, tradeIds: [] });
+        }
+        const active = await repo.bidsOfListing(tx, listingId, { status: 'active', forUpdate: true });
+        const result = allocateAuction(
+          { side: l.side, pricePerTonneFen: l.pricePerTonneFen, remainingKg: l.remainingKg, minLotKg: l.minLotKg },
+          active.map((b) => ({ id: b.id, pricePerTonneFen: b.pricePerTonneFen, quantityKg: b.quantityKg, seq: b.seq })),
+        );
+        const byId = new Map(active.map((b) => [b.id, b]));
+        const tradeIds: string[] = [];
+        for (const fill of result.fills) {
+          const bid = byId.get(fill.bidId)!;
+          const trade = await createTradeForFill(tx, deps, fillFor(l, bid, fill.quantityKg, fill.pricePerTonneFen));
+          tradeIds.push(trade.id);
+          await repo.decideBid(tx, bid.id, 'won', fill.quantityKg);
+        }
+        for (const id of result.lost) await repo.decideBid(tx, id, 'lost');
+        await setListingState(tx, listingId, { remainingKg: result.remainingKg, status: result.won.length > 0 ? 'matched' : 'closed' });
+        await announceListing(tx, clock, listingId, 'listing.updated');
+        deps.logger.info({ listingId, won: result.won.length, lost: result.lost.length }, 'auction closed');
+        return done({ closed: true, tradeIds });
+      });
+    },
+  };
+}

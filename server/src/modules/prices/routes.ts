@@ -1,0 +1,33 @@
+import { route } from '../../http/route.js';
+import { ZPinBandRequest, ZPriceCodeParams, ZPriceIndex, ZPriceIndexQuery, ZReferenceBand } from '../../../../shared/src/schemas/prices.js';
+import type { PricesService } from './service.js';
+
+export function pricesRoutes({ prices }: { prices: PricesService }) {
+  return [
+    route({
+      key: 'GET /prices/reference/:code',
+      summary: "A material's reference band: pinned, else settled trades (≥ 5 in 180 days), else seed; 404 when none",
+      tags: ['prices'],
+      params: ZPriceCodeParams,
+      response: ZReferenceBand,
+      handle: ({ params }) => prices.getReference(params.code),
+    }),
+    route({
+      key: 'PUT /prices/reference/:code',
+      summary: 'Pin a reference band (regulator); audited',
+      tags: ['prices'],
+      params: ZPriceCodeParams,
+      body: ZPinBandRequest,
+      response: ZReferenceBand,
+      handle: ({ actor, params, body }) => prices.pinBand(actor!, params.code, body),
+    }),
+    route({
+      key: 'GET /prices/index',
+      summary: 'Weekly medians of settled trades (weeks from Monday, Asia/Shanghai)',
+      tags: ['prices'],
+      query: ZPriceIndexQuery,
+      response: ZPriceIndex,
+      handle: ({ query }) => prices.priceIndex(query),
+    }),
+  ];
+}

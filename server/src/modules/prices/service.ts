@@ -1,0 +1,179 @@
+/**
+ * Reference bands and price checks (DESIGN §6.3). The band of a material is, in order: a
+ * regulator's pin; p10/p50/p90 of its settled trades in the last 180 days when there are at least 5;
+ * the seeded band; none. Listings and bids run their price through `gatePrice` in their own
+ * transaction and wrap the use case in `withRejectionAlert`, so a rejected price leaves its alert
+ * committed although nothing else is stored.
+ */
+import type { Clock, Ids } from '../../clock.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { inTransaction } from '../../db/tx.js';
+import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
+import { checkPrice, describePriceCheck, type PriceCheck, type ReferenceBand } from '../../../../shared/src/pricecheck.js';
+import type { TPinBandRequest, TPriceIndex, TPriceIndexQuery, TReferenceBand } from '../../../../shared/src/schemas/prices.js';
+import type { Actor } from '../auth/tokens.js';
+import { raiseAlert, type RaiseAlert } from '../alerts/service.js';
+import * as repo from './repo.js';
+
+export const BAND_WINDOW_DAYS = 180;
+export const BAND_MIN_TRADES = 5;
+
+export type PricesService = ReturnType<typeof createPricesService>;
+
+/** The band a price is checked against, with its note and pin time; null when there is none. */
+export async function referenceBandDetail(dbx: DbOrTx, code: string): Promise<TReferenceBand | null> {
+  const stored = await repo.storedBand(dbx, code);
+  if (stored?.source === 'pinned') {
+    return {
+      materialCode: code,
+      lowFen: stored.lowFen,
+      medianFen: stored.medianFen,
+      highFen: stored.highFen,
+      source: 'pinned',
+      sampleSize: 0,
+      note: stored.note,
+      pinnedAt: stored.pinnedAt?.toISOString() ?? null,
+    };
+  }
+  const p = await repo.settledPercentiles(dbx, code, BAND_WINDOW_DAYS);
+  if (p.n >= BAND_MIN_TRADES && p.p10 !== null && p.p50 !== null && p.p90 !== null) {
+    return {
+      materialCode: code,
+      lowFen: Math.round(p.p10),
+      medianFen: Math.round(p.p50),
+      highFen: Math.round(p.p90),
+      source: 'trades',
+      sampleSize: p.n,
+      note: `p10/p50/p90 of ${p.n} settled trades in the last ${BAND_WINDOW_DAYS} days`,
+      pinnedAt: null,
+    };
+  }
+  if (stored) {
+    return { materialCode: code, lowFen: stored.lowFen, medianFen: stored.medianFen, highFen: stored.highFen, source: 'seed', sampleSize: 0, note: stored.note, pinnedAt: null };
+  }
+  return null;
+}
+
+export async function referenceBand(dbx: DbOrTx, code: string): Promise<ReferenceBand | null> {
+  const b = await referenceBandDetail(dbx, code);
+  return b ? { lowFen: b.lowFen, medianFen: b.medianFen, highFen: b.highFen, source: b.source, sampleSize: b.sampleSize } : null;
+}
+
+/** Thrown inside a use case's transaction; `withRejectionAlert` commits the alert after the rollback. */
+export class RejectedPrice extends Error {
+  constructor(
+    readonly alert: RaiseAlert,
+    readonly error: AppError,
+  ) {
+    super(error.message);
+    this.name = 'RejectedPrice';
+  }
+}
+
+export interface PriceGate {
+  /** What is priced, for messages and alerts. */
+  subject: 'listing' | 'bid';
+  /** The band's material code (a WS-CLASSIFIED lot uses the waste-salt band). */
+  materialCode: string;
+  wasteCode: string;
+  priceFen: number;
+  justification: string | null | undefined;
+  /** The district whose regulators get the alert (the listing's origin). */
+  district: string;
+  orgId: string;
+  listingId: string | null;
+}
+
+/**
+ * Checks a price: returns the check when it may be stored (ok, or flagged with a justification);
+ * throws JUSTIFICATION_REQUIRED for flagged without one, and RejectedPrice for rejected.
+ */
+export async function gatePrice(dbx: DbOrTx, ids: Ids, g: PriceGate): Promise<PriceCheck> {
+  const check = checkPrice(g.priceFen, await referenceBand(dbx, g.materialCode));
+  if (check.status === 'flagged' && !g.justification) {
+    throw new AppError(ErrorCodes.JUSTIFICATION_REQUIRED, `${describePriceCheck(g.priceFen, check)}; add "justification" to your ${g.subject}`, {
+      priceCheck: check,
+    });
+  }
+  if (check.status === 'rejected') {
+    const attemptId = ids.uuid();
+    throw new RejectedPrice(
+      {
+        kind: 'price_rejected',
+        district: g.district,
+        subjectType: `${g.subject}_attempt`,
+        subjectId: attemptId,
+        message: `refused ${g.subject} at ${g.priceFen} fen/t for ${g.wasteCode}: ${describePriceCheck(g.priceFen, check)}`,
+        details: { orgId: g.orgId, listingId: g.listingId, materialCode: g.materialCode, wasteCode: g.wasteCode, pricePerTonneFen: g.priceFen, priceCheck: check, justification: g.justification ?? null },
+      },
+      new AppError(ErrorCodes.PRICE_OUT_OF_RANGE, describePriceCheck(g.priceFen, check), { priceCheck: check }),
+    );
+  }
+  return check;
+}
+
+/** After a flagged price was stored with its justification: the regulator alert, in the same transaction. */
+export async function alertFlaggedPrice(
+  tx: DbOrTx,
+  ids: Ids,
+  g: PriceGate & { subjectId: string; check: PriceCheck; dedupeKey?: string },
+): Promise<void> {
+  await raiseAlert(tx, ids, {
+    kind: 'price_flagged',
+    district: g.district,
+    subjectType: g.subject,
+    subjectId: g.subjectId,
+    ...(g.dedupeKey ? { dedupeKey: g.dedupeKey } : {}),
+    message: `${g.subject} at ${g.priceFen} fen/t for ${g.wasteCode} is outside the reference band; justification: ${g.justification}`,
+    details: { orgId: g.orgId, listingId: g.listingId, materialCode: g.materialCode, wasteCode: g.wasteCode, pricePerTonneFen: g.priceFen, priceCheck: g.check, justification: g.justification ?? null },
+  });
+}
+
+/** Runs a use case; a rejected price rolls it back, then its alert commits in a transaction of its own. */
+export async function withRejectionAlert<T>(db: Db, ids: Ids, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof RejectedPrice)) throw err;
+    await inTransaction(db, (tx) => raiseAlert(tx, ids, err.alert));
+    throw err.error;
+  }
+}
+
+export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
+  const { db } = deps;
+  return {
+    async getReference(code: string): Promise<TReferenceBand> {
+      const band = await referenceBandDetail(db, code);
+      if (!band) throw new AppError(ErrorCodes.NOT_FOUND, `no reference band for ${code}`);
+      return band;
+    },
+
+    /** A regulator pins a band; it overrides the trades and the seed until pinned again. Audited. */
+    async pinBand(actor: Actor, code: string, body: TPinBandRequest): Promise<TReferenceBand> {
+      return inTransaction(db, async (tx) => {
+        if (!(await repo.materialExists(tx, code))) throw new AppError(ErrorCodes.NOT_FOUND, `no material with code ${code}`);
+        const before = await referenceBandDetail(tx, code);
+        await repo.pinBand(tx, { materialCode: code, ...body, pinnedBy: actor.userId, note: 'pinned by a regulator' });
+        await repo.audit(tx, {
+          actorUserId: actor.userId,
+          actorOrgId: actor.orgId,
+          action: 'price_band.pin',
+          subjectType: 'price_band',
+          subjectId: code,
+          details: { before, after: body },
+        });
+        return (await referenceBandDetail(tx, code))!;
+      });
+    },
+
+    async priceIndex(q: TPriceIndexQuery): Promise<TPriceIndex> {
+      if (!(await repo.materialExists(db, q.material))) throw new AppError(ErrorCodes.NOT_FOUND, `no material with code ${q.material}`);
+      const weeks = await repo.weeklyIndex(db, q.material, q.weeks);
+      return {
+        materialCode: q.material,
+        items: weeks.map((w) => ({ weekStart: w.week, medianFen: w.median, lowFen: w.low, highFen: w.high, trades: w.trades, quantityKg: w.kg })),
+      };
+    },
+  };
+}

@@ -1,0 +1,292 @@
+/**
+ * Trades (DESIGN §5.4, §7): created by matching in the matcher's transaction, read by their parties
+ * and by regulators in scope. Settlement, payments and manifests (later issues) move a trade on
+ * through `getTradeForUpdate` and `transitionTrade`, never through this module's repo.
+ */
+import type { Clock, Ids } from '../../clock.js';
+import type { Config } from '../../config.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { amountFen, basisPointsOf, perTonneFen } from '../../../../shared/src/money.js';
+import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
+import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
+import { endOfShanghaiYear, shanghaiDate, shanghaiYear, startOfShanghaiYear } from '../../../../shared/src/calendar.js';
+import { Rooms } from '../../../../shared/src/realtime.js';
+import type { TTrade, TTradesQuery, TTradeStatus } from '../../../../shared/src/schemas/trades.js';
+import type { Actor } from '../auth/tokens.js';
+import { getOrgRow, licencesFor, overseenDistricts } from '../orgs/service.js';
+import { checkEligibility } from '../trading/eligibility.js';
+import { readCredit, type CreditReading } from '../credit/read-model.js';
+import { raiseAlert } from '../alerts/service.js';
+import { publishEvent, regulatorRooms } from '../../realtime/publish.js';
+import * as repo from './repo.js';
+
+export type TradeRow = repo.TradeRow;
+export type TradesService = ReturnType<typeof createTradesService>;
+
+/** Reads an org's credit level; the credit read model by default, a fake in tests of black and red parties. */
+export type CreditReader = (dbx: DbOrTx, orgId: string) => Promise<Pick<CreditReading, 'level' | 'score'>>;
+
+export interface TradesDeps {
+  db: Db;
+  ids: Ids;
+  clock: Clock;
+  config: Pick<Config, 'PLATFORM_FEE_BP' | 'ECO_FEE_FEN_PER_TONNE'>;
+  readCredit?: CreditReader;
+}
+
+export function toTrade(row: TradeRow): TTrade {
+  return {
+    id: row.id,
+    listingId: row.listingId,
+    bidId: row.bidId,
+    orderIds: row.orderIds ?? null,
+    generatorOrgId: row.generatorOrgId,
+    receiverOrgId: row.receiverOrgId,
+    payerOrgId: row.payerOrgId,
+    payeeOrgId: row.payeeOrgId,
+    materialCode: row.materialCode,
+    classifiedCode: row.classifiedCode,
+    hazardous: row.hazardous,
+    quantityKg: row.quantityKg,
+    pricePerTonneFen: row.pricePerTonneFen,
+    amountFen: row.amountFen,
+    platformFeeFen: row.platformFeeFen,
+    ecoCompensationFen: row.ecoCompensationFen,
+    status: row.status,
+    // The manifests issue owns manifests and fills this from its table.
+    manifestIds: [],
+    acceptedKg: row.acceptedKg,
+    originDistrict: row.originDistrict,
+    destinationDistrict: row.destinationDistrict,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The money of a trade (DESIGN §5.4, §6.2), pure: who pays whom, the amount and both fees. */
+export function tradeTerms(
+  t: { generatorOrgId: string; receiverOrgId: string; pricePerTonneFen: number; quantityKg: number; hazardous: boolean; originDistrict: string; destinationDistrict: string },
+  config: TradesDeps['config'],
+): Pick<TradeRow, 'payerOrgId' | 'payeeOrgId' | 'amountFen' | 'platformFeeFen' | 'ecoCompensationFen' | 'status'> {
+  const amount = amountFen(t.pricePerTonneFen, t.quantityKg);
+  const positive = t.pricePerTonneFen > 0;
+  const zero = t.pricePerTonneFen === 0;
+  return {
+    payerOrgId: zero ? null : positive ? t.receiverOrgId : t.generatorOrgId,
+    payeeOrgId: zero ? null : positive ? t.generatorOrgId : t.receiverOrgId,
+    amountFen: amount,
+    // Borne by the payee (deducted from its proceeds at settlement).
+    platformFeeFen: basisPointsOf(amount, config.PLATFORM_FEE_BP),
+    // Always borne by the generator; on the contracted kg here, recomputed on accepted kg at settlement.
+    ecoCompensationFen:
+      t.hazardous && t.originDistrict !== t.destinationDistrict ? perTonneFen(config.ECO_FEE_FEN_PER_TONNE, t.quantityKg) : 0,
+    status: zero ? 'funded' : 'awaiting_payment',
+  };
+}
+
+export interface FillForTrade {
+  listingId: string | null;
+  bidId: string | null;
+  orderIds?: string[] | null;
+  generatorOrgId: string;
+  receiverOrgId: string;
+  materialCode: string;
+  classifiedCode: string | null;
+  wasteCode: string;
+  category: string;
+  hazardous: boolean;
+  /** The listing's district (where the material is picked up). */
+  originDistrict: string;
+  quantityKg: number;
+  pricePerTonneFen: number;
+}
+
+/**
+ * Creates a trade for one fill in the matcher's transaction, announces `trade.created` to both
+ * parties and the regulators of origin and destination, and raises a `red_party` alert for each
+ * party at the red credit level (DESIGN §6.7).
+ */
+export async function createTradeForFill(
+  tx: DbOrTx,
+  deps: Pick<TradesDeps, 'ids' | 'clock' | 'config' | 'readCredit'>,
+  f: FillForTrade,
+): Promise<TTrade> {
+  const receiver = await getOrgRow(tx, f.receiverOrgId);
+  if (!receiver) throw new Error(`receiver org ${f.receiverOrgId} not found`);
+  const destinationDistrict = receiver.district;
+  const terms = tradeTerms({ ...f, destinationDistrict }, deps.config);
+  const row = await repo.insertTrade(tx, {
+    id: deps.ids.uuid(),
+    listingId: f.listingId,
+    bidId: f.bidId,
+    orderIds: f.orderIds ?? null,
+    generatorOrgId: f.generatorOrgId,
+    receiverOrgId: f.receiverOrgId,
+    materialCode: f.materialCode,
+    classifiedCode: f.classifiedCode,
+    wasteCode: f.wasteCode,
+    category: f.category,
+    hazardous: f.hazardous,
+    quantityKg: f.quantityKg,
+    pricePerTonneFen: f.pricePerTonneFen,
+    originDistrict: f.originDistrict,
+    destinationDistrict,
+    ...terms,
+  });
+  const trade = toTrade(row);
+  await publishEvent(
+    tx,
+    [Rooms.org(row.generatorOrgId), Rooms.org(row.receiverOrgId), ...regulatorRooms(row.originDistrict, row.destinationDistrict)],
+    'trade.created',
+    { tradeId: trade.id, status: trade.status, trade },
+    deps.clock.now(),
+  );
+  for (const orgId of [row.generatorOrgId, row.receiverOrgId]) {
+    const credit = await (deps.readCredit ?? readCredit)(tx, orgId);
+    if (credit.level !== 'red') continue;
+    const org = orgId === receiver.id ? receiver : await getOrgRow(tx, orgId);
+    await raiseAlert(tx, deps.ids, {
+      kind: 'red_party',
+      district: org?.district ?? row.originDistrict,
+      subjectType: 'trade',
+      subjectId: row.id,
+      dedupeKey: `red_party:trade:${row.id}:${orgId}`,
+      message: `${org?.name ?? orgId} (credit level red) is a party to trade ${row.id} of ${row.quantityKg} kg ${row.wasteCode}`,
+      details: { tradeId: row.id, orgId, level: credit.level, score: credit.score, materialCode: row.materialCode },
+    });
+  }
+  return trade;
+}
+
+/** Kg the org has contracted to receive as hazardous waste in a Shanghai calendar year (licence capacity). */
+export function hazardousIntakeKg(dbx: DbOrTx, orgId: string, year: number): Promise<number> {
+  return repo.hazardousIntakeKg(dbx, orgId, startOfShanghaiYear(year), endOfShanghaiYear(year));
+}
+
+export interface EligibilityCheck {
+  hazardous: boolean;
+  wasteCode: string;
+  /** HWxx for hazardous material. */
+  category: string;
+  /** Who will receive the material (needs the licence). */
+  receiverOrgId: string;
+  /** The org acting now (bidder, offerer, poster of a demand listing). */
+  callerOrgId: string;
+  /** The other party, when there is one yet. */
+  counterpartyOrgId: string | null;
+  pickupFrom: Date;
+  pickupTo: Date;
+  quantityKg: number;
+}
+
+/**
+ * Loads the facts of DESIGN §5.2 (the receiver's disposal licences, its hazardous intake this
+ * Shanghai calendar year, both parties' credit) and throws the first eligibility error, if any.
+ */
+export async function assertEligible(
+  dbx: DbOrTx,
+  deps: { clock: Clock; readCredit?: CreditReader },
+  c: EligibilityCheck,
+): Promise<void> {
+  if (!c.hazardous) return;
+  const credit = deps.readCredit ?? readCredit;
+  const year = shanghaiYear(deps.clock.now());
+  const licences = await licencesFor(dbx, c.receiverOrgId, 'disposal');
+  const usedKg = await hazardousIntakeKg(dbx, c.receiverOrgId, year);
+  const callerCredit = (await credit(dbx, c.callerOrgId)).level;
+  const counterpartyCredit = c.counterpartyOrgId ? (await credit(dbx, c.counterpartyOrgId)).level : null;
+  const outcome = checkEligibility({
+    hazardous: true,
+    wasteCode: c.wasteCode,
+    category: c.category.startsWith('HW') ? c.category : null,
+    receiverIsCaller: c.receiverOrgId === c.callerOrgId,
+    licences,
+    pickupFrom: shanghaiDate(c.pickupFrom),
+    pickupTo: shanghaiDate(c.pickupTo),
+    quantityKg: c.quantityKg,
+    usedKg,
+    year,
+    callerCredit,
+    counterpartyCredit,
+  });
+  if (!outcome.ok) throw outcome.error;
+}
+
+/** For settlement, payments and manifests: the trade row locked for the caller's transaction, or null. */
+export function getTradeForUpdate(tx: DbOrTx, id: string): Promise<TradeRow | null> {
+  return repo.findTrade(tx, id, true);
+}
+
+export function getTradeRow(dbx: DbOrTx, id: string): Promise<TradeRow | null> {
+  return repo.findTrade(dbx, id);
+}
+
+/**
+ * The one way to change a trade's status: from one of `from` to `to`, conditionally, so two
+ * processes racing on the same step move it once (null for the loser). Announces `trade.updated`.
+ * Set `settledAt` when moving to settled: reference bands and the price index read it.
+ */
+export async function transitionTrade(
+  tx: DbOrTx,
+  deps: Pick<TradesDeps, 'clock'>,
+  id: string,
+  from: readonly TTradeStatus[],
+  to: TTradeStatus,
+  extra: { acceptedKg?: number; settledAt?: Date } = {},
+): Promise<TTrade | null> {
+  const row = await repo.transitionTrade(tx, id, from, to, extra);
+  if (!row) return null;
+  const trade = toTrade(row);
+  await publishEvent(
+    tx,
+    [Rooms.org(row.generatorOrgId), Rooms.org(row.receiverOrgId), ...regulatorRooms(row.originDistrict, row.destinationDistrict)],
+    'trade.updated',
+    { tradeId: trade.id, status: trade.status, trade },
+    deps.clock.now(),
+  );
+  return trade;
+}
+
+export function tradeIdsOfBids(dbx: DbOrTx, bidIds: string[]): Promise<{ id: string; bidId: string }[]> {
+  return repo.tradesOfBids(dbx, bidIds);
+}
+
+/** Whether the actor may see this trade: a party, a regulator whose scope has its origin or destination, the admin. */
+export function canSeeTrade(actor: Actor, t: Pick<TradeRow, 'generatorOrgId' | 'receiverOrgId' | 'originDistrict' | 'destinationDistrict'>): boolean {
+  if (actor.orgId && (t.generatorOrgId === actor.orgId || t.receiverOrgId === actor.orgId)) return true;
+  const districts = overseenDistricts(actor);
+  if (districts === null) return true;
+  return districts.includes(t.originDistrict) || districts.includes(t.destinationDistrict);
+}
+
+function beforeSeqFromCursor(cursor: string | undefined): number | undefined {
+  if (!cursor) return undefined;
+  const v = decodeCursor(cursor)?.[0];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v))
+    throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+  return v;
+}
+
+export function createTradesService(deps: TradesDeps) {
+  const { db } = deps;
+  return {
+    async listTrades(actor: Actor, q: TTradesQuery): Promise<TPage<TTrade>> {
+      const rows = await repo.listTrades(db, {
+        partyOrgId: actor.orgId,
+        districts: overseenDistricts(actor),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.material ? { material: q.material } : {}),
+        beforeSeq: beforeSeqFromCursor(q.cursor),
+        limit: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      return { items: page.map(toTrade), nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.seq]) : null };
+    },
+
+    async getTrade(actor: Actor, id: string): Promise<TTrade> {
+      const row = await repo.findTrade(db, id);
+      if (!row || !canSeeTrade(actor, row)) throw new AppError(ErrorCodes.NOT_FOUND, 'no such trade');
+      return toTrade(row);
+    },
+  };
+}
