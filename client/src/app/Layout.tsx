@@ -1,0 +1,84 @@
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { useI18n } from '../i18n';
+import { useSession } from '../features/auth/session';
+
+/** Header (product, navigation, language, account), the page, and the footer. */
+export function Layout() {
+  const { t } = useI18n();
+  const { session, signOut } = useSession();
+  const navigate = useNavigate();
+  const me = session.status === 'signedIn' ? session.me : null;
+
+  async function onSignOut() {
+    await signOut();
+    navigate('/signin', { replace: true });
+  }
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header className="header">
+        <div className="header__inner">
+          <Link to="/" className="brand" data-testid="brand">
+            <span className="brand__mark" aria-hidden="true">
+              ♻
+            </span>
+            <span className="brand__text">
+              <span className="brand__name">{t('app.name')}</span>
+              <span className="brand__tagline">{t('app.tagline')}</span>
+            </span>
+          </Link>
+          <nav className="nav" aria-label={t('nav.main')}>
+            <NavLink to="/catalog" className="nav__link" data-testid="nav-catalogue">
+              {t('nav.catalogue')}
+            </NavLink>
+            {me && (
+              <NavLink to="/org" className="nav__link" data-testid="nav-org">
+                {t('nav.myOrg')}
+              </NavLink>
+            )}
+          </nav>
+          <div className="header__actions">
+            <LanguageSwitch />
+            {session.status === 'loading' ? null : me ? (
+              <div className="account" data-testid="account">
+                <span className="account__who">
+                  <span className="visually-hidden">{t('auth.account')} </span>
+                  <span className="account__name" data-testid="account-name">
+                    {me.user.name}
+                  </span>
+                  {me.org && (
+                    <span className="account__org" data-testid="account-org">
+                      {me.org.name}
+                    </span>
+                  )}
+                </span>
+                <button type="button" className="btn btn--secondary btn--small" onClick={onSignOut} data-testid="sign-out">
+                  {t('auth.signOut')}
+                </button>
+              </div>
+            ) : (
+              <div className="account">
+                <Link to="/signin" className="btn btn--ghost btn--small" data-testid="nav-signin">
+                  {t('auth.signIn')}
+                </Link>
+                <Link to="/signup" className="btn btn--primary btn--small" data-testid="nav-signup">
+                  {t('auth.signUp')}
+                </Link>
+              </div>
+            )}
+          </div>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+      <footer className="footer">
+        <p>{t('app.footer')}</p>
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import type { ReactNode } from 'react';
+
+export interface ControlProps {
+  id: string;
+  'aria-describedby'?: string;
+  'aria-invalid'?: boolean;
+}
+
+interface FormFieldProps {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  required?: boolean;
+  /** The control, given its id and ARIA wiring so the label, hint and error are announced with it. */
+  children: (control: ControlProps) => ReactNode;
+  /** Extra status shown under the control (e.g. a live check), announced politely. */
+  status?: ReactNode;
+  testId?: string;
+}
+
+/** A labelled form control with its hint and field error. */
+export function FormField({ id, label, hint, error, required, children, status, testId }: FormFieldProps) {
+  const describedBy = [hint ? `${id}-hint` : null, status ? `${id}-status` : null, error ? `${id}-error` : null].filter(Boolean).join(' ');
+  return (
+    <div className={`field${error ? ' field--invalid' : ''}`} data-testid={testId}>
+      <label htmlFor={id} className="field__label">
+        {label}
+        {required && <span className="field__required" aria-hidden="true"> *</span>}
+      </label>
+      {children({ id, 'aria-describedby': describedBy || undefined, 'aria-invalid': error ? true : undefined })}
+      {status && (
+        <div id={`${id}-status`} className="field__status" aria-live="polite">
+          {status}
+        </div>
+      )}
+      {hint && (
+        <div id={`${id}-hint`} className="field__hint">
+          {hint}
+        </div>
+      )}
+      {error && (
+        <div id={`${id}-error`} className="field__error" role="alert" data-testid={`${id}-error`}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}

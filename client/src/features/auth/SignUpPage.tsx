@@ -1,0 +1,241 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { DISTRICTS, type DistrictCode } from '../../../../shared/src/districts.js';
+import { TRADING_ROLES, type TradingRole } from '../../../../shared/src/roles.js';
+import { isValidUscc } from '../../../../shared/src/uscc.js';
+import { Alert } from '../../components/Alert';
+import { FormField } from '../../components/FormField';
+import { useI18n, type MessageKey } from '../../i18n';
+import { errorText } from '../../lib/errors';
+import type { RegisterBody } from './api';
+import { UsccField } from './components/UsccField';
+import { mapFieldErrors } from './fieldErrors';
+import { useSession } from './session';
+
+const PATHS = ['org.name', 'org.uscc', 'org.district', 'org.roles', 'user.name', 'user.email', 'user.password'] as const;
+type Path = (typeof PATHS)[number];
+/** Mirrors ZPassword in shared/src/schemas/auth.ts (not imported: it would bring zod into the bundle). */
+const MIN_PASSWORD = 10;
+
+export function SignUpPage() {
+  const { t, lang } = useI18n();
+  const { signUp } = useSession();
+  const navigate = useNavigate();
+  const [orgName, setOrgName] = useState('');
+  const [uscc, setUscc] = useState('');
+  const [district, setDistrict] = useState<DistrictCode | ''>('');
+  const [roles, setRoles] = useState<TradingRole[]>([]);
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<Partial<Record<Path, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  function toggleRole(role: TradingRole, on: boolean) {
+    setRoles((current) => (on ? [...current.filter((r) => r !== role), role] : current.filter((r) => r !== role)));
+  }
+
+  function localErrors(): Partial<Record<Path, string>> {
+    const required = t('common.required');
+    const e: Partial<Record<Path, string>> = {};
+    if (!orgName.trim()) e['org.name'] = required;
+    if (!uscc) e['org.uscc'] = required;
+    else if (!isValidUscc(uscc)) e['org.uscc'] = t('signup.usccInvalid');
+    if (!district) e['org.district'] = required;
+    if (roles.length === 0) e['org.roles'] = t('signup.rolesRequired');
+    if (!email.trim()) e['user.email'] = required;
+    if (!name.trim()) e['user.name'] = required;
+    if (!password) e['user.password'] = required;
+    else if (password.length < MIN_PASSWORD) e['user.password'] = t('field.password.hint');
+    return e;
+  }
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setFormError(null);
+    const local = localErrors();
+    setErrors(local);
+    if (Object.keys(local).length > 0 || !district) {
+      focusFirstError(local);
+      return;
+    }
+    // Keep the roles in the order they are offered, whatever order they were ticked in.
+    const body: RegisterBody = {
+      org: { name: orgName.trim(), uscc, district, roles: TRADING_ROLES.filter((r) => roles.includes(r)) },
+      user: { email: email.trim(), password, name: name.trim() },
+    };
+    setSubmitting(true);
+    try {
+      await signUp(body);
+      navigate('/org', { replace: true });
+    } catch (err) {
+      const { byPath, rest } = mapFieldErrors(err, PATHS);
+      setErrors(byPath);
+      const hasFieldErrors = Object.keys(byPath).length > 0;
+      setFormError(
+        hasFieldErrors && rest.length === 0
+          ? t('error.VALIDATION_FAILED')
+          : [errorText(err, t), ...rest.map((f) => `${f.path}: ${f.message}`)].join(' '),
+      );
+      if (hasFieldErrors) focusFirstError(byPath);
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  return (
+    <div className="page page--narrow" data-testid="signup-page">
+      <header className="page__header">
+        <h1>{t('signup.title')}</h1>
+        <p className="page__lead">{t('signup.intro')}</p>
+      </header>
+      <form className="card form" onSubmit={onSubmit} noValidate data-testid="signup-form">
+        {formError && <Alert testId="form-error">{formError}</Alert>}
+        <fieldset className="form__section">
+          <legend>{t('signup.orgSection')}</legend>
+          <FormField id="org-name" label={t('field.orgName')} error={errors['org.name']} required>
+            {(control) => (
+              <input
+                {...control}
+                className="input"
+                value={orgName}
+                onChange={(e) => setOrgName(e.target.value)}
+                placeholder={t('field.orgName.placeholder')}
+                autoComplete="organization"
+                required
+                data-testid="signup-org-name"
+              />
+            )}
+          </FormField>
+          <UsccField value={uscc} onChange={setUscc} serverError={errors['org.uscc']} />
+          <FormField id="org-district" label={t('field.district')} error={errors['org.district']} required>
+            {(control) => (
+              <select
+                {...control}
+                className="input"
+                value={district}
+                onChange={(e) => setDistrict(e.target.value as DistrictCode | '')}
+                required
+                data-testid="signup-district"
+              >
+                <option value="">{t('field.district.choose')}</option>
+                {DISTRICTS.map((d) => (
+                  <option key={d.code} value={d.code}>
+                    {lang === 'en' ? d.nameEn : d.nameZh}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FormField>
+          <fieldset
+            className={`field checkbox-group${errors['org.roles'] ? ' field--invalid' : ''}`}
+            aria-describedby={errors['org.roles'] ? 'org-roles-error' : 'org-roles-hint'}
+            data-testid="signup-roles"
+          >
+            <legend className="field__label">
+              {t('field.roles')}
+              <span className="field__required" aria-hidden="true"> *</span>
+            </legend>
+            <div id="org-roles-hint" className="field__hint">
+              {t('field.roles.hint')}
+            </div>
+            <div className="checkbox-group__options">
+              {TRADING_ROLES.map((role) => (
+                <div className="checkbox" key={role}>
+                  <input
+                    type="checkbox"
+                    id={`org-role-${role}`}
+                    name="roles"
+                    value={role}
+                    checked={roles.includes(role)}
+                    onChange={(e) => toggleRole(role, e.target.checked)}
+                    data-testid={`signup-role-${role}`}
+                  />
+                  <label htmlFor={`org-role-${role}`}>
+                    <span className="checkbox__title">{t(`role.${role}` as MessageKey)}</span>
+                    <span className="checkbox__hint">{t(`role.${role}.hint` as MessageKey)}</span>
+                  </label>
+                </div>
+              ))}
+            </div>
+            {errors['org.roles'] && (
+              <div id="org-roles-error" className="field__error" role="alert">
+                {errors['org.roles']}
+              </div>
+            )}
+          </fieldset>
+        </fieldset>
+
+        <fieldset className="form__section">
+          <legend>{t('signup.userSection')}</legend>
+          <FormField id="user-name" label={t('field.userName')} error={errors['user.name']} required>
+            {(control) => (
+              <input
+                {...control}
+                className="input"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                autoComplete="name"
+                required
+                data-testid="signup-name"
+              />
+            )}
+          </FormField>
+          <FormField id="user-email" label={t('field.email')} error={errors['user.email']} required>
+            {(control) => (
+              <input
+                {...control}
+                type="email"
+                className="input"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                autoComplete="email"
+                required
+                data-testid="signup-email"
+              />
+            )}
+          </FormField>
+          <FormField id="user-password" label={t('field.password')} hint={t('field.password.hint')} error={errors['user.password']} required>
+            {(control) => (
+              <input
+                {...control}
+                type="password"
+                className="input"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                autoComplete="new-password"
+                required
+                data-testid="signup-password"
+              />
+            )}
+          </FormField>
+        </fieldset>
+
+        <div className="form__actions">
+          <button type="submit" className="btn btn--primary btn--large" disabled={submitting} data-testid="signup-submit">
+            {submitting ? t('common.submitting') : t('signup.submit')}
+          </button>
+          <span className="muted">
+            {t('signup.haveAccount')} <Link to="/signin">{t('auth.signIn')}</Link>
+          </span>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+const FIELD_IDS: Record<Path, string> = {
+  'org.name': 'org-name',
+  'org.uscc': 'org-uscc',
+  'org.district': 'org-district',
+  'org.roles': 'org-role-generator',
+  'user.email': 'user-email',
+  'user.name': 'user-name',
+  'user.password': 'user-password',
+};
+
+function focusFirstError(errors: Partial<Record<Path, string>>) {
+  const first = PATHS.find((p) => errors[p]);
+  if (first) requestAnimationFrame(() => document.getElementById(FIELD_IDS[first])?.focus());
+}

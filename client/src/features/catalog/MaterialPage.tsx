@@ -1,0 +1,154 @@
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { Alert } from '../../components/Alert';
+import { PriceBandBar } from '../../components/PriceBandBar';
+import { useI18n, type MessageKey } from '../../i18n';
+import { ApiError } from '../../lib/api';
+import { errorText } from '../../lib/errors';
+import { catalogApi, type Material } from './api';
+import { EditionNote } from './components/EditionNote';
+import { MaterialBadges } from './components/MaterialBadges';
+import { MaterialName } from './components/MaterialName';
+
+type State = { status: 'loading' } | { status: 'ready'; material: Material } | { status: 'error'; error: unknown };
+
+export function MaterialPage() {
+  const { code = '' } = useParams();
+  const { t } = useI18n();
+  const [state, setState] = useState<State>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setState({ status: 'loading' });
+    catalogApi
+      .get(code, controller.signal)
+      .then((material) => setState({ status: 'ready', material }))
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) setState({ status: 'error', error });
+      });
+    return () => controller.abort();
+  }, [code, attempt]);
+
+  return (
+    <div className="page" data-testid="material-page">
+      <p className="back-link">
+        <Link to="/catalog">← {t('material.back')}</Link>
+      </p>
+      {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
+      {state.status === 'error' &&
+        (state.error instanceof ApiError && state.error.code === 'NOT_FOUND' ? (
+          <Alert>{t('material.notFound', { code })}</Alert>
+        ) : (
+          <Alert>
+            {t('common.errorPrefix')}
+            {errorText(state.error, t)}{' '}
+            <button type="button" className="btn btn--link" onClick={() => setAttempt((n) => n + 1)}>
+              {t('common.retry')}
+            </button>
+          </Alert>
+        ))}
+      {state.status === 'ready' && <MaterialDetail material={state.material} />}
+    </div>
+  );
+}
+
+function MaterialDetail({ material: m }: { material: Material }) {
+  const { t } = useI18n();
+  const band = m.band;
+  return (
+    <article className="material" data-testid="material-detail" data-code={m.code}>
+      <header className="material__header">
+        <div className="material__code code" data-testid="material-code">
+          {m.code}
+        </div>
+        <div className="material__title">
+          <MaterialName material={m} as="h1" />
+        </div>
+        <MaterialBadges material={m} />
+      </header>
+
+      {!m.tradeable && (
+        <Alert tone="warning" testId="not-tradeable-note">
+          {t('material.notTradeable')}
+        </Alert>
+      )}
+      {m.hazardous === null && <Alert tone="warning">{t('material.needsClassification')}</Alert>}
+
+      <div className="material__grid">
+        <section className="card" aria-labelledby="material-facts">
+          <h2 id="material-facts" className="visually-hidden">
+            {t('material.code')}
+          </h2>
+          <dl className="facts">
+            <div>
+              <dt>{t('material.code')}</dt>
+              <dd className="code">{m.code}</dd>
+            </div>
+            <div>
+              <dt>{t('material.edition')}</dt>
+              <dd data-testid="material-edition">
+                {m.edition ?? t('material.edition.none')}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('material.stream')}</dt>
+              <dd>{t(`stream.${m.stream}` as MessageKey)}</dd>
+            </div>
+            <div>
+              <dt>{t('material.category')}</dt>
+              <dd>
+                {m.category}
+                {m.categoryNameZh && <span lang="zh-CN"> {m.categoryNameZh}</span>}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('material.verification')}</dt>
+              <dd data-testid="material-verification" lang="en">
+                {m.verification}
+              </dd>
+            </div>
+            {m.note && (
+              <div>
+                <dt>{t('material.note')}</dt>
+                <dd data-testid="material-note">{m.note}</dd>
+              </div>
+            )}
+          </dl>
+        </section>
+
+        <section className="card" aria-labelledby="band-title" data-testid="band-section">
+          <h2 id="band-title">{t('material.band.title')}</h2>
+          {band ? (
+            <>
+              <PriceBandBar band={band} />
+              <dl className="facts facts--compact">
+                <div>
+                  <dt>{t('material.band.source')}</dt>
+                  <dd>
+                    {band.source === 'trades'
+                      ? t('material.band.source.trades', { count: band.sampleSize })
+                      : t(`material.band.source.${band.source}` as MessageKey)}
+                  </dd>
+                </div>
+                {band.note && (
+                  <div>
+                    <dt>{t('material.band.basis')}</dt>
+                    <dd lang="en">{band.note}</dd>
+                  </div>
+                )}
+              </dl>
+              <p className="muted small">{t('material.band.explain')}</p>
+            </>
+          ) : (
+            <p className="muted" data-testid="band-none">
+              {t('material.band.none')}
+            </p>
+          )}
+        </section>
+      </div>
+
+      <EditionNote />
+    </article>
+  );
+}

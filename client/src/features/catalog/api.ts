@@ -1,0 +1,30 @@
+import { api } from '../../lib/api';
+import type { TMaterial, TStream } from '../../../../shared/src/schemas/catalog.js';
+
+export type Material = TMaterial;
+export type Stream = TStream;
+
+/** The five streams in the order the catalogue shows them (type-checked against the shared enum). */
+export const STREAMS = ['hazardous', 'general_industrial', 'household_recyclable', 'agricultural', 'construction'] as const satisfies readonly TStream[];
+
+export interface MaterialsFilter {
+  stream?: Stream;
+  hazardous?: boolean;
+  q?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const PAGE_SIZE = 20;
+
+export const catalogApi = {
+  list: (filter: MaterialsFilter, cursor: string | null, signal?: AbortSignal) =>
+    api.get<Page<Material>>('/catalog/materials', {
+      query: { stream: filter.stream, hazardous: filter.hazardous, q: filter.q, cursor, limit: PAGE_SIZE },
+      signal,
+    }),
+  get: (code: string, signal?: AbortSignal) => api.get<Material>(`/catalog/materials/${encodeURIComponent(code)}`, { signal }),
+};
