@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import client from 'prom-client';
 import swaggerUi from 'swagger-ui-dist';
@@ -142,7 +142,8 @@ export function createApp(ctx: AppContext): Express {
       limit: ctx.config.RATE_LIMIT_PER_MINUTE,
       standardHeaders: 'draft-7',
       legacyHeaders: false,
-      keyGenerator: (req) => (req.actor ? `u:${req.actor.userId}` : `ip:${req.ip}`),
+      // IPv6 clients are keyed by their /56 so one host cannot rotate addresses past the limit.
+      keyGenerator: (req) => (req.actor ? `u:${req.actor.userId}` : `ip:${ipKeyGenerator(req.ip ?? '')}`),
       ...(ctx.redis
         ? {
             store: new RedisStore({
