@@ -184,6 +184,36 @@ describe('engine: continuous limit order book', () => {
     expect(() => new OrderBook().replay(journal.slice(0, 2))).to.throw(EngineError, /ends before the fills/);
   });
 
+  it('replay refuses an add whose id is already resting, and skips entries the snapshot already holds', () => {
+    const book = new OrderBook();
+    const first = book.add({ id: 'a', side: 'sell', pricePerTonneFen: 100, quantityKg: 10, seq: 1 });
+    const snapshot = book.snapshot();
+    const second = book.add({ id: 'b', side: 'sell', pricePerTonneFen: 110, quantityKg: 10, seq: 2 });
+    const restored = OrderBook.restore(snapshot);
+    restored.replay([...first.journal, ...second.journal]);
+    expect(restored.snapshot()).to.deep.equal(book.snapshot());
+    const duplicate = { ...second.journal[0]!, op: 3, seq: 3, id: 'a' };
+    expect(() => restored.replay([duplicate])).to.throw(EngineError, /already resting/).with.property('code', 'CORRUPT_STATE');
+  });
+
+  it('depth aggregates each price level, best first, limited per side', () => {
+    const book = new OrderBook();
+    let seq = 0;
+    for (const [side, price, kg] of [['buy', 90, 1], ['buy', 90, 2], ['buy', 80, 4], ['sell', 120, 8], ['sell', 110, 16], ['buy', 70, 32]] as const) {
+      book.add({ id: `o${seq}`, side, pricePerTonneFen: price, quantityKg: kg, seq: ++seq });
+    }
+    expect(book.depth(2)).to.deep.equal({
+      bids: [
+        { pricePerTonneFen: 90, quantityKg: 3, orders: 2 },
+        { pricePerTonneFen: 80, quantityKg: 4, orders: 1 },
+      ],
+      asks: [
+        { pricePerTonneFen: 110, quantityKg: 16, orders: 1 },
+        { pricePerTonneFen: 120, quantityKg: 8, orders: 1 },
+      ],
+    });
+  });
+
   describe('properties', () => {
     it('never crosses: best bid < best ask after every operation', () => {
       fc.assert(
