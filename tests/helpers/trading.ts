@@ -9,6 +9,13 @@ import { adminToken, approvedLicence, auth, registerOrg, type LicenceOptions, ty
 import { rows } from '../../server/src/db/tx.js';
 import type { TListing } from '../../shared/src/schemas/listings.js';
 import type { TBid } from '../../shared/src/schemas/bids.js';
+import supertest from 'supertest';
+import type { AppContext } from '../../server/src/context.js';
+import { createApp } from '../../server/src/app.js';
+import { createListingsService } from '../../server/src/modules/listings/service.js';
+import { createBidsService } from '../../server/src/modules/bids/service.js';
+import type { CreditReader } from '../../server/src/modules/trades/service.js';
+import type { CreditLevel } from '../../server/src/modules/credit/read-model.js';
 
 type Request = TestApp['request'];
 
@@ -104,3 +111,18 @@ export async function settleTrade(t: TestApp, tradeId: string, settledAt: Date =
 }
 
 export { auth };
+
+/**
+ * A request client for an app whose listings and bids read credit levels from `levels` (default
+ * blue), on the same database and jobs as `t`: the neutral credit model reads everyone as blue, so
+ * black (CREDIT_BARRED) and red (red_party alerts) need this fake, passed to the same factories.
+ */
+export function withCreditLevels(t: TestApp, levels: Map<string, CreditLevel>): Request {
+  const readCredit: CreditReader = async (_dbx, orgId) => {
+    const level = levels.get(orgId) ?? 'blue';
+    return { level, score: { green: 95, blue: 80, yellow: 65, red: 50, black: 20 }[level] };
+  };
+  const deps = { ...t.ctx, readCredit };
+  const ctx: AppContext = { ...t.ctx, listings: createListingsService(deps), bids: createBidsService(deps) };
+  return supertest(createApp(ctx));
+}
