@@ -4,10 +4,12 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import type { JobHandlers, JobName } from './definitions.js';
 import { executeJob } from './execute.js';
+import { quitRedis, within } from '../realtime/emitter.js';
 import { DEFAULT_RETRY, type JobRunner, type QueuedJob, type RetryPolicy } from './runner.js';
 
 export const DEFAULT_QUEUE_NAME = 'zwx-jobs';
 export const DEFAULT_QUEUE_PREFIX = 'zwx';
+const CLOSE_TIMEOUT_MS = 10_000;
 
 export interface BullmqRunnerOptions {
   redisUrl: string;
@@ -122,14 +124,21 @@ export async function createBullmqRunner(o: BullmqRunnerOptions): Promise<JobRun
 
     async close() {
       // Worker first, gracefully: running jobs finish and are acknowledged before connections go.
-      if (worker) await worker.close().catch((err: unknown) => log.warn({ err }, 'closing the bullmq worker failed'));
-      await queue.close().catch((err: unknown) => log.warn({ err }, 'closing the bullmq queue failed'));
-      for (const c of [workerConnection, queueConnection]) {
-        if (!c) continue;
-        await c.quit().catch(() => c.disconnect());
+      // Bounded, because a worker cannot finish gracefully against a Redis that is gone; anything
+      // cut short is redelivered by the sweeper and guarded by the database.
+      if (worker) {
+        const w = worker;
+        const graceful = await within(w.close().then(() => true), CLOSE_TIMEOUT_MS).catch((err: unknown) => {
+          log.warn({ err }, 'closing the bullmq worker failed');
+          return false;
+        });
+        if (!graceful) await within(w.close(true), 1000).catch(() => {});
       }
+      await within(queue.close(), CLOSE_TIMEOUT_MS).catch((err: unknown) => log.warn({ err }, 'closing the bullmq queue failed'));
+      for (const c of [workerConnection, queueConnection]) if (c) await quitRedis(c);
       worker = null;
       workerConnection = null;
     },
   };
 }
+

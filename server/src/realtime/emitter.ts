@@ -26,7 +26,7 @@ export function createRedisBroadcaster(o: { redisUrl: string; logger: Logger; ke
       emitter.to(room).emit(event, payload);
     },
     async close() {
-      await redis.quit().catch(() => redis.disconnect());
+      await quitRedis(redis);
     },
   };
 }
@@ -44,4 +44,23 @@ export function guardPublish(redis: Redis, logger: Logger): Redis {
     return p;
   };
   return redis;
+}
+
+/** Resolves with the promise's value, or with false after `ms` (the promise keeps running). */
+export async function within<T>(p: Promise<T>, ms: number): Promise<T | false> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** QUIT, or a hard disconnect when Redis does not answer (a connection retrying forever would wait for ever). */
+export async function quitRedis(c: Redis, ms = 2000): Promise<void> {
+  const quit = await within(
+    c.quit().then(() => true),
+    ms,
+  ).catch(() => false);
+  if (!quit) c.disconnect();
 }

@@ -14,7 +14,7 @@ import {
   type TSubscribeRequest,
 } from '../../../shared/src/realtime.js';
 import type { Broadcaster } from './broadcaster.js';
-import { guardPublish, REALTIME_REDIS_KEY } from './emitter.js';
+import { guardPublish, quitRedis, REALTIME_REDIS_KEY } from './emitter.js';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 interface InterServerEvents {}
@@ -212,7 +212,7 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext, o
       io.local.disconnectSockets(true);
       await Promise.resolve(io.of('/').adapter.close()).catch(() => {});
       io.engine.close();
-      for (const c of redisClients) await c.quit().catch(() => c.disconnect());
+      for (const c of redisClients) await quitRedis(c);
     },
   };
 }
