@@ -1,0 +1,457 @@
+/**
+ * Security matrices generated from the route table (RELIABILITY A1, A2, A3, A6, A7). Every route in
+ * allRoutes(ctx) is covered as soon as it is mounted: the role × route matrix comes from POLICY,
+ * the tenant × object matrix from the routes with an :id and an object rule, the mass-assignment
+ * check from every route with a body.
+ *
+ * A1 needs a real object of tenant A per route: add a fixture to TENANT_FIXTURES when you add a
+ * route with `:id` and rule party / org-owner / self / bidder-or-owner. Without one, the route
+ * still gets the random-id check, and the fixture check is skipped with a reason (failed in CI).
+ */
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { sql } from 'drizzle-orm';
+import type { Express } from 'express';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { skipOrFail } from '../helpers/services.js';
+import { rows, one } from '../../server/src/db/tx.js';
+import { allRoutes } from '../../server/src/app.js';
+import { POLICY, allows, type Access, type RouteKey } from '../../server/src/http/policy.js';
+import type { RouteDef } from '../../server/src/http/route.js';
+import type { Role } from '../../shared/src/roles.js';
+import {
+  PASSWORD,
+  adminToken,
+  auth,
+  createCreditAgency,
+  createRegulator,
+  licenceBody,
+  registerOrg,
+  registrationBody,
+  submitLicence,
+  uniqueEmail,
+  type OrgActor,
+} from '../helpers/actors.js';
+
+type Caller = 'anonymous' | 'generator' | 'recycler' | 'carrier' | 'regulator' | 'credit_agency' | 'admin';
+const CALLERS: Caller[] = ['anonymous', 'generator', 'recycler', 'carrier', 'regulator', 'credit_agency', 'admin'];
+
+/** Sample values for path parameters other than ids. */
+const PARAM_SAMPLES: Record<string, string> = { code: 'SW07', topic: 'credit', market: 'SW07' };
+
+function fillPath(path: string, id: () => string = randomUUID): string {
+  return path.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(PARAM_SAMPLES[name] ?? id()));
+}
+
+function methodOf(key: string): 'get' | 'post' | 'put' | 'patch' | 'delete' {
+  return key.split(' ')[0]!.toLowerCase() as 'get';
+}
+
+interface Res {
+  status: number;
+  text: string;
+  body: { error?: { code?: string; message?: string } } & Record<string, unknown>;
+}
+
+/** Anything that shows the server's insides: stack frames, file paths, SQL, driver messages. */
+const LEAK =
+  /"stack"|\n\s+at |\bat [\w.<>$]+ \(|node_modules|\/work\/|[\w-]+\.(ts|js|mjs|cjs):\d+|\bselect\b[^"]*\bfrom\b|insert into|update \w+ set|delete from|duplicate key|violates|syntax error at|relation "|column "|drizzle|PGlite|postgres(ql)? error/i;
+
+function expectNoLeak(res: Res, what: string): void {
+  expect(res.text ?? '', `${what}: response leaks internals`).to.not.match(LEAK);
+}
+
+describe('security: matrices generated from the route table', () => {
+  let t: TestApp;
+  let routes: RouteDef[];
+  const tokens: Partial<Record<Caller, string>> = {};
+  /** Every response the matrices saw, for the leak check (A7). */
+  const seen: { what: string; res: Res }[] = [];
+
+  before(async () => {
+    t = await createTestApp();
+    routes = [...allRoutes(t.ctx)].sort((a, b) => a.key.localeCompare(b.key));
+    const admin = await adminToken(t.request);
+    tokens.admin = admin;
+    tokens.generator = (await registerOrg(t.request, { roles: ['generator'] })).token;
+    tokens.recycler = (await registerOrg(t.request, { roles: ['recycler'] })).token;
+    tokens.carrier = (await registerOrg(t.request, { roles: ['carrier'] })).token;
+    tokens.regulator = (await createRegulator(t.request, 'city', admin)).token;
+    tokens.credit_agency = (await createCreditAgency(t.request, admin)).token;
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  function call(key: string, path: string, caller: Caller, body?: unknown, contentType?: string) {
+    let req = t.request[methodOf(key)](`/api/v1${path}`);
+    if (caller !== 'anonymous') req = req.set(auth(tokens[caller]!));
+    if (contentType) req = req.set('Content-Type', contentType);
+    return (methodOf(key) === 'get' || methodOf(key) === 'delete' ? req : req.send(body as object)) as unknown as Promise<Res>;
+  }
+
+  /** A caller the policy lets through, preferring trading roles (they have an org). */
+  function allowedCaller(access: Access): Caller {
+    const preference: Caller[] = ['anonymous', 'generator', 'recycler', 'carrier', 'regulator', 'credit_agency', 'admin'];
+    return preference.find((c) => allows(access, c === 'anonymous' ? null : [c as Role]))!;
+  }
+
+  describe('the route table and the policy agree', () => {
+    it('every route in allRoutes has a POLICY entry', () => {
+      const missing = routes.map((r) => r.key).filter((k) => !(k in POLICY));
+      expect(missing).to.deep.equal([]);
+    });
+
+    it('every route mounted under /api/v1 comes from allRoutes and has a POLICY entry', () => {
+      const mounted = mountedApiRoutes(t.app);
+      expect(mounted.length, 'found the mounted routes').to.be.greaterThan(0);
+      const table = new Set(routes.map((r) => r.key));
+      expect(mounted.filter((k) => !(k in POLICY)), 'mounted without a policy').to.deep.equal([]);
+      expect(mounted.filter((k) => !table.has(k as RouteKey)), 'mounted outside the route table').to.deep.equal([]);
+      for (const r of routes) expect(mounted, r.key).to.include(r.key);
+    });
+
+    it('POLICY keys not mounted yet answer 404 (no route serves them around the table)', async () => {
+      const table = new Set<string>(routes.map((r) => r.key));
+      const pending = (Object.keys(POLICY) as RouteKey[]).filter((k) => !table.has(k));
+      for (const key of pending) {
+        const res = await call(key, fillPath(key.split(' ')[1]!), 'admin', {});
+        expect(res.status, key).to.equal(404);
+      }
+    });
+  });
+
+  describe('A2: role × route, exactly as POLICY declares', () => {
+    it('covers every route in the table', () => {
+      expect(routes.length).to.be.greaterThan(10);
+    });
+
+    // Generated per route at run time, so a route added to allRoutes is covered without editing this file.
+    it('each caller is refused (401/403 FORBIDDEN_ROLE) exactly when POLICY does not allow it', async function () {
+      this.timeout(120_000);
+      const problems: string[] = [];
+      for (const r of routes) {
+        const access: Access = POLICY[r.key];
+        const path = fillPath(r.key.split(' ')[1]!);
+        for (const caller of CALLERS) {
+          const allowed = allows(access, caller === 'anonymous' ? null : [caller as Role]);
+          const res = await call(r.key, path, caller, {});
+          seen.push({ what: `${r.key} as ${caller}`, res });
+          const code = res.body?.error?.code;
+          const refused = res.status === 401 || (res.status === 403 && code === 'FORBIDDEN_ROLE');
+          if (res.status >= 500) problems.push(`${r.key} as ${caller}: ${res.status} ${res.text.slice(0, 200)}`);
+          else if (allowed && refused) problems.push(`${r.key} as ${caller}: policy allows, got ${res.status} ${code}`);
+          else if (!allowed && caller === 'anonymous' && !(res.status === 401 && code === 'UNAUTHENTICATED'))
+            problems.push(`${r.key} as anonymous: policy refuses, expected 401 UNAUTHENTICATED, got ${res.status} ${code}`);
+          else if (!allowed && caller !== 'anonymous' && !(res.status === 403 && code === 'FORBIDDEN_ROLE'))
+            problems.push(`${r.key} as ${caller}: policy refuses, expected 403 FORBIDDEN_ROLE, got ${res.status} ${code}`);
+        }
+      }
+      expect(problems, problems.join('\n')).to.deep.equal([]);
+    });
+
+    it('a malformed id on any :id route is a client error (400/404), never a 500', async function () {
+      this.timeout(60_000);
+      const problems: string[] = [];
+      for (const r of routes.filter((x) => x.key.includes(':id'))) {
+        const caller = allowedCaller(POLICY[r.key]);
+        for (const bad of ['not-a-uuid', "1' OR '1'='1", '00000000-0000-0000-0000-00000000000g']) {
+          const res = await call(r.key, fillPath(r.key.split(' ')[1]!, () => bad), caller, {});
+          seen.push({ what: `${r.key} with id ${bad}`, res });
+          if (![400, 404].includes(res.status)) problems.push(`${r.key} id=${bad}: ${res.status} ${res.text.slice(0, 200)}`);
+        }
+      }
+      expect(problems, problems.join('\n')).to.deep.equal([]);
+    });
+  });
+
+  describe('A1: tenant B never reaches tenant A’s objects', () => {
+    const OBJECT_RULES = ['party', 'org-owner', 'self', 'bidder-or-owner'];
+
+    interface TenantCase {
+      /** The id of A's object to put in the path, a valid body for the route, and A's strings that must not reach B. */
+      id: string;
+      body?: object;
+      secrets: string[];
+      /** Checks after B's attempt that A's data is unchanged. */
+      unchanged?: () => Promise<unknown>;
+    }
+    /** One per route key; `a` and `b` are owners of two orgs holding every trading role. */
+    const TENANT_FIXTURES: Partial<Record<RouteKey, (a: OrgActor, b: OrgActor) => Promise<TenantCase>>> = {
+      'POST /orgs/:id/users': async (a) => {
+        const email = uniqueEmail('intruder');
+        return {
+          id: a.orgId,
+          body: { email, password: PASSWORD, name: 'Intruder' },
+          secrets: [a.email, a.org.uscc],
+          unchanged: async () => expect(await rows(t.ctx.db, sql`select 1 from users where email = ${email}`)).to.have.length(0),
+        };
+      },
+      'POST /orgs/:id/licences': async (a) => {
+        const body = licenceBody();
+        return {
+          id: a.orgId,
+          body,
+          secrets: [a.email],
+          unchanged: async () =>
+            expect(await rows(t.ctx.db, sql`select 1 from licences where org_id = ${a.orgId}`)).to.have.length(0),
+        };
+      },
+      'GET /orgs/:id/licences': async (a) => {
+        const licence = await submitLicence(t.request, a, { number: `SECRET-${randomUUID().slice(0, 8)}` });
+        return { id: a.orgId, secrets: [licence.id, licence.number] };
+      },
+      'PATCH /listings/:id': async (a) => {
+        const listing = await postListing(a);
+        return {
+          id: listing.id,
+          body: { description: 'changed by its owner' },
+          secrets: [a.org.uscc],
+          unchanged: async () => expect((await listingRow(listing.id)).description).to.equal(STEEL_DESCRIPTION),
+        };
+      },
+      'POST /listings/:id/cancel': async (a) => {
+        const listing = await postListing(a);
+        return { id: listing.id, secrets: [a.org.uscc], unchanged: async () => expect((await listingRow(listing.id)).status).to.equal('open') };
+      },
+      'GET /listings/:id/bids': async (a) => {
+        const listing = await postListing(a);
+        const c = await registerOrg(t.request, { roles: ['recycler'] });
+        const bid = await postBid(c, listing.id, 255_000);
+        return { id: listing.id, secrets: [bid.id, c.orgId] };
+      },
+      'POST /bids/:id/withdraw': async (a) => {
+        const c = await registerOrg(t.request, { roles: ['generator'] });
+        const listing = await postListing(c);
+        const bid = await postBid(a, listing.id, 255_000);
+        return {
+          id: bid.id,
+          secrets: [a.orgId],
+          unchanged: async () => expect((await one<{ status: string }>(t.ctx.db, sql`select status from bids where id = ${bid.id}`))!.status).to.equal('active'),
+        };
+      },
+      'GET /trades/:id': async (a) => {
+        const listing = await postListing(a);
+        const c = await registerOrg(t.request, { roles: ['recycler'] });
+        const bid = await postBid(c, listing.id, STEEL_PRICE, listing.quantityKg);
+        expect(bid.tradeIds, 'a matching bid makes a trade').to.have.length(1);
+        return { id: bid.tradeIds[0]!, secrets: [c.orgId, a.orgId, bid.id] };
+      },
+    };
+
+    // Trading objects for the fixtures, made through the public API: a fixed-price scrap steel lot
+    // (inside its seeded band, non-hazardous, so no licence is needed) and bids on it.
+    const STEEL_PRICE = 258_500;
+    const STEEL_DESCRIPTION = 'tenant A scrap steel';
+    async function postListing(owner: OrgActor): Promise<{ id: string; quantityKg: number }> {
+      const day = 86_400_000;
+      const res = await t.request
+        .post('/api/v1/listings')
+        .set(auth(owner.token))
+        .send({
+          side: 'supply',
+          materialCode: 'SW17-01',
+          quantityKg: 10_000,
+          minLotKg: 1_000,
+          pricePerTonneFen: STEEL_PRICE,
+          mode: 'fixed',
+          pickupFrom: new Date(Date.now() + day).toISOString(),
+          pickupTo: new Date(Date.now() + 10 * day).toISOString(),
+          district: owner.org.district,
+          description: STEEL_DESCRIPTION,
+        });
+      expect(res.status, res.text).to.equal(201);
+      return res.body;
+    }
+    async function postBid(bidder: OrgActor, listingId: string, pricePerTonneFen: number, quantityKg = 1_000): Promise<{ id: string; tradeIds: string[] }> {
+      const res = await t.request.post(`/api/v1/listings/${listingId}/bids`).set(auth(bidder.token)).send({ pricePerTonneFen, quantityKg });
+      expect(res.status, res.text).to.equal(201);
+      return res.body;
+    }
+    async function listingRow(id: string): Promise<{ status: string; description: string | null }> {
+      return (await one<{ status: string; description: string | null }>(t.ctx.db, sql`select status, description from listings where id = ${id}`))!;
+    }
+
+    it('every :id route with an object rule has a tenant fixture', function () {
+      const uncovered = routes
+        .filter((r) => r.key.includes(':id') && OBJECT_RULES.includes((POLICY[r.key] as Access).rule ?? ''))
+        .map((r) => r.key)
+        .filter((k) => !TENANT_FIXTURES[k]);
+      if (uncovered.length) skipOrFail(this, `no A1 tenant fixture for: ${uncovered.join(', ')} (add them to TENANT_FIXTURES)`);
+    });
+
+    it('B gets 403/404 with none of A’s data on every route with a fixture; A’s data is unchanged', async function () {
+      this.timeout(120_000);
+      const problems: string[] = [];
+      for (const r of routes) {
+        const fixture = TENANT_FIXTURES[r.key];
+        if (!fixture) continue;
+        const a = await registerOrg(t.request, { roles: ['generator', 'recycler', 'carrier'] });
+        const b = await registerOrg(t.request, { roles: ['generator', 'recycler', 'carrier'] });
+        const c = await fixture(a, b);
+        const path = r.key.split(' ')[1]!.replace(':id', c.id);
+        let req = t.request[methodOf(r.key)](`/api/v1${path}`).set(auth(b.token));
+        const res = (await (methodOf(r.key) === 'get' ? req : req.send(c.body ?? {}))) as unknown as Res;
+        seen.push({ what: `${r.key} by tenant B`, res });
+        if (![403, 404].includes(res.status)) problems.push(`${r.key}: B got ${res.status} ${res.text.slice(0, 200)}`);
+        for (const s of c.secrets) if (res.text.includes(s)) problems.push(`${r.key}: B's response contains A's ${s}`);
+        await c.unchanged?.();
+        // The fixture must be a real object: A itself gets through.
+        req = t.request[methodOf(r.key)](`/api/v1${path}`).set(auth(a.token));
+        const own = (await (methodOf(r.key) === 'get' ? req : req.send(c.body ?? {}))) as unknown as Res;
+        if (own.status >= 400) problems.push(`${r.key}: the fixture is broken, A itself got ${own.status} ${own.text.slice(0, 200)}`);
+      }
+      expect(problems, problems.join('\n')).to.deep.equal([]);
+    });
+
+    it('on every :id route with an object rule, an id that does not exist is 403/404 for any allowed caller', async function () {
+      this.timeout(60_000);
+      const problems: string[] = [];
+      for (const r of routes.filter((x) => x.key.includes(':id') && OBJECT_RULES.includes((POLICY[x.key] as Access).rule ?? ''))) {
+        const res = await call(r.key, fillPath(r.key.split(' ')[1]!), allowedCaller(POLICY[r.key]), {});
+        // A body check may answer first (400); what must never happen is a success on an object nobody owns.
+        if (res.status < 400) problems.push(`${r.key}: ${res.status} on a random id`);
+      }
+      expect(problems, problems.join('\n')).to.deep.equal([]);
+    });
+  });
+
+  describe('A3: mass assignment', () => {
+    const count = async (table: string) => Number((await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from ${sql.raw(table)}`))!.n);
+
+    const EXTRAS: [string, string][] = [
+      ['status', '"status":"approved"'],
+      ['orgId', `"orgId":"${randomUUID()}"`],
+      ['isAdmin', '"isAdmin":true'],
+      ['__proto__', '"__proto__":{"isAdmin":true,"roles":["admin"]}'],
+      ['constructor', '"constructor":{"prototype":{"isAdmin":true}}'],
+    ];
+    /** The JSON text of `body` with one extra member inserted at the top level or inside `nested`. */
+    const withExtra = (body: object, member: string, nested?: string) =>
+      nested ? JSON.stringify(body).replace(`"${nested}":{`, `"${nested}":{${member},`) : `{${member},${JSON.stringify(body).slice(1)}`;
+
+    for (const [name, member] of EXTRAS) {
+      it(`register with an extra "${name}" (top level, in org, in user) is 400 and writes nothing`, async () => {
+        const before = [await count('orgs'), await count('users'), await count('refresh_tokens')];
+        for (const nested of [undefined, 'org', 'user']) {
+          const res = (await t.request
+            .post('/api/v1/auth/register')
+            .set('Content-Type', 'application/json')
+            .send(withExtra(registrationBody(), member, nested))) as unknown as Res;
+          seen.push({ what: `register + ${name}`, res });
+          expect(res.status, `${name} in ${nested ?? 'body'}`).to.equal(400);
+          expect(res.text).to.contain(name);
+        }
+        expect([await count('orgs'), await count('users'), await count('refresh_tokens')]).to.deep.equal(before);
+      });
+
+      it(`a licence with an extra "${name}" is 400 and writes nothing`, async () => {
+        const owner = await registerOrg(t.request, { roles: ['recycler'] });
+        const res = (await t.request
+          .post(`/api/v1/orgs/${owner.orgId}/licences`)
+          .set(auth(owner.token))
+          .set('Content-Type', 'application/json')
+          .send(withExtra(licenceBody(), member))) as unknown as Res;
+        expect(res.status).to.equal(400);
+        expect(await rows(t.ctx.db, sql`select 1 from licences where org_id = ${owner.orgId}`)).to.have.length(0);
+      });
+    }
+
+    it('a member added with isAdmin / orgRole / orgId is 400 and no user is written', async () => {
+      const owner = await registerOrg(t.request);
+      for (const extra of [{ isAdmin: true }, { orgRole: 'owner' }, { orgId: randomUUID() }]) {
+        const email = uniqueEmail('escalate');
+        const res = await t.request
+          .post(`/api/v1/orgs/${owner.orgId}/users`)
+          .set(auth(owner.token))
+          .send({ email, password: PASSWORD, name: 'x', ...extra });
+        expect(res.status, JSON.stringify(extra)).to.equal(400);
+        expect(await rows(t.ctx.db, sql`select 1 from users where email = ${email}`)).to.have.length(0);
+      }
+    });
+
+    it('every route with a body refuses unknown fields (strict schemas), with a caller the policy allows', async function () {
+      this.timeout(60_000);
+      const problems: string[] = [];
+      for (const r of routes.filter((x) => x.body && !x.raw)) {
+        const caller = allowedCaller(POLICY[r.key]);
+        for (const [name, member] of EXTRAS) {
+          const res = await call(r.key, fillPath(r.key.split(' ')[1]!), caller, `{${member}}`, 'application/json');
+          seen.push({ what: `${r.key} + ${name}`, res });
+          if (res.status !== 400 || !res.text.includes(name)) problems.push(`${r.key} + ${name}: ${res.status} ${res.text.slice(0, 160)}`);
+        }
+      }
+      expect(problems, problems.join('\n')).to.deep.equal([]);
+    });
+
+    it('nothing in the process picked up a polluted prototype', () => {
+      expect(({} as Record<string, unknown>).isAdmin).to.equal(undefined);
+      expect(({} as Record<string, unknown>).roles).to.equal(undefined);
+    });
+  });
+
+  describe('A6: injection', () => {
+    it('SQL in credentials, filters and cursors is data, not code', async () => {
+      const inj = "' OR '1'='1' --";
+      const login = (await t.request.post('/api/v1/auth/login').send({ email: `admin@test.local${inj}`, password: inj })) as unknown as Res;
+      expect(login.status).to.equal(401);
+      for (const q of [`status=${encodeURIComponent(inj)}`, `cursor=${encodeURIComponent(inj)}`, `district=${encodeURIComponent(inj)}`]) {
+        const res = (await t.request.get(`/api/v1/licences?${q}`).set(auth(tokens.admin!))) as unknown as Res;
+        seen.push({ what: `GET /licences?${q}`, res });
+        expect(res.status, q).to.equal(400);
+      }
+      const crafted = Buffer.from(JSON.stringify([`${randomUUID()}') or true --`])).toString('base64url');
+      const res = (await t.request.get(`/api/v1/licences?cursor=${crafted}`).set(auth(tokens.admin!))) as unknown as Res;
+      expect(res.status).to.equal(400);
+      expect(await rows(t.ctx.db, sql`select 1 from orgs limit 1`)).to.have.length(1);
+    });
+  });
+
+  describe('A7: errors leak nothing', () => {
+    it('a conflict, bad JSON, a wrong method and a huge id answer without stack, SQL or paths', async () => {
+      const a = await registerOrg(t.request);
+      const probes: [string, Promise<unknown>][] = [
+        ['duplicate USCC', t.request.post('/api/v1/auth/register').send(registrationBody({ uscc: a.org.uscc }))],
+        ['duplicate email', t.request.post('/api/v1/auth/register').send(registrationBody({ email: a.email }))],
+        ['bad JSON', t.request.post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"email":')],
+        ['wrong method', t.request.delete('/api/v1/me').set(auth(a.token))],
+        ['huge id', t.request.get(`/api/v1/orgs/${'9'.repeat(5000)}`).set(auth(a.token))],
+        ['unknown route', t.request.get('/api/v1/../../etc/passwd')],
+        ['licence conflict', (async () => {
+          const owner = await registerOrg(t.request, { roles: ['recycler'] });
+          const l = await submitLicence(t.request, owner);
+          return t.request.post(`/api/v1/orgs/${owner.orgId}/licences`).set(auth(owner.token)).send(licenceBody({ number: l.number }));
+        })()],
+      ];
+      for (const [what, p] of probes) {
+        const res = (await p) as Res;
+        expect(res.status, what).to.be.within(400, 499);
+        expect(res.body.error?.code, what).to.be.a('string');
+        expectNoLeak(res, what);
+      }
+    });
+
+    it('no response seen by the matrices above leaked internals', () => {
+      expect(seen.length).to.be.greaterThan(50);
+      const leaks = seen.filter((s) => LEAK.test(s.res.text ?? '')).map((s) => `${s.what}: ${s.res.text.slice(0, 200)}`);
+      expect(leaks, leaks.join('\n')).to.deep.equal([]);
+    });
+  });
+});
+
+/** "METHOD /path" of every route on the routers mounted in the app (the /api/v1 router and any app-level /api/v1 route). */
+function mountedApiRoutes(app: Express): string[] {
+  type Layer = { route?: { path: unknown; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+  const root = ((app as unknown as { router?: { stack: Layer[] }; _router?: { stack: Layer[] } }).router ??
+    (app as unknown as { _router: { stack: Layer[] } })._router).stack;
+  const out: string[] = [];
+  const add = (route: NonNullable<Layer['route']>, prefix: string) => {
+    for (const [m, on] of Object.entries(route.methods)) if (on && m !== '_all') out.push(`${m.toUpperCase()} ${prefix}${String(route.path)}`);
+  };
+  for (const layer of root) {
+    if (typeof layer.route?.path === 'string' && layer.route.path.startsWith('/api/v1/')) add(layer.route, '');
+    // The API router holds the route table's paths relative to /api/v1.
+    for (const inner of layer.handle?.stack ?? []) if (inner.route) add(inner.route, '');
+  }
+  return [...new Set(out.map((k) => k.replace(/^(\w+) \/api\/v1/, '$1 ')))].sort();
+}
