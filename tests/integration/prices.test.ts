@@ -1,0 +1,125 @@
+import { expect } from 'chai';
+import { sql } from 'drizzle-orm';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { adminToken, auth, createRegulator } from '../helpers/actors.js';
+import { createGenerator, createListing, createRecycler, placeBid, settleTrade, steelListing } from '../helpers/trading.js';
+import { rows } from '../../server/src/db/tx.js';
+
+describe('reference prices and the price index', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp();
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  /** Sells `prices.length` lots of used clothing (HH-01, seed band 20 000 … 30 000) and settles them. */
+  async function settledClothing(prices: number[], settledAt?: (i: number) => Date): Promise<string[]> {
+    const g = await createGenerator(t.request);
+    const r = await createRecycler(t.request, { licence: null });
+    const out: string[] = [];
+    for (const [i, p] of prices.entries()) {
+      const l = await createListing(t.request, g, steelListing({ materialCode: 'HH-01', pricePerTonneFen: p, quantityKg: 1_000, justification: 'test' }));
+      const b = await placeBid(t.request, r, l.id, { pricePerTonneFen: p, quantityKg: 1_000, justification: 'test' });
+      await settleTrade(t, b.tradeIds[0]!, settledAt?.(i));
+      out.push(b.tradeIds[0]!);
+    }
+    return out;
+  }
+
+  it('GET /prices/reference/:code returns the seeded band, anonymously', async () => {
+    const res = await t.request.get('/api/v1/prices/reference/772-002-18').expect(200);
+    expect(res.body).to.include({ materialCode: '772-002-18', lowFen: -219_500, medianFen: -189_300, highFen: -159_100, source: 'seed', sampleSize: 0 });
+  });
+
+  it('a material without a band is 404', async () => {
+    const res = await t.request.get('/api/v1/prices/reference/SW07');
+    expect(res.status).to.equal(404);
+    expect(res.body.error.code).to.equal('NOT_FOUND');
+  });
+
+  it('with five settled trades in 180 days the band is their p10/p50/p90, and price checks use it', async () => {
+    await settledClothing([22_000, 24_000, 25_000, 26_000, 28_000]);
+    const res = await t.request.get('/api/v1/prices/reference/HH-01').expect(200);
+    expect(res.body).to.include({ source: 'trades', sampleSize: 5, lowFen: 22_800, medianFen: 25_000, highFen: 27_200 });
+    const g = await createGenerator(t.request);
+    const l = await createListing(t.request, g, steelListing({ materialCode: 'HH-01', pricePerTonneFen: 27_000 }));
+    expect(l.priceCheck).to.include({ status: 'ok', source: 'trades', sampleSize: 5, deviation: 800 });
+  });
+
+  it('trades settled more than 180 days ago do not count', async () => {
+    await settledClothing([20_000, 20_000, 20_000, 20_000, 20_000], () => new Date(Date.now() - 200 * 86_400_000));
+    const res = await t.request.get('/api/v1/prices/reference/HH-01').expect(200);
+    expect(res.body.medianFen).to.equal(25_000);
+  });
+
+  it('a regulator pins a band: it overrides trades and seed, and the pin is audited', async () => {
+    const admin = await adminToken(t.request);
+    const reg = await createRegulator(t.request, 'city', admin);
+    const res = await t.request
+      .put('/api/v1/prices/reference/HH-01')
+      .set(auth(reg.token))
+      .send({ lowFen: 18_000, medianFen: 21_000, highFen: 24_000 });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body).to.include({ source: 'pinned', lowFen: 18_000, medianFen: 21_000, highFen: 24_000 });
+    expect(res.body.pinnedAt).to.be.a('string');
+    expect((await t.request.get('/api/v1/prices/reference/HH-01').expect(200)).body.source).to.equal('pinned');
+    const audit = await rows<{ action: string; actor_user_id: string }>(
+      t.ctx.db,
+      sql`select action, actor_user_id from audit_log where subject_type = 'price_band' and subject_id = 'HH-01'`,
+    );
+    expect(audit).to.deep.equal([{ action: 'price_band.pin', actor_user_id: reg.user.id }]);
+    // A material without any band can be pinned too.
+    await t.request.put('/api/v1/prices/reference/SW07').set(auth(reg.token)).send({ lowFen: -100_000, medianFen: -80_000, highFen: -60_000 }).expect(200);
+    expect((await t.request.get('/api/v1/prices/reference/SW07').expect(200)).body.source).to.equal('pinned');
+  });
+
+  it('only regulators pin; bands out of order or with unknown fields are 400; an unknown material 404', async () => {
+    const g = await createGenerator(t.request);
+    const denied = await t.request.put('/api/v1/prices/reference/HH-01').set(auth(g.token)).send({ lowFen: 1, medianFen: 2, highFen: 3 });
+    expect(denied.status).to.equal(403);
+    expect(denied.body.error.code).to.equal('FORBIDDEN_ROLE');
+    expect((await t.request.put('/api/v1/prices/reference/HH-01').send({ lowFen: 1, medianFen: 2, highFen: 3 })).status).to.equal(401);
+    const reg = await createRegulator(t.request, 'city');
+    const disordered = await t.request.put('/api/v1/prices/reference/HH-01').set(auth(reg.token)).send({ lowFen: 5, medianFen: 2, highFen: 3 });
+    expect(disordered.status).to.equal(400);
+    expect(disordered.body.error.details.fields[0].path).to.equal('medianFen');
+    const extra = await t.request.put('/api/v1/prices/reference/HH-01').set(auth(reg.token)).send({ lowFen: 1, medianFen: 2, highFen: 3, source: 'seed' });
+    expect(extra.status).to.equal(400);
+    expect((await t.request.put('/api/v1/prices/reference/NOPE-1').set(auth(reg.token)).send({ lowFen: 1, medianFen: 2, highFen: 3 })).status).to.equal(404);
+  });
+
+  it('GET /prices/index gives weekly medians of settled trades, weeks from Monday in Asia/Shanghai', async () => {
+    // Scrap paper: two trades in one Shanghai week (Sunday 23:30 +08 belongs to the week before Monday 00:30 +08).
+    const g = await createGenerator(t.request);
+    const r = await createRecycler(t.request, { licence: null });
+    const monday = new Date();
+    monday.setUTCHours(0, 0, 0, 0);
+    monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7) - 7); // Monday of last week, 00:00 UTC
+    const at = [
+      new Date(monday.getTime() + 3 * 3_600_000), // Mon 11:00 +08
+      new Date(monday.getTime() + 30 * 3_600_000), // Tue 14:00 +08
+      new Date(monday.getTime() - 30 * 60_000), // Sun 23:30 UTC = Mon 07:30 +08: same week in Shanghai
+      new Date(monday.getTime() - 17 * 3_600_000), // Sun 07:00 UTC = Sun 15:00 +08: the week before
+    ];
+    const prices = [150_000, 160_000, 170_000, 100_000];
+    for (const [i, p] of prices.entries()) {
+      const l = await createListing(t.request, g, steelListing({ materialCode: 'SW17-02', pricePerTonneFen: p, quantityKg: 2_000 }));
+      const b = await placeBid(t.request, r, l.id, { pricePerTonneFen: p, quantityKg: 2_000 });
+      await settleTrade(t, b.tradeIds[0]!, at[i]);
+    }
+    const res = await t.request.get('/api/v1/prices/index').query({ material: 'SW17-02', weeks: 4 }).expect(200);
+    const weekStart = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const prevMonday = new Date(monday.getTime() - 7 * 86_400_000);
+    expect(res.body).to.deep.equal({
+      materialCode: 'SW17-02',
+      items: [
+        { weekStart: weekStart(prevMonday), medianFen: 100_000, lowFen: 100_000, highFen: 100_000, trades: 1, quantityKg: 2_000 },
+        { weekStart: weekStart(monday), medianFen: 160_000, lowFen: 150_000, highFen: 170_000, trades: 3, quantityKg: 6_000 },
+      ],
+    });
+    expect((await t.request.get('/api/v1/prices/index')).status).to.equal(400);
+    expect((await t.request.get('/api/v1/prices/index').query({ material: 'NOPE' })).status).to.equal(404);
+  });
+});
