@@ -1,0 +1,116 @@
+/**
+ * A believable Shaoxing demo: dyeing mills in Keqiao, a paper mill in Shengzhou, licensed disposers
+ * named in the pilot plan with their planned capacities, a carrier, city and district regulators and
+ * a credit agency. Idempotent: an org already there (by USCC) is left as it is. Demo logins are
+ * documented in docs/demo.md.
+ */
+import { eq } from 'drizzle-orm';
+import type { AppContext } from '../../server/src/context.js';
+import { orgs, users } from '../../server/src/db/schema.js';
+import { actorOf } from '../../server/src/modules/auth/service.js';
+import { usccCheckCharacter } from '../../shared/src/uscc.js';
+import type { Role, TradingRole } from '../../shared/src/roles.js';
+import type { DistrictCode } from '../../shared/src/districts.js';
+import type { Actor } from '../../server/src/modules/auth/tokens.js';
+
+export const DEMO_PASSWORD = 'demo-password-2026';
+
+/** A valid USCC for a demo org: authority 9, type 1, the district's division code, a 9-character org code. */
+function uscc(district: string, orgCode: string): string {
+  const division = /^\d{6}$/.test(district) ? district : '330600';
+  const first17 = `91${division}${orgCode}`;
+  return first17 + usccCheckCharacter(first17)!;
+}
+
+interface DemoOrg {
+  key: string;
+  name: string;
+  district: DistrictCode;
+  roles: Role[];
+  email: string;
+  person: string;
+  orgCode: string;
+  scope?: 'city' | DistrictCode[];
+  licences?: { number: string; kind: 'disposal' | 'transport'; wasteCodes: string[]; annualCapacityKg: number }[];
+}
+
+const year = new Date().getFullYear();
+
+export const DEMO_ORGS: DemoOrg[] = [
+  { key: 'keqiao-dyeing', name: '绍兴柯桥印染集团有限公司', district: '330603', roles: ['generator'], email: 'dyeing@demo.zwx', person: '王建国', orgCode: 'MA2D0K001' },
+  { key: 'keqiao-textile', name: '柯桥区华纺织造有限公司', district: '330603', roles: ['generator'], email: 'textile@demo.zwx', person: '陈丽', orgCode: 'MA2D0K002' },
+  { key: 'shengzhou-paper', name: '嵊州市清风造纸有限公司', district: '330683', roles: ['generator'], email: 'paper@demo.zwx', person: '赵志强', orgCode: 'MA2D0S003' },
+  { key: 'shangyu-chem', name: '上虞精细化工有限公司', district: '330604', roles: ['generator'], email: 'chem@demo.zwx', person: '孙海燕', orgCode: 'MA2D0C004' },
+  { key: 'yuecheng-incineration', name: '绍兴市循环生态产业园焚烧厂', district: '330602', roles: ['generator'], email: 'incinerator@demo.zwx', person: '钱伟', orgCode: 'MA2D0Y005' },
+  {
+    key: 'feile-landfill', name: '柯桥区飞乐环保科技有限公司', district: '330603', roles: ['recycler'], email: 'feile@demo.zwx', person: '周敏', orgCode: 'MA2D0F006',
+    licences: [{ number: `浙危废经第3306${year}01号`, kind: 'disposal', wasteCodes: ['HW17', 'HW18', 'HW49'], annualCapacityKg: 20_000_000 }],
+  },
+  {
+    key: 'zhuji-cement', name: '诸暨市水泥窑协同处置有限公司', district: '330681', roles: ['recycler'], email: 'cement@demo.zwx', person: '吴刚', orgCode: 'MA2D0Z007',
+    licences: [{ number: `浙危废经第3306${year}02号`, kind: 'disposal', wasteCodes: ['HW17', 'HW18'], annualCapacityKg: 30_000_000 }],
+  },
+  {
+    key: 'guangzhiyuan-oil', name: '绍兴光之源环保有限公司', district: '330602', roles: ['recycler'], email: 'oil@demo.zwx', person: '郑洁', orgCode: 'MA2D0G008',
+    licences: [{ number: `浙危废经第3306${year}03号`, kind: 'disposal', wasteCodes: ['HW08', 'HW09'], annualCapacityKg: 50_000_000 }],
+  },
+  {
+    key: 'huaxin-incineration', name: '绍兴华鑫环保科技有限公司', district: '3306BH', roles: ['recycler'], email: 'huaxin@demo.zwx', person: '冯涛', orgCode: 'MA2D0H009',
+    licences: [{ number: `浙危废经第3306${year}04号`, kind: 'disposal', wasteCodes: ['HW35', 'HW12', 'HW13', 'HW06'], annualCapacityKg: 20_000_000 }],
+  },
+  { key: 'zheneng-sludge', name: '浙能绍兴污泥焚烧处置有限公司', district: '330604', roles: ['recycler'], email: 'sludge@demo.zwx', person: '蒋明', orgCode: 'MA2D0N010' },
+  { key: 'renewables', name: '绍兴市再生资源回收利用有限公司', district: '330602', roles: ['recycler'], email: 'renew@demo.zwx', person: '沈红', orgCode: 'MA2D0R011' },
+  {
+    key: 'carrier', name: '绍兴安运危险货物运输有限公司', district: '330603', roles: ['carrier'], email: 'carrier@demo.zwx', person: '韩磊', orgCode: 'MA2D0T012',
+    licences: [{ number: `浙交运管许可绍字3306${year}05号`, kind: 'transport', wasteCodes: ['HW08', 'HW17', 'HW18', 'HW35', 'HW49'], annualCapacityKg: 80_000_000 }],
+  },
+  { key: 'city-regulator', name: '绍兴市生态环境局', district: '330602', roles: ['regulator'], email: 'regulator@demo.zwx', person: '杨帆', orgCode: '002489013', scope: 'city' },
+  { key: 'keqiao-regulator', name: '绍兴市生态环境局柯桥分局', district: '330603', roles: ['regulator'], email: 'keqiao.regulator@demo.zwx', person: '朱琳', orgCode: '002489014', scope: ['330603'] },
+  { key: 'credit-agency', name: '绍兴市公共信用信息中心', district: '330602', roles: ['credit_agency'], email: 'credit@demo.zwx', person: '秦越', orgCode: '002489015' },
+];
+
+export interface DemoLogin {
+  email: string;
+  password: string;
+  org: string;
+  roles: string;
+}
+
+export async function seedDemo(ctx: AppContext, log: (msg: string) => void = () => {}): Promise<{ created: boolean; logins: DemoLogin[] }> {
+  const logins: DemoLogin[] = [{ email: ctx.config.ADMIN_EMAIL, password: '(ADMIN_PASSWORD)', org: '平台运营 Platform operator', roles: 'admin' }];
+  const [adminUser] = await ctx.db.select().from(users).where(eq(users.email, ctx.config.ADMIN_EMAIL.toLowerCase()));
+  if (!adminUser) throw new Error('the admin user must exist before seeding');
+  const admin: Actor = actorOf(adminUser, null);
+  let created = false;
+  const validFrom = `${year}-01-01`;
+  const validTo = `${year + 2}-12-31`;
+
+  for (const [i, o] of DEMO_ORGS.entries()) {
+    logins.push({ email: o.email, password: DEMO_PASSWORD, org: o.name, roles: o.roles.join(',') });
+    const code = uscc(o.district, o.orgCode);
+    const [existing] = await ctx.db.select().from(orgs).where(eq(orgs.uscc, code));
+    if (existing) continue;
+    created = true;
+    log(`[${i + 1}/${DEMO_ORGS.length}] ${o.name}`);
+    const user = { email: o.email, password: DEMO_PASSWORD, name: o.person };
+    let orgId: string;
+    let owner: Actor;
+    if (o.roles.includes('regulator') || o.roles.includes('credit_agency')) {
+      const r = await ctx.orgs.createAuthorityOrg(admin, {
+        org: { name: o.name, uscc: code, district: o.district, roles: o.roles as ('regulator' | 'credit_agency')[], ...(o.scope ? { scope: o.scope } : {}) },
+        user,
+      });
+      orgId = r.org.id;
+      owner = { userId: r.user.id, orgId, roles: o.roles, orgRole: 'owner', scope: o.scope ?? null };
+    } else {
+      const s = await ctx.auth.register({ org: { name: o.name, uscc: code, district: o.district, roles: o.roles as TradingRole[] }, user });
+      orgId = s.org!.id;
+      owner = { userId: s.user.id, orgId, roles: o.roles, orgRole: 'owner', scope: null };
+    }
+    for (const l of o.licences ?? []) {
+      const licence = await ctx.orgs.createLicence(owner, orgId, { ...l, validFrom, validTo });
+      await ctx.orgs.approveLicence(admin, licence.id, 'demo data');
+    }
+  }
+  return { created, logins };
+}
