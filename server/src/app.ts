@@ -123,7 +123,7 @@ export function createApp(ctx: AppContext): Express {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-  app.use('/api/docs', express.static(swaggerUi.getAbsoluteFSPath(), { index: false }));
+  app.use('/api/docs', express.static(swaggerUi.getAbsoluteFSPath(), { index: false, redirect: false }));
   app.get('/api/docs', (_req, res) => {
     res.type('html').send(SWAGGER_PAGE);
   });

@@ -31,12 +31,12 @@ export const STATUS: Record<ErrorCode, number> = {
 };
 
 export function zodFields(err: ZodError, prefix = ''): FieldError[] {
-  return err.issues.map((i) => {
+  return err.issues.flatMap((i) => {
     const path = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
-    if (i.code === 'unrecognized_keys') {
-      return { path: [path, ...i.keys].filter(Boolean).join('.') || path, message: `unknown field: ${i.keys.join(', ')}` };
-    }
-    return { path, message: i.message };
+    // One entry per unknown key, each with its full path, so a client can mark every field.
+    if (i.code === 'unrecognized_keys')
+      return i.keys.map((k) => ({ path: [path, k].filter(Boolean).join('.'), message: 'unknown field' }));
+    return [{ path, message: i.message }];
   });
 }
 
