@@ -5,28 +5,45 @@ import { SignInPage } from '../features/auth/SignInPage';
 import { SignUpPage } from '../features/auth/SignUpPage';
 import { CataloguePage } from '../features/catalog/CataloguePage';
 import { MaterialPage } from '../features/catalog/MaterialPage';
+import { ListingPage } from '../features/listings/ListingPage';
+import { MarketPage } from '../features/listings/MarketPage';
+import { MyBidsPage } from '../features/listings/MyBidsPage';
+import { MyListingsPage } from '../features/listings/MyListingsPage';
+import { NewListingPage } from '../features/listings/NewListingPage';
 import { MyOrgPage } from '../features/org/MyOrgPage';
+import { LiveFeedProvider } from '../features/realtime/LiveFeed';
+import { MyTradesPage } from '../features/trades/MyTradesPage';
+import { TradePage } from '../features/trades/TradePage';
 import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
 
-// Only pages that exist are routed; the market, trades and manifests arrive with their modules.
+// Only pages that exist are routed; manifests, payments and the regulator's views arrive with their modules.
 export function App() {
   return (
     <I18nProvider>
       <SessionProvider>
-        <BrowserRouter>
-          <Routes>
-            <Route element={<Layout />}>
-              <Route index element={<Navigate to="/catalog" replace />} />
-              <Route path="catalog" element={<CataloguePage />} />
-              <Route path="catalog/:code" element={<MaterialPage />} />
-              <Route path="signin" element={<SignInPage />} />
-              <Route path="signup" element={<SignUpPage />} />
-              <Route path="org" element={<MyOrgPage />} />
-              <Route path="*" element={<NotFoundPage />} />
-            </Route>
-          </Routes>
-        </BrowserRouter>
+        <LiveFeedProvider>
+          <BrowserRouter>
+            <Routes>
+              <Route element={<Layout />}>
+                <Route index element={<Navigate to="/catalog" replace />} />
+                <Route path="catalog" element={<CataloguePage />} />
+                <Route path="catalog/:code" element={<MaterialPage />} />
+                <Route path="signin" element={<SignInPage />} />
+                <Route path="signup" element={<SignUpPage />} />
+                <Route path="org" element={<MyOrgPage />} />
+                <Route path="market" element={<MarketPage />} />
+                <Route path="listings/new" element={<NewListingPage />} />
+                <Route path="listings/:id" element={<ListingPage />} />
+                <Route path="trades" element={<MyTradesPage />} />
+                <Route path="trades/:id" element={<TradePage />} />
+                <Route path="my/listings" element={<MyListingsPage />} />
+                <Route path="my/bids" element={<MyBidsPage />} />
+                <Route path="*" element={<NotFoundPage />} />
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </LiveFeedProvider>
       </SessionProvider>
     </I18nProvider>
   );

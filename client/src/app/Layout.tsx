@@ -1,4 +1,4 @@
-import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useI18n } from '../i18n';
 import { useSession } from '../features/auth/session';
@@ -9,6 +9,10 @@ export function Layout() {
   const { session, signOut } = useSession();
   const navigate = useNavigate();
   const me = session.status === 'signedIn' ? session.me : null;
+  const location = useLocation();
+  const canPost = !!me?.roles.some((r) => r === 'generator' || r === 'recycler');
+  // 我的交易 covers the org's trades, listings and bids (one set of tabs).
+  const inMyTrading = /^\/(trades|my)(\/|$)/.test(location.pathname);
 
   async function onSignOut() {
     await signOut();
@@ -32,6 +36,19 @@ export function Layout() {
             </span>
           </Link>
           <nav className="nav" aria-label={t('nav.main')}>
+            <NavLink to="/market" className="nav__link" data-testid="nav-market">
+              {t('nav.market')}
+            </NavLink>
+            {canPost && (
+              <NavLink to="/listings/new" className="nav__link" data-testid="nav-new-listing">
+                {t('nav.newListing')}
+              </NavLink>
+            )}
+            {me && (
+              <NavLink to="/trades" className={() => `nav__link${inMyTrading ? ' active' : ''}`} aria-current={inMyTrading ? 'page' : undefined} data-testid="nav-trades">
+                {t('nav.myTrades')}
+              </NavLink>
+            )}
             <NavLink to="/catalog" className="nav__link" data-testid="nav-catalogue">
               {t('nav.catalogue')}
             </NavLink>

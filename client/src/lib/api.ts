@@ -38,8 +38,23 @@ export class ApiError extends Error {
 let accessToken: string | null = null;
 const expiryListeners = new Set<() => void>();
 
+const tokenListeners = new Set<(token: string | null) => void>();
+
 export function setAccessToken(token: string | null): void {
+  if (token === accessToken) return;
   accessToken = token;
+  for (const listener of tokenListeners) listener(token);
+}
+
+/** The current access token, for the socket.io handshake (the live feed authenticates with it too). */
+export function getAccessToken(): string | null {
+  return accessToken;
+}
+
+/** Called whenever the access token changes (sign-in, refresh, sign-out). Returns an unsubscribe function. */
+export function onAccessTokenChange(listener: (token: string | null) => void): () => void {
+  tokenListeners.add(listener);
+  return () => tokenListeners.delete(listener);
 }
 
 export function hasAccessToken(): boolean {

@@ -26,5 +26,7 @@ export const catalogApi = {
       query: { stream: filter.stream, hazardous: filter.hazardous, q: filter.q, cursor, limit: PAGE_SIZE },
       signal,
     }),
+  /** One page of at most 100, unfiltered (the whole catalogue takes a page or two). */
+  listAll: (cursor: string | null, signal?: AbortSignal) => api.get<Page<Material>>('/catalog/materials', { query: { cursor, limit: 100 }, signal }),
   get: (code: string, signal?: AbortSignal) => api.get<Material>(`/catalog/materials/${encodeURIComponent(code)}`, { signal }),
 };

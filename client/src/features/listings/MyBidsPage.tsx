@@ -1,0 +1,136 @@
+import { useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { PagedListError, PagedListFooter } from '../../components/PagedListChrome';
+import { useI18n } from '../../i18n';
+import { formatDateTime, formatTonnes } from '../../lib/units';
+import { usePagedList } from '../../lib/usePagedList';
+import { RequireSignIn } from '../auth/components/RequireSignIn';
+import { MyTradingTabs } from '../trades/components/TradeBits';
+import { BID_STATUSES, listingsApi, type Bid, type BidStatus, type Listing } from './api';
+import { HazardBadge, Price } from './components/ListingBits';
+import { PriceCheckBadge } from './components/PriceCheckFeedback';
+import { listingMaterialName, tk } from './labels';
+
+export function MyBidsPage() {
+  return <RequireSignIn>{() => <MyBids />}</RequireSignIn>;
+}
+
+/**
+ * The org's bids (GET /bids). A bid carries only its listing's id, so the listings on the page are
+ * read one by one (each once) to show what was bid on.
+ */
+function MyBids() {
+  const { t, lang } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const raw = params.get('status') ?? '';
+  const status = (BID_STATUSES as readonly string[]).includes(raw) ? (raw as BidStatus) : undefined;
+  const list = usePagedList<Bid>(status ?? '', (k, cursor, signal) => listingsApi.myBids((k || undefined) as BidStatus | undefined, cursor, signal));
+  const [listings, setListings] = useState<Map<string, Listing>>(new Map());
+
+  const ids = [...new Set(list.state.items.map((b) => b.listingId))].filter((id) => !listings.has(id));
+  const missing = ids.join(',');
+  useEffect(() => {
+    if (!missing) return;
+    let live = true;
+    Promise.all(missing.split(',').map((id) => listingsApi.get(id).catch(() => null))).then((found) => {
+      if (!live) return;
+      setListings((cur) => {
+        const next = new Map(cur);
+        for (const l of found) if (l) next.set(l.id, l);
+        return next;
+      });
+    });
+    return () => {
+      live = false;
+    };
+  }, [missing]);
+
+  const { state, busy } = list;
+  return (
+    <div className="page" data-testid="my-bids-page">
+      <header className="page__header">
+        <h1>{t('my.title')}</h1>
+        <p className="page__lead">{t('my.bids.intro')}</p>
+      </header>
+      <MyTradingTabs />
+      <div className="filters filters--inline">
+        <div className="field">
+          <label htmlFor="my-bids-status" className="field__label">
+            {t('market.filter.status')}
+          </label>
+          <select id="my-bids-status" className="input" value={status ?? ''} onChange={(e) => setParams(e.target.value ? { status: e.target.value } : {})}>
+            <option value="">{t('common.all')}</option>
+            {BID_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(tk(`bid.status.${s}`))}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <PagedListError state={state} onRetry={() => (state.nextCursor ? list.loadMore() : list.reload())} />
+      <div className="results" aria-busy={busy} data-testid="my-bids-results">
+        {state.items.length > 0 && (
+          <table className="table" data-testid="my-bids-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('trades.col.material')}</th>
+                <th scope="col" className="num">
+                  {t('bids.col.price')}
+                </th>
+                <th scope="col" className="num">
+                  {t('bids.col.quantity')}
+                </th>
+                <th scope="col">{t('bids.col.status')}</th>
+                <th scope="col">{t('bids.col.time')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.items.map((b) => {
+                const l = listings.get(b.listingId);
+                return (
+                  <tr key={b.id} data-testid="my-bid-row" data-status={b.status}>
+                    <td data-label={t('trades.col.material')}>
+                      <Link to={`/listings/${b.listingId}`} className="listings__name">
+                        {l ? listingMaterialName(l, lang) : t('my.bids.listing')}
+                      </Link>
+                      {l && (
+                        <div className="listings__meta">
+                          <span className="code">{l.materialCode}</span>
+                          <HazardBadge hazardous={l.hazardous} />
+                        </div>
+                      )}
+                    </td>
+                    <td className="num" data-label={t('bids.col.price')}>
+                      <Price fen={b.pricePerTonneFen} />
+                      <PriceCheckBadge check={b.priceCheck} />
+                    </td>
+                    <td className="num" data-label={t('bids.col.quantity')}>
+                      {formatTonnes(b.quantityKg, lang)}
+                      {b.filledKg > 0 && <div className="muted small">{t('bids.filled', { filled: formatTonnes(b.filledKg, lang) })}</div>}
+                    </td>
+                    <td data-label={t('bids.col.status')}>
+                      {t(tk(`bid.status.${b.status}`))}
+                      {b.tradeIds.map((id) => (
+                        <div key={id}>
+                          <Link to={`/trades/${id}`}>{t('bid.result.viewTrade')}</Link>
+                        </div>
+                      ))}
+                    </td>
+                    <td data-label={t('bids.col.time')}>{formatDateTime(b.createdAt, lang)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+        {!busy && state.status === 'ready' && state.items.length === 0 && (
+          <p className="empty" data-testid="my-bids-empty">
+            {t('my.bids.empty')}
+          </p>
+        )}
+      </div>
+      <PagedListFooter state={state} busy={busy} onMore={list.loadMore} />
+    </div>
+  );
+}

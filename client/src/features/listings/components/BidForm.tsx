@@ -1,0 +1,183 @@
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { checkPrice } from '../../../../../shared/src/pricecheck.js';
+import { Alert } from '../../../components/Alert';
+import { FormField } from '../../../components/FormField';
+import { useI18n } from '../../../i18n';
+import { formatPricePerTonne } from '../../../lib/money';
+import { formatTonnes, kgAsTonnesInput, tonnesToKg } from '../../../lib/units';
+import { mapFieldErrors } from '../../auth/fieldErrors';
+import { listingsApi, type Bid, type Listing, type ReferenceBand } from '../api';
+import { tradingProblem, type TradingProblem } from '../errors';
+import { PriceCheckFeedback } from './PriceCheckFeedback';
+import { PriceInput, draftToFen, priceDraftOf, priceDraftProblem, type PriceDraft } from './PriceInput';
+import { ProblemAlert } from './ProblemAlert';
+
+const PATHS = ['pricePerTonneFen', 'quantityKg', 'justification'] as const;
+
+interface BidFormProps {
+  listing: Listing;
+  /** undefined while loading, null when the material has no band. */
+  band: ReferenceBand | null | undefined;
+  onPlaced(bid: Bid): void;
+}
+
+/**
+ * A bid on a supply listing or an offer on a demand listing. The price check runs as the price is
+ * typed, with the same function and band the server uses; the server still decides, and whatever
+ * it answers (eligibility, reserve, capacity, a changed band) is shown as it said it.
+ */
+export function BidForm({ listing, band, onPlaced }: BidFormProps) {
+  const { t, lang } = useI18n();
+  const [price, setPrice] = useState<PriceDraft>(() => priceDraftOf(listing.pricePerTonneFen));
+  const [quantity, setQuantity] = useState(() => kgAsTonnesInput(listing.remainingKg));
+  const [justification, setJustification] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<TradingProblem | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [placed, setPlaced] = useState<Bid | null>(null);
+
+  const fen = draftToFen(price);
+  const bandLoading = band === undefined;
+  const live = fen !== null && !priceDraftProblem(price, t) && !bandLoading ? checkPrice(fen, band) : undefined;
+  const serverCheck = problem?.priceCheck;
+  const needsJustification = live?.status === 'flagged' || problem?.code === 'JUSTIFICATION_REQUIRED';
+  const smallestKg = Math.min(listing.minLotKg, listing.remainingKg);
+  const supply = listing.side === 'supply';
+
+  function changePrice(next: PriceDraft) {
+    setPrice(next);
+    setPlaced(null);
+    if (problem?.priceCheck) setProblem(null);
+  }
+
+  function localErrors(): Record<string, string> {
+    const e: Record<string, string> = {};
+    const priceProblem = priceDraftProblem(price, t);
+    if (!price.amount.trim()) e.pricePerTonneFen = t('common.required');
+    else if (priceProblem) e.pricePerTonneFen = priceProblem;
+    else if (live?.status === 'rejected') e.pricePerTonneFen = t('bid.priceRejected');
+    const kg = tonnesToKg(quantity);
+    if (!quantity.trim()) e.quantityKg = t('common.required');
+    else if (kg === null || kg === 0) e.quantityKg = t('quantity.invalid');
+    else if (kg > listing.remainingKg) e.quantityKg = t('bid.quantity.tooMuch', { max: formatTonnes(listing.remainingKg, lang) });
+    else if (kg < smallestKg) e.quantityKg = t('bid.quantity.belowLot', { min: formatTonnes(smallestKg, lang) });
+    if (needsJustification && !justification.trim()) e.justification = t('justification.required');
+    return e;
+  }
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setProblem(null);
+    setPlaced(null);
+    const local = localErrors();
+    setErrors(local);
+    if (Object.keys(local).length || fen === null) return;
+    setSubmitting(true);
+    try {
+      const bid = await listingsApi.placeBid(listing.id, {
+        pricePerTonneFen: fen,
+        quantityKg: tonnesToKg(quantity)!,
+        ...(needsJustification && justification.trim() ? { justification: justification.trim() } : {}),
+      });
+      setPlaced(bid);
+      setJustification('');
+      onPlaced(bid);
+    } catch (err) {
+      setErrors(mapFieldErrors(err, PATHS).byPath);
+      setProblem(tradingProblem(err, t, lang));
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  const hint = supply
+    ? t(listing.mode === 'auction' ? 'bid.hint.supply.auction' : 'bid.hint.supply.fixed', { price: formatPricePerTonne(listing.pricePerTonneFen, lang) })
+    : t(listing.mode === 'auction' ? 'bid.hint.demand.auction' : 'bid.hint.demand.fixed', { price: formatPricePerTonne(listing.pricePerTonneFen, lang) });
+
+  return (
+    <form className="form" onSubmit={onSubmit} noValidate data-testid="bid-form" aria-labelledby="bid-form-title">
+      <h2 id="bid-form-title">{t(supply ? 'bid.title.supply' : 'bid.title.demand')}</h2>
+      <p className="muted small">{hint}</p>
+      {problem && <ProblemAlert problem={problem} testId="bid-error" />}
+      {placed && (
+        <Alert tone="info" testId="bid-result">
+          {placed.status === 'won' ? (
+            <>
+              <strong>{t('bid.result.won', { quantity: formatTonnes(placed.filledKg, lang) })}</strong>{' '}
+              {placed.tradeIds.map((id) => (
+                <Link key={id} to={`/trades/${id}`} data-testid="bid-trade-link">
+                  {t('bid.result.viewTrade')}
+                </Link>
+              ))}
+            </>
+          ) : (
+            t(listing.mode === 'auction' ? 'bid.result.sealed' : 'bid.result.active')
+          )}
+        </Alert>
+      )}
+      <PriceInput
+        id="bid-price"
+        testId="bid-price"
+        value={price}
+        onChange={changePrice}
+        label={t(supply ? 'bid.price.supply' : 'bid.price.demand')}
+        error={errors.pricePerTonneFen}
+        feedback={
+          <>
+            <PriceCheckFeedback check={live} bandLoading={bandLoading && fen !== null} />
+            {serverCheck && (
+              <div className="server-check" data-testid="server-price-check">
+                <span className="muted small">{t('pricecheck.server')}</span> <PriceCheckFeedback check={serverCheck} testId="server-price-check-status" />
+              </div>
+            )}
+          </>
+        }
+      />
+      {needsJustification && (
+        <FormField id="bid-justification" label={t('justification.label')} hint={t('justification.hint')} error={errors.justification} required>
+          {(control) => (
+            <textarea
+              {...control}
+              className="input"
+              rows={3}
+              maxLength={1000}
+              value={justification}
+              onChange={(e) => setJustification(e.target.value)}
+              data-testid="bid-justification"
+            />
+          )}
+        </FormField>
+      )}
+      <FormField
+        id="bid-quantity"
+        label={t('bid.quantity')}
+        hint={t('bid.quantity.hint', { remaining: formatTonnes(listing.remainingKg, lang), min: formatTonnes(smallestKg, lang) })}
+        error={errors.quantityKg}
+        required
+      >
+        {(control) => (
+          <div className="input-affix">
+            <input
+              {...control}
+              className="input"
+              inputMode="decimal"
+              autoComplete="off"
+              value={quantity}
+              onChange={(e) => setQuantity(e.target.value)}
+              data-testid="bid-quantity"
+            />
+            <span className="input-affix__after" aria-hidden="true">
+              {t('unit.tonnes')}
+            </span>
+          </div>
+        )}
+      </FormField>
+      <div className="form__actions">
+        <button type="submit" className="btn btn--primary btn--large" disabled={submitting} data-testid="bid-submit">
+          {submitting ? t('common.submitting') : t(supply ? 'bid.submit.supply' : 'bid.submit.demand')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,189 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { Alert } from '../../components/Alert';
+import { useI18n } from '../../i18n';
+import { ApiError } from '../../lib/api';
+import { errorText } from '../../lib/errors';
+import { formatPricePerTonne } from '../../lib/money';
+import { formatAmount, formatDateTime, formatTonnes } from '../../lib/units';
+import type { Me } from '../auth/api';
+import { RequireSignIn } from '../auth/components/RequireSignIn';
+import { useMaterials } from '../catalog/materials';
+import { HazardBadge } from '../listings/components/ListingBits';
+import { districtName } from '../listings/labels';
+import { useLive } from '../realtime/LiveFeed';
+import { tradesApi, type Trade } from './api';
+import { MoneyRoleBadge, MyTradingTabs, TradeStatusBadge, moneyRole } from './components/TradeBits';
+
+type State = { status: 'loading' } | { status: 'ready'; trade: Trade } | { status: 'error'; error: unknown };
+
+export function TradePage() {
+  return <RequireSignIn>{(me) => <TradeDetail me={me} />}</RequireSignIn>;
+}
+
+function TradeDetail({ me }: { me: Me }) {
+  const { id = '' } = useParams();
+  const { t, lang } = useI18n();
+  const [state, setState] = useState<State>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const materials = useMaterials();
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    tradesApi
+      .get(id, controller.signal)
+      .then((trade) => setState({ status: 'ready', trade }))
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) setState({ status: 'error', error });
+      });
+    return () => controller.abort();
+  }, [id, attempt]);
+
+  useLive({
+    accept: (e) => (e.type === 'trade.updated' || e.type === 'trade.created') && (e as { tradeId?: string }).tradeId === id,
+    onEvent: reload,
+    onResync: reload,
+  });
+
+  const orgId = me.org?.id;
+  return (
+    <div className="page" data-testid="trade-page">
+      <MyTradingTabs />
+      <p className="back-link">
+        <Link to="/trades">← {t('trade.back')}</Link>
+      </p>
+      {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
+      {state.status === 'error' &&
+        (state.error instanceof ApiError && (state.error.code === 'NOT_FOUND' || state.error.code === 'VALIDATION_FAILED' || state.error.code === 'NOT_A_PARTY') ? (
+          <Alert>{t('trade.notFound')}</Alert>
+        ) : (
+          <Alert>
+            {t('common.errorPrefix')}
+            {errorText(state.error, t)}{' '}
+            <button type="button" className="btn btn--link" onClick={reload}>
+              {t('common.retry')}
+            </button>
+          </Alert>
+        ))}
+      {state.status === 'ready' &&
+        (() => {
+          const tr = state.trade;
+          const m = materials.get(tr.materialCode);
+          const role = moneyRole(tr, orgId);
+          const weAreGenerator = orgId === tr.generatorOrgId;
+          const weAreReceiver = orgId === tr.receiverOrgId;
+          // What we pay or receive in all (DESIGN §5.4–5.5): the payee bears the platform fee, the
+          // generator the eco compensation, whichever side of the payment it is on.
+          const eco = weAreGenerator ? tr.ecoCompensationFen : 0;
+          const net = role === 'payer' ? tr.amountFen + eco : role === 'payee' ? tr.amountFen - tr.platformFeeFen - eco : eco;
+          return (
+            <article className="trade" data-testid="trade-detail" data-id={tr.id} data-status={tr.status}>
+              <header className="listing__header">
+                <div className="listing__code">
+                  <span className="code">{tr.classifiedCode ? `${tr.materialCode} → ${tr.classifiedCode}` : tr.materialCode}</span>
+                </div>
+                <h1 data-testid="trade-title">{m ? (lang === 'en' ? m.nameEn : m.nameZh) : tr.materialCode}</h1>
+                <div className="badges">
+                  <TradeStatusBadge status={tr.status} />
+                  <MoneyRoleBadge role={role} />
+                  <HazardBadge hazardous={tr.hazardous} />
+                </div>
+              </header>
+              <div className="material__grid">
+                <section className="card" aria-labelledby="trade-terms">
+                  <h2 id="trade-terms">{t('trade.terms')}</h2>
+                  <dl className="facts">
+                    <div>
+                      <dt>{t('trades.col.quantity')}</dt>
+                      <dd data-testid="trade-quantity">{formatTonnes(tr.quantityKg, lang)}</dd>
+                    </div>
+                    <div>
+                      <dt>{t('trades.col.price')}</dt>
+                      <dd>
+                        <span className={`price ${tr.pricePerTonneFen < 0 ? 'price--fee' : 'price--paid'}`}>{formatPricePerTonne(tr.pricePerTonneFen, lang)}</span>
+                      </dd>
+                    </div>
+                    <div>
+                      <dt>{t('trades.col.amount')}</dt>
+                      <dd data-testid="trade-amount">
+                        <span className="amount">{formatAmount(tr.amountFen)}</span> <span className="muted small">{t(tr.payerOrgId ? (tr.pricePerTonneFen < 0 ? 'trade.amount.feeExplain' : 'trade.amount.paidExplain') : 'trade.amount.none')}</span>
+                      </dd>
+                    </div>
+                    <div>
+                      <dt>{t('trade.platformFee')}</dt>
+                      <dd data-testid="trade-platform-fee">
+                        {formatAmount(tr.platformFeeFen)} <span className="muted small">{t('trade.platformFee.explain')}</span>
+                      </dd>
+                    </div>
+                    <div>
+                      <dt>{t('trade.ecoFee')}</dt>
+                      <dd data-testid="trade-eco-fee">
+                        {formatAmount(tr.ecoCompensationFen)} <span className="muted small">{t(tr.ecoCompensationFen > 0 ? 'trade.ecoFee.explain' : 'trade.ecoFee.none')}</span>
+                      </dd>
+                    </div>
+                    <div>
+                      <dt>{t(role === 'payer' ? 'trade.net.pay' : role === 'payee' ? 'trade.net.receive' : 'trade.net.other')}</dt>
+                      <dd data-testid="trade-net">
+                        <strong>{formatAmount(net)}</strong>
+                      </dd>
+                    </div>
+                  </dl>
+                </section>
+                <section className="card" aria-labelledby="trade-parties">
+                  <h2 id="trade-parties">{t('trade.parties')}</h2>
+                  <dl className="facts">
+                    <div>
+                      <dt>{t('trade.ourRole')}</dt>
+                      <dd data-testid="trade-our-role">{t(weAreGenerator ? 'trade.role.generator' : weAreReceiver ? 'trade.role.receiver' : 'trade.role.observer')}</dd>
+                    </div>
+                    <div>
+                      <dt>{t('trade.route')}</dt>
+                      <dd>
+                        {districtName(tr.originDistrict, lang)} → {districtName(tr.destinationDistrict, lang)}
+                      </dd>
+                    </div>
+                    <div>
+                      <dt>{t('trade.counterparty')}</dt>
+                      <dd className="code small">{weAreGenerator ? tr.receiverOrgId : tr.generatorOrgId}</dd>
+                    </div>
+                    {tr.listingId && (
+                      <div>
+                        <dt>{t('trade.listing')}</dt>
+                        <dd>
+                          <Link to={`/listings/${tr.listingId}`} data-testid="trade-listing-link">
+                            {t('trade.listing.open')}
+                          </Link>
+                        </dd>
+                      </div>
+                    )}
+                    <div>
+                      <dt>{t('trade.manifests')}</dt>
+                      <dd>{t('trade.manifests.count', { count: tr.manifestIds.length })}</dd>
+                    </div>
+                    <div>
+                      <dt>{t('trade.accepted')}</dt>
+                      <dd>{formatTonnes(tr.acceptedKg, lang)}</dd>
+                    </div>
+                    <div>
+                      <dt>{t('trade.created')}</dt>
+                      <dd>{formatDateTime(tr.createdAt, lang)}</dd>
+                    </div>
+                    <div>
+                      <dt>{t('trade.updated')}</dt>
+                      <dd>{formatDateTime(tr.updatedAt, lang)}</dd>
+                    </div>
+                  </dl>
+                </section>
+              </div>
+              {tr.status === 'awaiting_payment' && (
+                <Alert tone="info" testId="trade-next-step">
+                  {t(role === 'payer' ? 'trade.next.pay' : 'trade.next.waitPayment')}
+                </Alert>
+              )}
+            </article>
+          );
+        })()}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { NavLink } from 'react-router';
+import { Badge, type BadgeTone } from '../../../components/Badge';
+import { useI18n } from '../../../i18n';
+import { tk } from '../../listings/labels';
+import type { Trade, TradeStatus } from '../api';
+
+const TONE: Record<TradeStatus, BadgeTone> = {
+  awaiting_payment: 'warning',
+  funded: 'info',
+  in_transit: 'info',
+  delivered: 'success',
+  disputed: 'danger',
+  settled: 'success',
+  cancelled: 'muted',
+};
+
+export function TradeStatusBadge({ status }: { status: TradeStatus }) {
+  const { t } = useI18n();
+  return (
+    <Badge tone={TONE[status] ?? 'neutral'} testId="trade-status">
+      {t(tk(`trade.status.${status}`))}
+    </Badge>
+  );
+}
+
+/** Which way the money goes for us: we pay, we are paid, or no payment (price 0). */
+export type MoneyRole = 'payer' | 'payee' | 'none' | 'observer';
+
+export function moneyRole(trade: Trade, orgId: string | null | undefined): MoneyRole {
+  if (!trade.payerOrgId) return 'none';
+  if (orgId && trade.payerOrgId === orgId) return 'payer';
+  if (orgId && trade.payeeOrgId === orgId) return 'payee';
+  return 'observer';
+}
+
+export function MoneyRoleBadge({ role }: { role: MoneyRole }) {
+  const { t } = useI18n();
+  const tone: BadgeTone = role === 'payer' ? 'warning' : role === 'payee' ? 'success' : 'neutral';
+  return (
+    <Badge tone={tone} testId="trade-money-role">
+      {t(tk(`trade.money.${role}`))}
+    </Badge>
+  );
+}
+
+/** Tabs over the signed-in org's own trading: trades, listings, bids. */
+export function MyTradingTabs() {
+  const { t } = useI18n();
+  return (
+    <nav className="tabs" aria-label={t('my.tabs')}>
+      <NavLink to="/trades" end className="tabs__link" data-testid="tab-trades">
+        {t('my.trades')}
+      </NavLink>
+      <NavLink to="/my/listings" className="tabs__link" data-testid="tab-listings">
+        {t('my.listings')}
+      </NavLink>
+      <NavLink to="/my/bids" className="tabs__link" data-testid="tab-bids">
+        {t('my.bids')}
+      </NavLink>
+    </nav>
+  );
+}
