@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { auth } from '../helpers/actors.js';
+import { adminToken, auth } from '../helpers/actors.js';
 import { sleep } from '../helpers/wait.js';
 import { bid, createGenerator, createListing, createRecycler, flyAshListing, inSeconds, placeBid, steelListing } from '../helpers/trading.js';
 import { rows } from '../../server/src/db/tx.js';
@@ -107,6 +107,19 @@ describe('sealed-bid auctions', () => {
       expect(tr.amountFen).to.equal(Math.abs(tr.pricePerTonneFen) * 10);
       expect(tr.ecoCompensationFen).to.equal(30_000);
     }
+  });
+
+  it('a hazardous bidder whose licence is suspended before the close does not win; the next best does', async () => {
+    const admin = await adminToken(t.request);
+    const g = await createGenerator(t.request);
+    const [best, next] = await Promise.all([1, 2].map(() => createRecycler(t.request, { admin })));
+    const l = await createListing(t.request, g, flyAshListing({ mode: 'auction', closesAt: inSeconds(2), quantityKg: 10_000, minLotKg: 10_000 }));
+    const bBest = await placeBid(t.request, best!, l.id, { pricePerTonneFen: -160_000, quantityKg: 10_000 });
+    const bNext = await placeBid(t.request, next!, l.id, { pricePerTonneFen: -175_000, quantityKg: 10_000 });
+    await t.request.post(`/api/v1/licences/${best!.licenceId}/suspend`).set(auth(admin)).send({}).expect(200);
+    expect((await closeOf(l)).status).to.equal('matched');
+    const bids = (await t.request.get(`/api/v1/listings/${l.id}/bids`).set(auth(g.token)).expect(200)).body.items as TBid[];
+    expect(Object.fromEntries(bids.map((b) => [b.id, b.status]))).to.deep.equal({ [bBest.id]: 'lost', [bNext.id]: 'won' });
   });
 
   it('an auction without a winning bid closes as closed', async () => {

@@ -131,6 +131,7 @@ describe('listings', () => {
       ['a zero minimum lot', { minLotKg: 0 }, 'minLotKg'],
       ['a minimum lot above the quantity', { quantityKg: 1000, minLotKg: 1001 }, 'minLotKg'],
       ['pickupTo before pickupFrom', { pickupFrom: inSeconds(5 * DAY), pickupTo: inSeconds(2 * DAY) }, 'pickupTo'],
+      ['a pickup window that has already ended', { pickupFrom: inSeconds(-5 * DAY), pickupTo: inSeconds(-DAY) }, 'pickupTo'],
       ['closesAt in the past', { mode: 'auction', closesAt: inSeconds(-60) }, 'closesAt'],
       ['an auction without closesAt', { mode: 'auction' }, 'closesAt'],
       ['a fixed price with closesAt', { closesAt: inSeconds(3600) }, 'closesAt'],

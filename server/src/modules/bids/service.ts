@@ -117,6 +117,28 @@ export function createBidsService(deps: BidsDeps) {
     );
   }
 
+  /** Eligibility again at the close, for the most the bid could receive; non-hazardous bids always pass. */
+  async function isStillEligible(tx: DbOrTx, l: ListingRow, b: BidRow): Promise<boolean> {
+    if (!l.hazardous) return true;
+    try {
+      await assertEligible(tx, deps, {
+        hazardous: true,
+        wasteCode: l.wasteCode,
+        category: l.category,
+        receiverOrgId: l.side === 'supply' ? b.orgId : l.orgId,
+        callerOrgId: b.orgId,
+        counterpartyOrgId: l.orgId,
+        pickupFrom: l.pickupFrom,
+        pickupTo: l.pickupTo,
+        quantityKg: Math.min(b.quantityKg, l.remainingKg),
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof AppError) return false;
+      throw err;
+    }
+  }
+
   return {
     /**
      * A counterparty bids on a supply listing or offers on a demand listing. Checks in order, each
@@ -304,11 +326,19 @@ export function createBidsService(deps: BidsDeps) {
           await enqueue(tx, 'auction.close', { listingId }, { availableAt: l.closesAt! });
           return done({ closed: false, tradeIds: [] });
         }
-        const active = await repo.bidsOfListing(tx, listingId, { status: 'active', forUpdate: true });
+        const placed = await repo.bidsOfListing(tx, listingId, { status: 'active', forUpdate: true });
+        // Hazardous lots: a bidder whose licence was suspended or used up since it bid does not win.
+        const active: BidRow[] = [];
+        const ineligible: string[] = [];
+        for (const b of placed) {
+          if (await isStillEligible(tx, l, b)) active.push(b);
+          else ineligible.push(b.id);
+        }
         const result = allocateAuction(
           { side: l.side, pricePerTonneFen: l.pricePerTonneFen, remainingKg: l.remainingKg, minLotKg: l.minLotKg },
           active.map((b) => ({ id: b.id, pricePerTonneFen: b.pricePerTonneFen, quantityKg: b.quantityKg, seq: b.seq })),
         );
+        result.lost.push(...ineligible);
         const byId = new Map(active.map((b) => [b.id, b]));
         const tradeIds: string[] = [];
         for (const fill of result.fills) {
@@ -320,7 +350,7 @@ export function createBidsService(deps: BidsDeps) {
         for (const id of result.lost) await repo.decideBid(tx, id, 'lost');
         await setListingState(tx, listingId, { remainingKg: result.remainingKg, status: result.won.length > 0 ? 'matched' : 'closed' });
         await announceListing(tx, clock, listingId, 'listing.updated');
-        deps.logger.info({ listingId, won: result.won.length, lost: result.lost.length }, 'auction closed');
+        deps.logger.info({ listingId, won: result.won.length, lost: result.lost.length, ineligible: ineligible.length }, 'auction closed');
         return done({ closed: true, tradeIds });
       });
     },

@@ -212,6 +212,7 @@ export function createListingsService(deps: ListingsDeps) {
       if (closesAt) checkCloseLead(closesAt, now, config.AUCTION_MIN_LEAD_SECONDS);
       const pickupFrom = new Date(body.pickupFrom);
       const pickupTo = new Date(body.pickupTo);
+      if (pickupTo.getTime() <= now.getTime()) throw invalidField('pickupTo', 'the pickup window has already ended');
       const id = ids.uuid();
 
       return withRejectionAlert(db, ids, () =>
@@ -342,6 +343,8 @@ export function createListingsService(deps: ListingsDeps) {
           });
           if (problems.length) throw invalidFields(problems);
           if (patch.closesAt) checkCloseLead(merged.closesAt!, clock.now(), config.AUCTION_MIN_LEAD_SECONDS);
+          if (patch.pickupTo && merged.pickupTo.getTime() <= clock.now().getTime())
+            throw invalidField('pickupTo', 'the pickup window has already ended');
 
           const set: Partial<repo.NewListingRow> = {};
           if (patch.description !== undefined) set.description = patch.description;
