@@ -12,6 +12,8 @@ import { usccCheckCharacter } from '../../shared/src/uscc.js';
 import type { Role, TradingRole } from '../../shared/src/roles.js';
 import type { DistrictCode } from '../../shared/src/districts.js';
 import type { Actor } from '../../server/src/modules/auth/tokens.js';
+import { ZCreateListingRequest, ZListingsQuery } from '../../shared/src/schemas/listings.js';
+import { ZPlaceBidRequest } from '../../shared/src/schemas/bids.js';
 
 export const DEMO_PASSWORD = 'demo-password-2026';
 
@@ -82,6 +84,7 @@ export async function seedDemo(ctx: AppContext, log: (msg: string) => void = () 
   if (!adminUser) throw new Error('the admin user must exist before seeding');
   const admin: Actor = actorOf(adminUser, null);
   let created = false;
+  const actors = new Map<string, Actor>();
   const validFrom = `${year}-01-01`;
   const validTo = `${year + 2}-12-31`;
 
@@ -107,10 +110,74 @@ export async function seedDemo(ctx: AppContext, log: (msg: string) => void = () 
       orgId = s.org!.id;
       owner = { userId: s.user.id, orgId, roles: o.roles, orgRole: 'owner', scope: null };
     }
+    actors.set(o.key, owner);
     for (const l of o.licences ?? []) {
       const licence = await ctx.orgs.createLicence(owner, orgId, { ...l, validFrom, validTo });
       await ctx.orgs.approveLicence(admin, licence.id, 'demo data');
     }
   }
+  if (created && actors.size === DEMO_ORGS.length) await seedMarket(ctx, actors, log);
   return { created, logins };
+}
+
+const DAY = 86_400_000;
+
+/**
+ * A market with something in it: fixed-price lots and an auction across the streams the pilot plan
+ * names (dyeing sludge, fly ash, waste salt, papermaking residue, fabric scraps, scrap steel, waste
+ * mineral oil), a sealed auction with two bids, and one matched trade awaiting payment.
+ */
+async function seedMarket(ctx: AppContext, actors: Map<string, Actor>, log: (msg: string) => void): Promise<void> {
+  const a = (key: string) => actors.get(key)!;
+  const now = ctx.clock.now().getTime();
+  const at = (days: number) => new Date(now + days * DAY).toISOString();
+  const window = { pickupFrom: at(5), pickupTo: at(40) };
+  log('market: listings and bids');
+
+  const sludge = await ctx.listings.createListing(a('keqiao-dyeing'), ZCreateListingRequest.parse({
+    side: 'supply', materialCode: 'SW07-01', quantityKg: 200_000, minLotKg: 20_000, pricePerTonneFen: -12_000, mode: 'fixed',
+    ...window, district: '330603', address: '柯桥区滨海工业区印染园区',
+    hazard: { characteristics: [], form: 'semi_solid', packaging: 'bulk' },
+    analysis: { kind: 'sludge', moisturePct: 60 },
+    description: '印染废水处理污泥，板框压滤后含水率约60%，经鉴别为一般工业固废，每月稳定产生约200吨。',
+  }));
+  await ctx.listings.createListing(a('yuecheng-incineration'), ZCreateListingRequest.parse({
+    side: 'supply', materialCode: '772-002-18', quantityKg: 500_000, minLotKg: 100_000, pricePerTonneFen: -180_000, mode: 'auction',
+    closesAt: at(3), ...window, district: '330602', address: '越城区循环生态产业园',
+    hazard: { characteristics: ['T'], form: 'solid', packaging: 'ton_bag' },
+    analysis: { kind: 'fly_ash' },
+    description: '生活垃圾焚烧飞灰（螯合稳定化前），吨袋包装，需具备HW18经营许可证的单位处置。',
+  }));
+  await ctx.listings.createListing(a('shangyu-chem'), ZCreateListingRequest.parse({
+    side: 'supply', materialCode: 'WS-CLASSIFIED', classifiedCode: '900-000-35', quantityKg: 80_000, pricePerTonneFen: -360_000, mode: 'fixed',
+    ...window, district: '330604',
+    hazard: { characteristics: ['C'], form: 'solid', packaging: 'ton_bag' },
+    analysis: { kind: 'waste_salt', sourceProcess: '染料中间体合成母液蒸发结晶' },
+    description: '工业废盐（氯化钠为主），经检测鉴别为危险废物，代码依鉴别报告。',
+  }));
+  await ctx.listings.createListing(a('shengzhou-paper'), ZCreateListingRequest.parse({
+    side: 'supply', materialCode: 'SW15-01', quantityKg: 1_000_000, minLotKg: 50_000, pricePerTonneFen: -8_000, mode: 'fixed',
+    ...window, district: '330683', description: '原生造纸废渣，嵊州市要求零填埋，寻求资源化利用单位。',
+  }));
+  await ctx.listings.createListing(a('keqiao-textile'), ZCreateListingRequest.parse({
+    side: 'supply', materialCode: 'SW14-01', quantityKg: 30_000, minLotKg: 5_000, pricePerTonneFen: 30_000, mode: 'fixed',
+    ...window, district: '330603', analysis: { kind: 'fabric', fibre: '涤棉混纺', contaminationPct: 2 },
+    description: '印染及服装裁剪边角料，已分色打包。',
+  }));
+  await ctx.listings.createListing(a('renewables'), ZCreateListingRequest.parse({
+    side: 'demand', materialCode: 'SW17-01', quantityKg: 300_000, minLotKg: 20_000, pricePerTonneFen: 258_000, mode: 'fixed',
+    ...window, district: '330602', description: '长期收购重废钢，厚度≥6mm，不含镀层件。',
+  }));
+  await ctx.listings.createListing(a('guangzhiyuan-oil'), ZCreateListingRequest.parse({
+    side: 'demand', materialCode: '900-249-08', quantityKg: 100_000, minLotKg: 5_000, pricePerTonneFen: -50_000, mode: 'fixed',
+    ...window, district: '330602', description: '接收机加工废矿物油，桶装，含水率≤10%。',
+  }));
+
+  const flyAsh = (await ctx.listings.listListings(ZListingsQuery.parse({ material: '772-002-18', limit: 1 }))).items[0];
+  if (flyAsh) {
+    await ctx.bids.placeBid(a('feile-landfill'), flyAsh.id, ZPlaceBidRequest.parse({ pricePerTonneFen: -175_000, quantityKg: 200_000 }));
+    await ctx.bids.placeBid(a('zhuji-cement'), flyAsh.id, ZPlaceBidRequest.parse({ pricePerTonneFen: -170_000, quantityKg: 300_000 }));
+  }
+  // A fixed-price bid at the ask matches at once: one trade awaiting the generator's disposal fee.
+  await ctx.bids.placeBid(a('zheneng-sludge'), sludge.id, ZPlaceBidRequest.parse({ pricePerTonneFen: -12_000, quantityKg: 100_000 }));
 }
