@@ -23,6 +23,9 @@ import { listingsRoutes } from './modules/listings/routes.js';
 import { bidsRoutes } from './modules/bids/routes.js';
 import { tradesRoutes } from './modules/trades/routes.js';
 import { pricesRoutes } from './modules/prices/routes.js';
+import { paymentsRoutes, stripeWebhookHandlers } from './modules/payments/routes.js';
+import { ledgerRoutes } from './modules/ledger/routes.js';
+import { settlementRoutes } from './modules/settlement/routes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLIENT_DIST = path.join(ROOT, 'client/dist');
@@ -37,6 +40,9 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...bidsRoutes(ctx),
     ...tradesRoutes(ctx),
     ...pricesRoutes(ctx),
+    ...paymentsRoutes(ctx),
+    ...settlementRoutes(ctx),
+    ...ledgerRoutes(ctx),
   ];
 }
 
@@ -132,6 +138,10 @@ export function createApp(ctx: AppContext): Express {
       `window.onload=()=>{window.ui=SwaggerUIBundle({url:'/api/openapi.json',dom_id:'#swagger-ui'});};`,
     );
   });
+
+  // Stripe signs the raw bytes: this route takes them before any JSON parser, outside the route table
+  // (policy.ts OUTSIDE_ROUTE_TABLE), with no token (the signature is the authentication).
+  app.post('/api/v1/payments/stripe/webhook', ...stripeWebhookHandlers(ctx));
 
   const api = Router();
   api.use(express.json({ limit: ctx.config.BODY_LIMIT, strict: true }));

@@ -37,6 +37,11 @@ export const ZConfig = z
     STRIPE_SECRET_KEY: z.string().optional(),
     STRIPE_WEBHOOK_SECRET: z.string().optional(),
     STRIPE_API_HOST: z.string().optional(),
+    STRIPE_API_PORT: intIn(1, 65535).optional(),
+    STRIPE_API_PROTOCOL: z.enum(['https', 'http']).optional(),
+    STRIPE_RECONCILE_SECONDS: intIn(5, 86_400).default(300),
+    /** Fault injection for the settlement crash tests (RELIABILITY M1); refused in production. */
+    CRASH_AT: z.enum(['before_refund_call', 'after_refund_call_before_commit', 'after_commit_before_ack']).optional(),
     JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
     ADMIN_EMAIL: z.email().default('admin@zwx.local'),
     ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').default('admin-demo-2026'),
@@ -60,6 +65,8 @@ export const ZConfig = z
     if (c.NODE_ENV === 'production') {
       if (c.WEBHOOK_ALLOW_LOOPBACK === true)
         ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'refused in production' });
+      if (c.CRASH_AT)
+        ctx.addIssue({ code: 'custom', path: ['CRASH_AT'], message: 'refused in production (fault injection for tests)' });
       if (!c.JWT_SECRET)
         ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required in production' });
       if (!c.DATABASE_URL)

@@ -14,6 +14,10 @@ import { createListingsService, type ListingsService } from './modules/listings/
 import { createBidsService, type BidsService } from './modules/bids/service.js';
 import { createTradesService, type TradesService } from './modules/trades/service.js';
 import { createPricesService, type PricesService } from './modules/prices/service.js';
+import { createLedgerService, type LedgerService } from './modules/ledger/service.js';
+import { createPaymentsService, type PaymentsService } from './modules/payments/service.js';
+import { createStripeClient, type StripeClient } from './modules/payments/stripe.js';
+import { createSettlementService, type SettlementService } from './modules/settlement/service.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
@@ -35,6 +39,11 @@ export interface AppContext {
   bids: BidsService;
   trades: TradesService;
   prices: PricesService;
+  /** null unless STRIPE_SECRET_KEY is set. */
+  stripe: StripeClient | null;
+  ledger: LedgerService;
+  payments: PaymentsService;
+  settlement: SettlementService;
 }
 
 export interface ContextOptions {
@@ -68,6 +77,10 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.trades = createTradesService(ctx);
   ctx.listings = createListingsService(ctx);
   ctx.bids = createBidsService(ctx);
+  ctx.stripe = createStripeClient(config);
+  ctx.ledger = createLedgerService(ctx);
+  ctx.payments = createPaymentsService(ctx);
+  ctx.settlement = createSettlementService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({
@@ -84,6 +97,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
 
   await ctx.catalog.load();
   await ctx.auth.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+  await ctx.payments.ensureReconcilerScheduled();
   return ctx;
 }
 

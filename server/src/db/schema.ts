@@ -242,3 +242,79 @@ export const trades = pgTable('trades', {
   updatedAt: ts('updated_at').notNull().default(sql`now()`),
   settledAt: ts('settled_at'),
 });
+
+// ── Settlement (migration 0003_settlement.sql) ───────────────────────────────────────────────
+
+export type LedgerAccountKind = 'escrow' | 'payable' | 'platform_fee' | 'eco_fund' | 'clearing';
+export type PaymentProviderName = 'simulated' | 'stripe' | 'bank_transfer';
+
+export const ledgerAccounts = pgTable('ledger_accounts', {
+  id: text('id').primaryKey(),
+  kind: text('kind').$type<LedgerAccountKind>().notNull(),
+  orgId: uuid('org_id'),
+  district: text('district'),
+  provider: text('provider'),
+  /** Maintained by a trigger on ledger_entries; never written directly. */
+  balanceFen: fen('balance_fen').notNull().default(0),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const ledgerTransfers = pgTable('ledger_transfers', {
+  id: uuid('id').primaryKey(),
+  seq: bigserial('seq', { mode: 'number' }).notNull(),
+  operationId: text('operation_id').notNull().unique(),
+  kind: text('kind').$type<'fund' | 'settle' | 'reversal' | 'adjustment'>().notNull(),
+  tradeId: uuid('trade_id'),
+  reversesTransferId: uuid('reverses_transfer_id'),
+  description: text('description').notNull(),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const ledgerEntries = pgTable('ledger_entries', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  transferId: uuid('transfer_id').notNull(),
+  accountId: text('account_id').notNull(),
+  amountFen: fen('amount_fen').notNull(),
+});
+
+export const payments = pgTable('payments', {
+  id: uuid('id').primaryKey(),
+  tradeId: uuid('trade_id').notNull().unique(),
+  provider: text('provider').$type<PaymentProviderName>().notNull(),
+  payerOrgId: uuid('payer_org_id').notNull(),
+  amountFen: fen('amount_fen').notNull(),
+  currency: text('currency').notNull().default('cny'),
+  status: text('status').$type<'pending' | 'processing' | 'succeeded' | 'canceled'>().notNull(),
+  idempotencyKey: text('idempotency_key').notNull().unique(),
+  request: jsonb('request').$type<Record<string, unknown>>().notNull(),
+  providerRef: text('provider_ref').unique(),
+  reference: text('reference').unique(),
+  confirmedBy: uuid('confirmed_by'),
+  confirmedAt: ts('confirmed_at'),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  updatedAt: ts('updated_at').notNull().default(sql`now()`),
+});
+
+export const paymentRefunds = pgTable('payment_refunds', {
+  id: uuid('id').primaryKey(),
+  tradeId: uuid('trade_id').notNull().unique(),
+  paymentId: uuid('payment_id').notNull(),
+  provider: text('provider').$type<PaymentProviderName>().notNull(),
+  amountFen: fen('amount_fen').notNull(),
+  idempotencyKey: text('idempotency_key').notNull().unique(),
+  request: jsonb('request').$type<Record<string, unknown>>().notNull(),
+  providerRef: text('provider_ref').unique(),
+  status: text('status').$type<'pending' | 'succeeded' | 'failed' | 'canceled'>().notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  updatedAt: ts('updated_at').notNull().default(sql`now()`),
+});
+
+export const stripeEvents = pgTable('stripe_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  objectId: text('object_id'),
+  receivedAt: ts('received_at').notNull().default(sql`now()`),
+});

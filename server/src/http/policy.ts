@@ -47,7 +47,26 @@ export const POLICY = {
   'GET /prices/reference/:code': { who: 'public' },
   'PUT /prices/reference/:code': { who: ['regulator'] },
   'GET /prices/index': { who: 'public' },
+
+  // Settlement (payments, ledger, settlement modules). The service checks that the caller is the
+  // payer (pay), a party (cancel), or a party / overseer in scope (payment, ledger).
+  'POST /trades/:id/pay': { who: ['generator', 'recycler'], rule: 'party' },
+  'GET /trades/:id/payment': { who: 'user', rule: 'party' },
+  'POST /trades/:id/cancel': { who: ['generator', 'recycler'], rule: 'party' },
+  'POST /trades/:id/resolve': { who: ['admin'] },
+  'GET /trades/:id/ledger': { who: 'user', rule: 'party' },
+  'GET /payments/bank-transfers': { who: ['admin'] },
+  'POST /payments/bank-transfers/:reference/confirm': { who: ['admin'] },
+  'GET /admin/balances': { who: ['admin'] },
+  // Not in this table: POST /api/v1/payments/stripe/webhook. Stripe authenticates by signature over
+  // the raw body, so app.ts mounts it with express.raw() before the JSON parser and outside the route
+  // table (OUTSIDE_ROUTE_TABLE below; server/src/modules/payments/routes.ts).
 } as const satisfies Record<string, Access>;
+
+/** Routes under /api/v1 mounted outside the route table, each with the reason; the security tests read this list. */
+export const OUTSIDE_ROUTE_TABLE = {
+  'POST /payments/stripe/webhook': 'Stripe: authenticated by the Stripe-Signature header over the raw body, not by a token',
+} as const;
 
 export type RouteKey = keyof typeof POLICY;
 

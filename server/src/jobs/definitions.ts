@@ -11,6 +11,10 @@ export interface JobPayloads {
   'auction.close': { listingId: string };
   /** End a fixed-price listing whose pickup window has passed (listings module). */
   'listing.expire': { listingId: string };
+  /** Settle a delivered trade: one ledger transfer, the remainder refunded; exactly once (settlement module). */
+  'settlement.settle': { tradeId: string };
+  /** One pass of the Stripe reconciler; it schedules the next pass when it finishes (payments module). */
+  'payments.reconcile': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;

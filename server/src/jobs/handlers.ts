@@ -13,6 +13,12 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     'listing.expire': async (p) => {
       await ctx.listings.expireListing(p.listingId);
     },
+    'settlement.settle': async (p, meta) => {
+      await ctx.settlement.runSettlement(p.tradeId, meta.outboxId);
+    },
+    'payments.reconcile': async (_p, meta) => {
+      await ctx.payments.runReconcileJob(meta.outboxId);
+    },
     'realtime.publish': async (p) => {
       // Delivery is best effort by design: the database is the record and clients refetch on a seq gap.
       ctx.broadcaster?.emit(p.room, p.type, { room: p.room, seq: p.seq, at: p.at, type: p.type, ...p.data });
