@@ -202,7 +202,7 @@ export const en: Record<MessageKey, string> = {
   'market.col.district': 'District',
   'market.col.status': 'Status',
   'market.ofTotal': 'of {total}',
-  'market.bids': '{count} bids',
+  'market.bids': 'Bids: {count}',
 
   'listing.side.supply': 'Supply',
   'listing.side.demand': 'Demand',
@@ -333,6 +333,7 @@ export const en: Record<MessageKey, string> = {
   'pricecheck.noBand': 'No reference band for this material; the price is not checked.',
   'pricecheck.ok': 'Inside the reference band ({band})',
   'pricecheck.flagged': 'Outside the reference band ({band}), {deviation} from the median: give a justification; a regulator will be alerted.',
+  'pricecheck.flagged.stored': 'Outside the reference band ({band}), {deviation} from the median; justified, and a regulator was alerted.',
   'pricecheck.rejected': 'Far outside the band: the accepted range is {range} ({deviation} from the median); this price will be refused.',
   'pricecheck.server': 'The platform’s check:',
   'pricecheck.badge.flagged': 'Price outside band',

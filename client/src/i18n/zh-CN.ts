@@ -331,6 +331,7 @@ export const zhCN = {
   'pricecheck.noBand': '该物料暂无参考价格，不做价格核对。',
   'pricecheck.ok': '在参考区间内（{band}）',
   'pricecheck.flagged': '超出参考区间（{band}），偏离中位数 {deviation}：须填写理由，提交后将提示监管部门核查。',
+  'pricecheck.flagged.stored': '超出参考区间（{band}），偏离中位数 {deviation}；已附价格说明，并已提示监管部门核查。',
   'pricecheck.rejected': '远超参考区间：可接受范围为 {range}（偏离中位数 {deviation}），此价格将被拒绝。',
   'pricecheck.server': '平台核对结果：',
   'pricecheck.badge.flagged': '价格偏离参考区间',
@@ -341,8 +342,8 @@ export const zhCN = {
   'justification.hint': '说明价格偏离参考区间的原因（如品位、含水率、运距、批量），监管部门会核查。',
   'justification.required': '价格超出参考区间，请填写理由',
 
-  'bid.title.supply': '报价',
-  'bid.title.demand': '供货报价',
+  'bid.title.supply': '我要报价',
+  'bid.title.demand': '我要供货',
   'bid.price.supply': '我方报价',
   'bid.price.demand': '我方供货价',
   'bid.hint.supply.fixed': '一口价 {price}：报价不低于挂牌价（处置费不高于挂牌处置费）即时成交，按挂牌价结算；低于挂牌价的报价保留至挂牌结束。',

@@ -12,7 +12,7 @@ import { useSession } from '../auth/session';
 import { useLive } from '../realtime/LiveFeed';
 import { listingsApi, pricesApi, type Bid, type Listing, type ListingBids, type ReferenceBand } from './api';
 import { AnalysisView, HazardView } from './components/AnalysisView';
-import { BidForm } from './components/BidForm';
+import { BidForm, BidResult } from './components/BidForm';
 import { Countdown } from './components/Countdown';
 import { HazardBadge, ListingStatusBadge, ModeLabel, Price, SideBadge } from './components/ListingBits';
 import { LiveBadge } from './components/LiveBadge';
@@ -253,7 +253,7 @@ function ListingDetail({ listing: l, band, bids, isOwner, liveStatus, onPlaced, 
 
           <section className="card" aria-labelledby="listing-pricecheck" data-testid="listing-pricecheck" data-status={l.priceCheck.status}>
             <h2 id="listing-pricecheck">{t('listing.priceCheck')}</h2>
-            <PriceCheckFeedback check={l.priceCheck} testId="listing-pricecheck-status" />
+            <PriceCheckFeedback check={l.priceCheck} stored testId="listing-pricecheck-status" />
             <dl className="facts facts--compact">
               <div>
                 <dt>{t('listing.priceCheck.deviation')}</dt>
@@ -327,7 +327,23 @@ function ListingDetail({ listing: l, band, bids, isOwner, liveStatus, onPlaced, 
 }
 
 /** The bid form for an eligible counterparty, or why there is none. */
-function BidArea({ listing: l, band, closed, onPlaced }: { listing: Listing; band: ReferenceBand | null | undefined; closed: boolean; onPlaced(bid: Bid): void }) {
+function BidArea(props: { listing: Listing; band: ReferenceBand | null | undefined; closed: boolean; onPlaced(bid: Bid): void }) {
+  const [placed, setPlaced] = useState<Bid | null>(null);
+  return (
+    <>
+      {placed && <BidResult bid={placed} mode={props.listing.mode} />}
+      <BidFormOrReason
+        {...props}
+        onPlaced={(bid) => {
+          setPlaced(bid);
+          props.onPlaced(bid);
+        }}
+      />
+    </>
+  );
+}
+
+function BidFormOrReason({ listing: l, band, closed, onPlaced }: { listing: Listing; band: ReferenceBand | null | undefined; closed: boolean; onPlaced(bid: Bid): void }) {
   const { t } = useI18n();
   const { session } = useSession();
   const location = useLocation();

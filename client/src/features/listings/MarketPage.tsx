@@ -123,7 +123,7 @@ export function MarketPage() {
         </div>
       </header>
 
-      <section className="filters" aria-label={t('market.filters')}>
+      <section className="filters filters--market" aria-label={t('market.filters')}>
         <form className="filters__search" role="search" onSubmit={onSearch}>
           <label htmlFor="market-q" className="field__label">
             {t('market.search')}

@@ -35,7 +35,6 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<TradingProblem | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  const [placed, setPlaced] = useState<Bid | null>(null);
 
   const fen = draftToFen(price);
   const bandLoading = band === undefined;
@@ -47,7 +46,6 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
 
   function changePrice(next: PriceDraft) {
     setPrice(next);
-    setPlaced(null);
     if (problem?.priceCheck) setProblem(null);
   }
 
@@ -69,7 +67,6 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     setProblem(null);
-    setPlaced(null);
     const local = localErrors();
     setErrors(local);
     if (Object.keys(local).length || fen === null) return;
@@ -80,7 +77,6 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
         quantityKg: tonnesToKg(quantity)!,
         ...(needsJustification && justification.trim() ? { justification: justification.trim() } : {}),
       });
-      setPlaced(bid);
       setJustification('');
       onPlaced(bid);
     } catch (err) {
@@ -98,24 +94,8 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
   return (
     <form className="form" onSubmit={onSubmit} noValidate data-testid="bid-form" aria-labelledby="bid-form-title">
       <h2 id="bid-form-title">{t(supply ? 'bid.title.supply' : 'bid.title.demand')}</h2>
-      <p className="muted small">{hint}</p>
+      <p className="muted small form__intro">{hint}</p>
       {problem && <ProblemAlert problem={problem} testId="bid-error" />}
-      {placed && (
-        <Alert tone="info" testId="bid-result">
-          {placed.status === 'won' ? (
-            <>
-              <strong>{t('bid.result.won', { quantity: formatTonnes(placed.filledKg, lang) })}</strong>{' '}
-              {placed.tradeIds.map((id) => (
-                <Link key={id} to={`/trades/${id}`} data-testid="bid-trade-link">
-                  {t('bid.result.viewTrade')}
-                </Link>
-              ))}
-            </>
-          ) : (
-            t(listing.mode === 'auction' ? 'bid.result.sealed' : 'bid.result.active')
-          )}
-        </Alert>
-      )}
       <PriceInput
         id="bid-price"
         testId="bid-price"
@@ -179,5 +159,27 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** What became of a bid just placed: matched (with its trade), or waiting. Outlives the form, which
+ * disappears when the match closes the listing. */
+export function BidResult({ bid, mode }: { bid: Bid; mode: Listing['mode'] }) {
+  const { t, lang } = useI18n();
+  return (
+    <Alert tone="info" testId="bid-result">
+      {bid.status === 'won' ? (
+        <>
+          <strong>{t('bid.result.won', { quantity: formatTonnes(bid.filledKg, lang) })}</strong>{' '}
+          {bid.tradeIds.map((id) => (
+            <Link key={id} to={`/trades/${id}`} data-testid="bid-trade-link">
+              {t('bid.result.viewTrade')}
+            </Link>
+          ))}
+        </>
+      ) : (
+        t(mode === 'auction' ? 'bid.result.sealed' : 'bid.result.active')
+      )}
+    </Alert>
   );
 }

@@ -49,7 +49,8 @@ export function MaterialPicker({ value, onChange, error }: { value: Material | n
               <MaterialBadges material={value} />
               <span className="muted small">
                 {' '}
-                {t(`stream.${value.stream}`)} · {value.edition ? t('badge.edition', { edition: value.edition }) : t('material.edition.none')}
+                {t(`stream.${value.stream}`)}
+                {!value.edition && ` · ${t('material.edition.none')}`}
               </span>
             </div>
           </div>

@@ -8,7 +8,18 @@ import { formatDeviation, formatRange } from '../labels';
  * same pure function the server decides with, or the server's own verdict from a 422.
  * `check` undefined = no price typed yet; `bandLoading` while the band is being fetched.
  */
-export function PriceCheckFeedback({ check, bandLoading, testId = 'price-check' }: { check: PriceCheck | undefined; bandLoading?: boolean; testId?: string }) {
+export function PriceCheckFeedback({
+  check,
+  bandLoading,
+  stored,
+  testId = 'price-check',
+}: {
+  check: PriceCheck | undefined;
+  bandLoading?: boolean;
+  /** The check a stored listing or bid carries: a flagged one was justified and reported already. */
+  stored?: boolean;
+  testId?: string;
+}) {
   const { t, lang } = useI18n();
   if (bandLoading) return <span className="check check--pending">{t('pricecheck.loadingBand')}</span>;
   if (!check) return null;
@@ -31,7 +42,7 @@ export function PriceCheckFeedback({ check, bandLoading, testId = 'price-check' 
   if (check.status === 'flagged') {
     return (
       <span className="check check--flagged" data-testid={testId} data-status="flagged">
-        <span aria-hidden="true">⚠</span> {t('pricecheck.flagged', { band, deviation })}
+        <span aria-hidden="true">⚠</span> {t(stored ? 'pricecheck.flagged.stored' : 'pricecheck.flagged', { band, deviation })}
       </span>
     );
   }

@@ -1,0 +1,236 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { PASSWORD, type OrgActor } from '../helpers/actors.js';
+import { requireChromium } from '../helpers/services.js';
+import { createGenerator, createListing, createRecycler, steelListing } from '../helpers/trading.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DIST_INDEX = path.join(ROOT, 'client/dist/index.html');
+const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const s = statSync(p);
+  if (!s.isDirectory()) return s.mtimeMs;
+  return Math.max(s.mtimeMs, ...readdirSync(p).map((name) => newestMtime(path.join(p, name))));
+}
+
+/** The server serves client/dist; build it when it is missing or older than the client's sources. */
+function ensureClientBuilt(): void {
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, 'client/src')),
+    newestMtime(path.join(ROOT, 'client/index.html')),
+    newestMtime(path.join(ROOT, 'client/vite.config.ts')),
+    newestMtime(path.join(ROOT, 'shared/src')),
+  );
+  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return;
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'client/vite.config.ts'], {
+    cwd: ROOT,
+    // Mocha's global setup sets NODE_ENV=test, which would make Vite bundle React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 240_000,
+  });
+}
+
+async function textOf(page: Page, testId: string): Promise<string> {
+  const el = page.getByTestId(testId).first();
+  await el.waitFor();
+  return (await el.textContent()) ?? '';
+}
+
+/** Signs in through the UI and waits for the page `next` to open. */
+async function signIn(page: Page, base: string, who: OrgActor, next: string): Promise<void> {
+  await page.goto(`${base}/signin?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('电子邮箱').fill(who.email);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByTestId('signin-submit').click();
+  await page.waitForURL(`${base}${next}`);
+}
+
+/** The live feed of this page is connected (its socket joined the rooms the page asked for). */
+async function live(page: Page): Promise<void> {
+  await page.locator('[data-testid="live-status"][data-status="live"]').first().waitFor();
+}
+
+describe('web client: trading in Chromium (market, listing, live price check, bids, my trades)', function () {
+  this.timeout(90_000);
+
+  let t: TestApp;
+  let browser: Browser;
+  let generatorContext: BrowserContext;
+  let recyclerContext: BrowserContext;
+  let gen: Page;
+  let rec: Page;
+  let base: string;
+  let generator: OrgActor;
+  let recycler: OrgActor;
+  let listingId: string;
+  const run = randomBytes(3).toString('hex');
+  const description = `重废钢 ${run}，厂区自提，可开增值税专票`;
+
+  before(async function () {
+    this.timeout(300_000);
+    const executablePath = requireChromium(this);
+    ensureClientBuilt();
+    t = await createTestApp({ listen: true });
+    base = t.server!.url;
+    generator = await createGenerator(t.request, { name: `绍兴柯桥金属制品有限公司 ${run}` });
+    // General industrial waste needs no licence; the recycler is a plain registered recycler.
+    recycler = await createRecycler(t.request, { name: `上虞再生资源利用有限公司 ${run}`, licence: null });
+    browser = await chromium.launch({
+      executablePath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    const options = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+    generatorContext = await browser.newContext(options);
+    recyclerContext = await browser.newContext(options);
+    gen = await generatorContext.newPage();
+    rec = await recyclerContext.newPage();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('a generator posts a fixed-price lot of heavy scrap steel through the form, with the price checked as typed', async () => {
+    await signIn(gen, base, generator, '/listings/new');
+    expect(await textOf(gen, 'nav-new-listing')).to.equal('发布');
+    expect(await gen.locator('h1').textContent()).to.equal('发布挂牌');
+    expect(await gen.getByTestId('listing-side').getAttribute('data-side')).to.equal('supply');
+
+    await gen.getByTestId('material-search').fill('废钢');
+    await gen.getByTestId('material-option-SW17-01').click();
+    expect(await gen.getByTestId('material-picked').getAttribute('data-code')).to.equal('SW17-01');
+    await gen.getByTestId('band-bar').waitFor();
+
+    await gen.getByTestId('listing-quantity').fill('10');
+    // The band (¥2,540 – ¥2,630/吨, a price paid) sets the direction to 收购价.
+    expect(await gen.getByTestId('listing-price-direction-paid').isChecked()).to.equal(true);
+    await gen.getByTestId('listing-price-amount').fill('2800');
+    await gen.locator('[data-testid="listing-price-check"][data-status="rejected"]').waitFor();
+    await gen.getByTestId('listing-price-amount').fill('2585');
+    expect(await textOf(gen, 'listing-price-preview')).to.contain('收购价 ¥2,585/吨');
+    await gen.locator('[data-testid="listing-price-check"][data-status="ok"]').waitFor();
+    expect(await gen.getByTestId('listing-justification').count()).to.equal(0);
+    expect(await gen.getByTestId('listing-district').inputValue()).to.equal('330603');
+    await gen.getByTestId('listing-form-select').selectOption('solid');
+    await gen.getByTestId('listing-packaging').selectOption('bulk');
+    await gen.getByTestId('listing-description').fill(description);
+    await gen.evaluate('window.scrollTo(0, 0)');
+    await gen.screenshot({ path: path.join(SCREENSHOTS, 'new-listing.png'), fullPage: true });
+
+    await gen.getByTestId('listing-submit').click();
+    await gen.waitForURL(/\/listings\/[0-9a-f-]{36}$/);
+    listingId = gen.url().split('/').pop()!;
+    await gen.getByTestId('listing-detail').waitFor();
+    expect(await textOf(gen, 'listing-title')).to.equal('废钢（重废）');
+    expect(await textOf(gen, 'listing-price')).to.equal('收购价 ¥2,585/吨');
+    expect(await textOf(gen, 'listing-quantity')).to.contain('10 吨');
+    expect(await textOf(gen, 'listing-district')).to.equal('柯桥区');
+    expect(await textOf(gen, 'listing-pricecheck-status')).to.contain('在参考区间内');
+    await gen.getByTestId('owner-panel').waitFor();
+  });
+
+  it('the listing is in the market list, and another one appears there live', async () => {
+    await gen.getByTestId('nav-market').click();
+    await gen.waitForURL(`${base}/market`);
+    const row = gen.locator(`[data-testid="listing-row"][data-id="${listingId}"]`);
+    await row.waitFor();
+    expect(await row.getByTestId('listing-row-price').textContent()).to.equal('收购价 ¥2,585/吨');
+    expect(await row.getByTestId('listing-row-quantity').textContent()).to.contain('10 吨');
+    expect(await row.getByTestId('listing-mode').textContent()).to.equal('一口价');
+    expect(await row.textContent()).to.contain('柯桥区').and.contain('SW17-01').and.contain('供应');
+
+    // Posted over the API while the page is open: it arrives through public:listings, no reload.
+    await live(gen);
+    const other = await createListing(t.request, generator, steelListing({ quantityKg: 3_500, description: `第二批重废钢 ${run}` }));
+    const otherRow = gen.locator(`[data-testid="listing-row"][data-id="${other.id}"]`);
+    await otherRow.waitFor();
+    expect(await otherRow.getByTestId('listing-row-quantity').textContent()).to.contain('3.5 吨');
+
+    await gen.getByTestId('market-search').fill(run);
+    await gen.getByTestId('market-search-submit').click();
+    await gen.locator(`[data-testid="market-results"][aria-busy="false"][data-loaded-for="status=open&q=${run}"]`).waitFor();
+    expect(await gen.getByTestId('listing-row').count()).to.equal(2);
+    await gen.screenshot({ path: path.join(SCREENSHOTS, 'market.png'), fullPage: true });
+  });
+
+  it('a recycler types a price outside the band and sees it flagged while typing, then beyond it refused', async () => {
+    // The generator watches its own listing in the other browser context.
+    await gen.goto(`${base}/listings/${listingId}`);
+    await live(gen);
+    expect(await gen.getByTestId('bid-count').getAttribute('data-count')).to.equal('0');
+
+    await signIn(rec, base, recycler, `/listings/${listingId}`);
+    await rec.getByTestId('bid-form').waitFor();
+    expect(await rec.getByTestId('bid-price-amount').inputValue()).to.equal('2585');
+    expect(await rec.getByTestId('bid-quantity').inputValue()).to.equal('10');
+
+    // Band ¥2,540 – ¥2,630: one band width either side (¥2,450 – ¥2,720) is flagged.
+    await rec.getByTestId('bid-price-amount').fill('2700');
+    const flagged = rec.locator('[data-testid="price-check"][data-status="flagged"]');
+    await flagged.waitFor();
+    expect(await flagged.textContent()).to.contain('超出参考区间').and.contain('须填写理由');
+    await rec.getByTestId('bid-justification').waitFor();
+    await rec.evaluate('window.scrollTo(0, 0)');
+    await rec.screenshot({ path: path.join(SCREENSHOTS, 'listing.png'), fullPage: true });
+
+    await rec.getByTestId('bid-price-amount').fill('3000');
+    const rejected = rec.locator('[data-testid="price-check"][data-status="rejected"]');
+    await rejected.waitFor();
+    expect(await rejected.textContent()).to.contain('将被拒绝');
+    await rec.getByTestId('bid-submit').click();
+    expect(await textOf(rec, 'bid-price-error')).to.contain('平台不会接受');
+
+    await rec.getByTestId('bid-price-amount').fill('2585');
+    await rec.locator('[data-testid="price-check"][data-status="ok"]').waitFor();
+    expect(await rec.getByTestId('bid-justification').count()).to.equal(0);
+  });
+
+  it('the recycler places a valid bid; it matches, and the generator’s page counts it live', async () => {
+    await rec.getByTestId('bid-submit').click();
+    expect(await textOf(rec, 'bid-result')).to.contain('已成交 10 吨');
+
+    // No reload on the generator's side: bid.placed and listing.updated arrive over socket.io.
+    await gen.locator('[data-testid="bid-count"][data-count="1"]').waitFor();
+    expect(await textOf(gen, 'bid-count')).to.contain('1');
+    await gen.locator('[data-testid="listing-detail"][data-status="matched"]').waitFor();
+    expect(await textOf(gen, 'listing-status')).to.equal('已成交');
+  });
+
+  it('the trade is in the recycler’s 我的交易: amount, who pays, fees and status in Chinese', async () => {
+    await rec.getByTestId('nav-trades').click();
+    await rec.waitForURL(`${base}/trades`);
+    const row = rec.getByTestId('trade-row').first();
+    await row.waitFor();
+    expect(await rec.getByTestId('trade-row').count()).to.equal(1);
+    expect(await row.getAttribute('data-status')).to.equal('awaiting_payment');
+    expect(await row.getByTestId('trade-link').textContent()).to.equal('废钢（重废）');
+    expect(await row.getByTestId('trade-quantity').textContent()).to.equal('10 吨');
+    expect(await row.getByTestId('trade-amount').textContent()).to.equal('¥25,850');
+    expect(await row.getByTestId('trade-money-role').textContent()).to.equal('我方付款');
+    expect(await row.getByTestId('trade-status').textContent()).to.equal('待付款');
+    expect(await row.getByTestId('trade-eco-fee').textContent()).to.equal('生态补偿金 ¥0');
+    await rec.screenshot({ path: path.join(SCREENSHOTS, 'my-trades.png'), fullPage: true });
+
+    await row.getByTestId('trade-link').click();
+    await rec.getByTestId('trade-detail').waitFor();
+    expect(await textOf(rec, 'trade-our-role')).to.equal('接收单位（利用处置）');
+    expect(await textOf(rec, 'trade-next-step')).to.contain('付入平台托管');
+
+    // The generator's side of the same trade: it is paid.
+    await gen.getByTestId('nav-trades').click();
+    const genRow = gen.getByTestId('trade-row').first();
+    await genRow.waitFor();
+    expect(await genRow.getByTestId('trade-money-role').textContent()).to.equal('我方收款');
+  });
+});
