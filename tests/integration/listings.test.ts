@@ -184,6 +184,18 @@ describe('listings', () => {
       expect(none.body.items).to.deep.equal([]);
     });
 
+    it('filters by the material’s stream: hazardous fly ash and general steel land in their own streams', async () => {
+      const g = await createGenerator(t.request, { district: '330681' });
+      const steel = await createListing(t.request, g, steelListing({ district: '330681' }));
+      const ash = await createListing(t.request, g, flyAshListing({ district: '330681' }));
+      const hazardous = await t.request.get('/api/v1/listings').query({ stream: 'hazardous', district: '330681', limit: 100 }).expect(200);
+      const general = await t.request.get('/api/v1/listings').query({ stream: 'general_industrial', district: '330681', limit: 100 }).expect(200);
+      const ids = (r: { body: { items: TListing[] } }) => r.body.items.map((l) => l.id);
+      expect(ids(hazardous)).to.include(ash.id).and.not.include(steel.id);
+      expect(ids(general)).to.include(steel.id).and.not.include(ash.id);
+      await t.request.get('/api/v1/listings').query({ stream: 'radioactive' }).expect(400);
+    });
+
     it('LIKE wildcards in q are taken literally', async () => {
       const res = await t.request.get('/api/v1/listings').query({ q: '%' }).expect(200);
       expect(res.body.items.filter((l: TListing) => !(l.description ?? '').includes('%'))).to.deep.equal([]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STREAMS } from './catalog.js';
 import { MAX_ABS_PRICE_FEN, MAX_KG } from '../money.js';
 import { ZDistrict } from './common.js';
 import { isHazardousCategory } from './orgs.js';
@@ -249,6 +250,8 @@ export const TERMS_FIELDS = [
 
 export const ZListingsQuery = z.strictObject({
   material: z.string().trim().min(1).max(40).optional(),
+  /** The catalogue stream of the listing's material. */
+  stream: z.enum(STREAMS).optional(),
   side: z.enum(LISTING_SIDES).optional(),
   district: ZDistrict.optional(),
   status: z.enum(LISTING_STATUSES).optional(),

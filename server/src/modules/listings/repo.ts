@@ -89,6 +89,8 @@ export async function expireIfDue(dbx: DbOrTx, id: string): Promise<ListingBase 
 
 export interface ListingFilter {
   material?: string;
+  /** The material's stream (hazardous, general_industrial, …). */
+  stream?: string;
   side?: ListingBase['side'];
   district?: string;
   status?: ListingBase['status'];
@@ -106,6 +108,7 @@ function likePattern(q: string): string {
 export async function searchListings(dbx: DbOrTx, f: ListingFilter): Promise<ListingRow[]> {
   const conds: SQL[] = [];
   if (f.material) conds.push(or(eq(listings.materialCode, f.material), eq(listings.wasteCode, f.material))!);
+  if (f.stream) conds.push(eq(materials.stream, f.stream));
   if (f.side) conds.push(eq(listings.side, f.side));
   if (f.district) conds.push(eq(listings.district, f.district));
   if (f.status) conds.push(eq(listings.status, f.status));

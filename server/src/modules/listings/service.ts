@@ -280,6 +280,7 @@ export function createListingsService(deps: ListingsDeps) {
     async listListings(q: TListingsQuery): Promise<TPage<TListing>> {
       const rows = await repo.searchListings(db, {
         ...(q.material ? { material: q.material } : {}),
+        ...(q.stream ? { stream: q.stream } : {}),
         ...(q.side ? { side: q.side } : {}),
         ...(q.district ? { district: q.district } : {}),
         ...(q.status ? { status: q.status } : {}),
