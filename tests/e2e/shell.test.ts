@@ -1,42 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { USCC_CHARSET, usccCheckCharacter } from '../../shared/src/uscc.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { requireChromium } from '../helpers/services.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DIST_INDEX = path.join(ROOT, 'client/dist/index.html');
-const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
-
-function newestMtime(p: string): number {
-  if (!existsSync(p)) return 0;
-  const s = statSync(p);
-  if (!s.isDirectory()) return s.mtimeMs;
-  return Math.max(s.mtimeMs, ...readdirSync(p).map((name) => newestMtime(path.join(p, name))));
-}
-
-/** The server serves client/dist; build it when it is missing or older than the client's sources. */
-function ensureClientBuilt(): void {
-  const sources = Math.max(
-    newestMtime(path.join(ROOT, 'client/src')),
-    newestMtime(path.join(ROOT, 'client/index.html')),
-    newestMtime(path.join(ROOT, 'client/vite.config.ts')),
-    newestMtime(path.join(ROOT, 'shared/src')),
-  );
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'client/vite.config.ts'], {
-    cwd: ROOT,
-    // Mocha's global setup sets NODE_ENV=test, which would make Vite bundle React's development build.
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    timeout: 240_000,
-  });
-}
+import { launchChromium, SCREENSHOTS, textOf } from '../helpers/browser.js';
 
 /** A valid USCC for a Keqiao company, unique per run, and the same code with a wrong check character. */
 function usccPair(): { valid: string; invalid: string } {
@@ -45,12 +13,6 @@ function usccPair(): { valid: string; invalid: string } {
   const check = usccCheckCharacter(first17)!;
   const wrong = USCC_CHARSET[(USCC_CHARSET.indexOf(check) + 1) % USCC_CHARSET.length]!;
   return { valid: first17 + check, invalid: first17 + wrong };
-}
-
-async function textOf(page: Page, testId: string): Promise<string> {
-  const el = page.getByTestId(testId).first();
-  await el.waitFor();
-  return (await el.textContent()) ?? '';
 }
 
 /** Waits until the catalogue shows the list loaded for exactly this filter (not a stale one). */
@@ -74,17 +36,11 @@ describe('web client: sign-up, language, catalogue and sign-in in Chromium', fun
 
   before(async function () {
     this.timeout(300_000);
-    const executablePath = requireChromium(this);
-    ensureClientBuilt();
+    browser = await launchChromium(this);
     t = await createTestApp({ listen: true });
     base = t.server!.url;
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
     page = await context.newPage();
-    mkdirSync(SCREENSHOTS, { recursive: true });
   });
 
   after(async () => {

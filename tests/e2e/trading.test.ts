@@ -1,49 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { PASSWORD, type OrgActor } from '../helpers/actors.js';
-import { requireChromium } from '../helpers/services.js';
+import { launchChromium, SCREENSHOTS, textOf } from '../helpers/browser.js';
 import { createGenerator, createListing, createRecycler, steelListing } from '../helpers/trading.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DIST_INDEX = path.join(ROOT, 'client/dist/index.html');
-const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
-
-function newestMtime(p: string): number {
-  if (!existsSync(p)) return 0;
-  const s = statSync(p);
-  if (!s.isDirectory()) return s.mtimeMs;
-  return Math.max(s.mtimeMs, ...readdirSync(p).map((name) => newestMtime(path.join(p, name))));
-}
-
-/** The server serves client/dist; build it when it is missing or older than the client's sources. */
-function ensureClientBuilt(): void {
-  const sources = Math.max(
-    newestMtime(path.join(ROOT, 'client/src')),
-    newestMtime(path.join(ROOT, 'client/index.html')),
-    newestMtime(path.join(ROOT, 'client/vite.config.ts')),
-    newestMtime(path.join(ROOT, 'shared/src')),
-  );
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'client/vite.config.ts'], {
-    cwd: ROOT,
-    // Mocha's global setup sets NODE_ENV=test, which would make Vite bundle React's development build.
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    timeout: 240_000,
-  });
-}
-
-async function textOf(page: Page, testId: string): Promise<string> {
-  const el = page.getByTestId(testId).first();
-  await el.waitFor();
-  return (await el.textContent()) ?? '';
-}
 
 /** Signs in through the UI and waits for the page `next` to open. */
 async function signIn(page: Page, base: string, who: OrgActor, next: string): Promise<void> {
@@ -77,23 +40,17 @@ describe('web client: trading in Chromium (market, listing, live price check, bi
 
   before(async function () {
     this.timeout(300_000);
-    const executablePath = requireChromium(this);
-    ensureClientBuilt();
+    browser = await launchChromium(this);
     t = await createTestApp({ listen: true });
     base = t.server!.url;
     generator = await createGenerator(t.request, { name: `绍兴柯桥金属制品有限公司 ${run}` });
     // General industrial waste needs no licence; the recycler is a plain registered recycler.
     recycler = await createRecycler(t.request, { name: `上虞再生资源利用有限公司 ${run}`, licence: null });
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
     const options = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
     generatorContext = await browser.newContext(options);
     recyclerContext = await browser.newContext(options);
     gen = await generatorContext.newPage();
     rec = await recyclerContext.newPage();
-    mkdirSync(SCREENSHOTS, { recursive: true });
   });
 
   after(async () => {
