@@ -77,8 +77,8 @@ export class LedgerRuleError extends Error {
 /**
  * The entries of one transfer as stored: one per account (same-account amounts merged), no zero
  * amounts, sorted by account id (the order the balance rows are locked in, so two transfers never
- * wait on each other in opposite orders). Throws unless they are integers, sum to zero and touch
- * at least two accounts; an empty list means "nothing moves" and is returned as is.
+ * wait on each other in opposite orders). Throws unless they are integers that sum to zero; an
+ * empty list means "nothing moves".
  */
 export function normaliseEntries(entries: readonly EntryInput[]): EntryInput[] {
   const byAccount = new Map<string, bigint>();
@@ -87,13 +87,16 @@ export function normaliseEntries(entries: readonly EntryInput[]): EntryInput[] {
     accountSpec(e.accountId);
     byAccount.set(e.accountId, (byAccount.get(e.accountId) ?? 0n) + BigInt(e.amountFen));
   }
+  for (const [accountId, amount] of byAccount)
+    if (amount > BigInt(Number.MAX_SAFE_INTEGER) || amount < -BigInt(Number.MAX_SAFE_INTEGER))
+      throw new LedgerRuleError(`amount for ${accountId} is beyond the exact integer range`);
   const out = [...byAccount]
     .filter(([, amount]) => amount !== 0n)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([accountId, amount]) => ({ accountId, amountFen: Number(amount) }));
   const sum = out.reduce((s, e) => s + BigInt(e.amountFen), 0n);
+  // A balanced transfer with any amount touches at least two accounts (the database checks that too).
   if (sum !== 0n) throw new LedgerRuleError(`transfer does not balance: entries sum to ${sum} fen`);
-  if (out.length === 1) throw new LedgerRuleError('a transfer touches at least two accounts');
   return out;
 }
 
