@@ -53,6 +53,10 @@ export const ZConfig = z
     DISPOSAL_DUE_DAYS: intIn(1, 365).default(30),
     HOLIDAYS: dateList.default([]),
     MAKEUP_WORKDAYS: dateList.default([]),
+    TRANSIT_STUCK_HOURS: intIn(1, 24 * 90).default(48),
+    MANIFEST_SWEEP_SECONDS: intIn(10, 86_400).default(300),
+    MANIFEST_PDF_FONT: z.string().min(1).default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
+    MANIFEST_PDF_FONT_NAME: z.string().default('NotoSansCJKsc-Regular'),
     WEBHOOK_ALLOW_LOOPBACK: bool.default(false),
     BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'like 100kb or 1mb').default('100kb'),
     RATE_LIMIT_PER_MINUTE: intIn(1, 1_000_000).default(600),
@@ -116,4 +120,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     SEED_DEMO: c.SEED_DEMO ?? embedded,
     embedded,
   };
+}
+
+/** The environment for a child process (e.g. the client build): this process's, with overrides. */
+export function childEnvironment(overrides: Record<string, string>): Record<string, string | undefined> {
+  return { ...process.env, ...overrides };
 }

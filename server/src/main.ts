@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { loadConfig, ConfigError } from './config.js';
+import { loadConfig, ConfigError, childEnvironment } from './config.js';
 import { createLogger } from './logger.js';
 import { createContext, closeContext } from './context.js';
 import { startServer } from './server.js';
@@ -24,6 +24,8 @@ async function main() {
     logger.info('client build missing: building the web UI with Vite (once)');
     const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
       stdio: 'inherit',
+      // React's production build whatever mode the server runs in.
+      env: childEnvironment({ NODE_ENV: 'production' }),
     });
     if (r.status !== 0) logger.error('client build failed; the API still runs, the web UI will be missing');
   }
