@@ -90,7 +90,7 @@ export class StripeFake {
   readonly requests: FakeRequest[] = [];
   readonly eventsSent: Stripe.Event[] = [];
   private readonly idempotency = new Map<string, Stored>();
-  private drops: { n: number; match: Match }[] = [];
+  private drops: { n: number; match: Match; replays: boolean }[] = [];
   private failures: { n: number; status: number; match: Match }[] = [];
   /** Per intent, a status to answer reads with instead of the real one (a stale replica). */
   private staleReads = new Map<string, FakeIntent['status']>();
@@ -148,9 +148,12 @@ export class StripeFake {
 
   // ── Switches ────────────────────────────────────────────────────────────────────────────────
 
-  /** The next `n` matching requests are applied, then the connection is cut without an answer. */
-  dropResponses(n = 1, match: Match = () => true): void {
-    this.drops.push({ n, match });
+  /**
+   * The next `n` matching requests are applied, then the connection is cut without an answer. With
+   * `replays`, answers replayed for a stored key are cut too (the network stays down for the retries).
+   */
+  dropResponses(n = 1, match: Match = () => true, o: { replays?: boolean } = {}): void {
+    this.drops.push({ n, match, replays: o.replays ?? false });
   }
 
   /** The next `n` matching requests answer `status` (default 500) without being applied. */
@@ -313,7 +316,10 @@ export class StripeFake {
     }
     log.status = answer.status;
 
-    const drop = !replayed && log.outcome === 'applied' ? this.drops.find((d) => d.n > 0 && d.match({ method, path })) : undefined;
+    const drop =
+      log.outcome === 'applied' || log.outcome === 'replayed'
+        ? this.drops.find((d) => d.n > 0 && (!replayed || d.replays) && d.match({ method, path }))
+        : undefined;
     if (drop) {
       drop.n--;
       log.outcome = 'dropped';
