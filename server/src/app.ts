@@ -26,6 +26,7 @@ import { pricesRoutes } from './modules/prices/routes.js';
 import { paymentsRoutes, stripeWebhookHandlers } from './modules/payments/routes.js';
 import { ledgerRoutes } from './modules/ledger/routes.js';
 import { settlementRoutes } from './modules/settlement/routes.js';
+import { manifestsRoutes } from './modules/manifests/routes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLIENT_DIST = path.join(ROOT, 'client/dist');
@@ -43,6 +44,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...paymentsRoutes(ctx),
     ...settlementRoutes(ctx),
     ...ledgerRoutes(ctx),
+    ...manifestsRoutes(ctx),
   ];
 }
 

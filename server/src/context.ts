@@ -18,6 +18,7 @@ import { createLedgerService, type LedgerService } from './modules/ledger/servic
 import { createPaymentsService, type PaymentsService } from './modules/payments/service.js';
 import { createStripeClient, type StripeClient } from './modules/payments/stripe.js';
 import { createSettlementService, type SettlementService } from './modules/settlement/service.js';
+import { createManifestsService, type ManifestsService } from './modules/manifests/service.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
@@ -44,6 +45,7 @@ export interface AppContext {
   ledger: LedgerService;
   payments: PaymentsService;
   settlement: SettlementService;
+  manifests: ManifestsService;
 }
 
 export interface ContextOptions {
@@ -81,6 +83,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.ledger = createLedgerService(ctx);
   ctx.payments = createPaymentsService(ctx);
   ctx.settlement = createSettlementService(ctx);
+  ctx.manifests = createManifestsService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({
@@ -98,6 +101,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   await ctx.catalog.load();
   await ctx.auth.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   await ctx.payments.ensureReconcilerScheduled();
+  await ctx.manifests.ensureSweepScheduled();
   return ctx;
 }
 

@@ -318,3 +318,93 @@ export const stripeEvents = pgTable('stripe_events', {
   objectId: text('object_id'),
   receivedAt: ts('received_at').notNull().default(sql`now()`),
 });
+
+// ── Manifests (migration 0004_manifests.sql) ─────────────────────────────────────────────────
+
+export type ManifestStatus = 'draft' | 'issued' | 'loaded' | 'in_transit' | 'arrived' | 'received' | 'rejected' | 'closed';
+
+export const manifestCounters = pgTable('manifest_counters', {
+  year: integer('year').primaryKey(),
+  lastSerial: integer('last_serial').notNull(),
+});
+
+export const manifests = pgTable('manifests', {
+  id: uuid('id').primaryKey(),
+  seq: bigserial('seq', { mode: 'number' }).notNull(),
+  number: text('number').notNull().unique(),
+  officialNumber: text('official_number').unique(),
+  tradeId: uuid('trade_id').notNull(),
+  kind: text('kind').$type<'hazardous' | 'general'>().notNull(),
+  status: text('status').$type<ManifestStatus>().notNull(),
+  shipperOrgId: uuid('shipper_org_id').notNull(),
+  carrierOrgId: uuid('carrier_org_id').notNull(),
+  receiverOrgId: uuid('receiver_org_id').notNull(),
+  parties: jsonb('parties').$type<import('../../../shared/src/schemas/manifests.js').TManifestParties>().notNull(),
+  vehiclePlate: text('vehicle_plate').notNull(),
+  driverName: text('driver_name').notNull(),
+  materialCode: text('material_code').notNull(),
+  wasteCode: text('waste_code').notNull(),
+  category: text('category').notNull(),
+  lines: jsonb('lines').$type<import('../../../shared/src/schemas/manifests.js').TManifestLine[]>().notNull(),
+  emergencyMeasures: text('emergency_measures').notNull(),
+  originDistrict: text('origin_district').notNull(),
+  destinationDistrict: text('destination_district').notNull(),
+  declaredKg: kg('declared_kg').notNull(),
+  loadedKg: kg('loaded_kg'),
+  receivedKg: kg('received_kg'),
+  acceptedKg: kg('accepted_kg'),
+  decision: text('decision').$type<'accept' | 'partial' | 'reject'>(),
+  decisionNote: text('decision_note'),
+  disposalMethod: text('disposal_method'),
+  disposalDate: date('disposal_date', { mode: 'string' }),
+  issuedAt: ts('issued_at'),
+  loadedAt: ts('loaded_at'),
+  departedAt: ts('departed_at'),
+  arrivedAt: ts('arrived_at'),
+  receivedAt: ts('received_at'),
+  closedAt: ts('closed_at'),
+  receiptDueAt: ts('receipt_due_at'),
+  disposalDueAt: ts('disposal_due_at'),
+  transitAlertedAt: ts('transit_alerted_at'),
+  receiptAlertedAt: ts('receipt_alerted_at'),
+  disposalAlertedAt: ts('disposal_alerted_at'),
+  eventCount: integer('event_count').notNull().default(0),
+  lastHash: text('last_hash').notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  updatedAt: ts('updated_at').notNull().default(sql`now()`),
+});
+
+export const manifestEvents = pgTable('manifest_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  manifestId: uuid('manifest_id').notNull(),
+  seq: integer('seq').notNull(),
+  v: integer('v').notNull(),
+  type: text('type').notNull(),
+  at: ts('at').notNull(),
+  actorOrgId: uuid('actor_org_id'),
+  actorUserId: uuid('actor_user_id'),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+});
+
+export const shipmentClosures = pgTable('shipment_closures', {
+  tradeId: uuid('trade_id').primaryKey(),
+  closedBy: uuid('closed_by'),
+  closedByOrg: uuid('closed_by_org').notNull(),
+  closedAt: ts('closed_at').notNull().default(sql`now()`),
+  declaredKg: kg('declared_kg').notNull(),
+});
+
+/** Append-only inputs to the credit score; the credit module consumes them. */
+export const creditEvents = pgTable('credit_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  orgId: uuid('org_id').notNull(),
+  kind: text('kind').notNull(),
+  subjectType: text('subject_type').notNull(),
+  subjectId: text('subject_id').notNull(),
+  occurredAt: ts('occurred_at').notNull(),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  recordedAt: ts('recorded_at').notNull().default(sql`now()`),
+});

@@ -58,6 +58,16 @@ export const POLICY = {
   'GET /payments/bank-transfers': { who: ['admin'] },
   'POST /payments/bank-transfers/:reference/confirm': { who: ['admin'] },
   'GET /admin/balances': { who: ['admin'] },
+  // Manifests. The service checks the object rule: the shipper (the trade's generator) opens trips and
+  // closes shipments; each step belongs to one party of the trip (shipper, carrier or receiver); reads
+  // for the trip's parties and regulators whose scope has its origin or destination.
+  'POST /trades/:id/manifests': { who: ['generator', 'recycler'], rule: 'party' },
+  'POST /trades/:id/close-shipments': { who: ['generator', 'recycler'], rule: 'party' },
+  'GET /manifests': { who: 'user', rule: 'party' },
+  'GET /manifests/:id': { who: 'user', rule: 'party' },
+  'POST /manifests/:id/events': { who: ['generator', 'recycler', 'carrier'], rule: 'party' },
+  'GET /manifests/:id/audit': { who: 'user', rule: 'party' },
+  'GET /manifests/:id/pdf': { who: 'user', rule: 'party' },
   // Not in this table: POST /api/v1/payments/stripe/webhook. Stripe authenticates by signature over
   // the raw body, so app.ts mounts it with express.raw() before the JSON parser and outside the route
   // table (OUTSIDE_ROUTE_TABLE below; server/src/modules/payments/routes.ts).

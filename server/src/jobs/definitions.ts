@@ -15,6 +15,8 @@ export interface JobPayloads {
   'settlement.settle': { tradeId: string };
   /** One pass of the Stripe reconciler; it schedules the next pass when it finishes (payments module). */
   'payments.reconcile': Record<string, never>;
+  /** One pass of the manifest deadline sweep (overdue receipt and disposal, stuck trips); it schedules the next pass (manifests module). */
+  'manifests.sweep': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;

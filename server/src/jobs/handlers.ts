@@ -19,6 +19,9 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     'payments.reconcile': async (_p, meta) => {
       await ctx.payments.runReconcileJob(meta.outboxId);
     },
+    'manifests.sweep': async (_p, meta) => {
+      await ctx.manifests.runSweepJob(meta.outboxId);
+    },
     'realtime.publish': async (p) => {
       // Delivery is best effort by design: the database is the record and clients refetch on a seq gap.
       ctx.broadcaster?.emit(p.room, p.type, { room: p.room, seq: p.seq, at: p.at, type: p.type, ...p.data });

@@ -14,6 +14,8 @@ export const ALERT_KINDS = [
   'red_party',
   'load_rejected',
   'delivery_dead',
+  /** A loaded trip still on the road TRANSIT_STUCK_HOURS after loading (manifests). */
+  'transit_stuck',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

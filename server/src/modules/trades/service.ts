@@ -18,6 +18,7 @@ import { checkEligibility } from '../trading/eligibility.js';
 import { readCredit, type CreditReading } from '../credit/read-model.js';
 import { raiseAlert } from '../alerts/service.js';
 import { publishEvent, regulatorRooms } from '../../realtime/publish.js';
+import { manifestIdsOfTrades } from '../manifests/service.js';
 import * as repo from './repo.js';
 
 export type TradeRow = repo.TradeRow;
@@ -34,7 +35,7 @@ export interface TradesDeps {
   readCredit?: CreditReader;
 }
 
-export function toTrade(row: TradeRow): TTrade {
+export function toTrade(row: TradeRow, manifestIds: string[] = []): TTrade {
   return {
     id: row.id,
     listingId: row.listingId,
@@ -53,14 +54,20 @@ export function toTrade(row: TradeRow): TTrade {
     platformFeeFen: row.platformFeeFen,
     ecoCompensationFen: row.ecoCompensationFen,
     status: row.status,
-    // The manifests issue owns manifests and fills this from its table.
-    manifestIds: [],
+    // The manifests module owns manifests; callers that have them pass their ids (withManifestIds).
+    manifestIds,
     acceptedKg: row.acceptedKg,
     originDistrict: row.originDistrict,
     destinationDistrict: row.destinationDistrict,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** Trades with their manifests' ids filled in, from the manifests module's table. */
+async function withManifestIds(dbx: DbOrTx, rows: TradeRow[]): Promise<TTrade[]> {
+  const byTrade = await manifestIdsOfTrades(dbx, rows.map((r) => r.id));
+  return rows.map((r) => toTrade(r, byTrade.get(r.id) ?? []));
 }
 
 /** The money of a trade (DESIGN §5.4, §6.2), pure: who pays whom, the amount and both fees. */
@@ -236,7 +243,7 @@ export async function transitionTrade(
 ): Promise<TTrade | null> {
   const row = await repo.transitionTrade(tx, id, from, to, extra);
   if (!row) return null;
-  const trade = toTrade(row);
+  const trade = (await withManifestIds(tx, [row]))[0]!;
   await publishEvent(
     tx,
     [Rooms.org(row.generatorOrgId), Rooms.org(row.receiverOrgId), ...regulatorRooms(row.originDistrict, row.destinationDistrict)],
@@ -245,6 +252,11 @@ export async function transitionTrade(
     deps.clock.now(),
   );
   return trade;
+}
+
+/** Whether two orgs have traded with each other (credit: parties may read each other's score). */
+export function haveTraded(dbx: DbOrTx, a: string, b: string): Promise<boolean> {
+  return repo.haveTraded(dbx, a, b);
 }
 
 export function tradeIdsOfBids(dbx: DbOrTx, bidIds: string[]): Promise<{ id: string; bidId: string }[]> {
@@ -280,13 +292,13 @@ export function createTradesService(deps: TradesDeps) {
         limit: q.limit + 1,
       });
       const page = rows.slice(0, q.limit);
-      return { items: page.map(toTrade), nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.seq]) : null };
+      return { items: await withManifestIds(db, page), nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.seq]) : null };
     },
 
     async getTrade(actor: Actor, id: string): Promise<TTrade> {
       const row = await repo.findTrade(db, id);
       if (!row || !canSeeTrade(actor, row)) throw new AppError(ErrorCodes.NOT_FOUND, 'no such trade');
-      return toTrade(row);
+      return (await withManifestIds(db, [row]))[0]!;
     },
   };
 }
