@@ -1,0 +1,99 @@
+/**
+ * The printable manifest (GET /manifests/:id/pdf): a PDF in Chinese with the number, the waste name
+ * and a QR code, checked by extracting its text with Debian's pdftotext (poppler-utils).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Response } from 'superagent';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { auth, createRegulator, registerOrg } from '../helpers/actors.js';
+import { skipOrFail } from '../helpers/services.js';
+import { flyAshDeal, openTrip, slagDeal, walkTrip } from '../helpers/manifests.js';
+
+const PDFTOTEXT = '/usr/bin/pdftotext';
+const FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
+
+function binary(res: Response, cb: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+}
+
+function pdfText(pdf: Buffer): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'zwx-pdf-'));
+  try {
+    const file = path.join(dir, 'm.pdf');
+    writeFileSync(file, pdf);
+    return execFileSync(PDFTOTEXT, ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('manifests: the printable PDF', () => {
+  let t: TestApp;
+  before(async function () {
+    if (!existsSync(PDFTOTEXT)) skipOrFail(this, 'pdftotext not found (apt-get install -y poppler-utils)');
+    if (!existsSync(FONT)) skipOrFail(this, `the CJK font ${FONT} is missing (apt-get install -y fonts-noto-cjk)`);
+    t = await createTestApp();
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  it('holds the number, the Chinese waste name, the code, the parties and the weights', async () => {
+    const d = await flyAshDeal(t);
+    const m = await walkTrip(t, d, await openTrip(t, d, 12_000, { vehiclePlate: '浙D·66Y88' }), { loadedKg: 12_040, receivedKg: 12_000 });
+    const res = await t.request.get(`/api/v1/manifests/${m.id}/pdf`).set(auth(d.carrier.token)).buffer(true).parse(binary);
+    expect(res.status).to.equal(200);
+    expect(res.headers['content-type']).to.match(/^application\/pdf/);
+    expect(res.headers['content-disposition']).to.contain(`manifest-${m.number}.pdf`);
+    const pdf = res.body as Buffer;
+    expect(pdf.subarray(0, 5).toString('latin1')).to.equal('%PDF-');
+    expect(pdf.length, 'the font is subset, not embedded whole').to.be.lessThan(1_000_000);
+    const text = pdfText(pdf);
+    expect(text).to.contain(m.number);
+    expect(text).to.contain('生活垃圾焚烧飞灰');
+    expect(text).to.contain('危险废物转移联单');
+    expect(text).to.contain('772-002-18');
+    expect(text).to.contain('浙D66Y88');
+    expect(text).to.contain(d.generator.org.uscc);
+    expect(text).to.contain(m.parties.carrier.licenceNumber!);
+    expect(text).to.contain('12,040 kg');
+    expect(text).to.contain('毒性');
+  });
+
+  it('a general-waste manifest says so; a regulator in scope may print it; a stranger gets 404', async () => {
+    const d = await slagDeal(t);
+    const m = await openTrip(t, d, 5_000);
+    const regulator = await createRegulator(t.request, ['330603']);
+    const res = await t.request.get(`/api/v1/manifests/${m.id}/pdf`).set(auth(regulator.token)).buffer(true).parse(binary);
+    expect(res.status).to.equal(200);
+    const text = pdfText(res.body as Buffer);
+    expect(text).to.contain('一般工业固体废物转移联单');
+    expect(text).to.contain('冶炼废渣');
+    expect(text).to.contain(m.number);
+    const stranger = await registerOrg(t.request);
+    const denied = await t.request.get(`/api/v1/manifests/${m.id}/pdf`).set(auth(stranger.token));
+    expect(denied.status).to.equal(404);
+    expect(denied.body.error.code).to.equal('NOT_FOUND');
+  });
+
+  it('without the font it is a clear 503, not a broken file', async () => {
+    const broken = await createTestApp({ env: { MANIFEST_PDF_FONT: '/nonexistent/font.ttc' } });
+    try {
+      const d = await slagDeal(broken);
+      const m = await openTrip(broken, d, 1_000);
+      const res = await broken.request.get(`/api/v1/manifests/${m.id}/pdf`).set(auth(d.generator.token));
+      expect(res.status).to.equal(503);
+      expect(res.body.error.code).to.equal('UNAVAILABLE');
+      expect(res.body.error.message).to.contain('font');
+      expect(res.text).to.not.contain('/nonexistent');
+    } finally {
+      await broken.close();
+    }
+  });
+});
