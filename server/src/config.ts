@@ -58,6 +58,10 @@ export const ZConfig = z
     MANIFEST_PDF_FONT: z.string().min(1).default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
     MANIFEST_PDF_FONT_NAME: z.string().default('NotoSansCJKsc-Regular'),
     WEBHOOK_ALLOW_LOOPBACK: bool.default(false),
+    /** Credit webhooks: wait before the 2nd attempt, doubling each time (capped at 6 h). */
+    CREDIT_WEBHOOK_BACKOFF_MS: intIn(1, 3_600_000).default(60_000),
+    /** Credit webhooks: attempts in all before a delivery goes to the dead-letter table. */
+    CREDIT_WEBHOOK_MAX_ATTEMPTS: intIn(1, 20).default(6),
     BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'like 100kb or 1mb').default('100kb'),
     RATE_LIMIT_PER_MINUTE: intIn(1, 1_000_000).default(600),
     SEED_DEMO: bool.optional(),

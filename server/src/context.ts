@@ -21,6 +21,7 @@ import { createSettlementService, type SettlementService } from './modules/settl
 import { createManifestsService, type ManifestsService } from './modules/manifests/service.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
+import { createCreditService, type CreditService } from './modules/credit/service.js';
 export interface AppContext {
   config: Config;
   logger: Logger;
@@ -50,6 +51,7 @@ export interface AppContext {
 
 export interface ContextOptions {
   /** An already-open database (tests pass a per-file clone). */
+  credit: CreditService;
   database?: Database;
   clock?: Clock;
   ids?: Ids;
@@ -90,6 +92,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
     db,
     logger,
     handlers: createJobHandlers(ctx),
+  ctx.credit = createCreditService(ctx);
     redisUrl: config.REDIS_URL,
     runWorkers: role === 'worker' || config.RUN_WORKERS_IN_PROCESS,
     runRelay: true,
@@ -108,5 +111,6 @@ export async function createContext(config: Config, logger: Logger, options: Con
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.jobs.stop();
   await ctx.redis?.quit().catch(() => {});
+  await ctx.credit.ensureNightlyScheduled();
   await ctx.database.close();
 }

@@ -408,3 +408,88 @@ export const creditEvents = pgTable('credit_events', {
   details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
   recordedAt: ts('recorded_at').notNull().default(sql`now()`),
 });
+
+// ── Credit (migration 0005_credit.sql; server/src/modules/credit) ────────────────────────────
+
+export const sanctions = pgTable('sanctions', {
+  id: uuid('id').primaryKey(),
+  orgId: uuid('org_id').notNull(),
+  severity: text('severity').$type<'minor' | 'major' | 'serious'>().notNull(),
+  reason: text('reason').notNull(),
+  decidedAt: ts('decided_at').notNull(),
+  decidedByUser: uuid('decided_by_user').notNull(),
+  decidedByOrg: uuid('decided_by_org').notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const creditScores = pgTable('credit_scores', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  orgId: uuid('org_id').notNull(),
+  seq: integer('seq').notNull(),
+  score: integer('score').notNull(),
+  level: text('level').$type<'green' | 'blue' | 'yellow' | 'red' | 'black'>().notNull(),
+  levelReason: text('level_reason').$type<'score' | 'serious_sanction'>().notNull(),
+  previousScore: integer('previous_score').notNull(),
+  previousLevel: text('previous_level').$type<'green' | 'blue' | 'yellow' | 'red' | 'black'>().notNull(),
+  scoringModel: text('scoring_model').notNull(),
+  factors: jsonb('factors').$type<unknown[]>().notNull(),
+  inputs: jsonb('inputs').$type<unknown[]>().notNull(),
+  inputCount: integer('input_count').notNull(),
+  lastEventId: bigint('last_event_id', { mode: 'number' }),
+  trigger: text('trigger').$type<'event' | 'decay'>().notNull(),
+  computedAt: ts('computed_at').notNull(),
+});
+
+export const creditFeed = pgTable('credit_feed', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  eventId: uuid('event_id').notNull().unique(),
+  orgId: uuid('org_id').notNull(),
+  seq: integer('seq').notNull(),
+  scoreId: bigint('score_id', { mode: 'number' }).notNull(),
+  score: integer('score').notNull(),
+  level: text('level').$type<'green' | 'blue' | 'yellow' | 'red' | 'black'>().notNull(),
+  previousScore: integer('previous_score').notNull(),
+  previousLevel: text('previous_level').$type<'green' | 'blue' | 'yellow' | 'red' | 'black'>().notNull(),
+  levelReason: text('level_reason').$type<'score' | 'serious_sanction'>().notNull(),
+  scoringModel: text('scoring_model').notNull(),
+  trigger: text('trigger').$type<'event' | 'decay'>().notNull(),
+  computedAt: ts('computed_at').notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const creditSubscriptions = pgTable('credit_subscriptions', {
+  id: uuid('id').primaryKey(),
+  orgId: uuid('org_id').notNull(),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  createdBy: uuid('created_by').notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  deletedAt: ts('deleted_at'),
+});
+
+export const creditDeliveries = pgTable('credit_deliveries', {
+  id: uuid('id').primaryKey(),
+  subscriptionId: uuid('subscription_id').notNull(),
+  feedId: bigint('feed_id', { mode: 'number' }).notNull(),
+  status: text('status').$type<'pending' | 'delivered' | 'dead' | 'cancelled'>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  maxAttempts: integer('max_attempts').notNull(),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  nextAttemptAt: ts('next_attempt_at'),
+  deliveredAt: ts('delivered_at'),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  updatedAt: ts('updated_at').notNull().default(sql`now()`),
+});
+
+export const creditDeadLetters = pgTable('credit_dead_letters', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  deliveryId: uuid('delivery_id').notNull().unique(),
+  subscriptionId: uuid('subscription_id').notNull(),
+  eventId: uuid('event_id').notNull(),
+  attempts: integer('attempts').notNull(),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  body: jsonb('body').$type<Record<string, unknown>>().notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});

@@ -17,6 +17,12 @@ export interface JobPayloads {
   'payments.reconcile': Record<string, never>;
   /** One pass of the manifest deadline sweep (overdue receipt and disposal, stuck trips); it schedules the next pass (manifests module). */
   'manifests.sweep': Record<string, never>;
+  /** Recompute one org's credit score from its inputs; written with each credit input (credit module). */
+  'credit.recompute': { orgId: string };
+  /** Nightly credit pass: licence lapses, decay recompute of every org; schedules the next night (credit module). */
+  'credit.nightly': Record<string, never>;
+  /** One attempt of one credit webhook delivery; a failure re-enqueues it with backoff (credit module). */
+  'credit.deliver': { deliveryId: string };
 }
 
 export type JobName = keyof JobPayloads;

@@ -22,6 +22,15 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     'manifests.sweep': async (_p, meta) => {
       await ctx.manifests.runSweepJob(meta.outboxId);
     },
+    'credit.recompute': async (p, meta) => {
+      await ctx.credit.recompute(p.orgId, meta.outboxId);
+    },
+    'credit.nightly': async (_p, meta) => {
+      await ctx.credit.runNightly(meta.outboxId);
+    },
+    'credit.deliver': async (p, meta) => {
+      await ctx.credit.deliver(p.deliveryId, meta.outboxId);
+    },
     'realtime.publish': async (p) => {
       // Delivery is best effort by design: the database is the record and clients refetch on a seq gap.
       ctx.broadcaster?.emit(p.room, p.type, { room: p.room, seq: p.seq, at: p.at, type: p.type, ...p.data });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZJustification, ZKg, ZPricePerTonneFen } from './listings.js';
 import { ZPriceCheck } from './prices.js';
+import { ZCreditLevel } from './credit.js';
 
 export const BID_STATUSES = ['active', 'won', 'lost', 'withdrawn'] as const;
 export type TBidStatus = (typeof BID_STATUSES)[number];
@@ -31,6 +32,8 @@ export const ZBid = z.object({
   decidedAt: z.string().nullable(),
   /** Whether this bid is the caller's own. */
   mine: z.boolean(),
+  /** The bidder's credit level, shown with the bidder (orgId); null when the bidder is hidden. */
+  bidderCreditLevel: ZCreditLevel.nullable().optional(),
 });
 export type TBid = z.infer<typeof ZBid>;
 

@@ -4,6 +4,7 @@ import { MAX_ABS_PRICE_FEN, MAX_KG } from '../money.js';
 import { ZDistrict } from './common.js';
 import { isHazardousCategory } from './orgs.js';
 import { ZPriceCheck } from './prices.js';
+import { ZCreditLevel } from './credit.js';
 
 // ── Units (DESIGN §6.1) ─────────────────────────────────────────────────────────────────────
 
@@ -299,5 +300,7 @@ export const ZListing = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   closedAt: z.string().nullable(),
+  /** The owner's credit level (DESIGN §6.7); on GET /listings and GET /listings/:id. */
+  ownerCreditLevel: ZCreditLevel.optional(),
 });
 export type TListing = z.infer<typeof ZListing>;

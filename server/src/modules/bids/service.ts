@@ -33,6 +33,7 @@ import {
   type ListingRow,
 } from '../listings/service.js';
 import { invalidField, listingNotFound, listingNotOpen } from '../listings/errors.js';
+import { readCreditLevels } from '../credit/read-model.js';
 import * as repo from './repo.js';
 
 export type BidRow = repo.BidRow;
@@ -108,13 +109,16 @@ export function createBidsService(deps: BidsDeps) {
 
   async function withTrades(dbx: DbOrTx, rows: BidRow[], viewer: { orgId: string | null; isOwner: boolean }): Promise<TBid[]> {
     const trades = await tradeIdsOfBids(dbx, rows.filter((b) => b.status === 'won').map((b) => b.id));
-    return rows.map((b) =>
-      toBid(b, {
+    const levels = await readCreditLevels(dbx, rows.map((b) => b.orgId));
+    return rows.map((b) => {
+      const bid = toBid(b, {
         tradeIds: trades.filter((t) => t.bidId === b.id).map((t) => t.id),
         mine: b.orgId === viewer.orgId,
         showOrg: viewer.isOwner,
-      }),
-    );
+      });
+      // The level goes with the bidder: hidden where the bidder is.
+      return { ...bid, bidderCreditLevel: bid.orgId ? levels.get(b.orgId)! : null };
+    });
   }
 
   /** Eligibility again at the close, for the most the bid could receive; non-hazardous bids always pass. */

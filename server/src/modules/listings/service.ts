@@ -28,7 +28,7 @@ import type { TAnalysis, THazard } from '../../../../shared/src/schemas/listings
 import type { PriceCheck } from '../../../../shared/src/pricecheck.js';
 import type { Actor } from '../auth/tokens.js';
 import type { CatalogService } from '../catalog/service.js';
-import { readCredit } from '../credit/read-model.js';
+import { readCredit, readCreditLevels } from '../credit/read-model.js';
 import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/service.js';
 import { assertEligible, type CreditReader } from '../trades/service.js';
 import { hasLiveBids, loseActiveBids } from '../bids/service.js';
@@ -291,13 +291,17 @@ export function createListingsService(deps: ListingsDeps) {
         limit: q.limit + 1,
       });
       const page = rows.slice(0, q.limit);
-      return { items: page.map(toListing), nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.seq]) : null };
+      const levels = await readCreditLevels(db, page.map((r) => r.orgId));
+      return {
+        items: page.map((r) => ({ ...toListing(r), ownerCreditLevel: levels.get(r.orgId)! })),
+        nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.seq]) : null,
+      };
     },
 
     async getListing(id: string): Promise<TListing> {
       const row = await repo.findListing(db, id);
       if (!row) throw listingNotFound();
-      return toListing(row);
+      return { ...toListing(row), ownerCreditLevel: (await readCreditLevels(db, [row.orgId])).get(row.orgId)! };
     },
 
     /**

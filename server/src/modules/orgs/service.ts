@@ -19,6 +19,7 @@ import type {
 } from '../../../../shared/src/schemas/orgs.js';
 import type { Actor } from '../auth/tokens.js';
 import { assertEmailFree, conflictFromUnique, createUserRow, hashNewUserPassword, toUser } from '../auth/service.js';
+import { recordCreditEvent } from '../credit/events.js';
 import * as repo from './repo.js';
 
 export type OrgsService = ReturnType<typeof createOrgsService>;
@@ -193,6 +194,8 @@ export function createOrgsService(ctx: AppContext) {
         subjectId: licenceId,
         details: { from, to: t.to, orgId: updated.orgId, number: updated.number, ...(note ? { note } : {}) },
       });
+      if (decision === 'suspend')
+        await recordCreditEvent(tx, { orgId: updated.orgId, kind: 'licence_suspended', subjectType: 'licence', subjectId: licenceId, occurredAt: ctx.clock.now(), details: { number: updated.number, kind: updated.kind } });
       return toLicence(updated);
     });
   }

@@ -43,6 +43,7 @@ import {
   type ProviderPaymentState,
 } from './providers.js';
 import { bankReference } from './reference.js';
+import { recordCreditEvent } from '../credit/events.js';
 import * as repo from './repo.js';
 import { STRIPE_WEBHOOK_TOLERANCE_SECONDS, isStripeSignatureError, type StripeClient } from './stripe.js';
 
@@ -420,6 +421,9 @@ export function createPaymentsService(deps: PaymentsDeps) {
             logger.warn({ eventId: event.id, intentId: intent.id }, 'stripe event for an intent we did not create; ignored');
             return { received: true as const, duplicate: false, outcome: 'unknown_intent' };
           }
+          // Credit: a failed payment counts against the payer (once per payment).
+          if (event.type === 'payment_intent.payment_failed')
+            await recordCreditEvent(tx, { orgId: payment.payerOrgId, kind: 'payment_failed', subjectType: 'payment', subjectId: payment.id, occurredAt: clock.now(), details: { tradeId: payment.tradeId, provider: payment.provider } });
           return { received: true as const, duplicate: false, outcome: await applyProviderState(tx, payment, state) };
         });
       }

@@ -41,6 +41,7 @@ import {
 import { providerFailure } from '../payments/errors.js';
 import { crashAt, type Crash, type CrashPoint } from './crash.js';
 import { settlementEntries, settlementSplit, type SettlementSplit } from './math.js';
+import { recordCreditEvent } from '../credit/events.js';
 
 export type SettlementService = ReturnType<typeof createSettlementService>;
 
@@ -222,6 +223,9 @@ export function createSettlementService(deps: SettlementDeps) {
         if (trade.status === 'delivered') {
           await transitionTrade(tx, { clock }, tradeId, ['delivered'], 'settled', { settledAt: clock.now() });
           r = 'settled';
+          // Credit: a completed trade counts for both parties.
+          for (const orgId of [trade.generatorOrgId, trade.receiverOrgId])
+            await recordCreditEvent(tx, { orgId, kind: 'trade_completed', subjectType: 'trade', subjectId: tradeId, occurredAt: clock.now(), details: { acceptedKg: s.acceptedKg } });
         }
         if (outboxId !== undefined) await markDone(tx, outboxId);
         return r;
@@ -251,6 +255,8 @@ export function createSettlementService(deps: SettlementDeps) {
           throw new AppError(ErrorCodes.INVALID_STATE, `the trade is ${now.status}`, { status: now.status, allowed: ['awaiting_payment'] });
         }
         await audit(tx, actor, 'trade.cancelled', tradeId, { reason: body.reason ?? null, payment: stopped });
+        // Credit: the cancelling party's input.
+        await recordCreditEvent(tx, { orgId: actor.orgId!, kind: 'trade_cancelled', subjectType: 'trade', subjectId: tradeId, occurredAt: clock.now(), details: { reason: body.reason ?? null } });
         return moved;
       });
     },
@@ -273,6 +279,10 @@ export function createSettlementService(deps: SettlementDeps) {
         const moved = (await transitionTrade(tx, { clock }, tradeId, ['disputed'], 'delivered', { acceptedKg }))!;
         await enqueue(tx, 'settlement.settle', { tradeId });
         await audit(tx, actor, 'trade.resolved', tradeId, { acceptedKg, requestedKg: body.acceptedKg, previousAcceptedKg: trade.acceptedKg, note: body.note });
+        // Credit: the dispute is lost by the shipper (generator) when the admin settles at or below what the
+        // receiver accepted, by the receiver when above it.
+        const loser = acceptedKg > trade.acceptedKg ? trade.receiverOrgId : trade.generatorOrgId;
+        await recordCreditEvent(tx, { orgId: loser, kind: 'weight_dispute_lost', subjectType: 'trade', subjectId: tradeId, occurredAt: clock.now(), details: { acceptedKg, receiverAcceptedKg: trade.acceptedKg } });
         return moved;
       });
     },

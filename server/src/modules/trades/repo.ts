@@ -78,3 +78,18 @@ export async function transitionTrade(
     .returning();
   return row ?? null;
 }
+
+/** Whether two orgs are the two parties of at least one trade (either way round). */
+export async function haveTraded(dbx: DbOrTx, a: string, b: string): Promise<boolean> {
+  const [row] = await dbx
+    .select({ id: trades.id })
+    .from(trades)
+    .where(
+      or(
+        and(eq(trades.generatorOrgId, a), eq(trades.receiverOrgId, b)),
+        and(eq(trades.generatorOrgId, b), eq(trades.receiverOrgId, a)),
+      ),
+    )
+    .limit(1);
+  return !!row;
+}
