@@ -271,6 +271,36 @@ describe('security: matrices generated from the route table', () => {
         await t.ctx.jobs.drain();
         return { id: a.orgId, secrets: [a.orgId, 'late_pickup'] };
       },
+      // Manifests: a funded scrap-steel trade where A is the generator (the shipper) and its own carrier.
+      'POST /trades/:id/manifests': async (a) => {
+        const { tradeId, c } = await fundedTradeOfShipper(a);
+        return {
+          id: tradeId,
+          body: tripOf(a),
+          secrets: [c.orgId, a.org.uscc],
+          unchanged: async () => expect(await rows(t.ctx.db, sql`select 1 from manifests where trade_id = ${tradeId}`)).to.have.length(0),
+        };
+      },
+      'POST /trades/:id/close-shipments': async (a) => {
+        const { tradeId, c } = await fundedTradeOfShipper(a);
+        return {
+          id: tradeId,
+          body: {},
+          secrets: [c.orgId],
+          unchanged: async () => expect(await rows(t.ctx.db, sql`select 1 from shipment_closures where trade_id = ${tradeId}`)).to.have.length(0),
+        };
+      },
+      'GET /manifests/:id': async (a) => manifestOfShipper(a),
+      'GET /manifests/:id/audit': async (a) => manifestOfShipper(a),
+      'GET /manifests/:id/pdf': async (a) => manifestOfShipper(a),
+      'POST /manifests/:id/events': async (a) => {
+        const m = await manifestOfShipper(a);
+        return {
+          ...m,
+          body: { type: 'issue' },
+          unchanged: async () => expect((await one<{ status: string }>(t.ctx.db, sql`select status from manifests where id = ${m.id}`))!.status).to.equal('draft'),
+        };
+      },
     };
 
     async function tradeWithPayer(a: OrgActor): Promise<{ tradeId: string; c: OrgActor }> {
@@ -279,6 +309,24 @@ describe('security: matrices generated from the route table', () => {
       const bid = await postBid(a, listing.id, STEEL_PRICE, listing.quantityKg);
       expect(bid.tradeIds, 'a matching bid makes a trade').to.have.length(1);
       return { tradeId: bid.tradeIds[0]!, c };
+    }
+    async function fundedTradeOfShipper(a: OrgActor): Promise<{ tradeId: string; c: OrgActor }> {
+      const listing = await postListing(a);
+      const c = await registerOrg(t.request, { roles: ['recycler'] });
+      const bid = await postBid(c, listing.id, STEEL_PRICE, listing.quantityKg);
+      const tradeId = bid.tradeIds[0]!;
+      const paid = await t.request.post(`/api/v1/trades/${tradeId}/pay`).set(auth(c.token)).send({ provider: 'simulated' });
+      expect(paid.status, paid.text).to.equal(200);
+      return { tradeId, c };
+    }
+    function tripOf(a: OrgActor) {
+      return { carrierOrgId: a.orgId, vehiclePlate: '浙D12345', driverName: 'tenant A driver', declaredKg: 1_000 };
+    }
+    async function manifestOfShipper(a: OrgActor): Promise<{ id: string; secrets: string[] }> {
+      const { tradeId, c } = await fundedTradeOfShipper(a);
+      const res = await t.request.post(`/api/v1/trades/${tradeId}/manifests`).set(auth(a.token)).send(tripOf(a));
+      expect(res.status, res.text).to.equal(201);
+      return { id: res.body.id, secrets: [res.body.number, a.org.uscc, c.orgId, 'tenant A driver'] };
     }
     async function tradeStatusOf(id: string): Promise<string> {
       return (await one<{ status: string }>(t.ctx.db, sql`select status from trades where id = ${id}`))!.status;
