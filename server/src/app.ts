@@ -27,6 +27,7 @@ import { paymentsRoutes, stripeWebhookHandlers } from './modules/payments/routes
 import { ledgerRoutes } from './modules/ledger/routes.js';
 import { settlementRoutes } from './modules/settlement/routes.js';
 import { manifestsRoutes } from './modules/manifests/routes.js';
+import { creditRoutes } from './modules/credit/routes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 import { creditRoutes } from './modules/credit/routes.js';
@@ -46,6 +47,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...settlementRoutes(ctx),
     ...ledgerRoutes(ctx),
     ...manifestsRoutes(ctx),
+    ...creditRoutes(ctx),
   ];
 }
 

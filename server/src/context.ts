@@ -19,6 +19,7 @@ import { createPaymentsService, type PaymentsService } from './modules/payments/
 import { createStripeClient, type StripeClient } from './modules/payments/stripe.js';
 import { createSettlementService, type SettlementService } from './modules/settlement/service.js';
 import { createManifestsService, type ManifestsService } from './modules/manifests/service.js';
+import { createCreditService, type CreditService } from './modules/credit/service.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 import { createCreditService, type CreditService } from './modules/credit/service.js';
@@ -47,6 +48,7 @@ export interface AppContext {
   payments: PaymentsService;
   settlement: SettlementService;
   manifests: ManifestsService;
+  credit: CreditService;
 }
 
 export interface ContextOptions {
@@ -86,6 +88,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.payments = createPaymentsService(ctx);
   ctx.settlement = createSettlementService(ctx);
   ctx.manifests = createManifestsService(ctx);
+  ctx.credit = createCreditService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({
@@ -105,6 +108,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   await ctx.auth.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   await ctx.payments.ensureReconcilerScheduled();
   await ctx.manifests.ensureSweepScheduled();
+  await ctx.credit.ensureNightlyScheduled();
   return ctx;
 }
 
