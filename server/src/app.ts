@@ -30,7 +30,6 @@ import { manifestsRoutes } from './modules/manifests/routes.js';
 import { creditRoutes } from './modules/credit/routes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-import { creditRoutes } from './modules/credit/routes.js';
 export const CLIENT_DIST = path.join(ROOT, 'client/dist');
 
 /** Every /api/v1 route, from every module. The security tests read the same list. */
@@ -52,7 +51,6 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
 }
 
 const metricsRegistry = new client.Registry();
-    ...creditRoutes(ctx),
 client.collectDefaultMetrics({ register: metricsRegistry });
 const httpDuration = new client.Histogram({
   name: 'http_request_duration_seconds',

@@ -22,7 +22,6 @@ import { createManifestsService, type ManifestsService } from './modules/manifes
 import { createCreditService, type CreditService } from './modules/credit/service.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
-import { createCreditService, type CreditService } from './modules/credit/service.js';
 export interface AppContext {
   config: Config;
   logger: Logger;
@@ -53,7 +52,6 @@ export interface AppContext {
 
 export interface ContextOptions {
   /** An already-open database (tests pass a per-file clone). */
-  credit: CreditService;
   database?: Database;
   clock?: Clock;
   ids?: Ids;
@@ -95,7 +93,6 @@ export async function createContext(config: Config, logger: Logger, options: Con
     db,
     logger,
     handlers: createJobHandlers(ctx),
-  ctx.credit = createCreditService(ctx);
     redisUrl: config.REDIS_URL,
     runWorkers: role === 'worker' || config.RUN_WORKERS_IN_PROCESS,
     runRelay: true,
@@ -115,6 +112,5 @@ export async function createContext(config: Config, logger: Logger, options: Con
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.jobs.stop();
   await ctx.redis?.quit().catch(() => {});
-  await ctx.credit.ensureNightlyScheduled();
   await ctx.database.close();
 }

@@ -79,17 +79,6 @@ export const POLICY = {
   'DELETE /credit/subscriptions/:id': { who: ['credit_agency'] },
   'GET /credit/deliveries': { who: ['credit_agency'] },
   'POST /regulator/sanctions': { who: ['regulator'] },
-  // Credit. Scores and history: the org itself, parties to a trade with it, regulators, credit agencies
-  // (the service checks; anyone else gets 404). The feed and webhooks: credit agencies (and regulators
-  // read the feed); a subscription and its deliveries belong to the agency that made it.
-  'GET /credit/orgs/:id': { who: 'user', rule: 'party' },
-  'GET /credit/orgs/:id/history': { who: 'user', rule: 'party' },
-  'GET /credit/feed': { who: ['credit_agency', 'regulator'] },
-  'POST /credit/subscriptions': { who: ['credit_agency'] },
-  'GET /credit/subscriptions': { who: ['credit_agency'] },
-  'DELETE /credit/subscriptions/:id': { who: ['credit_agency'] },
-  'GET /credit/deliveries': { who: ['credit_agency'] },
-  'POST /regulator/sanctions': { who: ['regulator'] },
   // Not in this table: POST /api/v1/payments/stripe/webhook. Stripe authenticates by signature over
   // the raw body, so app.ts mounts it with express.raw() before the JSON parser and outside the route
   // table (OUTSIDE_ROUTE_TABLE below; server/src/modules/payments/routes.ts).
