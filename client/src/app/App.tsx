@@ -14,6 +14,8 @@ import { MyOrgPage } from '../features/org/MyOrgPage';
 import { LiveFeedProvider } from '../features/realtime/LiveFeed';
 import { MyTradesPage } from '../features/trades/MyTradesPage';
 import { TradePage } from '../features/trades/TradePage';
+import { BankTransfersPage } from '../features/admin/BankTransfersPage';
+import { BalancesPage } from '../features/admin/BalancesPage';
 import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
 
@@ -39,6 +41,8 @@ export function App() {
                 <Route path="trades/:id" element={<TradePage />} />
                 <Route path="my/listings" element={<MyListingsPage />} />
                 <Route path="my/bids" element={<MyBidsPage />} />
+                <Route path="admin/bank-transfers" element={<BankTransfersPage />} />
+                <Route path="admin/balances" element={<BalancesPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

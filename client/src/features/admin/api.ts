@@ -1,0 +1,15 @@
+import { api } from '../../lib/api';
+import type { TPage } from '../../../../shared/src/schemas/common.js';
+import type { TBankTransfer, TPayment } from '../../../../shared/src/schemas/payments.js';
+import type { TPlatformBalances } from '../../../../shared/src/schemas/ledger.js';
+
+export type BankTransfer = TBankTransfer;
+export type PlatformBalances = TPlatformBalances;
+
+export const adminApi = {
+  bankTransfers: (status: 'pending' | 'succeeded', cursor: string | null, signal?: AbortSignal) =>
+    api.get<TPage<BankTransfer>>('/payments/bank-transfers', { query: { status, cursor, limit: 20 }, signal }),
+  confirmBankTransfer: (reference: string, amountFen: number, note?: string) =>
+    api.post<TPayment>(`/payments/bank-transfers/${encodeURIComponent(reference)}/confirm`, note ? { amountFen, note } : { amountFen }),
+  balances: (cursor: string | null, signal?: AbortSignal) => api.get<PlatformBalances>('/admin/balances', { query: { cursor, limit: 50 }, signal }),
+};

@@ -1,0 +1,123 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert } from '../../components/Alert';
+import { useI18n } from '../../i18n';
+import { ApiError } from '../../lib/api';
+import { errorText } from '../../lib/errors';
+import { formatAmount, formatDateTime } from '../../lib/units';
+import { districtName } from '../listings/labels';
+import { useLive } from '../realtime/LiveFeed';
+import type { TLedgerEntry, TTradeLedger } from '../../../../shared/src/schemas/ledger.js';
+import { paymentsApi } from './api';
+import { usePaymentsText, type PaymentsT } from './messages';
+
+type State = { status: 'loading' } | { status: 'ready'; ledger: TTradeLedger } | { status: 'error'; error: unknown };
+
+/** A ledger entry's account in words: whose escrow, which district's fund, which channel. */
+export function accountLabel(
+  e: Pick<TLedgerEntry, 'kind' | 'orgId' | 'district' | 'provider'>,
+  pt: PaymentsT,
+  lang: 'zh-CN' | 'en',
+  parties?: { generatorOrgId: string; receiverOrgId: string },
+): string {
+  const org = (id: string | null) =>
+    parties && id === parties.generatorOrgId ? pt('ledger.org.generator') : parties && id === parties.receiverOrgId ? pt('ledger.org.receiver') : (id ?? '—');
+  switch (e.kind) {
+    case 'escrow':
+      return pt('ledger.account.escrow', { org: org(e.orgId) });
+    case 'payable':
+      return pt('ledger.account.payable', { org: org(e.orgId) });
+    case 'platform_fee':
+      return pt('ledger.account.platform_fee');
+    case 'eco_fund':
+      return pt('ledger.account.eco_fund', { district: districtName(e.district, lang) });
+    case 'clearing':
+      return pt('ledger.account.clearing', { provider: e.provider ? pt(`pay.provider.${e.provider as 'stripe' | 'simulated' | 'bank_transfer'}`) : '—' });
+  }
+}
+
+/**
+ * The trade's ledger for its parties (and regulators in scope): each transfer with its entries,
+ * which always sum to zero, and what escrow still holds for the trade.
+ */
+export function TradeLedger({ tradeId, parties }: { tradeId: string; parties?: { generatorOrgId: string; receiverOrgId: string } }) {
+  const { t, lang } = useI18n();
+  const pt = usePaymentsText();
+  const [state, setState] = useState<State>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    paymentsApi
+      .ledger(tradeId, controller.signal)
+      .then((ledger) => setState({ status: 'ready', ledger }))
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) setState({ status: 'error', error });
+      });
+    return () => controller.abort();
+  }, [tradeId, attempt]);
+
+  useLive({
+    accept: (e) => e.type === 'trade.updated' && (e as { tradeId?: string }).tradeId === tradeId,
+    onEvent: reload,
+    onResync: reload,
+  });
+
+  if (state.status === 'error' && state.error instanceof ApiError && state.error.status === 404) return null;
+  return (
+    <section className="card" aria-labelledby="trade-ledger" data-testid="trade-ledger">
+      <h2 id="trade-ledger">{pt('ledger.title')}</h2>
+      <p className="muted small">{pt('ledger.intro')}</p>
+      {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
+      {state.status === 'error' && (
+        <Alert>
+          {t('common.errorPrefix')}
+          {errorText(state.error, t)}{' '}
+          <button type="button" className="btn btn--link" onClick={reload}>
+            {t('common.retry')}
+          </button>
+        </Alert>
+      )}
+      {state.status === 'ready' && state.ledger.transfers.length === 0 && <p data-testid="ledger-empty">{pt('ledger.empty')}</p>}
+      {state.status === 'ready' && state.ledger.transfers.length > 0 && (
+        <>
+          <table className="table table--compact" data-testid="ledger-table">
+            <thead>
+              <tr>
+                <th>{pt('ledger.col.when')}</th>
+                <th>{pt('ledger.col.what')}</th>
+                <th>{pt('ledger.col.account')}</th>
+                <th className="num">{pt('ledger.col.amount')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.ledger.transfers.flatMap((tr) =>
+                tr.entries.map((e, i) => (
+                  <tr key={`${tr.id}-${e.accountId}`} data-testid="ledger-entry" data-transfer={tr.kind}>
+                    <td data-label={pt('ledger.col.when')}>{i === 0 ? formatDateTime(tr.createdAt, lang) : ''}</td>
+                    <td data-label={pt('ledger.col.what')}>
+                      {i === 0 ? (
+                        <>
+                          {pt(`ledger.kind.${tr.kind}`)} <span className="muted small">{pt('ledger.sum', { sum: formatAmount(tr.sumFen) })}</span>
+                        </>
+                      ) : (
+                        ''
+                      )}
+                    </td>
+                    <td data-label={pt('ledger.col.account')}>{accountLabel(e, pt, lang, parties)}</td>
+                    <td data-label={pt('ledger.col.amount')} className="num">
+                      <span className="amount">{formatAmount(e.amountFen)}</span>
+                    </td>
+                  </tr>
+                )),
+              )}
+            </tbody>
+          </table>
+          <p className="muted" data-testid="ledger-held">
+            {pt('ledger.held', { amount: formatAmount(state.ledger.escrowHeldFen) })}
+          </p>
+        </>
+      )}
+    </section>
+  );
+}

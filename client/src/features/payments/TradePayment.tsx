@@ -1,0 +1,222 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert } from '../../components/Alert';
+import { Badge, type BadgeTone } from '../../components/Badge';
+import { useI18n } from '../../i18n';
+import { errorText } from '../../lib/errors';
+import { formatAmount, formatDateTime } from '../../lib/units';
+import { useSession } from '../auth/session';
+import { useLive } from '../realtime/LiveFeed';
+import type { TTrade } from '../../../../shared/src/schemas/trades.js';
+import type { TPayment } from '../../../../shared/src/schemas/payments.js';
+import { paymentsApi, type PayResponse, type PaymentProvider } from './api';
+import { usePaymentsText } from './messages';
+
+const STATUS_TONE: Record<TPayment['status'], BadgeTone> = { pending: 'warning', processing: 'info', succeeded: 'success', canceled: 'muted' };
+
+/** What the payer pays into escrow: the amount, plus the eco fee when the generator pays (DESIGN §5.5). */
+export function owedFen(trade: Pick<TTrade, 'amountFen' | 'ecoCompensationFen' | 'payerOrgId' | 'generatorOrgId'>): number {
+  if (!trade.payerOrgId) return 0;
+  return trade.amountFen + (trade.payerOrgId === trade.generatorOrgId ? trade.ecoCompensationFen : 0);
+}
+
+/**
+ * Payment state and actions on the trade page: the payer's pay buttons (the deployment's provider,
+ * or a bank transfer), the bank reference to copy, the demo label of the simulated provider, the
+ * refund of the remainder after settlement, and cancelling before payment. `onChanged` lets the
+ * page reload the trade after an action (live `trade.updated` events do it too).
+ */
+export function TradePayment({ trade, onChanged }: { trade: TTrade; onChanged?: () => void }) {
+  const { t, lang } = useI18n();
+  const pt = usePaymentsText();
+  const { session } = useSession();
+  const orgId = session.status === 'signedIn' ? session.me.org?.id ?? null : null;
+  const [payment, setPayment] = useState<TPayment | null | undefined>(undefined);
+  const [answer, setAnswer] = useState<PayResponse | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [copied, setCopied] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    paymentsApi
+      .payment(trade.id, controller.signal)
+      .then((r) => setPayment(r.payment))
+      .catch((err: unknown) => {
+        if (!controller.signal.aborted) setError(err);
+      });
+    return () => controller.abort();
+  }, [trade.id, trade.status, attempt]);
+
+  useLive({
+    accept: (e) => e.type === 'trade.updated' && (e as { tradeId?: string }).tradeId === trade.id,
+    onEvent: reload,
+    onResync: reload,
+  });
+
+  const isPayer = !!orgId && trade.payerOrgId === orgId;
+  const isParty = !!orgId && (trade.generatorOrgId === orgId || trade.receiverOrgId === orgId);
+  const owed = owedFen(trade);
+  const awaiting = trade.status === 'awaiting_payment';
+
+  async function pay(provider?: PaymentProvider) {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await paymentsApi.pay(trade.id, provider);
+      setAnswer(res);
+      reload();
+      onChanged?.();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function cancel() {
+    if (!window.confirm(pt('pay.cancel.confirm'))) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await paymentsApi.cancel(trade.id);
+      reload();
+      onChanged?.();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function copy(text: string) {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2000);
+    } catch {
+      // Clipboard refused (insecure context): the reference stays selectable on the page.
+    }
+  }
+
+  const reference = answer?.provider === 'bank_transfer' ? answer.reference : payment?.provider === 'bank_transfer' ? payment.reference : null;
+  const intentId = answer?.provider === 'stripe' ? answer.paymentIntentId : payment?.provider === 'stripe' ? payment.paymentIntentId : null;
+  const demo = answer?.provider === 'simulated' || payment?.demo === true;
+  const provider = answer?.provider ?? payment?.provider ?? null;
+
+  return (
+    <section className="card" aria-labelledby="trade-payment" data-testid="trade-payment" data-payment-status={payment?.status ?? 'none'}>
+      <h2 id="trade-payment">{pt('pay.title')}</h2>
+      <p className="muted small">{pt('pay.intro')}</p>
+      {!trade.payerOrgId ? (
+        <p data-testid="payment-none">{pt('pay.noPayment')}</p>
+      ) : (
+        <dl className="facts">
+          <div>
+            <dt>{pt('pay.owed')}</dt>
+            <dd data-testid="payment-owed">
+              <strong>{formatAmount(owed)}</strong>{' '}
+              <span className="muted small">
+                {pt('pay.owed.explain', { eco: trade.payerOrgId === trade.generatorOrgId && trade.ecoCompensationFen > 0 ? pt('pay.owed.withEco') : '' })}
+              </span>
+            </dd>
+          </div>
+          <div>
+            <dt>{pt('pay.status')}</dt>
+            <dd>
+              {payment ? (
+                <Badge tone={STATUS_TONE[payment.status]} testId="payment-status">
+                  {pt(`pay.status.${payment.status}`)}
+                </Badge>
+              ) : (
+                <Badge tone="muted" testId="payment-status">
+                  {pt('pay.status.none')}
+                </Badge>
+              )}
+            </dd>
+          </div>
+          {provider && (
+            <div>
+              <dt>{pt('pay.provider')}</dt>
+              <dd data-testid="payment-provider">
+                {pt(`pay.provider.${provider}`)} {demo && <Badge tone="warning">{pt('pay.provider.simulated')}</Badge>}
+              </dd>
+            </div>
+          )}
+          {payment?.confirmedAt && (
+            <div>
+              <dt>{pt('pay.status.succeeded')}</dt>
+              <dd>{formatDateTime(payment.confirmedAt, lang)}</dd>
+            </div>
+          )}
+          {payment?.refund && (
+            <div>
+              <dt>{pt('pay.refund')}</dt>
+              <dd data-testid="payment-refund">
+                {pt('pay.refund.value', { amount: formatAmount(payment.refund.amountFen), status: pt(`pay.refund.${payment.refund.status}`) })}
+              </dd>
+            </div>
+          )}
+        </dl>
+      )}
+
+      {demo && (
+        <Alert tone="warning" testId="payment-demo">
+          {pt('pay.demo')}
+        </Alert>
+      )}
+
+      {reference && (payment?.status ?? 'pending') !== 'succeeded' && awaiting && (
+        <Alert tone="info" testId="payment-bank">
+          <p>{pt('pay.bank.instructions', { amount: formatAmount(owed) })}</p>
+          <p>
+            {pt('pay.bank.reference')}: <code className="code" data-testid="payment-reference">{reference}</code>{' '}
+            {isPayer && (
+              <button type="button" className="btn btn--small btn--secondary" onClick={() => void copy(reference)} data-testid="payment-copy">
+                {copied ? pt('pay.copied') : pt('pay.copy')}
+              </button>
+            )}
+          </p>
+        </Alert>
+      )}
+
+      {intentId && awaiting && (
+        <Alert tone="info" testId="payment-stripe">
+          <p>{pt('pay.stripe.instructions', { id: intentId })}</p>
+          <p className="muted small">{pt('pay.stripe.noJs')}</p>
+        </Alert>
+      )}
+
+      {error != null && (
+        <Alert testId="payment-error">
+          {t('common.errorPrefix')}
+          {errorText(error, t)}
+        </Alert>
+      )}
+
+      {awaiting && !isPayer && trade.payerOrgId && isParty && <p className="muted">{pt('pay.waitPayer')}</p>}
+
+      {awaiting && (isPayer || isParty) && (
+        <div className="form__actions">
+          {isPayer && payment?.provider !== 'bank_transfer' && payment?.provider !== 'stripe' && (
+            <button type="button" className="btn btn--primary" disabled={busy} onClick={() => void pay()} data-testid="pay-button">
+              {busy ? pt('pay.paying') : pt('pay.button')}
+            </button>
+          )}
+          {isPayer && !payment && (
+            <button type="button" className="btn btn--secondary" disabled={busy} onClick={() => void pay('bank_transfer')} data-testid="pay-bank-button">
+              {pt('pay.button.bank')}
+            </button>
+          )}
+          {isParty && (
+            <button type="button" className="btn btn--ghost" disabled={busy} onClick={() => void cancel()} title={pt('pay.cancel.explain')} data-testid="cancel-trade">
+              {pt('pay.cancel')}
+            </button>
+          )}
+        </div>
+      )}
+      {trade.status === 'cancelled' && <p className="muted">{pt('pay.cancelled')}</p>}
+    </section>
+  );
+}
