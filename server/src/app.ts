@@ -26,6 +26,8 @@ import { pricesRoutes } from './modules/prices/routes.js';
 import { paymentsRoutes, stripeWebhookHandlers } from './modules/payments/routes.js';
 import { ledgerRoutes } from './modules/ledger/routes.js';
 import { settlementRoutes } from './modules/settlement/routes.js';
+import { alertsRoutes } from './modules/alerts/routes.js';
+import { regulatorRoutes } from './modules/regulator/routes.js';
 import { manifestsRoutes } from './modules/manifests/routes.js';
 import { creditRoutes } from './modules/credit/routes.js';
 
@@ -45,6 +47,8 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...paymentsRoutes(ctx),
     ...settlementRoutes(ctx),
     ...ledgerRoutes(ctx),
+    ...regulatorRoutes(ctx),
+    ...alertsRoutes(ctx),
     ...manifestsRoutes(ctx),
     ...creditRoutes(ctx),
   ];

@@ -18,6 +18,8 @@ import { createLedgerService, type LedgerService } from './modules/ledger/servic
 import { createPaymentsService, type PaymentsService } from './modules/payments/service.js';
 import { createStripeClient, type StripeClient } from './modules/payments/stripe.js';
 import { createSettlementService, type SettlementService } from './modules/settlement/service.js';
+import { createAlertsService, type AlertsService } from './modules/alerts/service.js';
+import { createRegulatorService, type RegulatorService } from './modules/regulator/service.js';
 import { createManifestsService, type ManifestsService } from './modules/manifests/service.js';
 import { createCreditService, type CreditService } from './modules/credit/service.js';
 
@@ -46,6 +48,8 @@ export interface AppContext {
   ledger: LedgerService;
   payments: PaymentsService;
   settlement: SettlementService;
+  alerts: AlertsService;
+  regulator: RegulatorService;
   manifests: ManifestsService;
   credit: CreditService;
 }
@@ -85,6 +89,8 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.ledger = createLedgerService(ctx);
   ctx.payments = createPaymentsService(ctx);
   ctx.settlement = createSettlementService(ctx);
+  ctx.alerts = createAlertsService(ctx);
+  ctx.regulator = createRegulatorService(ctx);
   ctx.manifests = createManifestsService(ctx);
   ctx.credit = createCreditService(ctx);
 

@@ -15,6 +15,8 @@ import type { Express } from 'express';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { skipOrFail } from '../helpers/services.js';
 import { rows, one } from '../../server/src/db/tx.js';
+import { inTransaction as inTx } from '../../server/src/db/tx.js';
+import { raiseAlert } from '../../server/src/modules/alerts/service.js';
 import { inTransaction } from '../../server/src/db/tx.js';
 import { recordCreditEvent } from '../../server/src/modules/credit/events.js';
 import { allRoutes } from '../../server/src/app.js';
@@ -181,6 +183,8 @@ describe('security: matrices generated from the route table', () => {
       secrets: string[];
       /** Checks after B's attempt that A's data is unchanged. */
       unchanged?: () => Promise<unknown>;
+      /** Scope routes: A and B are two regulators with disjoint scopes (their tokens), not the trading owners. */
+      as?: { a: string; b: string };
     }
     /** One per route key; `a` and `b` are owners of two orgs holding every trading role. */
     const TENANT_FIXTURES: Partial<Record<RouteKey, (a: OrgActor, b: OrgActor) => Promise<TenantCase>>> = {
@@ -242,6 +246,23 @@ describe('security: matrices generated from the route table', () => {
         const bid = await postBid(c, listing.id, STEEL_PRICE, listing.quantityKg);
         expect(bid.tradeIds, 'a matching bid makes a trade').to.have.length(1);
         return { id: bid.tradeIds[0]!, secrets: [c.orgId, a.orgId, bid.id] };
+      },
+      // Regulator alerts: an alert in Keqiao; A regulates Keqiao, B regulates Zhuji (rule 'scope').
+      'POST /regulator/alerts/:id/resolve': async () => {
+        const admin = await adminToken(t.request);
+        const ra = await createRegulator(t.request, ['330603'], admin);
+        const rb = await createRegulator(t.request, ['330681'], admin);
+        const message = `tenant A alert ${randomUUID()}`;
+        const id = await inTx(t.ctx.db, (tx) =>
+          raiseAlert(tx, t.ctx.ids, { kind: 'weight_gap', district: '330603', subjectType: 'manifest', subjectId: randomUUID(), message }),
+        );
+        return {
+          id: id!,
+          body: { note: 'checked the weighbridge tickets' },
+          secrets: [message],
+          as: { a: ra.token, b: rb.token },
+          unchanged: async () => expect((await one<{ status: string }>(t.ctx.db, sql`select status from alerts where id = ${id}`))!.status).to.equal('open'),
+        };
       },
       // Settlement routes: a trade where A receives scrap steel at a positive price, so A is the payer.
       'POST /trades/:id/pay': async (a) => {
@@ -383,14 +404,14 @@ describe('security: matrices generated from the route table', () => {
         const b = await registerOrg(t.request, { roles: ['generator', 'recycler', 'carrier'] });
         const c = await fixture(a, b);
         const path = r.key.split(' ')[1]!.replace(':id', c.id);
-        let req = t.request[methodOf(r.key)](`/api/v1${path}`).set(auth(b.token));
+        let req = t.request[methodOf(r.key)](`/api/v1${path}`).set(auth(c.as?.b ?? b.token));
         const res = (await (methodOf(r.key) === 'get' ? req : req.send(c.body ?? {}))) as unknown as Res;
         seen.push({ what: `${r.key} by tenant B`, res });
         if (![403, 404].includes(res.status)) problems.push(`${r.key}: B got ${res.status} ${res.text.slice(0, 200)}`);
         for (const s of c.secrets) if (res.text.includes(s)) problems.push(`${r.key}: B's response contains A's ${s}`);
         await c.unchanged?.();
         // The fixture must be a real object: A itself gets through.
-        req = t.request[methodOf(r.key)](`/api/v1${path}`).set(auth(a.token));
+        req = t.request[methodOf(r.key)](`/api/v1${path}`).set(auth(c.as?.a ?? a.token));
         const own = (await (methodOf(r.key) === 'get' ? req : req.send(c.body ?? {}))) as unknown as Res;
         if (own.status >= 400) problems.push(`${r.key}: the fixture is broken, A itself got ${own.status} ${own.text.slice(0, 200)}`);
       }

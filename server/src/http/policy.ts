@@ -82,6 +82,14 @@ export const POLICY = {
   // Not in this table: POST /api/v1/payments/stripe/webhook. Stripe authenticates by signature over
   // the raw body, so app.ts mounts it with express.raw() before the JSON parser and outside the route
   // table (OUTSIDE_ROUTE_TABLE below; server/src/modules/payments/routes.ts).
+  // Regulator monitoring (issue 7): regulators only (DESIGN §7); every read and the resolve are
+  // filtered in the query to the regulator's scope (trades / alerts touching its districts; city: all).
+  'GET /regulator/flows': { who: ['regulator'], rule: 'scope' },
+  'GET /regulator/flows/trades': { who: ['regulator'], rule: 'scope' },
+  'GET /regulator/alerts': { who: ['regulator'], rule: 'scope' },
+  'POST /regulator/alerts/:id/resolve': { who: ['regulator'], rule: 'scope' },
+  'GET /regulator/indicators': { who: ['regulator'], rule: 'scope' },
+  'GET /regulator/capacity': { who: ['regulator'], rule: 'scope' },
 } as const satisfies Record<string, Access>;
 
 /** Routes under /api/v1 mounted outside the route table, each with the reason; the security tests read this list. */

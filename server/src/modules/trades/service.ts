@@ -17,6 +17,7 @@ import { getOrgRow, licencesFor, overseenDistricts } from '../orgs/service.js';
 import { checkEligibility } from '../trading/eligibility.js';
 import { readCredit, type CreditReading } from '../credit/read-model.js';
 import { raiseAlert } from '../alerts/service.js';
+import { alertIfCapacityHigh } from '../alerts/capacity.js';
 import { publishEvent, regulatorRooms } from '../../realtime/publish.js';
 import { manifestIdsOfTrades } from '../manifests/service.js';
 import * as repo from './repo.js';
@@ -162,6 +163,8 @@ export async function createTradeForFill(
       details: { tradeId: row.id, orgId, level: credit.level, score: credit.score, materialCode: row.materialCode },
     });
   }
+  // A disposer passing 90 % of its licensed annual capacity alerts its regulators (alerts/capacity.ts).
+  if (row.hazardous) await alertIfCapacityHigh(tx, { ids: deps.ids, intakeKg: hazardousIntakeKg }, row.receiverOrgId, row.createdAt);
   return trade;
 }
 
