@@ -14,6 +14,8 @@ import { MyOrgPage } from '../features/org/MyOrgPage';
 import { LiveFeedProvider } from '../features/realtime/LiveFeed';
 import { MyTradesPage } from '../features/trades/MyTradesPage';
 import { TradePage } from '../features/trades/TradePage';
+import { ManifestPage } from '../features/manifests/ManifestPage';
+import { ManifestsPage } from '../features/manifests/ManifestsPage';
 import { BankTransfersPage } from '../features/admin/BankTransfersPage';
 import { BalancesPage } from '../features/admin/BalancesPage';
 import { Layout } from './Layout';
@@ -39,6 +41,8 @@ export function App() {
                 <Route path="listings/:id" element={<ListingPage />} />
                 <Route path="trades" element={<MyTradesPage />} />
                 <Route path="trades/:id" element={<TradePage />} />
+                <Route path="manifests" element={<ManifestsPage />} />
+                <Route path="manifests/:id" element={<ManifestPage />} />
                 <Route path="my/listings" element={<MyListingsPage />} />
                 <Route path="my/bids" element={<MyBidsPage />} />
                 <Route path="admin/bank-transfers" element={<BankTransfersPage />} />

@@ -49,6 +49,11 @@ export function Layout() {
                 {t('nav.myTrades')}
               </NavLink>
             )}
+            {me && (
+              <NavLink to="/manifests" className="nav__link" data-testid="nav-manifests">
+                {t('nav.manifests')}
+              </NavLink>
+            )}
             <NavLink to="/catalog" className="nav__link" data-testid="nav-catalogue">
               {t('nav.catalogue')}
             </NavLink>

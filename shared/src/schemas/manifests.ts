@@ -212,6 +212,8 @@ const manifestFields = {
   overdue: z.enum(['transit', 'receipt', 'disposal']).nullable(),
   /** |loaded − received| / loaded in basis points, once both are known. */
   weightGapBp: z.number().int().nullable(),
+  /** The platform's tolerance (WEIGHT_TOLERANCE_BP): a larger gap disputes the trade. The regulation sets none. */
+  weightToleranceBp: z.number().int(),
   /** What may happen next, and by whom. */
   nextActions: z.array(ZNextAction),
   /** The caller's part(s) in this trip (empty for a regulator). */

@@ -12,6 +12,7 @@ import { useMaterials } from '../catalog/materials';
 import { HazardBadge } from '../listings/components/ListingBits';
 import { districtName } from '../listings/labels';
 import { useLive } from '../realtime/LiveFeed';
+import { TradeTrips } from '../manifests/TradeTrips';
 import { tradesApi, type Trade } from './api';
 import { MoneyRoleBadge, MyTradingTabs, TradeStatusBadge, moneyRole } from './components/TradeBits';
 
@@ -181,6 +182,7 @@ function TradeDetail({ me }: { me: Me }) {
                   {t(role === 'payer' ? 'trade.next.pay' : 'trade.next.waitPayment')}
                 </Alert>
               )}
+              <TradeTrips trade={tr} orgId={orgId} onTradeChanged={reload} />
             </article>
           );
         })()}

@@ -265,6 +265,7 @@ export function createManifestsService(deps: ManifestsDeps) {
       disposalDueAt: iso(row.disposalDueAt),
       overdue: overdueOf(row, now, transitStuckMs),
       weightGapBp: weightGapBp(row.loadedKg, row.receivedKg),
+      weightToleranceBp: config.WEIGHT_TOLERANCE_BP,
       nextActions: nextSteps(row.status).map((s) => ({ type: s.type, by: s.by })),
       yourParts: partsOf(actor?.orgId ?? null, row),
       createdAt: row.createdAt.toISOString(),

@@ -1,0 +1,118 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert } from '../../components/Alert';
+import { useI18n } from '../../i18n';
+import { errorText } from '../../lib/errors';
+import { formatTonnes } from '../../lib/units';
+import { manifestsApi, type ManifestSummary } from './api';
+import { OpenTripForm } from './components/OpenTripForm';
+import { TripsTable } from './ManifestsPage';
+import { useLive } from '../realtime/LiveFeed';
+import './manifests.css';
+
+interface TradeLike {
+  id: string;
+  status: string;
+  quantityKg: number;
+  generatorOrgId: string;
+}
+
+/**
+ * The trips of a trade, on the trade page: each manifest with its status, overdue badge and next
+ * step; for the shipper (the generator), opening a trip and ending shipments.
+ */
+export function TradeTrips({ trade, orgId, onTradeChanged }: { trade: TradeLike; orgId: string | null | undefined; onTradeChanged?(): void }) {
+  const { t, lang } = useI18n();
+  const [trips, setTrips] = useState<ManifestSummary[] | null>(null);
+  const [problem, setProblem] = useState<unknown>(null);
+  const [opening, setOpening] = useState(false);
+  const [confirmClose, setConfirmClose] = useState(false);
+  const [closed, setClosed] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    manifestsApi
+      .list({ tradeId: trade.id, limit: 100 }, controller.signal)
+      .then((page) => {
+        setTrips([...page.items].reverse());
+        setProblem(null);
+      })
+      .catch((err: unknown) => {
+        if (!controller.signal.aborted) setProblem(err);
+      });
+    return () => controller.abort();
+  }, [trade.id, attempt]);
+
+  useLive({
+    accept: (e) => e.type === 'manifest.updated' && (e as { tradeId?: string }).tradeId === trade.id,
+    onEvent: () => {
+      reload();
+      onTradeChanged?.();
+    },
+    onResync: reload,
+  });
+
+  const shipper = !!orgId && orgId === trade.generatorOrgId;
+  const declared = (trips ?? []).reduce((s, m) => s + m.declaredKg, 0);
+  const remaining = Math.max(0, trade.quantityKg - declared);
+  const shipping = trade.status === 'funded' || trade.status === 'in_transit';
+
+  async function closeShipments() {
+    setProblem(null);
+    try {
+      await manifestsApi.closeShipments(trade.id);
+      setClosed(true);
+      setConfirmClose(false);
+      onTradeChanged?.();
+    } catch (err) {
+      setProblem(err);
+    }
+  }
+
+  return (
+    <section className="card mf-trade-trips" aria-labelledby="trade-trips" data-testid="trade-trips">
+      <h2 id="trade-trips">{t('trips.title')}</h2>
+      <p className="muted small">{t('trips.intro')}</p>
+      <p data-testid="trips-declared">{t('trips.declared', { declared: formatTonnes(declared, lang), quantity: formatTonnes(trade.quantityKg, lang) })}</p>
+      {problem != null && <Alert>{errorText(problem, t)}</Alert>}
+      {trips && trips.length === 0 && <p className="empty">{t('trips.empty')}</p>}
+      {trips && trips.length > 0 && <TripsTable items={trips} />}
+      {trade.status === 'awaiting_payment' && <Alert tone="info">{t('trips.waitFunding')}</Alert>}
+      {closed && <Alert tone="info">{t('trips.closed')}</Alert>}
+      {shipper && shipping && !closed && (
+        <div className="mf-trade-trips__actions">
+          {remaining > 0 && !opening && (
+            <button type="button" className="btn btn--primary" onClick={() => setOpening(true)} data-testid="open-trip">
+              {t('trips.open')}
+            </button>
+          )}
+          {(trips?.length ?? 0) > 0 && !confirmClose && (
+            <button type="button" className="btn btn--ghost" onClick={() => setConfirmClose(true)} data-testid="close-shipments">
+              {t('trips.close')}
+            </button>
+          )}
+          {confirmClose && (
+            <Alert tone="warning">
+              {t('trips.close.explain')}{' '}
+              <button type="button" className="btn btn--danger btn--small" onClick={closeShipments} data-testid="close-shipments-confirm">
+                {t('trips.close.confirm')}
+              </button>
+            </Alert>
+          )}
+        </div>
+      )}
+      {opening && shipper && shipping && remaining > 0 && (
+        <OpenTripForm
+          tradeId={trade.id}
+          remainingKg={remaining}
+          onOpened={() => {
+            setOpening(false);
+            reload();
+            onTradeChanged?.();
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+import { API_BASE, ApiError, api, getAccessToken, refreshSession } from '../../lib/api';
+import type { TPage } from '../../../../shared/src/schemas/common.js';
+import type {
+  TCloseShipmentsRequest,
+  TManifest,
+  TManifestAudit,
+  TManifestEventRequest,
+  TManifestStatus,
+  TManifestSummary,
+  TOpenManifestRequest,
+  TShipmentsClosed,
+} from '../../../../shared/src/schemas/manifests.js';
+
+export type Manifest = TManifest;
+export type ManifestSummary = TManifestSummary;
+export type ManifestStatus = TManifestStatus;
+export type ManifestAudit = TManifestAudit;
+export type StepBody = TManifestEventRequest;
+
+/** Mirror of MANIFEST_STATUSES (shared/src/schemas/manifests.ts), checked against its type; the client does not bundle zod. */
+export const MANIFEST_STATUSES = ['draft', 'issued', 'loaded', 'in_transit', 'arrived', 'received', 'rejected', 'closed'] as const satisfies readonly ManifestStatus[];
+
+export interface ManifestsQuery {
+  status?: ManifestStatus;
+  overdue?: boolean;
+  tradeId?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+
+export interface OrgProfile {
+  id: string;
+  name: string;
+  uscc: string;
+  district: string;
+  roles: string[];
+}
+
+export const manifestsApi = {
+  list: (q: ManifestsQuery, signal?: AbortSignal) =>
+    api.get<TPage<ManifestSummary>>('/manifests', {
+      query: { status: q.status, overdue: q.overdue === undefined ? undefined : String(q.overdue), tradeId: q.tradeId, cursor: q.cursor, limit: q.limit ?? 20 },
+      signal,
+    }),
+  get: (id: string, signal?: AbortSignal) => api.get<Manifest>(`/manifests/${encodeURIComponent(id)}`, { signal }),
+  audit: (id: string, signal?: AbortSignal) => api.get<ManifestAudit>(`/manifests/${encodeURIComponent(id)}/audit`, { signal }),
+  open: (tradeId: string, body: TOpenManifestRequest) => api.post<Manifest>(`/trades/${encodeURIComponent(tradeId)}/manifests`, body),
+  step: (id: string, body: StepBody) => api.post<Manifest>(`/manifests/${encodeURIComponent(id)}/events`, body),
+  closeShipments: (tradeId: string, body: TCloseShipmentsRequest = {}) =>
+    api.post<TShipmentsClosed>(`/trades/${encodeURIComponent(tradeId)}/close-shipments`, body),
+  org: (id: string, signal?: AbortSignal) => api.get<OrgProfile>(`/orgs/${encodeURIComponent(id)}`, { signal }),
+};
+
+/**
+ * The printable manifest. The API authenticates with the bearer token, which a plain link cannot
+ * send, so the PDF is fetched and handed to the browser as a download.
+ */
+export async function downloadManifestPdf(id: string, number: string): Promise<void> {
+  const url = `${API_BASE}/manifests/${encodeURIComponent(id)}/pdf`;
+  const get = () => fetch(url, { headers: getAccessToken() ? { Authorization: `Bearer ${getAccessToken()}` } : {}, credentials: 'same-origin' });
+  let res = await get();
+  if (res.status === 401 && (await refreshSession())) res = await get();
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string }; requestId?: string } | null;
+    throw new ApiError(res.status, body?.error?.code ?? `HTTP_${res.status}`, body?.error?.message ?? res.statusText, undefined, body?.requestId);
+  }
+  const blob = await res.blob();
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = `manifest-${number}.pdf`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}

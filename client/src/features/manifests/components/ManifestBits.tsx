@@ -1,0 +1,45 @@
+import { Badge } from '../../../components/Badge';
+import { useI18n } from '../../../i18n';
+import type { ManifestStatus, ManifestSummary } from '../api';
+import { STATUS_TONE, mk } from '../labels';
+
+export function ManifestStatusBadge({ status }: { status: ManifestStatus }) {
+  const { t } = useI18n();
+  return (
+    <Badge tone={STATUS_TONE[status] ?? 'neutral'} testId="manifest-status">
+      {t(mk(`manifest.status.${status}`))}
+    </Badge>
+  );
+}
+
+/** A deadline passed with its step still open: receipt, disposal report, or a trip stuck on the road. */
+export function OverdueBadge({ overdue }: { overdue: ManifestSummary['overdue'] }) {
+  const { t } = useI18n();
+  if (!overdue) return null;
+  return (
+    <Badge tone="danger" testId="manifest-overdue">
+      {t(mk(`manifest.overdue.${overdue}`))}
+    </Badge>
+  );
+}
+
+/** "Waiting for the carrier: Loaded", or our own next step's name. */
+export function NextStepText({ m }: { m: Pick<ManifestSummary, 'nextActions' | 'yourParts'> }) {
+  const { t } = useI18n();
+  const next = m.nextActions[0];
+  if (!next) return <span className="muted">—</span>;
+  const ours = m.yourParts.includes(next.by);
+  const step = t(mk(`manifest.event.${next.type}`));
+  return ours ? (
+    <strong data-testid="manifest-next-ours">{step}</strong>
+  ) : (
+    <span className="muted">{t('manifest.next.waiting', { part: t(mk(`manifest.part.${next.by}`)), step })}</span>
+  );
+}
+
+/** 12040 → "12.04 吨 (12,040 kg)". */
+export function kgText(kg: number | null, lang: 'zh-CN' | 'en'): string {
+  if (kg == null) return '—';
+  const t = (kg / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 });
+  return `${t} ${lang === 'en' ? 't' : '吨'} (${kg.toLocaleString('en-US')} kg)`;
+}

@@ -1,0 +1,131 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { parsePlate } from '../../../../../shared/src/plates.js';
+import { Alert } from '../../../components/Alert';
+import { FormField } from '../../../components/FormField';
+import { useI18n } from '../../../i18n';
+import { errorText } from '../../../lib/errors';
+import { formatTonnes, kgAsTonnesInput, tonnesToKg } from '../../../lib/units';
+import { mapFieldErrors } from '../../auth/fieldErrors';
+import { manifestsApi, type Manifest, type OrgProfile } from '../api';
+
+const PATHS = ['carrierOrgId', 'vehiclePlate', 'driverName', 'declaredKg'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The shipper opens a trip: carrier (by its org id, looked up as typed), plate, driver, declared tonnes. */
+export function OpenTripForm({ tradeId, remainingKg, onOpened }: { tradeId: string; remainingKg: number; onOpened(m: Manifest): void }) {
+  const { t, lang } = useI18n();
+  const [carrierId, setCarrierId] = useState('');
+  const [carrier, setCarrier] = useState<OrgProfile | null | 'unknown'>(null);
+  const [plate, setPlate] = useState('');
+  const [driver, setDriver] = useState('');
+  const [declared, setDeclared] = useState(() => kgAsTonnesInput(remainingKg));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    const id = carrierId.trim();
+    if (!UUID.test(id)) {
+      setCarrier(null);
+      return;
+    }
+    const controller = new AbortController();
+    manifestsApi
+      .org(id, controller.signal)
+      .then(setCarrier)
+      .catch(() => {
+        if (!controller.signal.aborted) setCarrier('unknown');
+      });
+    return () => controller.abort();
+  }, [carrierId]);
+
+  const parsedPlate = plate.trim() ? parsePlate(plate) : null;
+
+  function local(): Record<string, string> {
+    const e: Record<string, string> = {};
+    if (!UUID.test(carrierId.trim())) e.carrierOrgId = t('common.required');
+    else if (carrier === 'unknown') e.carrierOrgId = t('trips.form.carrier.unknown');
+    else if (carrier && !carrier.roles.includes('carrier')) e.carrierOrgId = t('trips.form.carrier.notCarrier');
+    if (!plate.trim()) e.vehiclePlate = t('common.required');
+    else if (!parsedPlate) e.vehiclePlate = t('trips.form.plate.invalid');
+    if (!driver.trim()) e.driverName = t('common.required');
+    const kg = tonnesToKg(declared);
+    if (!declared.trim()) e.declaredKg = t('common.required');
+    else if (kg === null || kg < 1) e.declaredKg = t('quantity.invalid');
+    else if (kg > remainingKg) e.declaredKg = t('trips.form.declared.tooMuch', { max: formatTonnes(remainingKg, lang) });
+    return e;
+  }
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setProblem(null);
+    const l = local();
+    setErrors(l);
+    if (Object.keys(l).length) return;
+    setBusy(true);
+    try {
+      const m = await manifestsApi.open(tradeId, {
+        carrierOrgId: carrierId.trim(),
+        vehiclePlate: parsedPlate!.normalised,
+        driverName: driver.trim(),
+        declaredKg: tonnesToKg(declared)!,
+      });
+      setPlate('');
+      setDriver('');
+      onOpened(m);
+    } catch (err) {
+      const { byPath, rest } = mapFieldErrors(err, PATHS);
+      setErrors(byPath);
+      if (rest.length || Object.keys(byPath).length === 0) setProblem(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form mf-open" onSubmit={onSubmit} noValidate data-testid="open-trip-form">
+      <div className="form__grid">
+        <FormField
+          id="trip-carrier"
+          label={t('trips.form.carrier')}
+          hint={t('trips.form.carrier.hint')}
+          error={errors.carrierOrgId}
+          required
+          status={
+            carrier === 'unknown'
+              ? t('trips.form.carrier.unknown')
+              : carrier
+                ? carrier.roles.includes('carrier')
+                  ? t('trips.form.carrier.found', { name: carrier.name, roles: carrier.roles.join(', ') })
+                  : t('trips.form.carrier.notCarrier')
+                : undefined
+          }
+        >
+          {(c) => <input {...c} className="input input--mono" value={carrierId} onChange={(e) => setCarrierId(e.target.value)} data-testid="trip-carrier" />}
+        </FormField>
+        <FormField
+          id="trip-plate"
+          label={t('trips.form.plate')}
+          hint={t('trips.form.plate.hint')}
+          error={errors.vehiclePlate}
+          required
+          status={parsedPlate ? parsedPlate.display : undefined}
+        >
+          {(c) => <input {...c} className="input" value={plate} onChange={(e) => setPlate(e.target.value)} data-testid="trip-plate" />}
+        </FormField>
+        <FormField id="trip-driver" label={t('trips.form.driver')} error={errors.driverName} required>
+          {(c) => <input {...c} className="input" value={driver} maxLength={50} onChange={(e) => setDriver(e.target.value)} data-testid="trip-driver" />}
+        </FormField>
+        <FormField id="trip-declared" label={t('trips.form.declared')} error={errors.declaredKg} required hint={`≤ ${formatTonnes(remainingKg, lang)}`}>
+          {(c) => <input {...c} className="input" inputMode="decimal" value={declared} onChange={(e) => setDeclared(e.target.value)} data-testid="trip-declared" />}
+        </FormField>
+      </div>
+      {problem != null && <Alert testId="open-trip-problem">{errorText(problem, t)}</Alert>}
+      <div className="form__actions">
+        <button type="submit" className="btn btn--primary" disabled={busy} data-testid="open-trip-submit">
+          {t('trips.form.submit')}
+        </button>
+      </div>
+    </form>
+  );
+}
