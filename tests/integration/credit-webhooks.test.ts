@@ -77,7 +77,8 @@ describe('credit webhooks', () => {
   let regulator: OrgActor;
 
   before(async () => {
-    t = await createTestApp({ env: { WEBHOOK_ALLOW_LOOPBACK: 'true', CREDIT_WEBHOOK_BACKOFF_MS: '20', CREDIT_WEBHOOK_MAX_ATTEMPTS: '6' } });
+    // BullMQ when REDIS_URL is set (the relay hands the delayed retries to it), the in-process runner otherwise.
+    t = await createTestApp({ useRedis: true, env: { WEBHOOK_ALLOW_LOOPBACK: 'true', CREDIT_WEBHOOK_BACKOFF_MS: '20', CREDIT_WEBHOOK_MAX_ATTEMPTS: '6' } });
     const admin = await adminToken(t.request);
     agency = await createCreditAgency(t.request, admin);
     regulator = await createRegulator(t.request, 'city', admin);
