@@ -18,6 +18,8 @@ import { ManifestPage } from '../features/manifests/ManifestPage';
 import { ManifestsPage } from '../features/manifests/ManifestsPage';
 import { BankTransfersPage } from '../features/admin/BankTransfersPage';
 import { BalancesPage } from '../features/admin/BalancesPage';
+import { CreditAgencyPage } from '../features/credit/CreditAgencyPage';
+import { CreditPage } from '../features/credit/CreditPage';
 import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
 
@@ -47,6 +49,8 @@ export function App() {
                 <Route path="my/bids" element={<MyBidsPage />} />
                 <Route path="admin/bank-transfers" element={<BankTransfersPage />} />
                 <Route path="admin/balances" element={<BalancesPage />} />
+                <Route path="credit/agency" element={<CreditAgencyPage />} />
+                <Route path="credit/:orgId" element={<CreditPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

@@ -57,6 +57,11 @@ export function Layout() {
             <NavLink to="/catalog" className="nav__link" data-testid="nav-catalogue">
               {t('nav.catalogue')}
             </NavLink>
+            {me?.roles.some((r) => r === 'credit_agency' || r === 'regulator') && (
+              <NavLink to="/credit/agency" className="nav__link" data-testid="nav-credit">
+                {t('nav.credit')}
+              </NavLink>
+            )}
             {me && (
               <NavLink to="/org" className="nav__link" data-testid="nav-org">
                 {t('nav.myOrg')}

@@ -3,6 +3,7 @@ import { Link, useLocation, useParams } from 'react-router';
 import type { RealtimeEvent } from '../../../../shared/src/realtime.js';
 import { Alert } from '../../components/Alert';
 import { Badge } from '../../components/Badge';
+import { CreditChip } from '../../components/CreditChip';
 import { PriceBandBar } from '../../components/PriceBandBar';
 import { useI18n } from '../../i18n';
 import { ApiError } from '../../lib/api';
@@ -177,6 +178,12 @@ function ListingDetail({ listing: l, band, bids, isOwner, liveStatus, onPlaced, 
           <HazardBadge hazardous={l.hazardous} />
           <PriceCheckBadge check={l.priceCheck} />
           {isOwner && <Badge tone="neutral">{t('listing.yours')}</Badge>}
+          {l.ownerCreditLevel && (
+            <Link to={`/credit/${l.orgId}`} className="credit-link" title={t('listing.ownerCredit')} data-testid="listing-owner-credit">
+              <span className="muted small">{t('listing.ownerCredit')}</span>
+              <CreditChip level={l.ownerCreditLevel} />
+            </Link>
+          )}
         </div>
       </header>
 
@@ -466,6 +473,13 @@ function BidsTable({ bids, title, showMine = true }: { bids: ListingBids; title:
               <td>
                 {t(tk(`bid.status.${b.status}`))}
                 {showMine && b.mine && <span className="muted small"> · {t('bids.mine')}</span>}
+                {b.orgId && b.bidderCreditLevel && !b.mine && (
+                  <div>
+                    <Link to={`/credit/${b.orgId}`} className="credit-link" title={t('bids.col.credit')} data-testid="bid-credit">
+                      <CreditChip level={b.bidderCreditLevel} />
+                    </Link>
+                  </div>
+                )}
                 {b.tradeIds.map((id) => (
                   <div key={id}>
                     <Link to={`/trades/${id}`}>{t('bid.result.viewTrade')}</Link>

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { Navigate, useLocation } from 'react-router';
+import { Link, Navigate, useLocation } from 'react-router';
 import { DISTRICTS } from '../../../../shared/src/districts.js';
 import { Badge } from '../../components/Badge';
 import { CreditChip } from '../../components/CreditChip';
@@ -35,6 +35,9 @@ export function MyOrgPage() {
           <div className="org-credit">
             <span className="muted small">{t('org.credit')}</span>
             <CreditChip level={me.creditLevel} />
+            <Link to={`/credit/${org.id}`} className="small" data-testid="org-credit-link">
+              {t('org.credit.details')} →
+            </Link>
           </div>
         )}
       </header>
