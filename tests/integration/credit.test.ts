@@ -9,7 +9,8 @@ import { sql } from 'drizzle-orm';
 import { createTestApp, ManualClock, type TestApp } from '../helpers/app.js';
 import { adminToken, auth, createCreditAgency, createRegulator, registerOrg, type OrgActor } from '../helpers/actors.js';
 import { createGenerator, createListing, createRecycler, placeBid, steelListing } from '../helpers/trading.js';
-import { deliver, drainJobs, makeParties, makeTrade } from '../helpers/settlement.js';
+import { deliver, dispute, drainJobs, makeParties, makeTrade, pay } from '../helpers/settlement.js';
+import { StripeFake } from '../helpers/stripe-fake.js';
 import { openTrip, slagDeal, walkTrip } from '../helpers/manifests.js';
 import { inTransaction, one, rows } from '../../server/src/db/tx.js';
 import { recordCreditEvent } from '../../server/src/modules/credit/service.js';
@@ -133,6 +134,27 @@ describe('credit scores', () => {
       expect(factor(s, 'receipt_overdue')).to.include({ contribution: -4, events: 1 });
     });
 
+    it('a lost weight dispute (settlement resolve) counts −6 against the side the admin decided against', async () => {
+      const admin = await adminToken(t.request);
+      const atReceiver = await makeParties(t.request);
+      const above = await makeParties(t.request);
+      for (const [p, decided] of [[atReceiver, 900], [above, 1_000]] as const) {
+        const trade = await makeTrade(t, p, { pricePerTonneFen: 0, quantityKg: 1_000 });
+        await dispute(t, trade.id, 900);
+        const res = await t.request.post(`/api/v1/trades/${trade.id}/resolve`).set(auth(admin)).send({ acceptedKg: decided, note: '复核地磅单' });
+        expect(res.status, res.text).to.equal(200);
+      }
+      await drainJobs(t);
+      // At (or below) what the receiver accepted: the shipper's loaded weight lost; above it: the receiver's weighing lost.
+      expect(await kindsOf(atReceiver.generator.orgId)).to.include('weight_dispute_lost');
+      expect(await kindsOf(atReceiver.recycler.orgId)).to.not.include('weight_dispute_lost');
+      expect(await kindsOf(above.recycler.orgId)).to.include('weight_dispute_lost');
+      expect(await kindsOf(above.generator.orgId)).to.not.include('weight_dispute_lost');
+      // Both trades then settled: +1 each; the loser ends at 80 + 1 − 6 = 75.
+      expect((await score(atReceiver.generator, atReceiver.generator.orgId)).score).to.equal(75);
+      expect((await score(above.recycler, above.recycler.orgId)).score).to.equal(75);
+    });
+
     it('a suspended licence (orgs module) counts −15; the suspension is recorded once', async () => {
       const r = await createRecycler(t.request);
       const admin = await adminToken(t.request);
@@ -163,6 +185,33 @@ describe('credit scores', () => {
       }).catch(() => {});
       expect(await kindsOf(g.orgId)).to.deep.equal([]);
       expect((await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from outbox where topic = 'credit.recompute'`))!.n).to.equal(before);
+    });
+  });
+
+  describe('a failed card payment (payments module, through the Stripe fake)', () => {
+    let ts: TestApp;
+    let fake: StripeFake;
+    before(async () => {
+      fake = await StripeFake.start();
+      ts = await createTestApp({ env: fake.env(), listen: true });
+      fake.webhookUrl = `${ts.server!.url}/api/v1/payments/stripe/webhook`;
+    });
+    after(async () => {
+      await ts?.close();
+      await fake?.close();
+    });
+
+    it('counts once against the payer (−3): payment_intent.payment_failed, delivered twice', async () => {
+      const p = await makeParties(ts.request);
+      const trade = await makeTrade(ts, p, { pricePerTonneFen: 258_500, quantityKg: 1_000 });
+      const paid = await pay(ts.request, p.recycler, trade.id).expect(200);
+      await fake.client().paymentIntents.confirm(paid.body.paymentIntentId, { payment_method: 'pm_card_chargeDeclined' }).catch(() => {});
+      await fake.client().paymentIntents.confirm(paid.body.paymentIntentId, { payment_method: 'pm_card_chargeDeclined' }).catch(() => {});
+      await drainJobs(ts);
+      const kinds = await rows<{ kind: string; subject_type: string }>(ts.ctx.db, sql`select kind, subject_type from credit_events where org_id = ${p.recycler.orgId}`);
+      expect(kinds).to.deep.equal([{ kind: 'payment_failed', subject_type: 'payment' }]);
+      expect(await rows(ts.ctx.db, sql`select 1 from credit_events where org_id = ${p.generator.orgId}`)).to.have.length(0);
+      expect((await readCredit(ts.ctx.db, p.recycler.orgId)).score).to.equal(77);
     });
   });
 
