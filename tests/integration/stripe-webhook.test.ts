@@ -214,6 +214,14 @@ describe('Stripe webhook', function () {
     expect((await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from ledger_transfers`))!.n).to.equal(before!.n);
   });
 
+  it('an event naming an intent Stripe does not know is acknowledged once, so Stripe stops retrying it', async () => {
+    const ghost = fake.event('payment_intent.succeeded', { id: 'pi_doesnotexist', object: 'payment_intent', amount: 100, currency: 'cny', status: 'succeeded' });
+    const r = await fake.sendWebhook(ghost, { url });
+    expect([r.status, (r.body as { outcome: string }).outcome]).to.deep.equal([200, 'unknown_intent']);
+    const again = await fake.sendWebhook(ghost, { url });
+    expect((again.body as { duplicate: boolean }).duplicate).to.equal(true);
+  });
+
   it('end to end: the payer confirms the card, Stripe sends the signed event, the trade is funded', async () => {
     const { tradeId, intentId } = await tradeWithIntent(4_500);
     fake.webhookUrl = url;

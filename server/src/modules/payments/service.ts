@@ -412,7 +412,13 @@ export function createPaymentsService(deps: PaymentsDeps) {
       const record = (tx: Tx) => repo.recordStripeEvent(tx, { id: event.id, type: event.type, objectId });
 
       if (event.type.startsWith('payment_intent.') && objectId) {
-        const intent = await readStripe(() => stripe.paymentIntents.retrieve(objectId));
+        const intent = await readStripe(() => stripe.paymentIntents.retrieve(objectId)).catch((err: unknown) => {
+          // An intent Stripe does not know (another account's, or a test event): acknowledge, never retry.
+          if ((err as { statusCode?: number })?.statusCode === 404) return null;
+          throw err;
+        });
+        if (!intent)
+          return inTransaction(db, async (tx) => ({ received: true as const, duplicate: !(await record(tx)), outcome: 'unknown_intent' }));
         const state = intentState(intent);
         return inTransaction(db, async (tx) => {
           if (!(await record(tx))) return { received: true as const, duplicate: true, outcome: 'duplicate' };
