@@ -185,7 +185,7 @@ export class StripeFake {
 
   // ── Events and webhooks ─────────────────────────────────────────────────────────────────────
 
-  event(type: string, object: FakeIntent | FakeRefund | Record<string, unknown>, id?: string): Stripe.Event {
+  event(type: string, object: object, id?: string): Stripe.Event {
     return {
       id: id ?? `evt_${this.nextId()}`,
       object: 'event',
