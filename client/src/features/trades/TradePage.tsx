@@ -13,6 +13,8 @@ import { HazardBadge } from '../listings/components/ListingBits';
 import { districtName } from '../listings/labels';
 import { useLive } from '../realtime/LiveFeed';
 import { TradeTrips } from '../manifests/TradeTrips';
+import { TradeLedger } from '../payments/TradeLedger';
+import { TradePayment } from '../payments/TradePayment';
 import { tradesApi, type Trade } from './api';
 import { MoneyRoleBadge, MyTradingTabs, TradeStatusBadge, moneyRole } from './components/TradeBits';
 
@@ -182,7 +184,9 @@ function TradeDetail({ me }: { me: Me }) {
                   {t(role === 'payer' ? 'trade.next.pay' : 'trade.next.waitPayment')}
                 </Alert>
               )}
+              <TradePayment trade={tr} onChanged={reload} />
               <TradeTrips trade={tr} orgId={orgId} onTradeChanged={reload} />
+              <TradeLedger tradeId={tr.id} parties={{ generatorOrgId: tr.generatorOrgId, receiverOrgId: tr.receiverOrgId }} />
             </article>
           );
         })()}
