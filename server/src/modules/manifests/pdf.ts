@@ -27,6 +27,12 @@ function shanghai(isoString: string | null): string {
   return new Date(new Date(isoString).getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/** A deadline (the end of a Shanghai day) as that day and 24:00: 2026-12-04 24:00. */
+function due(isoString: string | null): string {
+  if (!isoString) return '—';
+  return `${new Date(new Date(isoString).getTime() - 1 + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)} 24:00`;
+}
+
 function kg(n: number | null): string {
   if (n == null) return '—';
   return `${n.toLocaleString('en-US')} kg（${(n / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} 吨）`;
@@ -108,7 +114,7 @@ export async function renderManifestPdf(m: TManifest, o: { fontPath: string; fon
   row('装车时间 / 装车重量', `${shanghai(m.loadedAt)} / ${kg(m.loadedKg)}`);
   row('发车时间', shanghai(m.departedAt));
   row('到达时间', shanghai(m.arrivedAt));
-  row('接收确认期限', shanghai(m.receiptDueAt));
+  row('接收确认期限', due(m.receiptDueAt));
   row('接收时间 / 过磅重量', `${shanghai(m.receivedAt)} / ${kg(m.receivedKg)}`);
   row('接收意见 / 接收数量', `${m.decision ? DECISION_ZH[m.decision] : '—'} / ${kg(m.acceptedKg)}`);
   if (m.decisionNote) row('原因说明', m.decisionNote);
@@ -117,7 +123,7 @@ export async function renderManifestPdf(m: TManifest, o: { fontPath: string; fon
   section('七、利用处置');
   row('利用处置方式', m.disposalMethod ?? '—');
   row('利用处置日期', m.disposalDate ?? '—');
-  row('报告期限', shanghai(m.disposalDueAt));
+  row('报告期限', due(m.disposalDueAt));
 
   section('八、记录（哈希链）');
   for (const e of m.events) {

@@ -43,3 +43,10 @@ export function kgText(kg: number | null, lang: 'zh-CN' | 'en'): string {
   const t = (kg / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 });
   return `${t} ${lang === 'en' ? 't' : '吨'} (${kg.toLocaleString('en-US')} kg)`;
 }
+
+/** A deadline (the end of a Shanghai day, DESIGN §6.1) as that day: "2026-12-04 24:00（北京时间）". */
+export function dueText(iso: string | null, lang: 'zh-CN' | 'en'): string {
+  if (!iso) return '—';
+  const day = new Date(new Date(iso).getTime() - 1 + 8 * 3_600_000).toISOString().slice(0, 10);
+  return lang === 'en' ? `end of ${day} (Beijing time)` : `${day} 24:00（北京时间）`;
+}

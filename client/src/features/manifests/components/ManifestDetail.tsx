@@ -3,21 +3,12 @@ import { Link } from 'react-router';
 import { Alert } from '../../../components/Alert';
 import { useI18n } from '../../../i18n';
 import { errorText } from '../../../lib/errors';
-import { formatDateTime } from '../../../lib/units';
 import { districtName } from '../../listings/labels';
 import { downloadManifestPdf, manifestsApi, type Manifest, type ManifestAudit } from '../api';
 import { mk } from '../labels';
-import { ManifestStatusBadge, NextStepText, OverdueBadge, kgText } from './ManifestBits';
+import { ManifestStatusBadge, NextStepText, OverdueBadge, dueText, kgText } from './ManifestBits';
 import { StepForm } from './StepForm';
 import { Timeline } from './Timeline';
-
-const CHARACTERISTICS: Record<string, [string, string]> = {
-  T: ['毒性', 'toxic'],
-  C: ['腐蚀性', 'corrosive'],
-  I: ['易燃性', 'ignitable'],
-  R: ['反应性', 'reactive'],
-  In: ['感染性', 'infectious'],
-};
 
 const pct = (bp: number) => `${(bp / 100).toFixed(2).replace(/\.?0+$/, '')} %`;
 
@@ -161,13 +152,13 @@ export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manif
             <div>
               <dt>{t('manifest.receiptDue')}</dt>
               <dd>
-                {formatDateTime(m.receiptDueAt, lang)}
+                {dueText(m.receiptDueAt, lang)}
                 <div className="muted small">{t('manifest.receiptDue.explain')}</div>
               </dd>
             </div>
             <div>
               <dt>{t('manifest.disposalDue')}</dt>
-              <dd>{formatDateTime(m.disposalDueAt, lang)}</dd>
+              <dd>{dueText(m.disposalDueAt, lang)}</dd>
             </div>
             {m.disposalMethod && (
               <div>
@@ -222,12 +213,12 @@ export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manif
             </div>
             <div>
               <dt>{t('manifest.waste.characteristics')}</dt>
-              <dd>{l.hazardCharacteristics.length ? l.hazardCharacteristics.map((c) => CHARACTERISTICS[c]?.[lang === 'en' ? 1 : 0] ?? c).join('、') : '—'}</dd>
+              <dd>{l.hazardCharacteristics.length ? l.hazardCharacteristics.map((c) => t(mk(`hazard.${c}`))).join('、') : t('hazard.characteristics.none')}</dd>
             </div>
             <div>
               <dt>{t('manifest.waste.formPackaging')}</dt>
               <dd>
-                {l.form ?? '—'} / {l.packaging ?? '—'}
+                {l.form ? t(mk(`form.${l.form}`)) : '—'} / {l.packaging ? t(mk(`packaging.${l.packaging}`)) : '—'}
               </dd>
             </div>
           </dl>
