@@ -116,7 +116,7 @@ describe('web client: a manifest from the trade page to closed, in Chromium', fu
     await rec.locator('[data-testid="manifest-detail"][data-status="closed"]').waitFor();
     expect(await rec.getByTestId('manifest-timeline').locator('li').count()).to.equal(7);
     expect(await textOf(rec, 'manifest-audit')).to.contain('哈希链完整');
-    await rec.evaluate(() => window.scrollTo(0, 0));
+    await rec.evaluate('window.scrollTo(0, 0)');
     await rec.screenshot({ path: path.join(SCREENSHOTS, 'manifest.png'), fullPage: true });
 
     await gen.goto(`${base}/trades/${d.trade.id}`);
@@ -128,7 +128,7 @@ describe('web client: a manifest from the trade page to closed, in Chromium', fu
     await gen.getByTestId('close-shipments-confirm').click();
     await gen.getByText('已结束发运。').waitFor();
     await gen.locator('[data-testid="trade-status"]').filter({ hasText: '已结算' }).waitFor();
-    await gen.evaluate(() => window.scrollTo(0, 0));
+    await gen.evaluate('window.scrollTo(0, 0)');
     await gen.screenshot({ path: path.join(SCREENSHOTS, 'trade-trips.png'), fullPage: true });
   });
 });
