@@ -300,7 +300,7 @@ export const ZListing = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   closedAt: z.string().nullable(),
-  /** The owner's credit level (DESIGN §6.7); on GET /listings and GET /listings/:id. */
+  /** The owner’s credit level (DESIGN §6.7); on every listing the API returns and the live feed carries. */
   ownerCreditLevel: ZCreditLevel.optional(),
 });
 export type TListing = z.infer<typeof ZListing>;

@@ -122,7 +122,8 @@ export function closeAuctionIfDue(tx: DbOrTx, id: string) {
 /** Announces the listing as it now is (listing.created or listing.updated) to its public rooms. */
 export async function announceListing(tx: DbOrTx, clock: Clock, id: string, type: 'listing.created' | 'listing.updated'): Promise<TListing> {
   const row = await repo.findListing(tx, id);
-  const listing = toListing(row!);
+  // The owner's credit level goes with every listing the API and the live feed show.
+  const listing = { ...toListing(row!), ownerCreditLevel: (await readCreditLevels(tx, [row!.orgId])).get(row!.orgId)! };
   await publishEvent(tx, [Rooms.publicListings, Rooms.listing(id)], type, { listingId: id, status: listing.status, listing }, clock.now());
   return listing;
 }
