@@ -9,7 +9,7 @@ export type ShipmentClosureRow = typeof shipmentClosures.$inferSelect;
 
 export async function insertManifest(
   dbx: DbOrTx,
-  row: { id: string; createdBy: string | null } & Omit<ManifestProjection, never>,
+  row: { id: string; createdBy: string | null } & ManifestProjection,
 ): Promise<ManifestRow> {
   const [inserted] = await dbx.insert(manifests).values(row).returning();
   return inserted!;
