@@ -36,11 +36,14 @@ describe('fault: the embedded exchange killed with SIGKILL keeps every acknowled
     delete env.REDIS_URL;
     const c = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
     child = c;
-    return waitFor(async () => {
-      if (c.exitCode !== null) throw new Error(`server exited with ${c.exitCode}`);
-      const r = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
-      return r?.ok ? c : null;
-    }, { timeoutMs: 90_000, intervalMs: 200 });
+    return waitFor(
+      async () => {
+        if (c.exitCode !== null) throw new Error(`server exited with ${c.exitCode}`);
+        const r = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
+        return r?.ok ?? false;
+      },
+      { timeoutMs: 90_000, intervalMs: 200, what: 'the embedded server to be ready' },
+    ).then(() => c);
   }
 
   function kill(c: ChildProcess): Promise<void> {
