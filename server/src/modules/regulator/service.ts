@@ -90,7 +90,7 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
 
   async function capacity(actor: Actor, year: number): Promise<TCapacity> {
     const districts = overseenDistricts(actor);
-    const disposers = disposersFrom(await repo.capacityRows(db, year, districts), year).sort(
+    const disposers = disposersFrom(await repo.reading(db, (tx) => repo.capacityRows(tx, year, districts)), year).sort(
       (a, b) => (b.share ?? -1) - (a.share ?? -1) || a.name.localeCompare(b.name),
     );
     return { year, scope: scopeOf(districts), thresholdShare: CAPACITY_HIGH_BP / 10_000, disposers };
@@ -101,7 +101,7 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
     async flows(actor: Actor, q: TFlowsQuery): Promise<TFlows> {
       const districts = overseenDistricts(actor);
       const { from, to } = resolveRange(q, clock.now());
-      const found = await repo.flowEdges(db, { parts: splitRange(from, to), districts, groupBy: q.groupBy, ...(q.stream ? { stream: q.stream } : {}) });
+      const found = await repo.reading(db, (tx) => repo.flowEdges(tx, { parts: splitRange(from, to), districts, groupBy: q.groupBy, ...(q.stream ? { stream: q.stream } : {}) }));
       const edges = found.map((e) => ({
         fromDistrict: e.fromDistrict,
         toDistrict: e.toDistrict,
@@ -123,7 +123,7 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
       const districts = overseenDistricts(actor);
       const { from, to } = resolveRange(q, clock.now());
       const after = edgeCursor(q.cursor);
-      const found = await repo.edgeTrades(db, {
+      const found = await repo.reading(db, (tx) => repo.edgeTrades(tx, {
         from,
         to,
         fromDistrict: q.fromDistrict,
@@ -134,9 +134,9 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
         ...(q.material ? { material: q.material } : {}),
         ...(after ? { after } : {}),
         limit: q.limit + 1,
-      });
+      }));
       const page = found.slice(0, q.limit);
-      const manifests = await repo.manifestsOfTrades(db, page.map((t) => t.id));
+      const manifests = await repo.reading(db, (tx) => repo.manifestsOfTrades(tx, page.map((t) => t.id)));
       const items = page.map((t): TFlowTrade => {
         const ms = manifests.filter((m) => m.tradeId === t.id);
         return {
@@ -179,12 +179,13 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
       const year = yearIn ?? shanghaiYear(clock.now());
       const plan = await loadPlan();
       const [cells, medians, cap, byStream, prevByStream, byMaterial] = await Promise.all([
-        repo.monthCells(db, year, districts),
-        repo.monthlyMedians(db, year, districts),
+        repo.reading(db, (tx) => repo.monthCells(tx, year, districts)),
+        repo.reading(db, (tx) => repo.monthlyMedians(tx, year, districts)),
         capacity(actor, year),
-        repo.yearByStream(db, year, districts),
-        repo.yearByStream(db, year - 1, districts),
-        repo.yearByMaterial(db, year, districts, targetMaterials(plan.targets)),
+        // The year rows: this year and the one before by stream, and the targets' materials.
+        repo.reading(db, (tx) => repo.yearByStream(tx, year, districts)),
+        repo.reading(db, (tx) => repo.yearByStream(tx, year - 1, districts)),
+        repo.reading(db, (tx) => repo.yearByMaterial(tx, year, districts, targetMaterials(plan.targets))),
       ]);
       const indicators = computeIndicators({
         year,
