@@ -79,13 +79,14 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 /** A trip of the trade, its parties and codes copied from the trade row. */
 export async function insertManifest(db: DbOrTx, m: ManifestFixture): Promise<string> {
   const id = randomUUID();
-  const number = `2099330${String(6_000_000 + ++serial).slice(-7)}`;
+  // The trade's year and a serial from 900000 up, clear of the serials the manifests module gives out.
+  const serialText = String(900_000 + (++serial % 100_000));
   const decision = m.status === 'rejected' ? 'reject' : m.status === 'received' || m.status === 'closed' ? 'accept' : null;
   await db.execute(sql`insert into manifests (id, number, trade_id, kind, status, shipper_org_id, carrier_org_id, receiver_org_id, parties,
       vehicle_plate, driver_name, material_code, waste_code, category, lines, emergency_measures, origin_district, destination_district,
       declared_kg, loaded_kg, received_kg, accepted_kg, decision, disposal_method, receipt_due_at, received_at, disposal_due_at, closed_at,
       receipt_alerted_at, disposal_alerted_at, last_hash)
-    select ${id}, ${number}, t.id, case when t.hazardous then 'hazardous' else 'general' end, ${m.status}, t.generator_org_id,
+    select ${id}, to_char(t.created_at at time zone 'Asia/Shanghai', 'YYYY') || '3306' || ${serialText}, t.id, case when t.hazardous then 'hazardous' else 'general' end, ${m.status}, t.generator_org_id,
       t.receiver_org_id, t.receiver_org_id, '{}'::jsonb, '浙D12345', '王师傅', t.material_code, t.waste_code, t.category, '[]'::jsonb, '—',
       t.origin_district, t.destination_district, ${m.declaredKg}, ${m.loadedKg ?? null}, ${m.receivedKg ?? null}, ${m.acceptedKg ?? null},
       ${decision}, ${m.disposalMethod ?? null}, ${iso(m.receiptDueAt)}::timestamptz, ${iso(m.receivedAt)}::timestamptz,

@@ -14,6 +14,7 @@ import { MyOrgPage } from '../features/org/MyOrgPage';
 import { LiveFeedProvider } from '../features/realtime/LiveFeed';
 import { MyTradesPage } from '../features/trades/MyTradesPage';
 import { TradePage } from '../features/trades/TradePage';
+import { RegulatorPage } from '../features/regulator/RegulatorPage';
 import { ManifestPage } from '../features/manifests/ManifestPage';
 import { ManifestsPage } from '../features/manifests/ManifestsPage';
 import { BankTransfersPage } from '../features/admin/BankTransfersPage';
@@ -51,6 +52,7 @@ export function App() {
                 <Route path="admin/balances" element={<BalancesPage />} />
                 <Route path="credit/agency" element={<CreditAgencyPage />} />
                 <Route path="credit/:orgId" element={<CreditPage />} />
+                <Route path="regulator" element={<RegulatorPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

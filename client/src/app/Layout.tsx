@@ -54,6 +54,11 @@ export function Layout() {
                 {t('nav.manifests')}
               </NavLink>
             )}
+            {me?.roles.includes('regulator') && (
+              <NavLink to="/regulator" className="nav__link" data-testid="nav-regulator">
+                {t('nav.regulator')}
+              </NavLink>
+            )}
             <NavLink to="/catalog" className="nav__link" data-testid="nav-catalogue">
               {t('nav.catalogue')}
             </NavLink>

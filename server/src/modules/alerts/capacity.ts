@@ -56,6 +56,6 @@ export async function alertIfCapacityHigh(
     subjectId: receiverOrgId,
     dedupeKey: `capacity_high:${receiverOrgId}:${year}`,
     message: `${org?.name ?? receiverOrgId} has contracted ${usedKg} kg of hazardous waste in ${year}, ${pct}% of the ${permittedKg} kg its licence ${licence.number} permits`,
-    details: { orgId: receiverOrgId, year, usedKg, permittedKg, licenceId: licence.id, licenceNumber: licence.number, thresholdBp: CAPACITY_HIGH_BP },
+    details: { orgId: receiverOrgId, orgName: org?.name ?? null, year, usedKg, permittedKg, licenceId: licence.id, licenceNumber: licence.number, thresholdBp: CAPACITY_HIGH_BP },
   });
 }
