@@ -48,7 +48,10 @@ async function adminQuery(url: string, text: string): Promise<void> {
 const templateReady = new Map<string, Promise<string>>();
 
 async function postgresTemplate(url: string): Promise<string> {
-  const name = `zwx_tpl_${await migrationsFingerprint()}`;
+  // Per role: a database is copied only by its owner (or a superuser), and CI's role differs from a
+  // developer's, so each role keeps its own template of the current migrations.
+  const role = decodeURIComponent(new URL(url).username || 'default').toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 16);
+  const name = `zwx_tpl_${role}_${await migrationsFingerprint()}`;
   if (!templateReady.has(name)) {
     templateReady.set(
       name,
@@ -71,6 +74,13 @@ async function postgresTemplate(url: string): Promise<string> {
             }
             await db.close();
           }
+          // Templates of older migration sets of this role are no longer used by anything.
+          const stale = await client.query(
+            `select datname from pg_database where datname like $1 and datname <> $2 and pg_get_userbyid(datdba) = current_user`,
+            [`zwx_tpl_${role}_%`, name],
+          );
+          for (const r of stale.rows as { datname: string }[])
+            await client.query(`drop database if exists ${r.datname}`).catch(() => {});
           await client.query('select pg_advisory_unlock(7306002)');
         } finally {
           await client.end();

@@ -41,7 +41,7 @@ describe('security: SSRF through credit webhooks (WEBHOOK_ALLOW_LOOPBACK off)', 
     port = (server.address() as { port: number }).port;
   });
   after(async () => {
-    await new Promise<void>((r) => server.close(() => r()));
+    if (server) await new Promise<void>((r) => server.close(() => r()));
     await t?.close();
   });
 
