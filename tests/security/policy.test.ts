@@ -15,7 +15,6 @@ import type { Express } from 'express';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { skipOrFail } from '../helpers/services.js';
 import { rows, one } from '../../server/src/db/tx.js';
-import { inTransaction as inTx } from '../../server/src/db/tx.js';
 import { raiseAlert } from '../../server/src/modules/alerts/service.js';
 import { inTransaction } from '../../server/src/db/tx.js';
 import { recordCreditEvent } from '../../server/src/modules/credit/events.js';
@@ -253,7 +252,7 @@ describe('security: matrices generated from the route table', () => {
         const ra = await createRegulator(t.request, ['330603'], admin);
         const rb = await createRegulator(t.request, ['330681'], admin);
         const message = `tenant A alert ${randomUUID()}`;
-        const id = await inTx(t.ctx.db, (tx) =>
+        const id = await inTransaction(t.ctx.db, (tx) =>
           raiseAlert(tx, t.ctx.ids, { kind: 'weight_gap', district: '330603', subjectType: 'manifest', subjectId: randomUUID(), message }),
         );
         return {
