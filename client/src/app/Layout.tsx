@@ -67,7 +67,17 @@ export function Layout() {
                 {t('nav.credit')}
               </NavLink>
             )}
-            {me && (
+            {me?.roles.includes('admin') && (
+              <>
+                <NavLink to="/admin/bank-transfers" className="nav__link" data-testid="nav-admin-bank-transfers">
+                  {t('nav.adminBankTransfers')}
+                </NavLink>
+                <NavLink to="/admin/balances" className="nav__link" data-testid="nav-admin-balances">
+                  {t('nav.adminBalances')}
+                </NavLink>
+              </>
+            )}
+            {me?.org && (
               <NavLink to="/org" className="nav__link" data-testid="nav-org">
                 {t('nav.myOrg')}
               </NavLink>

@@ -13,6 +13,8 @@ export const en: Record<MessageKey, string> = {
   'nav.main': 'Main navigation',
   'nav.catalogue': 'Catalogue',
   'nav.myOrg': 'My organisation',
+  'nav.adminBankTransfers': 'Bank transfers',
+  'nav.adminBalances': 'Platform balances',
 
   'lang.switch': 'Switch to Chinese',
   'lang.other': '中文',

@@ -11,6 +11,8 @@ export const zhCN = {
   'nav.main': '主导航',
   'nav.catalogue': '目录',
   'nav.myOrg': '我的机构',
+  'nav.adminBankTransfers': '银行转账确认',
+  'nav.adminBalances': '平台账户余额',
 
   'lang.switch': '切换到英文',
   'lang.other': 'English',
