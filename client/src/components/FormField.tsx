@@ -47,3 +47,39 @@ export function FormField({ id, label, hint, error, required, children, status, 
     </div>
   );
 }
+
+interface TextFieldProps {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  /** Marks the field and its input as required. */
+  required?: boolean;
+  type?: 'email' | 'password';
+  value: string;
+  onChange(value: string): void;
+  autoComplete?: string;
+  placeholder?: string;
+  testId?: string;
+}
+
+/** A FormField holding one text input. */
+export function TextField({ id, label, hint, error, required, type, value, onChange, autoComplete, placeholder, testId }: TextFieldProps) {
+  return (
+    <FormField id={id} label={label} hint={hint} error={error} required={required}>
+      {(control) => (
+        <input
+          {...control}
+          type={type}
+          className="input"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          placeholder={placeholder}
+          autoComplete={autoComplete}
+          required={required}
+          data-testid={testId}
+        />
+      )}
+    </FormField>
+  );
+}

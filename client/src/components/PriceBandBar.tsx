@@ -1,5 +1,11 @@
-import { useI18n } from '../i18n';
+import type { BandSource } from '../../../shared/src/pricecheck.js';
+import { useI18n, type MessageKey, type TFunction } from '../i18n';
 import { formatPricePerTonne } from '../lib/money';
+
+/** Where a reference band comes from, in words (for trades, with how many). */
+export function bandSourceText(t: TFunction, band: { source: BandSource; sampleSize: number }): string {
+  return band.source === 'trades' ? t('material.band.source.trades', { count: band.sampleSize }) : t(`material.band.source.${band.source}` as MessageKey);
+}
 
 export interface BandValues {
   lowFen: number;

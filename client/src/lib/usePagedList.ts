@@ -14,16 +14,25 @@ export interface PagedState<T> {
   error?: unknown;
 }
 
+const idOfItem = (item: unknown) => (item as { id?: string }).id;
+
 /**
  * A cursor-paged list (`{ items, nextCursor }`, DESIGN §7.1) for the query `key`: loads the first
  * page when the key changes, appends pages on loadMore, drops answers that arrive for an older key,
- * and lets live events patch the items in place.
+ * and lets live events patch the items in place. `idOf` tells items apart (by default their `id`),
+ * so that a page does not add again what a live insert already put in the list.
  */
-export function usePagedList<T>(key: string, fetchPage: (key: string, cursor: string | null, signal?: AbortSignal) => Promise<PageOf<T>>) {
+export function usePagedList<T>(
+  key: string,
+  fetchPage: (key: string, cursor: string | null, signal?: AbortSignal) => Promise<PageOf<T>>,
+  idOf: (item: T) => unknown = idOfItem,
+) {
   const [state, setState] = useState<PagedState<T>>({ status: 'loading', key, items: [], nextCursor: null });
   const [attempt, setAttempt] = useState(0);
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
+  const idOfRef = useRef(idOf);
+  idOfRef.current = idOf;
 
   useEffect(() => {
     const controller = new AbortController();
@@ -51,8 +60,8 @@ export function usePagedList<T>(key: string, fetchPage: (key: string, cursor: st
     try {
       const page = await fetchRef.current(s.key, s.nextCursor);
       // Live inserts may already hold some of the page's items.
-      const seen = new Set(s.items.map((i) => (i as { id?: string }).id));
-      settle({ status: 'ready', key: s.key, items: [...s.items, ...page.items.filter((i) => !seen.has((i as { id?: string }).id))], nextCursor: page.nextCursor });
+      const seen = new Set(s.items.map((i) => idOfRef.current(i)));
+      settle({ status: 'ready', key: s.key, items: [...s.items, ...page.items.filter((i) => !seen.has(idOfRef.current(i)))], nextCursor: page.nextCursor });
     } catch (error) {
       settle({ ...s, status: 'error', error });
     }
@@ -60,5 +69,8 @@ export function usePagedList<T>(key: string, fetchPage: (key: string, cursor: st
 
   const patch = useCallback((fn: (items: T[]) => T[]) => setState((s) => ({ ...s, items: fn(s.items) })), []);
 
-  return { state, busy: state.status === 'loading' || state.key !== key, reload, loadMore, patch };
+  /** After an error: the page that failed again (a next page, or the first). */
+  const retry = useCallback(() => (stateRef.current.nextCursor ? loadMore() : reload()), [loadMore, reload]);
+
+  return { state, busy: state.status === 'loading' || state.key !== key, reload, loadMore, retry, patch };
 }

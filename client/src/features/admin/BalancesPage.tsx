@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
-import { Alert } from '../../components/Alert';
+import type { ReactNode } from 'react';
 import { Badge } from '../../components/Badge';
+import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
-import { errorText } from '../../lib/errors';
 import { formatAmount } from '../../lib/units';
+import { useResource } from '../../lib/useResource';
 import { accountLabel } from '../payments/TradeLedger';
 import { usePaymentsText } from '../payments/messages';
 import type { TLedgerAccountKind } from '../../../../shared/src/schemas/ledger.js';
@@ -18,33 +18,25 @@ export function BalancesPage() {
   return <RequireAdmin>{() => <Balances />}</RequireAdmin>;
 }
 
-type State = { status: 'loading' } | { status: 'ready'; data: PlatformBalances; orgs: PlatformBalances['orgAccounts']['items']; next: string | null } | { status: 'error'; error: unknown };
+/** The balances as first read, with the org accounts paged in so far. */
+type Loaded = { data: PlatformBalances; orgs: PlatformBalances['orgAccounts']['items']; next: string | null };
 
 function Balances() {
   const { t, lang } = useI18n();
   const pt = usePaymentsText();
-  const [state, setState] = useState<State>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    adminApi
-      .balances(null, controller.signal)
-      .then((data) => setState({ status: 'ready', data, orgs: data.orgAccounts.items, next: data.orgAccounts.nextCursor }))
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) setState({ status: 'error', error });
-      });
-    return () => controller.abort();
-  }, [attempt]);
+  const { state, reload, setData, setError } = useResource<Loaded>(
+    (signal) => adminApi.balances(null, signal).then((data) => ({ data, orgs: data.orgAccounts.items, next: data.orgAccounts.nextCursor })),
+    [],
+  );
 
   async function more() {
-    if (state.status !== 'ready' || !state.next) return;
+    if (state.status !== 'ready' || !state.data.next) return;
+    const loaded = state.data;
     try {
-      const page = await adminApi.balances(state.next);
-      setState({ ...state, orgs: [...state.orgs, ...page.orgAccounts.items], next: page.orgAccounts.nextCursor });
+      const page = await adminApi.balances(loaded.next);
+      setData({ ...loaded, orgs: [...loaded.orgs, ...page.orgAccounts.items], next: page.orgAccounts.nextCursor });
     } catch (error) {
-      setState({ status: 'error', error });
+      setError(error);
     }
   }
 
@@ -54,18 +46,10 @@ function Balances() {
       <h1>{pt('admin.balances.title')}</h1>
       <p className="muted">{pt('admin.balances.intro')}</p>
       {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' && (
-        <Alert>
-          {t('common.errorPrefix')}
-          {errorText(state.error, t)}{' '}
-          <button type="button" className="btn btn--link" onClick={reload}>
-            {t('common.retry')}
-          </button>
-        </Alert>
-      )}
+      {state.status === 'error' && <LoadError error={state.error} reload={reload} />}
       {state.status === 'ready' &&
         (() => {
-          const { data } = state;
+          const { data, orgs, next } = state.data;
           const c = data.checks;
           const healthy = c.unbalancedTransfers === 0 && c.mismatchedBalances === 0 && c.sumOfBalancesFen === 0;
           return (
@@ -76,22 +60,19 @@ function Balances() {
                   <Badge tone={healthy ? 'success' : 'danger'}>{pt(healthy ? 'admin.balances.ok' : 'admin.balances.bad')}</Badge>
                 </h2>
                 <dl className="facts facts--compact">
-                  <div>
-                    <dt>{pt('admin.balances.check.transfers')}</dt>
-                    <dd>{c.transfers}</dd>
-                  </div>
-                  <div>
-                    <dt>{pt('admin.balances.check.unbalanced')}</dt>
-                    <dd>{c.unbalancedTransfers}</dd>
-                  </div>
-                  <div>
-                    <dt>{pt('admin.balances.check.mismatched')}</dt>
-                    <dd>{c.mismatchedBalances}</dd>
-                  </div>
-                  <div>
-                    <dt>{pt('admin.balances.check.sum')}</dt>
-                    <dd>{formatAmount(c.sumOfBalancesFen)}</dd>
-                  </div>
+                  {(
+                    [
+                      [pt('admin.balances.check.transfers'), c.transfers],
+                      [pt('admin.balances.check.unbalanced'), c.unbalancedTransfers],
+                      [pt('admin.balances.check.mismatched'), c.mismatchedBalances],
+                      [pt('admin.balances.check.sum'), formatAmount(c.sumOfBalancesFen)],
+                    ] as const
+                  ).map(([label, value]) => (
+                    <div key={label}>
+                      <dt>{label}</dt>
+                      <dd>{value}</dd>
+                    </div>
+                  ))}
                 </dl>
               </section>
               <section className="card" aria-labelledby="balances-totals">
@@ -107,48 +88,16 @@ function Balances() {
               </section>
               <section className="card" aria-labelledby="balances-system">
                 <h2 id="balances-system">{pt('admin.balances.system')}</h2>
-                <table className="table table--compact" data-testid="balances-system">
-                  <thead>
-                    <tr>
-                      <th>{pt('admin.balances.col.account')}</th>
-                      <th className="num">{pt('admin.balances.col.balance')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.system.map((a) => (
-                      <tr key={a.id} data-account={a.id}>
-                        <td data-label={pt('admin.balances.col.account')}>{accountLabel(a, pt, lang)}</td>
-                        <td data-label={pt('admin.balances.col.balance')} className="num">
-                          <span className="amount">{formatAmount(a.balanceFen)}</span>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <AccountsTable testId="balances-system" accounts={data.system.map((a) => ({ id: a.id, label: accountLabel(a, pt, lang), balanceFen: a.balanceFen }))} />
               </section>
               <section className="card" aria-labelledby="balances-orgs">
                 <h2 id="balances-orgs">{pt('admin.balances.orgs')}</h2>
-                <table className="table table--compact" data-testid="balances-orgs">
-                  <thead>
-                    <tr>
-                      <th>{pt('admin.balances.col.account')}</th>
-                      <th>{pt('admin.balances.col.kind')}</th>
-                      <th className="num">{pt('admin.balances.col.balance')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {state.orgs.map((a) => (
-                      <tr key={a.id} data-account={a.id}>
-                        <td data-label={pt('admin.balances.col.account')}>{a.orgName ?? a.orgId}</td>
-                        <td data-label={pt('admin.balances.col.kind')}>{pt(`admin.balances.kind.${a.kind}`)}</td>
-                        <td data-label={pt('admin.balances.col.balance')} className="num">
-                          <span className="amount">{formatAmount(a.balanceFen)}</span>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-                {state.next && (
+                <AccountsTable
+                  testId="balances-orgs"
+                  accounts={orgs.map((a) => ({ id: a.id, label: a.orgName ?? a.orgId, kind: pt(`admin.balances.kind.${a.kind}`), balanceFen: a.balanceFen }))}
+                  showKind
+                />
+                {next && (
                   <button type="button" className="btn btn--secondary" onClick={() => void more()}>
                     {t('catalogue.loadMore')}
                   </button>
@@ -158,5 +107,39 @@ function Balances() {
           );
         })()}
     </div>
+  );
+}
+
+interface AccountRow {
+  id: string;
+  label: ReactNode;
+  kind?: string;
+  balanceFen: number;
+}
+
+/** Accounts and their balances; `showKind` adds a column for each account's kind. */
+function AccountsTable({ testId, accounts, showKind }: { testId: string; accounts: AccountRow[]; showKind?: boolean }) {
+  const pt = usePaymentsText();
+  return (
+    <table className="table table--compact" data-testid={testId}>
+      <thead>
+        <tr>
+          <th>{pt('admin.balances.col.account')}</th>
+          {showKind && <th>{pt('admin.balances.col.kind')}</th>}
+          <th className="num">{pt('admin.balances.col.balance')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {accounts.map((a) => (
+          <tr key={a.id} data-account={a.id}>
+            <td data-label={pt('admin.balances.col.account')}>{a.label}</td>
+            {showKind && <td data-label={pt('admin.balances.col.kind')}>{a.kind}</td>}
+            <td data-label={pt('admin.balances.col.balance')} className="num">
+              <span className="amount">{formatAmount(a.balanceFen)}</span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

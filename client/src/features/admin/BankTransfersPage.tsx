@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { Link, NavLink } from 'react-router';
+import { Link } from 'react-router';
 import { Alert } from '../../components/Alert';
 import { PagedListError, PagedListFooter } from '../../components/PagedListChrome';
+import { Tabs } from '../../components/Tabs';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import { formatAmount, formatDateTime, yuanToFen } from '../../lib/units';
@@ -18,14 +19,13 @@ export function BankTransfersPage() {
 export function AdminMoneyTabs() {
   const pt = usePaymentsText();
   return (
-    <nav className="tabs" aria-label={pt('admin.nav.balances')}>
-      <NavLink to="/admin/bank-transfers" className="tabs__link" data-testid="tab-bank-transfers">
-        {pt('admin.nav.bankTransfers')}
-      </NavLink>
-      <NavLink to="/admin/balances" className="tabs__link" data-testid="tab-balances">
-        {pt('admin.nav.balances')}
-      </NavLink>
-    </nav>
+    <Tabs
+      label={pt('admin.nav.balances')}
+      tabs={[
+        { to: '/admin/bank-transfers', label: pt('admin.nav.bankTransfers'), testId: 'tab-bank-transfers' },
+        { to: '/admin/balances', label: pt('admin.nav.balances'), testId: 'tab-balances' },
+      ]}
+    />
   );
 }
 

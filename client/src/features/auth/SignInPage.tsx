@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { Alert } from '../../components/Alert';
-import { FormField } from '../../components/FormField';
+import { FormActions } from '../../components/FormActions';
+import { TextField } from '../../components/FormField';
 import { useI18n } from '../../i18n';
 import { ApiError } from '../../lib/api';
 import { errorText } from '../../lib/errors';
@@ -57,42 +58,33 @@ export function SignInPage() {
       <form className="card form" onSubmit={onSubmit} noValidate data-testid="signin-form">
         {session.status === 'signedOut' && session.expired && <Alert tone="warning">{t('error.sessionExpired')}</Alert>}
         {formError && <Alert testId="form-error">{formError}</Alert>}
-        <FormField id="signin-email" label={t('field.email')} error={errors.email} required>
-          {(control) => (
-            <input
-              {...control}
-              type="email"
-              className="input"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              autoComplete="username"
-              required
-              data-testid="signin-email"
-            />
-          )}
-        </FormField>
-        <FormField id="signin-password" label={t('field.password')} error={errors.password} required>
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              className="input"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              autoComplete="current-password"
-              required
-              data-testid="signin-password"
-            />
-          )}
-        </FormField>
-        <div className="form__actions">
-          <button type="submit" className="btn btn--primary btn--large" disabled={submitting} data-testid="signin-submit">
-            {submitting ? t('common.submitting') : t('signin.submit')}
-          </button>
+        <TextField
+          id="signin-email"
+          label={t('field.email')}
+          error={errors.email}
+          required
+          type="email"
+          value={email}
+          onChange={setEmail}
+          autoComplete="username"
+          testId="signin-email"
+        />
+        <TextField
+          id="signin-password"
+          label={t('field.password')}
+          error={errors.password}
+          required
+          type="password"
+          value={password}
+          onChange={setPassword}
+          autoComplete="current-password"
+          testId="signin-password"
+        />
+        <FormActions submitting={submitting} label={t('signin.submit')} testId="signin-submit">
           <span className="muted">
             {t('signin.noAccount')} <Link to="/signup">{t('auth.signUp')}</Link>
           </span>
-        </div>
+        </FormActions>
       </form>
     </div>
   );

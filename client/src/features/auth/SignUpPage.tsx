@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { DISTRICTS, type DistrictCode } from '../../../../shared/src/districts.js';
+import type { DistrictCode } from '../../../../shared/src/districts.js';
 import { TRADING_ROLES, type TradingRole } from '../../../../shared/src/roles.js';
 import { isValidUscc } from '../../../../shared/src/uscc.js';
 import { Alert } from '../../components/Alert';
-import { FormField } from '../../components/FormField';
+import { DistrictOptions } from '../../components/DistrictOptions';
+import { FormActions } from '../../components/FormActions';
+import { FormField, TextField } from '../../components/FormField';
 import { useI18n, type MessageKey } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import type { RegisterBody } from './api';
@@ -18,7 +20,7 @@ type Path = (typeof PATHS)[number];
 const MIN_PASSWORD = 10;
 
 export function SignUpPage() {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { signUp } = useSession();
   const navigate = useNavigate();
   const [orgName, setOrgName] = useState('');
@@ -94,20 +96,17 @@ export function SignUpPage() {
         {formError && <Alert testId="form-error">{formError}</Alert>}
         <fieldset className="form__section">
           <legend>{t('signup.orgSection')}</legend>
-          <FormField id="org-name" label={t('field.orgName')} error={errors['org.name']} required>
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                value={orgName}
-                onChange={(e) => setOrgName(e.target.value)}
-                placeholder={t('field.orgName.placeholder')}
-                autoComplete="organization"
-                required
-                data-testid="signup-org-name"
-              />
-            )}
-          </FormField>
+          <TextField
+            id="org-name"
+            label={t('field.orgName')}
+            error={errors['org.name']}
+            required
+            value={orgName}
+            onChange={setOrgName}
+            placeholder={t('field.orgName.placeholder')}
+            autoComplete="organization"
+            testId="signup-org-name"
+          />
           <UsccField value={uscc} onChange={setUscc} serverError={errors['org.uscc']} />
           <FormField id="org-district" label={t('field.district')} error={errors['org.district']} required>
             {(control) => (
@@ -120,11 +119,7 @@ export function SignUpPage() {
                 data-testid="signup-district"
               >
                 <option value="">{t('field.district.choose')}</option>
-                {DISTRICTS.map((d) => (
-                  <option key={d.code} value={d.code}>
-                    {lang === 'en' ? d.nameEn : d.nameZh}
-                  </option>
-                ))}
+                <DistrictOptions />
               </select>
             )}
           </FormField>
@@ -169,57 +164,37 @@ export function SignUpPage() {
 
         <fieldset className="form__section">
           <legend>{t('signup.userSection')}</legend>
-          <FormField id="user-name" label={t('field.userName')} error={errors['user.name']} required>
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                value={name}
-                onChange={(e) => setName(e.target.value)}
-                autoComplete="name"
-                required
-                data-testid="signup-name"
-              />
-            )}
-          </FormField>
-          <FormField id="user-email" label={t('field.email')} error={errors['user.email']} required>
-            {(control) => (
-              <input
-                {...control}
-                type="email"
-                className="input"
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-                autoComplete="email"
-                required
-                data-testid="signup-email"
-              />
-            )}
-          </FormField>
-          <FormField id="user-password" label={t('field.password')} hint={t('field.password.hint')} error={errors['user.password']} required>
-            {(control) => (
-              <input
-                {...control}
-                type="password"
-                className="input"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                autoComplete="new-password"
-                required
-                data-testid="signup-password"
-              />
-            )}
-          </FormField>
+          <TextField id="user-name" label={t('field.userName')} error={errors['user.name']} required value={name} onChange={setName} autoComplete="name" testId="signup-name" />
+          <TextField
+            id="user-email"
+            label={t('field.email')}
+            error={errors['user.email']}
+            required
+            type="email"
+            value={email}
+            onChange={setEmail}
+            autoComplete="email"
+            testId="signup-email"
+          />
+          <TextField
+            id="user-password"
+            label={t('field.password')}
+            hint={t('field.password.hint')}
+            error={errors['user.password']}
+            required
+            type="password"
+            value={password}
+            onChange={setPassword}
+            autoComplete="new-password"
+            testId="signup-password"
+          />
         </fieldset>
 
-        <div className="form__actions">
-          <button type="submit" className="btn btn--primary btn--large" disabled={submitting} data-testid="signup-submit">
-            {submitting ? t('common.submitting') : t('signup.submit')}
-          </button>
+        <FormActions submitting={submitting} label={t('signup.submit')} testId="signup-submit">
           <span className="muted">
             {t('signup.haveAccount')} <Link to="/signin">{t('auth.signIn')}</Link>
           </span>
-        </div>
+        </FormActions>
       </form>
     </div>
   );

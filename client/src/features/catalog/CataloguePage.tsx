@@ -1,22 +1,14 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
-import { Alert } from '../../components/Alert';
+import { Link } from 'react-router';
+import { ClearFilters, FilterSelect, SearchForm } from '../../components/Filters';
+import { PagedListError, PagedResults } from '../../components/PagedListChrome';
 import { useI18n, type MessageKey } from '../../i18n';
-import { errorText } from '../../lib/errors';
 import { formatPricePerTonne } from '../../lib/money';
+import { usePagedList } from '../../lib/usePagedList';
+import { useUrlFilters } from '../../lib/useUrlFilters';
 import { catalogApi, STREAMS, type Material, type MaterialsFilter, type Stream } from './api';
 import { EditionNote } from './components/EditionNote';
 import { MaterialBadges } from './components/MaterialBadges';
 import { MaterialName } from './components/MaterialName';
-
-/** `key` is the filter the items were loaded for; results for an older filter are never shown as current. */
-interface State {
-  status: 'loading' | 'ready' | 'error';
-  key: string;
-  items: Material[];
-  nextCursor: string | null;
-  error?: unknown;
-}
 
 /** Filters live in the URL, so a filtered view can be shared and the back button restores it. */
 function readFilter(params: URLSearchParams): MaterialsFilter {
@@ -43,57 +35,12 @@ const filterOfKey = (key: string) => readFilter(new URLSearchParams(key));
 
 export function CataloguePage() {
   const { t, lang } = useI18n();
-  const [params, setParams] = useSearchParams();
+  const { params, update, clear } = useUrlFilters();
   const filter = readFilter(params);
   const filterKey = filterKeyOf(filter);
-  const [draft, setDraft] = useState(filter.q ?? '');
-  const [state, setState] = useState<State>({ status: 'loading', key: filterKey, items: [], nextCursor: null });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => setDraft(filter.q ?? ''), [filter.q]);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    const key = filterKey;
-    setState({ status: 'loading', key, items: [], nextCursor: null });
-    catalogApi
-      .list(filterOfKey(key), null, controller.signal)
-      .then((page) => setState({ status: 'ready', key, items: page.items, nextCursor: page.nextCursor }))
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) setState({ status: 'error', key, items: [], nextCursor: null, error });
-      });
-    return () => controller.abort();
-  }, [filterKey, attempt]);
-
-  function update(changes: Record<string, string | undefined>) {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    setParams(next);
-  }
-
-  function onSearch(e: FormEvent) {
-    e.preventDefault();
-    update({ q: draft.trim() || undefined });
-  }
-
-  async function loadMore() {
-    const { key, items, nextCursor } = state;
-    if (!nextCursor) return;
-    setState({ status: 'loading', key, items, nextCursor });
-    // A page that arrives after the filter changed belongs to the old list: drop it.
-    const settle = (next: State) => setState((current) => (current.key === key ? next : current));
-    try {
-      const page = await catalogApi.list(filterOfKey(key), nextCursor);
-      settle({ status: 'ready', key, items: [...items, ...page.items], nextCursor: page.nextCursor });
-    } catch (error) {
-      settle({ status: 'error', key, items, nextCursor, error });
-    }
-  }
-
-  const busy = state.status === 'loading' || state.key !== filterKey;
+  // Materials are told apart by their code; results for an older filter are never shown as current.
+  const list = usePagedList<Material>(filterKey, (key, cursor, signal) => catalogApi.list(filterOfKey(key), cursor, signal), (m) => m.code);
+  const { state, busy, loadMore } = list;
 
   const filtered = filter.stream !== undefined || filter.hazardous !== undefined || filter.q !== undefined;
 
@@ -106,81 +53,48 @@ export function CataloguePage() {
       <EditionNote />
 
       <section className="filters" aria-label={t('catalogue.filters')}>
-        <form className="filters__search" role="search" onSubmit={onSearch}>
-          <label htmlFor="catalogue-q" className="field__label">
-            {t('catalogue.search')}
-          </label>
-          <div className="input-group">
-            <input
-              id="catalogue-q"
-              type="search"
-              className="input"
-              value={draft}
-              placeholder={t('catalogue.search.placeholder')}
-              onChange={(e) => setDraft(e.target.value)}
-              data-testid="catalogue-search"
-            />
-            <button type="submit" className="btn btn--primary" data-testid="catalogue-search-submit">
-              {t('catalogue.search.submit')}
-            </button>
-          </div>
-        </form>
+        <SearchForm
+          id="catalogue-q"
+          label={t('catalogue.search')}
+          placeholder={t('catalogue.search.placeholder')}
+          testId="catalogue-search"
+          q={filter.q}
+          onSearch={(q) => update({ q })}
+        />
         <div className="filters__selects">
-          <div className="field">
-            <label htmlFor="catalogue-stream" className="field__label">
-              {t('catalogue.filter.stream')}
-            </label>
-            <select
-              id="catalogue-stream"
-              className="input"
-              value={filter.stream ?? ''}
-              onChange={(e) => update({ stream: e.target.value || undefined })}
-              data-testid="filter-stream"
-            >
-              <option value="">{t('common.all')}</option>
-              {STREAMS.map((s) => (
-                <option key={s} value={s}>
-                  {t(`stream.${s}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="catalogue-hazardous" className="field__label">
-              {t('catalogue.filter.hazardous')}
-            </label>
-            <select
-              id="catalogue-hazardous"
-              className="input"
-              value={filter.hazardous === undefined ? '' : String(filter.hazardous)}
-              onChange={(e) => update({ hazardous: e.target.value || undefined })}
-              data-testid="filter-hazardous"
-            >
-              <option value="">{t('common.all')}</option>
-              <option value="true">{t('catalogue.filter.hazardous.true')}</option>
-              <option value="false">{t('catalogue.filter.hazardous.false')}</option>
-            </select>
-          </div>
-          {filtered && (
-            <button type="button" className="btn btn--link filters__clear" onClick={() => setParams(new URLSearchParams())}>
-              {t('catalogue.clear')}
-            </button>
-          )}
+          <FilterSelect
+            id="catalogue-stream"
+            label={t('catalogue.filter.stream')}
+            value={filter.stream ?? ''}
+            onChange={(stream) => update({ stream: stream || undefined })}
+            testId="filter-stream"
+          >
+            <option value="">{t('common.all')}</option>
+            {STREAMS.map((s) => (
+              <option key={s} value={s}>
+                {t(`stream.${s}` as MessageKey)}
+              </option>
+            ))}
+          </FilterSelect>
+          <FilterSelect
+            id="catalogue-hazardous"
+            label={t('catalogue.filter.hazardous')}
+            value={filter.hazardous === undefined ? '' : String(filter.hazardous)}
+            onChange={(hazardous) => update({ hazardous: hazardous || undefined })}
+            testId="filter-hazardous"
+          >
+            <option value="">{t('common.all')}</option>
+            <option value="true">{t('catalogue.filter.hazardous.true')}</option>
+            <option value="false">{t('catalogue.filter.hazardous.false')}</option>
+          </FilterSelect>
+          {filtered && <ClearFilters onClear={clear} />}
         </div>
       </section>
 
-      {state.status === 'error' && (
-        <Alert>
-          {t('common.errorPrefix')}
-          {errorText(state.error, t)}{' '}
-          <button type="button" className="btn btn--link" onClick={() => (state.items.length ? loadMore() : setAttempt((n) => n + 1))}>
-            {t('common.retry')}
-          </button>
-        </Alert>
-      )}
+      <PagedListError state={state} onRetry={() => (state.items.length ? loadMore() : list.reload())} />
 
-      <div className="results" data-testid="catalogue-results" aria-busy={busy} data-loaded-for={state.key}>
-        {state.items.length > 0 && (
+      <PagedResults state={state} busy={busy} testId="catalogue-results" markLoadedFor emptyTestId="catalogue-empty" emptyText={t('catalogue.empty')}>
+        {(items) => (
           <table className="materials" data-testid="materials-table">
             <thead>
               <tr>
@@ -193,7 +107,7 @@ export function CataloguePage() {
               </tr>
             </thead>
             <tbody>
-              {state.items.map((m) => (
+              {items.map((m) => (
                 <tr key={m.code} data-testid="material-row" data-code={m.code}>
                   <td className="materials__code" data-label={t('catalogue.col.code')}>
                     <Link to={`/catalog/${encodeURIComponent(m.code)}`} className="code" data-testid={`material-link-${m.code}`}>
@@ -228,13 +142,7 @@ export function CataloguePage() {
             </tbody>
           </table>
         )}
-
-        {!busy && state.status === 'ready' && state.items.length === 0 && (
-          <p className="empty" data-testid="catalogue-empty">
-            {t('catalogue.empty')}
-          </p>
-        )}
-      </div>
+      </PagedResults>
 
       <div className="list-footer">
         {state.items.length > 0 && (

@@ -1,34 +1,18 @@
-import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
-import { PriceBandBar } from '../../components/PriceBandBar';
+import { LoadError } from '../../components/LoadError';
+import { PriceBandBar, bandSourceText } from '../../components/PriceBandBar';
 import { useI18n, type MessageKey } from '../../i18n';
-import { ApiError } from '../../lib/api';
-import { errorText } from '../../lib/errors';
+import { useResource } from '../../lib/useResource';
 import { catalogApi, type Material } from './api';
 import { EditionNote } from './components/EditionNote';
 import { MaterialBadges } from './components/MaterialBadges';
 import { MaterialName } from './components/MaterialName';
 
-type State = { status: 'loading' } | { status: 'ready'; material: Material } | { status: 'error'; error: unknown };
-
 export function MaterialPage() {
   const { code = '' } = useParams();
   const { t } = useI18n();
-  const [state, setState] = useState<State>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setState({ status: 'loading' });
-    catalogApi
-      .get(code, controller.signal)
-      .then((material) => setState({ status: 'ready', material }))
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) setState({ status: 'error', error });
-      });
-    return () => controller.abort();
-  }, [code, attempt]);
+  const { state, reload } = useResource((signal) => catalogApi.get(code, signal), [code], { pending: 'loading' });
 
   return (
     <div className="page" data-testid="material-page">
@@ -36,19 +20,10 @@ export function MaterialPage() {
         <Link to="/catalog">← {t('material.back')}</Link>
       </p>
       {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' &&
-        (state.error instanceof ApiError && state.error.code === 'NOT_FOUND' ? (
-          <Alert>{t('material.notFound', { code })}</Alert>
-        ) : (
-          <Alert>
-            {t('common.errorPrefix')}
-            {errorText(state.error, t)}{' '}
-            <button type="button" className="btn btn--link" onClick={() => setAttempt((n) => n + 1)}>
-              {t('common.retry')}
-            </button>
-          </Alert>
-        ))}
-      {state.status === 'ready' && <MaterialDetail material={state.material} />}
+      {state.status === 'error' && (
+        <LoadError error={state.error} reload={reload} notFound={<Alert>{t('material.notFound', { code })}</Alert>} notFoundCodes={['NOT_FOUND']} />
+      )}
+      {state.status === 'ready' && <MaterialDetail material={state.data} />}
     </div>
   );
 }
@@ -125,11 +100,7 @@ function MaterialDetail({ material: m }: { material: Material }) {
               <dl className="facts facts--compact">
                 <div>
                   <dt>{t('material.band.source')}</dt>
-                  <dd>
-                    {band.source === 'trades'
-                      ? t('material.band.source.trades', { count: band.sampleSize })
-                      : t(`material.band.source.${band.source}` as MessageKey)}
-                  </dd>
+                  <dd>{bandSourceText(t, band)}</dd>
                 </div>
                 {band.note && (
                   <div>

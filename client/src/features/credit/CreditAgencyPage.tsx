@@ -3,11 +3,12 @@ import { Link } from 'react-router';
 import { Alert } from '../../components/Alert';
 import { Badge, type BadgeTone } from '../../components/Badge';
 import { CreditChip } from '../../components/CreditChip';
+import { FilterSelect } from '../../components/Filters';
 import { FormField } from '../../components/FormField';
+import { ErrorAlert } from '../../components/LoadError';
 import { PagedListError, PagedListFooter } from '../../components/PagedListChrome';
 import { useI18n, type MessageKey } from '../../i18n';
 import { ApiError } from '../../lib/api';
-import { errorText } from '../../lib/errors';
 import { formatDateTime } from '../../lib/units';
 import { usePagedList } from '../../lib/usePagedList';
 import type { Me } from '../auth/api';
@@ -122,12 +123,7 @@ function Subscriptions() {
               </div>
             )}
           </FormField>
-          {formError !== null && !(formError instanceof ApiError && formError.fields.length > 0) && (
-            <Alert>
-              {t('common.errorPrefix')}
-              {errorText(formError, t)}
-            </Alert>
-          )}
+          {formError !== null && !(formError instanceof ApiError && formError.fields.length > 0) && <ErrorAlert error={formError} />}
           <button type="submit" className="btn btn--primary" disabled={saving} data-testid="subscribe-submit">
             {saving ? t('common.submitting') : t('creditAgency.subscribe')}
           </button>
@@ -138,12 +134,7 @@ function Subscriptions() {
       <section className="card" aria-labelledby="subs-title">
         <h2 id="subs-title">{t('creditAgency.subscriptions')}</h2>
         {subs.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-        {subs.status === 'error' && (
-          <Alert>
-            {t('common.errorPrefix')}
-            {errorText(subs.error, t)}
-          </Alert>
-        )}
+        {subs.status === 'error' && <ErrorAlert error={subs.error} />}
         {subs.status === 'ready' && subs.items.length === 0 && <p className="muted">{t('creditAgency.subscriptions.none')}</p>}
         {subs.items.length > 0 && (
           <table className="table table--compact" data-testid="subscriptions">
@@ -194,33 +185,29 @@ function Subscriptions() {
       <section className="card" aria-labelledby="deliveries-title">
         <h2 id="deliveries-title">{t('creditAgency.deliveries')}</h2>
         <div className="filters filters--inline">
-          <div className="field">
-            <label htmlFor="deliveries-sub" className="field__label">
-              {t('creditAgency.subscriptions')}
-            </label>
-            <select id="deliveries-sub" className="input" value={selected} onChange={(e) => setSelected(e.target.value)}>
-              <option value="">{t('common.all')}</option>
-              {subs.items.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.url}
-                  {s.status === 'deleted' ? ` (${t('creditAgency.sub.deleted')})` : ''}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="deliveries-status" className="field__label">
-              {t('creditAgency.col.status')}
-            </label>
-            <select id="deliveries-status" className="input" value={status} onChange={(e) => setStatus(e.target.value as DeliveryStatus | '')} data-testid="deliveries-status">
-              <option value="">{t('common.all')}</option>
-              {DELIVERY_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`creditAgency.delivery.${s}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect id="deliveries-sub" label={t('creditAgency.subscriptions')} value={selected} onChange={setSelected}>
+            <option value="">{t('common.all')}</option>
+            {subs.items.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.url}
+                {s.status === 'deleted' ? ` (${t('creditAgency.sub.deleted')})` : ''}
+              </option>
+            ))}
+          </FilterSelect>
+          <FilterSelect
+            id="deliveries-status"
+            label={t('creditAgency.col.status')}
+            value={status}
+            onChange={(value) => setStatus(value as DeliveryStatus | '')}
+            testId="deliveries-status"
+          >
+            <option value="">{t('common.all')}</option>
+            {DELIVERY_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`creditAgency.delivery.${s}` as MessageKey)}
+              </option>
+            ))}
+          </FilterSelect>
           <button type="button" className="btn btn--secondary btn--small" onClick={reload}>
             {t('creditAgency.refresh')}
           </button>
@@ -309,12 +296,7 @@ function Feed() {
     <section className="card" aria-labelledby="feed-title">
       <h2 id="feed-title">{t('creditAgency.feed')}</h2>
       <p className="muted small">{t('creditAgency.feed.lead')}</p>
-      {status === 'error' && (
-        <Alert>
-          {t('common.errorPrefix')}
-          {errorText(error, t)}
-        </Alert>
-      )}
+      {status === 'error' && <ErrorAlert error={error} />}
       {status === 'ready' && items.length === 0 && <p className="muted">{t('creditAgency.feed.none')}</p>}
       {items.length > 0 && (
         <table className="table table--compact" data-testid="credit-feed">

@@ -1,11 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
 import { CreditChip } from '../../components/CreditChip';
+import { LoadError } from '../../components/LoadError';
 import { useI18n, type MessageKey } from '../../i18n';
-import { ApiError } from '../../lib/api';
-import { errorText } from '../../lib/errors';
 import { formatDateTime } from '../../lib/units';
+import { useResource } from '../../lib/useResource';
 import type { Me } from '../auth/api';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { LiveBadge } from '../listings/components/LiveBadge';
@@ -16,7 +15,6 @@ import { ScoreChart } from './components/ScoreChart';
 import './credit.css';
 
 type Loaded = { score: CreditScore; history: CreditHistoryEntry[]; orgName: string | null };
-type State = { status: 'loading' } | { status: 'error'; error: unknown } | ({ status: 'ready' } & Loaded);
 
 /** GET /credit/orgs/:id with its history: score, level colour, factor bars and the history chart. */
 export function CreditPage() {
@@ -26,24 +24,16 @@ export function CreditPage() {
 function Credit({ me }: { me: Me }) {
   const { t, lang } = useI18n();
   const { orgId = '' } = useParams();
-  const [state, setState] = useState<State>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setState((s) => (s.status === 'ready' ? s : { status: 'loading' }));
-    Promise.all([
-      creditApi.score(orgId, controller.signal),
-      creditApi.history(orgId, null, 100, controller.signal),
-      creditApi.org(orgId, controller.signal).then((o) => o.name).catch(() => null),
-    ])
-      .then(([score, history, orgName]) => setState({ status: 'ready', score, history: history.items, orgName }))
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) setState({ status: 'error', error });
-      });
-    return () => controller.abort();
-  }, [orgId, attempt]);
+  const { state, reload } = useResource<Loaded>(
+    (signal) =>
+      Promise.all([
+        creditApi.score(orgId, signal),
+        creditApi.history(orgId, null, 100, signal),
+        creditApi.org(orgId, signal).then((o) => o.name).catch(() => null),
+      ]).then(([score, history, orgName]) => ({ score, history: history.items, orgName })),
+    [orgId],
+    { pending: 'keepReady' },
+  );
 
   // credit.changed reaches the org's own room (DESIGN §8): the org's own page updates live.
   const live = useLive({
@@ -57,51 +47,48 @@ function Credit({ me }: { me: Me }) {
     <div className="page credit-page" data-testid="credit-page">
       <p className="back-link">{own ? <Link to="/org">← {t('creditPage.back.org')}</Link> : <Link to="/market">← {t('listing.back')}</Link>}</p>
       {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' &&
-        (state.error instanceof ApiError && (state.error.code === 'NOT_FOUND' || state.error.code === 'VALIDATION_FAILED') ? (
-          <Alert tone="info" testId="credit-not-visible">
-            {t('creditPage.notVisible')}
-          </Alert>
-        ) : (
-          <Alert>
-            {t('common.errorPrefix')}
-            {errorText(state.error, t)}{' '}
-            <button type="button" className="btn btn--link" onClick={reload}>
-              {t('common.retry')}
-            </button>
-          </Alert>
-        ))}
+      {state.status === 'error' && (
+        <LoadError
+          error={state.error}
+          reload={reload}
+          notFound={
+            <Alert tone="info" testId="credit-not-visible">
+              {t('creditPage.notVisible')}
+            </Alert>
+          }
+        />
+      )}
       {state.status === 'ready' && (
         <>
           <header className="page__header page__header--row">
             <div>
               <p className="eyebrow">{t('creditPage.eyebrow')}</p>
-              <h1 data-testid="credit-org-name">{state.orgName ?? orgId}</h1>
+              <h1 data-testid="credit-org-name">{state.data.orgName ?? orgId}</h1>
             </div>
             {own && <LiveBadge status={live} />}
           </header>
 
-          <section className="card credit-summary" aria-labelledby="credit-score-title" data-testid="credit-summary" data-level={state.score.level}>
+          <section className="card credit-summary" aria-labelledby="credit-score-title" data-testid="credit-summary" data-level={state.data.score.level}>
             <h2 id="credit-score-title" className="visually-hidden">
               {t('creditPage.score')}
             </h2>
-            <div className={`credit-score credit-score--${state.score.level}`}>
+            <div className={`credit-score credit-score--${state.data.score.level}`}>
               <span className="credit-score__value" data-testid="credit-score">
-                {state.score.score}
+                {state.data.score.score}
               </span>
               <span className="credit-score__max">/ 100</span>
             </div>
             <div className="credit-summary__facts">
-              <CreditChip level={state.score.level} />
-              {state.score.levelReason === 'serious_sanction' && (
+              <CreditChip level={state.data.score.level} />
+              {state.data.score.levelReason === 'serious_sanction' && (
                 <p className="credit-summary__reason" data-testid="credit-level-reason">
                   {t('creditPage.reason.serious')}
                 </p>
               )}
-              {state.score.level === 'black' && <p className="small">{t('creditPage.effect.black')}</p>}
-              {state.score.level === 'red' && <p className="small">{t('creditPage.effect.red')}</p>}
+              {state.data.score.level === 'black' && <p className="small">{t('creditPage.effect.black')}</p>}
+              {state.data.score.level === 'red' && <p className="small">{t('creditPage.effect.red')}</p>}
               <p className="muted small">
-                {t('creditPage.model', { model: state.score.scoringModel, at: formatDateTime(state.score.computedAt, lang), neutral: state.score.neutralScore })}
+                {t('creditPage.model', { model: state.data.score.scoringModel, at: formatDateTime(state.data.score.computedAt, lang), neutral: state.data.score.neutralScore })}
               </p>
             </div>
           </section>
@@ -109,12 +96,12 @@ function Credit({ me }: { me: Me }) {
           <div className="material__grid">
             <section className="card" aria-labelledby="credit-factors-title">
               <h2 id="credit-factors-title">{t('creditPage.factors')}</h2>
-              <FactorBars score={state.score} />
+              <FactorBars score={state.data.score} />
             </section>
             <section className="card" aria-labelledby="credit-history-title">
               <h2 id="credit-history-title">{t('creditPage.history')}</h2>
-              <ScoreChart history={state.history} neutral={state.score.neutralScore} />
-              {state.history.length > 0 && (
+              <ScoreChart history={state.data.history} neutral={state.data.score.neutralScore} />
+              {state.data.history.length > 0 && (
                 <table className="table table--compact" data-testid="credit-history">
                   <thead>
                     <tr>
@@ -125,7 +112,7 @@ function Credit({ me }: { me: Me }) {
                     </tr>
                   </thead>
                   <tbody>
-                    {state.history.slice(0, 20).map((h) => (
+                    {state.data.history.slice(0, 20).map((h) => (
                       <tr key={h.seq} data-testid="credit-history-row">
                         <td>{formatDateTime(h.computedAt, lang)}</td>
                         <td>

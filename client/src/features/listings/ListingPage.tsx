@@ -4,11 +4,12 @@ import type { RealtimeEvent } from '../../../../shared/src/realtime.js';
 import { Alert } from '../../components/Alert';
 import { Badge } from '../../components/Badge';
 import { CreditChip } from '../../components/CreditChip';
-import { PriceBandBar } from '../../components/PriceBandBar';
+import { LoadError } from '../../components/LoadError';
+import { PriceBandBar, bandSourceText } from '../../components/PriceBandBar';
 import { useI18n } from '../../i18n';
 import { ApiError } from '../../lib/api';
-import { errorText } from '../../lib/errors';
 import { formatDateTime, formatTonnes } from '../../lib/units';
+import { useResource } from '../../lib/useResource';
 import { useSession } from '../auth/session';
 import { useLive } from '../realtime/LiveFeed';
 import { listingsApi, pricesApi, type Bid, type Listing, type ListingBids, type ReferenceBand } from './api';
@@ -22,33 +23,20 @@ import { ProblemAlert } from './components/ProblemAlert';
 import { tradingProblem, type TradingProblem } from './errors';
 import { districtName, formatDeviation, listingMaterialName, tk } from './labels';
 
-type State = { status: 'loading' } | { status: 'ready'; listing: Listing } | { status: 'error'; error: unknown };
-
 export function ListingPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
   const { session } = useSession();
-  const [state, setState] = useState<State>({ status: 'loading' });
+  // A listing on the page stays there when a reload fails, unless it is gone (404).
+  const { state, reload, setData } = useResource((signal) => listingsApi.get(id, signal), [id], {
+    keepDataOnError: (error) => !(error instanceof ApiError && error.status === 404),
+  });
   const [band, setBand] = useState<ReferenceBand | null | undefined>(undefined);
   const [bids, setBids] = useState<ListingBids | null>(null);
-  const [attempt, setAttempt] = useState(0);
   const me = session.status === 'signedIn' ? session.me : null;
-  const listing = state.status === 'ready' ? state.listing : null;
+  const listing = state.status === 'ready' ? state.data : null;
   const isOwner = !!listing && !!me?.org && listing.orgId === me.org.id;
   const materialCode = listing?.materialCode;
-
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    listingsApi
-      .get(id, controller.signal)
-      .then((l) => setState({ status: 'ready', listing: l }))
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) setState((s) => (s.status === 'ready' && !(error instanceof ApiError && error.status === 404) ? s : { status: 'error', error }));
-      });
-    return () => controller.abort();
-  }, [id, attempt]);
 
   useEffect(() => {
     if (!materialCode) return;
@@ -93,10 +81,10 @@ export function ListingPage() {
     onEvent: (e: RealtimeEvent) => {
       if (e.type === 'bid.placed' && typeof e.bidCount === 'number') {
         const bidCount = e.bidCount;
-        setState((s) => (s.status === 'ready' ? { status: 'ready', listing: { ...s.listing, bidCount } } : s));
+        setData((l) => ({ ...l, bidCount }));
       } else if (e.type === 'listing.updated' || e.type === 'listing.created') {
         const next = (e as { listing?: Listing }).listing;
-        if (next && next.id === listing?.id) setState({ status: 'ready', listing: next });
+        if (next && next.id === listing?.id) setData(next);
         else reload();
       }
     },
@@ -115,18 +103,7 @@ export function ListingPage() {
         <Link to="/market">← {t('listing.back')}</Link>
       </p>
       {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' &&
-        (state.error instanceof ApiError && (state.error.code === 'NOT_FOUND' || state.error.code === 'VALIDATION_FAILED') ? (
-          <Alert>{t('listing.notFound')}</Alert>
-        ) : (
-          <Alert>
-            {t('common.errorPrefix')}
-            {errorText(state.error, t)}{' '}
-            <button type="button" className="btn btn--link" onClick={reload}>
-              {t('common.retry')}
-            </button>
-          </Alert>
-        ))}
+      {state.status === 'error' && <LoadError error={state.error} reload={reload} notFound={<Alert>{t('listing.notFound')}</Alert>} />}
       {listing && (
         <ListingDetail
           listing={listing}
@@ -135,7 +112,7 @@ export function ListingPage() {
           isOwner={isOwner}
           liveStatus={liveStatus}
           onPlaced={onPlaced}
-          onChanged={(l) => setState({ status: 'ready', listing: l })}
+          onChanged={setData}
         />
       )}
     </div>
@@ -268,11 +245,7 @@ function ListingDetail({ listing: l, band, bids, isOwner, liveStatus, onPlaced, 
               </div>
               <div>
                 <dt>{t('material.band.source')}</dt>
-                <dd>
-                  {l.priceCheck.source === 'trades'
-                    ? t('material.band.source.trades', { count: l.priceCheck.sampleSize })
-                    : t(tk(`material.band.source.${l.priceCheck.source}`))}
-                </dd>
+                <dd>{bandSourceText(t, l.priceCheck)}</dd>
               </div>
               {l.justification && (
                 <div>

@@ -1,10 +1,13 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
-import { DISTRICTS, isDistrictCode } from '../../../../shared/src/districts.js';
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { isDistrictCode } from '../../../../shared/src/districts.js';
 import type { RealtimeEvent } from '../../../../shared/src/realtime.js';
-import { PagedListError, PagedListFooter } from '../../components/PagedListChrome';
+import { DistrictOptions } from '../../components/DistrictOptions';
+import { ClearFilters, FilterSelect, SearchForm } from '../../components/Filters';
+import { PagedList } from '../../components/PagedListChrome';
 import { useI18n } from '../../i18n';
 import { usePagedList } from '../../lib/usePagedList';
+import { useUrlFilters } from '../../lib/useUrlFilters';
 import { useSession } from '../auth/session';
 import { STREAMS, type Material } from '../catalog/api';
 import { useMaterials } from '../catalog/materials';
@@ -49,16 +52,13 @@ function matches(l: Listing, f: ListingsFilter): boolean {
 export function MarketPage() {
   const { t, lang } = useI18n();
   const { session } = useSession();
-  const [params, setParams] = useSearchParams();
+  const { params, update, clear } = useUrlFilters();
   const filter = readFilter(params);
   const key = keyOf(filter);
-  const [draft, setDraft] = useState(filter.q ?? '');
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const materials = useMaterials();
   const me = session.status === 'signedIn' ? session.me : null;
   const canPost = !!me?.roles.some((r) => r === 'generator' || r === 'recycler');
-
-  useEffect(() => setDraft(filter.q ?? ''), [filter.q]);
 
   const list = usePagedList<Listing>(key, (k, cursor, signal) => listingsApi.list(readFilter(new URLSearchParams(k)), cursor, signal));
 
@@ -80,20 +80,6 @@ export function MarketPage() {
     onResync: list.reload,
   });
 
-  function update(changes: Record<string, string | undefined>) {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    setParams(next);
-  }
-
-  function onSearch(e: FormEvent) {
-    e.preventDefault();
-    update({ q: draft.trim() || undefined });
-  }
-
   const byStream = useMemo(() => {
     const groups = new Map<string, Material[]>();
     for (const m of materials.values()) {
@@ -103,7 +89,6 @@ export function MarketPage() {
     return groups;
   }, [materials]);
 
-  const { state, busy } = list;
   const filtered = params.toString() !== '';
 
   return (
@@ -124,117 +109,70 @@ export function MarketPage() {
       </header>
 
       <section className="filters filters--market" aria-label={t('market.filters')}>
-        <form className="filters__search" role="search" onSubmit={onSearch}>
-          <label htmlFor="market-q" className="field__label">
-            {t('market.search')}
-          </label>
-          <div className="input-group">
-            <input
-              id="market-q"
-              type="search"
-              className="input"
-              value={draft}
-              placeholder={t('market.search.placeholder')}
-              onChange={(e) => setDraft(e.target.value)}
-              data-testid="market-search"
-            />
-            <button type="submit" className="btn btn--primary" data-testid="market-search-submit">
-              {t('catalogue.search.submit')}
-            </button>
-          </div>
-        </form>
+        <SearchForm
+          id="market-q"
+          label={t('market.search')}
+          placeholder={t('market.search.placeholder')}
+          testId="market-search"
+          q={filter.q}
+          onSearch={(q) => update({ q })}
+        />
         <div className="filters__selects">
-          <div className="field">
-            <label htmlFor="market-side" className="field__label">
-              {t('market.filter.side')}
-            </label>
-            <select id="market-side" className="input" value={filter.side ?? ''} onChange={(e) => update({ side: e.target.value || undefined })} data-testid="filter-side">
-              <option value="">{t('common.all')}</option>
-              <option value="supply">{t('listing.side.supply')}</option>
-              <option value="demand">{t('listing.side.demand')}</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="market-material" className="field__label">
-              {t('market.filter.material')}
-            </label>
-            <select
-              id="market-material"
-              className="input"
-              value={filter.material ?? ''}
-              onChange={(e) => update({ material: e.target.value || undefined })}
-              data-testid="filter-material"
-            >
-              <option value="">{t('common.all')}</option>
-              {filter.material && !materials.has(filter.material) && <option value={filter.material}>{filter.material}</option>}
-              {STREAMS.filter((s) => byStream.has(s)).map((s) => (
-                <optgroup key={s} label={t(tk(`stream.${s}`))}>
-                  {byStream.get(s)!.map((m) => (
-                    <option key={m.code} value={m.code}>
-                      {m.code} {lang === 'en' ? m.nameEn : m.nameZh}
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="market-district" className="field__label">
-              {t('market.filter.district')}
-            </label>
-            <select
-              id="market-district"
-              className="input"
-              value={filter.district ?? ''}
-              onChange={(e) => update({ district: e.target.value || undefined })}
-              data-testid="filter-district"
-            >
-              <option value="">{t('common.all')}</option>
-              {DISTRICTS.map((d) => (
-                <option key={d.code} value={d.code}>
-                  {lang === 'en' ? d.nameEn : d.nameZh}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="market-status" className="field__label">
-              {t('market.filter.status')}
-            </label>
-            <select
-              id="market-status"
-              className="input"
-              value={filter.status ?? 'any'}
-              onChange={(e) => update({ status: e.target.value === 'open' ? undefined : e.target.value })}
-              data-testid="filter-status"
-            >
-              <option value="any">{t('common.all')}</option>
-              {LISTING_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(tk(`listing.status.${s}`))}
-                </option>
-              ))}
-            </select>
-          </div>
-          {filtered && (
-            <button type="button" className="btn btn--link filters__clear" onClick={() => setParams(new URLSearchParams())}>
-              {t('catalogue.clear')}
-            </button>
-          )}
+          <FilterSelect id="market-side" label={t('market.filter.side')} value={filter.side ?? ''} onChange={(side) => update({ side: side || undefined })} testId="filter-side">
+            <option value="">{t('common.all')}</option>
+            <option value="supply">{t('listing.side.supply')}</option>
+            <option value="demand">{t('listing.side.demand')}</option>
+          </FilterSelect>
+          <FilterSelect
+            id="market-material"
+            label={t('market.filter.material')}
+            value={filter.material ?? ''}
+            onChange={(material) => update({ material: material || undefined })}
+            testId="filter-material"
+          >
+            <option value="">{t('common.all')}</option>
+            {filter.material && !materials.has(filter.material) && <option value={filter.material}>{filter.material}</option>}
+            {STREAMS.filter((s) => byStream.has(s)).map((s) => (
+              <optgroup key={s} label={t(tk(`stream.${s}`))}>
+                {byStream.get(s)!.map((m) => (
+                  <option key={m.code} value={m.code}>
+                    {m.code} {lang === 'en' ? m.nameEn : m.nameZh}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </FilterSelect>
+          <FilterSelect
+            id="market-district"
+            label={t('market.filter.district')}
+            value={filter.district ?? ''}
+            onChange={(district) => update({ district: district || undefined })}
+            testId="filter-district"
+          >
+            <option value="">{t('common.all')}</option>
+            <DistrictOptions />
+          </FilterSelect>
+          <FilterSelect
+            id="market-status"
+            label={t('market.filter.status')}
+            value={filter.status ?? 'any'}
+            onChange={(status) => update({ status: status === 'open' ? undefined : status })}
+            testId="filter-status"
+          >
+            <option value="any">{t('common.all')}</option>
+            {LISTING_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(tk(`listing.status.${s}`))}
+              </option>
+            ))}
+          </FilterSelect>
+          {filtered && <ClearFilters onClear={clear} />}
         </div>
       </section>
 
-      <PagedListError state={state} onRetry={() => (state.nextCursor ? list.loadMore() : list.reload())} />
-
-      <div className="results" data-testid="market-results" aria-busy={busy} data-loaded-for={state.key}>
-        {state.items.length > 0 && <ListingsTable items={state.items} fresh={fresh} />}
-        {!busy && state.status === 'ready' && state.items.length === 0 && (
-          <p className="empty" data-testid="market-empty">
-            {t('market.empty')}
-          </p>
-        )}
-      </div>
-      <PagedListFooter state={state} busy={busy} onMore={list.loadMore} />
+      <PagedList list={list} testId="market-results" markLoadedFor emptyTestId="market-empty" emptyText={t('market.empty')}>
+        {(items) => <ListingsTable items={items} fresh={fresh} />}
+      </PagedList>
     </div>
   );
 }

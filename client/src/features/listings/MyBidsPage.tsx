@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
-import { PagedListError, PagedListFooter } from '../../components/PagedListChrome';
+import { Link } from 'react-router';
+import { StatusFilter } from '../../components/Filters';
+import { PagedList } from '../../components/PagedListChrome';
 import { useI18n } from '../../i18n';
 import { formatDateTime, formatTonnes } from '../../lib/units';
 import { usePagedList } from '../../lib/usePagedList';
+import { useStatusParam } from '../../lib/useUrlFilters';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { MyTradingTabs } from '../trades/components/TradeBits';
 import { BID_STATUSES, listingsApi, type Bid, type BidStatus, type Listing } from './api';
@@ -21,9 +23,7 @@ export function MyBidsPage() {
  */
 function MyBids() {
   const { t, lang } = useI18n();
-  const [params, setParams] = useSearchParams();
-  const raw = params.get('status') ?? '';
-  const status = (BID_STATUSES as readonly string[]).includes(raw) ? (raw as BidStatus) : undefined;
+  const [status, setStatus] = useStatusParam(BID_STATUSES);
   const list = usePagedList<Bid>(status ?? '', (k, cursor, signal) => listingsApi.myBids((k || undefined) as BidStatus | undefined, cursor, signal));
   const [listings, setListings] = useState<Map<string, Listing>>(new Map());
 
@@ -45,7 +45,6 @@ function MyBids() {
     };
   }, [missing]);
 
-  const { state, busy } = list;
   return (
     <div className="page" data-testid="my-bids-page">
       <header className="page__header">
@@ -53,24 +52,9 @@ function MyBids() {
         <p className="page__lead">{t('my.bids.intro')}</p>
       </header>
       <MyTradingTabs />
-      <div className="filters filters--inline">
-        <div className="field">
-          <label htmlFor="my-bids-status" className="field__label">
-            {t('market.filter.status')}
-          </label>
-          <select id="my-bids-status" className="input" value={status ?? ''} onChange={(e) => setParams(e.target.value ? { status: e.target.value } : {})}>
-            <option value="">{t('common.all')}</option>
-            {BID_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(tk(`bid.status.${s}`))}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
-      <PagedListError state={state} onRetry={() => (state.nextCursor ? list.loadMore() : list.reload())} />
-      <div className="results" aria-busy={busy} data-testid="my-bids-results">
-        {state.items.length > 0 && (
+      <StatusFilter id="my-bids-status" statuses={BID_STATUSES} value={status} onChange={setStatus} labelOf={(s) => t(tk(`bid.status.${s}`))} />
+      <PagedList list={list} testId="my-bids-results" emptyTestId="my-bids-empty" emptyText={t('my.bids.empty')}>
+        {(items) => (
           <table className="table" data-testid="my-bids-table">
             <thead>
               <tr>
@@ -86,7 +70,7 @@ function MyBids() {
               </tr>
             </thead>
             <tbody>
-              {state.items.map((b) => {
+              {items.map((b) => {
                 const l = listings.get(b.listingId);
                 return (
                   <tr key={b.id} data-testid="my-bid-row" data-status={b.status}>
@@ -124,13 +108,7 @@ function MyBids() {
             </tbody>
           </table>
         )}
-        {!busy && state.status === 'ready' && state.items.length === 0 && (
-          <p className="empty" data-testid="my-bids-empty">
-            {t('my.bids.empty')}
-          </p>
-        )}
-      </div>
-      <PagedListFooter state={state} busy={busy} onMore={list.loadMore} />
+      </PagedList>
     </div>
   );
 }

@@ -1,12 +1,14 @@
-import { Link, useSearchParams } from 'react-router';
-import { PagedListError, PagedListFooter } from '../../components/PagedListChrome';
+import { Link } from 'react-router';
+import { StatusFilter } from '../../components/Filters';
+import { PagedList } from '../../components/PagedListChrome';
 import { useI18n } from '../../i18n';
 import { usePagedList } from '../../lib/usePagedList';
+import { useStatusParam } from '../../lib/useUrlFilters';
 import type { Me } from '../auth/api';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { useLive } from '../realtime/LiveFeed';
 import { MyTradingTabs } from '../trades/components/TradeBits';
-import { LISTING_STATUSES, listingsApi, type Listing, type ListingStatus } from './api';
+import { LISTING_STATUSES, listingsApi, type Listing } from './api';
 import { ListingsTable } from './components/ListingsTable';
 import { LiveBadge } from './components/LiveBadge';
 import { tk } from './labels';
@@ -18,9 +20,7 @@ export function MyListingsPage() {
 /** The org's own listings, every status, through GET /listings?orgId= (newest first). */
 function MyListings({ me }: { me: Me }) {
   const { t } = useI18n();
-  const [params, setParams] = useSearchParams();
-  const raw = params.get('status') ?? '';
-  const status = (LISTING_STATUSES as readonly string[]).includes(raw) ? (raw as ListingStatus) : undefined;
+  const [status, setStatus] = useStatusParam(LISTING_STATUSES);
   const orgId = me.org?.id;
   const list = usePagedList<Listing>(`${orgId ?? ''}|${status ?? ''}`, (_k, cursor, signal) =>
     orgId ? listingsApi.list({ orgId, status }, cursor, signal) : Promise.resolve({ items: [], nextCursor: null }),
@@ -46,7 +46,6 @@ function MyListings({ me }: { me: Me }) {
     onResync: list.reload,
   });
 
-  const { state, busy } = list;
   return (
     <div className="page" data-testid="my-listings-page">
       <header className="page__header page__header--row">
@@ -64,31 +63,10 @@ function MyListings({ me }: { me: Me }) {
         </div>
       </header>
       <MyTradingTabs />
-      <div className="filters filters--inline">
-        <div className="field">
-          <label htmlFor="my-listings-status" className="field__label">
-            {t('market.filter.status')}
-          </label>
-          <select id="my-listings-status" className="input" value={status ?? ''} onChange={(e) => setParams(e.target.value ? { status: e.target.value } : {})}>
-            <option value="">{t('common.all')}</option>
-            {LISTING_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(tk(`listing.status.${s}`))}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
-      <PagedListError state={state} onRetry={() => (state.nextCursor ? list.loadMore() : list.reload())} />
-      <div className="results" aria-busy={busy} data-testid="my-listings-results">
-        {state.items.length > 0 && <ListingsTable items={state.items} testId="my-listings-table" />}
-        {!busy && state.status === 'ready' && state.items.length === 0 && (
-          <p className="empty" data-testid="my-listings-empty">
-            {t('my.listings.empty')}
-          </p>
-        )}
-      </div>
-      <PagedListFooter state={state} busy={busy} onMore={list.loadMore} />
+      <StatusFilter id="my-listings-status" statuses={LISTING_STATUSES} value={status} onChange={setStatus} labelOf={(s) => t(tk(`listing.status.${s}`))} />
+      <PagedList list={list} testId="my-listings-results" emptyTestId="my-listings-empty" emptyText={t('my.listings.empty')}>
+        {(items) => <ListingsTable items={items} testId="my-listings-table" />}
+      </PagedList>
     </div>
   );
 }

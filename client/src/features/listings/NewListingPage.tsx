@@ -1,8 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { DISTRICTS, isDistrictCode, type DistrictCode } from '../../../../shared/src/districts.js';
+import { isDistrictCode, type DistrictCode } from '../../../../shared/src/districts.js';
 import { checkPrice } from '../../../../shared/src/pricecheck.js';
 import { Alert } from '../../components/Alert';
+import { DistrictOptions } from '../../components/DistrictOptions';
+import { FormActions } from '../../components/FormActions';
 import { FormField } from '../../components/FormField';
 import { PriceBandBar } from '../../components/PriceBandBar';
 import { useI18n } from '../../i18n';
@@ -27,7 +29,8 @@ import {
   type ReferenceBand,
 } from './api';
 import { MaterialPicker } from './components/MaterialPicker';
-import { PriceCheckFeedback } from './components/PriceCheckFeedback';
+import { JustificationField, TonnesField } from './components/OfferFields';
+import { PriceCheckFeedback, ServerPriceCheck } from './components/PriceCheckFeedback';
 import { PriceInput, draftToFen, priceDraftProblem, type PriceDraft } from './components/PriceInput';
 import { ProblemAlert } from './components/ProblemAlert';
 import { tradingProblem, type TradingProblem } from './errors';
@@ -335,28 +338,12 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
                 ) : (
                   fen !== null && <span className="muted small">{t('newListing.price.pickMaterial')}</span>
                 )}
-                {problem?.priceCheck && (
-                  <div className="server-check">
-                    <span className="muted small">{t('pricecheck.server')}</span> <PriceCheckFeedback check={problem.priceCheck} testId="server-price-check-status" />
-                  </div>
-                )}
+                {problem?.priceCheck && <ServerPriceCheck check={problem.priceCheck} />}
               </>
             }
           />
           {needsJustification && (
-            <FormField id="listing-justification" label={t('justification.label')} hint={t('justification.hint')} error={errors.justification} required>
-              {(control) => (
-                <textarea
-                  {...control}
-                  className="input"
-                  rows={3}
-                  maxLength={1000}
-                  value={justification}
-                  onChange={(e) => setJustification(e.target.value)}
-                  data-testid="listing-justification"
-                />
-              )}
-            </FormField>
+            <JustificationField id="listing-justification" value={justification} onChange={setJustification} error={errors.justification} testId="listing-justification" />
           )}
           <fieldset className="field" data-testid="listing-mode">
             <legend className="field__label">{t('newListing.mode')}</legend>
@@ -392,11 +379,7 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
               {(control) => (
                 <select {...control} className="input" value={district} onChange={(e) => setDistrict(e.target.value as DistrictCode | '')} data-testid="listing-district">
                   <option value="">{t('field.district.choose')}</option>
-                  {DISTRICTS.map((d) => (
-                    <option key={d.code} value={d.code}>
-                      {lang === 'en' ? d.nameEn : d.nameZh}
-                    </option>
-                  ))}
+                  <DistrictOptions />
                 </select>
               )}
             </FormField>
@@ -501,37 +484,9 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
           </FormField>
         </fieldset>
 
-        <div className="form__actions">
-          <button type="submit" className="btn btn--primary btn--large" disabled={submitting} data-testid="listing-submit">
-            {submitting ? t('common.submitting') : t('newListing.submit')}
-          </button>
-        </div>
+        <FormActions submitting={submitting} label={t('newListing.submit')} testId="listing-submit" />
       </form>
     </div>
-  );
-}
-
-function TonnesField(props: { id: string; label: string; hint?: string; value: string; onChange(v: string): void; error?: string; required?: boolean; testId: string }) {
-  const { t } = useI18n();
-  return (
-    <FormField id={props.id} label={props.label} hint={props.hint} error={props.error} required={props.required}>
-      {(control) => (
-        <div className="input-affix">
-          <input
-            {...control}
-            className="input"
-            inputMode="decimal"
-            autoComplete="off"
-            value={props.value}
-            onChange={(e) => props.onChange(e.target.value)}
-            data-testid={props.testId}
-          />
-          <span className="input-affix__after" aria-hidden="true">
-            {t('unit.tonnes')}
-          </span>
-        </div>
-      )}
-    </FormField>
   );
 }
 

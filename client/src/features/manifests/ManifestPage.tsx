@@ -1,16 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
+import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
-import { ApiError } from '../../lib/api';
-import { errorText } from '../../lib/errors';
+import { useResource } from '../../lib/useResource';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { useLive } from '../realtime/LiveFeed';
-import { manifestsApi, type Manifest } from './api';
+import { manifestsApi } from './api';
 import { ManifestDetail } from './components/ManifestDetail';
 import './manifests.css';
-
-type State = { status: 'loading' } | { status: 'ready'; m: Manifest } | { status: 'error'; error: unknown };
 
 /** /manifests/:id — one trip's manifest for its shipper, carrier, receiver or a regulator in scope. */
 export function ManifestPage() {
@@ -20,20 +17,7 @@ export function ManifestPage() {
 function ManifestView() {
   const { id = '' } = useParams();
   const { t } = useI18n();
-  const [state, setState] = useState<State>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    manifestsApi
-      .get(id, controller.signal)
-      .then((m) => setState({ status: 'ready', m }))
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) setState({ status: 'error', error });
-      });
-    return () => controller.abort();
-  }, [id, attempt]);
+  const { state, reload, setData } = useResource((signal) => manifestsApi.get(id, signal), [id]);
 
   useLive({
     accept: (e) => e.type === 'manifest.updated' && (e as { manifestId?: string }).manifestId === id,
@@ -47,19 +31,8 @@ function ManifestView() {
         <Link to="/manifests">← {t('manifest.back')}</Link>
       </p>
       {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' &&
-        (state.error instanceof ApiError && (state.error.code === 'NOT_FOUND' || state.error.code === 'VALIDATION_FAILED') ? (
-          <Alert>{t('manifest.notFound')}</Alert>
-        ) : (
-          <Alert>
-            {t('common.errorPrefix')}
-            {errorText(state.error, t)}{' '}
-            <button type="button" className="btn btn--link" onClick={reload}>
-              {t('common.retry')}
-            </button>
-          </Alert>
-        ))}
-      {state.status === 'ready' && <ManifestDetail m={state.m} onChange={(m) => setState({ status: 'ready', m })} />}
+      {state.status === 'error' && <LoadError error={state.error} reload={reload} notFound={<Alert>{t('manifest.notFound')}</Alert>} />}
+      {state.status === 'ready' && <ManifestDetail m={state.data} onChange={setData} />}
     </div>
   );
 }

@@ -1,16 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
-import { Alert } from '../../components/Alert';
+import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
 import { ApiError } from '../../lib/api';
-import { errorText } from '../../lib/errors';
 import { formatAmount, formatDateTime } from '../../lib/units';
+import { useResource } from '../../lib/useResource';
 import { districtName } from '../listings/labels';
 import { useLive } from '../realtime/LiveFeed';
-import type { TLedgerEntry, TTradeLedger } from '../../../../shared/src/schemas/ledger.js';
+import type { TLedgerEntry } from '../../../../shared/src/schemas/ledger.js';
 import { paymentsApi } from './api';
 import { usePaymentsText, type PaymentsT } from './messages';
-
-type State = { status: 'loading' } | { status: 'ready'; ledger: TTradeLedger } | { status: 'error'; error: unknown };
 
 /** A ledger entry's account in words: whose escrow, which district's fund, which channel. */
 export function accountLabel(
@@ -42,20 +39,7 @@ export function accountLabel(
 export function TradeLedger({ tradeId, parties }: { tradeId: string; parties?: { generatorOrgId: string; receiverOrgId: string } }) {
   const { t, lang } = useI18n();
   const pt = usePaymentsText();
-  const [state, setState] = useState<State>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    paymentsApi
-      .ledger(tradeId, controller.signal)
-      .then((ledger) => setState({ status: 'ready', ledger }))
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) setState({ status: 'error', error });
-      });
-    return () => controller.abort();
-  }, [tradeId, attempt]);
+  const { state, reload } = useResource((signal) => paymentsApi.ledger(tradeId, signal), [tradeId]);
 
   useLive({
     accept: (e) => e.type === 'trade.updated' && (e as { tradeId?: string }).tradeId === tradeId,
@@ -69,17 +53,9 @@ export function TradeLedger({ tradeId, parties }: { tradeId: string; parties?: {
       <h2 id="trade-ledger">{pt('ledger.title')}</h2>
       <p className="muted small">{pt('ledger.intro')}</p>
       {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' && (
-        <Alert>
-          {t('common.errorPrefix')}
-          {errorText(state.error, t)}{' '}
-          <button type="button" className="btn btn--link" onClick={reload}>
-            {t('common.retry')}
-          </button>
-        </Alert>
-      )}
-      {state.status === 'ready' && state.ledger.transfers.length === 0 && <p data-testid="ledger-empty">{pt('ledger.empty')}</p>}
-      {state.status === 'ready' && state.ledger.transfers.length > 0 && (
+      {state.status === 'error' && <LoadError error={state.error} reload={reload} />}
+      {state.status === 'ready' && state.data.transfers.length === 0 && <p data-testid="ledger-empty">{pt('ledger.empty')}</p>}
+      {state.status === 'ready' && state.data.transfers.length > 0 && (
         <>
           <table className="table table--compact" data-testid="ledger-table">
             <thead>
@@ -91,7 +67,7 @@ export function TradeLedger({ tradeId, parties }: { tradeId: string; parties?: {
               </tr>
             </thead>
             <tbody>
-              {state.ledger.transfers.flatMap((tr) =>
+              {state.data.transfers.flatMap((tr) =>
                 tr.entries.map((e, i) => (
                   <tr key={`${tr.id}-${e.accountId}`} data-testid="ledger-entry" data-transfer={tr.kind}>
                     <td data-label={pt('ledger.col.when')}>{i === 0 ? formatDateTime(tr.createdAt, lang) : ''}</td>
@@ -114,7 +90,7 @@ export function TradeLedger({ tradeId, parties }: { tradeId: string; parties?: {
             </tbody>
           </table>
           <p className="muted" data-testid="ledger-held">
-            {pt('ledger.held', { amount: formatAmount(state.ledger.escrowHeldFen) })}
+            {pt('ledger.held', { amount: formatAmount(state.data.escrowHeldFen) })}
           </p>
         </>
       )}

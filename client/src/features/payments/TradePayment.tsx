@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert } from '../../components/Alert';
 import { Badge, type BadgeTone } from '../../components/Badge';
+import { ErrorAlert } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
-import { errorText } from '../../lib/errors';
 import { formatAmount, formatDateTime } from '../../lib/units';
 import { useSession } from '../auth/session';
 import { useLive } from '../realtime/LiveFeed';
@@ -26,7 +26,7 @@ export function owedFen(trade: Pick<TTrade, 'amountFen' | 'ecoCompensationFen' |
  * page reload the trade after an action (live `trade.updated` events do it too).
  */
 export function TradePayment({ trade, onChanged }: { trade: TTrade; onChanged?: () => void }) {
-  const { t, lang } = useI18n();
+  const { lang } = useI18n();
   const pt = usePaymentsText();
   const { session } = useSession();
   const orgId = session.status === 'signedIn' ? session.me.org?.id ?? null : null;
@@ -60,12 +60,12 @@ export function TradePayment({ trade, onChanged }: { trade: TTrade; onChanged?: 
   const owed = owedFen(trade);
   const awaiting = trade.status === 'awaiting_payment';
 
-  async function pay(provider?: PaymentProvider) {
+  /** Sends one payment action; then the payment and the trade are read again. */
+  async function act(send: () => Promise<void>) {
     setBusy(true);
     setError(null);
     try {
-      const res = await paymentsApi.pay(trade.id, provider);
-      setAnswer(res);
+      await send();
       reload();
       onChanged?.();
     } catch (err) {
@@ -75,19 +75,17 @@ export function TradePayment({ trade, onChanged }: { trade: TTrade; onChanged?: 
     }
   }
 
+  async function pay(provider?: PaymentProvider) {
+    await act(async () => {
+      setAnswer(await paymentsApi.pay(trade.id, provider));
+    });
+  }
+
   async function cancel() {
     if (!window.confirm(pt('pay.cancel.confirm'))) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       await paymentsApi.cancel(trade.id);
-      reload();
-      onChanged?.();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function copy(text: string) {
@@ -188,12 +186,7 @@ export function TradePayment({ trade, onChanged }: { trade: TTrade; onChanged?: 
         </Alert>
       )}
 
-      {error != null && (
-        <Alert testId="payment-error">
-          {t('common.errorPrefix')}
-          {errorText(error, t)}
-        </Alert>
-      )}
+      {error != null && <ErrorAlert error={error} testId="payment-error" />}
 
       {awaiting && !isPayer && trade.payerOrgId && isParty && <p className="muted">{pt('pay.waitPayer')}</p>}
 

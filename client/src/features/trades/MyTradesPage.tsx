@@ -1,9 +1,11 @@
-import { Link, useSearchParams } from 'react-router';
-import { PagedListError, PagedListFooter } from '../../components/PagedListChrome';
+import { Link } from 'react-router';
+import { StatusFilter } from '../../components/Filters';
+import { PagedList } from '../../components/PagedListChrome';
 import { useI18n } from '../../i18n';
 import { formatPricePerTonne } from '../../lib/money';
 import { formatAmount, formatDateTime, formatTonnes } from '../../lib/units';
 import { usePagedList } from '../../lib/usePagedList';
+import { useStatusParam } from '../../lib/useUrlFilters';
 import type { Me } from '../auth/api';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { useMaterials } from '../catalog/materials';
@@ -20,9 +22,7 @@ export function MyTradesPage() {
 
 function MyTrades({ me }: { me: Me }) {
   const { t, lang } = useI18n();
-  const [params, setParams] = useSearchParams();
-  const raw = params.get('status') ?? '';
-  const status = (TRADE_STATUSES as readonly string[]).includes(raw) ? (raw as TradeStatus) : undefined;
+  const [status, setStatus] = useStatusParam(TRADE_STATUSES);
   const list = usePagedList<Trade>(status ?? '', (k, cursor, signal) => tradesApi.list((k || undefined) as TradeStatus | undefined, cursor, signal));
   const materials = useMaterials();
   const orgId = me.org?.id;
@@ -34,7 +34,6 @@ function MyTrades({ me }: { me: Me }) {
     onResync: list.reload,
   });
 
-  const { state, busy } = list;
   return (
     <div className="page" data-testid="my-trades-page">
       <header className="page__header page__header--row">
@@ -45,30 +44,16 @@ function MyTrades({ me }: { me: Me }) {
         <LiveBadge status={live} />
       </header>
       <MyTradingTabs />
-      <div className="filters filters--inline">
-        <div className="field">
-          <label htmlFor="trades-status" className="field__label">
-            {t('market.filter.status')}
-          </label>
-          <select
-            id="trades-status"
-            className="input"
-            value={status ?? ''}
-            onChange={(e) => setParams(e.target.value ? { status: e.target.value } : {})}
-            data-testid="trades-filter-status"
-          >
-            <option value="">{t('common.all')}</option>
-            {TRADE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(tk(`trade.status.${s}`))}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
-      <PagedListError state={state} onRetry={() => (state.nextCursor ? list.loadMore() : list.reload())} />
-      <div className="results" data-testid="trades-results" aria-busy={busy}>
-        {state.items.length > 0 && (
+      <StatusFilter
+        id="trades-status"
+        statuses={TRADE_STATUSES}
+        value={status}
+        onChange={setStatus}
+        labelOf={(s) => t(tk(`trade.status.${s}`))}
+        testId="trades-filter-status"
+      />
+      <PagedList list={list} testId="trades-results" emptyTestId="trades-empty" emptyText={t('trades.empty')}>
+        {(items) => (
           <table className="table trades" data-testid="trades-table">
             <thead>
               <tr>
@@ -89,7 +74,7 @@ function MyTrades({ me }: { me: Me }) {
               </tr>
             </thead>
             <tbody>
-              {state.items.map((tr) => {
+              {items.map((tr) => {
                 const m = materials.get(tr.materialCode);
                 return (
                   <tr key={tr.id} data-testid="trade-row" data-id={tr.id} data-status={tr.status}>
@@ -130,13 +115,7 @@ function MyTrades({ me }: { me: Me }) {
             </tbody>
           </table>
         )}
-        {!busy && state.status === 'ready' && state.items.length === 0 && (
-          <p className="empty" data-testid="trades-empty">
-            {t('trades.empty')}
-          </p>
-        )}
-      </div>
-      <PagedListFooter state={state} busy={busy} onMore={list.loadMore} />
+      </PagedList>
     </div>
   );
 }

@@ -1,11 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
+import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
-import { ApiError } from '../../lib/api';
-import { errorText } from '../../lib/errors';
 import { formatPricePerTonne } from '../../lib/money';
 import { formatAmount, formatDateTime, formatTonnes } from '../../lib/units';
+import { useResource } from '../../lib/useResource';
 import type { Me } from '../auth/api';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { useMaterials } from '../catalog/materials';
@@ -15,10 +14,8 @@ import { useLive } from '../realtime/LiveFeed';
 import { TradeTrips } from '../manifests/TradeTrips';
 import { TradeLedger } from '../payments/TradeLedger';
 import { TradePayment } from '../payments/TradePayment';
-import { tradesApi, type Trade } from './api';
+import { tradesApi } from './api';
 import { MoneyRoleBadge, MyTradingTabs, TradeStatusBadge, moneyRole } from './components/TradeBits';
-
-type State = { status: 'loading' } | { status: 'ready'; trade: Trade } | { status: 'error'; error: unknown };
 
 export function TradePage() {
   return <RequireSignIn>{(me) => <TradeDetail me={me} />}</RequireSignIn>;
@@ -27,21 +24,8 @@ export function TradePage() {
 function TradeDetail({ me }: { me: Me }) {
   const { id = '' } = useParams();
   const { t, lang } = useI18n();
-  const [state, setState] = useState<State>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
   const materials = useMaterials();
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    tradesApi
-      .get(id, controller.signal)
-      .then((trade) => setState({ status: 'ready', trade }))
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) setState({ status: 'error', error });
-      });
-    return () => controller.abort();
-  }, [id, attempt]);
+  const { state, reload } = useResource((signal) => tradesApi.get(id, signal), [id]);
 
   useLive({
     accept: (e) => (e.type === 'trade.updated' || e.type === 'trade.created') && (e as { tradeId?: string }).tradeId === id,
@@ -57,21 +41,12 @@ function TradeDetail({ me }: { me: Me }) {
         <Link to="/trades">← {t('trade.back')}</Link>
       </p>
       {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' &&
-        (state.error instanceof ApiError && (state.error.code === 'NOT_FOUND' || state.error.code === 'VALIDATION_FAILED' || state.error.code === 'NOT_A_PARTY') ? (
-          <Alert>{t('trade.notFound')}</Alert>
-        ) : (
-          <Alert>
-            {t('common.errorPrefix')}
-            {errorText(state.error, t)}{' '}
-            <button type="button" className="btn btn--link" onClick={reload}>
-              {t('common.retry')}
-            </button>
-          </Alert>
-        ))}
+      {state.status === 'error' && (
+        <LoadError error={state.error} reload={reload} notFound={<Alert>{t('trade.notFound')}</Alert>} notFoundCodes={['NOT_FOUND', 'VALIDATION_FAILED', 'NOT_A_PARTY']} />
+      )}
       {state.status === 'ready' &&
         (() => {
-          const tr = state.trade;
+          const tr = state.data;
           const m = materials.get(tr.materialCode);
           const role = moneyRole(tr, orgId);
           const weAreGenerator = orgId === tr.generatorOrgId;

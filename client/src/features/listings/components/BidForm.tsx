@@ -2,14 +2,15 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { checkPrice } from '../../../../../shared/src/pricecheck.js';
 import { Alert } from '../../../components/Alert';
-import { FormField } from '../../../components/FormField';
+import { FormActions } from '../../../components/FormActions';
 import { useI18n } from '../../../i18n';
 import { formatPricePerTonne } from '../../../lib/money';
 import { formatTonnes, kgAsTonnesInput, tonnesToKg } from '../../../lib/units';
 import { mapFieldErrors } from '../../auth/fieldErrors';
 import { listingsApi, type Bid, type Listing, type ReferenceBand } from '../api';
 import { tradingProblem, type TradingProblem } from '../errors';
-import { PriceCheckFeedback } from './PriceCheckFeedback';
+import { JustificationField, TonnesField } from './OfferFields';
+import { PriceCheckFeedback, ServerPriceCheck } from './PriceCheckFeedback';
 import { PriceInput, draftToFen, priceDraftOf, priceDraftProblem, type PriceDraft } from './PriceInput';
 import { ProblemAlert } from './ProblemAlert';
 
@@ -106,58 +107,22 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
         feedback={
           <>
             <PriceCheckFeedback check={live} bandLoading={bandLoading && fen !== null} />
-            {serverCheck && (
-              <div className="server-check" data-testid="server-price-check">
-                <span className="muted small">{t('pricecheck.server')}</span> <PriceCheckFeedback check={serverCheck} testId="server-price-check-status" />
-              </div>
-            )}
+            {serverCheck && <ServerPriceCheck check={serverCheck} testId="server-price-check" />}
           </>
         }
       />
-      {needsJustification && (
-        <FormField id="bid-justification" label={t('justification.label')} hint={t('justification.hint')} error={errors.justification} required>
-          {(control) => (
-            <textarea
-              {...control}
-              className="input"
-              rows={3}
-              maxLength={1000}
-              value={justification}
-              onChange={(e) => setJustification(e.target.value)}
-              data-testid="bid-justification"
-            />
-          )}
-        </FormField>
-      )}
-      <FormField
+      {needsJustification && <JustificationField id="bid-justification" value={justification} onChange={setJustification} error={errors.justification} testId="bid-justification" />}
+      <TonnesField
         id="bid-quantity"
         label={t('bid.quantity')}
         hint={t('bid.quantity.hint', { remaining: formatTonnes(listing.remainingKg, lang), min: formatTonnes(smallestKg, lang) })}
+        value={quantity}
+        onChange={setQuantity}
         error={errors.quantityKg}
         required
-      >
-        {(control) => (
-          <div className="input-affix">
-            <input
-              {...control}
-              className="input"
-              inputMode="decimal"
-              autoComplete="off"
-              value={quantity}
-              onChange={(e) => setQuantity(e.target.value)}
-              data-testid="bid-quantity"
-            />
-            <span className="input-affix__after" aria-hidden="true">
-              {t('unit.tonnes')}
-            </span>
-          </div>
-        )}
-      </FormField>
-      <div className="form__actions">
-        <button type="submit" className="btn btn--primary btn--large" disabled={submitting} data-testid="bid-submit">
-          {submitting ? t('common.submitting') : t(supply ? 'bid.submit.supply' : 'bid.submit.demand')}
-        </button>
-      </div>
+        testId="bid-quantity"
+      />
+      <FormActions submitting={submitting} label={t(supply ? 'bid.submit.supply' : 'bid.submit.demand')} testId="bid-submit" />
     </form>
   );
 }

@@ -64,3 +64,13 @@ export function PriceCheckBadge({ check }: { check: PriceCheck | null | undefine
     </Badge>
   );
 }
+
+/** The server's own verdict on a price it refused, under the one computed as the price was typed. */
+export function ServerPriceCheck({ check, testId }: { check: PriceCheck; testId?: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="server-check" data-testid={testId}>
+      <span className="muted small">{t('pricecheck.server')}</span> <PriceCheckFeedback check={check} testId="server-price-check-status" />
+    </div>
+  );
+}

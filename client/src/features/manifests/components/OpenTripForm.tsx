@@ -1,12 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { parsePlate } from '../../../../../shared/src/plates.js';
-import { Alert } from '../../../components/Alert';
 import { FormField } from '../../../components/FormField';
 import { useI18n } from '../../../i18n';
-import { errorText } from '../../../lib/errors';
 import { formatTonnes, kgAsTonnesInput, tonnesToKg } from '../../../lib/units';
-import { mapFieldErrors } from '../../auth/fieldErrors';
 import { manifestsApi, type Manifest, type OrgProfile } from '../api';
+import { TripFormActions, useTripForm } from './tripForm';
 
 const PATHS = ['carrierOrgId', 'vehiclePlate', 'driverName', 'declaredKg'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,9 +17,7 @@ export function OpenTripForm({ tradeId, remainingKg, onOpened }: { tradeId: stri
   const [plate, setPlate] = useState('');
   const [driver, setDriver] = useState('');
   const [declared, setDeclared] = useState(() => kgAsTonnesInput(remainingKg));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit } = useTripForm(PATHS);
 
   useEffect(() => {
     const id = carrierId.trim();
@@ -58,12 +54,7 @@ export function OpenTripForm({ tradeId, remainingKg, onOpened }: { tradeId: stri
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    setProblem(null);
-    const l = local();
-    setErrors(l);
-    if (Object.keys(l).length) return;
-    setBusy(true);
-    try {
+    await submit(local(), async () => {
       const m = await manifestsApi.open(tradeId, {
         carrierOrgId: carrierId.trim(),
         vehiclePlate: parsedPlate!.normalised,
@@ -73,13 +64,7 @@ export function OpenTripForm({ tradeId, remainingKg, onOpened }: { tradeId: stri
       setPlate('');
       setDriver('');
       onOpened(m);
-    } catch (err) {
-      const { byPath, rest } = mapFieldErrors(err, PATHS);
-      setErrors(byPath);
-      if (rest.length || Object.keys(byPath).length === 0) setProblem(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -120,12 +105,7 @@ export function OpenTripForm({ tradeId, remainingKg, onOpened }: { tradeId: stri
           {(c) => <input {...c} className="input" inputMode="decimal" value={declared} onChange={(e) => setDeclared(e.target.value)} data-testid="trip-declared" />}
         </FormField>
       </div>
-      {problem != null && <Alert testId="open-trip-problem">{errorText(problem, t)}</Alert>}
-      <div className="form__actions">
-        <button type="submit" className="btn btn--primary" disabled={busy} data-testid="open-trip-submit">
-          {t('trips.form.submit')}
-        </button>
-      </div>
+      <TripFormActions problem={problem} problemTestId="open-trip-problem" busy={busy} label={t('trips.form.submit')} testId="open-trip-submit" />
     </form>
   );
 }

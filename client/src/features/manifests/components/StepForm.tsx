@@ -2,11 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '../../../components/Alert';
 import { FormField } from '../../../components/FormField';
 import { useI18n } from '../../../i18n';
-import { errorText } from '../../../lib/errors';
 import { formatTonnes, tonnesToKg } from '../../../lib/units';
-import { mapFieldErrors } from '../../auth/fieldErrors';
 import { manifestsApi, type Manifest, type StepBody } from '../api';
 import { mk } from '../labels';
+import { TripFormActions, useTripForm } from './tripForm';
 
 const PATHS = ['weightKg', 'decision', 'acceptedKg', 'method', 'disposalDate', 'note', 'officialNumber'] as const;
 type Decision = 'accept' | 'partial' | 'reject';
@@ -30,9 +29,7 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
   const [date, setDate] = useState(shanghaiToday);
   const [note, setNote] = useState('');
   const [official, setOfficial] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit } = useTripForm(PATHS);
   if (!next) return null;
   const type = next.type;
   const id = (f: string) => `step-${m.id}-${f}`;
@@ -81,24 +78,13 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    setProblem(null);
-    const l = local();
-    setErrors(l);
-    if (Object.keys(l).length) return;
-    setBusy(true);
-    try {
+    await submit(local(), async () => {
       const updated = await manifestsApi.step(m.id, body());
       setWeight('');
       setNote('');
       setAccepted('');
       onDone(updated);
-    } catch (err) {
-      const { byPath, rest } = mapFieldErrors(err, PATHS);
-      setErrors(byPath);
-      if (rest.length || Object.keys(byPath).length === 0) setProblem(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -161,12 +147,7 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
       >
         {(c) => <textarea {...c} className="input" rows={2} value={note} onChange={(e) => setNote(e.target.value)} data-testid="step-note" />}
       </FormField>
-      {problem != null && <Alert testId="step-problem">{errorText(problem, t)}</Alert>}
-      <div className="form__actions">
-        <button type="submit" className="btn btn--primary" disabled={busy} data-testid="step-submit">
-          {t(mk(`step.submit.${type}`))}
-        </button>
-      </div>
+      <TripFormActions problem={problem} problemTestId="step-problem" busy={busy} label={t(mk(`step.submit.${type}`))} testId="step-submit" />
     </form>
   );
 }

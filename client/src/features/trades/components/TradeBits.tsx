@@ -1,5 +1,5 @@
-import { NavLink } from 'react-router';
 import { Badge, type BadgeTone } from '../../../components/Badge';
+import { Tabs } from '../../../components/Tabs';
 import { useI18n } from '../../../i18n';
 import { tk } from '../../listings/labels';
 import type { Trade, TradeStatus } from '../api';
@@ -47,16 +47,13 @@ export function MoneyRoleBadge({ role }: { role: MoneyRole }) {
 export function MyTradingTabs() {
   const { t } = useI18n();
   return (
-    <nav className="tabs" aria-label={t('my.tabs')}>
-      <NavLink to="/trades" end className="tabs__link" data-testid="tab-trades">
-        {t('my.trades')}
-      </NavLink>
-      <NavLink to="/my/listings" className="tabs__link" data-testid="tab-listings">
-        {t('my.listings')}
-      </NavLink>
-      <NavLink to="/my/bids" className="tabs__link" data-testid="tab-bids">
-        {t('my.bids')}
-      </NavLink>
-    </nav>
+    <Tabs
+      label={t('my.tabs')}
+      tabs={[
+        { to: '/trades', end: true, label: t('my.trades'), testId: 'tab-trades' },
+        { to: '/my/listings', label: t('my.listings'), testId: 'tab-listings' },
+        { to: '/my/bids', label: t('my.bids'), testId: 'tab-bids' },
+      ]}
+    />
   );
 }
