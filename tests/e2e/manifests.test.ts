@@ -8,15 +8,11 @@ import { expect } from 'chai';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { PASSWORD, type OrgActor } from '../helpers/actors.js';
-import { launchChromium, SCREENSHOTS, textOf } from '../helpers/browser.js';
+import { launchChromium, SCREENSHOTS, signInThroughUi, textOf } from '../helpers/browser.js';
 import { flyAshDeal, type Deal } from '../helpers/manifests.js';
 
-async function signIn(page: Page, base: string, who: OrgActor, next: string): Promise<void> {
-  await page.goto(`${base}/signin?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('电子邮箱').fill(who.email);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByTestId('signin-submit').click();
-  await page.waitForURL(`${base}${next}`);
+function signIn(page: Page, base: string, who: OrgActor, next: string): Promise<void> {
+  return signInThroughUi(page, base, who, PASSWORD, next);
 }
 
 describe('web client: a manifest from the trade page to closed, in Chromium', function () {

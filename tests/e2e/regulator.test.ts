@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { PASSWORD, adminToken, approvedLicence, createRegulator, registerOrg, type OrgActor } from '../helpers/actors.js';
-import { launchChromium, SCREENSHOTS } from '../helpers/browser.js';
+import { launchChromium, SCREENSHOTS, signInThroughUi } from '../helpers/browser.js';
 import { createGenerator, createListing, createRecycler, flyAshListing, placeBid, steelListing } from '../helpers/trading.js';
 import { flyAshDeal, openTrip, walkTrip } from '../helpers/manifests.js';
 import { insertListing, insertManifest, insertTrade, mulberry32 } from '../helpers/regulator.js';
@@ -18,12 +18,8 @@ import { one } from '../../server/src/db/tx.js';
 import { waitFor } from '../helpers/wait.js';
 import { DISTRICT_CODES } from '../../shared/src/districts.js';
 
-async function signIn(page: Page, base: string, who: OrgActor, next: string): Promise<void> {
-  await page.goto(`${base}/signin?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('电子邮箱').fill(who.email);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByTestId('signin-submit').click();
-  await page.waitForURL(`${base}${next}`);
+function signIn(page: Page, base: string, who: OrgActor, next: string): Promise<void> {
+  return signInThroughUi(page, base, who, PASSWORD, next);
 }
 
 describe('web client: the regulator dashboard in Chromium', function () {

@@ -53,6 +53,7 @@ describe('web client: sign-up, language, catalogue and sign-in in Chromium', fun
     await page.waitForURL(`${base}/catalog`);
     await catalogueLoaded(page, {});
     expect(await textOf(page, 'brand')).to.contain('无废交易所');
+    await page.getByRole('heading', { level: 1, name: '固体废物目录' }).waitFor();
     expect(await page.locator('h1').textContent()).to.equal('固体废物目录');
     expect(await textOf(page, 'edition-note')).to.contain('2021').and.contain('2025 年 1 月 1 日');
     expect(await page.locator('html').getAttribute('lang')).to.equal('zh-CN');
@@ -133,6 +134,7 @@ describe('web client: sign-up, language, catalogue and sign-in in Chromium', fun
     await page.getByTestId('material-link-772-002-18').click();
     await page.waitForURL(`${base}/catalog/772-002-18`);
     await page.getByTestId('material-detail').waitFor();
+    await page.getByRole('heading', { level: 1, name: '生活垃圾焚烧飞灰' }).waitFor();
     expect(await page.locator('h1').textContent()).to.equal('生活垃圾焚烧飞灰');
     expect(await textOf(page, 'badge-edition')).to.equal('名录版本 2021');
     expect(await textOf(page, 'badge-hazardous')).to.equal('危险废物');

@@ -4,17 +4,12 @@ import { expect } from 'chai';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { PASSWORD, type OrgActor } from '../helpers/actors.js';
-import { launchChromium, SCREENSHOTS, textOf } from '../helpers/browser.js';
+import { launchChromium, SCREENSHOTS, signInThroughUi, textOf } from '../helpers/browser.js';
 import { createGenerator, createListing, createRecycler, steelListing } from '../helpers/trading.js';
 
 
-/** Signs in through the UI and waits for the page `next` to open. */
-async function signIn(page: Page, base: string, who: OrgActor, next: string): Promise<void> {
-  await page.goto(`${base}/signin?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('电子邮箱').fill(who.email);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByTestId('signin-submit').click();
-  await page.waitForURL(`${base}${next}`);
+function signIn(page: Page, base: string, who: OrgActor, next: string): Promise<void> {
+  return signInThroughUi(page, base, who, PASSWORD, next);
 }
 
 /** The live feed of this page is connected (its socket joined the rooms the page asked for). */
@@ -61,6 +56,7 @@ describe('web client: trading in Chromium (market, listing, live price check, bi
   it('a generator posts a fixed-price lot of heavy scrap steel through the form, with the price checked as typed', async () => {
     await signIn(gen, base, generator, '/listings/new');
     expect(await textOf(gen, 'nav-new-listing')).to.equal('发布');
+    await gen.getByRole('heading', { level: 1, name: '发布挂牌' }).waitFor();
     expect(await gen.locator('h1').textContent()).to.equal('发布挂牌');
     expect(await gen.getByTestId('listing-side').getAttribute('data-side')).to.equal('supply');
 

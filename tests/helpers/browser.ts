@@ -55,3 +55,14 @@ export async function textOf(page: Page, testId: string): Promise<string> {
   await el.waitFor();
   return (await el.textContent()) ?? '';
 }
+
+/** Signs in through the UI (zh-CN labels) and waits until the page `next` has rendered. */
+export async function signInThroughUi(page: Page, base: string, who: { email: string }, password: string, next: string): Promise<void> {
+  await page.goto(`${base}/signin?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('电子邮箱').fill(who.email);
+  await page.getByLabel('密码').fill(password);
+  await page.getByTestId('signin-submit').click();
+  await page.waitForURL(`${base}${next}`);
+  // react-router renders a navigation in a transition: the URL changes before the page does.
+  await page.getByTestId('signin-submit').waitFor({ state: 'detached' });
+}
