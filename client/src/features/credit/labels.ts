@@ -1,22 +1,9 @@
+import { CREDIT_EVENT_KINDS } from '../../../../shared/src/credit-events.js';
 import type { MessageKey } from '../../i18n';
 
 /** The i18n key of a model factor (credit_events kind); unknown kinds fall back to the raw name. */
 export function factorKey(factor: string): MessageKey | null {
-  const known = [
-    'trade_completed',
-    'trade_cancelled',
-    'late_pickup',
-    'receipt_overdue',
-    'disposal_overdue',
-    'weight_dispute_lost',
-    'payment_failed',
-    'sanction_minor',
-    'sanction_major',
-    'sanction_serious',
-    'licence_suspended',
-    'licence_expired',
-  ];
-  return known.includes(factor) ? (`creditPage.factor.${factor}` as MessageKey) : null;
+  return (CREDIT_EVENT_KINDS as readonly string[]).includes(factor) ? (`creditPage.factor.${factor}` as MessageKey) : null;
 }
 
 /** Level bands of DESIGN §6.7, lowest first, for the history chart. */
