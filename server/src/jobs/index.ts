@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import type { JobHandlers } from './definitions.js';
 import { createRelay, type Relay } from './relay.js';
-import { createInProcessRunner } from './inprocess.js';
+import { createInProcessRunner, type InProcessRunner } from './inprocess.js';
 import type { JobRunner, RetryPolicy } from './runner.js';
 
 export interface JobSystemOptions {
@@ -83,7 +83,9 @@ export async function createJobSystem(o: JobSystemOptions): Promise<JobSystem> {
       for (;;) {
         await relay.tick();
         const pending = await relay.pendingCount();
-        if (pending === 0) return;
+        // A row is marked done inside its job, a moment before the in-process runner lets go of the
+        // job id; drained means both, so a re-send right after is treated as a new delivery.
+        if (pending === 0) return runner.kind === 'inprocess' ? (runner as InProcessRunner).idle() : undefined;
         if (Date.now() > deadline) throw new Error(`jobs did not drain in ${timeoutMs} ms (${pending} outbox rows pending)`);
         await new Promise((r) => setTimeout(r, 20));
       }
