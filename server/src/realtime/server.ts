@@ -16,7 +16,6 @@ import {
 import type { Broadcaster } from './broadcaster.js';
 import { guardPublish, quitRedis, REALTIME_REDIS_KEY } from './emitter.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 interface InterServerEvents {}
 
 interface SocketData {
