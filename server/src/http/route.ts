@@ -28,6 +28,8 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown> {
   params?: ZodType<P>;
   /** For the OpenAPI document. */
   response?: ZodType;
+  /** The OpenAPI operationId, when the one derived from the key (operationIdOf) reads badly. */
+  operationId?: string;
   /** Success status (default 201 for POST that creates, else 200). */
   status?: number;
   /** The handler writes the response itself (files, CSV, raw bodies). */
@@ -143,15 +145,86 @@ async function withIdempotency(
   res.status(code).json(payload);
 }
 
-/** The OpenAPI 3.1 document, generated from the same route definitions and zod schemas. */
-export function openApiDocument(defs: RouteDef[], info: { title: string; version: string }): Record<string, unknown> {
+/**
+ * The operationId of a route: its explicit `operationId`, else the method and the path in camelCase,
+ * path parameters as `By<Name>` ('POST /trades/:id/pay' → postTradesByIdPay). Deterministic, so a
+ * generated client keeps its method names while the route table grows.
+ */
+export function operationIdOf(def: Pick<RouteDef, 'key' | 'operationId'>): string {
+  if (def.operationId) return def.operationId;
+  const { method, path } = splitKey(def.key);
+  const words = path
+    .split('/')
+    .filter(Boolean)
+    .flatMap((seg) => (seg.startsWith(':') ? ['by', seg.slice(1)] : seg.split(/[-_]/)));
+  return method + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+/** Error responses every operation may list, each the §7.1 envelope (components.responses). */
+const ERROR_RESPONSES = {
+  BadRequest: ['400', 'VALIDATION_FAILED: a path parameter, query field or body field is invalid; details.fields names each'],
+  Unauthenticated: ['401', 'UNAUTHENTICATED: no access token, or an expired or invalid one'],
+  Forbidden: ['403', "the caller's role may not do this (FORBIDDEN_ROLE), or a licence or party rule refuses it (code in error.code)"],
+  NotFound: ['404', 'NOT_FOUND: no such object, or one the caller may not see'],
+  Conflict: ['409', "the object's state does not allow this (INVALID_STATE, CONFLICT), or the Idempotency-Key was used with another body"],
+  Unprocessable: ['422', 'a business rule refused the request (for example PRICE_OUT_OF_RANGE, BELOW_RESERVE, CAPACITY_EXCEEDED)'],
+  TooManyRequests: ['429', 'RATE_LIMITED: too many requests from this address; Retry-After says when to try again'],
+} as const;
+type ErrorResponse = keyof typeof ERROR_RESPONSES;
+
+/** Which error responses a route can give, from its policy entry, its path and its inputs. */
+function errorResponsesOf(def: RouteDef, access: Access, method: string, path: string): Record<string, unknown> {
+  const list: ErrorResponse[] = [];
+  const hasParams = path.includes(':');
+  if (hasParams || def.query || def.body) list.push('BadRequest');
+  if (access.who !== 'public') list.push('Unauthenticated');
+  if (Array.isArray(access.who) || access.rule) list.push('Forbidden');
+  if (hasParams) list.push('NotFound');
+  const changes = method !== 'get';
+  if (changes && access.who !== 'public') list.push('Conflict');
+  if (changes && Array.isArray(access.who)) list.push('Unprocessable');
+  list.push('TooManyRequests'); // the limiter covers all of /api/v1
+  return Object.fromEntries(list.map((r) => [ERROR_RESPONSES[r][0], { $ref: `#/components/responses/${r}` }]));
+}
+
+/**
+ * zod writes `z.record(z.enum([...]), v)` as propertyNames + additionalProperties + required; a client
+ * generator wants the keys as properties. Same meaning, spelled so every required key is defined.
+ */
+function recordsAsProperties(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(recordsAsProperties);
+  if (!node || typeof node !== 'object') return node;
+  const o = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, recordsAsProperties(v)])) as Record<string, unknown>;
+  const keys = (o.propertyNames as { enum?: unknown[] } | undefined)?.enum;
+  if (o.type === 'object' && !o.properties && Array.isArray(keys) && o.additionalProperties && typeof o.additionalProperties === 'object') {
+    const { propertyNames: _names, additionalProperties: value, ...rest } = o;
+    return { ...rest, properties: Object.fromEntries(keys.map((k) => [String(k), value])), additionalProperties: false };
+  }
+  return o;
+}
+
+/**
+ * The OpenAPI 3.1 document, generated from the same route definitions and zod schemas. `extraPaths`
+ * describes what is mounted outside the route table (the Stripe webhook); its operations may use the
+ * shared error responses (`#/components/responses/BadRequest`, …).
+ */
+export function openApiDocument(
+  defs: RouteDef[],
+  info: { title: string; version: string; license?: { name: string; url?: string } },
+  extraPaths: Record<string, Record<string, Record<string, unknown>>> = {},
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  const toJson = (s: ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
+  const toJson = (s: ZodType) =>
+    recordsAsProperties(z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' }));
   const errorRef = { $ref: '#/components/schemas/Error' };
+  const operationIds = new Set<string>();
   for (const def of defs) {
     const { method, path } = splitKey(def.key);
     const oaPath = '/api/v1' + path.replace(/:(\w+)/g, '{$1}');
     const access: Access = POLICY[def.key];
+    const operationId = operationIdOf(def);
+    if (operationIds.has(operationId)) throw new Error(`operationId ${operationId} (${def.key}) is used twice`);
+    operationIds.add(operationId);
     const parameters: unknown[] = [];
     for (const name of path.match(/:(\w+)/g) ?? [])
       parameters.push({ name: name.slice(1), in: 'path', required: true, schema: { type: 'string' } });
@@ -161,30 +234,45 @@ export function openApiDocument(defs: RouteDef[], info: { title: string; version
         parameters.push({ name, in: 'query', required: js.required?.includes(name) ?? false, schema });
     }
     const op: Record<string, unknown> = {
+      operationId,
       summary: def.summary,
       tags: def.tags ?? [path.split('/')[1] ?? 'misc'],
       description: `Access: ${access.who === 'public' ? 'anyone' : access.who === 'user' ? 'any signed-in user' : access.who.join(', ')}${
         access.rule ? ` (rule: ${access.rule})` : ''
       }.`,
-      ...(access.who === 'public' ? {} : { security: [{ bearer: [] }] }),
+      // Public operations say so: the document's default is the bearer token.
+      security: access.who === 'public' ? [] : [{ bearer: [] }],
       parameters,
       responses: {
         [String(def.status ?? 200)]: {
           description: 'success',
           ...(def.response ? { content: { 'application/json': { schema: toJson(def.response) } } } : {}),
         },
+        ...errorResponsesOf(def, access, method, path),
         default: { description: 'error envelope (DESIGN §7.1)', content: { 'application/json': { schema: errorRef } } },
       },
     };
     if (def.body) op.requestBody = { required: true, content: { 'application/json': { schema: toJson(def.body) } } };
     (paths[oaPath] ??= {})[method] = op;
   }
+  for (const [p, ops] of Object.entries(extraPaths))
+    for (const [method, op] of Object.entries(ops)) {
+      if (typeof op.operationId === 'string' && operationIds.has(op.operationId)) throw new Error(`operationId ${op.operationId} is used twice`);
+      (paths[p] ??= {})[method] = op;
+    }
   return {
     openapi: '3.1.0',
     info,
     servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      responses: Object.fromEntries(
+        Object.entries(ERROR_RESPONSES).map(([name, [, description]]) => [
+          name,
+          { description, content: { 'application/json': { schema: errorRef } } },
+        ]),
+      ),
       schemas: {
         Error: {
           type: 'object',

@@ -68,3 +68,50 @@ export function stripeWebhookHandlers({ payments }: { payments: PaymentsService 
   };
   return [express.raw({ type: 'application/json', limit: WEBHOOK_BODY_LIMIT }), handle];
 }
+
+/** The webhook in the OpenAPI document (it is outside the route table, so app.ts adds it by hand). */
+export const STRIPE_WEBHOOK_OPENAPI = {
+  '/api/v1/payments/stripe/webhook': {
+    post: {
+      operationId: 'postPaymentsStripeWebhook',
+      summary: 'Stripe event delivery (payment_intent.succeeded, payment_failed, canceled): applied once per event id',
+      tags: ['payments'],
+      description:
+        'Called by Stripe, not by clients. Authenticated by the Stripe-Signature header over the raw body ' +
+        '(no bearer token); a repeated event id is acknowledged without being applied again. 404 where Stripe is not configured.',
+      security: [],
+      parameters: [
+        { name: 'Stripe-Signature', in: 'header', required: true, schema: { type: 'string' }, description: "Stripe's t=…,v1=… signature" },
+      ],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              description: 'A Stripe Event object, verified byte for byte',
+              required: ['id', 'type', 'data'],
+              properties: { id: { type: 'string' }, type: { type: 'string' }, data: { type: 'object' } },
+            },
+          },
+        },
+      },
+      responses: {
+        '200': {
+          description: 'received (and applied unless duplicate)',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['received', 'duplicate', 'outcome'],
+                properties: { received: { const: true }, duplicate: { type: 'boolean' }, outcome: { type: 'string' } },
+              },
+            },
+          },
+        },
+        '400': { $ref: '#/components/responses/BadRequest' },
+        '404': { $ref: '#/components/responses/NotFound' },
+      },
+    },
+  },
+};
