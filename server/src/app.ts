@@ -67,7 +67,7 @@ const httpDuration = new client.Histogram({
 export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', ctx.config.TRUST_PROXY);
   app.set('query parser', 'simple');
 
   app.use(
