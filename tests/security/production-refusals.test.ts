@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestApp, type TestApp } from '../helpers/app.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -72,5 +73,31 @@ describe('security: a production start refuses demo behaviour, naming the key', 
       expect(exit.code, `${c.what}: exit code`).to.not.equal(null);
       expect(namedKeys(exit.output), `${c.what}\n${exit.output}`).to.deep.equal([c.key]);
     });
+  });
+});
+
+describe('security: the client learns from GET /meta that payments are simulated (banner on every page)', function () {
+  this.timeout(60_000);
+  let simulated: TestApp;
+  let real: TestApp;
+  before(async () => {
+    simulated = await createTestApp({ env: { PAYMENT_PROVIDER: 'simulated' }, startJobs: false });
+    real = await createTestApp({ env: { PAYMENT_PROVIDER: 'bank_transfer' }, startJobs: false });
+  });
+  after(async () => {
+    await simulated?.close();
+    await real?.close();
+  });
+
+  it('answers anonymously that payments are simulated when they are', async () => {
+    const res = await simulated.request.get('/api/v1/meta');
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.equal({ payments: { provider: 'simulated', simulated: true } });
+  });
+
+  it('answers that they are real with bank transfers', async () => {
+    const res = await real.request.get('/api/v1/meta');
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.equal({ payments: { provider: 'bank_transfer', simulated: false } });
   });
 });
