@@ -30,6 +30,7 @@ import { alertsRoutes } from './modules/alerts/routes.js';
 import { regulatorRoutes } from './modules/regulator/routes.js';
 import { manifestsRoutes } from './modules/manifests/routes.js';
 import { creditRoutes } from './modules/credit/routes.js';
+import { metaRoutes } from './modules/meta/routes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLIENT_DIST = path.join(ROOT, 'client/dist');
@@ -51,6 +52,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...alertsRoutes(ctx),
     ...manifestsRoutes(ctx),
     ...creditRoutes(ctx),
+    ...metaRoutes(ctx),
   ];
 }
 
@@ -77,7 +79,7 @@ const httpDuration = new client.Histogram({
 export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', ctx.config.TRUST_PROXY);
   app.set('query parser', 'simple');
 
   app.use(

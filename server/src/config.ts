@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -14,6 +15,34 @@ const dateList = z
   .string()
   .transform((s) => s.split(',').map((d) => d.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates as YYYY-MM-DD, comma-separated')));
+
+const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];
+function isAddressOrCidr(s: string): boolean {
+  const [address = '', bits, ...rest] = s.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * Express's 'trust proxy': false (unset), a hop count, or proxy addresses/CIDRs/presets separated by
+ * commas. `true` (trust any X-Forwarded-For) is refused: it lets a client choose its own address.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx): string | number | false => {
+    if (!v || v === 'false') return false;
+    if (/^\d+$/.test(v)) return Number(v);
+    const bad = v.split(',').map((p) => p.trim()).filter((p) => !PROXY_PRESETS.includes(p) && !isAddressOrCidr(p));
+    if (bad.length)
+      ctx.addIssue({ code: 'custom', message: `not a hop count, address, CIDR or ${PROXY_PRESETS.join('/')}: ${bad.join(', ')}` });
+    return v;
+  });
+
+/** The documented demo password of the first admin; production refuses it. */
+export const DEFAULT_ADMIN_PASSWORD = 'admin-demo-2026';
 
 export const ZConfig = z
   .object({
@@ -44,7 +73,7 @@ export const ZConfig = z
     CRASH_AT: z.enum(['before_refund_call', 'after_refund_call_before_commit', 'after_commit_before_ack']).optional(),
     JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
     ADMIN_EMAIL: z.email().default('admin@zwx.local'),
-    ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').default('admin-demo-2026'),
+    ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').default(DEFAULT_ADMIN_PASSWORD),
     AUCTION_MIN_LEAD_SECONDS: intIn(0, 86_400 * 365).default(5),
     WEIGHT_TOLERANCE_BP: intIn(0, 10_000).default(200),
     PLATFORM_FEE_BP: intIn(0, 10_000).default(100),
@@ -68,6 +97,10 @@ export const ZConfig = z
     RELAY_INTERVAL_MS: intIn(10, 60_000).default(250),
     SWEEP_STUCK_AFTER_SECONDS: intIn(5, 86_400).default(300),
     CORS_ORIGIN: z.string().optional(),
+    /** Production may run simulated payments only when this says so; every page then shows a banner. */
+    ALLOW_SIMULATED_PAYMENTS: bool.default(false),
+    /** Express 'trust proxy': unset trusts no proxy, so X-Forwarded-For cannot choose the client address. */
+    TRUST_PROXY: trustProxy,
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production') {
@@ -79,6 +112,13 @@ export const ZConfig = z
         ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required in production' });
       if (!c.DATABASE_URL)
         ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production (the embedded database is for evaluation)' });
+      // Demo behaviour a production start refuses (issue 10 item 2).
+      if ((c.PAYMENT_PROVIDER ?? 'simulated') === 'simulated' && !c.ALLOW_SIMULATED_PAYMENTS)
+        ctx.addIssue({ code: 'custom', path: ['PAYMENT_PROVIDER'], message: 'stripe or bank_transfer required in production (simulated moves no money; ALLOW_SIMULATED_PAYMENTS=true to run it anyway)' });
+      if (c.ADMIN_PASSWORD === DEFAULT_ADMIN_PASSWORD || (c.ADMIN_PASSWORD?.length ?? 0) < 12)
+        ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'refused in production: the documented default or shorter than 12 characters' });
+      if (c.SEED_DEMO === true)
+        ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'refused in production (demo organisations with published passwords)' });
     }
     if (c.PAYMENT_PROVIDER === 'stripe' && !c.STRIPE_SECRET_KEY)
       ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'required when PAYMENT_PROVIDER=stripe' });

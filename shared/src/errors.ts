@@ -21,6 +21,10 @@ export const ErrorCodes = {
   LICENCE_EXPIRED: 'LICENCE_EXPIRED',
   /** The covering licence is suspended. */
   LICENCE_SUSPENDED: 'LICENCE_SUSPENDED',
+  /** A regulator or credit-agency org submitted a licence: those who oversee trading cannot hold trading licences. */
+  AUTHORITY_CANNOT_HOLD_LICENCE: 'AUTHORITY_CANNOT_HOLD_LICENCE',
+  /** A user tried to decide (approve, suspend) a licence held by its own org: separation of duties. */
+  OWN_LICENCE_DECISION: 'OWN_LICENCE_DECISION',
   /** Black credit level: barred from hazardous trades. */
   CREDIT_BARRED: 'CREDIT_BARRED',
   /** The object does not exist or the caller may not see it. */
@@ -43,6 +47,8 @@ export const ErrorCodes = {
   PRICE_OUT_OF_RANGE: 'PRICE_OUT_OF_RANGE',
   /** The price is outside the band and no justification was given. */
   JUSTIFICATION_REQUIRED: 'JUSTIFICATION_REQUIRED',
+  /** A district-scoped regulator tried to pin a city-wide reference band; pins need city scope. */
+  CITY_SCOPE_REQUIRED: 'CITY_SCOPE_REQUIRED',
   /** Too many requests; Retry-After says when to try again. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** A dependency (database, Redis, payment provider) is unavailable. */

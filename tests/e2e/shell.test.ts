@@ -53,6 +53,8 @@ describe('web client: sign-up, language, catalogue and sign-in in Chromium', fun
     await page.waitForURL(`${base}/catalog`);
     await catalogueLoaded(page, {});
     expect(await textOf(page, 'brand')).to.contain('无废交易所');
+    // The test app runs simulated payments: every page says so (issue 10 item 2).
+    expect(await textOf(page, 'simulated-payments-banner')).to.contain('支付为模拟');
     await page.getByRole('heading', { level: 1, name: '固体废物目录' }).waitFor();
     expect(await page.locator('h1').textContent()).to.equal('固体废物目录');
     expect(await textOf(page, 'edition-note')).to.contain('2021').and.contain('2025 年 1 月 1 日');
@@ -99,6 +101,7 @@ describe('web client: sign-up, language, catalogue and sign-in in Chromium', fun
     await page.getByTestId('lang-switch').click();
     expect(await textOf(page, 'nav-org')).to.equal('My organisation');
     expect(await textOf(page, 'brand')).to.contain('Zero-Waste Exchange');
+    expect(await textOf(page, 'simulated-payments-banner')).to.contain('payments are simulated');
     expect(await textOf(page, 'org-district')).to.equal('Keqiao District');
     expect(await page.locator('html').getAttribute('lang')).to.equal('en');
 

@@ -11,6 +11,9 @@ function problemsOf(env: Record<string, string>): { key: string; message: string
   expect.fail('loadConfig accepted a bad environment');
 }
 
+/** What a production start needs beyond JWT_SECRET and DATABASE_URL: real payments and a real admin password. */
+const PRODUCTION_DEMO_FREE = { PAYMENT_PROVIDER: 'bank_transfer', ADMIN_PASSWORD: 'a-long-operator-chosen-password' };
+
 describe('configuration (read once at boot, fail fast)', () => {
   it('names every bad key at once, including the production-only refusal', () => {
     const env = {
@@ -40,6 +43,7 @@ describe('configuration (read once at boot, fail fast)', () => {
       WEBHOOK_ALLOW_LOOPBACK: 'true',
       JWT_SECRET: 'x'.repeat(40),
       DATABASE_URL: 'postgres://db/zwx',
+      ...PRODUCTION_DEMO_FREE,
     });
     expect(problems.map((p) => p.key)).to.deep.equal(['WEBHOOK_ALLOW_LOOPBACK']);
   });

@@ -2,6 +2,7 @@ import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useI18n } from '../i18n';
 import { useSession } from '../features/auth/session';
+import { SimulatedPaymentsBanner } from './SimulatedPaymentsBanner';
 
 /** Header (product, navigation, language, account), the page, and the footer. */
 export function Layout() {
@@ -24,6 +25,7 @@ export function Layout() {
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
+      <SimulatedPaymentsBanner />
       <header className="header">
         <div className="header__inner">
           <Link to="/" className="brand" data-testid="brand">

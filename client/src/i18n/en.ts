@@ -9,6 +9,7 @@ export const en: Record<MessageKey, string> = {
   'app.tagline': 'Shaoxing Zero-Waste City solid-waste exchange',
   'app.footer': 'Shaoxing Zero-Waste City pilot · solid-waste exchange. Prices are in yuan per tonne; a disposal fee is paid by the generator.',
   'app.skipToContent': 'Skip to content',
+  'app.simulatedPayments': 'Demo: payments are simulated; no real money moves.',
 
   'nav.main': 'Main navigation',
   'nav.catalogue': 'Catalogue',

@@ -7,6 +7,7 @@ export const zhCN = {
   'app.tagline': '绍兴“无废城市”固体废物交易平台',
   'app.footer': '绍兴市“无废城市”建设试点 · 固体废物交易平台。价格以元/吨显示，处置费由产废单位支付。',
   'app.skipToContent': '跳到正文',
+  'app.simulatedPayments': '演示环境：支付为模拟，不会有真实资金流动。',
 
   'nav.main': '主导航',
   'nav.catalogue': '目录',

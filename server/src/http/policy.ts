@@ -47,6 +47,8 @@ export const POLICY = {
   'GET /prices/reference/:code': { who: 'public' },
   'PUT /prices/reference/:code': { who: ['regulator'] },
   'GET /prices/index': { who: 'public' },
+  // Deployment facts every page shows (simulated payments); nothing secret.
+  'GET /meta': { who: 'public' },
 
   // Settlement (payments, ledger, settlement modules). The service checks that the caller is the
   // payer (pay), a party (cancel), or a party / overseer in scope (payment, ledger).

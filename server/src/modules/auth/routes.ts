@@ -9,6 +9,9 @@ import {
   ZRegisterRequest,
 } from '../../../../shared/src/schemas/auth.js';
 import { REFRESH_TOKEN_TTL_MS, type AuthService, type Session } from './service.js';
+import { createLoginThrottle } from './throttle.js';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/client.js';
 
 /**
  * The web client keeps its refresh token in an httpOnly cookie that only the auth endpoints
@@ -52,7 +55,9 @@ function deliver(req: Request, res: Response, session: Session, web = isWebClien
   return rest;
 }
 
-export function authRoutes({ auth }: { auth: AuthService }) {
+export function authRoutes(ctx: { auth: AuthService; db: Db; clock: Clock }) {
+  const { auth } = ctx;
+  const loginThrottle = createLoginThrottle(ctx);
   return [
     route({
       key: 'POST /auth/register',
@@ -69,7 +74,8 @@ export function authRoutes({ auth }: { auth: AuthService }) {
       tags: ['auth'],
       body: ZLoginRequest,
       response: ZAuthResponse,
-      handle: async ({ body, req, res }) => deliver(req, res, await auth.login(body.email, body.password)),
+      handle: async ({ body, req, res }) =>
+        deliver(req, res, await loginThrottle.attempt({ email: body.email, clientAddress: req.ip ?? '' }, () => auth.login(body.email, body.password))),
     }),
     route({
       key: 'POST /auth/refresh',

@@ -130,6 +130,9 @@ export function createOrgRow(
 
 // ── The use cases ─────────────────────────────────────────────────────────────────────────────
 
+/** Orgs that oversee trading; they hold no trading licence (separation of duties, issue 10 item 8). */
+const AUTHORITY_ROLES: readonly string[] = ['regulator', 'credit_agency'];
+
 const TRANSITIONS = {
   approve: { from: ['pending'], to: 'approved' },
   suspend: { from: ['approved'], to: 'suspended' },
@@ -182,6 +185,8 @@ export function createOrgsService(ctx: AppContext) {
       const found = await repo.lockLicence(tx, licenceId);
       // A regulator outside the holder's district does not learn the licence exists.
       if (!found || !oversees(actor, found.district)) throw new AppError(ErrorCodes.NOT_FOUND, 'no such licence');
+      if (found.licence.orgId === actor.orgId)
+        throw new AppError(ErrorCodes.OWN_LICENCE_DECISION, `a licence of your own organisation cannot be ${t.to} by you; another regulator in scope or the admin decides it`);
       const from = found.licence.status;
       if (!(t.from as readonly string[]).includes(from))
         throw new AppError(ErrorCodes.INVALID_STATE, `a ${from} licence cannot be ${t.to}`, { status: from, allowed: [...t.from] });
@@ -248,6 +253,9 @@ export function createOrgsService(ctx: AppContext) {
     /** An owner submits a licence; it waits as `pending` for a regulator or the admin. */
     async createLicence(actor: Actor, orgId: string, input: TCreateLicenceRequest): Promise<TLicence> {
       const org = await ownedOrg(actor, orgId);
+      const authority = org.roles.filter((r) => AUTHORITY_ROLES.includes(r));
+      if (authority.length)
+        throw new AppError(ErrorCodes.AUTHORITY_CANNOT_HOLD_LICENCE, `a ${authority.join(' / ')} organisation oversees trading and cannot hold a trading licence`, { roles: authority });
       await checkWasteCodes(input.wasteCodes);
       try {
         return await inTransaction(ctx.db, async (tx) => {

@@ -151,6 +151,9 @@ export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
 
     /** A regulator pins a band; it overrides the trades and the seed until pinned again. Audited. */
     async pinBand(actor: Actor, code: string, body: TPinBandRequest): Promise<TReferenceBand> {
+      // Bands are city-wide (one per material), so only a city-scope regulator may pin one (DESIGN §6.3).
+      if (actor.scope !== 'city')
+        throw new AppError(ErrorCodes.CITY_SCOPE_REQUIRED, 'reference bands are city-wide: pinning one needs a city-scope regulator', { scope: actor.scope });
       return inTransaction(db, async (tx) => {
         if (!(await repo.materialExists(tx, code))) throw new AppError(ErrorCodes.NOT_FOUND, `no material with code ${code}`);
         const before = await referenceBandDetail(tx, code);
