@@ -6,9 +6,9 @@ import { Tabs } from '../../components/Tabs';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import { formatAmount, formatDateTime, yuanToFen } from '../../lib/units';
-import { usePagedList } from '../../lib/usePagedList';
+import { usePagedQuery } from '../../lib/query';
 import { usePaymentsText } from '../payments/messages';
-import { adminApi, type BankTransfer } from './api';
+import { adminApi, adminKeys, type BankTransfer } from './api';
 import { RequireAdmin } from './RequireAdmin';
 
 export function BankTransfersPage() {
@@ -33,7 +33,11 @@ function BankTransfers() {
   const { lang } = useI18n();
   const pt = usePaymentsText();
   const [status, setStatus] = useState<'pending' | 'succeeded'>('pending');
-  const list = usePagedList<BankTransfer>(status, (key, cursor, signal) => adminApi.bankTransfers(key as 'pending' | 'succeeded', cursor, signal));
+  const list = usePagedQuery<BankTransfer>({
+    queryKey: adminKeys.bankTransfers(status),
+    label: status,
+    fetchPage: (cursor, signal) => adminApi.bankTransfers(status, cursor, signal),
+  });
   const [done, setDone] = useState<string | null>(null);
 
   return (

@@ -6,6 +6,12 @@ import type { TPlatformBalances } from '../../../../shared/src/schemas/ledger.js
 export type BankTransfer = TBankTransfer;
 export type PlatformBalances = TPlatformBalances;
 
+/** Query keys (lib/query.ts); trade events invalidate ['admin']. */
+export const adminKeys = {
+  bankTransfers: (status: string) => ['admin', 'bankTransfers', status] as const,
+  balances: () => ['admin', 'balances'] as const,
+};
+
 export const adminApi = {
   bankTransfers: (status: 'pending' | 'succeeded', cursor: string | null, signal?: AbortSignal) =>
     api.get<TPage<BankTransfer>>('/payments/bank-transfers', { query: { status, cursor, limit: 20 }, signal }),

@@ -20,6 +20,14 @@ export interface Page<T> {
 
 export const PAGE_SIZE = 20;
 
+/** Query keys (lib/query.ts). The catalogue changes only with a release: no live event touches it. */
+export const catalogKeys = {
+  list: (filterKey: string) => ['catalog', 'list', filterKey] as const,
+  all: () => ['catalog', 'all'] as const,
+  material: (code: string) => ['catalog', 'material', code] as const,
+  search: (q: string) => ['catalog', 'search', q] as const,
+};
+
 export const catalogApi = {
   list: (filter: MaterialsFilter, cursor: string | null, signal?: AbortSignal) =>
     api.get<Page<Material>>('/catalog/materials', {

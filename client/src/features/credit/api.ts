@@ -20,6 +20,14 @@ export type DeliveryStatus = TDeliveryStatus;
 /** Mirror of DELIVERY_STATUSES (shared/src/schemas/credit.ts), checked against its type. */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] as const satisfies readonly DeliveryStatus[];
 
+/** Query keys (lib/query.ts); credit.changed invalidates ['credit']. */
+export const creditKeys = {
+  org: (orgId: string) => ['credit', 'org', orgId] as const,
+  feed: () => ['credit', 'feed'] as const,
+  subscriptions: () => ['credit', 'subscriptions'] as const,
+  deliveries: (q: { subscriptionId?: string; status?: string }) => ['credit', 'deliveries', q] as const,
+};
+
 export const creditApi = {
   score: (orgId: string, signal?: AbortSignal) => api.get<CreditScore>(`/credit/orgs/${encodeURIComponent(orgId)}`, { signal }),
   history: (orgId: string, cursor: string | null, limit = 100, signal?: AbortSignal) =>

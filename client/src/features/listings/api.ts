@@ -80,6 +80,15 @@ export const listingsApi = {
   withdrawBid: (bidId: string) => api.post<Bid>(`/bids/${encodeURIComponent(bidId)}/withdraw`, {}),
 };
 
+/** Query keys (lib/query.ts); ['listings'] and ['bids'] are what the live feed invalidates. */
+export const listingKeys = {
+  list: (label: string) => ['listings', 'list', label] as const,
+  detail: (id: string) => ['listings', 'detail', id] as const,
+  bids: (id: string) => ['listings', 'bids', id] as const,
+  myBids: (status: string) => ['bids', 'mine', status] as const,
+  reference: (code: string) => ['prices', 'reference', code] as const,
+};
+
 export const pricesApi = {
   /** The band, or null when the material has none (404). */
   reference: async (code: string, signal?: AbortSignal): Promise<ReferenceBand | null> => {

@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert } from '../../components/Alert';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import { formatTonnes } from '../../lib/units';
-import { manifestsApi, type ManifestSummary } from './api';
+import { manifestKeys, manifestsApi } from './api';
 import { OpenTripForm } from './components/OpenTripForm';
 import { TripsTable } from './ManifestsPage';
-import { useLive } from '../realtime/LiveFeed';
 import './manifests.css';
 
 interface TradeLike {
@@ -22,36 +22,20 @@ interface TradeLike {
  */
 export function TradeTrips({ trade, orgId, onTradeChanged }: { trade: TradeLike; orgId: string | null | undefined; onTradeChanged?(): void }) {
   const { t, lang } = useI18n();
-  const [trips, setTrips] = useState<ManifestSummary[] | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
+  const [actionProblem, setProblem] = useState<unknown>(null);
   const [opening, setOpening] = useState(false);
   const [confirmClose, setConfirmClose] = useState(false);
   const [closed, setClosed] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    manifestsApi
-      .list({ tradeId: trade.id, limit: 100 }, controller.signal)
-      .then((page) => {
-        setTrips([...page.items].reverse());
-        setProblem(null);
-      })
-      .catch((err: unknown) => {
-        if (!controller.signal.aborted) setProblem(err);
-      });
-    return () => controller.abort();
-  }, [trade.id, attempt]);
-
-  useLive({
-    accept: (e) => e.type === 'manifest.updated' && (e as { tradeId?: string }).tradeId === trade.id,
-    onEvent: () => {
-      reload();
-      onTradeChanged?.();
-    },
-    onResync: reload,
+  const queryClient = useQueryClient();
+  // manifest.updated refetches the trips and the trade (realtime/invalidation.ts).
+  const tripsQuery = useQuery({
+    queryKey: manifestKeys.ofTrade(trade.id),
+    queryFn: ({ signal }) => manifestsApi.list({ tradeId: trade.id, limit: 100 }, signal),
+    select: (page) => [...page.items].reverse(),
   });
+  const trips = tripsQuery.data ?? null;
+  const problem = actionProblem ?? tripsQuery.error;
+  const reload = () => void queryClient.invalidateQueries({ queryKey: manifestKeys.ofTrade(trade.id) });
 
   const shipper = !!orgId && orgId === trade.generatorOrgId;
   const declared = (trips ?? []).reduce((s, m) => s + m.declaredKg, 0);

@@ -36,6 +36,15 @@ export interface OrgProfile {
   roles: string[];
 }
 
+/** Query keys (lib/query.ts); manifest and trade events invalidate ['manifests']. */
+export const manifestKeys = {
+  list: (q: { status?: string; overdue?: boolean }) => ['manifests', 'list', q] as const,
+  ofTrade: (tradeId: string) => ['manifests', 'trade', tradeId] as const,
+  detail: (id: string) => ['manifests', 'detail', id] as const,
+  audit: (id: string, events: number) => ['manifests', 'audit', id, events] as const,
+  org: (id: string) => ['orgs', id] as const,
+};
+
 export const manifestsApi = {
   list: (q: ManifestsQuery, signal?: AbortSignal) =>
     api.get<TPage<ManifestSummary>>('/manifests', {

@@ -1,14 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert } from '../../components/Alert';
 import { Badge, type BadgeTone } from '../../components/Badge';
 import { ErrorAlert } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
 import { formatAmount, formatDateTime } from '../../lib/units';
 import { useSession } from '../auth/session';
-import { useLive } from '../realtime/LiveFeed';
 import type { TTrade } from '../../../../shared/src/schemas/trades.js';
 import type { TPayment } from '../../../../shared/src/schemas/payments.js';
-import { paymentsApi, type PayResponse, type PaymentProvider } from './api';
+import { paymentKeys, paymentsApi, type PayResponse, type PaymentProvider } from './api';
 import { usePaymentsText } from './messages';
 
 const STATUS_TONE: Record<TPayment['status'], BadgeTone> = { pending: 'warning', processing: 'info', succeeded: 'success', canceled: 'muted' };
@@ -30,30 +30,19 @@ export function TradePayment({ trade, onChanged }: { trade: TTrade; onChanged?: 
   const pt = usePaymentsText();
   const { session } = useSession();
   const orgId = session.status === 'signedIn' ? session.me.org?.id ?? null : null;
-  const [payment, setPayment] = useState<TPayment | null | undefined>(undefined);
   const [answer, setAnswer] = useState<PayResponse | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const [actionError, setError] = useState<unknown>(null);
   const [copied, setCopied] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    paymentsApi
-      .payment(trade.id, controller.signal)
-      .then((r) => setPayment(r.payment))
-      .catch((err: unknown) => {
-        if (!controller.signal.aborted) setError(err);
-      });
-    return () => controller.abort();
-  }, [trade.id, trade.status, attempt]);
-
-  useLive({
-    accept: (e) => e.type === 'trade.updated' && (e as { tradeId?: string }).tradeId === trade.id,
-    onEvent: reload,
-    onResync: reload,
+  const queryClient = useQueryClient();
+  // Read again when the trade's status moves, and on its live events (realtime/invalidation.ts).
+  const paymentQuery = useQuery({
+    queryKey: paymentKeys.state(trade.id, trade.status),
+    queryFn: ({ signal }) => paymentsApi.payment(trade.id, signal),
   });
+  const payment: TPayment | null | undefined = paymentQuery.data?.payment;
+  const error = actionError ?? paymentQuery.error;
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ['payments', 'state', trade.id] });
 
   const isPayer = !!orgId && trade.payerOrgId === orgId;
   const isParty = !!orgId && (trade.generatorOrgId === orgId || trade.receiverOrgId === orgId);

@@ -8,6 +8,12 @@ export type TradePaymentState = TTradePayment;
 export type TradeLedgerView = TTradeLedger;
 export type PaymentProvider = TPaymentProvider;
 
+/** Query keys (lib/query.ts); trade events invalidate ['payments']. */
+export const paymentKeys = {
+  state: (tradeId: string, tradeStatus: string) => ['payments', 'state', tradeId, tradeStatus] as const,
+  ledger: (tradeId: string) => ['payments', 'ledger', tradeId] as const,
+};
+
 export const paymentsApi = {
   /** POST /trades/:id/pay; no provider: the deployment's own (bank transfer above Stripe's limit). */
   pay: (tradeId: string, provider?: PaymentProvider) => api.post<PayResponse>(`/trades/${encodeURIComponent(tradeId)}/pay`, provider ? { provider } : {}),

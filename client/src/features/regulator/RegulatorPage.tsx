@@ -1,12 +1,12 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useI18n } from '../../i18n';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import type { Me } from '../auth/api';
 import { districtName } from '../listings/labels';
 import { useLive } from '../realtime/LiveFeed';
 import { LiveBadge } from '../listings/components/LiveBadge';
-import { STREAMS, regulatorApi, type EdgeRef, type Grouping, type RangeFilter, type Stream } from './api';
-import { useLoad } from './useLoad';
+import { STREAMS, regulatorApi, regulatorKeys, type EdgeRef, type Grouping, type RangeFilter, type Stream } from './api';
 import { rk, shanghaiToday } from './labels';
 import { FlowSankey } from './components/FlowSankey';
 import { FlowTable } from './components/FlowTable';
@@ -50,29 +50,27 @@ function Dashboard({ me }: { me: Me }) {
   const [edge, setEdge] = useState<EdgeRef | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
 
-  const rangeKey = JSON.stringify(range);
-  const sankey = useLoad(`${rangeKey}`, (s) => regulatorApi.flows(range, 'district', s));
-  const table = useLoad(`${rangeKey}${groupBy}`, (s) => (groupBy === 'district' ? Promise.resolve(null) : regulatorApi.flows(range, groupBy, s)));
-  const indicators = useLoad(String(year), (s) => regulatorApi.indicators(year, s));
-  const capacity = useLoad(`c${year}`, (s) => regulatorApi.capacity(year, s));
-
-  // Trades and trips in scope change the flows: refetch, at most every 2 s, when they do.
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const live = useLive({
-    accept: (e) => e.room.startsWith('regulator:') && (e.type === 'trade.created' || e.type === 'trade.updated' || e.type === 'manifest.updated'),
-    onEvent: () => {
-      if (pending.current) return;
-      pending.current = setTimeout(() => {
-        pending.current = null;
-        sankey.reload();
-        table.reload();
-      }, 2000);
-    },
-    onResync: () => {
-      sankey.reload();
-      table.reload();
-    },
+  // Each panel keeps what it shows while a new range or year loads, and keeps it beside the error
+  // when a reload fails: a regulator reading the figures should not lose them to a network blip.
+  const sankey = useQuery({
+    queryKey: regulatorKeys.flows(range, 'district'),
+    queryFn: ({ signal }) => regulatorApi.flows(range, 'district', signal),
+    placeholderData: keepPreviousData,
   });
+  const table = useQuery({
+    queryKey: regulatorKeys.flows(range, groupBy),
+    queryFn: ({ signal }) => regulatorApi.flows(range, groupBy, signal),
+    placeholderData: keepPreviousData,
+    enabled: groupBy !== 'district',
+  });
+  const indicators = useQuery({ queryKey: regulatorKeys.indicators(year), queryFn: ({ signal }) => regulatorApi.indicators(year, signal), placeholderData: keepPreviousData });
+  const capacity = useQuery({ queryKey: regulatorKeys.capacity(year), queryFn: ({ signal }) => regulatorApi.capacity(year, signal), placeholderData: keepPreviousData });
+  // The error of the last load, cleared while the next one runs.
+  const sankeyError = sankey.isFetching ? null : sankey.error;
+  const indicatorsError = indicators.isFetching ? null : indicators.error;
+
+  // Trades and trips in scope refetch the flows, at most every 2 s (realtime/invalidation.ts).
+  const live = useLive({});
 
   const scope = me.org?.scope;
   const scopeText =
@@ -136,7 +134,7 @@ function Dashboard({ me }: { me: Me }) {
             </select>
           </div>
         </div>
-        {sankey.error && <p className="alert alert--error">{sankey.error.message}</p>}
+        {sankeyError && <p className="alert alert--error">{sankeyError.message}</p>}
         <div className="reg-flows">
           <div className="reg-flows__chart">{sankey.data ? <FlowSankey edges={sankey.data.edges} onEdge={setEdge} /> : <p role="status">{t('common.loading')}</p>}</div>
           <div className="reg-flows__table">
@@ -199,7 +197,7 @@ function Dashboard({ me }: { me: Me }) {
         <p className="alert alert--info small" data-testid="platform-only">
           {indicators.data ? (lang === 'en' ? indicators.data.noteEn : indicators.data.noteZh) : t('regulator.platformOnly')}
         </p>
-        {indicators.error && <p className="alert alert--error">{indicators.error.message}</p>}
+        {indicatorsError && <p className="alert alert--error">{indicatorsError.message}</p>}
         {indicators.data && (
           <>
             <IndicatorCards indicators={indicators.data} />

@@ -48,6 +48,15 @@ export interface EdgeRef {
   materialCode?: string;
 }
 
+/** Query keys (lib/query.ts); trade and trip events invalidate ['regulator', 'flows'], alerts ['regulator', 'alerts']. */
+export const regulatorKeys = {
+  flows: (range: RangeFilter, groupBy: Grouping) => ['regulator', 'flows', range, groupBy] as const,
+  flowTrades: (range: RangeFilter, edge: EdgeRef) => ['regulator', 'flows', 'trades', range, edge] as const,
+  alerts: (q: { status: string; kind: string }) => ['regulator', 'alerts', q] as const,
+  indicators: (year: number) => ['regulator', 'indicators', year] as const,
+  capacity: (year: number) => ['regulator', 'capacity', year] as const,
+};
+
 export const regulatorApi = {
   flows: (f: RangeFilter, groupBy: Grouping, signal?: AbortSignal) =>
     api.get<Flows>('/regulator/flows', { query: { from: f.from, to: f.to, stream: f.stream, groupBy }, signal }),

@@ -8,6 +8,12 @@ export type TradeStatus = TTradeStatus;
 /** Mirror of TRADE_STATUSES (shared/src/schemas/trades.ts), checked against its type. */
 export const TRADE_STATUSES = ['awaiting_payment', 'funded', 'in_transit', 'delivered', 'disputed', 'settled', 'cancelled'] as const satisfies readonly TradeStatus[];
 
+/** Query keys (lib/query.ts); trade events invalidate ['trades']. */
+export const tradeKeys = {
+  list: (status: string) => ['trades', 'list', status] as const,
+  detail: (id: string) => ['trades', 'detail', id] as const,
+};
+
 export const tradesApi = {
   list: (status: TradeStatus | undefined, cursor: string | null, signal?: AbortSignal) =>
     api.get<TPage<Trade>>('/trades', { query: { status, cursor, limit: 20 }, signal }),
