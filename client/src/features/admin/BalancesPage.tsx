@@ -1,18 +1,16 @@
 import type { ReactNode } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { LEDGER_ACCOUNT_KINDS as ACCOUNT_KINDS } from '../../../../shared/src/enums.js';
 import { Badge } from '../../components/Badge';
 import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
 import { formatAmount } from '../../lib/units';
 import { accountLabel } from '../payments/TradeLedger';
 import { usePaymentsText } from '../payments/messages';
-import type { TLedgerAccountKind } from '../../../../shared/src/schemas/ledger.js';
 import { adminApi, adminKeys } from './api';
 import { AdminMoneyTabs } from './BankTransfersPage';
 import { RequireAdmin } from './RequireAdmin';
 
-// A value import of the shared schema would bring zod into the browser bundle; the type keeps this list honest.
-const ACCOUNT_KINDS = ['escrow', 'payable', 'platform_fee', 'eco_fund', 'clearing'] as const satisfies readonly TLedgerAccountKind[];
 
 export function BalancesPage() {
   return <RequireAdmin>{() => <Balances />}</RequireAdmin>;

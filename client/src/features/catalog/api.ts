@@ -4,8 +4,8 @@ import type { TMaterial, TStream } from '../../../../shared/src/schemas/catalog.
 export type Material = TMaterial;
 export type Stream = TStream;
 
-/** The five streams in the order the catalogue shows them (type-checked against the shared enum). */
-export const STREAMS = ['hazardous', 'general_industrial', 'household_recyclable', 'agricultural', 'construction'] as const satisfies readonly TStream[];
+/** The five streams in the order the catalogue shows them. */
+export { STREAMS } from '../../../../shared/src/enums.js';
 
 export interface MaterialsFilter {
   stream?: Stream;

@@ -17,8 +17,7 @@ export type Subscription = TSubscription;
 export type Delivery = TDelivery;
 export type DeliveryStatus = TDeliveryStatus;
 
-/** Mirror of DELIVERY_STATUSES (shared/src/schemas/credit.ts), checked against its type. */
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] as const satisfies readonly DeliveryStatus[];
+export { DELIVERY_STATUSES } from '../../../../shared/src/enums.js';
 
 /** Query keys (lib/query.ts); credit.changed invalidates ['credit']. */
 export const creditKeys = {

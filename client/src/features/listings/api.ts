@@ -30,29 +30,18 @@ export type AnalysisKind = TAnalysisKind;
 export type Hazard = THazard;
 export type Page<T> = TPage<T>;
 
-/**
- * Mirrors of the shared enums (shared/src/schemas/listings.ts, bids.ts), type-checked against them
- * with `satisfies` so a change there fails the client's type check instead of drifting.
- */
-export const SIDES = ['supply', 'demand'] as const satisfies readonly ListingSide[];
-export const MODES = ['fixed', 'auction'] as const satisfies readonly ListingMode[];
-export const LISTING_STATUSES = ['open', 'matched', 'closed', 'cancelled', 'expired'] as const satisfies readonly ListingStatus[];
-export const BID_STATUSES = ['active', 'won', 'lost', 'withdrawn'] as const satisfies readonly BidStatus[];
-export const HAZARD_CHARACTERISTICS = ['T', 'C', 'I', 'R', 'In'] as const satisfies readonly Hazard['characteristics'][number][];
-export const PHYSICAL_FORMS = ['solid', 'semi_solid', 'liquid', 'gas'] as const satisfies readonly Hazard['form'][];
-export const PACKAGINGS = ['bulk', 'bag', 'ton_bag', 'drum', 'ibc', 'tank', 'box', 'other'] as const satisfies readonly Hazard['packaging'][];
-export const CLASSIFIED_MATERIAL = 'WS-CLASSIFIED';
-
-/** Mirror of `analysisKindFor` in shared/src/schemas/listings.ts: which lab fields suit a material. */
-export function analysisKindFor(materialCode: string, category: string | null): AnalysisKind | null {
-  if (materialCode === CLASSIFIED_MATERIAL) return 'waste_salt';
-  if (category === 'HW18') return 'fly_ash';
-  if (category === 'HW08' || category === 'HW09') return 'mineral_oil';
-  if (category === 'HW17' || category === 'SW07' || materialCode === 'SW15-01') return 'sludge';
-  if (['SW01', 'SW02', 'SW03', 'SW04', 'SW05', 'SW06', 'SW09', 'SW10', 'SW11'].includes(category ?? '')) return 'slag';
-  if (category === 'SW14' || materialCode === 'HH-01') return 'fabric';
-  return null;
-}
+// The lists and the analysis-kind rule come from the server's own zod-free module, never copied.
+export {
+  LISTING_SIDES as SIDES,
+  LISTING_MODES as MODES,
+  LISTING_STATUSES,
+  BID_STATUSES,
+  HAZARD_CHARACTERISTICS,
+  PHYSICAL_FORMS,
+  PACKAGINGS,
+  CLASSIFIED_MATERIAL,
+  analysisKindFor,
+} from '../../../../shared/src/enums.js';
 
 export interface ListingsFilter {
   material?: string;

@@ -17,8 +17,7 @@ export type ManifestStatus = TManifestStatus;
 export type ManifestAudit = TManifestAudit;
 export type StepBody = TManifestEventRequest;
 
-/** Mirror of MANIFEST_STATUSES (shared/src/schemas/manifests.ts), checked against its type; the client does not bundle zod. */
-export const MANIFEST_STATUSES = ['draft', 'issued', 'loaded', 'in_transit', 'arrived', 'received', 'rejected', 'closed'] as const satisfies readonly ManifestStatus[];
+export { MANIFEST_STATUSES } from '../../../../shared/src/enums.js';
 
 export interface ManifestsQuery {
   status?: ManifestStatus;

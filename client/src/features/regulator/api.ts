@@ -2,7 +2,6 @@ import { API_BASE, ApiError, api, getAccessToken, refreshSession } from '../../l
 import type { TPage } from '../../../../shared/src/schemas/common.js';
 import type {
   TAlert,
-  TAlertKind,
   TCapacity,
   TFlowGrouping,
   TFlowTrade,
@@ -20,20 +19,8 @@ export type Capacity = TCapacity;
 export type Stream = TStream;
 export type Grouping = TFlowGrouping;
 
-// Mirrors of the shared lists (types only come from shared/: its values would bring zod into the bundle).
-export const STREAMS = ['hazardous', 'general_industrial', 'household_recyclable', 'agricultural', 'construction'] as const satisfies readonly TStream[];
-export const ALERT_KINDS = [
-  'price_flagged',
-  'price_rejected',
-  'receipt_overdue',
-  'disposal_overdue',
-  'weight_gap',
-  'capacity_high',
-  'red_party',
-  'load_rejected',
-  'delivery_dead',
-  'transit_stuck',
-] as const satisfies readonly TAlertKind[];
+// Values from the zod-free shared module (the schemas' values would bring zod into the bundle).
+export { STREAMS, ALERT_KIND_VALUES as ALERT_KINDS } from '../../../../shared/src/enums.js';
 
 export interface RangeFilter {
   from: string;

@@ -5,8 +5,7 @@ import type { TTrade, TTradeStatus } from '../../../../shared/src/schemas/trades
 export type Trade = TTrade;
 export type TradeStatus = TTradeStatus;
 
-/** Mirror of TRADE_STATUSES (shared/src/schemas/trades.ts), checked against its type. */
-export const TRADE_STATUSES = ['awaiting_payment', 'funded', 'in_transit', 'delivered', 'disputed', 'settled', 'cancelled'] as const satisfies readonly TradeStatus[];
+export { TRADE_STATUSES } from '../../../../shared/src/enums.js';
 
 /** Query keys (lib/query.ts); trade events invalidate ['trades']. */
 export const tradeKeys = {
