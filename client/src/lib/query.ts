@@ -1,4 +1,4 @@
-import { QueryClient, useInfiniteQuery, type QueryKey } from '@tanstack/react-query';
+import { QueryClient, useInfiniteQuery, useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
 
 /**
  * The client's one data loader is TanStack Query (docs/decisions/0011-client-data-loading.md): every
@@ -85,4 +85,20 @@ export function usePagedQuery<T>(options: {
     /** After an error: the page that failed again (a next page, or the list). */
     retry: () => (query.isFetchNextPageError ? loadMore() : void query.refetch()),
   };
+}
+
+/**
+ * A write through the API as a mutation: `run` sends it; once it succeeds, `after` marks stale
+ * what it changed (and may put the answer in the cache), so every view showing that data reads it
+ * again. Callers `await mutateAsync(…)` inside their own form handling (field errors, busy state).
+ * Invalidation is not awaited: the caller goes on (e.g. navigates) while the refetch runs.
+ */
+export function useWrite<V, R>(run: (vars: V) => Promise<R>, after: (client: QueryClient, result: R, vars: V) => void) {
+  const client = useQueryClient();
+  return useMutation({ mutationFn: run, onSuccess: (result, vars) => after(client, result, vars) });
+}
+
+/** Marks every query under each key prefix stale; those on screen refetch. */
+export function markStale(client: QueryClient, keys: QueryKey[]): void {
+  for (const queryKey of keys) void client.invalidateQueries({ queryKey });
 }

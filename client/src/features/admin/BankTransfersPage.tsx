@@ -8,7 +8,7 @@ import { errorText } from '../../lib/errors';
 import { formatAmount, formatDateTime, yuanToFen } from '../../lib/units';
 import { usePagedQuery } from '../../lib/query';
 import { usePaymentsText } from '../payments/messages';
-import { adminApi, adminKeys, type BankTransfer } from './api';
+import { adminApi, adminKeys, useConfirmBankTransfer, type BankTransfer } from './api';
 import { RequireAdmin } from './RequireAdmin';
 
 export function BankTransfersPage() {
@@ -67,7 +67,6 @@ function BankTransfers() {
       <ConfirmByReference
         onConfirmed={(reference) => {
           setDone(reference);
-          list.reload();
         }}
       />
       <PagedListError state={list.state} onRetry={list.reload} />
@@ -105,10 +104,7 @@ function BankTransfers() {
                   {b.status === 'pending' && b.tradeStatus === 'awaiting_payment' ? (
                     <ConfirmRow
                       transfer={b}
-                      onConfirmed={() => {
-                        setDone(b.reference);
-                        list.reload();
-                      }}
+                      onConfirmed={() => setDone(b.reference)}
                     />
                   ) : (
                     <span className="muted">{pt(`pay.status.${b.status}`)}</span>
@@ -134,13 +130,14 @@ function ConfirmRow({ transfer, onConfirmed }: { transfer: BankTransfer; onConfi
   const [error, setError] = useState<unknown>(null);
   const fen = yuanToFen(amount);
 
+  const confirmTransfer = useConfirmBankTransfer();
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (fen === null) return;
     setBusy(true);
     setError(null);
     try {
-      await adminApi.confirmBankTransfer(transfer.reference, fen, note.trim() || undefined);
+      await confirmTransfer.mutateAsync({ reference: transfer.reference, amountFen: fen, note: note.trim() || undefined });
       onConfirmed();
     } catch (err) {
       setError(err);
@@ -178,6 +175,7 @@ function ConfirmByReference({ onConfirmed }: { onConfirmed(reference: string): v
   const [error, setError] = useState<unknown>(null);
   const fen = yuanToFen(amount);
 
+  const confirmTransfer = useConfirmBankTransfer();
   async function submit(e: FormEvent) {
     e.preventDefault();
     const ref = reference.trim().toUpperCase();
@@ -185,7 +183,7 @@ function ConfirmByReference({ onConfirmed }: { onConfirmed(reference: string): v
     setBusy(true);
     setError(null);
     try {
-      await adminApi.confirmBankTransfer(ref, fen);
+      await confirmTransfer.mutateAsync({ reference: ref, amountFen: fen });
       setReference('');
       setAmount('');
       onConfirmed(ref);

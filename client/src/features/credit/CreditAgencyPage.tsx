@@ -14,7 +14,7 @@ import { formatDateTime } from '../../lib/units';
 import { usePagedQuery } from '../../lib/query';
 import type { Me } from '../auth/api';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
-import { creditApi, creditKeys, DELIVERY_STATUSES, type Delivery, type DeliveryStatus, type Subscription } from './api';
+import { creditApi, creditKeys, DELIVERY_STATUSES, useSubscribe, useUnsubscribe, type Delivery, type DeliveryStatus, type Subscription } from './api';
 import type { TCreditFeedEvent } from '../../../../shared/src/schemas/credit.js';
 import './credit.css';
 
@@ -60,6 +60,8 @@ function Subscriptions() {
   const [status, setStatus] = useState<DeliveryStatus | ''>('');
 
   const queryClient = useQueryClient();
+  const subscribe = useSubscribe();
+  const unsubscribe = useUnsubscribe();
   const subsQuery = useQuery({ queryKey: creditKeys.subscriptions(), queryFn: ({ signal }) => creditApi.subscriptions(signal) });
   const subs = {
     status: subsQuery.isPending ? 'loading' : subsQuery.isError ? 'error' : 'ready',
@@ -84,10 +86,9 @@ function Subscriptions() {
     setSaving(true);
     setFormError(null);
     try {
-      await creditApi.subscribe(url.trim(), secret);
+      await subscribe.mutateAsync({ url: url.trim(), secret });
       setUrl('');
       setSecret('');
-      reload();
     } catch (err) {
       setFormError(err);
     } finally {
@@ -98,8 +99,9 @@ function Subscriptions() {
   async function onDelete(id: string) {
     setConfirming(null);
     try {
-      await creditApi.unsubscribe(id);
-    } finally {
+      await unsubscribe.mutateAsync(id);
+    } catch {
+      // The list, read again, shows whether it is gone.
       reload();
     }
   }

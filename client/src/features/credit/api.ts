@@ -1,3 +1,5 @@
+import { markStale, useWrite } from '../../lib/query';
+import type { QueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import type { TPage } from '../../../../shared/src/schemas/common.js';
 import type {
@@ -39,3 +41,8 @@ export const creditApi = {
   deliveries: (q: { subscriptionId?: string; status?: DeliveryStatus }, cursor: string | null, signal?: AbortSignal) =>
     api.get<TPage<Delivery>>('/credit/deliveries', { query: { ...q, cursor, limit: 20 }, signal }),
 };
+
+// Writes (lib/query.ts useWrite): subscriptions and their deliveries are read again.
+const subscriptionsChanged = (client: QueryClient) => markStale(client, [creditKeys.subscriptions(), ['credit', 'deliveries']]);
+export const useSubscribe = () => useWrite((v: { url: string; secret: string }) => creditApi.subscribe(v.url, v.secret), subscriptionsChanged);
+export const useUnsubscribe = () => useWrite(creditApi.unsubscribe, subscriptionsChanged);

@@ -11,7 +11,7 @@ import { ApiError } from '../../lib/api';
 import { formatDateTime, formatTonnes } from '../../lib/units';
 import { useSession } from '../auth/session';
 import { useLive } from '../realtime/LiveFeed';
-import { listingKeys, listingsApi, pricesApi, type Bid, type Listing, type ListingBids, type ReferenceBand } from './api';
+import { listingKeys, listingsApi, pricesApi, useCancelListing, type Bid, type Listing, type ListingBids, type ReferenceBand } from './api';
 import { AnalysisView, HazardView } from './components/AnalysisView';
 import { BidForm, BidResult } from './components/BidForm';
 import { Countdown } from './components/Countdown';
@@ -59,11 +59,9 @@ export function ListingPage() {
   // Joins the listing's room: its events refetch the listing and its bids (realtime/invalidation.ts).
   const liveStatus = useLive({ subscribe: listing ? { listingId: listing.id } : null });
 
-  function onPlaced(bid: Bid) {
-    // A fixed-price match changes the listing (remaining, status); the event follows, but do not wait.
-    if (bid.status === 'won') void queryClient.invalidateQueries({ queryKey: listingKeys.detail(id) });
+  // The bid's mutation refetches the listing and its bids (usePlaceBid); a bidder may now read them.
+  function onPlaced(_bid: Bid) {
     setMayReadBids(true);
-    void queryClient.invalidateQueries({ queryKey: listingKeys.bids(bid.listingId) });
   }
 
   const onChanged = (next: Listing) => queryClient.setQueryData(listingKeys.detail(id), next);
@@ -333,12 +331,13 @@ function OwnerPanel({ listing: l, bids, onChanged }: { listing: Listing; bids: L
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<TradingProblem | null>(null);
+  const cancelListing = useCancelListing();
 
   async function cancel() {
     setBusy(true);
     setProblem(null);
     try {
-      onChanged(await listingsApi.cancel(l.id));
+      onChanged(await cancelListing.mutateAsync(l.id));
       setConfirming(false);
     } catch (err) {
       setProblem(tradingProblem(err, t, lang));

@@ -21,7 +21,7 @@ import {
   PHYSICAL_FORMS,
   analysisKindFor,
   listingKeys,
-  listingsApi,
+  useCreateListing,
   pricesApi,
   type AnalysisKind,
   type CreateListingBody,
@@ -130,6 +130,7 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<TradingProblem | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const createListing = useCreateListing();
 
   const classified = material?.code === CLASSIFIED_MATERIAL;
 
@@ -223,7 +224,7 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
     }
     setSubmitting(true);
     try {
-      const listing = await listingsApi.create(body);
+      const listing = await createListing.mutateAsync(body);
       navigate(`/listings/${listing.id}`);
     } catch (err) {
       const { byPath, rest } = mapFieldErrors(err, formPaths(analysisKind));

@@ -1,3 +1,4 @@
+import { markStale, useWrite } from '../../lib/query';
 import { api } from '../../lib/api';
 import type { TPage } from '../../../../shared/src/schemas/common.js';
 import type {
@@ -89,3 +90,21 @@ export const pricesApi = {
     }
   },
 };
+
+// Writes (lib/query.ts useWrite): what each one changes is read again.
+export const useCreateListing = () =>
+  useWrite(listingsApi.create, (client, listing) => {
+    client.setQueryData(listingKeys.detail(listing.id), listing);
+    markStale(client, [['listings', 'list']]);
+  });
+export const useCancelListing = () =>
+  useWrite(listingsApi.cancel, (client, listing) => {
+    client.setQueryData(listingKeys.detail(listing.id), listing);
+    markStale(client, [['listings', 'list']]);
+  });
+/** A bid changes the listing (count, remaining, status), its bids and ours; a match makes a trade. */
+export const usePlaceBid = () =>
+  useWrite(
+    (v: { listingId: string; body: PlaceBidBody }) => listingsApi.placeBid(v.listingId, v.body),
+    (client, bid) => markStale(client, [['listings'], ['bids'], ...(bid.tradeIds.length ? [['trades']] : [])]),
+  );

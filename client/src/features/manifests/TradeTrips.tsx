@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Alert } from '../../components/Alert';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import { formatTonnes } from '../../lib/units';
-import { manifestKeys, manifestsApi } from './api';
+import { manifestKeys, manifestsApi, useCloseShipments } from './api';
 import { OpenTripForm } from './components/OpenTripForm';
 import { TripsTable } from './ManifestsPage';
 import './manifests.css';
@@ -20,13 +20,13 @@ interface TradeLike {
  * The trips of a trade, on the trade page: each manifest with its status, overdue badge and next
  * step; for the shipper (the generator), opening a trip and ending shipments.
  */
-export function TradeTrips({ trade, orgId, onTradeChanged }: { trade: TradeLike; orgId: string | null | undefined; onTradeChanged?(): void }) {
+export function TradeTrips({ trade, orgId }: { trade: TradeLike; orgId: string | null | undefined }) {
   const { t, lang } = useI18n();
   const [actionProblem, setProblem] = useState<unknown>(null);
   const [opening, setOpening] = useState(false);
   const [confirmClose, setConfirmClose] = useState(false);
   const [closed, setClosed] = useState(false);
-  const queryClient = useQueryClient();
+  const closeShipmentsOf = useCloseShipments();
   // manifest.updated refetches the trips and the trade (realtime/invalidation.ts).
   const tripsQuery = useQuery({
     queryKey: manifestKeys.ofTrade(trade.id),
@@ -35,7 +35,6 @@ export function TradeTrips({ trade, orgId, onTradeChanged }: { trade: TradeLike;
   });
   const trips = tripsQuery.data ?? null;
   const problem = actionProblem ?? tripsQuery.error;
-  const reload = () => void queryClient.invalidateQueries({ queryKey: manifestKeys.ofTrade(trade.id) });
 
   const shipper = !!orgId && orgId === trade.generatorOrgId;
   const declared = (trips ?? []).reduce((s, m) => s + m.declaredKg, 0);
@@ -45,10 +44,9 @@ export function TradeTrips({ trade, orgId, onTradeChanged }: { trade: TradeLike;
   async function closeShipments() {
     setProblem(null);
     try {
-      await manifestsApi.closeShipments(trade.id);
+      await closeShipmentsOf.mutateAsync(trade.id);
       setClosed(true);
       setConfirmClose(false);
-      onTradeChanged?.();
     } catch (err) {
       setProblem(err);
     }
@@ -90,11 +88,7 @@ export function TradeTrips({ trade, orgId, onTradeChanged }: { trade: TradeLike;
         <OpenTripForm
           tradeId={trade.id}
           remainingKg={remaining}
-          onOpened={() => {
-            setOpening(false);
-            reload();
-            onTradeChanged?.();
-          }}
+          onOpened={() => setOpening(false)}
         />
       )}
     </section>

@@ -1,3 +1,4 @@
+import { markStale, useWrite } from '../../lib/query';
 import { API_BASE, ApiError, api, getAccessToken, refreshSession } from '../../lib/api';
 import type { TPage } from '../../../../shared/src/schemas/common.js';
 import type {
@@ -82,3 +83,17 @@ export async function downloadManifestPdf(id: string, number: string): Promise<v
   a.remove();
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
+
+// Writes (lib/query.ts useWrite): a trip's step moves the manifest, its trade's trips and the trade.
+export const useOpenTrip = () =>
+  useWrite((v: { tradeId: string; body: TOpenManifestRequest }) => manifestsApi.open(v.tradeId, v.body), (client, m) => {
+    client.setQueryData(manifestKeys.detail(m.id), m);
+    markStale(client, [['manifests'], ['trades']]);
+  });
+export const useManifestStep = () =>
+  useWrite((v: { id: string; body: StepBody }) => manifestsApi.step(v.id, v.body), (client, m) => {
+    client.setQueryData(manifestKeys.detail(m.id), m);
+    markStale(client, [['manifests', 'list'], ['manifests', 'trade'], ['manifests', 'audit', m.id], ['trades']]);
+  });
+export const useCloseShipments = () =>
+  useWrite((tradeId: string) => manifestsApi.closeShipments(tradeId), (client) => markStale(client, [['manifests'], ['trades']]));

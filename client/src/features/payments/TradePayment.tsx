@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Alert } from '../../components/Alert';
 import { Badge, type BadgeTone } from '../../components/Badge';
 import { ErrorAlert } from '../../components/LoadError';
@@ -8,7 +8,7 @@ import { formatAmount, formatDateTime } from '../../lib/units';
 import { useSession } from '../auth/session';
 import type { TTrade } from '../../../../shared/src/schemas/trades.js';
 import type { TPayment } from '../../../../shared/src/schemas/payments.js';
-import { paymentKeys, paymentsApi, type PayResponse, type PaymentProvider } from './api';
+import { paymentKeys, paymentsApi, useCancelTrade, usePay, type PayResponse, type PaymentProvider } from './api';
 import { usePaymentsText } from './messages';
 
 const STATUS_TONE: Record<TPayment['status'], BadgeTone> = { pending: 'warning', processing: 'info', succeeded: 'success', canceled: 'muted' };
@@ -22,10 +22,10 @@ export function owedFen(trade: Pick<TTrade, 'amountFen' | 'ecoCompensationFen' |
 /**
  * Payment state and actions on the trade page: the payer's pay buttons (the deployment's provider,
  * or a bank transfer), the bank reference to copy, the demo label of the simulated provider, the
- * refund of the remainder after settlement, and cancelling before payment. `onChanged` lets the
- * page reload the trade after an action (live `trade.updated` events do it too).
+ * refund of the remainder after settlement, and cancelling before payment. An action has the trade
+ * and its payment read again (usePay, useCancelTrade; live `trade.updated` events do it too).
  */
-export function TradePayment({ trade, onChanged }: { trade: TTrade; onChanged?: () => void }) {
+export function TradePayment({ trade }: { trade: TTrade }) {
   const { lang } = useI18n();
   const pt = usePaymentsText();
   const { session } = useSession();
@@ -34,7 +34,8 @@ export function TradePayment({ trade, onChanged }: { trade: TTrade; onChanged?: 
   const [busy, setBusy] = useState(false);
   const [actionError, setError] = useState<unknown>(null);
   const [copied, setCopied] = useState(false);
-  const queryClient = useQueryClient();
+  const payTrade = usePay();
+  const cancelTrade = useCancelTrade();
   // Read again when the trade's status moves, and on its live events (realtime/invalidation.ts).
   const paymentQuery = useQuery({
     queryKey: paymentKeys.state(trade.id, trade.status),
@@ -42,21 +43,18 @@ export function TradePayment({ trade, onChanged }: { trade: TTrade; onChanged?: 
   });
   const payment: TPayment | null | undefined = paymentQuery.data?.payment;
   const error = actionError ?? paymentQuery.error;
-  const reload = () => void queryClient.invalidateQueries({ queryKey: ['payments', 'state', trade.id] });
 
   const isPayer = !!orgId && trade.payerOrgId === orgId;
   const isParty = !!orgId && (trade.generatorOrgId === orgId || trade.receiverOrgId === orgId);
   const owed = owedFen(trade);
   const awaiting = trade.status === 'awaiting_payment';
 
-  /** Sends one payment action; then the payment and the trade are read again. */
+  /** Sends one payment action; its mutation has the payment and the trade read again. */
   async function act(send: () => Promise<void>) {
     setBusy(true);
     setError(null);
     try {
       await send();
-      reload();
-      onChanged?.();
     } catch (err) {
       setError(err);
     } finally {
@@ -66,14 +64,14 @@ export function TradePayment({ trade, onChanged }: { trade: TTrade; onChanged?: 
 
   async function pay(provider?: PaymentProvider) {
     await act(async () => {
-      setAnswer(await paymentsApi.pay(trade.id, provider));
+      setAnswer(await payTrade.mutateAsync({ tradeId: trade.id, provider }));
     });
   }
 
   async function cancel() {
     if (!window.confirm(pt('pay.cancel.confirm'))) return;
     await act(async () => {
-      await paymentsApi.cancel(trade.id);
+      await cancelTrade.mutateAsync({ tradeId: trade.id });
     });
   }
 

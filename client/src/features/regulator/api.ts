@@ -1,3 +1,4 @@
+import { markStale, useWrite } from '../../lib/query';
 import { API_BASE, ApiError, api, getAccessToken, refreshSession } from '../../lib/api';
 import type { TPage } from '../../../../shared/src/schemas/common.js';
 import type {
@@ -90,3 +91,7 @@ export const regulatorApi = {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   },
 };
+
+/** Resolving an alert (lib/query.ts useWrite): the alert lists are read again. */
+export const useResolveAlert = () =>
+  useWrite((v: { id: string; note: string }) => regulatorApi.resolve(v.id, v.note), (client) => markStale(client, [['regulator', 'alerts']]));

@@ -154,8 +154,8 @@ function TradeDetail({ me }: { me: Me }) {
                   {t(role === 'payer' ? 'trade.next.pay' : 'trade.next.waitPayment')}
                 </Alert>
               )}
-              <TradePayment trade={tr} onChanged={reload} />
-              <TradeTrips trade={tr} orgId={orgId} onTradeChanged={reload} />
+              <TradePayment trade={tr} />
+              <TradeTrips trade={tr} orgId={orgId} />
               <TradeLedger tradeId={tr.id} parties={{ generatorOrgId: tr.generatorOrgId, receiverOrgId: tr.receiverOrgId }} />
             </article>
           );

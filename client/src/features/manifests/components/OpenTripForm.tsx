@@ -4,7 +4,7 @@ import { parsePlate } from '../../../../../shared/src/plates.js';
 import { FormField } from '../../../components/FormField';
 import { useI18n } from '../../../i18n';
 import { formatTonnes, kgAsTonnesInput, tonnesToKg } from '../../../lib/units';
-import { manifestKeys, manifestsApi, type Manifest, type OrgProfile } from '../api';
+import { manifestKeys, manifestsApi, useOpenTrip, type Manifest, type OrgProfile } from '../api';
 import { TripFormActions, useTripForm } from './tripForm';
 
 const PATHS = ['carrierOrgId', 'vehiclePlate', 'driverName', 'declaredKg'] as const;
@@ -18,6 +18,7 @@ export function OpenTripForm({ tradeId, remainingKg, onOpened }: { tradeId: stri
   const [driver, setDriver] = useState('');
   const [declared, setDeclared] = useState(() => kgAsTonnesInput(remainingKg));
   const { errors, problem, busy, submit } = useTripForm(PATHS);
+  const openTrip = useOpenTrip();
 
   const typedId = carrierId.trim();
   const carrierQuery = useQuery({
@@ -47,11 +48,14 @@ export function OpenTripForm({ tradeId, remainingKg, onOpened }: { tradeId: stri
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     await submit(local(), async () => {
-      const m = await manifestsApi.open(tradeId, {
-        carrierOrgId: carrierId.trim(),
-        vehiclePlate: parsedPlate!.normalised,
-        driverName: driver.trim(),
-        declaredKg: tonnesToKg(declared)!,
+      const m = await openTrip.mutateAsync({
+        tradeId,
+        body: {
+          carrierOrgId: carrierId.trim(),
+          vehiclePlate: parsedPlate!.normalised,
+          driverName: driver.trim(),
+          declaredKg: tonnesToKg(declared)!,
+        },
       });
       setPlate('');
       setDriver('');

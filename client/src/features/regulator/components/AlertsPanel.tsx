@@ -7,7 +7,7 @@ import { formatDateTime } from '../../../lib/units';
 import { districtName } from '../../listings/labels';
 import { LiveBadge } from '../../listings/components/LiveBadge';
 import { useLive } from '../../realtime/LiveFeed';
-import { ALERT_KINDS, regulatorApi, regulatorKeys, type Alert } from '../api';
+import { ALERT_KINDS, regulatorApi, regulatorKeys, useResolveAlert, type Alert } from '../api';
 import { rk } from '../labels';
 import { alertText } from '../alertText';
 
@@ -117,13 +117,14 @@ function AlertItem({ alert: a, fresh, onResolved, lang }: { alert: Alert; fresh:
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const resolveAlert = useResolveAlert();
   const tone = a.kind === 'price_rejected' || a.kind === 'weight_gap' || a.kind === 'load_rejected' || a.kind === 'red_party' ? 'danger' : 'warning';
 
   async function resolve() {
     setBusy(true);
     setError(null);
     try {
-      onResolved(await regulatorApi.resolve(a.id, note.trim()));
+      onResolved(await resolveAlert.mutateAsync({ id: a.id, note: note.trim() }));
     } catch (err) {
       setError(err instanceof ApiError ? (err.fieldMessage('note') ?? err.message) : String(err));
     } finally {
