@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { QueryClient, useInfiniteQuery, useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
 
 /**
@@ -101,4 +102,16 @@ export function useWrite<V, R>(run: (vars: V) => Promise<R>, after: (client: Que
 /** Marks every query under each key prefix stale; those on screen refetch. */
 export function markStale(client: QueryClient, keys: QueryKey[]): void {
   for (const queryKey of keys) void client.invalidateQueries({ queryKey });
+}
+
+/**
+ * The last data a query had, across its key changes and failures: for a view that keeps showing
+ * figures beside an error rather than losing them (the regulator's dashboard). TanStack Query keeps
+ * data when a refetch of the same key fails, and `keepPreviousData` while a new key loads, but not
+ * when the new key's first load fails.
+ */
+export function useLastData<T>(data: T | undefined): T | undefined {
+  const last = useRef(data);
+  if (data !== undefined) last.current = data;
+  return last.current;
 }

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
+import { useLastData } from '../../lib/query';
 import { useI18n } from '../../i18n';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import type { Me } from '../auth/api';
@@ -55,16 +56,19 @@ function Dashboard({ me }: { me: Me }) {
   const sankey = useQuery({
     queryKey: regulatorKeys.flows(range, 'district'),
     queryFn: ({ signal }) => regulatorApi.flows(range, 'district', signal),
-    placeholderData: keepPreviousData,
   });
   const table = useQuery({
     queryKey: regulatorKeys.flows(range, groupBy),
     queryFn: ({ signal }) => regulatorApi.flows(range, groupBy, signal),
-    placeholderData: keepPreviousData,
     enabled: groupBy !== 'district',
   });
-  const indicators = useQuery({ queryKey: regulatorKeys.indicators(year), queryFn: ({ signal }) => regulatorApi.indicators(year, signal), placeholderData: keepPreviousData });
-  const capacity = useQuery({ queryKey: regulatorKeys.capacity(year), queryFn: ({ signal }) => regulatorApi.capacity(year, signal), placeholderData: keepPreviousData });
+  const indicators = useQuery({ queryKey: regulatorKeys.indicators(year), queryFn: ({ signal }) => regulatorApi.indicators(year, signal) });
+  const capacity = useQuery({ queryKey: regulatorKeys.capacity(year), queryFn: ({ signal }) => regulatorApi.capacity(year, signal) });
+  // What each panel shows: its last answer, also while another range or year loads or after it failed.
+  const sankeyData = useLastData(sankey.data);
+  const tableData = useLastData(table.data);
+  const indicatorsData = useLastData(indicators.data);
+  const capacityData = useLastData(capacity.data);
   // The error of the last load, cleared while the next one runs.
   const sankeyError = sankey.isFetching ? null : sankey.error;
   const indicatorsError = indicators.isFetching ? null : indicators.error;
@@ -75,7 +79,7 @@ function Dashboard({ me }: { me: Me }) {
   const scope = me.org?.scope;
   const scopeText =
     scope === 'city' || !scope ? t('regulator.scope.city') : (scope as string[]).map((d) => districtName(d, lang)).join('、');
-  const flowsForTable = groupBy === 'district' ? sankey.data : table.data;
+  const flowsForTable = groupBy === 'district' ? sankeyData : tableData;
   const years = useMemo(() => Array.from({ length: thisYear - 2018 }, (_, i) => thisYear - i), [thisYear]);
 
   const preset = (from: string) => setRange((r) => ({ ...r, from, to: today }));
@@ -134,9 +138,13 @@ function Dashboard({ me }: { me: Me }) {
             </select>
           </div>
         </div>
-        {sankeyError && <p className="alert alert--error">{sankeyError.message}</p>}
+        {sankeyError && (
+          <p className="alert alert--error" data-testid="flows-error">
+            {sankeyError.message}
+          </p>
+        )}
         <div className="reg-flows">
-          <div className="reg-flows__chart">{sankey.data ? <FlowSankey edges={sankey.data.edges} onEdge={setEdge} /> : <p role="status">{t('common.loading')}</p>}</div>
+          <div className="reg-flows__chart">{sankeyData ? <FlowSankey edges={sankeyData.edges} onEdge={setEdge} /> : <p role="status">{t('common.loading')}</p>}</div>
           <div className="reg-flows__table">
             <div className="filters filters--inline">
               <div className="field">
@@ -174,7 +182,7 @@ function Dashboard({ me }: { me: Me }) {
           <header className="reg-section__header">
             <h2 id="capacity-title">{t('regulator.capacity.title', { year })}</h2>
           </header>
-          {capacity.data ? <CapacityBars capacity={capacity.data} /> : <p role="status">{t('common.loading')}</p>}
+          {capacityData ? <CapacityBars capacity={capacityData} /> : <p role="status">{t('common.loading')}</p>}
         </section>
       </div>
 
@@ -195,14 +203,14 @@ function Dashboard({ me }: { me: Me }) {
           </div>
         </header>
         <p className="alert alert--info small" data-testid="platform-only">
-          {indicators.data ? (lang === 'en' ? indicators.data.noteEn : indicators.data.noteZh) : t('regulator.platformOnly')}
+          {indicatorsData ? (lang === 'en' ? indicatorsData.noteEn : indicatorsData.noteZh) : t('regulator.platformOnly')}
         </p>
         {indicatorsError && <p className="alert alert--error">{indicatorsError.message}</p>}
-        {indicators.data && (
+        {indicatorsData && (
           <>
-            <IndicatorCards indicators={indicators.data} />
+            <IndicatorCards indicators={indicatorsData} />
             <div className="card">
-              <PlanTargets indicators={indicators.data} />
+              <PlanTargets indicators={indicatorsData} />
             </div>
           </>
         )}
