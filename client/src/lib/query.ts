@@ -3,9 +3,9 @@ import { QueryClient, useInfiniteQuery, useMutation, useQueryClient, type QueryK
 
 /**
  * The client's one data loader is TanStack Query (docs/decisions/0011-client-data-loading.md): every
- * GET goes through a query with a key from its feature's `api.ts`, every change through a mutation
- * (or a call followed by invalidation), and the live feed invalidates keys in one place
- * (features/realtime/invalidation.ts).
+ * read it shows goes through a query with a key from its feature's `api.ts`, every write through a
+ * mutation (`useWrite` below) that marks stale what it changed, and the live feed invalidates keys in
+ * one place (features/realtime/liveKeys.ts). File downloads (manifest PDF, flows CSV) are not queries.
  *
  * No automatic retries and no refetch on focus: a failed load shows its error with a retry button at
  * once (as the hand-written loaders did), and the live feed, not the window focus, says when data changed.
