@@ -1,3 +1,5 @@
+import type { CREDIT_LEVELS } from './enums.js';
+
 // Kept free of zod so the web client can import it without bundling the schema library.
 
 /**
@@ -29,3 +31,11 @@ export const CREDIT_EVENT_KINDS = [
   'licence_expired',
 ] as const;
 export type CreditEventKind = (typeof CREDIT_EVENT_KINDS)[number];
+
+/** Lower bounds of the levels by score (DESIGN §6.7), best first; below the last one is black. */
+export const LEVEL_THRESHOLDS = [
+  { level: 'green', min: 90 },
+  { level: 'blue', min: 75 },
+  { level: 'yellow', min: 60 },
+  { level: 'red', min: 40 },
+] as const satisfies readonly { level: Exclude<(typeof CREDIT_LEVELS)[number], 'black'>; min: number }[];

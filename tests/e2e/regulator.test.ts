@@ -170,4 +170,21 @@ describe('web client: the regulator dashboard in Chromium', function () {
     );
     expect(row).to.deep.include({ status: 'resolved', resolved_by: regulator.user.id, resolution_note: '已电话核实，该单位已申请扩大许可能力' });
   });
+
+  it('when the flows for a new filter cannot be read, the figures already shown stay beside the error', async () => {
+    const total = await page.getByTestId('flow-total-contracted').textContent();
+    const flows = (url: URL) => url.pathname === '/api/v1/regulator/flows';
+    await page.route(flows, (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'flows unavailable' }, requestId: 'e2e' }) }),
+    );
+    try {
+      await page.getByTestId('stream-filter').selectOption('general_industrial');
+      await page.getByTestId('flows-error').waitFor();
+      expect(await page.getByTestId('flows-error').textContent()).to.contain('flows unavailable');
+      expect(await page.locator('[data-testid="flow-sankey"] canvas').count()).to.equal(1);
+      expect(await page.getByTestId('flow-total-contracted').textContent()).to.equal(total);
+    } finally {
+      await page.unroute(flows);
+    }
+  });
 });

@@ -1,4 +1,7 @@
+import { useState } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { createQueryClient } from '../lib/query';
 import { I18nProvider } from '../i18n';
 import { SessionProvider } from '../features/auth/session';
 import { SignInPage } from '../features/auth/SignInPage';
@@ -26,39 +29,42 @@ import { NotFoundPage } from './NotFoundPage';
 
 // Only pages that exist are routed; manifests, payments and the regulator's views arrive with their modules.
 export function App() {
+  const [queryClient] = useState(createQueryClient);
   return (
-    <I18nProvider>
-      <SessionProvider>
-        <LiveFeedProvider>
-          <BrowserRouter>
-            <Routes>
-              <Route element={<Layout />}>
-                <Route index element={<Navigate to="/catalog" replace />} />
-                <Route path="catalog" element={<CataloguePage />} />
-                <Route path="catalog/:code" element={<MaterialPage />} />
-                <Route path="signin" element={<SignInPage />} />
-                <Route path="signup" element={<SignUpPage />} />
-                <Route path="org" element={<MyOrgPage />} />
-                <Route path="market" element={<MarketPage />} />
-                <Route path="listings/new" element={<NewListingPage />} />
-                <Route path="listings/:id" element={<ListingPage />} />
-                <Route path="trades" element={<MyTradesPage />} />
-                <Route path="trades/:id" element={<TradePage />} />
-                <Route path="manifests" element={<ManifestsPage />} />
-                <Route path="manifests/:id" element={<ManifestPage />} />
-                <Route path="my/listings" element={<MyListingsPage />} />
-                <Route path="my/bids" element={<MyBidsPage />} />
-                <Route path="admin/bank-transfers" element={<BankTransfersPage />} />
-                <Route path="admin/balances" element={<BalancesPage />} />
-                <Route path="credit/agency" element={<CreditAgencyPage />} />
-                <Route path="credit/:orgId" element={<CreditPage />} />
-                <Route path="regulator" element={<RegulatorPage />} />
-                <Route path="*" element={<NotFoundPage />} />
-              </Route>
-            </Routes>
-          </BrowserRouter>
-        </LiveFeedProvider>
-      </SessionProvider>
-    </I18nProvider>
+    <QueryClientProvider client={queryClient}>
+      <I18nProvider>
+        <SessionProvider>
+          <LiveFeedProvider>
+            <BrowserRouter>
+              <Routes>
+                <Route element={<Layout />}>
+                  <Route index element={<Navigate to="/catalog" replace />} />
+                  <Route path="catalog" element={<CataloguePage />} />
+                  <Route path="catalog/:code" element={<MaterialPage />} />
+                  <Route path="signin" element={<SignInPage />} />
+                  <Route path="signup" element={<SignUpPage />} />
+                  <Route path="org" element={<MyOrgPage />} />
+                  <Route path="market" element={<MarketPage />} />
+                  <Route path="listings/new" element={<NewListingPage />} />
+                  <Route path="listings/:id" element={<ListingPage />} />
+                  <Route path="trades" element={<MyTradesPage />} />
+                  <Route path="trades/:id" element={<TradePage />} />
+                  <Route path="manifests" element={<ManifestsPage />} />
+                  <Route path="manifests/:id" element={<ManifestPage />} />
+                  <Route path="my/listings" element={<MyListingsPage />} />
+                  <Route path="my/bids" element={<MyBidsPage />} />
+                  <Route path="admin/bank-transfers" element={<BankTransfersPage />} />
+                  <Route path="admin/balances" element={<BalancesPage />} />
+                  <Route path="credit/agency" element={<CreditAgencyPage />} />
+                  <Route path="credit/:orgId" element={<CreditPage />} />
+                  <Route path="regulator" element={<RegulatorPage />} />
+                  <Route path="*" element={<NotFoundPage />} />
+                </Route>
+              </Routes>
+            </BrowserRouter>
+          </LiveFeedProvider>
+        </SessionProvider>
+      </I18nProvider>
+    </QueryClientProvider>
   );
 }

@@ -1,6 +1,6 @@
+import { CREDIT_LEVELS as LEVELS } from '../../../shared/src/enums.js';
 import { useI18n, type MessageKey } from '../i18n';
 
-const LEVELS = ['green', 'blue', 'yellow', 'red', 'black'] as const;
 export type CreditLevelName = (typeof LEVELS)[number];
 
 /** A credit level in the colour of Zhejiang's environmental credit schemes (DESIGN §6.7). */

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n';
-import type { PagedState } from '../lib/usePagedList';
+import type { PagedState } from '../lib/query';
 import { LoadError } from './LoadError';
 
 /** The error (with retry) above a paged list. */

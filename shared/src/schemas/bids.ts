@@ -3,7 +3,9 @@ import { ZJustification, ZKg, ZPricePerTonneFen } from './listings.js';
 import { ZPriceCheck } from './prices.js';
 import { ZCreditLevel } from './credit.js';
 
-export const BID_STATUSES = ['active', 'won', 'lost', 'withdrawn'] as const;
+import { BID_STATUSES } from '../enums.js';
+
+export { BID_STATUSES };
 export type TBidStatus = (typeof BID_STATUSES)[number];
 
 /** POST /listings/:id/bids: a bid on a supply listing, or an offer on a demand listing. */

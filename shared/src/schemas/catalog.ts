@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-export const STREAMS = ['hazardous', 'general_industrial', 'household_recyclable', 'agricultural', 'construction'] as const;
+import { STREAMS } from '../enums.js';
+
+export { STREAMS };
 export type TStream = (typeof STREAMS)[number];
 
 export const ZMaterialsQuery = z.strictObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CREDIT_LEVELS, DELIVERY_STATUSES } from '../enums.js';
 
 /**
  * Credit scores, the signed credit feed and its webhooks (DESIGN §5 step 8, §6.7, §7; RELIABILITY J3).
@@ -6,7 +7,7 @@ import { z } from 'zod';
  */
 
 /** Best to worst, in the colours Zhejiang's environmental credit schemes used (DESIGN §6.7). */
-export const CREDIT_LEVELS = ['green', 'blue', 'yellow', 'red', 'black'] as const;
+export { CREDIT_LEVELS };
 export type CreditLevel = (typeof CREDIT_LEVELS)[number];
 export const ZCreditLevel = z.enum(CREDIT_LEVELS);
 
@@ -117,7 +118,7 @@ export const ZCreateSubscriptionRequest = z.strictObject({
 });
 export type TCreateSubscriptionRequest = z.infer<typeof ZCreateSubscriptionRequest>;
 
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] as const;
+export { DELIVERY_STATUSES };
 export type TDeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const ZSubscription = z.object({

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-export const LEDGER_ACCOUNT_KINDS = ['escrow', 'payable', 'platform_fee', 'eco_fund', 'clearing'] as const;
+import { LEDGER_ACCOUNT_KINDS } from '../enums.js';
+
+export { LEDGER_ACCOUNT_KINDS };
 export type TLedgerAccountKind = (typeof LEDGER_ACCOUNT_KINDS)[number];
 
 export const LEDGER_TRANSFER_KINDS = ['fund', 'settle', 'reversal', 'adjustment'] as const;

@@ -1,4 +1,15 @@
 import { z } from 'zod';
+import {
+  CLASSIFIED_MATERIAL,
+  HAZARD_CHARACTERISTICS,
+  LISTING_MODES,
+  LISTING_SIDES,
+  LISTING_STATUSES,
+  PACKAGINGS,
+  PHYSICAL_FORMS,
+  analysisKindFor,
+  type AnalysisKind,
+} from '../enums.js';
 import { STREAMS } from './catalog.js';
 import { MAX_ABS_PRICE_FEN, MAX_KG } from '../money.js';
 import { ZDistrict } from './common.js';
@@ -28,8 +39,7 @@ export const ZJustification = z.string().trim().min(1, 'must not be empty').max(
 
 // ── Waste codes (DESIGN §6.6) ───────────────────────────────────────────────────────────────
 
-/** The material code that needs a classifiedCode: waste salt and dyeing sludge have no single code. */
-export const CLASSIFIED_MATERIAL = 'WS-CLASSIFIED';
+export { CLASSIFIED_MATERIAL };
 
 const HW_CODE = /^\d{3}-\d{3}-(\d{2})$/;
 const SW_CLASS = /^SW\d{2}$/;
@@ -54,9 +64,7 @@ export const ZClassifiedCode = z
 // ── Declared hazard and lab analysis ────────────────────────────────────────────────────────
 
 /** Toxicity, corrosivity, ignitability, reactivity, infectivity (the national list's characteristics). */
-export const HAZARD_CHARACTERISTICS = ['T', 'C', 'I', 'R', 'In'] as const;
-export const PHYSICAL_FORMS = ['solid', 'semi_solid', 'liquid', 'gas'] as const;
-export const PACKAGINGS = ['bulk', 'bag', 'ton_bag', 'drum', 'ibc', 'tank', 'box', 'other'] as const;
+export { HAZARD_CHARACTERISTICS, PHYSICAL_FORMS, PACKAGINGS };
 
 export const ZHazard = z.strictObject({
   characteristics: z
@@ -126,26 +134,14 @@ export const ZAnalysis = z.discriminatedUnion('kind', [
 ]);
 export type TAnalysis = z.infer<typeof ZAnalysis>;
 export type TAnalysisKind = TAnalysis['kind'];
+// The zod-free list in ../enums.ts must name exactly the kinds above: this fails to compile otherwise.
+true satisfies [TAnalysisKind] extends [AnalysisKind] ? ([AnalysisKind] extends [TAnalysisKind] ? true : false) : false;
 
-/**
- * Which lab fields suit a material, for the create-listing form. A suggestion only: the server
- * accepts any kind on any material, because a code does not always tell the stream's chemistry.
- */
-export function analysisKindFor(materialCode: string, category: string | null): TAnalysisKind | null {
-  if (materialCode === CLASSIFIED_MATERIAL) return 'waste_salt';
-  if (category === 'HW18') return 'fly_ash';
-  if (category === 'HW08' || category === 'HW09') return 'mineral_oil';
-  if (category === 'HW17' || category === 'SW07' || materialCode === 'SW15-01') return 'sludge';
-  if (['SW01', 'SW02', 'SW03', 'SW04', 'SW05', 'SW06', 'SW09', 'SW10', 'SW11'].includes(category ?? '')) return 'slag';
-  if (category === 'SW14' || materialCode === 'HH-01') return 'fabric';
-  return null;
-}
+export { analysisKindFor };
 
 // ── Listings ────────────────────────────────────────────────────────────────────────────────
 
-export const LISTING_SIDES = ['supply', 'demand'] as const;
-export const LISTING_MODES = ['fixed', 'auction'] as const;
-export const LISTING_STATUSES = ['open', 'matched', 'closed', 'cancelled', 'expired'] as const;
+export { LISTING_SIDES, LISTING_MODES, LISTING_STATUSES };
 export type TListingSide = (typeof LISTING_SIDES)[number];
 export type TListingMode = (typeof LISTING_MODES)[number];
 export type TListingStatus = (typeof LISTING_STATUSES)[number];

@@ -3,10 +3,11 @@
  * the shipper, the carrier and the receiver. Contracts shared by the server and the web client.
  */
 import { z } from 'zod';
+import { MANIFEST_STATUSES } from '../enums.js';
 import { ZDistrict } from './common.js';
 import { PLATE_MESSAGE, parsePlate } from '../plates.js';
 
-export const MANIFEST_STATUSES = ['draft', 'issued', 'loaded', 'in_transit', 'arrived', 'received', 'rejected', 'closed'] as const;
+export { MANIFEST_STATUSES };
 export type TManifestStatus = (typeof MANIFEST_STATUSES)[number];
 
 /** The steps after opening, in order; each is posted to POST /manifests/:id/events. */

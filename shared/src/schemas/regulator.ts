@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { DISTRICT_CODES } from '../districts.js';
 import { STREAMS } from './catalog.js';
+import { ALERT_KIND_VALUES } from '../enums.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A Shanghai calendar date, YYYY-MM-DD, that exists. */
@@ -124,19 +125,7 @@ export type TFlowTrade = z.infer<typeof ZFlowTrade>;
 
 // ── Alerts ──────────────────────────────────────────────────────────────────────────────────────
 
-/** DESIGN §7 kinds, plus transit_stuck from the manifests module. */
-export const ALERT_KIND_VALUES = [
-  'price_flagged',
-  'price_rejected',
-  'receipt_overdue',
-  'disposal_overdue',
-  'weight_gap',
-  'capacity_high',
-  'red_party',
-  'load_rejected',
-  'delivery_dead',
-  'transit_stuck',
-] as const;
+export { ALERT_KIND_VALUES };
 export type TAlertKind = (typeof ALERT_KIND_VALUES)[number];
 
 export const ZAlertsQuery = z.strictObject({

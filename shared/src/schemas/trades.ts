@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-/** All trade states (DESIGN §7); trading creates awaiting_payment or funded, later issues move them on. */
-export const TRADE_STATUSES = ['awaiting_payment', 'funded', 'in_transit', 'delivered', 'disputed', 'settled', 'cancelled'] as const;
+import { TRADE_STATUSES } from '../enums.js';
+
+export { TRADE_STATUSES };
 export type TTradeStatus = (typeof TRADE_STATUSES)[number];
 
 export const ZTrade = z.object({

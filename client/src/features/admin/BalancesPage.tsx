@@ -1,53 +1,43 @@
 import type { ReactNode } from 'react';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { LEDGER_ACCOUNT_KINDS as ACCOUNT_KINDS } from '../../../../shared/src/enums.js';
 import { Badge } from '../../components/Badge';
 import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
 import { formatAmount } from '../../lib/units';
-import { useResource } from '../../lib/useResource';
 import { accountLabel } from '../payments/TradeLedger';
 import { usePaymentsText } from '../payments/messages';
-import type { TLedgerAccountKind } from '../../../../shared/src/schemas/ledger.js';
-import { adminApi, type PlatformBalances } from './api';
+import { adminApi, adminKeys } from './api';
 import { AdminMoneyTabs } from './BankTransfersPage';
 import { RequireAdmin } from './RequireAdmin';
 
-// A value import of the shared schema would bring zod into the browser bundle; the type keeps this list honest.
-const ACCOUNT_KINDS = ['escrow', 'payable', 'platform_fee', 'eco_fund', 'clearing'] as const satisfies readonly TLedgerAccountKind[];
 
 export function BalancesPage() {
   return <RequireAdmin>{() => <Balances />}</RequireAdmin>;
 }
 
-/** The balances as first read, with the org accounts paged in so far. */
-type Loaded = { data: PlatformBalances; orgs: PlatformBalances['orgAccounts']['items']; next: string | null };
-
 function Balances() {
   const { t, lang } = useI18n();
   const pt = usePaymentsText();
-  const { state, reload, setData, setError } = useResource<Loaded>(
-    (signal) => adminApi.balances(null, signal).then((data) => ({ data, orgs: data.orgAccounts.items, next: data.orgAccounts.nextCursor })),
-    [],
-  );
-
-  async function more() {
-    if (state.status !== 'ready' || !state.data.next) return;
-    const loaded = state.data;
-    try {
-      const page = await adminApi.balances(loaded.next);
-      setData({ ...loaded, orgs: [...loaded.orgs, ...page.orgAccounts.items], next: page.orgAccounts.nextCursor });
-    } catch (error) {
-      setError(error);
-    }
-  }
+  // The balances as first read, with the org accounts paged in so far; a failed page shows its error in their place.
+  const state = useInfiniteQuery({
+    queryKey: adminKeys.balances(),
+    queryFn: ({ pageParam, signal }) => adminApi.balances(pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.orgAccounts.nextCursor,
+    select: (d) => ({ data: d.pages[0]!, orgs: d.pages.flatMap((p) => p.orgAccounts.items), next: d.pages.at(-1)!.orgAccounts.nextCursor }),
+  });
+  const reload = () => void state.refetch();
+  const more = () => state.fetchNextPage();
 
   return (
     <div className="page" data-testid="admin-balances">
       <AdminMoneyTabs />
       <h1>{pt('admin.balances.title')}</h1>
       <p className="muted">{pt('admin.balances.intro')}</p>
-      {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' && <LoadError error={state.error} reload={reload} />}
-      {state.status === 'ready' &&
+      {state.isPending && <p role="status">{t('common.loading')}</p>}
+      {state.isError && <LoadError error={state.error} reload={reload} />}
+      {state.isSuccess &&
         (() => {
           const { data, orgs, next } = state.data;
           const c = data.checks;

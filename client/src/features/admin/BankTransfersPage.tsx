@@ -6,9 +6,9 @@ import { Tabs } from '../../components/Tabs';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import { formatAmount, formatDateTime, yuanToFen } from '../../lib/units';
-import { usePagedList } from '../../lib/usePagedList';
+import { usePagedQuery } from '../../lib/query';
 import { usePaymentsText } from '../payments/messages';
-import { adminApi, type BankTransfer } from './api';
+import { adminApi, adminKeys, useConfirmBankTransfer, type BankTransfer } from './api';
 import { RequireAdmin } from './RequireAdmin';
 
 export function BankTransfersPage() {
@@ -33,7 +33,11 @@ function BankTransfers() {
   const { lang } = useI18n();
   const pt = usePaymentsText();
   const [status, setStatus] = useState<'pending' | 'succeeded'>('pending');
-  const list = usePagedList<BankTransfer>(status, (key, cursor, signal) => adminApi.bankTransfers(key as 'pending' | 'succeeded', cursor, signal));
+  const list = usePagedQuery<BankTransfer>({
+    queryKey: adminKeys.bankTransfers(status),
+    label: status,
+    fetchPage: (cursor, signal) => adminApi.bankTransfers(status, cursor, signal),
+  });
   const [done, setDone] = useState<string | null>(null);
 
   return (
@@ -63,7 +67,6 @@ function BankTransfers() {
       <ConfirmByReference
         onConfirmed={(reference) => {
           setDone(reference);
-          list.reload();
         }}
       />
       <PagedListError state={list.state} onRetry={list.reload} />
@@ -101,10 +104,7 @@ function BankTransfers() {
                   {b.status === 'pending' && b.tradeStatus === 'awaiting_payment' ? (
                     <ConfirmRow
                       transfer={b}
-                      onConfirmed={() => {
-                        setDone(b.reference);
-                        list.reload();
-                      }}
+                      onConfirmed={() => setDone(b.reference)}
                     />
                   ) : (
                     <span className="muted">{pt(`pay.status.${b.status}`)}</span>
@@ -130,13 +130,14 @@ function ConfirmRow({ transfer, onConfirmed }: { transfer: BankTransfer; onConfi
   const [error, setError] = useState<unknown>(null);
   const fen = yuanToFen(amount);
 
+  const confirmTransfer = useConfirmBankTransfer();
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (fen === null) return;
     setBusy(true);
     setError(null);
     try {
-      await adminApi.confirmBankTransfer(transfer.reference, fen, note.trim() || undefined);
+      await confirmTransfer.mutateAsync({ reference: transfer.reference, amountFen: fen, note: note.trim() || undefined });
       onConfirmed();
     } catch (err) {
       setError(err);
@@ -174,6 +175,7 @@ function ConfirmByReference({ onConfirmed }: { onConfirmed(reference: string): v
   const [error, setError] = useState<unknown>(null);
   const fen = yuanToFen(amount);
 
+  const confirmTransfer = useConfirmBankTransfer();
   async function submit(e: FormEvent) {
     e.preventDefault();
     const ref = reference.trim().toUpperCase();
@@ -181,7 +183,7 @@ function ConfirmByReference({ onConfirmed }: { onConfirmed(reference: string): v
     setBusy(true);
     setError(null);
     try {
-      await adminApi.confirmBankTransfer(ref, fen);
+      await confirmTransfer.mutateAsync({ reference: ref, amountFen: fen });
       setReference('');
       setAmount('');
       onConfirmed(ref);

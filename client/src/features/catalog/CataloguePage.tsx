@@ -3,9 +3,9 @@ import { ClearFilters, FilterSelect, SearchForm } from '../../components/Filters
 import { PagedListError, PagedResults } from '../../components/PagedListChrome';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatPricePerTonne } from '../../lib/money';
-import { usePagedList } from '../../lib/usePagedList';
+import { usePagedQuery } from '../../lib/query';
 import { useUrlFilters } from '../../lib/useUrlFilters';
-import { catalogApi, STREAMS, type Material, type MaterialsFilter, type Stream } from './api';
+import { catalogApi, catalogKeys, STREAMS, type Material, type MaterialsFilter, type Stream } from './api';
 import { EditionNote } from './components/EditionNote';
 import { MaterialBadges } from './components/MaterialBadges';
 import { MaterialName } from './components/MaterialName';
@@ -31,15 +31,18 @@ function filterKeyOf(filter: MaterialsFilter): string {
   return p.toString();
 }
 
-const filterOfKey = (key: string) => readFilter(new URLSearchParams(key));
-
 export function CataloguePage() {
   const { t, lang } = useI18n();
   const { params, update, clear } = useUrlFilters();
   const filter = readFilter(params);
   const filterKey = filterKeyOf(filter);
   // Materials are told apart by their code; results for an older filter are never shown as current.
-  const list = usePagedList<Material>(filterKey, (key, cursor, signal) => catalogApi.list(filterOfKey(key), cursor, signal), (m) => m.code);
+  const list = usePagedQuery<Material>({
+    queryKey: catalogKeys.list(filterKey),
+    label: filterKey,
+    fetchPage: (cursor, signal) => catalogApi.list(filter, cursor, signal),
+    idOf: (m) => m.code,
+  });
   const { state, busy, loadMore } = list;
 
   const filtered = filter.stream !== undefined || filter.hazardous !== undefined || filter.q !== undefined;

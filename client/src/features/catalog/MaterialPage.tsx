@@ -1,10 +1,10 @@
+import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
 import { LoadError } from '../../components/LoadError';
 import { PriceBandBar, bandSourceText } from '../../components/PriceBandBar';
 import { useI18n, type MessageKey } from '../../i18n';
-import { useResource } from '../../lib/useResource';
-import { catalogApi, type Material } from './api';
+import { catalogApi, catalogKeys, type Material } from './api';
 import { EditionNote } from './components/EditionNote';
 import { MaterialBadges } from './components/MaterialBadges';
 import { MaterialName } from './components/MaterialName';
@@ -12,18 +12,19 @@ import { MaterialName } from './components/MaterialName';
 export function MaterialPage() {
   const { code = '' } = useParams();
   const { t } = useI18n();
-  const { state, reload } = useResource((signal) => catalogApi.get(code, signal), [code], { pending: 'loading' });
+  const state = useQuery({ queryKey: catalogKeys.material(code), queryFn: ({ signal }) => catalogApi.get(code, signal) });
+  const reload = () => void state.refetch();
 
   return (
     <div className="page" data-testid="material-page">
       <p className="back-link">
         <Link to="/catalog">← {t('material.back')}</Link>
       </p>
-      {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' && (
+      {state.isPending && <p role="status">{t('common.loading')}</p>}
+      {state.isError && (
         <LoadError error={state.error} reload={reload} notFound={<Alert>{t('material.notFound', { code })}</Alert>} notFoundCodes={['NOT_FOUND']} />
       )}
-      {state.status === 'ready' && <MaterialDetail material={state.data} />}
+      {state.isSuccess && <MaterialDetail material={state.data} />}
     </div>
   );
 }

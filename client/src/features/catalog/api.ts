@@ -4,8 +4,8 @@ import type { TMaterial, TStream } from '../../../../shared/src/schemas/catalog.
 export type Material = TMaterial;
 export type Stream = TStream;
 
-/** The five streams in the order the catalogue shows them (type-checked against the shared enum). */
-export const STREAMS = ['hazardous', 'general_industrial', 'household_recyclable', 'agricultural', 'construction'] as const satisfies readonly TStream[];
+/** The five streams in the order the catalogue shows them. */
+export { STREAMS } from '../../../../shared/src/enums.js';
 
 export interface MaterialsFilter {
   stream?: Stream;
@@ -19,6 +19,14 @@ export interface Page<T> {
 }
 
 export const PAGE_SIZE = 20;
+
+/** Query keys (lib/query.ts). The catalogue changes only with a release: no live event touches it. */
+export const catalogKeys = {
+  list: (filterKey: string) => ['catalog', 'list', filterKey] as const,
+  all: () => ['catalog', 'all'] as const,
+  material: (code: string) => ['catalog', 'material', code] as const,
+  search: (q: string) => ['catalog', 'search', q] as const,
+};
 
 export const catalogApi = {
   list: (filter: MaterialsFilter, cursor: string | null, signal?: AbortSignal) =>

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { Alert } from '../../components/Alert';
 import { Badge, type BadgeTone } from '../../components/Badge';
@@ -10,10 +11,10 @@ import { PagedListError, PagedListFooter } from '../../components/PagedListChrom
 import { useI18n, type MessageKey } from '../../i18n';
 import { ApiError } from '../../lib/api';
 import { formatDateTime } from '../../lib/units';
-import { usePagedList } from '../../lib/usePagedList';
+import { usePagedQuery } from '../../lib/query';
 import type { Me } from '../auth/api';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
-import { creditApi, DELIVERY_STATUSES, type Delivery, type DeliveryStatus, type Subscription } from './api';
+import { creditApi, creditKeys, DELIVERY_STATUSES, useSubscribe, useUnsubscribe, type Delivery, type DeliveryStatus, type Subscription } from './api';
 import type { TCreditFeedEvent } from '../../../../shared/src/schemas/credit.js';
 import './credit.css';
 
@@ -50,9 +51,6 @@ function randomSecret(): string {
 
 function Subscriptions() {
   const { t, lang } = useI18n();
-  const [subs, setSubs] = useState<{ status: 'loading' | 'ready' | 'error'; items: Subscription[]; error?: unknown }>({ status: 'loading', items: [] });
-  const [attempt, setAttempt] = useState(0);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState('');
   const [formError, setFormError] = useState<unknown>(null);
@@ -61,31 +59,36 @@ function Subscriptions() {
   const [selected, setSelected] = useState<string>('');
   const [status, setStatus] = useState<DeliveryStatus | ''>('');
 
-  useEffect(() => {
-    const controller = new AbortController();
-    creditApi
-      .subscriptions(controller.signal)
-      .then((r) => setSubs({ status: 'ready', items: r.items }))
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) setSubs((s) => ({ ...s, status: 'error', error }));
-      });
-    return () => controller.abort();
-  }, [attempt]);
+  const queryClient = useQueryClient();
+  const subscribe = useSubscribe();
+  const unsubscribe = useUnsubscribe();
+  const subsQuery = useQuery({ queryKey: creditKeys.subscriptions(), queryFn: ({ signal }) => creditApi.subscriptions(signal) });
+  const subs = {
+    status: subsQuery.isPending ? 'loading' : subsQuery.isError ? 'error' : 'ready',
+    items: subsQuery.data?.items ?? ([] as Subscription[]),
+    error: subsQuery.error,
+  };
 
-  const deliveriesKey = JSON.stringify({ selected, status, attempt });
-  const deliveries = usePagedList<Delivery>(deliveriesKey, (_k, cursor, signal) =>
-    creditApi.deliveries({ ...(selected ? { subscriptionId: selected } : {}), ...(status ? { status } : {}) }, cursor, signal),
-  );
+  const deliveriesQuery = { ...(selected ? { subscriptionId: selected } : {}), ...(status ? { status } : {}) };
+  const deliveries = usePagedQuery<Delivery>({
+    queryKey: creditKeys.deliveries(deliveriesQuery),
+    label: JSON.stringify(deliveriesQuery),
+    fetchPage: (cursor, signal) => creditApi.deliveries(deliveriesQuery, cursor, signal),
+  });
+  /** The subscriptions and their deliveries, read again. */
+  const reload = () => {
+    void queryClient.invalidateQueries({ queryKey: creditKeys.subscriptions() });
+    void queryClient.invalidateQueries({ queryKey: ['credit', 'deliveries'] });
+  };
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     setSaving(true);
     setFormError(null);
     try {
-      await creditApi.subscribe(url.trim(), secret);
+      await subscribe.mutateAsync({ url: url.trim(), secret });
       setUrl('');
       setSecret('');
-      reload();
     } catch (err) {
       setFormError(err);
     } finally {
@@ -96,8 +99,9 @@ function Subscriptions() {
   async function onDelete(id: string) {
     setConfirming(null);
     try {
-      await creditApi.unsubscribe(id);
-    } finally {
+      await unsubscribe.mutateAsync(id);
+    } catch {
+      // The list, read again, shows whether it is gone.
       reload();
     }
   }
@@ -268,29 +272,18 @@ function Subscriptions() {
 /** The feed in order, paged forward with `after`, as a consumer would read it. */
 function Feed() {
   const { t, lang } = useI18n();
-  const [items, setItems] = useState<TCreditFeedEvent[]>([]);
-  const [after, setAfter] = useState<string | null>(null);
-  const [more, setMore] = useState(false);
-  const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(async (from: string | null, append: boolean) => {
-    setStatus('loading');
-    try {
-      const page = await creditApi.feed(from, 50);
-      setItems((cur) => (append ? [...cur, ...page.items] : page.items));
-      setAfter(page.after);
-      setMore(page.hasMore);
-      setStatus('ready');
-    } catch (err) {
-      setError(err);
-      setStatus('error');
-    }
-  }, []);
-
-  useEffect(() => {
-    void load(null, false);
-  }, [load]);
+  // Paged forward: "more" and "poll" both read from the last position, so the next page is always asked for.
+  const query = useInfiniteQuery({
+    queryKey: creditKeys.feed(),
+    queryFn: ({ pageParam, signal }) => creditApi.feed(pageParam.after, 50, signal),
+    initialPageParam: { after: null as string | null },
+    getNextPageParam: (page) => ({ after: page.after }),
+  });
+  const items: TCreditFeedEvent[] = (query.data?.pages ?? []).flatMap((p) => p.items);
+  const more = query.data?.pages.at(-1)?.hasMore ?? false;
+  const status = query.isFetching ? 'loading' : query.isError ? 'error' : 'ready';
+  const error = query.error;
+  const next = () => void query.fetchNextPage();
 
   return (
     <section className="card" aria-labelledby="feed-title">
@@ -331,12 +324,12 @@ function Feed() {
       )}
       <div className="list-footer">
         {more && (
-          <button type="button" className="btn btn--secondary btn--small" onClick={() => void load(after, true)} disabled={status === 'loading'}>
+          <button type="button" className="btn btn--secondary btn--small" onClick={next} disabled={status === 'loading'}>
             {t('creditAgency.feed.more')}
           </button>
         )}
         {!more && status === 'ready' && (
-          <button type="button" className="btn btn--ghost btn--small" onClick={() => void load(after, true)}>
+          <button type="button" className="btn btn--ghost btn--small" onClick={next}>
             {t('creditAgency.feed.poll')}
           </button>
         )}

@@ -1,20 +1,18 @@
+import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
 import { CreditChip } from '../../components/CreditChip';
 import { LoadError } from '../../components/LoadError';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../lib/units';
-import { useResource } from '../../lib/useResource';
 import type { Me } from '../auth/api';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { LiveBadge } from '../listings/components/LiveBadge';
 import { useLive } from '../realtime/LiveFeed';
-import { creditApi, type CreditHistoryEntry, type CreditScore } from './api';
+import { creditApi, creditKeys } from './api';
 import { FactorBars } from './components/FactorBars';
 import { ScoreChart } from './components/ScoreChart';
 import './credit.css';
-
-type Loaded = { score: CreditScore; history: CreditHistoryEntry[]; orgName: string | null };
 
 /** GET /credit/orgs/:id with its history: score, level colour, factor bars and the history chart. */
 export function CreditPage() {
@@ -24,30 +22,34 @@ export function CreditPage() {
 function Credit({ me }: { me: Me }) {
   const { t, lang } = useI18n();
   const { orgId = '' } = useParams();
-  const { state, reload } = useResource<Loaded>(
-    (signal) =>
+  const query = useQuery({
+    queryKey: creditKeys.org(orgId),
+    queryFn: ({ signal }) =>
       Promise.all([
         creditApi.score(orgId, signal),
         creditApi.history(orgId, null, 100, signal),
         creditApi.org(orgId, signal).then((o) => o.name).catch(() => null),
       ]).then(([score, history, orgName]) => ({ score, history: history.items, orgName })),
-    [orgId],
-    { pending: 'keepReady' },
-  );
-
-  // credit.changed reaches the org's own room (DESIGN §8): the org's own page updates live.
-  const live = useLive({
-    accept: (e) => e.type === 'credit.changed' && e.room === `org:${orgId}`,
-    onEvent: reload,
-    onResync: reload,
   });
+  const reload = () => void query.refetch();
+  // A reload keeps the score on screen; a retry after an error shows the loading state over it.
+  const state = {
+    isPending: query.isPending || (query.isError && query.isFetching),
+    isError: query.isError && !query.isFetching,
+    isSuccess: query.isSuccess,
+    error: query.error,
+    data: query.data,
+  };
+
+  // credit.changed reaches the org's own room (DESIGN §8) and refetches (realtime/invalidation.ts).
+  const live = useLive({});
   const own = me.org?.id === orgId;
 
   return (
     <div className="page credit-page" data-testid="credit-page">
       <p className="back-link">{own ? <Link to="/org">← {t('creditPage.back.org')}</Link> : <Link to="/market">← {t('listing.back')}</Link>}</p>
-      {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' && (
+      {state.isPending && <p role="status">{t('common.loading')}</p>}
+      {state.isError && (
         <LoadError
           error={state.error}
           reload={reload}
@@ -58,7 +60,7 @@ function Credit({ me }: { me: Me }) {
           }
         />
       )}
-      {state.status === 'ready' && (
+      {state.isSuccess && state.data && (
         <>
           <header className="page__header page__header--row">
             <div>

@@ -1,3 +1,5 @@
+import { markStale, useWrite } from '../../lib/query';
+import type { QueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import type { TPage } from '../../../../shared/src/schemas/common.js';
 import type {
@@ -17,8 +19,15 @@ export type Subscription = TSubscription;
 export type Delivery = TDelivery;
 export type DeliveryStatus = TDeliveryStatus;
 
-/** Mirror of DELIVERY_STATUSES (shared/src/schemas/credit.ts), checked against its type. */
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] as const satisfies readonly DeliveryStatus[];
+export { DELIVERY_STATUSES } from '../../../../shared/src/enums.js';
+
+/** Query keys (lib/query.ts); credit.changed invalidates ['credit']. */
+export const creditKeys = {
+  org: (orgId: string) => ['credit', 'org', orgId] as const,
+  feed: () => ['credit', 'feed'] as const,
+  subscriptions: () => ['credit', 'subscriptions'] as const,
+  deliveries: (q: { subscriptionId?: string; status?: string }) => ['credit', 'deliveries', q] as const,
+};
 
 export const creditApi = {
   score: (orgId: string, signal?: AbortSignal) => api.get<CreditScore>(`/credit/orgs/${encodeURIComponent(orgId)}`, { signal }),
@@ -32,3 +41,8 @@ export const creditApi = {
   deliveries: (q: { subscriptionId?: string; status?: DeliveryStatus }, cursor: string | null, signal?: AbortSignal) =>
     api.get<TPage<Delivery>>('/credit/deliveries', { query: { ...q, cursor, limit: 20 }, signal }),
 };
+
+// Writes (lib/query.ts useWrite): subscriptions and their deliveries are read again.
+const subscriptionsChanged = (client: QueryClient) => markStale(client, [creditKeys.subscriptions(), ['credit', 'deliveries']]);
+export const useSubscribe = () => useWrite((v: { url: string; secret: string }) => creditApi.subscribe(v.url, v.secret), subscriptionsChanged);
+export const useUnsubscribe = () => useWrite(creditApi.unsubscribe, subscriptionsChanged);

@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useParams } from 'react-router';
-import type { RealtimeEvent } from '../../../../shared/src/realtime.js';
 import { Alert } from '../../components/Alert';
 import { Badge } from '../../components/Badge';
 import { CreditChip } from '../../components/CreditChip';
@@ -9,10 +9,9 @@ import { PriceBandBar, bandSourceText } from '../../components/PriceBandBar';
 import { useI18n } from '../../i18n';
 import { ApiError } from '../../lib/api';
 import { formatDateTime, formatTonnes } from '../../lib/units';
-import { useResource } from '../../lib/useResource';
 import { useSession } from '../auth/session';
 import { useLive } from '../realtime/LiveFeed';
-import { listingsApi, pricesApi, type Bid, type Listing, type ListingBids, type ReferenceBand } from './api';
+import { listingKeys, listingsApi, pricesApi, useCancelListing, type Bid, type Listing, type ListingBids, type ReferenceBand } from './api';
 import { AnalysisView, HazardView } from './components/AnalysisView';
 import { BidForm, BidResult } from './components/BidForm';
 import { Countdown } from './components/Countdown';
@@ -27,83 +26,53 @@ export function ListingPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
   const { session } = useSession();
+  const queryClient = useQueryClient();
+  const query = useQuery({ queryKey: listingKeys.detail(id), queryFn: ({ signal }) => listingsApi.get(id, signal) });
   // A listing on the page stays there when a reload fails, unless it is gone (404).
-  const { state, reload, setData } = useResource((signal) => listingsApi.get(id, signal), [id], {
-    keepDataOnError: (error) => !(error instanceof ApiError && error.status === 404),
-  });
-  const [band, setBand] = useState<ReferenceBand | null | undefined>(undefined);
-  const [bids, setBids] = useState<ListingBids | null>(null);
+  const gone = query.error instanceof ApiError && query.error.status === 404;
+  const listing = gone ? null : (query.data ?? null);
   const me = session.status === 'signedIn' ? session.me : null;
-  const listing = state.status === 'ready' ? state.data : null;
   const isOwner = !!listing && !!me?.org && listing.orgId === me.org.id;
   const materialCode = listing?.materialCode;
 
-  useEffect(() => {
-    if (!materialCode) return;
-    const controller = new AbortController();
-    setBand(undefined);
-    pricesApi
-      .reference(materialCode, controller.signal)
-      .then(setBand)
-      .catch(() => {
-        if (!controller.signal.aborted) setBand(null);
-      });
-    return () => controller.abort();
-  }, [materialCode]);
+  const bandQuery = useQuery({
+    queryKey: listingKeys.reference(materialCode ?? ''),
+    queryFn: ({ signal }) => pricesApi.reference(materialCode!, signal),
+    enabled: !!materialCode,
+  });
+  const band: ReferenceBand | null | undefined = bandQuery.isError ? null : bandQuery.data;
 
   // The owner and bidders see the bids (sealed on an open auction); others get NOT_A_PARTY, kept quiet.
   // After one NOT_A_PARTY it stops asking, until this user places a bid.
-  const [bidsVersion, setBidsVersion] = useState(0);
   const [mayReadBids, setMayReadBids] = useState(true);
-  const refreshBids = useCallback(() => {
-    setMayReadBids(true);
-    setBidsVersion((n) => n + 1);
-  }, []);
-  useEffect(() => {
-    if (!me?.org || !listing || !(isOwner || mayReadBids)) return;
-    const controller = new AbortController();
-    listingsApi
-      .bids(listing.id, controller.signal)
-      .then(setBids)
-      .catch((err: unknown) => {
-        if (controller.signal.aborted) return;
-        setBids(null);
-        if (err instanceof ApiError && err.code === 'NOT_A_PARTY') setMayReadBids(false);
-      });
-    return () => controller.abort();
-    // listing.id, bidCount and status: refetch when the bids change, not on every listing patch.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [me?.org?.id, listing?.id, listing?.bidCount, listing?.status, bidsVersion, isOwner]);
-
-  const liveStatus = useLive({
-    subscribe: listing ? { listingId: listing.id } : null,
-    accept: (e) => e.room === `listing:${listing?.id}`,
-    onEvent: (e: RealtimeEvent) => {
-      if (e.type === 'bid.placed' && typeof e.bidCount === 'number') {
-        const bidCount = e.bidCount;
-        setData((l) => ({ ...l, bidCount }));
-      } else if (e.type === 'listing.updated' || e.type === 'listing.created') {
-        const next = (e as { listing?: Listing }).listing;
-        if (next && next.id === listing?.id) setData(next);
-        else reload();
-      }
-    },
-    onResync: reload,
+  const bidsQuery = useQuery({
+    queryKey: listingKeys.bids(listing?.id ?? id),
+    queryFn: ({ signal }) => listingsApi.bids(listing!.id, signal),
+    enabled: !!me?.org && !!listing && (isOwner || mayReadBids),
   });
+  const bids: ListingBids | null = bidsQuery.isError ? null : (bidsQuery.data ?? null);
+  const notAParty = bidsQuery.error instanceof ApiError && bidsQuery.error.code === 'NOT_A_PARTY';
+  useEffect(() => {
+    if (notAParty) setMayReadBids(false);
+  }, [notAParty]);
 
-  function onPlaced(bid: Bid) {
-    // A fixed-price match changes the listing (remaining, status); the event follows, but do not wait.
-    if (bid.status === 'won') reload();
-    refreshBids();
+  // Joins the listing's room: its events refetch the listing and its bids (realtime/invalidation.ts).
+  const liveStatus = useLive({ subscribe: listing ? { listingId: listing.id } : null });
+
+  // The bid's mutation refetches the listing and its bids (usePlaceBid); a bidder may now read them.
+  function onPlaced(_bid: Bid) {
+    setMayReadBids(true);
   }
+
+  const onChanged = (next: Listing) => queryClient.setQueryData(listingKeys.detail(id), next);
 
   return (
     <div className="page" data-testid="listing-page">
       <p className="back-link">
         <Link to="/market">← {t('listing.back')}</Link>
       </p>
-      {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' && <LoadError error={state.error} reload={reload} notFound={<Alert>{t('listing.notFound')}</Alert>} />}
+      {query.isPending && <p role="status">{t('common.loading')}</p>}
+      {query.isError && !listing && <LoadError error={query.error} reload={() => void query.refetch()} notFound={<Alert>{t('listing.notFound')}</Alert>} />}
       {listing && (
         <ListingDetail
           listing={listing}
@@ -112,7 +81,7 @@ export function ListingPage() {
           isOwner={isOwner}
           liveStatus={liveStatus}
           onPlaced={onPlaced}
-          onChanged={setData}
+          onChanged={onChanged}
         />
       )}
     </div>
@@ -362,12 +331,13 @@ function OwnerPanel({ listing: l, bids, onChanged }: { listing: Listing; bids: L
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<TradingProblem | null>(null);
+  const cancelListing = useCancelListing();
 
   async function cancel() {
     setBusy(true);
     setProblem(null);
     try {
-      onChanged(await listingsApi.cancel(l.id));
+      onChanged(await cancelListing.mutateAsync(l.id));
       setConfirming(false);
     } catch (err) {
       setProblem(tradingProblem(err, t, lang));

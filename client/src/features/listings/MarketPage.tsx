@@ -6,13 +6,13 @@ import { DistrictOptions } from '../../components/DistrictOptions';
 import { ClearFilters, FilterSelect, SearchForm } from '../../components/Filters';
 import { PagedList } from '../../components/PagedListChrome';
 import { useI18n } from '../../i18n';
-import { usePagedList } from '../../lib/usePagedList';
+import { usePagedQuery } from '../../lib/query';
 import { useUrlFilters } from '../../lib/useUrlFilters';
 import { useSession } from '../auth/session';
 import { STREAMS, type Material } from '../catalog/api';
 import { useMaterials } from '../catalog/materials';
 import { useLive } from '../realtime/LiveFeed';
-import { LISTING_STATUSES, SIDES, listingsApi, type Listing, type ListingsFilter, type ListingStatus } from './api';
+import { LISTING_STATUSES, SIDES, listingKeys, listingsApi, type Listing, type ListingsFilter, type ListingStatus } from './api';
 import { ListingsTable } from './components/ListingsTable';
 import { LiveBadge } from './components/LiveBadge';
 import { tk } from './labels';
@@ -60,24 +60,20 @@ export function MarketPage() {
   const me = session.status === 'signedIn' ? session.me : null;
   const canPost = !!me?.roles.some((r) => r === 'generator' || r === 'recycler');
 
-  const list = usePagedList<Listing>(key, (k, cursor, signal) => listingsApi.list(readFilter(new URLSearchParams(k)), cursor, signal));
+  const list = usePagedQuery<Listing>({
+    queryKey: listingKeys.list(`market?${key}`),
+    label: key,
+    fetchPage: (cursor, signal) => listingsApi.list(filter, cursor, signal),
+  });
 
+  // The list refetches on every listing event (realtime/invalidation.ts); a new one that fits the filter is marked.
   const liveStatus = useLive({
     subscribe: { room: 'public:listings' },
-    accept: (e) => e.room === 'public:listings' && (e.type === 'listing.created' || e.type === 'listing.updated'),
+    accept: (e) => e.room === 'public:listings' && e.type === 'listing.created',
     onEvent: (e: RealtimeEvent) => {
       const listing = (e as { listing?: Listing }).listing;
-      // An event without the listing (or a text query we cannot evaluate here): ask the server.
-      if (!listing || (e.type === 'listing.created' && filter.q)) return list.reload();
-      if (e.type === 'listing.created') {
-        if (!matches(listing, filter)) return;
-        list.patch((items) => (items.some((i) => i.id === listing.id) ? items : [listing, ...items]));
-        setFresh((s) => new Set(s).add(listing.id));
-      } else {
-        list.patch((items) => items.map((i) => (i.id === listing.id ? listing : i)));
-      }
+      if (listing && matches(listing, filter)) setFresh((s) => new Set(s).add(listing.id));
     },
-    onResync: list.reload,
   });
 
   const byStream = useMemo(() => {

@@ -1,14 +1,14 @@
-import { useEffect, useState } from 'react';
+import { useQueries } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { StatusFilter } from '../../components/Filters';
 import { PagedList } from '../../components/PagedListChrome';
 import { useI18n } from '../../i18n';
 import { formatDateTime, formatTonnes } from '../../lib/units';
-import { usePagedList } from '../../lib/usePagedList';
+import { usePagedQuery } from '../../lib/query';
 import { useStatusParam } from '../../lib/useUrlFilters';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { MyTradingTabs } from '../trades/components/TradeBits';
-import { BID_STATUSES, listingsApi, type Bid, type BidStatus, type Listing } from './api';
+import { BID_STATUSES, listingKeys, listingsApi, type Bid, type Listing } from './api';
 import { HazardBadge, Price } from './components/ListingBits';
 import { PriceCheckBadge } from './components/PriceCheckFeedback';
 import { listingMaterialName, tk } from './labels';
@@ -19,31 +19,21 @@ export function MyBidsPage() {
 
 /**
  * The org's bids (GET /bids). A bid carries only its listing's id, so the listings on the page are
- * read one by one (each once) to show what was bid on.
+ * read one by one (each a cached query, shared with the listing page) to show what was bid on.
  */
 function MyBids() {
   const { t, lang } = useI18n();
   const [status, setStatus] = useStatusParam(BID_STATUSES);
-  const list = usePagedList<Bid>(status ?? '', (k, cursor, signal) => listingsApi.myBids((k || undefined) as BidStatus | undefined, cursor, signal));
-  const [listings, setListings] = useState<Map<string, Listing>>(new Map());
-
-  const ids = [...new Set(list.state.items.map((b) => b.listingId))].filter((id) => !listings.has(id));
-  const missing = ids.join(',');
-  useEffect(() => {
-    if (!missing) return;
-    let live = true;
-    Promise.all(missing.split(',').map((id) => listingsApi.get(id).catch(() => null))).then((found) => {
-      if (!live) return;
-      setListings((cur) => {
-        const next = new Map(cur);
-        for (const l of found) if (l) next.set(l.id, l);
-        return next;
-      });
-    });
-    return () => {
-      live = false;
-    };
-  }, [missing]);
+  const list = usePagedQuery<Bid>({
+    queryKey: listingKeys.myBids(status ?? ''),
+    label: status ?? '',
+    fetchPage: (cursor, signal) => listingsApi.myBids(status, cursor, signal),
+  });
+  const ids = [...new Set(list.state.items.map((b) => b.listingId))];
+  const listings = useQueries({
+    queries: ids.map((id) => ({ queryKey: listingKeys.detail(id), queryFn: ({ signal }: { signal: AbortSignal }) => listingsApi.get(id, signal) })),
+    combine: (results) => new Map(results.flatMap((r) => (r.data ? [[r.data.id, r.data] as [string, Listing]] : []))),
+  });
 
   return (
     <div className="page" data-testid="my-bids-page">

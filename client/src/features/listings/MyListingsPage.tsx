@@ -2,13 +2,13 @@ import { Link } from 'react-router';
 import { StatusFilter } from '../../components/Filters';
 import { PagedList } from '../../components/PagedListChrome';
 import { useI18n } from '../../i18n';
-import { usePagedList } from '../../lib/usePagedList';
+import { usePagedQuery } from '../../lib/query';
 import { useStatusParam } from '../../lib/useUrlFilters';
 import type { Me } from '../auth/api';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { useLive } from '../realtime/LiveFeed';
 import { MyTradingTabs } from '../trades/components/TradeBits';
-import { LISTING_STATUSES, listingsApi, type Listing } from './api';
+import { LISTING_STATUSES, listingKeys, listingsApi, type Listing } from './api';
 import { ListingsTable } from './components/ListingsTable';
 import { LiveBadge } from './components/LiveBadge';
 import { tk } from './labels';
@@ -22,29 +22,16 @@ function MyListings({ me }: { me: Me }) {
   const { t } = useI18n();
   const [status, setStatus] = useStatusParam(LISTING_STATUSES);
   const orgId = me.org?.id;
-  const list = usePagedList<Listing>(`${orgId ?? ''}|${status ?? ''}`, (_k, cursor, signal) =>
-    orgId ? listingsApi.list({ orgId, status }, cursor, signal) : Promise.resolve({ items: [], nextCursor: null }),
-  );
+  const list = usePagedQuery<Listing>({
+    queryKey: listingKeys.list(`org=${orgId ?? ''}&status=${status ?? ''}`),
+    label: `${orgId ?? ''}|${status ?? ''}`,
+    fetchPage: (cursor, signal) => listingsApi.list({ orgId, status }, cursor, signal),
+    enabled: !!orgId,
+  });
   const canPost = me.roles.some((r) => r === 'generator' || r === 'recycler');
 
-  // Bids on our listings arrive in the org room; listing changes in the public feed.
-  const live = useLive({
-    subscribe: { room: 'public:listings' },
-    accept: (e) =>
-      (e.room === 'public:listings' && (e.type === 'listing.created' || e.type === 'listing.updated')) || (e.room === `org:${orgId}` && e.type === 'bid.placed'),
-    onEvent: (e) => {
-      const listing = (e as { listing?: Listing }).listing;
-      if (e.type === 'bid.placed') {
-        const { listingId, bidCount } = e as { listingId?: string; bidCount?: number };
-        if (listingId && typeof bidCount === 'number') list.patch((items) => items.map((i) => (i.id === listingId ? { ...i, bidCount } : i)));
-      } else if (listing && listing.orgId === orgId) {
-        const l: Listing = listing;
-        if (e.type === 'listing.created' && !status) list.patch((items) => (items.some((i) => i.id === l.id) ? items : [l, ...items]));
-        else list.patch((items) => items.map((i) => (i.id === l.id ? l : i)));
-      }
-    },
-    onResync: list.reload,
-  });
+  // Listing changes arrive in the public feed, bids on our listings in the org room; both refetch the list.
+  const live = useLive({ subscribe: { room: 'public:listings' } });
 
   return (
     <div className="page" data-testid="my-listings-page">

@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { isDistrictCode, type DistrictCode } from '../../../../shared/src/districts.js';
 import { checkPrice } from '../../../../shared/src/pricecheck.js';
@@ -19,7 +20,8 @@ import {
   PACKAGINGS,
   PHYSICAL_FORMS,
   analysisKindFor,
-  listingsApi,
+  listingKeys,
+  useCreateListing,
   pricesApi,
   type AnalysisKind,
   type CreateListingBody,
@@ -125,31 +127,27 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
   const [packaging, setPackaging] = useState<Hazard['packaging'] | ''>('');
   const [analysisKind, setAnalysisKind] = useState<AnalysisKind | null>(null);
   const [analysis, setAnalysis] = useState<AnalysisDraft>({});
-  const [band, setBand] = useState<ReferenceBand | null | undefined>(undefined);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<TradingProblem | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const createListing = useCreateListing();
 
   const classified = material?.code === CLASSIFIED_MATERIAL;
 
   // A new material: its band, the lab fields that suit it, and the price direction its band implies.
+  const bandQuery = useQuery({
+    queryKey: listingKeys.reference(material?.code ?? ''),
+    queryFn: ({ signal }) => pricesApi.reference(material!.code, signal),
+    enabled: !!material,
+  });
+  const band: ReferenceBand | null | undefined = !material ? undefined : bandQuery.isError ? null : bandQuery.data;
   useEffect(() => {
     setAnalysisKind(material ? analysisKindFor(material.code, material.category) : null);
     setAnalysis({});
-    if (!material) return setBand(undefined);
-    const controller = new AbortController();
-    setBand(undefined);
-    pricesApi
-      .reference(material.code, controller.signal)
-      .then((b) => {
-        setBand(b);
-        if (b) setPrice((p) => (p.amount.trim() ? p : { ...p, direction: b.medianFen < 0 ? 'fee' : 'paid' }));
-      })
-      .catch(() => {
-        if (!controller.signal.aborted) setBand(null);
-      });
-    return () => controller.abort();
   }, [material]);
+  useEffect(() => {
+    if (band) setPrice((p) => (p.amount.trim() ? p : { ...p, direction: band.medianFen < 0 ? 'fee' : 'paid' }));
+  }, [band]);
 
   const fen = draftToFen(price);
   const live = material && fen !== null && !priceDraftProblem(price, t) && band !== undefined ? checkPrice(fen, band) : undefined;
@@ -226,7 +224,7 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
     }
     setSubmitting(true);
     try {
-      const listing = await listingsApi.create(body);
+      const listing = await createListing.mutateAsync(body);
       navigate(`/listings/${listing.id}`);
     } catch (err) {
       const { byPath, rest } = mapFieldErrors(err, formPaths(analysisKind));

@@ -1,3 +1,4 @@
+import { markStale, useWrite } from '../../lib/query';
 import { api } from '../../lib/api';
 import type { TPage } from '../../../../shared/src/schemas/common.js';
 import type {
@@ -30,29 +31,18 @@ export type AnalysisKind = TAnalysisKind;
 export type Hazard = THazard;
 export type Page<T> = TPage<T>;
 
-/**
- * Mirrors of the shared enums (shared/src/schemas/listings.ts, bids.ts), type-checked against them
- * with `satisfies` so a change there fails the client's type check instead of drifting.
- */
-export const SIDES = ['supply', 'demand'] as const satisfies readonly ListingSide[];
-export const MODES = ['fixed', 'auction'] as const satisfies readonly ListingMode[];
-export const LISTING_STATUSES = ['open', 'matched', 'closed', 'cancelled', 'expired'] as const satisfies readonly ListingStatus[];
-export const BID_STATUSES = ['active', 'won', 'lost', 'withdrawn'] as const satisfies readonly BidStatus[];
-export const HAZARD_CHARACTERISTICS = ['T', 'C', 'I', 'R', 'In'] as const satisfies readonly Hazard['characteristics'][number][];
-export const PHYSICAL_FORMS = ['solid', 'semi_solid', 'liquid', 'gas'] as const satisfies readonly Hazard['form'][];
-export const PACKAGINGS = ['bulk', 'bag', 'ton_bag', 'drum', 'ibc', 'tank', 'box', 'other'] as const satisfies readonly Hazard['packaging'][];
-export const CLASSIFIED_MATERIAL = 'WS-CLASSIFIED';
-
-/** Mirror of `analysisKindFor` in shared/src/schemas/listings.ts: which lab fields suit a material. */
-export function analysisKindFor(materialCode: string, category: string | null): AnalysisKind | null {
-  if (materialCode === CLASSIFIED_MATERIAL) return 'waste_salt';
-  if (category === 'HW18') return 'fly_ash';
-  if (category === 'HW08' || category === 'HW09') return 'mineral_oil';
-  if (category === 'HW17' || category === 'SW07' || materialCode === 'SW15-01') return 'sludge';
-  if (['SW01', 'SW02', 'SW03', 'SW04', 'SW05', 'SW06', 'SW09', 'SW10', 'SW11'].includes(category ?? '')) return 'slag';
-  if (category === 'SW14' || materialCode === 'HH-01') return 'fabric';
-  return null;
-}
+// The lists and the analysis-kind rule come from the server's own zod-free module, never copied.
+export {
+  LISTING_SIDES as SIDES,
+  LISTING_MODES as MODES,
+  LISTING_STATUSES,
+  BID_STATUSES,
+  HAZARD_CHARACTERISTICS,
+  PHYSICAL_FORMS,
+  PACKAGINGS,
+  CLASSIFIED_MATERIAL,
+  analysisKindFor,
+} from '../../../../shared/src/enums.js';
 
 export interface ListingsFilter {
   material?: string;
@@ -80,6 +70,15 @@ export const listingsApi = {
   withdrawBid: (bidId: string) => api.post<Bid>(`/bids/${encodeURIComponent(bidId)}/withdraw`, {}),
 };
 
+/** Query keys (lib/query.ts); ['listings'] and ['bids'] are what the live feed invalidates. */
+export const listingKeys = {
+  list: (label: string) => ['listings', 'list', label] as const,
+  detail: (id: string) => ['listings', 'detail', id] as const,
+  bids: (id: string) => ['listings', 'bids', id] as const,
+  myBids: (status: string) => ['bids', 'mine', status] as const,
+  reference: (code: string) => ['prices', 'reference', code] as const,
+};
+
 export const pricesApi = {
   /** The band, or null when the material has none (404). */
   reference: async (code: string, signal?: AbortSignal): Promise<ReferenceBand | null> => {
@@ -91,3 +90,21 @@ export const pricesApi = {
     }
   },
 };
+
+// Writes (lib/query.ts useWrite): what each one changes is read again.
+export const useCreateListing = () =>
+  useWrite(listingsApi.create, (client, listing) => {
+    client.setQueryData(listingKeys.detail(listing.id), listing);
+    markStale(client, [['listings', 'list']]);
+  });
+export const useCancelListing = () =>
+  useWrite(listingsApi.cancel, (client, listing) => {
+    client.setQueryData(listingKeys.detail(listing.id), listing);
+    markStale(client, [['listings', 'list']]);
+  });
+/** A bid changes the listing (count, remaining, status), its bids and ours; a match makes a trade. */
+export const usePlaceBid = () =>
+  useWrite(
+    (v: { listingId: string; body: PlaceBidBody }) => listingsApi.placeBid(v.listingId, v.body),
+    (client, bid) => markStale(client, [['listings'], ['bids'], ...(bid.tradeIds.length ? [['trades']] : [])]),
+  );

@@ -1,11 +1,10 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
 import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
-import { useResource } from '../../lib/useResource';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
-import { useLive } from '../realtime/LiveFeed';
-import { manifestsApi } from './api';
+import { manifestKeys, manifestsApi, type Manifest } from './api';
 import { ManifestDetail } from './components/ManifestDetail';
 import './manifests.css';
 
@@ -17,22 +16,20 @@ export function ManifestPage() {
 function ManifestView() {
   const { id = '' } = useParams();
   const { t } = useI18n();
-  const { state, reload, setData } = useResource((signal) => manifestsApi.get(id, signal), [id]);
-
-  useLive({
-    accept: (e) => e.type === 'manifest.updated' && (e as { manifestId?: string }).manifestId === id,
-    onEvent: reload,
-    onResync: reload,
-  });
+  const queryClient = useQueryClient();
+  // manifest.updated in the org's room refetches it (realtime/invalidation.ts).
+  const state = useQuery({ queryKey: manifestKeys.detail(id), queryFn: ({ signal }) => manifestsApi.get(id, signal) });
+  const reload = () => void state.refetch();
+  const setData = (m: Manifest) => queryClient.setQueryData(manifestKeys.detail(id), m);
 
   return (
     <div className="page" data-testid="manifest-page">
       <p className="back-link">
         <Link to="/manifests">← {t('manifest.back')}</Link>
       </p>
-      {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' && <LoadError error={state.error} reload={reload} notFound={<Alert>{t('manifest.notFound')}</Alert>} />}
-      {state.status === 'ready' && <ManifestDetail m={state.data} onChange={setData} />}
+      {state.isPending && <p role="status">{t('common.loading')}</p>}
+      {state.isError && <LoadError error={state.error} reload={reload} notFound={<Alert>{t('manifest.notFound')}</Alert>} />}
+      {state.isSuccess && <ManifestDetail m={state.data} onChange={setData} />}
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { Alert } from '../../components/Alert';
 import { useI18n } from '../../i18n';
@@ -6,8 +7,7 @@ import { errorText } from '../../lib/errors';
 import { formatDateTime } from '../../lib/units';
 import type { Me } from '../auth/api';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
-import { useLive } from '../realtime/LiveFeed';
-import { MANIFEST_STATUSES, manifestsApi, type ManifestStatus, type ManifestSummary } from './api';
+import { MANIFEST_STATUSES, manifestKeys, manifestsApi, type ManifestStatus, type ManifestSummary } from './api';
 import { ManifestStatusBadge, NextStepText, OverdueBadge, kgText } from './components/ManifestBits';
 import { mk } from './labels';
 import './manifests.css';
@@ -21,39 +21,18 @@ function ManifestsList({ me }: { me: Me }) {
   const { t } = useI18n();
   const [status, setStatus] = useState<ManifestStatus | ''>('');
   const [overdue, setOverdue] = useState(false);
-  const [items, setItems] = useState<ManifestSummary[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    manifestsApi
-      .list({ status: status || undefined, overdue: overdue || undefined }, controller.signal)
-      .then((page) => {
-        setItems(page.items);
-        setCursor(page.nextCursor);
-        setProblem(null);
-      })
-      .catch((err: unknown) => {
-        if (!controller.signal.aborted) setProblem(err);
-      });
-    return () => controller.abort();
-  }, [status, overdue, attempt]);
-
-  useLive({ accept: (e) => e.type === 'manifest.updated', onEvent: reload, onResync: reload });
-
-  async function more() {
-    if (!cursor) return;
-    try {
-      const page = await manifestsApi.list({ status: status || undefined, overdue: overdue || undefined, cursor });
-      setItems((prev) => [...(prev ?? []), ...page.items]);
-      setCursor(page.nextCursor);
-    } catch (err) {
-      setProblem(err);
-    }
-  }
+  const filter = { status: status || undefined, overdue: overdue || undefined };
+  // manifest.updated in the org's room refetches the list (realtime/invalidation.ts).
+  const query = useInfiniteQuery({
+    queryKey: manifestKeys.list(filter),
+    queryFn: ({ pageParam, signal }) => manifestsApi.list({ ...filter, cursor: pageParam }, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+  });
+  const items: ManifestSummary[] | null = query.data ? query.data.pages.flatMap((p) => p.items) : null;
+  const cursor = query.hasNextPage;
+  const problem = query.error;
+  const more = () => void query.fetchNextPage();
 
   return (
     <div className="page" data-testid="manifests-page">

@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Alert } from '../../components/Alert';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import { formatTonnes } from '../../lib/units';
-import { manifestsApi, type ManifestSummary } from './api';
+import { manifestKeys, manifestsApi, useCloseShipments } from './api';
 import { OpenTripForm } from './components/OpenTripForm';
 import { TripsTable } from './ManifestsPage';
-import { useLive } from '../realtime/LiveFeed';
 import './manifests.css';
 
 interface TradeLike {
@@ -20,38 +20,21 @@ interface TradeLike {
  * The trips of a trade, on the trade page: each manifest with its status, overdue badge and next
  * step; for the shipper (the generator), opening a trip and ending shipments.
  */
-export function TradeTrips({ trade, orgId, onTradeChanged }: { trade: TradeLike; orgId: string | null | undefined; onTradeChanged?(): void }) {
+export function TradeTrips({ trade, orgId }: { trade: TradeLike; orgId: string | null | undefined }) {
   const { t, lang } = useI18n();
-  const [trips, setTrips] = useState<ManifestSummary[] | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
+  const [actionProblem, setProblem] = useState<unknown>(null);
   const [opening, setOpening] = useState(false);
   const [confirmClose, setConfirmClose] = useState(false);
   const [closed, setClosed] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    manifestsApi
-      .list({ tradeId: trade.id, limit: 100 }, controller.signal)
-      .then((page) => {
-        setTrips([...page.items].reverse());
-        setProblem(null);
-      })
-      .catch((err: unknown) => {
-        if (!controller.signal.aborted) setProblem(err);
-      });
-    return () => controller.abort();
-  }, [trade.id, attempt]);
-
-  useLive({
-    accept: (e) => e.type === 'manifest.updated' && (e as { tradeId?: string }).tradeId === trade.id,
-    onEvent: () => {
-      reload();
-      onTradeChanged?.();
-    },
-    onResync: reload,
+  const closeShipmentsOf = useCloseShipments();
+  // manifest.updated refetches the trips and the trade (realtime/invalidation.ts).
+  const tripsQuery = useQuery({
+    queryKey: manifestKeys.ofTrade(trade.id),
+    queryFn: ({ signal }) => manifestsApi.list({ tradeId: trade.id, limit: 100 }, signal),
+    select: (page) => [...page.items].reverse(),
   });
+  const trips = tripsQuery.data ?? null;
+  const problem = actionProblem ?? tripsQuery.error;
 
   const shipper = !!orgId && orgId === trade.generatorOrgId;
   const declared = (trips ?? []).reduce((s, m) => s + m.declaredKg, 0);
@@ -61,10 +44,9 @@ export function TradeTrips({ trade, orgId, onTradeChanged }: { trade: TradeLike;
   async function closeShipments() {
     setProblem(null);
     try {
-      await manifestsApi.closeShipments(trade.id);
+      await closeShipmentsOf.mutateAsync(trade.id);
       setClosed(true);
       setConfirmClose(false);
-      onTradeChanged?.();
     } catch (err) {
       setProblem(err);
     }
@@ -106,11 +88,7 @@ export function TradeTrips({ trade, orgId, onTradeChanged }: { trade: TradeLike;
         <OpenTripForm
           tradeId={trade.id}
           remainingKg={remaining}
-          onOpened={() => {
-            setOpening(false);
-            reload();
-            onTradeChanged?.();
-          }}
+          onOpened={() => setOpening(false)}
         />
       )}
     </section>

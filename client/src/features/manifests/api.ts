@@ -1,3 +1,4 @@
+import { markStale, useWrite } from '../../lib/query';
 import { API_BASE, ApiError, api, getAccessToken, refreshSession } from '../../lib/api';
 import type { TPage } from '../../../../shared/src/schemas/common.js';
 import type {
@@ -17,8 +18,7 @@ export type ManifestStatus = TManifestStatus;
 export type ManifestAudit = TManifestAudit;
 export type StepBody = TManifestEventRequest;
 
-/** Mirror of MANIFEST_STATUSES (shared/src/schemas/manifests.ts), checked against its type; the client does not bundle zod. */
-export const MANIFEST_STATUSES = ['draft', 'issued', 'loaded', 'in_transit', 'arrived', 'received', 'rejected', 'closed'] as const satisfies readonly ManifestStatus[];
+export { MANIFEST_STATUSES } from '../../../../shared/src/enums.js';
 
 export interface ManifestsQuery {
   status?: ManifestStatus;
@@ -35,6 +35,15 @@ export interface OrgProfile {
   district: string;
   roles: string[];
 }
+
+/** Query keys (lib/query.ts); manifest and trade events invalidate ['manifests']. */
+export const manifestKeys = {
+  list: (q: { status?: string; overdue?: boolean }) => ['manifests', 'list', q] as const,
+  ofTrade: (tradeId: string) => ['manifests', 'trade', tradeId] as const,
+  detail: (id: string) => ['manifests', 'detail', id] as const,
+  audit: (id: string, events: number) => ['manifests', 'audit', id, events] as const,
+  org: (id: string) => ['orgs', id] as const,
+};
 
 export const manifestsApi = {
   list: (q: ManifestsQuery, signal?: AbortSignal) =>
@@ -74,3 +83,17 @@ export async function downloadManifestPdf(id: string, number: string): Promise<v
   a.remove();
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
+
+// Writes (lib/query.ts useWrite): a trip's step moves the manifest, its trade's trips and the trade.
+export const useOpenTrip = () =>
+  useWrite((v: { tradeId: string; body: TOpenManifestRequest }) => manifestsApi.open(v.tradeId, v.body), (client, m) => {
+    client.setQueryData(manifestKeys.detail(m.id), m);
+    markStale(client, [['manifests'], ['trades']]);
+  });
+export const useManifestStep = () =>
+  useWrite((v: { id: string; body: StepBody }) => manifestsApi.step(v.id, v.body), (client, m) => {
+    client.setQueryData(manifestKeys.detail(m.id), m);
+    markStale(client, [['manifests', 'list'], ['manifests', 'trade'], ['manifests', 'audit', m.id], ['trades']]);
+  });
+export const useCloseShipments = () =>
+  useWrite((tradeId: string) => manifestsApi.closeShipments(tradeId), (client) => markStale(client, [['manifests'], ['trades']]));

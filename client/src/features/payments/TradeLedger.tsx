@@ -1,12 +1,11 @@
+import { useQuery } from '@tanstack/react-query';
 import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
 import { ApiError } from '../../lib/api';
 import { formatAmount, formatDateTime } from '../../lib/units';
-import { useResource } from '../../lib/useResource';
 import { districtName } from '../listings/labels';
-import { useLive } from '../realtime/LiveFeed';
 import type { TLedgerEntry } from '../../../../shared/src/schemas/ledger.js';
-import { paymentsApi } from './api';
+import { paymentKeys, paymentsApi } from './api';
 import { usePaymentsText, type PaymentsT } from './messages';
 
 /** A ledger entry's account in words: whose escrow, which district's fund, which channel. */
@@ -39,23 +38,19 @@ export function accountLabel(
 export function TradeLedger({ tradeId, parties }: { tradeId: string; parties?: { generatorOrgId: string; receiverOrgId: string } }) {
   const { t, lang } = useI18n();
   const pt = usePaymentsText();
-  const { state, reload } = useResource((signal) => paymentsApi.ledger(tradeId, signal), [tradeId]);
+  // Trade events refetch it (realtime/invalidation.ts).
+  const state = useQuery({ queryKey: paymentKeys.ledger(tradeId), queryFn: ({ signal }) => paymentsApi.ledger(tradeId, signal) });
+  const reload = () => void state.refetch();
 
-  useLive({
-    accept: (e) => e.type === 'trade.updated' && (e as { tradeId?: string }).tradeId === tradeId,
-    onEvent: reload,
-    onResync: reload,
-  });
-
-  if (state.status === 'error' && state.error instanceof ApiError && state.error.status === 404) return null;
+  if (state.isError && state.error instanceof ApiError && state.error.status === 404) return null;
   return (
     <section className="card" aria-labelledby="trade-ledger" data-testid="trade-ledger">
       <h2 id="trade-ledger">{pt('ledger.title')}</h2>
       <p className="muted small">{pt('ledger.intro')}</p>
-      {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' && <LoadError error={state.error} reload={reload} />}
-      {state.status === 'ready' && state.data.transfers.length === 0 && <p data-testid="ledger-empty">{pt('ledger.empty')}</p>}
-      {state.status === 'ready' && state.data.transfers.length > 0 && (
+      {state.isPending && <p role="status">{t('common.loading')}</p>}
+      {state.isError && <LoadError error={state.error} reload={reload} />}
+      {state.isSuccess && state.data.transfers.length === 0 && <p data-testid="ledger-empty">{pt('ledger.empty')}</p>}
+      {state.isSuccess && state.data.transfers.length > 0 && (
         <>
           <table className="table table--compact" data-testid="ledger-table">
             <thead>

@@ -1,14 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Alert } from '../../components/Alert';
 import { Badge, type BadgeTone } from '../../components/Badge';
 import { ErrorAlert } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
 import { formatAmount, formatDateTime } from '../../lib/units';
 import { useSession } from '../auth/session';
-import { useLive } from '../realtime/LiveFeed';
 import type { TTrade } from '../../../../shared/src/schemas/trades.js';
 import type { TPayment } from '../../../../shared/src/schemas/payments.js';
-import { paymentsApi, type PayResponse, type PaymentProvider } from './api';
+import { paymentKeys, paymentsApi, useCancelTrade, usePay, type PayResponse, type PaymentProvider } from './api';
 import { usePaymentsText } from './messages';
 
 const STATUS_TONE: Record<TPayment['status'], BadgeTone> = { pending: 'warning', processing: 'info', succeeded: 'success', canceled: 'muted' };
@@ -22,52 +22,39 @@ export function owedFen(trade: Pick<TTrade, 'amountFen' | 'ecoCompensationFen' |
 /**
  * Payment state and actions on the trade page: the payer's pay buttons (the deployment's provider,
  * or a bank transfer), the bank reference to copy, the demo label of the simulated provider, the
- * refund of the remainder after settlement, and cancelling before payment. `onChanged` lets the
- * page reload the trade after an action (live `trade.updated` events do it too).
+ * refund of the remainder after settlement, and cancelling before payment. An action has the trade
+ * and its payment read again (usePay, useCancelTrade; live `trade.updated` events do it too).
  */
-export function TradePayment({ trade, onChanged }: { trade: TTrade; onChanged?: () => void }) {
+export function TradePayment({ trade }: { trade: TTrade }) {
   const { lang } = useI18n();
   const pt = usePaymentsText();
   const { session } = useSession();
   const orgId = session.status === 'signedIn' ? session.me.org?.id ?? null : null;
-  const [payment, setPayment] = useState<TPayment | null | undefined>(undefined);
   const [answer, setAnswer] = useState<PayResponse | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const [actionError, setError] = useState<unknown>(null);
   const [copied, setCopied] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    paymentsApi
-      .payment(trade.id, controller.signal)
-      .then((r) => setPayment(r.payment))
-      .catch((err: unknown) => {
-        if (!controller.signal.aborted) setError(err);
-      });
-    return () => controller.abort();
-  }, [trade.id, trade.status, attempt]);
-
-  useLive({
-    accept: (e) => e.type === 'trade.updated' && (e as { tradeId?: string }).tradeId === trade.id,
-    onEvent: reload,
-    onResync: reload,
+  const payTrade = usePay();
+  const cancelTrade = useCancelTrade();
+  // Read again when the trade's status moves, and on its live events (realtime/invalidation.ts).
+  const paymentQuery = useQuery({
+    queryKey: paymentKeys.state(trade.id, trade.status),
+    queryFn: ({ signal }) => paymentsApi.payment(trade.id, signal),
   });
+  const payment: TPayment | null | undefined = paymentQuery.data?.payment;
+  const error = actionError ?? paymentQuery.error;
 
   const isPayer = !!orgId && trade.payerOrgId === orgId;
   const isParty = !!orgId && (trade.generatorOrgId === orgId || trade.receiverOrgId === orgId);
   const owed = owedFen(trade);
   const awaiting = trade.status === 'awaiting_payment';
 
-  /** Sends one payment action; then the payment and the trade are read again. */
+  /** Sends one payment action; its mutation has the payment and the trade read again. */
   async function act(send: () => Promise<void>) {
     setBusy(true);
     setError(null);
     try {
       await send();
-      reload();
-      onChanged?.();
     } catch (err) {
       setError(err);
     } finally {
@@ -77,14 +64,14 @@ export function TradePayment({ trade, onChanged }: { trade: TTrade; onChanged?: 
 
   async function pay(provider?: PaymentProvider) {
     await act(async () => {
-      setAnswer(await paymentsApi.pay(trade.id, provider));
+      setAnswer(await payTrade.mutateAsync({ tradeId: trade.id, provider }));
     });
   }
 
   async function cancel() {
     if (!window.confirm(pt('pay.cancel.confirm'))) return;
     await act(async () => {
-      await paymentsApi.cancel(trade.id);
+      await cancelTrade.mutateAsync({ tradeId: trade.id });
     });
   }
 

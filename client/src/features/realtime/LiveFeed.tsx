@@ -7,8 +7,10 @@ import type {
   SubscribeAck,
   TSubscribeRequest,
 } from '../../../../shared/src/realtime.js';
+import { useQueryClient } from '@tanstack/react-query';
 import { getAccessToken, onAccessTokenChange, refreshSession } from '../../lib/api';
 import { useSession } from '../auth/session';
+import { useLiveInvalidation } from './invalidation';
 
 // Types only from shared/src/realtime.ts: its values would bring zod into the bundle.
 type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -169,11 +171,25 @@ export class LiveFeed {
 
 const FeedContext = createContext<LiveFeed | null>(null);
 
-/** Opens the live feed while someone is signed in (the handshake needs an access token). */
+/**
+ * Opens the live feed while someone is signed in (the handshake needs an access token), and lets its
+ * events invalidate the query cache. The cache belongs to one user: signing out or in as someone
+ * else drops what it holds, and the queries on screen load again under the new session.
+ */
 export function LiveFeedProvider({ children }: { children: ReactNode }) {
   const { session } = useSession();
   const userId = session.status === 'signedIn' ? session.me.user.id : null;
   const [feed, setFeed] = useState<LiveFeed | null>(null);
+  const queryClient = useQueryClient();
+  const cacheOwner = useRef<string | null | undefined>(undefined);
+
+  useEffect(() => {
+    if (session.status === 'loading') return;
+    if (cacheOwner.current !== undefined && cacheOwner.current !== userId) void queryClient.resetQueries();
+    cacheOwner.current = userId;
+  }, [session.status, userId, queryClient]);
+
+  useLiveInvalidation(feed);
 
   useEffect(() => {
     if (!userId) return;
@@ -191,16 +207,16 @@ export function LiveFeedProvider({ children }: { children: ReactNode }) {
 export interface LiveOptions {
   /** A public room to join while mounted; omit for the private rooms joined on connect (org, regulator). */
   subscribe?: TSubscribeRequest | null;
-  /** Which events concern this view (by room and type). */
-  accept(e: RealtimeEvent): boolean;
-  onEvent(e: RealtimeEvent): void;
-  /** Refetch over REST: after (re)subscribing, after a reconnect, and when a seq gap shows missed events. */
-  onResync?(): void;
+  /** Which events concern this view (by room and type), for what the view does besides refetching. */
+  accept?(e: RealtimeEvent): boolean;
+  onEvent?(e: RealtimeEvent): void;
 }
 
 /**
- * Live events for a view. Returns the feed's status ('off' when signed out: pages then show what
- * REST returned and say that live updates need a sign-in).
+ * A view's share of the live feed: the public room it joins while mounted, and the feed's status
+ * ('off' when signed out: pages then show what REST returned and say that live updates need a
+ * sign-in). Refetching is not the view's business: events and resyncs invalidate the query cache
+ * (./invalidation.ts); `onEvent` is for what a view shows about the event itself (a "new" mark).
  */
 export function useLive(options: LiveOptions): LiveStatus {
   const feed = useContext(FeedContext);
@@ -216,20 +232,14 @@ export function useLive(options: LiveOptions): LiveStatus {
       return;
     }
     setStatus(feed.status);
-    const room = request ? roomOf(request) : null;
     const offStatus = feed.onStatus(setStatus);
     const offEvent = feed.onEvent((e) => {
-      if (ref.current.accept(e)) ref.current.onEvent(e);
-    });
-    const offResync = feed.onResync((r) => {
-      // A private-room view resyncs on reconnect; a public-room view when its own room (re)joins or gaps.
-      if (room ? r === room : r === null || r.startsWith('org:') || r.startsWith('regulator:')) ref.current.onResync?.();
+      if (ref.current.accept?.(e)) ref.current.onEvent?.(e);
     });
     const unsubscribe = request ? feed.subscribe(request) : () => {};
     return () => {
       offStatus();
       offEvent();
-      offResync();
       unsubscribe();
     };
     // requestKey stands for request.

@@ -1,12 +1,13 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useLastData } from '../../lib/query';
 import { useI18n } from '../../i18n';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import type { Me } from '../auth/api';
 import { districtName } from '../listings/labels';
 import { useLive } from '../realtime/LiveFeed';
 import { LiveBadge } from '../listings/components/LiveBadge';
-import { STREAMS, regulatorApi, type EdgeRef, type Grouping, type RangeFilter, type Stream } from './api';
-import { useLoad } from './useLoad';
+import { STREAMS, regulatorApi, regulatorKeys, type EdgeRef, type Grouping, type RangeFilter, type Stream } from './api';
 import { rk, shanghaiToday } from './labels';
 import { FlowSankey } from './components/FlowSankey';
 import { FlowTable } from './components/FlowTable';
@@ -50,34 +51,35 @@ function Dashboard({ me }: { me: Me }) {
   const [edge, setEdge] = useState<EdgeRef | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
 
-  const rangeKey = JSON.stringify(range);
-  const sankey = useLoad(`${rangeKey}`, (s) => regulatorApi.flows(range, 'district', s));
-  const table = useLoad(`${rangeKey}${groupBy}`, (s) => (groupBy === 'district' ? Promise.resolve(null) : regulatorApi.flows(range, groupBy, s)));
-  const indicators = useLoad(String(year), (s) => regulatorApi.indicators(year, s));
-  const capacity = useLoad(`c${year}`, (s) => regulatorApi.capacity(year, s));
-
-  // Trades and trips in scope change the flows: refetch, at most every 2 s, when they do.
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const live = useLive({
-    accept: (e) => e.room.startsWith('regulator:') && (e.type === 'trade.created' || e.type === 'trade.updated' || e.type === 'manifest.updated'),
-    onEvent: () => {
-      if (pending.current) return;
-      pending.current = setTimeout(() => {
-        pending.current = null;
-        sankey.reload();
-        table.reload();
-      }, 2000);
-    },
-    onResync: () => {
-      sankey.reload();
-      table.reload();
-    },
+  // Each panel keeps what it shows while a new range or year loads, and keeps it beside the error
+  // when a reload fails: a regulator reading the figures should not lose them to a network blip.
+  const sankey = useQuery({
+    queryKey: regulatorKeys.flows(range, 'district'),
+    queryFn: ({ signal }) => regulatorApi.flows(range, 'district', signal),
   });
+  const table = useQuery({
+    queryKey: regulatorKeys.flows(range, groupBy),
+    queryFn: ({ signal }) => regulatorApi.flows(range, groupBy, signal),
+    enabled: groupBy !== 'district',
+  });
+  const indicators = useQuery({ queryKey: regulatorKeys.indicators(year), queryFn: ({ signal }) => regulatorApi.indicators(year, signal) });
+  const capacity = useQuery({ queryKey: regulatorKeys.capacity(year), queryFn: ({ signal }) => regulatorApi.capacity(year, signal) });
+  // What each panel shows: its last answer, also while another range or year loads or after it failed.
+  const sankeyData = useLastData(sankey.data);
+  const tableData = useLastData(table.data);
+  const indicatorsData = useLastData(indicators.data);
+  const capacityData = useLastData(capacity.data);
+  // The error of the last load, cleared while the next one runs.
+  const sankeyError = sankey.isFetching ? null : sankey.error;
+  const indicatorsError = indicators.isFetching ? null : indicators.error;
+
+  // Trades and trips in scope refetch the flows, at most every 2 s (realtime/invalidation.ts).
+  const live = useLive({});
 
   const scope = me.org?.scope;
   const scopeText =
     scope === 'city' || !scope ? t('regulator.scope.city') : (scope as string[]).map((d) => districtName(d, lang)).join('、');
-  const flowsForTable = groupBy === 'district' ? sankey.data : table.data;
+  const flowsForTable = groupBy === 'district' ? sankeyData : tableData;
   const years = useMemo(() => Array.from({ length: thisYear - 2018 }, (_, i) => thisYear - i), [thisYear]);
 
   const preset = (from: string) => setRange((r) => ({ ...r, from, to: today }));
@@ -136,9 +138,13 @@ function Dashboard({ me }: { me: Me }) {
             </select>
           </div>
         </div>
-        {sankey.error && <p className="alert alert--error">{sankey.error.message}</p>}
+        {sankeyError && (
+          <p className="alert alert--error" data-testid="flows-error">
+            {sankeyError.message}
+          </p>
+        )}
         <div className="reg-flows">
-          <div className="reg-flows__chart">{sankey.data ? <FlowSankey edges={sankey.data.edges} onEdge={setEdge} /> : <p role="status">{t('common.loading')}</p>}</div>
+          <div className="reg-flows__chart">{sankeyData ? <FlowSankey edges={sankeyData.edges} onEdge={setEdge} /> : <p role="status">{t('common.loading')}</p>}</div>
           <div className="reg-flows__table">
             <div className="filters filters--inline">
               <div className="field">
@@ -176,7 +182,7 @@ function Dashboard({ me }: { me: Me }) {
           <header className="reg-section__header">
             <h2 id="capacity-title">{t('regulator.capacity.title', { year })}</h2>
           </header>
-          {capacity.data ? <CapacityBars capacity={capacity.data} /> : <p role="status">{t('common.loading')}</p>}
+          {capacityData ? <CapacityBars capacity={capacityData} /> : <p role="status">{t('common.loading')}</p>}
         </section>
       </div>
 
@@ -197,14 +203,14 @@ function Dashboard({ me }: { me: Me }) {
           </div>
         </header>
         <p className="alert alert--info small" data-testid="platform-only">
-          {indicators.data ? (lang === 'en' ? indicators.data.noteEn : indicators.data.noteZh) : t('regulator.platformOnly')}
+          {indicatorsData ? (lang === 'en' ? indicatorsData.noteEn : indicatorsData.noteZh) : t('regulator.platformOnly')}
         </p>
-        {indicators.error && <p className="alert alert--error">{indicators.error.message}</p>}
-        {indicators.data && (
+        {indicatorsError && <p className="alert alert--error">{indicatorsError.message}</p>}
+        {indicatorsData && (
           <>
-            <IndicatorCards indicators={indicators.data} />
+            <IndicatorCards indicators={indicatorsData} />
             <div className="card">
-              <PlanTargets indicators={indicators.data} />
+              <PlanTargets indicators={indicatorsData} />
             </div>
           </>
         )}

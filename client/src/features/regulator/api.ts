@@ -1,8 +1,8 @@
+import { markStale, useWrite } from '../../lib/query';
 import { API_BASE, ApiError, api, getAccessToken, refreshSession } from '../../lib/api';
 import type { TPage } from '../../../../shared/src/schemas/common.js';
 import type {
   TAlert,
-  TAlertKind,
   TCapacity,
   TFlowGrouping,
   TFlowTrade,
@@ -20,20 +20,8 @@ export type Capacity = TCapacity;
 export type Stream = TStream;
 export type Grouping = TFlowGrouping;
 
-// Mirrors of the shared lists (types only come from shared/: its values would bring zod into the bundle).
-export const STREAMS = ['hazardous', 'general_industrial', 'household_recyclable', 'agricultural', 'construction'] as const satisfies readonly TStream[];
-export const ALERT_KINDS = [
-  'price_flagged',
-  'price_rejected',
-  'receipt_overdue',
-  'disposal_overdue',
-  'weight_gap',
-  'capacity_high',
-  'red_party',
-  'load_rejected',
-  'delivery_dead',
-  'transit_stuck',
-] as const satisfies readonly TAlertKind[];
+// Values from the zod-free shared module (the schemas' values would bring zod into the bundle).
+export { STREAMS, ALERT_KIND_VALUES as ALERT_KINDS } from '../../../../shared/src/enums.js';
 
 export interface RangeFilter {
   from: string;
@@ -47,6 +35,15 @@ export interface EdgeRef {
   category?: string;
   materialCode?: string;
 }
+
+/** Query keys (lib/query.ts); trade and trip events invalidate ['regulator', 'flows'], alerts ['regulator', 'alerts']. */
+export const regulatorKeys = {
+  flows: (range: RangeFilter, groupBy: Grouping) => ['regulator', 'flows', range, groupBy] as const,
+  flowTrades: (range: RangeFilter, edge: EdgeRef) => ['regulator', 'flows', 'trades', range, edge] as const,
+  alerts: (q: { status: string; kind: string }) => ['regulator', 'alerts', q] as const,
+  indicators: (year: number) => ['regulator', 'indicators', year] as const,
+  capacity: (year: number) => ['regulator', 'capacity', year] as const,
+};
 
 export const regulatorApi = {
   flows: (f: RangeFilter, groupBy: Grouping, signal?: AbortSignal) =>
@@ -94,3 +91,7 @@ export const regulatorApi = {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   },
 };
+
+/** Resolving an alert (lib/query.ts useWrite): the alert lists are read again. */
+export const useResolveAlert = () =>
+  useWrite((v: { id: string; note: string }) => regulatorApi.resolve(v.id, v.note), (client) => markStale(client, [['regulator', 'alerts']]));

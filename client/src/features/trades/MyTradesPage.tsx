@@ -4,7 +4,7 @@ import { PagedList } from '../../components/PagedListChrome';
 import { useI18n } from '../../i18n';
 import { formatPricePerTonne } from '../../lib/money';
 import { formatAmount, formatDateTime, formatTonnes } from '../../lib/units';
-import { usePagedList } from '../../lib/usePagedList';
+import { usePagedQuery } from '../../lib/query';
 import { useStatusParam } from '../../lib/useUrlFilters';
 import type { Me } from '../auth/api';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
@@ -13,7 +13,7 @@ import { HazardBadge } from '../listings/components/ListingBits';
 import { LiveBadge } from '../listings/components/LiveBadge';
 import { tk } from '../listings/labels';
 import { useLive } from '../realtime/LiveFeed';
-import { TRADE_STATUSES, tradesApi, type Trade, type TradeStatus } from './api';
+import { TRADE_STATUSES, tradeKeys, tradesApi, type Trade } from './api';
 import { MoneyRoleBadge, MyTradingTabs, TradeStatusBadge, moneyRole } from './components/TradeBits';
 
 export function MyTradesPage() {
@@ -23,16 +23,16 @@ export function MyTradesPage() {
 function MyTrades({ me }: { me: Me }) {
   const { t, lang } = useI18n();
   const [status, setStatus] = useStatusParam(TRADE_STATUSES);
-  const list = usePagedList<Trade>(status ?? '', (k, cursor, signal) => tradesApi.list((k || undefined) as TradeStatus | undefined, cursor, signal));
+  const list = usePagedQuery<Trade>({
+    queryKey: tradeKeys.list(status ?? ''),
+    label: status ?? '',
+    fetchPage: (cursor, signal) => tradesApi.list(status, cursor, signal),
+  });
   const materials = useMaterials();
   const orgId = me.org?.id;
 
-  // Trades arrive in the org's private room (DESIGN §8); any change there means: read the list again.
-  const live = useLive({
-    accept: (e) => e.room === `org:${orgId}` && (e.type === 'trade.created' || e.type === 'trade.updated'),
-    onEvent: () => list.reload(),
-    onResync: list.reload,
-  });
+  // Trades arrive in the org's private room (DESIGN §8); each one refetches the list (realtime/invalidation.ts).
+  const live = useLive({});
 
   return (
     <div className="page" data-testid="my-trades-page">

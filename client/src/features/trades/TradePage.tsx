@@ -1,20 +1,19 @@
+import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
 import { LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
 import { formatPricePerTonne } from '../../lib/money';
 import { formatAmount, formatDateTime, formatTonnes } from '../../lib/units';
-import { useResource } from '../../lib/useResource';
 import type { Me } from '../auth/api';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { useMaterials } from '../catalog/materials';
 import { HazardBadge } from '../listings/components/ListingBits';
 import { districtName } from '../listings/labels';
-import { useLive } from '../realtime/LiveFeed';
 import { TradeTrips } from '../manifests/TradeTrips';
 import { TradeLedger } from '../payments/TradeLedger';
 import { TradePayment } from '../payments/TradePayment';
-import { tradesApi } from './api';
+import { tradeKeys, tradesApi } from './api';
 import { MoneyRoleBadge, MyTradingTabs, TradeStatusBadge, moneyRole } from './components/TradeBits';
 
 export function TradePage() {
@@ -25,13 +24,9 @@ function TradeDetail({ me }: { me: Me }) {
   const { id = '' } = useParams();
   const { t, lang } = useI18n();
   const materials = useMaterials();
-  const { state, reload } = useResource((signal) => tradesApi.get(id, signal), [id]);
-
-  useLive({
-    accept: (e) => (e.type === 'trade.updated' || e.type === 'trade.created') && (e as { tradeId?: string }).tradeId === id,
-    onEvent: reload,
-    onResync: reload,
-  });
+  // Trade events in the org's room refetch it (realtime/invalidation.ts).
+  const state = useQuery({ queryKey: tradeKeys.detail(id), queryFn: ({ signal }) => tradesApi.get(id, signal) });
+  const reload = () => void state.refetch();
 
   const orgId = me.org?.id;
   return (
@@ -40,11 +35,11 @@ function TradeDetail({ me }: { me: Me }) {
       <p className="back-link">
         <Link to="/trades">← {t('trade.back')}</Link>
       </p>
-      {state.status === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {state.status === 'error' && (
+      {state.isPending && <p role="status">{t('common.loading')}</p>}
+      {state.isError && (
         <LoadError error={state.error} reload={reload} notFound={<Alert>{t('trade.notFound')}</Alert>} notFoundCodes={['NOT_FOUND', 'VALIDATION_FAILED', 'NOT_A_PARTY']} />
       )}
-      {state.status === 'ready' &&
+      {state.isSuccess &&
         (() => {
           const tr = state.data;
           const m = materials.get(tr.materialCode);
@@ -159,8 +154,8 @@ function TradeDetail({ me }: { me: Me }) {
                   {t(role === 'payer' ? 'trade.next.pay' : 'trade.next.waitPayment')}
                 </Alert>
               )}
-              <TradePayment trade={tr} onChanged={reload} />
-              <TradeTrips trade={tr} orgId={orgId} onTradeChanged={reload} />
+              <TradePayment trade={tr} />
+              <TradeTrips trade={tr} orgId={orgId} />
               <TradeLedger tradeId={tr.id} parties={{ generatorOrgId: tr.generatorOrgId, receiverOrgId: tr.receiverOrgId }} />
             </article>
           );

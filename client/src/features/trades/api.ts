@@ -5,8 +5,13 @@ import type { TTrade, TTradeStatus } from '../../../../shared/src/schemas/trades
 export type Trade = TTrade;
 export type TradeStatus = TTradeStatus;
 
-/** Mirror of TRADE_STATUSES (shared/src/schemas/trades.ts), checked against its type. */
-export const TRADE_STATUSES = ['awaiting_payment', 'funded', 'in_transit', 'delivered', 'disputed', 'settled', 'cancelled'] as const satisfies readonly TradeStatus[];
+export { TRADE_STATUSES } from '../../../../shared/src/enums.js';
+
+/** Query keys (lib/query.ts); trade events invalidate ['trades']. */
+export const tradeKeys = {
+  list: (status: string) => ['trades', 'list', status] as const,
+  detail: (id: string) => ['trades', 'detail', id] as const,
+};
 
 export const tradesApi = {
   list: (status: TradeStatus | undefined, cursor: string | null, signal?: AbortSignal) =>

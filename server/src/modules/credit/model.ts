@@ -12,6 +12,7 @@
  * already stored keep the name of the model that produced them.
  */
 import type { CreditEventKind, CreditLevel, TCreditFactor } from '../../../../shared/src/schemas/credit.js';
+import { LEVEL_THRESHOLDS } from '../../../../shared/src/credit-events.js';
 
 export const SCORING_MODEL = 'v1';
 
@@ -46,13 +47,8 @@ export const FACTORS: Readonly<Record<CreditEventKind, FactorSpec>> = {
 /** A serious sanction forces black for this many days after it was decided. */
 export const SERIOUS_SANCTION_IN_FORCE_DAYS = 1095;
 
-/** Lower bounds of the levels by score (DESIGN §6.7); below the last one is black. */
-export const LEVEL_THRESHOLDS: readonly { level: Exclude<CreditLevel, 'black'>; min: number }[] = [
-  { level: 'green', min: 90 },
-  { level: 'blue', min: 75 },
-  { level: 'yellow', min: 60 },
-  { level: 'red', min: 40 },
-];
+/** Lower bounds of the levels by score (DESIGN §6.7), shared with the client's chart; below the last one is black. */
+export { LEVEL_THRESHOLDS };
 
 const DAY_MS = 86_400_000;
 const FACTOR_ORDER = Object.keys(FACTORS) as CreditEventKind[];

@@ -1,7 +1,7 @@
 import { useI18n, type MessageKey } from '../../../i18n';
 import { formatDateTime } from '../../../lib/units';
 import type { CreditHistoryEntry } from '../api';
-import { LEVEL_BANDS } from '../labels';
+import { LEVEL_BANDS, SCORE_TICKS } from '../labels';
 
 const W = 640;
 const H = 220;
@@ -35,7 +35,7 @@ export function ScoreChart({ history, neutral, now = new Date() }: { history: Cr
         {LEVEL_BANDS.map((b) => (
           <rect key={b.level} className={`score-chart__band score-chart__band--${b.level}`} x={PAD.left} width={W - PAD.left - PAD.right} y={y(b.to)} height={y(b.from) - y(b.to)} />
         ))}
-        {[0, 40, 60, 75, 90, 100].map((v) => (
+        {SCORE_TICKS.map((v) => (
           <text key={v} className="score-chart__tick" x={PAD.left - 6} y={y(v) + 4} textAnchor="end">
             {v}
           </text>

@@ -7,7 +7,7 @@ import { useI18n } from '../../../i18n';
 import { formatPricePerTonne } from '../../../lib/money';
 import { formatTonnes, kgAsTonnesInput, tonnesToKg } from '../../../lib/units';
 import { mapFieldErrors } from '../../auth/fieldErrors';
-import { listingsApi, type Bid, type Listing, type ReferenceBand } from '../api';
+import { usePlaceBid, type Bid, type Listing, type ReferenceBand } from '../api';
 import { tradingProblem, type TradingProblem } from '../errors';
 import { JustificationField, TonnesField } from './OfferFields';
 import { PriceCheckFeedback, ServerPriceCheck } from './PriceCheckFeedback';
@@ -34,6 +34,7 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
   const [quantity, setQuantity] = useState(() => kgAsTonnesInput(listing.remainingKg));
   const [justification, setJustification] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const placeBid = usePlaceBid();
   const [problem, setProblem] = useState<TradingProblem | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
@@ -73,10 +74,13 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
     if (Object.keys(local).length || fen === null) return;
     setSubmitting(true);
     try {
-      const bid = await listingsApi.placeBid(listing.id, {
-        pricePerTonneFen: fen,
-        quantityKg: tonnesToKg(quantity)!,
-        ...(needsJustification && justification.trim() ? { justification: justification.trim() } : {}),
+      const bid = await placeBid.mutateAsync({
+        listingId: listing.id,
+        body: {
+          pricePerTonneFen: fen,
+          quantityKg: tonnesToKg(quantity)!,
+          ...(needsJustification && justification.trim() ? { justification: justification.trim() } : {}),
+        },
       });
       setJustification('');
       onPlaced(bid);

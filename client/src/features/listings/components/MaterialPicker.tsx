@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useI18n } from '../../../i18n';
 import { errorText } from '../../../lib/errors';
-import { catalogApi, type Material } from '../../catalog/api';
+import { catalogApi, catalogKeys, type Material } from '../../catalog/api';
 import { MaterialBadges } from '../../catalog/components/MaterialBadges';
 
 const RESULTS = 8;
@@ -14,29 +15,24 @@ const RESULTS = 8;
 export function MaterialPicker({ value, onChange, error }: { value: Material | null; onChange(m: Material | null): void; error?: string }) {
   const { t, lang } = useI18n();
   const [q, setQ] = useState('');
-  const [results, setResults] = useState<{ q: string; items: Material[]; error?: unknown } | null>(null);
-
+  // A short pause so each keystroke does not become a request.
+  const [typed, setTyped] = useState('');
   useEffect(() => {
-    const query = q.trim();
-    if (!query) {
-      setResults(null);
-      return;
-    }
-    const controller = new AbortController();
-    // A short pause so each keystroke does not become a request.
-    const timer = setTimeout(() => {
-      catalogApi
-        .list({ q: query }, null, controller.signal)
-        .then((page) => setResults({ q: query, items: page.items.slice(0, RESULTS) }))
-        .catch((err: unknown) => {
-          if (!controller.signal.aborted) setResults({ q: query, items: [], error: err });
-        });
-    }, 200);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
+    const timer = setTimeout(() => setTyped(q.trim()), 200);
+    return () => clearTimeout(timer);
   }, [q]);
+  const query = useQuery({
+    queryKey: catalogKeys.search(typed),
+    queryFn: ({ signal }) => catalogApi.list({ q: typed }, null, signal),
+    enabled: typed !== '',
+  });
+  const results: { q: string; items: Material[]; error?: unknown } | null = !q.trim()
+    ? null
+    : query.isError
+      ? { q: typed, items: [], error: query.error }
+      : query.data
+        ? { q: typed, items: query.data.items.slice(0, RESULTS) }
+        : null;
 
   if (value) {
     return (

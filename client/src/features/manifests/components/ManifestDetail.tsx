@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { Alert } from '../../../components/Alert';
 import { useI18n } from '../../../i18n';
 import { errorText } from '../../../lib/errors';
 import { districtName } from '../../listings/labels';
-import { downloadManifestPdf, manifestsApi, type Manifest, type ManifestAudit } from '../api';
+import { downloadManifestPdf, manifestKeys, manifestsApi, type Manifest, type ManifestAudit } from '../api';
 import { mk } from '../labels';
 import { ManifestStatusBadge, NextStepText, OverdueBadge, dueText, kgText } from './ManifestBits';
 import { StepForm } from './StepForm';
@@ -15,19 +16,13 @@ const pct = (bp: number) => `${(bp / 100).toFixed(2).replace(/\.?0+$/, '')} %`;
 /** One manifest: the form as filled in, its deadlines, its timeline, the tamper check and our next step. */
 export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manifest): void }) {
   const { t, lang } = useI18n();
-  const [audit, setAudit] = useState<ManifestAudit | null>(null);
   const [pdfProblem, setPdfProblem] = useState<unknown>(null);
   const [downloading, setDownloading] = useState(false);
   const [done, setDone] = useState<string | null>(null);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    manifestsApi
-      .audit(m.id, controller.signal)
-      .then(setAudit)
-      .catch(() => setAudit(null));
-    return () => controller.abort();
-  }, [m.id, m.events.length]);
+  // Checked again whenever the timeline grows.
+  const auditQuery = useQuery({ queryKey: manifestKeys.audit(m.id, m.events.length), queryFn: ({ signal }) => manifestsApi.audit(m.id, signal) });
+  const audit: ManifestAudit | null = auditQuery.data ?? null;
 
   async function pdf() {
     setPdfProblem(null);

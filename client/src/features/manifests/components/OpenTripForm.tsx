@@ -1,9 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { parsePlate } from '../../../../../shared/src/plates.js';
 import { FormField } from '../../../components/FormField';
 import { useI18n } from '../../../i18n';
 import { formatTonnes, kgAsTonnesInput, tonnesToKg } from '../../../lib/units';
-import { manifestsApi, type Manifest, type OrgProfile } from '../api';
+import { manifestKeys, manifestsApi, useOpenTrip, type Manifest, type OrgProfile } from '../api';
 import { TripFormActions, useTripForm } from './tripForm';
 
 const PATHS = ['carrierOrgId', 'vehiclePlate', 'driverName', 'declaredKg'] as const;
@@ -13,27 +14,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function OpenTripForm({ tradeId, remainingKg, onOpened }: { tradeId: string; remainingKg: number; onOpened(m: Manifest): void }) {
   const { t, lang } = useI18n();
   const [carrierId, setCarrierId] = useState('');
-  const [carrier, setCarrier] = useState<OrgProfile | null | 'unknown'>(null);
   const [plate, setPlate] = useState('');
   const [driver, setDriver] = useState('');
   const [declared, setDeclared] = useState(() => kgAsTonnesInput(remainingKg));
   const { errors, problem, busy, submit } = useTripForm(PATHS);
+  const openTrip = useOpenTrip();
 
-  useEffect(() => {
-    const id = carrierId.trim();
-    if (!UUID.test(id)) {
-      setCarrier(null);
-      return;
-    }
-    const controller = new AbortController();
-    manifestsApi
-      .org(id, controller.signal)
-      .then(setCarrier)
-      .catch(() => {
-        if (!controller.signal.aborted) setCarrier('unknown');
-      });
-    return () => controller.abort();
-  }, [carrierId]);
+  const typedId = carrierId.trim();
+  const carrierQuery = useQuery({
+    queryKey: manifestKeys.org(typedId.toLowerCase()),
+    queryFn: ({ signal }) => manifestsApi.org(typedId, signal),
+    enabled: UUID.test(typedId),
+  });
+  const carrier: OrgProfile | null | 'unknown' = !UUID.test(typedId) ? null : carrierQuery.isError ? 'unknown' : (carrierQuery.data ?? null);
 
   const parsedPlate = plate.trim() ? parsePlate(plate) : null;
 
@@ -55,11 +48,14 @@ export function OpenTripForm({ tradeId, remainingKg, onOpened }: { tradeId: stri
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     await submit(local(), async () => {
-      const m = await manifestsApi.open(tradeId, {
-        carrierOrgId: carrierId.trim(),
-        vehiclePlate: parsedPlate!.normalised,
-        driverName: driver.trim(),
-        declaredKg: tonnesToKg(declared)!,
+      const m = await openTrip.mutateAsync({
+        tradeId,
+        body: {
+          carrierOrgId: carrierId.trim(),
+          vehiclePlate: parsedPlate!.normalised,
+          driverName: driver.trim(),
+          declaredKg: tonnesToKg(declared)!,
+        },
       });
       setPlate('');
       setDriver('');

@@ -3,7 +3,7 @@ import { Alert } from '../../../components/Alert';
 import { FormField } from '../../../components/FormField';
 import { useI18n } from '../../../i18n';
 import { formatTonnes, tonnesToKg } from '../../../lib/units';
-import { manifestsApi, type Manifest, type StepBody } from '../api';
+import { useManifestStep, type Manifest, type StepBody } from '../api';
 import { mk } from '../labels';
 import { TripFormActions, useTripForm } from './tripForm';
 
@@ -30,6 +30,7 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
   const [note, setNote] = useState('');
   const [official, setOfficial] = useState('');
   const { errors, problem, busy, submit } = useTripForm(PATHS);
+  const step = useManifestStep();
   if (!next) return null;
   const type = next.type;
   const id = (f: string) => `step-${m.id}-${f}`;
@@ -79,7 +80,7 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     await submit(local(), async () => {
-      const updated = await manifestsApi.step(m.id, body());
+      const updated = await step.mutateAsync({ id: m.id, body: body() });
       setWeight('');
       setNote('');
       setAccepted('');

@@ -1,11 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { keepPreviousData, useInfiniteQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import type { TPage } from '../../../../../shared/src/schemas/common.js';
 import { useI18n } from '../../../i18n';
 import { ApiError } from '../../../lib/api';
 import { formatDateTime } from '../../../lib/units';
 import { districtName } from '../../listings/labels';
 import { LiveBadge } from '../../listings/components/LiveBadge';
 import { useLive } from '../../realtime/LiveFeed';
-import { ALERT_KINDS, regulatorApi, type Alert } from '../api';
+import { ALERT_KINDS, regulatorApi, regulatorKeys, useResolveAlert, type Alert } from '../api';
 import { rk } from '../labels';
 import { alertText } from '../alertText';
 
@@ -20,42 +22,40 @@ export function AlertsPanel() {
   const { t, lang } = useI18n();
   const [status, setStatus] = useState<StatusFilter>('open');
   const [kind, setKind] = useState('');
-  const [items, setItems] = useState<Alert[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
-  const [error, setError] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-
-  useEffect(() => {
-    const ctrl = new AbortController();
-    regulatorApi
-      .alerts({ status, kind }, null, ctrl.signal)
-      .then((page) => {
-        setItems(page.items);
-        setCursor(page.nextCursor);
-        setError(null);
-      })
-      .catch((err: unknown) => !ctrl.signal.aborted && setError(err instanceof ApiError ? err.message : String(err)));
-    return () => ctrl.abort();
-  }, [status, kind, tick]);
+  const queryClient = useQueryClient();
+  const queryKey = regulatorKeys.alerts({ status, kind });
+  // alert.raised in the regulator's rooms refetches the list (realtime/invalidation.ts).
+  const query = useInfiniteQuery({
+    queryKey,
+    queryFn: ({ pageParam, signal }) => regulatorApi.alerts({ status, kind }, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+    placeholderData: keepPreviousData,
+  });
+  // A city regulator's socket is in one room, a district regulator's in one per district: an alert may arrive once per room.
+  const seen = new Set<string>();
+  const items = (query.data?.pages ?? []).flatMap((p) => p.items).filter((a) => !seen.has(a.id) && !!seen.add(a.id));
+  const cursor = query.hasNextPage;
+  const error = query.isFetching || !query.error ? null : query.error instanceof ApiError ? query.error.message : String(query.error);
+  const more = () => query.fetchNextPage();
 
   const live = useLive({
     accept: (e) => e.type === 'alert.raised' && e.room.startsWith('regulator:'),
     onEvent: (e) => {
       const a = e.alert as Alert | undefined;
-      if (!a || (status === 'resolved') || (kind && a.kind !== kind)) return;
-      // A city regulator's socket is in one room, a district regulator's in one per district: an alert arrives once per room.
-      setItems((xs) => (xs.some((x) => x.id === a.id) ? xs : [a, ...xs]));
-      setFresh((s) => new Set(s).add(a.id));
+      if (a && status !== 'resolved' && (!kind || a.kind === kind)) setFresh((s) => new Set(s).add(a.id));
     },
-    onResync: () => setTick((n) => n + 1),
   });
 
-  async function more() {
-    if (!cursor) return;
-    const page = await regulatorApi.alerts({ status, kind }, cursor);
-    setItems((xs) => [...xs, ...page.items.filter((a) => !xs.some((x) => x.id === a.id))]);
-    setCursor(page.nextCursor);
+  /** A resolved alert leaves the open list, and is replaced in the others. */
+  function onResolved(r: Alert) {
+    queryClient.setQueryData<InfiniteData<TPage<Alert>, string | null>>(queryKey, (data) =>
+      data && {
+        ...data,
+        pages: data.pages.map((p) => ({ ...p, items: status === 'open' ? p.items.filter((x) => x.id !== r.id) : p.items.map((x) => (x.id === r.id ? r : x)) })),
+      },
+    );
   }
 
   return (
@@ -97,7 +97,7 @@ export function AlertsPanel() {
             key={a.id}
             alert={a}
             fresh={fresh.has(a.id)}
-            onResolved={(r) => setItems((xs) => (status === 'open' ? xs.filter((x) => x.id !== r.id) : xs.map((x) => (x.id === r.id ? r : x))))}
+            onResolved={onResolved}
             lang={lang}
           />
         ))}
@@ -117,13 +117,14 @@ function AlertItem({ alert: a, fresh, onResolved, lang }: { alert: Alert; fresh:
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const resolveAlert = useResolveAlert();
   const tone = a.kind === 'price_rejected' || a.kind === 'weight_gap' || a.kind === 'load_rejected' || a.kind === 'red_party' ? 'danger' : 'warning';
 
   async function resolve() {
     setBusy(true);
     setError(null);
     try {
-      onResolved(await regulatorApi.resolve(a.id, note.trim()));
+      onResolved(await resolveAlert.mutateAsync({ id: a.id, note: note.trim() }));
     } catch (err) {
       setError(err instanceof ApiError ? (err.fieldMessage('note') ?? err.message) : String(err));
     } finally {

@@ -1,43 +1,26 @@
-import { useEffect, useState } from 'react';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useI18n } from '../../../i18n';
 import { formatPricePerTonne } from '../../../lib/money';
 import { formatDateTime } from '../../../lib/units';
 import { ApiError } from '../../../lib/api';
 import { districtName, tk } from '../../listings/labels';
-import { regulatorApi, type EdgeRef, type FlowTrade, type RangeFilter } from '../api';
+import { regulatorApi, regulatorKeys, type EdgeRef, type RangeFilter } from '../api';
 import { formatKgShort } from '../labels';
 
 /** One edge's trades with their manifests (trips), newest first, a page at a time. */
 export function DrillDown({ edge, range, onClose }: { edge: EdgeRef; range: RangeFilter; onClose: () => void }) {
   const { t, lang } = useI18n();
-  const [items, setItems] = useState<FlowTrade[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [state, setState] = useState<'loading' | 'idle' | 'error'>('loading');
-  const [error, setError] = useState<string | null>(null);
-  const key = JSON.stringify([edge, range]);
-
-  async function load(after: string | null, signal?: AbortSignal) {
-    setState('loading');
-    try {
-      const page = await regulatorApi.flowTrades(range, edge, after, signal);
-      setItems((xs) => (after ? [...xs, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-      setState('idle');
-    } catch (err) {
-      if (signal?.aborted) return;
-      setError(err instanceof ApiError ? err.message : String(err));
-      setState('error');
-    }
-  }
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setItems([]);
-    void load(null, ctrl.signal);
-    return () => ctrl.abort();
-    // key stands for edge and range.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  const query = useInfiniteQuery({
+    queryKey: regulatorKeys.flowTrades(range, edge),
+    queryFn: ({ pageParam, signal }) => regulatorApi.flowTrades(range, edge, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+  });
+  const items = (query.data?.pages ?? []).flatMap((p) => p.items);
+  const cursor = query.hasNextPage;
+  const state = query.isFetching ? 'loading' : query.isError ? 'error' : 'idle';
+  const error = query.error instanceof ApiError ? query.error.message : String(query.error);
 
   const title = `${districtName(edge.fromDistrict, lang)} → ${districtName(edge.toDistrict, lang)}${edge.category ? ` · ${edge.category}` : ''}${edge.materialCode ? ` · ${edge.materialCode}` : ''}`;
   return (
@@ -107,7 +90,7 @@ export function DrillDown({ edge, range, onClose }: { edge: EdgeRef; range: Rang
         ))}
       </ul>
       {cursor && (
-        <button type="button" className="btn btn--secondary btn--small" disabled={state === 'loading'} onClick={() => void load(cursor)} data-testid="drill-more">
+        <button type="button" className="btn btn--secondary btn--small" disabled={state === 'loading'} onClick={() => void query.fetchNextPage()} data-testid="drill-more">
           {t('regulator.drill.more')}
         </button>
       )}
