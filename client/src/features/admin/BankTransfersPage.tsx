@@ -115,7 +115,7 @@ function BankTransfers() {
           </tbody>
         </table>
       )}
-      <PagedListFooter state={list.state} busy={list.state.status === 'loading'} onMore={() => void list.loadMore()} />
+      <PagedListFooter state={list.state} busy={list.state.status === 'loading'} onMore={() => list.loadMore()} />
     </div>
   );
 }
