@@ -67,6 +67,14 @@ describe('security: text inputs refuse NUL, controls, bidi overrides and invisib
     expect(unknown.status, unknown.text).to.equal(400);
   });
 
+  it('a path parameter that is not valid percent-encoding is 400, not a 500', async () => {
+    for (const path of ['/api/v1/listings/%E0%A4%A', '/api/v1/catalog/materials/%ZZ']) {
+      const res = await t.request.get(path).set(auth(g.token));
+      expect(res.status, `${path}: ${res.text}`).to.equal(400);
+      expect(res.body.error.code).to.equal('VALIDATION_FAILED');
+    }
+  });
+
   it('C1 controls, DEL, bidi overrides and isolates are refused in names and descriptions', async () => {
     for (const [value, field] of [
       ['Acme\u0085Steel', 'org.name'],
