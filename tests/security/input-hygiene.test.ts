@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { auth, registrationBody, uniqueEmail, PASSWORD } from '../helpers/actors.js';
 import { countRows, createGenerator, steelListing } from '../helpers/trading.js';
 import type { OrgActor } from '../helpers/actors.js';
@@ -86,6 +86,18 @@ describe('security: text inputs refuse NUL, controls, bidi overrides and invisib
       expectRefused((await register((b) => (b.org.name = value))) as unknown as Res, field);
     const res = await t.request.post('/api/v1/listings').set(auth(g.token)).send(steelListing({ description: 'pickup \u202Etxt.exe' }));
     expectRefused(res as unknown as Res, 'description');
+  });
+
+  it('an unpaired surrogate (invalid Unicode) is refused rather than stored as U+FFFD', async () => {
+    expectRefused((await register((b) => (b.org.name = 'Acme \uD800 Steel'))) as unknown as Res, 'org.name');
+  });
+
+  it('a forged cursor whose decoded values hold a NUL, or a non-uuid id, is 400 naming cursor', async () => {
+    const nul = Buffer.from(JSON.stringify(['SW\u0000'])).toString('base64url');
+    expectRefused((await t.request.get(`/api/v1/catalog/materials?cursor=${nul}`).set(auth(g.token))) as unknown as Res, 'cursor');
+    const admin = (await t.request.post('/api/v1/auth/login').send({ email: ADMIN.email, password: ADMIN.password })).body.accessToken as string;
+    const badId = Buffer.from(JSON.stringify([new Date().toISOString(), 'not-a-uuid'])).toString('base64url');
+    expectRefused((await t.request.get(`/api/v1/payments/bank-transfers?cursor=${badId}`).set(auth(admin))) as unknown as Res, 'cursor');
   });
 
   it('a value of only zero-width characters is refused as if empty', async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { zText } from './text.js';
 import { DISTRICT_CODES } from '../districts.js';
+import { textProblem, zText } from './text.js';
 
 /** Cursor pages: ?cursor=&limit= (limit ≤ 100, default 20) → { items, nextCursor }. */
 export const ZPageQuery = z.object({
@@ -39,7 +39,9 @@ export function decodeCursor(cursor: string | undefined): unknown[] | null {
   if (!cursor) return null;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return Array.isArray(v) ? v : null;
+    // A forged cursor's strings reach SQL as parameters: the same text rules as any input (a NUL was a 500).
+    if (!Array.isArray(v) || v.some((x) => typeof x === 'string' && textProblem(x, false) !== null)) return null;
+    return v;
   } catch {
     return null;
   }

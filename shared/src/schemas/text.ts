@@ -16,11 +16,14 @@ const LINE_BREAK = /[\t\n\r\u2028\u2029]/;
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u180E]/;
 const BLANK_OR_INVISIBLE = /^[\s\u200B-\u200D\u2060\uFEFF\u180E]*$/;
+/** Half of a surrogate pair on its own: not a character; stored it would silently become U+FFFD. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const hex = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** What is wrong with a client's string, or null. `multiline` lets tab and line breaks through. */
 export function textProblem(s: string, multiline: boolean): string | null {
+  if (LONE_SURROGATE.test(s)) return 'must be valid Unicode (found an unpaired surrogate)';
   const control = CONTROL.exec(s);
   if (control) return `must not contain control characters (found ${hex(control[0])})`;
   if (!multiline) {
