@@ -37,4 +37,14 @@ describe('security: Idempotency-Key is scoped to the concrete resource', () => {
     expect(again.headers['idempotent-replayed']).to.equal('true');
     expect(again.body).to.deep.equal(first.body);
   });
+
+  it('an Idempotency-Key that is not printable ASCII is 400 naming the header, and nothing is paid', async () => {
+    const a = await makeTrade(t, p, { pricePerTonneFen: 258_500, quantityKg: 1_000 });
+    for (const key of ['two words', 'clé-\u00e9', 'tab\there']) {
+      const res = await pay(t.request, p.recycler, a.id).set('Idempotency-Key', key);
+      expect(res.status, `${key}: ${res.text}`).to.equal(400);
+      expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).to.deep.equal(['Idempotency-Key']);
+    }
+    expect(await tradeStatus(t, a.id)).to.equal('awaiting_payment');
+  });
 });

@@ -148,6 +148,8 @@ async function withIdempotency(
   run: () => Promise<unknown>,
 ): Promise<void> {
   if (k.key.length > 200) throw validationError([{ path: 'Idempotency-Key', message: 'at most 200 characters' }]);
+  if (!/^[\x21-\x7E]+$/.test(k.key))
+    throw validationError([{ path: 'Idempotency-Key', message: 'printable ASCII without spaces (a UUID is a good key)' }]);
   const where = and(eq(idempotencyKeys.userId, k.userId), eq(idempotencyKeys.route, k.route), eq(idempotencyKeys.key, k.key));
   // Expired keys are forgotten lazily, so the same key may be reused after 24 h.
   await db
