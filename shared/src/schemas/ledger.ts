@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zText } from './text.js';
 
 import { LEDGER_ACCOUNT_KINDS } from '../enums.js';
 
@@ -58,7 +59,7 @@ export type TTradeLedger = z.infer<typeof ZTradeLedger>;
 
 export const ZBalancesQuery = z.strictObject({
   /** Org accounts page (escrow and payable), by account id. */
-  cursor: z.string().max(200).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 export type TBalancesQuery = z.infer<typeof ZBalancesQuery>;

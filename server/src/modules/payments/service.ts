@@ -16,7 +16,7 @@ import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { advisoryXactLock, inTransaction, one } from '../../db/tx.js';
 import { enqueue, markDone } from '../../jobs/outbox.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
+import { decodeCursor, encodeCursor, ZUuid, type TPage } from '../../../../shared/src/schemas/common.js';
 import {
   STRIPE_MAX_AMOUNT_FEN,
   owedAtFunding,
@@ -336,7 +336,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
       let before: { createdAt: Date; id: string } | undefined;
       if (q.cursor) {
         const c = decodeCursor(q.cursor);
-        if (!c || typeof c[0] !== 'string' || typeof c[1] !== 'string' || Number.isNaN(Date.parse(c[0])))
+        if (!c || typeof c[0] !== 'string' || typeof c[1] !== 'string' || Number.isNaN(Date.parse(c[0])) || !ZUuid.safeParse(c[1]).success)
           throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
         before = { createdAt: new Date(c[0]), id: c[1] };
       }
