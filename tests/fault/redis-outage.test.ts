@@ -7,7 +7,11 @@ import { RedisWithMemoryFallbackStore } from '../../server/src/http/rate-limit-s
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import { createContext, type AppContext } from '../../server/src/context.js';
 import { createRedisBroadcaster, type RedisBroadcaster } from '../../server/src/realtime/emitter.js';
-import { one } from '../../server/src/db/tx.js';
+import { inTransaction, one } from '../../server/src/db/tx.js';
+import { createJobHandlers } from '../../server/src/jobs/handlers.js';
+import { executeJob } from '../../server/src/jobs/execute.js';
+import { jobIdFor } from '../../server/src/jobs/runner.js';
+import { publishEvent } from '../../server/src/realtime/publish.js';
 import type { ClientToServerEvents, RealtimeEvent, ServerToClientEvents, SubscribeAck } from '../../shared/src/realtime.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { auth } from '../helpers/actors.js';
@@ -129,6 +133,34 @@ describe('fault: Redis killed during a burst of reads and bids (issue 10 item 3)
     expect(seqs()).to.deep.equal(range(announced));
     expect(socket.connected, 'the socket stayed connected through the outage').to.equal(true);
     await waitFor(async () => (await t.request.get('/readyz')).body.checks?.redis === 'ok', { what: 'readyz to see Redis again', timeoutMs: 20_000 });
+  });
+
+  it('keeps a live event pending when its publish fails (instead of marking it done and dropping it), and delivers it after Redis returns', async () => {
+    const observer = await createRecycler(t.request);
+    const c: Client = ioClient(t.server!.url, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: observer.token } });
+    await new Promise<void>((resolve, reject) => {
+      c.once('connect', () => resolve());
+      c.once('connect_error', reject);
+    });
+    const got: RealtimeEvent[] = [];
+    c.onAny((_event, payload) => got.push(payload as RealtimeEvent));
+    const room = `org:${observer.orgId}`;
+    try {
+      await redis.kill();
+      await inTransaction(t.ctx.db, (tx) => publishEvent(tx, [room], 'credit.changed', { orgId: observer.orgId, score: 81, level: 'blue' }));
+      const row = await one<{ id: string | number; payload: unknown }>(t.ctx.db, sql`select id, payload from outbox where topic = 'realtime.publish' and payload->>'room' = ${room}`);
+      // The worker runs the job while Redis is down (as when Redis dies under a running job).
+      const run = executeJob(worker!.db, t.ctx.logger, createJobHandlers(worker!), { id: jobIdFor(Number(row!.id)), name: 'realtime.publish', outboxId: Number(row!.id), payload: row!.payload }, 1);
+      const outcome = await run.then(() => 'done', (err: Error) => `failed: ${err.message}`);
+      expect(outcome).to.match(/^failed/);
+      const pending = await one<{ done: boolean }>(t.ctx.db, sql`select done_at is not null as done from outbox where id = ${row!.id}`);
+      expect(pending!.done, 'the row of an event whose publish failed').to.equal(false);
+
+      await redis.restart();
+      await waitFor(() => got.some((e) => e.room === room && e.type === 'credit.changed' && e.seq === 1), { what: 'the event after Redis returned', timeoutMs: 60_000 });
+    } finally {
+      c.disconnect();
+    }
   });
 });
 
