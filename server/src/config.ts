@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import path from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -43,6 +44,12 @@ const trustProxy = z
 
 /** The documented demo password of the first admin; production refuses it. */
 export const DEFAULT_ADMIN_PASSWORD = 'admin-demo-2026';
+/**
+ * No ':' (BullMQ joins key parts with it), no '#' or '/' (socket.io channel separators) and no glob
+ * characters (the adapter psubscribes to `<key>#/#*`), so one deployment's keys and channels never
+ * fall under another's prefix.
+ */
+const REDIS_PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export const ZConfig = z
   .object({
@@ -59,6 +66,12 @@ export const ZConfig = z
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'a redis:// URL')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    /** Prefix of this deployment's Redis keys and channels; unset: derived from the database name (defaultRedisPrefix). */
+    REDIS_PREFIX: z
+      .string()
+      .regex(REDIS_PREFIX_PATTERN, 'letters, digits, _ . - (at most 64, starting with a letter or digit)')
       .optional()
       .or(z.literal('').transform(() => undefined)),
     RUN_WORKERS_IN_PROCESS: bool.optional(),
@@ -133,7 +146,8 @@ export const ZConfig = z
 
 type Parsed = z.infer<typeof ZConfig>;
 
-export interface Config extends Omit<Parsed, 'RUN_WORKERS_IN_PROCESS' | 'PAYMENT_PROVIDER' | 'JWT_SECRET' | 'SEED_DEMO'> {
+export interface Config extends Omit<Parsed, 'RUN_WORKERS_IN_PROCESS' | 'PAYMENT_PROVIDER' | 'JWT_SECRET' | 'SEED_DEMO' | 'REDIS_PREFIX'> {
+  REDIS_PREFIX: string;
   RUN_WORKERS_IN_PROCESS: boolean;
   PAYMENT_PROVIDER: 'simulated' | 'stripe' | 'bank_transfer';
   JWT_SECRET: string;
@@ -164,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...c,
     JWT_SECRET: c.JWT_SECRET ?? DEV_JWT_SECRET,
+    REDIS_PREFIX: c.REDIS_PREFIX ?? defaultRedisPrefix(c.DATABASE_URL, c.DATA_DIR),
     // Embedded sites and single-process deployments run jobs in the API process; with Redis the
     // default is separate workers (npm run worker).
     RUN_WORKERS_IN_PROCESS: c.RUN_WORKERS_IN_PROCESS ?? !c.REDIS_URL,
@@ -171,6 +186,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     SEED_DEMO: c.SEED_DEMO ?? embedded,
     embedded,
   };
+}
+
+/**
+ * Deployments sharing one Redis server must not share queues, socket.io channels or rate-limit
+ * counters (pub/sub ignores the database index), so the default prefix is the database's name: the
+ * DATABASE_URL's database, or the embedded DATA_DIR's last segment; 'zwx' when neither gives one.
+ */
+export function defaultRedisPrefix(databaseUrl: string | undefined, dataDir: string): string {
+  let name = '';
+  if (databaseUrl) {
+    try {
+      name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\/+/, ''));
+    } catch {
+      name = '';
+    }
+  } else {
+    name = path.basename(path.resolve(dataDir));
+  }
+  const safe = name.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+  return REDIS_PREFIX_PATTERN.test(safe) ? safe : 'zwx';
 }
 
 /** The environment for a child process (e.g. the client build): this process's, with overrides. */

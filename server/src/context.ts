@@ -104,6 +104,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
     runRelay: true,
     relayIntervalMs: config.RELAY_INTERVAL_MS,
     sweepStuckAfterSeconds: config.SWEEP_STUCK_AFTER_SECONDS,
+    queuePrefix: config.REDIS_PREFIX,
     ...options.jobs,
   });
 

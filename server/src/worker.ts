@@ -29,7 +29,7 @@ async function main() {
   }
   const logger = createLogger(config.LOG_LEVEL, 'zwx-worker');
   const ctx = await createContext(config, logger, { role: 'worker' });
-  const broadcaster = createRedisBroadcaster({ redisUrl: config.REDIS_URL, logger });
+  const broadcaster = createRedisBroadcaster({ redisUrl: config.REDIS_URL, logger, prefix: config.REDIS_PREFIX });
   ctx.broadcaster = broadcaster;
   await ctx.jobs.start();
   logger.info({ database: config.DATABASE_URL ? 'postgresql' : `pglite (${config.DATA_DIR})` }, 'worker started');

@@ -40,6 +40,9 @@ export const ADMIN = { email: 'admin@test.local', password: 'admin-test-password
 /** A whole exchange on its own database, in this process. Call close() in after(). */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
+  // Apps sharing one Redis must not share a BullMQ queue (another file's worker would take, and,
+  // finding no row in its own database, skip this app's jobs), socket.io channels or rate limits.
+  const redisPrefix = options.env?.REDIS_PREFIX ?? testQueuePrefix('app');
   const env: Record<string, string | undefined> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -49,15 +52,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     RELAY_INTERVAL_MS: '50',
     RATE_LIMIT_PER_MINUTE: '100000',
     SEED_DEMO: 'false',
+    REDIS_PREFIX: redisPrefix,
     ...(testDb.url ? { DATABASE_URL: testDb.url } : {}),
     ...(options.useRedis && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, RUN_WORKERS_IN_PROCESS: 'true' } : {}),
     ...options.env,
   };
   const config: Config = loadConfig(env);
   const logger = createLogger(config.LOG_LEVEL, 'zwx', options.logDestination);
-  // Apps sharing one Redis must not share a BullMQ queue: another file's worker would take (and,
-  // finding no row in its own database, skip) this app's jobs.
-  const queuePrefix = config.REDIS_URL ? testQueuePrefix('app') : undefined;
+  const queuePrefix = config.REDIS_URL ? redisPrefix : undefined;
   const ctx = await createContext(config, logger, {
     database: testDb.database,
     clock: options.clock,

@@ -156,7 +156,11 @@ describe('outbox', function () {
   it('allocates realtime seqs gap-free per room across 20 concurrent publishers, rolled-back ones included', async () => {
     const seen: { room: string; event: string; payload: Record<string, unknown> }[] = [];
     const previous = t.ctx.broadcaster;
-    t.ctx.broadcaster = { emit: (room, event, payload) => seen.push({ room, event, payload }) };
+    t.ctx.broadcaster = {
+      emit: (room, event, payload) => {
+        seen.push({ room, event, payload });
+      },
+    };
     await t.ctx.jobs.start();
     try {
       const listing = 'c0ffee00-0000-4000-8000-000000000001';

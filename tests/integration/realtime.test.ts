@@ -287,9 +287,9 @@ describe('realtime (socket.io)', function () {
       const c = await connect(second!.url, token(a));
       const got = record(c);
       await sleep(100);
-      const emitter = createRedisBroadcaster({ redisUrl: r.ctx.config.REDIS_URL!, logger: r.ctx.logger });
+      const emitter = createRedisBroadcaster({ redisUrl: r.ctx.config.REDIS_URL!, logger: r.ctx.logger, prefix: r.ctx.config.REDIS_PREFIX });
       try {
-        emitter.emit(`org:${a.orgId}`, 'credit.changed', { room: `org:${a.orgId}`, seq: 7, at: new Date().toISOString(), type: 'credit.changed', orgId: a.orgId, score: 80, level: 'blue' });
+        await emitter.emit(`org:${a.orgId}`, 'credit.changed', { room: `org:${a.orgId}`, seq: 7, at: new Date().toISOString(), type: 'credit.changed', orgId: a.orgId, score: 80, level: 'blue' });
         await waitFor(() => got.length >= 1, { what: 'the emitted event' });
         expect(got[0]).to.include({ type: 'credit.changed', seq: 7, orgId: a.orgId });
       } finally {

@@ -1,6 +1,9 @@
 import type { AppContext } from '../context.js';
 import type { JobHandlers } from './definitions.js';
 
+/** How long a live event that reached no API process is sent again before it is given up. */
+const LIVE_EVENT_REDELIVERY_MS = 10 * 60_000;
+
 /**
  * One handler per job name; the mapped type makes a missing handler a compile error and
  * createJobSystem checks again at start-up.
@@ -32,8 +35,15 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
       await ctx.credit.deliver(p.deliveryId, meta.outboxId);
     },
     'realtime.publish': async (p) => {
-      // Delivery is best effort by design: the database is the record and clients refetch on a seq gap.
-      ctx.broadcaster?.emit(p.room, p.type, { room: p.room, seq: p.seq, at: p.at, type: p.type, ...p.data });
+      // The row stays pending until the event is handed on: a publish that fails (Redis down) throws,
+      // the job retries and the sweeper re-sends it, so events announced during a Redis outage arrive
+      // after it (at least once; clients dedupe on room + seq). A process without a live feed (scripts,
+      // a worker not yet attached) has no broadcaster and nobody to tell.
+      const receivers = await ctx.broadcaster?.emit(p.room, p.type, { room: p.room, seq: p.seq, at: p.at, type: p.type, ...p.data });
+      // No adapter subscribed: the API processes' Redis connections are still coming back (or none
+      // runs). Retried while the event is recent; after that a client reconnecting refetches anyway.
+      if (receivers === 0 && ctx.clock.now().getTime() - Date.parse(p.at) < LIVE_EVENT_REDELIVERY_MS)
+        throw new Error('no API process is subscribed to the live feed yet; the event is sent again');
     },
   };
 }

@@ -1,4 +1,8 @@
-/** Emits an event to a socket.io room: the io server in an API process, a Redis emitter in a worker. */
+/**
+ * Emits an event to a socket.io room: to this process's sockets without Redis, through Redis with it
+ * (emitter.ts). A promise that rejects means the event was not handed on and its job must retry;
+ * with Redis it resolves with the number of API processes' adapters that received it.
+ */
 export interface Broadcaster {
-  emit(room: string, event: string, payload: Record<string, unknown>): void;
+  emit(room: string, event: string, payload: Record<string, unknown>): Promise<number | undefined> | void;
 }

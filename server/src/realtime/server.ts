@@ -14,7 +14,7 @@ import {
   type TSubscribeRequest,
 } from '../../../shared/src/realtime.js';
 import type { Broadcaster } from './broadcaster.js';
-import { guardPublish, quitRedis, REALTIME_REDIS_KEY } from './emitter.js';
+import { createRedisBroadcaster, guardPublish, quitRedis, realtimeRedisKey, type RedisBroadcaster } from './emitter.js';
 
 interface InterServerEvents {}
 
@@ -34,11 +34,6 @@ export interface RealtimeServer {
   close(): Promise<void>;
 }
 
-export interface RealtimeOptions {
-  /** Redis channel prefix for the adapter; the workers' emitter must use the same (default REALTIME_REDIS_KEY). */
-  redisKey?: string;
-}
-
 const MAX_SUBSCRIPTIONS = 100;
 const KNOWN_EVENTS = new Set(['subscribe', 'unsubscribe', 'reauth']);
 
@@ -52,7 +47,7 @@ const KNOWN_EVENTS = new Set(['subscribe', 'unsubscribe', 'reauth']);
  * Nothing a client sends is trusted: requests are validated, an acknowledgement is required, and a
  * frame outside this protocol closes that socket. No handler lets an exception escape.
  */
-export async function attachRealtime(httpServer: http.Server, ctx: AppContext, options: RealtimeOptions = {}): Promise<RealtimeServer> {
+export async function attachRealtime(httpServer: http.Server, ctx: AppContext): Promise<RealtimeServer> {
   const log = ctx.logger.child({ component: 'realtime' });
   const corsOrigins = ctx.config.CORS_ORIGIN?.split(',').map((s) => s.trim()).filter(Boolean);
   const io: IoServer = new Server(httpServer, {
@@ -66,6 +61,7 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext, o
   });
 
   const redisClients: Redis[] = [];
+  let redisBroadcaster: RedisBroadcaster | null = null;
   if (ctx.redis) {
     const pub = guardPublish(ctx.redis.duplicate(), log);
     const sub = ctx.redis.duplicate();
@@ -73,7 +69,8 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext, o
       c.on('error', (err) => log.warn({ err: err.message }, 'redis (socket.io adapter) connection error'));
       redisClients.push(c);
     }
-    io.adapter(createAdapter(pub, sub, { key: options.redisKey ?? REALTIME_REDIS_KEY }));
+    io.adapter(createAdapter(pub, sub, { key: realtimeRedisKey(ctx.config.REDIS_PREFIX) }));
+    redisBroadcaster = createRedisBroadcaster({ redisUrl: ctx.config.REDIS_URL!, logger: log, prefix: ctx.config.REDIS_PREFIX });
   }
 
   const expiryTimers = new Map<string, NodeJS.Timeout>();
@@ -192,7 +189,9 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext, o
     });
   });
 
-  const broadcaster: Broadcaster = {
+  // With Redis, through Redis even for this process's own sockets (the adapter delivers them), so a
+  // publish that fails is seen by the job and retried; without Redis, straight to the local sockets.
+  const broadcaster: Broadcaster = redisBroadcaster ?? {
     emit(room, event, payload) {
       // The event map is typed for clients; publishers pass validated names through publishEvent.
       (io.to(room) as unknown as { emit(ev: string, p: unknown): void }).emit(event, payload);
@@ -212,6 +211,7 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext, o
       await Promise.resolve(io.of('/').adapter.close()).catch(() => {});
       io.engine.close();
       for (const c of redisClients) await quitRedis(c);
+      await redisBroadcaster?.close();
     },
   };
 }
