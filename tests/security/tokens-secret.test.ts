@@ -39,7 +39,7 @@ function freePort(): Promise<number> {
 }
 
 /** A token with every claim right (subject, roles, token version) except the key. */
-function forge(secret: string, sub: string, extra: Record<string, unknown> = {}, expiresIn: number | string = 600): string {
+function forge(secret: string, sub: string, extra: Record<string, unknown> = {}, expiresIn = 600): string {
   return jwt.sign({ org: null, roles: ['admin'], orole: 'owner', scope: null, tv: 0, ...extra }, secret, { ...PINNED, subject: sub, expiresIn });
 }
 
