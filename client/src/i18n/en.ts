@@ -172,6 +172,12 @@ export const en: Record<MessageKey, string> = {
   // Credit pages (features/credit).
   'nav.credit': 'Credit',
   'org.credit.details': 'Credit details',
+  'account.password.title': 'Change password',
+  'account.password.intro': 'Every other signed-in device and browser is signed out.',
+  'account.password.current': 'Current password',
+  'account.password.new': 'New password',
+  'account.password.submit': 'Change password',
+  'account.password.done': 'Password changed; every other session has ended.',
   'listing.ownerCredit': "Poster's credit",
   'bids.col.credit': 'Credit',
   'creditPage.eyebrow': 'Credit rating',

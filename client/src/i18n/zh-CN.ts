@@ -170,6 +170,12 @@ export const zhCN = {
   // Credit pages (features/credit).
   'nav.credit': '信用信息',
   'org.credit.details': '查看信用详情',
+  'account.password.title': '修改密码',
+  'account.password.intro': '修改后，其他设备和浏览器上的登录会全部失效。',
+  'account.password.current': '当前密码',
+  'account.password.new': '新密码',
+  'account.password.submit': '修改密码',
+  'account.password.done': '密码已修改，其他登录已失效。',
   'listing.ownerCredit': '发布方信用',
   'bids.col.credit': '信用',
   'creditPage.eyebrow': '信用评价',
