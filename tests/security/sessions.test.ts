@@ -7,6 +7,7 @@
  */
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
+import { io as ioClient } from 'socket.io-client';
 import { createTestApp, ManualClock, type TestApp } from '../helpers/app.js';
 import { PASSWORD, adminToken, auth, registerOrg, type OrgActor } from '../helpers/actors.js';
 import { rows } from '../../server/src/db/tx.js';
@@ -22,7 +23,7 @@ describe('security: sessions end when they should (issue 10 item 10)', () => {
   let admin: string;
   before(async () => {
     clock = new ManualClock();
-    t = await createTestApp({ clock });
+    t = await createTestApp({ clock, listen: true });
     admin = await adminToken(t.request);
   });
   after(async () => {
@@ -106,6 +107,19 @@ describe('security: sessions end when they should (issue 10 item 10)', () => {
     await expect401(unseen.token, 'deleted user never seen by this process');
     clock.advance(SUBJECT_CACHE_TTL_MS + 1);
     await expect401(cached.token, 'deleted user after the cache TTL');
+  });
+
+  it('the live feed refuses a socket whose access token was ended by logout', async () => {
+    const a = await activeUser();
+    const handshake = (token: string) =>
+      new Promise<string>((resolve) => {
+        const c = ioClient(t.server!.url, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
+        c.once('connect', () => (c.disconnect(), resolve('connected')));
+        c.once('connect_error', (err) => (c.disconnect(), resolve(err.message)));
+      });
+    expect(await handshake(a.token)).to.equal('connected');
+    await t.request.post('/api/v1/auth/logout').send({ refreshToken: a.refreshToken });
+    expect(await handshake(a.token)).to.equal('UNAUTHENTICATED');
   });
 
   describe('password change (POST /auth/password)', () => {
