@@ -166,7 +166,7 @@ export function createApp(ctx: AppContext): Express {
 
   const api = Router();
   api.use(express.json({ limit: ctx.config.BODY_LIMIT, strict: true }));
-  api.use(authenticate(ctx.config.JWT_SECRET));
+  api.use(authenticate(ctx.auth));
   api.use(
     rateLimit({
       windowMs: 60_000,

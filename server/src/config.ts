@@ -128,8 +128,12 @@ export const ZConfig = z
         ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'refused in production' });
       if (c.CRASH_AT)
         ctx.addIssue({ code: 'custom', path: ['CRASH_AT'], message: 'refused in production (fault injection for tests)' });
-      if (!c.JWT_SECRET)
-        ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required in production' });
+      if (c.JWT_SECRET && secretEntropyBits(c.JWT_SECRET) < MIN_SECRET_BITS)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['JWT_SECRET'],
+          message: `about ${Math.floor(secretEntropyBits(c.JWT_SECRET))} bits of entropy, at least ${MIN_SECRET_BITS} needed in production (openssl rand -base64 32)`,
+        });
       if (!c.DATABASE_URL)
         ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production (the embedded database is for evaluation)' });
       // Demo behaviour a production start refuses (issue 10 item 2).
@@ -140,17 +144,22 @@ export const ZConfig = z
       if (c.SEED_DEMO === true)
         ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'refused in production (demo organisations with published passwords)' });
     }
+    // Several processes share one database and must verify each other's tokens; embedded mode
+    // generates its own key in DATA_DIR (server/src/modules/auth/secret.ts).
+    if (!c.JWT_SECRET && (c.NODE_ENV === 'production' || c.DATABASE_URL))
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: `required ${c.NODE_ENV === 'production' ? 'in production' : 'when DATABASE_URL is set'} (openssl rand -base64 32)` });
+    if (c.JWT_SECRET && PUBLISHED_SECRETS.has(c.JWT_SECRET))
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'a value published in this repository; generate your own (openssl rand -base64 32)' });
     if (c.PAYMENT_PROVIDER === 'stripe' && !c.STRIPE_SECRET_KEY)
       ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'required when PAYMENT_PROVIDER=stripe' });
   }, { when: () => true }); // also when other keys failed, so one boot names every bad key
 
 type Parsed = z.infer<typeof ZConfig>;
 
-export interface Config extends Omit<Parsed, 'RUN_WORKERS_IN_PROCESS' | 'PAYMENT_PROVIDER' | 'JWT_SECRET' | 'SEED_DEMO' | 'REDIS_PREFIX'> {
+export interface Config extends Omit<Parsed, 'RUN_WORKERS_IN_PROCESS' | 'PAYMENT_PROVIDER' | 'SEED_DEMO' | 'REDIS_PREFIX'> {
   REDIS_PREFIX: string;
   RUN_WORKERS_IN_PROCESS: boolean;
   PAYMENT_PROVIDER: 'simulated' | 'stripe' | 'bank_transfer';
-  JWT_SECRET: string;
   SEED_DEMO: boolean;
   /** Embedded mode: PGlite, in-process jobs, simulated payments. */
   embedded: boolean;
@@ -163,7 +172,37 @@ export class ConfigError extends Error {
   }
 }
 
-const DEV_JWT_SECRET = 'zwx-development-secret-not-for-production-use';
+/** The config a running process uses: JWT_SECRET resolved (embedded mode: generated in DATA_DIR at boot). */
+export type RuntimeConfig = Config & { JWT_SECRET: string };
+
+const MIN_SECRET_BITS = 128;
+
+/**
+ * Example and former default secrets that anyone can read in this repository: refused everywhere.
+ * (The first was the built-in development secret before issue 10.)
+ */
+const PUBLISHED_SECRETS = new Set([
+  'zwx-development-secret-not-for-production-use',
+  'change-me-to-32-or-more-random-characters',
+  'replace-with-at-least-32-random-characters',
+]);
+
+/**
+ * A conservative estimate of a secret's entropy in bits: its length times the Shannon entropy of
+ * its own character frequencies. 32 identical characters score 0; `openssl rand -base64 32` about
+ * 220; a 40-character hex string about 150. Repetition and a small alphabet both lower the score.
+ */
+export function secretEntropyBits(secret: string): number {
+  const chars = [...secret];
+  const counts = new Map<string, number>();
+  for (const ch of chars) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let perChar = 0;
+  for (const n of counts.values()) {
+    const p = n / chars.length;
+    perChar -= p * Math.log2(p);
+  }
+  return perChar * chars.length;
+}
 
 /** Parses an environment (process.env by default) into a typed config, or throws ConfigError naming every bad key. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -177,7 +216,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const embedded = !c.DATABASE_URL;
   return {
     ...c,
-    JWT_SECRET: c.JWT_SECRET ?? DEV_JWT_SECRET,
     REDIS_PREFIX: c.REDIS_PREFIX ?? defaultRedisPrefix(c.DATABASE_URL, c.DATA_DIR),
     // Embedded sites and single-process deployments run jobs in the API process; with Redis the
     // default is separate workers (npm run worker).

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { Redis } from 'ioredis';
-import type { Config } from './config.js';
+import type { Config, RuntimeConfig } from './config.js';
+import { loadOrCreateJwtSecret } from './modules/auth/secret.js';
 import { openPglite, openPostgres, type Database, type Db } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { systemClock, randomIds, type Clock, type Ids } from './clock.js';
@@ -25,7 +26,7 @@ import { createCreditService, type CreditService } from './modules/credit/servic
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
-  config: Config;
+  config: RuntimeConfig;
   logger: Logger;
   database: Database;
   db: Db;
@@ -72,12 +73,20 @@ export async function createContext(config: Config, logger: Logger, options: Con
   const applied = await migrate(database, (m) => logger.info(m));
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const db = database.db;
+  // Embedded mode only (config requires JWT_SECRET with DATABASE_URL): after the database opened,
+  // so PGlite initialises DATA_DIR as an empty directory on first boot.
+  let jwtSecret = config.JWT_SECRET;
+  if (!jwtSecret) {
+    const generated = loadOrCreateJwtSecret(config.DATA_DIR);
+    if (generated.created) logger.info({ file: generated.file }, 'generated a random access-token key for this installation');
+    jwtSecret = generated.secret;
+  }
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false }) : null;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
 
-  const ctx = { config, logger, database, db, clock, ids, redis, broadcaster: null } as unknown as AppContext;
+  const ctx = { config: { ...config, JWT_SECRET: jwtSecret }, logger, database, db, clock, ids, redis, broadcaster: null } as unknown as AppContext;
   ctx.catalog = createCatalogService({ db });
   ctx.auth = createAuthService(ctx);
   ctx.orgs = createOrgsService(ctx);

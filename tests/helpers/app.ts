@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import supertest from 'supertest';
 import type { DestinationStream } from 'pino';
@@ -46,7 +47,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const env: Record<string, string | undefined> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    // Each app its own key, as each installation has (no constant anyone could sign with).
+    JWT_SECRET: randomBytes(32).toString('base64url'),
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     RELAY_INTERVAL_MS: '50',

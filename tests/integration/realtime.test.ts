@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { sql } from 'drizzle-orm';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import type { AppContext } from '../../server/src/context.js';
 import { signAccessToken, type Actor } from '../../server/src/modules/auth/tokens.js';
@@ -31,15 +32,15 @@ function open(url: string, token?: string): Client {
 }
 
 /** Connects, or rejects with the server's connect_error. */
-function connect(url: string, token?: string): Promise<Client> {
-  const c = open(url, token);
+async function connect(url: string, tokenOrPending?: string | Promise<string>): Promise<Client> {
+  const c = open(url, await tokenOrPending);
   return new Promise((resolve, reject) => {
     c.once('connect', () => resolve(c));
     c.once('connect_error', (err) => reject(err));
   });
 }
 
-function connectError(url: string, token?: string): Promise<Error & { data?: { code: string; message: string } }> {
+function connectError(url: string, token?: string | Promise<string>): Promise<Error & { data?: { code: string; message: string } }> {
   return connect(url, token).then(
     () => {
       throw new Error('connected, but the server should have refused');
@@ -59,6 +60,18 @@ function subscribe(c: Client, request: unknown): Promise<SubscribeAck> {
   return (c.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<SubscribeAck> }).emitWithAck('subscribe', request);
 }
 
+/**
+ * A token for an actor of the test's choosing (any org, roles and scope): the server checks that
+ * the subject exists (issue 10), so the user row is made first, in the database of the app whose
+ * key signs the token.
+ */
+async function tokenFor(app: TestApp, a: Actor, ttl?: number): Promise<string> {
+  await app.ctx.db.execute(
+    sql`insert into users (id, email, password_hash, name, org_role) values (${a.userId}, ${`${a.userId}@realtime.test`}, 'not-a-hash', 'Realtime', 'owner') on conflict do nothing`,
+  );
+  return signAccessToken(app.ctx.config.JWT_SECRET, a, ttl);
+}
+
 function actor(overrides: Partial<Actor> = {}): Actor {
   return { userId: randomUUID(), orgId: randomUUID(), roles: ['generator'], orgRole: 'owner', scope: null, ...overrides };
 }
@@ -72,7 +85,7 @@ describe('realtime (socket.io)', function () {
   let t: TestApp;
   let url: string;
   let secret: string;
-  const token = (a: Actor, ttl?: number) => signAccessToken(secret, a, ttl);
+  const token = (a: Actor, ttl?: number) => tokenFor(t, a, ttl);
 
   before(async () => {
     t = await createTestApp({ listen: true });
@@ -225,12 +238,12 @@ describe('realtime (socket.io)', function () {
       const renewed = await connect(url, token(a, 2));
       const reauth = await (renewed.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<{ ok: boolean }> }).emitWithAck(
         'reauth',
-        { token: token(a, 60) },
+        { token: await token(a, 60) },
       );
       expect(reauth.ok).to.equal(true);
       const stranger = await (renewed.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<{ ok: boolean }> }).emitWithAck(
         'reauth',
-        { token: token(actor(), 60) },
+        { token: await token(actor(), 60) },
       );
       expect(stranger.ok, 'a token of another user is refused').to.equal(false);
       let expiredNotice = false;
@@ -271,7 +284,7 @@ describe('realtime (socket.io)', function () {
     it('delivers an event published on one server (through BullMQ) to a client connected to the other', async () => {
       expect(r.ctx.jobs.runner.kind).to.equal('bullmq');
       const a = actor();
-      const c = await connect(second!.url, token(a));
+      const c = await connect(second!.url, tokenFor(r, a));
       const got = record(c);
       const listingId = randomUUID();
       expect(await subscribe(c, { listingId })).to.include({ ok: true });
@@ -284,7 +297,7 @@ describe('realtime (socket.io)', function () {
 
     it("delivers an event a worker emits through the Redis emitter to an API server's client", async () => {
       const a = actor();
-      const c = await connect(second!.url, token(a));
+      const c = await connect(second!.url, tokenFor(r, a));
       const got = record(c);
       await sleep(100);
       const emitter = createRedisBroadcaster({ redisUrl: r.ctx.config.REDIS_URL!, logger: r.ctx.logger, prefix: r.ctx.config.REDIS_PREFIX });

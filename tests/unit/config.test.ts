@@ -1,5 +1,9 @@
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../server/src/config.js';
+
+/** A key as the README says to make one (openssl rand -base64 32). */
+const GOOD_SECRET = randomBytes(32).toString('base64');
 
 function problemsOf(env: Record<string, string>): { key: string; message: string }[] {
   try {
@@ -41,7 +45,7 @@ describe('configuration (read once at boot, fail fast)', () => {
     const problems = problemsOf({
       NODE_ENV: 'production',
       WEBHOOK_ALLOW_LOOPBACK: 'true',
-      JWT_SECRET: 'x'.repeat(40),
+      JWT_SECRET: GOOD_SECRET,
       DATABASE_URL: 'postgres://db/zwx',
       ...PRODUCTION_DEMO_FREE,
     });
@@ -69,7 +73,8 @@ describe('configuration (read once at boot, fail fast)', () => {
     expect(c.WEIGHT_TOLERANCE_BP).to.equal(200);
     expect(c.ECO_FEE_FEN_PER_TONNE).to.equal(3000);
     expect(c.WEBHOOK_ALLOW_LOOPBACK).to.equal(false);
-    expect(c.JWT_SECRET.length).to.be.at.least(32);
+    // No built-in key: embedded mode generates one in DATA_DIR at boot (tests/security/tokens-secret.test.ts).
+    expect(c.JWT_SECRET).to.equal(undefined);
     expect(c.SEED_DEMO).to.equal(true);
   });
 
@@ -81,7 +86,7 @@ describe('configuration (read once at boot, fail fast)', () => {
   });
 
   it('switches to scale-out when DATABASE_URL and REDIS_URL are set', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgres://db/zwx', REDIS_URL: 'redis://cache:6379' });
+    const c = loadConfig({ DATABASE_URL: 'postgres://db/zwx', REDIS_URL: 'redis://cache:6379', JWT_SECRET: GOOD_SECRET });
     expect(c.embedded).to.equal(false);
     expect(c.RUN_WORKERS_IN_PROCESS).to.equal(false);
     expect(c.SEED_DEMO).to.equal(false);
@@ -89,5 +94,39 @@ describe('configuration (read once at boot, fail fast)', () => {
 
   it('ignores unrelated environment variables', () => {
     expect(() => loadConfig({ PATH: '/usr/bin', HOME: '/root', SOMETHING_ELSE: '1' })).to.not.throw();
+  });
+
+  describe('the access-token key (issue 10 item 1)', () => {
+    it('refuses in production a JWT_SECRET of 32 identical characters, naming JWT_SECRET', () => {
+      const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), DATABASE_URL: 'postgres://db/zwx', ...PRODUCTION_DEMO_FREE });
+      expect(problems.map((p) => p.key)).to.deep.equal(['JWT_SECRET']);
+      expect(problems[0]!.message).to.match(/entropy/);
+    });
+
+    it('refuses in production a long secret made of a few repeated characters (under 128 bits)', () => {
+      const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'abab'.repeat(20), DATABASE_URL: 'postgres://db/zwx', ...PRODUCTION_DEMO_FREE });
+      expect(problems.map((p) => p.key)).to.deep.equal(['JWT_SECRET']);
+    });
+
+    it('accepts in production a key made as documented (openssl rand -base64 32)', () => {
+      const c = loadConfig({ NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, DATABASE_URL: 'postgres://db/zwx', ...PRODUCTION_DEMO_FREE });
+      expect(c.JWT_SECRET).to.equal(GOOD_SECRET);
+    });
+
+    it('requires JWT_SECRET when DATABASE_URL is set, outside production too (processes share one key)', () => {
+      const problems = problemsOf({ NODE_ENV: 'development', DATABASE_URL: 'postgres://db/zwx' });
+      expect(problems.map((p) => p.key)).to.deep.equal(['JWT_SECRET']);
+    });
+
+    it('refuses the former built-in secret and the published examples in every mode', () => {
+      for (const published of [
+        'zwx-development-secret-not-for-production-use',
+        'change-me-to-32-or-more-random-characters',
+        'replace-with-at-least-32-random-characters',
+      ]) {
+        const problems = problemsOf({ NODE_ENV: 'development', JWT_SECRET: published });
+        expect(problems.map((p) => p.key), published).to.deep.equal(['JWT_SECRET']);
+      }
+    });
   });
 });

@@ -5,6 +5,7 @@ import { createQueryClient } from '../lib/query';
 import { I18nProvider } from '../i18n';
 import { SessionProvider } from '../features/auth/session';
 import { SignInPage } from '../features/auth/SignInPage';
+import { ResetPasswordPage } from '../features/auth/ResetPasswordPage';
 import { SignUpPage } from '../features/auth/SignUpPage';
 import { CataloguePage } from '../features/catalog/CataloguePage';
 import { MaterialPage } from '../features/catalog/MaterialPage';
@@ -42,6 +43,7 @@ export function App() {
                   <Route path="catalog" element={<CataloguePage />} />
                   <Route path="catalog/:code" element={<MaterialPage />} />
                   <Route path="signin" element={<SignInPage />} />
+                  <Route path="reset-password" element={<ResetPasswordPage />} />
                   <Route path="signup" element={<SignUpPage />} />
                   <Route path="org" element={<MyOrgPage />} />
                   <Route path="market" element={<MarketPage />} />

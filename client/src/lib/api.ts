@@ -4,6 +4,8 @@
  * comes back 401, and turns every error body into an ApiError.
  */
 
+import { createSharedRefresh, type LockManagerLike } from './refreshLock';
+
 export const API_BASE = '/api/v1';
 
 export interface FieldError {
@@ -121,30 +123,35 @@ async function parse<T>(res: Response): Promise<T> {
   throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText, error?.details, requestId);
 }
 
-// Concurrent 401s share one refresh: the server rotates the refresh token, so a second parallel
-// refresh with the old cookie would look like reuse and revoke the whole family.
-let refreshing: Promise<boolean> | null = null;
-
-/** Exchanges the refresh cookie for a new access token; false when there is no valid session. */
-export function refreshSession(): Promise<boolean> {
-  refreshing ??= (async () => {
-    try {
-      const res = await send('POST', '/auth/refresh', { body: {}, webClient: true });
-      if (!res.ok) {
-        setAccessToken(null);
-        return false;
-      }
-      const body = (await res.json()) as { accessToken?: string };
-      setAccessToken(body.accessToken ?? null);
-      return !!body.accessToken;
-    } catch {
+/** One refresh request; the caller holds the cross-tab lock (see refreshLock.ts). */
+async function refreshOnce(): Promise<boolean> {
+  try {
+    const res = await send('POST', '/auth/refresh', { body: {}, webClient: true });
+    if (!res.ok) {
       setAccessToken(null);
       return false;
-    } finally {
-      refreshing = null;
     }
-  })();
-  return refreshing;
+    const body = (await res.json()) as { accessToken?: string };
+    setAccessToken(body.accessToken ?? null);
+    return !!body.accessToken;
+  } catch {
+    setAccessToken(null);
+    return false;
+  }
+}
+
+const sharedRefresh = createSharedRefresh(
+  refreshOnce,
+  typeof navigator !== 'undefined' && navigator.locks ? (navigator.locks as unknown as LockManagerLike) : null,
+);
+
+/**
+ * Exchanges the refresh cookie for a new access token; false when there is no valid session.
+ * Concurrent calls, in this tab and in other tabs, take turns (refreshLock.ts): the server rotates
+ * the refresh token, so a parallel refresh with the old cookie would look like reuse and end the session.
+ */
+export function refreshSession(): Promise<boolean> {
+  return sharedRefresh();
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

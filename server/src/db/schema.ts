@@ -42,6 +42,9 @@ export const users = pgTable('users', {
   orgRole: text('org_role').$type<'owner' | 'member'>().notNull(),
   isAdmin: boolean('is_admin').notNull().default(false),
   createdAt: ts('created_at').notNull().default(sql`now()`),
+  /** In every access token (claim `tv`); bumped to end every session at once (0007_sessions.sql). */
+  tokenVersion: integer('token_version').notNull().default(0),
+  disabledAt: ts('disabled_at'),
 });
 
 export const refreshTokens = pgTable('refresh_tokens', {
@@ -53,6 +56,16 @@ export const refreshTokens = pgTable('refresh_tokens', {
   expiresAt: ts('expires_at').notNull(),
   usedAt: ts('used_at'),
   revokedAt: ts('revoked_at'),
+});
+
+export const passwordResets = pgTable('password_resets', {
+  id: uuid('id').primaryKey(),
+  userId: uuid('user_id').notNull().references(() => users.id),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdBy: uuid('created_by').notNull().references(() => users.id),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
 });
 
 export const licences = pgTable('licences', {

@@ -18,6 +18,11 @@ export const POLICY = {
   'POST /auth/login': { who: 'public' },
   'POST /auth/refresh': { who: 'public' },
   'POST /auth/logout': { who: 'public' },
+  'POST /auth/password': { who: 'user' },
+  // The one-time token is the authentication (256 random bits, stored hashed, single use).
+  'POST /auth/reset': { who: 'public' },
+  'POST /admin/users/:id/disable': { who: ['admin'] },
+  'POST /admin/users/:id/reset': { who: ['admin'] },
   'GET /me': { who: 'user' },
 
   'POST /admin/orgs': { who: ['admin'] },

@@ -3,7 +3,7 @@ import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { AppContext } from '../context.js';
-import { verifyAccessToken, type Actor } from '../modules/auth/tokens.js';
+import { actorOfToken, type Actor } from '../modules/auth/tokens.js';
 import {
   REALTIME_AUTH_ERROR,
   Rooms,
@@ -106,17 +106,17 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext): 
     }
   }
 
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
-    const actor = typeof token === 'string' && token.length > 0 && token.length < 4096 ? verifyAccessToken(ctx.config.JWT_SECRET, token) : null;
+    const actor =
+      typeof token === 'string' && token.length > 0 && token.length < 4096 ? await ctx.auth.authenticateAccessToken(token).catch(() => null) : null;
     if (!actor) {
       const err = new Error(REALTIME_AUTH_ERROR) as Error & { data?: unknown };
       err.data = { code: REALTIME_AUTH_ERROR, message: token ? 'invalid or expired access token' : 'an access token is required (auth: { token })' };
       return next(err);
     }
-    const { exp, ...rest } = actor;
-    socket.data.actor = rest;
-    socket.data.exp = exp;
+    socket.data.actor = actorOfToken(actor);
+    socket.data.exp = actor.exp;
     socket.data.subscriptions = new Set();
     next();
   });
@@ -177,13 +177,20 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext): 
           if (typeof ack !== 'function') return socket.disconnect(true);
           const reply = ack as (res: { ok: boolean; error?: { code: string; message: string } }) => void;
           const token = request && typeof request === 'object' ? (request as { token?: unknown }).token : undefined;
-          const next = typeof token === 'string' && token.length < 4096 ? verifyAccessToken(ctx.config.JWT_SECRET, token) : null;
-          // Same user and org only: a socket's private rooms were chosen for its first token.
-          if (!next || next.userId !== actor.userId || next.orgId !== actor.orgId)
-            return reply({ ok: false, error: { code: REALTIME_AUTH_ERROR, message: 'invalid access token for this connection' } });
-          socket.data.exp = next.exp;
-          armExpiry(socket);
-          reply({ ok: true });
+          const checked = typeof token === 'string' && token.length < 4096 ? ctx.auth.authenticateAccessToken(token) : Promise.resolve(null);
+          checked.then(
+            (next) => {
+              // Same user and org only: a socket's private rooms were chosen for its first token.
+              if (!next || next.userId !== actor.userId || next.orgId !== actor.orgId)
+                return reply({ ok: false, error: { code: REALTIME_AUTH_ERROR, message: 'invalid access token for this connection' } });
+              safely(socket, () => {
+                socket.data.exp = next.exp;
+                armExpiry(socket);
+                reply({ ok: true });
+              });
+            },
+            () => reply({ ok: false, error: { code: REALTIME_AUTH_ERROR, message: 'could not check the access token; try again' } }),
+          );
         });
       });
     });

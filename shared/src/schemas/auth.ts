@@ -93,3 +93,33 @@ export const ZMe = z.object({
   creditLevel: z.enum(['green', 'blue', 'yellow', 'red', 'black']).nullable(),
 });
 export type TMe = z.infer<typeof ZMe>;
+
+/** POST /auth/password: the signed-in user changes its password; every other session ends. */
+export const ZChangePasswordRequest = z.strictObject({
+  currentPassword: z.string().min(1, 'required').max(256, 'at most 256 characters'),
+  newPassword: ZPassword,
+});
+export type TChangePasswordRequest = z.infer<typeof ZChangePasswordRequest>;
+
+/** POST /auth/reset: a one-time token an admin handed over sets a new password. */
+export const ZResetPasswordRequest = z.strictObject({
+  token: z.string().min(1, 'required').max(200, 'at most 200 characters'),
+  newPassword: ZPassword,
+});
+export type TResetPasswordRequest = z.infer<typeof ZResetPasswordRequest>;
+
+/** POST /admin/users/:id/disable: the reason goes to the audit log. */
+export const ZDisableUserRequest = z.strictObject({ reason: z.string().trim().max(500, 'at most 500 characters').optional() });
+export type TDisableUserRequest = z.infer<typeof ZDisableUserRequest>;
+
+export const ZDisabledUser = z.object({ user: ZUser, disabledAt: z.iso.datetime() });
+export type TDisabledUser = z.infer<typeof ZDisabledUser>;
+
+/** The one-time reset an admin hands over (the platform sends no e-mail); only its hash is stored. */
+export const ZPasswordResetIssued = z.object({
+  token: z.string(),
+  /** The web client's page for it, with the token in the fragment (never sent to a server log). */
+  path: z.string(),
+  expiresAt: z.iso.datetime(),
+});
+export type TPasswordResetIssued = z.infer<typeof ZPasswordResetIssued>;

@@ -11,4 +11,7 @@ export const authApi = {
   login: (email: string, password: string) => api.post<TAuthResponse>('/auth/login', { email, password }, { webClient: true }),
   logout: () => api.post<void>('/auth/logout', {}, { webClient: true }),
   me: () => api.get<Me>('/me'),
+  /** Every session ends on the server; the response is this tab's new session. */
+  changePassword: (currentPassword: string, newPassword: string) =>
+    api.post<TAuthResponse>('/auth/password', { currentPassword, newPassword }, { webClient: true }),
 };

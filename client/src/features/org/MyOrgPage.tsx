@@ -5,6 +5,7 @@ import { Badge } from '../../components/Badge';
 import { CreditChip } from '../../components/CreditChip';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../auth/session';
+import { PasswordChangeForm } from './PasswordChangeForm';
 
 export function MyOrgPage() {
   const { t, lang } = useI18n();
@@ -122,6 +123,8 @@ export function MyOrgPage() {
             </div>
           </dl>
         </section>
+
+        <PasswordChangeForm />
       </div>
     </div>
   );

@@ -3,11 +3,17 @@ import { route } from '../../http/route.js';
 import { validationError } from '../../http/errors.js';
 import {
   ZAuthResponse,
+  ZChangePasswordRequest,
+  ZDisabledUser,
+  ZDisableUserRequest,
   ZLoginRequest,
   ZMe,
+  ZPasswordResetIssued,
   ZRefreshRequest,
   ZRegisterRequest,
+  ZResetPasswordRequest,
 } from '../../../../shared/src/schemas/auth.js';
+import { ZIdParams } from '../../../../shared/src/schemas/common.js';
 import { REFRESH_TOKEN_TTL_MS, type AuthService, type Session } from './service.js';
 import { createLoginThrottle } from './throttle.js';
 import type { Clock } from '../../clock.js';
@@ -105,6 +111,43 @@ export function authRoutes(ctx: { auth: AuthService; db: Db; clock: Clock }) {
         if (presented) await auth.logout(presented.token);
         res.clearCookie(REFRESH_COOKIE, COOKIE_OPTIONS);
       },
+    }),
+    route({
+      key: 'POST /auth/password',
+      summary: 'Change the password (with the current one); every session ends and a new one is returned',
+      tags: ['auth'],
+      body: ZChangePasswordRequest,
+      response: ZAuthResponse,
+      handle: async ({ body, actor, req, res }) =>
+        deliver(req, res, await auth.changePassword(actor!, body.currentPassword, body.newPassword)),
+    }),
+    route({
+      key: 'POST /auth/reset',
+      summary: 'Set a new password with a one-time reset token an admin handed over; every session ends',
+      tags: ['auth'],
+      body: ZResetPasswordRequest,
+      status: 204,
+      handle: async ({ body }) => {
+        await auth.resetPassword(body.token, body.newPassword);
+      },
+    }),
+    route({
+      key: 'POST /admin/users/:id/disable',
+      summary: 'Disable a user: its sessions and access tokens end at once and it cannot sign in (audited)',
+      tags: ['admin'],
+      params: ZIdParams,
+      body: ZDisableUserRequest,
+      response: ZDisabledUser,
+      handle: ({ params, body, actor }) => auth.disableUser(actor!, params.id, body.reason),
+    }),
+    route({
+      key: 'POST /admin/users/:id/reset',
+      summary: 'Issue a one-time password reset (24 h) for the admin to hand over; earlier unused ones stop working (audited)',
+      tags: ['admin'],
+      params: ZIdParams,
+      response: ZPasswordResetIssued,
+      status: 201,
+      handle: ({ params, actor }) => auth.issuePasswordReset(actor!, params.id),
     }),
     route({
       key: 'GET /me',

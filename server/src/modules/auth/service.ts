@@ -5,10 +5,19 @@ import { inTransaction, isUniqueViolation } from '../../db/tx.js';
 import type { Ids } from '../../clock.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { TRADING_ROLES, type Role } from '../../../../shared/src/roles.js';
-import type { TAuthResponse, TMe, TNewUser, TRegisterRequest, TUser } from '../../../../shared/src/schemas/auth.js';
+import type {
+  TAuthResponse,
+  TDisabledUser,
+  TMe,
+  TNewUser,
+  TPasswordResetIssued,
+  TRegisterRequest,
+  TUser,
+} from '../../../../shared/src/schemas/auth.js';
 import { readCredit } from '../credit/read-model.js';
 import { assertOrgFree, createOrgRow, getOrgRow, toOrg, type OrgRow } from '../orgs/service.js';
-import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type Actor } from './tokens.js';
+import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, verifyAccessToken, type Actor, type VerifiedToken } from './tokens.js';
+import { createSubjectVersions } from './subjects.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repo.js';
 
@@ -16,6 +25,8 @@ export type AuthService = ReturnType<typeof createAuthService>;
 export type UserRow = repo.UserRow;
 
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
+/** How long an admin-issued password reset stays usable (once). */
+export const PASSWORD_RESET_TTL_MS = 24 * 3600 * 1000;
 
 /** A session as issued: the refresh token is always present here; the route decides where it goes. */
 export type Session = TAuthResponse & { refreshToken: string };
@@ -75,7 +86,21 @@ export function conflictFromUnique(err: unknown): never {
 const UNAUTHENTICATED_REFRESH = 'the refresh token is invalid, expired or revoked; sign in again';
 
 export function createAuthService(ctx: AppContext) {
+  const subjects = createSubjectVersions((userId) => repo.findSubjectVersion(ctx.db, userId), ctx.clock);
+
+  /**
+   * Ends every access token of a user at once: bumps its token version in the caller's transaction.
+   * Call `subjects.invalidate` after the commit (the returned function), so this process never
+   * serves the old version again; other processes follow within SUBJECT_CACHE_TTL_MS.
+   */
+  async function endAccessTokens(dbx: DbOrTx, userId: string): Promise<() => void> {
+    await repo.bumpTokenVersion(dbx, userId);
+    return () => subjects.invalidate(userId);
+  }
+
   async function issueSession(dbx: DbOrTx, user: UserRow, org: OrgRow | null, familyId?: string): Promise<Session> {
+    // Every way into a session (sign-in, refresh, registration, password change) passes here.
+    if (user.disabledAt) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'this account is disabled; ask the platform admin');
     const refreshToken = randomBytes(32).toString('base64url');
     const now = ctx.clock.now();
     await repo.insertRefreshToken(dbx, {
@@ -87,7 +112,7 @@ export function createAuthService(ctx: AppContext) {
       expiresAt: new Date(now.getTime() + REFRESH_TOKEN_TTL_MS),
     });
     return {
-      accessToken: signAccessToken(ctx.config.JWT_SECRET, actorOf(user, org)),
+      accessToken: signAccessToken(ctx.config.JWT_SECRET, actorOf(user, org), ACCESS_TOKEN_TTL_SECONDS, user.tokenVersion),
       refreshToken,
       expiresIn: ACCESS_TOKEN_TTL_SECONDS,
       user: toUser(user),
@@ -143,6 +168,8 @@ export function createAuthService(ctx: AppContext) {
         if (!row || row.revokedAt) return { ok: false as const };
         if (row.usedAt) {
           await repo.revokeFamily(tx, row.familyId, now);
+          // A copied token may have minted access tokens: they end with the family.
+          await repo.bumpTokenVersion(tx, row.userId);
           return { ok: false as const, reuse: { userId: row.userId, familyId: row.familyId } };
         }
         if (row.expiresAt.getTime() <= now.getTime()) return { ok: false as const };
@@ -153,16 +180,132 @@ export function createAuthService(ctx: AppContext) {
         return { ok: true as const, session: await issueSession(tx, user, org, row.familyId) };
       });
       if (!outcome.ok) {
-        if ('reuse' in outcome) ctx.logger.warn(outcome.reuse, 'refresh token reused; its family is revoked');
+        if ('reuse' in outcome && outcome.reuse) {
+          subjects.invalidate(outcome.reuse.userId);
+          ctx.logger.warn(outcome.reuse, 'refresh token reused; its family is revoked');
+        }
         throw new AppError(ErrorCodes.UNAUTHENTICATED, UNAUTHENTICATED_REFRESH);
       }
       return outcome.session;
     },
 
-    /** Ends the session the token belongs to (its whole family). Unknown tokens are ignored. */
+    /**
+     * Ends the session the token belongs to (its whole family) and every access token of its user,
+     * at once: an access token does not say which session minted it. The user's other sessions
+     * keep their refresh tokens and get a new access token on their next refresh. Unknown tokens
+     * are ignored.
+     */
     async logout(token: string): Promise<void> {
       const row = await repo.findRefreshToken(ctx.db, hashRefreshToken(token));
-      if (row) await repo.revokeFamily(ctx.db, row.familyId, ctx.clock.now());
+      if (!row) return;
+      const done = await inTransaction(ctx.db, async (tx) => {
+        await repo.revokeFamily(tx, row.familyId, ctx.clock.now());
+        return endAccessTokens(tx, row.userId);
+      });
+      done();
+    },
+
+    /**
+     * The actor of an access token that is validly signed, within its lifetime, and issued under its
+     * subject's current token version (the subject exists and is enabled); otherwise null.
+     */
+    async authenticateAccessToken(token: string): Promise<VerifiedToken | null> {
+      const verified = verifyAccessToken(ctx.config.JWT_SECRET, token);
+      if (!verified) return null;
+      const current = await subjects.current(verified.userId);
+      return current !== null && current === verified.tokenVersion ? verified : null;
+    },
+
+    /**
+     * POST /auth/password: with the current password. Every session of the user ends (all refresh
+     * families, every access token); the caller gets a new session.
+     */
+    async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<Session> {
+      const user = await repo.findUserById(ctx.db, actor.userId);
+      if (!user) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'this account no longer exists');
+      if (!(await verifyPassword(user.passwordHash, currentPassword)))
+        throw new AppError(ErrorCodes.VALIDATION_FAILED, 'the current password is wrong', {
+          fields: [{ path: 'currentPassword', message: 'does not match' }],
+        });
+      const passwordHash = await hashPassword(newPassword);
+      const { session, done } = await inTransaction(ctx.db, async (tx) => {
+        await repo.lockUser(tx, user.id);
+        await repo.setPasswordHash(tx, user.id, passwordHash);
+        await repo.revokeAllRefreshTokens(tx, user.id, ctx.clock.now());
+        const done = await endAccessTokens(tx, user.id);
+        const fresh = (await repo.findUserById(tx, user.id))!;
+        const org = fresh.orgId ? await getOrgRow(tx, fresh.orgId) : null;
+        return { session: await issueSession(tx, fresh, org), done };
+      });
+      done();
+      return session;
+    },
+
+    /** POST /admin/users/:id/disable: no sign-in, refresh or access token for this user from now on; audited. */
+    async disableUser(actor: Actor, userId: string, reason?: string): Promise<TDisabledUser> {
+      if (userId === actor.userId) throw new AppError(ErrorCodes.INVALID_STATE, 'you cannot disable your own account', { allowed: [] });
+      const { user, done } = await inTransaction(ctx.db, async (tx) => {
+        const found = await repo.lockUser(tx, userId);
+        if (!found) throw new AppError(ErrorCodes.NOT_FOUND, 'no such user');
+        const now = ctx.clock.now();
+        const user = found.disabledAt ? found : await repo.setDisabledAt(tx, userId, now);
+        const revoked = await repo.revokeAllRefreshTokens(tx, userId, now);
+        const done = await endAccessTokens(tx, userId);
+        await repo.insertAudit(tx, {
+          actorUserId: actor.userId,
+          actorOrgId: actor.orgId,
+          action: 'user.disable',
+          subjectType: 'user',
+          subjectId: userId,
+          details: { orgId: found.orgId, alreadyDisabled: !!found.disabledAt, refreshTokensRevoked: revoked, ...(reason ? { reason } : {}) },
+        });
+        return { user, done };
+      });
+      done();
+      return { user: toUser(user), disabledAt: user.disabledAt!.toISOString() };
+    },
+
+    /**
+     * POST /admin/users/:id/reset: a one-time password reset for the admin to hand over (the platform
+     * sends no e-mail). Only its hash is stored; it expires after PASSWORD_RESET_TTL_MS and retires
+     * the user's earlier unused ones. Audited (without the token).
+     */
+    async issuePasswordReset(actor: Actor, userId: string): Promise<TPasswordResetIssued> {
+      const token = randomBytes(32).toString('base64url');
+      const now = ctx.clock.now();
+      const expiresAt = new Date(now.getTime() + PASSWORD_RESET_TTL_MS);
+      await inTransaction(ctx.db, async (tx) => {
+        const user = await repo.lockUser(tx, userId);
+        if (!user) throw new AppError(ErrorCodes.NOT_FOUND, 'no such user');
+        await repo.retirePasswordResets(tx, userId, now);
+        const id = ctx.ids.uuid();
+        await repo.insertPasswordReset(tx, { id, userId, tokenHash: hashRefreshToken(token), createdBy: actor.userId, createdAt: now, expiresAt });
+        await repo.insertAudit(tx, {
+          actorUserId: actor.userId,
+          actorOrgId: actor.orgId,
+          action: 'user.password_reset_issued',
+          subjectType: 'user',
+          subjectId: userId,
+          details: { resetId: id, expiresAt: expiresAt.toISOString() },
+        });
+      });
+      return { token, path: `/reset-password#token=${token}`, expiresAt: expiresAt.toISOString() };
+    },
+
+    /** POST /auth/reset: sets a new password with a one-time token; every session of the user ends. */
+    async resetPassword(token: string, newPassword: string): Promise<void> {
+      const passwordHash = await hashPassword(newPassword);
+      const done = await inTransaction(ctx.db, async (tx) => {
+        const row = await repo.lockPasswordReset(tx, hashRefreshToken(token));
+        const now = ctx.clock.now();
+        if (!row || row.usedAt || row.expiresAt.getTime() <= now.getTime()) return null;
+        await repo.markPasswordResetUsed(tx, row.id, now);
+        await repo.setPasswordHash(tx, row.userId, passwordHash);
+        await repo.revokeAllRefreshTokens(tx, row.userId, now);
+        return endAccessTokens(tx, row.userId);
+      });
+      if (!done) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'this reset link is invalid, expired or already used; ask the platform admin for a new one');
+      done();
     },
 
     async me(actor: Actor): Promise<TMe> {

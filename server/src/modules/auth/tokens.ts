@@ -12,6 +12,8 @@ export interface Actor {
 }
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+/** Clock difference between API processes tolerated on iat (a token "issued" later than this is refused). */
+export const CLOCK_SKEW_SECONDS = 60;
 const ALGORITHM = 'HS256' as const;
 const ISSUER = 'zero-waste-exchange';
 const AUDIENCE = 'zwx-api';
@@ -22,10 +24,15 @@ interface Claims {
   roles: Role[];
   orole: 'owner' | 'member';
   scope: RegulatorScope | null;
+  /** The subject's token version when the token was issued (users.token_version). */
+  tv: number;
 }
 
-export function signAccessToken(secret: string, actor: Actor, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): string {
-  const claims: Omit<Claims, 'sub'> = { org: actor.orgId, roles: actor.roles, orole: actor.orgRole, scope: actor.scope };
+/** A verified token: its actor, expiry and the token version it was issued under. */
+export type VerifiedToken = Actor & { exp: number; tokenVersion: number };
+
+export function signAccessToken(secret: string, actor: Actor, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS, tokenVersion = 0): string {
+  const claims: Omit<Claims, 'sub'> = { org: actor.orgId, roles: actor.roles, orole: actor.orgRole, scope: actor.scope, tv: tokenVersion };
   return jwt.sign(claims, secret, {
     algorithm: ALGORITHM,
     expiresIn: Math.min(ttlSeconds, ACCESS_TOKEN_TTL_SECONDS),
@@ -35,15 +42,30 @@ export function signAccessToken(secret: string, actor: Actor, ttlSeconds = ACCES
   });
 }
 
-/** The actor of a valid access token, or null (expired, wrongly signed, wrong algorithm, issuer or audience). */
-export function verifyAccessToken(secret: string, token: string): (Actor & { exp: number }) | null {
+/**
+ * The actor of a validly signed access token, or null (expired, wrongly signed, wrong algorithm,
+ * issuer or audience, no token version, or a lifetime longer than we issue: whoever holds the key
+ * cannot mint a long-lived token, since iat must be now or earlier and exp − iat at most 15 min).
+ * Whether the subject still exists, is enabled and has this token version is the auth service's
+ * check (authenticateAccessToken), which every request and socket goes through.
+ */
+export function verifyAccessToken(secret: string, token: string, nowSeconds = Math.floor(Date.now() / 1000)): VerifiedToken | null {
   try {
     const c = jwt.verify(token, secret, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE }) as Claims & {
       exp: number;
+      iat: number;
     };
     if (typeof c.sub !== 'string' || !Array.isArray(c.roles)) return null;
-    return { userId: c.sub, orgId: c.org ?? null, roles: c.roles, orgRole: c.orole, scope: c.scope ?? null, exp: c.exp };
+    if (!Number.isInteger(c.tv) || c.tv < 0) return null;
+    if (!Number.isInteger(c.iat) || !Number.isInteger(c.exp)) return null;
+    if (c.iat > nowSeconds + CLOCK_SKEW_SECONDS || c.exp - c.iat > ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) return null;
+    return { userId: c.sub, orgId: c.org ?? null, roles: c.roles, orgRole: c.orole, scope: c.scope ?? null, exp: c.exp, tokenVersion: c.tv };
   } catch {
     return null;
   }
+}
+
+/** The actor alone (what req.actor and socket.data.actor hold). */
+export function actorOfToken(v: VerifiedToken): Actor {
+  return { userId: v.userId, orgId: v.orgId, roles: v.roles, orgRole: v.orgRole, scope: v.scope };
 }
