@@ -1,28 +1,37 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
-import { inTransaction, isUniqueViolation } from '../../db/tx.js';
-import type { Ids } from '../../clock.js';
+import { inTransaction } from '../../db/tx.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { TRADING_ROLES, type Role } from '../../../../shared/src/roles.js';
 import type {
   TAuthResponse,
   TDisabledUser,
   TMe,
-  TNewUser,
   TPasswordResetIssued,
   TRegisterRequest,
-  TUser,
 } from '../../../../shared/src/schemas/auth.js';
 import { readCredit } from '../credit/read-model.js';
 import { assertOrgFree, createOrgRow, getOrgRow, toOrg, type OrgRow } from '../orgs/service.js';
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, verifyAccessToken, type Actor, type VerifiedToken } from './tokens.js';
 import { createSubjectVersions } from './subjects.js';
-import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repo.js';
+import {
+  assertEmailFree,
+  burnPasswordCheck,
+  conflictFromUnique,
+  createUserRow,
+  findUserByEmail,
+  findUserById,
+  hashNewUserPassword,
+  hashPassword,
+  insertUserIfAbsent,
+  toUser,
+  verifyPassword,
+  type UserRow,
+} from '../users/index.js';
 
 export type AuthService = ReturnType<typeof createAuthService>;
-export type UserRow = repo.UserRow;
 
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
 /** How long an admin-issued password reset stays usable (once). */
@@ -30,10 +39,6 @@ export const PASSWORD_RESET_TTL_MS = 24 * 3600 * 1000;
 
 /** A session as issued: the refresh token is always present here; the route decides where it goes. */
 export type Session = TAuthResponse & { refreshToken: string };
-
-export function toUser(row: UserRow): TUser {
-  return { id: row.id, email: row.email, name: row.name, orgRole: row.orgRole, isAdmin: row.isAdmin };
-}
 
 /** The roles a user acts with: its org's roles, plus `admin` for the platform operator. */
 export function rolesOf(user: UserRow, org: OrgRow | null): Role[] {
@@ -53,34 +58,6 @@ export function actorOf(user: UserRow, org: OrgRow | null): Actor {
 /** Refresh tokens are stored only as this hash, so a database leak does not hand out sessions. */
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-/** Checks that an email is free before the insert, for a clear 409; the unique index still decides races. */
-export async function assertEmailFree(dbx: DbOrTx, email: string, field = 'user.email'): Promise<void> {
-  if (await repo.findUserByEmail(dbx, email))
-    throw new AppError(ErrorCodes.CONFLICT, 'an account with this email already exists', {
-      fields: [{ path: field, message: 'already registered' }],
-    });
-}
-
-/** Creates a user in the caller's transaction; the password must already be hashed. For orgs (owners, members). */
-export async function createUserRow(
-  dbx: DbOrTx,
-  ids: Ids,
-  u: { orgId: string | null; email: string; passwordHash: string; name: string; orgRole: 'owner' | 'member'; isAdmin?: boolean },
-): Promise<UserRow> {
-  return repo.insertUser(dbx, { id: ids.uuid(), isAdmin: false, ...u });
-}
-
-/** Hashes a new user's password (slow: do it before opening a transaction). */
-export function hashNewUserPassword(u: TNewUser): Promise<string> {
-  return hashPassword(u.password);
-}
-
-/** Maps a unique violation on users.email or orgs.uscc (a lost race after the pre-check) to 409. */
-export function conflictFromUnique(err: unknown): never {
-  if (isUniqueViolation(err)) throw new AppError(ErrorCodes.CONFLICT, 'this email or unified social credit code is already registered');
-  throw err;
 }
 
 const UNAUTHENTICATED_REFRESH = 'the refresh token is invalid, expired or revoked; sign in again';
@@ -148,7 +125,7 @@ export function createAuthService(ctx: AppContext) {
 
     /** One answer for an unknown email and a wrong password, after the same hashing work. */
     async login(email: string, password: string): Promise<Session> {
-      const user = await repo.findUserByEmail(ctx.db, email.trim().toLowerCase());
+      const user = await findUserByEmail(ctx.db, email.trim().toLowerCase());
       const ok = user ? await verifyPassword(user.passwordHash, password) : await burnPasswordCheck(password);
       if (!user || !ok) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'wrong email or password');
       const org = user.orgId ? await getOrgRow(ctx.db, user.orgId) : null;
@@ -173,7 +150,7 @@ export function createAuthService(ctx: AppContext) {
           return { ok: false as const, reuse: { userId: row.userId, familyId: row.familyId } };
         }
         if (row.expiresAt.getTime() <= now.getTime()) return { ok: false as const };
-        const user = await repo.findUserById(tx, row.userId);
+        const user = await findUserById(tx, row.userId);
         if (!user) return { ok: false as const };
         await repo.markRefreshTokenUsed(tx, row.id, now);
         const org = user.orgId ? await getOrgRow(tx, user.orgId) : null;
@@ -221,7 +198,7 @@ export function createAuthService(ctx: AppContext) {
      * families, every access token); the caller gets a new session.
      */
     async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<Session> {
-      const user = await repo.findUserById(ctx.db, actor.userId);
+      const user = await findUserById(ctx.db, actor.userId);
       if (!user) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'this account no longer exists');
       if (!(await verifyPassword(user.passwordHash, currentPassword)))
         throw new AppError(ErrorCodes.VALIDATION_FAILED, 'the current password is wrong', {
@@ -233,7 +210,7 @@ export function createAuthService(ctx: AppContext) {
         await repo.setPasswordHash(tx, user.id, passwordHash);
         await repo.revokeAllRefreshTokens(tx, user.id, ctx.clock.now());
         const done = await endAccessTokens(tx, user.id);
-        const fresh = (await repo.findUserById(tx, user.id))!;
+        const fresh = (await findUserById(tx, user.id))!;
         const org = fresh.orgId ? await getOrgRow(tx, fresh.orgId) : null;
         return { session: await issueSession(tx, fresh, org), done };
       });
@@ -309,7 +286,7 @@ export function createAuthService(ctx: AppContext) {
     },
 
     async me(actor: Actor): Promise<TMe> {
-      const user = await repo.findUserById(ctx.db, actor.userId);
+      const user = await findUserById(ctx.db, actor.userId);
       if (!user) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'this account no longer exists');
       const org = user.orgId ? await getOrgRow(ctx.db, user.orgId) : null;
       const credit = org ? await readCredit(ctx.db, org.id) : null;
@@ -319,8 +296,8 @@ export function createAuthService(ctx: AppContext) {
     /** The first platform admin, from ADMIN_EMAIL / ADMIN_PASSWORD at boot; an existing account is left alone. */
     async ensureAdmin(email: string, password: string): Promise<void> {
       const normalised = email.trim().toLowerCase();
-      if (await repo.findUserByEmail(ctx.db, normalised)) return;
-      const created = await repo.insertUserIfAbsent(ctx.db, {
+      if (await findUserByEmail(ctx.db, normalised)) return;
+      const created = await insertUserIfAbsent(ctx.db, {
         id: ctx.ids.uuid(),
         orgId: null,
         email: normalised,

@@ -18,7 +18,7 @@ import type {
   TOrgProfile,
 } from '../../../../shared/src/schemas/orgs.js';
 import type { Actor } from '../auth/tokens.js';
-import { assertEmailFree, conflictFromUnique, createUserRow, hashNewUserPassword, toUser } from '../auth/service.js';
+import { assertEmailFree, conflictFromUnique, createUserRow, hashNewUserPassword, toUser } from '../users/index.js';
 import { recordCreditEvent } from '../credit/events.js';
 import * as repo from './repo.js';
 
