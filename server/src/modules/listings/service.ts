@@ -31,7 +31,6 @@ import type { CatalogService } from '../catalog/service.js';
 import { readCredit, readCreditLevels } from '../credit/read-model.js';
 import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/service.js';
 import { assertEligible, type CreditReader } from '../trades/service.js';
-import { hasLiveBids, loseActiveBids } from '../bids/service.js';
 import { invalidField, invalidFields, listingNotFound } from './errors.js';
 import * as repo from './repo.js';
 
@@ -87,7 +86,7 @@ export function toListing(row: ListingRow): TListing {
   };
 }
 
-// ── Functions the matcher (bids) uses; other modules never touch this module's repo ──────────
+// ── Functions bids and matching use; other modules never touch this module's repo ───────────
 
 export function getListingRow(dbx: DbOrTx, id: string): Promise<ListingRow | null> {
   return repo.findListing(dbx, id);
@@ -113,6 +112,16 @@ export async function setListingState(
 
 export function addListingBids(tx: DbOrTx, id: string, delta: number): Promise<number> {
   return repo.addBidCount(tx, id, delta);
+}
+
+/** Whether the listing has an active or won bid (its terms are then fixed). */
+export async function hasLiveBids(dbx: DbOrTx, listingId: string): Promise<boolean> {
+  return (await repo.countLiveBids(dbx, listingId)) > 0;
+}
+
+/** When a listing ends (matched, cancelled, expired), its still-active bids are lost. */
+export function loseActiveBids(tx: DbOrTx, listingId: string): Promise<number> {
+  return repo.loseActiveBids(tx, listingId);
 }
 
 export function closeAuctionIfDue(tx: DbOrTx, id: string) {
