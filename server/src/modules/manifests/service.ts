@@ -107,13 +107,6 @@ const FINISHED = new Set(['received', 'rejected', 'closed']);
 /** Weights above this multiple of the declared kg are refused as typing errors. */
 const MAX_WEIGHT_FACTOR = 3;
 
-// ── Functions other modules use ──────────────────────────────────────────────────────────────
-
-/** The ids of each trade's manifests, in opening order (the trades module's `manifestIds`). */
-export function manifestIdsOfTrades(dbx: DbOrTx, tradeIds: string[]): Promise<Map<string, string[]>> {
-  return repo.manifestIdsOfTrades(dbx, tradeIds);
-}
-
 // ── Pure helpers ─────────────────────────────────────────────────────────────────────────────
 
 export function partsOf(orgId: string | null, m: Pick<ManifestRow, 'shipperOrgId' | 'carrierOrgId' | 'receiverOrgId'>): TManifestPart[] {

@@ -19,7 +19,6 @@ import { readCredit, type CreditReading } from '../credit/read-model.js';
 import { raiseAlert } from '../alerts/service.js';
 import { alertIfCapacityHigh } from '../alerts/capacity.js';
 import { publishEvent, regulatorRooms } from '../../realtime/publish.js';
-import { manifestIdsOfTrades } from '../manifests/service.js';
 import * as repo from './repo.js';
 
 export type TradeRow = repo.TradeRow;
@@ -65,9 +64,9 @@ export function toTrade(row: TradeRow, manifestIds: string[] = []): TTrade {
   };
 }
 
-/** Trades with their manifests' ids filled in, from the manifests module's table. */
+/** Trades with their manifests' ids filled in. */
 async function withManifestIds(dbx: DbOrTx, rows: TradeRow[]): Promise<TTrade[]> {
-  const byTrade = await manifestIdsOfTrades(dbx, rows.map((r) => r.id));
+  const byTrade = await repo.manifestIdsOfTrades(dbx, rows.map((r) => r.id));
   return rows.map((r) => toTrade(r, byTrade.get(r.id) ?? []));
 }
 
