@@ -45,7 +45,6 @@ import type {
 import type { Actor } from '../auth/tokens.js';
 import { raiseAlert } from '../alerts/service.js';
 import { getOrgRow, oversees } from '../orgs/service.js';
-import { haveTraded } from '../trades/service.js';
 import { computeCredit, levelForScore, NEUTRAL_SCORE, SCORING_MODEL } from './model.js';
 import { readCredit } from './read-model.js';
 import { recordCreditEvent } from './events.js';
@@ -67,6 +66,8 @@ export interface CreditDeps {
   lookup?: LookupAll;
   /** Per-send time cap (default 5 s; tests shorten it). */
   webhookTimeoutMs?: number;
+  /** The trades module (a port: trades reads the credit model, so credit never imports trades). */
+  trades: { haveTraded(a: string, b: string): Promise<boolean> };
 }
 
 /** Active subscriptions one credit agency may hold. */
@@ -160,7 +161,7 @@ export function createCreditService(deps: CreditDeps) {
     if (!org) throw notFound();
     if (actor.orgId === orgId) return;
     if (actor.roles.some((r) => r === 'regulator' || r === 'credit_agency' || r === 'admin')) return;
-    if (actor.orgId && (await haveTraded(db, actor.orgId, orgId))) return;
+    if (actor.orgId && (await deps.trades.haveTraded(actor.orgId, orgId))) return;
     throw notFound();
   }
 

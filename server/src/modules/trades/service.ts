@@ -256,11 +256,6 @@ export async function transitionTrade(
   return trade;
 }
 
-/** Whether two orgs have traded with each other (credit: parties may read each other's score). */
-export function haveTraded(dbx: DbOrTx, a: string, b: string): Promise<boolean> {
-  return repo.haveTraded(dbx, a, b);
-}
-
 export function tradeIdsOfBids(dbx: DbOrTx, bidIds: string[]): Promise<{ id: string; bidId: string }[]> {
   return repo.tradesOfBids(dbx, bidIds);
 }
@@ -301,6 +296,11 @@ export function createTradesService(deps: TradesDeps) {
       const row = await repo.findTrade(db, id);
       if (!row || !canSeeTrade(actor, row)) throw new AppError(ErrorCodes.NOT_FOUND, 'no such trade');
       return (await withManifestIds(db, [row]))[0]!;
+    },
+
+    /** Whether two orgs have traded with each other (credit: parties may read each other's score). */
+    haveTraded(a: string, b: string): Promise<boolean> {
+      return repo.haveTraded(db, a, b);
     },
   };
 }
