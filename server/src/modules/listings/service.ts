@@ -30,7 +30,8 @@ import type { Actor } from '../auth/tokens.js';
 import type { CatalogService } from '../catalog/service.js';
 import { readCredit, readCreditLevels } from '../credit/read-model.js';
 import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/service.js';
-import { assertEligible, type CreditReader } from '../trades/service.js';
+import type { CreditReader } from '../trades/service.js';
+import { assertEligible } from '../eligibility/index.js';
 import { invalidField, invalidFields, listingNotFound } from './errors.js';
 import * as repo from './repo.js';
 

@@ -43,7 +43,7 @@ import type { CatalogService } from '../catalog/service.js';
 import { getOrgRow, licencesFor, overseenDistricts, type HeldLicence, type OrgRow } from '../orgs/service.js';
 import { getTradeForUpdate, getTradeRow, type TradeRow } from '../trades/service.js';
 import { getListingRow } from '../listings/service.js';
-import { licenceCovers } from '../trading/eligibility.js';
+import { licenceCovers } from '../eligibility/index.js';
 import { markDelivered, markDisputed, markInTransit } from '../settlement/service.js';
 import { raiseAlert } from '../alerts/service.js';
 import { publishEvent, regulatorRooms } from '../../realtime/publish.js';

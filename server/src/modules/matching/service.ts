@@ -20,7 +20,8 @@ import { inTransaction } from '../../db/tx.js';
 import { enqueue, markDone } from '../../jobs/outbox.js';
 import { AppError } from '../../../../shared/src/errors.js';
 import { allocateAuction, matchFixed } from './engine/index.js';
-import { assertEligible, createTradeForFill, type CreditReader, type FillForTrade } from '../trades/service.js';
+import { createTradeForFill, type CreditReader, type FillForTrade } from '../trades/service.js';
+import { assertEligible } from '../eligibility/index.js';
 import {
   announceListing,
   closeAuctionIfDue,

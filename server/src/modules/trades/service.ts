@@ -9,12 +9,11 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { amountFen, basisPointsOf, perTonneFen } from '../../../../shared/src/money.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
-import { endOfShanghaiYear, shanghaiDate, shanghaiYear, startOfShanghaiYear } from '../../../../shared/src/calendar.js';
+import { endOfShanghaiYear, startOfShanghaiYear } from '../../../../shared/src/calendar.js';
 import { Rooms } from '../../../../shared/src/realtime.js';
 import type { TTrade, TTradesQuery, TTradeStatus } from '../../../../shared/src/schemas/trades.js';
 import type { Actor } from '../auth/tokens.js';
-import { getOrgRow, licencesFor, overseenDistricts } from '../orgs/service.js';
-import { checkEligibility } from '../trading/eligibility.js';
+import { getOrgRow, overseenDistricts } from '../orgs/service.js';
 import { readCredit, type CreditReading } from '../credit/read-model.js';
 import { raiseAlert } from '../alerts/service.js';
 import { alertIfCapacityHigh } from '../alerts/capacity.js';
@@ -170,55 +169,6 @@ export async function createTradeForFill(
 /** Kg the org has contracted to receive as hazardous waste in a Shanghai calendar year (licence capacity). */
 export function hazardousIntakeKg(dbx: DbOrTx, orgId: string, year: number): Promise<number> {
   return repo.hazardousIntakeKg(dbx, orgId, startOfShanghaiYear(year), endOfShanghaiYear(year));
-}
-
-export interface EligibilityCheck {
-  hazardous: boolean;
-  wasteCode: string;
-  /** HWxx for hazardous material. */
-  category: string;
-  /** Who will receive the material (needs the licence). */
-  receiverOrgId: string;
-  /** The org acting now (bidder, offerer, poster of a demand listing). */
-  callerOrgId: string;
-  /** The other party, when there is one yet. */
-  counterpartyOrgId: string | null;
-  pickupFrom: Date;
-  pickupTo: Date;
-  quantityKg: number;
-}
-
-/**
- * Loads the facts of DESIGN §5.2 (the receiver's disposal licences, its hazardous intake this
- * Shanghai calendar year, both parties' credit) and throws the first eligibility error, if any.
- */
-export async function assertEligible(
-  dbx: DbOrTx,
-  deps: { clock: Clock; readCredit?: CreditReader },
-  c: EligibilityCheck,
-): Promise<void> {
-  if (!c.hazardous) return;
-  const credit = deps.readCredit ?? readCredit;
-  const year = shanghaiYear(deps.clock.now());
-  const licences = await licencesFor(dbx, c.receiverOrgId, 'disposal');
-  const usedKg = await hazardousIntakeKg(dbx, c.receiverOrgId, year);
-  const callerCredit = (await credit(dbx, c.callerOrgId)).level;
-  const counterpartyCredit = c.counterpartyOrgId ? (await credit(dbx, c.counterpartyOrgId)).level : null;
-  const outcome = checkEligibility({
-    hazardous: true,
-    wasteCode: c.wasteCode,
-    category: c.category.startsWith('HW') ? c.category : null,
-    receiverIsCaller: c.receiverOrgId === c.callerOrgId,
-    licences,
-    pickupFrom: shanghaiDate(c.pickupFrom),
-    pickupTo: shanghaiDate(c.pickupTo),
-    quantityKg: c.quantityKg,
-    usedKg,
-    year,
-    callerCredit,
-    counterpartyCredit,
-  });
-  if (!outcome.ok) throw outcome.error;
 }
 
 /** For settlement, payments and manifests: the trade row locked for the caller's transaction, or null. */
