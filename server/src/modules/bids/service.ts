@@ -17,11 +17,18 @@ import type { TBid, TListingBids, TMyBidsQuery, TPlaceBidRequest } from '../../.
 import type { Actor } from '../auth/tokens.js';
 import { createMatcher, merit, type BidBook } from '../matching/index.js';
 import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/service.js';
-import { tradeIdsOfBids, type CreditReader } from '../trades/service.js';
+import { tradeIdsOfBids, type CreditReader } from '../trades/index.js';
 import { assertEligible } from '../eligibility/index.js';
-import { addListingBids, announceListing, getListingRow, lockListingForMatch } from '../listings/service.js';
-import { invalidField, listingNotFound, listingNotOpen } from '../listings/errors.js';
-import { readCreditLevels } from '../credit/read-model.js';
+import {
+  addListingBids,
+  announceListing,
+  getListingRow,
+  lockListingForMatch,
+  invalidField,
+  listingNotFound,
+  listingNotOpen,
+} from '../listings/index.js';
+import { readCreditLevels } from '../credit/index.js';
 import * as repo from './repo.js';
 
 export type BidRow = repo.BidRow;

@@ -1,7 +1,7 @@
 /** Use case: the `credit.webhook` job delivers one feed entry to one subscription, with retries. */
 import { dbNow, inTransaction, one } from '../../db/tx.js';
 import { enqueue, markDone } from '../../jobs/outbox.js';
-import { raiseAlert } from '../alerts/service.js';
+import { raiseAlert } from '../alerts/index.js';
 import { deliveryBody } from './feed.js';
 import { sendWebhook } from './webhooks.js';
 import * as repo from './repo.js';

@@ -11,7 +11,7 @@ import { decodeCursor, encodeCursor } from '../../../../shared/src/schemas/commo
 import type { TBalancesQuery, TLedgerAccount, TLedgerTransfer, TPlatformBalances, TTradeLedger } from '../../../../shared/src/schemas/ledger.js';
 import { LEDGER_ACCOUNT_KINDS } from '../../../../shared/src/schemas/ledger.js';
 import type { Actor } from '../auth/tokens.js';
-import { canSeeTrade, getTradeRow } from '../trades/service.js';
+import { canSeeTrade, getTradeRow } from '../trades/index.js';
 import { accountSpec, normaliseEntries, LedgerRuleError, type EntryInput } from './model.js';
 import * as repo from './repo.js';
 

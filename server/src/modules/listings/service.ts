@@ -27,10 +27,10 @@ import {
 import type { TAnalysis, THazard } from '../../../../shared/src/schemas/listings.js';
 import type { PriceCheck } from '../../../../shared/src/pricecheck.js';
 import type { Actor } from '../auth/tokens.js';
-import type { CatalogService } from '../catalog/service.js';
-import { readCredit, readCreditLevels } from '../credit/read-model.js';
+import type { CatalogService } from '../catalog/index.js';
+import { readCredit, readCreditLevels } from '../credit/index.js';
 import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/service.js';
-import type { CreditReader } from '../trades/service.js';
+import type { CreditReader } from '../trades/index.js';
 import { assertEligible } from '../eligibility/index.js';
 import { invalidField, invalidFields, listingNotFound } from './errors.js';
 import * as repo from './repo.js';

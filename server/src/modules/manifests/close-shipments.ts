@@ -2,7 +2,7 @@
 import { inTransaction } from '../../db/tx.js';
 import { type TShipmentsClosed, type TCloseShipmentsRequest } from '../../../../shared/src/schemas/manifests.js';
 import type { Actor } from '../auth/tokens.js';
-import { getTradeForUpdate, getTradeRow } from '../trades/service.js';
+import { getTradeForUpdate, getTradeRow } from '../trades/index.js';
 import * as repo from './repo.js';
 import { type ManifestsDeps, OPENABLE, invalidState, assertShipper, type ManifestKit } from './kit.js';
 

@@ -1,6 +1,6 @@
 /**
  * What the manifests use cases share: the deps, the constants of DESIGN §5.6, the projections to
- * the API shapes, the chain append, the announcements and the trade consequences of a step.
+ * the API shapes, the chain append, the announcements and delivering a trade whose trips are done.
  */
 import type { Logger } from 'pino';
 import type { Clock, Ids } from '../../clock.js';
@@ -18,11 +18,11 @@ import {
   type TManifestSummary,
 } from '../../../../shared/src/schemas/manifests.js';
 import type { Actor } from '../auth/tokens.js';
-import type { CatalogService } from '../catalog/service.js';
+import type { CatalogService } from '../catalog/index.js';
 import { overseenDistricts, type HeldLicence, type OrgRow } from '../orgs/service.js';
-import { type TradeRow } from '../trades/service.js';
+import { type TradeRow } from '../trades/index.js';
 import { licenceCovers } from '../eligibility/index.js';
-import { markDelivered } from '../settlement/service.js';
+import { markDelivered } from '../settlement/index.js';
 import { publishEvent, regulatorRooms } from '../../realtime/publish.js';
 import { CHAIN_VERSION, chainHash, type ChainedEvent } from './chain.js';
 import { applyEvent, nextSteps, weightGapBp, type ManifestEventRecord, type ManifestProjection } from './model.js';

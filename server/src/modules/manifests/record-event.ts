@@ -6,10 +6,10 @@ import { shanghaiDate } from '../../../../shared/src/calendar.js';
 import { calendarDaysDeadline, workingDaysDeadline } from '../../../../shared/src/workdays.js';
 import { type TManifest, type TManifestEventRequest, type TManifestEventType } from '../../../../shared/src/schemas/manifests.js';
 import type { Actor } from '../auth/tokens.js';
-import { getTradeForUpdate, type TradeRow } from '../trades/service.js';
-import { getListingRow } from '../listings/service.js';
-import { markDisputed, markInTransit } from '../settlement/service.js';
-import { raiseAlert } from '../alerts/service.js';
+import { getTradeForUpdate, type TradeRow } from '../trades/index.js';
+import { getListingRow } from '../listings/index.js';
+import { markDisputed, markInTransit } from '../settlement/index.js';
+import { raiseAlert } from '../alerts/index.js';
 import { gapAboveTolerance, nextSteps, project, stepFor, weightGapBp } from './model.js';
 import * as repo from './repo.js';
 import {

@@ -20,7 +20,7 @@ import { inTransaction } from '../../db/tx.js';
 import { enqueue, markDone } from '../../jobs/outbox.js';
 import { AppError } from '../../../../shared/src/errors.js';
 import { allocateAuction, matchFixed } from './engine/index.js';
-import { createTradeForFill, type CreditReader, type FillForTrade } from '../trades/service.js';
+import { createTradeForFill, type CreditReader, type FillForTrade } from '../trades/index.js';
 import { assertEligible } from '../eligibility/index.js';
 import {
   announceListing,
@@ -29,7 +29,7 @@ import {
   loseActiveBids,
   setListingState,
   type ListingRow,
-} from '../listings/service.js';
+} from '../listings/index.js';
 
 /** What the matcher needs of a bid row. */
 export interface BookBid {

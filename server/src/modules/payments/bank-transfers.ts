@@ -9,7 +9,7 @@ import {
   type TPayment,
 } from '../../../../shared/src/schemas/payments.js';
 import type { Actor } from '../auth/tokens.js';
-import { getTradeForUpdate } from '../trades/service.js';
+import { getTradeForUpdate } from '../trades/index.js';
 import { tradeState } from './errors.js';
 import * as repo from './repo.js';
 import { type PaymentsDeps, toPayment, type PaymentsKit } from './kit.js';

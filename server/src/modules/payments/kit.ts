@@ -8,8 +8,8 @@ import { enqueue } from '../../jobs/outbox.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { STRIPE_MAX_AMOUNT_FEN, type TPayment, type TPaymentProvider } from '../../../../shared/src/schemas/payments.js';
 import type { Actor } from '../auth/tokens.js';
-import { getTradeForUpdate, transitionTrade, type TradeRow } from '../trades/service.js';
-import { Accounts, postTransfer } from '../ledger/service.js';
+import { getTradeForUpdate, transitionTrade, type TradeRow } from '../trades/index.js';
+import { Accounts, postTransfer } from '../ledger/index.js';
 import { providerFailure } from './errors.js';
 import {
   IdempotencyKeys,

@@ -3,7 +3,7 @@ import { inTransaction } from '../../db/tx.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { owedAtFunding, type TPayRequest, type TPayResponse, type TTradePayment } from '../../../../shared/src/schemas/payments.js';
 import type { Actor } from '../auth/tokens.js';
-import { canSeeTrade, getTradeForUpdate, getTradeRow, transitionTrade } from '../trades/service.js';
+import { canSeeTrade, getTradeForUpdate, getTradeRow, transitionTrade } from '../trades/index.js';
 import { notThePayer, tradeNotFound, tradeState } from './errors.js';
 import { IdempotencyKeys } from './providers.js';
 import { bankReference } from './reference.js';

@@ -12,7 +12,7 @@
  * A licensed domestic payment and custody provider plugs in here (docs/decisions/0004).
  */
 import type { TPaymentProvider } from '../../../../shared/src/schemas/payments.js';
-import { Accounts } from '../ledger/model.js';
+import { Accounts } from '../ledger/index.js';
 import type { PaymentRow, PaymentStatus, RefundRow } from './repo.js';
 import type { StripeClient, StripePaymentIntent, StripeRefund } from './stripe.js';
 

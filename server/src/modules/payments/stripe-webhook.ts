@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client.js';
 import { inTransaction } from '../../db/tx.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { intentState } from './providers.js';
-import { recordCreditEvent } from '../credit/events.js';
+import { recordCreditEvent } from '../credit/index.js';
 import * as repo from './repo.js';
 import { STRIPE_WEBHOOK_TOLERANCE_SECONDS, isStripeSignatureError } from './stripe.js';
 import { type PaymentsDeps, type PaymentsKit } from './kit.js';

@@ -23,7 +23,7 @@ import type {
 } from '../../../../shared/src/schemas/regulator.js';
 import type { Actor } from '../auth/tokens.js';
 import { overseenDistricts } from '../orgs/service.js';
-import { isCapacityHigh, permittedCapacity, CAPACITY_HIGH_BP } from '../alerts/capacity.js';
+import { isCapacityHigh, permittedCapacity, CAPACITY_HIGH_BP } from '../alerts/index.js';
 import { resolveRange, splitRange } from './flows.js';
 import { computeIndicators, planTargets, targetMaterials, type PlanTargetEntry } from './indicators.js';
 import * as repo from './repo.js';

@@ -14,9 +14,8 @@ import { Rooms } from '../../../../shared/src/realtime.js';
 import type { TTrade, TTradesQuery, TTradeStatus } from '../../../../shared/src/schemas/trades.js';
 import type { Actor } from '../auth/tokens.js';
 import { getOrgRow, overseenDistricts } from '../orgs/service.js';
-import { readCredit, type CreditReading } from '../credit/read-model.js';
-import { raiseAlert } from '../alerts/service.js';
-import { alertIfCapacityHigh } from '../alerts/capacity.js';
+import { readCredit, type CreditReading } from '../credit/index.js';
+import { raiseAlert, alertIfCapacityHigh } from '../alerts/index.js';
 import { publishEvent, regulatorRooms } from '../../realtime/publish.js';
 import * as repo from './repo.js';
 
