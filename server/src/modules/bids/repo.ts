@@ -24,11 +24,6 @@ export async function bidsOfListing(dbx: DbOrTx, listingId: string, opts: { orgI
   return opts.forUpdate ? q.for('update') : q;
 }
 
-export async function hasBidOn(dbx: DbOrTx, listingId: string, orgId: string): Promise<boolean> {
-  const [row] = await dbx.select({ id: bids.id }).from(bids).where(and(eq(bids.listingId, listingId), eq(bids.orgId, orgId))).limit(1);
-  return !!row;
-}
-
 export async function decideBid(dbx: DbOrTx, id: string, status: BidRow['status'], filledKg = 0): Promise<BidRow> {
   const [row] = await dbx.update(bids).set({ status, filledKg, decidedAt: sql`now()` }).where(eq(bids.id, id)).returning();
   return row!;

@@ -44,7 +44,7 @@ export interface BidsDeps {
   readCredit?: CreditReader;
 }
 
-export function toBid(row: BidRow, o: { tradeIds: string[]; mine: boolean; showOrg: boolean }): TBid {
+function toBid(row: BidRow, o: { tradeIds: string[]; mine: boolean; showOrg: boolean }): TBid {
   return {
     id: row.id,
     listingId: row.listingId,

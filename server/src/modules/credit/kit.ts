@@ -33,9 +33,9 @@ export interface CreditDeps {
 /** Active subscriptions one credit agency may hold. */
 export const MAX_SUBSCRIPTIONS_PER_ORG = 10;
 /** The longest wait between two attempts, however large the backoff grows. */
-export const MAX_BACKOFF_MS = 6 * 3_600_000;
+const MAX_BACKOFF_MS = 6 * 3_600_000;
 /** The nightly pass runs at this hour, Asia/Shanghai (UTC+8 all year). */
-export const NIGHTLY_HOUR_SHANGHAI = 2;
+const NIGHTLY_HOUR_SHANGHAI = 2;
 
 export const notFound = (what = 'no such organisation') => new AppError(ErrorCodes.NOT_FOUND, what);
 

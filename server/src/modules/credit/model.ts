@@ -47,7 +47,7 @@ export const FACTORS: Readonly<Record<CreditEventKind, FactorSpec>> = {
 export const SERIOUS_SANCTION_IN_FORCE_DAYS = 1095;
 
 /** Lower bounds of the levels by score (DESIGN §6.7); below the last one is black. */
-export const LEVEL_THRESHOLDS: readonly { level: Exclude<CreditLevel, 'black'>; min: number }[] = [
+const LEVEL_THRESHOLDS: readonly { level: Exclude<CreditLevel, 'black'>; min: number }[] = [
   { level: 'green', min: 90 },
   { level: 'blue', min: 75 },
   { level: 'yellow', min: 60 },

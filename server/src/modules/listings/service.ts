@@ -50,9 +50,9 @@ export interface ListingsDeps {
 }
 
 /** The advisory-lock namespace that serialises matching, bids and the close of one listing. */
-export const LISTING_LOCK = 'listing';
+const LISTING_LOCK = 'listing';
 
-export function toListing(row: ListingRow): TListing {
+function toListing(row: ListingRow): TListing {
   return {
     id: row.id,
     orgId: row.orgId,
@@ -116,7 +116,7 @@ export function addListingBids(tx: DbOrTx, id: string, delta: number): Promise<n
 }
 
 /** Whether the listing has an active or won bid (its terms are then fixed). */
-export async function hasLiveBids(dbx: DbOrTx, listingId: string): Promise<boolean> {
+async function hasLiveBids(dbx: DbOrTx, listingId: string): Promise<boolean> {
   return (await repo.countLiveBids(dbx, listingId)) > 0;
 }
 

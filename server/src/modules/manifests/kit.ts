@@ -64,7 +64,7 @@ export const PART_ZH: Record<TManifestPart, string> = { shipper: 'shipper (ç§»å‡
 /** Trade states in which trips may be opened. */
 export const OPENABLE: readonly TradeRow['status'][] = ['funded', 'in_transit'];
 /** A trip no longer moving: it counts towards the trade's delivery. */
-export const FINISHED = new Set(['received', 'rejected', 'closed']);
+const FINISHED = new Set(['received', 'rejected', 'closed']);
 /** Weights above this multiple of the declared kg are refused as typing errors. */
 export const MAX_WEIGHT_FACTOR = 3;
 

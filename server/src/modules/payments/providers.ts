@@ -98,7 +98,7 @@ export const bankTransferProvider: PaymentProvider = {
   readRefund: async () => null,
 };
 
-export function intentStatus(intent: Pick<StripePaymentIntent, 'status'>): PaymentStatus {
+function intentStatus(intent: Pick<StripePaymentIntent, 'status'>): PaymentStatus {
   switch (intent.status) {
     case 'succeeded':
       return 'succeeded';

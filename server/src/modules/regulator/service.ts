@@ -53,7 +53,7 @@ function edgeCursor(cursor: string | undefined): { at: string; seq: number } | u
 }
 
 /** Capacity per disposer from licence rows (one row per licence). */
-export function disposersFrom(rowsIn: readonly repo.CapacityLicenceRow[], year: number): TDisposerCapacity[] {
+function disposersFrom(rowsIn: readonly repo.CapacityLicenceRow[], year: number): TDisposerCapacity[] {
   const byOrg = new Map<string, repo.CapacityLicenceRow[]>();
   for (const r of rowsIn) byOrg.set(r.orgId, [...(byOrg.get(r.orgId) ?? []), r]);
   return [...byOrg.values()].map((ls) => {

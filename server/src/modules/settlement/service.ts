@@ -56,7 +56,7 @@ export interface SettlementDeps {
   crash?: Crash;
 }
 
-export const settleOperation = (tradeId: string) => `trade:${tradeId}:settle`;
+const settleOperation = (tradeId: string) => `trade:${tradeId}:settle`;
 
 // ── Functions the manifests module calls, in its own transaction ─────────────────────────────
 

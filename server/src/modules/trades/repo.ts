@@ -23,10 +23,6 @@ export async function tradesOfBids(dbx: DbOrTx, bidIds: string[]): Promise<{ id:
   return found.map((r) => ({ id: r.id, bidId: r.bidId! }));
 }
 
-export async function tradesOfListing(dbx: DbOrTx, listingId: string): Promise<TradeRow[]> {
-  return dbx.select().from(trades).where(eq(trades.listingId, listingId)).orderBy(trades.seq);
-}
-
 /** Kg of the org's hazardous trades as receiver, not cancelled, created in [from, to). */
 export async function hazardousIntakeKg(dbx: DbOrTx, orgId: string, from: Date, to: Date): Promise<number> {
   const r = await one<{ kg: string | number | null }>(

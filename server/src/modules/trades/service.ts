@@ -69,7 +69,7 @@ async function withManifestIds(dbx: DbOrTx, rows: TradeRow[]): Promise<TTrade[]>
 }
 
 /** The money of a trade (DESIGN §5.4, §6.2), pure: who pays whom, the amount and both fees. */
-export function tradeTerms(
+function tradeTerms(
   t: { generatorOrgId: string; receiverOrgId: string; pricePerTonneFen: number; quantityKg: number; hazardous: boolean; originDistrict: string; destinationDistrict: string },
   config: TradesDeps['config'],
 ): Pick<TradeRow, 'payerOrgId' | 'payeeOrgId' | 'amountFen' | 'platformFeeFen' | 'ecoCompensationFen' | 'status'> {
