@@ -19,7 +19,7 @@ import pg from 'pg';
 import { openPostgres } from '../../server/src/db/client.js';
 import { createRegulatorService } from '../../server/src/modules/regulator/service.js';
 import { monthCells, monthlyMedians } from '../../server/src/modules/regulator/repo.js';
-import { naiveFlowEdges, naiveIntake, naiveMedians, naiveMonthCells } from '../../server/src/modules/regulator/naive.js';
+import { naiveFlowEdges, naiveIntake, naiveMedians, naiveMonthCells } from '../../tests/helpers/regulator-naive.js';
 import { medianOf } from '../../server/src/modules/regulator/indicators.js';
 import { shanghaiDate } from '../../shared/src/calendar.js';
 import type { Actor } from '../../server/src/modules/auth/tokens.js';

@@ -12,7 +12,7 @@ import { flyAshDeal, openTrip, walkTrip } from '../helpers/manifests.js';
 import { insertManifest, insertTrade, mulberry32, rollupSnapshot, updateManifest } from '../helpers/regulator.js';
 import { shanghaiDate } from '../../shared/src/calendar.js';
 import { DISTRICT_CODES } from '../../shared/src/districts.js';
-import { naiveFlowEdges } from '../../server/src/modules/regulator/naive.js';
+import { naiveFlowEdges } from '../helpers/regulator-naive.js';
 import { flowEdges } from '../../server/src/modules/regulator/repo.js';
 import { splitRange } from '../../server/src/modules/regulator/flows.js';
 import type { TFlows, TFlowTrade } from '../../shared/src/schemas/regulator.js';

@@ -9,7 +9,7 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { adminToken, approvedLicence, auth, createRegulator, registerOrg, type OrgActor } from '../helpers/actors.js';
 import { insertListing, insertManifest, insertTrade, type TradeFixture } from '../helpers/regulator.js';
 import { monthCells, monthlyMedians } from '../../server/src/modules/regulator/repo.js';
-import { naiveMedians, naiveMonthCells } from '../../server/src/modules/regulator/naive.js';
+import { naiveMedians, naiveMonthCells } from '../helpers/regulator-naive.js';
 import { medianOf } from '../../server/src/modules/regulator/indicators.js';
 import type { TIndicator, TIndicators } from '../../shared/src/schemas/regulator.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { checkEligibility, licenceCovers, type EligibilityFacts, type LicenceFact } from '../../server/src/modules/trading/eligibility.js';
+import { checkEligibility, licenceCovers, type EligibilityFacts, type LicenceFact } from '../../server/src/modules/eligibility/index.js';
 
 const licence = (over: Partial<LicenceFact> = {}): LicenceFact => ({
   id: 'lic-1',

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { bids } from '../../db/schema.js';
 
@@ -24,31 +24,9 @@ export async function bidsOfListing(dbx: DbOrTx, listingId: string, opts: { orgI
   return opts.forUpdate ? q.for('update') : q;
 }
 
-export async function countLiveBids(dbx: DbOrTx, listingId: string): Promise<number> {
-  const [row] = await dbx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(bids)
-    .where(and(eq(bids.listingId, listingId), inArray(bids.status, ['active', 'won'])));
-  return Number(row?.n ?? 0);
-}
-
-export async function hasBidOn(dbx: DbOrTx, listingId: string, orgId: string): Promise<boolean> {
-  const [row] = await dbx.select({ id: bids.id }).from(bids).where(and(eq(bids.listingId, listingId), eq(bids.orgId, orgId))).limit(1);
-  return !!row;
-}
-
 export async function decideBid(dbx: DbOrTx, id: string, status: BidRow['status'], filledKg = 0): Promise<BidRow> {
   const [row] = await dbx.update(bids).set({ status, filledKg, decidedAt: sql`now()` }).where(eq(bids.id, id)).returning();
   return row!;
-}
-
-/** Every still-active bid of the listing becomes `status` (lost when the listing ends). */
-export async function decideActiveBids(dbx: DbOrTx, listingId: string, status: BidRow['status']): Promise<BidRow[]> {
-  return dbx
-    .update(bids)
-    .set({ status, decidedAt: sql`now()` })
-    .where(and(eq(bids.listingId, listingId), eq(bids.status, 'active')))
-    .returning();
 }
 
 export async function bidsOfOrg(dbx: DbOrTx, orgId: string, f: { status?: BidRow['status']; beforeSeq?: number; limit: number }): Promise<BidRow[]> {

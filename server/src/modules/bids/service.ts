@@ -1,39 +1,34 @@
 /**
- * Bids and the matching shell (DESIGN §5.2–5.3). The pure engine decides fills; this module loads
- * the listing under its advisory lock and row lock, runs the checks in the order of DESIGN §5.2,
- * persists the bid, the fills and the trades, and announces them — all in one transaction.
- *
- *   fixed:   a bid at or better than the ask fills at once at the listing's price (matchFixed);
- *            one that does not stays active until the listing ends.
- *   auction: sealed bids; the `auction.close` job decides the close once (a conditional update on
- *            the database clock) and allocates with allocateAuction, each winner at its own price.
+ * Bids (DESIGN §5.2): placing, reading and withdrawing them. A bid is checked in the order of
+ * DESIGN §5.2 under the listing's advisory and row locks and persisted; the matching module then
+ * fills it (fixed price) in the same transaction or allocates it at the auction's close — this
+ * module hands the matcher its bid rows (BidBook) and is the entry point of the `auction.close` job.
  */
 import type { Logger } from 'pino';
 import type { Clock, Ids } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { inTransaction } from '../../db/tx.js';
-import { enqueue, markDone } from '../../jobs/outbox.js';
 import { publishEvent } from '../../realtime/publish.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { Rooms } from '../../../../shared/src/realtime.js';
 import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
 import type { TBid, TListingBids, TMyBidsQuery, TPlaceBidRequest } from '../../../../shared/src/schemas/bids.js';
 import type { Actor } from '../auth/tokens.js';
-import { allocateAuction, matchFixed, merit } from '../matching/engine/index.js';
+import { createMatcher, merit, type BidBook } from '../matching/index.js';
 import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/service.js';
-import { assertEligible, createTradeForFill, tradeIdsOfBids, type CreditReader, type FillForTrade } from '../trades/service.js';
+import { tradeIdsOfBids, type CreditReader } from '../trades/index.js';
+import { assertEligible } from '../eligibility/index.js';
 import {
   addListingBids,
   announceListing,
-  closeAuctionIfDue,
   getListingRow,
   lockListingForMatch,
-  setListingState,
-  type ListingRow,
-} from '../listings/service.js';
-import { invalidField, listingNotFound, listingNotOpen } from '../listings/errors.js';
-import { readCreditLevels } from '../credit/read-model.js';
+  invalidField,
+  listingNotFound,
+  listingNotOpen,
+} from '../listings/index.js';
+import { readCreditLevels } from '../credit/index.js';
 import * as repo from './repo.js';
 
 export type BidRow = repo.BidRow;
@@ -49,7 +44,7 @@ export interface BidsDeps {
   readCredit?: CreditReader;
 }
 
-export function toBid(row: BidRow, o: { tradeIds: string[]; mine: boolean; showOrg: boolean }): TBid {
+function toBid(row: BidRow, o: { tradeIds: string[]; mine: boolean; showOrg: boolean }): TBid {
   return {
     id: row.id,
     listingId: row.listingId,
@@ -67,35 +62,11 @@ export function toBid(row: BidRow, o: { tradeIds: string[]; mine: boolean; showO
   };
 }
 
-// ── Functions the listings module uses ──────────────────────────────────────────────────────
-
-/** Whether the listing has an active or won bid (its terms are then fixed). */
-export async function hasLiveBids(dbx: DbOrTx, listingId: string): Promise<boolean> {
-  return (await repo.countLiveBids(dbx, listingId)) > 0;
-}
-
-/** When a listing ends (matched, cancelled, expired), its still-active bids are lost. */
-export async function loseActiveBids(tx: DbOrTx, listingId: string): Promise<number> {
-  return (await repo.decideActiveBids(tx, listingId, 'lost')).length;
-}
-
-function fillFor(l: ListingRow, bid: BidRow, quantityKg: number, pricePerTonneFen: number): FillForTrade {
-  const supply = l.side === 'supply';
-  return {
-    listingId: l.id,
-    bidId: bid.id,
-    generatorOrgId: supply ? l.orgId : bid.orgId,
-    receiverOrgId: supply ? bid.orgId : l.orgId,
-    materialCode: l.materialCode,
-    classifiedCode: l.classifiedCode,
-    wasteCode: l.wasteCode,
-    category: l.category,
-    hazardous: l.hazardous,
-    originDistrict: l.district,
-    quantityKg,
-    pricePerTonneFen,
-  };
-}
+/** The bid rows as the matcher reads and decides them. */
+const bidBook: BidBook<BidRow> = {
+  decide: (tx, bidId, status, filledKg) => repo.decideBid(tx, bidId, status, filledKg),
+  activeForUpdate: (tx, listingId) => repo.bidsOfListing(tx, listingId, { status: 'active', forUpdate: true }),
+};
 
 function beforeSeqFromCursor(cursor: string | undefined): number | undefined {
   if (!cursor) return undefined;
@@ -106,6 +77,7 @@ function beforeSeqFromCursor(cursor: string | undefined): number | undefined {
 
 export function createBidsService(deps: BidsDeps) {
   const { db, ids, clock } = deps;
+  const matcher = createMatcher(deps, bidBook);
 
   async function withTrades(dbx: DbOrTx, rows: BidRow[], viewer: { orgId: string | null; isOwner: boolean }): Promise<TBid[]> {
     const trades = await tradeIdsOfBids(dbx, rows.filter((b) => b.status === 'won').map((b) => b.id));
@@ -119,28 +91,6 @@ export function createBidsService(deps: BidsDeps) {
       // The level goes with the bidder: hidden where the bidder is.
       return { ...bid, bidderCreditLevel: bid.orgId ? levels.get(b.orgId)! : null };
     });
-  }
-
-  /** Eligibility again at the close, for the most the bid could receive; non-hazardous bids always pass. */
-  async function isStillEligible(tx: DbOrTx, l: ListingRow, b: BidRow): Promise<boolean> {
-    if (!l.hazardous) return true;
-    try {
-      await assertEligible(tx, deps, {
-        hazardous: true,
-        wasteCode: l.wasteCode,
-        category: l.category,
-        receiverOrgId: l.side === 'supply' ? b.orgId : l.orgId,
-        callerOrgId: b.orgId,
-        counterpartyOrgId: l.orgId,
-        pickupFrom: l.pickupFrom,
-        pickupTo: l.pickupTo,
-        quantityKg: Math.min(b.quantityKg, l.remainingKg),
-      });
-      return true;
-    } catch (err) {
-      if (err instanceof AppError) return false;
-      throw err;
-    }
   }
 
   return {
@@ -223,19 +173,10 @@ export function createBidsService(deps: BidsDeps) {
           const tradeIds: string[] = [];
           let listingChanged = false;
           if (l.mode === 'fixed') {
-            const r = matchFixed(
-              { side: l.side, pricePerTonneFen: l.pricePerTonneFen, remainingKg: l.remainingKg, minLotKg: l.minLotKg },
-              { id: bid.id, pricePerTonneFen: bid.pricePerTonneFen, quantityKg: bid.quantityKg },
-            );
-            if (r.matched) {
-              const [fill] = r.fills;
-              const trade = await createTradeForFill(tx, deps, fillFor(l, bid, fill.quantityKg, fill.pricePerTonneFen));
-              tradeIds.push(trade.id);
-              bid = await repo.decideBid(tx, bid.id, 'won', fill.quantityKg);
-              await setListingState(tx, l.id, { remainingKg: r.remainingKg, ...(r.remainingKg === 0 ? { status: 'matched' as const } : {}) });
-              if (r.remainingKg === 0) await loseActiveBids(tx, l.id);
-              listingChanged = true;
-            }
+            const m = await matcher.matchFixedBid(tx, l, bid);
+            bid = m.bid;
+            tradeIds.push(...m.tradeIds);
+            listingChanged = m.listingChanged;
           }
 
           const at = clock.now();
@@ -310,53 +251,7 @@ export function createBidsService(deps: BidsDeps) {
       });
     },
 
-    /**
-     * Job `auction.close`: decides the close once with a conditional update on the database clock
-     * (RELIABILITY J2), allocates with the engine, creates the winners' trades and settles every
-     * bid as won or lost — one transaction. Idempotent: a second run finds the listing no longer
-     * open and does nothing; a run before closesAt re-schedules itself.
-     */
-    async closeAuction(listingId: string, outboxId?: number): Promise<{ closed: boolean; tradeIds: string[] }> {
-      return inTransaction(db, async (tx) => {
-        const done = async <T>(r: T): Promise<T> => {
-          if (outboxId !== undefined) await markDone(tx, outboxId);
-          return r;
-        };
-        const l = await lockListingForMatch(tx, listingId);
-        if (!l || l.mode !== 'auction' || l.status !== 'open') return done({ closed: false, tradeIds: [] });
-        const decided = await closeAuctionIfDue(tx, listingId);
-        if (!decided) {
-          // Early (a clock ahead of the database's, or an edited closesAt): try again at the deadline.
-          await enqueue(tx, 'auction.close', { listingId }, { availableAt: l.closesAt! });
-          return done({ closed: false, tradeIds: [] });
-        }
-        const placed = await repo.bidsOfListing(tx, listingId, { status: 'active', forUpdate: true });
-        // Hazardous lots: a bidder whose licence was suspended or used up since it bid does not win.
-        const active: BidRow[] = [];
-        const ineligible: string[] = [];
-        for (const b of placed) {
-          if (await isStillEligible(tx, l, b)) active.push(b);
-          else ineligible.push(b.id);
-        }
-        const result = allocateAuction(
-          { side: l.side, pricePerTonneFen: l.pricePerTonneFen, remainingKg: l.remainingKg, minLotKg: l.minLotKg },
-          active.map((b) => ({ id: b.id, pricePerTonneFen: b.pricePerTonneFen, quantityKg: b.quantityKg, seq: b.seq })),
-        );
-        result.lost.push(...ineligible);
-        const byId = new Map(active.map((b) => [b.id, b]));
-        const tradeIds: string[] = [];
-        for (const fill of result.fills) {
-          const bid = byId.get(fill.bidId)!;
-          const trade = await createTradeForFill(tx, deps, fillFor(l, bid, fill.quantityKg, fill.pricePerTonneFen));
-          tradeIds.push(trade.id);
-          await repo.decideBid(tx, bid.id, 'won', fill.quantityKg);
-        }
-        for (const id of result.lost) await repo.decideBid(tx, id, 'lost');
-        await setListingState(tx, listingId, { remainingKg: result.remainingKg, status: result.won.length > 0 ? 'matched' : 'closed' });
-        await announceListing(tx, clock, listingId, 'listing.updated');
-        deps.logger.info({ listingId, won: result.won.length, lost: result.lost.length, ineligible: ineligible.length }, 'auction closed');
-        return done({ closed: true, tradeIds });
-      });
-    },
+    /** Job `auction.close` (the matching module decides and allocates; see createMatcher). */
+    closeAuction: matcher.closeAuction,
   };
 }

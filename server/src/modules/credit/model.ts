@@ -47,8 +47,6 @@ export const FACTORS: Readonly<Record<CreditEventKind, FactorSpec>> = {
 /** A serious sanction forces black for this many days after it was decided. */
 export const SERIOUS_SANCTION_IN_FORCE_DAYS = 1095;
 
-/** Lower bounds of the levels by score (DESIGN §6.7), shared with the client's chart; below the last one is black. */
-export { LEVEL_THRESHOLDS };
 
 const DAY_MS = 86_400_000;
 const FACTOR_ORDER = Object.keys(FACTORS) as CreditEventKind[];

@@ -10,9 +10,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'X-Signature';
-export const DEFAULT_TOLERANCE_SECONDS = 300;
+const DEFAULT_TOLERANCE_SECONDS = 300;
 
-export function signatureFor(secret: string, body: string, t: number): string {
+function signatureFor(secret: string, body: string, t: number): string {
   return createHmac('sha256', secret).update(`${t}.${body}`, 'utf8').digest('hex');
 }
 

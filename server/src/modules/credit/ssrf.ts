@@ -25,7 +25,7 @@ export interface ResolvedAddress {
 /** Resolves a host name to all of its addresses; injected so tests need no DNS. */
 export type LookupAll = (hostname: string) => Promise<ResolvedAddress[]>;
 
-export const systemLookup: LookupAll = async (hostname) =>
+const systemLookup: LookupAll = async (hostname) =>
   (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 
 export interface UrlPolicy {

@@ -12,12 +12,12 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { signatureHeader } from './signature.js';
+import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
 import { UnsafeUrlError, validateWebhookUrl, type LookupAll } from './ssrf.js';
 
-export const WEBHOOK_TIMEOUT_MS = 5_000;
-export const WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024;
-export const WEBHOOK_USER_AGENT = 'ZeroWasteExchange-CreditFeed/1';
+const WEBHOOK_TIMEOUT_MS = 5_000;
+const WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024;
+const WEBHOOK_USER_AGENT = 'ZeroWasteExchange-CreditFeed/1';
 
 export interface SendOptions {
   allowLoopback: boolean;
@@ -64,7 +64,7 @@ export async function sendWebhook(d: Delivery, o: SendOptions): Promise<SendResu
     'User-Agent': WEBHOOK_USER_AGENT,
     'X-Event-Id': d.eventId,
     'X-Delivery-Attempt': String(d.attempt),
-    'X-Signature': signatureHeader(d.secret, d.body, d.t),
+    [SIGNATURE_HEADER]: signatureHeader(d.secret, d.body, d.t),
   };
   const options: https.RequestOptions = {
     host: target.address.address,

@@ -84,11 +84,6 @@ export async function escrowHeldForTrade(dbx: DbOrTx, tradeId: string): Promise<
   return Number(r?.held ?? 0);
 }
 
-export async function accountsByIds(dbx: DbOrTx, ids: string[]): Promise<AccountRow[]> {
-  if (ids.length === 0) return [];
-  return dbx.select().from(ledgerAccounts).where(inArray(ledgerAccounts.id, ids));
-}
-
 export async function systemAccounts(dbx: DbOrTx): Promise<AccountRow[]> {
   return dbx
     .select()

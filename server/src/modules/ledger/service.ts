@@ -11,7 +11,7 @@ import { decodeCursor, encodeCursor } from '../../../../shared/src/schemas/commo
 import type { TBalancesQuery, TLedgerAccount, TLedgerTransfer, TPlatformBalances, TTradeLedger } from '../../../../shared/src/schemas/ledger.js';
 import { LEDGER_ACCOUNT_KINDS } from '../../../../shared/src/schemas/ledger.js';
 import type { Actor } from '../auth/tokens.js';
-import { canSeeTrade, getTradeRow } from '../trades/service.js';
+import { canSeeTrade, getTradeRow } from '../trades/index.js';
 import { accountSpec, normaliseEntries, LedgerRuleError, type EntryInput } from './model.js';
 import * as repo from './repo.js';
 
@@ -139,16 +139,7 @@ export function escrowHeldForTrade(dbx: DbOrTx, tradeId: string): Promise<number
   return repo.escrowHeldForTrade(dbx, tradeId);
 }
 
-export async function balancesOf(dbx: DbOrTx, accountIds: string[]): Promise<Map<string, number>> {
-  const found = await repo.accountsByIds(dbx, accountIds);
-  return new Map(accountIds.map((id) => [id, found.find((a) => a.id === id)?.balanceFen ?? 0]));
-}
-
-export function ledgerInvariants(dbx: DbOrTx) {
-  return repo.invariantCounts(dbx);
-}
-
-export async function transfersWithEntries(dbx: DbOrTx, transfers: repo.TransferRow[]): Promise<TLedgerTransfer[]> {
+async function transfersWithEntries(dbx: DbOrTx, transfers: repo.TransferRow[]): Promise<TLedgerTransfer[]> {
   const entries = await repo.entriesOf(dbx, transfers.map((t) => t.id));
   return transfers.map((t) => {
     const mine = entries.filter((e) => e.transferId === t.id);

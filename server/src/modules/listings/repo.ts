@@ -1,6 +1,6 @@
-import { and, desc, eq, getTableColumns, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { listings, materials } from '../../db/schema.js';
+import { bids, listings, materials } from '../../db/schema.js';
 
 export type ListingBase = typeof listings.$inferSelect;
 export type NewListingRow = typeof listings.$inferInsert;
@@ -136,4 +136,27 @@ export async function searchListings(dbx: DbOrTx, f: ListingFilter): Promise<Lis
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(listings.seq))
     .limit(f.limit);
+}
+
+// ── The listing's bids as a whole ──────────────────────────────────────────────────────────────
+// A bid is a child row of its listing; the two things a listing's own lifecycle does to its bids
+// (refuse term edits while any is live, lose the active ones when it ends) live here so that the
+// listings module never reaches up into bids (bids → listings is the only direction).
+
+export async function countLiveBids(dbx: DbOrTx, listingId: string): Promise<number> {
+  const [row] = await dbx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(bids)
+    .where(and(eq(bids.listingId, listingId), inArray(bids.status, ['active', 'won'])));
+  return Number(row?.n ?? 0);
+}
+
+/** Every still-active bid of the listing becomes lost (when the listing ends). */
+export async function loseActiveBids(dbx: DbOrTx, listingId: string): Promise<number> {
+  const rows = await dbx
+    .update(bids)
+    .set({ status: 'lost', decidedAt: sql`now()` })
+    .where(and(eq(bids.listingId, listingId), eq(bids.status, 'active')))
+    .returning({ id: bids.id });
+  return rows.length;
 }

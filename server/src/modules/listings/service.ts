@@ -27,11 +27,11 @@ import {
 import type { TAnalysis, THazard } from '../../../../shared/src/schemas/listings.js';
 import type { PriceCheck } from '../../../../shared/src/pricecheck.js';
 import type { Actor } from '../auth/tokens.js';
-import type { CatalogService } from '../catalog/service.js';
-import { readCredit, readCreditLevels } from '../credit/read-model.js';
+import type { CatalogService } from '../catalog/index.js';
+import { readCredit, readCreditLevels } from '../credit/index.js';
 import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/service.js';
-import { assertEligible, type CreditReader } from '../trades/service.js';
-import { hasLiveBids, loseActiveBids } from '../bids/service.js';
+import type { CreditReader } from '../trades/index.js';
+import { assertEligible } from '../eligibility/index.js';
 import { invalidField, invalidFields, listingNotFound } from './errors.js';
 import * as repo from './repo.js';
 
@@ -50,9 +50,9 @@ export interface ListingsDeps {
 }
 
 /** The advisory-lock namespace that serialises matching, bids and the close of one listing. */
-export const LISTING_LOCK = 'listing';
+const LISTING_LOCK = 'listing';
 
-export function toListing(row: ListingRow): TListing {
+function toListing(row: ListingRow): TListing {
   return {
     id: row.id,
     orgId: row.orgId,
@@ -87,7 +87,7 @@ export function toListing(row: ListingRow): TListing {
   };
 }
 
-// ── Functions the matcher (bids) uses; other modules never touch this module's repo ──────────
+// ── Functions bids and matching use; other modules never touch this module's repo ───────────
 
 export function getListingRow(dbx: DbOrTx, id: string): Promise<ListingRow | null> {
   return repo.findListing(dbx, id);
@@ -113,6 +113,16 @@ export async function setListingState(
 
 export function addListingBids(tx: DbOrTx, id: string, delta: number): Promise<number> {
   return repo.addBidCount(tx, id, delta);
+}
+
+/** Whether the listing has an active or won bid (its terms are then fixed). */
+async function hasLiveBids(dbx: DbOrTx, listingId: string): Promise<boolean> {
+  return (await repo.countLiveBids(dbx, listingId)) > 0;
+}
+
+/** When a listing ends (matched, cancelled, expired), its still-active bids are lost. */
+export function loseActiveBids(tx: DbOrTx, listingId: string): Promise<number> {
+  return repo.loseActiveBids(tx, listingId);
 }
 
 export function closeAuctionIfDue(tx: DbOrTx, id: string) {

@@ -20,7 +20,7 @@ import type { Clock, Ids } from '../../clock.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { advisoryXactLock, inTransaction, one } from '../../db/tx.js';
 import { enqueue } from '../../jobs/outbox.js';
-import { raiseAlert } from '../alerts/service.js';
+import { raiseAlert } from '../alerts/index.js';
 import * as repo from './repo.js';
 
 export interface SweepResult {

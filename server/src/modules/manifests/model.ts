@@ -68,7 +68,7 @@ export interface ManifestProjection extends OpenData {
   lastHash: string;
 }
 
-export const PROJECTED_FIELDS = [
+const PROJECTED_FIELDS = [
   'tradeId', 'number', 'officialNumber', 'kind', 'shipperOrgId', 'carrierOrgId', 'receiverOrgId', 'parties', 'vehiclePlate',
   'driverName', 'materialCode', 'wasteCode', 'category', 'lines', 'emergencyMeasures', 'originDistrict', 'destinationDistrict',
   'declaredKg', 'status', 'loadedKg', 'receivedKg', 'acceptedKg', 'decision', 'decisionNote', 'disposalMethod', 'disposalDate',

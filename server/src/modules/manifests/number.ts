@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { one } from '../../db/tx.js';
 
-export const PROVINCE_CODE = '33';
+const PROVINCE_CODE = '33';
 export const CITY_CODE = '06';
 export const MAX_SERIAL = 999_999;
 export const MANIFEST_NUMBER_PATTERN = /^(\d{4})3306(\d{6})$/;
@@ -28,7 +28,7 @@ export function parseManifestNumber(n: string): { year: number; serial: number }
 }
 
 /** Thrown when a year's serials are used up (a million trips in one city and year). */
-export class ManifestSerialsExhausted extends Error {
+class ManifestSerialsExhausted extends Error {
   constructor(readonly year: number) {
     super(`manifest serials for ${year} are used up`);
     this.name = 'ManifestSerialsExhausted';

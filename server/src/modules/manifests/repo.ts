@@ -45,18 +45,6 @@ export function manifestsOfTrade(dbx: DbOrTx, tradeId: string): Promise<Manifest
   return dbx.select().from(manifests).where(eq(manifests.tradeId, tradeId)).orderBy(asc(manifests.seq));
 }
 
-export async function manifestIdsOfTrades(dbx: DbOrTx, tradeIds: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>(tradeIds.map((id) => [id, []]));
-  if (tradeIds.length === 0) return out;
-  const found = await dbx
-    .select({ id: manifests.id, tradeId: manifests.tradeId })
-    .from(manifests)
-    .where(inArray(manifests.tradeId, tradeIds))
-    .orderBy(asc(manifests.seq));
-  for (const r of found) out.get(r.tradeId)?.push(r.id);
-  return out;
-}
-
 export async function findClosure(dbx: DbOrTx, tradeId: string): Promise<ShipmentClosureRow | null> {
   const [row] = await dbx.select().from(shipmentClosures).where(eq(shipmentClosures.tradeId, tradeId));
   return row ?? null;

@@ -12,7 +12,7 @@
  * A licensed domestic payment and custody provider plugs in here (docs/decisions/0004).
  */
 import type { TPaymentProvider } from '../../../../shared/src/schemas/payments.js';
-import { Accounts } from '../ledger/model.js';
+import { Accounts } from '../ledger/index.js';
 import type { PaymentRow, PaymentStatus, RefundRow } from './repo.js';
 import type { StripeClient, StripePaymentIntent, StripeRefund } from './stripe.js';
 
@@ -98,7 +98,7 @@ export const bankTransferProvider: PaymentProvider = {
   readRefund: async () => null,
 };
 
-export function intentStatus(intent: Pick<StripePaymentIntent, 'status'>): PaymentStatus {
+function intentStatus(intent: Pick<StripePaymentIntent, 'status'>): PaymentStatus {
   switch (intent.status) {
     case 'succeeded':
       return 'succeeded';

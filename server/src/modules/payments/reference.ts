@@ -8,7 +8,7 @@ export function bankReference(tradeSeq: number): string {
   return `ZWX${body}${checkDigits(body)}`;
 }
 
-export function checkDigits(digits: string): string {
+function checkDigits(digits: string): string {
   const remainder = (BigInt(digits) * 100n) % 97n;
   return String(98n - remainder).padStart(2, '0');
 }

@@ -10,16 +10,15 @@ import type { Config } from '../../config.js';
 
 export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
 /** Per request; a slow Stripe fails the call, and the stored key makes the retry safe. */
-export const STRIPE_TIMEOUT_MS = 20_000;
+const STRIPE_TIMEOUT_MS = 20_000;
 /** The SDK's own retries on connection errors, 409 and 5xx; they reuse the key we pass. */
-export const STRIPE_MAX_NETWORK_RETRIES = 2;
+const STRIPE_MAX_NETWORK_RETRIES = 2;
 /** Webhook signatures older than this are refused (RELIABILITY M5). */
 export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
 
 export type StripeClient = Stripe;
 export type StripePaymentIntent = Stripe.PaymentIntent;
 export type StripeRefund = Stripe.Refund;
-export type StripeEvent = Stripe.Event;
 
 export function createStripeClient(
   config: Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_API_HOST' | 'STRIPE_API_PORT' | 'STRIPE_API_PROTOCOL'>,

@@ -6,14 +6,14 @@
 import { DISTRICTS } from '../../../../shared/src/districts.js';
 import type { TFlows } from '../../../../shared/src/schemas/regulator.js';
 
-export function csvCell(v: string | number | null | undefined): string {
+function csvCell(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return String(v);
   const text = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvLine(cells: readonly (string | number | null | undefined)[]): string {
+function csvLine(cells: readonly (string | number | null | undefined)[]): string {
   return cells.map(csvCell).join(',');
 }
 

@@ -10,7 +10,7 @@ import { monthsOf } from './flows.js';
 
 const DAY_MS = 86_400_000;
 
-export const ZERO: Measures = {
+const ZERO: Measures = {
   trades: 0,
   contractedKg: 0,
   listedTrades: 0,
@@ -53,7 +53,7 @@ interface Definition {
 }
 
 /** The definitions, also in docs/indicators.md. */
-export const DEFINITIONS: Record<TIndicator['id'], Definition> = {
+const DEFINITIONS: Record<TIndicator['id'], Definition> = {
   tonnes_traded: {
     unit: 'kg',
     nameZh: '各类固废交易量',

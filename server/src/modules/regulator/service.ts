@@ -23,7 +23,7 @@ import type {
 } from '../../../../shared/src/schemas/regulator.js';
 import type { Actor } from '../auth/tokens.js';
 import { overseenDistricts } from '../orgs/service.js';
-import { isCapacityHigh, permittedCapacity, CAPACITY_HIGH_BP } from '../alerts/capacity.js';
+import { isCapacityHigh, permittedCapacity, CAPACITY_HIGH_BP } from '../alerts/index.js';
 import { resolveRange, splitRange } from './flows.js';
 import { computeIndicators, planTargets, targetMaterials, type PlanTargetEntry } from './indicators.js';
 import * as repo from './repo.js';
@@ -53,7 +53,7 @@ function edgeCursor(cursor: string | undefined): { at: string; seq: number } | u
 }
 
 /** Capacity per disposer from licence rows (one row per licence). */
-export function disposersFrom(rowsIn: readonly repo.CapacityLicenceRow[], year: number): TDisposerCapacity[] {
+function disposersFrom(rowsIn: readonly repo.CapacityLicenceRow[], year: number): TDisposerCapacity[] {
   const byOrg = new Map<string, repo.CapacityLicenceRow[]>();
   for (const r of rowsIn) byOrg.set(r.orgId, [...(byOrg.get(r.orgId) ?? []), r]);
   return [...byOrg.values()].map((ls) => {

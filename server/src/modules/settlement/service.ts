@@ -28,8 +28,8 @@ import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import type { TTrade } from '../../../../shared/src/schemas/trades.js';
 import type { TCancelTradeRequest, TResolveTradeRequest } from '../../../../shared/src/schemas/payments.js';
 import type { Actor } from '../auth/tokens.js';
-import { getTradeForUpdate, getTradeRow, toTrade, transitionTrade, type TradeRow } from '../trades/service.js';
-import { Accounts, escrowHeldForTrade, postTransfer, transferExists } from '../ledger/service.js';
+import { getTradeForUpdate, getTradeRow, toTrade, transitionTrade, type TradeRow } from '../trades/index.js';
+import { Accounts, escrowHeldForTrade, postTransfer, transferExists } from '../ledger/index.js';
 import {
   countRefundAttempt,
   paymentOfTrade,
@@ -37,11 +37,11 @@ import {
   recordRefundOutcome,
   type PaymentsService,
   type RefundRow,
-} from '../payments/service.js';
-import { providerFailure } from '../payments/errors.js';
+  providerFailure,
+} from '../payments/index.js';
 import { crashAt, type Crash, type CrashPoint } from './crash.js';
 import { settlementEntries, settlementSplit, type SettlementSplit } from './math.js';
-import { recordCreditEvent } from '../credit/events.js';
+import { recordCreditEvent } from '../credit/index.js';
 
 export type SettlementService = ReturnType<typeof createSettlementService>;
 
@@ -56,7 +56,7 @@ export interface SettlementDeps {
   crash?: Crash;
 }
 
-export const settleOperation = (tradeId: string) => `trade:${tradeId}:settle`;
+const settleOperation = (tradeId: string) => `trade:${tradeId}:settle`;
 
 // ── Functions the manifests module calls, in its own transaction ─────────────────────────────
 

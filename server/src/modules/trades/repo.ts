@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { one } from '../../db/tx.js';
-import { trades } from '../../db/schema.js';
+import { manifests, trades } from '../../db/schema.js';
 
 export type TradeRow = typeof trades.$inferSelect;
 export type NewTradeRow = typeof trades.$inferInsert;
@@ -21,10 +21,6 @@ export async function tradesOfBids(dbx: DbOrTx, bidIds: string[]): Promise<{ id:
   if (bidIds.length === 0) return [];
   const found = await dbx.select({ id: trades.id, bidId: trades.bidId }).from(trades).where(inArray(trades.bidId, bidIds));
   return found.map((r) => ({ id: r.id, bidId: r.bidId! }));
-}
-
-export async function tradesOfListing(dbx: DbOrTx, listingId: string): Promise<TradeRow[]> {
-  return dbx.select().from(trades).where(eq(trades.listingId, listingId)).orderBy(trades.seq);
 }
 
 /** Kg of the org's hazardous trades as receiver, not cancelled, created in [from, to). */
@@ -92,4 +88,20 @@ export async function haveTraded(dbx: DbOrTx, a: string, b: string): Promise<boo
     )
     .limit(1);
   return !!row;
+}
+
+/**
+ * The ids of each trade's manifests, in opening order (a trade's `manifestIds`). Read here, over the
+ * manifests table's trade_id, so that trades never imports the manifests module (which sits above it).
+ */
+export async function manifestIdsOfTrades(dbx: DbOrTx, tradeIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(tradeIds.map((id) => [id, []]));
+  if (tradeIds.length === 0) return out;
+  const found = await dbx
+    .select({ id: manifests.id, tradeId: manifests.tradeId })
+    .from(manifests)
+    .where(inArray(manifests.tradeId, tradeIds))
+    .orderBy(asc(manifests.seq));
+  for (const r of found) out.get(r.tradeId)?.push(r.id);
+  return out;
 }

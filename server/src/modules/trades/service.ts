@@ -9,17 +9,14 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { amountFen, basisPointsOf, perTonneFen } from '../../../../shared/src/money.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
-import { endOfShanghaiYear, shanghaiDate, shanghaiYear, startOfShanghaiYear } from '../../../../shared/src/calendar.js';
+import { endOfShanghaiYear, startOfShanghaiYear } from '../../../../shared/src/calendar.js';
 import { Rooms } from '../../../../shared/src/realtime.js';
 import type { TTrade, TTradesQuery, TTradeStatus } from '../../../../shared/src/schemas/trades.js';
 import type { Actor } from '../auth/tokens.js';
-import { getOrgRow, licencesFor, overseenDistricts } from '../orgs/service.js';
-import { checkEligibility } from '../trading/eligibility.js';
-import { readCredit, type CreditReading } from '../credit/read-model.js';
-import { raiseAlert } from '../alerts/service.js';
-import { alertIfCapacityHigh } from '../alerts/capacity.js';
+import { getOrgRow, overseenDistricts } from '../orgs/service.js';
+import { readCredit, type CreditReading } from '../credit/index.js';
+import { raiseAlert, alertIfCapacityHigh } from '../alerts/index.js';
 import { publishEvent, regulatorRooms } from '../../realtime/publish.js';
-import { manifestIdsOfTrades } from '../manifests/service.js';
 import * as repo from './repo.js';
 
 export type TradeRow = repo.TradeRow;
@@ -65,14 +62,14 @@ export function toTrade(row: TradeRow, manifestIds: string[] = []): TTrade {
   };
 }
 
-/** Trades with their manifests' ids filled in, from the manifests module's table. */
+/** Trades with their manifests' ids filled in. */
 async function withManifestIds(dbx: DbOrTx, rows: TradeRow[]): Promise<TTrade[]> {
-  const byTrade = await manifestIdsOfTrades(dbx, rows.map((r) => r.id));
+  const byTrade = await repo.manifestIdsOfTrades(dbx, rows.map((r) => r.id));
   return rows.map((r) => toTrade(r, byTrade.get(r.id) ?? []));
 }
 
 /** The money of a trade (DESIGN §5.4, §6.2), pure: who pays whom, the amount and both fees. */
-export function tradeTerms(
+function tradeTerms(
   t: { generatorOrgId: string; receiverOrgId: string; pricePerTonneFen: number; quantityKg: number; hazardous: boolean; originDistrict: string; destinationDistrict: string },
   config: TradesDeps['config'],
 ): Pick<TradeRow, 'payerOrgId' | 'payeeOrgId' | 'amountFen' | 'platformFeeFen' | 'ecoCompensationFen' | 'status'> {
@@ -173,55 +170,6 @@ export function hazardousIntakeKg(dbx: DbOrTx, orgId: string, year: number): Pro
   return repo.hazardousIntakeKg(dbx, orgId, startOfShanghaiYear(year), endOfShanghaiYear(year));
 }
 
-export interface EligibilityCheck {
-  hazardous: boolean;
-  wasteCode: string;
-  /** HWxx for hazardous material. */
-  category: string;
-  /** Who will receive the material (needs the licence). */
-  receiverOrgId: string;
-  /** The org acting now (bidder, offerer, poster of a demand listing). */
-  callerOrgId: string;
-  /** The other party, when there is one yet. */
-  counterpartyOrgId: string | null;
-  pickupFrom: Date;
-  pickupTo: Date;
-  quantityKg: number;
-}
-
-/**
- * Loads the facts of DESIGN §5.2 (the receiver's disposal licences, its hazardous intake this
- * Shanghai calendar year, both parties' credit) and throws the first eligibility error, if any.
- */
-export async function assertEligible(
-  dbx: DbOrTx,
-  deps: { clock: Clock; readCredit?: CreditReader },
-  c: EligibilityCheck,
-): Promise<void> {
-  if (!c.hazardous) return;
-  const credit = deps.readCredit ?? readCredit;
-  const year = shanghaiYear(deps.clock.now());
-  const licences = await licencesFor(dbx, c.receiverOrgId, 'disposal');
-  const usedKg = await hazardousIntakeKg(dbx, c.receiverOrgId, year);
-  const callerCredit = (await credit(dbx, c.callerOrgId)).level;
-  const counterpartyCredit = c.counterpartyOrgId ? (await credit(dbx, c.counterpartyOrgId)).level : null;
-  const outcome = checkEligibility({
-    hazardous: true,
-    wasteCode: c.wasteCode,
-    category: c.category.startsWith('HW') ? c.category : null,
-    receiverIsCaller: c.receiverOrgId === c.callerOrgId,
-    licences,
-    pickupFrom: shanghaiDate(c.pickupFrom),
-    pickupTo: shanghaiDate(c.pickupTo),
-    quantityKg: c.quantityKg,
-    usedKg,
-    year,
-    callerCredit,
-    counterpartyCredit,
-  });
-  if (!outcome.ok) throw outcome.error;
-}
-
 /** For settlement, payments and manifests: the trade row locked for the caller's transaction, or null. */
 export function getTradeForUpdate(tx: DbOrTx, id: string): Promise<TradeRow | null> {
   return repo.findTrade(tx, id, true);
@@ -255,11 +203,6 @@ export async function transitionTrade(
     deps.clock.now(),
   );
   return trade;
-}
-
-/** Whether two orgs have traded with each other (credit: parties may read each other's score). */
-export function haveTraded(dbx: DbOrTx, a: string, b: string): Promise<boolean> {
-  return repo.haveTraded(dbx, a, b);
 }
 
 export function tradeIdsOfBids(dbx: DbOrTx, bidIds: string[]): Promise<{ id: string; bidId: string }[]> {
@@ -302,6 +245,11 @@ export function createTradesService(deps: TradesDeps) {
       const row = await repo.findTrade(db, id);
       if (!row || !canSeeTrade(actor, row)) throw new AppError(ErrorCodes.NOT_FOUND, 'no such trade');
       return (await withManifestIds(db, [row]))[0]!;
+    },
+
+    /** Whether two orgs have traded with each other (credit: parties may read each other's score). */
+    haveTraded(a: string, b: string): Promise<boolean> {
+      return repo.haveTraded(db, a, b);
     },
   };
 }

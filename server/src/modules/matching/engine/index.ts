@@ -39,7 +39,3 @@ export type {
   NoFillReason,
 } from './types.js';
 
-import type { BookJournalEntry } from './book.js';
-import type { ListingJournalEntry } from './types.js';
-/** Any journal entry the engine produces: a listing's (fixed, auction) or a book's. */
-export type EngineJournalEntry = ListingJournalEntry | BookJournalEntry;

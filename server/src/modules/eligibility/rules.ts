@@ -8,7 +8,7 @@
  * (CAPACITY_EXCEEDED) → no black credit level (CREDIT_BARRED). Non-hazardous material passes.
  */
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import type { CreditLevel } from '../credit/read-model.js';
+import type { CreditLevel } from '../credit/index.js';
 
 export interface LicenceFact {
   id: string;

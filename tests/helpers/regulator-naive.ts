@@ -4,11 +4,11 @@
  * benchmark times the rollup against (scripts/bench/regulator.ts). Not used to answer requests.
  */
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
-import { rows } from '../../db/tx.js';
-import { startOfShanghaiDay } from '../../../../shared/src/calendar.js';
-import type { TFlowGrouping } from '../../../../shared/src/schemas/regulator.js';
-import { rangeInstants, scopeSql, TRADE_STREAM_SQL, type EdgeRow, type MedianCell, type MonthCell } from './repo.js';
+import type { DbOrTx } from '../../server/src/db/client.js';
+import { rows } from '../../server/src/db/tx.js';
+import { startOfShanghaiDay } from '../../shared/src/calendar.js';
+import type { TFlowGrouping } from '../../shared/src/schemas/regulator.js';
+import { rangeInstants, scopeSql, TRADE_STREAM_SQL, type EdgeRow, type MedianCell, type MonthCell } from '../../server/src/modules/regulator/repo.js';
 
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 

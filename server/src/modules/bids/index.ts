@@ -1,0 +1,2 @@
+/** The bids module's public entry. */
+export { createBidsService, type BidsService } from './service.js';

@@ -1,0 +1,2 @@
+/** The catalogue module's public entry. */
+export { createCatalogService, type CatalogService } from './service.js';

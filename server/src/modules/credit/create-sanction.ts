@@ -1,0 +1,60 @@
+/** Use case: a regulator records a sanction against an org in its scope. */
+import { inTransaction } from '../../db/tx.js';
+import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
+import type { TCreateSanctionRequest, TSanction } from '../../../../shared/src/schemas/credit.js';
+import type { Actor } from '../auth/tokens.js';
+import { getOrgRow, oversees } from '../orgs/service.js';
+import { recordCreditEvent } from './events.js';
+import * as repo from './repo.js';
+import { type CreditDeps, notFound, invalid, toSanction } from './kit.js';
+
+export function createSanctions(deps: CreditDeps) {
+  const { db, ids, clock, logger } = deps;
+  const useCases = {
+    // ── Sanctions ──────────────────────────────────────────────────────────────────────────
+
+    /** POST /regulator/sanctions: a regulator whose scope covers the org's district; audited. */
+    async createSanction(actor: Actor, body: TCreateSanctionRequest): Promise<TSanction> {
+      if (!actor.roles.includes('regulator') || !actor.orgId) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'only regulators record sanctions');
+      const decidedAt = new Date(body.decidedAt);
+      if (decidedAt.getTime() > clock.now().getTime() + 5 * 60_000) throw invalid('decidedAt', 'a sanction cannot be decided in the future');
+      return inTransaction(db, async (tx) => {
+        const org = await getOrgRow(tx, body.orgId);
+        // A regulator outside the org's district does not learn it exists.
+        if (!org || !oversees(actor, org.district)) throw notFound();
+        if (!org.roles.some((r) => r === 'generator' || r === 'recycler' || r === 'carrier'))
+          throw invalid('orgId', 'sanctions apply to trading organisations');
+        const sanction = await repo.insertSanction(tx, {
+          id: ids.uuid(),
+          orgId: org.id,
+          severity: body.severity,
+          reason: body.reason,
+          decidedAt,
+          decidedByUser: actor.userId,
+          decidedByOrg: actor.orgId!,
+        });
+        await recordCreditEvent(tx, {
+          orgId: org.id,
+          kind: `sanction_${body.severity}`,
+          subjectType: 'sanction',
+          subjectId: sanction.id,
+          occurredAt: decidedAt,
+          details: { severity: body.severity, regulatorOrgId: actor.orgId },
+        });
+        await repo.insertAudit(tx, {
+          actorUserId: actor.userId,
+          actorOrgId: actor.orgId,
+          action: 'sanction.create',
+          subjectType: 'org',
+          subjectId: org.id,
+          details: { sanctionId: sanction.id, severity: body.severity, reason: body.reason, decidedAt: decidedAt.toISOString() },
+        });
+        logger.info({ orgId: org.id, sanctionId: sanction.id, severity: body.severity }, 'sanction recorded');
+        return toSanction(sanction);
+      });
+    },
+
+  };
+
+  return useCases;
+}

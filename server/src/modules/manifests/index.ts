@@ -1,0 +1,2 @@
+/** The manifests module's public entry. */
+export { createManifestsService, type ManifestsService } from './service.js';

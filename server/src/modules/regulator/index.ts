@@ -1,0 +1,2 @@
+/** The regulator module's public entry. */
+export { createRegulatorService, type RegulatorService } from './service.js';

@@ -1,0 +1,2 @@
+/** The settlement module's public entry: the trade moves manifests drive, and the service. */
+export { createSettlementService, markDelivered, markDisputed, markInTransit, type SettlementService } from './service.js';
