@@ -22,7 +22,7 @@ import { monthCells, monthlyMedians } from '../../server/src/modules/regulator/r
 import { naiveFlowEdges, naiveIntake, naiveMedians, naiveMonthCells } from '../../tests/helpers/regulator-naive.js';
 import { medianOf } from '../../server/src/modules/regulator/indicators.js';
 import { shanghaiDate } from '../../shared/src/calendar.js';
-import type { Actor } from '../../server/src/modules/auth/tokens.js';
+import type { UserActor } from '../../server/src/http/actor.js';
 import type { TFlowsQuery } from '../../shared/src/schemas/regulator.js';
 import { generate } from './gen-million.js';
 
@@ -125,12 +125,12 @@ async function main(): Promise<void> {
     );
 
     const regulator = createRegulatorService({ db, clock: { now: () => new Date() } });
-    const cityActor: Actor = { userId: '00000000-0000-0000-0000-000000000001', orgId: null, roles: ['regulator'], orgRole: 'owner', scope: 'city' };
-    const keqiaoActor: Actor = { ...cityActor, scope: ['330603'] };
+    const cityActor: UserActor = { userId: '00000000-0000-0000-0000-000000000001', orgId: null, roles: ['regulator'], orgRole: 'owner', scope: 'city' };
+    const keqiaoActor: UserActor = { ...cityActor, scope: ['330603'] };
     const today = shanghaiDate(new Date());
     const busiest = new Date().getUTCFullYear() - 1; // the last full year, the largest in the data set
 
-    const flowCase = (name: string, actor: Actor, q: TFlowsQuery): Case => {
+    const flowCase = (name: string, actor: UserActor, q: TFlowsQuery): Case => {
       const districts = actor.scope === 'city' ? null : (actor.scope as string[]);
       const from = q.from ?? `${today.slice(0, 4)}-01-01`;
       const to = q.to ?? today;
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
         },
       };
     };
-    const indicatorCase = (name: string, actor: Actor, year: number): Case => {
+    const indicatorCase = (name: string, actor: UserActor, year: number): Case => {
       const districts = actor.scope === 'city' ? null : (actor.scope as string[]);
       // The peer answers the same questions from the base tables: month cells, medians, intake.
       const peer = () => Promise.all([naiveMonthCells(db, year, districts), naiveMedians(db, year, districts), naiveIntake(db, year)]);

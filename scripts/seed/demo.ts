@@ -11,7 +11,7 @@ import { actorOf } from '../../server/src/modules/auth/service.js';
 import { usccCheckCharacter } from '../../shared/src/uscc.js';
 import type { Role, TradingRole } from '../../shared/src/roles.js';
 import type { DistrictCode } from '../../shared/src/districts.js';
-import type { Actor } from '../../server/src/modules/auth/tokens.js';
+import type { UserActor } from '../../server/src/http/actor.js';
 import { ZCreateListingRequest, ZListingsQuery } from '../../shared/src/schemas/listings.js';
 import { ZPlaceBidRequest } from '../../shared/src/schemas/bids.js';
 
@@ -82,9 +82,9 @@ export async function seedDemo(ctx: AppContext, log: (msg: string) => void = () 
   const logins: DemoLogin[] = [{ email: ctx.config.ADMIN_EMAIL, password: '(ADMIN_PASSWORD)', org: '平台运营 Platform operator', roles: 'admin' }];
   const [adminUser] = await ctx.db.select().from(users).where(eq(users.email, ctx.config.ADMIN_EMAIL.toLowerCase()));
   if (!adminUser) throw new Error('the admin user must exist before seeding');
-  const admin: Actor = actorOf(adminUser, null);
+  const admin: UserActor = actorOf(adminUser, null);
   let created = false;
-  const actors = new Map<string, Actor>();
+  const actors = new Map<string, UserActor>();
   const validFrom = `${year}-01-01`;
   const validTo = `${year + 2}-12-31`;
 
@@ -97,7 +97,7 @@ export async function seedDemo(ctx: AppContext, log: (msg: string) => void = () 
     log(`[${i + 1}/${DEMO_ORGS.length}] ${o.name}`);
     const user = { email: o.email, password: DEMO_PASSWORD, name: o.person };
     let orgId: string;
-    let owner: Actor;
+    let owner: UserActor;
     if (o.roles.includes('regulator') || o.roles.includes('credit_agency')) {
       const r = await ctx.orgs.createAuthorityOrg(admin, {
         org: { name: o.name, uscc: code, district: o.district, roles: o.roles as ('regulator' | 'credit_agency')[], ...(o.scope ? { scope: o.scope } : {}) },
@@ -127,7 +127,7 @@ const DAY = 86_400_000;
  * names (dyeing sludge, fly ash, waste salt, papermaking residue, fabric scraps, scrap steel, waste
  * mineral oil), a sealed auction with two bids, and one matched trade awaiting payment.
  */
-async function seedMarket(ctx: AppContext, actors: Map<string, Actor>, log: (msg: string) => void): Promise<void> {
+async function seedMarket(ctx: AppContext, actors: Map<string, UserActor>, log: (msg: string) => void): Promise<void> {
   const a = (key: string) => actors.get(key)!;
   const now = ctx.clock.now().getTime();
   const at = (days: number) => new Date(now + days * DAY).toISOString();

@@ -16,6 +16,7 @@ import { corsForApi, corsOrigins } from './http/cors.js';
 import { metricsAccess } from './http/metrics-access.js';
 import { registerRateLimit } from './http/register-limit.js';
 import { authenticate } from './http/authenticate.js';
+import { isUserActor } from './http/actor.js';
 import { RedisWithMemoryFallbackStore } from './http/rate-limit-store.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { mountRoutes, openApiDocument, type RouteDef } from './http/route.js';
@@ -174,7 +175,8 @@ export function createApp(ctx: AppContext): Express {
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       // IPv6 clients are keyed by their /56 so one host cannot rotate addresses past the limit.
-      keyGenerator: (req) => (req.actor ? `u:${req.actor.userId}` : `ip:${ipKeyGenerator(req.ip ?? '')}`),
+      keyGenerator: (req) =>
+        !req.actor ? `ip:${ipKeyGenerator(req.ip ?? '')}` : isUserActor(req.actor) ? `u:${req.actor.userId}` : `c:${req.actor.clientId}`,
       ...(ctx.redis ? { store: new RedisWithMemoryFallbackStore(ctx.redis, `${ctx.config.REDIS_PREFIX}:rl:`, ctx.logger) } : {}),
       handler: (_req, res, next) => {
         const reset = res.getHeader('RateLimit-Reset') ?? res.getHeader('RateLimit');

@@ -22,7 +22,7 @@ import { createSettlementService, type SettlementService } from './modules/settl
 import { createAlertsService, type AlertsService } from './modules/alerts/service.js';
 import { createRegulatorService, type RegulatorService } from './modules/regulator/service.js';
 import { createManifestsService, type ManifestsService } from './modules/manifests/service.js';
-import { createCreditService, type CreditService } from './modules/credit/service.js';
+import { createCreditService, recordCreditEvent, type CreditService } from './modules/credit/index.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
@@ -89,7 +89,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   const ctx = { config: { ...config, JWT_SECRET: jwtSecret }, logger, database, db, clock, ids, redis, broadcaster: null } as unknown as AppContext;
   ctx.catalog = createCatalogService({ db });
   ctx.auth = createAuthService(ctx);
-  ctx.orgs = createOrgsService(ctx);
+  ctx.orgs = createOrgsService(ctx, { recordCreditEvent });
   ctx.prices = createPricesService(ctx);
   ctx.trades = createTradesService(ctx);
   ctx.listings = createListingsService(ctx);

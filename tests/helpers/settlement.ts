@@ -9,7 +9,7 @@ import type { TestApp } from './app.js';
 import { adminToken, auth, registerOrg, type OrgActor } from './actors.js';
 import type { DistrictCode } from '../../shared/src/districts.js';
 import type { TTrade } from '../../shared/src/schemas/trades.js';
-import type { Actor } from '../../server/src/modules/auth/tokens.js';
+import type { UserActor } from '../../server/src/http/actor.js';
 import { verifyAccessToken } from '../../server/src/modules/auth/tokens.js';
 import { inTransaction, one, rows } from '../../server/src/db/tx.js';
 import { createTradeForFill } from '../../server/src/modules/trades/service.js';
@@ -18,14 +18,14 @@ import { markDelivered, markDisputed, markInTransit } from '../../server/src/mod
 type Request = TestApp['request'];
 
 /** The service-level actor behind a session's access token. */
-export function actorOf(t: TestApp, token: string): Actor {
+export function actorOf(t: TestApp, token: string): UserActor {
   const a = verifyAccessToken(t.ctx.config.JWT_SECRET, token);
   if (!a) throw new Error('not a valid token');
   const { exp: _exp, ...actor } = a;
   return actor;
 }
 
-export async function adminActor(t: TestApp): Promise<{ token: string; actor: Actor }> {
+export async function adminActor(t: TestApp): Promise<{ token: string; actor: UserActor }> {
   const token = await adminToken(t.request);
   return { token, actor: actorOf(t, token) };
 }

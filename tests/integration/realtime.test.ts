@@ -5,12 +5,13 @@ import jwt from 'jsonwebtoken';
 import { sql } from 'drizzle-orm';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import type { AppContext } from '../../server/src/context.js';
-import { signAccessToken, type Actor } from '../../server/src/modules/auth/tokens.js';
+import { signAccessToken } from '../../server/src/modules/auth/tokens.js';
+import type { UserActor } from '../../server/src/http/actor.js';
 import { publishEvent, regulatorRooms } from '../../server/src/realtime/publish.js';
 import { attachRealtime, type RealtimeServer } from '../../server/src/realtime/server.js';
 import { createRedisBroadcaster } from '../../server/src/realtime/emitter.js';
 import { inTransaction } from '../../server/src/db/tx.js';
-import type { ClientToServerEvents, RealtimeEvent, ServerToClientEvents, SubscribeAck } from '../../shared/src/realtime.js';
+import type { ClientToServerEvents, RealtimeEvent, RealtimeEventData, RealtimeEventName, ServerToClientEvents, SubscribeAck } from '../../shared/src/realtime.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { requireRedis } from '../helpers/services.js';
 import { sleep, waitFor } from '../helpers/wait.js';
@@ -65,18 +66,18 @@ function subscribe(c: Client, request: unknown): Promise<SubscribeAck> {
  * the subject exists (issue 10), so the user row is made first, in the database of the app whose
  * key signs the token.
  */
-async function tokenFor(app: TestApp, a: Actor, ttl?: number): Promise<string> {
+async function tokenFor(app: TestApp, a: UserActor, ttl?: number): Promise<string> {
   await app.ctx.db.execute(
     sql`insert into users (id, email, password_hash, name, org_role) values (${a.userId}, ${`${a.userId}@realtime.test`}, 'not-a-hash', 'Realtime', 'owner') on conflict do nothing`,
   );
   return signAccessToken(app.ctx.config.JWT_SECRET, a, ttl);
 }
 
-function actor(overrides: Partial<Actor> = {}): Actor {
+function actor(overrides: Partial<UserActor> = {}): UserActor {
   return { userId: randomUUID(), orgId: randomUUID(), roles: ['generator'], orgRole: 'owner', scope: null, ...overrides };
 }
 
-async function publish(ctx: AppContext, rooms: string[], type: string, data: Record<string, unknown>) {
+async function publish<E extends RealtimeEventName>(ctx: AppContext, rooms: string[], type: E, data: RealtimeEventData[E]) {
   await inTransaction(ctx.db, (tx) => publishEvent(tx, rooms, type, data));
 }
 
@@ -85,7 +86,7 @@ describe('realtime (socket.io)', function () {
   let t: TestApp;
   let url: string;
   let secret: string;
-  const token = (a: Actor, ttl?: number) => tokenFor(t, a, ttl);
+  const token = (a: UserActor, ttl?: number) => tokenFor(t, a, ttl);
 
   before(async () => {
     t = await createTestApp({ listen: true });

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, verifyAccessToken, type Actor } from '../../server/src/modules/auth/tokens.js';
+import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, verifyAccessToken } from '../../server/src/modules/auth/tokens.js';
+import type { UserActor } from '../../server/src/http/actor.js';
 
 const SECRET = 'unit-test-secret-unit-test-secret-0123';
-const actor: Actor = {
+const actor: UserActor = {
   userId: '0b9f6c1e-7d0a-4d55-9d43-2f3c1a6a8e11',
   orgId: '5a1d2c3b-4e5f-4a7b-8c9d-0e1f2a3b4c5d',
   roles: ['recycler'],

@@ -105,6 +105,8 @@ export const OUTSIDE_ROUTE_TABLE = {
 } as const;
 
 export type RouteKey = keyof typeof POLICY;
+/** Routes that answer without a token: their handlers may see no actor. */
+export type PublicRouteKey = { [K in RouteKey]: (typeof POLICY)[K]['who'] extends 'public' ? K : never }[RouteKey];
 
 export function allows(access: Access, roles: readonly Role[] | null): boolean {
   if (access.who === 'public') return true;

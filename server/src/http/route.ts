@@ -3,25 +3,28 @@ import type { Request, Response, Router } from 'express';
 import { and, eq, sql } from 'drizzle-orm';
 import { z, type ZodType } from 'zod';
 import { AppError, ErrorCodes } from '../../../shared/src/errors.js';
-import type { Actor } from '../modules/auth/tokens.js';
+import { isUserActor, type UserActor } from './actor.js';
 import type { Db } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema.js';
-import { allows, POLICY, type RouteKey, type Access } from './policy.js';
+import { allows, POLICY, type PublicRouteKey, type RouteKey, type Access } from './policy.js';
 import { validationError, zodFields, toAppError, STATUS } from './errors.js';
 import { textProblem } from '../../../shared/src/schemas/text.js';
 
-export interface HandlerInput<B, Q, P> {
+/** What a route's handler is given as its actor: a user on protected routes, a user or nobody on public ones. */
+export type ActorFor<K extends RouteKey> = K extends PublicRouteKey ? UserActor | null : UserActor;
+
+export interface HandlerInput<B, Q, P, A extends UserActor | null = UserActor | null> {
   body: B;
   query: Q;
   params: P;
-  /** null only on public routes. */
-  actor: Actor | null;
+  /** Never null on a protected route (the route layer answers 401 first); null on a public one without a token. */
+  actor: A;
   req: Request;
   res: Response;
 }
 
-export interface RouteDef<B = unknown, Q = unknown, P = unknown> {
-  key: RouteKey;
+export interface RouteDef<B = unknown, Q = unknown, P = unknown, K extends RouteKey = RouteKey> {
+  key: K;
   summary: string;
   tags?: string[];
   body?: ZodType<B>;
@@ -35,11 +38,13 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown> {
   status?: number;
   /** The handler writes the response itself (files, CSV, raw bodies). */
   raw?: boolean;
-  handle(input: HandlerInput<B, Q, P>): Promise<unknown>;
+  handle(input: HandlerInput<B, Q, P, ActorFor<K>>): Promise<unknown>;
 }
 
-/** Declares a route; the key must be in the policy table. */
-export function route<B = undefined, Q = Record<string, never>, P = Record<string, string>>(def: RouteDef<B, Q, P>): RouteDef {
+/** Declares a route; the key must be in the policy table, and its entry decides whether the handler may see no actor. */
+export function route<B = undefined, Q = Record<string, never>, P = Record<string, string>, K extends RouteKey = RouteKey>(
+  def: RouteDef<B, Q, P, K>,
+): RouteDef {
   return def as unknown as RouteDef;
 }
 
@@ -121,7 +126,10 @@ export function mountRoutes(router: Router, defs: RouteDef[], db: Db): void {
     const access: Access = POLICY[def.key];
     const { method, path } = splitKey(def.key);
     router[method](path, async (req: Request, res: Response) => {
-      const actor = req.actor ?? null;
+      // Machine clients have routes of their own; the user routes here admit people only.
+      if (req.actor && !isUserActor(req.actor) && access.who !== 'public')
+        throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'this route is for signed-in users, not machine clients');
+      const actor = req.actor && isUserActor(req.actor) ? req.actor : null;
       if (access.who !== 'public' && !actor) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'sign in first');
       if (!allows(access, actor?.roles ?? null))
         throw new AppError(ErrorCodes.FORBIDDEN_ROLE, `this action needs one of the roles: ${(access.who as string[]).join(', ')}`);

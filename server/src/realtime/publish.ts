@@ -2,17 +2,19 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { one } from '../db/tx.js';
 import { enqueue } from '../jobs/outbox.js';
+import type { RealtimeEventData, RealtimeEventName } from '../../../shared/src/realtime.js';
 
 /**
  * Announces a live event to rooms. The per-room seq is allocated here, in the caller's transaction,
  * so it is gap-free per room and agrees across processes (DESIGN §8); delivery happens after commit
  * through the outbox.
  */
-export async function publishEvent(
+export async function publishEvent<E extends RealtimeEventName>(
   tx: DbOrTx,
   rooms: readonly string[],
-  type: string,
-  data: Record<string, unknown>,
+  type: E,
+  /** The fields clients rely on (shared/src/realtime.ts), plus any a publisher adds. */
+  data: RealtimeEventData[E] & Record<string, unknown>,
   at: Date = new Date(),
 ): Promise<void> {
   // Sorted so two transactions touching the same rooms lock their seq rows in the same order.

@@ -3,7 +3,8 @@ import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { AppContext } from '../context.js';
-import { actorOfToken, type Actor } from '../modules/auth/tokens.js';
+import { actorOfToken } from '../modules/auth/tokens.js';
+import type { UserActor } from '../http/actor.js';
 import {
   REALTIME_AUTH_ERROR,
   Rooms,
@@ -19,7 +20,7 @@ import { createRedisBroadcaster, guardPublish, quitRedis, realtimeRedisKey, type
 interface InterServerEvents {}
 
 interface SocketData {
-  actor: Actor;
+  actor: UserActor;
   /** Access token expiry, seconds since the epoch. */
   exp: number;
   /** Public rooms this socket joined by request (bounded). */
@@ -224,7 +225,7 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext): 
 }
 
 /** Rooms a socket joins on connect: its org, and a regulator's scope. */
-export function privateRooms(actor: Actor): string[] {
+export function privateRooms(actor: UserActor): string[] {
   const rooms: string[] = [];
   if (actor.orgId) rooms.push(Rooms.org(actor.orgId));
   if (actor.roles.includes('regulator')) {

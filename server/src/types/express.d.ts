@@ -1,4 +1,4 @@
-import type { Actor } from '../modules/auth/tokens.js';
+import type { Actor } from '../http/actor.js';
 
 declare global {
   namespace Express {

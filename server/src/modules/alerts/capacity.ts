@@ -10,7 +10,7 @@
 import type { DbOrTx } from '../../db/client.js';
 import type { Ids } from '../../clock.js';
 import { shanghaiYear } from '../../../../shared/src/calendar.js';
-import { getOrgRow, licencesFor } from '../orgs/service.js';
+import { getOrgRow, licencesFor } from '../orgs/index.js';
 import { raiseAlert } from './service.js';
 
 /** Above this share of the licensed capacity a disposer is "high" (90 %, in basis points). */

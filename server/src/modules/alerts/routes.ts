@@ -11,7 +11,7 @@ export function alertsRoutes({ alerts }: { alerts: AlertsService }) {
       tags: ['regulator'],
       query: ZAlertsQuery,
       response: ZPage(ZAlert),
-      handle: ({ actor, query }) => alerts.listAlerts(actor!, query),
+      handle: ({ actor, query }) => alerts.listAlerts(actor, query),
     }),
     route({
       key: 'POST /regulator/alerts/:id/resolve',
@@ -21,7 +21,7 @@ export function alertsRoutes({ alerts }: { alerts: AlertsService }) {
       body: ZResolveAlertRequest,
       response: ZAlert,
       status: 200,
-      handle: ({ actor, params, body }) => alerts.resolveAlert(actor!, params.id, body.note),
+      handle: ({ actor, params, body }) => alerts.resolveAlert(actor, params.id, body.note),
     }),
   ];
 }

@@ -17,8 +17,9 @@
  *   transit_stuck     manifests (deadline sweep): loaded but not arrived after TRANSIT_STUCK_HOURS
  *   delivery_dead     credit feeds: a webhook delivery landed in the dead-letter table
  */
+import { recordAudit } from '../../db/audit.js';
 import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { alerts, auditLog, orgs, users } from '../../db/schema.js';
+import { alerts, orgs, users } from '../../db/schema.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { inTransaction } from '../../db/tx.js';
 import { publishEvent, regulatorRooms } from '../../realtime/publish.js';
@@ -26,8 +27,8 @@ import type { Clock, Ids } from '../../clock.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
 import { ALERT_KIND_VALUES, type TAlert, type TAlertsQuery } from '../../../../shared/src/schemas/regulator.js';
-import type { Actor } from '../auth/tokens.js';
-import { overseenDistricts } from '../orgs/service.js';
+import type { UserActor } from '../../http/actor.js';
+import { overseenDistricts } from '../orgs/index.js';
 
 /** Alert kinds of DESIGN §7 (regulator), plus transit_stuck (manifests). */
 export const ALERT_KINDS = ALERT_KIND_VALUES;
@@ -127,14 +128,14 @@ function toAlert(row: AlertRow, resolver: Resolver | null): TAlert {
 }
 
 /** Which alerts the actor sees: a city regulator all of them (also those without a district); a district regulator its districts'. */
-function visibleTo(actor: Actor): SQL | null {
+function visibleTo(actor: UserActor): SQL | null {
   const districts = overseenDistricts(actor);
   if (districts === null) return sql`true`;
   if (districts.length === 0) return null;
   return inArray(alerts.district, districts);
 }
 
-function canSee(actor: Actor, row: Pick<AlertRow, 'district'>): boolean {
+function canSee(actor: UserActor, row: Pick<AlertRow, 'district'>): boolean {
   const districts = overseenDistricts(actor);
   if (districts === null) return true;
   return row.district !== null && districts.includes(row.district);
@@ -168,7 +169,7 @@ export function createAlertsService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
   return {
     /** GET /regulator/alerts: newest first, filtered in the query to the actor's scope. */
-    async listAlerts(actor: Actor, q: TAlertsQuery): Promise<TPage<TAlert>> {
+    async listAlerts(actor: UserActor, q: TAlertsQuery): Promise<TPage<TAlert>> {
       const visible = visibleTo(actor);
       if (!visible) return { items: [], nextCursor: null };
       const conds: SQL[] = [visible];
@@ -197,7 +198,7 @@ export function createAlertsService(deps: { db: Db; clock: Clock }) {
      * POST /regulator/alerts/:id/resolve: closes an open alert in the actor's scope with the note
      * saying why; records who, when and why on the alert and in the audit log, in one transaction.
      */
-    async resolveAlert(actor: Actor, id: string, note: string): Promise<TAlert> {
+    async resolveAlert(actor: UserActor, id: string, note: string): Promise<TAlert> {
       return inTransaction(db, async (tx) => {
         const [row] = await tx.select().from(alerts).where(eq(alerts.id, id)).for('update');
         // Outside the scope the alert does not exist for the caller.
@@ -213,10 +214,8 @@ export function createAlertsService(deps: { db: Db; clock: Clock }) {
           .set({ status: 'resolved', resolvedBy: actor.userId, resolvedAt: at, resolutionNote: note })
           .where(and(eq(alerts.id, id), eq(alerts.status, 'open'), isNull(alerts.resolvedAt)))
           .returning();
-        await tx.insert(auditLog).values({
-          actorUserId: actor.userId,
-          actorOrgId: actor.orgId,
-          action: 'alert.resolve',
+        await recordAudit(tx, actor, {
+                    action: 'alert.resolve',
           subjectType: 'alert',
           subjectId: id,
           details: { kind: row.kind, district: row.district, subjectType: row.subjectType, subjectId: row.subjectId, note },

@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import type { UserRow } from '../users/index.js';
-import { auditLog, passwordResets, refreshTokens, users } from '../../db/schema.js';
+import { passwordResets, refreshTokens, users } from '../../db/schema.js';
 
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
 export type PasswordResetRow = typeof passwordResets.$inferSelect;
@@ -100,9 +100,3 @@ export async function markPasswordResetUsed(dbx: DbOrTx, id: string, at: Date): 
   await dbx.update(passwordResets).set({ usedAt: at }).where(eq(passwordResets.id, id));
 }
 
-export async function insertAudit(
-  dbx: DbOrTx,
-  row: { actorUserId: string | null; actorOrgId: string | null; action: string; subjectType: string; subjectId: string; details: Record<string, unknown> },
-): Promise<void> {
-  await dbx.insert(auditLog).values(row);
-}

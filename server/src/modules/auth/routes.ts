@@ -119,7 +119,7 @@ export function authRoutes(ctx: { auth: AuthService; db: Db; clock: Clock }) {
       body: ZChangePasswordRequest,
       response: ZAuthResponse,
       handle: async ({ body, actor, req, res }) =>
-        deliver(req, res, await auth.changePassword(actor!, body.currentPassword, body.newPassword)),
+        deliver(req, res, await auth.changePassword(actor, body.currentPassword, body.newPassword)),
     }),
     route({
       key: 'POST /auth/reset',
@@ -138,7 +138,7 @@ export function authRoutes(ctx: { auth: AuthService; db: Db; clock: Clock }) {
       params: ZIdParams,
       body: ZDisableUserRequest,
       response: ZDisabledUser,
-      handle: ({ params, body, actor }) => auth.disableUser(actor!, params.id, body.reason),
+      handle: ({ params, body, actor }) => auth.disableUser(actor, params.id, body.reason),
     }),
     route({
       key: 'POST /admin/users/:id/reset',
@@ -147,14 +147,14 @@ export function authRoutes(ctx: { auth: AuthService; db: Db; clock: Clock }) {
       params: ZIdParams,
       response: ZPasswordResetIssued,
       status: 201,
-      handle: ({ params, actor }) => auth.issuePasswordReset(actor!, params.id),
+      handle: ({ params, actor }) => auth.issuePasswordReset(actor, params.id),
     }),
     route({
       key: 'GET /me',
       summary: 'The signed-in user, its org, roles and credit level',
       tags: ['auth'],
       response: ZMe,
-      handle: ({ actor }) => auth.me(actor!),
+      handle: ({ actor }) => auth.me(actor),
     }),
   ];
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { recordAudit } from '../../db/audit.js';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
 import { inTransaction } from '../../db/tx.js';
@@ -11,9 +12,10 @@ import type {
   TPasswordResetIssued,
   TRegisterRequest,
 } from '../../../../shared/src/schemas/auth.js';
-import { readCredit } from '../credit/read-model.js';
-import { assertOrgFree, createOrgRow, getOrgRow, toOrg, type OrgRow } from '../orgs/service.js';
-import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, verifyAccessToken, type Actor, type VerifiedToken } from './tokens.js';
+import { readCredit } from '../credit/index.js';
+import { assertOrgFree, createOrgRow, getOrgRow, toOrg, type OrgRow } from '../orgs/index.js';
+import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, verifyAccessToken, type VerifiedToken } from './tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import { createSubjectVersions } from './subjects.js';
 import * as repo from './repo.js';
 import {
@@ -45,7 +47,7 @@ export function rolesOf(user: UserRow, org: OrgRow | null): Role[] {
   return [...(user.isAdmin ? (['admin'] as Role[]) : []), ...((org?.roles ?? []) as Role[])];
 }
 
-export function actorOf(user: UserRow, org: OrgRow | null): Actor {
+export function actorOf(user: UserRow, org: OrgRow | null): UserActor {
   return {
     userId: user.id,
     orgId: user.orgId,
@@ -197,7 +199,7 @@ export function createAuthService(ctx: AppContext) {
      * POST /auth/password: with the current password. Every session of the user ends (all refresh
      * families, every access token); the caller gets a new session.
      */
-    async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<Session> {
+    async changePassword(actor: UserActor, currentPassword: string, newPassword: string): Promise<Session> {
       const user = await findUserById(ctx.db, actor.userId);
       if (!user) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'this account no longer exists');
       if (!(await verifyPassword(user.passwordHash, currentPassword)))
@@ -219,7 +221,7 @@ export function createAuthService(ctx: AppContext) {
     },
 
     /** POST /admin/users/:id/disable: no sign-in, refresh or access token for this user from now on; audited. */
-    async disableUser(actor: Actor, userId: string, reason?: string): Promise<TDisabledUser> {
+    async disableUser(actor: UserActor, userId: string, reason?: string): Promise<TDisabledUser> {
       if (userId === actor.userId) throw new AppError(ErrorCodes.INVALID_STATE, 'you cannot disable your own account', { allowed: [] });
       const { user, done } = await inTransaction(ctx.db, async (tx) => {
         const found = await repo.lockUser(tx, userId);
@@ -228,10 +230,8 @@ export function createAuthService(ctx: AppContext) {
         const user = found.disabledAt ? found : await repo.setDisabledAt(tx, userId, now);
         const revoked = await repo.revokeAllRefreshTokens(tx, userId, now);
         const done = await endAccessTokens(tx, userId);
-        await repo.insertAudit(tx, {
-          actorUserId: actor.userId,
-          actorOrgId: actor.orgId,
-          action: 'user.disable',
+        await recordAudit(tx, actor, {
+                    action: 'user.disable',
           subjectType: 'user',
           subjectId: userId,
           details: { orgId: found.orgId, alreadyDisabled: !!found.disabledAt, refreshTokensRevoked: revoked, ...(reason ? { reason } : {}) },
@@ -247,7 +247,7 @@ export function createAuthService(ctx: AppContext) {
      * sends no e-mail). Only its hash is stored; it expires after PASSWORD_RESET_TTL_MS and retires
      * the user's earlier unused ones. Audited (without the token).
      */
-    async issuePasswordReset(actor: Actor, userId: string): Promise<TPasswordResetIssued> {
+    async issuePasswordReset(actor: UserActor, userId: string): Promise<TPasswordResetIssued> {
       const token = randomBytes(32).toString('base64url');
       const now = ctx.clock.now();
       const expiresAt = new Date(now.getTime() + PASSWORD_RESET_TTL_MS);
@@ -257,10 +257,8 @@ export function createAuthService(ctx: AppContext) {
         await repo.retirePasswordResets(tx, userId, now);
         const id = ctx.ids.uuid();
         await repo.insertPasswordReset(tx, { id, userId, tokenHash: hashRefreshToken(token), createdBy: actor.userId, createdAt: now, expiresAt });
-        await repo.insertAudit(tx, {
-          actorUserId: actor.userId,
-          actorOrgId: actor.orgId,
-          action: 'user.password_reset_issued',
+        await recordAudit(tx, actor, {
+                    action: 'user.password_reset_issued',
           subjectType: 'user',
           subjectId: userId,
           details: { resetId: id, expiresAt: expiresAt.toISOString() },
@@ -285,7 +283,7 @@ export function createAuthService(ctx: AppContext) {
       done();
     },
 
-    async me(actor: Actor): Promise<TMe> {
+    async me(actor: UserActor): Promise<TMe> {
       const user = await findUserById(ctx.db, actor.userId);
       if (!user) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'this account no longer exists');
       const org = user.orgId ? await getOrgRow(ctx.db, user.orgId) : null;

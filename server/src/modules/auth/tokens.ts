@@ -1,15 +1,7 @@
 import jwt from 'jsonwebtoken';
 import type { Role, RegulatorScope } from '../../../../shared/src/roles.js';
+import type { UserActor } from '../../http/actor.js';
 
-/** Who is calling: the verified subject of an access token. Services take this, never req. */
-export interface Actor {
-  userId: string;
-  /** null for the platform admin, who belongs to no org. */
-  orgId: string | null;
-  roles: Role[];
-  orgRole: 'owner' | 'member';
-  scope: RegulatorScope | null;
-}
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 /** Clock difference between API processes tolerated on iat (a token "issued" later than this is refused). */
@@ -29,9 +21,9 @@ interface Claims {
 }
 
 /** A verified token: its actor, expiry and the token version it was issued under. */
-export type VerifiedToken = Actor & { exp: number; tokenVersion: number };
+export type VerifiedToken = UserActor & { exp: number; tokenVersion: number };
 
-export function signAccessToken(secret: string, actor: Actor, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS, tokenVersion = 0): string {
+export function signAccessToken(secret: string, actor: UserActor, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS, tokenVersion = 0): string {
   const claims: Omit<Claims, 'sub'> = { org: actor.orgId, roles: actor.roles, orole: actor.orgRole, scope: actor.scope, tv: tokenVersion };
   return jwt.sign(claims, secret, {
     algorithm: ALGORITHM,
@@ -66,6 +58,6 @@ export function verifyAccessToken(secret: string, token: string, nowSeconds = Ma
 }
 
 /** The actor alone (what req.actor and socket.data.actor hold). */
-export function actorOfToken(v: VerifiedToken): Actor {
+export function actorOfToken(v: VerifiedToken): UserActor {
   return { userId: v.userId, orgId: v.orgId, roles: v.roles, orgRole: v.orgRole, scope: v.scope };
 }

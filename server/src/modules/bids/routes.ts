@@ -13,7 +13,7 @@ export function bidsRoutes({ bids }: { bids: BidsService }) {
       body: ZPlaceBidRequest,
       response: ZBid,
       status: 201,
-      handle: ({ actor, params, body }) => bids.placeBid(actor!, params.id, body),
+      handle: ({ actor, params, body }) => bids.placeBid(actor, params.id, body),
     }),
     route({
       key: 'GET /listings/:id/bids',
@@ -21,7 +21,7 @@ export function bidsRoutes({ bids }: { bids: BidsService }) {
       tags: ['bids'],
       params: ZIdParams,
       response: ZListingBids,
-      handle: ({ actor, params }) => bids.listBids(actor!, params.id),
+      handle: ({ actor, params }) => bids.listBids(actor, params.id),
     }),
     route({
       key: 'GET /bids',
@@ -29,7 +29,7 @@ export function bidsRoutes({ bids }: { bids: BidsService }) {
       tags: ['bids'],
       query: ZMyBidsQuery,
       response: ZPage(ZBid),
-      handle: ({ actor, query }) => bids.listMyBids(actor!, query),
+      handle: ({ actor, query }) => bids.listMyBids(actor, query),
     }),
     route({
       key: 'POST /bids/:id/withdraw',
@@ -37,7 +37,7 @@ export function bidsRoutes({ bids }: { bids: BidsService }) {
       tags: ['bids'],
       params: ZIdParams,
       response: ZBid,
-      handle: ({ actor, params }) => bids.withdrawBid(actor!, params.id),
+      handle: ({ actor, params }) => bids.withdrawBid(actor, params.id),
     }),
   ];
 }

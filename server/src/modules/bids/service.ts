@@ -14,9 +14,9 @@ import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { Rooms } from '../../../../shared/src/realtime.js';
 import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
 import type { TBid, TListingBids, TMyBidsQuery, TPlaceBidRequest } from '../../../../shared/src/schemas/bids.js';
-import type { Actor } from '../auth/tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import { createMatcher, merit, type BidBook } from '../matching/index.js';
-import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/service.js';
+import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/index.js';
 import { tradeIdsOfBids, type CreditReader } from '../trades/index.js';
 import { assertEligible } from '../eligibility/index.js';
 import {
@@ -99,7 +99,7 @@ export function createBidsService(deps: BidsDeps) {
      * with its own code (DESIGN §5.2): role → self-dealing → listing open → eligibility → reserve
      * (auction) → price check.
      */
-    async placeBid(actor: Actor, listingId: string, body: TPlaceBidRequest): Promise<TBid> {
+    async placeBid(actor: UserActor, listingId: string, body: TPlaceBidRequest): Promise<TBid> {
       const orgId = actor.orgId;
       if (!orgId) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'bids come from trading organisations');
       return withRejectionAlert(db, ids, () =>
@@ -201,7 +201,7 @@ export function createBidsService(deps: BidsDeps) {
      * The owner and the bidders see a listing's bids. On an open auction they are sealed: the owner
      * and other bidders see only the count; a bidder always sees its own.
      */
-    async listBids(actor: Actor, listingId: string): Promise<TListingBids> {
+    async listBids(actor: UserActor, listingId: string): Promise<TListingBids> {
       const l = await getListingRow(db, listingId);
       if (!l) throw listingNotFound();
       const isOwner = !!actor.orgId && actor.orgId === l.orgId;
@@ -214,7 +214,7 @@ export function createBidsService(deps: BidsDeps) {
     },
 
     /** "My bids": the caller's org's bids, newest first. */
-    async listMyBids(actor: Actor, q: TMyBidsQuery): Promise<TPage<TBid>> {
+    async listMyBids(actor: UserActor, q: TMyBidsQuery): Promise<TPage<TBid>> {
       if (!actor.orgId) return { items: [], nextCursor: null };
       const rows = await repo.bidsOfOrg(db, actor.orgId, {
         ...(q.status ? { status: q.status } : {}),
@@ -229,7 +229,7 @@ export function createBidsService(deps: BidsDeps) {
     },
 
     /** The bidder withdraws an active bid while the listing is open; a matched bid is a trade and stays. */
-    async withdrawBid(actor: Actor, bidId: string): Promise<TBid> {
+    async withdrawBid(actor: UserActor, bidId: string): Promise<TBid> {
       return inTransaction(db, async (tx) => {
         const found = await repo.findBid(tx, bidId);
         if (!found || !actor.orgId || found.orgId !== actor.orgId) throw new AppError(ErrorCodes.NOT_FOUND, 'no such bid');

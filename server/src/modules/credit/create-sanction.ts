@@ -1,9 +1,10 @@
 /** Use case: a regulator records a sanction against an org in its scope. */
+import { recordAudit } from '../../db/audit.js';
 import { inTransaction } from '../../db/tx.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import type { TCreateSanctionRequest, TSanction } from '../../../../shared/src/schemas/credit.js';
-import type { Actor } from '../auth/tokens.js';
-import { getOrgRow, oversees } from '../orgs/service.js';
+import type { UserActor } from '../../http/actor.js';
+import { getOrgRow, oversees } from '../orgs/index.js';
 import { recordCreditEvent } from './events.js';
 import * as repo from './repo.js';
 import { type CreditDeps, notFound, invalid, toSanction } from './kit.js';
@@ -14,7 +15,7 @@ export function createSanctions(deps: CreditDeps) {
     // ── Sanctions ──────────────────────────────────────────────────────────────────────────
 
     /** POST /regulator/sanctions: a regulator whose scope covers the org's district; audited. */
-    async createSanction(actor: Actor, body: TCreateSanctionRequest): Promise<TSanction> {
+    async createSanction(actor: UserActor, body: TCreateSanctionRequest): Promise<TSanction> {
       if (!actor.roles.includes('regulator') || !actor.orgId) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'only regulators record sanctions');
       const decidedAt = new Date(body.decidedAt);
       if (decidedAt.getTime() > clock.now().getTime() + 5 * 60_000) throw invalid('decidedAt', 'a sanction cannot be decided in the future');
@@ -41,10 +42,8 @@ export function createSanctions(deps: CreditDeps) {
           occurredAt: decidedAt,
           details: { severity: body.severity, regulatorOrgId: actor.orgId },
         });
-        await repo.insertAudit(tx, {
-          actorUserId: actor.userId,
-          actorOrgId: actor.orgId,
-          action: 'sanction.create',
+        await recordAudit(tx, actor, {
+                    action: 'sanction.create',
           subjectType: 'org',
           subjectId: org.id,
           details: { sanctionId: sanction.id, severity: body.severity, reason: body.reason, decidedAt: decidedAt.toISOString() },

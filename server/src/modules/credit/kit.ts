@@ -11,8 +11,8 @@ import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { Rooms } from '../../../../shared/src/realtime.js';
 import { decodeCursor } from '../../../../shared/src/schemas/common.js';
 import type { TCreditFactor, TCreditHistoryEntry, TDelivery, TSanction } from '../../../../shared/src/schemas/credit.js';
-import type { Actor } from '../auth/tokens.js';
-import { getOrgRow } from '../orgs/service.js';
+import type { UserActor } from '../../http/actor.js';
+import { getOrgRow } from '../orgs/index.js';
 import { type LookupAll } from './ssrf.js';
 import * as repo from './repo.js';
 
@@ -117,7 +117,7 @@ export function createCreditKit(deps: CreditDeps) {
    * Who may read an org's credit (policy rule 'party'): the org itself, the parties to a trade with
    * it, regulators, credit agencies and the admin. Anyone else learns nothing, not even that it exists.
    */
-  async function assertMayRead(actor: Actor, orgId: string): Promise<void> {
+  async function assertMayRead(actor: UserActor, orgId: string): Promise<void> {
     const org = await getOrgRow(db, orgId);
     if (!org) throw notFound();
     if (actor.orgId === orgId) return;
@@ -126,7 +126,7 @@ export function createCreditKit(deps: CreditDeps) {
     throw notFound();
   }
 
-  async function ownSubscription(actor: Actor, id: string, tx: DbOrTx = db, forUpdate = false): Promise<repo.SubscriptionRow> {
+  async function ownSubscription(actor: UserActor, id: string, tx: DbOrTx = db, forUpdate = false): Promise<repo.SubscriptionRow> {
     const s = await repo.findSubscription(tx, id, forUpdate);
     if (!s || !actor.orgId || s.orgId !== actor.orgId) throw notFound('no such subscription');
     return s;

@@ -7,7 +7,7 @@ import type {
   TCreditHistoryQuery,
   TCreditScore,
 } from '../../../../shared/src/schemas/credit.js';
-import type { Actor } from '../auth/tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import { readCredit } from './read-model.js';
 import { toFeedEvent } from './feed.js';
 import * as repo from './repo.js';
@@ -20,7 +20,7 @@ export function createScoreReads(deps: CreditDeps, kit: CreditKit) {
     // ── Reads ──────────────────────────────────────────────────────────────────────────────
 
     /** GET /credit/orgs/:id */
-    async getScore(actor: Actor, orgId: string): Promise<TCreditScore> {
+    async getScore(actor: UserActor, orgId: string): Promise<TCreditScore> {
       await assertMayRead(actor, orgId);
       const r = await readCredit(db, orgId);
       return {
@@ -36,7 +36,7 @@ export function createScoreReads(deps: CreditDeps, kit: CreditKit) {
     },
 
     /** GET /credit/orgs/:id/history: stored evaluations, newest first. */
-    async getHistory(actor: Actor, orgId: string, q: TCreditHistoryQuery): Promise<TPage<TCreditHistoryEntry>> {
+    async getHistory(actor: UserActor, orgId: string, q: TCreditHistoryQuery): Promise<TPage<TCreditHistoryEntry>> {
       await assertMayRead(actor, orgId);
       const before = cursorValue(q.cursor, (v) => Number.isSafeInteger(v[0]));
       const rows = await repo.scoreHistory(db, orgId, { ...(before ? { beforeSeq: before[0] as number } : {}), limit: q.limit + 1 });

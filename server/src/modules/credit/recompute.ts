@@ -2,7 +2,7 @@
 import { advisoryXactLock, inTransaction } from '../../db/tx.js';
 import { enqueue, markDone } from '../../jobs/outbox.js';
 import { shanghaiDate } from '../../../../shared/src/calendar.js';
-import { getOrgRow } from '../orgs/service.js';
+import { getOrgRow } from '../orgs/index.js';
 import { computeCredit, levelForScore, NEUTRAL_SCORE, SCORING_MODEL } from './model.js';
 import { recordCreditEvent } from './events.js';
 import * as repo from './repo.js';

@@ -2,7 +2,6 @@ import { and, asc, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { rows } from '../../db/tx.js';
 import {
-  auditLog,
   creditDeadLetters,
   creditDeliveries,
   creditFeed,
@@ -254,9 +253,3 @@ export async function insertSanction(dbx: DbOrTx, row: typeof sanctions.$inferIn
   return r!;
 }
 
-export async function insertAudit(
-  dbx: DbOrTx,
-  row: { actorUserId: string | null; actorOrgId: string | null; action: string; subjectType: string; subjectId: string; details: Record<string, unknown> },
-): Promise<void> {
-  await dbx.insert(auditLog).values(row);
-}

@@ -25,7 +25,7 @@ export function creditRoutes({ credit }: { credit: CreditService }) {
       tags: ['credit'],
       params: ZIdParams,
       response: ZCreditScore,
-      handle: ({ actor, params }) => credit.getScore(actor!, params.id),
+      handle: ({ actor, params }) => credit.getScore(actor, params.id),
     }),
     route({
       key: 'GET /credit/orgs/:id/history',
@@ -34,7 +34,7 @@ export function creditRoutes({ credit }: { credit: CreditService }) {
       params: ZIdParams,
       query: ZCreditHistoryQuery,
       response: ZPage(ZCreditHistoryEntry),
-      handle: ({ actor, params, query }) => credit.getHistory(actor!, params.id, query),
+      handle: ({ actor, params, query }) => credit.getHistory(actor, params.id, query),
     }),
     route({
       key: 'GET /credit/feed',
@@ -51,7 +51,7 @@ export function creditRoutes({ credit }: { credit: CreditService }) {
       body: ZCreateSubscriptionRequest,
       response: ZSubscription,
       status: 201,
-      handle: ({ actor, body }) => credit.createSubscription(actor!, body),
+      handle: ({ actor, body }) => credit.createSubscription(actor, body),
     }),
     route({
       key: 'GET /credit/subscriptions',
@@ -59,7 +59,7 @@ export function creditRoutes({ credit }: { credit: CreditService }) {
       tags: ['credit'],
       query: z.strictObject({}),
       response: ZSubscriptionList,
-      handle: ({ actor }) => credit.listSubscriptions(actor!),
+      handle: ({ actor }) => credit.listSubscriptions(actor),
     }),
     route({
       key: 'DELETE /credit/subscriptions/:id',
@@ -67,7 +67,7 @@ export function creditRoutes({ credit }: { credit: CreditService }) {
       tags: ['credit'],
       params: ZIdParams,
       response: ZSubscription,
-      handle: ({ actor, params }) => credit.deleteSubscription(actor!, params.id),
+      handle: ({ actor, params }) => credit.deleteSubscription(actor, params.id),
     }),
     route({
       key: 'GET /credit/deliveries',
@@ -75,7 +75,7 @@ export function creditRoutes({ credit }: { credit: CreditService }) {
       tags: ['credit'],
       query: ZDeliveriesQuery,
       response: ZPage(ZDelivery),
-      handle: ({ actor, query }) => credit.listDeliveries(actor!, query),
+      handle: ({ actor, query }) => credit.listDeliveries(actor, query),
     }),
     route({
       key: 'POST /regulator/sanctions',
@@ -84,7 +84,7 @@ export function creditRoutes({ credit }: { credit: CreditService }) {
       body: ZCreateSanctionRequest,
       response: ZSanction,
       status: 201,
-      handle: ({ actor, body }) => credit.createSanction(actor!, body),
+      handle: ({ actor, body }) => credit.createSanction(actor, body),
     }),
   ];
 }

@@ -1,4 +1,5 @@
 /** Use cases of a credit agency's webhook subscriptions and their deliveries. */
+import { recordAudit } from '../../db/audit.js';
 import { advisoryXactLock, inTransaction } from '../../db/tx.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
@@ -9,7 +10,7 @@ import type {
   TSubscription,
   TSubscriptionList,
 } from '../../../../shared/src/schemas/credit.js';
-import type { Actor } from '../auth/tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import { UnsafeUrlError, validateWebhookUrl } from './ssrf.js';
 import * as repo from './repo.js';
 import { type CreditDeps, MAX_SUBSCRIPTIONS_PER_ORG, invalid, cursorValue, toDelivery, type CreditKit } from './kit.js';
@@ -21,7 +22,7 @@ export function createSubscriptions(deps: CreditDeps, kit: CreditKit) {
     // ── Subscriptions ──────────────────────────────────────────────────────────────────────
 
     /** POST /credit/subscriptions (credit agencies): the URL is checked before anything is stored. */
-    async createSubscription(actor: Actor, body: TCreateSubscriptionRequest): Promise<TSubscription> {
+    async createSubscription(actor: UserActor, body: TCreateSubscriptionRequest): Promise<TSubscription> {
       if (!actor.orgId || !actor.roles.includes('credit_agency'))
         throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'only credit agencies subscribe to the credit feed');
       try {
@@ -35,10 +36,8 @@ export function createSubscriptions(deps: CreditDeps, kit: CreditKit) {
         if ((await repo.countActiveSubscriptions(tx, actor.orgId!)) >= MAX_SUBSCRIPTIONS_PER_ORG)
           throw new AppError(ErrorCodes.CONFLICT, `at most ${MAX_SUBSCRIPTIONS_PER_ORG} active subscriptions per organisation; delete one first`);
         const s = await repo.insertSubscription(tx, { id: ids.uuid(), orgId: actor.orgId!, url: body.url, secret: body.secret, createdBy: actor.userId });
-        await repo.insertAudit(tx, {
-          actorUserId: actor.userId,
-          actorOrgId: actor.orgId,
-          action: 'credit_subscription.create',
+        await recordAudit(tx, actor, {
+                    action: 'credit_subscription.create',
           subjectType: 'credit_subscription',
           subjectId: s.id,
           details: { url: s.url },
@@ -67,21 +66,19 @@ export function createSubscriptions(deps: CreditDeps, kit: CreditKit) {
     },
 
     /** GET /credit/subscriptions: the caller's org's subscriptions, deleted ones included. */
-    async listSubscriptions(actor: Actor): Promise<TSubscriptionList> {
+    async listSubscriptions(actor: UserActor): Promise<TSubscriptionList> {
       if (!actor.orgId) return { items: [] };
       return { items: await service.subscriptionViews(await repo.subscriptionsOf(db, actor.orgId)) };
     },
 
     /** DELETE /credit/subscriptions/:id: stops it; deliveries not yet made are cancelled. Repeating it is harmless. */
-    async deleteSubscription(actor: Actor, id: string): Promise<TSubscription> {
+    async deleteSubscription(actor: UserActor, id: string): Promise<TSubscription> {
       const row = await inTransaction(db, async (tx) => {
         const s = await ownSubscription(actor, id, tx, true);
         if (s.deletedAt) return s;
         const deleted = await repo.markSubscriptionDeleted(tx, id, clock.now());
-        await repo.insertAudit(tx, {
-          actorUserId: actor.userId,
-          actorOrgId: actor.orgId,
-          action: 'credit_subscription.delete',
+        await recordAudit(tx, actor, {
+                    action: 'credit_subscription.delete',
           subjectType: 'credit_subscription',
           subjectId: id,
           details: { url: s.url },
@@ -92,7 +89,7 @@ export function createSubscriptions(deps: CreditDeps, kit: CreditKit) {
     },
 
     /** GET /credit/deliveries: the caller's org's deliveries, newest first. */
-    async listDeliveries(actor: Actor, q: TDeliveriesQuery): Promise<TPage<TDelivery>> {
+    async listDeliveries(actor: UserActor, q: TDeliveriesQuery): Promise<TPage<TDelivery>> {
       if (!actor.orgId) return { items: [], nextCursor: null };
       const c = cursorValue(q.cursor, (v) => typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string' && /^[0-9a-f-]{36}$/i.test(v[1]));
       const rows = await repo.deliveriesOf(db, {

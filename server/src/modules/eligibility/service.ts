@@ -6,7 +6,7 @@
 import type { Clock } from '../../clock.js';
 import type { DbOrTx } from '../../db/client.js';
 import { shanghaiDate, shanghaiYear } from '../../../../shared/src/calendar.js';
-import { licencesFor } from '../orgs/service.js';
+import { licencesFor } from '../orgs/index.js';
 import { readCredit } from '../credit/index.js';
 import { hazardousIntakeKg, type CreditReader } from '../trades/index.js';
 import { checkEligibility } from './rules.js';

@@ -11,7 +11,7 @@ export function ledgerRoutes({ ledger }: { ledger: LedgerService }) {
       tags: ['payments'],
       params: ZIdParams,
       response: ZTradeLedger,
-      handle: ({ actor, params }) => ledger.tradeLedger(actor!, params.id),
+      handle: ({ actor, params }) => ledger.tradeLedger(actor, params.id),
     }),
     route({
       key: 'GET /admin/balances',
@@ -19,7 +19,7 @@ export function ledgerRoutes({ ledger }: { ledger: LedgerService }) {
       tags: ['admin'],
       query: ZBalancesQuery,
       response: ZPlatformBalances,
-      handle: ({ actor, query }) => ledger.platformBalances(actor!, query),
+      handle: ({ actor, query }) => ledger.platformBalances(actor, query),
     }),
   ];
 }

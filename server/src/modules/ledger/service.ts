@@ -10,7 +10,7 @@ import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { decodeCursor, encodeCursor } from '../../../../shared/src/schemas/common.js';
 import type { TBalancesQuery, TLedgerAccount, TLedgerTransfer, TPlatformBalances, TTradeLedger } from '../../../../shared/src/schemas/ledger.js';
 import { LEDGER_ACCOUNT_KINDS } from '../../../../shared/src/schemas/ledger.js';
-import type { Actor } from '../auth/tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import { canSeeTrade, getTradeRow } from '../trades/index.js';
 import { accountSpec, normaliseEntries, LedgerRuleError, type EntryInput } from './model.js';
 import * as repo from './repo.js';
@@ -167,7 +167,7 @@ export function createLedgerService(deps: { db: Db }) {
   const { db } = deps;
   return {
     /** GET /trades/:id/ledger: parties and overseers in scope; others get 404. */
-    async tradeLedger(actor: Actor, tradeId: string): Promise<TTradeLedger> {
+    async tradeLedger(actor: UserActor, tradeId: string): Promise<TTradeLedger> {
       const trade = await getTradeRow(db, tradeId);
       if (!trade || !canSeeTrade(actor, trade)) throw new AppError(ErrorCodes.NOT_FOUND, 'no such trade');
       const transfers = await transfersWithEntries(db, await repo.transfersOfTrade(db, tradeId));
@@ -175,7 +175,7 @@ export function createLedgerService(deps: { db: Db }) {
     },
 
     /** GET /admin/balances: the platform's accounts, totals per kind, org accounts by page, invariants. */
-    async platformBalances(actor: Actor, q: TBalancesQuery): Promise<TPlatformBalances> {
+    async platformBalances(actor: UserActor, q: TBalancesQuery): Promise<TPlatformBalances> {
       if (!actor.roles.includes('admin')) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'admins only');
       const after = q.cursor ? decodeCursor(q.cursor)?.[0] : undefined;
       if (q.cursor && typeof after !== 'string')

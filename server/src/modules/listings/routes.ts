@@ -12,7 +12,7 @@ export function listingsRoutes({ listings }: { listings: ListingsService }) {
       body: ZCreateListingRequest,
       response: ZListing,
       status: 201,
-      handle: ({ actor, body }) => listings.createListing(actor!, body),
+      handle: ({ actor, body }) => listings.createListing(actor, body),
     }),
     route({
       key: 'GET /listings',
@@ -37,7 +37,7 @@ export function listingsRoutes({ listings }: { listings: ListingsService }) {
       params: ZIdParams,
       body: ZUpdateListingRequest,
       response: ZListing,
-      handle: ({ actor, params, body }) => listings.updateListing(actor!, params.id, body),
+      handle: ({ actor, params, body }) => listings.updateListing(actor, params.id, body),
     }),
     route({
       key: 'POST /listings/:id/cancel',
@@ -45,7 +45,7 @@ export function listingsRoutes({ listings }: { listings: ListingsService }) {
       tags: ['listings'],
       params: ZIdParams,
       response: ZListing,
-      handle: ({ actor, params }) => listings.cancelListing(actor!, params.id),
+      handle: ({ actor, params }) => listings.cancelListing(actor, params.id),
     }),
   ];
 }

@@ -26,10 +26,10 @@ import {
 } from '../../../../shared/src/schemas/listings.js';
 import type { TAnalysis, THazard } from '../../../../shared/src/schemas/listings.js';
 import type { PriceCheck } from '../../../../shared/src/pricecheck.js';
-import type { Actor } from '../auth/tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import type { CatalogService } from '../catalog/index.js';
 import { readCredit, readCreditLevels } from '../credit/index.js';
-import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/service.js';
+import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/index.js';
 import type { CreditReader } from '../trades/index.js';
 import { assertEligible } from '../eligibility/index.js';
 import { invalidField, invalidFields, listingNotFound } from './errors.js';
@@ -201,7 +201,7 @@ function beforeSeqFromCursor(cursor: string | undefined): number | undefined {
   return v;
 }
 
-function ownerOf(actor: Actor, row: Pick<ListingRow, 'orgId'>): void {
+function ownerOf(actor: UserActor, row: Pick<ListingRow, 'orgId'>): void {
   if (!actor.orgId || actor.orgId !== row.orgId)
     throw new AppError(ErrorCodes.NOT_A_PARTY, "only the listing's own organisation may change it");
 }
@@ -210,7 +210,7 @@ export function createListingsService(deps: ListingsDeps) {
   const { db, ids, clock, config, catalog } = deps;
 
   return {
-    async createListing(actor: Actor, body: TCreateListingRequest): Promise<TListing> {
+    async createListing(actor: UserActor, body: TCreateListingRequest): Promise<TListing> {
       const needed = body.side === 'supply' ? 'generator' : 'recycler';
       if (!actor.orgId || !actor.roles.includes(needed))
         throw new AppError(
@@ -319,7 +319,7 @@ export function createListingsService(deps: ListingsDeps) {
      * The owner edits an open listing. Description, address, hazard and analysis change any time it
      * is open; the commercial terms only while no bid is active or won (a bidder bid on them).
      */
-    async updateListing(actor: Actor, id: string, patch: TUpdateListingRequest): Promise<TListing> {
+    async updateListing(actor: UserActor, id: string, patch: TUpdateListingRequest): Promise<TListing> {
       return withRejectionAlert(db, ids, () =>
         inTransaction(db, async (tx) => {
           const row = await lockListingForMatch(tx, id);
@@ -435,7 +435,7 @@ export function createListingsService(deps: ListingsDeps) {
     },
 
     /** The owner withdraws an open listing; its active bids are lost. */
-    async cancelListing(actor: Actor, id: string): Promise<TListing> {
+    async cancelListing(actor: UserActor, id: string): Promise<TListing> {
       return inTransaction(db, async (tx) => {
         const row = await lockListingForMatch(tx, id);
         if (!row) throw listingNotFound();

@@ -1,7 +1,8 @@
 /** Use case: the shipper says no more trips will come; the trade may become delivered now. */
+import { recordAudit } from '../../db/audit.js';
 import { inTransaction } from '../../db/tx.js';
 import { type TShipmentsClosed, type TCloseShipmentsRequest } from '../../../../shared/src/schemas/manifests.js';
-import type { Actor } from '../auth/tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import { getTradeForUpdate, getTradeRow } from '../trades/index.js';
 import * as repo from './repo.js';
 import { type ManifestsDeps, OPENABLE, invalidState, assertShipper, type ManifestKit } from './kit.js';
@@ -11,7 +12,7 @@ export function createCloseShipments(deps: ManifestsDeps, kit: ManifestKit) {
   const { deliverIfComplete } = kit;
   const useCases = {
     /** POST /trades/:id/close-shipments: the shipper says no more trips will come; the trade may become delivered now. */
-    async closeShipments(actor: Actor, tradeId: string, input: TCloseShipmentsRequest = {}): Promise<TShipmentsClosed> {
+    async closeShipments(actor: UserActor, tradeId: string, input: TCloseShipmentsRequest = {}): Promise<TShipmentsClosed> {
       assertShipper(actor, await getTradeRow(db, tradeId));
       return inTransaction(db, async (tx) => {
         const trade = await getTradeForUpdate(tx, tradeId);
@@ -22,10 +23,8 @@ export function createCloseShipments(deps: ManifestsDeps, kit: ManifestKit) {
         const declaredKg = trips.reduce((s, m) => s + m.declaredKg, 0);
         const closure = await repo.insertClosure(tx, { tradeId, closedBy: actor.userId, closedByOrg: actor.orgId!, closedAt: clock.now(), declaredKg });
         if (!closure) throw invalidState(trade.status, 'shipments of this trade are already closed', []);
-        await repo.insertAudit(tx, {
-          actorUserId: actor.userId,
-          actorOrgId: actor.orgId,
-          action: 'trade.shipments_closed',
+        await recordAudit(tx, actor, {
+                    action: 'trade.shipments_closed',
           subjectType: 'trade',
           subjectId: tradeId,
           details: { declaredKg, quantityKg: trade.quantityKg, trips: trips.length, note: input.note ?? null },

@@ -17,9 +17,9 @@ import {
   type TManifestPart,
   type TManifestSummary,
 } from '../../../../shared/src/schemas/manifests.js';
-import type { Actor } from '../auth/tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import type { CatalogService } from '../catalog/index.js';
-import { overseenDistricts, type HeldLicence, type OrgRow } from '../orgs/service.js';
+import { overseenDistricts, type HeldLicence, type OrgRow } from '../orgs/index.js';
 import { type TradeRow } from '../trades/index.js';
 import { licenceCovers } from '../eligibility/index.js';
 import { markDelivered } from '../settlement/index.js';
@@ -80,7 +80,7 @@ export function partsOf(orgId: string | null, m: Pick<ManifestRow, 'shipperOrgId
 }
 
 /** Parties, the carrier, the admin and regulators whose scope has the origin or destination. */
-export function canSeeManifest(actor: Actor, m: Pick<ManifestRow, 'shipperOrgId' | 'carrierOrgId' | 'receiverOrgId' | 'originDistrict' | 'destinationDistrict'>): boolean {
+export function canSeeManifest(actor: UserActor, m: Pick<ManifestRow, 'shipperOrgId' | 'carrierOrgId' | 'receiverOrgId' | 'originDistrict' | 'destinationDistrict'>): boolean {
   if (partsOf(actor.orgId, m).length > 0) return true;
   const districts = overseenDistricts(actor);
   if (districts === null) return true;
@@ -175,7 +175,7 @@ export function party(org: OrgRow, licenceNumber: string | null) {
 }
 
 /** The trade for a trip's opening or its shipments' closing: visible, the caller its shipper. */
-export function assertShipper(actor: Actor, trade: TradeRow | null): asserts trade is TradeRow {
+export function assertShipper(actor: UserActor, trade: TradeRow | null): asserts trade is TradeRow {
   if (!trade) throw new AppError(ErrorCodes.NOT_FOUND, 'no such trade');
   const party = actor.orgId === trade.generatorOrgId || actor.orgId === trade.receiverOrgId;
   const districts = overseenDistricts(actor);
@@ -191,7 +191,7 @@ export function createManifestKit(deps: ManifestsDeps) {
   const calendar: WorkCalendar = { holidays: config.HOLIDAYS, makeupWorkdays: config.MAKEUP_WORKDAYS };
   const transitStuckMs = config.TRANSIT_STUCK_HOURS * 3_600_000;
 
-  function toSummary(row: ManifestRow, actor: Actor | null, now: Date): TManifestSummary {
+  function toSummary(row: ManifestRow, actor: UserActor | null, now: Date): TManifestSummary {
     return {
       id: row.id,
       number: row.number,
@@ -237,7 +237,7 @@ export function createManifestKit(deps: ManifestsDeps) {
     };
   }
 
-  async function toManifest(dbx: DbOrTx, row: ManifestRow, actor: Actor | null): Promise<TManifest> {
+  async function toManifest(dbx: DbOrTx, row: ManifestRow, actor: UserActor | null): Promise<TManifest> {
     const events = await repo.eventsOf(dbx, row.id);
     return { ...toSummary(row, actor, clock.now()), events: events.map(toEvent) };
   }
@@ -246,7 +246,7 @@ export function createManifestKit(deps: ManifestsDeps) {
   async function append(
     tx: Tx,
     m: { id: string; state: ManifestProjection | null; lastHash: string; eventCount: number },
-    e: { type: ManifestEventRecord['type']; at: Date; actor: Actor; data: Record<string, unknown> },
+    e: { type: ManifestEventRecord['type']; at: Date; actor: UserActor; data: Record<string, unknown> },
   ): Promise<{ projection: ManifestProjection; event: repo.ManifestEventRow }> {
     const at = new Date(e.at.getTime()); // milliseconds: what timestamptz and toISOString both keep
     const c: ChainedEvent = {
@@ -322,7 +322,7 @@ export function createManifestKit(deps: ManifestsDeps) {
 
 
 
-  async function visibleRow(actor: Actor, id: string): Promise<ManifestRow> {
+  async function visibleRow(actor: UserActor, id: string): Promise<ManifestRow> {
     const row = await repo.findManifest(db, id);
     if (!row || !canSeeManifest(actor, row)) throw new AppError(ErrorCodes.NOT_FOUND, 'no such manifest');
     return row;

@@ -3,8 +3,8 @@ import type { Tx } from '../../db/client.js';
 import { inTransaction } from '../../db/tx.js';
 import { shanghaiDate, shanghaiYear } from '../../../../shared/src/calendar.js';
 import { type TManifest, type TManifestLine, type TManifestParties, type TOpenManifest } from '../../../../shared/src/schemas/manifests.js';
-import type { Actor } from '../auth/tokens.js';
-import { getOrgRow, licencesFor } from '../orgs/service.js';
+import type { UserActor } from '../../http/actor.js';
+import { getOrgRow, licencesFor } from '../orgs/index.js';
 import { getTradeForUpdate, getTradeRow, type TradeRow } from '../trades/index.js';
 import { getListingRow } from '../listings/index.js';
 import { GENESIS_HASH } from './chain.js';
@@ -88,7 +88,7 @@ export function createOpenManifest(deps: ManifestsDeps, kit: ManifestKit) {
 
   const useCases = {
     /** POST /trades/:id/manifests: the shipper opens a trip (draft) on a funded trade. */
-    async openManifest(actor: Actor, tradeId: string, input: TOpenManifest): Promise<TManifest> {
+    async openManifest(actor: UserActor, tradeId: string, input: TOpenManifest): Promise<TManifest> {
       const pre = await getTradeRow(db, tradeId);
       assertShipper(actor, pre);
       // Read before the transaction: the catalogue reads on its own handle, which on PGlite would

@@ -7,8 +7,8 @@ import {
   type TManifestsQuery,
   type TManifestSummary,
 } from '../../../../shared/src/schemas/manifests.js';
-import type { Actor } from '../auth/tokens.js';
-import { overseenDistricts } from '../orgs/service.js';
+import type { UserActor } from '../../http/actor.js';
+import { overseenDistricts } from '../orgs/index.js';
 import { verifyChain } from './chain.js';
 import { project, projectionMismatches } from './model.js';
 import { renderManifestPdf, PdfFontMissing } from './pdf.js';
@@ -20,7 +20,7 @@ export function createManifestReads(deps: ManifestsDeps, kit: ManifestKit) {
   const { transitStuckMs, toSummary, toManifest, visibleRow } = kit;
   const useCases = {
     /** GET /manifests: parties and the carrier see theirs; regulators those with origin or destination in scope. */
-    async listManifests(actor: Actor, q: TManifestsQuery): Promise<TPage<TManifestSummary>> {
+    async listManifests(actor: UserActor, q: TManifestsQuery): Promise<TPage<TManifestSummary>> {
       const now = clock.now();
       const rows = await repo.listManifests(db, {
         partyOrgId: actor.orgId,
@@ -40,12 +40,12 @@ export function createManifestReads(deps: ManifestsDeps, kit: ManifestKit) {
     },
 
     /** GET /manifests/:id: the manifest with its timeline. */
-    async getManifest(actor: Actor, id: string): Promise<TManifest> {
+    async getManifest(actor: UserActor, id: string): Promise<TManifest> {
       return toManifest(db, await visibleRow(actor, id), actor);
     },
 
     /** GET /manifests/:id/audit: the chain recomputed from the stored events, and the row compared with their replay. */
-    async auditManifest(actor: Actor, id: string): Promise<TManifestAudit> {
+    async auditManifest(actor: UserActor, id: string): Promise<TManifestAudit> {
       const row = await visibleRow(actor, id);
       const events = await repo.eventsOf(db, id);
       const verdict = verifyChain(events.map(chained));
@@ -69,7 +69,7 @@ export function createManifestReads(deps: ManifestsDeps, kit: ManifestKit) {
     },
 
     /** GET /manifests/:id/pdf: the printable manifest. */
-    async manifestPdf(actor: Actor, id: string): Promise<{ filename: string; pdf: Buffer }> {
+    async manifestPdf(actor: UserActor, id: string): Promise<{ filename: string; pdf: Buffer }> {
       const manifest = await toManifest(db, await visibleRow(actor, id), actor);
       try {
         const pdf = await renderManifestPdf(manifest, { fontPath: config.MANIFEST_PDF_FONT, fontName: config.MANIFEST_PDF_FONT_NAME || undefined, now: clock.now() });

@@ -5,7 +5,7 @@ import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { shanghaiDate } from '../../../../shared/src/calendar.js';
 import { calendarDaysDeadline, workingDaysDeadline } from '../../../../shared/src/workdays.js';
 import { type TManifest, type TManifestEventRequest, type TManifestEventType } from '../../../../shared/src/schemas/manifests.js';
-import type { Actor } from '../auth/tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import { getTradeForUpdate, type TradeRow } from '../trades/index.js';
 import { getListingRow } from '../listings/index.js';
 import { markDisputed, markInTransit } from '../settlement/index.js';
@@ -121,7 +121,7 @@ export function createRecordManifestEvent(deps: ManifestsDeps, kit: ManifestKit)
 
   const useCases = {
     /** POST /manifests/:id/events: one step of the lifecycle, by the party it belongs to. */
-    async recordManifestEvent(actor: Actor, manifestId: string, input: TManifestEventRequest): Promise<TManifest> {
+    async recordManifestEvent(actor: UserActor, manifestId: string, input: TManifestEventRequest): Promise<TManifest> {
       const before = await visibleRow(actor, manifestId);
       return inTransaction(db, async (tx) => {
         const trade = (await getTradeForUpdate(tx, before.tradeId))!;

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { auditLog, creditEvents, manifestEvents, manifests, shipmentClosures } from '../../db/schema.js';
+import { creditEvents, manifestEvents, manifests, shipmentClosures } from '../../db/schema.js';
 import type { ManifestProjection } from './model.js';
 
 export type ManifestRow = typeof manifests.$inferSelect;
@@ -139,10 +139,4 @@ export async function recordCreditEvent(
   return r.length > 0;
 }
 
-export async function insertAudit(
-  dbx: DbOrTx,
-  row: { actorUserId: string | null; actorOrgId: string | null; action: string; subjectType: string; subjectId: string; details: Record<string, unknown> },
-): Promise<void> {
-  await dbx.insert(auditLog).values(row);
-}
 

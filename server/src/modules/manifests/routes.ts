@@ -22,7 +22,7 @@ export function manifestsRoutes({ manifests }: { manifests: ManifestsService }) 
       body: ZOpenManifestRequest,
       response: ZManifest,
       status: 201,
-      handle: ({ actor, params, body }) => manifests.openManifest(actor!, params.id, body),
+      handle: ({ actor, params, body }) => manifests.openManifest(actor, params.id, body),
     }),
     route({
       key: 'POST /trades/:id/close-shipments',
@@ -31,7 +31,7 @@ export function manifestsRoutes({ manifests }: { manifests: ManifestsService }) 
       params: ZIdParams,
       body: ZCloseShipmentsRequest,
       response: ZShipmentsClosed,
-      handle: ({ actor, params, body }) => manifests.closeShipments(actor!, params.id, body),
+      handle: ({ actor, params, body }) => manifests.closeShipments(actor, params.id, body),
     }),
     route({
       key: 'GET /manifests',
@@ -39,7 +39,7 @@ export function manifestsRoutes({ manifests }: { manifests: ManifestsService }) 
       tags: ['manifests'],
       query: ZManifestsQuery,
       response: ZPage(ZManifestSummary),
-      handle: ({ actor, query }) => manifests.listManifests(actor!, query),
+      handle: ({ actor, query }) => manifests.listManifests(actor, query),
     }),
     route({
       key: 'GET /manifests/:id',
@@ -47,7 +47,7 @@ export function manifestsRoutes({ manifests }: { manifests: ManifestsService }) 
       tags: ['manifests'],
       params: ZIdParams,
       response: ZManifest,
-      handle: ({ actor, params }) => manifests.getManifest(actor!, params.id),
+      handle: ({ actor, params }) => manifests.getManifest(actor, params.id),
     }),
     route({
       key: 'POST /manifests/:id/events',
@@ -57,7 +57,7 @@ export function manifestsRoutes({ manifests }: { manifests: ManifestsService }) 
       body: ZManifestEventRequest,
       response: ZManifest,
       status: 201,
-      handle: ({ actor, params, body }) => manifests.recordManifestEvent(actor!, params.id, body),
+      handle: ({ actor, params, body }) => manifests.recordManifestEvent(actor, params.id, body),
     }),
     route({
       key: 'GET /manifests/:id/audit',
@@ -65,7 +65,7 @@ export function manifestsRoutes({ manifests }: { manifests: ManifestsService }) 
       tags: ['manifests'],
       params: ZIdParams,
       response: ZManifestAudit,
-      handle: ({ actor, params }) => manifests.auditManifest(actor!, params.id),
+      handle: ({ actor, params }) => manifests.auditManifest(actor, params.id),
     }),
     route({
       key: 'GET /manifests/:id/pdf',
@@ -74,7 +74,7 @@ export function manifestsRoutes({ manifests }: { manifests: ManifestsService }) 
       params: ZIdParams,
       raw: true,
       handle: async ({ actor, params, res }) => {
-        const { filename, pdf } = await manifests.manifestPdf(actor!, params.id);
+        const { filename, pdf } = await manifests.manifestPdf(actor, params.id);
         res.setHeader('Content-Type', 'application/pdf');
         res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
         res.setHeader('Cache-Control', 'private, no-store');

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
-import { auditLog, licences, orgs } from '../../db/schema.js';
+import { licences, orgs } from '../../db/schema.js';
 
 export type OrgRow = typeof orgs.$inferSelect;
 export type LicenceRow = typeof licences.$inferSelect;
@@ -78,9 +78,3 @@ export async function listLicences(dbx: DbOrTx, f: LicenceFilter): Promise<Licen
   return rows.map((r) => r.licence);
 }
 
-export async function insertAudit(
-  dbx: DbOrTx,
-  row: { actorUserId: string | null; actorOrgId: string | null; action: string; subjectType: string; subjectId: string; details: Record<string, unknown> },
-): Promise<void> {
-  await dbx.insert(auditLog).values(row);
-}

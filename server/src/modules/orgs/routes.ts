@@ -23,7 +23,7 @@ export function orgsRoutes({ orgs }: { orgs: OrgsService }) {
       body: ZCreateAuthorityOrgRequest,
       response: ZCreatedOrgResponse,
       status: 201,
-      handle: ({ actor, body }) => orgs.createAuthorityOrg(actor!, body),
+      handle: ({ actor, body }) => orgs.createAuthorityOrg(actor, body),
     }),
     route({
       key: 'GET /orgs/:id',
@@ -41,7 +41,7 @@ export function orgsRoutes({ orgs }: { orgs: OrgsService }) {
       body: ZAddMemberRequest,
       response: ZMember,
       status: 201,
-      handle: ({ actor, params, body }) => orgs.addMember(actor!, params.id, body),
+      handle: ({ actor, params, body }) => orgs.addMember(actor, params.id, body),
     }),
     route({
       key: 'POST /orgs/:id/licences',
@@ -51,7 +51,7 @@ export function orgsRoutes({ orgs }: { orgs: OrgsService }) {
       body: ZCreateLicenceRequest,
       response: ZLicence,
       status: 201,
-      handle: ({ actor, params, body }) => orgs.createLicence(actor!, params.id, body),
+      handle: ({ actor, params, body }) => orgs.createLicence(actor, params.id, body),
     }),
     route({
       key: 'GET /orgs/:id/licences',
@@ -60,7 +60,7 @@ export function orgsRoutes({ orgs }: { orgs: OrgsService }) {
       params: ZIdParams,
       query: ZOrgLicencesQuery,
       response: ZPage(ZLicence),
-      handle: ({ actor, params, query }) => orgs.listOrgLicences(actor!, params.id, query),
+      handle: ({ actor, params, query }) => orgs.listOrgLicences(actor, params.id, query),
     }),
     route({
       key: 'POST /licences/:id/approve',
@@ -69,7 +69,7 @@ export function orgsRoutes({ orgs }: { orgs: OrgsService }) {
       params: ZIdParams,
       body: ZLicenceDecisionRequest,
       response: ZLicence,
-      handle: ({ actor, params, body }) => orgs.approveLicence(actor!, params.id, body.note),
+      handle: ({ actor, params, body }) => orgs.approveLicence(actor, params.id, body.note),
     }),
     route({
       key: 'POST /licences/:id/suspend',
@@ -78,7 +78,7 @@ export function orgsRoutes({ orgs }: { orgs: OrgsService }) {
       params: ZIdParams,
       body: ZLicenceDecisionRequest,
       response: ZLicence,
-      handle: ({ actor, params, body }) => orgs.suspendLicence(actor!, params.id, body.note),
+      handle: ({ actor, params, body }) => orgs.suspendLicence(actor, params.id, body.note),
     }),
     route({
       key: 'GET /licences',
@@ -86,7 +86,7 @@ export function orgsRoutes({ orgs }: { orgs: OrgsService }) {
       tags: ['licences'],
       query: ZLicencesQuery,
       response: ZPage(ZLicence),
-      handle: ({ actor, query }) => orgs.listLicences(actor!, query),
+      handle: ({ actor, query }) => orgs.listLicences(actor, query),
     }),
   ];
 }

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import { recordAudit } from '../../db/audit.js';
 import type { DbOrTx } from '../../db/client.js';
 import { inTransaction, isUniqueViolation } from '../../db/tx.js';
 import type { Ids } from '../../clock.js';
@@ -17,9 +18,9 @@ import type {
   TOrgLicencesQuery,
   TOrgProfile,
 } from '../../../../shared/src/schemas/orgs.js';
-import type { Actor } from '../auth/tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import { assertEmailFree, conflictFromUnique, createUserRow, hashNewUserPassword, toUser } from '../users/index.js';
-import { recordCreditEvent } from '../credit/events.js';
+import type { CreditEventInput } from '../credit/index.js';
 import * as repo from './repo.js';
 
 export type OrgsService = ReturnType<typeof createOrgsService>;
@@ -66,13 +67,13 @@ export function scopeCovers(scope: RegulatorScope | null, district: string): boo
 }
 
 /** Whether the actor oversees orgs in this district: the admin always, a regulator within its scope. */
-export function oversees(actor: Actor, district: string): boolean {
+export function oversees(actor: UserActor, district: string): boolean {
   if (actor.roles.includes('admin')) return true;
   return actor.roles.includes('regulator') && scopeCovers(actor.scope, district);
 }
 
 /** The districts an overseer may see: null for all of them (admin, city regulator), [] for none. */
-export function overseenDistricts(actor: Actor): string[] | null {
+export function overseenDistricts(actor: UserActor): string[] | null {
   if (actor.roles.includes('admin')) return null;
   if (!actor.roles.includes('regulator')) return [];
   if (actor.scope === 'city') return null;
@@ -155,9 +156,18 @@ function page(rows: LicenceRow[], limit: number): TPage<TLicence> {
   return { items: items.map(toLicence), nextCursor: rows.length > limit ? encodeCursor([items.at(-1)!.id]) : null };
 }
 
-export function createOrgsService(ctx: AppContext) {
+/**
+ * What the orgs module asks of modules above it, passed in at composition (server/src/context.ts)
+ * rather than imported, so the module graph keeps one direction: credit reads orgs, never the reverse.
+ */
+export interface OrgsPorts {
+  /** credit's recordCreditEvent: a credit input in the caller's transaction. */
+  recordCreditEvent(tx: DbOrTx, e: CreditEventInput): Promise<boolean>;
+}
+
+export function createOrgsService(ctx: AppContext, { recordCreditEvent }: OrgsPorts) {
   /** The org, when the actor is its owner. Another org's owner or a member gets FORBIDDEN_ROLE. */
-  async function ownedOrg(actor: Actor, orgId: string): Promise<OrgRow> {
+  async function ownedOrg(actor: UserActor, orgId: string): Promise<OrgRow> {
     const org = await getOrgRow(ctx.db, orgId);
     if (!org) throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
     if (actor.orgId !== org.id || actor.orgRole !== 'owner')
@@ -179,7 +189,7 @@ export function createOrgsService(ctx: AppContext) {
       throw new AppError(ErrorCodes.VALIDATION_FAILED, `invalid request: ${fields.map((f) => f.path).join(', ')}`, { fields });
   }
 
-  async function decide(actor: Actor, licenceId: string, decision: LicenceDecision, note?: string): Promise<TLicence> {
+  async function decide(actor: UserActor, licenceId: string, decision: LicenceDecision, note?: string): Promise<TLicence> {
     const t = TRANSITIONS[decision];
     return inTransaction(ctx.db, async (tx) => {
       const found = await repo.lockLicence(tx, licenceId);
@@ -191,10 +201,8 @@ export function createOrgsService(ctx: AppContext) {
       if (!(t.from as readonly string[]).includes(from))
         throw new AppError(ErrorCodes.INVALID_STATE, `a ${from} licence cannot be ${t.to}`, { status: from, allowed: [...t.from] });
       const updated = await repo.setLicenceStatus(tx, licenceId, { status: t.to, decidedBy: actor.userId, decidedAt: ctx.clock.now() });
-      await repo.insertAudit(tx, {
-        actorUserId: actor.userId,
-        actorOrgId: actor.orgId,
-        action: `licence.${decision}`,
+      await recordAudit(tx, actor, {
+                action: `licence.${decision}`,
         subjectType: 'licence',
         subjectId: licenceId,
         details: { from, to: t.to, orgId: updated.orgId, number: updated.number, ...(note ? { note } : {}) },
@@ -207,7 +215,7 @@ export function createOrgsService(ctx: AppContext) {
 
   return {
     /** POST /admin/orgs: a regulator or credit agency org and its owner, audited. */
-    async createAuthorityOrg(actor: Actor, input: TCreateAuthorityOrgRequest): Promise<{ org: TOrg; user: ReturnType<typeof toUser> }> {
+    async createAuthorityOrg(actor: UserActor, input: TCreateAuthorityOrgRequest): Promise<{ org: TOrg; user: ReturnType<typeof toUser> }> {
       const passwordHash = await hashNewUserPassword(input.user);
       const { scope, ...o } = input.org;
       return inTransaction(ctx.db, async (tx) => {
@@ -221,10 +229,8 @@ export function createOrgsService(ctx: AppContext) {
           name: input.user.name,
           orgRole: 'owner',
         });
-        await repo.insertAudit(tx, {
-          actorUserId: actor.userId,
-          actorOrgId: actor.orgId,
-          action: 'org.create',
+        await recordAudit(tx, actor, {
+                    action: 'org.create',
           subjectType: 'org',
           subjectId: org.id,
           details: { roles: org.roles, scope: org.scope ?? null, district: org.district },
@@ -240,7 +246,7 @@ export function createOrgsService(ctx: AppContext) {
       return { id: org.id, name: org.name, uscc: org.uscc, district: org.district, roles: org.roles as Role[] };
     },
 
-    async addMember(actor: Actor, orgId: string, input: TAddMemberRequest): Promise<TMember> {
+    async addMember(actor: UserActor, orgId: string, input: TAddMemberRequest): Promise<TMember> {
       const org = await ownedOrg(actor, orgId);
       const passwordHash = await hashNewUserPassword(input);
       return inTransaction(ctx.db, async (tx) => {
@@ -251,7 +257,7 @@ export function createOrgsService(ctx: AppContext) {
     },
 
     /** An owner submits a licence; it waits as `pending` for a regulator or the admin. */
-    async createLicence(actor: Actor, orgId: string, input: TCreateLicenceRequest): Promise<TLicence> {
+    async createLicence(actor: UserActor, orgId: string, input: TCreateLicenceRequest): Promise<TLicence> {
       const org = await ownedOrg(actor, orgId);
       const authority = org.roles.filter((r) => AUTHORITY_ROLES.includes(r));
       if (authority.length)
@@ -270,10 +276,8 @@ export function createOrgsService(ctx: AppContext) {
             validTo: input.validTo,
             status: 'pending',
           });
-          await repo.insertAudit(tx, {
-            actorUserId: actor.userId,
-            actorOrgId: actor.orgId,
-            action: 'licence.submit',
+          await recordAudit(tx, actor, {
+                        action: 'licence.submit',
             subjectType: 'licence',
             subjectId: row.id,
             details: { orgId: org.id, number: row.number, kind: row.kind },
@@ -290,7 +294,7 @@ export function createOrgsService(ctx: AppContext) {
     },
 
     /** An org's licences: for its own users, the admin and regulators whose scope covers it; others see nothing. */
-    async listOrgLicences(actor: Actor, orgId: string, q: TOrgLicencesQuery): Promise<TPage<TLicence>> {
+    async listOrgLicences(actor: UserActor, orgId: string, q: TOrgLicencesQuery): Promise<TPage<TLicence>> {
       const org = await getOrgRow(ctx.db, orgId);
       if (!org || (actor.orgId !== org.id && !oversees(actor, org.district))) throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
       const afterId = afterIdFromCursor(q.cursor);
@@ -304,7 +308,7 @@ export function createOrgsService(ctx: AppContext) {
     },
 
     /** The review queue: licences of orgs in the actor's scope, oldest first. */
-    async listLicences(actor: Actor, q: TLicencesQuery): Promise<TPage<TLicence>> {
+    async listLicences(actor: UserActor, q: TLicencesQuery): Promise<TPage<TLicence>> {
       const scope = overseenDistricts(actor);
       const districts = q.district ? (scope === null || scope.includes(q.district) ? [q.district] : []) : scope;
       const afterId = afterIdFromCursor(q.cursor);
@@ -317,8 +321,8 @@ export function createOrgsService(ctx: AppContext) {
       return page(rows, q.limit);
     },
 
-    approveLicence: (actor: Actor, licenceId: string, note?: string) => decide(actor, licenceId, 'approve', note),
-    suspendLicence: (actor: Actor, licenceId: string, note?: string) => decide(actor, licenceId, 'suspend', note),
+    approveLicence: (actor: UserActor, licenceId: string, note?: string) => decide(actor, licenceId, 'approve', note),
+    suspendLicence: (actor: UserActor, licenceId: string, note?: string) => decide(actor, licenceId, 'suspend', note),
 
     licencesFor,
     getOrgRow,

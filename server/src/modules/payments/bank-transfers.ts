@@ -1,4 +1,5 @@
 /** Use cases of bank transfers: the admin lists the ones to confirm and confirms one. */
+import { recordAudit } from '../../db/audit.js';
 import { inTransaction } from '../../db/tx.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { decodeCursor, encodeCursor, ZUuid, type TPage } from '../../../../shared/src/schemas/common.js';
@@ -8,7 +9,7 @@ import {
   type TConfirmBankTransferRequest,
   type TPayment,
 } from '../../../../shared/src/schemas/payments.js';
-import type { Actor } from '../auth/tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import { getTradeForUpdate } from '../trades/index.js';
 import { tradeState } from './errors.js';
 import * as repo from './repo.js';
@@ -19,7 +20,7 @@ export function createBankTransfers(deps: PaymentsDeps, kit: PaymentsKit) {
   const { applyFunding } = kit;
   const useCases = {
     /** GET /payments/bank-transfers (admin): transfers to confirm, newest first. */
-    async listBankTransfers(actor: Actor, q: TBankTransfersQuery): Promise<TPage<TBankTransfer>> {
+    async listBankTransfers(actor: UserActor, q: TBankTransfersQuery): Promise<TPage<TBankTransfer>> {
       if (!actor.roles.includes('admin')) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'admins only');
       let before: { createdAt: Date; id: string } | undefined;
       if (q.cursor) {
@@ -48,7 +49,7 @@ export function createBankTransfers(deps: PaymentsDeps, kit: PaymentsKit) {
     },
 
     /** POST /payments/bank-transfers/:reference/confirm (admin, audited): the money is in; fund the trade. */
-    async confirmBankTransfer(actor: Actor, reference: string, body: TConfirmBankTransferRequest): Promise<TPayment> {
+    async confirmBankTransfer(actor: UserActor, reference: string, body: TConfirmBankTransferRequest): Promise<TPayment> {
       if (!actor.roles.includes('admin')) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'admins only');
       return inTransaction(db, async (tx) => {
         const found = await repo.paymentByReference(tx, reference);
@@ -64,10 +65,8 @@ export function createBankTransfers(deps: PaymentsDeps, kit: PaymentsKit) {
             fields: [{ path: 'amountFen', message: `expected ${payment.amountFen}` }],
           });
         await applyFunding(tx, trade.id, { confirmedBy: actor.userId });
-        await repo.insertAudit(tx, {
-          actorUserId: actor.userId,
-          actorOrgId: actor.orgId,
-          action: 'payment.bank_transfer.confirmed',
+        await recordAudit(tx, actor, {
+                    action: 'payment.bank_transfer.confirmed',
           subjectType: 'trade',
           subjectId: trade.id,
           details: { reference, amountFen: payment.amountFen, payerOrgId: payment.payerOrgId, note: body.note ?? null },

@@ -6,7 +6,7 @@ import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { enqueue } from '../../jobs/outbox.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { STRIPE_MAX_AMOUNT_FEN, type TPayment, type TPaymentProvider } from '../../../../shared/src/schemas/payments.js';
-import type { Actor } from '../auth/tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import { getTradeForUpdate, transitionTrade, type TradeRow } from '../trades/index.js';
 import { Accounts, postTransfer } from '../ledger/index.js';
 import { providerFailure } from './errors.js';
@@ -99,7 +99,7 @@ export function recordRefundOutcome(dbx: DbOrTx, refundId: string, outcome: { pr
   return repo.recordRefundResult(dbx, refundId, outcome);
 }
 
-export function isParty(actor: Actor, t: Pick<TradeRow, 'generatorOrgId' | 'receiverOrgId'>): boolean {
+export function isParty(actor: UserActor, t: Pick<TradeRow, 'generatorOrgId' | 'receiverOrgId'>): boolean {
   return !!actor.orgId && (actor.orgId === t.generatorOrgId || actor.orgId === t.receiverOrgId);
 }
 

@@ -2,7 +2,7 @@
 import { inTransaction } from '../../db/tx.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { owedAtFunding, type TPayRequest, type TPayResponse, type TTradePayment } from '../../../../shared/src/schemas/payments.js';
-import type { Actor } from '../auth/tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import { canSeeTrade, getTradeForUpdate, getTradeRow, transitionTrade } from '../trades/index.js';
 import { notThePayer, tradeNotFound, tradeState } from './errors.js';
 import { IdempotencyKeys } from './providers.js';
@@ -15,7 +15,7 @@ export function createPay(deps: PaymentsDeps, kit: PaymentsKit) {
   const { providerFor, chooseProvider, applyFunding, applyProviderState, readStripe } = kit;
   const useCases = {
     /** POST /trades/:id/pay (payer only, awaiting_payment). */
-    async pay(actor: Actor, tradeId: string, body: TPayRequest): Promise<TPayResponse> {
+    async pay(actor: UserActor, tradeId: string, body: TPayRequest): Promise<TPayResponse> {
       const step = await inTransaction(db, async (tx): Promise<{ done: TPayResponse } | { payment: PaymentRow }> => {
         const trade = await getTradeForUpdate(tx, tradeId);
         if (!trade || !isParty(actor, trade)) throw tradeNotFound();
@@ -82,7 +82,7 @@ export function createPay(deps: PaymentsDeps, kit: PaymentsKit) {
     },
 
     /** GET /trades/:id/payment: parties and overseers in scope. */
-    async getPayment(actor: Actor, tradeId: string): Promise<TTradePayment> {
+    async getPayment(actor: UserActor, tradeId: string): Promise<TTradePayment> {
       const trade = await getTradeRow(db, tradeId);
       if (!trade || !canSeeTrade(actor, trade)) throw tradeNotFound();
       const payment = await repo.paymentOfTrade(db, tradeId);

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { auditLog, orgs, paymentRefunds, payments, stripeEvents, trades } from '../../db/schema.js';
+import { orgs, paymentRefunds, payments, stripeEvents, trades } from '../../db/schema.js';
 
 export type PaymentRow = typeof payments.$inferSelect;
 export type RefundRow = typeof paymentRefunds.$inferSelect;
@@ -157,9 +157,3 @@ export async function recordStripeEvent(dbx: DbOrTx, e: { id: string; type: stri
   return r.length > 0;
 }
 
-export async function insertAudit(
-  dbx: DbOrTx,
-  row: { actorUserId: string | null; actorOrgId: string | null; action: string; subjectType: string; subjectId: string; details: Record<string, unknown> },
-): Promise<void> {
-  await dbx.insert(auditLog).values(row);
-}

@@ -22,7 +22,7 @@ export function paymentsRoutes({ payments }: { payments: PaymentsService }) {
       params: ZIdParams,
       body: ZPayRequest,
       response: ZPayResponse,
-      handle: ({ actor, params, body }) => payments.pay(actor!, params.id, body),
+      handle: ({ actor, params, body }) => payments.pay(actor, params.id, body),
     }),
     route({
       key: 'GET /trades/:id/payment',
@@ -30,7 +30,7 @@ export function paymentsRoutes({ payments }: { payments: PaymentsService }) {
       tags: ['payments'],
       params: ZIdParams,
       response: ZTradePayment,
-      handle: ({ actor, params }) => payments.getPayment(actor!, params.id),
+      handle: ({ actor, params }) => payments.getPayment(actor, params.id),
     }),
     route({
       key: 'GET /payments/bank-transfers',
@@ -38,7 +38,7 @@ export function paymentsRoutes({ payments }: { payments: PaymentsService }) {
       tags: ['payments'],
       query: ZBankTransfersQuery,
       response: ZPage(ZBankTransfer),
-      handle: ({ actor, query }) => payments.listBankTransfers(actor!, query),
+      handle: ({ actor, query }) => payments.listBankTransfers(actor, query),
     }),
     route({
       key: 'POST /payments/bank-transfers/:reference/confirm',
@@ -47,7 +47,7 @@ export function paymentsRoutes({ payments }: { payments: PaymentsService }) {
       params: ZBankReferenceParams,
       body: ZConfirmBankTransferRequest,
       response: ZPayment,
-      handle: ({ actor, params, body }) => payments.confirmBankTransfer(actor!, params.reference, body),
+      handle: ({ actor, params, body }) => payments.confirmBankTransfer(actor, params.reference, body),
     }),
   ];
 }

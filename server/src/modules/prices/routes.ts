@@ -19,7 +19,7 @@ export function pricesRoutes({ prices }: { prices: PricesService }) {
       params: ZPriceCodeParams,
       body: ZPinBandRequest,
       response: ZReferenceBand,
-      handle: ({ actor, params, body }) => prices.pinBand(actor!, params.code, body),
+      handle: ({ actor, params, body }) => prices.pinBand(actor, params.code, body),
     }),
     route({
       key: 'GET /prices/index',

@@ -11,8 +11,8 @@ import { inTransaction } from '../../db/tx.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { checkPrice, describePriceCheck, type PriceCheck, type ReferenceBand } from '../../../../shared/src/pricecheck.js';
 import type { TPinBandRequest, TPriceIndex, TPriceIndexQuery, TReferenceBand } from '../../../../shared/src/schemas/prices.js';
-import type { Actor } from '../auth/tokens.js';
-import { raiseAlert, type RaiseAlert } from '../alerts/service.js';
+import type { UserActor } from '../../http/actor.js';
+import { raiseAlert, type RaiseAlert } from '../alerts/index.js';
 import * as repo from './repo.js';
 
 export const BAND_WINDOW_DAYS = 180;
@@ -150,7 +150,7 @@ export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
     },
 
     /** A regulator pins a band; it overrides the trades and the seed until pinned again. Audited. */
-    async pinBand(actor: Actor, code: string, body: TPinBandRequest): Promise<TReferenceBand> {
+    async pinBand(actor: UserActor, code: string, body: TPinBandRequest): Promise<TReferenceBand> {
       // Bands are city-wide (one per material), so only a city-scope regulator may pin one (DESIGN §6.3).
       if (actor.scope !== 'city')
         throw new AppError(ErrorCodes.CITY_SCOPE_REQUIRED, 'reference bands are city-wide: pinning one needs a city-scope regulator', { scope: actor.scope });

@@ -26,7 +26,7 @@ export function regulatorRoutes({ regulator }: { regulator: RegulatorService }) 
       query: ZFlowsQuery,
       response: ZFlows,
       handle: async ({ actor, query, req, res }) => {
-        const flows = await regulator.flows(actor!, query);
+        const flows = await regulator.flows(actor, query);
         if (!wantsCsv(req.get('Accept'))) return flows;
         const name = `flows-${flows.from}-${flows.to}-${flows.groupBy}${flows.stream ? `-${flows.stream}` : ''}.csv`;
         res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${name}"`);
@@ -40,7 +40,7 @@ export function regulatorRoutes({ regulator }: { regulator: RegulatorService }) 
       tags: ['regulator'],
       query: ZFlowTradesQuery,
       response: ZPage(ZFlowTrade),
-      handle: ({ actor, query }) => regulator.flowTrades(actor!, query),
+      handle: ({ actor, query }) => regulator.flowTrades(actor, query),
     }),
     route({
       key: 'GET /regulator/indicators',
@@ -48,7 +48,7 @@ export function regulatorRoutes({ regulator }: { regulator: RegulatorService }) 
       tags: ['regulator'],
       query: ZYearQuery,
       response: ZIndicators,
-      handle: ({ actor, query }) => regulator.indicators(actor!, query.year),
+      handle: ({ actor, query }) => regulator.indicators(actor, query.year),
     }),
     route({
       key: 'GET /regulator/capacity',
@@ -56,7 +56,7 @@ export function regulatorRoutes({ regulator }: { regulator: RegulatorService }) 
       tags: ['regulator'],
       query: ZYearQuery,
       response: ZCapacity,
-      handle: ({ actor, query }) => regulator.capacity(actor!, query.year),
+      handle: ({ actor, query }) => regulator.capacity(actor, query.year),
     }),
   ];
 }

@@ -21,8 +21,8 @@ import type {
   TFlowsQuery,
   TIndicators,
 } from '../../../../shared/src/schemas/regulator.js';
-import type { Actor } from '../auth/tokens.js';
-import { overseenDistricts } from '../orgs/service.js';
+import type { UserActor } from '../../http/actor.js';
+import { overseenDistricts } from '../orgs/index.js';
 import { isCapacityHigh, permittedCapacity, CAPACITY_HIGH_BP } from '../alerts/index.js';
 import { resolveRange, splitRange } from './flows.js';
 import { computeIndicators, planTargets, targetMaterials, type PlanTargetEntry } from './indicators.js';
@@ -88,7 +88,7 @@ function disposersFrom(rowsIn: readonly repo.CapacityLicenceRow[], year: number)
 export function createRegulatorService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
 
-  async function capacity(actor: Actor, year: number): Promise<TCapacity> {
+  async function capacity(actor: UserActor, year: number): Promise<TCapacity> {
     const districts = overseenDistricts(actor);
     const disposers = disposersFrom(await repo.reading(db, (tx) => repo.capacityRows(tx, year, districts)), year).sort(
       (a, b) => (b.share ?? -1) - (a.share ?? -1) || a.name.localeCompare(b.name),
@@ -98,7 +98,7 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
 
   return {
     /** GET /regulator/flows: edges origin → destination (by category or material) over the range. */
-    async flows(actor: Actor, q: TFlowsQuery): Promise<TFlows> {
+    async flows(actor: UserActor, q: TFlowsQuery): Promise<TFlows> {
       const districts = overseenDistricts(actor);
       const { from, to } = resolveRange(q, clock.now());
       const found = await repo.reading(db, (tx) => repo.flowEdges(tx, { parts: splitRange(from, to), districts, groupBy: q.groupBy, ...(q.stream ? { stream: q.stream } : {}) }));
@@ -119,7 +119,7 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
     },
 
     /** GET /regulator/flows/trades: one edge's trades with their manifests, newest first. */
-    async flowTrades(actor: Actor, q: TFlowTradesQuery): Promise<TPage<TFlowTrade>> {
+    async flowTrades(actor: UserActor, q: TFlowTradesQuery): Promise<TPage<TFlowTrade>> {
       const districts = overseenDistricts(actor);
       const { from, to } = resolveRange(q, clock.now());
       const after = edgeCursor(q.cursor);
@@ -174,7 +174,7 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
     },
 
     /** GET /regulator/indicators: the year's indicators with definitions, beside the plan's targets. */
-    async indicators(actor: Actor, yearIn: number | undefined): Promise<TIndicators> {
+    async indicators(actor: UserActor, yearIn: number | undefined): Promise<TIndicators> {
       const districts = overseenDistricts(actor);
       const year = yearIn ?? shanghaiYear(clock.now());
       const plan = await loadPlan();
@@ -207,6 +207,6 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
     },
 
     /** GET /regulator/capacity: each licensed disposer in scope, permitted vs used for the year. */
-    capacity: (actor: Actor, year: number | undefined) => capacity(actor, year ?? shanghaiYear(clock.now())),
+    capacity: (actor: UserActor, year: number | undefined) => capacity(actor, year ?? shanghaiYear(clock.now())),
   };
 }

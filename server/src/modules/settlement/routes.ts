@@ -13,7 +13,7 @@ export function settlementRoutes({ settlement }: { settlement: SettlementService
       params: ZIdParams,
       body: ZCancelTradeRequest,
       response: ZTrade,
-      handle: ({ actor, params, body }) => settlement.cancelTrade(actor!, params.id, body),
+      handle: ({ actor, params, body }) => settlement.cancelTrade(actor, params.id, body),
     }),
     route({
       key: 'POST /trades/:id/resolve',
@@ -22,7 +22,7 @@ export function settlementRoutes({ settlement }: { settlement: SettlementService
       params: ZIdParams,
       body: ZResolveTradeRequest,
       response: ZTrade,
-      handle: ({ actor, params, body }) => settlement.resolveTrade(actor!, params.id, body),
+      handle: ({ actor, params, body }) => settlement.resolveTrade(actor, params.id, body),
     }),
   ];
 }

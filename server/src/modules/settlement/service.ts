@@ -17,17 +17,17 @@
  * The manifests module moves trades through `markInTransit`, `markDelivered` and `markDisputed`
  * (exported below) inside its own transactions.
  */
+import { recordAudit } from '../../db/audit.js';
 import type { Logger } from 'pino';
 import type { Clock, Ids } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { inTransaction } from '../../db/tx.js';
 import { enqueue, markDone } from '../../jobs/outbox.js';
-import { auditLog } from '../../db/schema.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import type { TTrade } from '../../../../shared/src/schemas/trades.js';
 import type { TCancelTradeRequest, TResolveTradeRequest } from '../../../../shared/src/schemas/payments.js';
-import type { Actor } from '../auth/tokens.js';
+import type { UserActor } from '../../http/actor.js';
 import { getTradeForUpdate, getTradeRow, toTrade, transitionTrade, type TradeRow } from '../trades/index.js';
 import { Accounts, escrowHeldForTrade, postTransfer, transferExists } from '../ledger/index.js';
 import {
@@ -90,11 +90,11 @@ function capKg(kg: number, trade: Pick<TradeRow, 'quantityKg'>): number {
   return Math.min(kg, trade.quantityKg);
 }
 
-async function audit(tx: DbOrTx, actor: Actor, action: string, tradeId: string, details: Record<string, unknown>): Promise<void> {
-  await tx.insert(auditLog).values({ actorUserId: actor.userId, actorOrgId: actor.orgId, action, subjectType: 'trade', subjectId: tradeId, details });
+async function audit(tx: DbOrTx, actor: UserActor, action: string, tradeId: string, details: Record<string, unknown>): Promise<void> {
+  await recordAudit(tx, actor, { action, subjectType: 'trade', subjectId: tradeId, details });
 }
 
-function isParty(actor: Actor, t: Pick<TradeRow, 'generatorOrgId' | 'receiverOrgId'>): boolean {
+function isParty(actor: UserActor, t: Pick<TradeRow, 'generatorOrgId' | 'receiverOrgId'>): boolean {
   return !!actor.orgId && (actor.orgId === t.generatorOrgId || actor.orgId === t.receiverOrgId);
 }
 
@@ -236,7 +236,7 @@ export function createSettlementService(deps: SettlementDeps) {
     },
 
     /** POST /trades/:id/cancel: a party, before funding. No ledger: no money moved. */
-    async cancelTrade(actor: Actor, tradeId: string, body: TCancelTradeRequest): Promise<TTrade> {
+    async cancelTrade(actor: UserActor, tradeId: string, body: TCancelTradeRequest): Promise<TTrade> {
       const before = await getTradeRow(db, tradeId);
       if (!before || !isParty(actor, before)) throw new AppError(ErrorCodes.NOT_FOUND, 'no such trade');
       if (before.status !== 'awaiting_payment')
@@ -265,7 +265,7 @@ export function createSettlementService(deps: SettlementDeps) {
      * POST /trades/:id/resolve (admin, audited): settles a disputed trade on the weight the admin
      * decides. The trade becomes delivered with that weight and the settlement job takes it on.
      */
-    async resolveTrade(actor: Actor, tradeId: string, body: TResolveTradeRequest): Promise<TTrade> {
+    async resolveTrade(actor: UserActor, tradeId: string, body: TResolveTradeRequest): Promise<TTrade> {
       if (!actor.roles.includes('admin')) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'admins only');
       return inTransaction(db, async (tx) => {
         const trade = await getTradeForUpdate(tx, tradeId);
@@ -291,7 +291,7 @@ export function createSettlementService(deps: SettlementDeps) {
      * An admin decision that a funded trade will not ship (both parties agree, or the carrier never
      * came): settled on 0 kg, so the whole escrow goes back to the payer through the settlement job.
      */
-    async refundTrade(actor: Actor, tradeId: string, note: string): Promise<TTrade> {
+    async refundTrade(actor: UserActor, tradeId: string, note: string): Promise<TTrade> {
       if (!actor.roles.includes('admin')) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'admins only');
       return inTransaction(db, async (tx) => {
         const trade = await getTradeForUpdate(tx, tradeId);

@@ -11,7 +11,7 @@ export function tradesRoutes({ trades }: { trades: TradesService }) {
       tags: ['trades'],
       query: ZTradesQuery,
       response: ZPage(ZTrade),
-      handle: ({ actor, query }) => trades.listTrades(actor!, query),
+      handle: ({ actor, query }) => trades.listTrades(actor, query),
     }),
     route({
       key: 'GET /trades/:id',
@@ -19,7 +19,7 @@ export function tradesRoutes({ trades }: { trades: TradesService }) {
       tags: ['trades'],
       params: ZIdParams,
       response: ZTrade,
-      handle: ({ actor, params }) => trades.getTrade(actor!, params.id),
+      handle: ({ actor, params }) => trades.getTrade(actor, params.id),
     }),
   ];
 }

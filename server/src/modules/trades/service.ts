@@ -12,8 +12,8 @@ import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/s
 import { endOfShanghaiYear, startOfShanghaiYear } from '../../../../shared/src/calendar.js';
 import { Rooms } from '../../../../shared/src/realtime.js';
 import type { TTrade, TTradesQuery, TTradeStatus } from '../../../../shared/src/schemas/trades.js';
-import type { Actor } from '../auth/tokens.js';
-import { getOrgRow, overseenDistricts } from '../orgs/service.js';
+import type { UserActor } from '../../http/actor.js';
+import { getOrgRow, overseenDistricts } from '../orgs/index.js';
 import { readCredit, type CreditReading } from '../credit/index.js';
 import { raiseAlert, alertIfCapacityHigh } from '../alerts/index.js';
 import { publishEvent, regulatorRooms } from '../../realtime/publish.js';
@@ -210,7 +210,7 @@ export function tradeIdsOfBids(dbx: DbOrTx, bidIds: string[]): Promise<{ id: str
 }
 
 /** Whether the actor may see this trade: a party, a regulator whose scope has its origin or destination, the admin. */
-export function canSeeTrade(actor: Actor, t: Pick<TradeRow, 'generatorOrgId' | 'receiverOrgId' | 'originDistrict' | 'destinationDistrict'>): boolean {
+export function canSeeTrade(actor: UserActor, t: Pick<TradeRow, 'generatorOrgId' | 'receiverOrgId' | 'originDistrict' | 'destinationDistrict'>): boolean {
   if (actor.orgId && (t.generatorOrgId === actor.orgId || t.receiverOrgId === actor.orgId)) return true;
   const districts = overseenDistricts(actor);
   if (districts === null) return true;
@@ -228,7 +228,7 @@ function beforeSeqFromCursor(cursor: string | undefined): number | undefined {
 export function createTradesService(deps: TradesDeps) {
   const { db } = deps;
   return {
-    async listTrades(actor: Actor, q: TTradesQuery): Promise<TPage<TTrade>> {
+    async listTrades(actor: UserActor, q: TTradesQuery): Promise<TPage<TTrade>> {
       const rows = await repo.listTrades(db, {
         partyOrgId: actor.orgId,
         districts: overseenDistricts(actor),
@@ -241,7 +241,7 @@ export function createTradesService(deps: TradesDeps) {
       return { items: await withManifestIds(db, page), nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.seq]) : null };
     },
 
-    async getTrade(actor: Actor, id: string): Promise<TTrade> {
+    async getTrade(actor: UserActor, id: string): Promise<TTrade> {
       const row = await repo.findTrade(db, id);
       if (!row || !canSeeTrade(actor, row)) throw new AppError(ErrorCodes.NOT_FOUND, 'no such trade');
       return (await withManifestIds(db, [row]))[0]!;

@@ -1,0 +1,2 @@
+/** The prices module's public entry: the price gate bids and listings pass, alerts on flagged prices, the service. */
+export { alertFlaggedPrice, createPricesService, gatePrice, withRejectionAlert, type PricesService } from './service.js';
