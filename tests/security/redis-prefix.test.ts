@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../server/src/config.js';
+
+/** With DATABASE_URL set the access-token key is required (processes share it). */
+const JWT_SECRET = randomBytes(32).toString('base64');
 import type { ClientToServerEvents, RealtimeEvent, ServerToClientEvents, SubscribeAck } from '../../shared/src/realtime.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { createRegulator, type OrgActor } from '../helpers/actors.js';
@@ -20,21 +24,21 @@ describe('deployments sharing a Redis server (REDIS_PREFIX, issue 10 item 4)', f
 
   describe('the default prefix', () => {
     it("is the database's name from DATABASE_URL, so two databases on one PostgreSQL server differ", () => {
-      expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/zwx_city' }).REDIS_PREFIX).to.equal('zwx_city');
-      expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/zwx_county?sslmode=require' }).REDIS_PREFIX).to.equal('zwx_county');
+      expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/zwx_city', JWT_SECRET }).REDIS_PREFIX).to.equal('zwx_city');
+      expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/zwx_county?sslmode=require', JWT_SECRET }).REDIS_PREFIX).to.equal('zwx_county');
     });
 
     it("is the embedded DATA_DIR's last segment, and 'zwx' when neither gives a usable name", () => {
       expect(loadConfig({ DATA_DIR: '/srv/exchange/keqiao' }).REDIS_PREFIX).to.equal('keqiao');
-      expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432' }).REDIS_PREFIX).to.equal('zwx');
+      expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432', JWT_SECRET }).REDIS_PREFIX).to.equal('zwx');
     });
 
     it('replaces characters that would split a Redis key or match another channel pattern', () => {
-      expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/a%3Ab%23c*' }).REDIS_PREFIX).to.equal('a_b_c_');
+      expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/a%3Ab%23c*', JWT_SECRET }).REDIS_PREFIX).to.equal('a_b_c_');
     });
 
     it('takes an explicit REDIS_PREFIX and refuses one with a separator or a glob character, naming the key', () => {
-      expect(loadConfig({ REDIS_PREFIX: 'city-b', DATABASE_URL: 'postgres://u:p@db/zwx' }).REDIS_PREFIX).to.equal('city-b');
+      expect(loadConfig({ REDIS_PREFIX: 'city-b', DATABASE_URL: 'postgres://u:p@db/zwx', JWT_SECRET }).REDIS_PREFIX).to.equal('city-b');
       for (const bad of ['a:b', 'a#b', 'a*', 'a/b', '-a', 'x'.repeat(65)]) {
         expect(() => loadConfig({ REDIS_PREFIX: bad }), bad).to.throw(/REDIS_PREFIX/);
       }
