@@ -27,8 +27,23 @@ export function decodeCursor(cursor: string | undefined): unknown[] | null {
   if (!cursor) return null;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return Array.isArray(v) ? v : null;
+    // A crafted cursor's strings go into SQL: PostgreSQL text cannot hold NUL.
+    return Array.isArray(v) && !v.some((x) => typeof x === 'string' && x.includes('\u0000')) ? v : null;
   } catch {
     return null;
   }
+}
+
+/** A cursor's instant as an ISO string, or null: only years 1–9999 (JS parses year 0 and 2024-02-30; PostgreSQL refuses them). */
+export function cursorInstant(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) return null;
+  const year = new Date(t).getUTCFullYear();
+  return year >= 1 && year <= 9999 ? new Date(t).toISOString() : null;
+}
+
+/** A cursor's id, or null unless PostgreSQL's uuid type reads it. */
+export function cursorUuid(v: unknown): string | null {
+  return typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ? v : null;
 }

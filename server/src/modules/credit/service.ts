@@ -26,7 +26,7 @@ import { publishEvent } from '../../realtime/publish.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { Rooms } from '../../../../shared/src/realtime.js';
 import { shanghaiDate } from '../../../../shared/src/calendar.js';
-import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
+import { cursorInstant, cursorUuid, decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
 import type {
   TCreateSanctionRequest,
   TCreateSubscriptionRequest,
@@ -375,7 +375,7 @@ export function createCreditService(deps: CreditDeps) {
     /** GET /credit/deliveries: the caller's org's deliveries, newest first. */
     async listDeliveries(actor: Actor, q: TDeliveriesQuery): Promise<TPage<TDelivery>> {
       if (!actor.orgId) return { items: [], nextCursor: null };
-      const c = cursorValue(q.cursor, (v) => typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string' && /^[0-9a-f-]{36}$/i.test(v[1]));
+      const c = cursorValue(q.cursor, (v) => cursorInstant(v[0]) !== null && cursorUuid(v[1]) !== null);
       const rows = await repo.deliveriesOf(db, {
         orgId: actor.orgId,
         ...(q.subscriptionId ? { subscriptionId: q.subscriptionId } : {}),

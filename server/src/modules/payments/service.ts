@@ -16,7 +16,7 @@ import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { advisoryXactLock, inTransaction, one } from '../../db/tx.js';
 import { enqueue, markDone } from '../../jobs/outbox.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
+import { cursorInstant, cursorUuid, decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
 import {
   STRIPE_MAX_AMOUNT_FEN,
   owedAtFunding,
@@ -336,9 +336,11 @@ export function createPaymentsService(deps: PaymentsDeps) {
       let before: { createdAt: Date; id: string } | undefined;
       if (q.cursor) {
         const c = decodeCursor(q.cursor);
-        if (!c || typeof c[0] !== 'string' || typeof c[1] !== 'string' || Number.isNaN(Date.parse(c[0])))
+        const at = cursorInstant(c?.[0]);
+        const id = cursorUuid(c?.[1]);
+        if (at === null || id === null)
           throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
-        before = { createdAt: new Date(c[0]), id: c[1] };
+        before = { createdAt: new Date(at), id };
       }
       const found = await repo.bankTransfers(db, { status: q.status, before, limit: q.limit + 1 });
       const page = found.slice(0, q.limit);
