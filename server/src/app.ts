@@ -12,7 +12,10 @@ import swaggerUi from 'swagger-ui-dist';
 import { sql } from 'drizzle-orm';
 import { AppError, ErrorCodes } from '../../shared/src/errors.js';
 import type { AppContext } from './context.js';
-import { logContext } from './logger.js';
+import { logContext, serializeError } from './logger.js';
+import { corsForApi, corsOrigins } from './http/cors.js';
+import { metricsAccess } from './http/metrics-access.js';
+import { registerRateLimit } from './http/register-limit.js';
 import { authenticate } from './http/authenticate.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { mountRoutes, openApiDocument, type RouteDef } from './http/route.js';
@@ -80,7 +83,7 @@ export function createApp(ctx: AppContext): Express {
         return id;
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }), err: serializeError },
     }),
   );
   app.use((req, _res, next) => logContext.run({ reqId: String(req.id) }, next));
@@ -103,6 +106,8 @@ export function createApp(ctx: AppContext): Express {
       },
     }),
   );
+
+  app.use('/api', corsForApi(corsOrigins(ctx.config.CORS_ORIGIN)));
 
   // Health and metrics at the root (DESIGN §7).
   app.get('/healthz', (_req, res) => {
@@ -127,7 +132,7 @@ export function createApp(ctx: AppContext): Express {
     const ok = Object.values(checks).every((v) => v === 'ok');
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(ctx.config.METRICS_TOKEN), async (_req, res) => {
     res.setHeader('Content-Type', metricsRegistry.contentType);
     res.send(await metricsRegistry.metrics());
   });
@@ -178,6 +183,7 @@ export function createApp(ctx: AppContext): Express {
       },
     }),
   );
+  api.post('/auth/register', registerRateLimit(ctx.config.RATE_LIMIT_PER_MINUTE));
   mountRoutes(api, routes, ctx.db);
   api.use(notFoundHandler);
   app.use('/api/v1', api);

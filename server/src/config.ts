@@ -67,7 +67,14 @@ export const ZConfig = z
     SEED_DEMO: bool.optional(),
     RELAY_INTERVAL_MS: intIn(10, 60_000).default(250),
     SWEEP_STUCK_AFTER_SECONDS: intIn(5, 86_400).default(300),
-    CORS_ORIGIN: z.string().optional(),
+    CORS_ORIGIN: z
+      .string()
+      .optional()
+      .refine(
+        (v) => !v || v.split(',').map((s) => s.trim()).filter(Boolean).every((o) => /^https?:\/\/[^/\s*]+$/.test(o)),
+        'origins like https://exchange.example.cn, comma-separated (no * and no path: the API allows credentials)',
+      ),
+    METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production') {

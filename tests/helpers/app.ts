@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import supertest from 'supertest';
+import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { createContext, closeContext, type AppContext } from '../../server/src/context.js';
@@ -30,6 +31,8 @@ export interface TestAppOptions {
   startJobs?: boolean;
   /** Job system overrides (sweep interval, retries); with useRedis each app gets its own queue prefix. */
   jobs?: Partial<Pick<JobSystemOptions, 'sweepStuckAfterSeconds' | 'retry' | 'concurrency'>>;
+  /** Where log lines go (default stdout); tests that read the log pass a stream and LOG_LEVEL. */
+  logDestination?: DestinationStream;
 }
 
 export const ADMIN = { email: 'admin@test.local', password: 'admin-test-password' };
@@ -51,7 +54,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   };
   const config: Config = loadConfig(env);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, 'zwx', options.logDestination);
   // Apps sharing one Redis must not share a BullMQ queue: another file's worker would take (and,
   // finding no row in its own database, skip) this app's jobs.
   const queuePrefix = config.REDIS_URL ? testQueuePrefix('app') : undefined;

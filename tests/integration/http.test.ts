@@ -24,10 +24,12 @@ function expectNoLeak(text: string): void {
   expect(text).to.not.match(/"stack"|\n\s+at |at [\w.<>]+ \(|node_modules|\/work\/|\.ts:\d+|\.js:\d+/);
 }
 
+const METRICS_TOKEN = 'metrics-token-for-the-http-test';
+
 describe('HTTP: envelope, limits, idempotency, ops endpoints, OpenAPI', () => {
   let t: TestApp;
   before(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: { METRICS_TOKEN } });
   });
   after(async () => {
     await t?.close();
@@ -119,7 +121,7 @@ describe('HTTP: envelope, limits, idempotency, ops endpoints, OpenAPI', () => {
 
     it('/metrics serves Prometheus text with request durations', async () => {
       await t.request.get('/api/v1/catalog/districts');
-      const res = await t.request.get('/metrics');
+      const res = await t.request.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
       expect(res.status).to.equal(200);
       expect(res.headers['content-type']).to.match(/^text\/plain/);
       expect(res.text).to.contain('http_request_duration_seconds');

@@ -60,6 +60,15 @@ export function toAppError(err: unknown): AppError | null {
     return validationError([{ path: '', message: 'the body is not valid JSON' }]);
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return validationError([{ path: '', message: 'unsupported body encoding' }]);
+  // Any other client error body-parser raises (a corrupt gzip or deflate stream, a length that does
+  // not match, an aborted upload) is the client's: 400, not a 500.
+  const status = e?.status ?? e?.statusCode;
+  // The router's URIError for a path parameter that is not valid percent-encoding carries status 400 too.
+  const clientError = (err as { expose?: boolean })?.expose === true || err instanceof URIError;
+  if (clientError && typeof status === 'number' && status >= 400 && status < 500)
+    return status === 413
+      ? new AppError(ErrorCodes.PAYLOAD_TOO_LARGE, 'the request body is too large')
+      : validationError([{ path: '', message: 'the request body could not be read (corrupt encoding or wrong length)' }]);
   return null;
 }
 

@@ -8,6 +8,7 @@ import type { Db } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema.js';
 import { allows, POLICY, type RouteKey, type Access } from './policy.js';
 import { validationError, zodFields, toAppError, STATUS } from './errors.js';
+import { textProblem } from '../../../shared/src/schemas/text.js';
 
 export interface HandlerInput<B, Q, P> {
   body: B;
@@ -45,7 +46,49 @@ export function splitKey(key: RouteKey): { method: 'get' | 'post' | 'put' | 'pat
   return { method: method.toLowerCase() as 'get', path };
 }
 
-function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
+/** Keys that would reach an object's prototype; JSON.parse makes them own properties that zod records drop silently. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Deeper input is refused before any schema recurses into it. */
+const MAX_DEPTH = 32;
+
+/**
+ * The backstop under the schemas (issue 10 items 7 and 11): every string and key in the raw params,
+ * query and body obeys the text rules of shared/src/schemas/text.ts, whatever schema the route has.
+ * Body strings may hold tab and line breaks (the schemas' zText refuses them in single-line fields);
+ * params and query may not. Iterative, so a deeply nested body cannot exhaust the stack.
+ */
+export function inputProblems(value: unknown, where: 'params' | 'query' | 'body'): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  const multiline = where === 'body';
+  const stack: { v: unknown; path: string[] }[] = [{ v: value, path: where === 'body' ? [] : [where] }];
+  while (stack.length > 0 && out.length < 20) {
+    const { v, path } = stack.pop()!;
+    const at = () => path.join('.');
+    if (typeof v === 'string') {
+      const problem = textProblem(v, multiline);
+      if (problem) out.push({ path: at(), message: problem });
+    } else if (v !== null && typeof v === 'object') {
+      if (path.length - (where === 'body' ? 0 : 1) >= MAX_DEPTH) {
+        out.push({ path: at(), message: `nested more than ${MAX_DEPTH} levels deep` });
+        continue;
+      }
+      for (const k of Object.keys(v)) {
+        const keyPath = [...path, k];
+        if (FORBIDDEN_KEYS.has(k)) out.push({ path: keyPath.join('.'), message: `the key ${k} is not allowed` });
+        else {
+          const problem = textProblem(k, false);
+          if (problem) out.push({ path: keyPath.join('.'), message: `key ${problem}` });
+          else stack.push({ v: (v as Record<string, unknown>)[k], path: keyPath });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: 'params' | 'query' | 'body'): T {
+  const problems = inputProblems(value, where);
+  if (problems.length > 0) throw validationError(problems);
   if (!schema) return value as T;
   const r = schema.safeParse(value);
   if (!r.success) throw validationError(zodFields(r.error, where === 'body' ? '' : where));
@@ -54,8 +97,14 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: string)
 
 const IDEMPOTENCY_TTL_HOURS = 24;
 
-function bodyHash(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+/**
+ * The fingerprint a replay must match: method, concrete path and body. The key's row is scoped to the
+ * route pattern, so without the path one key reused on POST /trades/B/pay replayed A's answer for B.
+ */
+function requestHash(req: Request): string {
+  return createHash('sha256')
+    .update(JSON.stringify([req.method, req.baseUrl + req.path, req.body ?? null]))
+    .digest('hex');
 }
 
 /**
@@ -89,7 +138,7 @@ export function mountRoutes(router: Router, defs: RouteDef[], db: Db): void {
         if (!res.headersSent) res.status(status).json(result ?? {});
         return;
       }
-      await withIdempotency(db, { userId: actor.userId, route: def.key, key, hash: bodyHash(req.body) }, res, status, run);
+      await withIdempotency(db, { userId: actor.userId, route: def.key, key, hash: requestHash(req) }, res, status, run);
     });
   }
 }
@@ -102,6 +151,8 @@ async function withIdempotency(
   run: () => Promise<unknown>,
 ): Promise<void> {
   if (k.key.length > 200) throw validationError([{ path: 'Idempotency-Key', message: 'at most 200 characters' }]);
+  if (!/^[\x21-\x7E]+$/.test(k.key))
+    throw validationError([{ path: 'Idempotency-Key', message: 'printable ASCII without spaces (a UUID is a good key)' }]);
   const where = and(eq(idempotencyKeys.userId, k.userId), eq(idempotencyKeys.route, k.route), eq(idempotencyKeys.key, k.key));
   // Expired keys are forgotten lazily, so the same key may be reused after 24 h.
   await db
@@ -116,7 +167,7 @@ async function withIdempotency(
     const [prior] = await db.select().from(idempotencyKeys).where(where);
     if (!prior) throw new AppError(ErrorCodes.INVALID_STATE, 'the idempotent request is being retried; try again');
     if (prior.requestHash !== k.hash)
-      throw new AppError(ErrorCodes.IDEMPOTENCY_MISMATCH, 'this Idempotency-Key was used with a different body');
+      throw new AppError(ErrorCodes.IDEMPOTENCY_MISMATCH, 'this Idempotency-Key was used for a different request (another resource or body)');
     if (prior.statusCode == null)
       throw new AppError(ErrorCodes.INVALID_STATE, 'a request with this Idempotency-Key is still in progress', {
         allowed: ['retry later'],

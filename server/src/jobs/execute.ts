@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { outbox } from '../db/schema.js';
-import { logContext } from '../logger.js';
+import { logContext, safeErrorMessage } from '../logger.js';
 import type { JobHandlers, JobMeta, JobName } from './definitions.js';
 import type { QueuedJob } from './runner.js';
 
@@ -45,7 +45,7 @@ export async function executeJob(
       logger.warn({ err, attempt, outboxId: job.outboxId }, 'job failed');
       await db
         .update(outbox)
-        .set({ attempts: sql`${outbox.attempts} + 1`, lastError: String((err as Error)?.message ?? err).slice(0, 1000) })
+        .set({ attempts: sql`${outbox.attempts} + 1`, lastError: safeErrorMessage(err).slice(0, 1000) })
         .where(sql`${outbox.id} = ${job.outboxId}`)
         .catch((e: unknown) => logger.warn({ err: e }, 'could not record the job failure'));
       throw err;

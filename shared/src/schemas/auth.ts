@@ -1,28 +1,27 @@
 import { z } from 'zod';
+import { zText } from './text.js';
 import { ROLES } from '../roles.js';
 import { USCC_MESSAGES, usccProblem } from '../uscc.js';
 import { ZDistrict } from './common.js';
 
 /** Emails are compared lower-case: `A@x.cn` and `a@x.cn` are one account. */
-export const ZEmail = z
-  .string()
+export const ZEmail = zText()
   .trim()
   .toLowerCase()
   .max(254, 'at most 254 characters')
   .pipe(z.email('not a valid email address'));
 
 /** The upper bound keeps a hash request from becoming a denial of service. */
-export const ZPassword = z.string().min(10, 'at least 10 characters').max(256, 'at most 256 characters');
+export const ZPassword = zText().min(10, 'at least 10 characters').max(256, 'at most 256 characters');
 
-export const ZUscc = z
-  .string()
+export const ZUscc = zText()
   .trim()
   .superRefine((code, ctx) => {
     const problem = usccProblem(code);
     if (problem) ctx.addIssue({ code: 'custom', message: USCC_MESSAGES[problem] });
   });
 
-export const ZName = z.string().trim().min(1, 'required').max(200, 'at most 200 characters');
+export const ZName = zText().trim().min(1, 'required').max(200, 'at most 200 characters');
 
 /**
  * Any role name parses here, so asking for an authority role by self-registration is refused as
@@ -44,13 +43,13 @@ export const ZRegisterRequest = z.strictObject({
 export type TRegisterRequest = z.infer<typeof ZRegisterRequest>;
 
 export const ZLoginRequest = z.strictObject({
-  email: z.string().trim().toLowerCase().min(1, 'required').max(254),
-  password: z.string().min(1, 'required').max(256),
+  email: zText().trim().toLowerCase().min(1, 'required').max(254),
+  password: zText().min(1, 'required').max(256),
 });
 export type TLoginRequest = z.infer<typeof ZLoginRequest>;
 
 /** The token may instead come from the web client's cookie. */
-export const ZRefreshRequest = z.strictObject({ refreshToken: z.string().min(1).max(200).optional() });
+export const ZRefreshRequest = z.strictObject({ refreshToken: zText().min(1).max(200).optional() });
 export type TRefreshRequest = z.infer<typeof ZRefreshRequest>;
 
 export const ZUser = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zText } from './text.js';
 import { ZJustification, ZKg, ZPricePerTonneFen } from './listings.js';
 import { ZPriceCheck } from './prices.js';
 import { ZCreditLevel } from './credit.js';
@@ -47,7 +48,7 @@ export type TListingBids = z.infer<typeof ZListingBids>;
 /** GET /bids: the caller's own bids ("my bids"). */
 export const ZMyBidsQuery = z.strictObject({
   status: z.enum(BID_STATUSES).optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type TMyBidsQuery = z.infer<typeof ZMyBidsQuery>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zText } from './text.js';
 
 export const STREAMS = ['hazardous', 'general_industrial', 'household_recyclable', 'agricultural', 'construction'] as const;
 export type TStream = (typeof STREAMS)[number];
@@ -7,8 +8,8 @@ export const ZMaterialsQuery = z.strictObject({
   stream: z.enum(STREAMS).optional(),
   hazardous: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   tradeable: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  q: z.string().trim().min(1).max(100).optional(),
-  cursor: z.string().max(200).optional(),
+  q: zText().trim().min(1).max(100).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type TMaterialsQuery = z.infer<typeof ZMaterialsQuery>;
@@ -41,4 +42,4 @@ export const ZMaterial = z.object({
 });
 export type TMaterial = z.infer<typeof ZMaterial>;
 
-export const ZMaterialParams = z.strictObject({ code: z.string().min(1).max(40) });
+export const ZMaterialParams = z.strictObject({ code: zText().min(1).max(40) });

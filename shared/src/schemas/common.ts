@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { DISTRICT_CODES } from '../districts.js';
+import { textProblem, zText } from './text.js';
 
 /** Cursor pages: ?cursor=&limit= (limit ≤ 100, default 20) → { items, nextCursor }. */
 export const ZPageQuery = z.object({
-  cursor: z.string().max(200).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type TPageQuery = z.infer<typeof ZPageQuery>;
@@ -17,6 +18,17 @@ export interface TPage<T> {
 export const ZUuid = z.uuid();
 export const ZIdParams = z.strictObject({ id: z.uuid('not a valid id') });
 
+/** Instants a client sends lie between 2000 and this far ahead; 9999-12-31 is a typo or a probe, not a plan. */
+export const INSTANT_HORIZON_DAYS = 731;
+const EARLIEST_INSTANT = Date.parse('2000-01-01T00:00:00Z');
+
+export const ZInstant = z.iso
+  .datetime({ offset: true, message: 'an ISO 8601 date-time with a zone, e.g. 2026-05-01T08:00:00Z' })
+  .refine((s) => {
+    const t = Date.parse(s);
+    return t >= EARLIEST_INSTANT && t <= Date.now() + INSTANT_HORIZON_DAYS * 86_400_000;
+  }, `must lie between 2000-01-01 and ${INSTANT_HORIZON_DAYS} days (2 years) from now`);
+
 export const ZDistrict = z.enum(DISTRICT_CODES, { message: 'not a Shaoxing district code (see GET /api/v1/catalog/districts)' });
 
 /** Cursors are opaque to clients: base64url of a JSON tuple. */
@@ -27,8 +39,9 @@ export function decodeCursor(cursor: string | undefined): unknown[] | null {
   if (!cursor) return null;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // A crafted cursor's strings go into SQL: PostgreSQL text cannot hold NUL.
-    return Array.isArray(v) && !v.some((x) => typeof x === 'string' && x.includes('\u0000')) ? v : null;
+    // A forged cursor's strings reach SQL as parameters: the same text rules as any input (a NUL was a 500).
+    if (!Array.isArray(v) || v.some((x) => typeof x === 'string' && textProblem(x, false) !== null)) return null;
+    return v;
   } catch {
     return null;
   }

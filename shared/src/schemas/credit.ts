@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { zText, zMultilineText } from './text.js';
+import { ZInstant } from './common.js';
 
 /**
  * Credit scores, the signed credit feed and its webhooks (DESIGN §5 step 8, §6.7, §7; RELIABILITY J3).
@@ -45,7 +47,7 @@ export const ZCreditScore = z.object({
 export type TCreditScore = z.infer<typeof ZCreditScore>;
 
 export const ZCreditHistoryQuery = z.strictObject({
-  cursor: z.string().max(200).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type TCreditHistoryQuery = z.infer<typeof ZCreditHistoryQuery>;
@@ -70,7 +72,7 @@ export type TCreditHistoryEntry = z.infer<typeof ZCreditHistoryEntry>;
 
 export const ZCreditFeedQuery = z.strictObject({
   /** The `after` of the previous page; omit to start from the beginning. */
-  after: z.string().regex(/^\d{1,18}$/, 'the after value of a previous page').optional(),
+  after: zText().regex(/^\d{1,18}$/, 'the after value of a previous page').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type TCreditFeedQuery = z.infer<typeof ZCreditFeedQuery>;
@@ -111,9 +113,9 @@ export type TCreditFeedPage = z.infer<typeof ZCreditFeedPage>;
 
 export const ZCreateSubscriptionRequest = z.strictObject({
   /** https; plain http only to 127.0.0.1 / localhost when WEBHOOK_ALLOW_LOOPBACK=true (never in production). */
-  url: z.string().trim().min(1).max(2048),
+  url: zText().trim().min(1).max(2048),
   /** Shared secret for X-Signature; kept by the exchange and never shown again. */
-  secret: z.string().min(16, 'at least 16 characters').max(256),
+  secret: zText().min(16, 'at least 16 characters').max(256),
 });
 export type TCreateSubscriptionRequest = z.infer<typeof ZCreateSubscriptionRequest>;
 
@@ -138,7 +140,7 @@ export type TSubscriptionList = z.infer<typeof ZSubscriptionList>;
 export const ZDeliveriesQuery = z.strictObject({
   subscriptionId: z.uuid().optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type TDeliveriesQuery = z.infer<typeof ZDeliveriesQuery>;
@@ -162,9 +164,9 @@ export type TDelivery = z.infer<typeof ZDelivery>;
 export const ZCreateSanctionRequest = z.strictObject({
   orgId: z.uuid(),
   severity: z.enum(SANCTION_SEVERITIES),
-  reason: z.string().trim().min(1).max(2000),
+  reason: zMultilineText().trim().min(1).max(2000),
   /** When the decision was taken (ISO 8601); not in the future. */
-  decidedAt: z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with a zone, e.g. 2026-05-01T08:00:00Z' }),
+  decidedAt: ZInstant,
 });
 export type TCreateSanctionRequest = z.infer<typeof ZCreateSanctionRequest>;
 

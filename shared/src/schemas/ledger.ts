@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zText } from './text.js';
 
 export const LEDGER_ACCOUNT_KINDS = ['escrow', 'payable', 'platform_fee', 'eco_fund', 'clearing'] as const;
 export type TLedgerAccountKind = (typeof LEDGER_ACCOUNT_KINDS)[number];
@@ -56,7 +57,7 @@ export type TTradeLedger = z.infer<typeof ZTradeLedger>;
 
 export const ZBalancesQuery = z.strictObject({
   /** Org accounts page (escrow and payable), by account id. */
-  cursor: z.string().max(200).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 export type TBalancesQuery = z.infer<typeof ZBalancesQuery>;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { zText, zMultilineText } from './text.js';
 import { STREAMS } from './catalog.js';
 import { MAX_ABS_PRICE_FEN, MAX_KG } from '../money.js';
-import { ZDistrict } from './common.js';
+import { ZDistrict, ZInstant } from './common.js';
 import { isHazardousCategory } from './orgs.js';
 import { ZPriceCheck } from './prices.js';
 import { ZCreditLevel } from './credit.js';
@@ -22,9 +23,9 @@ export const ZPricePerTonneFen = z
   .min(-MAX_ABS_PRICE_FEN, `at least -${MAX_ABS_PRICE_FEN} fen per tonne`)
   .max(MAX_ABS_PRICE_FEN, `at most ${MAX_ABS_PRICE_FEN} fen per tonne`);
 
-export const ZInstant = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with a zone, e.g. 2026-05-01T08:00:00Z' });
+export { ZInstant, INSTANT_HORIZON_DAYS } from './common.js';
 
-export const ZJustification = z.string().trim().min(1, 'must not be empty').max(1000, 'at most 1000 characters');
+export const ZJustification = zMultilineText().trim().min(1, 'must not be empty').max(1000, 'at most 1000 characters');
 
 // ── Waste codes (DESIGN §6.6) ───────────────────────────────────────────────────────────────
 
@@ -44,8 +45,7 @@ export function hwCategoryOf(code: string): string | null {
  * The code from the generator's classification or test report: a hazardous code NNN-NNN-NN of an
  * existing category (900-000-NN for waste found hazardous by test), or a general industrial SW class.
  */
-export const ZClassifiedCode = z
-  .string()
+export const ZClassifiedCode = zText()
   .trim()
   .toUpperCase()
   .refine((c) => HW_CODE.test(c) || SW_CLASS.test(c), 'a hazardous code NNN-NNN-NN (e.g. 900-000-35) or an SW class (e.g. SW07)')
@@ -70,7 +70,7 @@ export type THazard = z.infer<typeof ZHazard>;
 
 const pct = z.number().min(0, 'at least 0 %').max(100, 'at most 100 %');
 const nonNeg = z.number().min(0, 'must not be negative').max(1e9);
-const shortText = z.string().trim().min(1).max(200);
+const shortText = zText().trim().min(1).max(200);
 
 /** Heavy metals in mg/kg dry weight (sludge, waste salt). */
 const ZHeavyMetals = z.strictObject({
@@ -118,7 +118,7 @@ export const ZAnalysis = z.discriminatedUnion('kind', [
     kind: z.literal('slag'),
     ...common,
     /** Mass fractions by component, e.g. { "Fe": 45, "SiO2": 20 } (slag, tailings, ash). */
-    composition: z.record(z.string().regex(/^[A-Za-z0-9()]{1,20}$/, 'a component such as Fe, SiO2, CaO'), pct).optional(),
+    composition: z.record(zText().regex(/^[A-Za-z0-9()]{1,20}$/, 'a component such as Fe, SiO2, CaO'), pct).optional(),
     particleSizeMm: nonNeg.optional(),
     moisturePct: pct.optional(),
   }),
@@ -152,7 +152,7 @@ export type TListingStatus = (typeof LISTING_STATUSES)[number];
 
 const listingFields = {
   side: z.enum(LISTING_SIDES),
-  materialCode: z.string().trim().min(1, 'required').max(40),
+  materialCode: zText().trim().min(1, 'required').max(40),
   /** Required for WS-CLASSIFIED, refused for any other material (DESIGN §6.6). */
   classifiedCode: ZClassifiedCode.optional(),
   quantityKg: ZKg,
@@ -171,10 +171,10 @@ const listingFields = {
   pickupTo: ZInstant,
   /** The origin district (where the material is picked up). */
   district: ZDistrict,
-  address: z.string().trim().min(1).max(300).optional(),
+  address: zMultilineText().trim().min(1).max(300).optional(),
   hazard: ZHazard.optional(),
   analysis: ZAnalysis.optional(),
-  description: z.string().trim().max(4000, 'at most 4000 characters').optional(),
+  description: zMultilineText().trim().max(4000, 'at most 4000 characters').optional(),
 };
 
 type ListingShape = {
@@ -230,7 +230,7 @@ export const ZUpdateListingRequest = z
     address: listingFields.address.nullable(),
     hazard: ZHazard.nullable().optional(),
     analysis: ZAnalysis.nullable().optional(),
-    description: z.string().trim().max(4000, 'at most 4000 characters').nullable().optional(),
+    description: zMultilineText().trim().max(4000, 'at most 4000 characters').nullable().optional(),
   })
   .refine((u) => Object.keys(u).length > 0, 'nothing to change');
 export type TUpdateListingRequest = z.infer<typeof ZUpdateListingRequest>;
@@ -250,7 +250,7 @@ export const TERMS_FIELDS = [
 ] as const;
 
 export const ZListingsQuery = z.strictObject({
-  material: z.string().trim().min(1).max(40).optional(),
+  material: zText().trim().min(1).max(40).optional(),
   /** The catalogue stream of the listing's material. */
   stream: z.enum(STREAMS).optional(),
   side: z.enum(LISTING_SIDES).optional(),
@@ -260,8 +260,8 @@ export const ZListingsQuery = z.strictObject({
   /** Listings of one org (the client's "my listings"). */
   orgId: z.uuid().optional(),
   /** Free text over the description and the material's names; Chinese works (substring match). */
-  q: z.string().trim().min(1).max(100).optional(),
-  cursor: z.string().max(200).optional(),
+  q: zText().trim().min(1).max(100).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type TListingsQuery = z.infer<typeof ZListingsQuery>;

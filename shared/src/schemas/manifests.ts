@@ -3,6 +3,7 @@
  * the shipper, the carrier and the receiver. Contracts shared by the server and the web client.
  */
 import { z } from 'zod';
+import { zText, zMultilineText } from './text.js';
 import { ZDistrict } from './common.js';
 import { PLATE_MESSAGE, parsePlate } from '../plates.js';
 
@@ -55,14 +56,12 @@ export const ZVehiclePlate = z
   });
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ZDate = z
-  .string()
+const ZDate = zText()
   .regex(ISO_DATE, 'a date YYYY-MM-DD')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, 'no such date');
 
 /** The national system's own number, when it issued one (its format is not ours to fix: letters, digits, hyphens). */
-const ZOfficialNumber = z
-  .string()
+const ZOfficialNumber = zText()
   .trim()
   .regex(/^[0-9A-Za-z-]{6,40}$/, '6–40 letters, digits or hyphens');
 
@@ -70,11 +69,11 @@ export const ZOpenManifestRequest = z.strictObject({
   /** The carrier org (role carrier; for hazardous material an approved transport licence covering the code). */
   carrierOrgId: z.uuid('not a valid id'),
   vehiclePlate: ZVehiclePlate,
-  driverName: z.string().trim().min(1, 'required').max(50, 'at most 50 characters'),
+  driverName: zText().trim().min(1, 'required').max(50, 'at most 50 characters'),
   /** The kg declared for this trip; the trade's declared total may not exceed its quantity. */
   declaredKg: z.number({ message: 'a whole number of kilograms' }).int('a whole number of kilograms').min(1, 'at least 1 kg').max(1_000_000_000, 'at most 1,000,000,000 kg'),
   /** Defaults to measures derived from the declared hazard characteristics and form. */
-  emergencyMeasures: z.string().trim().min(1).max(2000, 'at most 2000 characters').optional(),
+  emergencyMeasures: zMultilineText().trim().min(1).max(2000, 'at most 2000 characters').optional(),
   officialNumber: ZOfficialNumber.optional(),
 });
 export type TOpenManifestRequest = z.input<typeof ZOpenManifestRequest>;
@@ -100,11 +99,11 @@ export const ZManifestEventRequest = z
     /** receive: kg accepted, ≤ min(received, declared); 0 on a rejection; defaults to that minimum on accept. */
     acceptedKg: z.number({ message: 'a whole number of kilograms' }).int('a whole number of kilograms').min(0, 'must not be negative').max(1_000_000_000).optional(),
     /** report_disposal: the utilisation or disposal method (e.g. R15 安全填埋前稳定化, D10 焚烧). */
-    method: z.string().trim().min(2, 'at least 2 characters').max(200, 'at most 200 characters').optional(),
+    method: zText().trim().min(2, 'at least 2 characters').max(200, 'at most 200 characters').optional(),
     /** report_disposal: the day it was utilised or disposed of (Shanghai calendar date). */
     disposalDate: ZDate.optional(),
     /** A remark; on a partial acceptance or a rejection, the reason (required). */
-    note: z.string().trim().min(1, 'must not be empty').max(1000, 'at most 1000 characters').optional(),
+    note: zMultilineText().trim().min(1, 'must not be empty').max(1000, 'at most 1000 characters').optional(),
     /** issue: the national system's number, when it has issued one. */
     officialNumber: ZOfficialNumber.optional(),
   })
@@ -237,9 +236,9 @@ export const ZManifestsQuery = z.strictObject({
   overdue: boolString.optional(),
   /** Origin or destination district. */
   district: ZDistrict.optional(),
-  material: z.string().trim().min(1).max(40).optional(),
+  material: zText().trim().min(1).max(40).optional(),
   tradeId: z.uuid('not a valid id').optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type TManifestsQuery = z.infer<typeof ZManifestsQuery>;
@@ -263,7 +262,7 @@ export type TManifestAudit = z.infer<typeof ZManifestAudit>;
 
 /** POST /trades/:id/close-shipments: the shipper's statement that no more trips will come. */
 export const ZCloseShipmentsRequest = z.strictObject({
-  note: z.string().trim().min(1).max(1000, 'at most 1000 characters').optional(),
+  note: zMultilineText().trim().min(1).max(1000, 'at most 1000 characters').optional(),
 });
 export type TCloseShipmentsRequest = z.infer<typeof ZCloseShipmentsRequest>;
 

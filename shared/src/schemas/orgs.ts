@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zText, zMultilineText } from './text.js';
 import { AUTHORITY_ROLES, ROLES } from '../roles.js';
 import { ZDistrict } from './common.js';
 import { ZName, ZNewUser, ZOrg, ZUscc, ZUser } from './auth.js';
@@ -72,16 +73,14 @@ export function isHazardousCategory(code: string): boolean {
 /** A hazardous code `NNN-NNN-NN`, an HW category, or a general industrial SW class (SW07, SW14-01). */
 export const WASTE_CODE_PATTERN = /^(\d{3}-\d{3}-\d{2}|HW\d{2}|SW\d{2}(-\d{2})?)$/;
 
-export const ZLicenceWasteCode = z
-  .string()
+export const ZLicenceWasteCode = zText()
   .trim()
   .toUpperCase()
   .regex(WASTE_CODE_PATTERN, 'a hazardous code NNN-NNN-NN, an HW category (HW08) or an SW class (SW07)')
   .refine((c) => !c.startsWith('HW') || isHazardousCategory(c), 'no such HW category (HW01–HW40, HW45–HW50)');
 
 /** A calendar date, YYYY-MM-DD, that exists. */
-export const ZDate = z
-  .string()
+export const ZDate = zText()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
@@ -90,7 +89,7 @@ export const ZDate = z
 
 export const ZCreateLicenceRequest = z
   .strictObject({
-    number: z.string().trim().min(1, 'required').max(100, 'at most 100 characters'),
+    number: zText().trim().min(1, 'required').max(100, 'at most 100 characters'),
     kind: z.enum(LICENCE_KINDS),
     wasteCodes: z
       .array(ZLicenceWasteCode)
@@ -123,12 +122,12 @@ export const ZLicence = z.object({
 export type TLicence = z.infer<typeof ZLicence>;
 
 /** POST /licences/:id/approve|suspend: an optional note, kept in the audit row. */
-export const ZLicenceDecisionRequest = z.strictObject({ note: z.string().trim().min(1).max(1000).optional() });
+export const ZLicenceDecisionRequest = z.strictObject({ note: zMultilineText().trim().min(1).max(1000).optional() });
 export type TLicenceDecisionRequest = z.infer<typeof ZLicenceDecisionRequest>;
 
 export const ZOrgLicencesQuery = z.strictObject({
   status: z.enum(LICENCE_STATUSES).optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type TOrgLicencesQuery = z.infer<typeof ZOrgLicencesQuery>;

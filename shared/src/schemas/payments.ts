@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zText, zMultilineText } from './text.js';
 
 /** Payment providers behind one interface (DESIGN §4, §5.5); PAYMENT_PROVIDER picks the default. */
 export const PAYMENT_PROVIDERS = ['simulated', 'stripe', 'bank_transfer'] as const;
@@ -76,26 +77,26 @@ export const ZTradePayment = z.object({ payment: ZPayment.nullable() });
 export type TTradePayment = z.infer<typeof ZTradePayment>;
 
 export const ZCancelTradeRequest = z.strictObject({
-  reason: z.string().trim().min(1).max(500).optional(),
+  reason: zMultilineText().trim().min(1).max(500).optional(),
 });
 export type TCancelTradeRequest = z.infer<typeof ZCancelTradeRequest>;
 
 export const ZResolveTradeRequest = z.strictObject({
   /** The weight the admin decides was accepted; capped at the trade's quantity. */
   acceptedKg: z.number().int().min(0).max(1_000_000_000),
-  note: z.string().trim().min(1, 'say why').max(2000),
+  note: zMultilineText().trim().min(1, 'say why').max(2000),
 });
 export type TResolveTradeRequest = z.infer<typeof ZResolveTradeRequest>;
 
 // Any short string: a reference that is malformed, mistyped (check digits) or unknown is simply not found.
 export const ZBankReferenceParams = z.strictObject({
-  reference: z.string().trim().min(1).max(40),
+  reference: zText().trim().min(1).max(40),
 });
 
 export const ZConfirmBankTransferRequest = z.strictObject({
   /** The amount received, in fen: must equal what the payer owes (a typo guard). */
   amountFen: z.number().int().positive(),
-  note: z.string().trim().min(1).max(500).optional(),
+  note: zMultilineText().trim().min(1).max(500).optional(),
 });
 export type TConfirmBankTransferRequest = z.infer<typeof ZConfirmBankTransferRequest>;
 
@@ -114,7 +115,7 @@ export type TBankTransfer = z.infer<typeof ZBankTransfer>;
 
 export const ZBankTransfersQuery = z.strictObject({
   status: z.enum(['pending', 'succeeded']).optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type TBankTransfersQuery = z.infer<typeof ZBankTransfersQuery>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zText } from './text.js';
 import { MAX_ABS_PRICE_FEN } from '../money.js';
 import { BAND_SOURCES, PRICE_CHECK_STATUSES } from '../pricecheck.js';
 
@@ -30,7 +31,7 @@ export const ZReferenceBand = z.object({
 });
 export type TReferenceBand = z.infer<typeof ZReferenceBand>;
 
-export const ZPriceCodeParams = z.strictObject({ code: z.string().trim().min(1).max(40) });
+export const ZPriceCodeParams = z.strictObject({ code: zText().trim().min(1).max(40) });
 
 /** PUT /prices/reference/:code: a regulator pins a band, overriding trades and seed. */
 export const ZPinBandRequest = z
@@ -42,7 +43,7 @@ export const ZPinBandRequest = z
 export type TPinBandRequest = z.infer<typeof ZPinBandRequest>;
 
 export const ZPriceIndexQuery = z.strictObject({
-  material: z.string().trim().min(1).max(40),
+  material: zText().trim().min(1).max(40),
   /** How many weeks back, counting the current one. */
   weeks: z.coerce.number().int().min(1).max(260).default(26),
 });

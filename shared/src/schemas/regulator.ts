@@ -5,13 +5,13 @@
  * integer kilograms, prices fen per tonne (DESIGN §6.1); days are Asia/Shanghai calendar days.
  */
 import { z } from 'zod';
+import { zText, zMultilineText } from './text.js';
 import { DISTRICT_CODES } from '../districts.js';
 import { STREAMS } from './catalog.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A Shanghai calendar date, YYYY-MM-DD, that exists. */
-export const ZCalendarDate = z
-  .string()
+export const ZCalendarDate = zText()
   .regex(ISO_DATE, 'a date YYYY-MM-DD')
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
@@ -20,7 +20,7 @@ export const ZCalendarDate = z
 
 const ZDistrictCode = z.enum(DISTRICT_CODES, { message: 'not a Shaoxing district code (see GET /api/v1/catalog/districts)' });
 const ZStream = z.enum(STREAMS, { message: `one of ${STREAMS.join(', ')}` });
-const ZMaterialCode = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9-]+$/, 'a material code');
+const ZMaterialCode = zText().trim().min(1).max(40).regex(/^[A-Za-z0-9-]+$/, 'a material code');
 
 export const FLOW_GROUPINGS = ['district', 'category', 'material'] as const;
 export type TFlowGrouping = (typeof FLOW_GROUPINGS)[number];
@@ -79,9 +79,9 @@ export const ZFlowTradesQuery = z
     ...rangeFields,
     fromDistrict: ZDistrictCode,
     toDistrict: ZDistrictCode,
-    category: z.string().trim().min(1).max(40).optional(),
+    category: zText().trim().min(1).max(40).optional(),
     material: ZMaterialCode.optional(),
-    cursor: z.string().max(200).optional(),
+    cursor: zText().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
   })
   .superRefine(checkRange);
@@ -144,7 +144,7 @@ export const ZAlertsQuery = z.strictObject({
   kind: z.enum(ALERT_KIND_VALUES, { message: `one of ${ALERT_KIND_VALUES.join(', ')}` }).optional(),
   /** Only alerts of this district (within scope). */
   district: ZDistrictCode.optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type TAlertsQuery = z.infer<typeof ZAlertsQuery>;
@@ -168,7 +168,7 @@ export type TAlert = z.infer<typeof ZAlert>;
 
 export const ZResolveAlertRequest = z.strictObject({
   /** Why the alert is closed: what was checked or done. */
-  note: z.string().trim().min(2, 'at least 2 characters').max(2000, 'at most 2000 characters'),
+  note: zMultilineText().trim().min(2, 'at least 2 characters').max(2000, 'at most 2000 characters'),
 });
 export type TResolveAlertRequest = z.infer<typeof ZResolveAlertRequest>;
 

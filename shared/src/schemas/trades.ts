@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zText } from './text.js';
 
 /** All trade states (DESIGN §7); trading creates awaiting_payment or funded, later issues move them on. */
 export const TRADE_STATUSES = ['awaiting_payment', 'funded', 'in_transit', 'delivered', 'disputed', 'settled', 'cancelled'] as const;
@@ -36,8 +37,8 @@ export type TTrade = z.infer<typeof ZTrade>;
 
 export const ZTradesQuery = z.strictObject({
   status: z.enum(TRADE_STATUSES).optional(),
-  material: z.string().trim().min(1).max(40).optional(),
-  cursor: z.string().max(200).optional(),
+  material: zText().trim().min(1).max(40).optional(),
+  cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type TTradesQuery = z.infer<typeof ZTradesQuery>;

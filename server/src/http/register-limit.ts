@@ -1,0 +1,27 @@
+import type { RequestHandler } from 'express';
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import { AppError, ErrorCodes } from '../../../shared/src/errors.js';
+
+/** The window of the registration limit. */
+const WINDOW_MS = 10 * 60_000;
+
+/**
+ * Registration answers 409 for an email that already has an account (ADR 0009), so it is an
+ * account-existence oracle; this per-client-address limit keeps it from being a fast one, and slows
+ * mass sign-ups. RATE_LIMIT_PER_MINUTE / 30 per 10 minutes (20 by default), at least 5. In memory per
+ * process: an attacker spreading over N processes gets N times the limit, which still bounds it.
+ */
+export function registerRateLimit(ratePerMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: WINDOW_MS,
+    limit: Math.max(5, Math.ceil(ratePerMinute / 30)),
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req) => `register:${ipKeyGenerator(req.ip ?? '')}`,
+    handler: (req, _res, next) => {
+      const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const retryAfterSeconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : WINDOW_MS / 1000;
+      next(new AppError(ErrorCodes.RATE_LIMITED, 'too many registrations from this address; try again later', { retryAfterSeconds }));
+    },
+  });
+}
