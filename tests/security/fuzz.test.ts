@@ -344,6 +344,8 @@ interface Attempt {
   url: string;
   headers: Record<string, string>;
   body?: string | Buffer;
+  /** A body no client could mean as this route's JSON: acting on it (any 2xx) is a failure too. */
+  mustRefuse?: boolean;
 }
 
 interface Answer {
@@ -609,6 +611,8 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       if (answer.status >= 500) {
         const code = (answer.body as { error?: { code?: string } })?.error?.code ?? '';
         note(a, `${answer.status} ${code}`, answer);
+      } else if (a.mustRefuse && answer.status < 400) {
+        note(a, `${answer.status} acted on a body it could not read`, answer);
       } else if (answer.status >= 400) {
         const bad = envelopeProblem(answer);
         if (bad) note(a, `${answer.status} ${bad}`, answer);
@@ -748,31 +752,33 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
         const filler = 'x'.repeat(Math.max(0, size - json.length - 20));
         return json === '{}' ? `{"pad":"${filler}"}` : `${json.slice(0, -1)},"pad":"${filler}"}`;
       };
-      const cases: [string, Record<string, string>, string | Buffer][] = [
-        ['text/plain', { 'Content-Type': 'text/plain' }, json],
-        ['form-urlencoded', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'a=1&__proto__[x]=1&constructor[prototype][y]=2'],
-        ['multipart', { 'Content-Type': 'multipart/form-data; boundary=XyZ' }, `--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\n${json}\r\n--XyZ--\r\n`],
-        ['json charset=latin1', { 'Content-Type': 'application/json; charset=latin1' }, json],
-        ['json charset=utf-16', { 'Content-Type': 'application/json; charset=utf-16' }, Buffer.from(`\ufeff${json}`, 'utf16le')],
-        ['json charset=utf-8 with BOM', { 'Content-Type': 'application/json; charset=utf-8' }, `\ufeff${json}`],
-        ['merge-patch+json', { 'Content-Type': 'application/merge-patch+json' }, json],
-        ['truncated JSON', { 'Content-Type': 'application/json' }, json.slice(0, -1)],
-        ['JSON null', { 'Content-Type': 'application/json' }, 'null'],
-        ['JSON array', { 'Content-Type': 'application/json' }, `[${json}]`],
-        ['JSON string', { 'Content-Type': 'application/json' }, '"x"'],
-        ['empty JSON body', { 'Content-Type': 'application/json' }, ''],
-        ['duplicate keys', { 'Content-Type': 'application/json' }, json === '{}' ? '{"a":1,"a":2}' : `${json.slice(0, -1)},${json.slice(1)}`],
-        ['invalid UTF-8', { 'Content-Type': 'application/json' }, Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff, 0xfe, 0xc0, 0x80]), Buffer.from('"}')])],
-        ['gzip garbage', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, Buffer.from('this is not gzip at all')],
-        ['deflate garbage', { 'Content-Type': 'application/json', 'Content-Encoding': 'deflate' }, Buffer.from([0x78, 0x9c, 1, 2, 3, 4])],
-        ['br garbage', { 'Content-Type': 'application/json', 'Content-Encoding': 'br' }, Buffer.from('not brotli')],
-        ['unknown encoding', { 'Content-Type': 'application/json', 'Content-Encoding': 'zstd' }, json],
-        ['gzip bomb', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, gzipSync(padded(bodyLimit * 20))],
-        ['deflate of the valid body', { 'Content-Type': 'application/json', 'Content-Encoding': 'deflate' }, deflateSync(json)],
-        ['body just over the limit', { 'Content-Type': 'application/json' }, padded(bodyLimit + 16)],
-        ['body just under the limit', { 'Content-Type': 'application/json' }, padded(bodyLimit - 64)],
+      // Each case: what, headers, body, and whether a route that takes a JSON body must refuse it.
+      const cases: [string, Record<string, string>, string | Buffer, boolean][] = [
+        ['text/plain', { 'Content-Type': 'text/plain' }, json, true],
+        ['form-urlencoded', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'a=1&__proto__[x]=1&constructor[prototype][y]=2', true],
+        ['multipart', { 'Content-Type': 'multipart/form-data; boundary=XyZ' }, `--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\n${json}\r\n--XyZ--\r\n`, true],
+        ['json charset=latin1', { 'Content-Type': 'application/json; charset=latin1' }, json, true],
+        ['json charset=utf-16', { 'Content-Type': 'application/json; charset=utf-16' }, Buffer.from(`\ufeff${json}`, 'utf16le'), false],
+        ['json charset=utf-8 with BOM', { 'Content-Type': 'application/json; charset=utf-8' }, `\ufeff${json}`, false],
+        ['merge-patch+json', { 'Content-Type': 'application/merge-patch+json' }, json, true],
+        ['truncated JSON', { 'Content-Type': 'application/json' }, json.slice(0, -1), true],
+        ['JSON null', { 'Content-Type': 'application/json' }, 'null', true],
+        ['JSON array', { 'Content-Type': 'application/json' }, `[${json}]`, true],
+        ['JSON string', { 'Content-Type': 'application/json' }, '"x"', true],
+        ['empty JSON body', { 'Content-Type': 'application/json' }, '', false],
+        ['duplicate keys', { 'Content-Type': 'application/json' }, json === '{}' ? '{"a":1,"a":2}' : `${json.slice(0, -1)},${json.slice(1)}`, false],
+        ['invalid UTF-8', { 'Content-Type': 'application/json' }, Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff, 0xfe, 0xc0, 0x80]), Buffer.from('"}')]), false],
+        ['gzip garbage', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, Buffer.from('this is not gzip at all'), true],
+        ['deflate garbage', { 'Content-Type': 'application/json', 'Content-Encoding': 'deflate' }, Buffer.from([0x78, 0x9c, 1, 2, 3, 4]), true],
+        ['br garbage', { 'Content-Type': 'application/json', 'Content-Encoding': 'br' }, Buffer.from('not brotli'), true],
+        ['unknown encoding', { 'Content-Type': 'application/json', 'Content-Encoding': 'zstd' }, json, true],
+        ['gzip bomb', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, gzipSync(padded(bodyLimit * 20)), true],
+        ['deflate of the valid body', { 'Content-Type': 'application/json', 'Content-Encoding': 'deflate' }, deflateSync(json), false],
+        ['body just over the limit', { 'Content-Type': 'application/json' }, padded(bodyLimit + 16), true],
+        ['body just under the limit', { 'Content-Type': 'application/json' }, padded(bodyLimit - 64), false],
       ];
-      for (const [what, headers, body] of cases) attempts.push({ op, dimension: 'content', what, url, headers: { ...h, ...headers }, body });
+      for (const [what, headers, body, refuse] of cases)
+        attempts.push({ op, dimension: 'content', what, url, headers: { ...h, ...headers }, body, mustRefuse: refuse && !!op.body });
     }
     await run(attempts);
     report('content');
