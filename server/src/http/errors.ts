@@ -54,6 +54,10 @@ export function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   if (err instanceof ZodError) return validationError(zodFields(err));
   const e = err as { type?: string; status?: number; statusCode?: number };
+  // A path segment that is not percent-encoded UTF-8 ('%zz', '%ff'): the router fails to decode the
+  // parameter (a URIError with status 400) before any route runs.
+  if (err instanceof URIError && e.status === 400)
+    return validationError([{ path: 'params', message: 'a path segment is not valid percent-encoded UTF-8' }]);
   if (e?.type === 'entity.too.large') return new AppError(ErrorCodes.PAYLOAD_TOO_LARGE, 'the request body is too large');
   if (e?.type === 'entity.parse.failed')
     return validationError([{ path: '', message: 'the body is not valid JSON' }]);

@@ -133,6 +133,9 @@ export function mountRoutes(router: Router, defs: RouteDef[], db: Db): void {
       if (access.who !== 'public' && !actor) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'sign in first');
       if (!allows(access, actor?.roles ?? null))
         throw new AppError(ErrorCodes.FORBIDDEN_ROLE, `this action needs one of the roles: ${(access.who as string[]).join(', ')}`);
+      // express.json leaves req.body unset for any other content type: refuse the body rather than act on {}.
+      if (def.body && req.body === undefined && sentBody(req))
+        throw validationError([{ path: 'Content-Type', message: 'send the body as JSON with Content-Type: application/json' }]);
       const params = parse(def.params, req.params, 'params');
       const query = parse(def.query, req.query ?? {}, 'query');
       const body = parse(def.body, def.body ? (req.body ?? {}) : undefined, 'body');
@@ -349,4 +352,10 @@ export function openApiDocument(
     },
     paths,
   };
+}
+
+/** The request carries a body (a length above zero, or chunks). */
+function sentBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > 0);
 }

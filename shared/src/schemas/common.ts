@@ -46,3 +46,17 @@ export function decodeCursor(cursor: string | undefined): unknown[] | null {
     return null;
   }
 }
+
+/** A cursor's instant as an ISO string, or null: only years 1–9999 (JS parses year 0 and 2024-02-30; PostgreSQL refuses them). */
+export function cursorInstant(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) return null;
+  const year = new Date(t).getUTCFullYear();
+  return year >= 1 && year <= 9999 ? new Date(t).toISOString() : null;
+}
+
+/** A cursor's id, or null unless PostgreSQL's uuid type reads it. */
+export function cursorUuid(v: unknown): string | null {
+  return typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ? v : null;
+}

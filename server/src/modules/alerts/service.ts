@@ -25,7 +25,7 @@ import { inTransaction } from '../../db/tx.js';
 import { publishEvent, regulatorRooms } from '../../realtime/publish.js';
 import type { Clock, Ids } from '../../clock.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
+import { cursorInstant, decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
 import { ALERT_KIND_VALUES, type TAlert, type TAlertsQuery } from '../../../../shared/src/schemas/regulator.js';
 import type { UserActor } from '../../http/actor.js';
 import { overseenDistricts } from '../orgs/index.js';
@@ -146,9 +146,10 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 function cursorOf(cursor: string | undefined): { at: Date; id: string } | null {
   if (!cursor) return null;
   const v = decodeCursor(cursor);
-  const at = typeof v?.[0] === 'string' ? new Date(v[0]) : null;
+  const instant = cursorInstant(v?.[0]);
+  const at = instant === null ? null : new Date(instant);
   const id = v?.[1];
-  if (!at || Number.isNaN(at.getTime()) || typeof id !== 'string' || !UUID_RE.test(id))
+  if (!at || typeof id !== 'string' || !UUID_RE.test(id))
     throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
   return { at, id };
 }

@@ -2,7 +2,7 @@
 import { recordAudit } from '../../db/audit.js';
 import { advisoryXactLock, inTransaction } from '../../db/tx.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import { encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
+import { cursorInstant, cursorUuid, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
 import type {
   TCreateSubscriptionRequest,
   TDeliveriesQuery,
@@ -91,7 +91,7 @@ export function createSubscriptions(deps: CreditDeps, kit: CreditKit) {
     /** GET /credit/deliveries: the caller's org's deliveries, newest first. */
     async listDeliveries(actor: UserActor, q: TDeliveriesQuery): Promise<TPage<TDelivery>> {
       if (!actor.orgId) return { items: [], nextCursor: null };
-      const c = cursorValue(q.cursor, (v) => typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string' && /^[0-9a-f-]{36}$/i.test(v[1]));
+      const c = cursorValue(q.cursor, (v) => cursorInstant(v[0]) !== null && cursorUuid(v[1]) !== null);
       const rows = await repo.deliveriesOf(db, {
         orgId: actor.orgId,
         ...(q.subscriptionId ? { subscriptionId: q.subscriptionId } : {}),

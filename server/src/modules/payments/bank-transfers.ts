@@ -2,7 +2,7 @@
 import { recordAudit } from '../../db/audit.js';
 import { inTransaction } from '../../db/tx.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import { decodeCursor, encodeCursor, ZUuid, type TPage } from '../../../../shared/src/schemas/common.js';
+import { cursorInstant, cursorUuid, decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
 import {
   type TBankTransfer,
   type TBankTransfersQuery,
@@ -25,9 +25,11 @@ export function createBankTransfers(deps: PaymentsDeps, kit: PaymentsKit) {
       let before: { createdAt: Date; id: string } | undefined;
       if (q.cursor) {
         const c = decodeCursor(q.cursor);
-        if (!c || typeof c[0] !== 'string' || typeof c[1] !== 'string' || Number.isNaN(Date.parse(c[0])) || !ZUuid.safeParse(c[1]).success)
+        const at = cursorInstant(c?.[0]);
+        const id = cursorUuid(c?.[1]);
+        if (at === null || id === null)
           throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
-        before = { createdAt: new Date(c[0]), id: c[1] };
+        before = { createdAt: new Date(at), id };
       }
       const found = await repo.bankTransfers(db, { status: q.status, before, limit: q.limit + 1 });
       const page = found.slice(0, q.limit);

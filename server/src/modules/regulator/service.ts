@@ -11,7 +11,7 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { shanghaiYear } from '../../../../shared/src/calendar.js';
-import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
+import { cursorInstant, decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
 import type {
   TCapacity,
   TDisposerCapacity,
@@ -45,9 +45,9 @@ const scopeOf = (districts: string[] | null): 'city' | string[] => districts ?? 
 function edgeCursor(cursor: string | undefined): { at: string; seq: number } | undefined {
   if (!cursor) return undefined;
   const v = decodeCursor(cursor);
-  const at = v?.[0];
+  const at = cursorInstant(v?.[0]);
   const seq = v?.[1];
-  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof seq !== 'number' || !Number.isSafeInteger(seq))
+  if (at === null || typeof seq !== 'number' || !Number.isSafeInteger(seq))
     throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
   return { at, seq };
 }
