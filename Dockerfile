@@ -3,7 +3,8 @@
 # embedded deployment (PGlite in /app/data, in-process jobs, simulated payments).
 FROM node:24-bookworm-slim
 
-# CJK fonts: printable manifests (PDF) carry Chinese names and addresses.
+# CJK fonts: printable manifests (PDF) carry Chinese names and addresses. Without these the server
+# prints with the narrower Noto Sans S Chinese from the npm dependency @embedpdf/fonts-sc (ADR 0016).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends fonts-noto-cjk \
  && rm -rf /var/lib/apt/lists/*

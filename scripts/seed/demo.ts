@@ -7,8 +7,10 @@
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../server/src/context.js';
 import { orgs, users } from '../../server/src/db/schema.js';
+import { recordAudit } from '../../server/src/db/audit.js';
+import { inTransaction } from '../../server/src/db/tx.js';
 import { actorOf } from '../../server/src/modules/auth/service.js';
-import { usccCheckCharacter } from '../../shared/src/uscc.js';
+import { USCC_CHARSET, usccCheckCharacter } from '../../shared/src/uscc.js';
 import type { Role, TradingRole } from '../../shared/src/roles.js';
 import type { DistrictCode } from '../../shared/src/districts.js';
 import type { UserActor } from '../../server/src/http/actor.js';
@@ -17,11 +19,18 @@ import { ZPlaceBidRequest } from '../../shared/src/schemas/bids.js';
 
 export const DEMO_PASSWORD = 'demo-password-2026';
 
-/** A valid USCC for a demo org: authority 9, type 1, the district's division code, a 9-character org code. */
-function uscc(district: string, orgCode: string): string {
+/**
+ * A valid USCC for a demo org: authority 9, type 1, the district's division code, a 9-character org
+ * code, and the check character from the shared §6.4 function. The seed writes through the services,
+ * past the API's check, so an org code with a letter outside the charset (I, O, S, V, Z) must stop the
+ * seed here: before, it printed as `…MA2D0Z007null` on the org page, the manifest and its PDF.
+ */
+export function demoUscc(district: string, orgCode: string): string {
   const division = /^\d{6}$/.test(district) ? district : '330600';
   const first17 = `91${division}${orgCode}`;
-  return first17 + usccCheckCharacter(first17)!;
+  const check = usccCheckCharacter(first17);
+  if (check === null) throw new Error(`demo org code ${orgCode}: a USCC has 17 characters from ${USCC_CHARSET} before its check character`);
+  return first17 + check;
 }
 
 interface DemoOrg {
@@ -32,6 +41,8 @@ interface DemoOrg {
   email: string;
   person: string;
   orgCode: string;
+  /** The code an earlier seed stored for this org (its check character written as "null"); corrected in place. */
+  formerUscc?: string;
   scope?: 'city' | DistrictCode[];
   licences?: { number: string; kind: 'disposal' | 'transport'; wasteCodes: string[]; annualCapacityKg: number }[];
 }
@@ -41,7 +52,7 @@ const year = new Date().getFullYear();
 export const DEMO_ORGS: DemoOrg[] = [
   { key: 'keqiao-dyeing', name: '绍兴柯桥印染集团有限公司', district: '330603', roles: ['generator'], email: 'dyeing@demo.zwx', person: '王建国', orgCode: 'MA2D0K001' },
   { key: 'keqiao-textile', name: '柯桥区华纺织造有限公司', district: '330603', roles: ['generator'], email: 'textile@demo.zwx', person: '陈丽', orgCode: 'MA2D0K002' },
-  { key: 'shengzhou-paper', name: '嵊州市清风造纸有限公司', district: '330683', roles: ['generator'], email: 'paper@demo.zwx', person: '赵志强', orgCode: 'MA2D0S003' },
+  { key: 'shengzhou-paper', name: '嵊州市清风造纸有限公司', district: '330683', roles: ['generator'], email: 'paper@demo.zwx', person: '赵志强', orgCode: 'MA2D0E003', formerUscc: '91330683MA2D0S003null' },
   { key: 'shangyu-chem', name: '上虞精细化工有限公司', district: '330604', roles: ['generator'], email: 'chem@demo.zwx', person: '孙海燕', orgCode: 'MA2D0C004' },
   { key: 'yuecheng-incineration', name: '绍兴市循环生态产业园焚烧厂', district: '330602', roles: ['generator'], email: 'incinerator@demo.zwx', person: '钱伟', orgCode: 'MA2D0Y005' },
   {
@@ -49,7 +60,7 @@ export const DEMO_ORGS: DemoOrg[] = [
     licences: [{ number: `浙危废经第3306${year}01号`, kind: 'disposal', wasteCodes: ['HW17', 'HW18', 'HW49'], annualCapacityKg: 20_000_000 }],
   },
   {
-    key: 'zhuji-cement', name: '诸暨市水泥窑协同处置有限公司', district: '330681', roles: ['recycler'], email: 'cement@demo.zwx', person: '吴刚', orgCode: 'MA2D0Z007',
+    key: 'zhuji-cement', name: '诸暨市水泥窑协同处置有限公司', district: '330681', roles: ['recycler'], email: 'cement@demo.zwx', person: '吴刚', orgCode: 'MA2D0J007', formerUscc: '91330681MA2D0Z007null',
     licences: [{ number: `浙危废经第3306${year}02号`, kind: 'disposal', wasteCodes: ['HW17', 'HW18'], annualCapacityKg: 30_000_000 }],
   },
   {
@@ -90,9 +101,10 @@ export async function seedDemo(ctx: AppContext, log: (msg: string) => void = () 
 
   for (const [i, o] of DEMO_ORGS.entries()) {
     logins.push({ email: o.email, password: DEMO_PASSWORD, org: o.name, roles: o.roles.join(',') });
-    const code = uscc(o.district, o.orgCode);
+    const code = demoUscc(o.district, o.orgCode);
     const [existing] = await ctx.db.select().from(orgs).where(eq(orgs.uscc, code));
     if (existing) continue;
+    if (o.formerUscc && (await correctFormerUscc(ctx, admin, o.formerUscc, code))) continue;
     created = true;
     log(`[${i + 1}/${DEMO_ORGS.length}] ${o.name}`);
     const user = { email: o.email, password: DEMO_PASSWORD, name: o.person };
@@ -118,6 +130,20 @@ export async function seedDemo(ctx: AppContext, log: (msg: string) => void = () 
   }
   if (created && actors.size === DEMO_ORGS.length) await seedMarket(ctx, actors, log);
   return { created, logins };
+}
+
+/**
+ * A database seeded before the fix holds the org under its broken code: give it the valid one, with
+ * an audit row, rather than registering it again (its email is taken, so the seed, and with it the
+ * boot, would fail). Manifests opened before keep the code they snapshotted: it is sealed in their chain.
+ */
+async function correctFormerUscc(ctx: AppContext, admin: UserActor, from: string, to: string): Promise<boolean> {
+  return inTransaction(ctx.db, async (tx) => {
+    const [org] = await tx.update(orgs).set({ uscc: to }).where(eq(orgs.uscc, from)).returning({ id: orgs.id });
+    if (!org) return false;
+    await recordAudit(tx, admin, { action: 'org.uscc_correct', subjectType: 'org', subjectId: org.id, details: { from, to, reason: 'demo seed: check character was missing' } });
+    return true;
+  });
 }
 
 const DAY = 86_400_000;

@@ -1,24 +1,47 @@
 /**
  * The printable manifest (GET /manifests/:id/pdf): the fields of the national form (DOMAIN: manifest
  * record fields) in Chinese, a QR code of our number, and the chain's last hash so a printout can be
- * checked against the audit endpoint. pdfkit embeds a subset of a CJK font: Debian's fonts-noto-cjk
- * by default (MANIFEST_PDF_FONT; a .ttc needs the face's PostScript name, MANIFEST_PDF_FONT_NAME).
+ * checked against the audit endpoint. pdfkit embeds a subset of a CJK font chosen by pdf-font.ts:
+ * Debian's fonts-noto-cjk by default (MANIFEST_PDF_FONT; a .ttc needs the face's PostScript name,
+ * MANIFEST_PDF_FONT_NAME), else the bundled Noto Sans S Chinese.
  */
-import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { SHANGHAI_OFFSET_MS } from '../../../../shared/src/calendar.js';
 import { DISTRICTS } from '../../../../shared/src/districts.js';
 import type { TManifest } from '../../../../shared/src/schemas/manifests.js';
+import type { PrintFont } from './pdf-font.js';
 import { CHARACTERISTIC_ZH, DECISION_ZH, EVENT_ZH, FORM_ZH, PACKAGING_ZH, STATUS_ZH } from './forms.js';
 
 const districtName = (code: string): string => DISTRICTS.find((d) => d.code === code)?.nameZh ?? code;
 
-export class PdfFontMissing extends Error {
-  constructor(readonly path: string) {
-    super(`the CJK font for printable manifests is missing: ${path} (install fonts-noto-cjk or set MANIFEST_PDF_FONT)`);
-    this.name = 'PdfFontMissing';
+/** Spaces, line breaks and invisible format characters: pdfkit lays them out without a glyph of their own. */
+const NO_GLYPH_NEEDED = /[\s\p{Cc}\p{Cf}]/u;
+
+/**
+ * The text with each character the font has no glyph for written as □ and its code point
+ * (`□(U+20BB7)`): the font's .notdef box would look the same for every missing character and
+ * pdftotext reads it as a space, so a rare character in a company or person's name would be lost on
+ * the printout. The stored manifest keeps the character; only the print says what it could not draw.
+ */
+export function printable(text: string, hasGlyph: (codePoint: number) => boolean): string {
+  let out = '';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    out += NO_GLYPH_NEEDED.test(ch) || hasGlyph(cp) ? ch : `□(U+${cp.toString(16).toUpperCase().padStart(4, '0')})`;
   }
+  return out;
+}
+
+/**
+ * Whether the document's current font draws a code point. pdfkit keeps the fontkit font it embeds
+ * at `_font.font`, which its typings do not declare; tests/integration/manifest-pdf-fallback.test.ts
+ * prints a character the bundled font lacks, so a pdfkit that moves it fails there, not silently.
+ */
+function glyphCheck(doc: PDFKit.PDFDocument): (codePoint: number) => boolean {
+  const font = (doc as unknown as { _font?: { font?: { hasGlyphForCodePoint?: (cp: number) => boolean } } })._font?.font;
+  const has = font?.hasGlyphForCodePoint;
+  return typeof has === 'function' ? (cp) => has.call(font, cp) : () => true;
 }
 
 /** 2026-03-06 15:04 (Shanghai time). */
@@ -38,8 +61,7 @@ function kg(n: number | null): string {
   return `${n.toLocaleString('en-US')} kg（${(n / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} 吨）`;
 }
 
-export async function renderManifestPdf(m: TManifest, o: { fontPath: string; fontName?: string; now: Date }): Promise<Buffer> {
-  if (!existsSync(o.fontPath)) throw new PdfFontMissing(o.fontPath);
+export async function renderManifestPdf(m: TManifest, o: { font: PrintFont; now: Date }): Promise<Buffer> {
   const qr = await QRCode.toBuffer(m.number, { type: 'png', margin: 1, width: 240, errorCorrectionLevel: 'M' });
   const doc = new PDFDocument({
     size: 'A4',
@@ -52,8 +74,10 @@ export async function renderManifestPdf(m: TManifest, o: { fontPath: string; fon
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  if (o.fontName) doc.font(o.fontPath, o.fontName);
-  else doc.font(o.fontPath);
+  if (o.font.name) doc.font(o.font.path, o.font.name);
+  else doc.font(o.font.path);
+  const has = glyphCheck(doc);
+  const p = (text: string) => printable(text, has);
 
   const left = doc.page.margins.left;
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
@@ -62,8 +86,8 @@ export async function renderManifestPdf(m: TManifest, o: { fontPath: string; fon
   doc.image(qr, left + width - 90, 36, { width: 90 });
   doc.fontSize(18).text(title, left, 44, { width: width - 100 });
   doc.fontSize(10).fillColor('#444').text('Transfer manifest · Zero-Waste Exchange 绍兴', { width: width - 100 });
-  doc.moveDown(0.4).fillColor('#000').fontSize(12).text(`联单编号 No. ${m.number}`, { width: width - 100 });
-  doc.fontSize(9).text(`国家系统联单编号：${m.officialNumber ?? '（尚未取得）'}    状态：${STATUS_ZH[m.status] ?? m.status}    交易：${m.tradeId}`, { width: width - 100 });
+  doc.moveDown(0.4).fillColor('#000').fontSize(12).text(p(`联单编号 No. ${m.number}`), { width: width - 100 });
+  doc.fontSize(9).text(p(`国家系统联单编号：${m.officialNumber ?? '（尚未取得）'}    状态：${STATUS_ZH[m.status] ?? m.status}    交易：${m.tradeId}`), { width: width - 100 });
   doc.y = Math.max(doc.y, 136);
 
   const section = (heading: string) => {
@@ -74,7 +98,7 @@ export async function renderManifestPdf(m: TManifest, o: { fontPath: string; fon
     doc.moveDown(0.2).fontSize(9);
   };
   const row = (label: string, value: string) => {
-    doc.fontSize(9).fillColor('#555').text(`${label}：`, left, doc.y, { continued: true, width }).fillColor('#000').text(value);
+    doc.fontSize(9).fillColor('#555').text(`${label}：`, left, doc.y, { continued: true, width }).fillColor('#000').text(p(value));
   };
 
   const { shipper, carrier, receiver } = m.parties;
@@ -107,7 +131,7 @@ export async function renderManifestPdf(m: TManifest, o: { fontPath: string; fon
   }
 
   section('五、应急措施');
-  doc.fontSize(9).fillColor('#000').text(m.emergencyMeasures, left, doc.y, { width });
+  doc.fontSize(9).fillColor('#000').text(p(m.emergencyMeasures), left, doc.y, { width });
 
   section('六、运输与接收');
   row('签发时间', shanghai(m.issuedAt));

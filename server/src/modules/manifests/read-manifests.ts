@@ -11,13 +11,21 @@ import type { UserActor } from '../../http/actor.js';
 import { overseenDistricts } from '../orgs/index.js';
 import { verifyChain } from './chain.js';
 import { project, projectionMismatches } from './model.js';
-import { renderManifestPdf, PdfFontMissing } from './pdf.js';
+import { renderManifestPdf } from './pdf.js';
+import { choosePrintFont } from './pdf-font.js';
 import * as repo from './repo.js';
 import { type ManifestsDeps, toEvent, chained, record, beforeSeqFromCursor, type ManifestKit } from './kit.js';
 
 export function createManifestReads(deps: ManifestsDeps, kit: ManifestKit) {
   const { db, clock, logger, config } = deps;
   const { transitStuckMs, toSummary, toManifest, visibleRow } = kit;
+  const configuredFont = { path: config.MANIFEST_PDF_FONT, ...(config.MANIFEST_PDF_FONT_NAME ? { name: config.MANIFEST_PDF_FONT_NAME } : {}) };
+  // Said once at boot, so an operator sees which font prints before anyone asks for a PDF; each
+  // request chooses again, so installing fonts-noto-cjk later takes effect without a restart.
+  const bootFont = choosePrintFont(configuredFont);
+  if (bootFont?.source === 'configured') logger.info({ font: bootFont.path, source: bootFont.source }, 'printable manifests use the configured CJK font');
+  else if (bootFont) logger.warn({ font: bootFont.path, source: bootFont.source, missing: config.MANIFEST_PDF_FONT }, 'MANIFEST_PDF_FONT not found: printable manifests use the bundled Noto Sans S Chinese (characters outside it print as □ and their code point)');
+  else logger.error({ missing: config.MANIFEST_PDF_FONT }, 'no CJK font for printable manifests: MANIFEST_PDF_FONT not found and @embedpdf/fonts-sc not installed; the PDF route answers 503');
   const useCases = {
     /** GET /manifests: parties and the carrier see theirs; regulators those with origin or destination in scope. */
     async listManifests(actor: UserActor, q: TManifestsQuery): Promise<TPage<TManifestSummary>> {
@@ -71,16 +79,13 @@ export function createManifestReads(deps: ManifestsDeps, kit: ManifestKit) {
     /** GET /manifests/:id/pdf: the printable manifest. */
     async manifestPdf(actor: UserActor, id: string): Promise<{ filename: string; pdf: Buffer }> {
       const manifest = await toManifest(db, await visibleRow(actor, id), actor);
-      try {
-        const pdf = await renderManifestPdf(manifest, { fontPath: config.MANIFEST_PDF_FONT, fontName: config.MANIFEST_PDF_FONT_NAME || undefined, now: clock.now() });
-        return { filename: `manifest-${manifest.number}.pdf`, pdf };
-      } catch (err) {
-        if (err instanceof PdfFontMissing) {
-          logger.error({ font: config.MANIFEST_PDF_FONT }, err.message);
-          throw new AppError(ErrorCodes.UNAVAILABLE, 'printable manifests are unavailable: the server has no Chinese font installed (fonts-noto-cjk)');
-        }
-        throw err;
+      const font = choosePrintFont(configuredFont);
+      if (!font) {
+        logger.error({ missing: config.MANIFEST_PDF_FONT }, 'no CJK font for printable manifests (MANIFEST_PDF_FONT not found, @embedpdf/fonts-sc not installed)');
+        throw new AppError(ErrorCodes.UNAVAILABLE, 'printable manifests are unavailable: the server has no Chinese font installed (fonts-noto-cjk)');
       }
+      const pdf = await renderManifestPdf(manifest, { font, now: clock.now() });
+      return { filename: `manifest-${manifest.number}.pdf`, pdf };
     },
   };
 
