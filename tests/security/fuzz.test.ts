@@ -17,6 +17,7 @@
  *   FUZZ_SEED  fast-check seed; printed at the start of every run, set it to replay a failure
  *   FUZZ_ONLY  regular expression on the operation key (e.g. 'POST /listings$') to replay one
  */
+import { createHmac } from 'node:crypto';
 import { gzipSync, deflateSync } from 'node:zlib';
 import { expect } from 'chai';
 import fc from 'fast-check';
@@ -25,11 +26,13 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { requirePostgres, requireRedis } from '../helpers/services.js';
 import {
   PASSWORD,
+  addMember,
   adminToken,
   auth,
   createCreditAgency,
   createRegulator,
   licenceBody,
+  login,
   makeUscc,
   registerOrg,
   registrationBody,
@@ -325,9 +328,35 @@ function percentEncode(s: string): string {
   }
 }
 
+const STRIPE_ENV = {
+  PAYMENT_PROVIDER: 'simulated',
+  STRIPE_SECRET_KEY: 'sk_test_fuzz',
+  STRIPE_WEBHOOK_SECRET: 'whsec_fuzz_right_secret',
+  STRIPE_API_HOST: '127.0.0.1',
+  STRIPE_API_PORT: '9',
+  STRIPE_API_PROTOCOL: 'http',
+};
+
+/** A Stripe-Signature header in Stripe's format (t=…,v1=HMAC-SHA256 of "t.payload"), made with a secret the server does not hold. */
+function misSigned(payload: string): string {
+  const t = Math.floor(Date.now() / 1000);
+  return `t=${t},v1=${createHmac('sha256', 'whsec_fuzz_wrong_secret').update(`${t}.${payload}`).digest('hex')}`;
+}
+
 /** Refusals that write by design, each with its reason; any other refused request must leave every table as it was. */
 const WRITES_ON_REFUSAL: { code: string; op?: string; tables: string[]; why: string }[] = [
-  { code: 'UNAUTHENTICATED', op: 'POST /auth/refresh', tables: ['refresh_tokens'], why: 'a reused refresh token revokes its whole family' },
+  {
+    code: 'UNAUTHENTICATED',
+    op: 'POST /auth/refresh',
+    tables: ['refresh_tokens', 'users'],
+    why: 'a reused refresh token revokes its whole family and bumps the user’s token version, ending the access tokens it may have minted (auth/service.ts refresh)',
+  },
+  {
+    code: 'UNAUTHENTICATED',
+    op: 'POST /auth/login',
+    tables: ['login_throttle'],
+    why: 'a wrong password is counted per (account, client address) when the attempt starts, so parallel guesses cannot pass the check (auth/throttle.ts, ADR 0007)',
+  },
   {
     code: 'PRICE_OUT_OF_RANGE',
     tables: ['alerts', 'outbox', 'room_seq'],
@@ -361,6 +390,14 @@ interface Fixture {
   params?: Record<string, string>;
   body?: Record<string, unknown>;
   query?: Record<string, string>;
+  /** Headers the operation needs besides the caller's token (the Stripe webhook's signature). */
+  headers?: Record<string, string>;
+  /**
+   * Restores what the fixture relies on after an attempt changed it (a password changed, a sign-in
+   * pair counted), so later attempts still reach the handler; runs outside the checked window and
+   * returns whether it wrote.
+   */
+  settle?: (answer: Answer) => Promise<boolean>;
 }
 
 describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL + Redis)', function () {
@@ -380,7 +417,9 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     requireRedis(this);
     console.log(`    fuzz: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}${ONLY ? ` FUZZ_ONLY=${ONLY.source}` : ''} (set them to replay)`);
     // Jobs stay stopped so nothing but the request under test writes to the database.
-    t = await createTestApp({ useRedis: true, startJobs: false, env: { WEBHOOK_ALLOW_LOOPBACK: 'true' } });
+    // Stripe is configured (for its webhook's signature check) but not the provider; its API host is
+    // a closed local port, and no event the fuzz sends is signed with the right secret.
+    t = await createTestApp({ useRedis: true, startJobs: false, env: { WEBHOOK_ALLOW_LOOPBACK: 'true', ...STRIPE_ENV } });
     const limit = /^(\d+)(kb|mb)$/.exec(t.ctx.config.BODY_LIMIT)!;
     bodyLimit = Number(limit[1]) * (limit[2] === 'mb' ? 1024 * 1024 : 1024);
     ops = readOperations((await t.request.get('/api/openapi.json').expect(200)).body);
@@ -422,6 +461,29 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     const pendingOwner = await registerOrg(r, { roles: ['recycler'] });
     const pending = await submitLicence(r, pendingOwner);
     const throwaway = await registerOrg(r, { roles: ['carrier'] });
+    // Members of the throwaway org for the session routes: each fixture acts on a user of its own,
+    // so a password changed or a user disabled by one operation leaves the others' callers alone.
+    const passwordChanger = await addMember(r, throwaway);
+    const resetHolder = await addMember(r, throwaway);
+    const resetSubject = await addMember(r, throwaway);
+    const disableSubject = await addMember(r, throwaway);
+    const issueReset = async (userId: string): Promise<string> => {
+      const res = await r.post(`/api/v1/admin/users/${userId}/reset`).set(auth(admin));
+      expect(res.status, res.text).to.equal(201);
+      return res.body.token as string;
+    };
+    const resetToken = await issueReset(resetHolder.user.id);
+    const stripeEvent = {
+      id: 'evt_fuzz_1',
+      object: 'event',
+      api_version: '2026-10-28.endive',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: 'pi_fuzz_1', object: 'payment_intent', status: 'succeeded', amount: 100, currency: 'cny' } },
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type: 'payment_intent.succeeded',
+    };
     await createCarrier(r);
     const auction = await createListing(r, gen, steelListing({ mode: 'auction', closesAt: inSeconds(5 * DAY) }));
     const activeBid = await placeBid(r, rec, auction.id, { pricePerTonneFen: 258_500, quantityKg: 10_000 });
@@ -450,15 +512,47 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       agency,
       dealGenerator: deal.generator,
       unpaidPayer: unpaid.recycler,
+      passwordChanger,
     };
     for (const [name, a] of Object.entries(who)) tokens[name] = typeof a === 'string' ? a : a.token;
 
     const day = (d: number) => inSeconds(d * DAY);
     Object.assign(fixtures, {
       'POST /auth/register': { as: null, body: registrationBody() },
-      'POST /auth/login': { as: null, body: { email: throwaway.email, password: PASSWORD } },
+      'POST /auth/login': {
+        as: null,
+        body: { email: throwaway.email, password: PASSWORD },
+        // A wrong but well-formed password counts toward the sign-in throttle; the right one from the
+        // same address resets the pair, so the fuzz's own guesses never lock its later inputs out of
+        // the password check (the 429 itself is tests/security/login-throttle.test.ts's subject).
+        settle: async (answer) => {
+          if (answer.status !== 401) return false;
+          const res = await r.post('/api/v1/auth/login').send({ email: throwaway.email, password: PASSWORD });
+          expect(res.status, res.text).to.equal(200);
+          return true;
+        },
+      },
       'POST /auth/refresh': { as: null, body: { refreshToken: throwaway.refreshToken } },
       'POST /auth/logout': { as: null, body: { refreshToken: throwaway.refreshToken } },
+      'POST /auth/password': {
+        as: 'passwordChanger',
+        body: { currentPassword: PASSWORD, newPassword: 'fuzz-new-password-1' },
+        // A well-formed change succeeds and ends the caller's sessions: set the password back through
+        // an admin reset and sign in again, so the next inputs are checked with a live token.
+        settle: async (answer) => {
+          if (answer.status >= 300) return false;
+          const token = await issueReset(passwordChanger.user.id);
+          const reset = await r.post('/api/v1/auth/reset').send({ token, newPassword: PASSWORD });
+          expect(reset.status, reset.text).to.equal(204);
+          tokens.passwordChanger = (await login(r, passwordChanger.email, PASSWORD)).accessToken;
+          return true;
+        },
+      },
+      'POST /auth/reset': { as: null, body: { token: resetToken, newPassword: 'fuzz-new-password-2' } },
+      'POST /admin/users/:id/disable': { as: 'admin', params: { id: disableSubject.user.id }, body: { reason: 'left the company' } },
+      'POST /admin/users/:id/reset': { as: 'admin', params: { id: resetSubject.user.id } },
+      'GET /meta': { as: null },
+      'POST /payments/stripe/webhook': { as: null, body: stripeEvent, headers: { 'Stripe-Signature': misSigned(toJson(stripeEvent)) } },
       'GET /me': { as: 'gen' },
       'POST /admin/orgs': {
         as: 'admin',
@@ -559,14 +653,15 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       .join('&');
   }
 
+  /** The fixture's own headers; the caller's token is added when the attempt is sent (a settle may have renewed it). */
   function headersOf(op: Operation): Record<string, string> {
-    const as = fixtures[op.key]?.as;
-    return as ? auth(tokens[as]!) : {};
+    return { ...fixtures[op.key]?.headers };
   }
 
   async function send(a: Attempt): Promise<Answer> {
     let req = t.request[a.op.method](a.url);
-    for (const [k, v] of Object.entries(a.headers)) req = req.set(k, v);
+    const as = fixtures[a.op.key]?.as;
+    for (const [k, v] of Object.entries({ ...(as ? auth(tokens[as]!) : {}), ...a.headers })) req = req.set(k, v);
     // A Buffer goes out byte for byte (superagent would serialise it as JSON for a JSON content type).
     const res = a.body === undefined ? await req : Buffer.isBuffer(a.body) ? await req.serialize((b: unknown) => b as string).send(a.body) : await req.send(a.body);
     return { status: res.status, text: res.text ?? '', contentType: String(res.headers['content-type'] ?? ''), body: res.body };
@@ -622,6 +717,8 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
         if (changed.length) note(a, `${answer.status} refused but changed ${changed.join(', ')}`, answer);
       }
       before = after;
+      const settle = fixtures[a.op.key]?.settle;
+      if (settle && (await settle(answer))) before = await checksum();
     }
   }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { adminToken, auth, createCreditAgency, createRegulator, registerOrg } from '../helpers/actors.js';
+import { PASSWORD, adminToken, auth, createCreditAgency, createRegulator, registerOrg } from '../helpers/actors.js';
 import { slagDeal } from '../helpers/manifests.js';
 import { one } from '../../server/src/db/tx.js';
 import { allRoutes } from '../../server/src/app.js';
@@ -104,6 +104,32 @@ describe('security: malformed requests are 400 in the §7.1 envelope, never a 50
     expectValidation(res, 'text/plain pay', 'Content-Type');
     const row = await one<{ status: string }>(t.ctx.db, sql`select status from trades where id = ${deal.trade.id}`);
     expect(row!.status).to.equal('awaiting_payment');
+  });
+
+  it('a malformed sign-in (400) is not a password attempt: it never counts toward the throttle’s lock', async () => {
+    const owner = await registerOrg(t.request, { roles: ['carrier'] });
+    const login = () => t.request.post('/api/v1/auth/login');
+    const malformed: [string, () => Promise<unknown>][] = [
+      ['password missing', () => login().send({ email: owner.email })],
+      ['password a number', () => login().send({ email: owner.email, password: 12345 })],
+      ['password with NUL', () => login().send({ email: owner.email, password: 'x\u0000y' })],
+      ['empty password', () => login().send({ email: owner.email, password: '' })],
+      ['extra key', () => login().send({ email: owner.email, password: 'guess', isAdmin: true })],
+      ['text/plain', () => login().set('Content-Type', 'text/plain').send(JSON.stringify({ email: owner.email, password: 'guess' }))],
+      ['truncated JSON', () => login().set('Content-Type', 'application/json').send(`{"email":"${owner.email}","password":"gue`)],
+    ];
+    // Twice the free attempts: had any of these counted, the pair would be locked before the real guesses below.
+    for (const [what, send] of [...malformed, ...malformed]) {
+      const res = (await send()) as unknown as Res;
+      expect(res.status, `${what}: ${res.text}`).to.equal(400);
+      expect(res.body.error?.code, what).to.equal('VALIDATION_FAILED');
+    }
+    for (let i = 1; i <= 4; i++) {
+      const res = (await login().send({ email: owner.email, password: `wrong-guess-${i}` })) as unknown as Res;
+      expect(res.status, `wrong password ${i}: ${res.text}`).to.equal(401);
+    }
+    const res = (await login().send({ email: owner.email, password: PASSWORD })) as unknown as Res;
+    expect(res.status, `right password after 4 wrong ones: ${res.text}`).to.equal(200);
   });
 
   it('a list cursor holding NUL, year 0, an impossible or out-of-range instant or a non-uuid id is 400, not a database error', async () => {
