@@ -41,7 +41,7 @@ export function alertText(a: Alert, t: TFunction, lang: Lang): string | null {
         params = fill({
           code: str(d.wasteCode) ?? str(d.materialCode),
           price: num(d.pricePerTonneFen) === null ? null : formatPricePerTonne(num(d.pricePerTonneFen)!, lang),
-          usual: direction.usual === 'fee' || direction.usual === 'price' ? t(rk(`price.usualDirection.${direction.usual}`)) : null,
+          usual: direction.usual === 'fee' || direction.usual === 'price' ? t(rk(`price.usualDirection.short.${direction.usual}`)) : null,
           why: str(d.justification) ?? '—',
         });
         return params ? t(rk('regulator.alert.text.price_flagged.direction'), params) : null;
