@@ -39,6 +39,7 @@ describe('listings', () => {
         source: 'seed',
         sampleSize: 0,
         deviation: 0,
+        reasons: [],
       });
       const got = await t.request.get(`/api/v1/listings/${l.id}`).expect(200);
       expect(got.body).to.deep.equal(l);

@@ -27,7 +27,7 @@ describe('price checks through HTTP', () => {
     it('a material without any band: ok with source none', async () => {
       const g = await createGenerator(t.request);
       const l = await createListing(t.request, g, steelListing({ materialCode: 'SW07-01', pricePerTonneFen: -90_000 }));
-      expect(l.priceCheck).to.deep.equal({ status: 'ok', band: null, source: 'none', sampleSize: 0, deviation: null });
+      expect(l.priceCheck).to.deep.equal({ status: 'ok', band: null, source: 'none', sampleSize: 0, deviation: null, reasons: [] });
     });
 
     it('flagged without a justification: 422 JUSTIFICATION_REQUIRED with the check, nothing stored, no alert', async () => {
@@ -42,6 +42,7 @@ describe('price checks through HTTP', () => {
         source: 'seed',
         sampleSize: 0,
         deviation: -3207,
+        reasons: [{ code: 'BELOW_BAND', lowFen: -219_500, highFen: -159_100, source: 'seed' }],
       });
       expect([await countRows(t, 'listings'), await countRows(t, 'alerts')]).to.deep.equal(before);
     });

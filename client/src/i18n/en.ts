@@ -1,5 +1,5 @@
 import { USCC_MESSAGES } from '../../../shared/src/uscc.js';
-import type { MessageKey } from './zh-CN';
+import type { MessageKey } from './zh-CN.js';
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -427,19 +427,34 @@ export const en: Record<MessageKey, string> = {
   'price.tooLarge': 'At most 1,000,000 yuan per tonne',
 
   'pricecheck.loadingBand': 'Fetching the reference band…',
-  'pricecheck.noBand': 'No reference band for this material; the price is not checked.',
+  'pricecheck.noBand': 'No reference band for this material; the amount is not checked.',
   'pricecheck.ok': 'Inside the reference band ({band})',
-  'pricecheck.flagged': 'Outside the reference band ({band}), {deviation} from the median: give a justification; a regulator will be alerted.',
-  'pricecheck.flagged.stored': 'Outside the reference band ({band}), {deviation} from the median; justified, and a regulator was alerted.',
-  'pricecheck.rejected': 'Far outside the band: the accepted range is {range} ({deviation} from the median); this price will be refused.',
+  'pricecheck.flagged': 'Give a justification; a regulator will be alerted:',
+  'pricecheck.flagged.stored': 'Justified, and a regulator was alerted:',
+  'pricecheck.rejected': 'This price will be refused:',
   'pricecheck.server': 'The platform’s check:',
-  'pricecheck.badge.flagged': 'Price outside band',
+  'pricecheck.badge.flagged': 'Price under review',
   'pricecheck.badge.rejected': 'Price refused',
   'pricecheck.badge.title': '{deviation} from the reference median; justified and reported to a regulator',
+  'pricecheck.reason.BELOW_BAND': 'Below the reference band ({band}), {deviation} from the median',
+  'pricecheck.reason.ABOVE_BAND': 'Above the reference band ({band}), {deviation} from the median',
+  'pricecheck.reason.BELOW_BAND.fee': 'A disposal fee above the reference band ({band}), {deviation} from the median',
+  'pricecheck.reason.ABOVE_BAND.fee': 'A disposal fee below the reference band ({band}), {deviation} from the median; a fee this low is a classic sign of dumping',
+  'pricecheck.reason.FAR_BELOW_BAND': 'Far below the reference band ({band}), outside the accepted range {range}',
+  'pricecheck.reason.FAR_ABOVE_BAND': 'Far above the reference band ({band}), outside the accepted range {range}',
+  'pricecheck.reason.FAR_BELOW_BAND.fee': 'A disposal fee far above the reference band ({band}), outside the accepted range {range}',
+  'pricecheck.reason.FAR_ABOVE_BAND.fee': 'A disposal fee far below the reference band ({band}), outside the accepted range {range}',
+  'pricecheck.reason.AGAINST_USUAL_DIRECTION.fee': 'The generator usually pays a disposal fee for this material, but this is a price paid by the receiver',
+  'pricecheck.reason.AGAINST_USUAL_DIRECTION.price': 'The receiver usually pays for this material, but this is a disposal fee paid by the generator',
+  'price.usualDirection.fee': 'Usually the generator pays a disposal fee for this material.',
+  'price.usualDirection.price': 'Usually the receiver pays for this material.',
+  'price.usualDirection.either': 'Both a price paid and a disposal fee are common for this material.',
+  'price.usualDirection.short.fee': 'usually a disposal fee',
+  'price.usualDirection.short.price': 'usually a price paid',
 
   'justification.label': 'Justification of the price',
-  'justification.hint': 'Why the price is outside the reference band (grade, moisture, distance, lot size); a regulator reviews it.',
-  'justification.required': 'The price is outside the reference band: give a justification',
+  'justification.hint': 'Why the price is outside the reference band or against the usual direction (grade, moisture, distance, lot size); a regulator reviews it.',
+  'justification.required': 'The price is outside the reference band or against the usual direction: give a justification',
 
   'bid.title.supply': 'Place a bid',
   'bid.title.demand': 'Make an offer',
@@ -485,7 +500,7 @@ export const en: Record<MessageKey, string> = {
   'owner.bids.sealed': 'Sealed auction: {count} bids received, shown after the close.',
 
   'trading.serverSays': 'The platform says: ',
-  'trading.error.JUSTIFICATION_REQUIRED': 'The price is outside the reference band: add a justification and submit again.',
+  'trading.error.JUSTIFICATION_REQUIRED': 'The price is outside the reference band or against this material’s usual direction: add a justification and submit again.',
   'trading.error.PRICE_OUT_OF_RANGE': 'The price is far outside the reference band and was refused; a regulator was alerted.',
   'trading.error.LICENCE_REQUIRED': 'Trading hazardous waste needs an approved hazardous-waste licence.',
   'trading.error.LICENCE_SCOPE': 'Your licences do not cover this waste code or its category.',
@@ -851,6 +866,7 @@ export const en: Record<MessageKey, string> = {
   'regulator.capacity.codes': 'Codes (licences)',
   'regulator.alert.text.capacity_high': '{org}: {used} of hazardous waste contracted in {year}, {pct} of the {permitted} licence {licence} permits',
   'regulator.alert.text.price_flagged': '{code} priced {price}, outside the reference band ({dev} from the median); justification: {why}',
+  'regulator.alert.text.price_flagged.direction': '{code} priced {price}, against the material’s usual direction ({usual}); justification: {why}',
   'regulator.alert.text.price_rejected': '{code} priced {price}, far outside the reference band ({dev} from the median); refused',
   'regulator.alert.text.weight_gap': 'Manifest {number}: loaded {loaded}, received {received}, a gap of {gap} (platform tolerance {tol})',
   'regulator.alert.text.load_rejected': 'Manifest {number}: the receiver rejected the load ({received} arrived): {reason}',

@@ -96,6 +96,8 @@ export const materials = pgTable('materials', {
   standardisedGrade: boolean('standardised_grade').notNull().default(false),
   verification: text('verification').notNull(),
   note: text('note'),
+  /** fee | price | either (DESIGN §6.3), set by the catalogue loader's rule and overrides. */
+  usualDirection: text('usual_direction').$type<import('../../../shared/src/pricecheck.js').UsualDirection>().notNull().default('either'),
 });
 
 export const hazardousCategories = pgTable('hazardous_categories', {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { zText } from './text.js';
 
 import { STREAMS } from '../enums.js';
+import { USUAL_DIRECTIONS } from '../pricecheck.js';
 
 export { STREAMS };
 export type TStream = (typeof STREAMS)[number];
@@ -40,6 +41,8 @@ export const ZMaterial = z.object({
   standardisedGrade: z.boolean(),
   verification: z.string(),
   note: z.string().nullable(),
+  /** Which way money usually flows (DESIGN §6.3): a price of the other sign is flagged unless a pinned band contains it. */
+  usualDirection: z.enum(USUAL_DIRECTIONS),
   band: ZBand.nullable(),
 });
 export type TMaterial = z.infer<typeof ZMaterial>;

@@ -16,6 +16,7 @@ import { MAX_ABS_PRICE_FEN, MAX_KG } from '../money.js';
 import { ZDistrict, ZInstant } from './common.js';
 import { isHazardousCategory } from './orgs.js';
 import { ZPriceCheck } from './prices.js';
+import { USUAL_DIRECTIONS } from '../pricecheck.js';
 import { ZCreditLevel } from './credit.js';
 
 // ── Units (DESIGN §6.1) ─────────────────────────────────────────────────────────────────────
@@ -269,6 +270,8 @@ export const ZListing = z.object({
   materialCode: z.string(),
   materialNameZh: z.string(),
   materialNameEn: z.string(),
+  /** The material's usual direction (catalogue, DESIGN §6.3), for the price check a bid form runs live. */
+  usualDirection: z.enum(USUAL_DIRECTIONS),
   classifiedCode: z.string().nullable(),
   /** The code that decides licences and hazard: classifiedCode for WS-CLASSIFIED, else materialCode. */
   wasteCode: z.string(),

@@ -3,6 +3,22 @@ import { zText } from './text.js';
 import { MAX_ABS_PRICE_FEN } from '../money.js';
 import { BAND_SOURCES, PRICE_CHECK_STATUSES } from '../pricecheck.js';
 
+const storedBandSource = z.enum(['trades', 'seed', 'pinned']);
+
+/** One reason a price was flagged or rejected (shared/src/pricecheck.ts PriceCheckReason). */
+export const ZPriceCheckReason = z.discriminatedUnion('code', [
+  z.object({ code: z.enum(['BELOW_BAND', 'ABOVE_BAND']), lowFen: z.number().int(), highFen: z.number().int(), source: storedBandSource }),
+  z.object({
+    code: z.enum(['FAR_BELOW_BAND', 'FAR_ABOVE_BAND']),
+    lowFen: z.number().int(),
+    highFen: z.number().int(),
+    limitFen: z.number().int(),
+    source: storedBandSource,
+  }),
+  z.object({ code: z.literal('AGAINST_USUAL_DIRECTION'), usual: z.enum(['fee', 'price']) }),
+]);
+export type TPriceCheckReason = z.infer<typeof ZPriceCheckReason>;
+
 const fen = z
   .number({ message: 'a whole number of fen per tonne' })
   .int('whole fen per tonne')
@@ -16,6 +32,8 @@ export const ZPriceCheck = z.object({
   source: z.enum(BAND_SOURCES),
   sampleSize: z.number().int(),
   deviation: z.number().int().nullable(),
+  /** Why the status is not ok (band and usual direction); empty when ok. */
+  reasons: z.array(ZPriceCheckReason),
 });
 export type TPriceCheck = z.infer<typeof ZPriceCheck>;
 

@@ -79,6 +79,12 @@ function MaterialDetail({ material: m }: { material: Material }) {
               </dd>
             </div>
             <div>
+              <dt>{t('price.direction')}</dt>
+              <dd data-testid="material-usual-direction" data-usual={m.usualDirection}>
+                {t(`price.usualDirection.${m.usualDirection}`)}
+              </dd>
+            </div>
+            <div>
               <dt>{t('material.verification')}</dt>
               <dd data-testid="material-verification" lang="en">
                 {m.verification}

@@ -33,7 +33,7 @@ import {
 import { MaterialPicker } from './components/MaterialPicker';
 import { JustificationField, TonnesField } from './components/OfferFields';
 import { PriceCheckFeedback, ServerPriceCheck } from './components/PriceCheckFeedback';
-import { PriceInput, draftToFen, priceDraftProblem, type PriceDraft } from './components/PriceInput';
+import { PriceInput, draftDirectionOf, draftToFen, priceDraftProblem, type PriceDraft } from './components/PriceInput';
 import { ProblemAlert } from './components/ProblemAlert';
 import { tradingProblem, type TradingProblem } from './errors';
 import { tk } from './labels';
@@ -146,11 +146,16 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
     setAnalysis({});
   }, [material]);
   useEffect(() => {
-    if (band) setPrice((p) => (p.amount.trim() ? p : { ...p, direction: band.medianFen < 0 ? 'fee' : 'paid' }));
-  }, [band]);
+    // The toggle starts at the material's usual direction (a price the other way is flagged); for an
+    // `either` material, at its band's side. An amount already typed keeps the direction chosen.
+    if (!material) return;
+    const direction = draftDirectionOf(material.usualDirection) ?? (band ? (band.medianFen < 0 ? 'fee' : 'paid') : null);
+    if (direction) setPrice((p) => (p.amount.trim() ? p : { ...p, direction }));
+  }, [material, band]);
 
   const fen = draftToFen(price);
-  const live = material && fen !== null && !priceDraftProblem(price, t) && band !== undefined ? checkPrice(fen, band) : undefined;
+  const live =
+    material && fen !== null && !priceDraftProblem(price, t) && band !== undefined ? checkPrice(fen, band, { usualDirection: material.usualDirection }) : undefined;
   const needsJustification = live?.status === 'flagged' || problem?.code === 'JUSTIFICATION_REQUIRED';
   const hazardRequired = material?.hazardous === true || /^\d{3}-\d{3}-\d{2}$/.test(classifiedCode.trim());
 
@@ -328,6 +333,7 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
             }}
             label={t(mode === 'auction' ? 'newListing.reserve' : 'newListing.price')}
             hint={sideHint}
+            usualDirection={material?.usualDirection ?? null}
             error={errors.pricePerTonneFen}
             feedback={
               <>

@@ -33,7 +33,19 @@ export function alertText(a: Alert, t: TFunction, lang: Lang): string | null {
       break;
     case 'price_flagged':
     case 'price_rejected': {
-      const check = (d.priceCheck ?? {}) as { deviation?: unknown };
+      const check = (d.priceCheck ?? {}) as { deviation?: unknown; reasons?: { code?: unknown; usual?: unknown }[] };
+      const reasons = Array.isArray(check.reasons) ? check.reasons : [];
+      const direction = reasons.find((r) => r.code === 'AGAINST_USUAL_DIRECTION');
+      if (a.kind === 'price_flagged' && direction && reasons.length === 1) {
+        // Flagged only for its sign (a material without a band, mostly): there is no deviation to show.
+        params = fill({
+          code: str(d.wasteCode) ?? str(d.materialCode),
+          price: num(d.pricePerTonneFen) === null ? null : formatPricePerTonne(num(d.pricePerTonneFen)!, lang),
+          usual: direction.usual === 'fee' || direction.usual === 'price' ? t(rk(`price.usualDirection.short.${direction.usual}`)) : null,
+          why: str(d.justification) ?? '—',
+        });
+        return params ? t(rk('regulator.alert.text.price_flagged.direction'), params) : null;
+      }
       params = fill({
         code: str(d.wasteCode) ?? str(d.materialCode),
         price: num(d.pricePerTonneFen) === null ? null : formatPricePerTonne(num(d.pricePerTonneFen)!, lang),

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { USUAL_DIRECTIONS } from '../../../../shared/src/pricecheck.js';
+import type { DirectionOverride } from './direction.js';
 
 /** The catalogue data copied from the programme's reference data (shared/data), with its verification notes. */
 const DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data');
@@ -33,11 +35,32 @@ async function json<T>(name: string): Promise<T> {
 }
 
 export async function readCatalogueData() {
-  const [codes, categories, prices, plan] = await Promise.all([
+  const [codes, categories, prices, plan, directions] = await Promise.all([
     json<WasteCodeEntry[]>('waste-codes.json'),
     json<{ verification: string; categories: { code: string; nameZh: string }[] }>('hazardous-categories.json'),
     json<{ bands: SeedBand[] }>('reference-prices.json'),
     json<Record<string, unknown>>('shaoxing-plan.json'),
+    json<{ overrides: DirectionOverride[] }>('usual-direction-overrides.json'),
   ]);
-  return { codes, categories: categories.categories, bands: prices.bands, plan };
+  return { codes, categories: categories.categories, bands: prices.bands, plan, directionOverrides: checkOverrides(directions.overrides, codes) };
+}
+
+/** An override of a code not in the catalogue, twice, or with a direction that does not exist is a data error: fail the start. */
+function checkOverrides(overrides: DirectionOverride[], codes: WasteCodeEntry[]): Map<string, DirectionOverride> {
+  const known = new Set(codes.map((c) => c.code));
+  const out = new Map<string, DirectionOverride>();
+  for (const o of overrides) {
+    const problem = !known.has(o.code)
+      ? 'is not in waste-codes.json'
+      : out.has(o.code)
+        ? 'is listed twice'
+        : !(USUAL_DIRECTIONS as readonly string[]).includes(o.usualDirection)
+          ? `has usualDirection ${JSON.stringify(o.usualDirection)}, not one of ${USUAL_DIRECTIONS.join(', ')}`
+          : !o.reason
+            ? 'has no reason'
+            : null;
+    if (problem) throw new Error(`usual-direction-overrides.json: ${o.code} ${problem}`);
+    out.set(o.code, o);
+  }
+  return out;
 }

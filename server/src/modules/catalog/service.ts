@@ -5,6 +5,7 @@ import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
 import type { TBand, TMaterial, TMaterialsQuery, TStream } from '../../../../shared/src/schemas/catalog.js';
 import { readCatalogueData } from './data.js';
+import { usualDirectionOf } from './direction.js';
 
 export type CatalogService = ReturnType<typeof createCatalogService>;
 
@@ -35,6 +36,7 @@ export function createCatalogService({ db }: { db: Db }) {
       standardisedGrade: row.standardisedGrade,
       verification: row.verification,
       note: row.note,
+      usualDirection: row.usualDirection,
       band,
     };
   }
@@ -69,6 +71,7 @@ export function createCatalogService({ db }: { db: Db }) {
             standardisedGrade: m.standardisedGrade ?? false,
             verification: m.verification,
             note: m.note ?? null,
+            usualDirection: usualDirectionOf(m, data.directionOverrides).usualDirection,
           };
           await tx.insert(materials).values(row).onConflictDoUpdate({ target: materials.code, set: row });
         }

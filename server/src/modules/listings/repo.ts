@@ -1,15 +1,16 @@
 import { and, desc, eq, getTableColumns, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { bids, listings, materials } from '../../db/schema.js';
+import type { UsualDirection } from '../../../../shared/src/pricecheck.js';
 
 export type ListingBase = typeof listings.$inferSelect;
 export type NewListingRow = typeof listings.$inferInsert;
 /** A listing with its material's names, as every read returns it. */
-export type ListingRow = ListingBase & { materialNameZh: string; materialNameEn: string };
+export type ListingRow = ListingBase & { materialNameZh: string; materialNameEn: string; usualDirection: UsualDirection };
 /** A locked listing, with the database clock's view of its deadlines. */
 export type LockedListing = ListingRow & { pastClose: boolean; pastPickup: boolean };
 
-const withNames = { ...getTableColumns(listings), materialNameZh: materials.nameZh, materialNameEn: materials.nameEn };
+const withNames = { ...getTableColumns(listings), materialNameZh: materials.nameZh, materialNameEn: materials.nameEn, usualDirection: materials.usualDirection };
 
 export async function insertListing(dbx: DbOrTx, row: NewListingRow): Promise<void> {
   await dbx.insert(listings).values(row);

@@ -60,6 +60,7 @@ function toListing(row: ListingRow): TListing {
     materialCode: row.materialCode,
     materialNameZh: row.materialNameZh,
     materialNameEn: row.materialNameEn,
+    usualDirection: row.usualDirection,
     classifiedCode: row.classifiedCode,
     wasteCode: row.wasteCode,
     category: row.category,

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { one, rows } from '../../db/tx.js';
 import { priceBands } from '../../db/schema.js';
+import type { UsualDirection } from '../../../../shared/src/pricecheck.js';
 
 export type StoredBandRow = typeof priceBands.$inferSelect;
 
@@ -68,6 +69,12 @@ export async function weeklyIndex(
     trades: Number(r.trades),
     kg: Number(r.kg),
   }));
+}
+
+/** The material's usual direction (catalogue); null for an unknown code. */
+export async function usualDirection(dbx: DbOrTx, code: string): Promise<UsualDirection | null> {
+  const r = await one<{ usual_direction: UsualDirection }>(dbx, sql`select usual_direction from materials where code = ${code}`);
+  return r?.usual_direction ?? null;
 }
 
 export async function materialExists(dbx: DbOrTx, code: string): Promise<boolean> {

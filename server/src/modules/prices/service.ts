@@ -85,11 +85,12 @@ export interface PriceGate {
 }
 
 /**
- * Checks a price: returns the check when it may be stored (ok, or flagged with a justification);
- * throws JUSTIFICATION_REQUIRED for flagged without one, and RejectedPrice for rejected.
+ * Checks a price against the material's band and its usual direction (catalogue): returns the check
+ * when it may be stored (ok, or flagged with a justification); throws JUSTIFICATION_REQUIRED for
+ * flagged without one, and RejectedPrice for rejected. Both errors carry the check with its reasons.
  */
 export async function gatePrice(dbx: DbOrTx, ids: Ids, g: PriceGate): Promise<PriceCheck> {
-  const check = checkPrice(g.priceFen, await referenceBand(dbx, g.materialCode));
+  const check = checkPrice(g.priceFen, await referenceBand(dbx, g.materialCode), { usualDirection: await repo.usualDirection(dbx, g.materialCode) });
   if (check.status === 'flagged' && !g.justification) {
     throw new AppError(ErrorCodes.JUSTIFICATION_REQUIRED, `${describePriceCheck(g.priceFen, check)}; add "justification" to your ${g.subject}`, {
       priceCheck: check,
@@ -124,7 +125,7 @@ export async function alertFlaggedPrice(
     subjectType: g.subject,
     subjectId: g.subjectId,
     ...(g.dedupeKey ? { dedupeKey: g.dedupeKey } : {}),
-    message: `${g.subject} at ${g.priceFen} fen/t for ${g.wasteCode} is outside the reference band; justification: ${g.justification}`,
+    message: `${g.subject} at ${g.priceFen} fen/t for ${g.wasteCode} is flagged (${g.check.reasons.map((r) => r.code).join(', ')}); justification: ${g.justification}`,
     details: { orgId: g.orgId, listingId: g.listingId, materialCode: g.materialCode, wasteCode: g.wasteCode, pricePerTonneFen: g.priceFen, priceCheck: g.check, justification: g.justification ?? null },
   });
 }

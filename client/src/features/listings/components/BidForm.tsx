@@ -40,7 +40,7 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
 
   const fen = draftToFen(price);
   const bandLoading = band === undefined;
-  const live = fen !== null && !priceDraftProblem(price, t) && !bandLoading ? checkPrice(fen, band) : undefined;
+  const live = fen !== null && !priceDraftProblem(price, t) && !bandLoading ? checkPrice(fen, band, { usualDirection: listing.usualDirection }) : undefined;
   const serverCheck = problem?.priceCheck;
   const needsJustification = live?.status === 'flagged' || problem?.code === 'JUSTIFICATION_REQUIRED';
   const smallestKg = Math.min(listing.minLotKg, listing.remainingKg);
@@ -107,6 +107,7 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
         value={price}
         onChange={changePrice}
         label={t(supply ? 'bid.price.supply' : 'bid.price.demand')}
+        usualDirection={listing.usualDirection}
         error={errors.pricePerTonneFen}
         feedback={
           <>

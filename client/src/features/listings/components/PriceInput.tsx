@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { MAX_ABS_PRICE_FEN } from '../../../../../shared/src/money.js';
+import type { UsualDirection } from '../../../../../shared/src/pricecheck.js';
 import { FormField } from '../../../components/FormField';
 import { useI18n, type TFunction } from '../../../i18n';
 import { formatPricePerTonne } from '../../../lib/money';
@@ -13,6 +14,11 @@ import { fenAsYuanInput, yuanToFen } from '../../../lib/units';
 export interface PriceDraft {
   direction: 'paid' | 'fee';
   amount: string;
+}
+
+/** The toggle's side for a material's usual direction (catalogue); null for `either`. */
+export function draftDirectionOf(usual: UsualDirection): PriceDraft['direction'] | null {
+  return usual === 'fee' ? 'fee' : usual === 'price' ? 'paid' : null;
 }
 
 export function priceDraftOf(fen: number): PriceDraft {
@@ -44,10 +50,12 @@ interface PriceInputProps {
   error?: string;
   /** The live price check, shown under the amount. */
   feedback?: ReactNode;
+  /** The material's usual direction, said under the toggle (a price the other way is flagged). */
+  usualDirection?: UsualDirection | null;
   testId?: string;
 }
 
-export function PriceInput({ id, value, onChange, label, hint, error, feedback, testId = 'price' }: PriceInputProps) {
+export function PriceInput({ id, value, onChange, label, hint, error, feedback, usualDirection, testId = 'price' }: PriceInputProps) {
   const { t, lang } = useI18n();
   const fen = draftToFen(value);
   const problem = priceDraftProblem(value, t);
@@ -62,6 +70,12 @@ export function PriceInput({ id, value, onChange, label, hint, error, feedback, 
       </legend>
       <div id={`${id}-direction-hint`} className="field__hint">
         {t('price.direction.hint')}
+        {usualDirection && (
+          <span data-testid={`${testId}-usual`} data-usual={usualDirection}>
+            {' '}
+            {t(`price.usualDirection.${usualDirection}`)}
+          </span>
+        )}
       </div>
       <div className="segmented" role="radiogroup" aria-label={t('price.direction')}>
         {(['paid', 'fee'] as const).map((direction) => (
