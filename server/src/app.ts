@@ -19,6 +19,7 @@ import { authenticate } from './http/authenticate.js';
 import { isUserActor } from './http/actor.js';
 import { RedisWithMemoryFallbackStore } from './http/rate-limit-store.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
+import { clientAssets } from './http/client-assets.js';
 import { mountRoutes, openApiDocument, type RouteDef } from './http/route.js';
 import { catalogRoutes } from './modules/catalog/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
@@ -81,7 +82,8 @@ const httpDuration = new client.Histogram({
   registers: [metricsRegistry],
 });
 
-export function createApp(ctx: AppContext): Express {
+/** clientDist: the built web client to serve (tests pass their own). */
+export function createApp(ctx: AppContext, { clientDist = CLIENT_DIST }: { clientDist?: string } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.TRUST_PROXY);
@@ -191,11 +193,15 @@ export function createApp(ctx: AppContext): Express {
   app.use('/api/v1', api);
   app.use('/api', notFoundHandler);
 
-  if (existsSync(CLIENT_DIST)) {
-    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+  if (existsSync(clientDist)) {
+    const assets = clientAssets(clientDist);
+    app.use(assets);
+    // A hashed asset that is not there (an old tab after a deploy) is a 404, not the app shell.
+    app.use('/assets', notFoundHandler);
     // The client routes in the browser: every other GET gets the app shell.
-    app.get(/^(?!\/api\/|\/socket\.io\/).*/, (_req, res) => {
-      res.sendFile(path.join(CLIENT_DIST, 'index.html'));
+    app.get(/^(?!\/api\/|\/socket\.io\/).*/, (req, res, next) => {
+      req.url = '/index.html';
+      assets(req, res, next);
     });
   }
   app.use(errorHandler(ctx.logger));

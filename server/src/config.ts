@@ -17,6 +17,15 @@ const dateList = z
   .transform((s) => s.split(',').map((d) => d.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates as YYYY-MM-DD, comma-separated')));
 
+/** Optional text shown to users (the bank account): trimmed, empty is unset. */
+const zBankField = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `at most ${max} characters`)
+    .optional()
+    .transform((v) => v || undefined);
+
 const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];
 function isAddressOrCidr(s: string): boolean {
   const [address = '', bits, ...rest] = s.split('/');
@@ -82,6 +91,10 @@ export const ZConfig = z
     STRIPE_API_PORT: intIn(1, 65535).optional(),
     STRIPE_API_PROTOCOL: z.enum(['https', 'http']).optional(),
     STRIPE_RECONCILE_SECONDS: intIn(5, 86_400).default(300),
+    /** The platform's receiving account for bank transfers, shown to the payer with the reference. */
+    BANK_ACCOUNT_NAME: zBankField(100),
+    BANK_ACCOUNT_NUMBER: zBankField(40),
+    BANK_NAME: zBankField(100),
     /** Fault injection for the settlement crash tests (RELIABILITY M1); refused in production. */
     CRASH_AT: z.enum(['before_refund_call', 'after_refund_call_before_commit', 'after_commit_before_ack']).optional(),
     JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
@@ -152,6 +165,17 @@ export const ZConfig = z
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'a value published in this repository; generate your own (openssl rand -base64 32)' });
     if (c.PAYMENT_PROVIDER === 'stripe' && !c.STRIPE_SECRET_KEY)
       ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'required when PAYMENT_PROVIDER=stripe' });
+    // Payers cannot transfer to an account nobody told them, nor to half of one.
+    const bankKeys = ['BANK_ACCOUNT_NAME', 'BANK_ACCOUNT_NUMBER', 'BANK_NAME'] as const;
+    const bankRequired = c.NODE_ENV === 'production' && c.PAYMENT_PROVIDER === 'bank_transfer';
+    if (bankRequired || bankKeys.some((k) => c[k]))
+      for (const key of bankKeys)
+        if (!c[key])
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: bankRequired ? 'required in production when PAYMENT_PROVIDER=bank_transfer' : 'set all of BANK_ACCOUNT_NAME, BANK_ACCOUNT_NUMBER and BANK_NAME, or none',
+          });
   }, { when: () => true }); // also when other keys failed, so one boot names every bad key
 
 type Parsed = z.infer<typeof ZConfig>;

@@ -7,6 +7,9 @@ const GOOD_PRODUCTION = {
   DATABASE_URL: 'postgres://db/zwx',
   JWT_SECRET: 'Vd3kQ9wX2mZr7Lp4Tn8Ys1Hb6Jc0Fg5Ra',
   PAYMENT_PROVIDER: 'bank_transfer',
+  BANK_ACCOUNT_NAME: '绍兴无废交易服务有限公司',
+  BANK_ACCOUNT_NUMBER: '3301 0400 1234 5678 901',
+  BANK_NAME: '中国工商银行绍兴柯桥支行',
   ADMIN_PASSWORD: 'an-operator-chosen-password',
 };
 
@@ -58,6 +61,21 @@ describe('configuration: production refuses demo behaviour', () => {
   it('names every demo key at once', () => {
     const keys = problemKeys({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/zwx', JWT_SECRET: GOOD_PRODUCTION.JWT_SECRET, SEED_DEMO: '1' });
     expect(keys).to.have.members(['PAYMENT_PROVIDER', 'ADMIN_PASSWORD', 'SEED_DEMO']);
+  });
+
+  it('refuses bank transfers in production without the receiving account, naming each missing BANK_ key', () => {
+    const { BANK_ACCOUNT_NAME: _n, BANK_ACCOUNT_NUMBER: _a, BANK_NAME: _b, ...withoutAccount } = GOOD_PRODUCTION;
+    expect(problemKeys(withoutAccount)).to.have.members(['BANK_ACCOUNT_NAME', 'BANK_ACCOUNT_NUMBER', 'BANK_NAME']);
+    expect(problemKeys({ ...GOOD_PRODUCTION, BANK_ACCOUNT_NUMBER: '   ' })).to.deep.equal(['BANK_ACCOUNT_NUMBER']);
+    // Stripe deployments and development may run without one (bank transfers then say to ask the operator).
+    expect(problemKeys({ ...withoutAccount, PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_live_x' })).to.deep.equal([]);
+    expect(problemKeys({ NODE_ENV: 'development', PAYMENT_PROVIDER: 'bank_transfer' })).to.deep.equal([]);
+  });
+
+  it('refuses half a receiving account anywhere, and trims the one it takes', () => {
+    expect(problemKeys({ NODE_ENV: 'development', BANK_NAME: '中国工商银行' })).to.have.members(['BANK_ACCOUNT_NAME', 'BANK_ACCOUNT_NUMBER']);
+    const c = loadConfig({ ...GOOD_PRODUCTION, BANK_ACCOUNT_NAME: '  绍兴无废交易服务有限公司 ' });
+    expect([c.BANK_ACCOUNT_NAME, c.BANK_ACCOUNT_NUMBER, c.BANK_NAME]).to.deep.equal(['绍兴无废交易服务有限公司', '3301 0400 1234 5678 901', '中国工商银行绍兴柯桥支行']);
   });
 
   it('keeps the demo defaults outside production', () => {

@@ -16,7 +16,13 @@ function problemsOf(env: Record<string, string>): { key: string; message: string
 }
 
 /** What a production start needs beyond JWT_SECRET and DATABASE_URL: real payments and a real admin password. */
-const PRODUCTION_DEMO_FREE = { PAYMENT_PROVIDER: 'bank_transfer', ADMIN_PASSWORD: 'a-long-operator-chosen-password' };
+const PRODUCTION_DEMO_FREE = {
+  PAYMENT_PROVIDER: 'bank_transfer',
+  ADMIN_PASSWORD: 'a-long-operator-chosen-password',
+  BANK_ACCOUNT_NAME: '绍兴无废交易服务有限公司',
+  BANK_ACCOUNT_NUMBER: '3301 0400 1234 5678 901',
+  BANK_NAME: '中国工商银行绍兴柯桥支行',
+};
 
 describe('configuration (read once at boot, fail fast)', () => {
   it('names every bad key at once, including the production-only refusal', () => {

@@ -4,29 +4,33 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { createQueryClient } from '../lib/query';
 import { I18nProvider } from '../i18n';
 import { SessionProvider } from '../features/auth/session';
-import { SignInPage } from '../features/auth/SignInPage';
-import { ResetPasswordPage } from '../features/auth/ResetPasswordPage';
-import { SignUpPage } from '../features/auth/SignUpPage';
-import { CataloguePage } from '../features/catalog/CataloguePage';
-import { MaterialPage } from '../features/catalog/MaterialPage';
-import { ListingPage } from '../features/listings/ListingPage';
-import { MarketPage } from '../features/listings/MarketPage';
-import { MyBidsPage } from '../features/listings/MyBidsPage';
-import { MyListingsPage } from '../features/listings/MyListingsPage';
-import { NewListingPage } from '../features/listings/NewListingPage';
-import { MyOrgPage } from '../features/org/MyOrgPage';
 import { LiveFeedProvider } from '../features/realtime/LiveFeed';
-import { MyTradesPage } from '../features/trades/MyTradesPage';
-import { TradePage } from '../features/trades/TradePage';
-import { RegulatorPage } from '../features/regulator/RegulatorPage';
-import { ManifestPage } from '../features/manifests/ManifestPage';
-import { ManifestsPage } from '../features/manifests/ManifestsPage';
-import { BankTransfersPage } from '../features/admin/BankTransfersPage';
-import { BalancesPage } from '../features/admin/BalancesPage';
-import { CreditAgencyPage } from '../features/credit/CreditAgencyPage';
-import { CreditPage } from '../features/credit/CreditPage';
+import { lazyPage } from './lazyPage';
 import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
+
+// Each page is its own chunk, loaded when first routed to (issue 13 item 11: the first page's JavaScript
+// stays small, and ECharts loads only with the pages that draw charts). Layout shows a fallback meanwhile.
+const SignInPage = lazyPage(() => import('../features/auth/SignInPage'), 'SignInPage');
+const ResetPasswordPage = lazyPage(() => import('../features/auth/ResetPasswordPage'), 'ResetPasswordPage');
+const SignUpPage = lazyPage(() => import('../features/auth/SignUpPage'), 'SignUpPage');
+const CataloguePage = lazyPage(() => import('../features/catalog/CataloguePage'), 'CataloguePage');
+const MaterialPage = lazyPage(() => import('../features/catalog/MaterialPage'), 'MaterialPage');
+const ListingPage = lazyPage(() => import('../features/listings/ListingPage'), 'ListingPage');
+const MarketPage = lazyPage(() => import('../features/listings/MarketPage'), 'MarketPage');
+const MyBidsPage = lazyPage(() => import('../features/listings/MyBidsPage'), 'MyBidsPage');
+const MyListingsPage = lazyPage(() => import('../features/listings/MyListingsPage'), 'MyListingsPage');
+const NewListingPage = lazyPage(() => import('../features/listings/NewListingPage'), 'NewListingPage');
+const MyOrgPage = lazyPage(() => import('../features/org/MyOrgPage'), 'MyOrgPage');
+const MyTradesPage = lazyPage(() => import('../features/trades/MyTradesPage'), 'MyTradesPage');
+const TradePage = lazyPage(() => import('../features/trades/TradePage'), 'TradePage');
+const RegulatorPage = lazyPage(() => import('../features/regulator/RegulatorPage'), 'RegulatorPage');
+const ManifestPage = lazyPage(() => import('../features/manifests/ManifestPage'), 'ManifestPage');
+const ManifestsPage = lazyPage(() => import('../features/manifests/ManifestsPage'), 'ManifestsPage');
+const BankTransfersPage = lazyPage(() => import('../features/admin/BankTransfersPage'), 'BankTransfersPage');
+const BalancesPage = lazyPage(() => import('../features/admin/BalancesPage'), 'BalancesPage');
+const CreditAgencyPage = lazyPage(() => import('../features/credit/CreditAgencyPage'), 'CreditAgencyPage');
+const CreditPage = lazyPage(() => import('../features/credit/CreditPage'), 'CreditPage');
 
 // Only pages that exist are routed; manifests, payments and the regulator's views arrive with their modules.
 export function App() {

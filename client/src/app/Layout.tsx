@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useI18n } from '../i18n';
@@ -118,7 +119,10 @@ export function Layout() {
         </div>
       </header>
       <main id="main" className="main" tabIndex={-1}>
-        <Outlet />
+        {/* Pages are lazy chunks (App.tsx); the header stays while one loads. */}
+        <Suspense fallback={<p role="status" className="muted" data-testid="page-loading">{t('common.loading')}</p>}>
+          <Outlet />
+        </Suspense>
       </main>
       <footer className="footer">
         <p>{t('app.footer')}</p>

@@ -20,6 +20,14 @@ export const ZPayRequest = z.strictObject({
 });
 export type TPayRequest = z.infer<typeof ZPayRequest>;
 
+/** The platform's receiving account for bank transfers (BANK_ACCOUNT_NAME, BANK_ACCOUNT_NUMBER, BANK_NAME). */
+export const ZBankAccount = z.object({
+  name: z.string(),
+  number: z.string(),
+  bank: z.string(),
+});
+export type TBankAccount = z.infer<typeof ZBankAccount>;
+
 /** POST /trades/:id/pay (DESIGN §7): what the payer does next, per provider. */
 export const ZPayResponse = z.discriminatedUnion('provider', [
   z.object({
@@ -37,6 +45,8 @@ export const ZPayResponse = z.discriminatedUnion('provider', [
     reference: z.string(),
     amountFen: z.number().int(),
     status: z.enum(PAYMENT_STATUSES),
+    /** Where to transfer; null when the deployment has not configured it (outside production). */
+    account: ZBankAccount.nullable(),
   }),
   z.object({
     provider: z.literal('simulated'),
@@ -64,6 +74,8 @@ export const ZPayment = z.object({
   currency: z.literal('cny'),
   /** bank_transfer only, and only for the payer and overseers. */
   reference: z.string().nullable(),
+  /** bank_transfer only, with the reference: the platform's receiving account, when configured. */
+  bankAccount: ZBankAccount.nullable(),
   paymentIntentId: z.string().nullable(),
   /** The simulated provider: no money moved. */
   demo: z.boolean(),

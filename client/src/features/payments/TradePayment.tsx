@@ -86,6 +86,8 @@ export function TradePayment({ trade }: { trade: TTrade }) {
   }
 
   const reference = answer?.provider === 'bank_transfer' ? answer.reference : payment?.provider === 'bank_transfer' ? payment.reference : null;
+  const bankAccount = answer?.provider === 'bank_transfer' ? answer.account : payment?.provider === 'bank_transfer' ? payment.bankAccount : null;
+  const transferFen = answer?.provider === 'bank_transfer' ? answer.amountFen : payment?.provider === 'bank_transfer' ? payment.amountFen : owed;
   const intentId = answer?.provider === 'stripe' ? answer.paymentIntentId : payment?.provider === 'stripe' ? payment.paymentIntentId : null;
   const demo = answer?.provider === 'simulated' || payment?.demo === true;
   const provider = answer?.provider ?? payment?.provider ?? null;
@@ -154,15 +156,53 @@ export function TradePayment({ trade }: { trade: TTrade }) {
 
       {reference && (payment?.status ?? 'pending') !== 'succeeded' && awaiting && (
         <Alert tone="info" testId="payment-bank">
-          <p>{pt('pay.bank.instructions', { amount: formatAmount(owed) })}</p>
-          <p>
-            {pt('pay.bank.reference')}: <code className="code" data-testid="payment-reference">{reference}</code>{' '}
-            {isPayer && (
-              <button type="button" className="btn btn--small btn--secondary" onClick={() => void copy(reference)} data-testid="payment-copy">
-                {copied ? pt('pay.copied') : pt('pay.copy')}
-              </button>
+          <p>{pt('pay.bank.instructions', { amount: formatAmount(transferFen) })}</p>
+          <dl className="facts" data-testid="payment-bank-details">
+            {bankAccount ? (
+              <>
+                <div>
+                  <dt>{pt('pay.bank.accountName')}</dt>
+                  <dd data-testid="payment-bank-account-name">{bankAccount.name}</dd>
+                </div>
+                <div>
+                  <dt>{pt('pay.bank.accountNumber')}</dt>
+                  <dd>
+                    <code className="code" data-testid="payment-bank-account-number">
+                      {bankAccount.number}
+                    </code>
+                  </dd>
+                </div>
+                <div>
+                  <dt>{pt('pay.bank.bankName')}</dt>
+                  <dd data-testid="payment-bank-name">{bankAccount.bank}</dd>
+                </div>
+              </>
+            ) : (
+              <div>
+                <dt>{pt('pay.bank.accountName')}</dt>
+                <dd data-testid="payment-bank-no-account">{pt('pay.bank.noAccount')}</dd>
+              </div>
             )}
-          </p>
+            <div>
+              <dt>{pt('pay.bank.amount')}</dt>
+              <dd data-testid="payment-bank-amount">
+                <strong>{formatAmount(transferFen)}</strong>
+              </dd>
+            </div>
+            <div>
+              <dt>{pt('pay.bank.reference')}</dt>
+              <dd>
+                <code className="code" data-testid="payment-reference">
+                  {reference}
+                </code>{' '}
+                {isPayer && (
+                  <button type="button" className="btn btn--small btn--secondary" onClick={() => void copy(reference)} data-testid="payment-copy">
+                    {copied ? pt('pay.copied') : pt('pay.copy')}
+                  </button>
+                )}
+              </dd>
+            </div>
+          </dl>
         </Alert>
       )}
 

@@ -13,7 +13,7 @@ import type { UserActor } from '../../http/actor.js';
 import { getTradeForUpdate } from '../trades/index.js';
 import { tradeState } from './errors.js';
 import * as repo from './repo.js';
-import { type PaymentsDeps, toPayment, type PaymentsKit } from './kit.js';
+import { type PaymentsDeps, receivingAccount, toPayment, type PaymentsKit } from './kit.js';
 
 export function createBankTransfers(deps: PaymentsDeps, kit: PaymentsKit) {
   const { db } = deps;
@@ -74,7 +74,7 @@ export function createBankTransfers(deps: PaymentsDeps, kit: PaymentsKit) {
           details: { reference, amountFen: payment.amountFen, payerOrgId: payment.payerOrgId, note: body.note ?? null },
         });
         const after = (await repo.paymentById(tx, payment.id))!;
-        return toPayment(after, null);
+        return toPayment(after, null, receivingAccount(deps.config));
       });
     },
   };

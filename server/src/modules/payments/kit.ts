@@ -5,7 +5,7 @@ import type { Config } from '../../config.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { enqueue } from '../../jobs/outbox.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import { STRIPE_MAX_AMOUNT_FEN, type TPayment, type TPaymentProvider } from '../../../../shared/src/schemas/payments.js';
+import { STRIPE_MAX_AMOUNT_FEN, type TBankAccount, type TPayment, type TPaymentProvider } from '../../../../shared/src/schemas/payments.js';
 import type { UserActor } from '../../http/actor.js';
 import { getTradeForUpdate, transitionTrade, type TradeRow } from '../trades/index.js';
 import { Accounts, postTransfer } from '../ledger/index.js';
@@ -31,7 +31,7 @@ export interface PaymentsDeps {
   ids: Ids;
   clock: Clock;
   logger: Logger;
-  config: Pick<Config, 'PAYMENT_PROVIDER' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_RECONCILE_SECONDS'>;
+  config: Pick<Config, 'PAYMENT_PROVIDER' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_RECONCILE_SECONDS' | 'BANK_ACCOUNT_NAME' | 'BANK_ACCOUNT_NUMBER' | 'BANK_NAME'>;
   /** null unless STRIPE_SECRET_KEY is set. */
   stripe: StripeClient | null;
 }
@@ -44,7 +44,14 @@ export function enabledProviders(configured: TPaymentProvider): TPaymentProvider
   return configured === 'bank_transfer' ? ['bank_transfer'] : [configured, 'bank_transfer'];
 }
 
-export function toPayment(p: PaymentRow, refund: RefundRow | null): TPayment {
+/** The platform's receiving account, or null when not configured (config.ts allows all three or none). */
+export function receivingAccount(config: PaymentsDeps['config']): TBankAccount | null {
+  const { BANK_ACCOUNT_NAME: name, BANK_ACCOUNT_NUMBER: number, BANK_NAME: bank } = config;
+  return name && number && bank ? { name, number, bank } : null;
+}
+
+/** The API projection; `account` is shown with a bank transfer's reference. */
+export function toPayment(p: PaymentRow, refund: RefundRow | null, account: TBankAccount | null): TPayment {
   return {
     tradeId: p.tradeId,
     provider: p.provider,
@@ -52,6 +59,7 @@ export function toPayment(p: PaymentRow, refund: RefundRow | null): TPayment {
     amountFen: p.amountFen,
     currency: 'cny',
     reference: p.reference,
+    bankAccount: p.provider === 'bank_transfer' ? account : null,
     paymentIntentId: p.provider === 'stripe' ? p.providerRef : null,
     demo: p.provider === 'simulated',
     createdAt: p.createdAt.toISOString(),

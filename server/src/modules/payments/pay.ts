@@ -8,7 +8,7 @@ import { notThePayer, tradeNotFound, tradeState } from './errors.js';
 import { IdempotencyKeys } from './providers.js';
 import { bankReference } from './reference.js';
 import * as repo from './repo.js';
-import { type PaymentRow, type PaymentsDeps, SIMULATED_NOTICE, toPayment, isParty, type PaymentsKit } from './kit.js';
+import { type PaymentRow, type PaymentsDeps, SIMULATED_NOTICE, receivingAccount, toPayment, isParty, type PaymentsKit } from './kit.js';
 
 export function createPay(deps: PaymentsDeps, kit: PaymentsKit) {
   const { db, ids, clock } = deps;
@@ -61,7 +61,15 @@ export function createPay(deps: PaymentsDeps, kit: PaymentsKit) {
           return { done: { provider: 'simulated', status: 'funded', amountFen: payment.amountFen, demo: true, notice: SIMULATED_NOTICE } };
         }
         if (payment.provider === 'bank_transfer')
-          return { done: { provider: 'bank_transfer', reference: payment.reference!, amountFen: payment.amountFen, status: payment.status } };
+          return {
+            done: {
+              provider: 'bank_transfer',
+              reference: payment.reference!,
+              amountFen: payment.amountFen,
+              status: payment.status,
+              account: receivingAccount(deps.config),
+            },
+          };
         return { payment };
       });
       if ('done' in step) return step.done;
@@ -86,7 +94,7 @@ export function createPay(deps: PaymentsDeps, kit: PaymentsKit) {
       const trade = await getTradeRow(db, tradeId);
       if (!trade || !canSeeTrade(actor, trade)) throw tradeNotFound();
       const payment = await repo.paymentOfTrade(db, tradeId);
-      return { payment: payment ? toPayment(payment, await repo.refundOfTrade(db, tradeId)) : null };
+      return { payment: payment ? toPayment(payment, await repo.refundOfTrade(db, tradeId), receivingAccount(deps.config)) : null };
     },
 
     /**
