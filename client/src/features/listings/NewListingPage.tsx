@@ -377,7 +377,8 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
             </FormField>
           </div>
           <div className="form__row">
-            <FormField id="listing-district" label={t('newListing.district')} hint={t('newListing.district.hint')} error={errors.district} required>
+            <FormField id="listing-district" label={t(side === 'demand' ? 'newListing.district.demand' : 'newListing.district')}
+              hint={t(side === 'demand' ? 'newListing.district.hint.demand' : 'newListing.district.hint')} error={errors.district} required>
               {(control) => (
                 <select {...control} className="input" value={district} onChange={(e) => setDistrict(e.target.value as DistrictCode | '')} data-testid="listing-district">
                   <option value="">{t('field.district.choose')}</option>
