@@ -9,10 +9,12 @@ import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { adminToken, auth, createRegulator, type OrgActor } from '../helpers/actors.js';
 import { DAY, bid, countRows, createGenerator, createListing, createRecycler, flyAshListing, inSeconds, placeBid } from '../helpers/trading.js';
-import { createCarrier, fund, openTrip, trade } from '../helpers/manifests.js';
+import { createCarrier, creditEventsOf, fund, openTrip, step, trade } from '../helpers/manifests.js';
 import { perTonneFen } from '../../shared/src/money.js';
 import { one } from '../../server/src/db/tx.js';
 import type { TFlows } from '../../shared/src/schemas/regulator.js';
+import type { TBid } from '../../shared/src/schemas/bids.js';
+import { sleep } from '../helpers/wait.js';
 
 /** 900-249-08: waste mineral oil (HW08); no reference band, so any fee passes the price check. */
 const OIL = '900-249-08';
@@ -39,7 +41,7 @@ describe('demand-side trades: the shipper’s origin and hazard declaration (iss
   let keqiaoRegulator: OrgActor;
 
   before(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: { AUCTION_MIN_LEAD_SECONDS: '1' } });
     admin = await adminToken(t.request);
     keqiaoRegulator = await createRegulator(t.request, ['330603'], admin);
   });
@@ -80,6 +82,22 @@ describe('demand-side trades: the shipper’s origin and hazard declaration (iss
     expect(b).to.include({ district: '330604', pickupFrom, pickupTo });
     const tr = await trade(t, mill, b.tradeIds[0]!);
     expect(tr.originDistrict).to.equal('330604');
+  });
+
+  it('at an auction’s close on a demand listing, the winning offer’s stated district is the trade’s origin', async () => {
+    const receiver = await createRecycler(t.request, { district: '330602', licence: { wasteCodes: ['HW08'] }, admin });
+    const mill = await createGenerator(t.request, { district: '330603' });
+    const closesAt = inSeconds(1.5);
+    const l = await createListing(t.request, receiver, oilDemand({ mode: 'auction', closesAt }));
+    const b = await placeBid(t.request, mill, l.id, { pricePerTonneFen: -50_000, quantityKg: 10_000, district: '330681', hazard: DECLARED });
+    expect(b.tradeIds, 'sealed until the close').to.have.length(0);
+    await sleep(Math.max(0, Date.parse(closesAt) - Date.now()) + 50);
+    await t.ctx.jobs.drain();
+    const mine = await t.request.get('/api/v1/bids').set(auth(mill.token));
+    const won = (mine.body.items as TBid[]).find((x) => x.id === b.id)!;
+    expect(won.status).to.equal('won');
+    const tr = await trade(t, mill, won.tradeIds[0]!);
+    expect(tr).to.include({ originDistrict: '330681', destinationDistrict: '330602' });
   });
 
   it('the Keqiao regulator reads the trade (GET /trades and /trades/:id) and sees its flow leave Keqiao', async () => {
@@ -161,5 +179,21 @@ describe('demand-side trades: the shipper’s origin and hazard declaration (iss
     expect(m.lines[0]).to.include({ form: 'liquid', packaging: 'drum' });
     expect(m.lines[0]!.hazardCharacteristics).to.deep.equal(['T', 'I']);
     expect(m.originDistrict).to.equal('330603');
+  });
+
+  it('loading after the offer’s own pickup window (inside the listing’s) records late_pickup for the shipper', async () => {
+    const { receiver, mill, listingId } = await setup();
+    const pickupTo = inSeconds(1.5);
+    const b = await placeBid(t.request, mill, listingId, { pricePerTonneFen: -50_000, quantityKg: 10_000, pickupFrom: inSeconds(-3600), pickupTo, hazard: DECLARED });
+    const carrier = await createCarrier(t.request, { licence: { wasteCodes: ['HW08'] } });
+    const deal = { generator: mill, recycler: receiver, carrier, trade: await trade(t, mill, b.tradeIds[0]!) };
+    const funded = await fund(t, deal);
+    const m = await openTrip(t, { ...deal, trade: funded }, 10_000);
+    await step(t, mill, m.id, { type: 'issue' });
+    await sleep(Math.max(0, Date.parse(pickupTo) - Date.now()) + 50);
+    await step(t, carrier, m.id, { type: 'load', weightKg: 10_000 });
+    const late = (await creditEventsOf(t, mill.orgId)).filter((e) => e.kind === 'late_pickup');
+    expect(late).to.have.length(1);
+    expect(late[0]!.details.pickupTo).to.equal(pickupTo);
   });
 });
