@@ -49,7 +49,7 @@ export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead', 'cancelled'] a
 
 export const LEDGER_ACCOUNT_KINDS = ['escrow', 'payable', 'platform_fee', 'eco_fund', 'clearing'] as const;
 
-/** Regulator alert kinds: DESIGN §7 kinds, plus transit_stuck from the manifests module. */
+/** Regulator alert kinds: DESIGN §7 kinds, plus transit_stuck from the manifests module and origin_misattributed (migration 0009). */
 export const ALERT_KIND_VALUES = [
   'price_flagged',
   'price_rejected',
@@ -61,4 +61,6 @@ export const ALERT_KIND_VALUES = [
   'load_rejected',
   'delivery_dead',
   'transit_stuck',
+  // Migration 0009: demand-side trades whose recorded origin is the receiver's district (issue 12).
+  'origin_misattributed',
 ] as const;

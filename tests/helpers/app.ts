@@ -34,13 +34,15 @@ export interface TestAppOptions {
   jobs?: Partial<Pick<JobSystemOptions, 'sweepStuckAfterSeconds' | 'retry' | 'concurrency'>>;
   /** Where log lines go (default stdout); tests that read the log pass a stream and LOG_LEVEL. */
   logDestination?: DestinationStream;
+  /** Run on this database instead of a fresh migrated copy (migration tests); close() drops it. */
+  testDb?: TestDatabase;
 }
 
 export const ADMIN = { email: 'admin@test.local', password: 'admin-test-password' };
 
 /** A whole exchange on its own database, in this process. Call close() in after(). */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const testDb = await createTestDatabase();
+  const testDb = options.testDb ?? (await createTestDatabase());
   // Apps sharing one Redis must not share a BullMQ queue (another file's worker would take, and,
   // finding no row in its own database, skip this app's jobs), socket.io channels or rate limits.
   const redisPrefix = options.env?.REDIS_PREFIX ?? testQueuePrefix('app');

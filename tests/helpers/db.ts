@@ -111,3 +111,26 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const database = await openPglite({ loadDataDir: await pgliteTemplateDump() });
   return { database, url: null, drop: () => database.close().catch(() => {}) };
 }
+
+/**
+ * An empty database (no migrations applied), for tests of a migration against rows written under the
+ * schema before it: apply the earlier migrations, insert the rows, then run migrate().
+ */
+export async function createEmptyTestDatabase(): Promise<TestDatabase> {
+  if (databaseUrl) {
+    const name = `zwx_t_${randomBytes(6).toString('hex')}`;
+    await adminQuery(databaseUrl, `create database ${name}`);
+    const url = withDatabase(databaseUrl, name);
+    const database = await openPostgres(url, 5);
+    return {
+      database,
+      url,
+      async drop() {
+        await database.close().catch(() => {});
+        await adminQuery(databaseUrl!, `drop database if exists ${name} with (force)`);
+      },
+    };
+  }
+  const database = await openPglite();
+  return { database, url: null, drop: () => database.close().catch(() => {}) };
+}

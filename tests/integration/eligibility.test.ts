@@ -140,7 +140,7 @@ describe('eligibility through HTTP (DESIGN §5.2)', () => {
     const l = await createListing(t.request, buyer, flyAshListing({ side: 'demand', pricePerTonneFen: -189_300 }));
     await t.request.post(`/api/v1/licences/${buyer.licenceId}/suspend`).set(auth(admin)).send({}).expect(200);
     const g = await createGenerator(t.request);
-    const res = await bid(t.request, g, l.id, { pricePerTonneFen: -195_000, quantityKg: 5_000 });
+    const res = await bid(t.request, g, l.id, { pricePerTonneFen: -195_000, quantityKg: 5_000, hazard: { characteristics: ['T'], form: 'solid', packaging: 'ton_bag' } });
     expect(res.status).to.equal(403);
     expect(res.body.error.code).to.equal('LICENCE_SUSPENDED');
     expect(res.body.error.message).to.match(/^the receiving party's disposal licence/);

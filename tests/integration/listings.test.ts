@@ -99,7 +99,7 @@ describe('listings', () => {
     it('a WS-CLASSIFIED lot takes its hazard from classifiedCode: 900-000-35 is hazardous (HW35), SW07 is not', async () => {
       const g = await createGenerator(t.request);
       const salt = { materialCode: 'WS-CLASSIFIED', pricePerTonneFen: -360_000, analysis: { kind: 'waste_salt', tocMgPerKg: 800, sourceProcess: '农药中间体生产' } };
-      const hw = await createListing(t.request, g, steelListing({ ...salt, classifiedCode: '900-000-35' }));
+      const hw = await createListing(t.request, g, steelListing({ ...salt, classifiedCode: '900-000-35', hazard: { characteristics: ['C'], form: 'solid', packaging: 'ton_bag' } }));
       expect(hw).to.include({ wasteCode: '900-000-35', category: 'HW35', hazardous: true, classifiedCode: '900-000-35' });
       const sw = await createListing(t.request, g, steelListing({ ...salt, classifiedCode: 'SW07' }));
       expect(sw).to.include({ wasteCode: 'SW07', category: 'SW07', hazardous: false });

@@ -222,6 +222,11 @@ export const bids = pgTable('bids', {
   filledKg: kg('filled_kg').notNull().default(0),
   justification: text('justification'),
   priceCheck: jsonb('price_check').$type<import('../../../shared/src/pricecheck.js').PriceCheck>().notNull(),
+  // An offer into a demand listing: where the material is and its hazard (migration 0009); null otherwise.
+  district: text('district'),
+  pickupFrom: ts('pickup_from'),
+  pickupTo: ts('pickup_to'),
+  hazard: jsonb('hazard').$type<import('../../../shared/src/schemas/listings.js').THazard>(),
   status: text('status').$type<'active' | 'won' | 'lost' | 'withdrawn'>().notNull().default('active'),
   createdAt: ts('created_at').notNull().default(sql`now()`),
   decidedAt: ts('decided_at'),

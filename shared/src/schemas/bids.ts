@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { zText } from './text.js';
-import { ZJustification, ZKg, ZPricePerTonneFen } from './listings.js';
+import { ZHazard, ZJustification, ZKg, ZPricePerTonneFen } from './listings.js';
+import { ZDistrict, ZInstant } from './common.js';
 import { ZPriceCheck } from './prices.js';
 import { ZCreditLevel } from './credit.js';
 
@@ -9,12 +10,32 @@ import { BID_STATUSES } from '../enums.js';
 export { BID_STATUSES };
 export type TBidStatus = (typeof BID_STATUSES)[number];
 
-/** POST /listings/:id/bids: a bid on a supply listing, or an offer on a demand listing. */
-export const ZPlaceBidRequest = z.strictObject({
-  pricePerTonneFen: ZPricePerTonneFen,
-  quantityKg: ZKg,
-  justification: ZJustification.optional(),
-});
+/**
+ * POST /listings/:id/bids: a bid on a supply listing, or an offer on a demand listing. An offer says
+ * where the material is — its `district` (default: the offering org's), its pickup window (default:
+ * the listing's) — and, for a hazardous code, its `hazard` declaration (DESIGN §6.3): the trade's
+ * origin and the manifest's hazard come from it. A bid on a supply listing carries none of these
+ * (the listing states them): the service refuses them with a 400 naming the field.
+ */
+export const ZPlaceBidRequest = z
+  .strictObject({
+    pricePerTonneFen: ZPricePerTonneFen,
+    quantityKg: ZKg,
+    justification: ZJustification.optional(),
+    district: ZDistrict.optional(),
+    pickupFrom: ZInstant.optional(),
+    pickupTo: ZInstant.optional(),
+    hazard: ZHazard.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if ((b.pickupFrom === undefined) !== (b.pickupTo === undefined))
+      ctx.addIssue({ code: 'custom', path: [b.pickupFrom === undefined ? 'pickupFrom' : 'pickupTo'], message: 'give both ends of the pickup window, or neither' });
+    if (b.pickupFrom && b.pickupTo && Date.parse(b.pickupTo) < Date.parse(b.pickupFrom))
+      ctx.addIssue({ code: 'custom', path: ['pickupTo'], message: 'must not be before pickupFrom' });
+  });
+
+/** The fields only an offer into a demand listing carries. */
+export const OFFER_LOT_FIELDS = ['district', 'pickupFrom', 'pickupTo', 'hazard'] as const;
 export type TPlaceBidRequest = z.infer<typeof ZPlaceBidRequest>;
 
 export const ZBid = z.object({
@@ -27,6 +48,12 @@ export const ZBid = z.object({
   /** What the bid received (a fixed-price fill or an auction allocation). */
   filledKg: z.number().int(),
   justification: z.string().nullable(),
+  /** An offer into a demand listing: where the material is and when it can be picked up; null on a bid on a supply listing (and where the bidder is hidden). */
+  district: z.string().nullable().optional(),
+  pickupFrom: z.string().nullable().optional(),
+  pickupTo: z.string().nullable().optional(),
+  /** An offer's hazard declaration (hidden with the bidder). */
+  hazard: ZHazard.nullable().optional(),
   priceCheck: ZPriceCheck,
   status: z.enum(BID_STATUSES),
   /** Trades this bid produced. */

@@ -77,6 +77,18 @@ export const ZHazard = z.strictObject({
 });
 export type THazard = z.infer<typeof ZHazard>;
 
+/**
+ * What a hazardous lot must declare (DESIGN §6.3, issue 12): a hazard with at least one
+ * characteristic, its form and its packaging. Applies to a hazardous supply listing and to an offer
+ * into a hazardous demand listing — the side that ships declares; the manifest copies it from there.
+ */
+export function hazardDeclarationProblems(hazard: THazard | null | undefined): { path: string; message: string }[] {
+  if (!hazard) return [{ path: 'hazard', message: 'a hazardous lot needs its hazard declaration { characteristics[], form, packaging }' }];
+  if (hazard.characteristics.length === 0)
+    return [{ path: 'hazard.characteristics', message: `a hazardous lot declares at least one characteristic (${HAZARD_CHARACTERISTICS.join(', ')})` }];
+  return [];
+}
+
 const pct = z.number().min(0, 'at least 0 %').max(100, 'at most 100 %');
 const nonNeg = z.number().min(0, 'must not be negative').max(1e9);
 const shortText = zText().trim().min(1).max(200);

@@ -167,7 +167,7 @@ function ListingDetail({ listing: l, band, bids, isOwner, liveStatus, onPlaced, 
                 </dd>
               </div>
               <div>
-                <dt>{t('listing.district')}</dt>
+                <dt>{t(l.side === 'demand' ? 'listing.district.demand' : 'listing.district')}</dt>
                 <dd data-testid="listing-district">{districtName(l.district, lang)}</dd>
               </div>
               {l.address && (

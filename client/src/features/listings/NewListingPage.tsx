@@ -66,6 +66,7 @@ function formPaths(kind: AnalysisKind | null): string[] {
     'hazard.characteristics',
     'hazard.form',
     'hazard.packaging',
+    'hazard',
     ...analysis,
     'analysis.reportRef',
     'analysis.sampledAt',
@@ -157,7 +158,9 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
   const live =
     material && fen !== null && !priceDraftProblem(price, t) && band !== undefined ? checkPrice(fen, band, { usualDirection: material.usualDirection }) : undefined;
   const needsJustification = live?.status === 'flagged' || problem?.code === 'JUSTIFICATION_REQUIRED';
-  const hazardRequired = material?.hazardous === true || /^\d{3}-\d{3}-\d{2}$/.test(classifiedCode.trim());
+  // A hazardous supply listing must declare its hazard (the server's rule, DESIGN §6.3); on a demand
+  // listing it is optional: the offers into it declare their own.
+  const hazardRequired = side === 'supply' && (material?.hazardous === true || /^\d{3}-\d{3}-\d{2}$/.test(classifiedCode.trim()));
 
   function toggleCharacteristic(c: Characteristic, on: boolean) {
     setCharacteristics((cur) => HAZARD_CHARACTERISTICS.filter((x) => (x === c ? on : cur.includes(x))));
@@ -194,6 +197,7 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
     const anyHazard = characteristics.length > 0 || form || packaging;
     if ((anyHazard || hazardRequired) && !form) e['hazard.form'] = hazardRequired && !anyHazard ? t('newListing.hazard.required') : required;
     if ((anyHazard || hazardRequired) && !packaging) e['hazard.packaging'] = required;
+    if (hazardRequired && characteristics.length === 0) e['hazard.characteristics'] = t('hazard.characteristics.required');
     const built = buildAnalysis(analysisKind, analysis, t);
     Object.assign(e, built.errors);
     if (Object.keys(e).length || !material || !quantityKg || fen === null || !from || !to || !district) return { errors: e };
@@ -379,7 +383,8 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
             </FormField>
           </div>
           <div className="form__row">
-            <FormField id="listing-district" label={t('newListing.district')} hint={t('newListing.district.hint')} error={errors.district} required>
+            <FormField id="listing-district" label={t(side === 'demand' ? 'newListing.district.demand' : 'newListing.district')}
+              hint={t(side === 'demand' ? 'newListing.district.hint.demand' : 'newListing.district.hint')} error={errors.district} required>
               {(control) => (
                 <select {...control} className="input" value={district} onChange={(e) => setDistrict(e.target.value as DistrictCode | '')} data-testid="listing-district">
                   <option value="">{t('field.district.choose')}</option>
@@ -396,7 +401,7 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
         <fieldset className="form__section" data-testid="listing-hazard">
           <legend>{t('newListing.section.hazard')}</legend>
           <p className="field__hint">{t(hazardRequired ? 'newListing.hazard.hint.hazardous' : 'newListing.hazard.hint')}</p>
-          <fieldset className="checkbox-group">
+          <fieldset className={`checkbox-group${errors['hazard.characteristics'] ?? errors.hazard ? ' field--invalid' : ''}`}>
             <legend className="field__label">{t('hazard.characteristics')}</legend>
             <div className="checkbox-group__options checkbox-group__options--compact">
               {HAZARD_CHARACTERISTICS.map((c) => (
@@ -416,6 +421,11 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
                 </div>
               ))}
             </div>
+            {(errors['hazard.characteristics'] ?? errors.hazard) && (
+              <div className="field__error" role="alert" data-testid="listing-hazard-characteristics-error">
+                {errors['hazard.characteristics'] ?? errors.hazard}
+              </div>
+            )}
           </fieldset>
           <div className="form__row">
             <FormField id="listing-hazard-form" label={t('hazard.form')} error={errors['hazard.form']} required={hazardRequired}>
@@ -571,6 +581,7 @@ const FIELD_IDS: Record<string, string> = {
   pickupTo: 'listing-pickupTo',
   district: 'listing-district',
   address: 'listing-address',
+  'hazard.characteristics': 'hazard-T',
   'hazard.form': 'listing-hazard-form',
   'hazard.packaging': 'listing-hazard-packaging',
   description: 'listing-description',

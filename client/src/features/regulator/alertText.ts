@@ -69,6 +69,9 @@ export function alertText(a: Alert, t: TFunction, lang: Lang): string | null {
     case 'transit_stuck':
       params = fill({ number: str(d.number), plate: str(d.vehiclePlate), hours: num(d.hours) });
       break;
+    case 'origin_misattributed':
+      params = fill({ count: num(d.count) });
+      break;
     case 'delivery_dead':
       params = fill({ event: str(d.eventId)?.slice(0, 8) ?? null, attempts: num(d.attempts) });
       break;

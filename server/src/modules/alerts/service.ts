@@ -16,6 +16,8 @@
  *   disposal_overdue  manifests (deadline sweep): no disposal report by disposalDueAt
  *   transit_stuck     manifests (deadline sweep): loaded but not arrived after TRANSIT_STUCK_HOURS
  *   delivery_dead     credit feeds: a webhook delivery landed in the dead-letter table
+ *   origin_misattributed  migration 0009 (SQL, once): demand-side trades that recorded the receiver's
+ *                     district as origin                                   [origin_misattributed:migration:0009_demand_origin]
  */
 import { recordAudit } from '../../db/audit.js';
 import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';

@@ -1,2 +1,2 @@
 /** The bids module's public entry. */
-export { createBidsService, type BidsService } from './service.js';
+export { bidLot, createBidsService, type BidsService } from './service.js';

@@ -13,7 +13,8 @@ import { publishEvent } from '../../realtime/publish.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { Rooms } from '../../../../shared/src/realtime.js';
 import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
-import type { TBid, TListingBids, TMyBidsQuery, TPlaceBidRequest } from '../../../../shared/src/schemas/bids.js';
+import { OFFER_LOT_FIELDS, type TBid, type TListingBids, type TMyBidsQuery, type TPlaceBidRequest } from '../../../../shared/src/schemas/bids.js';
+import { hazardDeclarationProblems, type THazard } from '../../../../shared/src/schemas/listings.js';
 import type { UserActor } from '../../http/actor.js';
 import { createMatcher, merit, type BidBook } from '../matching/index.js';
 import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/index.js';
@@ -25,10 +26,13 @@ import {
   getListingRow,
   lockListingForMatch,
   invalidField,
+  invalidFields,
   listingNotFound,
   listingNotOpen,
+  type LockedListing,
 } from '../listings/index.js';
 import { readCreditLevels } from '../credit/index.js';
+import { getOrgRow } from '../orgs/index.js';
 import * as repo from './repo.js';
 
 export type BidRow = repo.BidRow;
@@ -53,6 +57,10 @@ function toBid(row: BidRow, o: { tradeIds: string[]; mine: boolean; showOrg: boo
     quantityKg: row.quantityKg,
     filledKg: row.filledKg,
     justification: o.showOrg || o.mine ? row.justification : null,
+    district: o.showOrg || o.mine ? row.district : null,
+    pickupFrom: o.showOrg || o.mine ? (row.pickupFrom?.toISOString() ?? null) : null,
+    pickupTo: o.showOrg || o.mine ? (row.pickupTo?.toISOString() ?? null) : null,
+    hazard: o.showOrg || o.mine ? row.hazard : null,
     priceCheck: row.priceCheck,
     status: row.status,
     tradeIds: o.tradeIds,
@@ -67,6 +75,46 @@ const bidBook: BidBook<BidRow> = {
   decide: (tx, bidId, status, filledKg) => repo.decideBid(tx, bidId, status, filledKg),
   activeForUpdate: (tx, listingId) => repo.bidsOfListing(tx, listingId, { status: 'active', forUpdate: true }),
 };
+
+/** Where and when the material of a bid is: what the offer states (DESIGN §6.3), stored on the bid. */
+interface Lot {
+  district: string | null;
+  pickupFrom: Date | null;
+  pickupTo: Date | null;
+  hazard: THazard | null;
+}
+
+/**
+ * The lot a bid ships. On a supply listing the listing states it, so a bid that states it too is a
+ * 400 naming the field. An offer into a demand listing states its own: district (default the
+ * offering org's), pickup window (default the listing's) and, for a hazardous code, the hazard
+ * declaration it must carry.
+ */
+async function lotOfBid(tx: DbOrTx, l: LockedListing, orgId: string, body: TPlaceBidRequest, now: Date): Promise<Lot> {
+  if (l.side === 'supply') {
+    const stated = OFFER_LOT_FIELDS.find((f) => body[f] !== undefined);
+    if (stated)
+      throw invalidField(stated, 'only an offer into a demand listing states where the material is; on a supply listing the listing states it');
+    return { district: null, pickupFrom: null, pickupTo: null, hazard: null };
+  }
+  if (l.hazardous) {
+    const problems = hazardDeclarationProblems(body.hazard);
+    if (problems.length) throw invalidFields(problems);
+  }
+  const pickupTo = body.pickupTo ? new Date(body.pickupTo) : l.pickupTo;
+  if (body.pickupTo && pickupTo.getTime() <= now.getTime()) throw invalidField('pickupTo', 'the pickup window has already ended');
+  const district = body.district ?? (await getOrgRow(tx, orgId))!.district;
+  return { district, pickupFrom: body.pickupFrom ? new Date(body.pickupFrom) : l.pickupFrom, pickupTo, hazard: body.hazard ?? null };
+}
+
+/**
+ * For manifests: what the bid that made a trade stated about its lot — an offer's pickup window and
+ * hazard declaration (null fields on a bid on a supply listing, whose listing states them).
+ */
+export async function bidLot(dbx: DbOrTx, bidId: string): Promise<Lot | null> {
+  const row = await repo.findBid(dbx, bidId);
+  return row ? { district: row.district, pickupFrom: row.pickupFrom, pickupTo: row.pickupTo, hazard: row.hazard } : null;
+}
 
 function beforeSeqFromCursor(cursor: string | undefined): number | undefined {
   if (!cursor) return undefined;
@@ -121,6 +169,7 @@ export function createBidsService(deps: BidsDeps) {
           if (l.mode === 'fixed' && l.pastPickup) throw listingNotOpen(l.status, 'the pickup window of this listing has ended');
           if (l.remainingKg === 0) throw listingNotOpen(l.status, 'nothing is left on this listing');
 
+          const lot = await lotOfBid(tx, l, orgId, body, clock.now());
           await assertEligible(tx, deps, {
             hazardous: l.hazardous,
             wasteCode: l.wasteCode,
@@ -128,8 +177,9 @@ export function createBidsService(deps: BidsDeps) {
             receiverOrgId: l.side === 'supply' ? orgId : l.orgId,
             callerOrgId: orgId,
             counterpartyOrgId: l.orgId,
-            pickupFrom: l.pickupFrom,
-            pickupTo: l.pickupTo,
+            // The receiver's licence must hold through the window the material is picked up in.
+            pickupFrom: lot.pickupFrom ?? l.pickupFrom,
+            pickupTo: lot.pickupTo ?? l.pickupTo,
             quantityKg: Math.min(body.quantityKg, l.remainingKg),
           });
 
@@ -166,6 +216,7 @@ export function createBidsService(deps: BidsDeps) {
             quantityKg: body.quantityKg,
             justification: body.justification ?? null,
             priceCheck,
+            ...lot,
           });
           if (priceCheck.status === 'flagged') await alertFlaggedPrice(tx, ids, { ...gate, subjectId: bid.id, check: priceCheck });
           const bidCount = await addListingBids(tx, l.id, 1);

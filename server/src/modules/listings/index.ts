@@ -10,5 +10,6 @@ export {
   setListingState,
   type ListingRow,
   type ListingsService,
+  type LockedListing,
 } from './service.js';
-export { invalidField, listingNotFound, listingNotOpen } from './errors.js';
+export { invalidField, invalidFields, listingNotFound, listingNotOpen } from './errors.js';

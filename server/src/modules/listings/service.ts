@@ -17,6 +17,7 @@ import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/s
 import {
   CLASSIFIED_MATERIAL,
   TERMS_FIELDS,
+  hazardDeclarationProblems,
   hwCategoryOf,
   listingProblems,
   type TCreateListingRequest,
@@ -184,6 +185,17 @@ async function classify(
   return { wasteCode: classifiedCode, category: sw.category, hazardous: false };
 }
 
+/**
+ * A hazardous supply listing carries its hazard declaration (DESIGN §5.1, §6.3): the generator ships,
+ * and the manifest copies the declaration from the listing. A demand listing may state one (what the
+ * receiver accepts); the offers into it declare their own.
+ */
+function assertHazardDeclared(side: ListingRow['side'], hazardous: boolean, hazard: THazard | null | undefined): void {
+  if (side !== 'supply' || !hazardous) return;
+  const problems = hazardDeclarationProblems(hazard);
+  if (problems.length) throw invalidFields(problems);
+}
+
 function checkCloseLead(closesAt: Date, now: Date, leadSeconds: number): void {
   if (closesAt.getTime() < now.getTime() + leadSeconds * 1000) {
     throw invalidField(
@@ -230,6 +242,7 @@ export function createListingsService(deps: ListingsDeps) {
       return withRejectionAlert(db, ids, () =>
         inTransaction(db, async (tx) => {
           const c = await classify(tx, catalog, body.materialCode, body.classifiedCode);
+          assertHazardDeclared(body.side, c.hazardous, body.hazard);
           if (c.hazardous) {
             if (body.side === 'demand') {
               // A demand listing for hazardous material: the poster receives it, so its licence must cover it now.
@@ -369,9 +382,15 @@ export function createListingsService(deps: ListingsDeps) {
           if (patch.hazard !== undefined) set.hazard = patch.hazard;
           if (patch.analysis !== undefined) set.analysis = patch.analysis;
 
+          // A hazardous supply listing keeps its declaration: it may change, not go (nor stay absent on a new code).
+          const hazardAfter = patch.hazard === undefined ? (row.hazard as THazard | null) : patch.hazard;
+          const reclassified = patch.materialCode !== undefined || patch.classifiedCode !== undefined;
+          if (patch.hazard !== undefined && !reclassified) assertHazardDeclared(row.side, row.hazardous, hazardAfter);
+
           let flagged: { check: PriceCheck; gate: Parameters<typeof gatePrice>[2] } | null = null;
           if (terms.length > 0) {
             const c = await classify(tx, catalog, merged.materialCode, merged.classifiedCode);
+            if (reclassified) assertHazardDeclared(row.side, c.hazardous, hazardAfter);
             if (c.hazardous && row.side === 'demand') {
               await assertEligible(tx, deps, {
                 ...c,

@@ -7,6 +7,7 @@ import type { UserActor } from '../../http/actor.js';
 import { getOrgRow, licencesFor } from '../orgs/index.js';
 import { getTradeForUpdate, getTradeRow, type TradeRow } from '../trades/index.js';
 import { getListingRow } from '../listings/index.js';
+import { bidLot } from '../bids/index.js';
 import { GENESIS_HASH } from './chain.js';
 import { allocateManifestNumber } from './number.js';
 import { defaultEmergencyMeasures } from './forms.js';
@@ -51,7 +52,10 @@ export function createOpenManifest(deps: ManifestsDeps, kit: ManifestKit) {
     const parties: TManifestParties = { shipper: party(shipper, null), carrier: party(carrier, carrierLicence), receiver: party(receiver, receiverLicence) };
     const classified = trade.classifiedCode && trade.classifiedCode !== trade.materialCode;
     const listing = trade.listingId ? await getListingRow(tx, trade.listingId) : null;
-    const hazard = (listing?.hazard ?? null) as { characteristics?: string[]; form?: string; packaging?: string } | null;
+    // The side that ships declares the hazard (DESIGN §6.3): an offer into a demand listing carries its
+    // own declaration; otherwise it is the supply listing's.
+    const offer = trade.bidId ? await bidLot(tx, trade.bidId) : null;
+    const hazard = (offer?.hazard ?? listing?.hazard ?? null) as { characteristics?: string[]; form?: string; packaging?: string } | null;
     const line: TManifestLine = {
       wasteCode: trade.wasteCode,
       category: trade.category,

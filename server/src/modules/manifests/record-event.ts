@@ -8,6 +8,7 @@ import { type TManifest, type TManifestEventRequest, type TManifestEventType } f
 import type { UserActor } from '../../http/actor.js';
 import { getTradeForUpdate, type TradeRow } from '../trades/index.js';
 import { getListingRow } from '../listings/index.js';
+import { bidLot } from '../bids/index.js';
 import { markDisputed, markInTransit } from '../settlement/index.js';
 import { raiseAlert } from '../alerts/index.js';
 import { gapAboveTolerance, nextSteps, project, stepFor, weightGapBp } from './model.js';
@@ -85,8 +86,11 @@ export function createRecordManifestEvent(deps: ManifestsDeps, kit: ManifestKit)
     if (type === 'load') {
       await markInTransit(tx, { clock }, trade.id);
       const listing = trade.listingId ? await getListingRow(tx, trade.listingId) : null;
-      if (listing && at > listing.pickupTo)
-        await creditInput(tx, { orgId: m.shipperOrgId, kind: 'late_pickup', manifest: m, occurredAt: at, details: { pickupTo: listing.pickupTo.toISOString(), carrierOrgId: m.carrierOrgId } });
+      // An offer into a demand listing stated its own pickup window; otherwise the listing's holds.
+      const offer = trade.bidId ? await bidLot(tx, trade.bidId) : null;
+      const pickupTo = offer?.pickupTo ?? listing?.pickupTo ?? null;
+      if (pickupTo && at > pickupTo)
+        await creditInput(tx, { orgId: m.shipperOrgId, kind: 'late_pickup', manifest: m, occurredAt: at, details: { pickupTo: pickupTo.toISOString(), carrierOrgId: m.carrierOrgId } });
     }
     if (type === 'receive') {
       if (data.late === true)

@@ -38,6 +38,10 @@ export interface BookBid {
   pricePerTonneFen: number;
   quantityKg: number;
   seq: number;
+  /** An offer into a demand listing: where the material is (the trade's origin) and its pickup window; null on a bid on a supply listing and on older offers. */
+  district: string | null;
+  pickupFrom: Date | null;
+  pickupTo: Date | null;
 }
 
 /** The bids module's rows, as the matcher reads and decides them. */
@@ -58,6 +62,11 @@ export interface MatchingDeps {
   readCredit?: CreditReader;
 }
 
+/**
+ * The trade a fill makes. Its origin is where the shipper's material is (DESIGN §6.3): the supply
+ * listing's district, or the district the offer into a demand listing stated — never the demand
+ * listing's own district, which is the receiver's.
+ */
 function fillFor(l: ListingRow, bid: BookBid, quantityKg: number, pricePerTonneFen: number): FillForTrade {
   const supply = l.side === 'supply';
   return {
@@ -70,7 +79,7 @@ function fillFor(l: ListingRow, bid: BookBid, quantityKg: number, pricePerTonneF
     wasteCode: l.wasteCode,
     category: l.category,
     hazardous: l.hazardous,
-    originDistrict: l.district,
+    originDistrict: supply ? l.district : (bid.district ?? l.district),
     quantityKg,
     pricePerTonneFen,
   };
@@ -90,8 +99,8 @@ export function createMatcher<B extends BookBid>(deps: MatchingDeps, book: BidBo
         receiverOrgId: l.side === 'supply' ? b.orgId : l.orgId,
         callerOrgId: b.orgId,
         counterpartyOrgId: l.orgId,
-        pickupFrom: l.pickupFrom,
-        pickupTo: l.pickupTo,
+        pickupFrom: b.pickupFrom ?? l.pickupFrom,
+        pickupTo: b.pickupTo ?? l.pickupTo,
         quantityKg: Math.min(b.quantityKg, l.remainingKg),
       });
       return true;

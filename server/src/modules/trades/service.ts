@@ -100,7 +100,7 @@ export interface FillForTrade {
   wasteCode: string;
   category: string;
   hazardous: boolean;
-  /** The listing's district (where the material is picked up). */
+  /** Where the material is picked up: the supply listing's district, or the one an offer into a demand listing stated. */
   originDistrict: string;
   quantityKg: number;
   pricePerTonneFen: number;

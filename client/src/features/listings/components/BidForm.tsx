@@ -1,20 +1,25 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { checkPrice } from '../../../../../shared/src/pricecheck.js';
+import { isDistrictCode, type DistrictCode } from '../../../../../shared/src/districts.js';
 import { Alert } from '../../../components/Alert';
+import { DistrictOptions } from '../../../components/DistrictOptions';
+import { FormField } from '../../../components/FormField';
 import { FormActions } from '../../../components/FormActions';
 import { useI18n } from '../../../i18n';
 import { formatPricePerTonne } from '../../../lib/money';
-import { formatTonnes, kgAsTonnesInput, tonnesToKg } from '../../../lib/units';
+import { formatTonnes, fromDateTimeLocal, kgAsTonnesInput, toDateTimeLocal, tonnesToKg } from '../../../lib/units';
 import { mapFieldErrors } from '../../auth/fieldErrors';
-import { usePlaceBid, type Bid, type Listing, type ReferenceBand } from '../api';
+import { useSession } from '../../auth/session';
+import { usePlaceBid, type Bid, type Listing, type PlaceBidBody, type ReferenceBand } from '../api';
 import { tradingProblem, type TradingProblem } from '../errors';
+import { EMPTY_HAZARD, HazardFields, hazardDraftErrors, hazardOf, type HazardDraft } from './HazardFields';
 import { JustificationField, TonnesField } from './OfferFields';
 import { PriceCheckFeedback, ServerPriceCheck } from './PriceCheckFeedback';
 import { PriceInput, draftToFen, priceDraftOf, priceDraftProblem, type PriceDraft } from './PriceInput';
 import { ProblemAlert } from './ProblemAlert';
 
-const PATHS = ['pricePerTonneFen', 'quantityKg', 'justification'] as const;
+const PATHS = ['pricePerTonneFen', 'quantityKg', 'justification', 'district', 'pickupFrom', 'pickupTo', 'hazard.characteristics', 'hazard.form', 'hazard.packaging', 'hazard'] as const;
 
 interface BidFormProps {
   listing: Listing;
@@ -37,6 +42,14 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
   const placeBid = usePlaceBid();
   const [problem, setProblem] = useState<TradingProblem | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  // An offer into a demand listing states where the material is and, for hazardous waste, its hazard
+  // (DESIGN §6.3): the trade's origin and the manifest's declaration come from it.
+  const { session } = useSession();
+  const home = session.me?.org?.district ?? '';
+  const [district, setDistrict] = useState<DistrictCode | ''>(isDistrictCode(home) ? home : '');
+  const [pickupFrom, setPickupFrom] = useState(() => toDateTimeLocal(new Date(listing.pickupFrom)));
+  const [pickupTo, setPickupTo] = useState(() => toDateTimeLocal(new Date(listing.pickupTo)));
+  const [hazard, setHazard] = useState<HazardDraft>(EMPTY_HAZARD);
 
   const fen = draftToFen(price);
   const bandLoading = band === undefined;
@@ -63,7 +76,27 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
     else if (kg > listing.remainingKg) e.quantityKg = t('bid.quantity.tooMuch', { max: formatTonnes(listing.remainingKg, lang) });
     else if (kg < smallestKg) e.quantityKg = t('bid.quantity.belowLot', { min: formatTonnes(smallestKg, lang) });
     if (needsJustification && !justification.trim()) e.justification = t('justification.required');
+    if (!supply) {
+      if (!district) e.district = t('common.required');
+      const from = fromDateTimeLocal(pickupFrom);
+      const to = fromDateTimeLocal(pickupTo);
+      if (!from) e.pickupFrom = t('common.required');
+      if (!to) e.pickupTo = t('common.required');
+      else if (from && Date.parse(to) < Date.parse(from)) e.pickupTo = t('newListing.pickupTo.beforeFrom');
+      Object.assign(e, hazardDraftErrors(hazard, listing.hazardous, t));
+    }
     return e;
+  }
+
+  /** Where the offered material is, its pickup window and its hazard declaration (demand listings only). */
+  function offerLot(): Pick<PlaceBidBody, 'district' | 'pickupFrom' | 'pickupTo' | 'hazard'> {
+    const declared = hazardOf(hazard);
+    return {
+      ...(district ? { district } : {}),
+      pickupFrom: fromDateTimeLocal(pickupFrom)!,
+      pickupTo: fromDateTimeLocal(pickupTo)!,
+      ...(declared ? { hazard: declared } : {}),
+    };
   }
 
   async function onSubmit(e: FormEvent) {
@@ -80,6 +113,7 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
           pricePerTonneFen: fen,
           quantityKg: tonnesToKg(quantity)!,
           ...(needsJustification && justification.trim() ? { justification: justification.trim() } : {}),
+          ...(supply ? {} : offerLot()),
         },
       });
       setJustification('');
@@ -127,6 +161,35 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
         required
         testId="bid-quantity"
       />
+      {!supply && (
+        <>
+          <fieldset className="form__section" data-testid="bid-lot">
+            <legend>{t('bid.lot.title')}</legend>
+            <p className="field__hint">{t('bid.lot.hint')}</p>
+            <FormField id="bid-district" label={t('bid.lot.district')} error={errors.district} required>
+              {(control) => (
+                <select {...control} className="input" value={district} onChange={(e) => setDistrict(e.target.value as DistrictCode | '')} data-testid="bid-district">
+                  <option value="">{t('field.district.choose')}</option>
+                  <DistrictOptions />
+                </select>
+              )}
+            </FormField>
+            <div className="form__row">
+              <FormField id="bid-pickupFrom" label={t('newListing.pickupFrom')} error={errors.pickupFrom} required>
+                {(control) => <input {...control} type="datetime-local" className="input" value={pickupFrom} onChange={(e) => setPickupFrom(e.target.value)} data-testid="bid-pickup-from" />}
+              </FormField>
+              <FormField id="bid-pickupTo" label={t('newListing.pickupTo')} error={errors.pickupTo} required>
+                {(control) => <input {...control} type="datetime-local" className="input" value={pickupTo} onChange={(e) => setPickupTo(e.target.value)} data-testid="bid-pickup-to" />}
+              </FormField>
+            </div>
+          </fieldset>
+          <fieldset className="form__section" data-testid="bid-hazard">
+            <legend>{t('bid.hazard.title')}</legend>
+            <p className="field__hint">{t(listing.hazardous ? 'bid.hazard.hint.hazardous' : 'bid.hazard.hint')}</p>
+            <HazardFields idPrefix="bid" value={hazard} onChange={setHazard} errors={errors} required={listing.hazardous} />
+          </fieldset>
+        </>
+      )}
       <FormActions submitting={submitting} label={t(supply ? 'bid.submit.supply' : 'bid.submit.demand')} testId="bid-submit" />
     </form>
   );
