@@ -25,6 +25,8 @@ import { BankTransfersPage } from '../features/admin/BankTransfersPage';
 import { BalancesPage } from '../features/admin/BalancesPage';
 import { CreditAgencyPage } from '../features/credit/CreditAgencyPage';
 import { CreditPage } from '../features/credit/CreditPage';
+import { NotificationsPage } from '../features/notifications/NotificationsPage';
+import { NotificationPreferencesPage } from '../features/notifications/PreferencesPage';
 import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
 
@@ -60,6 +62,8 @@ export function App() {
                   <Route path="credit/agency" element={<CreditAgencyPage />} />
                   <Route path="credit/:orgId" element={<CreditPage />} />
                   <Route path="regulator" element={<RegulatorPage />} />
+                  <Route path="notifications" element={<NotificationsPage />} />
+                  <Route path="notifications/preferences" element={<NotificationPreferencesPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>
