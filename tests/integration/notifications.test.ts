@@ -121,6 +121,20 @@ describe('notification centre', () => {
     expect(await ofKind(d.carrier, 'deadline_reminder', m.id)).to.have.length(0);
   });
 
+  it('a disposal deadline reminder comes one lead time before disposal is due, to the receiver only', async () => {
+    const d = await flyAshDeal(t, { quantityKg: 10_000 });
+    const received = await walkTrip(t, d, await openTrip(t, d, 10_000), { until: 'receive' });
+    const due = Date.parse(received.disposalDueAt!);
+    expect(await t.ctx.notifications.sweepReminders(new Date(due - 25 * HOUR))).to.equal(0);
+    expect(await t.ctx.notifications.sweepReminders(new Date(due - 23 * HOUR))).to.equal(1);
+    expect(await t.ctx.notifications.sweepReminders(new Date(due - 22 * HOUR))).to.equal(0);
+    const got = await ofKind(d.recycler, 'deadline_reminder', received.id);
+    expect(got.map((n) => n.data.which)).to.deep.equal(['disposal']);
+    expect(await ofKind(d.generator, 'deadline_reminder', received.id)).to.have.length(0);
+    // Past the deadline it is the overdue sweep's business, not a reminder.
+    expect(await t.ctx.notifications.sweepReminders(new Date(due + HOUR))).to.equal(0);
+  });
+
   it('marking a notification read lowers the unread count; ?unread=true lists only unread ones', async () => {
     const g = await createGenerator(t.request);
     const r = await createRecycler(t.request, { licence: null });
