@@ -57,7 +57,7 @@ describe('web client: notification centre, in Chromium', function () {
     expect(text).to.contain('期限提醒');
     expect(text).to.contain(`联单 ${arrived.number} 须在`);
     expect(text).to.contain('前确认接收');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).to.be.at.most(390);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'notifications-phone.png'), fullPage: true });
 
     await reminder.getByTestId('notification-mark-read').click();
