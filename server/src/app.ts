@@ -36,6 +36,7 @@ import { regulatorRoutes } from './modules/regulator/routes.js';
 import { manifestsRoutes } from './modules/manifests/routes.js';
 import { creditRoutes } from './modules/credit/routes.js';
 import { metaRoutes } from './modules/meta/routes.js';
+import { notificationsRoutes } from './modules/notifications/index.js';
 import { within } from './realtime/emitter.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -57,6 +58,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...regulatorRoutes(ctx),
     ...alertsRoutes(ctx),
     ...manifestsRoutes(ctx),
+    ...notificationsRoutes(ctx),
     ...creditRoutes(ctx),
     ...metaRoutes(ctx),
   ];

@@ -110,6 +110,7 @@ export const ZConfig = z
     MAKEUP_WORKDAYS: dateList.default([]),
     TRANSIT_STUCK_HOURS: intIn(1, 24 * 90).default(48),
     MANIFEST_SWEEP_SECONDS: intIn(10, 86_400).default(300),
+    DEADLINE_REMINDER_HOURS: intIn(1, 24 * 30).default(24),
     MANIFEST_PDF_FONT: z.string().min(1).default('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'),
     MANIFEST_PDF_FONT_NAME: z.string().default('NotoSansCJKsc-Regular'),
     WEBHOOK_ALLOW_LOOPBACK: bool.default(false),

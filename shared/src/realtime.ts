@@ -18,6 +18,7 @@ export const REALTIME_EVENTS = [
   'market.trade',
   'alert.raised',
   'credit.changed',
+  'notification.created',
 ] as const;
 export type RealtimeEventName = (typeof REALTIME_EVENTS)[number];
 
@@ -39,6 +40,8 @@ export interface RealtimeEventData {
   'alert.raised': { alertId: string; kind: string; district: string | null };
   /** Room `org:<id>`. */
   'credit.changed': { orgId: string; score: number; level: string };
+  /** Room `user:<id>`: a new notification for that user (the badge). */
+  'notification.created': { notificationId: string; kind: string };
 }
 
 export interface RealtimeEnvelope<E extends RealtimeEventName = RealtimeEventName> {
@@ -59,6 +62,8 @@ export const Rooms = {
   listing: (id: string) => `listing:${id}`,
   market: (code: string) => `market:${code}`,
   org: (id: string) => `org:${id}`,
+  /** One user's own room (notifications); joined on connect by that user's sockets only. */
+  user: (id: string) => `user:${id}`,
   regulatorCity: 'regulator:city',
   regulator: (district: string) => `regulator:${district}`,
 } as const;

@@ -498,6 +498,9 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     const alertId = (await inTransaction(t.ctx.db, (tx) =>
       raiseAlert(tx, t.ctx.ids, { kind: 'weight_gap', district: '330603', subjectType: 'manifest', subjectId: manifest.id, message: 'fuzz alert' }),
     ))!;
+    // Jobs are stopped: the notification is written as its fanout job would write it.
+    await t.ctx.notifications.fanout({ orgId: gen.orgId, kind: 'sanction', key: 'fuzz', subjectType: 'org', subjectId: gen.orgId, data: {}, at: new Date().toISOString() }, { outboxId: -1 });
+    const notificationId = (await rows<{ id: string }>(t.ctx.db, sql`select id from notifications where source_key = 'fuzz'`))[0]!.id;
     const subscription = await r
       .post('/api/v1/credit/subscriptions')
       .set(auth(agency.token))
@@ -621,6 +624,10 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
         as: 'regulator',
         body: { orgId: gen.orgId, severity: 'minor', reason: 'late manifests', decidedAt: new Date().toISOString() },
       },
+      'GET /notifications': { as: 'gen', query: { unread: 'true' } },
+      'POST /notifications/:id/read': { as: 'gen', params: { id: notificationId } },
+      'GET /notifications/preferences': { as: 'gen' },
+      'PUT /notifications/preferences': { as: 'gen', body: { enabled: { outbid: false } } },
     } satisfies Record<string, Fixture>);
   }
 

@@ -321,6 +321,18 @@ describe('security: matrices generated from the route table', () => {
           unchanged: async () => expect((await one<{ status: string }>(t.ctx.db, sql`select status from manifests where id = ${m.id}`))!.status).to.equal('draft'),
         };
       },
+      'POST /notifications/:id/read': async (a) => {
+        // A sanction notification for A's org, written as the fanout job writes it.
+        const key = `policy:${randomUUID()}`;
+        await t.ctx.notifications.fanout({ orgId: a.orgId, kind: 'sanction', key, subjectType: 'org', subjectId: a.orgId, data: { note: a.org.uscc }, at: new Date().toISOString() }, { outboxId: -1 });
+        const n = await one<{ id: string }>(t.ctx.db, sql`select id from notifications where source_key = ${key} and user_id = ${a.user.id}`);
+        return {
+          id: n!.id,
+          body: {},
+          secrets: [a.org.uscc],
+          unchanged: async () => expect((await one<{ read_at: unknown }>(t.ctx.db, sql`select read_at from notifications where id = ${n!.id}`))!.read_at).to.equal(null),
+        };
+      },
     };
 
     async function tradeWithPayer(a: OrgActor): Promise<{ tradeId: string; c: OrgActor }> {

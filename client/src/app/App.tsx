@@ -31,6 +31,8 @@ const BankTransfersPage = lazyPage(() => import('../features/admin/BankTransfers
 const BalancesPage = lazyPage(() => import('../features/admin/BalancesPage'), 'BalancesPage');
 const CreditAgencyPage = lazyPage(() => import('../features/credit/CreditAgencyPage'), 'CreditAgencyPage');
 const CreditPage = lazyPage(() => import('../features/credit/CreditPage'), 'CreditPage');
+const NotificationsPage = lazyPage(() => import('../features/notifications/NotificationsPage'), 'NotificationsPage');
+const NotificationPreferencesPage = lazyPage(() => import('../features/notifications/PreferencesPage'), 'NotificationPreferencesPage');
 
 // Only pages that exist are routed; manifests, payments and the regulator's views arrive with their modules.
 export function App() {
@@ -64,6 +66,8 @@ export function App() {
                   <Route path="credit/agency" element={<CreditAgencyPage />} />
                   <Route path="credit/:orgId" element={<CreditPage />} />
                   <Route path="regulator" element={<RegulatorPage />} />
+                  <Route path="notifications" element={<NotificationsPage />} />
+                  <Route path="notifications/preferences" element={<NotificationPreferencesPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

@@ -4,6 +4,7 @@ import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useI18n } from '../i18n';
 import { useSession } from '../features/auth/session';
 import { SimulatedPaymentsBanner } from './SimulatedPaymentsBanner';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 
 /** Header (product, navigation, language, account), the page, and the footer. */
 export function Layout() {
@@ -88,6 +89,7 @@ export function Layout() {
           </nav>
           <div className="header__actions">
             <LanguageSwitch />
+            {me && <NotificationBell />}
             {session.status === 'loading' ? null : me ? (
               <div className="account" data-testid="account">
                 <span className="account__who">

@@ -97,6 +97,11 @@ export const POLICY = {
   'POST /regulator/alerts/:id/resolve': { who: ['regulator'], rule: 'scope' },
   'GET /regulator/indicators': { who: ['regulator'], rule: 'scope' },
   'GET /regulator/capacity': { who: ['regulator'], rule: 'scope' },
+  // Notification centre (issue 13 item 7): every signed-in user, each only their own (another's is 404).
+  'GET /notifications': { who: 'user', rule: 'self' },
+  'POST /notifications/:id/read': { who: 'user', rule: 'self' },
+  'GET /notifications/preferences': { who: 'user', rule: 'self' },
+  'PUT /notifications/preferences': { who: 'user', rule: 'self' },
 } as const satisfies Record<string, Access>;
 
 /** Routes under /api/v1 mounted outside the route table, each with the reason; the security tests read this list. */

@@ -1,3 +1,5 @@
+import type { TNotificationKind, TNotificationSubject } from '../../../shared/src/schemas/notifications.js';
+
 /**
  * Every job the system runs, with its payload type. Work that must happen after a commit is written
  * to the outbox with one of these names in the same transaction (server/src/jobs/outbox.ts); the relay
@@ -23,6 +25,19 @@ export interface JobPayloads {
   'credit.nightly': Record<string, never>;
   /** One attempt of one credit webhook delivery; a failure re-enqueues it with backoff (credit module). */
   'credit.deliver': { deliveryId: string };
+  /** Write one notification per user of an org for something that concerns it; exactly once per (user, key) (notifications module). */
+  'notifications.fanout': {
+    orgId: string;
+    kind: TNotificationKind;
+    /** Unique per announcement: `org:<id>#<seq>` for a live event, else chosen by the announcer. */
+    key: string;
+    subjectType: TNotificationSubject;
+    subjectId: string;
+    data: Record<string, unknown>;
+    at: string;
+  };
+  /** One pass of the deadline reminder sweep; it schedules the next pass (notifications module). */
+  'notifications.sweep': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;

@@ -34,6 +34,12 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     'credit.deliver': async (p, meta) => {
       await ctx.credit.deliver(p.deliveryId, meta.outboxId);
     },
+    'notifications.fanout': async (p, meta) => {
+      await ctx.notifications.fanout(p, meta);
+    },
+    'notifications.sweep': async (_p, meta) => {
+      await ctx.notifications.runSweepJob(meta.outboxId);
+    },
     'realtime.publish': async (p) => {
       // The row stays pending until the event is handed on: a publish that fails (Redis down) throws,
       // the job retries and the sweeper re-sends it, so events announced during a Redis outage arrive

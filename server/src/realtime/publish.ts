@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { one } from '../db/tx.js';
 import { enqueue } from '../jobs/outbox.js';
+import type { JobPayloads } from '../jobs/definitions.js';
 import type { RealtimeEventData, RealtimeEventName } from '../../../shared/src/realtime.js';
 
 /**
@@ -26,6 +27,63 @@ export async function publishEvent<E extends RealtimeEventName>(
           returning seq`,
     );
     await enqueue(tx, 'realtime.publish', { room, seq: Number(row!.seq), type, at: at.toISOString(), data });
+    // The org's users get a notification for the events that concern them, keyed by (room, seq) so
+    // the same announcement never makes two (server/src/modules/notifications, ADR 0017).
+    const orgId = room.startsWith('org:') ? room.slice(4) : null;
+    if (orgId)
+      for (const n of notificationsOf(orgId, type, data))
+        await enqueue(tx, 'notifications.fanout', { ...n, orgId, key: `${room}#${row!.seq}${n.kind === 'payment_due' ? ':due' : ''}`, at: at.toISOString() });
+  }
+}
+
+type Announcement = Omit<JobPayloads['notifications.fanout'], 'orgId' | 'key' | 'at'>;
+
+/**
+ * Tells an org's users something that is not a live event of its own (outbid, a licence decision, a
+ * sanction), in the caller's transaction; `key` names the happening so announcing it twice is harmless.
+ */
+export async function notifyOrg(tx: DbOrTx, orgId: string, key: string, n: Announcement, at: Date = new Date()): Promise<void> {
+  await enqueue(tx, 'notifications.fanout', { ...n, orgId, key, at: at.toISOString() });
+}
+
+/** Which notifications a live event to `org:<orgId>` makes for that org's users (none for most). */
+export function notificationsOf(orgId: string, type: RealtimeEventName, data: Record<string, unknown>): Announcement[] {
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  switch (type) {
+    case 'bid.placed':
+      return [{ kind: 'bid_received', subjectType: 'listing', subjectId: String(data.listingId), data: { listingId: data.listingId, bidCount: data.bidCount } }];
+    case 'trade.created': {
+      const trade = (data.trade ?? {}) as Record<string, unknown>;
+      const facts = { tradeId: data.tradeId, status: data.status, materialCode: str(trade.materialCode), quantityKg: trade.quantityKg ?? null };
+      const out: Announcement[] = [{ kind: 'trade_created', subjectType: 'trade', subjectId: String(data.tradeId), data: facts }];
+      if (data.status === 'awaiting_payment' && trade.payerOrgId === orgId)
+        out.push({ kind: 'payment_due', subjectType: 'trade', subjectId: String(data.tradeId), data: { ...facts, amountFen: trade.amountFen ?? null } });
+      return out;
+    }
+    case 'trade.updated':
+      return [
+        {
+          kind: data.status === 'funded' ? 'payment_received' : 'trade_updated',
+          subjectType: 'trade',
+          subjectId: String(data.tradeId),
+          data: { tradeId: data.tradeId, status: data.status },
+        },
+      ];
+    case 'manifest.updated':
+      return [
+        {
+          kind: 'manifest_step',
+          subjectType: 'manifest',
+          subjectId: String(data.manifestId),
+          data: { manifestId: data.manifestId, tradeId: data.tradeId, status: data.status, number: str(data.number), event: str(data.event) },
+        },
+      ];
+    case 'credit.changed':
+      // Score moves are frequent; a change of level is news.
+      if (!data.previousLevel || data.previousLevel === data.level) return [];
+      return [{ kind: 'credit_level', subjectType: 'org', subjectId: orgId, data: { level: data.level, previousLevel: data.previousLevel, score: data.score } }];
+    default:
+      return [];
   }
 }
 

@@ -224,9 +224,9 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext): 
   };
 }
 
-/** Rooms a socket joins on connect: its org, and a regulator's scope. */
+/** Rooms a socket joins on connect: its user, its org, and a regulator's scope. */
 export function privateRooms(actor: UserActor): string[] {
-  const rooms: string[] = [];
+  const rooms: string[] = [Rooms.user(actor.userId)];
   if (actor.orgId) rooms.push(Rooms.org(actor.orgId));
   if (actor.roles.includes('regulator')) {
     if (actor.scope === 'city') rooms.push(Rooms.regulatorCity);

@@ -28,6 +28,8 @@ export function keysFor(e: RealtimeEvent): QueryKey[] {
       return [['regulator', 'alerts']];
     case 'credit.changed':
       return [['credit']];
+    case 'notification.created':
+      return [['notifications']];
     case 'market.trade':
       // No view reads a continuous market yet.
       return [];
@@ -51,6 +53,7 @@ export function throttledKeysFor(e: RealtimeEvent): QueryKey[] {
 /** What a resync of `room` (null: a reconnect) makes stale: events sent while away are gone. */
 export function keysForResync(room: string | null): QueryKey[] | 'all' {
   if (room === null || room.startsWith('org:') || room.startsWith('regulator:')) return 'all';
+  if (room.startsWith('user:')) return [['notifications']];
   if (room === 'public:listings' || room.startsWith('listing:')) return [['listings']];
   return [];
 }

@@ -9,7 +9,7 @@ import type { Clock, Ids } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { inTransaction } from '../../db/tx.js';
-import { publishEvent } from '../../realtime/publish.js';
+import { notifyOrg, publishEvent } from '../../realtime/publish.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { Rooms } from '../../../../shared/src/realtime.js';
 import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
@@ -219,6 +219,14 @@ export function createBidsService(deps: BidsDeps) {
             ...lot,
           });
           if (priceCheck.status === 'flagged') await alertFlaggedPrice(tx, ids, { ...gate, subjectId: bid.id, check: priceCheck });
+          // The auction's leading bidder hears it was outbid (notification centre; no price, no bidder named).
+          if (l.mode === 'auction') {
+            const leader = (await repo.bidsOfListing(tx, l.id, { status: 'active' }))
+              .filter((b) => b.id !== bid.id)
+              .sort((a, b) => merit(l.side, b.pricePerTonneFen) - merit(l.side, a.pricePerTonneFen) || a.seq - b.seq)[0];
+            if (leader && leader.orgId !== orgId && merit(l.side, bid.pricePerTonneFen) > merit(l.side, leader.pricePerTonneFen))
+              await notifyOrg(tx, leader.orgId, `outbid:${bid.id}`, { kind: 'outbid', subjectType: 'listing', subjectId: l.id, data: { listingId: l.id, bidId: leader.id } }, clock.now());
+          }
           const bidCount = await addListingBids(tx, l.id, 1);
 
           const tradeIds: string[] = [];

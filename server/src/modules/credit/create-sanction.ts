@@ -1,6 +1,7 @@
 /** Use case: a regulator records a sanction against an org in its scope. */
 import { recordAudit } from '../../db/audit.js';
 import { inTransaction } from '../../db/tx.js';
+import { notifyOrg } from '../../realtime/publish.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import type { TCreateSanctionRequest, TSanction } from '../../../../shared/src/schemas/credit.js';
 import type { UserActor } from '../../http/actor.js';
@@ -48,6 +49,7 @@ export function createSanctions(deps: CreditDeps) {
           subjectId: org.id,
           details: { sanctionId: sanction.id, severity: body.severity, reason: body.reason, decidedAt: decidedAt.toISOString() },
         });
+        await notifyOrg(tx, org.id, `sanction:${sanction.id}`, { kind: 'sanction', subjectType: 'org', subjectId: org.id, data: { sanctionId: sanction.id, severity: body.severity, reason: body.reason } }, clock.now());
         logger.info({ orgId: org.id, sanctionId: sanction.id, severity: body.severity }, 'sanction recorded');
         return toSanction(sanction);
       });

@@ -18,6 +18,7 @@ import type { Config } from '../../config.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { inTransaction } from '../../db/tx.js';
 import { enqueue, markDone } from '../../jobs/outbox.js';
+import { notifyOrg } from '../../realtime/publish.js';
 import { AppError } from '../../../../shared/src/errors.js';
 import { allocateAuction, matchFixed } from './engine/index.js';
 import { createTradeForFill, type CreditReader, type FillForTrade } from '../trades/index.js';
@@ -172,6 +173,13 @@ export function createMatcher<B extends BookBid>(deps: MatchingDeps, book: BidBo
           await book.decide(tx, bid.id, 'won', fill.quantityKg);
         }
         for (const id of result.lost) await book.decide(tx, id, 'lost');
+        // Each bidder's users hear how their bid ended (notification centre); the winners also get the trade.
+        const filled = new Map(result.fills.map((f) => [f.bidId, f.quantityKg]));
+        for (const b of placed) {
+          const won = (filled.get(b.id) ?? 0) > 0;
+          const data = { listingId, bidId: b.id, filledKg: filled.get(b.id) ?? 0 };
+          await notifyOrg(tx, b.orgId, `auction:${b.id}`, { kind: won ? 'auction_won' : 'auction_lost', subjectType: 'listing', subjectId: listingId, data }, clock.now());
+        }
         await setListingState(tx, listingId, { remainingKg: result.remainingKg, status: result.won.length > 0 ? 'matched' : 'closed' });
         await announceListing(tx, clock, listingId, 'listing.updated');
         deps.logger.info({ listingId, won: result.won.length, lost: result.lost.length, ineligible: ineligible.length }, 'auction closed');

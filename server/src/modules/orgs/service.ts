@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import { recordAudit } from '../../db/audit.js';
 import type { DbOrTx } from '../../db/client.js';
 import { inTransaction, isUniqueViolation } from '../../db/tx.js';
+import { notifyOrg } from '../../realtime/publish.js';
 import type { Ids } from '../../clock.js';
 import { AppError, ErrorCodes, type FieldError } from '../../../../shared/src/errors.js';
 import type { RegulatorScope, Role } from '../../../../shared/src/roles.js';
@@ -209,6 +210,8 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent }: OrgsPo
       });
       if (decision === 'suspend')
         await recordCreditEvent(tx, { orgId: updated.orgId, kind: 'licence_suspended', subjectType: 'licence', subjectId: licenceId, occurredAt: ctx.clock.now(), details: { number: updated.number, kind: updated.kind } });
+      const facts = { licenceId, number: updated.number, decision, status: t.to, ...(note ? { note } : {}) };
+      await notifyOrg(tx, updated.orgId, `licence:${licenceId}:${decision}:${ctx.clock.now().toISOString()}`, { kind: 'licence_decision', subjectType: 'licence', subjectId: licenceId, data: facts }, ctx.clock.now());
       return toLicence(updated);
     });
   }
