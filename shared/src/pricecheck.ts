@@ -23,8 +23,10 @@ export interface ReferenceBand {
   medianFen: number;
   highFen: number;
   source: Exclude<BandSource, 'none'>;
-  /** Settled trades the band was computed from (0 for seed and pinned bands). */
+  /** Pair-week observations the band was computed from (0 for seed and pinned bands). */
   sampleSize: number;
+  /** Distinct generators and receivers of settled trades in the band's window. */
+  distinctParties?: { generators: number; receivers: number };
 }
 
 export interface PriceCheck {
@@ -34,6 +36,7 @@ export interface PriceCheck {
   sampleSize: number;
   /** (p − median) / |median| in basis points, rounded half away from zero; null without a band or with a zero median. */
   deviation: number | null;
+  distinctParties?: { generators: number; receivers: number };
 }
 
 /** The edges of the ok and flagged ranges, for drawing the band as a bar. */
@@ -76,6 +79,7 @@ export function checkPrice(priceFen: number, band: ReferenceBand | null): PriceC
     source: band.source,
     sampleSize: band.sampleSize,
     deviation: deviationBp(priceFen, band.medianFen),
+    ...(band.distinctParties ? { distinctParties: band.distinctParties } : {}),
   };
 }
 

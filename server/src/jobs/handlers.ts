@@ -19,6 +19,9 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     'settlement.settle': async (p, meta) => {
       await ctx.settlement.runSettlement(p.tradeId, meta.outboxId);
     },
+    'prices.refreshBand': async (p) => {
+      await ctx.prices.refreshBand(p.materialCode);
+    },
     'payments.reconcile': async (_p, meta) => {
       await ctx.payments.runReconcileJob(meta.outboxId);
     },
