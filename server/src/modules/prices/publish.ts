@@ -101,7 +101,11 @@ function groupBy<K>(cells: IndexCell[], key: (c: IndexCell) => K): Map<K, IndexC
 export function buildPriceIndex(cells: IndexCell[], window: { firstWeek: string; end: string }): TPriceIndexItem[] {
   const items: TPriceIndexItem[] = [];
   const leftovers: IndexCell[] = [];
-  for (const [week, inWeek] of groupBy(cells, (c) => c.week)) {
+  // The running week is never published, even if handed in (the repo reads up to its start).
+  for (const [week, inWeek] of groupBy(
+    cells.filter((c) => c.week < window.end),
+    (c) => c.week,
+  )) {
     if (!enoughParties(inWeek)) leftovers.push(...inWeek);
     else if (week >= window.firstWeek) items.push({ period: 'week', start: week, suppressed: false, ...summarise(inWeek) });
   }
