@@ -5,6 +5,7 @@ import { adminToken, auth, createRegulator } from '../helpers/actors.js';
 import { databaseUrl } from '../helpers/services.js';
 import { deliver, drainJobs, makeParties, makeTrade, pay, payerOf, tradeStatus, type Parties } from '../helpers/settlement.js';
 import { createGenerator, createListing, flyAshListing, settleTrade } from '../helpers/trading.js';
+import { readFile } from 'node:fs/promises';
 import { one } from '../../server/src/db/tx.js';
 
 const DB = databaseUrl ? 'PostgreSQL' : 'PGlite';
@@ -116,6 +117,19 @@ describe(`reference bands from trades (${DB})`, function () {
       sql`select trades, generators, receivers, median_fen from trade_bands where material_code = ${FLY_ASH}`,
     );
     expect(row).to.deep.equal({ trades: 1, generators: 1, receivers: 1, median_fen: null });
+  });
+
+  it('the migration starts an existing installation with the bands its settled trades make, as the refresh computes them', async () => {
+    await threeByThree();
+    const read = () =>
+      one(t.ctx.db, sql`select low_fen, median_fen, high_fen, observations, trades, generators, receivers from trade_bands where material_code = ${FLY_ASH}`);
+    const refreshed = await read();
+    await t.ctx.db.execute(sql`delete from trade_bands`);
+    const migration = await readFile(new URL('../../server/src/db/migrations/0010_price_bands.sql', import.meta.url), 'utf8');
+    const backfill = migration.slice(migration.indexOf('insert into trade_bands'));
+    await t.ctx.db.execute(sql.raw(backfill));
+    expect(await read()).to.deep.equal(refreshed);
+    expect(await band()).to.include({ source: 'trades', medianFen: -155_000 });
   });
 
   it('a city-scope pin overrides a band from trades', async () => {
