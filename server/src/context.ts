@@ -122,6 +122,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   await ctx.payments.ensureReconcilerScheduled();
   await ctx.manifests.ensureSweepScheduled();
   await ctx.credit.ensureNightlyScheduled();
+  await ctx.prices.ensureDailyRefreshScheduled();
   return ctx;
 }
 

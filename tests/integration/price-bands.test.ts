@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, ManualClock, type TestApp } from '../helpers/app.js';
 import { adminToken, auth, createRegulator } from '../helpers/actors.js';
 import { databaseUrl } from '../helpers/services.js';
 import { deliver, drainJobs, makeParties, makeTrade, pay, payerOf, tradeStatus, type Parties } from '../helpers/settlement.js';
@@ -130,6 +130,24 @@ describe(`reference bands from trades (${DB})`, function () {
     await t.ctx.db.execute(sql.raw(backfill));
     expect(await read()).to.deep.equal(refreshed);
     expect(await band()).to.include({ source: 'trades', medianFen: -155_000 });
+  });
+
+  it('trades that leave the 180-day window leave the band at the daily refresh, though nothing else settles', async () => {
+    await t.close();
+    const clock = new ManualClock(new Date());
+    t = await createTestApp({ clock });
+    for (const price of [-160_000, -155_000, -150_000])
+      await settledFlyAsh(await makeParties(t.request), price, 1, () => new Date(clock.now().getTime() - 179 * 86_400_000));
+    expect((await band()).source).to.equal('trades');
+    clock.advance(2 * 86_400_000);
+    expect((await band()).source, 'nothing recomputes a band on read').to.equal('trades');
+    const pending = () =>
+      one<{ id: number }>(t.ctx.db, sql`select id::int as id from outbox where topic = 'prices.refreshStale' and done_at is null order by id desc limit 1`);
+    const job = await pending();
+    expect(job, 'a daily refresh is scheduled at start-up').to.not.equal(null);
+    await t.ctx.prices.runDailyRefresh(job!.id);
+    expect(await band()).to.include({ source: 'seed', ...SEED });
+    expect((await pending())!.id, 'the next pass is scheduled').to.not.equal(job!.id);
   });
 
   it('a city-scope pin overrides a band from trades', async () => {

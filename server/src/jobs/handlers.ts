@@ -22,6 +22,9 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     'prices.refreshBand': async (p) => {
       await ctx.prices.refreshBand(p.materialCode);
     },
+    'prices.refreshStale': async (_p, meta) => {
+      await ctx.prices.runDailyRefresh(meta.outboxId);
+    },
     'payments.reconcile': async (_p, meta) => {
       await ctx.payments.runReconcileJob(meta.outboxId);
     },

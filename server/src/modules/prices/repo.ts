@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
-import { one, rows } from '../../db/tx.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
+import { advisoryXactLock, one, rows } from '../../db/tx.js';
 import { priceBands } from '../../db/schema.js';
 import type { StoredBand, TradeBandRow } from './bands.js';
+import { enqueue } from '../../jobs/outbox.js';
 
 export type StoredBandRow = typeof priceBands.$inferSelect;
 
@@ -74,11 +75,11 @@ const num = (v: Num | undefined) => (v === null || v === undefined ? null : Numb
  * never overwrites a later one.
  */
 export async function refreshTradeBand(
-  tx: DbOrTx,
+  tx: Tx,
   code: string,
   o: { now: Date; windowDays: number; minGenerators: number; minReceivers: number },
 ): Promise<TradeBandRow> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'trade_band:' + code}))`);
+  await advisoryXactLock(tx, 'trade_band', code);
   const r = await one<{ trades: Num; generators: Num; receivers: Num; observations: Num; p10: Num; p50: Num; p90: Num }>(
     tx,
     sql`with w as (
@@ -122,6 +123,23 @@ export async function refreshTradeBand(
           receivers = excluded.receivers, window_days = excluded.window_days, computed_at = excluded.computed_at`,
   );
   return row;
+}
+
+/** Materials whose band from trades was computed before `before`: trades may have left its window since. */
+export async function staleBandCodes(dbx: DbOrTx, before: Date): Promise<string[]> {
+  const r = await rows<{ code: string }>(dbx, sql`select material_code as code from trade_bands where computed_at < ${before.toISOString()}::timestamptz order by 1`);
+  return r.map((x) => x.code);
+}
+
+/** Schedules the next daily refresh unless one is pending (one between all processes). */
+export async function scheduleDailyRefresh(tx: Tx, currentOutboxId: number | null, at: Date): Promise<void> {
+  await advisoryXactLock(tx, 'prices', 'refreshStale');
+  const pending = await one<{ n: number }>(
+    tx,
+    sql`select count(*)::int as n from outbox where topic = 'prices.refreshStale' and done_at is null and id <> ${currentOutboxId ?? -1}`,
+  );
+  if ((pending?.n ?? 0) > 0) return;
+  await enqueue(tx, 'prices.refreshStale', {}, { availableAt: at });
 }
 
 /** Settled trades of a material grouped by (generator, receiver, Shanghai week, Shanghai month), for the price index. */

@@ -10,7 +10,8 @@
  */
 import type { Clock, Ids } from '../../clock.js';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { inTransaction } from '../../db/tx.js';
+import { dbNow, inTransaction } from '../../db/tx.js';
+import { markDone } from '../../jobs/outbox.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { checkPrice, describePriceCheck, type PriceCheck, type ReferenceBand } from '../../../../shared/src/pricecheck.js';
 import type { TPinBandRequest, TPriceIndex, TPriceIndexQuery, TReferenceBand } from '../../../../shared/src/schemas/prices.js';
@@ -21,6 +22,9 @@ import { buildPriceIndex, INDEX_MIN_GENERATORS, INDEX_MIN_RECEIVERS, indexWindow
 import * as repo from './repo.js';
 
 export type PricesService = ReturnType<typeof createPricesService>;
+
+/** How often bands are recomputed although nothing settled, so trades leave the 180-day window on time. */
+const DAILY_REFRESH_MS = 86_400_000;
 
 /** The band a price is checked against, with its note and pin time; null when there is none. One lookup, no trade read. */
 export async function referenceBandDetail(dbx: DbOrTx, code: string): Promise<TReferenceBand | null> {
@@ -118,7 +122,7 @@ export async function withRejectionAlert<T>(db: Db, ids: Ids, run: () => Promise
 
 export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
   const { db, clock } = deps;
-  return {
+  const service = {
     /**
      * The `prices.refreshBand` job, enqueued by settlement with each settled trade: recomputes the
      * material's band from trades. Idempotent; refreshes of one material run one at a time.
@@ -127,6 +131,25 @@ export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
       await inTransaction(db, (tx) =>
         repo.refreshTradeBand(tx, materialCode, { now: clock.now(), windowDays: BAND_WINDOW_DAYS, minGenerators: BAND_MIN_GENERATORS, minReceivers: BAND_MIN_RECEIVERS }),
       );
+    },
+
+    /**
+     * The `prices.refreshStale` job: recomputes every band from trades not recomputed for a day (its
+     * oldest trades may have left the window), then schedules the next pass a day later.
+     */
+    async runDailyRefresh(outboxId: number): Promise<void> {
+      const codes = await repo.staleBandCodes(db, new Date(clock.now().getTime() - DAILY_REFRESH_MS));
+      for (const code of codes) await service.refreshBand(code);
+      await inTransaction(db, async (tx) => {
+        await markDone(tx, outboxId);
+        // On the database clock: a test's moved clock must not make the next pass due at once, forever.
+        await repo.scheduleDailyRefresh(tx, outboxId, new Date((await dbNow(tx)).getTime() + DAILY_REFRESH_MS));
+      });
+    },
+
+    /** At start-up: make sure one daily refresh is scheduled. */
+    async ensureDailyRefreshScheduled(): Promise<void> {
+      await inTransaction(db, async (tx) => repo.scheduleDailyRefresh(tx, null, new Date((await dbNow(tx)).getTime() + DAILY_REFRESH_MS)));
     },
 
     async getReference(code: string): Promise<TReferenceBand> {
@@ -168,4 +191,5 @@ export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
       };
     },
   };
+  return service;
 }
