@@ -126,6 +126,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   await ctx.manifests.ensureSweepScheduled();
   await ctx.credit.ensureNightlyScheduled();
   await ctx.notifications.ensureSweepScheduled();
+  await ctx.prices.ensureDailyRefreshScheduled();
   return ctx;
 }
 

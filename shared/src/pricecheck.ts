@@ -45,8 +45,10 @@ export interface ReferenceBand {
   medianFen: number;
   highFen: number;
   source: Exclude<BandSource, 'none'>;
-  /** Settled trades the band was computed from (0 for seed and pinned bands). */
+  /** Pair-week observations the band was computed from (0 for seed and pinned bands). */
   sampleSize: number;
+  /** Distinct generators and receivers of settled trades in the band's window. */
+  distinctParties?: { generators: number; receivers: number };
 }
 
 export interface PriceCheck {
@@ -58,6 +60,7 @@ export interface PriceCheck {
   deviation: number | null;
   /** Why the status is not ok, one entry per rule that fired; empty when ok. */
   reasons: PriceCheckReason[];
+  distinctParties?: { generators: number; receivers: number };
 }
 
 /** What the check needs besides the band; each field optional so a caller without it checks the band only. */
@@ -138,6 +141,7 @@ export function checkPrice(priceFen: number, band: ReferenceBand | null, context
     sampleSize: band.sampleSize,
     deviation: deviationBp(priceFen, band.medianFen),
     reasons,
+    ...(band.distinctParties ? { distinctParties: band.distinctParties } : {}),
   };
 }
 

@@ -105,9 +105,16 @@ export async function alertsOf(t: TestApp, kind: string): Promise<{ id: string; 
   return rows(t.ctx.db, sql`select id, kind, district, subject_type, subject_id, details from alerts where kind = ${kind} order by created_at`);
 }
 
-/** Moves a trade to settled at a given time (settlement is a later issue; bands and the index read settled trades). */
+/**
+ * Moves a trade to settled at a given time, past escrow and manifests (bands and the index read settled
+ * trades), and refreshes the material's band as the `prices.refreshBand` job settlement enqueues would.
+ */
 export async function settleTrade(t: TestApp, tradeId: string, settledAt: Date = new Date()): Promise<void> {
-  await t.ctx.db.execute(sql`update trades set status = 'settled', settled_at = ${settledAt.toISOString()}::timestamptz where id = ${tradeId}`);
+  const [row] = await rows<{ material_code: string }>(
+    t.ctx.db,
+    sql`update trades set status = 'settled', settled_at = ${settledAt.toISOString()}::timestamptz where id = ${tradeId} returning material_code`,
+  );
+  if (row) await t.ctx.prices.refreshBand(row.material_code);
 }
 
 export { auth };

@@ -327,7 +327,8 @@ describe('credit scores', () => {
       expect(res.status, res.text).to.equal(201);
       await drainJobs(t);
       expect((await score(r, r.orgId))).to.include({ score: 55, level: 'red' });
-      const listing = await createListing(t.request, g, steelListing());
+      // Scrap paper: the price-0 steel trades settled above, among three pairs, make the steel band here.
+      const listing = await createListing(t.request, g, steelListing({ materialCode: 'SW17-02' }));
       const bid = await placeBid(t.request, r, listing.id, { pricePerTonneFen: 258_500, quantityKg: 10_000 });
       const alerts = await rows<{ subject_id: string; details: { orgId: string; level: string } }>(
         t.ctx.db,
@@ -344,7 +345,7 @@ describe('credit scores', () => {
         recordCreditEvent(tx, { orgId: g.orgId, kind: 'sanction_minor', subjectType: 'sanction', subjectId: `s-${g.orgId}`, occurredAt: new Date() }),
       );
       await drainJobs(t);
-      const listing = await createListing(t.request, g, steelListing());
+      const listing = await createListing(t.request, g, steelListing({ materialCode: 'SW17-02' }));
       const one_ = await t.request.get(`/api/v1/listings/${listing.id}`).expect(200);
       expect(one_.body.ownerCreditLevel).to.equal('yellow');
       const list = await t.request.get(`/api/v1/listings?orgId=${g.orgId}`).expect(200);

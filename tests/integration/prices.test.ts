@@ -14,12 +14,15 @@ describe('reference prices and the price index', () => {
     await t?.close();
   });
 
-  /** Sells `prices.length` lots of used clothing (HH-01, seed band 20 000 … 30 000) and settles them. */
+  /**
+   * Sells `prices.length` lots of used clothing (HH-01, seed band 20 000 … 30 000) and settles them,
+   * each between a generator and a recycler of its own (a band from trades needs 3 + 3 distinct parties).
+   */
   async function settledClothing(prices: number[], settledAt?: (i: number) => Date): Promise<string[]> {
-    const g = await createGenerator(t.request);
-    const r = await createRecycler(t.request, { licence: null });
     const out: string[] = [];
     for (const [i, p] of prices.entries()) {
+      const g = await createGenerator(t.request);
+      const r = await createRecycler(t.request, { licence: null });
       const l = await createListing(t.request, g, steelListing({ materialCode: 'HH-01', pricePerTonneFen: p, quantityKg: 1_000, justification: 'test' }));
       const b = await placeBid(t.request, r, l.id, { pricePerTonneFen: p, quantityKg: 1_000, justification: 'test' });
       await settleTrade(t, b.tradeIds[0]!, settledAt?.(i));
@@ -39,19 +42,21 @@ describe('reference prices and the price index', () => {
     expect(res.body.error.code).to.equal('NOT_FOUND');
   });
 
-  it('with five settled trades in 180 days the band is their p10/p50/p90, and price checks use it', async () => {
-    await settledClothing([22_000, 24_000, 25_000, 26_000, 28_000]);
+  it('with five settled trades among five pairs in 180 days the band is their p10/p50/p90 (at least the seed’s relative width), and price checks use it', async () => {
+    await settledClothing([30_000, 32_000, 34_000, 36_000, 38_000]);
     const res = await t.request.get('/api/v1/prices/reference/HH-01').expect(200);
-    expect(res.body).to.include({ source: 'trades', sampleSize: 5, lowFen: 22_800, medianFen: 25_000, highFen: 27_200 });
+    // p10/p50/p90 are 30 800 / 34 000 / 37 200; the seed's relative width 10 000 / 25 000 keeps ±6 800 around the median.
+    expect(res.body).to.include({ source: 'trades', sampleSize: 5, lowFen: 27_200, medianFen: 34_000, highFen: 40_800 });
+    expect(res.body.distinctParties).to.deep.equal({ generators: 5, receivers: 5 });
     const g = await createGenerator(t.request);
-    const l = await createListing(t.request, g, steelListing({ materialCode: 'HH-01', pricePerTonneFen: 27_000 }));
-    expect(l.priceCheck).to.include({ status: 'ok', source: 'trades', sampleSize: 5, deviation: 800 });
+    const l = await createListing(t.request, g, steelListing({ materialCode: 'HH-01', pricePerTonneFen: 35_000 }));
+    expect(l.priceCheck).to.include({ status: 'ok', source: 'trades', sampleSize: 5, deviation: 294 });
   });
 
   it('trades settled more than 180 days ago do not count', async () => {
     await settledClothing([20_000, 20_000, 20_000, 20_000, 20_000], () => new Date(Date.now() - 200 * 86_400_000));
     const res = await t.request.get('/api/v1/prices/reference/HH-01').expect(200);
-    expect(res.body.medianFen).to.equal(25_000);
+    expect(res.body).to.include({ medianFen: 34_000, sampleSize: 5 });
   });
 
   it('a regulator pins a band: it overrides trades and seed, and the pin is audited', async () => {
@@ -90,10 +95,8 @@ describe('reference prices and the price index', () => {
     expect((await t.request.put('/api/v1/prices/reference/NOPE-1').set(auth(reg.token)).send({ lowFen: 1, medianFen: 2, highFen: 3 })).status).to.equal(404);
   });
 
-  it('GET /prices/index gives weekly medians of settled trades, weeks from Monday in Asia/Shanghai', async () => {
-    // Scrap paper: two trades in one Shanghai week (Sunday 23:30 +08 belongs to the week before Monday 00:30 +08).
-    const g = await createGenerator(t.request);
-    const r = await createRecycler(t.request, { licence: null });
+  it('GET /prices/index gives finished weeks from Monday in Asia/Shanghai; a week with one pair is not published', async () => {
+    // Scrap paper: three pairs in one Shanghai week (Sunday 23:30 UTC belongs to the week of Monday 00:00 +08).
     const monday = new Date();
     monday.setUTCHours(0, 0, 0, 0);
     monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7) - 7); // Monday of last week, 00:00 UTC
@@ -101,24 +104,24 @@ describe('reference prices and the price index', () => {
       new Date(monday.getTime() + 3 * 3_600_000), // Mon 11:00 +08
       new Date(monday.getTime() + 30 * 3_600_000), // Tue 14:00 +08
       new Date(monday.getTime() - 30 * 60_000), // Sun 23:30 UTC = Mon 07:30 +08: same week in Shanghai
-      new Date(monday.getTime() - 17 * 3_600_000), // Sun 07:00 UTC = Sun 15:00 +08: the week before
+      new Date(monday.getTime() - 17 * 3_600_000), // Sun 07:00 UTC = Sun 15:00 +08: the week before, one pair alone
     ];
     const prices = [150_000, 160_000, 170_000, 100_000];
     for (const [i, p] of prices.entries()) {
-      const l = await createListing(t.request, g, steelListing({ materialCode: 'SW17-02', pricePerTonneFen: p, quantityKg: 2_000 }));
-      const b = await placeBid(t.request, r, l.id, { pricePerTonneFen: p, quantityKg: 2_000 });
+      const g = await createGenerator(t.request);
+      const r = await createRecycler(t.request, { licence: null });
+      const l = await createListing(t.request, g, steelListing({ materialCode: 'SW17-02', pricePerTonneFen: p, quantityKg: 2_000, justification: 'test' }));
+      const b = await placeBid(t.request, r, l.id, { pricePerTonneFen: p, quantityKg: 2_000, justification: 'test' });
       await settleTrade(t, b.tradeIds[0]!, at[i]);
     }
     const res = await t.request.get('/api/v1/prices/index').query({ material: 'SW17-02', weeks: 4 }).expect(200);
     const weekStart = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-    const prevMonday = new Date(monday.getTime() - 7 * 86_400_000);
-    expect(res.body).to.deep.equal({
-      materialCode: 'SW17-02',
-      items: [
-        { weekStart: weekStart(prevMonday), medianFen: 100_000, lowFen: 100_000, highFen: 100_000, trades: 1, quantityKg: 2_000 },
-        { weekStart: weekStart(monday), medianFen: 160_000, lowFen: 150_000, highFen: 170_000, trades: 3, quantityKg: 6_000 },
-      ],
-    });
+    const items = res.body.items as { period: string; suppressed: boolean; medianFen: number | null }[];
+    expect(items.filter((x) => x.period === 'week')).to.deep.equal([
+      { period: 'week', start: weekStart(monday), suppressed: false, medianFen: 160_000, lowFen: 152_000, highFen: 168_000, trades: 3, quantityKg: 6_000, observations: 3 },
+    ]);
+    // The lone trade of the week before shows nowhere: its month is suppressed (or not finished yet).
+    expect(items.filter((x) => x.period === 'month').every((x) => x.suppressed && x.medianFen === null)).to.equal(true);
     expect((await t.request.get('/api/v1/prices/index')).status).to.equal(400);
     expect((await t.request.get('/api/v1/prices/index').query({ material: 'NOPE' })).status).to.equal(404);
   });

@@ -136,7 +136,7 @@ export const en: Record<MessageKey, string> = {
   'material.band.none': 'No reference band; prices for this material are not checked.',
   'material.band.explain': 'The price is what the receiver pays the generator per tonne; a negative price is a disposal fee paid by the generator. Prices inside the band pass; outside it they need a justification and alert the regulator; far outside they are refused.',
   'material.band.source': 'Source',
-  'material.band.source.trades': 'Platform trades, last 180 days ({count})',
+  'material.band.source.trades': 'Platform trades, last 180 days ({count} pair-weeks)',
   'material.band.source.seed': 'Seeded reference data',
   'material.band.source.pinned': 'Set by the regulator',
   'material.band.source.none': 'None',

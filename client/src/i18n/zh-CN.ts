@@ -134,7 +134,7 @@ export const zhCN = {
   'material.band.none': '暂无参考价格，该物料的报价不做价格核对。',
   'material.band.explain': '价格指接收方每吨支付给产废单位的金额；为负时即产废单位支付的处置费。报价在区间内直接通过；超出区间须说明理由并提示监管部门；远超区间将被拒绝。',
   'material.band.source': '数据来源',
-  'material.band.source.trades': '近 180 天平台成交（{count} 笔）',
+  'material.band.source.trades': '近 180 天平台成交（{count} 个买卖方周样本）',
   'material.band.source.seed': '初始参考数据',
   'material.band.source.pinned': '监管部门核定',
   'material.band.source.none': '无',

@@ -15,6 +15,10 @@ export interface JobPayloads {
   'listing.expire': { listingId: string };
   /** Settle a delivered trade: one ledger transfer, the remainder refunded; exactly once (settlement module). */
   'settlement.settle': { tradeId: string };
+  /** Recompute a material's band from settled trades; enqueued with each settled trade (prices module). */
+  'prices.refreshBand': { materialCode: string };
+  /** Daily: recompute bands from trades not recomputed for a day; schedules the next pass (prices module). */
+  'prices.refreshStale': Record<string, never>;
   /** One pass of the Stripe reconciler; it schedules the next pass when it finishes (payments module). */
   'payments.reconcile': Record<string, never>;
   /** One pass of the manifest deadline sweep (overdue receipt and disposal, stuck trips); it schedules the next pass (manifests module). */

@@ -19,6 +19,12 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     'settlement.settle': async (p, meta) => {
       await ctx.settlement.runSettlement(p.tradeId, meta.outboxId);
     },
+    'prices.refreshBand': async (p) => {
+      await ctx.prices.refreshBand(p.materialCode);
+    },
+    'prices.refreshStale': async (_p, meta) => {
+      await ctx.prices.runDailyRefresh(meta.outboxId);
+    },
     'payments.reconcile': async (_p, meta) => {
       await ctx.payments.runReconcileJob(meta.outboxId);
     },

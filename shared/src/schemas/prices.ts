@@ -34,6 +34,8 @@ export const ZPriceCheck = z.object({
   deviation: z.number().int().nullable(),
   /** Why the status is not ok (band and usual direction); empty when ok. */
   reasons: z.array(ZPriceCheckReason),
+  /** Distinct generators and receivers of settled trades in the band's window (absent on checks stored before issue 12). */
+  distinctParties: z.object({ generators: z.number().int(), receivers: z.number().int() }).optional(),
 });
 export type TPriceCheck = z.infer<typeof ZPriceCheck>;
 
@@ -43,7 +45,10 @@ export const ZReferenceBand = z.object({
   medianFen: z.number().int(),
   highFen: z.number().int(),
   source: z.enum(['trades', 'seed', 'pinned']),
+  /** Pair-week observations the band was computed from (0 for seed and pinned bands). */
   sampleSize: z.number().int(),
+  /** Distinct generators and receivers of settled trades in the window: why trades were, or were not, used (each needs ≥ 3). */
+  distinctParties: z.object({ generators: z.number().int(), receivers: z.number().int() }),
   note: z.string().nullable(),
   pinnedAt: z.string().nullable(),
 });
@@ -62,23 +67,38 @@ export type TPinBandRequest = z.infer<typeof ZPinBandRequest>;
 
 export const ZPriceIndexQuery = z.strictObject({
   material: zText().trim().min(1).max(40),
-  /** How many weeks back, counting the current one. */
+  /** How many finished weeks back (the running week is never published). */
   weeks: z.coerce.number().int().min(1).max(260).default(26),
 });
 export type TPriceIndexQuery = z.infer<typeof ZPriceIndexQuery>;
 
-/** Weekly medians of settled trades; weeks start on Monday, Asia/Shanghai. Weeks without trades are left out. */
+/**
+ * One period of the public price index: a finished week (from Monday, Asia/Shanghai) with at least 3
+ * distinct generators and 3 distinct receivers, or the month its thinner weeks were merged into, or
+ * that month marked `suppressed` with no figures. Figures are over pair-week observations.
+ */
+export const ZPriceIndexItem = z.object({
+  period: z.enum(['week', 'month']),
+  /** The Monday of the week, or the first day of the month (YYYY-MM-DD, Asia/Shanghai). */
+  start: z.string(),
+  suppressed: z.boolean(),
+  medianFen: z.number().int().nullable(),
+  /** p10 and p90 of the observations: never the price of one deal. */
+  lowFen: z.number().int().nullable(),
+  highFen: z.number().int().nullable(),
+  trades: z.number().int().nullable(),
+  quantityKg: z.number().int().nullable(),
+  /** Generator–receiver pair-weeks the figures are over. */
+  observations: z.number().int().nullable(),
+});
+export type TPriceIndexItem = z.infer<typeof ZPriceIndexItem>;
+
+/** The last `weeks` finished weeks of a material; periods without trades are left out. */
 export const ZPriceIndex = z.object({
   materialCode: z.string(),
-  items: z.array(
-    z.object({
-      weekStart: z.string(),
-      medianFen: z.number().int(),
-      lowFen: z.number().int(),
-      highFen: z.number().int(),
-      trades: z.number().int(),
-      quantityKg: z.number().int(),
-    }),
-  ),
+  /** What a period needs to be published. */
+  minDistinctGenerators: z.number().int(),
+  minDistinctReceivers: z.number().int(),
+  items: z.array(ZPriceIndexItem),
 });
 export type TPriceIndex = z.infer<typeof ZPriceIndex>;

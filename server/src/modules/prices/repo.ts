@@ -1,15 +1,12 @@
-import { eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
-import { one, rows } from '../../db/tx.js';
+import { sql } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../../db/client.js';
+import { advisoryXactLock, one, rows } from '../../db/tx.js';
 import { priceBands } from '../../db/schema.js';
 import type { UsualDirection } from '../../../../shared/src/pricecheck.js';
+import type { StoredBand, TradeBandRow } from './bands.js';
+import { enqueue } from '../../jobs/outbox.js';
 
 export type StoredBandRow = typeof priceBands.$inferSelect;
-
-export async function storedBand(dbx: DbOrTx, code: string): Promise<StoredBandRow | null> {
-  const [row] = await dbx.select().from(priceBands).where(eq(priceBands.materialCode, code));
-  return row ?? null;
-}
 
 export async function pinBand(
   dbx: DbOrTx,
@@ -24,50 +21,163 @@ export async function pinBand(
   return row!;
 }
 
-/** p10 / p50 / p90 of the material's settled trades in the last `days` days (by settlement time). */
-export async function settledPercentiles(
-  dbx: DbOrTx,
-  code: string,
-  days: number,
-): Promise<{ n: number; p10: number | null; p50: number | null; p90: number | null }> {
-  const r = await one<{ n: string | number; p10: number | string | null; p50: number | string | null; p90: number | string | null }>(
+/**
+ * The stored rows a price check needs, in ONE statement of primary-key lookups: the seeded or
+ * pinned band and the precomputed band from trades. No trade is read (DESIGN §6.3).
+ */
+export async function bandRows(dbx: DbOrTx, code: string): Promise<{ stored: StoredBand | null; trade: TradeBandRow | null }> {
+  const r = await one<{
+    s_low: Num; s_median: Num; s_high: Num; s_source: 'seed' | 'pinned' | null; s_note: string | null; s_pinned_at: Date | string | null;
+    t_code: string | null; t_low: Num; t_median: Num; t_high: Num; observations: Num; trades: Num; generators: Num; receivers: Num; window_days: Num;
+  }>(
     dbx,
-    sql`select count(*) as n,
-               percentile_cont(0.1) within group (order by price_per_tonne_fen) as p10,
-               percentile_cont(0.5) within group (order by price_per_tonne_fen) as p50,
-               percentile_cont(0.9) within group (order by price_per_tonne_fen) as p90
-          from trades
-         where material_code = ${code} and status = 'settled'
-           and settled_at >= now() - make_interval(days => ${days})`,
+    sql`select pb.low_fen as s_low, pb.median_fen as s_median, pb.high_fen as s_high, pb.source as s_source, pb.note as s_note, pb.pinned_at as s_pinned_at,
+               tb.material_code as t_code, tb.low_fen as t_low, tb.median_fen as t_median, tb.high_fen as t_high,
+               tb.observations, tb.trades, tb.generators, tb.receivers, tb.window_days
+          from (select ${code}::text as code) k
+          left join price_bands pb on pb.material_code = k.code
+          left join trade_bands tb on tb.material_code = k.code`,
   );
-  const num = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
-  return { n: Number(r?.n ?? 0), p10: num(r?.p10), p50: num(r?.p50), p90: num(r?.p90) };
+  if (!r) return { stored: null, trade: null };
+  const stored: StoredBand | null = r.s_source
+    ? {
+        lowFen: Number(r.s_low),
+        medianFen: Number(r.s_median),
+        highFen: Number(r.s_high),
+        source: r.s_source,
+        note: r.s_note,
+        pinnedAt: r.s_pinned_at === null ? null : new Date(r.s_pinned_at),
+      }
+    : null;
+  const trade: TradeBandRow | null = r.t_code
+    ? {
+        lowFen: num(r.t_low),
+        medianFen: num(r.t_median),
+        highFen: num(r.t_high),
+        observations: Number(r.observations),
+        trades: Number(r.trades),
+        generators: Number(r.generators),
+        receivers: Number(r.receivers),
+        windowDays: Number(r.window_days),
+      }
+    : null;
+  return { stored, trade };
 }
 
-/** Weekly (Monday, Asia/Shanghai) median, range, count and kg of settled trades, the last `weeks` weeks. */
-export async function weeklyIndex(
-  dbx: DbOrTx,
+type Num = number | string | null;
+const num = (v: Num | undefined) => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * Recomputes a material's band from trades and stores it (the `prices.refreshBand` job). Each
+ * (generator, receiver, Shanghai week) of settled trades in the window is one observation, at that
+ * pair's quantity-weighted mean price that week; p10/p50/p90 over the observations are stored only
+ * when the window has at least `minGenerators` generators and `minReceivers` receivers. One refresh
+ * per material at a time (transaction-scoped advisory lock), so a refresh that read fewer trades
+ * never overwrites a later one.
+ */
+export async function refreshTradeBand(
+  tx: Tx,
   code: string,
-  weeks: number,
-): Promise<{ week: string; median: number; low: number; high: number; trades: number; kg: number }[]> {
-  const result = await rows<{ week: string; median: number | string; low: number | string; high: number | string; trades: number | string; kg: number | string }>(
+  o: { now: Date; windowDays: number; minGenerators: number; minReceivers: number },
+): Promise<TradeBandRow> {
+  await advisoryXactLock(tx, 'trade_band', code);
+  const r = await one<{ trades: Num; generators: Num; receivers: Num; observations: Num; p10: Num; p50: Num; p90: Num }>(
+    tx,
+    sql`with w as (
+          select generator_org_id as g, receiver_org_id as r, price_per_tonne_fen as p, quantity_kg as kg,
+                 date_trunc('week', settled_at at time zone 'Asia/Shanghai') as wk
+            from trades
+           where material_code = ${code} and status = 'settled'
+             and settled_at >= ${o.now.toISOString()}::timestamptz - make_interval(days => ${o.windowDays})
+        ), obs as (
+          select sum(p::numeric * kg) / sum(kg) as price from w group by g, r, wk
+        )
+        select (select count(*) from w) as trades,
+               (select count(distinct g) from w) as generators,
+               (select count(distinct r) from w) as receivers,
+               count(*) as observations,
+               percentile_cont(0.1) within group (order by price) as p10,
+               percentile_cont(0.5) within group (order by price) as p50,
+               percentile_cont(0.9) within group (order by price) as p90
+          from obs`,
+  );
+  const generators = Number(r?.generators ?? 0);
+  const receivers = Number(r?.receivers ?? 0);
+  const enough = generators >= o.minGenerators && receivers >= o.minReceivers && r?.p50 !== null && r?.p50 !== undefined;
+  const round = (v: Num | undefined) => (enough && v !== null && v !== undefined ? Math.round(Number(v)) : null);
+  const row: TradeBandRow = {
+    lowFen: round(r?.p10),
+    medianFen: round(r?.p50),
+    highFen: round(r?.p90),
+    observations: Number(r?.observations ?? 0),
+    trades: Number(r?.trades ?? 0),
+    generators,
+    receivers,
+    windowDays: o.windowDays,
+  };
+  await tx.execute(
+    sql`insert into trade_bands (material_code, low_fen, median_fen, high_fen, observations, trades, generators, receivers, window_days, computed_at)
+        values (${code}, ${row.lowFen}, ${row.medianFen}, ${row.highFen}, ${row.observations}, ${row.trades}, ${row.generators}, ${row.receivers}, ${row.windowDays}, ${o.now.toISOString()}::timestamptz)
+        on conflict (material_code) do update set
+          low_fen = excluded.low_fen, median_fen = excluded.median_fen, high_fen = excluded.high_fen,
+          observations = excluded.observations, trades = excluded.trades, generators = excluded.generators,
+          receivers = excluded.receivers, window_days = excluded.window_days, computed_at = excluded.computed_at`,
+  );
+  return row;
+}
+
+/** Materials whose band from trades was computed before `before`: trades may have left its window since. */
+export async function staleBandCodes(dbx: DbOrTx, before: Date): Promise<string[]> {
+  const r = await rows<{ code: string }>(dbx, sql`select material_code as code from trade_bands where computed_at < ${before.toISOString()}::timestamptz order by 1`);
+  return r.map((x) => x.code);
+}
+
+/** Schedules the next daily refresh unless one is pending (one between all processes). */
+export async function scheduleDailyRefresh(tx: Tx, currentOutboxId: number | null, at: Date): Promise<void> {
+  await advisoryXactLock(tx, 'prices', 'refreshStale');
+  const pending = await one<{ n: number }>(
+    tx,
+    sql`select count(*)::int as n from outbox where topic = 'prices.refreshStale' and done_at is null and id <> ${currentOutboxId ?? -1}`,
+  );
+  if ((pending?.n ?? 0) > 0) return;
+  await enqueue(tx, 'prices.refreshStale', {}, { availableAt: at });
+}
+
+/** Settled trades of a material grouped by (generator, receiver, Shanghai week, Shanghai month), for the price index. */
+export interface IndexCell {
+  generator: string;
+  receiver: string;
+  /** Monday of the week, YYYY-MM-DD (Asia/Shanghai). */
+  week: string;
+  /** First day of the month, YYYY-MM-DD (Asia/Shanghai). */
+  month: string;
+  trades: number;
+  kg: bigint;
+  /** Σ price × kg (fen·kg/t), exact. */
+  priceKg: bigint;
+}
+
+/** The index cells of trades settled in [from, to). */
+export async function indexCells(dbx: DbOrTx, code: string, from: Date, to: Date): Promise<IndexCell[]> {
+  const result = await rows<{ g: string; r: string; week: string; month: string; trades: Num; kg: Num; price_kg: Num }>(
     dbx,
-    sql`select to_char(date_trunc('week', settled_at at time zone 'Asia/Shanghai'), 'YYYY-MM-DD') as week,
-               percentile_cont(0.5) within group (order by price_per_tonne_fen) as median,
-               min(price_per_tonne_fen) as low, max(price_per_tonne_fen) as high,
-               count(*) as trades, sum(quantity_kg) as kg
+    sql`select generator_org_id as g, receiver_org_id as r,
+               to_char(date_trunc('week', settled_at at time zone 'Asia/Shanghai'), 'YYYY-MM-DD') as week,
+               to_char(date_trunc('month', settled_at at time zone 'Asia/Shanghai'), 'YYYY-MM-DD') as month,
+               count(*) as trades, sum(quantity_kg)::text as kg, sum(price_per_tonne_fen::numeric * quantity_kg)::text as price_kg
           from trades
          where material_code = ${code} and status = 'settled'
-           and settled_at >= (date_trunc('week', now() at time zone 'Asia/Shanghai') - make_interval(weeks => ${weeks - 1})) at time zone 'Asia/Shanghai'
-         group by 1 order by 1`,
+           and settled_at >= ${from.toISOString()}::timestamptz and settled_at < ${to.toISOString()}::timestamptz
+         group by 1, 2, 3, 4`,
   );
   return result.map((r) => ({
+    generator: r.g,
+    receiver: r.r,
     week: r.week,
-    median: Math.round(Number(r.median)),
-    low: Number(r.low),
-    high: Number(r.high),
+    month: r.month,
     trades: Number(r.trades),
-    kg: Number(r.kg),
+    kg: BigInt(String(r.kg)),
+    priceKg: BigInt(String(r.price_kg).replace(/\.0*$/, '')),
   }));
 }
 

@@ -6,7 +6,8 @@ export function pricesRoutes({ prices }: { prices: PricesService }) {
   return [
     route({
       key: 'GET /prices/reference/:code',
-      summary: "A material's reference band: pinned, else settled trades (≥ 5 in 180 days), else seed; 404 when none",
+      summary:
+        "A material's reference band: a city-scope pin, else settled trades of 180 days with ≥ 3 generators and ≥ 3 receivers (pair-week observations, never narrower than the seed), else seed; 404 when none",
       tags: ['prices'],
       params: ZPriceCodeParams,
       response: ZReferenceBand,
@@ -23,7 +24,7 @@ export function pricesRoutes({ prices }: { prices: PricesService }) {
     }),
     route({
       key: 'GET /prices/index',
-      summary: 'Weekly medians of settled trades (weeks from Monday, Asia/Shanghai)',
+      summary: 'Finished weeks (from Monday, Asia/Shanghai) with ≥ 3 generators and ≥ 3 receivers; thinner weeks merged into their month or marked suppressed',
       tags: ['prices'],
       query: ZPriceIndexQuery,
       response: ZPriceIndex,

@@ -1,62 +1,42 @@
 /**
- * Reference bands and price checks (DESIGN §6.3). The band of a material is, in order: a
- * regulator's pin; p10/p50/p90 of its settled trades in the last 180 days when there are at least 5;
- * the seeded band; none. Listings and bids run their price through `gatePrice` in their own
- * transaction and wrap the use case in `withRejectionAlert`, so a rejected price leaves its alert
- * committed although nothing else is stored.
+ * Reference bands and price checks (DESIGN §6.3). The band of a material is, in order: a city-scope
+ * regulator's pin; the band from settled trades of the last 180 days when they involve at least 3
+ * distinct generators and 3 distinct receivers (pair-week observations, never narrower than the seed's
+ * relative width: bands.ts); the seeded band; none. The band from trades is precomputed in
+ * trade_bands by the `prices.refreshBand` job that settlement enqueues, so a price check reads
+ * stored rows only. Listings and bids run their price through `gatePrice` in their own transaction
+ * and wrap the use case in `withRejectionAlert`, so a rejected price leaves its alert committed
+ * although nothing else is stored.
  */
 import type { Clock, Ids } from '../../clock.js';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { inTransaction } from '../../db/tx.js';
+import { dbNow, inTransaction } from '../../db/tx.js';
+import { markDone } from '../../jobs/outbox.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { checkPrice, describePriceCheck, type PriceCheck, type ReferenceBand } from '../../../../shared/src/pricecheck.js';
 import type { TPinBandRequest, TPriceIndex, TPriceIndexQuery, TReferenceBand } from '../../../../shared/src/schemas/prices.js';
 import type { UserActor } from '../../http/actor.js';
 import { raiseAlert, type RaiseAlert } from '../alerts/index.js';
+import { BAND_MIN_GENERATORS, BAND_MIN_RECEIVERS, BAND_WINDOW_DAYS, composeBand } from './bands.js';
+import { buildPriceIndex, INDEX_MIN_GENERATORS, INDEX_MIN_RECEIVERS, indexWindow } from './publish.js';
 import * as repo from './repo.js';
-
-export const BAND_WINDOW_DAYS = 180;
-export const BAND_MIN_TRADES = 5;
 
 export type PricesService = ReturnType<typeof createPricesService>;
 
-/** The band a price is checked against, with its note and pin time; null when there is none. */
+/** How often bands are recomputed although nothing settled, so trades leave the 180-day window on time. */
+const DAILY_REFRESH_MS = 86_400_000;
+
+/** The band a price is checked against, with its note and pin time; null when there is none. One lookup, no trade read. */
 export async function referenceBandDetail(dbx: DbOrTx, code: string): Promise<TReferenceBand | null> {
-  const stored = await repo.storedBand(dbx, code);
-  if (stored?.source === 'pinned') {
-    return {
-      materialCode: code,
-      lowFen: stored.lowFen,
-      medianFen: stored.medianFen,
-      highFen: stored.highFen,
-      source: 'pinned',
-      sampleSize: 0,
-      note: stored.note,
-      pinnedAt: stored.pinnedAt?.toISOString() ?? null,
-    };
-  }
-  const p = await repo.settledPercentiles(dbx, code, BAND_WINDOW_DAYS);
-  if (p.n >= BAND_MIN_TRADES && p.p10 !== null && p.p50 !== null && p.p90 !== null) {
-    return {
-      materialCode: code,
-      lowFen: Math.round(p.p10),
-      medianFen: Math.round(p.p50),
-      highFen: Math.round(p.p90),
-      source: 'trades',
-      sampleSize: p.n,
-      note: `p10/p50/p90 of ${p.n} settled trades in the last ${BAND_WINDOW_DAYS} days`,
-      pinnedAt: null,
-    };
-  }
-  if (stored) {
-    return { materialCode: code, lowFen: stored.lowFen, medianFen: stored.medianFen, highFen: stored.highFen, source: 'seed', sampleSize: 0, note: stored.note, pinnedAt: null };
-  }
-  return null;
+  const { stored, trade } = await repo.bandRows(dbx, code);
+  return composeBand(code, stored, trade);
 }
 
 export async function referenceBand(dbx: DbOrTx, code: string): Promise<ReferenceBand | null> {
   const b = await referenceBandDetail(dbx, code);
-  return b ? { lowFen: b.lowFen, medianFen: b.medianFen, highFen: b.highFen, source: b.source, sampleSize: b.sampleSize } : null;
+  if (!b) return null;
+  // The parties count is what made a band from trades; on a seed or pin the check needs none of it.
+  return { lowFen: b.lowFen, medianFen: b.medianFen, highFen: b.highFen, source: b.source, sampleSize: b.sampleSize, ...(b.source === 'trades' ? { distinctParties: b.distinctParties } : {}) };
 }
 
 /** Thrown inside a use case's transaction; `withRejectionAlert` commits the alert after the rollback. */
@@ -142,8 +122,37 @@ export async function withRejectionAlert<T>(db: Db, ids: Ids, run: () => Promise
 }
 
 export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
-  const { db } = deps;
-  return {
+  const { db, clock } = deps;
+  const service = {
+    /**
+     * The `prices.refreshBand` job, enqueued by settlement with each settled trade: recomputes the
+     * material's band from trades. Idempotent; refreshes of one material run one at a time.
+     */
+    async refreshBand(materialCode: string): Promise<void> {
+      await inTransaction(db, (tx) =>
+        repo.refreshTradeBand(tx, materialCode, { now: clock.now(), windowDays: BAND_WINDOW_DAYS, minGenerators: BAND_MIN_GENERATORS, minReceivers: BAND_MIN_RECEIVERS }),
+      );
+    },
+
+    /**
+     * The `prices.refreshStale` job: recomputes every band from trades not recomputed for a day (its
+     * oldest trades may have left the window), then schedules the next pass a day later.
+     */
+    async runDailyRefresh(outboxId: number): Promise<void> {
+      const codes = await repo.staleBandCodes(db, new Date(clock.now().getTime() - DAILY_REFRESH_MS));
+      for (const code of codes) await service.refreshBand(code);
+      await inTransaction(db, async (tx) => {
+        await markDone(tx, outboxId);
+        // On the database clock: a test's moved clock must not make the next pass due at once, forever.
+        await repo.scheduleDailyRefresh(tx, outboxId, new Date((await dbNow(tx)).getTime() + DAILY_REFRESH_MS));
+      });
+    },
+
+    /** At start-up: make sure one daily refresh is scheduled. */
+    async ensureDailyRefreshScheduled(): Promise<void> {
+      await inTransaction(db, async (tx) => repo.scheduleDailyRefresh(tx, null, new Date((await dbNow(tx)).getTime() + DAILY_REFRESH_MS)));
+    },
+
     async getReference(code: string): Promise<TReferenceBand> {
       const band = await referenceBandDetail(db, code);
       if (!band) throw new AppError(ErrorCodes.NOT_FOUND, `no reference band for ${code}`);
@@ -173,11 +182,15 @@ export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
 
     async priceIndex(q: TPriceIndexQuery): Promise<TPriceIndex> {
       if (!(await repo.materialExists(db, q.material))) throw new AppError(ErrorCodes.NOT_FOUND, `no material with code ${q.material}`);
-      const weeks = await repo.weeklyIndex(db, q.material, q.weeks);
+      const window = indexWindow(clock.now(), q.weeks);
+      const cells = await repo.indexCells(db, q.material, window.readFrom, window.readTo);
       return {
         materialCode: q.material,
-        items: weeks.map((w) => ({ weekStart: w.week, medianFen: w.median, lowFen: w.low, highFen: w.high, trades: w.trades, quantityKg: w.kg })),
+        minDistinctGenerators: INDEX_MIN_GENERATORS,
+        minDistinctReceivers: INDEX_MIN_RECEIVERS,
+        items: buildPriceIndex(cells, window),
       };
     },
   };
+  return service;
 }

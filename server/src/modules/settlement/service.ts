@@ -223,6 +223,8 @@ export function createSettlementService(deps: SettlementDeps) {
         if (trade.status === 'delivered') {
           await transitionTrade(tx, { clock }, tradeId, ['delivered'], 'settled', { settledAt: clock.now() });
           r = 'settled';
+          // The material's band from trades is precomputed; refreshed after this commit (DESIGN §6.3).
+          await enqueue(tx, 'prices.refreshBand', { materialCode: trade.materialCode });
           // Credit: a completed trade counts for both parties.
           for (const orgId of [trade.generatorOrgId, trade.receiverOrgId])
             await recordCreditEvent(tx, { orgId, kind: 'trade_completed', subjectType: 'trade', subjectId: tradeId, occurredAt: clock.now(), details: { acceptedKg: s.acceptedKg } });
