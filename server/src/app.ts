@@ -35,6 +35,7 @@ import { regulatorRoutes } from './modules/regulator/routes.js';
 import { manifestsRoutes } from './modules/manifests/routes.js';
 import { creditRoutes } from './modules/credit/routes.js';
 import { metaRoutes } from './modules/meta/routes.js';
+import { ecoFeesRoutes } from './modules/ecofees/routes.js';
 import { within } from './realtime/emitter.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -58,6 +59,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...manifestsRoutes(ctx),
     ...creditRoutes(ctx),
     ...metaRoutes(ctx),
+    ...ecoFeesRoutes(ctx),
   ];
 }
 

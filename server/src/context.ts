@@ -23,6 +23,7 @@ import { createAlertsService, type AlertsService } from './modules/alerts/servic
 import { createRegulatorService, type RegulatorService } from './modules/regulator/service.js';
 import { createManifestsService, type ManifestsService } from './modules/manifests/service.js';
 import { createCreditService, recordCreditEvent, type CreditService } from './modules/credit/index.js';
+import { createEcoFeesService, type EcoFeesService } from './modules/ecofees/index.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
@@ -53,6 +54,7 @@ export interface AppContext {
   regulator: RegulatorService;
   manifests: ManifestsService;
   credit: CreditService;
+  ecoFees: EcoFeesService;
 }
 
 export interface ContextOptions {
@@ -102,6 +104,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.regulator = createRegulatorService(ctx);
   ctx.manifests = createManifestsService(ctx);
   ctx.credit = createCreditService(ctx);
+  ctx.ecoFees = createEcoFeesService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({
@@ -118,6 +121,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   });
 
   await ctx.catalog.load();
+  await ctx.ecoFees.loadDefaults();
   await ctx.auth.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   await ctx.payments.ensureReconcilerScheduled();
   await ctx.manifests.ensureSweepScheduled();
