@@ -44,7 +44,8 @@ export function EcoRateSource({ trade }: { trade: Pick<Trade, 'ecoRateId' | 'eco
           <br />
           <span className="muted small" data-testid="trade-eco-rate-source">
             {r.source === 'default' ? t('trade.ecoRate.source.default') : t('trade.ecoRate.source.regulator', { org: r.setByOrgName ?? '—' })}
-            {r.note ? ` (${r.note})` : ''}
+            {/* A regulator's note (the notice it implements); the default file's notes are for its maintainers. */}
+            {r.source === 'regulator' && r.note ? ` (${r.note})` : ''}
           </span>
         </>
       )}
