@@ -13,6 +13,8 @@ import { adminToken, auth, createRegulator, type OrgActor } from '../helpers/act
 import { createGenerator, createListing, createRecycler, placeBid } from '../helpers/trading.js';
 import { createCarrier, flyAshDeal, fund, ledgerOf, openTrip, slagDeal, slagListing, trade, walkTrip, type Deal } from '../helpers/manifests.js';
 import { rows } from '../../server/src/db/tx.js';
+import { openPglite } from '../../server/src/db/client.js';
+import { loadMigrations } from '../../server/src/db/migrate.js';
 import { shanghaiDate } from '../../shared/src/calendar.js';
 import type { DistrictCode } from '../../shared/src/districts.js';
 import type { TEcoRate } from '../../shared/src/schemas/ecorates.js';
@@ -200,5 +202,44 @@ describe('eco compensation rates (issue 12 item 6)', () => {
     expect(items.every((r) => r.inForce)).to.equal(true);
     expect(keys).to.include('hazardous::');
     await t.request.get('/api/v1/eco-rates/00000000-0000-4000-8000-000000000000').expect(404);
+  });
+});
+
+describe('migration 0012 on trades made before the rate table (issue 12 item 6)', () => {
+  it('keeps every stored fee, recovers the rate each was charged at from it, and names no rate row', async () => {
+    const database = await openPglite();
+    try {
+      const migrations = await loadMigrations();
+      const ecoRates = migrations.find((m) => m.name.startsWith('0012_'))!;
+      for (const m of migrations.filter((x) => x.name < ecoRates.name)) await database.exec(m.sql);
+      await database.exec(`
+        insert into orgs (id, name, uscc, district, roles) values
+          ('00000000-0000-4000-8000-0000000000a1', 'g', 'USCC-A1', '330603', '{generator}'),
+          ('00000000-0000-4000-8000-0000000000a2', 'r', 'USCC-A2', '330604', '{recycler}');
+        insert into materials (code, stream, category, name_zh, name_en, hazardous, tradeable, verification)
+          values ('772-002-18', 'hazardous', 'HW18', '飞灰', 'fly ash', true, true, 'test');
+        insert into trades (id, generator_org_id, receiver_org_id, payer_org_id, payee_org_id, material_code, waste_code, category, hazardous, quantity_kg,
+                            price_per_tonne_fen, amount_fen, platform_fee_fen, eco_compensation_fen, status, origin_district, destination_district)
+        values
+          ('00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2',
+           '00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2', '772-002-18', '772-002-18', 'HW18', true, 20000, -189300, 3786000, 37860, 60000, 'funded', '330603', '330604'),
+          ('00000000-0000-4000-8000-0000000000b2', '00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2',
+           '00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2', '772-002-18', '772-002-18', 'HW18', true, 7500, -189300, 1419750, 14198, 26250, 'in_transit', '330603', '330604'),
+          ('00000000-0000-4000-8000-0000000000b3', '00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2',
+           '00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2', '772-002-18', '772-002-18', 'HW18', true, 5000, -189300, 946500, 9465, 0, 'settled', '330604', '330604');
+      `);
+      await database.exec(ecoRates.sql);
+      const got = await rows<{ id: string; eco_fen_per_tonne: string | number; eco_rate_id: string | null; eco_compensation_fen: string | number }>(
+        database.db,
+        sql`select id, eco_fen_per_tonne, eco_rate_id, eco_compensation_fen from trades order by id`,
+      );
+      expect(got.map((r) => [Number(r.eco_fen_per_tonne), r.eco_rate_id, Number(r.eco_compensation_fen)])).to.deep.equal([
+        [3000, null, 60_000], // charged at the former default
+        [3500, null, 26_250], // a deployment that had set ECO_FEE_FEN_PER_TONNE=3500
+        [0, null, 0], // within one district: none
+      ]);
+    } finally {
+      await database.close();
+    }
   });
 });
