@@ -18,6 +18,7 @@ import { loadMigrations } from '../../server/src/db/migrate.js';
 import { shanghaiDate } from '../../shared/src/calendar.js';
 import type { DistrictCode } from '../../shared/src/districts.js';
 import type { TEcoRate } from '../../shared/src/schemas/ecorates.js';
+import { streamOfLot } from '../../server/src/modules/ecofees/index.js';
 
 const DEFAULTS = JSON.parse(readFileSync(new URL('../../shared/data/eco-rates.default.json', import.meta.url), 'utf8')) as {
   verification: string;
@@ -192,6 +193,18 @@ describe('eco compensation rates (issue 12 item 6)', () => {
     expect(extra.status).to.equal(400);
     expect(extra.text).to.contain('source');
     expect((await rows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from eco_rates`))[0]!.n).to.equal(before);
+  });
+
+  it('a lot is charged as its stream: hazardous when hazardous, else its catalogue stream (a classified waste salt by its SW class)', async () => {
+    const cases: [Parameters<typeof streamOfLot>[1], string][] = [
+      [{ hazardous: true, materialCode: '772-002-18', classifiedCode: null }, 'hazardous'],
+      [{ hazardous: true, materialCode: 'WS-CLASSIFIED', classifiedCode: '900-000-35' }, 'hazardous'],
+      [{ hazardous: false, materialCode: 'WS-CLASSIFIED', classifiedCode: 'SW59' }, 'general_industrial'],
+      [{ hazardous: false, materialCode: 'HH-01', classifiedCode: null }, 'household_recyclable'],
+      [{ hazardous: false, materialCode: 'AG-01', classifiedCode: null }, 'agricultural'],
+      [{ hazardous: false, materialCode: 'CW-01', classifiedCode: null }, 'construction'],
+    ];
+    for (const [lot, stream] of cases) expect(await streamOfLot(t.ctx.db, lot), JSON.stringify(lot)).to.equal(stream);
   });
 
   it('anyone may read the table; inForce=true lists one row per stream and pair in force today', async () => {
