@@ -37,6 +37,7 @@ import { manifestsRoutes } from './modules/manifests/routes.js';
 import { creditRoutes } from './modules/credit/routes.js';
 import { metaRoutes } from './modules/meta/routes.js';
 import { notificationsRoutes } from './modules/notifications/index.js';
+import { ecoFeesRoutes } from './modules/ecofees/routes.js';
 import { within } from './realtime/emitter.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -61,6 +62,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...notificationsRoutes(ctx),
     ...creditRoutes(ctx),
     ...metaRoutes(ctx),
+    ...ecoFeesRoutes(ctx),
   ];
 }
 

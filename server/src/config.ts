@@ -103,7 +103,6 @@ export const ZConfig = z
     AUCTION_MIN_LEAD_SECONDS: intIn(0, 86_400 * 365).default(5),
     WEIGHT_TOLERANCE_BP: intIn(0, 10_000).default(200),
     PLATFORM_FEE_BP: intIn(0, 10_000).default(100),
-    ECO_FEE_FEN_PER_TONNE: intIn(0, 100_000_000).default(3000),
     RECEIPT_DUE_WORKING_DAYS: intIn(1, 60).default(5),
     DISPOSAL_DUE_DAYS: intIn(1, 365).default(30),
     HOLIDAYS: dateList.default([]),
@@ -229,13 +228,22 @@ export function secretEntropyBits(secret: string): number {
   return perChar * chars.length;
 }
 
+/** Keys an earlier version read: ignoring one that is set would silently change what it meant, so the boot names it. */
+const RETIRED_KEYS: Record<string, string> = {
+  ECO_FEE_FEN_PER_TONNE:
+    'removed: eco compensation rates are a table a city-scope regulator sets (POST /api/v1/eco-rates, docs/eco-compensation.md); unset it',
+};
+
 /** Parses an environment (process.env by default) into a typed config, or throws ConfigError naming every bad key. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const known = Object.keys(ZConfig.shape ?? {});
   const input = Object.fromEntries(Object.entries(env).filter(([k]) => known.includes(k)));
   const result = ZConfig.safeParse(input);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => ({ key: String(i.path[0] ?? '?'), message: i.message })));
+  const retired = Object.entries(RETIRED_KEYS)
+    .filter(([k]) => env[k] !== undefined && env[k] !== '')
+    .map(([key, message]) => ({ key, message }));
+  if (!result.success || retired.length) {
+    throw new ConfigError([...(result.error?.issues.map((i) => ({ key: String(i.path[0] ?? '?'), message: i.message })) ?? []), ...retired]);
   }
   const c = result.data;
   const embedded = !c.DATABASE_URL;

@@ -24,6 +24,7 @@ import { createRegulatorService, type RegulatorService } from './modules/regulat
 import { createManifestsService, type ManifestsService } from './modules/manifests/service.js';
 import { createCreditService, recordCreditEvent, type CreditService } from './modules/credit/index.js';
 import { createNotificationsService, type NotificationsService } from './modules/notifications/index.js';
+import { createEcoFeesService, type EcoFeesService } from './modules/ecofees/index.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
@@ -55,6 +56,7 @@ export interface AppContext {
   manifests: ManifestsService;
   credit: CreditService;
   notifications: NotificationsService;
+  ecoFees: EcoFeesService;
 }
 
 export interface ContextOptions {
@@ -105,6 +107,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.manifests = createManifestsService(ctx);
   ctx.credit = createCreditService(ctx);
   ctx.notifications = createNotificationsService(ctx);
+  ctx.ecoFees = createEcoFeesService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({
@@ -121,6 +124,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   });
 
   await ctx.catalog.load();
+  await ctx.ecoFees.loadDefaults();
   await ctx.auth.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   await ctx.payments.ensureReconcilerScheduled();
   await ctx.manifests.ensureSweepScheduled();

@@ -172,12 +172,17 @@ describe('web client: trading in Chromium (market, listing, live price check, bi
     expect(await row.getByTestId('trade-amount').textContent()).to.equal('¥25,850');
     expect(await row.getByTestId('trade-money-role').textContent()).to.equal('我方付款');
     expect(await row.getByTestId('trade-status').textContent()).to.equal('待付款');
-    expect(await row.getByTestId('trade-eco-fee').textContent()).to.equal('生态补偿金 ¥0');
+    // Keqiao → Shangyu: solid waste leaving its district pays its stream's eco rate (default 10 yuan/t × 10 t).
+    expect(await row.getByTestId('trade-eco-fee').textContent()).to.equal('生态补偿金 ¥100');
     await rec.screenshot({ path: path.join(SCREENSHOTS, 'my-trades.png'), fullPage: true });
 
     await row.getByTestId('trade-link').click();
     await rec.getByTestId('trade-detail').waitFor();
     expect(await textOf(rec, 'trade-our-role')).to.equal('接收单位（利用处置）');
+    // The rate and where it came from (issue 12 item 6): the default table's general-industrial row.
+    await rec.locator('[data-testid="trade-eco-rate"][data-source="default"]').waitFor();
+    const rate = await textOf(rec, 'trade-eco-rate');
+    for (const part of ['¥10/吨', '一般工业固废', '全市统一费率', '2019-01-01 起执行', '默认费率表']) expect(rate).to.contain(part);
     expect(await textOf(rec, 'trade-next-step')).to.contain('付入平台托管');
 
     // The generator's side of the same trade: it is paid.

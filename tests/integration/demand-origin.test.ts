@@ -70,7 +70,8 @@ describe('demand-side trades: the shipper’s origin and hazard declaration (iss
     expect(b.district, 'default: the offering org’s district').to.equal('330603');
     const tr = await trade(t, mill, b.tradeIds[0]!);
     expect(tr).to.include({ generatorOrgId: mill.orgId, originDistrict: '330603', destinationDistrict: '330602', hazardous: true });
-    expect(tr.ecoCompensationFen).to.equal(perTonneFen(t.ctx.config.ECO_FEE_FEN_PER_TONNE, 10_000));
+    expect(tr.ecoFenPerTonne, 'the hazardous stream’s rate in force (default table)').to.equal(3000);
+    expect(tr.ecoCompensationFen).to.equal(perTonneFen(tr.ecoFenPerTonne, 10_000));
     expect(tr.ecoCompensationFen).to.be.greaterThan(0);
   });
 

@@ -20,7 +20,7 @@ function expectedSplit(t: TestApp, tr: TTrade, acceptedKg: number, escrowFen: nu
       ecoCompensationFen: tr.ecoCompensationFen,
       generatorIsPayer: tr.payerOrgId === tr.generatorOrgId,
     },
-    { platformFeeBp: t.ctx.config.PLATFORM_FEE_BP, ecoFeeFenPerTonne: t.ctx.config.ECO_FEE_FEN_PER_TONNE },
+    { platformFeeBp: t.ctx.config.PLATFORM_FEE_BP, ecoFeeFenPerTonne: tr.ecoFenPerTonne },
     acceptedKg,
     escrowFen,
   );

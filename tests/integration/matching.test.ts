@@ -23,7 +23,7 @@ describe(`fixed-price matching (${databaseUrl ? 'PostgreSQL' : 'PGlite'})`, () =
     return res.body as TTrade;
   }
 
-  it('a bid at the ask on scrap steel matches at once: the receiver pays the generator, the payee bears the platform fee', async () => {
+  it('a bid at the ask on scrap steel matches at once: the receiver pays the generator, the payee bears the platform fee, the generator the eco fee', async () => {
     const g = await createGenerator(t.request);
     const r = await createRecycler(t.request, { licence: null });
     const l = await createListing(t.request, g, steelListing());
@@ -45,7 +45,9 @@ describe(`fixed-price matching (${databaseUrl ? 'PostgreSQL' : 'PGlite'})`, () =
       pricePerTonneFen: 258_500,
       amountFen: 2_585_000,
       platformFeeFen: 25_850,
-      ecoCompensationFen: 0,
+      // Solid waste leaving its district pays its stream's eco rate too (seed §(五)): 10 t × 1000 fen/t by default.
+      ecoCompensationFen: 10_000,
+      ecoFenPerTonne: 1_000,
       status: 'awaiting_payment',
       manifestIds: [],
       acceptedKg: 0,

@@ -28,7 +28,9 @@ import type { TTrade } from '../../shared/src/schemas/trades.js';
 
 const DB = databaseUrl ? 'PostgreSQL' : 'PGlite';
 const FEE_BP = 100;
+/** The default table's rates (shared/data/eco-rates.default.json): hazardous, and general industrial solid waste (issue 12 item 6). */
 const ECO_RATE = 3000;
+const GENERAL_ECO_RATE = 1000;
 
 async function settledEvents(t: TestApp, tradeId: string): Promise<string[]> {
   const r = await rows<{ room: string }>(
@@ -72,13 +74,14 @@ describe(`settlement (${DB})`, function () {
       return settle[0]!.entries;
     }
 
-    it('scrap steel at a positive price, all accepted: the generator is paid less the platform fee; nothing returns', async () => {
+    it('scrap steel at a positive price, all accepted: the generator is paid less the platform fee and the solid-waste eco fee; nothing returns', async () => {
       const trade = await fundedTrade({ pricePerTonneFen: 258_500, quantityKg: 10_000 });
       const entries = await settle(trade, 10_000);
       expect(entries).to.deep.equal({
         [Accounts.escrow(p.recycler.orgId)]: -2_585_000,
-        [Accounts.payable(p.generator.orgId)]: 2_585_000 - 25_850,
+        [Accounts.payable(p.generator.orgId)]: 2_585_000 - 25_850 - 10 * GENERAL_ECO_RATE,
         [Accounts.platformFees]: 25_850,
+        [Accounts.fund('330604')]: 10 * GENERAL_ECO_RATE,
       });
       const row = await one<{ settled_at: Date | null; accepted_kg: string | number }>(t.ctx.db, sql`select settled_at, accepted_kg from trades where id = ${trade.id}`);
       expect(row!.settled_at).to.not.equal(null);
@@ -205,7 +208,7 @@ describe(`settlement (${DB})`, function () {
         await drainJobs(t);
         expect(await tradeStatus(t, trade.id)).to.equal('settled');
         const settle = (await transfersOfTrade(t, trade.id)).find((x) => x.kind === 'settle')!;
-        expect(settle.entries[Accounts.payable(p.generator.orgId)]).to.equal(2_455_750 - 24_558);
+        expect(settle.entries[Accounts.payable(p.generator.orgId)]).to.equal(2_455_750 - 24_558 - 9.5 * GENERAL_ECO_RATE);
         const audit = await one<{ actor_user_id: string; details: { note: string; acceptedKg: number; previousAcceptedKg: number } }>(
           t.ctx.db,
           sql`select actor_user_id, details from audit_log where action = 'trade.resolved' and subject_id = ${trade.id}`,
@@ -414,7 +417,7 @@ const half = (n: bigint, d: bigint) => (n * 2n + d) / (d * 2n);
 const abs = (n: bigint) => (n < 0n ? -n : n);
 const amountOf = (price: number, kg: number) => half(abs(BigInt(price)) * BigInt(kg), 1000n);
 const feeOf = (amount: bigint) => half(amount * BigInt(FEE_BP), 10_000n);
-const ecoOf = (kg: number) => half(BigInt(ECO_RATE) * BigInt(kg), 1000n);
+const ecoOf = (kg: number, hazardous: boolean) => half(BigInt(hazardous ? ECO_RATE : GENERAL_ECO_RATE) * BigInt(kg), 1000n);
 
 function tracked(p: Parties): string[] {
   return [
@@ -451,7 +454,7 @@ function orgOf(r: Real, who: 'generator' | 'recycler') {
 /** The model's settlement of a delivered trade on `accepted` kg. */
 function modelSettle(m: Model, r: Real, tr: ModelTrade, accepted: number) {
   const a = Math.min(accepted, tr.qty);
-  const eco = tr.hazardous ? (ecoOf(a) < tr.ecoQ ? ecoOf(a) : tr.ecoQ) : 0n;
+  const eco = ecoOf(a, tr.hazardous) < tr.ecoQ ? ecoOf(a, tr.hazardous) : tr.ecoQ;
   const gen = r.p.generator.orgId;
   const fund = Accounts.fund(r.p.recycler.org.district);
   if (!tr.payer) {
@@ -491,7 +494,7 @@ class NewTrade implements Cmd {
       price: this.price,
       qty: this.qty,
       hazardous: this.hazardous,
-      ecoQ: this.hazardous ? ecoOf(this.qty) : 0n,
+      ecoQ: ecoOf(this.qty, this.hazardous),
       payer,
       status: payer ? 'awaiting_payment' : 'funded',
       provider: null,

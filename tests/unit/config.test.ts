@@ -77,7 +77,6 @@ describe('configuration (read once at boot, fail fast)', () => {
     expect(c.PAYMENT_PROVIDER).to.equal('simulated');
     expect(c.AUCTION_MIN_LEAD_SECONDS).to.equal(5);
     expect(c.WEIGHT_TOLERANCE_BP).to.equal(200);
-    expect(c.ECO_FEE_FEN_PER_TONNE).to.equal(3000);
     expect(c.WEBHOOK_ALLOW_LOOPBACK).to.equal(false);
     // No built-in key: embedded mode generates one in DATA_DIR at boot (tests/security/tokens-secret.test.ts).
     expect(c.JWT_SECRET).to.equal(undefined);
@@ -100,6 +99,13 @@ describe('configuration (read once at boot, fail fast)', () => {
 
   it('ignores unrelated environment variables', () => {
     expect(() => loadConfig({ PATH: '/usr/bin', HOME: '/root', SOMETHING_ELSE: '1' })).to.not.throw();
+  });
+
+  it('refuses the retired ECO_FEE_FEN_PER_TONNE, naming it and where the rates live now (issue 12 item 6)', () => {
+    const problems = problemsOf({ ECO_FEE_FEN_PER_TONNE: '5000', PORT: 'abc' });
+    expect(problems.map((p) => p.key)).to.include.members(['ECO_FEE_FEN_PER_TONNE', 'PORT']);
+    expect(problems.find((p) => p.key === 'ECO_FEE_FEN_PER_TONNE')!.message).to.contain('/api/v1/eco-rates');
+    expect(() => loadConfig({ ECO_FEE_FEN_PER_TONNE: '' })).to.not.throw();
   });
 
   describe('the access-token key (issue 10 item 1)', () => {

@@ -252,6 +252,9 @@ export const trades = pgTable('trades', {
   amountFen: fen('amount_fen').notNull(),
   platformFeeFen: fen('platform_fee_fen').notNull(),
   ecoCompensationFen: fen('eco_compensation_fen').notNull(),
+  /** The eco rate the trade was created under (migration 0012); null: none applied. */
+  ecoRateId: uuid('eco_rate_id'),
+  ecoFenPerTonne: fen('eco_fen_per_tonne').notNull().default(0),
   status: text('status')
     .$type<'awaiting_payment' | 'funded' | 'in_transit' | 'delivered' | 'disputed' | 'settled' | 'cancelled'>()
     .notNull(),
@@ -511,5 +514,22 @@ export const creditDeadLetters = pgTable('credit_dead_letters', {
   lastStatusCode: integer('last_status_code'),
   lastError: text('last_error'),
   body: jsonb('body').$type<Record<string, unknown>>().notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+// ── Ecological compensation rates (migration 0012_eco_rates.sql) ─────────────────────────────
+
+export const ecoRates = pgTable('eco_rates', {
+  id: uuid('id').primaryKey(),
+  seq: bigserial('seq', { mode: 'number' }).notNull(),
+  stream: text('stream').notNull(),
+  fromDistrict: text('from_district'),
+  toDistrict: text('to_district'),
+  fenPerTonne: fen('fen_per_tonne').notNull(),
+  effectiveFrom: date('effective_from', { mode: 'string' }).notNull(),
+  source: text('source').$type<'default' | 'regulator'>().notNull(),
+  setByUserId: uuid('set_by_user_id'),
+  setByOrgId: uuid('set_by_org_id'),
+  note: text('note'),
   createdAt: ts('created_at').notNull().default(sql`now()`),
 });

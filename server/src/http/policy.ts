@@ -52,6 +52,11 @@ export const POLICY = {
   'GET /prices/reference/:code': { who: 'public' },
   'PUT /prices/reference/:code': { who: ['regulator'] },
   'GET /prices/index': { who: 'public' },
+  // Eco compensation rates (issue 12 item 6): public reads (what a cross-district trade will be charged);
+  // the service lets only a city-scope regulator add a row (CITY_SCOPE_REQUIRED otherwise).
+  'GET /eco-rates': { who: 'public' },
+  'GET /eco-rates/:id': { who: 'public' },
+  'POST /eco-rates': { who: ['regulator'] },
   // Deployment facts every page shows (simulated payments); nothing secret.
   'GET /meta': { who: 'public' },
 

@@ -24,6 +24,10 @@ export const ZTrade = z.object({
   amountFen: z.number().int(),
   platformFeeFen: z.number().int(),
   ecoCompensationFen: z.number().int(),
+  /** The eco rate row the trade was created under (GET /eco-rates/:id); null: none applied (same district, or a trade older than the rate table). */
+  ecoRateId: z.uuid().nullable(),
+  /** That rate in fen per tonne, kept on the trade; settlement charges it on the accepted weight. */
+  ecoFenPerTonne: z.number().int(),
   status: z.enum(TRADE_STATUSES),
   manifestIds: z.array(z.uuid()),
   acceptedKg: z.number().int(),

@@ -15,6 +15,7 @@ import { TradeLedger } from '../payments/TradeLedger';
 import { TradePayment } from '../payments/TradePayment';
 import { tradeKeys, tradesApi } from './api';
 import { MoneyRoleBadge, MyTradingTabs, TradeStatusBadge, moneyRole } from './components/TradeBits';
+import { EcoRateSource } from './components/EcoRate';
 
 export function TradePage() {
   return <RequireSignIn>{(me) => <TradeDetail me={me} />}</RequireSignIn>;
@@ -93,6 +94,12 @@ function TradeDetail({ me }: { me: Me }) {
                       <dt>{t('trade.ecoFee')}</dt>
                       <dd data-testid="trade-eco-fee">
                         {formatAmount(tr.ecoCompensationFen)} <span className="muted small">{t(tr.ecoCompensationFen > 0 ? 'trade.ecoFee.explain' : 'trade.ecoFee.none')}</span>
+                      </dd>
+                    </div>
+                    <div>
+                      <dt>{t('trade.ecoRate')}</dt>
+                      <dd>
+                        <EcoRateSource trade={tr} />
                       </dd>
                     </div>
                     <div>

@@ -58,7 +58,7 @@ export interface MatchingDeps {
   ids: Ids;
   clock: Clock;
   logger: Logger;
-  config: Pick<Config, 'PLATFORM_FEE_BP' | 'ECO_FEE_FEN_PER_TONNE'>;
+  config: Pick<Config, 'PLATFORM_FEE_BP'>;
   /** The credit read model by default; tests pass a fake to make an org black or red. */
   readCredit?: CreditReader;
 }

@@ -5,8 +5,9 @@
  *   accepted   = min(acceptedKg, quantityKg)
  *   amount     = |price| × accepted / 1000                 what the payer owes the payee for that weight
  *   platform   = PLATFORM_FEE_BP of amount                 borne by the payee, always
- *   eco        = ECO_FEE_FEN_PER_TONNE × accepted / 1000   borne by the generator, always; only when the
- *                (capped at the trade's eco fee)           trade carries one (hazardous, leaving its district)
+ *   eco        = eco rate × accepted / 1000               borne by the generator, always; only when the
+ *                (capped at the trade's eco fee)           trade carries one (leaving its district); the rate
+ *                                                          is the trade's own, fixed when it was created
  *   payee gets amount − platform (− eco when the generator is the payee)
  *   the fund gets eco, the platform gets platform
  *   the payer gets back escrow − amount (− eco when the generator is the payer)

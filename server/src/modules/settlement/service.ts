@@ -50,7 +50,7 @@ export interface SettlementDeps {
   ids: Ids;
   clock: Clock;
   logger: Logger;
-  config: Pick<Config, 'PLATFORM_FEE_BP' | 'ECO_FEE_FEN_PER_TONNE'> & { CRASH_AT?: CrashPoint };
+  config: Pick<Config, 'PLATFORM_FEE_BP'> & { CRASH_AT?: CrashPoint };
   payments: Pick<PaymentsService, 'providerFor' | 'stopPayment'>;
   /** Tests replace the SIGKILL; production and the crash tests use the default. */
   crash?: Crash;
@@ -109,7 +109,9 @@ interface Plan {
 export function createSettlementService(deps: SettlementDeps) {
   const { db, ids, clock, logger, config } = deps;
   const crash = deps.crash ?? crashAt(config.CRASH_AT);
-  const rates = { platformFeeBp: config.PLATFORM_FEE_BP, ecoFeeFenPerTonne: config.ECO_FEE_FEN_PER_TONNE };
+  // The eco rate is the trade's own, stored when it was created (ecofees module): a later change of
+  // the rate table never reaches a trade already made.
+  const ratesOf = (trade: Pick<TradeRow, 'ecoFenPerTonne'>) => ({ platformFeeBp: config.PLATFORM_FEE_BP, ecoFeeFenPerTonne: trade.ecoFenPerTonne });
 
   /** Phase 1: in the caller's transaction, with the trade locked. Null: nothing (more) to do. */
   async function plan(tx: Tx, trade: TradeRow): Promise<Plan | null> {
@@ -117,6 +119,7 @@ export function createSettlementService(deps: SettlementDeps) {
     // A delivered trade settles; a cancelled one only returns money that arrived after it was cancelled.
     if (trade.status !== 'delivered' && !(trade.status === 'cancelled' && held > 0)) return null;
     const accepted = trade.status === 'delivered' ? trade.acceptedKg : 0;
+    const rates = ratesOf(trade);
     if (!trade.payerOrgId || !trade.payeeOrgId) {
       // Price 0: no payment and no escrow; the generator still owes the eco fee on what was accepted.
       const split = settlementSplit(
@@ -214,8 +217,9 @@ export function createSettlementService(deps: SettlementDeps) {
             escrowFen: s.escrowFen,
             provider: planned.provider,
             refundRef: outcome?.providerRef ?? refund?.providerRef ?? null,
-            platformFeeBp: rates.platformFeeBp,
-            ecoFeeFenPerTonne: rates.ecoFeeFenPerTonne,
+            platformFeeBp: config.PLATFORM_FEE_BP,
+            ecoFeeFenPerTonne: trade.ecoFenPerTonne,
+            ecoRateId: trade.ecoRateId,
           },
           entries: planned.entries,
         });

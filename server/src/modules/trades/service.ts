@@ -16,6 +16,7 @@ import type { UserActor } from '../../http/actor.js';
 import { getOrgRow, overseenDistricts } from '../orgs/index.js';
 import { readCredit, type CreditReading } from '../credit/index.js';
 import { raiseAlert, alertIfCapacityHigh } from '../alerts/index.js';
+import { ecoRateForTrade, type AppliedEcoRate } from '../ecofees/index.js';
 import { publishEvent, regulatorRooms } from '../../realtime/publish.js';
 import * as repo from './repo.js';
 
@@ -29,7 +30,7 @@ export interface TradesDeps {
   db: Db;
   ids: Ids;
   clock: Clock;
-  config: Pick<Config, 'PLATFORM_FEE_BP' | 'ECO_FEE_FEN_PER_TONNE'>;
+  config: Pick<Config, 'PLATFORM_FEE_BP'>;
   readCredit?: CreditReader;
 }
 
@@ -51,6 +52,8 @@ export function toTrade(row: TradeRow, manifestIds: string[] = []): TTrade {
     amountFen: row.amountFen,
     platformFeeFen: row.platformFeeFen,
     ecoCompensationFen: row.ecoCompensationFen,
+    ecoRateId: row.ecoRateId,
+    ecoFenPerTonne: row.ecoFenPerTonne,
     status: row.status,
     // The manifests module owns manifests; callers that have them pass their ids (withManifestIds).
     manifestIds,
@@ -68,11 +71,15 @@ async function withManifestIds(dbx: DbOrTx, rows: TradeRow[]): Promise<TTrade[]>
   return rows.map((r) => toTrade(r, byTrade.get(r.id) ?? []));
 }
 
-/** The money of a trade (DESIGN §5.4, §6.2), pure: who pays whom, the amount and both fees. */
+/**
+ * The money of a trade (DESIGN §5.4, §6.2), pure: who pays whom, the amount and both fees. `eco` is
+ * the rate in force for the trade (ecofees module): none within one district.
+ */
 function tradeTerms(
-  t: { generatorOrgId: string; receiverOrgId: string; pricePerTonneFen: number; quantityKg: number; hazardous: boolean; originDistrict: string; destinationDistrict: string },
+  t: { generatorOrgId: string; receiverOrgId: string; pricePerTonneFen: number; quantityKg: number },
   config: TradesDeps['config'],
-): Pick<TradeRow, 'payerOrgId' | 'payeeOrgId' | 'amountFen' | 'platformFeeFen' | 'ecoCompensationFen' | 'status'> {
+  eco: AppliedEcoRate,
+): Pick<TradeRow, 'payerOrgId' | 'payeeOrgId' | 'amountFen' | 'platformFeeFen' | 'ecoCompensationFen' | 'ecoRateId' | 'ecoFenPerTonne' | 'status'> {
   const amount = amountFen(t.pricePerTonneFen, t.quantityKg);
   const positive = t.pricePerTonneFen > 0;
   const zero = t.pricePerTonneFen === 0;
@@ -82,9 +89,11 @@ function tradeTerms(
     amountFen: amount,
     // Borne by the payee (deducted from its proceeds at settlement).
     platformFeeFen: basisPointsOf(amount, config.PLATFORM_FEE_BP),
-    // Always borne by the generator; on the contracted kg here, recomputed on accepted kg at settlement.
-    ecoCompensationFen:
-      t.hazardous && t.originDistrict !== t.destinationDistrict ? perTonneFen(config.ECO_FEE_FEN_PER_TONNE, t.quantityKg) : 0,
+    // Always borne by the generator; on the contracted kg here, recomputed at this same stored rate on
+    // the accepted kg at settlement, so a later change of the rate table never reaches this trade.
+    ecoCompensationFen: eco.fenPerTonne > 0 ? perTonneFen(eco.fenPerTonne, t.quantityKg) : 0,
+    ecoRateId: eco.rateId,
+    ecoFenPerTonne: eco.fenPerTonne,
     status: zero ? 'funded' : 'awaiting_payment',
   };
 }
@@ -119,7 +128,9 @@ export async function createTradeForFill(
   const receiver = await getOrgRow(tx, f.receiverOrgId);
   if (!receiver) throw new Error(`receiver org ${f.receiverOrgId} not found`);
   const destinationDistrict = receiver.district;
-  const terms = tradeTerms({ ...f, destinationDistrict }, deps.config);
+  // The rate in force now for this stream and pair of districts (solid and hazardous waste alike, seed §(五)).
+  const eco = await ecoRateForTrade(tx, { ...f, destinationDistrict, at: deps.clock.now() });
+  const terms = tradeTerms(f, deps.config, eco);
   const row = await repo.insertTrade(tx, {
     id: deps.ids.uuid(),
     listingId: f.listingId,
