@@ -4,10 +4,7 @@
  * fills it (fixed price) in the same transaction or allocates it at the auction's close — this
  * module hands the matcher its bid rows (BidBook) and is the entry point of the `auction.close` job.
  */
-import type { Logger } from 'pino';
-import type { Clock, Ids } from '../../clock.js';
-import type { Config } from '../../config.js';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import { inTransaction } from '../../db/tx.js';
 import { notifyOrg, publishEvent } from '../../realtime/publish.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
@@ -16,9 +13,9 @@ import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/s
 import { OFFER_LOT_FIELDS, type TBid, type TListingBids, type TMyBidsQuery, type TPlaceBidRequest } from '../../../../shared/src/schemas/bids.js';
 import { hazardDeclarationProblems, type THazard } from '../../../../shared/src/schemas/listings.js';
 import type { UserActor } from '../../http/actor.js';
-import { createMatcher, merit, type BidBook } from '../matching/index.js';
+import { createMatcher, merit, type BidBook, type MatchingDeps } from '../matching/index.js';
 import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/index.js';
-import { tradeIdsOfBids, type CreditReader } from '../trades/index.js';
+import { tradeIdsOfBids } from '../trades/index.js';
 import { assertEligible } from '../eligibility/index.js';
 import {
   addListingBids,
@@ -38,15 +35,8 @@ import * as repo from './repo.js';
 export type BidRow = repo.BidRow;
 export type BidsService = ReturnType<typeof createBidsService>;
 
-export interface BidsDeps {
-  db: Db;
-  ids: Ids;
-  clock: Clock;
-  logger: Logger;
-  config: Pick<Config, 'PLATFORM_FEE_BP'>;
-  /** The credit read model by default; tests pass a fake to make an org black or red. */
-  readCredit?: CreditReader;
-}
+/** Bids need what the matcher needs (they hand their bid rows to it). */
+export type BidsDeps = MatchingDeps;
 
 function toBid(row: BidRow, o: { tradeIds: string[]; mine: boolean; showOrg: boolean }): TBid {
   return {
