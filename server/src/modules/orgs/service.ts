@@ -22,6 +22,7 @@ import type { UserActor } from '../../http/actor.js';
 import { assertEmailFree, conflictFromUnique, createUserRow, hashNewUserPassword, toUser } from '../users/index.js';
 import type { CreditEventInput } from '../credit/index.js';
 import * as repo from './repo.js';
+import { createCarrierDirectory } from './carriers.js';
 
 export type OrgsService = ReturnType<typeof createOrgsService>;
 export type OrgRow = repo.OrgRow;
@@ -326,5 +327,7 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent }: OrgsPo
 
     licencesFor,
     getOrgRow,
+
+    ...createCarrierDirectory(ctx),
   };
 }
