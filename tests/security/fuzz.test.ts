@@ -571,6 +571,7 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'POST /licences/:id/approve': { as: 'admin', params: { id: pending.id }, body: { note: 'documents checked' } },
       'POST /licences/:id/suspend': { as: 'admin', params: { id: suspendable.licenceId! }, body: { note: 'inspection failed' } },
       'GET /licences': { as: 'regulator' },
+      'GET /carriers': { as: 'gen', query: { q: 'Test', code: '772-002-18' } },
       'GET /catalog/materials': { as: null },
       'GET /catalog/materials/:code': { as: null, params: { code: 'SW17-01' } },
       'GET /catalog/districts': { as: null },

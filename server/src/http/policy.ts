@@ -33,6 +33,8 @@ export const POLICY = {
   'POST /licences/:id/approve': { who: ['regulator', 'admin'], rule: 'scope' },
   'POST /licences/:id/suspend': { who: ['regulator', 'admin'], rule: 'scope' },
   'GET /licences': { who: ['regulator', 'admin'], rule: 'scope' },
+  // The carrier directory (issue 13 item 4): who opens trips (generators, recyclers) and who oversees.
+  'GET /carriers': { who: ['generator', 'recycler', 'regulator', 'admin'] },
 
   'GET /catalog/materials': { who: 'public' },
   'GET /catalog/materials/:code': { who: 'public' },

@@ -5,7 +5,6 @@ import { Alert } from '../../components/Alert';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import { formatDateTime } from '../../lib/units';
-import type { Me } from '../auth/api';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { MANIFEST_STATUSES, manifestKeys, manifestsApi, type ManifestStatus, type ManifestSummary } from './api';
 import { ManifestStatusBadge, NextStepText, OverdueBadge, kgText } from './components/ManifestBits';
@@ -14,10 +13,10 @@ import './manifests.css';
 
 /** /manifests — every trip the signed-in org ships, carries or receives (regulators: those in scope). */
 export function ManifestsPage() {
-  return <RequireSignIn>{(me) => <ManifestsList me={me} />}</RequireSignIn>;
+  return <RequireSignIn>{() => <ManifestsList />}</RequireSignIn>;
 }
 
-function ManifestsList({ me }: { me: Me }) {
+function ManifestsList() {
   const { t } = useI18n();
   const [status, setStatus] = useState<ManifestStatus | ''>('');
   const [overdue, setOverdue] = useState(false);
@@ -40,11 +39,6 @@ function ManifestsList({ me }: { me: Me }) {
         <h1>{t('manifests.title')}</h1>
         <p className="page__lead">{t('manifests.intro')}</p>
       </header>
-      {me.org && me.org.roles.includes('carrier') && (
-        <Alert tone="info" testId="carrier-org-id">
-          {t('manifests.carrierId')} <span className="code">{me.org.id}</span>
-        </Alert>
-      )}
       <div className="filters filters--inline">
         <label>
           {t('manifests.filter.status')}{' '}

@@ -14,6 +14,9 @@ interface TradeLike {
   status: string;
   quantityKg: number;
   generatorOrgId: string;
+  materialCode: string;
+  classifiedCode: string | null;
+  hazardous: boolean;
 }
 
 /**
@@ -87,6 +90,8 @@ export function TradeTrips({ trade, orgId }: { trade: TradeLike; orgId: string |
       {opening && shipper && shipping && remaining > 0 && (
         <OpenTripForm
           tradeId={trade.id}
+          wasteCode={trade.classifiedCode ?? trade.materialCode}
+          hazardous={trade.hazardous}
           remainingKg={remaining}
           onOpened={() => setOpening(false)}
         />

@@ -14,6 +14,8 @@ import { TradeTrips } from '../manifests/TradeTrips';
 import { TradeLedger } from '../payments/TradeLedger';
 import { TradePayment } from '../payments/TradePayment';
 import { tradeKeys, tradesApi } from './api';
+import { OrgName } from './components/OrgName';
+import { SettledFigures } from './components/SettledFigures';
 import { MoneyRoleBadge, MyTradingTabs, TradeStatusBadge, moneyRole } from './components/TradeBits';
 import { EcoRateSource } from './components/EcoRate';
 
@@ -64,6 +66,7 @@ function TradeDetail({ me }: { me: Me }) {
                   <HazardBadge hazardous={tr.hazardous} />
                 </div>
               </header>
+              <SettledFigures trade={tr} role={role} />
               <div className="material__grid">
                 <section className="card" aria-labelledby="trade-terms">
                   <h2 id="trade-terms">{t('trade.terms')}</h2>
@@ -123,10 +126,23 @@ function TradeDetail({ me }: { me: Me }) {
                         {districtName(tr.originDistrict, lang)} → {districtName(tr.destinationDistrict, lang)}
                       </dd>
                     </div>
-                    <div>
-                      <dt>{t('trade.counterparty')}</dt>
-                      <dd className="code small">{weAreGenerator ? tr.receiverOrgId : tr.generatorOrgId}</dd>
-                    </div>
+                    {/* The other organisation by name, linked to its profile and credit; an overseer sees both. */}
+                    {!weAreGenerator && (
+                      <div>
+                        <dt>{t('tradeView.party.generator')}</dt>
+                        <dd>
+                          <OrgName orgId={tr.generatorOrgId} testId="trade-generator" />
+                        </dd>
+                      </div>
+                    )}
+                    {!weAreReceiver && (
+                      <div>
+                        <dt>{t('tradeView.party.receiver')}</dt>
+                        <dd>
+                          <OrgName orgId={tr.receiverOrgId} testId="trade-receiver" />
+                        </dd>
+                      </div>
+                    )}
                     {tr.listingId && (
                       <div>
                         <dt>{t('trade.listing')}</dt>

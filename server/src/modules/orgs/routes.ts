@@ -12,6 +12,7 @@ import {
   ZOrgLicencesQuery,
   ZOrgProfile,
 } from '../../../../shared/src/schemas/orgs.js';
+import { ZCarrier, ZCarriersQuery } from '../../../../shared/src/schemas/carriers.js';
 import type { OrgsService } from './service.js';
 
 export function orgsRoutes({ orgs }: { orgs: OrgsService }) {
@@ -87,6 +88,14 @@ export function orgsRoutes({ orgs }: { orgs: OrgsService }) {
       query: ZLicencesQuery,
       response: ZPage(ZLicence),
       handle: ({ actor, query }) => orgs.listLicences(actor, query),
+    }),
+    route({
+      key: 'GET /carriers',
+      summary: 'The carrier directory by name or USCC; with a hazardous code, only carriers licensed for it today',
+      tags: ['orgs'],
+      query: ZCarriersQuery,
+      response: ZPage(ZCarrier),
+      handle: ({ query }) => orgs.listCarriers(query),
     }),
   ];
 }

@@ -23,6 +23,7 @@ import type { UserActor } from '../../http/actor.js';
 import { assertEmailFree, conflictFromUnique, createUserRow, hashNewUserPassword, toUser } from '../users/index.js';
 import type { CreditEventInput } from '../credit/index.js';
 import * as repo from './repo.js';
+import { createCarrierDirectory } from './carriers.js';
 
 export type OrgsService = ReturnType<typeof createOrgsService>;
 export type OrgRow = repo.OrgRow;
@@ -329,5 +330,7 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent }: OrgsPo
 
     licencesFor,
     getOrgRow,
+
+    ...createCarrierDirectory(ctx),
   };
 }

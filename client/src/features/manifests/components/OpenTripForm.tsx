@@ -1,40 +1,45 @@
 import { useState, type FormEvent } from 'react';
-import { useQuery } from '@tanstack/react-query';
 import { parsePlate } from '../../../../../shared/src/plates.js';
 import { FormField } from '../../../components/FormField';
 import { useI18n } from '../../../i18n';
 import { formatTonnes, kgAsTonnesInput, tonnesToKg } from '../../../lib/units';
-import { manifestKeys, manifestsApi, useOpenTrip, type Manifest, type OrgProfile } from '../api';
+import { CarrierPicker } from '../../carriers/CarrierPicker';
+import type { Carrier } from '../../carriers/api';
+import { useOpenTrip, type Manifest } from '../api';
 import { TripFormActions, useTripForm } from './tripForm';
 
 const PATHS = ['carrierOrgId', 'vehiclePlate', 'driverName', 'declaredKg'] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The shipper opens a trip: carrier (by its org id, looked up as typed), plate, driver, declared tonnes. */
-export function OpenTripForm({ tradeId, remainingKg, onOpened }: { tradeId: string; remainingKg: number; onOpened(m: Manifest): void }) {
+/**
+ * The shipper opens a trip: the carrier picked by name from the directory (for hazardous waste only
+ * carriers licensed for the code), plate, driver, declared tonnes.
+ */
+export function OpenTripForm({
+  tradeId,
+  wasteCode,
+  hazardous,
+  remainingKg,
+  onOpened,
+}: {
+  tradeId: string;
+  wasteCode: string;
+  hazardous: boolean;
+  remainingKg: number;
+  onOpened(m: Manifest): void;
+}) {
   const { t, lang } = useI18n();
-  const [carrierId, setCarrierId] = useState('');
+  const [carrier, setCarrier] = useState<Carrier | null>(null);
   const [plate, setPlate] = useState('');
   const [driver, setDriver] = useState('');
   const [declared, setDeclared] = useState(() => kgAsTonnesInput(remainingKg));
   const { errors, problem, busy, submit } = useTripForm(PATHS);
   const openTrip = useOpenTrip();
 
-  const typedId = carrierId.trim();
-  const carrierQuery = useQuery({
-    queryKey: manifestKeys.org(typedId.toLowerCase()),
-    queryFn: ({ signal }) => manifestsApi.org(typedId, signal),
-    enabled: UUID.test(typedId),
-  });
-  const carrier: OrgProfile | null | 'unknown' = !UUID.test(typedId) ? null : carrierQuery.isError ? 'unknown' : (carrierQuery.data ?? null);
-
   const parsedPlate = plate.trim() ? parsePlate(plate) : null;
 
   function local(): Record<string, string> {
     const e: Record<string, string> = {};
-    if (!UUID.test(carrierId.trim())) e.carrierOrgId = t('common.required');
-    else if (carrier === 'unknown') e.carrierOrgId = t('trips.form.carrier.unknown');
-    else if (carrier && !carrier.roles.includes('carrier')) e.carrierOrgId = t('trips.form.carrier.notCarrier');
+    if (!carrier) e.carrierOrgId = t('carriers.required');
     if (!plate.trim()) e.vehiclePlate = t('common.required');
     else if (!parsedPlate) e.vehiclePlate = t('trips.form.plate.invalid');
     if (!driver.trim()) e.driverName = t('common.required');
@@ -51,7 +56,7 @@ export function OpenTripForm({ tradeId, remainingKg, onOpened }: { tradeId: stri
       const m = await openTrip.mutateAsync({
         tradeId,
         body: {
-          carrierOrgId: carrierId.trim(),
+          carrierOrgId: carrier!.id,
           vehiclePlate: parsedPlate!.normalised,
           driverName: driver.trim(),
           declaredKg: tonnesToKg(declared)!,
@@ -68,21 +73,12 @@ export function OpenTripForm({ tradeId, remainingKg, onOpened }: { tradeId: stri
       <div className="form__grid">
         <FormField
           id="trip-carrier"
-          label={t('trips.form.carrier')}
-          hint={t('trips.form.carrier.hint')}
+          label={t('carriers.label')}
+          hint={t(hazardous ? 'carriers.hint.hazardous' : 'carriers.hint', { code: wasteCode })}
           error={errors.carrierOrgId}
           required
-          status={
-            carrier === 'unknown'
-              ? t('trips.form.carrier.unknown')
-              : carrier
-                ? carrier.roles.includes('carrier')
-                  ? t('trips.form.carrier.found', { name: carrier.name, roles: carrier.roles.join(', ') })
-                  : t('trips.form.carrier.notCarrier')
-                : undefined
-          }
         >
-          {(c) => <input {...c} className="input input--mono" value={carrierId} onChange={(e) => setCarrierId(e.target.value)} data-testid="trip-carrier" />}
+          {(c) => <CarrierPicker control={c} code={wasteCode} hazardous={hazardous} value={carrier} onChange={setCarrier} />}
         </FormField>
         <FormField
           id="trip-plate"
