@@ -32,6 +32,10 @@ export const POLICY = {
   'GET /orgs/:id/licences': { who: 'user', rule: 'self' },
   'POST /licences/:id/approve': { who: ['regulator', 'admin'], rule: 'scope' },
   'POST /licences/:id/suspend': { who: ['regulator', 'admin'], rule: 'scope' },
+  'POST /licences/:id/reject': { who: ['regulator', 'admin'], rule: 'scope' },
+  'POST /licences/:id/reinstate': { who: ['regulator', 'admin'], rule: 'scope' },
+  'POST /licences/:id/revoke': { who: ['regulator', 'admin'], rule: 'scope' },
+  'GET /orgs': { who: ['regulator', 'admin'], rule: 'scope' },
   'GET /licences': { who: ['regulator', 'admin'], rule: 'scope' },
 
   'GET /catalog/materials': { who: 'public' },
@@ -86,6 +90,7 @@ export const POLICY = {
   'DELETE /credit/subscriptions/:id': { who: ['credit_agency'] },
   'GET /credit/deliveries': { who: ['credit_agency'] },
   'POST /regulator/sanctions': { who: ['regulator'] },
+  'GET /regulator/sanctions': { who: ['regulator', 'admin'], rule: 'scope' },
   // Not in this table: POST /api/v1/payments/stripe/webhook. Stripe authenticates by signature over
   // the raw body, so app.ts mounts it with express.raw() before the JSON parser and outside the route
   // table (OUTSIDE_ROUTE_TABLE below; server/src/modules/payments/routes.ts).
