@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { rows } from '../../server/src/db/tx.js';
 import { adminToken, auth, createRegulator, registerOrg, submitLicence, type OrgActor } from '../helpers/actors.js';
+import { flyAshDeal } from '../helpers/manifests.js';
 
 /** Issue 13 items 1 and 2: reject with a reason, reinstate, revoke; org lookup; sanctions in scope. */
 describe('licence decisions, org lookup and sanctions for regulators', () => {
@@ -198,6 +199,46 @@ describe('licence decisions, org lookup and sanctions for regulators', () => {
       const res = await post('/regulator/sanctions', keqiao.token, { orgId: org.orgId, severity: 'minor', kind: 'jail', reason: 'x', decidedAt: new Date().toISOString() });
       expect(res.status).to.equal(400);
       expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).to.deep.equal(['kind']);
+    });
+  });
+
+  describe('GET /prices/reference/:code/pins', () => {
+    it('lists a band’s pins newest first with who pinned it; a district regulator cannot pin (CITY_SCOPE_REQUIRED)', async () => {
+      const put = (token: string, body: object) => t.request.put('/api/v1/prices/reference/SW07').set(auth(token)).send(body);
+      expect((await put(city.token, { lowFen: -70_000, medianFen: -60_000, highFen: -50_000 })).status).to.equal(200);
+      expect((await put(city.token, { lowFen: -72_000, medianFen: -61_000, highFen: -52_000 })).status).to.equal(200);
+      const refused = await put(keqiao.token, { lowFen: 1, medianFen: 2, highFen: 3 });
+      expect(refused.status).to.equal(403);
+      expect(refused.body.error.code).to.equal('CITY_SCOPE_REQUIRED');
+      const res = await get('/prices/reference/SW07/pins?limit=1', keqiao.token);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.items).to.have.length(1);
+      expect(res.body.items[0]).to.deep.include({ lowFen: -72_000, medianFen: -61_000, highFen: -52_000 });
+      expect(res.body.items[0].pinnedBy).to.deep.equal({ userId: city.user.id, name: city.user.name, orgName: city.org.name });
+      const next = await get(`/prices/reference/SW07/pins?limit=1&cursor=${encodeURIComponent(res.body.nextCursor)}`, admin);
+      expect(next.body.items[0]).to.deep.include({ lowFen: -70_000, medianFen: -60_000, highFen: -50_000 });
+    });
+
+    it('a trading org cannot read the pin history (403 FORBIDDEN_ROLE)', async () => {
+      const owner = await registerOrg(t.request, { roles: ['generator'] });
+      const res = await get('/prices/reference/SW07/pins', owner.token);
+      expect(res.status).to.equal(403);
+      expect(res.body.error.code).to.equal('FORBIDDEN_ROLE');
+    });
+  });
+
+  describe('GET /trades?org=', () => {
+    it('a regulator lists only the trades one organisation is a party to, within its scope', async () => {
+      const a = await flyAshDeal(t, { fund: false });
+      const b = await flyAshDeal(t, { fund: false });
+      const res = await get(`/trades?org=${a.recycler.orgId}`, city.token);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.items.map((x: { id: string }) => x.id)).to.deep.equal([a.trade.id]);
+      const other = await get(`/trades?org=${b.generator.orgId}`, city.token);
+      expect(other.body.items.map((x: { id: string }) => x.id)).to.deep.equal([b.trade.id]);
+      // Keqiao (origin) and Shangyu (destination): a Zhuji regulator sees none of them.
+      expect((await get(`/trades?org=${a.recycler.orgId}`, zhuji.token)).body.items).to.deep.equal([]);
+      expect((await get('/trades?org=not-a-uuid', city.token)).status).to.equal(400);
     });
   });
 });

@@ -592,6 +592,7 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'GET /trades/:id': { as: 'dealGenerator', params: { id: deal.trade.id } },
       'GET /prices/reference/:code': { as: null, params: { code: 'SW17-01' } },
       'PUT /prices/reference/:code': { as: 'regulator', params: { code: 'SW17-01' }, body: { lowFen: 250_000, medianFen: 258_500, highFen: 263_000 } },
+      'GET /prices/reference/:code/pins': { as: 'regulator', params: { code: 'SW17-01' } },
       'GET /prices/index': { as: null, query: { material: 'SW17-01' } },
       'POST /trades/:id/pay': { as: 'unpaidPayer', params: { id: unpaid.trade.id }, body: { provider: 'simulated' } },
       'GET /trades/:id/payment': { as: 'unpaidPayer', params: { id: unpaid.trade.id } },

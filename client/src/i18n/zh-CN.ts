@@ -946,6 +946,11 @@ export const zhCN = {
   'sanc.recorded': '处罚已记录，信用等级已更新。',
   'sanc.fromAlert': '预警 {id}',
   'sanc.fromAlert.link': '记录处罚',
+  'sanc.org.trades': '交易',
+  'sanc.org.noTrades': '辖区内没有该单位的交易。',
+  'sanc.org.tradeDate': '成交时间',
+  'sanc.org.quantity': '数量',
+  'sanc.org.amount': '金额',
   'sanc.lookup.title': '单位查询',
   'sanc.lookup.q': '单位名称或统一社会信用代码',
   'sanc.lookup.search': '查询',
@@ -969,6 +974,9 @@ export const zhCN = {
   'band.high': '高（元/吨）',
   'band.invalid': '请输入金额（元，最多两位小数，处置费为负数）',
   'band.pinned': '区间已固定。',
+  'band.history': '固定记录',
+  'band.history.none': '尚未被监管部门固定过。',
+  'band.pinnedBy': '固定人',
   'band.cityOnly': '参考区间全市统一，只有市级监管部门可以固定。',
 } satisfies Record<string, string>;
 

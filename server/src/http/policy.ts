@@ -55,6 +55,7 @@ export const POLICY = {
   'GET /trades/:id': { who: 'user', rule: 'party' },
   'GET /prices/reference/:code': { who: 'public' },
   'PUT /prices/reference/:code': { who: ['regulator'] },
+  'GET /prices/reference/:code/pins': { who: ['regulator', 'admin'] },
   'GET /prices/index': { who: 'public' },
   // Deployment facts every page shows (simulated payments); nothing secret.
   'GET /meta': { who: 'public' },

@@ -125,7 +125,7 @@ function ApplyForm({ orgId }: { orgId: string }) {
         </FormField>
         {error !== null && !(error instanceof ApiError && error.fields.length) && <ErrorAlert error={error} />}
         {done && (
-          <p className="alert alert--success" role="status" data-testid="lic-submitted">
+          <p className="alert alert--info" role="status" data-testid="lic-submitted">
             {t('lic.submitted', { number: done })}
           </p>
         )}

@@ -8,7 +8,8 @@ import { ApiError } from '../../lib/api';
 import { formatAmount, formatDateTime, yuanToFen } from '../../lib/units';
 import { useSession } from '../auth/session';
 import { useMaterials } from '../catalog/materials';
-import { oversightApi, oversightKeys, usePinBand } from './api';
+import { oversightApi, oversightKeys, usePinBand, type BandPin } from './api';
+import { usePagedQuery } from '../../lib/query';
 import '../licences/licences.css';
 
 /** Yuan per tonne, negative for a disposal fee: "-1890" → -189000 fen. */
@@ -30,6 +31,13 @@ export function BandsPage() {
   const allowed = !!me && me.roles.includes('regulator');
   const band = useQuery({ queryKey: oversightKeys.band(code), queryFn: ({ signal }) => oversightApi.band(code, signal), enabled: allowed && !!code });
   const pin = usePinBand();
+  const pins = usePagedQuery<BandPin>({
+    queryKey: oversightKeys.pins(code),
+    label: code,
+    fetchPage: (cursor, signal) => oversightApi.pins(code, cursor, signal),
+    idOf: (p) => p.at,
+    enabled: allowed && !!code,
+  });
   const [low, setLow] = useState('');
   const [median, setMedian] = useState('');
   const [high, setHigh] = useState('');
@@ -107,6 +115,42 @@ export function BandsPage() {
         )}
       </section>
       {code && (
+        <section className="card" aria-labelledby="band-history">
+          <h2 id="band-history">{t('band.history')}</h2>
+          {pins.state.status === 'error' ? (
+            <LoadError error={pins.state.error} reload={pins.retry} />
+          ) : pins.state.items.length === 0 ? (
+            <p className="empty">{pins.state.status === 'loading' ? t('common.loading') : t('band.history.none')}</p>
+          ) : (
+            <div className="lic-scroll">
+              <table className="table table--compact" data-testid="band-pins">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('band.pinnedAt')}</th>
+                    <th scope="col">{t('band.pinnedBy')}</th>
+                    <th scope="col">{t('band.range')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {pins.state.items.map((p) => (
+                    <tr key={p.at} data-testid="band-pin-row">
+                      <td className="small">{formatDateTime(p.at, lang)}</td>
+                      <td>
+                        {p.pinnedBy.name ?? '—'}
+                        {p.pinnedBy.orgName && <div className="small muted">{p.pinnedBy.orgName}</div>}
+                      </td>
+                      <td>
+                        {formatAmount(p.lowFen)} – {formatAmount(p.medianFen)} – {formatAmount(p.highFen)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      )}
+      {code && (
         <section className="card" aria-labelledby="band-pin">
           <h2 id="band-pin">{t('band.pin')}</h2>
           {!cityScope && <p className="alert alert--warning">{t('band.cityOnly')}</p>}
@@ -124,7 +168,7 @@ export function BandsPage() {
             </div>
             {error !== null && !(error instanceof ApiError && error.fields.length) && <ErrorAlert error={error} />}
             {done && (
-              <p className="alert alert--success" role="status" data-testid="band-pinned">
+              <p className="alert alert--info" role="status" data-testid="band-pinned">
                 {t('band.pinned')}
               </p>
             )}

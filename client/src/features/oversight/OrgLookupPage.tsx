@@ -39,6 +39,9 @@ export function OrgLookupPage() {
       <header className="page__header">
         <p className="eyebrow">{t('nav.regulator')}</p>
         <h1>{t('sanc.lookup.title')}</h1>
+        <p className="muted">
+          <Link to="/regulator/sanctions">{t('sanc.title')} →</Link> · <Link to="/regulator/bands">{t('band.title')} →</Link>
+        </p>
       </header>
       <section className="card" aria-labelledby="org-search-title">
         <h2 id="org-search-title" className="visually-hidden">

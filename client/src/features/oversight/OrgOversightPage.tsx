@@ -13,6 +13,7 @@ import { districtName } from '../listings/labels';
 import { oversightApi, oversightKeys } from './api';
 import { SanctionForm } from './SanctionForm';
 import { SanctionList } from './SanctionList';
+import { OrgTrades } from './OrgTrades';
 import '../licences/licences.css';
 
 /**
@@ -97,6 +98,10 @@ export function OrgOversightPage() {
         <p className="small">
           <Link to="/regulator/licences">{t('lic.review.title')} →</Link>
         </p>
+      </section>
+      <section className="card" aria-labelledby="oversight-trades-title">
+        <h2 id="oversight-trades-title">{t('sanc.org.trades')}</h2>
+        <OrgTrades orgId={id} />
       </section>
       <section className="card" aria-labelledby="oversight-sanctions">
         <h2 id="oversight-sanctions">{t('sanc.title')}</h2>

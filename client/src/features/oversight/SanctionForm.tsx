@@ -74,7 +74,7 @@ export function SanctionForm({ orgId, orgName, evidence, onDone }: { orgId: stri
         </FormField>
         {error !== null && !(error instanceof ApiError && error.fields.length) && <ErrorAlert error={error} />}
         {done && (
-          <p className="alert alert--success" role="status" data-testid="sanc-recorded">
+          <p className="alert alert--info" role="status" data-testid="sanc-recorded">
             {t('sanc.recorded')}
           </p>
         )}
