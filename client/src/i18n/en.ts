@@ -948,6 +948,7 @@ export const en: Record<MessageKey, string> = {
   'sanc.recorded': 'Sanction recorded; the credit level is updated.',
   'sanc.fromAlert': 'Alert {id}',
   'sanc.fromAlert.link': 'Record a sanction',
+  'sanc.org.facts': 'Organisation',
   'sanc.org.trades': 'Trades',
   'sanc.org.noTrades': 'No trades of this organisation in your scope.',
   'sanc.org.tradeDate': 'Traded',

@@ -946,6 +946,7 @@ export const zhCN = {
   'sanc.recorded': '处罚已记录，信用等级已更新。',
   'sanc.fromAlert': '预警 {id}',
   'sanc.fromAlert.link': '记录处罚',
+  'sanc.org.facts': '单位信息',
   'sanc.org.trades': '交易',
   'sanc.org.noTrades': '辖区内没有该单位的交易。',
   'sanc.org.tradeDate': '成交时间',

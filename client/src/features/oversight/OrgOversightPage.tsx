@@ -63,7 +63,7 @@ export function OrgOversightPage() {
       </header>
       {o && (
         <section className="card" aria-labelledby="oversight-facts">
-          <h2 id="oversight-facts">{t('org.title')}</h2>
+          <h2 id="oversight-facts">{t('sanc.org.facts')}</h2>
           <dl className="facts">
             <div>
               <dt>{t('org.uscc')}</dt>
