@@ -62,12 +62,14 @@ describe('licence decisions, org lookup and sanctions for regulators', () => {
       expect(res.body.error.details.allowed).to.deep.equal(['pending']);
     });
 
-    it('a regulator out of scope gets 404 and the licence stays pending', async () => {
+    it('a regulator out of scope gets 404 and the licence stays pending, for one in scope to reject', async () => {
       const owner = await registerOrg(t.request, { roles: ['recycler'], district: '330603' });
       const licence = await submitLicence(t.request, owner);
       const res = await post(`/licences/${licence.id}/reject`, zhuji.token, { note: 'not mine' });
       expect(res.status).to.equal(404);
+      expect(res.body.error.message).to.equal('no such licence');
       expect((await get(`/orgs/${owner.orgId}/licences`, owner.token)).body.items[0].status).to.equal('pending');
+      expect((await post(`/licences/${licence.id}/reject`, keqiao.token, { note: 'incomplete' })).body.status).to.equal('rejected');
     });
   });
 
@@ -194,11 +196,15 @@ describe('licence decisions, org lookup and sanctions for regulators', () => {
       expect(all.body.items.map((s: { orgId: string }) => s.orgId)).to.not.include(org.orgId);
     });
 
-    it('an unknown sanction kind is 400 naming kind', async () => {
+    it('an unknown sanction kind is 400 naming kind; without a kind it is stored as other', async () => {
       const org = await registerOrg(t.request, { roles: ['recycler'], district: '330603' });
-      const res = await post('/regulator/sanctions', keqiao.token, { orgId: org.orgId, severity: 'minor', kind: 'jail', reason: 'x', decidedAt: new Date().toISOString() });
+      const body = { orgId: org.orgId, severity: 'minor', reason: 'x', decidedAt: new Date().toISOString() };
+      const res = await post('/regulator/sanctions', keqiao.token, { ...body, kind: 'jail' });
       expect(res.status).to.equal(400);
       expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).to.deep.equal(['kind']);
+      const plain = await post('/regulator/sanctions', keqiao.token, body);
+      expect(plain.status).to.equal(201);
+      expect(plain.body).to.include({ kind: 'other', evidenceRef: null });
     });
   });
 
