@@ -95,7 +95,7 @@ export function Layout() {
                 {t('nav.myOrg')}
               </NavLink>
             )}
-            {me?.org?.roles.some((r) => r === 'recycler' || r === 'carrier' || r === 'generator') && (
+            {me?.org?.roles.some((r) => r === 'recycler' || r === 'carrier') && (
               <NavLink to="/org/licences" className="nav__link" data-testid="nav-licences">
                 {t('nav.licences')}
               </NavLink>

@@ -35,7 +35,7 @@ export function LicencesPage() {
 
   if (session.status === 'loading') return <p role="status">{t('common.loading')}</p>;
   if (session.status === 'signedOut') return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname)}`} replace />;
-  const canApply = me?.user.orgRole === 'owner' && me.org?.roles.some((r) => r === 'recycler' || r === 'carrier' || r === 'generator');
+  const canApply = me?.user.orgRole === 'owner' && me.org?.roles.some((r) => r === 'recycler' || r === 'carrier');
 
   return (
     <div className="page" data-testid="licences-page">
