@@ -13,7 +13,7 @@ import { createOrgsService, type OrgsService } from './modules/orgs/service.js';
 import type { Broadcaster } from './realtime/broadcaster.js';
 import { createListingsService, type ListingsService } from './modules/listings/service.js';
 import { createBidsService, type BidsService } from './modules/bids/service.js';
-import { createTradesService, type TradesService } from './modules/trades/service.js';
+import { createTradesService, hazardousIntakeKg, type TradesService } from './modules/trades/service.js';
 import { createPricesService, type PricesService } from './modules/prices/service.js';
 import { createLedgerService, type LedgerService } from './modules/ledger/service.js';
 import { createPaymentsService, type PaymentsService } from './modules/payments/service.js';
@@ -93,7 +93,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   const ctx = { config: { ...config, JWT_SECRET: jwtSecret }, logger, database, db, clock, ids, redis, broadcaster: null } as unknown as AppContext;
   ctx.catalog = createCatalogService({ db });
   ctx.auth = createAuthService(ctx);
-  ctx.orgs = createOrgsService(ctx, { recordCreditEvent });
+  ctx.orgs = createOrgsService(ctx, { recordCreditEvent, hazardousIntakeKg });
   ctx.prices = createPricesService(ctx);
   ctx.trades = createTradesService(ctx);
   ctx.listings = createListingsService(ctx);

@@ -460,6 +460,10 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     const agency = await createCreditAgency(r, admin);
     const pendingOwner = await registerOrg(r, { roles: ['recycler'] });
     const pending = await submitLicence(r, pendingOwner);
+    const rejectable = await submitLicence(r, pendingOwner);
+    const revocable = await createRecycler(r, { admin });
+    const reinstatable = await createRecycler(r, { admin });
+    expect((await r.post(`/api/v1/licences/${reinstatable.licenceId!}/suspend`).set(auth(admin)).send({})).status).to.equal(200);
     const throwaway = await registerOrg(r, { roles: ['carrier'] });
     // Members of the throwaway org for the session routes: each fixture acts on a user of its own,
     // so a password changed or a user disabled by one operation leaves the others' callers alone.
@@ -570,8 +574,12 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'GET /orgs/:id/licences': { as: 'rec', params: { id: rec.orgId } },
       'POST /licences/:id/approve': { as: 'admin', params: { id: pending.id }, body: { note: 'documents checked' } },
       'POST /licences/:id/suspend': { as: 'admin', params: { id: suspendable.licenceId! }, body: { note: 'inspection failed' } },
+      'POST /licences/:id/reject': { as: 'admin', params: { id: rejectable.id }, body: { note: 'scan unreadable' } },
+      'POST /licences/:id/reinstate': { as: 'admin', params: { id: reinstatable.licenceId! }, body: { note: 'rectified' } },
+      'POST /licences/:id/revoke': { as: 'admin', params: { id: revocable.licenceId! }, body: { note: 'repeated violations' } },
       'GET /licences': { as: 'regulator' },
       'GET /carriers': { as: 'gen', query: { q: 'Test', code: '772-002-18' } },
+      'GET /orgs': { as: 'regulator', query: { q: 'Test' } },
       'GET /catalog/materials': { as: null },
       'GET /catalog/materials/:code': { as: null, params: { code: 'SW17-01' } },
       'GET /catalog/districts': { as: null },
@@ -588,6 +596,7 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'GET /trades/:id': { as: 'dealGenerator', params: { id: deal.trade.id } },
       'GET /prices/reference/:code': { as: null, params: { code: 'SW17-01' } },
       'PUT /prices/reference/:code': { as: 'regulator', params: { code: 'SW17-01' }, body: { lowFen: 250_000, medianFen: 258_500, highFen: 263_000 } },
+      'GET /prices/reference/:code/pins': { as: 'regulator', params: { code: 'SW17-01' } },
       'GET /prices/index': { as: null, query: { material: 'SW17-01' } },
       'POST /trades/:id/pay': { as: 'unpaidPayer', params: { id: unpaid.trade.id }, body: { provider: 'simulated' } },
       'GET /trades/:id/payment': { as: 'unpaidPayer', params: { id: unpaid.trade.id } },
@@ -629,6 +638,7 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'POST /notifications/:id/read': { as: 'gen', params: { id: notificationId } },
       'GET /notifications/preferences': { as: 'gen' },
       'PUT /notifications/preferences': { as: 'gen', body: { enabled: { outbid: false } } },
+      'GET /regulator/sanctions': { as: 'regulator', query: { orgId: gen.orgId } },
     } satisfies Record<string, Fixture>);
   }
 

@@ -33,6 +33,12 @@ const CreditAgencyPage = lazyPage(() => import('../features/credit/CreditAgencyP
 const CreditPage = lazyPage(() => import('../features/credit/CreditPage'), 'CreditPage');
 const NotificationsPage = lazyPage(() => import('../features/notifications/NotificationsPage'), 'NotificationsPage');
 const NotificationPreferencesPage = lazyPage(() => import('../features/notifications/PreferencesPage'), 'NotificationPreferencesPage');
+const LicencesPage = lazyPage(() => import('../features/licences/LicencesPage'), 'LicencesPage');
+const LicenceReviewPage = lazyPage(() => import('../features/licences/LicenceReviewPage'), 'LicenceReviewPage');
+const OrgLookupPage = lazyPage(() => import('../features/oversight/OrgLookupPage'), 'OrgLookupPage');
+const OrgOversightPage = lazyPage(() => import('../features/oversight/OrgOversightPage'), 'OrgOversightPage');
+const SanctionsPage = lazyPage(() => import('../features/oversight/SanctionsPage'), 'SanctionsPage');
+const BandsPage = lazyPage(() => import('../features/oversight/BandsPage'), 'BandsPage');
 
 // Only pages that exist are routed; manifests, payments and the regulator's views arrive with their modules.
 export function App() {
@@ -68,6 +74,12 @@ export function App() {
                   <Route path="regulator" element={<RegulatorPage />} />
                   <Route path="notifications" element={<NotificationsPage />} />
                   <Route path="notifications/preferences" element={<NotificationPreferencesPage />} />
+                  <Route path="org/licences" element={<LicencesPage />} />
+                  <Route path="regulator/licences" element={<LicenceReviewPage />} />
+                  <Route path="regulator/orgs" element={<OrgLookupPage />} />
+                  <Route path="regulator/orgs/:id" element={<OrgOversightPage />} />
+                  <Route path="regulator/sanctions" element={<SanctionsPage />} />
+                  <Route path="regulator/bands" element={<BandsPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

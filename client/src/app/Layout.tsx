@@ -63,6 +63,16 @@ export function Layout() {
                 {t('nav.regulator')}
               </NavLink>
             )}
+            {me?.roles.some((r) => r === 'regulator' || r === 'admin') && (
+              <>
+                <NavLink to="/regulator/licences" className="nav__link" data-testid="nav-licence-review">
+                  {t('nav.licenceReview')}
+                </NavLink>
+                <NavLink to="/regulator/orgs" end={false} className="nav__link" data-testid="nav-oversight">
+                  {t('nav.oversight')}
+                </NavLink>
+              </>
+            )}
             <NavLink to="/catalog" className="nav__link" data-testid="nav-catalogue">
               {t('nav.catalogue')}
             </NavLink>
@@ -84,6 +94,11 @@ export function Layout() {
             {me?.org && (
               <NavLink to="/org" className="nav__link" data-testid="nav-org">
                 {t('nav.myOrg')}
+              </NavLink>
+            )}
+            {me?.org?.roles.some((r) => r === 'recycler' || r === 'carrier') && (
+              <NavLink to="/org/licences" className="nav__link" data-testid="nav-licences">
+                {t('nav.licences')}
               </NavLink>
             )}
           </nav>

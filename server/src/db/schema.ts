@@ -77,9 +77,11 @@ export const licences = pgTable('licences', {
   annualCapacityKg: kg('annual_capacity_kg').notNull(),
   validFrom: date('valid_from', { mode: 'string' }).notNull(),
   validTo: date('valid_to', { mode: 'string' }).notNull(),
-  status: text('status').$type<'pending' | 'approved' | 'suspended' | 'expired'>().notNull(),
+  status: text('status').$type<'pending' | 'approved' | 'rejected' | 'suspended' | 'revoked' | 'expired'>().notNull(),
   decidedBy: uuid('decided_by'),
   decidedAt: ts('decided_at'),
+  /** The last decision's note (a rejection's reason), shown to the holder. */
+  decisionNote: text('decision_note'),
   createdAt: ts('created_at').notNull().default(sql`now()`),
 });
 
@@ -438,7 +440,9 @@ export const sanctions = pgTable('sanctions', {
   id: uuid('id').primaryKey(),
   orgId: uuid('org_id').notNull(),
   severity: text('severity').$type<'minor' | 'major' | 'serious'>().notNull(),
+  kind: text('kind').$type<'warning' | 'fine' | 'rectification' | 'suspension' | 'other'>().notNull().default('other'),
   reason: text('reason').notNull(),
+  evidenceRef: text('evidence_ref'),
   decidedAt: ts('decided_at').notNull(),
   decidedByUser: uuid('decided_by_user').notNull(),
   decidedByOrg: uuid('decided_by_org').notNull(),

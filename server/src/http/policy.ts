@@ -32,6 +32,10 @@ export const POLICY = {
   'GET /orgs/:id/licences': { who: 'user', rule: 'self' },
   'POST /licences/:id/approve': { who: ['regulator', 'admin'], rule: 'scope' },
   'POST /licences/:id/suspend': { who: ['regulator', 'admin'], rule: 'scope' },
+  'POST /licences/:id/reject': { who: ['regulator', 'admin'], rule: 'scope' },
+  'POST /licences/:id/reinstate': { who: ['regulator', 'admin'], rule: 'scope' },
+  'POST /licences/:id/revoke': { who: ['regulator', 'admin'], rule: 'scope' },
+  'GET /orgs': { who: ['regulator', 'admin'], rule: 'scope' },
   'GET /licences': { who: ['regulator', 'admin'], rule: 'scope' },
   // The carrier directory (issue 13 item 4): who opens trips (generators, recyclers) and who oversees.
   'GET /carriers': { who: ['generator', 'recycler', 'regulator', 'admin'] },
@@ -53,6 +57,7 @@ export const POLICY = {
   'GET /trades/:id': { who: 'user', rule: 'party' },
   'GET /prices/reference/:code': { who: 'public' },
   'PUT /prices/reference/:code': { who: ['regulator'] },
+  'GET /prices/reference/:code/pins': { who: ['regulator', 'admin'] },
   'GET /prices/index': { who: 'public' },
   // Eco compensation rates (issue 12 item 6): public reads (what a cross-district trade will be charged);
   // the service lets only a city-scope regulator add a row (CITY_SCOPE_REQUIRED otherwise).
@@ -93,6 +98,7 @@ export const POLICY = {
   'DELETE /credit/subscriptions/:id': { who: ['credit_agency'] },
   'GET /credit/deliveries': { who: ['credit_agency'] },
   'POST /regulator/sanctions': { who: ['regulator'] },
+  'GET /regulator/sanctions': { who: ['regulator', 'admin'], rule: 'scope' },
   // Not in this table: POST /api/v1/payments/stripe/webhook. Stripe authenticates by signature over
   // the raw body, so app.ts mounts it with express.raw() before the JSON parser and outside the route
   // table (OUTSIDE_ROUTE_TABLE below; server/src/modules/payments/routes.ts).

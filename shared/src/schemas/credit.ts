@@ -162,10 +162,16 @@ export const ZDelivery = z.object({
 });
 export type TDelivery = z.infer<typeof ZDelivery>;
 
+/** What kind of measure a sanction is (DESIGN §7; issue 13 item 2). */
+export const SANCTION_KINDS = ['warning', 'fine', 'rectification', 'suspension', 'other'] as const;
+
 export const ZCreateSanctionRequest = z.strictObject({
   orgId: z.uuid(),
   severity: z.enum(SANCTION_SEVERITIES),
+  kind: z.enum(SANCTION_KINDS).default('other'),
   reason: zMultilineText().trim().min(1).max(2000),
+  /** A reference to the evidence: a case number, inspection report or alert id. */
+  evidenceRef: zText().trim().min(1).max(200).optional(),
   /** When the decision was taken (ISO 8601); not in the future. */
   decidedAt: ZInstant,
 });
@@ -175,9 +181,19 @@ export const ZSanction = z.object({
   id: z.uuid(),
   orgId: z.uuid(),
   severity: z.enum(SANCTION_SEVERITIES),
+  kind: z.enum(SANCTION_KINDS),
   reason: z.string(),
+  evidenceRef: z.string().nullable(),
   decidedAt: z.string(),
   decidedByOrgId: z.uuid(),
   createdAt: z.string(),
 });
 export type TSanction = z.infer<typeof ZSanction>;
+
+/** GET /regulator/sanctions: sanctions of orgs in the caller's scope, newest first. */
+export const ZSanctionsQuery = z.strictObject({
+  orgId: z.uuid().optional(),
+  cursor: zText().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type TSanctionsQuery = z.infer<typeof ZSanctionsQuery>;

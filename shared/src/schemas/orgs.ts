@@ -59,7 +59,7 @@ export type TMember = z.infer<typeof ZMember>;
 
 export const LICENCE_KINDS = ['disposal', 'transport'] as const;
 export type TLicenceKind = (typeof LICENCE_KINDS)[number];
-export const LICENCE_STATUSES = ['pending', 'approved', 'suspended', 'expired'] as const;
+export const LICENCE_STATUSES = ['pending', 'approved', 'rejected', 'suspended', 'revoked', 'expired'] as const;
 export type TLicenceStatus = (typeof LICENCE_STATUSES)[number];
 
 /** The national list's categories: HW01–HW40 and HW45–HW50 (HW41–HW44 do not exist; DESIGN §6.6). */
@@ -117,13 +117,31 @@ export const ZLicence = z.object({
   status: z.enum(LICENCE_STATUSES),
   decidedBy: z.uuid().nullable(),
   decidedAt: z.string().nullable(),
+  /** The last decision's note (a rejection's reason). */
+  decisionNote: z.string().nullable(),
   createdAt: z.string(),
 });
 export type TLicence = z.infer<typeof ZLicence>;
 
-/** POST /licences/:id/approve|suspend: an optional note, kept in the audit row. */
+/** An org's licence with its calendar-year use: hazardous intake for a disposal licence, null for transport. */
+export const ZHeldLicence = ZLicence.extend({ usedKg: z.number().int().nullable(), remainingKg: z.number().int().nullable() });
+export type THeldLicence = z.infer<typeof ZHeldLicence>;
+
+/** POST /licences/:id/approve|suspend|reinstate|revoke: an optional note, kept in the audit row. */
 export const ZLicenceDecisionRequest = z.strictObject({ note: zMultilineText().trim().min(1).max(1000).optional() });
 export type TLicenceDecisionRequest = z.infer<typeof ZLicenceDecisionRequest>;
+
+/** POST /licences/:id/reject: the reason is required; the holder sees it. */
+export const ZLicenceRejectRequest = z.strictObject({ note: zMultilineText().trim().min(1, 'a reason is required').max(1000) });
+export type TLicenceRejectRequest = z.infer<typeof ZLicenceRejectRequest>;
+
+/** GET /orgs?q=: organisations in the caller's oversight by name or USCC (regulator, admin). */
+export const ZOrgSearchQuery = z.strictObject({
+  q: zText().trim().max(100).optional(),
+  cursor: zText().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type TOrgSearchQuery = z.infer<typeof ZOrgSearchQuery>;
 
 export const ZOrgLicencesQuery = z.strictObject({
   status: z.enum(LICENCE_STATUSES).optional(),

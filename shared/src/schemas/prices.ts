@@ -102,3 +102,18 @@ export const ZPriceIndex = z.object({
   items: z.array(ZPriceIndexItem),
 });
 export type TPriceIndex = z.infer<typeof ZPriceIndex>;
+
+/** GET /prices/reference/:code/pins: who pinned the band when, and to what (regulators, admin). */
+export const ZBandPin = z.object({
+  at: z.string(),
+  pinnedBy: z.object({ userId: z.uuid().nullable(), name: z.string().nullable(), orgName: z.string().nullable() }),
+  lowFen: z.number().int(),
+  medianFen: z.number().int(),
+  highFen: z.number().int(),
+});
+export type TBandPin = z.infer<typeof ZBandPin>;
+export const ZBandPinsQuery = z.strictObject({
+  cursor: zText().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type TBandPinsQuery = z.infer<typeof ZBandPinsQuery>;

@@ -43,6 +43,8 @@ export type TTrade = z.infer<typeof ZTrade>;
 export const ZTradesQuery = z.strictObject({
   status: z.enum(TRADE_STATUSES).optional(),
   material: zText().trim().min(1).max(40).optional(),
+  /** Only trades this org is a party to (within what the caller may see): a regulator's org lookup. */
+  org: z.uuid().optional(),
   cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });

@@ -3,9 +3,10 @@ import { recordAudit } from '../../db/audit.js';
 import { inTransaction } from '../../db/tx.js';
 import { notifyOrg } from '../../realtime/publish.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import type { TCreateSanctionRequest, TSanction } from '../../../../shared/src/schemas/credit.js';
+import type { TCreateSanctionRequest, TSanction, TSanctionsQuery } from '../../../../shared/src/schemas/credit.js';
 import type { UserActor } from '../../http/actor.js';
-import { getOrgRow, oversees } from '../orgs/index.js';
+import { getOrgRow, overseenDistricts, oversees } from '../orgs/index.js';
+import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
 import { recordCreditEvent } from './events.js';
 import * as repo from './repo.js';
 import { type CreditDeps, notFound, invalid, toSanction } from './kit.js';
@@ -30,7 +31,9 @@ export function createSanctions(deps: CreditDeps) {
           id: ids.uuid(),
           orgId: org.id,
           severity: body.severity,
+          kind: body.kind,
           reason: body.reason,
+          evidenceRef: body.evidenceRef ?? null,
           decidedAt,
           decidedByUser: actor.userId,
           decidedByOrg: actor.orgId!,
@@ -47,12 +50,31 @@ export function createSanctions(deps: CreditDeps) {
                     action: 'sanction.create',
           subjectType: 'org',
           subjectId: org.id,
-          details: { sanctionId: sanction.id, severity: body.severity, reason: body.reason, decidedAt: decidedAt.toISOString() },
+          details: { sanctionId: sanction.id, severity: body.severity, kind: body.kind, reason: body.reason, evidenceRef: body.evidenceRef ?? null, decidedAt: decidedAt.toISOString() },
         });
         await notifyOrg(tx, org.id, `sanction:${sanction.id}`, { kind: 'sanction', subjectType: 'org', subjectId: org.id, data: { sanctionId: sanction.id, severity: body.severity, reason: body.reason } }, clock.now());
         logger.info({ orgId: org.id, sanctionId: sanction.id, severity: body.severity }, 'sanction recorded');
         return toSanction(sanction);
       });
+    },
+
+    /** GET /regulator/sanctions: newest first, only orgs in the regulator's scope (an org outside it lists nothing). */
+    async listSanctions(actor: UserActor, q: TSanctionsQuery): Promise<TPage<TSanction>> {
+      let afterId: string | undefined;
+      if (q.cursor) {
+        const v = decodeCursor(q.cursor)?.[0];
+        if (typeof v !== 'string' || !/^[0-9a-f-]{36}$/i.test(v)) throw invalid('cursor', 'invalid cursor');
+        afterId = v;
+      }
+      const districts = overseenDistricts(actor);
+      const rows = await repo.listSanctions(db, {
+        ...(q.orgId ? { orgId: q.orgId } : {}),
+        ...(districts ? { districts } : {}),
+        ...(afterId ? { afterId } : {}),
+        limit: q.limit + 1,
+      });
+      const items = rows.slice(0, q.limit);
+      return { items: items.map(toSanction), nextCursor: rows.length > q.limit ? encodeCursor([items.at(-1)!.id]) : null };
     },
 
   };

@@ -248,6 +248,25 @@ export async function insertDeadLetter(dbx: DbOrTx, row: typeof creditDeadLetter
 
 // ── Sanctions and audit ─────────────────────────────────────────────────────────────────────
 
+/** Sanctions newest first, optionally of one org and of orgs in some districts; keyset after a sanction id. */
+export async function listSanctions(
+  dbx: DbOrTx,
+  f: { orgId?: string; districts?: string[]; afterId?: string; limit: number },
+): Promise<SanctionRow[]> {
+  if (f.districts && f.districts.length === 0) return [];
+  const conds = [
+    f.orgId ? eq(sanctions.orgId, f.orgId) : undefined,
+    f.districts ? sql`${sanctions.orgId} in (select o.id from orgs o where o.district in (${sql.join(f.districts.map((d) => sql`${d}`), sql`, `)}))` : undefined,
+    f.afterId ? sql`(${sanctions.createdAt}, ${sanctions.id}) < (select s2.created_at, s2.id from sanctions s2 where s2.id = ${f.afterId})` : undefined,
+  ].filter((c) => c !== undefined);
+  return dbx
+    .select()
+    .from(sanctions)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(desc(sanctions.createdAt), desc(sanctions.id))
+    .limit(f.limit);
+}
+
 export async function insertSanction(dbx: DbOrTx, row: typeof sanctions.$inferInsert): Promise<SanctionRow> {
   const [r] = await dbx.insert(sanctions).values(row).returning();
   return r!;

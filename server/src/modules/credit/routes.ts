@@ -11,6 +11,7 @@ import {
   ZDeliveriesQuery,
   ZDelivery,
   ZSanction,
+  ZSanctionsQuery,
   ZSubscription,
   ZSubscriptionList,
 } from '../../../../shared/src/schemas/credit.js';
@@ -85,6 +86,14 @@ export function creditRoutes({ credit }: { credit: CreditService }) {
       response: ZSanction,
       status: 201,
       handle: ({ actor, body }) => credit.createSanction(actor, body),
+    }),
+    route({
+      key: 'GET /regulator/sanctions',
+      summary: 'Sanctions of orgs in your scope, newest first (regulators, admin)',
+      tags: ['credit'],
+      query: ZSanctionsQuery,
+      response: ZPage(ZSanction),
+      handle: ({ actor, query }) => credit.listSanctions(actor, query),
     }),
   ];
 }

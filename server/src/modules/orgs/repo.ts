@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { licences, orgs } from '../../db/schema.js';
 
@@ -39,7 +39,7 @@ export async function lockLicence(tx: Tx, id: string): Promise<{ licence: Licenc
 export async function setLicenceStatus(
   dbx: DbOrTx,
   id: string,
-  change: { status: LicenceRow['status']; decidedBy: string; decidedAt: Date },
+  change: { status: LicenceRow['status']; decidedBy: string; decidedAt: Date; decisionNote: string | null },
 ): Promise<LicenceRow> {
   const [row] = await dbx.update(licences).set(change).where(eq(licences.id, id)).returning();
   return row!;
@@ -78,3 +78,26 @@ export async function listLicences(dbx: DbOrTx, f: LicenceFilter): Promise<Licen
   return rows.map((r) => r.licence);
 }
 
+
+/** Orgs by name (substring) or USCC (prefix), name order, (name, id) keyset paging. */
+export async function searchOrgs(
+  dbx: DbOrTx,
+  f: { q?: string; districts?: string[]; after?: { name: string; id: string }; limit: number },
+): Promise<OrgRow[]> {
+  const conds: SQL[] = [];
+  if (f.districts) {
+    if (f.districts.length === 0) return [];
+    conds.push(inArray(orgs.district, f.districts));
+  }
+  if (f.q) {
+    const like = f.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+    conds.push(or(ilike(orgs.name, `%${like}%`), ilike(orgs.uscc, `${like.toUpperCase()}%`))!);
+  }
+  if (f.after) conds.push(sql`(${orgs.name}, ${orgs.id}) > (${f.after.name}, ${f.after.id}::uuid)`);
+  return dbx
+    .select()
+    .from(orgs)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(asc(orgs.name), asc(orgs.id))
+    .limit(f.limit);
+}

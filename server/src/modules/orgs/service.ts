@@ -18,6 +18,8 @@ import type {
   TMember,
   TOrgLicencesQuery,
   TOrgProfile,
+  TOrgSearchQuery,
+  THeldLicence,
 } from '../../../../shared/src/schemas/orgs.js';
 import type { UserActor } from '../../http/actor.js';
 import { assertEmailFree, conflictFromUnique, createUserRow, hashNewUserPassword, toUser } from '../users/index.js';
@@ -59,6 +61,7 @@ export function toLicence(row: LicenceRow): TLicence {
     status: row.status,
     decidedBy: row.decidedBy,
     decidedAt: row.decidedAt?.toISOString() ?? null,
+    decisionNote: row.decisionNote ?? null,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -136,9 +139,13 @@ export function createOrgRow(
 /** Orgs that oversee trading; they hold no trading licence (separation of duties, issue 10 item 8). */
 const AUTHORITY_ROLES: readonly string[] = ['regulator', 'credit_agency'];
 
+/** DESIGN §7: pending → approved | rejected; approved → suspended → approved; approved | suspended → revoked. */
 const TRANSITIONS = {
   approve: { from: ['pending'], to: 'approved' },
+  reject: { from: ['pending'], to: 'rejected' },
   suspend: { from: ['approved'], to: 'suspended' },
+  reinstate: { from: ['suspended'], to: 'approved' },
+  revoke: { from: ['approved', 'suspended'], to: 'revoked' },
 } as const satisfies Record<string, { from: readonly LicenceRow['status'][]; to: LicenceRow['status'] }>;
 export type LicenceDecision = keyof typeof TRANSITIONS;
 
@@ -165,9 +172,11 @@ function page(rows: LicenceRow[], limit: number): TPage<TLicence> {
 export interface OrgsPorts {
   /** credit's recordCreditEvent: a credit input in the caller's transaction. */
   recordCreditEvent(tx: DbOrTx, e: CreditEventInput): Promise<boolean>;
+  /** trades' hazardous intake of an org in a calendar year (Asia/Shanghai), for a licence's remaining capacity. */
+  hazardousIntakeKg(dbx: DbOrTx, orgId: string, year: number): Promise<number>;
 }
 
-export function createOrgsService(ctx: AppContext, { recordCreditEvent }: OrgsPorts) {
+export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardousIntakeKg }: OrgsPorts) {
   /** The org, when the actor is its owner. Another org's owner or a member gets FORBIDDEN_ROLE. */
   async function ownedOrg(actor: UserActor, orgId: string): Promise<OrgRow> {
     const org = await getOrgRow(ctx.db, orgId);
@@ -202,7 +211,7 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent }: OrgsPo
       const from = found.licence.status;
       if (!(t.from as readonly string[]).includes(from))
         throw new AppError(ErrorCodes.INVALID_STATE, `a ${from} licence cannot be ${t.to}`, { status: from, allowed: [...t.from] });
-      const updated = await repo.setLicenceStatus(tx, licenceId, { status: t.to, decidedBy: actor.userId, decidedAt: ctx.clock.now() });
+      const updated = await repo.setLicenceStatus(tx, licenceId, { status: t.to, decidedBy: actor.userId, decidedAt: ctx.clock.now(), decisionNote: note ?? null });
       await recordAudit(tx, actor, {
                 action: `licence.${decision}`,
         subjectType: 'licence',
@@ -298,7 +307,7 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent }: OrgsPo
     },
 
     /** An org's licences: for its own users, the admin and regulators whose scope covers it; others see nothing. */
-    async listOrgLicences(actor: UserActor, orgId: string, q: TOrgLicencesQuery): Promise<TPage<TLicence>> {
+    async listOrgLicences(actor: UserActor, orgId: string, q: TOrgLicencesQuery): Promise<TPage<THeldLicence>> {
       const org = await getOrgRow(ctx.db, orgId);
       if (!org || (actor.orgId !== org.id && !oversees(actor, org.district))) throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
       const afterId = afterIdFromCursor(q.cursor);
@@ -308,7 +317,42 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent }: OrgsPo
         ...(afterId ? { afterId } : {}),
         limit: q.limit + 1,
       });
-      return page(rows, q.limit);
+      const p = page(rows, q.limit);
+      // Remaining capacity: the disposal licence's annual capacity less the org's hazardous intake this year.
+      const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(ctx.clock.now()));
+      const usedKg = p.items.some((l) => l.kind === 'disposal') ? await hazardousIntakeKg(ctx.db, orgId, year) : 0;
+      return {
+        nextCursor: p.nextCursor,
+        items: p.items.map((l) =>
+          l.kind === 'disposal'
+            ? { ...l, usedKg, remainingKg: Math.max(0, l.annualCapacityKg - usedKg) }
+            : { ...l, usedKg: null, remainingKg: null },
+        ),
+      };
+    },
+
+    /** GET /orgs?q=: organisations the actor oversees, by name or USCC, name order. */
+    async searchOrgs(actor: UserActor, q: TOrgSearchQuery): Promise<TPage<TOrgProfile>> {
+      const districts = overseenDistricts(actor);
+      let after: { name: string; id: string } | undefined;
+      if (q.cursor) {
+        const v = decodeCursor(q.cursor);
+        if (typeof v?.[0] !== 'string' || typeof v[1] !== 'string' || !UUID_RE.test(v[1]))
+          throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+        after = { name: v[0], id: v[1] };
+      }
+      const rows = await repo.searchOrgs(ctx.db, {
+        ...(q.q ? { q: q.q } : {}),
+        ...(districts ? { districts } : {}),
+        ...(after ? { after } : {}),
+        limit: q.limit + 1,
+      });
+      const items = rows.slice(0, q.limit);
+      const last = items.at(-1);
+      return {
+        items: items.map((o) => ({ id: o.id, name: o.name, uscc: o.uscc, district: o.district, roles: o.roles as Role[] })),
+        nextCursor: rows.length > q.limit && last ? encodeCursor([last.name, last.id]) : null,
+      };
     },
 
     /** The review queue: licences of orgs in the actor's scope, oldest first. */
@@ -327,6 +371,9 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent }: OrgsPo
 
     approveLicence: (actor: UserActor, licenceId: string, note?: string) => decide(actor, licenceId, 'approve', note),
     suspendLicence: (actor: UserActor, licenceId: string, note?: string) => decide(actor, licenceId, 'suspend', note),
+    rejectLicence: (actor: UserActor, licenceId: string, note: string) => decide(actor, licenceId, 'reject', note),
+    reinstateLicence: (actor: UserActor, licenceId: string, note?: string) => decide(actor, licenceId, 'reinstate', note),
+    revokeLicence: (actor: UserActor, licenceId: string, note?: string) => decide(actor, licenceId, 'revoke', note),
 
     licencesFor,
     getOrgRow,

@@ -1,8 +1,11 @@
 import { route } from '../../http/route.js';
-import { ZPinBandRequest, ZPriceCodeParams, ZPriceIndex, ZPriceIndexQuery, ZReferenceBand } from '../../../../shared/src/schemas/prices.js';
+import { ZBandPin, ZBandPinsQuery, ZPinBandRequest, ZPriceCodeParams, ZPriceIndex, ZPriceIndexQuery, ZReferenceBand } from '../../../../shared/src/schemas/prices.js';
+import { ZPage } from '../../../../shared/src/schemas/common.js';
+import type { Db } from '../../db/client.js';
+import { bandPins } from './pins.js';
 import type { PricesService } from './service.js';
 
-export function pricesRoutes({ prices }: { prices: PricesService }) {
+export function pricesRoutes({ prices, db }: { prices: PricesService; db: Db }) {
   return [
     route({
       key: 'GET /prices/reference/:code',
@@ -21,6 +24,15 @@ export function pricesRoutes({ prices }: { prices: PricesService }) {
       body: ZPinBandRequest,
       response: ZReferenceBand,
       handle: ({ actor, params, body }) => prices.pinBand(actor, params.code, body),
+    }),
+    route({
+      key: 'GET /prices/reference/:code/pins',
+      summary: "A band's pins, newest first: when, by whom, to what (regulators, admin)",
+      tags: ['prices'],
+      params: ZPriceCodeParams,
+      query: ZBandPinsQuery,
+      response: ZPage(ZBandPin),
+      handle: ({ params, query }) => bandPins(db, params.code, query),
     }),
     route({
       key: 'GET /prices/index',

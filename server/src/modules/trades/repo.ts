@@ -41,6 +41,8 @@ export interface TradeFilter {
   districts?: string[] | null;
   status?: string;
   material?: string;
+  /** Only trades this org is a party to. */
+  withOrgId?: string;
   beforeSeq?: number;
   limit: number;
 }
@@ -55,6 +57,7 @@ export async function listTrades(dbx: DbOrTx, f: TradeFilter): Promise<TradeRow[
   const conds: SQL[] = [or(...visible)!];
   if (f.status) conds.push(eq(trades.status, f.status as TradeRow['status']));
   if (f.material) conds.push(eq(trades.materialCode, f.material));
+  if (f.withOrgId) conds.push(or(eq(trades.generatorOrgId, f.withOrgId), eq(trades.receiverOrgId, f.withOrgId))!);
   if (f.beforeSeq !== undefined) conds.push(lt(trades.seq, f.beforeSeq));
   return dbx.select().from(trades).where(and(...conds)).orderBy(desc(trades.seq)).limit(f.limit);
 }

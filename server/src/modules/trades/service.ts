@@ -245,6 +245,7 @@ export function createTradesService(deps: TradesDeps) {
         districts: overseenDistricts(actor),
         ...(q.status ? { status: q.status } : {}),
         ...(q.material ? { material: q.material } : {}),
+        ...(q.org ? { withOrgId: q.org } : {}),
         beforeSeq: beforeSeqFromCursor(q.cursor),
         limit: q.limit + 1,
       });

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { keepPreviousData, useInfiniteQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import type { TPage } from '../../../../../shared/src/schemas/common.js';
 import { useI18n } from '../../../i18n';
@@ -178,6 +179,21 @@ function AlertItem({ alert: a, fresh, onResolved, lang }: { alert: Alert; fresh:
           {t('regulator.alerts.resolve')}
         </button>
       )}
+      {alertOrgId(a) && (
+        <Link to={`/regulator/orgs/${alertOrgId(a)}?alert=${a.id}`} className="btn btn--ghost btn--small" data-testid="alert-sanction">
+          {t('sanc.fromAlert.link')}
+        </Link>
+      )}
     </li>
   );
+}
+
+/** The organisation an alert is about, when it names one (for recording a sanction from it). */
+function alertOrgId(a: Alert): string | null {
+  if (a.subjectType === 'org' && a.subjectId) return a.subjectId;
+  for (const k of ['orgId', 'receiverOrgId', 'carrierOrgId'] as const) {
+    const v = a.details[k];
+    if (typeof v === 'string') return v;
+  }
+  return null;
 }
