@@ -100,6 +100,7 @@ describe(`reference bands from trades (${DB})`, function () {
       source: 'trades',
       sampleSize: 7,
       deviation: 0,
+      reasons: [],
       distinctParties: { generators: 3, receivers: 4 },
     });
   });

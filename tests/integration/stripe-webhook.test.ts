@@ -67,6 +67,9 @@ describe('Stripe webhook', function () {
     });
 
     async function expectRefused(send: () => Promise<Response>, what: string) {
+      // Jobs of earlier steps (notification fan-out, sweeps re-scheduling) may still be writing outbox
+      // rows; let them finish so the counts compare this request alone.
+      await t.ctx.jobs.drain();
       const before = await snapshot(tradeId);
       const res = await send();
       expect(res.status, what).to.equal(400);

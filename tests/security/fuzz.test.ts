@@ -505,6 +505,8 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     // Jobs are stopped: the notification is written as its fanout job would write it.
     await t.ctx.notifications.fanout({ orgId: gen.orgId, kind: 'sanction', key: 'fuzz', subjectType: 'org', subjectId: gen.orgId, data: {}, at: new Date().toISOString() }, { outboxId: -1 });
     const notificationId = (await rows<{ id: string }>(t.ctx.db, sql`select id from notifications where source_key = 'fuzz'`))[0]!.id;
+    const ecoRateId = (await rows<{ id: string }>(t.ctx.db, sql`select id from eco_rates order by effective_from limit 1`))[0]!.id;
+    const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     const subscription = await r
       .post('/api/v1/credit/subscriptions')
       .set(auth(agency.token))
@@ -598,6 +600,12 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'PUT /prices/reference/:code': { as: 'regulator', params: { code: 'SW17-01' }, body: { lowFen: 250_000, medianFen: 258_500, highFen: 263_000 } },
       'GET /prices/reference/:code/pins': { as: 'regulator', params: { code: 'SW17-01' } },
       'GET /prices/index': { as: null, query: { material: 'SW17-01' } },
+      'GET /eco-rates': { as: null, query: { stream: 'hazardous', inForce: 'true' } },
+      'GET /eco-rates/:id': { as: null, params: { id: ecoRateId } },
+      'POST /eco-rates': {
+        as: 'regulator',
+        body: { stream: 'general_industrial', fromDistrict: '330602', toDistrict: '330603', fenPerTonne: 1200, effectiveFrom: inAMonth, note: 'fuzz' },
+      },
       'POST /trades/:id/pay': { as: 'unpaidPayer', params: { id: unpaid.trade.id }, body: { provider: 'simulated' } },
       'GET /trades/:id/payment': { as: 'unpaidPayer', params: { id: unpaid.trade.id } },
       'GET /payments/bank-transfers': { as: 'admin' },
