@@ -22,6 +22,7 @@ import { createSettlementService, type SettlementService } from './modules/settl
 import { createAlertsService, type AlertsService } from './modules/alerts/service.js';
 import { createRegulatorService, type RegulatorService } from './modules/regulator/service.js';
 import { createManifestsService, type ManifestsService } from './modules/manifests/service.js';
+import { createDocumentsService, type DocumentsService } from './modules/documents/service.js';
 import { createCreditService, recordCreditEvent, type CreditService } from './modules/credit/index.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
@@ -52,6 +53,7 @@ export interface AppContext {
   alerts: AlertsService;
   regulator: RegulatorService;
   manifests: ManifestsService;
+  documents: DocumentsService;
   credit: CreditService;
 }
 
@@ -101,6 +103,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.alerts = createAlertsService(ctx);
   ctx.regulator = createRegulatorService(ctx);
   ctx.manifests = createManifestsService(ctx);
+  ctx.documents = createDocumentsService(ctx);
   ctx.credit = createCreditService(ctx);
 
   const role = options.role ?? 'api';

@@ -11,6 +11,7 @@ import { useMaterials } from '../catalog/materials';
 import { HazardBadge } from '../listings/components/ListingBits';
 import { districtName } from '../listings/labels';
 import { TradeTrips } from '../manifests/TradeTrips';
+import { DisputePanel } from '../disputes/DisputePanel';
 import { TradeLedger } from '../payments/TradeLedger';
 import { TradePayment } from '../payments/TradePayment';
 import { tradeKeys, tradesApi } from './api';
@@ -155,6 +156,7 @@ function TradeDetail({ me }: { me: Me }) {
                 </Alert>
               )}
               <TradePayment trade={tr} />
+              <DisputePanel trade={tr} me={me} />
               <TradeTrips trade={tr} orgId={orgId} />
               <TradeLedger tradeId={tr.id} parties={{ generatorOrgId: tr.generatorOrgId, receiverOrgId: tr.receiverOrgId }} />
             </article>

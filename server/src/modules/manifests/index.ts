@@ -1,2 +1,3 @@
 /** The manifests module's public entry. */
 export { createManifestsService, type ManifestsService } from './service.js';
+export { canSeeManifest, partsOf } from './kit.js';
