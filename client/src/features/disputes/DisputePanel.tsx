@@ -39,7 +39,7 @@ export function DisputePanel({ trade, me }: { trade: TTrade; me: Me }) {
         <TripDispute key={m.id} m={m} canResolve={open && isAdmin && !m.resolution} />
       ))}
       {resolvedSum !== null && (
-        <p data-testid="dispute-total">
+        <p data-testid="dispute-total" data-accepted-kg={trade.acceptedKg}>
           {t('dispute.total', { kg: formatTonnes(trade.acceptedKg, lang), trips: disputed.length })}
         </p>
       )}
@@ -102,11 +102,8 @@ function TripDispute({ m, canResolve }: { m: Manifest; canResolve: boolean }) {
         )}
       </dl>
       {r && (
-        <div className="dispute__resolution" data-testid="dispute-resolution">
+        <div className="dispute__resolution" data-testid="dispute-resolution" data-accepted-kg={r.acceptedKg}>
           <strong>{t('dispute.resolved', { kg: formatTonnes(r.acceptedKg, lang) })}</strong>
-          <span data-testid="dispute-resolution-kg" hidden>
-            {r.acceptedKg}
-          </span>
           <p>{r.note}</p>
           <span className="muted small">{t('dispute.decidedBy', { at: formatDateTime(r.at, lang) })}</span>
         </div>

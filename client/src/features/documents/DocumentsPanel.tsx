@@ -5,6 +5,7 @@ import { useI18n, type MessageKey, type TFunction } from '../../i18n';
 import { ApiError } from '../../lib/api';
 import { errorText } from '../../lib/errors';
 import { formatDateTime } from '../../lib/units';
+import './documents.css';
 import { documentsApi, useDocuments, type Doc, type DocKind, type SubjectType } from './api';
 
 const MAX_BYTES_HINT = '10 MB';

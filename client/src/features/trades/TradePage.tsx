@@ -137,7 +137,9 @@ function TradeDetail({ me }: { me: Me }) {
                     </div>
                     <div>
                       <dt>{t('trade.accepted')}</dt>
-                      <dd>{formatTonnes(tr.acceptedKg, lang)}</dd>
+                      <dd data-testid="trade-accepted" data-kg={tr.acceptedKg}>
+                        {formatTonnes(tr.acceptedKg, lang)}
+                      </dd>
                     </div>
                     <div>
                       <dt>{t('trade.created')}</dt>
