@@ -97,7 +97,7 @@ describe('web client: a weight dispute resolved per trip by the admin, in Chromi
     const phone = await page(390, 844);
     await signInThroughUi(phone, base, d.recycler, PASSWORD, `/trades/${d.trade.id}`);
     await phone.getByTestId('dispute-resolution').waitFor();
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(390);
+    expect(await phone.evaluate<number>('document.documentElement.scrollWidth')).to.be.at.most(390);
     await phone.screenshot({ path: path.join(SCREENSHOTS, 'dispute-resolved-phone.png'), fullPage: true });
   });
 });

@@ -72,7 +72,7 @@ describe('web client: a weighbridge ticket on the manifest, in Chromium', functi
     const phone = await page(390, 844);
     await signInThroughUi(phone, base, d.generator, PASSWORD, `/manifests/${m.id}`);
     await phone.getByTestId('documents-manifest').getByTestId('document-item').waitFor();
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(390);
+    expect(await phone.evaluate<number>('document.documentElement.scrollWidth')).to.be.at.most(390);
     await phone.screenshot({ path: path.join(SCREENSHOTS, 'documents-manifest-phone.png'), fullPage: true });
   });
 });
