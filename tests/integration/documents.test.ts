@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { auth, registerOrg } from '../helpers/actors.js';
 import { flyAshDeal, openTrip, walkTrip } from '../helpers/manifests.js';
+import { createGenerator, createListing, steelListing } from '../helpers/trading.js';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32, 1)]);
@@ -87,5 +88,20 @@ describe('documents: upload, type from content, size cap, access, chain', () => 
     expect((await upload(stranger.token, { subjectType: 'manifest', subjectId: m.id, kind: 'weighbridge_ticket' }, PDF)).status).to.equal(404);
     const carrier = await upload(d.carrier.token, { subjectType: 'manifest', subjectId: m.id, kind: 'weighbridge_ticket' }, PDF);
     expect([carrier.status, carrier.body.error.code]).to.deep.equal([403, 'NOT_A_PARTY']);
+  });
+
+  it("a listing's lab report: its owner uploads it, any signed-in user lists it, another org may not add one, and a weighbridge ticket is not a listing's kind (400)", async () => {
+    const gen = await createGenerator(t.request);
+    const listing = await createListing(t.request, gen, steelListing());
+    const q = { subjectType: 'listing', subjectId: listing.id, kind: 'lab_report', filename: '检测报告.pdf' };
+    const up = await upload(gen.token, q, PDF);
+    expect([up.status, up.body.chainSeq]).to.deep.equal([201, null]);
+    const other = await registerOrg(t.request);
+    const list = await t.request.get(`/api/v1/documents?subjectType=listing&subjectId=${listing.id}`).set(auth(other.token)).expect(200);
+    expect(list.body.items.map((x: { sha256: string }) => x.sha256)).to.deep.equal([sha(PDF)]);
+    const theirs = await upload(other.token, q, PDF);
+    expect([theirs.status, theirs.body.error.code]).to.deep.equal([403, 'NOT_A_PARTY']);
+    const wrongKind = await upload(gen.token, { ...q, kind: 'weighbridge_ticket' }, PDF);
+    expect([wrongKind.status, wrongKind.body.error.details.fields[0].path]).to.deep.equal([400, 'query.kind']);
   });
 });

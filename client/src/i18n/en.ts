@@ -876,6 +876,7 @@ export const en: Record<MessageKey, string> = {
   'regulator.alert.text.delivery_dead': 'Credit webhook event {event} failed {attempts} attempts and went to dead letters',
 
   // Issue 13 items 3 and 10: disputes and documents (i13d).
+  'documents.listing.title': 'Lab reports (hazard classification, composition)',
   'manifest.event.resolve': 'Resolved by the admin',
   'manifest.event.document': 'Document recorded',
   'manifest.timeline.admin': 'the platform admin',

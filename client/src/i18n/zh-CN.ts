@@ -874,6 +874,7 @@ export const zhCN = {
   'regulator.alert.text.delivery_dead': '信用变更推送（事件 {event}）尝试 {attempts} 次均失败，已转入死信',
 
   // Issue 13 items 3 and 10: disputes and documents (i13d).
+  'documents.listing.title': '检测报告（危废鉴别、成分分析）',
   'manifest.event.resolve': '管理员裁定',
   'manifest.event.document': '附件存证',
   'manifest.timeline.admin': '平台管理员',
