@@ -21,8 +21,10 @@ export function DisputePanel({ trade, me }: { trade: TTrade; me: Me }) {
   const { t, lang } = useI18n();
   const trips = useTripsOfTrade(trade.id);
   const details = useTripDetails((trips.data?.items ?? []).map((m) => m.id));
-  const disputed = details.map((d) => d.data).filter((m): m is Manifest => !!m && m.dispute !== null);
   const open = trade.status === 'disputed';
+  // A rejected load alone does not dispute a trade (it settles on what was accepted); its trip shows
+  // here only while the trade is disputed or once the admin has decided it.
+  const disputed = details.map((d) => d.data).filter((m): m is Manifest => !!m && m.dispute !== null && (open || m.resolution !== null));
   const isAdmin = me.roles.includes('admin');
   const party = !!me.org && (me.org.id === trade.generatorOrgId || me.org.id === trade.receiverOrgId);
   const evidence = useEvidence(trade.id, disputed.length > 0 || open);
@@ -218,7 +220,7 @@ function EvidenceNoteForm({ tradeId }: { tradeId: string }) {
 /** On a manifest's page: why the trip is disputed and, once decided, the admin's resolution. */
 export function TripDisputeOnManifest({ m }: { m: Manifest }) {
   const { t } = useI18n();
-  if (!m.dispute) return null;
+  if (!m.dispute || (!m.resolution && !m.dispute.reasons.includes('weight_gap'))) return null;
   return (
     <section className="card dispute" aria-labelledby={`trip-dispute-${m.id}`} data-testid="manifest-dispute">
       <h2 id={`trip-dispute-${m.id}`}>{t(m.resolution ? 'dispute.title.resolved' : 'dispute.title.open')}</h2>
