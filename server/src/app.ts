@@ -34,6 +34,7 @@ import { settlementRoutes } from './modules/settlement/routes.js';
 import { alertsRoutes } from './modules/alerts/routes.js';
 import { regulatorRoutes } from './modules/regulator/routes.js';
 import { manifestsRoutes } from './modules/manifests/routes.js';
+import { documentsRoutes } from './modules/documents/routes.js';
 import { creditRoutes } from './modules/credit/routes.js';
 import { metaRoutes } from './modules/meta/routes.js';
 import { notificationsRoutes } from './modules/notifications/index.js';
@@ -60,6 +61,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...alertsRoutes(ctx),
     ...manifestsRoutes(ctx),
     ...notificationsRoutes(ctx),
+    ...documentsRoutes(ctx),
     ...creditRoutes(ctx),
     ...metaRoutes(ctx),
     ...ecoFeesRoutes(ctx),

@@ -117,6 +117,8 @@ export const ZConfig = z
     CREDIT_WEBHOOK_BACKOFF_MS: intIn(1, 3_600_000).default(60_000),
     /** Credit webhooks: attempts in all before a delivery goes to the dead-letter table. */
     CREDIT_WEBHOOK_MAX_ATTEMPTS: intIn(1, 20).default(6),
+    /** Largest uploaded document (PDF, JPEG, PNG) in bytes; larger get 413 PAYLOAD_TOO_LARGE. */
+    DOCUMENT_MAX_BYTES: intIn(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
     BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'like 100kb or 1mb').default('100kb'),
     RATE_LIMIT_PER_MINUTE: intIn(1, 1_000_000).default(600),
     SEED_DEMO: bool.optional(),

@@ -22,6 +22,7 @@ import { createSettlementService, type SettlementService } from './modules/settl
 import { createAlertsService, type AlertsService } from './modules/alerts/service.js';
 import { createRegulatorService, type RegulatorService } from './modules/regulator/service.js';
 import { createManifestsService, type ManifestsService } from './modules/manifests/service.js';
+import { createDocumentsService, type DocumentsService } from './modules/documents/service.js';
 import { createCreditService, recordCreditEvent, type CreditService } from './modules/credit/index.js';
 import { createNotificationsService, type NotificationsService } from './modules/notifications/index.js';
 import { createEcoFeesService, type EcoFeesService } from './modules/ecofees/index.js';
@@ -54,6 +55,7 @@ export interface AppContext {
   alerts: AlertsService;
   regulator: RegulatorService;
   manifests: ManifestsService;
+  documents: DocumentsService;
   credit: CreditService;
   notifications: NotificationsService;
   ecoFees: EcoFeesService;
@@ -105,6 +107,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.alerts = createAlertsService(ctx);
   ctx.regulator = createRegulatorService(ctx);
   ctx.manifests = createManifestsService(ctx);
+  ctx.documents = createDocumentsService(ctx);
   ctx.credit = createCreditService(ctx);
   ctx.notifications = createNotificationsService(ctx);
   ctx.ecoFees = createEcoFeesService(ctx);

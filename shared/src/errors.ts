@@ -37,6 +37,8 @@ export const ErrorCodes = {
   CONFLICT: 'CONFLICT',
   /** The body is larger than the configured limit. */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** An upload whose bytes are not one of the accepted types (PDF, JPEG, PNG), whatever its name or header says. */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   /** The listing is no longer open for bids. */
   LISTING_NOT_OPEN: 'LISTING_NOT_OPEN',
   /** An auction bid below the reserve price. */

@@ -132,7 +132,7 @@ describe('manifests: from funding to settled', () => {
     expect(split.refundFen - full.refundFen, 'the rejected half of the fee and eco fee is returned').to.equal(full.amountFen - split.amountFen + (full.ecoFen - split.ecoFen));
   });
 
-  it('a 5 % weight gap raises weight_gap and puts the trade in disputed; the admin resolves it and it settles', async () => {
+  it('a 5 % weight gap raises weight_gap and puts the trade in disputed; the admin resolves the trip and it settles', async () => {
     const d = await flyAshDeal(t, { quantityKg: 10_000 });
     const m = await walkTrip(t, d, await openTrip(t, d, 10_000), { loadedKg: 10_000, receivedKg: 9_500 });
     expect(m.weightGapBp).to.equal(500);
@@ -146,7 +146,7 @@ describe('manifests: from funding to settled', () => {
     expect((await ledgerOf(t, d.generator, d.trade.id)).transfers.some((x) => x.kind === 'settle'), 'no settlement while disputed').to.equal(false);
 
     const admin = await adminToken(t.request);
-    const res = await t.request.post(`/api/v1/trades/${d.trade.id}/resolve`).set(auth(admin)).send({ acceptedKg: 9_500, note: '以接收方地磅为准' });
+    const res = await t.request.post(`/api/v1/manifests/${m.id}/resolve`).set(auth(admin)).send({ acceptedKg: 9_500, note: '以接收方地磅为准' });
     expect(res.status, res.text).to.be.oneOf([200, 201]);
     const after = await settled(t, d);
     expect(after.trade.acceptedKg).to.equal(9_500);

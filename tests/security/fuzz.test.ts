@@ -92,7 +92,13 @@ interface Operation {
   path: string;
   parameters: Parameter[];
   body: JsonSchema | null;
+  /** A raw-body route (uploads): the Content-Types its requestBody accepts; null for JSON routes. */
+  rawTypes: string[] | null;
 }
+
+/** A minimal valid PDF, and bytes of another kind (a Windows executable) for the raw-body routes. */
+const PDF_BYTES = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
+const EXE_BYTES = Buffer.concat([Buffer.from('MZ', 'latin1'), Buffer.alloc(64, 0x90)]);
 
 function typesOf(s: JsonSchema): string[] {
   if (s.type) return Array.isArray(s.type) ? s.type : [s.type];
@@ -398,6 +404,8 @@ interface Fixture {
    * returns whether it wrote.
    */
   settle?: (answer: Answer) => Promise<boolean>;
+  /** A raw-body route's valid bytes and Content-Type (POST /documents). */
+  raw?: { type: string; bytes: Buffer };
 }
 
 describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL + Redis)', function () {
@@ -444,6 +452,7 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
           path,
           parameters: op.parameters ?? [],
           body: op.requestBody?.content['application/json']?.schema ?? null,
+          rawTypes: op.requestBody && !op.requestBody.content['application/json'] ? Object.keys(op.requestBody.content) : null,
         });
       }
     return out;
@@ -512,6 +521,13 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       .set(auth(agency.token))
       .send({ url: 'http://127.0.0.1:9/credit-hook', secret: 'fuzz-secret-0123456789' });
     expect(subscription.status, subscription.text).to.equal(201);
+
+    const uploaded = await r
+      .post(`/api/v1/documents?subjectType=manifest&subjectId=${manifest.id}&kind=evidence`)
+      .set(auth(deal.generator.token))
+      .set('Content-Type', 'application/pdf')
+      .send(PDF_BYTES);
+    expect(uploaded.status, uploaded.text).to.equal(201);
 
     const who: Record<string, OrgActor | string> = {
       admin,
@@ -631,6 +647,16 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'POST /manifests/:id/events': { as: 'dealGenerator', params: { id: manifest.id }, body: { type: 'issue' } },
       'GET /manifests/:id/audit': { as: 'dealGenerator', params: { id: manifest.id } },
       'GET /manifests/:id/pdf': { as: 'dealGenerator', params: { id: manifest.id } },
+      'POST /manifests/:id/resolve': { as: 'admin', params: { id: manifest.id }, body: { acceptedKg: 1_000, note: 'weighbridge tickets checked' } },
+      'GET /trades/:id/evidence': { as: 'dealGenerator', params: { id: deal.trade.id } },
+      'POST /trades/:id/evidence': { as: 'dealGenerator', params: { id: deal.trade.id }, body: { note: '地磅单与装车单不符' } },
+      'POST /documents': {
+        as: 'dealGenerator',
+        query: { subjectType: 'manifest', subjectId: manifest.id, kind: 'evidence', filename: 'ticket.pdf' },
+        raw: { type: 'application/pdf', bytes: PDF_BYTES },
+      },
+      'GET /documents': { as: 'dealGenerator', query: { subjectType: 'manifest', subjectId: manifest.id } },
+      'GET /documents/:id': { as: 'dealGenerator', params: { id: uploaded.body.id as string } },
       'GET /credit/orgs/:id': { as: 'gen', params: { id: gen.orgId } },
       'GET /credit/orgs/:id/history': { as: 'gen', params: { id: gen.orgId } },
       'GET /credit/feed': { as: 'agency' },
@@ -900,8 +926,23 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
         ['body just over the limit', { 'Content-Type': 'application/json' }, padded(bodyLimit + 16), true],
         ['body just under the limit', { 'Content-Type': 'application/json' }, padded(bodyLimit - 64), false],
       ];
+      // A raw-body route takes only its own types: every JSON case above must be refused (415).
       for (const [what, headers, body, refuse] of cases)
-        attempts.push({ op, dimension: 'content', what, url, headers: { ...h, ...headers }, body, mustRefuse: refuse && !!op.body });
+        attempts.push({ op, dimension: 'content', what, url, headers: { ...h, ...headers }, body, mustRefuse: op.rawTypes ? true : refuse && !!op.body });
+      if (op.rawTypes && f.raw) {
+        const limit = t.ctx.config.DOCUMENT_MAX_BYTES;
+        const rawCases: [string, Record<string, string>, Buffer, boolean][] = [
+          ['raw: the valid bytes', { 'Content-Type': f.raw.type }, f.raw.bytes, false],
+          ['raw: an executable sent as its type', { 'Content-Type': f.raw.type }, EXE_BYTES, true],
+          ['raw: the valid bytes as octet-stream', { 'Content-Type': 'application/octet-stream' }, f.raw.bytes, true],
+          ['raw: no bytes', { 'Content-Type': f.raw.type }, Buffer.alloc(0), true],
+          ['raw: one byte over the limit', { 'Content-Type': f.raw.type }, Buffer.concat([f.raw.bytes, Buffer.alloc(limit + 1 - f.raw.bytes.length, 0x20)]), true],
+          ['raw: gzip garbage', { 'Content-Type': f.raw.type, 'Content-Encoding': 'gzip' }, Buffer.from('this is not gzip at all'), true],
+          ['raw: gzip bomb', { 'Content-Type': f.raw.type, 'Content-Encoding': 'gzip' }, gzipSync(Buffer.concat([f.raw.bytes, Buffer.alloc(limit * 4, 0x20)])), true],
+          ['raw: image/png with PDF bytes', { 'Content-Type': 'image/png' }, f.raw.bytes, false],
+        ];
+        for (const [what, headers, body, refuse] of rawCases) attempts.push({ op, dimension: 'content', what, url, headers: { ...h, ...headers }, body, mustRefuse: refuse });
+      }
     }
     await run(attempts);
     report('content');

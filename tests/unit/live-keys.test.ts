@@ -40,6 +40,12 @@ describe('live events invalidate the client queries that show what they changed'
     expect(staleAfter(keys, ['trades', 'detail', TRADE])).to.equal(true);
   });
 
+  it("a manifest change (a document or the admin's resolve on the trip) refetches the documents lists and the dispute's evidence", () => {
+    const keys = keysFor(event('manifest.updated', 'org:o1', { manifestId: 'm', tradeId: TRADE, status: 'received' }));
+    expect(staleAfter(keys, ['documents', 'manifest', 'm'])).to.equal(true);
+    expect(staleAfter(keys, ['documents', 'evidence', TRADE])).to.equal(true);
+  });
+
   it('an alert refetches the alert lists, not the flows; a credit change the credit pages', () => {
     const alert = keysFor(event('alert.raised', 'regulator:city', { alertId: 'a', kind: 'weight_gap', district: null }));
     expect(staleAfter(alert, ['regulator', 'alerts', { status: 'open', kind: '' }])).to.equal(true);

@@ -8,6 +8,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   date,
   integer,
   jsonb,
@@ -535,5 +536,36 @@ export const ecoRates = pgTable('eco_rates', {
   setByUserId: uuid('set_by_user_id'),
   setByOrgId: uuid('set_by_org_id'),
   note: text('note'),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
+
+/** Uploaded documents (issue 13 item 10), bytes in the row (ADR 0021). */
+export const documents = pgTable('documents', {
+  id: uuid('id').primaryKey(),
+  subjectType: text('subject_type').$type<'listing' | 'manifest' | 'trade'>().notNull(),
+  subjectId: uuid('subject_id').notNull(),
+  kind: text('kind').$type<'lab_report' | 'weighbridge_ticket' | 'disposal_certificate' | 'evidence'>().notNull(),
+  contentType: text('content_type').$type<'application/pdf' | 'image/jpeg' | 'image/png'>().notNull(),
+  filename: text('filename'),
+  sizeBytes: integer('size_bytes').notNull(),
+  sha256: text('sha256').notNull(),
+  bytes: bytea('bytes').notNull(),
+  uploadedBy: uuid('uploaded_by').notNull(),
+  uploadedByOrg: uuid('uploaded_by_org'),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+/** Dispute evidence notes (issue 13 item 3). */
+export const disputeNotes = pgTable('dispute_notes', {
+  id: uuid('id').primaryKey(),
+  tradeId: uuid('trade_id').notNull(),
+  orgId: uuid('org_id'),
+  userId: uuid('user_id').notNull(),
+  note: text('note').notNull(),
   createdAt: ts('created_at').notNull().default(sql`now()`),
 });

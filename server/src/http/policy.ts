@@ -73,6 +73,13 @@ export const POLICY = {
   'GET /trades/:id/payment': { who: 'user', rule: 'party' },
   'POST /trades/:id/cancel': { who: ['generator', 'recycler'], rule: 'party' },
   'POST /trades/:id/resolve': { who: ['admin'] },
+  // Issue 13 items 3 and 10: per-trip dispute resolution, evidence notes, documents.
+  'POST /manifests/:id/resolve': { who: ['admin'] },
+  'GET /trades/:id/evidence': { who: 'user', rule: 'party' },
+  'POST /trades/:id/evidence': { who: 'user', rule: 'party' },
+  'POST /documents': { who: 'user', rule: 'party' },
+  'GET /documents': { who: 'user', rule: 'party' },
+  'GET /documents/:id': { who: 'user', rule: 'party' },
   'GET /trades/:id/ledger': { who: 'user', rule: 'party' },
   'GET /payments/bank-transfers': { who: ['admin'] },
   'POST /payments/bank-transfers/:reference/confirm': { who: ['admin'] },

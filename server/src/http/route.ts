@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Request, Response, Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { and, eq, sql } from 'drizzle-orm';
 import { z, type ZodType } from 'zod';
 import { AppError, ErrorCodes } from '../../../shared/src/errors.js';
@@ -38,6 +38,12 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown, K extends Route
   status?: number;
   /** The handler writes the response itself (files, CSV, raw bodies). */
   raw?: boolean;
+  /**
+   * The route takes the request's bytes, not JSON (uploads): the Content-Type must be one of `types`
+   * (else 415 UNSUPPORTED_MEDIA_TYPE), the body at most `limit` bytes (else 413), and the handler
+   * gets it as a Buffer in `body`. The role check runs before a byte is read; no Idempotency-Key replay.
+   */
+  rawBody?: { types: readonly string[]; limit: number };
   handle(input: HandlerInput<B, Q, P, ActorFor<K>>): Promise<unknown>;
 }
 
@@ -125,7 +131,7 @@ export function mountRoutes(router: Router, defs: RouteDef[], db: Db): void {
     seen.add(def.key);
     const access: Access = POLICY[def.key];
     const { method, path } = splitKey(def.key);
-    router[method](path, async (req: Request, res: Response) => {
+    const admit = (req: Request): UserActor | null => {
       // Machine clients have routes of their own; the user routes here admit people only.
       if (req.actor && !isUserActor(req.actor) && access.who !== 'public')
         throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'this route is for signed-in users, not machine clients');
@@ -133,17 +139,22 @@ export function mountRoutes(router: Router, defs: RouteDef[], db: Db): void {
       if (access.who !== 'public' && !actor) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'sign in first');
       if (!allows(access, actor?.roles ?? null))
         throw new AppError(ErrorCodes.FORBIDDEN_ROLE, `this action needs one of the roles: ${(access.who as string[]).join(', ')}`);
+      return actor;
+    };
+    const before = def.rawBody ? rawBodyParsers(def.rawBody, admit) : [];
+    router[method](path, ...before, async (req: Request, res: Response) => {
+      const actor = admit(req);
       // express.json leaves req.body unset for any other content type: refuse the body rather than act on {}.
       if (def.body && req.body === undefined && sentBody(req))
         throw validationError([{ path: 'Content-Type', message: 'send the body as JSON with Content-Type: application/json' }]);
       const params = parse(def.params, req.params, 'params');
       const query = parse(def.query, req.query ?? {}, 'query');
-      const body = parse(def.body, def.body ? (req.body ?? {}) : undefined, 'body');
+      const body = def.rawBody ? rawBodyOf(req) : parse(def.body, def.body ? (req.body ?? {}) : undefined, 'body');
 
       const key = req.get('Idempotency-Key');
       const status = def.status ?? 200;
       const run = () => def.handle({ body, query, params, actor, req, res } as HandlerInput<unknown, unknown, unknown>);
-      if (method !== 'post' || !key || !actor || def.raw) {
+      if (method !== 'post' || !key || !actor || def.raw || def.rawBody) {
         const result = await run();
         if (!res.headersSent) res.status(status).json(result ?? {});
         return;
@@ -151,6 +162,26 @@ export function mountRoutes(router: Router, defs: RouteDef[], db: Db): void {
       await withIdempotency(db, { userId: actor.userId, route: def.key, key, hash: requestHash(req) }, res, status, run);
     });
   }
+}
+
+/**
+ * The middleware in front of a raw-body route: the role check first (no bytes read for a caller who
+ * may not upload), then the Content-Type against the allowlist (415), then the bytes up to the limit (413).
+ */
+function rawBodyParsers(spec: { types: readonly string[]; limit: number }, admit: (req: Request) => unknown) {
+  const types = [...spec.types];
+  const check = (req: Request, _res: Response, next: NextFunction) => {
+    admit(req);
+    if (!req.is(types))
+      throw new AppError(ErrorCodes.UNSUPPORTED_MEDIA_TYPE, `send the file's bytes with Content-Type ${types.join(', ')}`, { allowed: types });
+    next();
+  };
+  return [check, express.raw({ type: types, limit: spec.limit })];
+}
+
+function rawBodyOf(req: Request): Buffer {
+  if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw validationError([{ path: 'body', message: "the file's bytes are missing" }]);
+  return req.body;
 }
 
 async function withIdempotency(
@@ -229,6 +260,8 @@ const ERROR_RESPONSES = {
   Forbidden: ['403', "the caller's role may not do this (FORBIDDEN_ROLE), or a licence or party rule refuses it (code in error.code)"],
   NotFound: ['404', 'NOT_FOUND: no such object, or one the caller may not see'],
   Conflict: ['409', "the object's state does not allow this (INVALID_STATE, CONFLICT), or the Idempotency-Key was used with another body"],
+  TooLarge: ['413', 'PAYLOAD_TOO_LARGE: the body is larger than the limit'],
+  UnsupportedMedia: ['415', 'UNSUPPORTED_MEDIA_TYPE: the Content-Type, or the type read from the bytes, is not one the route accepts'],
   Unprocessable: ['422', 'a business rule refused the request (for example PRICE_OUT_OF_RANGE, BELOW_RESERVE, CAPACITY_EXCEEDED)'],
   TooManyRequests: ['429', 'RATE_LIMITED: too many requests from this address; Retry-After says when to try again'],
 } as const;
@@ -238,12 +271,13 @@ type ErrorResponse = keyof typeof ERROR_RESPONSES;
 function errorResponsesOf(def: RouteDef, access: Access, method: string, path: string): Record<string, unknown> {
   const list: ErrorResponse[] = [];
   const hasParams = path.includes(':');
-  if (hasParams || def.query || def.body) list.push('BadRequest');
+  if (hasParams || def.query || def.body || def.rawBody) list.push('BadRequest');
   if (access.who !== 'public') list.push('Unauthenticated');
   if (Array.isArray(access.who) || access.rule) list.push('Forbidden');
   if (hasParams) list.push('NotFound');
   const changes = method !== 'get';
   if (changes && access.who !== 'public') list.push('Conflict');
+  if (def.rawBody) list.push('TooLarge', 'UnsupportedMedia');
   if (changes && Array.isArray(access.who)) list.push('Unprocessable');
   list.push('TooManyRequests'); // the limiter covers all of /api/v1
   return Object.fromEntries(list.map((r) => [ERROR_RESPONSES[r][0], { $ref: `#/components/responses/${r}` }]));
@@ -315,6 +349,12 @@ export function openApiDocument(
       },
     };
     if (def.body) op.requestBody = { required: true, content: { 'application/json': { schema: toJson(def.body) } } };
+    if (def.rawBody)
+      op.requestBody = {
+        required: true,
+        description: `the file's bytes, at most ${def.rawBody.limit} bytes; the type is checked from the content (415 otherwise)`,
+        content: Object.fromEntries(def.rawBody.types.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+      };
     (paths[oaPath] ??= {})[method] = op;
   }
   for (const [p, ops] of Object.entries(extraPaths))

@@ -226,7 +226,38 @@ export const ZManifestSummary = z.object(manifestFields);
 export type TManifestSummary = z.infer<typeof ZManifestSummary>;
 
 /** GET /manifests/:id: the manifest with its timeline (the chained events). */
-export const ZManifest = z.object({ ...manifestFields, events: z.array(ZManifestEvent) });
+/** Why a trip is disputed (issue 13 item 3): a weight gap above the tolerance, or a rejected load. */
+export const ZTripDispute = z.object({
+  reasons: z.array(z.enum(['weight_gap', 'rejection'])),
+  loadedKg: z.number().int().nullable(),
+  receivedKg: z.number().int().nullable(),
+  gapBp: z.number().int().nullable(),
+  toleranceBp: z.number().int(),
+  /** What the receiver accepted at receipt. */
+  receiverAcceptedKg: z.number().int().nullable(),
+  receiverNote: z.string().nullable(),
+});
+/** The admin's decision on a disputed trip: the `resolve` event of its chain. */
+export const ZTripResolution = z.object({
+  acceptedKg: z.number().int(),
+  previousAcceptedKg: z.number().int().nullable(),
+  note: z.string(),
+  at: z.string(),
+  decidedByUserId: z.uuid().nullable(),
+  decidedBy: z.string(),
+  hash: z.string(),
+});
+export type TTripDispute = z.infer<typeof ZTripDispute>;
+export type TTripResolution = z.infer<typeof ZTripResolution>;
+
+export const ZManifest = z.object({
+  ...manifestFields,
+  events: z.array(ZManifestEvent),
+  /** Null unless the trip is disputed (a weight gap above tolerance or a rejection). */
+  dispute: ZTripDispute.nullable(),
+  /** The admin's resolution of a disputed trip, once made. */
+  resolution: ZTripResolution.nullable(),
+});
 export type TManifest = z.infer<typeof ZManifest>;
 
 const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');

@@ -11,6 +11,7 @@ import { ApiError } from '../../lib/api';
 import { formatDateTime, formatTonnes } from '../../lib/units';
 import { useSession } from '../auth/session';
 import { useLive } from '../realtime/LiveFeed';
+import { DocumentsPanel } from '../documents/DocumentsPanel';
 import { listingKeys, listingsApi, pricesApi, useCancelListing, type Bid, type Listing, type ListingBids, type ReferenceBand } from './api';
 import { AnalysisView, HazardView } from './components/AnalysisView';
 import { BidForm, BidResult } from './components/BidForm';
@@ -83,6 +84,9 @@ export function ListingPage() {
           onPlaced={onPlaced}
           onChanged={onChanged}
         />
+      )}
+      {listing && me && (
+        <DocumentsPanel subjectType="listing" subjectId={listing.id} kinds={['lab_report']} canUpload={isOwner} title={t('documents.listing.title')} />
       )}
     </div>
   );

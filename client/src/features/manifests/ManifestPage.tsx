@@ -6,6 +6,8 @@ import { useI18n } from '../../i18n';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { manifestKeys, manifestsApi, type Manifest } from './api';
 import { ManifestDetail } from './components/ManifestDetail';
+import { DocumentsPanel } from '../documents/DocumentsPanel';
+import { TripDisputeOnManifest } from '../disputes/DisputePanel';
 import './manifests.css';
 
 /** /manifests/:id — one trip's manifest for its shipper, carrier, receiver or a regulator in scope. */
@@ -30,6 +32,16 @@ function ManifestView() {
       {state.isPending && <p role="status">{t('common.loading')}</p>}
       {state.isError && <LoadError error={state.error} reload={reload} notFound={<Alert>{t('manifest.notFound')}</Alert>} />}
       {state.isSuccess && <ManifestDetail m={state.data} onChange={setData} />}
+      {state.isSuccess && <TripDisputeOnManifest m={state.data} />}
+      {state.isSuccess && (
+        <DocumentsPanel
+          subjectType="manifest"
+          subjectId={state.data.id}
+          kinds={state.data.yourParts.includes('receiver') ? ['weighbridge_ticket', 'disposal_certificate', 'evidence'] : ['evidence']}
+          canUpload={state.data.yourParts.length > 0}
+          title={t('documents.manifest.title')}
+        />
+      )}
     </div>
   );
 }

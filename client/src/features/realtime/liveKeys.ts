@@ -23,7 +23,8 @@ export function keysFor(e: RealtimeEvent): QueryKey[] {
       // A match changes listings and bids; payment and trips hang off the trade.
       return [['trades'], ['payments'], ['manifests'], ['listings'], ['bids'], ['admin']];
     case 'manifest.updated':
-      return [['manifests'], ['trades']];
+      // A `document` or `resolve` event on the trip: its documents and the trade's dispute panel too.
+      return [['manifests'], ['trades'], ['documents']];
     case 'alert.raised':
       return [['regulator', 'alerts']];
     case 'credit.changed':

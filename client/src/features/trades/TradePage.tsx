@@ -11,6 +11,7 @@ import { useMaterials } from '../catalog/materials';
 import { HazardBadge } from '../listings/components/ListingBits';
 import { districtName } from '../listings/labels';
 import { TradeTrips } from '../manifests/TradeTrips';
+import { DisputePanel } from '../disputes/DisputePanel';
 import { TradeLedger } from '../payments/TradeLedger';
 import { TradePayment } from '../payments/TradePayment';
 import { tradeKeys, tradesApi } from './api';
@@ -159,7 +160,9 @@ function TradeDetail({ me }: { me: Me }) {
                     </div>
                     <div>
                       <dt>{t('trade.accepted')}</dt>
-                      <dd>{formatTonnes(tr.acceptedKg, lang)}</dd>
+                      <dd data-testid="trade-accepted" data-kg={tr.acceptedKg}>
+                        {formatTonnes(tr.acceptedKg, lang)}
+                      </dd>
                     </div>
                     <div>
                       <dt>{t('trade.created')}</dt>
@@ -178,6 +181,7 @@ function TradeDetail({ me }: { me: Me }) {
                 </Alert>
               )}
               <TradePayment trade={tr} />
+              <DisputePanel trade={tr} me={me} />
               <TradeTrips trade={tr} orgId={orgId} />
               <TradeLedger tradeId={tr.id} parties={{ generatorOrgId: tr.generatorOrgId, receiverOrgId: tr.receiverOrgId }} />
             </article>

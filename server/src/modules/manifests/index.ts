@@ -1,3 +1,4 @@
 /** The manifests module's public entry. */
 export { createManifestsService, type ManifestsService } from './service.js';
 export { upcomingDeadlines, type UpcomingDeadline } from './upcoming.js';
+export { canSeeManifest, partsOf } from './kit.js';

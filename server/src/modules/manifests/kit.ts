@@ -16,6 +16,8 @@ import {
   type TManifestEventType,
   type TManifestPart,
   type TManifestSummary,
+  type TTripDispute,
+  type TTripResolution,
 } from '../../../../shared/src/schemas/manifests.js';
 import type { UserActor } from '../../http/actor.js';
 import type { CatalogService } from '../catalog/index.js';
@@ -25,7 +27,7 @@ import { licenceCovers } from '../eligibility/index.js';
 import { markDelivered } from '../settlement/index.js';
 import { publishEvent, regulatorRooms } from '../../realtime/publish.js';
 import { CHAIN_VERSION, chainHash, type ChainedEvent } from './chain.js';
-import { applyEvent, nextSteps, weightGapBp, type ManifestEventRecord, type ManifestProjection } from './model.js';
+import { applyEvent, FINISHED_STATUSES, nextSteps, weightGapBp, type ManifestEventRecord, type ManifestProjection } from './model.js';
 import * as repo from './repo.js';
 
 export type ManifestRow = repo.ManifestRow;
@@ -64,9 +66,46 @@ export const PART_ZH: Record<TManifestPart, string> = { shipper: 'shipper (移�
 /** Trade states in which trips may be opened. */
 export const OPENABLE: readonly TradeRow['status'][] = ['funded', 'in_transit'];
 /** A trip no longer moving: it counts towards the trade's delivery. */
-const FINISHED = new Set(['received', 'rejected', 'closed']);
+const FINISHED: ReadonlySet<string> = FINISHED_STATUSES;
 /** Weights above this multiple of the declared kg are refused as typing errors. */
 export const MAX_WEIGHT_FACTOR = 3;
+
+/** Why a trip is disputed, from its receive event (null when it is not). */
+export function disputeOf(events: readonly repo.ManifestEventRow[]): TTripDispute | null {
+  const receive = events.find((e) => e.type === 'receive');
+  const load = events.find((e) => e.type === 'load');
+  if (!receive) return null;
+  const d = receive.data;
+  const reasons: TTripDispute['reasons'] = [];
+  if (d.weightGapAboveTolerance === true) reasons.push('weight_gap');
+  if (d.decision === 'reject') reasons.push('rejection');
+  if (reasons.length === 0) return null;
+  const n = (v: unknown) => (typeof v === 'number' ? v : null);
+  return {
+    reasons,
+    loadedKg: n(load?.data.weightKg),
+    receivedKg: n(d.weightKg),
+    gapBp: n(d.weightGapBp),
+    toleranceBp: n(d.toleranceBp) ?? 0,
+    receiverAcceptedKg: n(d.acceptedKg),
+    receiverNote: typeof d.note === 'string' ? d.note : null,
+  };
+}
+
+/** The admin's resolution, from the trip's `resolve` event (null until there is one). */
+export function resolutionOf(events: readonly repo.ManifestEventRow[]): TTripResolution | null {
+  const e = events.find((x) => x.type === 'resolve');
+  if (!e) return null;
+  return {
+    acceptedKg: Number(e.data.acceptedKg),
+    previousAcceptedKg: typeof e.data.previousAcceptedKg === 'number' ? e.data.previousAcceptedKg : null,
+    note: String(e.data.note ?? ''),
+    at: e.at.toISOString(),
+    decidedByUserId: e.actorUserId,
+    decidedBy: String(e.data.decidedBy ?? 'admin'),
+    hash: e.hash,
+  };
+}
 
 // ── Pure helpers ─────────────────────────────────────────────────────────────────────────────
 
@@ -239,7 +278,7 @@ export function createManifestKit(deps: ManifestsDeps) {
 
   async function toManifest(dbx: DbOrTx, row: ManifestRow, actor: UserActor | null): Promise<TManifest> {
     const events = await repo.eventsOf(dbx, row.id);
-    return { ...toSummary(row, actor, clock.now()), events: events.map(toEvent) };
+    return { ...toSummary(row, actor, clock.now()), events: events.map(toEvent), dispute: disputeOf(events), resolution: resolutionOf(events) };
   }
 
   /** Appends one event to the chain and writes the projection, in the caller's transaction. */

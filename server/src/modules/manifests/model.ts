@@ -18,11 +18,19 @@ import {
 
 export interface ManifestEventRecord {
   seq: number;
-  type: 'open' | TManifestEventType;
+  type: 'open' | TManifestEventType | AsideEventType;
   at: Date;
   data: Record<string, unknown>;
   hash: string;
 }
+
+/**
+ * Events beside the lifecycle, which move no status: `resolve` (the admin's accepted kg for a
+ * disputed trip, issue 13 item 3) and `document` (an uploaded file's SHA-256, issue 13 item 10).
+ */
+export type AsideEventType = 'resolve' | 'document';
+/** A trip no longer moving: received, rejected or closed. */
+export const FINISHED_STATUSES: ReadonlySet<TManifestStatus> = new Set(['received', 'rejected', 'closed']);
 
 /** What `open` carries: the whole form as the shipper filled it in. */
 export interface OpenData {
@@ -154,6 +162,11 @@ export function applyEvent(state: ManifestProjection | null, e: ManifestEventRec
     };
   }
   if (!state) throw new ProjectionError(`event ${e.seq}: ${e.type} before open`);
+  if (e.type === 'document') return { ...state, eventCount: state.eventCount + 1, lastHash: e.hash };
+  if (e.type === 'resolve') {
+    if (!FINISHED_STATUSES.has(state.status)) throw new ProjectionError(`event ${e.seq}: resolve on a ${state.status} trip`);
+    return { ...state, acceptedKg: num(e.data.acceptedKg), eventCount: state.eventCount + 1, lastHash: e.hash };
+  }
   const step = stepFor(state.status, e.type);
   if (!step) throw new ProjectionError(`event ${e.seq}: ${e.type} is not a step from ${state.status}`);
   const s: ManifestProjection = { ...state, eventCount: state.eventCount + 1, lastHash: e.hash };

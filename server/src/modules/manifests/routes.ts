@@ -10,6 +10,7 @@ import {
   ZOpenManifestRequest,
   ZShipmentsClosed,
 } from '../../../../shared/src/schemas/manifests.js';
+import { ZResolveTradeRequest } from '../../../../shared/src/schemas/payments.js';
 import type { ManifestsService } from './service.js';
 
 export function manifestsRoutes({ manifests }: { manifests: ManifestsService }) {
@@ -58,6 +59,15 @@ export function manifestsRoutes({ manifests }: { manifests: ManifestsService }) 
       response: ZManifest,
       status: 201,
       handle: ({ actor, params, body }) => manifests.recordManifestEvent(actor, params.id, body),
+    }),
+    route({
+      key: 'POST /manifests/:id/resolve',
+      summary: "Resolve one disputed trip (admin): accepted kg and a note, a resolve event on the trip's chain; the trade settles on the sum once every disputed trip is resolved",
+      tags: ['manifests'],
+      params: ZIdParams,
+      body: ZResolveTradeRequest,
+      response: ZManifest,
+      handle: ({ actor, params, body }) => manifests.resolveTrip(actor, params.id, body),
     }),
     route({
       key: 'GET /manifests/:id/audit',

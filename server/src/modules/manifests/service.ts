@@ -18,6 +18,7 @@ import { createCloseShipments } from './close-shipments.js';
 import { createRecordManifestEvent } from './record-event.js';
 import { createManifestReads } from './read-manifests.js';
 import { createManifestSweep } from './sweep.js';
+import { createResolveTrip } from './resolve-trip.js';
 
 export { canSeeManifest, overdueOf, partsOf, type ManifestRow, type ManifestsDeps } from './kit.js';
 
@@ -32,5 +33,6 @@ export function createManifestsService(deps: ManifestsDeps) {
     ...createRecordManifestEvent(deps, kit),
     ...createManifestReads(deps, kit),
     ...createManifestSweep(deps, kit),
+    ...createResolveTrip(deps, kit),
   };
 }

@@ -23,6 +23,8 @@ import type { Clock, Ids } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { inTransaction } from '../../db/tx.js';
+import { eq } from 'drizzle-orm';
+import { manifests } from '../../db/schema.js';
 import { enqueue, markDone } from '../../jobs/outbox.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import type { TTrade } from '../../../../shared/src/schemas/trades.js';
@@ -83,6 +85,33 @@ export async function markDisputed(tx: DbOrTx, deps: { clock: Clock }, tradeId: 
   const trade = await getTradeForUpdate(tx, tradeId);
   if (!trade) return null;
   return transitionTrade(tx, deps, tradeId, ['funded', 'in_transit'], 'disputed', acceptedKg === undefined ? {} : { acceptedKg: capKg(acceptedKg, trade) });
+}
+
+/**
+ * An admin's resolution of a disputed trade (the trade-level route, or the manifests module once
+ * every disputed trip has its `resolve` event): disputed → delivered on `acceptedKg` (capped at the
+ * quantity) with the settlement job enqueued in the caller's transaction, audited, and the lost
+ * dispute counted against the side the admin decided against. The trade must be locked and disputed.
+ */
+export async function settleDispute(
+  tx: DbOrTx,
+  deps: { clock: Clock },
+  actor: UserActor,
+  trade: TradeRow,
+  requestedKg: number,
+  note: string,
+  details: Record<string, unknown> = {},
+): Promise<TTrade> {
+  const acceptedKg = capKg(requestedKg, trade);
+  const moved = await transitionTrade(tx, deps, trade.id, ['disputed'], 'delivered', { acceptedKg });
+  if (!moved) throw new AppError(ErrorCodes.INVALID_STATE, `the trade is ${trade.status}; only a disputed trade is resolved`, { status: trade.status, allowed: ['disputed'] });
+  await enqueue(tx, 'settlement.settle', { tradeId: trade.id });
+  await audit(tx, actor, 'trade.resolved', trade.id, { acceptedKg, requestedKg, previousAcceptedKg: trade.acceptedKg, note, ...details });
+  // Credit: the dispute is lost by the shipper (generator) when the admin settles at or below what the
+  // receiver accepted, by the receiver when above it.
+  const loser = acceptedKg > trade.acceptedKg ? trade.receiverOrgId : trade.generatorOrgId;
+  await recordCreditEvent(tx, { orgId: loser, kind: 'weight_dispute_lost', subjectType: 'trade', subjectId: trade.id, occurredAt: deps.clock.now(), details: { acceptedKg, receiverAcceptedKg: trade.acceptedKg } });
+  return moved;
 }
 
 function capKg(kg: number, trade: Pick<TradeRow, 'quantityKg'>): number {
@@ -281,15 +310,15 @@ export function createSettlementService(deps: SettlementDeps) {
             status: trade.status,
             allowed: ['disputed'],
           });
-        const acceptedKg = capKg(body.acceptedKg, trade);
-        const moved = (await transitionTrade(tx, { clock }, tradeId, ['disputed'], 'delivered', { acceptedKg }))!;
-        await enqueue(tx, 'settlement.settle', { tradeId });
-        await audit(tx, actor, 'trade.resolved', tradeId, { acceptedKg, requestedKg: body.acceptedKg, previousAcceptedKg: trade.acceptedKg, note: body.note });
-        // Credit: the dispute is lost by the shipper (generator) when the admin settles at or below what the
-        // receiver accepted, by the receiver when above it.
-        const loser = acceptedKg > trade.acceptedKg ? trade.receiverOrgId : trade.generatorOrgId;
-        await recordCreditEvent(tx, { orgId: loser, kind: 'weight_dispute_lost', subjectType: 'trade', subjectId: tradeId, occurredAt: clock.now(), details: { acceptedKg, receiverAcceptedKg: trade.acceptedKg } });
-        return moved;
+        // A trade with trips is resolved trip by trip (POST /manifests/:id/resolve), so its accepted
+        // total is always the sum over the manifests' chains; a trade-level figure would disagree.
+        const trips = await tx.select({ id: manifests.id }).from(manifests).where(eq(manifests.tradeId, tradeId));
+        if (trips.length > 0)
+          throw new AppError(ErrorCodes.INVALID_STATE, 'this trade has trips: resolve each disputed trip (POST /manifests/:id/resolve); the trade follows', {
+            status: trade.status,
+            allowed: trips.map((t) => `POST /manifests/${t.id}/resolve`),
+          });
+        return settleDispute(tx, { clock }, actor, trade, body.acceptedKg, body.note);
       });
     },
 

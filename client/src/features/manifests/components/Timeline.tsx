@@ -18,10 +18,13 @@ export function Timeline({ m }: { m: Manifest }) {
     <ol className="mf-timeline" data-testid="manifest-timeline">
       {m.events.map((e) => {
         const d = e.data as Record<string, unknown>;
-        const part = partOf(e.actorOrgId);
+        const part = e.type === 'resolve' ? t('manifest.timeline.admin') : partOf(e.actorOrgId);
         const facts: string[] = [];
         if (e.type === 'open') facts.push(`${t('manifest.declared')} ${kgText(Number(d.declaredKg), lang)}`);
         if (typeof d.weightKg === 'number') facts.push(`${t(e.type === 'load' ? 'manifest.loaded' : 'manifest.received')} ${kgText(d.weightKg, lang)}`);
+        if (e.type === 'resolve') facts.push(`${t('dispute.resolved', { kg: kgText(Number(d.acceptedKg), lang) })}`);
+        if (e.type === 'document')
+          for (const doc of (d.documents as { kind: string; sha256: string }[] | undefined) ?? []) facts.push(`${t(mk(`documents.kind.${doc.kind}`))} SHA-256 ${doc.sha256}`);
         if (typeof d.decision === 'string') facts.push(`${t(mk(`manifest.decision.${d.decision}`))} ${kgText(Number(d.acceptedKg), lang)}`);
         if (typeof d.method === 'string') facts.push(`${d.method} · ${String(d.disposalDate ?? '')}`);
         if (typeof d.officialNumber === 'string') facts.push(`${t('manifest.officialNumber')} ${d.officialNumber}`);

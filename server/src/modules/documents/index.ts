@@ -1,0 +1,2 @@
+/** The documents module's public entry. */
+export { createDocumentsService, type DocumentsService } from './service.js';
