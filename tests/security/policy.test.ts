@@ -333,6 +333,33 @@ describe('security: matrices generated from the route table', () => {
           unchanged: async () => expect((await one<{ read_at: unknown }>(t.ctx.db, sql`select read_at from notifications where id = ${n!.id}`))!.read_at).to.equal(null),
         };
       },
+      'GET /documents/:id': async (a) => {
+        // Evidence a party of A's trip attached to its manifest (any party of a trip may).
+        const m = await manifestOfShipper(a);
+        const res = await t.request
+          .post(`/api/v1/documents?subjectType=manifest&subjectId=${m.id}&kind=evidence&filename=tenant-a-evidence.pdf`)
+          .set(auth(a.token))
+          .set('Content-Type', 'application/pdf')
+          .send(Buffer.from('%PDF-1.4\n% tenant A evidence\n%%EOF\n'));
+        expect(res.status, res.text).to.equal(201);
+        return { id: res.body.id, secrets: [res.body.sha256, 'tenant-a-evidence.pdf', ...m.secrets] };
+      },
+      'GET /trades/:id/evidence': async (a) => {
+        const { tradeId, c } = await fundedTradeOfShipper(a);
+        return { id: tradeId, secrets: [a.org.uscc, c.org.uscc] };
+      },
+      'POST /trades/:id/evidence': async (a) => {
+        const { tradeId } = await fundedTradeOfShipper(a);
+        // Evidence is taken while a trade is disputed; a weight dispute takes a whole trip to reach
+        // (tests/integration/disputes.test.ts does), so the status is set directly: this matrix checks access only.
+        await t.ctx.db.execute(sql`update trades set status = 'disputed' where id = ${tradeId}`);
+        return {
+          id: tradeId,
+          body: { note: 'note from outside the trade' },
+          secrets: [a.org.uscc],
+          unchanged: async () => expect(await rows(t.ctx.db, sql`select 1 from dispute_notes where trade_id = ${tradeId}`)).to.have.length(0),
+        };
+      },
     };
 
     async function tradeWithPayer(a: OrgActor): Promise<{ tradeId: string; c: OrgActor }> {
