@@ -36,6 +36,7 @@ import { regulatorRoutes } from './modules/regulator/routes.js';
 import { manifestsRoutes } from './modules/manifests/routes.js';
 import { creditRoutes } from './modules/credit/routes.js';
 import { metaRoutes } from './modules/meta/routes.js';
+import { todosRoutes } from './modules/todos/index.js';
 import { within } from './realtime/emitter.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -59,6 +60,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...manifestsRoutes(ctx),
     ...creditRoutes(ctx),
     ...metaRoutes(ctx),
+    ...todosRoutes(ctx),
   ];
 }
 

@@ -20,6 +20,7 @@ import { createPaymentsService, type PaymentsService } from './modules/payments/
 import { createStripeClient, type StripeClient } from './modules/payments/stripe.js';
 import { createSettlementService, type SettlementService } from './modules/settlement/service.js';
 import { createAlertsService, type AlertsService } from './modules/alerts/service.js';
+import { createTodosService, type TodosService } from './modules/todos/index.js';
 import { createRegulatorService, type RegulatorService } from './modules/regulator/service.js';
 import { createManifestsService, type ManifestsService } from './modules/manifests/service.js';
 import { createCreditService, recordCreditEvent, type CreditService } from './modules/credit/index.js';
@@ -53,6 +54,7 @@ export interface AppContext {
   regulator: RegulatorService;
   manifests: ManifestsService;
   credit: CreditService;
+  todos: TodosService;
 }
 
 export interface ContextOptions {
@@ -89,7 +91,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   const ctx = { config: { ...config, JWT_SECRET: jwtSecret }, logger, database, db, clock, ids, redis, broadcaster: null } as unknown as AppContext;
   ctx.catalog = createCatalogService({ db });
   ctx.auth = createAuthService(ctx);
-  ctx.orgs = createOrgsService(ctx, { recordCreditEvent });
+  ctx.orgs = createOrgsService(ctx, { recordCreditEvent, endSessions: (tx, userId) => ctx.auth.endSessions(tx, userId) });
   ctx.prices = createPricesService(ctx);
   ctx.trades = createTradesService(ctx);
   ctx.listings = createListingsService(ctx);
@@ -102,6 +104,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.regulator = createRegulatorService(ctx);
   ctx.manifests = createManifestsService(ctx);
   ctx.credit = createCreditService(ctx);
+  ctx.todos = createTodosService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({

@@ -97,6 +97,11 @@ export const POLICY = {
   'POST /regulator/alerts/:id/resolve': { who: ['regulator'], rule: 'scope' },
   'GET /regulator/indicators': { who: ['regulator'], rule: 'scope' },
   'GET /regulator/capacity': { who: ['regulator'], rule: 'scope' },
+  // Issue 13 items 6 and 8: the caller's own to-do list (computed in its scope); an org's members
+  // (its own users see the list; only its owner removes one).
+  'GET /todos': { who: 'user', rule: 'self' },
+  'GET /orgs/:id/users': { who: 'user', rule: 'self' },
+  'DELETE /orgs/:id/users/:userId': { who: 'user', rule: 'org-owner' },
 } as const satisfies Record<string, Access>;
 
 /** Routes under /api/v1 mounted outside the route table, each with the reason; the security tests read this list. */
