@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Route, Routes } from 'react-router';
 import { createQueryClient } from '../lib/query';
 import { I18nProvider } from '../i18n';
 import { SessionProvider } from '../features/auth/session';
@@ -31,6 +31,7 @@ const BankTransfersPage = lazyPage(() => import('../features/admin/BankTransfers
 const BalancesPage = lazyPage(() => import('../features/admin/BalancesPage'), 'BalancesPage');
 const CreditAgencyPage = lazyPage(() => import('../features/credit/CreditAgencyPage'), 'CreditAgencyPage');
 const CreditPage = lazyPage(() => import('../features/credit/CreditPage'), 'CreditPage');
+const HomePage = lazyPage(() => import('../features/home/HomePage'), 'HomePage');
 
 // Only pages that exist are routed; manifests, payments and the regulator's views arrive with their modules.
 export function App() {
@@ -43,7 +44,7 @@ export function App() {
             <BrowserRouter>
               <Routes>
                 <Route element={<Layout />}>
-                  <Route index element={<Navigate to="/catalog" replace />} />
+                  <Route index element={<HomePage />} />
                   <Route path="catalog" element={<CataloguePage />} />
                   <Route path="catalog/:code" element={<MaterialPage />} />
                   <Route path="signin" element={<SignInPage />} />

@@ -4,6 +4,7 @@ import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useI18n } from '../i18n';
 import { useSession } from '../features/auth/session';
 import { SimulatedPaymentsBanner } from './SimulatedPaymentsBanner';
+import { useRouteFocus } from './useRouteFocus';
 
 /** Header (product, navigation, language, account), the page, and the footer. */
 export function Layout() {
@@ -12,6 +13,7 @@ export function Layout() {
   const navigate = useNavigate();
   const me = session.status === 'signedIn' ? session.me : null;
   const location = useLocation();
+  useRouteFocus();
   const canPost = !!me?.roles.some((r) => r === 'generator' || r === 'recycler');
   // 我的交易 covers the org's trades, listings and bids (one set of tabs).
   const inMyTrading = /^\/(trades|my)(\/|$)/.test(location.pathname);

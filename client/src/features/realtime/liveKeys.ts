@@ -21,11 +21,11 @@ export function keysFor(e: RealtimeEvent): QueryKey[] {
     case 'trade.created':
     case 'trade.updated':
       // A match changes listings and bids; payment and trips hang off the trade.
-      return [['trades'], ['payments'], ['manifests'], ['listings'], ['bids'], ['admin']];
+      return [['trades'], ['payments'], ['manifests'], ['listings'], ['bids'], ['admin'], ['todos']];
     case 'manifest.updated':
-      return [['manifests'], ['trades']];
+      return [['manifests'], ['trades'], ['todos']];
     case 'alert.raised':
-      return [['regulator', 'alerts']];
+      return [['regulator', 'alerts'], ['todos']];
     case 'credit.changed':
       return [['credit']];
     case 'market.trade':
