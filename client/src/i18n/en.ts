@@ -103,6 +103,8 @@ export const en: Record<MessageKey, string> = {
   'members.added': '{name} was added.',
   'members.you': ' (you)',
   'route.title': '{page} · Zero-Waste Exchange',
+  'data.onlyZh': '(only in Chinese in the source data)',
+  'data.onlyEn': '(only in English in the source data)',
 
   'signup.title': 'Register your organisation',
   'signup.intro': 'Generators, recyclers and carriers register themselves. Regulator and credit-agency accounts are opened by the platform operator.',

@@ -101,6 +101,8 @@ export const zhCN = {
   'members.added': '已添加 {name}。',
   'members.you': '（您）',
   'route.title': '{page} · 无废交易所',
+  'data.onlyZh': '（原文仅有中文）',
+  'data.onlyEn': '（原文仅有英文，暂无中文译文）',
 
   'signup.title': '注册机构账号',
   'signup.intro': '产废单位、利用处置单位和运输单位可自行注册。监管部门和征信机构的账号由平台管理员开设。',
