@@ -32,6 +32,7 @@ const BalancesPage = lazyPage(() => import('../features/admin/BalancesPage'), 'B
 const CreditAgencyPage = lazyPage(() => import('../features/credit/CreditAgencyPage'), 'CreditAgencyPage');
 const CreditPage = lazyPage(() => import('../features/credit/CreditPage'), 'CreditPage');
 const HomePage = lazyPage(() => import('../features/home/HomePage'), 'HomePage');
+const AuthorityOrgsPage = lazyPage(() => import('../features/orgadmin/AuthorityOrgsPage'), 'AuthorityOrgsPage');
 
 // Only pages that exist are routed; manifests, payments and the regulator's views arrive with their modules.
 export function App() {
@@ -62,6 +63,7 @@ export function App() {
                   <Route path="my/bids" element={<MyBidsPage />} />
                   <Route path="admin/bank-transfers" element={<BankTransfersPage />} />
                   <Route path="admin/balances" element={<BalancesPage />} />
+                  <Route path="admin/orgs" element={<AuthorityOrgsPage />} />
                   <Route path="credit/agency" element={<CreditAgencyPage />} />
                   <Route path="credit/:orgId" element={<CreditPage />} />
                   <Route path="regulator" element={<RegulatorPage />} />

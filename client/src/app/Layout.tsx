@@ -80,6 +80,9 @@ export function Layout() {
                 <NavLink to="/admin/balances" className="nav__link" data-testid="nav-admin-balances">
                   {t('nav.adminBalances')}
                 </NavLink>
+                <NavLink to="/admin/orgs" className="nav__link" data-testid="nav-admin-orgs">
+                  {t('orgAdmin.nav')}
+                </NavLink>
               </>
             )}
             {me?.org && (
