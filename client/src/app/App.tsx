@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { createQueryClient } from '../lib/query';
 import { I18nProvider } from '../i18n';
-import { SessionProvider } from '../features/auth/session';
+import { SessionProvider, useSession } from '../features/auth/session';
 import { LiveFeedProvider } from '../features/realtime/LiveFeed';
 import { lazyPage } from './lazyPage';
 import { Layout } from './Layout';
@@ -34,6 +34,16 @@ const CreditPage = lazyPage(() => import('../features/credit/CreditPage'), 'Cred
 const HomePage = lazyPage(() => import('../features/home/HomePage'), 'HomePage');
 const AuthorityOrgsPage = lazyPage(() => import('../features/orgadmin/AuthorityOrgsPage'), 'AuthorityOrgsPage');
 
+/**
+ * "/": a signed-in user's to-do list (issue 13 item 6); a visitor goes to the catalogue without
+ * loading the home page's chunk (the first page's JavaScript stays the catalogue's, item 11).
+ */
+function IndexRoute() {
+  const { session } = useSession();
+  if (session.status === 'loading') return null;
+  return session.status === 'signedIn' ? <HomePage /> : <Navigate to="/catalog" replace />;
+}
+
 // Only pages that exist are routed; manifests, payments and the regulator's views arrive with their modules.
 export function App() {
   const [queryClient] = useState(createQueryClient);
@@ -45,7 +55,7 @@ export function App() {
             <BrowserRouter>
               <Routes>
                 <Route element={<Layout />}>
-                  <Route index element={<HomePage />} />
+                  <Route index element={<IndexRoute />} />
                   <Route path="catalog" element={<CataloguePage />} />
                   <Route path="catalog/:code" element={<MaterialPage />} />
                   <Route path="signin" element={<SignInPage />} />
