@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { EditListingForm } from './components/EditListingForm';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
@@ -336,6 +337,7 @@ function OwnerPanel({ listing: l, bids, onChanged }: { listing: Listing; bids: L
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<TradingProblem | null>(null);
   const cancelListing = useCancelListing();
+  const [editing, setEditing] = useState(false);
 
   async function cancel() {
     setBusy(true);
@@ -354,6 +356,21 @@ function OwnerPanel({ listing: l, bids, onChanged }: { listing: Listing; bids: L
     <section className="card" aria-labelledby="owner-title" data-testid="owner-panel">
       <h2 id="owner-title">{t('owner.title')}</h2>
       {problem && <ProblemAlert problem={problem} testId="cancel-error" />}
+      {l.status === 'open' &&
+        (editing ? (
+          <EditListingForm
+            listing={l}
+            onSaved={(next) => {
+              onChanged(next);
+              setEditing(false);
+            }}
+            onCancel={() => setEditing(false)}
+          />
+        ) : (
+          <button type="button" className="btn btn--primary" onClick={() => setEditing(true)} data-testid="edit-listing">
+            {t('editListing.open')}
+          </button>
+        ))}{' '}
       {l.status === 'open' &&
         (confirming ? (
           <div className="confirm" role="group" aria-label={t('owner.cancel.confirm')}>
