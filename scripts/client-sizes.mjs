@@ -49,7 +49,12 @@ function compressAll(dist) {
   return sizes;
 }
 
-const sum = (list) => list.reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.gzip + s.gzip, brotli: a.brotli + s.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+const sum = (list) =>
+  list.reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.gzip + s.gzip, brotli: a.brotli + s.brotli }), {
+    raw: 0,
+    gzip: 0,
+    brotli: 0,
+  });
 
 /** The chunk of `key` and every chunk it imports statically, as manifest keys. */
 function closure(manifest, key, into = new Set()) {
@@ -66,7 +71,8 @@ export function recordClientSizes(dist = path.join(root, 'client/dist')) {
 
   const entry = Object.keys(manifest).find((k) => manifest[k].isEntry);
   if (!entry) throw new Error('client-sizes: no entry chunk in the Vite manifest');
-  if (!manifest[FIRST_PAGE_MODULE]) throw new Error(`client-sizes: ${FIRST_PAGE_MODULE} is not a chunk; update FIRST_PAGE_MODULE`);
+  if (!manifest[FIRST_PAGE_MODULE])
+    throw new Error(`client-sizes: ${FIRST_PAGE_MODULE} is not a chunk; update FIRST_PAGE_MODULE`);
   const firstKeys = closure(manifest, FIRST_PAGE_MODULE, closure(manifest, entry));
   const firstFiles = [...firstKeys].map(of);
   const firstPage = {
@@ -79,7 +85,11 @@ export function recordClientSizes(dist = path.join(root, 'client/dist')) {
   // Each lazily loaded page: its own chunk, and what it adds to the first page's JavaScript when opened.
   const routes = Object.keys(manifest)
     .filter((k) => manifest[k].isDynamicEntry)
-    .map((k) => ({ module: k, ...of(k), added: sum([...closure(manifest, k)].filter((d) => !firstKeys.has(d)).map((d) => of(d))) }))
+    .map((k) => ({
+      module: k,
+      ...of(k),
+      added: sum([...closure(manifest, k)].filter((d) => !firstKeys.has(d)).map((d) => of(d))),
+    }))
     .sort((a, b) => b.gzip - a.gzip);
 
   const result = {
@@ -101,7 +111,8 @@ export function printClientSizes(result, log = console.log) {
   for (const f of result.files) log(row(f.file, f));
   log('');
   log(row(`first page JS (${result.firstPage.files.length} files)`, result.firstPage.js));
-  if (result.largestRouteChunk) log(row(`largest route chunk: ${path.basename(result.largestRouteChunk.module)}`, result.largestRouteChunk));
+  if (result.largestRouteChunk)
+    log(row(`largest route chunk: ${path.basename(result.largestRouteChunk.module)}`, result.largestRouteChunk));
   log(`budget: first page JS ≤ ${kB(result.budget.firstPageJs)} gzip`);
 }
 
@@ -109,7 +120,9 @@ export function printClientSizes(result, log = console.log) {
 export function checkBudget(result) {
   const over = result.firstPage.js.gzip - result.budget.firstPageJs;
   if (over > 0)
-    throw new Error(`client-sizes: the first page's JavaScript is ${kB(result.firstPage.js.gzip)} gzip, over the ${kB(result.budget.firstPageJs)} budget by ${kB(over)}`);
+    throw new Error(
+      `client-sizes: the first page's JavaScript is ${kB(result.firstPage.js.gzip)} gzip, over the ${kB(result.budget.firstPageJs)} budget by ${kB(over)}`,
+    );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -58,7 +58,9 @@ export interface ConsumerOptions {
 }
 
 /** A small consumer server: 204 for a verified delivery (new or repeated), 401 for a bad signature. */
-export function startConsumer(o: ConsumerOptions): Promise<{ server: http.Server; url: string; seen: Set<string>; close(): Promise<void> }> {
+export function startConsumer(
+  o: ConsumerOptions,
+): Promise<{ server: http.Server; url: string; seen: Set<string>; close(): Promise<void> }> {
   const seen = new Set<string>();
   const lastSeq = new Map<string, number>();
   const log = o.log ?? ((line: string) => console.log(line));
@@ -77,18 +79,33 @@ export function startConsumer(o: ConsumerOptions): Promise<{ server: http.Server
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const signature = req.headers['x-signature'];
-      if (!verifyDelivery({ signature: Array.isArray(signature) ? signature[0] : signature, body, secret: o.secret, nowSeconds: Math.floor(Date.now() / 1000) })) {
+      if (
+        !verifyDelivery({
+          signature: Array.isArray(signature) ? signature[0] : signature,
+          body,
+          secret: o.secret,
+          nowSeconds: Math.floor(Date.now() / 1000),
+        })
+      ) {
         log('refused: bad or stale signature');
         res.writeHead(401).end();
         return;
       }
-      const event = JSON.parse(body) as { eventId: string; orgId: string; seq: number; score: number; level: string; previousLevel: string };
+      const event = JSON.parse(body) as {
+        eventId: string;
+        orgId: string;
+        seq: number;
+        score: number;
+        level: string;
+        previousLevel: string;
+      };
       if (seen.has(event.eventId)) {
         log(`duplicate ${event.eventId} (already processed)`);
       } else {
         seen.add(event.eventId);
         const before = lastSeq.get(event.orgId) ?? 0;
-        if (event.seq > before + 1) log(`org ${event.orgId}: missed seq ${before + 1}…${event.seq - 1}; page GET /api/v1/credit/feed to catch up`);
+        if (event.seq > before + 1)
+          log(`org ${event.orgId}: missed seq ${before + 1}…${event.seq - 1}; page GET /api/v1/credit/feed to catch up`);
         lastSeq.set(event.orgId, Math.max(before, event.seq));
         log(`org ${event.orgId} #${event.seq}: ${event.previousLevel} → ${event.level} (score ${event.score})`);
         o.onEvent?.(event);

@@ -22,9 +22,8 @@ const db = process.env.DATABASE_URL ? 'PostgreSQL server' : 'PGlite (embedded)';
 const jobs = process.env.REDIS_URL ? 'BullMQ on Redis and in-process' : 'in-process';
 console.log(`tests: suites=${suites.join(',')} node=${process.version} database=${db} jobs=${jobs}`);
 
-const mocha = spawn(
-  process.execPath,
-  ['node_modules/mocha/bin/mocha.js', ...specs, ...process.argv.slice(2)],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
-);
+const mocha = spawn(process.execPath, ['node_modules/mocha/bin/mocha.js', ...specs, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'test' },
+});
 mocha.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

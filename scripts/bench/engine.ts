@@ -31,7 +31,9 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-type Op = { kind: 'add'; input: BookOrderInput; peer: { id: string; side: Side; size: number; price: number } } | { kind: 'cancel'; id: string };
+type Op =
+  | { kind: 'add'; input: BookOrderInput; peer: { id: string; side: Side; size: number; price: number } }
+  | { kind: 'cancel'; id: string };
 
 interface Stream {
   depth: number;
@@ -100,7 +102,12 @@ function makeStream(depth: number, count: number, seed: number): Stream {
   const prefill: Op[] = [];
   for (let i = 0; i < depth; i++) {
     const buy = rand() < 0.5;
-    const op = order(`p${i}`, buy ? 'buy' : 'sell', buy ? MID - behind() * TICK : MID + behind() * TICK, 1 + Math.floor(rand() * 1_000));
+    const op = order(
+      `p${i}`,
+      buy ? 'buy' : 'sell',
+      buy ? MID - behind() * TICK : MID + behind() * TICK,
+      1 + Math.floor(rand() * 1_000),
+    );
     prefill.push(op);
     apply(op);
   }
@@ -200,8 +207,11 @@ function checkIdentical(stream: Stream): { ok: boolean; detail: string } {
       for (const op of [...stream.prefill, ...stream.ops]) {
         if (op.kind === 'add') {
           const r = peer.limit(op.peer);
-          const fills = r.done.filter((d) => d.id !== op.peer.id).map((d) => `${d.id}:${d.size}@${(d as { price: number }).price}`);
-          if (r.partial !== null && r.partial.id !== op.peer.id) fills.push(`${r.partial.id}:${r.partialQuantityProcessed}@${r.partial.price}`);
+          const fills = r.done
+            .filter((d) => d.id !== op.peer.id)
+            .map((d) => `${d.id}:${d.size}@${(d as { price: number }).price}`);
+          if (r.partial !== null && r.partial.id !== op.peer.id)
+            fills.push(`${r.partial.id}:${r.partialQuantityProcessed}@${r.partial.price}`);
           out.push(`${fills.join(',')}|${peer.order(op.peer.id)?.size ?? 0}`);
         } else {
           out.push(`x${peer.cancel(op.id)?.order.size ?? 'none'}`);
@@ -242,7 +252,8 @@ const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const fmt = (opsPerSec: number): string => (opsPerSec >= 1e6 ? `${(opsPerSec / 1e6).toFixed(2)} M` : `${(opsPerSec / 1e3).toFixed(1)} k`);
+const fmt = (opsPerSec: number): string =>
+  opsPerSec >= 1e6 ? `${(opsPerSec / 1e6).toFixed(2)} M` : `${(opsPerSec / 1e3).toFixed(1)} k`;
 
 function main(): void {
   const quick = process.argv.includes('--quick');
@@ -260,8 +271,14 @@ function main(): void {
       ];
   const started = Date.now();
   console.log(`# engine order book benchmark${quick ? ' (quick)' : ''}`);
-  const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-  console.log(`machine: ${os.availableParallelism()} CPUs, ${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}; seed 0x${SEED.toString(16)}; load average at start ${load()}`);
+  const load = (): string =>
+    os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ');
+  console.log(
+    `machine: ${os.availableParallelism()} CPUs, ${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}; seed 0x${SEED.toString(16)}; load average at start ${load()}`,
+  );
 
   // Warm-up: every implementation on a small stream, a few times, before any timing.
   const warm = makeStream(2_000, 50_000, SEED ^ 0xffff);
@@ -281,18 +298,23 @@ function main(): void {
     }
     const med = (impl: Impl, key: keyof Rate): number => median(samples[impl].map((x) => x[key]));
     const cell = (impl: Impl): string => `${fmt(med(impl, 'wall'))} / ${fmt(med(impl, 'cpu'))}`;
-    const ratio = (impl: Impl): string => `${(med(impl, 'wall') / med('peer', 'wall')).toFixed(1)}× / ${(med(impl, 'cpu') / med('peer', 'cpu')).toFixed(1)}×`;
+    const ratio = (impl: Impl): string =>
+      `${(med(impl, 'wall') / med('peer', 'wall')).toFixed(1)}× / ${(med(impl, 'cpu') / med('peer', 'cpu')).toFixed(1)}×`;
     const mix = `${stream.adds.toLocaleString('en-US')} adds, ${stream.cancels.toLocaleString('en-US')} cancels, ${stream.fills.toLocaleString('en-US')} fills`;
     rows.push(
       `| ~${cfg.depth.toLocaleString('en-US')} (end ${stream.endDepth.toLocaleString('en-US')}) | ${stream.ops.length.toLocaleString('en-US')} (${mix}) | ${cell('ours-sorted')} | ${cell('ours-heap')} | ${cell('peer')} | ${ratio('ours-sorted')} | ${ratio('ours-heap')} | ${cfg.runs} | ${check.ok ? 'yes' : `**NO**: ${check.detail}`} |`,
     );
     const list = (impl: Impl): string => samples[impl].map((x) => `${fmt(x.wall)}/${fmt(x.cpu)}`).join(', ');
-    console.error(`depth ${cfg.depth} (wall/cpu): sorted ${list('ours-sorted')}; heap ${list('ours-heap')}; peer ${list('peer')}; check: ${check.detail}; load ${load()}`);
+    console.error(
+      `depth ${cfg.depth} (wall/cpu): sorted ${list('ours-sorted')}; heap ${list('ours-heap')}; peer ${list('peer')}; check: ${check.detail}; load ${load()}`,
+    );
   }
   console.log('');
   console.log('Each cell: median ops/s by wall clock / by process CPU time.');
   console.log('');
-  console.log('| resting orders | stream ops | ours, sorted-array levels | ours, heap levels | nodejs-order-book 10.1.1 | ours sorted ÷ peer | ours heap ÷ peer | runs | identical results |');
+  console.log(
+    '| resting orders | stream ops | ours, sorted-array levels | ours, heap levels | nodejs-order-book 10.1.1 | ours sorted ÷ peer | ours heap ÷ peer | runs | identical results |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
   console.log('');

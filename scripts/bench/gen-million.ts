@@ -52,7 +52,9 @@ export async function generate(url: string, o: GenerateOptions): Promise<Generat
   try {
     const t1 = Date.now();
     // One session, serial plans: setseed makes every random() below repeatable.
-    await q(`set session_replication_role = replica; set max_parallel_workers_per_gather = 0; set work_mem = '256MB'; set maintenance_work_mem = '512MB'`);
+    await q(
+      `set session_replication_role = replica; set max_parallel_workers_per_gather = 0; set work_mem = '256MB'; set maintenance_work_mem = '512MB'`,
+    );
     await q(`select setseed(${o.seed})`);
     const districts = `array[${DISTRICTS.map((d) => `'${d}'`).join(',')}]`;
 
@@ -83,8 +85,12 @@ export async function generate(url: string, o: GenerateOptions): Promise<Generat
         gen_random_uuid() as trade_id, gen_random_uuid() as listing_id
       from generate_series(1, ${o.trades}) i`);
     // Lookup tables by position: a random draw picks a row by index (joins carry no arrays).
-    await q(`create temp table bench_gens as select row_number() over (order by name) - 1 as idx, id from orgs where name like 'bench generator %'`);
-    await q(`create temp table bench_rcvs as select row_number() over (order by name) - 1 as idx, id, district from orgs where name like 'bench receiver %'`);
+    await q(
+      `create temp table bench_gens as select row_number() over (order by name) - 1 as idx, id from orgs where name like 'bench generator %'`,
+    );
+    await q(
+      `create temp table bench_rcvs as select row_number() over (order by name) - 1 as idx, id, district from orgs where name like 'bench receiver %'`,
+    );
     await q(`create temp table bench_districts as select i - 1 as idx, d from unnest(${districts}) with ordinality as x(d, i)`);
     const nMaterials = Number((await q(`select count(*) as n from bench_materials`)).rows[0].n);
     await q(`create temp table bench_rows as
@@ -180,9 +186,19 @@ export async function generate(url: string, o: GenerateOptions): Promise<Generat
 
     log('vacuum analyze');
     const t3 = Date.now();
-    await q(`drop table bench_draws, bench_rows, bench_trips, bench_trip_rows, bench_materials, bench_gens, bench_rcvs, bench_districts`);
+    await q(
+      `drop table bench_draws, bench_rows, bench_trips, bench_trip_rows, bench_materials, bench_gens, bench_rcvs, bench_districts`,
+    );
     // Vacuum sets the visibility map, so the median index is read index-only as in a settled database.
-    for (const table of ['orgs', 'licences', 'listings', 'trades', 'manifests', 'regulator_flow_rollup', 'regulator_receiver_year'])
+    for (const table of [
+      'orgs',
+      'licences',
+      'listings',
+      'trades',
+      'manifests',
+      'regulator_flow_rollup',
+      'regulator_receiver_year',
+    ])
       await q(`vacuum analyze ${table}`);
     const tAnalyze = (Date.now() - t3) / 1000;
 
@@ -208,9 +224,15 @@ function arg(name: string): string | undefined {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const url = arg('db');
   if (!url) {
-    console.error('usage: node --import tsx scripts/bench/gen-million.ts --db <postgres url of an empty database> [--trades N] [--seed S]');
+    console.error(
+      'usage: node --import tsx scripts/bench/gen-million.ts --db <postgres url of an empty database> [--trades N] [--seed S]',
+    );
     process.exit(2);
   }
-  const r = await generate(url, { trades: Number(arg('trades') ?? 1_000_000), seed: Number(arg('seed') ?? 0.2026), log: (m) => console.log(`  ${m}…`) });
+  const r = await generate(url, {
+    trades: Number(arg('trades') ?? 1_000_000),
+    seed: Number(arg('seed') ?? 0.2026),
+    log: (m) => console.log(`  ${m}…`),
+  });
   console.log(r);
 }

@@ -54,7 +54,11 @@ const pct = (xs: number[], p: number) => {
 };
 const median = (xs: number[]) => pct(xs, 50);
 const f = (x: number) => (Number.isNaN(x) ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
-const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 async function main(): Promise<void> {
   const redisVersion = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim();
@@ -66,7 +70,11 @@ async function main(): Promise<void> {
   const redis = await startPrivateRedis();
   const prefix = testQueuePrefix('bench-outage');
   const jobs = { sweepStuckAfterSeconds: 5, retry: { attempts: 4, backoffMs: 200 } };
-  const t = await createTestApp({ listen: true, env: { REDIS_URL: redis.url, RUN_WORKERS_IN_PROCESS: 'false', REDIS_PREFIX: prefix }, jobs });
+  const t = await createTestApp({
+    listen: true,
+    env: { REDIS_URL: redis.url, RUN_WORKERS_IN_PROCESS: 'false', REDIS_PREFIX: prefix },
+    jobs,
+  });
   const worker = await createContext({ ...t.ctx.config, RUN_WORKERS_IN_PROCESS: true }, t.ctx.logger, {
     role: 'worker',
     database: t.testDb.database,
@@ -83,7 +91,13 @@ async function main(): Promise<void> {
       const bidders = [await createRecycler(t.request), await createRecycler(t.request), await createRecycler(t.request)];
       const listing = await createListing(t.request, generator, steelListing({ mode: 'auction', closesAt: inSeconds(3600) }));
       const room = `listing:${listing.id}`;
-      const socket = ioClient(t.server!.url, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: bidders[0]!.token } });
+      const socket = ioClient(t.server!.url, {
+        path: '/socket.io',
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        auth: { token: bidders[0]!.token },
+      });
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
         socket.once('connect_error', reject);
@@ -94,7 +108,8 @@ async function main(): Promise<void> {
         if (e.room === room) seen.add(e.seq);
       });
       await socket.timeout(3000).emitWithAck('subscribe', { listingId: listing.id });
-      const roomSeq = async () => Number((await one<{ seq: string | number }>(t.ctx.db, sql`select seq from room_seq where room = ${room}`))?.seq ?? 0);
+      const roomSeq = async () =>
+        Number((await one<{ seq: string | number }>(t.ctx.db, sql`select seq from room_seq where room = ${room}`))?.seq ?? 0);
 
       const samples: Sample[] = [];
       let price = 258_500;
@@ -135,10 +150,14 @@ async function main(): Promise<void> {
       socket.disconnect();
       const fiveXx = samples.filter((s) => s.status >= 500).length;
       results.push({ samples, catchUpMs, outageEvents: announced - seqAtKill, fiveXx });
-      console.log(`\nrun ${run}: load average ${loadavg()}; ${announced - seqAtKill} live events announced during the outage, all at the socket ${f(catchUpMs)} ms after Redis restarted; 5xx: ${fiveXx}`);
+      console.log(
+        `\nrun ${run}: load average ${loadavg()}; ${announced - seqAtKill} live events announced during the outage, all at the socket ${f(catchUpMs)} ms after Redis restarted; 5xx: ${fiveXx}`,
+      );
       printTable([results.at(-1)!.samples]);
     }
-    console.log(`\nmedian over ${RUNS} runs (each cell the median of the runs' percentiles); catch-up median ${f(median(results.map((r) => r.catchUpMs)))} ms; 5xx in all: ${results.reduce((n, r) => n + r.fiveXx, 0)}; load average ${loadavg()}`);
+    console.log(
+      `\nmedian over ${RUNS} runs (each cell the median of the runs' percentiles); catch-up median ${f(median(results.map((r) => r.catchUpMs)))} ms; 5xx in all: ${results.reduce((n, r) => n + r.fiveXx, 0)}; load average ${loadavg()}`,
+    );
     printTable(results.map((r) => r.samples));
   } finally {
     await worker.jobs.stop().catch(() => {});

@@ -59,7 +59,11 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -76,8 +80,12 @@ interface Case {
 }
 
 async function main(): Promise<void> {
-  console.log(`regulator benchmark: ${TRADES.toLocaleString('en-US')} trades, ${RUNS} runs per query, scratch database ${SCRATCH}`);
-  console.log(`machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load average ${loadavg()}`);
+  console.log(
+    `regulator benchmark: ${TRADES.toLocaleString('en-US')} trades, ${RUNS} runs per query, scratch database ${SCRATCH}`,
+  );
+  console.log(
+    `machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load average ${loadavg()}`,
+  );
   await admin(`create database ${SCRATCH}`);
   const url = withDatabase(BASE_URL, SCRATCH);
   let database: Awaited<ReturnType<typeof openPostgres>> | null = null;
@@ -125,7 +133,13 @@ async function main(): Promise<void> {
     );
 
     const regulator = createRegulatorService({ db, clock: { now: () => new Date() } });
-    const cityActor: UserActor = { userId: '00000000-0000-0000-0000-000000000001', orgId: null, roles: ['regulator'], orgRole: 'owner', scope: 'city' };
+    const cityActor: UserActor = {
+      userId: '00000000-0000-0000-0000-000000000001',
+      orgId: null,
+      roles: ['regulator'],
+      orgRole: 'owner',
+      scope: 'city',
+    };
     const keqiaoActor: UserActor = { ...cityActor, scope: ['330603'] };
     const today = shanghaiDate(new Date());
     const busiest = new Date().getUTCFullYear() - 1; // the last full year, the largest in the data set
@@ -134,14 +148,23 @@ async function main(): Promise<void> {
       const districts = actor.scope === 'city' ? null : (actor.scope as string[]);
       const from = q.from ?? `${today.slice(0, 4)}-01-01`;
       const to = q.to ?? today;
-      const peer = () => naiveFlowEdges(db, { from, to, districts, groupBy: q.groupBy, ...(q.stream ? { stream: q.stream } : {}) });
+      const peer = () =>
+        naiveFlowEdges(db, { from, to, districts, groupBy: q.groupBy, ...(q.stream ? { stream: q.stream } : {}) });
       return {
         name,
         ours: () => regulator.flows(actor, q),
         peer,
         same: async () => {
-          const a = (await regulator.flows(actor, q)).edges.map((e) => `${e.fromDistrict}${e.toDistrict}${e.category ?? e.materialCode ?? ''}:${e.contractedKg}:${e.receivedKg}:${e.trades}`).sort();
-          const b = (await peer()).filter((e) => e.trades || e.receivedKg).map((e) => `${e.fromDistrict}${e.toDistrict}${e.key ?? ''}:${e.contractedKg}:${e.receivedKg}:${e.trades}`).sort();
+          const a = (await regulator.flows(actor, q)).edges
+            .map(
+              (e) =>
+                `${e.fromDistrict}${e.toDistrict}${e.category ?? e.materialCode ?? ''}:${e.contractedKg}:${e.receivedKg}:${e.trades}`,
+            )
+            .sort();
+          const b = (await peer())
+            .filter((e) => e.trades || e.receivedKg)
+            .map((e) => `${e.fromDistrict}${e.toDistrict}${e.key ?? ''}:${e.contractedKg}:${e.receivedKg}:${e.trades}`)
+            .sort();
           return JSON.stringify(a) === JSON.stringify(b);
         },
       };
@@ -149,17 +172,25 @@ async function main(): Promise<void> {
     const indicatorCase = (name: string, actor: UserActor, year: number): Case => {
       const districts = actor.scope === 'city' ? null : (actor.scope as string[]);
       // The peer answers the same questions from the base tables: month cells, medians, intake.
-      const peer = () => Promise.all([naiveMonthCells(db, year, districts), naiveMedians(db, year, districts), naiveIntake(db, year)]);
+      const peer = () =>
+        Promise.all([naiveMonthCells(db, year, districts), naiveMedians(db, year, districts), naiveIntake(db, year)]);
       return {
         name,
         ours: () => regulator.indicators(actor, year),
         peer,
         same: async () => {
-          const norm = (cs: Awaited<ReturnType<typeof monthCells>>) => cs.map((c) => JSON.stringify(c, Object.keys(c).sort())).sort();
+          const norm = (cs: Awaited<ReturnType<typeof monthCells>>) =>
+            cs.map((c) => JSON.stringify(c, Object.keys(c).sort())).sort();
           const [cells, meds] = await Promise.all([naiveMonthCells(db, year, districts), naiveMedians(db, year, districts)]);
-          const a = norm((await monthCells(db, year, districts)).filter((c) => c.trades || c.receivedKg || c.manifestsLate || c.manifestsOnTime));
+          const a = norm(
+            (await monthCells(db, year, districts)).filter(
+              (c) => c.trades || c.receivedKg || c.manifestsLate || c.manifestsOnTime,
+            ),
+          );
           const b = norm(cells.filter((c) => c.trades || c.receivedKg || c.manifestsLate || c.manifestsOnTime));
-          const ma = (await monthlyMedians(db, year, districts)).map((m) => `${m.materialCode}${m.month}${m.trades}:${medianOf(m.middle)}`);
+          const ma = (await monthlyMedians(db, year, districts)).map(
+            (m) => `${m.materialCode}${m.month}${m.trades}:${medianOf(m.middle)}`,
+          );
           const mb = meds.map((m) => `${m.materialCode}${m.month}${m.trades}:${m.median}`);
           return JSON.stringify(a) === JSON.stringify(b) && JSON.stringify(ma) === JSON.stringify(mb);
         },
@@ -167,9 +198,22 @@ async function main(): Promise<void> {
     };
     const cases: Case[] = [
       flowCase('flows, city, this year to date, by district', cityActor, { groupBy: 'district' }),
-      flowCase(`flows, city, 2019-01-01 … ${today}, by material`, cityActor, { from: '2019-01-01', to: today, groupBy: 'material' }),
-      flowCase('flows, city, 2021-03-15 … 2025-08-20, by category', cityActor, { from: '2021-03-15', to: '2025-08-20', groupBy: 'category' }),
-      flowCase(`flows, Keqiao, 2019-01-01 … ${today}, hazardous, by district`, keqiaoActor, { from: '2019-01-01', to: today, groupBy: 'district', stream: 'hazardous' }),
+      flowCase(`flows, city, 2019-01-01 … ${today}, by material`, cityActor, {
+        from: '2019-01-01',
+        to: today,
+        groupBy: 'material',
+      }),
+      flowCase('flows, city, 2021-03-15 … 2025-08-20, by category', cityActor, {
+        from: '2021-03-15',
+        to: '2025-08-20',
+        groupBy: 'category',
+      }),
+      flowCase(`flows, Keqiao, 2019-01-01 … ${today}, hazardous, by district`, keqiaoActor, {
+        from: '2019-01-01',
+        to: today,
+        groupBy: 'district',
+        stream: 'hazardous',
+      }),
       indicatorCase(`indicators, city, ${busiest}`, cityActor, busiest),
       indicatorCase(`indicators, Keqiao, ${busiest}`, keqiaoActor, busiest),
     ];
@@ -190,7 +234,15 @@ async function main(): Promise<void> {
       const same = await c.same();
       const o = median(ours);
       const p = median(peer);
-      rows.push([c.name, ms(o), `${(o / BUDGET_MS).toFixed(2)}`, o <= BUDGET_MS ? 'yes' : 'NO', ms(p), `${(p / o).toFixed(0)}×`, same ? 'yes' : 'NO']);
+      rows.push([
+        c.name,
+        ms(o),
+        `${(o / BUDGET_MS).toFixed(2)}`,
+        o <= BUDGET_MS ? 'yes' : 'NO',
+        ms(p),
+        `${(p / o).toFixed(0)}×`,
+        same ? 'yes' : 'NO',
+      ]);
       console.log(`  ${c.name}: ours ${ours.map(ms).join(' / ')} ms; peer ${peer.map(ms).join(' / ')} ms; same answer: ${same}`);
     }
     console.log(`\nload average at the end: ${loadavg()}\n`);
@@ -200,7 +252,10 @@ async function main(): Promise<void> {
   } finally {
     await database?.close().catch(() => {});
     if (KEEP) console.log(`kept ${url}`);
-    else await admin(`drop database if exists ${SCRATCH} with (force)`).catch((e) => console.error(`could not drop ${SCRATCH}: ${(e as Error).message}`));
+    else
+      await admin(`drop database if exists ${SCRATCH} with (force)`).catch((e) =>
+        console.error(`could not drop ${SCRATCH}: ${(e as Error).message}`),
+      );
   }
 }
 

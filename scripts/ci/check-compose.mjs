@@ -44,7 +44,10 @@ if (redis) {
   need(cmd.includes('--appendonly yes') && cmd.includes('noeviction'), 'redis: needs --appendonly yes and noeviction');
   need((redis.volumes ?? []).length > 0, 'redis: volume missing');
 }
-for (const [name, svc] of [['api', api], ['worker', worker]]) {
+for (const [name, svc] of [
+  ['api', api],
+  ['worker', worker],
+]) {
   if (!svc) continue;
   need(svc.build || svc.image, `${name}: build or image missing`);
   const env = svc.environment ?? {};
@@ -54,7 +57,14 @@ for (const [name, svc] of [['api', api], ['worker', worker]]) {
   const deps = svc.depends_on ?? {};
   need(!Array.isArray(deps) && Object.keys(deps).length > 0, `${name}: depends_on with conditions missing`);
 }
-if (worker) need([].concat(worker.command ?? []).join(' ').includes('worker'), 'worker: command must run `npm run worker`');
+if (worker)
+  need(
+    []
+      .concat(worker.command ?? [])
+      .join(' ')
+      .includes('worker'),
+    'worker: command must run `npm run worker`',
+  );
 if (api) need(JSON.stringify(api.ports ?? []).includes('3000'), 'api: port 3000 not published');
 
 if (problems.length) {

@@ -78,12 +78,15 @@ async function main() {
   const { ZConfig } = await import(path.join(root, 'server/src/config.ts'));
   const known = Object.keys(ZConfig.shape);
   const documented = entries.map((e) => e.key);
-  for (const k of known) if (!documented.includes(k)) problems.push(`${k}: in server/src/config.ts but not documented in .env.example`);
-  for (const k of documented) if (!known.includes(k)) problems.push(`${k}: in .env.example but not a key of server/src/config.ts`);
+  for (const k of known)
+    if (!documented.includes(k)) problems.push(`${k}: in server/src/config.ts but not documented in .env.example`);
+  for (const k of documented)
+    if (!known.includes(k)) problems.push(`${k}: in .env.example but not a key of server/src/config.ts`);
   const dupes = documented.filter((k, i) => documented.indexOf(k) !== i);
   for (const k of new Set(dupes)) problems.push(`${k}: documented twice in .env.example`);
   if (!block) problems.push('README.md: configuration table markers missing');
-  else if (block.body !== generated) problems.push('README.md: configuration table is stale; run `node scripts/ci/env-docs.mjs --write`');
+  else if (block.body !== generated)
+    problems.push('README.md: configuration table is stale; run `node scripts/ci/env-docs.mjs --write`');
 
   if (problems.length) {
     for (const p of problems) console.error(`env-docs: ${p}`);

@@ -107,13 +107,19 @@ export function createApp(ctx: AppContext, { clientDist = CLIENT_DIST }: { clien
         return id;
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }), err: serializeError },
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res) => ({ statusCode: res.statusCode }),
+        err: serializeError,
+      },
     }),
   );
   app.use((req, _res, next) => logContext.run({ reqId: String(req.id) }, next));
   app.use((req, res, next) => {
     const end = httpDuration.startTimer({ method: req.method });
-    res.on('finish', () => end({ route: req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched', status: res.statusCode }));
+    res.on('finish', () =>
+      end({ route: req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched', status: res.statusCode }),
+    );
     next();
   });
   app.use(
@@ -147,7 +153,15 @@ export function createApp(ctx: AppContext, { clientDist = CLIENT_DIST }: { clien
     }
     // Without Redis the API still serves (rate limits count locally, jobs wait in the outbox), so a
     // load balancer must keep this process: Redis down is 'degraded', not a reason for 503.
-    if (ctx.redis) checks.redis = ctx.redis.status === 'ready' && (await within(ctx.redis.ping().catch(() => false), 1000)) === 'PONG' ? 'ok' : 'degraded';
+    if (ctx.redis)
+      checks.redis =
+        ctx.redis.status === 'ready' &&
+        (await within(
+          ctx.redis.ping().catch(() => false),
+          1000,
+        )) === 'PONG'
+          ? 'ok'
+          : 'degraded';
     const ok = checks.database === 'ok';
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', checks });
   });
@@ -166,9 +180,9 @@ export function createApp(ctx: AppContext, { clientDist = CLIENT_DIST }: { clien
     res.type('html').send(SWAGGER_PAGE);
   });
   app.get('/api/docs/init.js', (_req, res) => {
-    res.type('application/javascript').send(
-      `window.onload=()=>{window.ui=SwaggerUIBundle({url:'/api/openapi.json',dom_id:'#swagger-ui'});};`,
-    );
+    res
+      .type('application/javascript')
+      .send(`window.onload=()=>{window.ui=SwaggerUIBundle({url:'/api/openapi.json',dom_id:'#swagger-ui'});};`);
   });
 
   // Stripe signs the raw bytes: this route takes them before any JSON parser, outside the route table
@@ -186,7 +200,11 @@ export function createApp(ctx: AppContext, { clientDist = CLIENT_DIST }: { clien
       legacyHeaders: false,
       // IPv6 clients are keyed by their /56 so one host cannot rotate addresses past the limit.
       keyGenerator: (req) =>
-        !req.actor ? `ip:${ipKeyGenerator(req.ip ?? '')}` : isUserActor(req.actor) ? `u:${req.actor.userId}` : `c:${req.actor.clientId}`,
+        !req.actor
+          ? `ip:${ipKeyGenerator(req.ip ?? '')}`
+          : isUserActor(req.actor)
+            ? `u:${req.actor.userId}`
+            : `c:${req.actor.clientId}`,
       ...(ctx.redis ? { store: new RedisWithMemoryFallbackStore(ctx.redis, `${ctx.config.REDIS_PREFIX}:rl:`, ctx.logger) } : {}),
       handler: (_req, res, next) => {
         const reset = res.getHeader('RateLimit-Reset') ?? res.getHeader('RateLimit');

@@ -6,15 +6,18 @@ import { z } from 'zod';
  * The one place that reads process.env. Parsed once at boot; a bad value stops the process with
  * every bad key named. .env.example documents each key.
  */
-const bool = z
-  .enum(['true', 'false', '1', '0', ''])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
 
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const dateList = z
   .string()
-  .transform((s) => s.split(',').map((d) => d.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates as YYYY-MM-DD, comma-separated')));
 
 /** Optional text shown to users (the bank account): trimmed, empty is unset. */
@@ -45,9 +48,15 @@ const trustProxy = z
   .transform((v, ctx): string | number | false => {
     if (!v || v === 'false') return false;
     if (/^\d+$/.test(v)) return Number(v);
-    const bad = v.split(',').map((p) => p.trim()).filter((p) => !PROXY_PRESETS.includes(p) && !isAddressOrCidr(p));
+    const bad = v
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => !PROXY_PRESETS.includes(p) && !isAddressOrCidr(p));
     if (bad.length)
-      ctx.addIssue({ code: 'custom', message: `not a hop count, address, CIDR or ${PROXY_PRESETS.join('/')}: ${bad.join(', ')}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a hop count, address, CIDR or ${PROXY_PRESETS.join('/')}: ${bad.join(', ')}`,
+      });
     return v;
   });
 
@@ -119,7 +128,10 @@ export const ZConfig = z
     CREDIT_WEBHOOK_MAX_ATTEMPTS: intIn(1, 20).default(6),
     /** Largest uploaded document (PDF, JPEG, PNG) in bytes; larger get 413 PAYLOAD_TOO_LARGE. */
     DOCUMENT_MAX_BYTES: intIn(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
-    BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'like 100kb or 1mb').default('100kb'),
+    BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(kb|mb)$/, 'like 100kb or 1mb')
+      .default('100kb'),
     RATE_LIMIT_PER_MINUTE: intIn(1, 1_000_000).default(600),
     SEED_DEMO: bool.optional(),
     RELAY_INTERVAL_MS: intIn(10, 60_000).default(250),
@@ -128,57 +140,97 @@ export const ZConfig = z
       .string()
       .optional()
       .refine(
-        (v) => !v || v.split(',').map((s) => s.trim()).filter(Boolean).every((o) => /^https?:\/\/[^/\s*]+$/.test(o)),
+        (v) =>
+          !v ||
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+            .every((o) => /^https?:\/\/[^/\s*]+$/.test(o)),
         'origins like https://exchange.example.cn, comma-separated (no * and no path: the API allows credentials)',
       ),
-    METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+    METRICS_TOKEN: z
+      .string()
+      .min(16, 'at least 16 characters')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
     /** Production may run simulated payments only when this says so; every page then shows a banner. */
     ALLOW_SIMULATED_PAYMENTS: bool.default(false),
     /** Express 'trust proxy': unset trusts no proxy, so X-Forwarded-For cannot choose the client address. */
     TRUST_PROXY: trustProxy,
   })
-  .superRefine((c, ctx) => {
-    if (c.NODE_ENV === 'production') {
-      if (c.WEBHOOK_ALLOW_LOOPBACK === true)
-        ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'refused in production' });
-      if (c.CRASH_AT)
-        ctx.addIssue({ code: 'custom', path: ['CRASH_AT'], message: 'refused in production (fault injection for tests)' });
-      if (c.JWT_SECRET && secretEntropyBits(c.JWT_SECRET) < MIN_SECRET_BITS)
+  .superRefine(
+    (c, ctx) => {
+      if (c.NODE_ENV === 'production') {
+        if (c.WEBHOOK_ALLOW_LOOPBACK === true)
+          ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'refused in production' });
+        if (c.CRASH_AT)
+          ctx.addIssue({ code: 'custom', path: ['CRASH_AT'], message: 'refused in production (fault injection for tests)' });
+        if (c.JWT_SECRET && secretEntropyBits(c.JWT_SECRET) < MIN_SECRET_BITS)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['JWT_SECRET'],
+            message: `about ${Math.floor(secretEntropyBits(c.JWT_SECRET))} bits of entropy, at least ${MIN_SECRET_BITS} needed in production (openssl rand -base64 32)`,
+          });
+        if (!c.DATABASE_URL)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['DATABASE_URL'],
+            message: 'required in production (the embedded database is for evaluation)',
+          });
+        // Demo behaviour a production start refuses (issue 10 item 2).
+        if ((c.PAYMENT_PROVIDER ?? 'simulated') === 'simulated' && !c.ALLOW_SIMULATED_PAYMENTS)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['PAYMENT_PROVIDER'],
+            message:
+              'stripe or bank_transfer required in production (simulated moves no money; ALLOW_SIMULATED_PAYMENTS=true to run it anyway)',
+          });
+        if (c.ADMIN_PASSWORD === DEFAULT_ADMIN_PASSWORD || (c.ADMIN_PASSWORD?.length ?? 0) < 12)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ADMIN_PASSWORD'],
+            message: 'refused in production: the documented default or shorter than 12 characters',
+          });
+        if (c.SEED_DEMO === true)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['SEED_DEMO'],
+            message: 'refused in production (demo organisations with published passwords)',
+          });
+      }
+      // Several processes share one database and must verify each other's tokens; embedded mode
+      // generates its own key in DATA_DIR (server/src/modules/auth/secret.ts).
+      if (!c.JWT_SECRET && (c.NODE_ENV === 'production' || c.DATABASE_URL))
         ctx.addIssue({
           code: 'custom',
           path: ['JWT_SECRET'],
-          message: `about ${Math.floor(secretEntropyBits(c.JWT_SECRET))} bits of entropy, at least ${MIN_SECRET_BITS} needed in production (openssl rand -base64 32)`,
+          message: `required ${c.NODE_ENV === 'production' ? 'in production' : 'when DATABASE_URL is set'} (openssl rand -base64 32)`,
         });
-      if (!c.DATABASE_URL)
-        ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production (the embedded database is for evaluation)' });
-      // Demo behaviour a production start refuses (issue 10 item 2).
-      if ((c.PAYMENT_PROVIDER ?? 'simulated') === 'simulated' && !c.ALLOW_SIMULATED_PAYMENTS)
-        ctx.addIssue({ code: 'custom', path: ['PAYMENT_PROVIDER'], message: 'stripe or bank_transfer required in production (simulated moves no money; ALLOW_SIMULATED_PAYMENTS=true to run it anyway)' });
-      if (c.ADMIN_PASSWORD === DEFAULT_ADMIN_PASSWORD || (c.ADMIN_PASSWORD?.length ?? 0) < 12)
-        ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'refused in production: the documented default or shorter than 12 characters' });
-      if (c.SEED_DEMO === true)
-        ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'refused in production (demo organisations with published passwords)' });
-    }
-    // Several processes share one database and must verify each other's tokens; embedded mode
-    // generates its own key in DATA_DIR (server/src/modules/auth/secret.ts).
-    if (!c.JWT_SECRET && (c.NODE_ENV === 'production' || c.DATABASE_URL))
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: `required ${c.NODE_ENV === 'production' ? 'in production' : 'when DATABASE_URL is set'} (openssl rand -base64 32)` });
-    if (c.JWT_SECRET && PUBLISHED_SECRETS.has(c.JWT_SECRET))
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'a value published in this repository; generate your own (openssl rand -base64 32)' });
-    if (c.PAYMENT_PROVIDER === 'stripe' && !c.STRIPE_SECRET_KEY)
-      ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'required when PAYMENT_PROVIDER=stripe' });
-    // Payers cannot transfer to an account nobody told them, nor to half of one.
-    const bankKeys = ['BANK_ACCOUNT_NAME', 'BANK_ACCOUNT_NUMBER', 'BANK_NAME'] as const;
-    const bankRequired = c.NODE_ENV === 'production' && c.PAYMENT_PROVIDER === 'bank_transfer';
-    if (bankRequired || bankKeys.some((k) => c[k]))
-      for (const key of bankKeys)
-        if (!c[key])
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: bankRequired ? 'required in production when PAYMENT_PROVIDER=bank_transfer' : 'set all of BANK_ACCOUNT_NAME, BANK_ACCOUNT_NUMBER and BANK_NAME, or none',
-          });
-  }, { when: () => true }); // also when other keys failed, so one boot names every bad key
+      if (c.JWT_SECRET && PUBLISHED_SECRETS.has(c.JWT_SECRET))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['JWT_SECRET'],
+          message: 'a value published in this repository; generate your own (openssl rand -base64 32)',
+        });
+      if (c.PAYMENT_PROVIDER === 'stripe' && !c.STRIPE_SECRET_KEY)
+        ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'required when PAYMENT_PROVIDER=stripe' });
+      // Payers cannot transfer to an account nobody told them, nor to half of one.
+      const bankKeys = ['BANK_ACCOUNT_NAME', 'BANK_ACCOUNT_NUMBER', 'BANK_NAME'] as const;
+      const bankRequired = c.NODE_ENV === 'production' && c.PAYMENT_PROVIDER === 'bank_transfer';
+      if (bankRequired || bankKeys.some((k) => c[k]))
+        for (const key of bankKeys)
+          if (!c[key])
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: bankRequired
+                ? 'required in production when PAYMENT_PROVIDER=bank_transfer'
+                : 'set all of BANK_ACCOUNT_NAME, BANK_ACCOUNT_NUMBER and BANK_NAME, or none',
+            });
+    },
+    { when: () => true },
+  ); // also when other keys failed, so one boot names every bad key
 
 type Parsed = z.infer<typeof ZConfig>;
 
@@ -245,7 +297,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .filter(([k]) => env[k] !== undefined && env[k] !== '')
     .map(([key, message]) => ({ key, message }));
   if (!result.success || retired.length) {
-    throw new ConfigError([...(result.error?.issues.map((i) => ({ key: String(i.path[0] ?? '?'), message: i.message })) ?? []), ...retired]);
+    throw new ConfigError([
+      ...(result.error?.issues.map((i) => ({ key: String(i.path[0] ?? '?'), message: i.message })) ?? []),
+      ...retired,
+    ]);
   }
   const c = result.data;
   const embedded = !c.DATABASE_URL;
@@ -277,7 +332,10 @@ export function defaultRedisPrefix(databaseUrl: string | undefined, dataDir: str
   } else {
     name = path.basename(path.resolve(dataDir));
   }
-  const safe = name.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+  const safe = name
+    .replace(/[^A-Za-z0-9_.-]/g, '_')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 64);
   return REDIS_PREFIX_PATTERN.test(safe) ? safe : 'zwx';
 }
 

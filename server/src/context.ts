@@ -94,7 +94,16 @@ export async function createContext(config: Config, logger: Logger, options: Con
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false }) : null;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
 
-  const ctx = { config: { ...config, JWT_SECRET: jwtSecret }, logger, database, db, clock, ids, redis, broadcaster: null } as unknown as AppContext;
+  const ctx = {
+    config: { ...config, JWT_SECRET: jwtSecret },
+    logger,
+    database,
+    db,
+    clock,
+    ids,
+    redis,
+    broadcaster: null,
+  } as unknown as AppContext;
   ctx.catalog = createCatalogService({ db });
   ctx.auth = createAuthService(ctx);
   ctx.orgs = createOrgsService(ctx, {

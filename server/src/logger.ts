@@ -55,7 +55,8 @@ const VALUE_KEYS = new Set(['params', 'parameters', 'values', 'detail', 'where',
  * ("Failed query: …\nparams: …"), which is copied into `stack`; pg puts row values in `detail`.
  * Keeps the SQL text (placeholders only), the SQLSTATE code, constraint and table names.
  */
-const stripParams = (s: unknown) => (typeof s === 'string' ? s.replace(/\nparams: [\s\S]*?(?=\n {4}at |$)/, '\nparams: [redacted]') : s);
+const stripParams = (s: unknown) =>
+  typeof s === 'string' ? s.replace(/\nparams: [\s\S]*?(?=\n {4}at |$)/, '\nparams: [redacted]') : s;
 
 /** An error's message without a failed statement's parameters, for storing (e.g. outbox.last_error). */
 export function safeErrorMessage(err: unknown): string {

@@ -22,16 +22,24 @@ async function main() {
 
   if (!existsSync(CLIENT_DIST)) {
     logger.info('client build missing: building the web UI with Vite (once)');
-    const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
-      stdio: 'inherit',
-      // React's production build whatever mode the server runs in.
-      env: childEnvironment({ NODE_ENV: 'production' }),
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['node_modules/vite/bin/vite.js', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'],
+      {
+        stdio: 'inherit',
+        // React's production build whatever mode the server runs in.
+        env: childEnvironment({ NODE_ENV: 'production' }),
+      },
+    );
     if (r.status !== 0) logger.error('client build failed; the API still runs, the web UI will be missing');
   }
 
   logger.info(
-    { database: config.DATABASE_URL ? 'postgresql' : `pglite (${config.DATA_DIR})`, jobs: config.REDIS_URL ? 'bullmq' : 'in-process', payments: config.PAYMENT_PROVIDER },
+    {
+      database: config.DATABASE_URL ? 'postgresql' : `pglite (${config.DATA_DIR})`,
+      jobs: config.REDIS_URL ? 'bullmq' : 'in-process',
+      payments: config.PAYMENT_PROVIDER,
+    },
     'starting Zero-Waste Exchange',
   );
   const ctx = await createContext(config, logger, { role: 'api' });

@@ -37,9 +37,26 @@ export const LISTING_STATUSES = ['open', 'matched', 'closed', 'cancelled', 'expi
 export const BID_STATUSES = ['active', 'won', 'lost', 'withdrawn'] as const;
 
 /** All trade states (DESIGN §7); trading creates awaiting_payment or funded, later issues move them on. */
-export const TRADE_STATUSES = ['awaiting_payment', 'funded', 'in_transit', 'delivered', 'disputed', 'settled', 'cancelled'] as const;
+export const TRADE_STATUSES = [
+  'awaiting_payment',
+  'funded',
+  'in_transit',
+  'delivered',
+  'disputed',
+  'settled',
+  'cancelled',
+] as const;
 
-export const MANIFEST_STATUSES = ['draft', 'issued', 'loaded', 'in_transit', 'arrived', 'received', 'rejected', 'closed'] as const;
+export const MANIFEST_STATUSES = [
+  'draft',
+  'issued',
+  'loaded',
+  'in_transit',
+  'arrived',
+  'received',
+  'rejected',
+  'closed',
+] as const;
 
 /** Best to worst, in the colours Zhejiang's environmental credit schemes used (DESIGN §6.7). */
 export const CREDIT_LEVELS = ['green', 'blue', 'yellow', 'red', 'black'] as const;

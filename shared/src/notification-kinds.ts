@@ -24,4 +24,3 @@ export type TNotificationKind = (typeof NOTIFICATION_KINDS)[number];
 /** What a notification links to. */
 export const NOTIFICATION_SUBJECTS = ['listing', 'trade', 'manifest', 'licence', 'org'] as const;
 export type TNotificationSubject = (typeof NOTIFICATION_SUBJECTS)[number];
-

@@ -42,7 +42,8 @@ export function cleanPlate(input: string): string {
 export function parsePlate(input: string): Plate | null {
   if (typeof input !== 'string' || input.length > 32) return null;
   const p = cleanPlate(input);
-  const kind: PlateKind | null = NEV_SMALL.test(p) || NEV_LARGE.test(p) ? 'new_energy' : TRAILER.test(p) ? 'trailer' : ORDINARY.test(p) ? 'ordinary' : null;
+  const kind: PlateKind | null =
+    NEV_SMALL.test(p) || NEV_LARGE.test(p) ? 'new_energy' : TRAILER.test(p) ? 'trailer' : ORDINARY.test(p) ? 'ordinary' : null;
   if (!kind) return null;
   return { normalised: p, display: `${p.slice(0, 2)}·${p.slice(2)}`, kind };
 }
@@ -51,4 +52,5 @@ export function isChinesePlate(input: string): boolean {
   return parsePlate(input) !== null;
 }
 
-export const PLATE_MESSAGE = 'not a Chinese vehicle plate (e.g. 浙D12345, 浙D·12345, new-energy 浙DD12345 or 浙D12345F, trailer 浙D1234挂)';
+export const PLATE_MESSAGE =
+  'not a Chinese vehicle plate (e.g. 浙D12345, 浙D·12345, new-energy 浙DD12345 or 浙D12345F, trailer 浙D1234挂)';

@@ -28,14 +28,26 @@ export const USUAL_DIRECTIONS = ['fee', 'price', 'either'] as const;
 export type UsualDirection = (typeof USUAL_DIRECTIONS)[number];
 
 /** Why a price was flagged or rejected; the client has a zh-CN and an en sentence for each code. */
-export const PRICE_CHECK_REASON_CODES = ['BELOW_BAND', 'ABOVE_BAND', 'FAR_BELOW_BAND', 'FAR_ABOVE_BAND', 'AGAINST_USUAL_DIRECTION'] as const;
+export const PRICE_CHECK_REASON_CODES = [
+  'BELOW_BAND',
+  'ABOVE_BAND',
+  'FAR_BELOW_BAND',
+  'FAR_ABOVE_BAND',
+  'AGAINST_USUAL_DIRECTION',
+] as const;
 export type PriceCheckReasonCode = (typeof PRICE_CHECK_REASON_CODES)[number];
 
 export type PriceCheckReason =
   /** Outside [low, high] but within one band width of it: flagged. */
   | { code: 'BELOW_BAND' | 'ABOVE_BAND'; lowFen: number; highFen: number; source: Exclude<BandSource, 'none'> }
   /** More than one band width outside: rejected; `limitFen` is the edge of the accepted range passed. */
-  | { code: 'FAR_BELOW_BAND' | 'FAR_ABOVE_BAND'; lowFen: number; highFen: number; limitFen: number; source: Exclude<BandSource, 'none'> }
+  | {
+      code: 'FAR_BELOW_BAND' | 'FAR_ABOVE_BAND';
+      lowFen: number;
+      highFen: number;
+      limitFen: number;
+      source: Exclude<BandSource, 'none'>;
+    }
   /** A positive price for a `fee` material or a negative one for a `price` material: flagged. */
   | { code: 'AGAINST_USUAL_DIRECTION'; usual: Exclude<UsualDirection, 'either'> };
 
@@ -89,7 +101,12 @@ export interface BandLimits {
 
 export function bandLimits(band: Pick<ReferenceBand, 'lowFen' | 'highFen'>): BandLimits {
   const width = band.highFen - band.lowFen;
-  return { flaggedLowFen: band.lowFen - width, okLowFen: band.lowFen, okHighFen: band.highFen, flaggedHighFen: band.highFen + width };
+  return {
+    flaggedLowFen: band.lowFen - width,
+    okLowFen: band.lowFen,
+    okHighFen: band.highFen,
+    flaggedHighFen: band.highFen + width,
+  };
 }
 
 /**

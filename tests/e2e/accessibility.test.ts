@@ -7,7 +7,14 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { launchChromium } from '../helpers/browser.js';
-import { mainPagesFixture, openMainPage, roleContexts, type Lang, type MainPagesFixture, type Who } from '../helpers/main-pages.js';
+import {
+  mainPagesFixture,
+  openMainPage,
+  roleContexts,
+  type Lang,
+  type MainPagesFixture,
+  type Who,
+} from '../helpers/main-pages.js';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -49,7 +56,12 @@ describe('web client: accessibility of the main pages (axe-core, both languages)
           `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`,
         )) as AxeViolation[];
         for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical'))
-          problems.push(`${p.name} (${p.path}): ${v.impact} ${v.id} — ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+          problems.push(
+            `${p.name} (${p.path}): ${v.impact} ${v.id} — ${v.help} at ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(', ')}`,
+          );
         await page.close();
       }
       expect(problems, problems.join('\n')).to.deep.equal([]);

@@ -15,7 +15,14 @@ import { createListing, createRecycler, flyAshListing, placeBid } from '../helpe
 import type { TManifest } from '../../shared/src/schemas/manifests.js';
 
 const DESKTOP = { viewport: { width: 1280, height: 1000 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+  timezoneId: 'Asia/Shanghai',
+};
 
 describe('web client: carriers by name and a settled trade in words, in Chromium', function () {
   this.timeout(120_000);
@@ -37,7 +44,12 @@ describe('web client: carriers by name and a settled trade in words, in Chromium
     base = t.server!.url;
     admin = await adminToken(t.request);
     licensed = await registerOrg(t.request, { roles: ['carrier'], district: '330603', name: `绍兴危运${run}物流有限公司` });
-    await approvedLicence(t.request, licensed, { kind: 'transport', wasteCodes: ['HW18', 'HW08'], validFrom: '2024-01-01', validTo: '2029-12-31' }, admin);
+    await approvedLicence(
+      t.request,
+      licensed,
+      { kind: 'transport', wasteCodes: ['HW18', 'HW08'], validFrom: '2024-01-01', validTo: '2029-12-31' },
+      admin,
+    );
     // Same name stem, licensed for waste oils only: never offered for fly ash (HW18).
     unlicensed = await registerOrg(t.request, { roles: ['carrier'], district: '330602', name: `绍兴危运${run}油品车队` });
     await approvedLicence(t.request, unlicensed, { kind: 'transport', wasteCodes: ['HW08'] }, admin);
@@ -80,7 +92,11 @@ describe('web client: carriers by name and a settled trade in words, in Chromium
     const options = gen.getByTestId('carrier-option');
     expect(await options.count(), 'the HW08-only carrier is not offered for fly ash').to.equal(1);
     const offered = (await options.first().textContent()) ?? '';
-    expect(offered).to.contain(`绍兴危运${run}物流有限公司`).and.contain(licensed.org.uscc).and.contain('HW18').and.contain('2029-12-31');
+    expect(offered)
+      .to.contain(`绍兴危运${run}物流有限公司`)
+      .and.contain(licensed.org.uscc)
+      .and.contain('HW18')
+      .and.contain('2029-12-31');
     expect(offered).to.not.match(/[0-9a-f]{8}-[0-9a-f]{4}-/, 'no org id is shown');
     await gen.getByTestId('open-trip-form').screenshot({ path: path.join(SCREENSHOTS, 'carrier-picker-desktop.png') });
 
@@ -114,7 +130,10 @@ describe('web client: carriers by name and a settled trade in words, in Chromium
     await t.ctx.jobs.drain();
     expect((await trade(t, d.generator, d.trade.id)).status).to.equal('settled');
 
-    for (const [name, options] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [name, options] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       const gen = await page(options);
       await signInThroughUi(gen, base, d.generator, PASSWORD, `/trades/${d.trade.id}`);
       await gen.getByTestId('settled-accepted').waitFor();
@@ -127,13 +146,17 @@ describe('web client: carriers by name and a settled trade in words, in Chromium
       expect(await textOf(gen, 'settled-accepted')).to.contain('19.9 吨');
       // 19.9 t × ¥1,893 = ¥37,670.70; the eco fee and the refund of the 0.1 t not accepted, in yuan.
       expect(await textOf(gen, 'settled-amount')).to.equal('¥37,670.70');
-      for (const id of ['settled-platform-fee', 'settled-eco-fee', 'settled-refund', 'settled-net']) expect(await textOf(gen, id), id).to.match(/^-?¥[\d,]+(\.\d\d)?/);
+      for (const id of ['settled-platform-fee', 'settled-eco-fee', 'settled-refund', 'settled-net'])
+        expect(await textOf(gen, id), id).to.match(/^-?¥[\d,]+(\.\d\d)?/);
       expect(await textOf(gen, 'trade-receiver-link')).to.equal(`上虞固废处置${run}有限公司`);
       expect(await gen.getByTestId('trade-receiver-link').getAttribute('href')).to.equal(`/credit/${d.recycler.orgId}`);
       await gen.getByTestId('trade-receiver').getByTestId('credit-chip').waitFor();
       const text = (await gen.getByTestId('trade-detail').textContent()) ?? '';
-      expect(text, 'no raw id or status on the page').to.not.match(/[0-9a-f]{8}-[0-9a-f]{4}-|awaiting_payment|in_transit|\bsettled\b/);
-      if (name === 'phone') expect(await gen.evaluate<number>('document.documentElement.scrollWidth'), 'no sideways scroll').to.be.at.most(390);
+      expect(text, 'no raw id or status on the page').to.not.match(
+        /[0-9a-f]{8}-[0-9a-f]{4}-|awaiting_payment|in_transit|\bsettled\b/,
+      );
+      if (name === 'phone')
+        expect(await gen.evaluate<number>('document.documentElement.scrollWidth'), 'no sideways scroll').to.be.at.most(390);
       await gen.screenshot({ path: path.join(SCREENSHOTS, `trade-settled-${name}.png`), fullPage: true });
     }
   });

@@ -20,7 +20,9 @@ describe('web client: an offer into a hazardous demand listing declares its haza
     this.timeout(300_000);
     browser = await launchChromium(this);
     t = await createTestApp({ listen: true });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })).newPage();
+    page = await (
+      await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+    ).newPage();
   });
 
   after(async () => {

@@ -31,7 +31,12 @@ describe('web client: a weight dispute resolved per trip by the admin, in Chromi
   });
 
   async function page(width = 1280, height = 1000): Promise<Page> {
-    const c = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const c = await browser.newContext({
+      viewport: { width, height },
+      deviceScaleFactor: 1,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
     contexts.push(c);
     return c.newPage();
   }
@@ -40,7 +45,11 @@ describe('web client: a weight dispute resolved per trip by the admin, in Chromi
     const base = t.server!.url;
     const d = await flyAshDeal(t, { quantityKg: 10_000 });
     const m = await walkTrip(t, d, await openTrip(t, d, 10_000), { loadedKg: 10_000, receivedKg: 9_000 });
-    await t.request.post(`/api/v1/trades/${d.trade.id}/evidence`).set(auth(d.generator.token)).send({ note: '装车地磅单显示 10 吨，铅封完好。' }).expect(201);
+    await t.request
+      .post(`/api/v1/trades/${d.trade.id}/evidence`)
+      .set(auth(d.generator.token))
+      .send({ note: '装车地磅单显示 10 吨，铅封完好。' })
+      .expect(201);
 
     // The receiver: why, both weights, the tolerance; adds a note and a weighbridge photo as evidence.
     const rec = await page();
@@ -54,7 +63,10 @@ describe('web client: a weight dispute resolved per trip by the admin, in Chromi
     await rec.getByTestId('evidence-note-input').fill('到厂过磅 9 吨，附地磅单。');
     await rec.getByTestId('evidence-submit').click();
     await rec.getByTestId('evidence-note').nth(1).waitFor();
-    await rec.getByTestId('documents-trade').getByTestId('document-file').setInputFiles({ name: '地磅单.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await rec
+      .getByTestId('documents-trade')
+      .getByTestId('document-file')
+      .setInputFiles({ name: '地磅单.pdf', mimeType: 'application/pdf', buffer: PDF });
     await rec.getByTestId('documents-trade').getByTestId('document-upload').click();
     await rec.getByTestId('documents-trade').getByTestId('document-item').waitFor();
     await rec.screenshot({ path: path.join(SCREENSHOTS, 'dispute-open.png'), fullPage: true });
@@ -70,7 +82,9 @@ describe('web client: a weight dispute resolved per trip by the admin, in Chromi
     const resolution = adm.getByTestId('dispute-resolution');
     await resolution.waitFor();
     expect(await resolution.getAttribute('data-accepted-kg')).to.equal('9500');
-    expect(await resolution.textContent()).to.contain('按中间值 9.5 吨结算').and.contain('平台管理员裁定于');
+    expect(await resolution.textContent())
+      .to.contain('按中间值 9.5 吨结算')
+      .and.contain('平台管理员裁定于');
 
     // The trade settles on the sum over its trips; the receiver's trade page and the manifest page agree.
     await t.ctx.jobs.drain();

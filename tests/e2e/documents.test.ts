@@ -13,7 +13,10 @@ import { launchChromium, SCREENSHOTS, signInThroughUi, textOf } from '../helpers
 import { flyAshDeal, openTrip, walkTrip } from '../helpers/manifests.js';
 
 // A 1×1 PNG: a phone photo of the ticket, as a weighbridge clerk would send it.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('web client: a weighbridge ticket on the manifest, in Chromium', function () {
@@ -32,7 +35,12 @@ describe('web client: a weighbridge ticket on the manifest, in Chromium', functi
   });
 
   async function page(width: number, height: number): Promise<Page> {
-    const c = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const c = await browser.newContext({
+      viewport: { width, height },
+      deviceScaleFactor: 1,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
     return c.newPage();
   }
 
@@ -57,7 +65,10 @@ describe('web client: a weighbridge ticket on the manifest, in Chromium', functi
     await item.waitFor();
     expect(await item.getAttribute('data-kind')).to.equal('weighbridge_ticket');
     expect(await item.getAttribute('data-sha256')).to.equal(sha(PNG));
-    expect(await item.textContent()).to.contain('地磅单').and.contain('PNG').and.contain('哈希已写入联单链');
+    expect(await item.textContent())
+      .to.contain('地磅单')
+      .and.contain('PNG')
+      .and.contain('哈希已写入联单链');
     await rec.getByTestId('timeline-document').waitFor();
     expect(await rec.getByTestId('timeline-document').textContent()).to.contain(sha(PNG));
     expect(await textOf(rec, 'manifest-audit')).to.contain('哈希链完整');

@@ -45,7 +45,12 @@ describe('first load in Chromium: the catalogue page’s JavaScript only, compre
         (async () => {
           const response = await request.response();
           const headers = (await response?.allHeaders()) ?? {};
-          return { url: request.url(), encoding: headers['content-encoding'], cacheControl: headers['cache-control'], encodedBytes: (await request.sizes()).responseBodySize };
+          return {
+            url: request.url(),
+            encoding: headers['content-encoding'],
+            cacheControl: headers['cache-control'],
+            encodedBytes: (await request.sizes()).responseBodySize,
+          };
         })(),
       );
     });

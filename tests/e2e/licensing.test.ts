@@ -12,7 +12,16 @@ import { type Browser, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { PASSWORD, adminToken, auth, createRegulator, registerOrg, type OrgActor } from '../helpers/actors.js';
 import { launchChromium, SCREENSHOTS, signInThroughUi } from '../helpers/browser.js';
-import { alertsOf, bid, createGenerator, createListing, createRecycler, flyAshListing, placeBid, steelListing } from '../helpers/trading.js';
+import {
+  alertsOf,
+  bid,
+  createGenerator,
+  createListing,
+  createRecycler,
+  flyAshListing,
+  placeBid,
+  steelListing,
+} from '../helpers/trading.js';
 
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -40,7 +49,12 @@ describe('web client: licences and sanctions in Chromium', function () {
   });
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await browser.newContext({
+      viewport: DESKTOP,
+      deviceScaleFactor: 1,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
     return context.newPage();
   }
 
@@ -58,7 +72,11 @@ describe('web client: licences and sanctions in Chromium', function () {
   it('a newly registered recycler applies for a licence, the city regulator approves it, and its next hazardous bid succeeds', async () => {
     const generator = await createGenerator(t.request, { name: `柯桥垃圾焚烧发电有限公司 ${run}` });
     const listing = await createListing(t.request, generator, flyAshListing());
-    const recycler = await registerOrg(t.request, { roles: ['recycler'], district: '330604', name: `上虞飞灰资源化利用有限公司 ${run}` });
+    const recycler = await registerOrg(t.request, {
+      roles: ['recycler'],
+      district: '330604',
+      name: `上虞飞灰资源化利用有限公司 ${run}`,
+    });
     const hazardousBid = { pricePerTonneFen: -189_300, quantityKg: 5_000 };
 
     // Without a licence the hazardous bid is refused.
@@ -109,7 +127,9 @@ describe('web client: licences and sanctions in Chromium', function () {
     // The recycler sees it approved, and its next hazardous bid succeeds.
     await rec.reload();
     await rec.locator(`[data-testid="lic-row"][data-number="${number}"][data-status="approved"]`).waitFor();
-    expect(await rec.locator(`[data-testid="lic-row"][data-number="${number}"]`).getByTestId('lic-status').textContent()).to.equal('有效');
+    expect(
+      await rec.locator(`[data-testid="lic-row"][data-number="${number}"]`).getByTestId('lic-status').textContent(),
+    ).to.equal('有效');
     const after = await bid(t.request, recycler, listing.id, hazardousBid);
     expect(after.status, JSON.stringify(after.body)).to.equal(201);
   });
@@ -132,7 +152,10 @@ describe('web client: licences and sanctions in Chromium', function () {
     await fromAlert.waitFor();
     await fromAlert.click();
     await reg.waitForURL(`${base}/regulator/orgs/${recycler.orgId}?alert=${alert!.id}`);
-    await reg.getByTestId('oversight-org-name').filter({ hasText: `绍兴再生金属回收有限公司 ${run}` }).waitFor();
+    await reg
+      .getByTestId('oversight-org-name')
+      .filter({ hasText: `绍兴再生金属回收有限公司 ${run}` })
+      .waitFor();
     expect(await reg.getByTestId('sanc-evidence').inputValue()).to.equal(`预警 ${alert!.id.slice(0, 8)}`);
     await reg.getByTestId('sanc-kind').selectOption('suspension');
     await reg.getByTestId('sanc-severity').selectOption('serious');

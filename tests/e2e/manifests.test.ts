@@ -34,9 +34,14 @@ describe('web client: a manifest from the trade page to closed, in Chromium', fu
     t = await createTestApp({ listen: true });
     base = t.server!.url;
     d = await flyAshDeal(t, { quantityKg: 20_000 });
-    const options = { viewport: { width: 1280, height: 1000 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+    const options = {
+      viewport: { width: 1280, height: 1000 },
+      deviceScaleFactor: 1,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    };
     for (let i = 0; i < 3; i++) contexts.push(await browser.newContext(options));
-    [gen, car, rec] = await Promise.all(contexts.map((c) => c.newPage())) as [Page, Page, Page];
+    [gen, car, rec] = (await Promise.all(contexts.map((c) => c.newPage()))) as [Page, Page, Page];
   });
 
   after(async () => {

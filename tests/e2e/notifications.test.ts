@@ -35,11 +35,18 @@ describe('web client: notification centre, in Chromium', function () {
 
   it("a receipt deadline reminder appears in the receiver's notification centre a day before the deadline, live", async () => {
     const d = await flyAshDeal(t, { quantityKg: 10_000 });
-    const arrived = await step(t, d.carrier, (await walkTrip(t, d, await openTrip(t, d, 10_000), { until: 'depart' })).id, { type: 'arrive' });
+    const arrived = await step(t, d.carrier, (await walkTrip(t, d, await openTrip(t, d, 10_000), { until: 'depart' })).id, {
+      type: 'arrive',
+    });
     const due = Date.parse(arrived.receiptDueAt!);
     await t.ctx.jobs.drain();
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 1,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
     page = await context.newPage();
     await signInThroughUi(page, base, d.recycler, PASSWORD, '/notifications');
     await page.getByTestId('notification-list').waitFor();
@@ -71,7 +78,12 @@ describe('web client: notification centre, in Chromium', function () {
 
   it('a user turns a kind of notification off on the preferences page, and it stays off', async () => {
     const d = await flyAshDeal(t, { quantityKg: 10_000, fund: false });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      deviceScaleFactor: 1,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
     page = await context.newPage();
     await signInThroughUi(page, base, d.generator, PASSWORD, '/notifications');
     await page.getByTestId('notification-preferences-link').click();

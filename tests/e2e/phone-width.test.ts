@@ -8,7 +8,14 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { launchChromium, SCREENSHOTS } from '../helpers/browser.js';
-import { mainPagesFixture, openMainPage, roleContexts, type Lang, type MainPagesFixture, type Who } from '../helpers/main-pages.js';
+import {
+  mainPagesFixture,
+  openMainPage,
+  roleContexts,
+  type Lang,
+  type MainPagesFixture,
+  type Who,
+} from '../helpers/main-pages.js';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -58,9 +65,13 @@ describe('web client: the main pages at 390 px wide', function () {
           const shown = ths.filter((th) => { const r = th.getBoundingClientRect(); const s = getComputedStyle(th); return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !th.closest('.sr-only, .visually-hidden'); });
           return { testId: table.getAttribute('data-testid') || table.className, headers: ths.length, shown: shown.length };
         })`)) as { testId: string; headers: number; shown: number }[];
-        for (const tb of tables) if (tb.headers === 0 || tb.shown < tb.headers) problems.push(`${p.name}: table ${tb.testId} shows ${tb.shown} of ${tb.headers} column headers`);
-        if (lang === 'zh-CN' && p.name === 'home') await page.screenshot({ path: path.join(SCREENSHOTS, 'home-todos-phone.png'), fullPage: true });
-        if (lang === 'zh-CN' && p.name === 'regulator dashboard') await page.screenshot({ path: path.join(SCREENSHOTS, 'regulator-dashboard-phone.png'), fullPage: true });
+        for (const tb of tables)
+          if (tb.headers === 0 || tb.shown < tb.headers)
+            problems.push(`${p.name}: table ${tb.testId} shows ${tb.shown} of ${tb.headers} column headers`);
+        if (lang === 'zh-CN' && p.name === 'home')
+          await page.screenshot({ path: path.join(SCREENSHOTS, 'home-todos-phone.png'), fullPage: true });
+        if (lang === 'zh-CN' && p.name === 'regulator dashboard')
+          await page.screenshot({ path: path.join(SCREENSHOTS, 'regulator-dashboard-phone.png'), fullPage: true });
         await page.close();
       }
       expect(problems, problems.join('\n')).to.deep.equal([]);

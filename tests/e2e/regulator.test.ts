@@ -42,13 +42,26 @@ describe('web client: the regulator dashboard in Chromium', function () {
     // A year of trading across the districts, written as fixtures (chosen months, trips and methods)…
     const year = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4));
     const lastMonth = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(5, 7)) - 1;
-    const gens = await Promise.all(DISTRICT_CODES.map((d, i) => registerOrg(t.request, { roles: ['generator'], district: d, name: `绍兴产废企业${i + 1}` })));
-    const names = ['绍兴市循环生态产业园（二期）', '诸暨市水泥窑协同处置中心', '柯桥区飞乐环保科技有限公司', '绍兴华鑫环保科技有限公司', '嵊州市污泥焚烧项目'];
+    const gens = await Promise.all(
+      DISTRICT_CODES.map((d, i) => registerOrg(t.request, { roles: ['generator'], district: d, name: `绍兴产废企业${i + 1}` })),
+    );
+    const names = [
+      '绍兴市循环生态产业园（二期）',
+      '诸暨市水泥窑协同处置中心',
+      '柯桥区飞乐环保科技有限公司',
+      '绍兴华鑫环保科技有限公司',
+      '嵊州市污泥焚烧项目',
+    ];
     const districts = ['330604', '330681', '330603', '3306BH', '330683'] as const;
     const rcvs: OrgActor[] = [];
     for (const [i, name] of names.entries()) {
       const r = await registerOrg(t.request, { roles: ['recycler'], district: districts[i], name });
-      await approvedLicence(t.request, r, { annualCapacityKg: [1_000_000, 750_000, 500_000, 625_000, 375_000][i]!, wasteCodes: ['HW18', 'HW17', 'HW49'] }, admin);
+      await approvedLicence(
+        t.request,
+        r,
+        { annualCapacityKg: [1_000_000, 750_000, 500_000, 625_000, 375_000][i]!, wasteCodes: ['HW18', 'HW17', 'HW49'] },
+        admin,
+      );
       rcvs.push(r);
     }
     const mats = [
@@ -65,7 +78,15 @@ describe('web client: the regulator dashboard in Chromium', function () {
       const m = mats[Math.floor(rnd() * rnd() * mats.length)]!;
       const month = Math.floor(rnd() * Math.max(1, lastMonth));
       const at = new Date(Date.UTC(year, month, 1 + Math.floor(rnd() * 27), 2));
-      const listingId = rnd() < 0.7 ? await insertListing(t.ctx.db, { orgId: g.orgId, createdAt: new Date(at.getTime() - rnd() * 9 * 86_400_000), materialCode: m.materialCode, hazardous: m.hazardous }) : null;
+      const listingId =
+        rnd() < 0.7
+          ? await insertListing(t.ctx.db, {
+              orgId: g.orgId,
+              createdAt: new Date(at.getTime() - rnd() * 9 * 86_400_000),
+              materialCode: m.materialCode,
+              hazardous: m.hazardous,
+            })
+          : null;
       const quantityKg = 5_000 + Math.floor(rnd() * 40_000);
       const id = await insertTrade(t.ctx.db, {
         generatorOrgId: g.orgId,
@@ -106,7 +127,12 @@ describe('web client: the regulator dashboard in Chromium', function () {
     const listing = await createListing(t.request, g, steelListing());
     await placeBid(t.request, r, listing.id, { pricePerTonneFen: 268_000, quantityKg: 10_000, justification: '含铜量高' });
 
-    context = await browser.newContext({ viewport: { width: 1360, height: 1000 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    context = await browser.newContext({
+      viewport: { width: 1360, height: 1000 },
+      deviceScaleFactor: 1,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
     page = await context.newPage();
   });
 
@@ -121,10 +147,16 @@ describe('web client: the regulator dashboard in Chromium', function () {
     expect(await page.getByTestId('regulator-scope').textContent()).to.equal('全市');
     await page.locator('[data-testid="flow-sankey"] canvas').waitFor();
     expect(await page.getByTestId('flow-row').count()).to.be.greaterThan(5);
-    expect(await page.getByTestId('flow-table').textContent()).to.contain('柯桥区').and.contain('上虞区');
+    expect(await page.getByTestId('flow-table').textContent())
+      .to.contain('柯桥区')
+      .and.contain('上虞区');
     await page.locator('[data-testid="indicator-tonnes_traded"] [data-testid="indicator-value"]').waitFor();
-    expect(await page.locator('[data-testid="indicator-tonnes_traded"] [data-testid="indicator-value"]').textContent()).to.match(/吨$/);
-    expect(await page.locator('[data-testid="indicator-manifest_on_time_rate"] [data-testid="indicator-value"]').textContent()).to.match(/%$/);
+    expect(await page.locator('[data-testid="indicator-tonnes_traded"] [data-testid="indicator-value"]').textContent()).to.match(
+      /吨$/,
+    );
+    expect(
+      await page.locator('[data-testid="indicator-manifest_on_time_rate"] [data-testid="indicator-value"]').textContent(),
+    ).to.match(/%$/);
     expect(await page.locator('[data-testid="indicator-median_price_by_month"] canvas').count()).to.equal(1);
     expect(await page.getByTestId('plan-targets').textContent()).to.contain('秸秆综合利用率');
     expect(await page.getByTestId('platform-only').textContent()).to.contain('平台');
@@ -156,26 +188,38 @@ describe('web client: the regulator dashboard in Chromium', function () {
     const item = page.locator('[data-testid="alert-item"][data-kind="capacity_high"]').first();
     await item.waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('alert-item').count()).to.equal(before + 1);
-    expect(await item.textContent()).to.contain('新').and.contain('许可能力超九成');
+    expect(await item.textContent())
+      .to.contain('新')
+      .and.contain('许可能力超九成');
 
     await page.screenshot({ path: path.join(SCREENSHOTS, 'regulator-dashboard.png'), fullPage: true });
 
     await item.getByTestId('alert-resolve').click();
     await item.getByTestId('alert-note').fill('已电话核实，该单位已申请扩大许可能力');
     await item.getByTestId('alert-confirm').click();
-    await waitFor(async () => (await page.getByTestId('alert-item').count()) === before, { what: 'the resolved alert to leave the open list' });
+    await waitFor(async () => (await page.getByTestId('alert-item').count()) === before, {
+      what: 'the resolved alert to leave the open list',
+    });
     const row = await one<{ status: string; resolved_by: string; resolution_note: string }>(
       t.ctx.db,
       sql`select status, resolved_by, resolution_note from alerts where kind = 'capacity_high' and subject_id = ${r.orgId}`,
     );
-    expect(row).to.deep.include({ status: 'resolved', resolved_by: regulator.user.id, resolution_note: '已电话核实，该单位已申请扩大许可能力' });
+    expect(row).to.deep.include({
+      status: 'resolved',
+      resolved_by: regulator.user.id,
+      resolution_note: '已电话核实，该单位已申请扩大许可能力',
+    });
   });
 
   it('when the flows for a new filter cannot be read, the figures already shown stay beside the error', async () => {
     const total = await page.getByTestId('flow-total-contracted').textContent();
     const flows = (url: URL) => url.pathname === '/api/v1/regulator/flows';
     await page.route(flows, (route) =>
-      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'flows unavailable' }, requestId: 'e2e' }) }),
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'flows unavailable' }, requestId: 'e2e' }),
+      }),
     );
     try {
       await page.getByTestId('stream-filter').selectOption('general_industrial');

@@ -57,7 +57,9 @@ describe('web client: sign-up, language, catalogue and sign-in in Chromium', fun
     expect(await textOf(page, 'simulated-payments-banner')).to.contain('支付为模拟');
     await page.getByRole('heading', { level: 1, name: '固体废物目录' }).waitFor();
     expect(await page.locator('h1').textContent()).to.equal('固体废物目录');
-    expect(await textOf(page, 'edition-note')).to.contain('2021').and.contain('2025 年 1 月 1 日');
+    expect(await textOf(page, 'edition-note'))
+      .to.contain('2021')
+      .and.contain('2025 年 1 月 1 日');
     expect(await page.locator('html').getAttribute('lang')).to.equal('zh-CN');
     expect(await page.getByTestId('material-row').count()).to.be.greaterThan(0);
   });
@@ -94,7 +96,13 @@ describe('web client: sign-up, language, catalogue and sign-in in Chromium', fun
     expect(await textOf(page, 'org-uscc')).to.equal(uscc.valid);
     expect(await textOf(page, 'org-district')).to.equal('柯桥区');
     expect(await textOf(page, 'org-roles')).to.equal('产废单位');
-    expect(await page.getByTestId('credit-chip').getAttribute('data-level')).to.be.oneOf(['green', 'blue', 'yellow', 'red', 'black']);
+    expect(await page.getByTestId('credit-chip').getAttribute('data-level')).to.be.oneOf([
+      'green',
+      'blue',
+      'yellow',
+      'red',
+      'black',
+    ]);
   });
 
   it('switches to English, keeps the choice and the session across a reload', async () => {

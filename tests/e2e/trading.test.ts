@@ -7,7 +7,6 @@ import { PASSWORD, type OrgActor } from '../helpers/actors.js';
 import { launchChromium, SCREENSHOTS, signInThroughUi, textOf } from '../helpers/browser.js';
 import { createGenerator, createListing, createRecycler, steelListing } from '../helpers/trading.js';
 
-
 function signIn(page: Page, base: string, who: OrgActor, next: string): Promise<void> {
   return signInThroughUi(page, base, who, PASSWORD, next);
 }
@@ -41,7 +40,12 @@ describe('web client: trading in Chromium (market, listing, live price check, bi
     generator = await createGenerator(t.request, { name: `绍兴柯桥金属制品有限公司 ${run}` });
     // General industrial waste needs no licence; the recycler is a plain registered recycler.
     recycler = await createRecycler(t.request, { name: `上虞再生资源利用有限公司 ${run}`, licence: null });
-    const options = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+    const options = {
+      viewport: { width: 1280, height: 900 },
+      deviceScaleFactor: 1,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    };
     generatorContext = await browser.newContext(options);
     recyclerContext = await browser.newContext(options);
     gen = await generatorContext.newPage();
@@ -101,11 +105,18 @@ describe('web client: trading in Chromium (market, listing, live price check, bi
     expect(await row.getByTestId('listing-row-price').textContent()).to.equal('收购价 ¥2,585/吨');
     expect(await row.getByTestId('listing-row-quantity').textContent()).to.contain('10 吨');
     expect(await row.getByTestId('listing-mode').textContent()).to.equal('一口价');
-    expect(await row.textContent()).to.contain('柯桥区').and.contain('SW17-01').and.contain('供应');
+    expect(await row.textContent())
+      .to.contain('柯桥区')
+      .and.contain('SW17-01')
+      .and.contain('供应');
 
     // Posted over the API while the page is open: it arrives through public:listings, no reload.
     await live(gen);
-    const other = await createListing(t.request, generator, steelListing({ quantityKg: 3_500, description: `第二批重废钢 ${run}` }));
+    const other = await createListing(
+      t.request,
+      generator,
+      steelListing({ quantityKg: 3_500, description: `第二批重废钢 ${run}` }),
+    );
     const otherRow = gen.locator(`[data-testid="listing-row"][data-id="${other.id}"]`);
     await otherRow.waitFor();
     expect(await otherRow.getByTestId('listing-row-quantity').textContent()).to.contain('3.5 吨');
@@ -132,7 +143,9 @@ describe('web client: trading in Chromium (market, listing, live price check, bi
     await rec.getByTestId('bid-price-amount').fill('2700');
     const flagged = rec.locator('[data-testid="price-check"][data-status="flagged"]');
     await flagged.waitFor();
-    expect(await flagged.textContent()).to.contain('超出参考区间').and.contain('须填写理由');
+    expect(await flagged.textContent())
+      .to.contain('超出参考区间')
+      .and.contain('须填写理由');
     await rec.getByTestId('bid-justification').waitFor();
     await rec.evaluate('window.scrollTo(0, 0)');
     await rec.screenshot({ path: path.join(SCREENSHOTS, 'listing.png'), fullPage: true });
@@ -182,7 +195,8 @@ describe('web client: trading in Chromium (market, listing, live price check, bi
     // The rate and where it came from (issue 12 item 6): the default table's general-industrial row.
     await rec.locator('[data-testid="trade-eco-rate"][data-source="default"]').waitFor();
     const rate = await textOf(rec, 'trade-eco-rate');
-    for (const part of ['¥10/吨', '一般工业固废', '全市统一费率', '2019-01-01 起执行', '默认费率表']) expect(rate).to.contain(part);
+    for (const part of ['¥10/吨', '一般工业固废', '全市统一费率', '2019-01-01 起执行', '默认费率表'])
+      expect(rate).to.contain(part);
     expect(await textOf(rec, 'trade-next-step')).to.contain('付入平台托管');
 
     // The generator's side of the same trade: it is paid.

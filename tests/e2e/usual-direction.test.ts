@@ -24,7 +24,11 @@ describe('web client: the usual direction of a material in the listing form', fu
     t = await createTestApp({ listen: true });
     base = t.server!.url;
     generator = await createGenerator(t.request);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
     page = await context.newPage();
   });
 

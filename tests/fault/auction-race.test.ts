@@ -27,8 +27,13 @@ async function makeAuctions(t: TestApp, closesInSeconds: number): Promise<TListi
   const closesAt = inSeconds(closesInSeconds);
   const out: TListing[] = [];
   for (let i = 0; i < AUCTIONS; i++) {
-    const l = await createListing(t.request, g, steelListing({ mode: 'auction', closesAt, quantityKg: 20_000, minLotKg: 10_000 }));
-    for (const [j, r] of bidders.entries()) await placeBid(t.request, r, l.id, { pricePerTonneFen: 259_000 + j * 500, quantityKg: 10_000 });
+    const l = await createListing(
+      t.request,
+      g,
+      steelListing({ mode: 'auction', closesAt, quantityKg: 20_000, minLotKg: 10_000 }),
+    );
+    for (const [j, r] of bidders.entries())
+      await placeBid(t.request, r, l.id, { pricePerTonneFen: 259_000 + j * 500, quantityKg: 10_000 });
     out.push(l);
   }
   return out;
@@ -36,7 +41,15 @@ async function makeAuctions(t: TestApp, closesInSeconds: number): Promise<TListi
 
 async function expectClosedOnce(t: TestApp, listings: TListing[]): Promise<void> {
   for (const l of listings) {
-    const [s] = await rows<{ status: string; remaining: string | number; trades: string | number; sold: string | number; won: string | number; lost: string | number; active: string | number }>(
+    const [s] = await rows<{
+      status: string;
+      remaining: string | number;
+      trades: string | number;
+      sold: string | number;
+      won: string | number;
+      lost: string | number;
+      active: string | number;
+    }>(
       t.ctx.db,
       sql`select l.status, l.remaining_kg as remaining,
                  (select count(*) from trades where listing_id = l.id) as trades,
@@ -46,7 +59,15 @@ async function expectClosedOnce(t: TestApp, listings: TListing[]): Promise<void>
                  (select count(*) from bids where listing_id = l.id and status = 'active') as active
             from listings l where l.id = ${l.id}`,
     );
-    expect({ ...s, remaining: Number(s!.remaining), trades: Number(s!.trades), sold: Number(s!.sold), won: Number(s!.won), lost: Number(s!.lost), active: Number(s!.active) }).to.deep.equal({
+    expect({
+      ...s,
+      remaining: Number(s!.remaining),
+      trades: Number(s!.trades),
+      sold: Number(s!.sold),
+      won: Number(s!.won),
+      lost: Number(s!.lost),
+      active: Number(s!.active),
+    }).to.deep.equal({
       status: 'matched',
       remaining: 0,
       trades: 2,
@@ -86,7 +107,10 @@ describe('fault: an auction closes exactly once with two job runners racing', ()
       const outboxId = Number(job!.id);
       const results = await Promise.all([t.ctx.bids.closeAuction(l!.id, outboxId), t.ctx.bids.closeAuction(l!.id, outboxId)]);
       expect(results.map((r) => r.closed).sort()).to.deep.equal([false, true]);
-      const [row] = await rows<{ done: boolean }>(t.ctx.db, sql`select done_at is not null as done from outbox where id = ${outboxId}`);
+      const [row] = await rows<{ done: boolean }>(
+        t.ctx.db,
+        sql`select done_at is not null as done from outbox where id = ${outboxId}`,
+      );
       expect(row!.done).to.equal(true);
       await expectClosedOnce(t, [l!]);
     });
@@ -119,7 +143,9 @@ describe('fault: an auction closes exactly once with two job runners racing', ()
         return (seed + i) % 2 ? [a(), b()] : [b(), a()];
       });
       const results = await Promise.all([...calls, t.ctx.jobs.drain(), other.jobs.drain()]);
-      const closes = results.filter((r): r is { closed: boolean; tradeIds: string[] } => !!r && typeof r === 'object' && 'closed' in r);
+      const closes = results.filter(
+        (r): r is { closed: boolean; tradeIds: string[] } => !!r && typeof r === 'object' && 'closed' in r,
+      );
       // The relays may have won some closes; every auction still closed exactly once.
       expect(closes.filter((r) => r.closed).length).to.be.at.most(AUCTIONS);
       await t.ctx.jobs.drain();

@@ -34,7 +34,11 @@ describe('fault: the embedded exchange killed with SIGKILL keeps every acknowled
     };
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
-    const c = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const c = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     child = c;
     return waitFor(
       async () => {

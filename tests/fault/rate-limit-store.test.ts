@@ -47,7 +47,10 @@ describe('fault: the shared rate-limit store while Redis is down (issue 10 item 
     const local = [];
     for (let i = 0; i < 3; i++) local.push((await store.increment('u:1')).totalHits);
     expect(local).to.deep.equal([1, 2, 3]);
-    expect(logs.filter((l) => /rate limiter: redis unavailable/.test(l.msg)), 'one warning per outage').to.have.length(1);
+    expect(
+      logs.filter((l) => /rate limiter: redis unavailable/.test(l.msg)),
+      'one warning per outage',
+    ).to.have.length(1);
 
     await redis.restart();
     await waitFor(() => client!.status === 'ready', { what: 'the connection to come back', timeoutMs: 20_000 });

@@ -63,7 +63,8 @@ describe('fault: Redis lost (J1)', function () {
   async function addJobs(label: string, n: number): Promise<void> {
     for (let i = 0; i < n; i += 50) {
       await inTransaction(db, async (tx) => {
-        for (let k = i; k < Math.min(i + 50, n); k++) await enqueue(tx, 'fault.effect' as JobName, { key: `${label}-${k}` } as never);
+        for (let k = i; k < Math.min(i + 50, n); k++)
+          await enqueue(tx, 'fault.effect' as JobName, { key: `${label}-${k}` } as never);
       });
     }
   }
@@ -74,7 +75,10 @@ describe('fault: Redis lost (J1)', function () {
       sql`select key, count(*)::int as n from fault_effects where key like ${label + '-%'} group by key`,
     );
     expect(effects, `effects for ${label} (seed ${seed})`).to.have.length(n);
-    expect(effects.filter((e) => e.n !== 1), `effects applied more than once (seed ${seed})`).to.deep.equal([]);
+    expect(
+      effects.filter((e) => e.n !== 1),
+      `effects applied more than once (seed ${seed})`,
+    ).to.deep.equal([]);
   }
 
   const notDone = async () => (await one<{ n: number }>(db, sql`select count(*)::int as n from outbox where done_at is null`))!.n;
@@ -106,11 +110,19 @@ describe('fault: Redis lost (J1)', function () {
     const api = await process_('api');
     await addJobs('flush', n);
     await api.relay.tick();
-    expect((await one<{ n: number }>(db, sql`select count(*)::int as n from outbox where dispatched_at is not null and payload->>'key' like 'flush-%'`))!.n).to.equal(n);
+    expect(
+      (await one<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from outbox where dispatched_at is not null and payload->>'key' like 'flush-%'`,
+      ))!.n,
+    ).to.equal(n);
 
     await redis.flushAll();
     await process_('worker');
-    await waitFor(async () => (await notDone()) === 0, { what: 'the sweeper to re-send and the worker to run every job', timeoutMs: 30_000 });
+    await waitFor(async () => (await notDone()) === 0, {
+      what: 'the sweeper to re-send and the worker to run every job',
+      timeoutMs: 30_000,
+    });
     await sleep(1500); // a sweep over the finished set runs nothing again
     await expectExactlyOnce('flush', n);
     expect([...invocations.entries()].filter(([k, v]) => k.startsWith('flush-') && v !== 1)).to.deep.equal([]);
@@ -127,7 +139,8 @@ describe('fault: Redis lost (J1)', function () {
       console.log(`    killing redis after ${killAfter} effects`);
       await waitFor(
         async () =>
-          (await one<{ n: number }>(db, sql`select count(*)::int as n from fault_effects where key like 'kill-%'`))!.n >= killAfter,
+          (await one<{ n: number }>(db, sql`select count(*)::int as n from fault_effects where key like 'kill-%'`))!.n >=
+          killAfter,
         { what: `${killAfter} effects`, intervalMs: 5, timeoutMs: 30_000 },
       );
       await redis.kill();

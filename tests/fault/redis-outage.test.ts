@@ -43,7 +43,11 @@ describe('fault: Redis killed during a burst of reads and bids (issue 10 item 3)
     redis = await startPrivateRedis();
     const prefix = testQueuePrefix('outage');
     console.log(`    private redis on port ${redis.port}, prefix ${prefix}`);
-    t = await createTestApp({ listen: true, env: { REDIS_URL: redis.url, RUN_WORKERS_IN_PROCESS: 'false', REDIS_PREFIX: prefix }, jobs });
+    t = await createTestApp({
+      listen: true,
+      env: { REDIS_URL: redis.url, RUN_WORKERS_IN_PROCESS: 'false', REDIS_PREFIX: prefix },
+      jobs,
+    });
     // The worker process (npm run worker) on the same database and queue: its live events reach the
     // API's sockets only through Redis.
     worker = await createContext({ ...t.ctx.config, RUN_WORKERS_IN_PROCESS: true }, t.ctx.logger, {
@@ -73,26 +77,42 @@ describe('fault: Redis killed during a burst of reads and bids (issue 10 item 3)
     const listing = await createListing(t.request, generator, steelListing({ mode: 'auction', closesAt: inSeconds(3600) }));
     const room = `listing:${listing.id}`;
 
-    socket = ioClient(t.server!.url, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: bidders[0]!.token } });
+    socket = ioClient(t.server!.url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { token: bidders[0]!.token },
+    });
     await new Promise<void>((resolve, reject) => {
       socket!.once('connect', () => resolve());
       socket!.once('connect_error', reject);
     });
     const got: RealtimeEvent[] = [];
     socket.onAny((_event, payload) => got.push(payload as RealtimeEvent));
-    const ack = await (socket.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<SubscribeAck> }).emitWithAck('subscribe', { listingId: listing.id });
+    const ack = await (
+      socket.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<SubscribeAck> }
+    ).emitWithAck('subscribe', { listingId: listing.id });
     expect(ack).to.include({ ok: true, room });
-    const roomSeq = async () => Number((await one<{ seq: string | number }>(t.ctx.db, sql`select seq from room_seq where room = ${room}`))?.seq ?? 0);
+    const roomSeq = async () =>
+      Number((await one<{ seq: string | number }>(t.ctx.db, sql`select seq from room_seq where room = ${room}`))?.seq ?? 0);
     // Events announced before the socket joined (listing.created) are not its to receive.
     const joinedAt = await roomSeq();
-    const seqs = () => [...new Set(got.filter((e) => e.room === room && e.seq > joinedAt).map((e) => e.seq))].sort((a, b) => a - b);
+    const seqs = () =>
+      [...new Set(got.filter((e) => e.room === room && e.seq > joinedAt).map((e) => e.seq))].sort((a, b) => a - b);
     const range = (to: number) => Array.from({ length: to - joinedAt }, (_, i) => joinedAt + i + 1);
 
     // Before the outage the path works end to end: API → outbox → worker → Redis → API → socket.
     let price = 258_500;
-    for (let i = 0; i < 3; i++) expect((await bid(t.request, bidders[i]!, listing.id, { pricePerTonneFen: price++, quantityKg: 10_000 })).status).to.equal(201);
+    for (let i = 0; i < 3; i++)
+      expect((await bid(t.request, bidders[i]!, listing.id, { pricePerTonneFen: price++, quantityKg: 10_000 })).status).to.equal(
+        201,
+      );
     const before = await roomSeq();
-    await waitFor(() => seqs().length >= before - joinedAt, { what: `the first bid.placed events of ${room}`, timeoutMs: 20_000 });
+    await waitFor(() => seqs().length >= before - joinedAt, {
+      what: `the first bid.placed events of ${room}`,
+      timeoutMs: 20_000,
+    });
     expect(seqs()).to.deep.equal(range(before));
 
     await redis.kill();
@@ -105,8 +125,14 @@ describe('fault: Redis killed during a burst of reads and bids (issue 10 item 3)
       const who = bidders[i % bidders.length]!;
       const placed = await bid(t.request, who, listing.id, { pricePerTonneFen: price++, quantityKg: 10_000 });
       statuses.push({ what: 'POST bid', status: placed.status });
-      statuses.push({ what: 'GET listing', status: (await t.request.get(`/api/v1/listings/${listing.id}`).set(auth(who.token))).status });
-      statuses.push({ what: 'GET listings', status: (await t.request.get('/api/v1/listings?limit=20').set(auth(who.token))).status });
+      statuses.push({
+        what: 'GET listing',
+        status: (await t.request.get(`/api/v1/listings/${listing.id}`).set(auth(who.token))).status,
+      });
+      statuses.push({
+        what: 'GET listings',
+        status: (await t.request.get('/api/v1/listings?limit=20').set(auth(who.token))).status,
+      });
       if (i % 10 === 5) {
         const r = await t.request.get('/readyz');
         readyz.push({ status: r.status, body: r.body });
@@ -116,7 +142,10 @@ describe('fault: Redis killed during a burst of reads and bids (issue 10 item 3)
     const announced = await roomSeq();
     await redis.restart();
 
-    expect(statuses.filter((s) => s.status >= 500), 'requests answered with a 5xx while Redis was down').to.deep.equal([]);
+    expect(
+      statuses.filter((s) => s.status >= 500),
+      'requests answered with a 5xx while Redis was down',
+    ).to.deep.equal([]);
     expect(statuses.filter((s) => s.status !== (s.what === 'POST bid' ? 201 : 200))).to.deep.equal([]);
     expect(readyz.map((r) => [r.status, r.body.checks?.redis, r.body.checks?.database])).to.deep.equal(
       readyz.map(() => [200, 'degraded', 'ok']),
@@ -125,15 +154,27 @@ describe('fault: Redis killed during a burst of reads and bids (issue 10 item 3)
     expect(announced, 'one bid.placed per bid in the listing room').to.equal(before + rounds);
 
     // Every event announced during the outage arrives once Redis is back: every seq since the socket joined, no gap.
-    await waitFor(() => seqs().length >= announced - joinedAt, { what: `seqs up to ${announced} in ${room} after Redis returned`, timeoutMs: 60_000 });
+    await waitFor(() => seqs().length >= announced - joinedAt, {
+      what: `seqs up to ${announced} in ${room} after Redis returned`,
+      timeoutMs: 60_000,
+    });
     expect(seqs()).to.deep.equal(range(announced));
     expect(socket.connected, 'the socket stayed connected through the outage').to.equal(true);
-    await waitFor(async () => (await t.request.get('/readyz')).body.checks?.redis === 'ok', { what: 'readyz to see Redis again', timeoutMs: 20_000 });
+    await waitFor(async () => (await t.request.get('/readyz')).body.checks?.redis === 'ok', {
+      what: 'readyz to see Redis again',
+      timeoutMs: 20_000,
+    });
   });
 
   it('keeps a live event pending when its publish fails (instead of marking it done and dropping it), and delivers it after Redis returns', async () => {
     const observer = await createRecycler(t.request);
-    const c: Client = ioClient(t.server!.url, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: observer.token } });
+    const c: Client = ioClient(t.server!.url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { token: observer.token },
+    });
     await new Promise<void>((resolve, reject) => {
       c.once('connect', () => resolve());
       c.once('connect_error', reject);
@@ -143,17 +184,37 @@ describe('fault: Redis killed during a burst of reads and bids (issue 10 item 3)
     const room = `org:${observer.orgId}`;
     try {
       await redis.kill();
-      await inTransaction(t.ctx.db, (tx) => publishEvent(tx, [room], 'credit.changed', { orgId: observer.orgId, score: 81, level: 'blue' }));
-      const row = await one<{ id: string | number; payload: unknown }>(t.ctx.db, sql`select id, payload from outbox where topic = 'realtime.publish' and payload->>'room' = ${room}`);
+      await inTransaction(t.ctx.db, (tx) =>
+        publishEvent(tx, [room], 'credit.changed', { orgId: observer.orgId, score: 81, level: 'blue' }),
+      );
+      const row = await one<{ id: string | number; payload: unknown }>(
+        t.ctx.db,
+        sql`select id, payload from outbox where topic = 'realtime.publish' and payload->>'room' = ${room}`,
+      );
       // The worker runs the job while Redis is down (as when Redis dies under a running job).
-      const run = executeJob(worker!.db, t.ctx.logger, createJobHandlers(worker!), { id: jobIdFor(Number(row!.id)), name: 'realtime.publish', outboxId: Number(row!.id), payload: row!.payload }, 1);
-      const outcome = await run.then(() => 'done', (err: Error) => `failed: ${err.message}`);
+      const run = executeJob(
+        worker!.db,
+        t.ctx.logger,
+        createJobHandlers(worker!),
+        { id: jobIdFor(Number(row!.id)), name: 'realtime.publish', outboxId: Number(row!.id), payload: row!.payload },
+        1,
+      );
+      const outcome = await run.then(
+        () => 'done',
+        (err: Error) => `failed: ${err.message}`,
+      );
       expect(outcome).to.match(/^failed/);
-      const pending = await one<{ done: boolean }>(t.ctx.db, sql`select done_at is not null as done from outbox where id = ${row!.id}`);
+      const pending = await one<{ done: boolean }>(
+        t.ctx.db,
+        sql`select done_at is not null as done from outbox where id = ${row!.id}`,
+      );
       expect(pending!.done, 'the row of an event whose publish failed').to.equal(false);
 
       await redis.restart();
-      await waitFor(() => got.some((e) => e.room === room && e.type === 'credit.changed' && e.seq === 1), { what: 'the event after Redis returned', timeoutMs: 60_000 });
+      await waitFor(() => got.some((e) => e.room === room && e.type === 'credit.changed' && e.seq === 1), {
+        what: 'the event after Redis returned',
+        timeoutMs: 60_000,
+      });
     } finally {
       c.disconnect();
     }

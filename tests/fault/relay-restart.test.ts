@@ -46,7 +46,8 @@ describe('fault: relay process killed and restarted', function () {
   }
 
   function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null)
+      return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
     return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
@@ -55,7 +56,8 @@ describe('fault: relay process killed and restarted', function () {
   async function addJobs(from: number, n: number) {
     for (let i = 0; i < n; i += 25) {
       await inTransaction(db, async (tx) => {
-        for (let k = i; k < Math.min(i + 25, n); k++) await enqueue(tx, 'fault.effect' as JobName, { key: `k-${from + k}` } as never);
+        for (let k = i; k < Math.min(i + 25, n); k++)
+          await enqueue(tx, 'fault.effect' as JobName, { key: `k-${from + k}` } as never);
       });
     }
   }
@@ -93,7 +95,9 @@ describe('fault: relay process killed and restarted', function () {
     expect((await exited(a)).signal).to.equal('SIGKILL');
 
     const doneAtKill = await count(sql`select count(*)::int as n from outbox where done_at is not null`);
-    const handedOutAtKill = await count(sql`select count(*)::int as n from outbox where done_at is null and dispatched_at is not null`);
+    const handedOutAtKill = await count(
+      sql`select count(*)::int as n from outbox where done_at is null and dispatched_at is not null`,
+    );
     console.log(`    at the kill: ${doneAtKill} done, ${handedOutAtKill} handed out and not done`);
     expect(doneAtKill, 'the kill landed mid-run').to.be.lessThan(first);
 
@@ -111,7 +115,10 @@ describe('fault: relay process killed and restarted', function () {
     b.kill('SIGTERM');
     expect((await exited(b)).code, 'graceful stop on SIGTERM').to.equal(0);
 
-    const effects = await rows<{ key: string; n: number }>(db, sql`select key, count(*)::int as n from fault_effects group by key`);
+    const effects = await rows<{ key: string; n: number }>(
+      db,
+      sql`select key, count(*)::int as n from fault_effects group by key`,
+    );
     expect(effects).to.have.length(first + later);
     const doubled = effects.filter((e) => e.n !== 1);
     expect(doubled, `effects applied more than once (seed ${seed})`).to.deep.equal([]);

@@ -7,7 +7,16 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { requirePostgres } from '../helpers/services.js';
 import { StripeFake } from '../helpers/stripe-fake.js';
 import { waitFor } from '../helpers/wait.js';
-import { deliver, expectLedgerInvariants, makeParties, makeTrade, pay, tradeStatus, transfersOfTrade, type Parties } from '../helpers/settlement.js';
+import {
+  deliver,
+  expectLedgerInvariants,
+  makeParties,
+  makeTrade,
+  pay,
+  tradeStatus,
+  transfersOfTrade,
+  type Parties,
+} from '../helpers/settlement.js';
 import { inTransaction, one, rows } from '../../server/src/db/tx.js';
 import { enqueue } from '../../server/src/jobs/outbox.js';
 import { CRASH_POINTS, type CrashPoint } from '../../server/src/modules/settlement/crash.js';
@@ -74,7 +83,8 @@ describe('fault: settlement worker killed at each crash point (M1)', function ()
   }
 
   function exited(child: ChildProcess, timeoutMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null)
+      return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the worker did not exit')), timeoutMs);
       child.once('exit', (code, signal) => {
@@ -131,7 +141,9 @@ describe('fault: settlement worker killed at each crash point (M1)', function ()
       }
       const jobsAtCrash = await settleJobs(trade.id);
       expect(jobsAtCrash).to.have.length(1);
-      expect(jobsAtCrash[0]!.done_at === null, 'job unacknowledged unless the commit happened').to.equal(point !== 'after_commit_before_ack');
+      expect(jobsAtCrash[0]!.done_at === null, 'job unacknowledged unless the commit happened').to.equal(
+        point !== 'after_commit_before_ack',
+      );
 
       // 2. A new worker without CRASH_AT; a duplicate of the job arrives as well.
       const second = await startWorker();
@@ -151,14 +163,27 @@ describe('fault: settlement worker killed at each crash point (M1)', function ()
       // 3. Exactly once.
       const settles = (await transfersOfTrade(t, trade.id)).filter((x) => x.kind === 'settle');
       expect(settles, 'one settlement transfer').to.have.length(1);
-      expect(refundsAt().map((r) => r.amount), 'one refund at Stripe, of the remainder').to.deep.equal([expectedRefund]);
+      expect(
+        refundsAt().map((r) => r.amount),
+        'one refund at Stripe, of the remainder',
+      ).to.deep.equal([expectedRefund]);
       const calls = refundCalls();
       expect(calls.length).to.be.at.least(1);
-      expect(new Set(calls.map((c) => c.idempotencyKey)), 'every attempt with the same key').to.deep.equal(new Set([`zwx-trade-${trade.id}-refund-v1`]));
-      expect(calls.filter((c) => c.outcome === 'applied'), 'applied once; any retry was a replay').to.have.length(1);
-      const after = await one<{ status: string; attempts: number }>(t.ctx.db, sql`select status, attempts from payment_refunds where trade_id = ${trade.id}`);
+      expect(new Set(calls.map((c) => c.idempotencyKey)), 'every attempt with the same key').to.deep.equal(
+        new Set([`zwx-trade-${trade.id}-refund-v1`]),
+      );
+      expect(
+        calls.filter((c) => c.outcome === 'applied'),
+        'applied once; any retry was a replay',
+      ).to.have.length(1);
+      const after = await one<{ status: string; attempts: number }>(
+        t.ctx.db,
+        sql`select status, attempts from payment_refunds where trade_id = ${trade.id}`,
+      );
       expect(after!.status).to.equal('succeeded');
-      console.log(`    ${point}: ${calls.length} refund request(s) (${calls.map((c) => c.outcome).join(', ')}), ${after!.attempts} attempt(s) recorded`);
+      console.log(
+        `    ${point}: ${calls.length} refund request(s) (${calls.map((c) => c.outcome).join(', ')}), ${after!.attempts} attempt(s) recorded`,
+      );
     });
   }
 });

@@ -54,7 +54,14 @@ export function auth(token: string): { Authorization: string } {
 }
 
 function asActor(session: Session, password: string): OrgActor {
-  return { ...session, org: session.org!, orgId: session.org!.id, token: session.accessToken, email: session.user.email, password };
+  return {
+    ...session,
+    org: session.org!,
+    orgId: session.org!.id,
+    token: session.accessToken,
+    email: session.user.email,
+    password,
+  };
 }
 
 export interface RegisterOptions {
@@ -130,7 +137,10 @@ export function createCreditAgency(request: Request, admin?: string): Promise<Or
 /** Adds a member to the owner's org and signs it in. */
 export async function addMember(request: Request, owner: OrgActor): Promise<OrgActor> {
   const email = uniqueEmail('member');
-  const res = await request.post(`/api/v1/orgs/${owner.orgId}/users`).set(auth(owner.token)).send({ email, password: PASSWORD, name: 'Member' });
+  const res = await request
+    .post(`/api/v1/orgs/${owner.orgId}/users`)
+    .set(auth(owner.token))
+    .send({ email, password: PASSWORD, name: 'Member' });
   expect(res.status, JSON.stringify(res.body)).to.equal(201);
   return asActor(await login(request, email, PASSWORD), PASSWORD);
 }
@@ -156,7 +166,11 @@ export function licenceBody(o: LicenceOptions = {}) {
 }
 
 /** Submits a licence for the owner's org; returns it (status pending). */
-export async function submitLicence(request: Request, owner: OrgActor, o: LicenceOptions = {}): Promise<{ id: string; status: string; number: string }> {
+export async function submitLicence(
+  request: Request,
+  owner: OrgActor,
+  o: LicenceOptions = {},
+): Promise<{ id: string; status: string; number: string }> {
   const res = await request.post(`/api/v1/orgs/${owner.orgId}/licences`).set(auth(owner.token)).send(licenceBody(o));
   expect(res.status, JSON.stringify(res.body)).to.equal(201);
   return res.body;
@@ -170,7 +184,10 @@ export async function approvedLicence(
   approver?: string,
 ): Promise<{ id: string; status: string; number: string }> {
   const licence = await submitLicence(request, owner, o);
-  const res = await request.post(`/api/v1/licences/${licence.id}/approve`).set(auth(approver ?? (await adminToken(request)))).send({});
+  const res = await request
+    .post(`/api/v1/licences/${licence.id}/approve`)
+    .set(auth(approver ?? (await adminToken(request))))
+    .send({});
   expect(res.status, JSON.stringify(res.body)).to.equal(200);
   return res.body;
 }
@@ -190,7 +207,10 @@ export async function licensedRecycler(
  * expired, signed with another secret, unsigned (`alg: none`), another algorithm, another issuer,
  * another audience. Every one must be refused (401).
  */
-export function craftedTokens(secret: string, session: { user: { id: string }; org: { id: string; roles: string[] } | null }): Record<string, string> {
+export function craftedTokens(
+  secret: string,
+  session: { user: { id: string }; org: { id: string; roles: string[] } | null },
+): Record<string, string> {
   const now = Math.floor(Date.now() / 1000);
   const claims = { org: session.org?.id ?? null, roles: session.org?.roles ?? [], orole: 'owner', scope: null };
   const pinned = { issuer: 'zero-waste-exchange', audience: 'zwx-api', subject: session.user.id };

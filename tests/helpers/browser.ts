@@ -26,13 +26,17 @@ export function ensureClientBuilt(): void {
     newestMtime(path.join(ROOT, 'shared/src')),
   );
   if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'client/vite.config.ts'], {
-    cwd: ROOT,
-    // Mocha's global setup sets NODE_ENV=test, which would make Vite bundle React's development build.
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    timeout: 240_000,
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'client/vite.config.ts'],
+    {
+      cwd: ROOT,
+      // Mocha's global setup sets NODE_ENV=test, which would make Vite bundle React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 240_000,
+    },
+  );
 }
 
 /**
@@ -57,7 +61,13 @@ export async function textOf(page: Page, testId: string): Promise<string> {
 }
 
 /** Signs in through the UI (zh-CN labels) and waits until the page `next` has rendered. */
-export async function signInThroughUi(page: Page, base: string, who: { email: string }, password: string, next: string): Promise<void> {
+export async function signInThroughUi(
+  page: Page,
+  base: string,
+  who: { email: string },
+  password: string,
+  next: string,
+): Promise<void> {
   await page.goto(`${base}/signin?next=${encodeURIComponent(next)}`);
   await page.getByLabel('电子邮箱').fill(who.email);
   await page.getByLabel('密码').fill(password);

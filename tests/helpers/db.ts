@@ -50,7 +50,10 @@ const templateReady = new Map<string, Promise<string>>();
 async function postgresTemplate(url: string): Promise<string> {
   // Per role: a database is copied only by its owner (or a superuser), and CI's role differs from a
   // developer's, so each role keeps its own template of the current migrations.
-  const role = decodeURIComponent(new URL(url).username || 'default').toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 16);
+  const role = decodeURIComponent(new URL(url).username || 'default')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 16);
   const name = `zwx_tpl_${role}_${await migrationsFingerprint()}`;
   if (!templateReady.has(name)) {
     templateReady.set(

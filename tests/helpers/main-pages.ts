@@ -78,7 +78,9 @@ export async function openMainPage(context: BrowserContext, base: string, p: Mai
   await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => {});
   // Loading placeholders gone (lists, charts).
   await page
-    .waitForFunction(`!document.querySelector('main [role="status"][data-testid="page-loading"]')`, undefined, { timeout: 10_000 })
+    .waitForFunction(`!document.querySelector('main [role="status"][data-testid="page-loading"]')`, undefined, {
+      timeout: 10_000,
+    })
     .catch(() => {});
   expect(await page.evaluate('document.documentElement.lang'), `${p.name}: page language`).to.equal(lang);
   return page;

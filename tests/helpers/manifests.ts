@@ -114,7 +114,12 @@ export function stepRaw(t: TestApp, who: OrgActor, manifestId: string, body: Rec
   return t.request.post(`/api/v1/manifests/${manifestId}/events`).set(auth(who.token)).send(body);
 }
 
-export async function step(t: TestApp, who: OrgActor, manifestId: string, body: TManifestEventRequest | Record<string, unknown>): Promise<TManifest> {
+export async function step(
+  t: TestApp,
+  who: OrgActor,
+  manifestId: string,
+  body: TManifestEventRequest | Record<string, unknown>,
+): Promise<TManifest> {
   const res = await stepRaw(t, who, manifestId, body);
   expect(res.status, `${String((body as { type: string }).type)}: ${res.text}`).to.equal(201);
   return res.body as TManifest;
@@ -163,16 +168,31 @@ export async function manifestRow(t: TestApp, id: string): Promise<Record<string
 }
 
 export async function eventCount(t: TestApp, id?: string): Promise<number> {
-  const r = await one<{ n: number }>(t.ctx.db, id ? sql`select count(*)::int as n from manifest_events where manifest_id = ${id}` : sql`select count(*)::int as n from manifest_events`);
+  const r = await one<{ n: number }>(
+    t.ctx.db,
+    id
+      ? sql`select count(*)::int as n from manifest_events where manifest_id = ${id}`
+      : sql`select count(*)::int as n from manifest_events`,
+  );
   return r!.n;
 }
 
-export async function creditEventsOf(t: TestApp, orgId: string): Promise<{ kind: string; subject_id: string; details: Record<string, unknown> }[]> {
+export async function creditEventsOf(
+  t: TestApp,
+  orgId: string,
+): Promise<{ kind: string; subject_id: string; details: Record<string, unknown> }[]> {
   return rows(t.ctx.db, sql`select kind, subject_id, details from credit_events where org_id = ${orgId} order by id`);
 }
 
 /** The trade's ledger as its parties see it (settlement's GET /trades/:id/ledger). */
-export async function ledgerOf(t: TestApp, who: OrgActor, tradeId: string): Promise<{ transfers: { operationId: string; kind: string; details: Record<string, unknown>; sumFen: number }[]; escrowHeldFen: number }> {
+export async function ledgerOf(
+  t: TestApp,
+  who: OrgActor,
+  tradeId: string,
+): Promise<{
+  transfers: { operationId: string; kind: string; details: Record<string, unknown>; sumFen: number }[];
+  escrowHeldFen: number;
+}> {
   const res = await t.request.get(`/api/v1/trades/${tradeId}/ledger`).set(auth(who.token));
   expect(res.status, res.text).to.equal(200);
   return res.body;

@@ -8,7 +8,14 @@ import type { DbOrTx } from '../../server/src/db/client.js';
 import { rows } from '../../server/src/db/tx.js';
 import { startOfShanghaiDay } from '../../shared/src/calendar.js';
 import type { TFlowGrouping } from '../../shared/src/schemas/regulator.js';
-import { rangeInstants, scopeSql, TRADE_STREAM_SQL, type EdgeRow, type MedianCell, type MonthCell } from '../../server/src/modules/regulator/repo.js';
+import {
+  rangeInstants,
+  scopeSql,
+  TRADE_STREAM_SQL,
+  type EdgeRow,
+  type MedianCell,
+  type MonthCell,
+} from '../../server/src/modules/regulator/repo.js';
 
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
@@ -107,7 +114,11 @@ export async function naiveMonthCells(dbx: DbOrTx, year: number, districts: read
 }
 
 /** Medians with percentile_cont over every trade of the year: a sort per material and month. */
-export async function naiveMedians(dbx: DbOrTx, year: number, districts: readonly string[] | null): Promise<(Omit<MedianCell, 'middle'> & { median: number })[]> {
+export async function naiveMedians(
+  dbx: DbOrTx,
+  year: number,
+  districts: readonly string[] | null,
+): Promise<(Omit<MedianCell, 'middle'> & { median: number })[]> {
   const start = startOfShanghaiDay(`${year}-01-01`).toISOString();
   const end = startOfShanghaiDay(`${year + 1}-01-01`).toISOString();
   const found = await rows<Record<string, unknown>>(
@@ -120,7 +131,12 @@ export async function naiveMedians(dbx: DbOrTx, year: number, districts: readonl
         group by 1, 2
         order by 1, 2`,
   );
-  return found.map((r) => ({ materialCode: String(r.material_code), month: String(r.month), trades: n(r.n), median: Number(r.median) }));
+  return found.map((r) => ({
+    materialCode: String(r.material_code),
+    month: String(r.month),
+    trades: n(r.n),
+    median: Number(r.median),
+  }));
 }
 
 /** Hazardous intake per receiver in a year, straight from trades (what eligibility counts). */

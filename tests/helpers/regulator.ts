@@ -97,7 +97,11 @@ export async function insertManifest(db: DbOrTx, m: ManifestFixture): Promise<st
 }
 
 /** Moves a fixture trip on (what the manifest events would project onto the row). */
-export async function updateManifest(db: DbOrTx, id: string, m: Partial<Omit<ManifestFixture, 'tradeId' | 'declaredKg'>>): Promise<void> {
+export async function updateManifest(
+  db: DbOrTx,
+  id: string,
+  m: Partial<Omit<ManifestFixture, 'tradeId' | 'declaredKg'>>,
+): Promise<void> {
   const decision = m.status === 'rejected' ? 'reject' : m.status === 'received' || m.status === 'closed' ? 'accept' : undefined;
   const sets = [
     m.status !== undefined ? sql`status = ${m.status}` : null,

@@ -7,7 +7,12 @@ import { existsSync } from 'node:fs';
  */
 export const inCI = !!process.env.CI && process.env.CI !== 'false';
 /** Services a CI matrix leg leaves out on purpose (the embedded leg: postgres,redis); their tests skip there too. */
-const omitted = new Set((process.env.ZWX_SERVICES_OMITTED ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const omitted = new Set(
+  (process.env.ZWX_SERVICES_OMITTED ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 export function skipOrFail(ctx: Mocha.Context, reason: string, service?: string): void {
   if (inCI && !(service && omitted.has(service))) throw new Error(`required service missing in CI: ${reason}`);

@@ -36,7 +36,10 @@ export interface Parties {
 }
 
 /** A generator (district 330603 by default) and a recycler (330604 by default: another district). */
-export async function makeParties(request: Request, o: { generatorDistrict?: DistrictCode; recyclerDistrict?: DistrictCode } = {}): Promise<Parties> {
+export async function makeParties(
+  request: Request,
+  o: { generatorDistrict?: DistrictCode; recyclerDistrict?: DistrictCode } = {},
+): Promise<Parties> {
   const generator = await registerOrg(request, { roles: ['generator'], district: o.generatorDistrict ?? '330603' });
   const recycler = await registerOrg(request, { roles: ['recycler'], district: o.recyclerDistrict ?? '330604' });
   return { generator, recycler };
@@ -84,7 +87,12 @@ export function pay(request: Request, who: OrgActor, tradeId: string, body: Reco
 }
 
 /** What the manifests module does when every trip is in: delivered with accepted kg (settlement is enqueued). */
-export async function deliver(t: TestApp, tradeId: string, acceptedKg: number, o: { viaTransit?: boolean } = {}): Promise<TTrade> {
+export async function deliver(
+  t: TestApp,
+  tradeId: string,
+  acceptedKg: number,
+  o: { viaTransit?: boolean } = {},
+): Promise<TTrade> {
   return inTransaction(t.ctx.db, async (tx) => {
     if (o.viaTransit) await markInTransit(tx, t.ctx, tradeId);
     const moved = await markDelivered(tx, t.ctx, tradeId, acceptedKg);
@@ -107,7 +115,10 @@ export async function tradeStatus(t: TestApp, tradeId: string): Promise<string> 
 }
 
 export async function balance(t: TestApp, accountId: string): Promise<number> {
-  const r = await one<{ b: string | number }>(t.ctx.db, sql`select balance_fen as b from ledger_accounts where id = ${accountId}`);
+  const r = await one<{ b: string | number }>(
+    t.ctx.db,
+    sql`select balance_fen as b from ledger_accounts where id = ${accountId}`,
+  );
   return Number(r?.b ?? 0);
 }
 

@@ -28,7 +28,14 @@ export interface FakeIntent {
   amount: number;
   amount_received: number;
   currency: string;
-  status: 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'requires_capture' | 'canceled' | 'succeeded';
+  status:
+    | 'requires_payment_method'
+    | 'requires_confirmation'
+    | 'requires_action'
+    | 'processing'
+    | 'requires_capture'
+    | 'canceled'
+    | 'succeeded';
   client_secret: string;
   capture_method: string;
   description: string | null;
@@ -114,7 +121,8 @@ export class StripeFake {
   private async listen(): Promise<void> {
     this.server = http.createServer((req, res) => {
       void this.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) this.send(res, 500, { error: { type: 'api_error', message: String((err as Error)?.message ?? err) } });
+        if (!res.headersSent)
+          this.send(res, 500, { error: { type: 'api_error', message: String((err as Error)?.message ?? err) } });
       });
     });
     this.server.keepAliveTimeout = 1000;
@@ -143,7 +151,13 @@ export class StripeFake {
 
   /** An SDK client on this fake, as a payer's browser or Stripe's dashboard would act (confirm, cancel). */
   client(): Stripe {
-    return new Stripe(this.secretKey, { host: this.host, port: this.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+    return new Stripe(this.secretKey, {
+      host: this.host,
+      port: this.port,
+      protocol: 'http',
+      maxNetworkRetries: 0,
+      telemetry: false,
+    });
   }
 
   // ── Switches ────────────────────────────────────────────────────────────────────────────────
@@ -169,7 +183,9 @@ export class StripeFake {
 
   /** Requests that had an effect or replayed one, for an endpoint (e.g. 'POST /v1/refunds'). */
   calls(endpoint: string): FakeRequest[] {
-    return this.requests.filter((r) => `${r.method} ${r.path.replace(/\/(pi|re)_\w+/, '/:id')}` === endpoint || `${r.method} ${r.path}` === endpoint);
+    return this.requests.filter(
+      (r) => `${r.method} ${r.path.replace(/\/(pi|re)_\w+/, '/:id')}` === endpoint || `${r.method} ${r.path}` === endpoint,
+    );
   }
 
   // ── Direct state changes (what a payer's card or Stripe itself does) ────────────────────────
@@ -214,12 +230,19 @@ export class StripeFake {
   }
 
   /** POSTs a signed event to a URL (default: webhookUrl) and returns the status and body. */
-  async sendWebhook(event: Stripe.Event, o: { url?: string; timestamp?: number; secret?: string } = {}): Promise<{ status: number; body: unknown }> {
+  async sendWebhook(
+    event: Stripe.Event,
+    o: { url?: string; timestamp?: number; secret?: string } = {},
+  ): Promise<{ status: number; body: unknown }> {
     const url = o.url ?? this.webhookUrl;
     if (!url) throw new Error('no webhook URL');
     const { payload, header } = this.signedEvent(event, o);
     this.eventsSent.push(event);
-    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': header }, body: payload });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': header },
+      body: payload,
+    });
     const text = await res.text();
     let body: unknown = text;
     try {
@@ -243,7 +266,12 @@ export class StripeFake {
 
   private send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Request-Id': `req_${this.nextId()}`, ...headers });
+    res.writeHead(status, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      'Request-Id': `req_${this.nextId()}`,
+      ...headers,
+    });
     res.end(text);
   }
 
@@ -307,7 +335,8 @@ export class StripeFake {
         answer = await this.route(method, path, params);
         log.outcome = answer.status < 400 ? 'applied' : 'error';
         // Stripe keeps the answer of any request whose endpoint began executing, errors included.
-        if (answer.status !== 401) this.idempotency.set(key, { endpoint, paramsHash: hash, status: answer.status, body: answer.body });
+        if (answer.status !== 401)
+          this.idempotency.set(key, { endpoint, paramsHash: hash, status: answer.status, body: answer.body });
       }
     } else {
       answer = await this.route(method, path, params);
@@ -358,9 +387,15 @@ export class StripeFake {
 
   private createIntent(p: Record<string, unknown>) {
     const amount = Number(p.amount);
-    if (!Number.isInteger(amount) || amount < 1) return this.error(400, 'invalid_request_error', 'Invalid positive integer', { param: 'amount' });
-    if (amount > 99_999_999) return this.error(400, 'invalid_request_error', 'Amount must be no more than ¥999,999.99', { param: 'amount', code: 'amount_too_large' });
-    if (typeof p.currency !== 'string') return this.error(400, 'invalid_request_error', 'Missing required param: currency.', { param: 'currency' });
+    if (!Number.isInteger(amount) || amount < 1)
+      return this.error(400, 'invalid_request_error', 'Invalid positive integer', { param: 'amount' });
+    if (amount > 99_999_999)
+      return this.error(400, 'invalid_request_error', 'Amount must be no more than ¥999,999.99', {
+        param: 'amount',
+        code: 'amount_too_large',
+      });
+    if (typeof p.currency !== 'string')
+      return this.error(400, 'invalid_request_error', 'Missing required param: currency.', { param: 'currency' });
     const id = `pi_${this.nextId()}`;
     const pi: FakeIntent = {
       id,
@@ -395,12 +430,18 @@ export class StripeFake {
     const pi = this.intents.get(id);
     if (!pi) return this.missing('payment_intent', id);
     if (pi.status === 'succeeded' || pi.status === 'canceled')
-      return this.error(400, 'invalid_request_error', `This PaymentIntent's status is ${pi.status}, so it cannot be confirmed.`, { code: 'payment_intent_unexpected_state' });
+      return this.error(400, 'invalid_request_error', `This PaymentIntent's status is ${pi.status}, so it cannot be confirmed.`, {
+        code: 'payment_intent_unexpected_state',
+      });
     const pm = typeof p.payment_method === 'string' ? p.payment_method : 'pm_card_visa';
     if (pm === 'pm_card_chargeDeclined') {
       pi.status = 'requires_payment_method';
       await this.autoEvent('payment_intent.payment_failed', pi);
-      return this.error(402, 'card_error', 'Your card was declined.', { code: 'card_declined', decline_code: 'generic_decline', payment_intent: { ...pi } });
+      return this.error(402, 'card_error', 'Your card was declined.', {
+        code: 'card_declined',
+        decline_code: 'generic_decline',
+        payment_intent: { ...pi },
+      });
     }
     if (pm === 'pm_card_processing') {
       pi.status = 'processing';
@@ -435,14 +476,24 @@ export class StripeFake {
     const pi = piId ? this.intents.get(piId) : undefined;
     if (!pi) return this.missing('payment_intent', String(piId));
     if (pi.status !== 'succeeded')
-      return this.error(400, 'invalid_request_error', `This PaymentIntent does not have a successful charge to refund.`, { code: 'charge_not_refundable' });
-    const refunded = [...this.refunds.values()].filter((r) => r.payment_intent === pi.id && r.status !== 'failed' && r.status !== 'canceled').reduce((s, r) => s + r.amount, 0);
-    const amount = p.amount === undefined ? pi.amount_received - refunded : Number(p.amount);
-    if (!Number.isInteger(amount) || amount < 1) return this.error(400, 'invalid_request_error', 'Invalid positive integer', { param: 'amount' });
-    if (amount > pi.amount_received - refunded)
-      return this.error(400, 'invalid_request_error', `Refund amount (¥${amount / 100}) is greater than unrefunded amount on charge (¥${(pi.amount_received - refunded) / 100})`, {
-        code: 'amount_too_large',
+      return this.error(400, 'invalid_request_error', `This PaymentIntent does not have a successful charge to refund.`, {
+        code: 'charge_not_refundable',
       });
+    const refunded = [...this.refunds.values()]
+      .filter((r) => r.payment_intent === pi.id && r.status !== 'failed' && r.status !== 'canceled')
+      .reduce((s, r) => s + r.amount, 0);
+    const amount = p.amount === undefined ? pi.amount_received - refunded : Number(p.amount);
+    if (!Number.isInteger(amount) || amount < 1)
+      return this.error(400, 'invalid_request_error', 'Invalid positive integer', { param: 'amount' });
+    if (amount > pi.amount_received - refunded)
+      return this.error(
+        400,
+        'invalid_request_error',
+        `Refund amount (¥${amount / 100}) is greater than unrefunded amount on charge (¥${(pi.amount_received - refunded) / 100})`,
+        {
+          code: 'amount_too_large',
+        },
+      );
     const r: FakeRefund = {
       id: `re_${this.nextId()}`,
       object: 'refund',

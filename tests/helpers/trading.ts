@@ -5,7 +5,15 @@
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import type { TestApp } from './app.js';
-import { adminToken, approvedLicence, auth, registerOrg, type LicenceOptions, type OrgActor, type RegisterOptions } from './actors.js';
+import {
+  adminToken,
+  approvedLicence,
+  auth,
+  registerOrg,
+  type LicenceOptions,
+  type OrgActor,
+  type RegisterOptions,
+} from './actors.js';
 import { rows } from '../../server/src/db/tx.js';
 import type { TListing } from '../../shared/src/schemas/listings.js';
 import type { TBid } from '../../shared/src/schemas/bids.js';
@@ -96,13 +104,32 @@ export async function placeBid(request: Request, who: OrgActor, listingId: strin
 }
 
 /** Rows in a table (the trading tables and alerts), for "nothing was written" checks. */
-export async function countRows(t: TestApp, table: 'listings' | 'bids' | 'trades' | 'alerts' | 'outbox', where = sql`true`): Promise<number> {
+export async function countRows(
+  t: TestApp,
+  table: 'listings' | 'bids' | 'trades' | 'alerts' | 'outbox',
+  where = sql`true`,
+): Promise<number> {
   const r = await rows<{ n: string | number }>(t.ctx.db, sql`select count(*) as n from ${sql.raw(table)} where ${where}`);
   return Number(r[0]!.n);
 }
 
-export async function alertsOf(t: TestApp, kind: string): Promise<{ id: string; kind: string; district: string | null; subject_type: string; subject_id: string; details: Record<string, unknown> }[]> {
-  return rows(t.ctx.db, sql`select id, kind, district, subject_type, subject_id, details from alerts where kind = ${kind} order by created_at`);
+export async function alertsOf(
+  t: TestApp,
+  kind: string,
+): Promise<
+  {
+    id: string;
+    kind: string;
+    district: string | null;
+    subject_type: string;
+    subject_id: string;
+    details: Record<string, unknown>;
+  }[]
+> {
+  return rows(
+    t.ctx.db,
+    sql`select id, kind, district, subject_type, subject_id, details from alerts where kind = ${kind} order by created_at`,
+  );
 }
 
 /**

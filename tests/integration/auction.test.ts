@@ -3,7 +3,16 @@ import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { adminToken, auth } from '../helpers/actors.js';
 import { sleep } from '../helpers/wait.js';
-import { bid, createGenerator, createListing, createRecycler, flyAshListing, inSeconds, placeBid, steelListing } from '../helpers/trading.js';
+import {
+  bid,
+  createGenerator,
+  createListing,
+  createRecycler,
+  flyAshListing,
+  inSeconds,
+  placeBid,
+  steelListing,
+} from '../helpers/trading.js';
 import { rows } from '../../server/src/db/tx.js';
 import type { TBid } from '../../shared/src/schemas/bids.js';
 import type { TTrade } from '../../shared/src/schemas/trades.js';
@@ -26,13 +35,19 @@ describe('sealed-bid auctions', () => {
   }
 
   async function tradesOf(token: string, ids: string[]): Promise<TTrade[]> {
-    return Promise.all(ids.map(async (id) => (await t.request.get(`/api/v1/trades/${id}`).set(auth(token)).expect(200)).body as TTrade));
+    return Promise.all(
+      ids.map(async (id) => (await t.request.get(`/api/v1/trades/${id}`).set(auth(token)).expect(200)).body as TTrade),
+    );
   }
 
   it('at close the quantity goes to the best bids in price-time order, each at its own price; the rest lose', async () => {
     const g = await createGenerator(t.request);
     const [r1, r2, r3, r4] = await Promise.all([1, 2, 3, 4].map(() => createRecycler(t.request, { licence: null })));
-    const l = await createListing(t.request, g, steelListing({ mode: 'auction', closesAt: inSeconds(2), quantityKg: 20_000, minLotKg: 5_000 }));
+    const l = await createListing(
+      t.request,
+      g,
+      steelListing({ mode: 'auction', closesAt: inSeconds(2), quantityKg: 20_000, minLotKg: 5_000 }),
+    );
     const b1 = await placeBid(t.request, r1!, l.id, { pricePerTonneFen: 259_000, quantityKg: 10_000 });
     const b2 = await placeBid(t.request, r2!, l.id, { pricePerTonneFen: 261_000, quantityKg: 10_000 });
     // Same price as b1 but later: b1 keeps time priority.
@@ -61,7 +76,11 @@ describe('sealed-bid auctions', () => {
     const l = await createListing(t.request, g, steelListing({ mode: 'auction', closesAt: inSeconds(1.5) }));
     await placeBid(t.request, r1!, l.id, { pricePerTonneFen: 259_000, quantityKg: 10_000 });
     await placeBid(t.request, r2!, l.id, { pricePerTonneFen: 260_000, quantityKg: 10_000 });
-    expect((await t.request.get(`/api/v1/listings/${l.id}/bids`).set(auth(g.token))).body).to.deep.equal({ count: 2, sealed: true, items: [] });
+    expect((await t.request.get(`/api/v1/listings/${l.id}/bids`).set(auth(g.token))).body).to.deep.equal({
+      count: 2,
+      sealed: true,
+      items: [],
+    });
     expect((await t.request.get(`/api/v1/listings/${l.id}/bids`).set(auth(r1!.token))).body.items).to.have.length(1);
     await closeOf(l);
     const after = (await t.request.get(`/api/v1/listings/${l.id}/bids`).set(auth(r1!.token)).expect(200)).body;
@@ -86,19 +105,28 @@ describe('sealed-bid auctions', () => {
     const g = await createGenerator(t.request, { district: '330603' });
     const [cheap, middle, dear] = await Promise.all([1, 2, 3].map(() => createRecycler(t.request, { district: '330604' })));
     // The generator will pay at most 1 893 yuan/t (the reserve); recyclers compete on a lower fee.
-    const l = await createListing(t.request, g, flyAshListing({ mode: 'auction', closesAt: inSeconds(2), quantityKg: 20_000, minLotKg: 10_000 }));
+    const l = await createListing(
+      t.request,
+      g,
+      flyAshListing({ mode: 'auction', closesAt: inSeconds(2), quantityKg: 20_000, minLotKg: 10_000 }),
+    );
     const bDear = await placeBid(t.request, dear!, l.id, { pricePerTonneFen: -185_000, quantityKg: 10_000 });
     const bCheap = await placeBid(t.request, cheap!, l.id, { pricePerTonneFen: -160_000, quantityKg: 10_000 });
     const bMiddle = await placeBid(t.request, middle!, l.id, { pricePerTonneFen: -170_000, quantityKg: 10_000 });
     // A fee above the reserve is refused outright.
-    expect((await bid(t.request, dear!, l.id, { pricePerTonneFen: -190_000, quantityKg: 10_000 })).body.error.code).to.equal('BELOW_RESERVE');
+    expect((await bid(t.request, dear!, l.id, { pricePerTonneFen: -190_000, quantityKg: 10_000 })).body.error.code).to.equal(
+      'BELOW_RESERVE',
+    );
 
     const closed = await closeOf(l);
     expect(closed.status).to.equal('matched');
     const bids = (await t.request.get(`/api/v1/listings/${l.id}/bids`).set(auth(g.token)).expect(200)).body.items as TBid[];
     const status = Object.fromEntries(bids.map((b) => [b.id, b.status]));
     expect(status).to.deep.equal({ [bDear.id]: 'lost', [bCheap.id]: 'won', [bMiddle.id]: 'won' });
-    const trades = await tradesOf(g.token, bids.flatMap((b) => b.tradeIds));
+    const trades = await tradesOf(
+      g.token,
+      bids.flatMap((b) => b.tradeIds),
+    );
     expect(trades.map((tr) => tr.pricePerTonneFen).sort((a, b) => a - b)).to.deep.equal([-170_000, -160_000]);
     for (const tr of trades) {
       expect(tr.payerOrgId).to.equal(g.orgId);
@@ -113,7 +141,11 @@ describe('sealed-bid auctions', () => {
     const admin = await adminToken(t.request);
     const g = await createGenerator(t.request);
     const [best, next] = await Promise.all([1, 2].map(() => createRecycler(t.request, { admin })));
-    const l = await createListing(t.request, g, flyAshListing({ mode: 'auction', closesAt: inSeconds(2), quantityKg: 10_000, minLotKg: 10_000 }));
+    const l = await createListing(
+      t.request,
+      g,
+      flyAshListing({ mode: 'auction', closesAt: inSeconds(2), quantityKg: 10_000, minLotKg: 10_000 }),
+    );
     const bBest = await placeBid(t.request, best!, l.id, { pricePerTonneFen: -160_000, quantityKg: 10_000 });
     const bNext = await placeBid(t.request, next!, l.id, { pricePerTonneFen: -175_000, quantityKg: 10_000 });
     await t.request.post(`/api/v1/licences/${best!.licenceId}/suspend`).set(auth(admin)).send({}).expect(200);
@@ -169,7 +201,10 @@ describe('sealed-bid auctions', () => {
   it('an earlier closesAt set by the owner before any bid schedules an earlier close', async () => {
     const g = await createGenerator(t.request);
     const l = await createListing(t.request, g, steelListing({ mode: 'auction', closesAt: inSeconds(3600) }));
-    const res = await t.request.patch(`/api/v1/listings/${l.id}`).set(auth(g.token)).send({ closesAt: inSeconds(1.2) });
+    const res = await t.request
+      .patch(`/api/v1/listings/${l.id}`)
+      .set(auth(g.token))
+      .send({ closesAt: inSeconds(1.2) });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     const closed = await closeOf(res.body);
     expect(closed.status).to.equal('closed');

@@ -32,7 +32,8 @@ describe('auth: registration, sign-in, refresh rotation, logout', () => {
     await t?.close();
   });
 
-  const count = async (table: 'orgs' | 'users') => Number((await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from ${sql.raw(table)}`))!.n);
+  const count = async (table: 'orgs' | 'users') =>
+    Number((await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from ${sql.raw(table)}`))!.n);
 
   describe('register → login → me', () => {
     it('registers an org with its owner, signs in with the same credentials and reads /me', async () => {
@@ -51,7 +52,13 @@ describe('auth: registration, sign-in, refresh rotation, logout', () => {
 
       const me = await t.request.get('/api/v1/me').set(auth(login.body.accessToken));
       expect(me.status).to.equal(200);
-      expect(me.body.user).to.deep.equal({ id: reg.body.user.id, email: body.user.email, name: 'Owner', orgRole: 'owner', isAdmin: false });
+      expect(me.body.user).to.deep.equal({
+        id: reg.body.user.id,
+        email: body.user.email,
+        name: 'Owner',
+        orgRole: 'owner',
+        isAdmin: false,
+      });
       expect(me.body.org).to.deep.include({ id: reg.body.org.id, name: body.org.name, uscc: body.org.uscc, district: '330603' });
       expect(me.body.roles).to.deep.equal(['recycler', 'carrier']);
       expect(me.body.creditLevel).to.equal('blue');
@@ -59,12 +66,16 @@ describe('auth: registration, sign-in, refresh rotation, logout', () => {
 
     it('stores the email lower-case, so sign-in is case-insensitive and the mixed-case twin conflicts', async () => {
       const email = uniqueEmail('MiXeD').replace('@test.local', '@Test.Local');
-      const reg = await t.request.post(REGISTER).send({ ...registrationBody(), user: { email: `  ${email} `, password: PASSWORD, name: 'Case' } });
+      const reg = await t.request
+        .post(REGISTER)
+        .send({ ...registrationBody(), user: { email: `  ${email} `, password: PASSWORD, name: 'Case' } });
       expect(reg.status).to.equal(201);
       expect(reg.body.user.email).to.equal(email.toLowerCase());
       const login = await t.request.post(LOGIN).send({ email: email.toUpperCase(), password: PASSWORD });
       expect(login.status).to.equal(200);
-      const twin = await t.request.post(REGISTER).send({ ...registrationBody(), user: { email: email.toUpperCase(), password: PASSWORD, name: 'Twin' } });
+      const twin = await t.request
+        .post(REGISTER)
+        .send({ ...registrationBody(), user: { email: email.toUpperCase(), password: PASSWORD, name: 'Twin' } });
       expect(twin.status).to.equal(409);
       expect(twin.body.error.code).to.equal('CONFLICT');
     });
@@ -162,7 +173,10 @@ describe('auth: registration, sign-in, refresh rotation, logout', () => {
       const newest = await t.request.post(REFRESH).send({ refreshToken: r3 });
       expect(newest.status).to.equal(401);
 
-      const family = await rows<{ revoked_at: unknown }>(t.ctx.db, sql`select revoked_at from refresh_tokens where user_id = ${a.user.id}`);
+      const family = await rows<{ revoked_at: unknown }>(
+        t.ctx.db,
+        sql`select revoked_at from refresh_tokens where user_id = ${a.user.id}`,
+      );
       expect(family).to.have.length(3);
       expect(family.every((r) => r.revoked_at !== null)).to.equal(true);
     });
@@ -181,7 +195,10 @@ describe('auth: registration, sign-in, refresh rotation, logout', () => {
         Array.from({ length: 6 }, () => t.request.post(REFRESH).send({ refreshToken: a.refreshToken })),
       );
       const statuses = results.map((r) => r.status).sort();
-      expect(statuses.filter((s) => s === 200), JSON.stringify(statuses)).to.have.length(1);
+      expect(
+        statuses.filter((s) => s === 200),
+        JSON.stringify(statuses),
+      ).to.have.length(1);
       expect(statuses.filter((s) => s === 401)).to.have.length(5);
       const issued = await rows(t.ctx.db, sql`select 1 from refresh_tokens where user_id = ${a.user.id}`);
       expect(issued).to.have.length(2);
@@ -189,7 +206,9 @@ describe('auth: registration, sign-in, refresh rotation, logout', () => {
 
     it('an expired refresh token is refused', async () => {
       const a = await registerOrg(t.request);
-      await t.ctx.db.execute(sql`update refresh_tokens set expires_at = now() - interval '1 second' where user_id = ${a.user.id}`);
+      await t.ctx.db.execute(
+        sql`update refresh_tokens set expires_at = now() - interval '1 second' where user_id = ${a.user.id}`,
+      );
       expect((await t.request.post(REFRESH).send({ refreshToken: a.refreshToken })).status).to.equal(401);
     });
 
@@ -241,7 +260,11 @@ describe('auth: registration, sign-in, refresh rotation, logout', () => {
       const body = registrationBody();
       const reg = await t.request.post(REGISTER).set('X-Client', 'web').send(body);
       const c1 = refreshCookie(reg)!;
-      const r1 = await t.request.post(REFRESH).set('X-Client', 'web').set('Cookie', `other=1; zwx_rt=${encodeURIComponent(c1)}`).send({});
+      const r1 = await t.request
+        .post(REFRESH)
+        .set('X-Client', 'web')
+        .set('Cookie', `other=1; zwx_rt=${encodeURIComponent(c1)}`)
+        .send({});
       expect(r1.status).to.equal(200);
       expect(r1.body).to.not.have.property('refreshToken');
       const c2 = refreshCookie(r1)!;
@@ -249,17 +272,32 @@ describe('auth: registration, sign-in, refresh rotation, logout', () => {
       const me = await t.request.get('/api/v1/me').set(auth(r1.body.accessToken));
       expect(me.body.user.email).to.equal(body.user.email);
 
-      const stale = await t.request.post(REFRESH).set('X-Client', 'web').set('Cookie', `zwx_rt=${encodeURIComponent(c1)}`).send();
+      const stale = await t.request
+        .post(REFRESH)
+        .set('X-Client', 'web')
+        .set('Cookie', `zwx_rt=${encodeURIComponent(c1)}`)
+        .send();
       expect(stale.status).to.equal(401);
     });
 
     it('logs out with the cookie and clears it', async () => {
       const login = await t.request.post(REGISTER).set('X-Client', 'web').send(registrationBody());
       const c = refreshCookie(login)!;
-      const out = await t.request.post(LOGOUT).set('X-Client', 'web').set('Cookie', `zwx_rt=${encodeURIComponent(c)}`).send();
+      const out = await t.request
+        .post(LOGOUT)
+        .set('X-Client', 'web')
+        .set('Cookie', `zwx_rt=${encodeURIComponent(c)}`)
+        .send();
       expect(out.status).to.equal(204);
       expect(setCookies(out).some((s) => s.startsWith('zwx_rt=;') && /Expires=Thu, 01 Jan 1970/i.test(s))).to.equal(true);
-      expect((await t.request.post(REFRESH).set('Cookie', `zwx_rt=${encodeURIComponent(c)}`).send()).status).to.equal(401);
+      expect(
+        (
+          await t.request
+            .post(REFRESH)
+            .set('Cookie', `zwx_rt=${encodeURIComponent(c)}`)
+            .send()
+        ).status,
+      ).to.equal(401);
     });
 
     it('API clients (no X-Client) get the refresh token in the body and no cookie', async () => {

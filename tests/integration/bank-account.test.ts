@@ -31,7 +31,11 @@ describe('bank transfers name the platform’s receiving account (BANK_ACCOUNT_N
 
       for (const who of [payer, payeeOf(p, trade)]) {
         const seen = await t.request.get(`/api/v1/trades/${trade.id}/payment`).set(auth(who.token)).expect(200);
-        expect(seen.body.payment).to.deep.include({ provider: 'bank_transfer', reference: res.body.reference, amountFen: 2_585_000 });
+        expect(seen.body.payment).to.deep.include({
+          provider: 'bank_transfer',
+          reference: res.body.reference,
+          amountFen: 2_585_000,
+        });
         expect(seen.body.payment.bankAccount).to.deep.equal(ACCOUNT);
       }
     });
@@ -39,7 +43,10 @@ describe('bank transfers name the platform’s receiving account (BANK_ACCOUNT_N
     it('a payment by another provider carries no bank account', async () => {
       const trade = await makeTrade(t, p, { pricePerTonneFen: 100_000, quantityKg: 1_000 });
       await pay(t.request, payerOf(p, trade), trade.id).expect(200);
-      const seen = await t.request.get(`/api/v1/trades/${trade.id}/payment`).set(auth(payerOf(p, trade).token)).expect(200);
+      const seen = await t.request
+        .get(`/api/v1/trades/${trade.id}/payment`)
+        .set(auth(payerOf(p, trade).token))
+        .expect(200);
       expect(seen.body.payment.provider).to.equal('simulated');
       expect(seen.body.payment.bankAccount).to.equal(null);
     });
@@ -61,7 +68,10 @@ describe('bank transfers name the platform’s receiving account (BANK_ACCOUNT_N
       const res = await pay(t.request, payerOf(p, trade), trade.id, { provider: 'bank_transfer' });
       expect(res.status, res.text).to.equal(200);
       expect(res.body).to.deep.include({ provider: 'bank_transfer', amountFen: 517_000, account: null });
-      const seen = await t.request.get(`/api/v1/trades/${trade.id}/payment`).set(auth(payerOf(p, trade).token)).expect(200);
+      const seen = await t.request
+        .get(`/api/v1/trades/${trade.id}/payment`)
+        .set(auth(payerOf(p, trade).token))
+        .expect(200);
       expect(seen.body.payment.bankAccount).to.equal(null);
     });
   });

@@ -60,7 +60,12 @@ describe('bank transfers: a reference for the payer, receipt confirmed by an adm
     const { reference } = await bankTrade(1_000);
     const res = await t.request.get('/api/v1/payments/bank-transfers?status=pending').set(auth(admin)).expect(200);
     const item = res.body.items.find((x: { reference: string }) => x.reference === reference);
-    expect(item).to.deep.include({ status: 'pending', payerOrgId: p.recycler.orgId, payerName: p.recycler.org.name, tradeStatus: 'awaiting_payment' });
+    expect(item).to.deep.include({
+      status: 'pending',
+      payerOrgId: p.recycler.orgId,
+      payerName: p.recycler.org.name,
+      tradeStatus: 'awaiting_payment',
+    });
   });
 
   it('only an admin confirms: a generator, the payer and a regulator get 403 FORBIDDEN_ROLE', async () => {
@@ -115,10 +120,16 @@ describe('bank transfers: a reference for the payer, receipt confirmed by an adm
     expect([again.status, again.body.error.code]).to.deep.equal([409, 'INVALID_STATE']);
 
     const b = await bankTrade(3_700);
-    const both = await Promise.all([confirm(b.reference, { amountFen: b.amountFen }), confirm(b.reference, { amountFen: b.amountFen })]);
+    const both = await Promise.all([
+      confirm(b.reference, { amountFen: b.amountFen }),
+      confirm(b.reference, { amountFen: b.amountFen }),
+    ]);
     expect(both.map((r) => r.status).sort()).to.deep.equal([200, 409]);
     expect(await transfersOfTrade(t, b.trade.id)).to.have.length(1);
-    const audits = await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from audit_log where subject_id = ${b.trade.id}`);
+    const audits = await one<{ n: number }>(
+      t.ctx.db,
+      sql`select count(*)::int as n from audit_log where subject_id = ${b.trade.id}`,
+    );
     expect(audits!.n).to.equal(1);
   });
 

@@ -75,9 +75,13 @@ describe('bids', () => {
       const both = await registerOrg(t.request, { roles: ['generator', 'recycler'] });
       const l = await createListing(t.request, both, steelListing());
       await t.request.post(`/api/v1/listings/${l.id}/cancel`).set(auth(both.token)).expect(200);
-      expect((await bid(t.request, both, l.id, { pricePerTonneFen: 258_500, quantityKg: 10_000 })).body.error.code).to.equal('SELF_DEALING');
+      expect((await bid(t.request, both, l.id, { pricePerTonneFen: 258_500, quantityKg: 10_000 })).body.error.code).to.equal(
+        'SELF_DEALING',
+      );
       const g = await createGenerator(t.request);
-      expect((await bid(t.request, g, l.id, { pricePerTonneFen: 258_500, quantityKg: 10_000 })).body.error.code).to.equal('FORBIDDEN_ROLE');
+      expect((await bid(t.request, g, l.id, { pricePerTonneFen: 258_500, quantityKg: 10_000 })).body.error.code).to.equal(
+        'FORBIDDEN_ROLE',
+      );
     });
 
     it('a bid on an unknown listing is 404; a carrier is refused by role before anything', async () => {
@@ -85,9 +89,10 @@ describe('bids', () => {
       const res = await bid(t.request, r, '00000000-0000-4000-8000-000000000000', { pricePerTonneFen: 1, quantityKg: 1 });
       expect(res.status).to.equal(404);
       const carrier = await registerOrg(t.request, { roles: ['carrier'] });
-      expect((await bid(t.request, carrier, '00000000-0000-4000-8000-000000000000', { pricePerTonneFen: 1, quantityKg: 1 })).body.error.code).to.equal(
-        'FORBIDDEN_ROLE',
-      );
+      expect(
+        (await bid(t.request, carrier, '00000000-0000-4000-8000-000000000000', { pricePerTonneFen: 1, quantityKg: 1 })).body.error
+          .code,
+      ).to.equal('FORBIDDEN_ROLE');
     });
   });
 
@@ -120,7 +125,10 @@ describe('bids', () => {
       const l = await createListing(t.request, g, steelListing({ minLotKg: 2_000 }));
       const res = await bid(t.request, r, l.id, { pricePerTonneFen: 258_500, quantityKg: 1_999 });
       expect(res.status).to.equal(400);
-      expect(res.body.error.details.fields[0]).to.deep.equal({ path: 'quantityKg', message: "below the listing's minimum lot: bid at least 2000 kg" });
+      expect(res.body.error.details.fields[0]).to.deep.equal({
+        path: 'quantityKg',
+        message: "below the listing's minimum lot: bid at least 2000 kg",
+      });
     });
   });
 
@@ -130,7 +138,11 @@ describe('bids', () => {
       const r1 = await createRecycler(t.request, { licence: null });
       const r2 = await createRecycler(t.request, { licence: null });
       const outsider = await createRecycler(t.request, { licence: null });
-      const l = await createListing(t.request, g, steelListing({ mode: 'auction', closesAt: inSeconds(3600), quantityKg: 10_000 }));
+      const l = await createListing(
+        t.request,
+        g,
+        steelListing({ mode: 'auction', closesAt: inSeconds(3600), quantityKg: 10_000 }),
+      );
       const b1 = await placeBid(t.request, r1, l.id, { pricePerTonneFen: 259_000, quantityKg: 10_000 });
       await placeBid(t.request, r2, l.id, { pricePerTonneFen: 260_000, quantityKg: 10_000 });
       expect(b1.status).to.equal('active');

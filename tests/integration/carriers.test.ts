@@ -6,7 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { adminToken, approvedLicence, auth, createCreditAgency, createRegulator, registerOrg, submitLicence, type OrgActor } from '../helpers/actors.js';
+import {
+  adminToken,
+  approvedLicence,
+  auth,
+  createCreditAgency,
+  createRegulator,
+  registerOrg,
+  submitLicence,
+  type OrgActor,
+} from '../helpers/actors.js';
 import { createCarrier, flyAshDeal, openTripRaw, tripBody } from '../helpers/manifests.js';
 import type { TCarrier } from '../../shared/src/schemas/carriers.js';
 
@@ -27,9 +36,11 @@ describe('carrier directory: GET /carriers', () => {
   /** A word no other test's org carries, so each test sees only its own carriers. */
   const token = () => `Fleet${randomBytes(4).toString('hex')}`;
   const carrier = (name: string) => registerOrg(t.request, { roles: ['carrier'], name, district: '330603' });
-  const list = (who: string, query: Record<string, string | number>) => t.request.get('/api/v1/carriers').query(query).set(auth(who));
+  const list = (who: string, query: Record<string, string | number>) =>
+    t.request.get('/api/v1/carriers').query(query).set(auth(who));
   const names = (items: TCarrier[]) => items.map((c) => c.name);
-  const fieldPaths = (res: { body: { error?: { details?: { fields?: { path: string }[] } } } }) => (res.body.error?.details?.fields ?? []).map((f) => f.path);
+  const fieldPaths = (res: { body: { error?: { details?: { fields?: { path: string }[] } } } }) =>
+    (res.body.error?.details?.fields ?? []).map((f) => f.path);
 
   it('finds carriers by part of their name, in name order, and leaves out orgs that are not carriers', async () => {
     const w = token();
@@ -45,14 +56,23 @@ describe('carrier directory: GET /carriers', () => {
   });
 
   it('finds a carrier by the start of its USCC, in either case, and shows its district and transport licences', async () => {
-    const c = await createCarrier(t.request, { licence: { wasteCodes: ['HW18', 'HW08'], validFrom: '2024-01-01', validTo: '2099-12-31' } });
+    const c = await createCarrier(t.request, {
+      licence: { wasteCodes: ['HW18', 'HW08'], validFrom: '2024-01-01', validTo: '2099-12-31' },
+    });
     const res = await list(shipper.token, { q: c.org.uscc.slice(0, 14).toLowerCase() });
     expect(res.status, res.text).to.equal(200);
     const found = (res.body.items as TCarrier[]).find((x) => x.id === c.orgId);
     expect(found, 'the carrier is found by its USCC').to.not.equal(undefined);
     expect(found).to.include({ name: c.org.name, uscc: c.org.uscc, district: '330603' });
     expect(found!.licences).to.deep.equal([
-      { number: c.licenceNumber, wasteCodes: ['HW18', 'HW08'], validFrom: '2024-01-01', validTo: '2099-12-31', status: 'approved', current: true },
+      {
+        number: c.licenceNumber,
+        wasteCodes: ['HW18', 'HW08'],
+        validFrom: '2024-01-01',
+        validTo: '2099-12-31',
+        status: 'approved',
+        current: true,
+      },
     ]);
     // The USCC matches from its start only: a run from its middle finds nothing.
     const middle = await list(shipper.token, { q: c.org.uscc.slice(9, 17) });
@@ -64,7 +84,8 @@ describe('carrier directory: GET /carriers', () => {
     const licensed = async (name: string, o: Record<string, unknown>, suspend = false) => {
       const c = await carrier(`${w} ${name}`);
       const l = await approvedLicence(t.request, c, { kind: 'transport', wasteCodes: ['HW18'], ...o }, admin);
-      if (suspend) expect((await t.request.post(`/api/v1/licences/${l.id}/suspend`).set(auth(admin)).send({})).status).to.equal(200);
+      if (suspend)
+        expect((await t.request.post(`/api/v1/licences/${l.id}/suspend`).set(auth(admin)).send({})).status).to.equal(200);
       return c;
     };
     await licensed('A category', {});
@@ -144,7 +165,12 @@ describe('carrier directory: GET /carriers', () => {
     const res = await list(d.generator.token, { q: d.carrier.org.name, code: d.trade.classifiedCode ?? d.trade.materialCode });
     const picked = (res.body.items as TCarrier[]).find((c) => c.name === d.carrier.org.name);
     expect(picked?.id).to.equal(d.carrier.orgId);
-    const opened = await openTripRaw(t, d.generator, d.trade.id, tripBody({ carrier: { ...d.carrier, orgId: picked!.id } }, 5_000));
+    const opened = await openTripRaw(
+      t,
+      d.generator,
+      d.trade.id,
+      tripBody({ carrier: { ...d.carrier, orgId: picked!.id } }, 5_000),
+    );
     expect(opened.status, opened.text).to.equal(201);
   });
 });

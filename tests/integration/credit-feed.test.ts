@@ -28,7 +28,9 @@ describe('credit feed', () => {
   });
 
   const input = (orgId: string, kind: CreditEventInput['kind'], subjectId: string) =>
-    inTransaction(t.ctx.db, (tx) => recordCreditEvent(tx, { orgId, kind, subjectType: 'test', subjectId, occurredAt: new Date() }));
+    inTransaction(t.ctx.db, (tx) =>
+      recordCreditEvent(tx, { orgId, kind, subjectType: 'test', subjectId, occurredAt: new Date() }),
+    );
 
   async function page(query: string, who = agency): Promise<TCreditFeedPage> {
     const res = await t.request.get(`/api/v1/credit/feed${query}`).set(auth(who.token));
@@ -116,14 +118,21 @@ describe('credit feed', () => {
     this.timeout(60_000);
     const orgs = await Promise.all(Array.from({ length: 6 }, () => registerOrg(t.request)));
     await Promise.all(
-      orgs.flatMap((o, i) => [input(o.orgId, 'late_pickup', `p-${i}`), input(o.orgId, 'trade_cancelled', `c-${i}`), input(o.orgId, 'payment_failed', `f-${i}`)]),
+      orgs.flatMap((o, i) => [
+        input(o.orgId, 'late_pickup', `p-${i}`),
+        input(o.orgId, 'trade_cancelled', `c-${i}`),
+        input(o.orgId, 'payment_failed', `f-${i}`),
+      ]),
     );
     await Promise.all(orgs.map((o) => t.ctx.credit.recompute(o.orgId)));
     await drainJobs(t);
     const ids = orgs.map((o) => o.orgId);
     const feed = await rows<{ org_id: string; seq: number; id: string }>(
       t.ctx.db,
-      sql`select org_id, seq, id from credit_feed where org_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) order by id`,
+      sql`select org_id, seq, id from credit_feed where org_id in (${sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )}) order by id`,
     );
     for (const o of orgs) {
       const seqs = feed.filter((f) => f.org_id === o.orgId).map((f) => f.seq);
@@ -134,7 +143,10 @@ describe('credit feed', () => {
     // Every org ends at 80 − 2 − 3 − 3 = 72.
     const latest = await rows<{ org_id: string; score: number }>(
       t.ctx.db,
-      sql`select distinct on (org_id) org_id, score from credit_scores where org_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) order by org_id, seq desc`,
+      sql`select distinct on (org_id) org_id, score from credit_scores where org_id in (${sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )}) order by org_id, seq desc`,
     );
     expect(latest.map((l) => l.score)).to.deep.equal(ids.map(() => 72));
   });

@@ -45,8 +45,18 @@ async function consumer(answer: (n: number, eventId: string) => Answer = () => (
       const signature = String(req.headers['x-signature'] ?? '');
       const event = JSON.parse(body) as TCreditFeedEvent;
       const now = Math.floor(Date.now() / 1000);
-      const verified = verifySignature(signature, body, secret, { nowSeconds: now }) && verifyDelivery({ signature, body, secret, nowSeconds: now });
-      received.push({ eventId: event.eventId, headerEventId: String(req.headers['x-event-id']), attempt: Number(req.headers['x-delivery-attempt']), body, event, signature, verified });
+      const verified =
+        verifySignature(signature, body, secret, { nowSeconds: now }) &&
+        verifyDelivery({ signature, body, secret, nowSeconds: now });
+      received.push({
+        eventId: event.eventId,
+        headerEventId: String(req.headers['x-event-id']),
+        attempt: Number(req.headers['x-delivery-attempt']),
+        body,
+        event,
+        signature,
+        verified,
+      });
       const n = (perEvent.get(event.eventId) ?? 0) + 1;
       perEvent.set(event.eventId, n);
       const a = answer(n, event.eventId);
@@ -78,7 +88,10 @@ describe('credit webhooks', () => {
 
   before(async () => {
     // BullMQ when REDIS_URL is set (the relay hands the delayed retries to it), the in-process runner otherwise.
-    t = await createTestApp({ useRedis: true, env: { WEBHOOK_ALLOW_LOOPBACK: 'true', CREDIT_WEBHOOK_BACKOFF_MS: '20', CREDIT_WEBHOOK_MAX_ATTEMPTS: '6' } });
+    t = await createTestApp({
+      useRedis: true,
+      env: { WEBHOOK_ALLOW_LOOPBACK: 'true', CREDIT_WEBHOOK_BACKOFF_MS: '20', CREDIT_WEBHOOK_MAX_ATTEMPTS: '6' },
+    });
     const admin = await adminToken(t.request);
     agency = await createCreditAgency(t.request, admin);
     regulator = await createRegulator(t.request, 'city', admin);
@@ -114,7 +127,10 @@ describe('credit webhooks', () => {
     return items.filter((e) => e.orgId === orgId);
   }
   const sanction = (orgId: string, severity = 'minor') =>
-    t.request.post('/api/v1/regulator/sanctions').set(auth(regulator.token)).send({ orgId, severity, reason: '台账记录不全', decidedAt: new Date().toISOString() });
+    t.request
+      .post('/api/v1/regulator/sanctions')
+      .set(auth(regulator.token))
+      .send({ orgId, severity, reason: '台账记录不全', decidedAt: new Date().toISOString() });
 
   /** Every delivery to this consumer was signed, verified, and carried its event id in the body and the header. */
   function expectSigned(c: Awaited<ReturnType<typeof consumer>>, eventIds: string[]) {
@@ -142,12 +158,15 @@ describe('credit webhooks', () => {
       await unsubscribe(s.id);
       const after = await t.request.get('/api/v1/credit/subscriptions').set(auth(agency.token)).expect(200);
       expect(after.body.items.find((x: TSubscription) => x.id === s.id).status).to.equal('deleted');
-      const audit = await rows<{ action: string }>(t.ctx.db, sql`select action from audit_log where subject_id = ${s.id} order by id`);
+      const audit = await rows<{ action: string }>(
+        t.ctx.db,
+        sql`select action from audit_log where subject_id = ${s.id} order by id`,
+      );
       expect(audit.map((a) => a.action)).to.deep.equal(['credit_subscription.create', 'credit_subscription.delete']);
       await c.close();
     });
 
-    it("another agency neither sees nor deletes a subscription (404), nor sees its deliveries", async () => {
+    it('another agency neither sees nor deletes a subscription (404), nor sees its deliveries', async () => {
       const c = await consumer();
       const s = await subscribe(c.url);
       const other = await createCreditAgency(t.request);
@@ -161,13 +180,24 @@ describe('credit webhooks', () => {
     });
 
     it('bad bodies are 400: a short secret, a missing url, an unknown field; trading orgs and regulators may not subscribe', async () => {
-      for (const body of [{ url: 'https://hooks.example.com/', secret: 'short' }, { secret: SECRET }, { url: 'http://127.0.0.1:1/', secret: SECRET, status: 'active' }]) {
+      for (const body of [
+        { url: 'https://hooks.example.com/', secret: 'short' },
+        { secret: SECRET },
+        { url: 'http://127.0.0.1:1/', secret: SECRET, status: 'active' },
+      ]) {
         const res = await t.request.post('/api/v1/credit/subscriptions').set(auth(agency.token)).send(body);
         expect(res.status, JSON.stringify(body)).to.equal(400);
       }
       const g = await registerOrg(t.request);
       for (const who of [g, regulator])
-        expect((await t.request.post('/api/v1/credit/subscriptions').set(auth(who.token)).send({ url: 'http://127.0.0.1:1/', secret: SECRET })).status).to.equal(403);
+        expect(
+          (
+            await t.request
+              .post('/api/v1/credit/subscriptions')
+              .set(auth(who.token))
+              .send({ url: 'http://127.0.0.1:1/', secret: SECRET })
+          ).status,
+        ).to.equal(403);
     });
   });
 
@@ -202,13 +232,23 @@ describe('credit webhooks', () => {
       for (const [orgId, score, what] of cases) {
         const feed = await feedOf(orgId);
         expect(feed, what).to.have.length(1);
-        expect(feed[0], what).to.include({ orgId, seq: 1, score, previousScore: 80, previousLevel: 'blue', scoringModel: 'v1', type: 'credit.changed' });
+        expect(feed[0], what).to.include({
+          orgId,
+          seq: 1,
+          score,
+          previousScore: 80,
+          previousLevel: 'blue',
+          scoringModel: 'v1',
+          type: 'credit.changed',
+        });
         await waitFor(() => c.received.some((r) => r.eventId === feed[0]!.eventId), { what: `the delivery of ${what}` });
         expectSigned(c, [feed[0]!.eventId]);
         // The body is the feed entry itself, byte for byte what was signed.
         expect(JSON.parse(c.received.find((r) => r.eventId === feed[0]!.eventId)!.body)).to.deep.equal(feed[0]);
       }
-      await waitFor(async () => (await deliveriesOf(s.id)).filter((x) => x.status === 'delivered').length >= 4, { what: 'four delivered' });
+      await waitFor(async () => (await deliveriesOf(s.id)).filter((x) => x.status === 'delivered').length >= 4, {
+        what: 'four delivered',
+      });
       const ds = await deliveriesOf(s.id);
       expect(ds.every((x) => x.status === 'delivered' && x.attempts === 1 && x.lastStatusCode === 204)).to.equal(true);
       await unsubscribe(s.id);
@@ -275,7 +315,9 @@ describe('credit webhooks', () => {
       expect(gaps[gaps.length - 1]!).to.be.greaterThan(gaps[0]!);
       // The dead letter is append-only.
       let refused = false;
-      await t.ctx.db.execute(sql`delete from credit_dead_letters where delivery_id = ${delivery.id}`).catch(() => (refused = true));
+      await t.ctx.db
+        .execute(sql`delete from credit_dead_letters where delivery_id = ${delivery.id}`)
+        .catch(() => (refused = true));
       expect(refused).to.equal(true);
       await unsubscribe(s.id);
       await c.close();
@@ -312,7 +354,10 @@ describe('credit webhooks', () => {
       await drainJobs(t);
       const [e1] = await feedOf(g1.orgId);
       const [e2] = await feedOf(g2.orgId);
-      await waitFor(() => a.received.some((r) => r.eventId === e2!.eventId) && b.received.some((r) => r.eventId === e2!.eventId), { what: 'both got e2' });
+      await waitFor(
+        () => a.received.some((r) => r.eventId === e2!.eventId) && b.received.some((r) => r.eventId === e2!.eventId),
+        { what: 'both got e2' },
+      );
       expect(a.received.filter((r) => r.eventId === e1!.eventId)).to.have.length(1);
       expect(b.received.filter((r) => r.eventId === e1!.eventId)).to.have.length(0);
       await unsubscribe(sa.id);
@@ -353,7 +398,13 @@ describe('credit webhooks', () => {
       await q.request.post('/api/v1/credit/subscriptions').set(auth(a.token)).send({ url, secret: SECRET }).expect(201);
       const g = await registerOrg(q.request);
       await inTransaction(q.ctx.db, (tx) =>
-        recordCreditEvent(tx, { orgId: g.orgId, kind: 'late_pickup', subjectType: 'manifest', subjectId: `cap-${g.orgId}`, occurredAt: new Date() }),
+        recordCreditEvent(tx, {
+          orgId: g.orgId,
+          kind: 'late_pickup',
+          subjectType: 'manifest',
+          subjectId: `cap-${g.orgId}`,
+          occurredAt: new Date(),
+        }),
       );
       await q.ctx.credit.recompute(g.orgId);
       const r = await one<{ id: string }>(
@@ -371,7 +422,10 @@ describe('credit webhooks', () => {
       const started = Date.now();
       expect(await svc.deliver(id)).to.equal('retry');
       expect(Date.now() - started).to.be.within(250, 3_000);
-      const row = await one<{ attempts: number; last_error: string; status: string }>(q.ctx.db, sql`select attempts, last_error, status from credit_deliveries where id = ${id}`);
+      const row = await one<{ attempts: number; last_error: string; status: string }>(
+        q.ctx.db,
+        sql`select attempts, last_error, status from credit_deliveries where id = ${id}`,
+      );
       expect(row).to.include({ attempts: 1, status: 'pending' });
       expect(row!.last_error).to.contain('300 ms');
       await c.close();
@@ -395,9 +449,14 @@ describe('credit webhooks', () => {
         q.ctx.db,
         sql`select d.subscription_id, s.org_id from credit_deliveries d join credit_subscriptions s on s.id = d.subscription_id where d.id = ${second}`,
       );
-      await q.ctx.credit.deleteSubscription({ userId: sub!.org_id, orgId: sub!.org_id, roles: ['credit_agency'], orgRole: 'owner', scope: null }, sub!.subscription_id);
+      await q.ctx.credit.deleteSubscription(
+        { userId: sub!.org_id, orgId: sub!.org_id, roles: ['credit_agency'], orgRole: 'owner', scope: null },
+        sub!.subscription_id,
+      );
       expect(await q.ctx.credit.deliver(second)).to.equal('skipped');
-      expect((await one<{ status: string }>(q.ctx.db, sql`select status from credit_deliveries where id = ${second}`))!.status).to.equal('cancelled');
+      expect(
+        (await one<{ status: string }>(q.ctx.db, sql`select status from credit_deliveries where id = ${second}`))!.status,
+      ).to.equal('cancelled');
       expect(c.received).to.have.length(1);
       await c.close();
     });

@@ -40,19 +40,32 @@ describe('credit scores', () => {
     expect(res.status, res.text).to.equal(200);
     return res.body as TCreditScore;
   };
-  const history = async (who: OrgActor, orgId: string, query = ''): Promise<{ items: TCreditHistoryEntry[]; nextCursor: string | null }> => {
+  const history = async (
+    who: OrgActor,
+    orgId: string,
+    query = '',
+  ): Promise<{ items: TCreditHistoryEntry[]; nextCursor: string | null }> => {
     const res = await t.request.get(`/api/v1/credit/orgs/${orgId}/history${query}`).set(auth(who.token));
     expect(res.status, res.text).to.equal(200);
     return res.body;
   };
   const kindsOf = async (orgId: string) =>
-    (await rows<{ kind: string }>(t.ctx.db, sql`select kind from credit_events where org_id = ${orgId} order by id`)).map((r) => r.kind);
+    (await rows<{ kind: string }>(t.ctx.db, sql`select kind from credit_events where org_id = ${orgId} order by id`)).map(
+      (r) => r.kind,
+    );
   const factor = (s: TCreditScore, name: string) => s.factors.find((f) => f.factor === name)!;
 
   it('a new org reads at the neutral start: 80, blue, model v1, every factor listed at zero', async () => {
     const g = await registerOrg(t.request, { roles: ['generator'] });
     const s = await score(g, g.orgId);
-    expect(s).to.include({ orgId: g.orgId, score: 80, level: 'blue', scoringModel: 'v1', neutralScore: 80, levelReason: 'score' });
+    expect(s).to.include({
+      orgId: g.orgId,
+      score: 80,
+      level: 'blue',
+      scoringModel: 'v1',
+      neutralScore: 80,
+      levelReason: 'score',
+    });
     expect(s.factors).to.have.length(12);
     expect(s.factors.every((f) => f.contribution === 0)).to.equal(true);
     expect(Date.parse(s.computedAt)).to.not.be.NaN;
@@ -84,7 +97,9 @@ describe('credit scores', () => {
 
     it('an id that is no org is 404, a malformed one 400, no token 401', async () => {
       const g = await registerOrg(t.request);
-      expect((await t.request.get('/api/v1/credit/orgs/7b0c1c38-2a0e-4c1e-9b4b-3f1d2e0a9c55').set(auth(regulator.token))).status).to.equal(404);
+      expect(
+        (await t.request.get('/api/v1/credit/orgs/7b0c1c38-2a0e-4c1e-9b4b-3f1d2e0a9c55').set(auth(regulator.token))).status,
+      ).to.equal(404);
       expect((await t.request.get('/api/v1/credit/orgs/not-a-uuid').set(auth(regulator.token))).status).to.equal(400);
       expect((await t.request.get(`/api/v1/credit/orgs/${g.orgId}`)).status).to.equal(401);
     });
@@ -96,7 +111,9 @@ describe('credit scores', () => {
       const trade = await makeTrade(t, p, { pricePerTonneFen: 0, quantityKg: 2_000 });
       await deliver(t, trade.id, 2_000);
       await drainJobs(t);
-      expect((await one<{ status: string }>(t.ctx.db, sql`select status from trades where id = ${trade.id}`))!.status).to.equal('settled');
+      expect((await one<{ status: string }>(t.ctx.db, sql`select status from trades where id = ${trade.id}`))!.status).to.equal(
+        'settled',
+      );
       for (const who of [p.generator, p.recycler]) {
         expect(await kindsOf(who.orgId)).to.deep.equal(['trade_completed']);
         const s = await score(who, who.orgId);
@@ -104,7 +121,15 @@ describe('credit scores', () => {
         expect(factor(s, 'trade_completed')).to.include({ contribution: 1, events: 1 });
         const h = await history(who, who.orgId);
         expect(h.items).to.have.length(1);
-        expect(h.items[0]).to.include({ seq: 1, score: 81, level: 'blue', previousScore: 80, previousLevel: 'blue', trigger: 'event', scoringModel: 'v1' });
+        expect(h.items[0]).to.include({
+          seq: 1,
+          score: 81,
+          level: 'blue',
+          previousScore: 80,
+          previousLevel: 'blue',
+          trigger: 'event',
+          scoringModel: 'v1',
+        });
         expect(h.items[0]!.inputs.count).to.equal(1);
       }
     });
@@ -112,7 +137,10 @@ describe('credit scores', () => {
     it('a trade cancelled by a party counts against that party only', async () => {
       const p = await makeParties(t.request);
       const trade = await makeTrade(t, p, { pricePerTonneFen: 258_500, quantityKg: 1_000 });
-      const res = await t.request.post(`/api/v1/trades/${trade.id}/cancel`).set(auth(p.recycler.token)).send({ reason: '车辆安排不上' });
+      const res = await t.request
+        .post(`/api/v1/trades/${trade.id}/cancel`)
+        .set(auth(p.recycler.token))
+        .send({ reason: '车辆安排不上' });
       expect(res.status, res.text).to.equal(200);
       await drainJobs(t);
       expect(await kindsOf(p.recycler.orgId)).to.deep.equal(['trade_cancelled']);
@@ -138,10 +166,16 @@ describe('credit scores', () => {
       const admin = await adminToken(t.request);
       const atReceiver = await makeParties(t.request);
       const above = await makeParties(t.request);
-      for (const [p, decided] of [[atReceiver, 900], [above, 1_000]] as const) {
+      for (const [p, decided] of [
+        [atReceiver, 900],
+        [above, 1_000],
+      ] as const) {
         const trade = await makeTrade(t, p, { pricePerTonneFen: 0, quantityKg: 1_000 });
         await dispute(t, trade.id, 900);
-        const res = await t.request.post(`/api/v1/trades/${trade.id}/resolve`).set(auth(admin)).send({ acceptedKg: decided, note: '复核地磅单' });
+        const res = await t.request
+          .post(`/api/v1/trades/${trade.id}/resolve`)
+          .set(auth(admin))
+          .send({ acceptedKg: decided, note: '复核地磅单' });
         expect(res.status, res.text).to.equal(200);
       }
       await drainJobs(t);
@@ -162,12 +196,18 @@ describe('credit scores', () => {
       expect(res.status, res.text).to.equal(200);
       await drainJobs(t);
       expect(await kindsOf(r.orgId)).to.deep.equal(['licence_suspended']);
-      expect((await score(r, r.orgId))).to.include({ score: 65, level: 'yellow' });
+      expect(await score(r, r.orgId)).to.include({ score: 65, level: 'yellow' });
     });
 
     it('recording the same input twice stores it once and a second recompute stores nothing new', async () => {
       const g = await registerOrg(t.request);
-      const input = { orgId: g.orgId, kind: 'late_pickup' as const, subjectType: 'manifest', subjectId: 'm-1', occurredAt: new Date() };
+      const input = {
+        orgId: g.orgId,
+        kind: 'late_pickup' as const,
+        subjectType: 'manifest',
+        subjectId: 'm-1',
+        occurredAt: new Date(),
+      };
       expect(await inTransaction(t.ctx.db, (tx) => recordCreditEvent(tx, input))).to.equal(true);
       expect(await inTransaction(t.ctx.db, (tx) => recordCreditEvent(tx, input))).to.equal(false);
       await drainJobs(t);
@@ -178,13 +218,24 @@ describe('credit scores', () => {
 
     it('an input in a transaction that rolls back leaves no input and no recompute job', async () => {
       const g = await registerOrg(t.request);
-      const before = (await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from outbox where topic = 'credit.recompute'`))!.n;
+      const before = (await one<{ n: number }>(
+        t.ctx.db,
+        sql`select count(*)::int as n from outbox where topic = 'credit.recompute'`,
+      ))!.n;
       await inTransaction(t.ctx.db, async (tx) => {
-        await recordCreditEvent(tx, { orgId: g.orgId, kind: 'payment_failed', subjectType: 'payment', subjectId: 'p-1', occurredAt: new Date() });
+        await recordCreditEvent(tx, {
+          orgId: g.orgId,
+          kind: 'payment_failed',
+          subjectType: 'payment',
+          subjectId: 'p-1',
+          occurredAt: new Date(),
+        });
         throw new Error('the use case failed');
       }).catch(() => {});
       expect(await kindsOf(g.orgId)).to.deep.equal([]);
-      expect((await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from outbox where topic = 'credit.recompute'`))!.n).to.equal(before);
+      expect(
+        (await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from outbox where topic = 'credit.recompute'`))!.n,
+      ).to.equal(before);
     });
   });
 
@@ -205,10 +256,19 @@ describe('credit scores', () => {
       const p = await makeParties(ts.request);
       const trade = await makeTrade(ts, p, { pricePerTonneFen: 258_500, quantityKg: 1_000 });
       const paid = await pay(ts.request, p.recycler, trade.id).expect(200);
-      await fake.client().paymentIntents.confirm(paid.body.paymentIntentId, { payment_method: 'pm_card_chargeDeclined' }).catch(() => {});
-      await fake.client().paymentIntents.confirm(paid.body.paymentIntentId, { payment_method: 'pm_card_chargeDeclined' }).catch(() => {});
+      await fake
+        .client()
+        .paymentIntents.confirm(paid.body.paymentIntentId, { payment_method: 'pm_card_chargeDeclined' })
+        .catch(() => {});
+      await fake
+        .client()
+        .paymentIntents.confirm(paid.body.paymentIntentId, { payment_method: 'pm_card_chargeDeclined' })
+        .catch(() => {});
       await drainJobs(ts);
-      const kinds = await rows<{ kind: string; subject_type: string }>(ts.ctx.db, sql`select kind, subject_type from credit_events where org_id = ${p.recycler.orgId}`);
+      const kinds = await rows<{ kind: string; subject_type: string }>(
+        ts.ctx.db,
+        sql`select kind, subject_type from credit_events where org_id = ${p.recycler.orgId}`,
+      );
       expect(kinds).to.deep.equal([{ kind: 'payment_failed', subject_type: 'payment' }]);
       expect(await rows(ts.ctx.db, sql`select 1 from credit_events where org_id = ${p.generator.orgId}`)).to.have.length(0);
       expect((await readCredit(ts.ctx.db, p.recycler.orgId)).score).to.equal(77);
@@ -219,7 +279,13 @@ describe('credit scores', () => {
     const g = await registerOrg(t.request);
     for (let i = 0; i < 3; i++) {
       await inTransaction(t.ctx.db, (tx) =>
-        recordCreditEvent(tx, { orgId: g.orgId, kind: 'late_pickup', subjectType: 'manifest', subjectId: `m-${i}`, occurredAt: new Date() }),
+        recordCreditEvent(tx, {
+          orgId: g.orgId,
+          kind: 'late_pickup',
+          subjectType: 'manifest',
+          subjectId: `m-${i}`,
+          occurredAt: new Date(),
+        }),
       );
       await drainJobs(t);
     }
@@ -229,13 +295,23 @@ describe('credit scores', () => {
     const second = await history(g, g.orgId, `?limit=2&cursor=${first.nextCursor}`);
     expect(second.items.map((x) => x.seq)).to.deep.equal([1]);
     expect(second.nextCursor).to.equal(null);
-    expect((await t.request.get(`/api/v1/credit/orgs/${g.orgId}/history?cursor=garbage`).set(auth(g.token))).status).to.equal(400);
-    for (const stmt of [sql`update credit_scores set score = 100 where org_id = ${g.orgId}`, sql`delete from credit_scores where org_id = ${g.orgId}`, sql`delete from credit_events where org_id = ${g.orgId}`, sql`update credit_feed set score = 100 where org_id = ${g.orgId}`]) {
+    expect((await t.request.get(`/api/v1/credit/orgs/${g.orgId}/history?cursor=garbage`).set(auth(g.token))).status).to.equal(
+      400,
+    );
+    for (const stmt of [
+      sql`update credit_scores set score = 100 where org_id = ${g.orgId}`,
+      sql`delete from credit_scores where org_id = ${g.orgId}`,
+      sql`delete from credit_events where org_id = ${g.orgId}`,
+      sql`update credit_feed set score = 100 where org_id = ${g.orgId}`,
+    ]) {
       let refused = false;
       await t.ctx.db.execute(stmt).catch(() => (refused = true));
       expect(refused).to.equal(true);
     }
-    const stored = await rows<{ inputs: { kind: string }[]; factors: unknown[] }>(t.ctx.db, sql`select inputs, factors from credit_scores where org_id = ${g.orgId} order by seq`);
+    const stored = await rows<{ inputs: { kind: string }[]; factors: unknown[] }>(
+      t.ctx.db,
+      sql`select inputs, factors from credit_scores where org_id = ${g.orgId} order by seq`,
+    );
     expect(stored.map((s) => s.inputs.length)).to.deep.equal([1, 2, 3]);
     expect(stored[2]!.factors).to.have.length(12);
   });
@@ -252,19 +328,30 @@ describe('credit scores', () => {
     });
 
     it('is scheduled at start-up for the next 02:00 Asia/Shanghai, once', async () => {
-      const r = await rows<{ available_at: Date }>(tc.ctx.db, sql`select available_at from outbox where topic = 'credit.nightly' and done_at is null`);
+      const r = await rows<{ available_at: Date }>(
+        tc.ctx.db,
+        sql`select available_at from outbox where topic = 'credit.nightly' and done_at is null`,
+      );
       expect(r).to.have.length(1);
       const at = new Date(r[0]!.available_at);
       expect(at.getUTCHours()).to.equal(18);
       expect(at.getTime() - clock.now().getTime()).to.be.within(1, DAY);
       await tc.ctx.credit.ensureNightlyScheduled();
-      expect(await rows(tc.ctx.db, sql`select 1 from outbox where topic = 'credit.nightly' and done_at is null`)).to.have.length(1);
+      expect(await rows(tc.ctx.db, sql`select 1 from outbox where topic = 'credit.nightly' and done_at is null`)).to.have.length(
+        1,
+      );
     });
 
     it('a year later the same minor sanction weighs half: 70 → 75, stored as a decay row with a feed entry', async () => {
       const g = await registerOrg(tc.request);
       await inTransaction(tc.ctx.db, (tx) =>
-        recordCreditEvent(tx, { orgId: g.orgId, kind: 'sanction_minor', subjectType: 'sanction', subjectId: 's-1', occurredAt: clock.now() }),
+        recordCreditEvent(tx, {
+          orgId: g.orgId,
+          kind: 'sanction_minor',
+          subjectType: 'sanction',
+          subjectId: 's-1',
+          occurredAt: clock.now(),
+        }),
       );
       await drainJobs(tc);
       expect((await readCredit(tc.ctx.db, g.orgId)).score).to.equal(70);
@@ -274,10 +361,22 @@ describe('credit scores', () => {
       await drainJobs(tc);
       const s = await readCredit(tc.ctx.db, g.orgId);
       expect(s).to.include({ score: 75, level: 'blue' });
-      const rowsOf = await rows<{ seq: number; trigger: string; score: number }>(tc.ctx.db, sql`select seq, trigger, score from credit_scores where org_id = ${g.orgId} order by seq`);
-      expect(rowsOf).to.deep.equal([{ seq: 1, trigger: 'event', score: 70 }, { seq: 2, trigger: 'decay', score: 75 }]);
-      const feed = await rows<{ seq: number; trigger: string }>(tc.ctx.db, sql`select seq, trigger from credit_feed where org_id = ${g.orgId} order by seq`);
-      expect(feed).to.deep.equal([{ seq: 1, trigger: 'event' }, { seq: 2, trigger: 'decay' }]);
+      const rowsOf = await rows<{ seq: number; trigger: string; score: number }>(
+        tc.ctx.db,
+        sql`select seq, trigger, score from credit_scores where org_id = ${g.orgId} order by seq`,
+      );
+      expect(rowsOf).to.deep.equal([
+        { seq: 1, trigger: 'event', score: 70 },
+        { seq: 2, trigger: 'decay', score: 75 },
+      ]);
+      const feed = await rows<{ seq: number; trigger: string }>(
+        tc.ctx.db,
+        sql`select seq, trigger from credit_feed where org_id = ${g.orgId} order by seq`,
+      );
+      expect(feed).to.deep.equal([
+        { seq: 1, trigger: 'event' },
+        { seq: 2, trigger: 'decay' },
+      ]);
       // Another night with nothing to change stores nothing.
       await tc.ctx.credit.runNightly();
       await drainJobs(tc);
@@ -290,27 +389,52 @@ describe('credit scores', () => {
       const shanghaiDay = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
       const yesterday = shanghaiDay(new Date(clock.now().getTime() - DAY));
       // Licences are not append-only; the lapse is made by moving the validity into the past.
-      await tc.ctx.db.execute(sql`update licences set valid_to = ${yesterday}::date where org_id in (${r.orgId}, ${renewed.orgId})`);
-      await tc.request.post(`/api/v1/orgs/${renewed.orgId}/licences`).set(auth(renewed.token)).send({
-        number: `ZJ-RENEW-${Date.now()}`, kind: 'disposal', wasteCodes: ['HW18'], annualCapacityKg: 1_000_000, validFrom: '2020-01-01', validTo: '2099-12-31',
-      }).expect(201);
-      const pending = await one<{ id: string }>(tc.ctx.db, sql`select id from licences where org_id = ${renewed.orgId} and status = 'pending'`);
-      await tc.request.post(`/api/v1/licences/${pending!.id}/approve`).set(auth(await adminToken(tc.request))).send({}).expect(200);
+      await tc.ctx.db.execute(
+        sql`update licences set valid_to = ${yesterday}::date where org_id in (${r.orgId}, ${renewed.orgId})`,
+      );
+      await tc.request
+        .post(`/api/v1/orgs/${renewed.orgId}/licences`)
+        .set(auth(renewed.token))
+        .send({
+          number: `ZJ-RENEW-${Date.now()}`,
+          kind: 'disposal',
+          wasteCodes: ['HW18'],
+          annualCapacityKg: 1_000_000,
+          validFrom: '2020-01-01',
+          validTo: '2099-12-31',
+        })
+        .expect(201);
+      const pending = await one<{ id: string }>(
+        tc.ctx.db,
+        sql`select id from licences where org_id = ${renewed.orgId} and status = 'pending'`,
+      );
+      await tc.request
+        .post(`/api/v1/licences/${pending!.id}/approve`)
+        .set(auth(await adminToken(tc.request)))
+        .send({})
+        .expect(200);
 
       await tc.ctx.credit.runNightly();
       await tc.ctx.credit.runNightly();
       await drainJobs(tc);
-      const kinds = async (orgId: string) => (await rows<{ kind: string }>(tc.ctx.db, sql`select kind from credit_events where org_id = ${orgId}`)).map((x) => x.kind);
+      const kinds = async (orgId: string) =>
+        (await rows<{ kind: string }>(tc.ctx.db, sql`select kind from credit_events where org_id = ${orgId}`)).map((x) => x.kind);
       expect(await kinds(r.orgId)).to.deep.equal(['licence_expired']);
       expect(await kinds(renewed.orgId)).to.deep.equal([]);
       expect((await readCredit(tc.ctx.db, r.orgId)).score).to.equal(75);
     });
 
     it('the nightly job runs once per outbox row and schedules the next night', async () => {
-      const [row] = await rows<{ id: number }>(tc.ctx.db, sql`select id from outbox where topic = 'credit.nightly' and done_at is null`);
+      const [row] = await rows<{ id: number }>(
+        tc.ctx.db,
+        sql`select id from outbox where topic = 'credit.nightly' and done_at is null`,
+      );
       await tc.ctx.credit.runNightly(Number(row!.id));
       expect(await tc.ctx.credit.runNightly(Number(row!.id))).to.deep.equal({ orgs: 0, lapsed: 0 });
-      const next = await rows<{ id: number }>(tc.ctx.db, sql`select id from outbox where topic = 'credit.nightly' and done_at is null`);
+      const next = await rows<{ id: number }>(
+        tc.ctx.db,
+        sql`select id from outbox where topic = 'credit.nightly' and done_at is null`,
+      );
       expect(next).to.have.length(1);
       expect(Number(next[0]!.id)).to.not.equal(Number(row!.id));
     });
@@ -326,7 +450,7 @@ describe('credit scores', () => {
         .send({ orgId: r.orgId, severity: 'major', reason: '超期贮存危险废物', decidedAt: new Date().toISOString() });
       expect(res.status, res.text).to.equal(201);
       await drainJobs(t);
-      expect((await score(r, r.orgId))).to.include({ score: 55, level: 'red' });
+      expect(await score(r, r.orgId)).to.include({ score: 55, level: 'red' });
       // Scrap paper: the price-0 steel trades settled above, among three pairs, make the steel band here.
       const listing = await createListing(t.request, g, steelListing({ materialCode: 'SW17-02' }));
       const bid = await placeBid(t.request, r, listing.id, { pricePerTonneFen: 258_500, quantityKg: 10_000 });
@@ -342,7 +466,13 @@ describe('credit scores', () => {
       const g = await createGenerator(t.request);
       const r = await createRecycler(t.request, { licence: null });
       await inTransaction(t.ctx.db, (tx) =>
-        recordCreditEvent(tx, { orgId: g.orgId, kind: 'sanction_minor', subjectType: 'sanction', subjectId: `s-${g.orgId}`, occurredAt: new Date() }),
+        recordCreditEvent(tx, {
+          orgId: g.orgId,
+          kind: 'sanction_minor',
+          subjectType: 'sanction',
+          subjectId: `s-${g.orgId}`,
+          occurredAt: new Date(),
+        }),
       );
       await drainJobs(t);
       const listing = await createListing(t.request, g, steelListing({ materialCode: 'SW17-02' }));
@@ -361,6 +491,9 @@ describe('credit scores', () => {
   it('a service built with its own lookup and config is the same service (deps are passed in)', async () => {
     const svc = createCreditService({ ...t.ctx, lookup: async () => [{ address: '93.184.216.34', family: 4 }] });
     const g = await registerOrg(t.request);
-    expect((await svc.getScore({ userId: g.user.id, orgId: g.orgId, roles: ['generator'], orgRole: 'owner', scope: null }, g.orgId)).score).to.equal(80);
+    expect(
+      (await svc.getScore({ userId: g.user.id, orgId: g.orgId, roles: ['generator'], orgRole: 'owner', scope: null }, g.orgId))
+        .score,
+    ).to.equal(80);
   });
 });

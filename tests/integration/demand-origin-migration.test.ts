@@ -24,7 +24,9 @@ async function migrateToBefore(database: Database): Promise<string> {
   const all = await loadMigrations();
   const target = all.find((m) => m.name.endsWith(SUFFIX));
   expect(target, `a migration named *${SUFFIX}`).to.exist;
-  await database.exec(`create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())`);
+  await database.exec(
+    `create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())`,
+  );
   for (const m of all.filter((x) => x.name < target!.name))
     await database.exec(`begin;\n${m.sql}\n;insert into schema_migrations(name) values ('${m.name}');\ncommit;`);
   return target!.name;
@@ -32,7 +34,9 @@ async function migrateToBefore(database: Database): Promise<string> {
 
 async function org(database: Database, district: string, roles: string[]): Promise<string> {
   const id = randomUUID();
-  await database.db.execute(sql`insert into orgs (id, name, uscc, district, roles) values (${id}, ${`org ${id.slice(0, 6)}`}, ${makeUscc()}, ${district}, ${sql.raw(`array[${roles.map((r) => `'${r}'`).join(',')}]`)})`);
+  await database.db.execute(
+    sql`insert into orgs (id, name, uscc, district, roles) values (${id}, ${`org ${id.slice(0, 6)}`}, ${makeUscc()}, ${district}, ${sql.raw(`array[${roles.map((r) => `'${r}'`).join(',')}]`)})`,
+  );
   return id;
 }
 
@@ -63,18 +67,50 @@ describe('migration 0009: demand-side trades with the receiver’s district as o
     const localSeller = await org(database, '330602', ['generator']);
     const demand = await listing(database, receiver, 'demand', '330602');
     const supply = await listing(database, keqiaoMill, 'supply', '330603');
-    const base = { materialCode: '900-249-08', category: 'HW08', hazardous: true, quantityKg: 10_000, pricePerTonneFen: -50_000, createdAt: new Date() };
+    const base = {
+      materialCode: '900-249-08',
+      category: 'HW08',
+      hazardous: true,
+      quantityKg: 10_000,
+      pricePerTonneFen: -50_000,
+      createdAt: new Date(),
+    };
     // The probe's trade: a Keqiao mill's offer into a Yuecheng demand listing, recorded 330602 → 330602.
-    const affected = await insertTrade(database.db, { ...base, listingId: demand, generatorOrgId: keqiaoMill, receiverOrgId: receiver, originDistrict: '330602', destinationDistrict: '330602' });
+    const affected = await insertTrade(database.db, {
+      ...base,
+      listingId: demand,
+      generatorOrgId: keqiaoMill,
+      receiverOrgId: receiver,
+      originDistrict: '330602',
+      destinationDistrict: '330602',
+    });
     // A seller in the demand listing's own district: its origin was right.
-    await insertTrade(database.db, { ...base, listingId: demand, generatorOrgId: localSeller, receiverOrgId: receiver, originDistrict: '330602', destinationDistrict: '330602' });
+    await insertTrade(database.db, {
+      ...base,
+      listingId: demand,
+      generatorOrgId: localSeller,
+      receiverOrgId: receiver,
+      originDistrict: '330602',
+      destinationDistrict: '330602',
+    });
     // A supply listing's trade: its origin is the listing's district, as it should be.
-    await insertTrade(database.db, { ...base, listingId: supply, generatorOrgId: keqiaoMill, receiverOrgId: receiver, originDistrict: '330603', destinationDistrict: '330602' });
+    await insertTrade(database.db, {
+      ...base,
+      listingId: supply,
+      generatorOrgId: keqiaoMill,
+      receiverOrgId: receiver,
+      originDistrict: '330603',
+      destinationDistrict: '330602',
+    });
 
     const applied = await migrate(database);
     expect(applied).to.include(name);
 
-    const audits = await rows<{ action: string; actor_user_id: string | null; details: { count: number; trades: Record<string, unknown>[] } }>(
+    const audits = await rows<{
+      action: string;
+      actor_user_id: string | null;
+      details: { count: number; trades: Record<string, unknown>[] };
+    }>(
       database.db,
       sql`select action, actor_user_id, details from audit_log where subject_type = 'migration' and subject_id = '0009_demand_origin'`,
     );
@@ -83,18 +119,30 @@ describe('migration 0009: demand-side trades with the receiver’s district as o
     expect(audits[0]!.actor_user_id).to.equal(null);
     expect(audits[0]!.details.count).to.equal(1);
     expect(audits[0]!.details.trades).to.have.length(1);
-    expect(audits[0]!.details.trades[0]).to.include({ tradeId: affected, recordedOrigin: '330602', sellerDistrict: '330603', destinationDistrict: '330602', hazardous: true });
+    expect(audits[0]!.details.trades[0]).to.include({
+      tradeId: affected,
+      recordedOrigin: '330602',
+      sellerDistrict: '330603',
+      destinationDistrict: '330602',
+      hazardous: true,
+    });
 
-    const alerts = await rows<{ id: string; district: string | null; status: string; message: string; details: { tradeIds: string[] } }>(
-      database.db,
-      sql`select id, district, status, message, details from alerts where kind = 'origin_misattributed'`,
-    );
+    const alerts = await rows<{
+      id: string;
+      district: string | null;
+      status: string;
+      message: string;
+      details: { tradeIds: string[] };
+    }>(database.db, sql`select id, district, status, message, details from alerts where kind = 'origin_misattributed'`);
     expect(alerts).to.have.length(1);
     expect(alerts[0]!).to.include({ district: null, status: 'open' });
     expect(alerts[0]!.details.tradeIds).to.deep.equal([affected]);
     expect(alerts[0]!.message).to.contain(affected);
 
-    const after = await one<{ origin_district: string }>(database.db, sql`select origin_district from trades where id = ${affected}`);
+    const after = await one<{ origin_district: string }>(
+      database.db,
+      sql`select origin_district from trades where id = ${affected}`,
+    );
     expect(after!.origin_district, 'no rewrite').to.equal('330602');
 
     // A city regulator reads the alert through the API like any other.
@@ -117,7 +165,14 @@ describe('migration 0009: demand-side trades with the receiver’s district as o
     const database = fresh.database;
     await migrateToBefore(database);
     await migrate(database);
-    expect((await one<{ n: number }>(database.db, sql`select count(*)::int as n from audit_log where subject_id = '0009_demand_origin'`))!.n).to.equal(0);
-    expect((await one<{ n: number }>(database.db, sql`select count(*)::int as n from alerts where kind = 'origin_misattributed'`))!.n).to.equal(0);
+    expect(
+      (await one<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from audit_log where subject_id = '0009_demand_origin'`,
+      ))!.n,
+    ).to.equal(0);
+    expect(
+      (await one<{ n: number }>(database.db, sql`select count(*)::int as n from alerts where kind = 'origin_misattributed'`))!.n,
+    ).to.equal(0);
   });
 });

@@ -8,7 +8,17 @@ import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { adminToken, auth, createRegulator, type OrgActor } from '../helpers/actors.js';
-import { DAY, bid, countRows, createGenerator, createListing, createRecycler, flyAshListing, inSeconds, placeBid } from '../helpers/trading.js';
+import {
+  DAY,
+  bid,
+  countRows,
+  createGenerator,
+  createListing,
+  createRecycler,
+  flyAshListing,
+  inSeconds,
+  placeBid,
+} from '../helpers/trading.js';
 import { createCarrier, creditEventsOf, fund, openTrip, step, trade } from '../helpers/manifests.js';
 import { perTonneFen } from '../../shared/src/money.js';
 import { one } from '../../server/src/db/tx.js';
@@ -69,7 +79,12 @@ describe('demand-side trades: the shipper’s origin and hazard declaration (iss
     expect(b.tradeIds).to.have.length(1);
     expect(b.district, 'default: the offering org’s district').to.equal('330603');
     const tr = await trade(t, mill, b.tradeIds[0]!);
-    expect(tr).to.include({ generatorOrgId: mill.orgId, originDistrict: '330603', destinationDistrict: '330602', hazardous: true });
+    expect(tr).to.include({
+      generatorOrgId: mill.orgId,
+      originDistrict: '330603',
+      destinationDistrict: '330602',
+      hazardous: true,
+    });
     expect(tr.ecoFenPerTonne, 'the hazardous stream’s rate in force (default table)').to.equal(3000);
     expect(tr.ecoCompensationFen).to.equal(perTonneFen(tr.ecoFenPerTonne, 10_000));
     expect(tr.ecoCompensationFen).to.be.greaterThan(0);
@@ -79,7 +94,14 @@ describe('demand-side trades: the shipper’s origin and hazard declaration (iss
     const { mill, listingId } = await setup();
     const pickupFrom = inSeconds(2 * DAY);
     const pickupTo = inSeconds(5 * DAY);
-    const b = await placeBid(t.request, mill, listingId, { pricePerTonneFen: -50_000, quantityKg: 10_000, district: '330604', pickupFrom, pickupTo, hazard: DECLARED });
+    const b = await placeBid(t.request, mill, listingId, {
+      pricePerTonneFen: -50_000,
+      quantityKg: 10_000,
+      district: '330604',
+      pickupFrom,
+      pickupTo,
+      hazard: DECLARED,
+    });
     expect(b).to.include({ district: '330604', pickupFrom, pickupTo });
     const tr = await trade(t, mill, b.tradeIds[0]!);
     expect(tr.originDistrict).to.equal('330604');
@@ -90,7 +112,12 @@ describe('demand-side trades: the shipper’s origin and hazard declaration (iss
     const mill = await createGenerator(t.request, { district: '330603' });
     const closesAt = inSeconds(1.5);
     const l = await createListing(t.request, receiver, oilDemand({ mode: 'auction', closesAt }));
-    const b = await placeBid(t.request, mill, l.id, { pricePerTonneFen: -50_000, quantityKg: 10_000, district: '330681', hazard: DECLARED });
+    const b = await placeBid(t.request, mill, l.id, {
+      pricePerTonneFen: -50_000,
+      quantityKg: 10_000,
+      district: '330681',
+      hazard: DECLARED,
+    });
     expect(b.tradeIds, 'sealed until the close').to.have.length(0);
     await sleep(Math.max(0, Date.parse(closesAt) - Date.now()) + 50);
     await t.ctx.jobs.drain();
@@ -124,10 +151,18 @@ describe('demand-side trades: the shipper’s origin and hazard declaration (iss
     expect(none.status, none.text).to.equal(400);
     expect(none.body.error.code).to.equal('VALIDATION_FAILED');
     expect(none.body.error.details.fields.map((f: { path: string }) => f.path)).to.deep.equal(['hazard']);
-    const empty = await bid(t.request, mill, listingId, { pricePerTonneFen: -50_000, quantityKg: 10_000, hazard: { ...DECLARED, characteristics: [] } });
+    const empty = await bid(t.request, mill, listingId, {
+      pricePerTonneFen: -50_000,
+      quantityKg: 10_000,
+      hazard: { ...DECLARED, characteristics: [] },
+    });
     expect(empty.status, empty.text).to.equal(400);
     expect(empty.body.error.details.fields.map((f: { path: string }) => f.path)).to.deep.equal(['hazard.characteristics']);
-    const bad = await bid(t.request, mill, listingId, { pricePerTonneFen: -50_000, quantityKg: 10_000, hazard: { ...DECLARED, characteristics: ['X'] } });
+    const bad = await bid(t.request, mill, listingId, {
+      pricePerTonneFen: -50_000,
+      quantityKg: 10_000,
+      hazard: { ...DECLARED, characteristics: ['X'] },
+    });
     expect(bad.status, bad.text).to.equal(400);
     expect(bad.body.error.details.fields.map((f: { path: string }) => f.path).join()).to.contain('hazard.characteristics');
     expect(await countRows(t, 'bids')).to.equal(bidsBefore);
@@ -185,7 +220,13 @@ describe('demand-side trades: the shipper’s origin and hazard declaration (iss
   it('loading after the offer’s own pickup window (inside the listing’s) records late_pickup for the shipper', async () => {
     const { receiver, mill, listingId } = await setup();
     const pickupTo = inSeconds(1.5);
-    const b = await placeBid(t.request, mill, listingId, { pricePerTonneFen: -50_000, quantityKg: 10_000, pickupFrom: inSeconds(-3600), pickupTo, hazard: DECLARED });
+    const b = await placeBid(t.request, mill, listingId, {
+      pricePerTonneFen: -50_000,
+      quantityKg: 10_000,
+      pickupFrom: inSeconds(-3600),
+      pickupTo,
+      hazard: DECLARED,
+    });
     const carrier = await createCarrier(t.request, { licence: { wasteCodes: ['HW08'] } });
     const deal = { generator: mill, recycler: receiver, carrier, trade: await trade(t, mill, b.tradeIds[0]!) };
     const funded = await fund(t, deal);

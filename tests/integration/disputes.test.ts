@@ -29,18 +29,38 @@ describe('disputes: per-trip resolution', () => {
     expect((await trade(t, d.generator, d.trade.id)).status).to.equal('disputed');
 
     const trip = await t.request.get(`/api/v1/manifests/${a.id}`).set(auth(d.recycler.token)).expect(200);
-    expect(trip.body.dispute).to.deep.include({ reasons: ['weight_gap'], loadedKg: 10_000, receivedKg: 9_000, gapBp: 1_000, toleranceBp: 200 });
+    expect(trip.body.dispute).to.deep.include({
+      reasons: ['weight_gap'],
+      loadedKg: 10_000,
+      receivedKg: 9_000,
+      gapBp: 1_000,
+      toleranceBp: 200,
+    });
     expect(trip.body.resolution).to.equal(null);
 
-    const r1 = await t.request.post(`/api/v1/manifests/${a.id}/resolve`).set(auth(admin)).send({ acceptedKg: 9_500, note: '复核地磅单，取中间值' });
+    const r1 = await t.request
+      .post(`/api/v1/manifests/${a.id}/resolve`)
+      .set(auth(admin))
+      .send({ acceptedKg: 9_500, note: '复核地磅单，取中间值' });
     expect(r1.status, r1.text).to.equal(200);
     expect(r1.body.acceptedKg).to.equal(9_500);
-    expect(r1.body.resolution).to.include({ acceptedKg: 9_500, previousAcceptedKg: 9_000, note: '复核地磅单，取中间值', decidedBy: 'admin' });
+    expect(r1.body.resolution).to.include({
+      acceptedKg: 9_500,
+      previousAcceptedKg: 9_000,
+      note: '复核地磅单，取中间值',
+      decidedBy: 'admin',
+    });
     expect((await trade(t, d.generator, d.trade.id)).status, 'one trip still disputed').to.equal('disputed');
-    const again = await t.request.post(`/api/v1/manifests/${a.id}/resolve`).set(auth(admin)).send({ acceptedKg: 1, note: 'twice' });
+    const again = await t.request
+      .post(`/api/v1/manifests/${a.id}/resolve`)
+      .set(auth(admin))
+      .send({ acceptedKg: 1, note: 'twice' });
     expect(again.status).to.equal(409);
 
-    const r2 = await t.request.post(`/api/v1/manifests/${b.id}/resolve`).set(auth(admin)).send({ acceptedKg: 9_400, note: '以接收方地磅为准' });
+    const r2 = await t.request
+      .post(`/api/v1/manifests/${b.id}/resolve`)
+      .set(auth(admin))
+      .send({ acceptedKg: 9_400, note: '以接收方地磅为准' });
     expect(r2.status, r2.text).to.equal(200);
     await t.ctx.jobs.drain();
     await t.ctx.jobs.drain();
@@ -67,14 +87,26 @@ describe('disputes: per-trip resolution', () => {
     const tripGap = await openTrip(t, d, 10_000);
     const ok = await walkTrip(t, d, tripOk, { loadedKg: 10_000, receivedKg: 10_000 });
     const gap = await walkTrip(t, d, tripGap, { loadedKg: 10_000, receivedKg: 9_000 });
-    const whole = await t.request.post(`/api/v1/trades/${d.trade.id}/resolve`).set(auth(admin)).send({ acceptedKg: 19_000, note: 'whole trade' });
+    const whole = await t.request
+      .post(`/api/v1/trades/${d.trade.id}/resolve`)
+      .set(auth(admin))
+      .send({ acceptedKg: 19_000, note: 'whole trade' });
     expect(whole.status).to.equal(409);
     expect(whole.body.error.details.allowed).to.include(`POST /manifests/${gap.id}/resolve`);
-    const party = await t.request.post(`/api/v1/manifests/${gap.id}/resolve`).set(auth(d.generator.token)).send({ acceptedKg: 10_000, note: 'mine' });
+    const party = await t.request
+      .post(`/api/v1/manifests/${gap.id}/resolve`)
+      .set(auth(d.generator.token))
+      .send({ acceptedKg: 10_000, note: 'mine' });
     expect([party.status, party.body.error.code]).to.deep.equal([403, 'FORBIDDEN_ROLE']);
-    const notDisputed = await t.request.post(`/api/v1/manifests/${ok.id}/resolve`).set(auth(admin)).send({ acceptedKg: 10_000, note: 'fine' });
+    const notDisputed = await t.request
+      .post(`/api/v1/manifests/${ok.id}/resolve`)
+      .set(auth(admin))
+      .send({ acceptedKg: 10_000, note: 'fine' });
     expect(notDisputed.status).to.equal(409);
-    const tooMuch = await t.request.post(`/api/v1/manifests/${gap.id}/resolve`).set(auth(admin)).send({ acceptedKg: 10_001, note: 'x' });
+    const tooMuch = await t.request
+      .post(`/api/v1/manifests/${gap.id}/resolve`)
+      .set(auth(admin))
+      .send({ acceptedKg: 10_001, note: 'x' });
     expect([tooMuch.status, tooMuch.body.error.details.fields[0].path]).to.deep.equal([400, 'acceptedKg']);
   });
 
@@ -82,15 +114,24 @@ describe('disputes: per-trip resolution', () => {
     const d = await flyAshDeal(t, { quantityKg: 10_000 });
     const m = await walkTrip(t, d, await openTrip(t, d, 10_000), { loadedKg: 10_000, receivedKg: 9_000 });
     for (const who of [d.generator, d.recycler]) {
-      const res = await t.request.post(`/api/v1/trades/${d.trade.id}/evidence`).set(auth(who.token)).send({ note: `${who.orgId} 的说明` });
+      const res = await t.request
+        .post(`/api/v1/trades/${d.trade.id}/evidence`)
+        .set(auth(who.token))
+        .send({ note: `${who.orgId} 的说明` });
       expect(res.status, res.text).to.equal(201);
     }
     const list = await t.request.get(`/api/v1/trades/${d.trade.id}/evidence`).set(auth(d.recycler.token)).expect(200);
     expect(list.body.notes.map((n: { orgId: string }) => n.orgId)).to.deep.equal([d.generator.orgId, d.recycler.orgId]);
     const stranger = await registerOrg(t.request);
     expect((await t.request.get(`/api/v1/trades/${d.trade.id}/evidence`).set(auth(stranger.token))).status).to.equal(404);
-    expect((await t.request.post(`/api/v1/trades/${d.trade.id}/evidence`).set(auth(stranger.token)).send({ note: 'x' })).status).to.equal(404);
-    await t.request.post(`/api/v1/manifests/${m.id}/resolve`).set(auth(admin)).send({ acceptedKg: 9_000, note: 'ok' }).expect(200);
+    expect(
+      (await t.request.post(`/api/v1/trades/${d.trade.id}/evidence`).set(auth(stranger.token)).send({ note: 'x' })).status,
+    ).to.equal(404);
+    await t.request
+      .post(`/api/v1/manifests/${m.id}/resolve`)
+      .set(auth(admin))
+      .send({ acceptedKg: 9_000, note: 'ok' })
+      .expect(200);
     const late = await t.request.post(`/api/v1/trades/${d.trade.id}/evidence`).set(auth(d.recycler.token)).send({ note: 'late' });
     expect(late.status).to.equal(409);
   });

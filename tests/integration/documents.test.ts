@@ -25,28 +25,50 @@ describe('documents: upload, type from content, size cap, access, chain', () => 
   });
 
   const upload = (token: string, q: Record<string, string>, body: Buffer, type = 'application/pdf') =>
-    t.request.post(`/api/v1/documents?${new URLSearchParams(q)}`).set(auth(token)).set('Content-Type', type).send(body);
+    t.request
+      .post(`/api/v1/documents?${new URLSearchParams(q)}`)
+      .set(auth(token))
+      .set('Content-Type', type)
+      .send(body);
 
   it('a weighbridge ticket uploaded at receipt is listed on the manifest, its hash is on the chain and the chain verifies', async () => {
     const d = await flyAshDeal(t, { quantityKg: 10_000 });
     const m = await walkTrip(t, d, await openTrip(t, d, 10_000));
-    const res = await upload(d.recycler.token, { subjectType: 'manifest', subjectId: m.id, kind: 'weighbridge_ticket', filename: '地磅单.pdf' }, PDF);
+    const res = await upload(
+      d.recycler.token,
+      { subjectType: 'manifest', subjectId: m.id, kind: 'weighbridge_ticket', filename: '地磅单.pdf' },
+      PDF,
+    );
     expect(res.status, res.text).to.equal(201);
-    expect(res.body).to.include({ contentType: 'application/pdf', sha256: sha(PDF), sizeBytes: PDF.length, kind: 'weighbridge_ticket' });
+    expect(res.body).to.include({
+      contentType: 'application/pdf',
+      sha256: sha(PDF),
+      sizeBytes: PDF.length,
+      kind: 'weighbridge_ticket',
+    });
     expect(res.body.chainSeq).to.be.a('number');
-    const list = await t.request.get(`/api/v1/documents?subjectType=manifest&subjectId=${m.id}`).set(auth(d.generator.token)).expect(200);
+    const list = await t.request
+      .get(`/api/v1/documents?subjectType=manifest&subjectId=${m.id}`)
+      .set(auth(d.generator.token))
+      .expect(200);
     expect(list.body.items.map((x: { id: string }) => x.id)).to.deep.equal([res.body.id]);
     const audit = await t.request.get(`/api/v1/manifests/${m.id}/audit`).set(auth(d.carrier.token)).expect(200);
     expect(audit.body.valid).to.equal(true);
     expect(audit.body.projectionValid).to.equal(true);
     const ev = audit.body.events.find((e: { seq: number }) => e.seq === res.body.chainSeq);
     expect(ev.type).to.equal('document');
-    expect(ev.data.documents).to.deep.equal([{ id: res.body.id, kind: 'weighbridge_ticket', sha256: sha(PDF), contentType: 'application/pdf' }]);
-    const bytes = await t.request.get(`/api/v1/documents/${res.body.id}`).set(auth(d.generator.token)).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    expect(ev.data.documents).to.deep.equal([
+      { id: res.body.id, kind: 'weighbridge_ticket', sha256: sha(PDF), contentType: 'application/pdf' },
+    ]);
+    const bytes = await t.request
+      .get(`/api/v1/documents/${res.body.id}`)
+      .set(auth(d.generator.token))
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(bytes.status).to.equal(200);
     expect(bytes.headers['content-type']).to.match(/^application\/pdf/);
     expect(sha(bytes.body as Buffer)).to.equal(sha(PDF));
@@ -73,7 +95,10 @@ describe('documents: upload, type from content, size cap, access, chain', () => 
     const big = Buffer.concat([PDF, Buffer.alloc(5000, 0x20)]);
     const res = await upload(d.recycler.token, { subjectType: 'manifest', subjectId: m.id, kind: 'weighbridge_ticket' }, big);
     expect([res.status, res.body.error.code]).to.deep.equal([413, 'PAYLOAD_TOO_LARGE']);
-    const list = await t.request.get(`/api/v1/documents?subjectType=manifest&subjectId=${m.id}`).set(auth(d.recycler.token)).expect(200);
+    const list = await t.request
+      .get(`/api/v1/documents?subjectType=manifest&subjectId=${m.id}`)
+      .set(auth(d.recycler.token))
+      .expect(200);
     expect(list.body.items).to.have.length(0);
   });
 
@@ -84,8 +109,12 @@ describe('documents: upload, type from content, size cap, access, chain', () => 
     expect(doc.status).to.equal(201);
     const stranger = await registerOrg(t.request);
     expect((await t.request.get(`/api/v1/documents/${doc.body.id}`).set(auth(stranger.token))).status).to.equal(404);
-    expect((await t.request.get(`/api/v1/documents?subjectType=manifest&subjectId=${m.id}`).set(auth(stranger.token))).status).to.equal(404);
-    expect((await upload(stranger.token, { subjectType: 'manifest', subjectId: m.id, kind: 'weighbridge_ticket' }, PDF)).status).to.equal(404);
+    expect(
+      (await t.request.get(`/api/v1/documents?subjectType=manifest&subjectId=${m.id}`).set(auth(stranger.token))).status,
+    ).to.equal(404);
+    expect(
+      (await upload(stranger.token, { subjectType: 'manifest', subjectId: m.id, kind: 'weighbridge_ticket' }, PDF)).status,
+    ).to.equal(404);
     const carrier = await upload(d.carrier.token, { subjectType: 'manifest', subjectId: m.id, kind: 'weighbridge_ticket' }, PDF);
     expect([carrier.status, carrier.body.error.code]).to.deep.equal([403, 'NOT_A_PARTY']);
   });
@@ -97,7 +126,10 @@ describe('documents: upload, type from content, size cap, access, chain', () => 
     const up = await upload(gen.token, q, PDF);
     expect([up.status, up.body.chainSeq]).to.deep.equal([201, null]);
     const other = await registerOrg(t.request);
-    const list = await t.request.get(`/api/v1/documents?subjectType=listing&subjectId=${listing.id}`).set(auth(other.token)).expect(200);
+    const list = await t.request
+      .get(`/api/v1/documents?subjectType=listing&subjectId=${listing.id}`)
+      .set(auth(other.token))
+      .expect(200);
     expect(list.body.items.map((x: { sha256: string }) => x.sha256)).to.deep.equal([sha(PDF)]);
     const theirs = await upload(other.token, q, PDF);
     expect([theirs.status, theirs.body.error.code]).to.deep.equal([403, 'NOT_A_PARTY']);

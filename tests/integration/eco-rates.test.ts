@@ -11,7 +11,18 @@ import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { adminToken, auth, createRegulator, type OrgActor } from '../helpers/actors.js';
 import { createGenerator, createListing, createRecycler, placeBid } from '../helpers/trading.js';
-import { createCarrier, flyAshDeal, fund, ledgerOf, openTrip, slagDeal, slagListing, trade, walkTrip, type Deal } from '../helpers/manifests.js';
+import {
+  createCarrier,
+  flyAshDeal,
+  fund,
+  ledgerOf,
+  openTrip,
+  slagDeal,
+  slagListing,
+  trade,
+  walkTrip,
+  type Deal,
+} from '../helpers/manifests.js';
 import { rows } from '../../server/src/db/tx.js';
 import { openPglite } from '../../server/src/db/client.js';
 import { loadMigrations } from '../../server/src/db/migrate.js';
@@ -43,8 +54,10 @@ describe('eco compensation rates (issue 12 item 6)', () => {
   });
 
   const today = () => shanghaiDate(new Date());
-  const setRate = (who: OrgActor, body: Record<string, unknown>) => t.request.post('/api/v1/eco-rates').set(auth(who.token)).send(body);
-  const rateRow = async (id: string): Promise<TEcoRate> => (await t.request.get(`/api/v1/eco-rates/${id}`).expect(200)).body as TEcoRate;
+  const setRate = (who: OrgActor, body: Record<string, unknown>) =>
+    t.request.post('/api/v1/eco-rates').set(auth(who.token)).send(body);
+  const rateRow = async (id: string): Promise<TEcoRate> =>
+    (await t.request.get(`/api/v1/eco-rates/${id}`).expect(200)).body as TEcoRate;
 
   /** A funded general-waste slag trade (SW01, 50 yuan/t paid by the recycler) between two districts. */
   async function slagBetween(from: DistrictCode, to: DistrictCode, quantityKg = 20_000): Promise<Deal> {
@@ -69,7 +82,8 @@ describe('eco compensation rates (issue 12 item 6)', () => {
 
   it('the default table is a documented placeholder file covering every stream, loaded once however often the app boots', async () => {
     expect(DEFAULTS.verification).to.match(/placeholder/i);
-    for (const s of ['hazardous', 'general_industrial', 'household_recyclable', 'agricultural', 'construction']) expect(defaultRate(s), s).to.not.equal(undefined);
+    for (const s of ['hazardous', 'general_industrial', 'household_recyclable', 'agricultural', 'construction'])
+      expect(defaultRate(s), s).to.not.equal(undefined);
     const again = await t.ctx.ecoFees.loadDefaults();
     expect(again.added, 'a second load adds nothing').to.equal(0);
     const stored = await rows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from eco_rates where source = 'default'`);
@@ -84,7 +98,14 @@ describe('eco compensation rates (issue 12 item 6)', () => {
     expect(d.trade.ecoFenPerTonne).to.equal(rate.fenPerTonne);
     expect(d.trade.ecoCompensationFen).to.equal((rate.fenPerTonne * 20_000) / 1000);
     const row = await rateRow(d.trade.ecoRateId!);
-    expect(row).to.include({ stream: 'general_industrial', source: 'default', fromDistrict: null, toDistrict: null, effectiveFrom: rate.effectiveFrom, setByOrgName: null });
+    expect(row).to.include({
+      stream: 'general_industrial',
+      source: 'default',
+      fromDistrict: null,
+      toDistrict: null,
+      effectiveFrom: rate.effectiveFrom,
+      setByOrgName: null,
+    });
 
     const settled = await settle(d, 20_000);
     expect(settled.details.ecoFen).to.equal(d.trade.ecoCompensationFen);
@@ -113,7 +134,14 @@ describe('eco compensation rates (issue 12 item 6)', () => {
     const oldRate = before.trade.ecoFenPerTonne;
     expect(oldRate).to.equal(defaultRate('general_industrial').fenPerTonne);
 
-    const res = await setRate(city, { stream: 'general_industrial', fromDistrict: '330603', toDistrict: '330604', fenPerTonne: 2_500, effectiveFrom: today(), note: '市生态环境局 测试通知' });
+    const res = await setRate(city, {
+      stream: 'general_industrial',
+      fromDistrict: '330603',
+      toDistrict: '330604',
+      fenPerTonne: 2_500,
+      effectiveFrom: today(),
+      note: '市生态环境局 测试通知',
+    });
     expect(res.status, res.text).to.equal(201);
     const newRow = res.body as TEcoRate;
     expect(newRow).to.include({ source: 'regulator', fenPerTonne: 2_500, inForce: true, setByOrgId: city.orgId });
@@ -124,7 +152,11 @@ describe('eco compensation rates (issue 12 item 6)', () => {
     // The old trade is unchanged, and settles on its own rate: 20 t accepted × the old rate, not the new one (capped or not).
     expect((await trade(t, before.generator, before.trade.id)).ecoFenPerTonne).to.equal(oldRate);
     const settled = await settle(before, 20_000);
-    expect(settled.details).to.include({ ecoFen: (oldRate * 20_000) / 1000, ecoFeeFenPerTonne: oldRate, ecoRateId: before.trade.ecoRateId });
+    expect(settled.details).to.include({
+      ecoFen: (oldRate * 20_000) / 1000,
+      ecoFeeFenPerTonne: oldRate,
+      ecoRateId: before.trade.ecoRateId,
+    });
     // A trade between another pair of districts keeps the stream's rate.
     const elsewhere = await slagBetween('330681', '330604', 10_000);
     expect(elsewhere.trade.ecoFenPerTonne).to.equal(oldRate);
@@ -146,14 +178,17 @@ describe('eco compensation rates (issue 12 item 6)', () => {
     // The superseded row is still there, unchanged, and no longer in force.
     expect(await rateRow(old[0]!.id)).to.include({ fenPerTonne: old[0]!.fenPerTonne, inForce: false });
     let refused: unknown = null;
-    await t.ctx.db.execute(sql`update eco_rates set fen_per_tonne = 1 where id = ${old[0]!.id}`).catch((err: unknown) => (refused = err));
+    await t.ctx.db
+      .execute(sql`update eco_rates set fen_per_tonne = 1 where id = ${old[0]!.id}`)
+      .catch((err: unknown) => (refused = err));
     const cause = (refused as { cause?: unknown } | null)?.cause;
     expect(`${String(refused)} ${String(cause)}`, 'the table is append-only').to.contain('append-only');
   });
 
   it('a district regulator cannot set a city rate (403 CITY_SCOPE_REQUIRED, nothing stored or audited); a trader is refused by role', async () => {
     const count = async () => (await rows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from eco_rates`))[0]!.n;
-    const audits = async () => (await rows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from audit_log where action = 'eco_rate.set'`))[0]!.n;
+    const audits = async () =>
+      (await rows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from audit_log where action = 'eco_rate.set'`))[0]!.n;
     const [n0, a0] = [await count(), await audits()];
     const res = await setRate(district, { stream: 'hazardous', fenPerTonne: 1, effectiveFrom: today() });
     expect(res.status, res.text).to.equal(403);
@@ -187,7 +222,10 @@ describe('eco compensation rates (issue 12 item 6)', () => {
       const res = await setRate(city, body);
       expect(res.status, `${JSON.stringify(body)}: ${res.text}`).to.equal(400);
       expect(res.body.error.code).to.equal('VALIDATION_FAILED');
-      expect((res.body.error.details.fields as { path: string }[]).map((f) => f.path), JSON.stringify(body)).to.include(field);
+      expect(
+        (res.body.error.details.fields as { path: string }[]).map((f) => f.path),
+        JSON.stringify(body),
+      ).to.include(field);
     }
     const extra = await setRate(city, { ...good, source: 'default' });
     expect(extra.status).to.equal(400);
@@ -242,10 +280,12 @@ describe('migration 0012 on trades made before the rate table (issue 12 item 6)'
            '00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2', '772-002-18', '772-002-18', 'HW18', true, 5000, -189300, 946500, 9465, 0, 'settled', '330604', '330604');
       `);
       await database.exec(ecoRates.sql);
-      const got = await rows<{ id: string; eco_fen_per_tonne: string | number; eco_rate_id: string | null; eco_compensation_fen: string | number }>(
-        database.db,
-        sql`select id, eco_fen_per_tonne, eco_rate_id, eco_compensation_fen from trades order by id`,
-      );
+      const got = await rows<{
+        id: string;
+        eco_fen_per_tonne: string | number;
+        eco_rate_id: string | null;
+        eco_compensation_fen: string | number;
+      }>(database.db, sql`select id, eco_fen_per_tonne, eco_rate_id, eco_compensation_fen from trades order by id`);
       expect(got.map((r) => [Number(r.eco_fen_per_tonne), r.eco_rate_id, Number(r.eco_compensation_fen)])).to.deep.equal([
         [3000, null, 60_000], // charged at the former default
         [3500, null, 26_250], // a deployment that had set ECO_FEE_FEN_PER_TONNE=3500

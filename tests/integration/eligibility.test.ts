@@ -58,7 +58,9 @@ describe('eligibility through HTTP (DESIGN §5.2)', () => {
     const res = await bid(t.request, r, l.id, flyAshBid);
     expect(res.status).to.equal(403);
     expect(res.body.error.code).to.equal('LICENCE_SCOPE');
-    expect(res.body.error.message).to.equal('your disposal licences do not cover 772-002-18 (HW18); add the code or HW18 to a licence and have it approved');
+    expect(res.body.error.message).to.equal(
+      'your disposal licences do not cover 772-002-18 (HW18); add the code or HW18 to a licence and have it approved',
+    );
   });
 
   it('a licence naming the exact code (not the category) covers it', async () => {
@@ -100,7 +102,12 @@ describe('eligibility through HTTP (DESIGN §5.2)', () => {
     const res = await bid(t.request, r, second.id, { pricePerTonneFen: -185_000, quantityKg: 10_000 });
     expect(res.status).to.equal(422);
     expect(res.body.error.code).to.equal('CAPACITY_EXCEEDED');
-    expect(res.body.error.details).to.include({ annualCapacityKg: 25_000, usedKg: 20_000, remainingKg: 5_000, requestedKg: 10_000 });
+    expect(res.body.error.details).to.include({
+      annualCapacityKg: 25_000,
+      usedKg: 20_000,
+      remainingKg: 5_000,
+      requestedKg: 10_000,
+    });
     expect((await placeBid(t.request, r, second.id, { pricePerTonneFen: -185_000, quantityKg: 5_000 })).status).to.equal('won');
   });
 
@@ -140,7 +147,11 @@ describe('eligibility through HTTP (DESIGN §5.2)', () => {
     const l = await createListing(t.request, buyer, flyAshListing({ side: 'demand', pricePerTonneFen: -189_300 }));
     await t.request.post(`/api/v1/licences/${buyer.licenceId}/suspend`).set(auth(admin)).send({}).expect(200);
     const g = await createGenerator(t.request);
-    const res = await bid(t.request, g, l.id, { pricePerTonneFen: -195_000, quantityKg: 5_000, hazard: { characteristics: ['T'], form: 'solid', packaging: 'ton_bag' } });
+    const res = await bid(t.request, g, l.id, {
+      pricePerTonneFen: -195_000,
+      quantityKg: 5_000,
+      hazard: { characteristics: ['T'], form: 'solid', packaging: 'ton_bag' },
+    });
     expect(res.status).to.equal(403);
     expect(res.body.error.code).to.equal('LICENCE_SUSPENDED');
     expect(res.body.error.message).to.match(/^the receiving party's disposal licence/);

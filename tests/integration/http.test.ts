@@ -75,7 +75,12 @@ describe('HTTP: envelope, limits, idempotency, ops endpoints, OpenAPI', () => {
     it('a replay with the same key and body returns the same response and creates one user', async () => {
       const owner = await registerOrg(t.request);
       const body = { email: uniqueEmail('idem'), password: PASSWORD, name: 'Once' };
-      const send = () => t.request.post(`/api/v1/orgs/${owner.orgId}/users`).set(auth(owner.token)).set('Idempotency-Key', 'add-member-1').send(body);
+      const send = () =>
+        t.request
+          .post(`/api/v1/orgs/${owner.orgId}/users`)
+          .set(auth(owner.token))
+          .set('Idempotency-Key', 'add-member-1')
+          .send(body);
       const first = await send();
       const second = await send();
       expect(first.status).to.equal(201);
@@ -88,9 +93,17 @@ describe('HTTP: envelope, limits, idempotency, ops endpoints, OpenAPI', () => {
     it('the same key with a different body is 409 IDEMPOTENCY_MISMATCH and creates nothing', async () => {
       const owner = await registerOrg(t.request);
       const url = `/api/v1/orgs/${owner.orgId}/users`;
-      await t.request.post(url).set(auth(owner.token)).set('Idempotency-Key', 'k-2').send({ email: uniqueEmail(), password: PASSWORD, name: 'A' });
+      await t.request
+        .post(url)
+        .set(auth(owner.token))
+        .set('Idempotency-Key', 'k-2')
+        .send({ email: uniqueEmail(), password: PASSWORD, name: 'A' });
       const otherEmail = uniqueEmail('other');
-      const res = await t.request.post(url).set(auth(owner.token)).set('Idempotency-Key', 'k-2').send({ email: otherEmail, password: PASSWORD, name: 'B' });
+      const res = await t.request
+        .post(url)
+        .set(auth(owner.token))
+        .set('Idempotency-Key', 'k-2')
+        .send({ email: otherEmail, password: PASSWORD, name: 'B' });
       expectErrorEnvelope(res as unknown as Res, 409, 'IDEMPOTENCY_MISMATCH');
       expect(await rows(t.ctx.db, sql`select 1 from users where email = ${otherEmail}`)).to.have.length(0);
     });
@@ -99,8 +112,16 @@ describe('HTTP: envelope, limits, idempotency, ops endpoints, OpenAPI', () => {
       const a = await registerOrg(t.request);
       const b = await registerOrg(t.request);
       const body = () => ({ email: uniqueEmail(), password: PASSWORD, name: 'M' });
-      const ra = await t.request.post(`/api/v1/orgs/${a.orgId}/users`).set(auth(a.token)).set('Idempotency-Key', 'shared').send(body());
-      const rb = await t.request.post(`/api/v1/orgs/${b.orgId}/users`).set(auth(b.token)).set('Idempotency-Key', 'shared').send(body());
+      const ra = await t.request
+        .post(`/api/v1/orgs/${a.orgId}/users`)
+        .set(auth(a.token))
+        .set('Idempotency-Key', 'shared')
+        .send(body());
+      const rb = await t.request
+        .post(`/api/v1/orgs/${b.orgId}/users`)
+        .set(auth(b.token))
+        .set('Idempotency-Key', 'shared')
+        .send(body());
       expect([ra.status, rb.status]).to.deep.equal([201, 201]);
       expect(rb.body.id).to.not.equal(ra.body.id);
     });

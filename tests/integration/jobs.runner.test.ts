@@ -152,9 +152,12 @@ function runnerSuite(kind: Kind) {
       expect(h.runs.get('redeliver-1')).to.have.length(1);
       // What a redelivery looks like: the same job id again, after the job finished (BullMQ may
       // have trimmed it, or Redis was flushed).
-      await h.jobs.runner.enqueue([{ id: jobIdFor(id), name: 'test.count' as JobName, outboxId: id, payload: { key: 'redeliver-1' } }], {
-        redelivery: true,
-      });
+      await h.jobs.runner.enqueue(
+        [{ id: jobIdFor(id), name: 'test.count' as JobName, outboxId: id, payload: { key: 'redeliver-1' } }],
+        {
+          redelivery: true,
+        },
+      );
       await waitFor(() => h.logLines.some((l) => l.includes(`"jobId":"${jobIdFor(id)}"`) && l.includes('already done')), {
         what: 'the redelivered job to be skipped',
       });
@@ -163,7 +166,13 @@ function runnerSuite(kind: Kind) {
 
     it('runs 200 jobs exactly once while two relays and the sweeper compete for them', async () => {
       // A second relay over the same database and runner: another API process.
-      const other = createRelay({ db: h.db, runner: h.jobs.runner, logger: pino({ level: 'silent' }), intervalMs: 20, stuckAfterSeconds: 1 });
+      const other = createRelay({
+        db: h.db,
+        runner: h.jobs.runner,
+        logger: pino({ level: 'silent' }),
+        intervalMs: 20,
+        stuckAfterSeconds: 1,
+      });
       other.start();
       try {
         const ids: number[] = [];

@@ -37,10 +37,14 @@ describe(`ledger (${DB})`, function () {
     inTransaction(t.ctx.db, (tx) => postTransfer(tx, randomIds, { operationId, kind, description: 'test', entries }));
 
   async function fundEscrow(orgId: string, fen: number, op = `test:${randomUUID()}`) {
-    return post(op, [
-      { accountId: Accounts.clearing('simulated'), amountFen: -fen },
-      { accountId: Accounts.escrow(orgId), amountFen: fen },
-    ], 'fund');
+    return post(
+      op,
+      [
+        { accountId: Accounts.clearing('simulated'), amountFen: -fen },
+        { accountId: Accounts.escrow(orgId), amountFen: fen },
+      ],
+      'fund',
+    );
   }
 
   it('posts a balanced transfer once per operation id: a repeat returns the first and moves nothing', async () => {
@@ -91,7 +95,9 @@ describe(`ledger (${DB})`, function () {
     let message = '';
     try {
       await inTransaction(t.ctx.db, async (tx) => {
-        await tx.execute(sql`insert into ledger_transfers(id, operation_id, kind, description) values (${id}, ${`test:${id}`}, 'adjustment', 'by hand')`);
+        await tx.execute(
+          sql`insert into ledger_transfers(id, operation_id, kind, description) values (${id}, ${`test:${id}`}, 'adjustment', 'by hand')`,
+        );
         await tx.execute(
           sql`insert into ledger_entries(transfer_id, account_id, amount_fen) values (${id}, 'clearing:simulated', -10), (${id}, ${Accounts.escrow(orgs[0]!)}, 9)`,
         );
@@ -107,7 +113,9 @@ describe(`ledger (${DB})`, function () {
     const id = randomUUID();
     let refused = false;
     try {
-      await t.ctx.db.execute(sql`insert into ledger_transfers(id, operation_id, kind, description) values (${id}, ${`test:${id}`}, 'adjustment', 'empty')`);
+      await t.ctx.db.execute(
+        sql`insert into ledger_transfers(id, operation_id, kind, description) values (${id}, ${`test:${id}`}, 'adjustment', 'empty')`,
+      );
     } catch {
       refused = true;
     }
@@ -139,8 +147,12 @@ describe(`ledger (${DB})`, function () {
   it('a correction is a reversing transfer: the original stays, balances return, and it reverses once', async () => {
     const org = (await registerOrg(t.request, { roles: ['generator'] })).orgId;
     const posted = await fundEscrow(org, 777);
-    const reversal = await inTransaction(t.ctx.db, (tx) => reverseTransfer(tx, randomIds, posted!.transferId, { description: 'entered twice by mistake' }));
-    const again = await inTransaction(t.ctx.db, (tx) => reverseTransfer(tx, randomIds, posted!.transferId, { description: 'entered twice by mistake' }));
+    const reversal = await inTransaction(t.ctx.db, (tx) =>
+      reverseTransfer(tx, randomIds, posted!.transferId, { description: 'entered twice by mistake' }),
+    );
+    const again = await inTransaction(t.ctx.db, (tx) =>
+      reverseTransfer(tx, randomIds, posted!.transferId, { description: 'entered twice by mistake' }),
+    );
     expect(reversal!.created).to.equal(true);
     expect(again!.created).to.equal(false);
     expect(await balance(t, Accounts.escrow(org))).to.equal(0);
@@ -154,13 +166,19 @@ describe(`ledger (${DB})`, function () {
   it('200 concurrent transfers across three accounts keep every invariant; overdrafts are refused, duplicates post once', async function () {
     const seed = Number(process.env.LEDGER_SEED ?? Date.now() % 1_000_000);
     console.log(`    seed ${seed} (LEDGER_SEED to replay) on ${DB}`);
-    const [a, b, c] = (await Promise.all([0, 1, 2].map(async () => (await registerOrg(t.request, { roles: ['recycler'] })).orgId))) as [string, string, string];
+    const [a, b, c] = (await Promise.all(
+      [0, 1, 2].map(async () => (await registerOrg(t.request, { roles: ['recycler'] })).orgId),
+    )) as [string, string, string];
     const accounts = [Accounts.escrow(a), Accounts.escrow(b), Accounts.escrow(c)];
     for (const org of [a, b, c]) await fundEscrow(org, 10_000);
 
     // 180 distinct moves and 20 repeats of earlier operation ids, all at once.
     const moves = fc.sample(
-      fc.record({ from: fc.integer({ min: 0, max: 2 }), step: fc.integer({ min: 1, max: 2 }), amount: fc.integer({ min: 1, max: 4_000 }) }),
+      fc.record({
+        from: fc.integer({ min: 0, max: 2 }),
+        step: fc.integer({ min: 1, max: 2 }),
+        amount: fc.integer({ min: 1, max: 4_000 }),
+      }),
       { numRuns: 180, seed },
     );
     const ops = moves.map((m, i) => ({ op: `conc:${seed}:${i}`, from: m.from, to: (m.from + m.step) % 3, amount: m.amount }));
@@ -182,7 +200,9 @@ describe(`ledger (${DB})`, function () {
     );
     const posted = outcomes.filter((x) => x.result === 'posted');
     const overdrafts = outcomes.filter((x) => x.result === 'overdraft').length;
-    console.log(`    ${posted.length} posted, ${overdrafts} refused as overdrafts, ${outcomes.filter((x) => x.result === 'repeat').length} repeats`);
+    console.log(
+      `    ${posted.length} posted, ${overdrafts} refused as overdrafts, ${outcomes.filter((x) => x.result === 'repeat').length} repeats`,
+    );
     expect(posted.length, 'some transfers went through').to.be.greaterThan(50);
     // Each operation id posted at most once.
     expect(new Set(posted.map((x) => x.o.op)).size).to.equal(posted.length);

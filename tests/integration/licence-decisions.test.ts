@@ -25,12 +25,19 @@ describe('licence decisions, org lookup and sanctions for regulators', () => {
     await t?.close();
   });
 
-  const post = (path: string, token: string, body: unknown = {}) => t.request.post(`/api/v1${path}`).set(auth(token)).send(body as object);
+  const post = (path: string, token: string, body: unknown = {}) =>
+    t.request
+      .post(`/api/v1${path}`)
+      .set(auth(token))
+      .send(body as object);
   const get = (path: string, token: string) => t.request.get(`/api/v1${path}`).set(auth(token));
   const actions = async (licenceId: string) =>
-    (await rows<{ action: string }>(t.ctx.db, sql`select action from audit_log where subject_type = 'licence' and subject_id = ${licenceId} order by id`)).map(
-      (r) => r.action,
-    );
+    (
+      await rows<{ action: string }>(
+        t.ctx.db,
+        sql`select action from audit_log where subject_type = 'licence' and subject_id = ${licenceId} order by id`,
+      )
+    ).map((r) => r.action);
 
   describe('POST /licences/:id/reject', () => {
     it('a regulator in scope rejects a pending licence with a reason the holder then sees', async () => {
@@ -69,7 +76,9 @@ describe('licence decisions, org lookup and sanctions for regulators', () => {
       expect(res.status).to.equal(404);
       expect(res.body.error.message).to.equal('no such licence');
       expect((await get(`/orgs/${owner.orgId}/licences`, owner.token)).body.items[0].status).to.equal('pending');
-      expect((await post(`/licences/${licence.id}/reject`, keqiao.token, { note: 'incomplete' })).body.status).to.equal('rejected');
+      expect((await post(`/licences/${licence.id}/reject`, keqiao.token, { note: 'incomplete' })).body.status).to.equal(
+        'rejected',
+      );
     });
   });
 
@@ -78,14 +87,22 @@ describe('licence decisions, org lookup and sanctions for regulators', () => {
       const owner = await registerOrg(t.request, { roles: ['recycler'], district: '330603' });
       const licence = await submitLicence(t.request, owner);
       expect((await post(`/licences/${licence.id}/approve`, keqiao.token)).body.status).to.equal('approved');
-      expect((await post(`/licences/${licence.id}/suspend`, keqiao.token, { note: 'inspection' })).body.status).to.equal('suspended');
+      expect((await post(`/licences/${licence.id}/suspend`, keqiao.token, { note: 'inspection' })).body.status).to.equal(
+        'suspended',
+      );
       const back = await post(`/licences/${licence.id}/reinstate`, city.token, { note: 'rectified' });
       expect(back.status, JSON.stringify(back.body)).to.equal(200);
       expect(back.body).to.include({ status: 'approved', decisionNote: 'rectified' });
       const gone = await post(`/licences/${licence.id}/revoke`, admin, { note: 'repeated violations' });
       expect(gone.status).to.equal(200);
       expect(gone.body.status).to.equal('revoked');
-      expect(await actions(licence.id)).to.deep.equal(['licence.submit', 'licence.approve', 'licence.suspend', 'licence.reinstate', 'licence.revoke']);
+      expect(await actions(licence.id)).to.deep.equal([
+        'licence.submit',
+        'licence.approve',
+        'licence.suspend',
+        'licence.reinstate',
+        'licence.revoke',
+      ]);
     });
 
     it('a suspended licence can be revoked; a pending one cannot be reinstated or revoked (409)', async () => {
@@ -138,8 +155,16 @@ describe('licence decisions, org lookup and sanctions for regulators', () => {
   describe('GET /orgs?q=', () => {
     it('finds an org by part of its name or by its USCC prefix, within the regulator’s scope only', async () => {
       const tag = randomBytes(3).toString('hex');
-      const inScope = await registerOrg(t.request, { roles: ['recycler'], district: '330603', name: `绍兴${tag}再生资源有限公司` });
-      const outScope = await registerOrg(t.request, { roles: ['recycler'], district: '330681', name: `诸暨${tag}再生资源有限公司` });
+      const inScope = await registerOrg(t.request, {
+        roles: ['recycler'],
+        district: '330603',
+        name: `绍兴${tag}再生资源有限公司`,
+      });
+      const outScope = await registerOrg(t.request, {
+        roles: ['recycler'],
+        district: '330681',
+        name: `诸暨${tag}再生资源有限公司`,
+      });
       const byName = await get(`/orgs?q=${encodeURIComponent(tag)}`, keqiao.token);
       expect(byName.status, JSON.stringify(byName.body)).to.equal(200);
       expect(byName.body.items.map((o: { id: string }) => o.id)).to.deep.equal([inScope.orgId]);
@@ -153,7 +178,8 @@ describe('licence decisions, org lookup and sanctions for regulators', () => {
     it('pages with a cursor and never repeats an org; a crafted cursor is 400', async () => {
       const tag = randomBytes(3).toString('hex');
       const ids = [];
-      for (let i = 0; i < 3; i++) ids.push((await registerOrg(t.request, { roles: ['generator'], name: `Page ${tag} ${i}` })).orgId);
+      for (let i = 0; i < 3; i++)
+        ids.push((await registerOrg(t.request, { roles: ['generator'], name: `Page ${tag} ${i}` })).orgId);
       const first = await get(`/orgs?q=${tag}&limit=2`, admin);
       expect(first.body.items).to.have.length(2);
       expect(first.body.nextCursor).to.be.a('string');
@@ -181,11 +207,23 @@ describe('licence decisions, org lookup and sanctions for regulators', () => {
   describe('sanctions with kind and evidence; GET /regulator/sanctions', () => {
     it('records kind and evidence reference and lists sanctions in scope only, newest first', async () => {
       const org = await registerOrg(t.request, { roles: ['recycler'], district: '330603' });
-      const body = { orgId: org.orgId, severity: 'major', kind: 'fine', reason: '超范围经营', evidenceRef: '柯环罚〔2026〕12号', decidedAt: new Date().toISOString() };
+      const body = {
+        orgId: org.orgId,
+        severity: 'major',
+        kind: 'fine',
+        reason: '超范围经营',
+        evidenceRef: '柯环罚〔2026〕12号',
+        decidedAt: new Date().toISOString(),
+      };
       const res = await post('/regulator/sanctions', keqiao.token, body);
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       expect(res.body).to.include({ kind: 'fine', evidenceRef: '柯环罚〔2026〕12号', severity: 'major' });
-      const second = await post('/regulator/sanctions', city.token, { ...body, severity: 'minor', kind: 'warning', evidenceRef: undefined });
+      const second = await post('/regulator/sanctions', city.token, {
+        ...body,
+        severity: 'minor',
+        kind: 'warning',
+        evidenceRef: undefined,
+      });
       expect(second.body).to.include({ kind: 'warning', evidenceRef: null });
       const list = await get(`/regulator/sanctions?orgId=${org.orgId}`, keqiao.token);
       expect(list.status).to.equal(200);

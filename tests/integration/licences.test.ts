@@ -35,7 +35,11 @@ describe('licences: submission, review by scope, audit', () => {
     await t?.close();
   });
 
-  const post = (path: string, token: string, body: unknown = {}) => t.request.post(`/api/v1${path}`).set(auth(token)).send(body as object);
+  const post = (path: string, token: string, body: unknown = {}) =>
+    t.request
+      .post(`/api/v1${path}`)
+      .set(auth(token))
+      .send(body as object);
   const get = (path: string, token: string) => t.request.get(`/api/v1${path}`).set(auth(token));
   const auditOf = (licenceId: string) =>
     rows<{ action: string; actor_user_id: string; details: Record<string, unknown> }>(
@@ -51,7 +55,13 @@ describe('licences: submission, review by scope, audit', () => {
       const body = licenceBody({ wasteCodes: ['hw18', '772-002-18', 'SW07', 'HW45'], annualCapacityKg: 50_000_000 });
       const res = await post(`/orgs/${owner.orgId}/licences`, owner.token, body);
       expect(res.status).to.equal(201);
-      expect(res.body).to.include({ orgId: owner.orgId, number: body.number, kind: 'disposal', status: 'pending', annualCapacityKg: 50_000_000 });
+      expect(res.body).to.include({
+        orgId: owner.orgId,
+        number: body.number,
+        kind: 'disposal',
+        status: 'pending',
+        annualCapacityKg: 50_000_000,
+      });
       expect(res.body.wasteCodes).to.deep.equal(['HW18', '772-002-18', 'SW07', 'HW45']);
       expect(res.body).to.include({ validFrom: body.validFrom, validTo: body.validTo, decidedBy: null, decidedAt: null });
       expect((await auditOf(res.body.id)).map((a) => a.action)).to.deep.equal(['licence.submit']);
@@ -100,7 +110,11 @@ describe('licences: submission, review by scope, audit', () => {
         expect(res.status, JSON.stringify(change)).to.equal(400);
         expect(fieldPaths(res), JSON.stringify(change)).to.include(field);
       }
-      const ok = await post(`/orgs/${owner.orgId}/licences`, owner.token, licenceBody({ annualCapacityKg: 1e12, validFrom: '2026-01-01', validTo: '2026-01-01' }));
+      const ok = await post(
+        `/orgs/${owner.orgId}/licences`,
+        owner.token,
+        licenceBody({ annualCapacityKg: 1e12, validFrom: '2026-01-01', validTo: '2026-01-01' }),
+      );
       expect(ok.status).to.equal(201);
     });
 
@@ -183,7 +197,10 @@ describe('licences: submission, review by scope, audit', () => {
     it('two simultaneous approvals: one 200, one 409, one audit row', async () => {
       const owner = await registerOrg(t.request, { roles: ['recycler'], district: '330603' });
       const licence = await submitLicence(t.request, owner);
-      const [x, y] = await Promise.all([post(`/licences/${licence.id}/approve`, admin), post(`/licences/${licence.id}/approve`, keqiao.token)]);
+      const [x, y] = await Promise.all([
+        post(`/licences/${licence.id}/approve`, admin),
+        post(`/licences/${licence.id}/approve`, keqiao.token),
+      ]);
       expect([x.status, y.status].sort()).to.deep.equal([200, 409]);
       expect((await auditOf(licence.id)).filter((a) => a.action === 'licence.approve')).to.have.length(1);
     });

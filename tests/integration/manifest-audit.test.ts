@@ -49,8 +49,21 @@ describe('manifests: the audit trail', () => {
     let prev = '0'.repeat(64);
     for (const e of a.events) {
       expect(e.prevHash).to.equal(prev);
-      const canonical = canonicalize({ v: 1, manifestId: m.id, seq: e.seq, type: e.type, at: e.at, actorOrgId: e.actorOrgId, actorUserId: e.actorUserId, data: e.data })!;
-      expect(e.hash).to.equal(createHash('sha256').update(prev + canonical, 'utf8').digest('hex'));
+      const canonical = canonicalize({
+        v: 1,
+        manifestId: m.id,
+        seq: e.seq,
+        type: e.type,
+        at: e.at,
+        actorOrgId: e.actorOrgId,
+        actorUserId: e.actorUserId,
+        data: e.data,
+      })!;
+      expect(e.hash).to.equal(
+        createHash('sha256')
+          .update(prev + canonical, 'utf8')
+          .digest('hex'),
+      );
       prev = e.hash;
     }
     // The same check with the published verifier, on the JSON a regulator downloaded (R2: a copy verifies).
@@ -59,19 +72,26 @@ describe('manifests: the audit trail', () => {
     // Parties, the carrier and regulators in scope read it; a stranger does not.
     await audit(m.id, d.carrier.token);
     await audit(m.id, (await createRegulator(t.request, ['330604'])).token);
-    expect((await t.request.get(`/api/v1/manifests/${m.id}/audit`).set(auth((await registerOrg(t.request)).token))).status).to.equal(404);
+    expect(
+      (await t.request.get(`/api/v1/manifests/${m.id}/audit`).set(auth((await registerOrg(t.request)).token))).status,
+    ).to.equal(404);
   });
 
   it('the events table refuses UPDATE and DELETE', async () => {
     const m = await openTrip(t, d, 1_000);
-    for (const q of [sql`update manifest_events set data = '{}'::jsonb where manifest_id = ${m.id}`, sql`delete from manifest_events where manifest_id = ${m.id}`]) {
+    for (const q of [
+      sql`update manifest_events set data = '{}'::jsonb where manifest_id = ${m.id}`,
+      sql`delete from manifest_events where manifest_id = ${m.id}`,
+    ]) {
       let failed: unknown = null;
       try {
         await t.ctx.db.execute(q);
       } catch (err) {
         failed = err;
       }
-      expect(String((failed as { cause?: Error })?.cause?.message ?? (failed as Error)?.message), 'refused').to.match(/append-only/);
+      expect(String((failed as { cause?: Error })?.cause?.message ?? (failed as Error)?.message), 'refused').to.match(
+        /append-only/,
+      );
     }
     expect((await audit(m.id)).valid).to.equal(true);
   });
@@ -80,7 +100,10 @@ describe('manifests: the audit trail', () => {
     const m = await walkTrip(t, d, await openTrip(t, d, 5_000), { loadedKg: 5_020, until: 'arrive' });
     const loadSeq = m.events.find((e) => e.type === 'load')!.seq;
     expect(loadSeq).to.equal(3);
-    await behindTheApi(t, sql`update manifest_events set data = jsonb_set(data, '{weightKg}', '4200'::jsonb) where manifest_id = ${m.id} and seq = ${loadSeq}`);
+    await behindTheApi(
+      t,
+      sql`update manifest_events set data = jsonb_set(data, '{weightKg}', '4200'::jsonb) where manifest_id = ${m.id} and seq = ${loadSeq}`,
+    );
     const a = await audit(m.id);
     expect(a).to.include({ valid: false, brokenAt: loadSeq, reason: 'hash' });
     // The stored row still says 5 020 kg; its replay from the tampered events says 4 200.
@@ -103,8 +126,19 @@ describe('manifests: the audit trail', () => {
     const m3 = await walkTrip(t, d, await openTrip(t, d, 1_000), { until: 'depart' });
     const before = (await audit(m3.id)).events;
     const edited = { ...before[2]!, data: { ...before[2]!.data, weightKg: 1 } };
-    const canonical = canonicalize({ v: 1, manifestId: m3.id, seq: edited.seq, type: edited.type, at: edited.at, actorOrgId: edited.actorOrgId, actorUserId: edited.actorUserId, data: edited.data })!;
-    const rehash = createHash('sha256').update(edited.prevHash + canonical, 'utf8').digest('hex');
+    const canonical = canonicalize({
+      v: 1,
+      manifestId: m3.id,
+      seq: edited.seq,
+      type: edited.type,
+      at: edited.at,
+      actorOrgId: edited.actorOrgId,
+      actorUserId: edited.actorUserId,
+      data: edited.data,
+    })!;
+    const rehash = createHash('sha256')
+      .update(edited.prevHash + canonical, 'utf8')
+      .digest('hex');
     await behindTheApi(
       t,
       sql`update manifest_events set data = ${JSON.stringify(edited.data)}::jsonb, hash = ${rehash} where manifest_id = ${m3.id} and seq = 3`,

@@ -22,7 +22,11 @@ describe('manifests: deadlines and the overdue sweep', () => {
     t = await createTestApp({
       clock,
       // The 2030 National Day break as a site would configure it: 1–7 October off, Saturday 12 October worked.
-      env: { HOLIDAYS: '2030-10-01,2030-10-02,2030-10-03,2030-10-04,2030-10-07', MAKEUP_WORKDAYS: '2030-10-12', TRANSIT_STUCK_HOURS: '48' },
+      env: {
+        HOLIDAYS: '2030-10-01,2030-10-02,2030-10-03,2030-10-04,2030-10-07',
+        MAKEUP_WORKDAYS: '2030-10-12',
+        TRANSIT_STUCK_HOURS: '48',
+      },
     });
   });
   after(async () => {
@@ -54,10 +58,13 @@ describe('manifests: deadlines and the overdue sweep', () => {
     const alerts = (await alertsOf(t, 'receipt_overdue')).filter((a) => a.subject_id === m.id);
     expect(alerts).to.have.length(1);
     expect(alerts[0]!.district).to.equal('330604');
-    expect((await creditEventsOf(t, d.recycler.orgId)).filter((e) => e.subject_id === m.id).map((e) => e.kind)).to.deep.equal(['receipt_overdue']);
+    expect((await creditEventsOf(t, d.recycler.orgId)).filter((e) => e.subject_id === m.id).map((e) => e.kind)).to.deep.equal([
+      'receipt_overdue',
+    ]);
     expect((await detail(d, m.id)).overdue).to.equal('receipt');
     const admin = await adminToken(t.request);
-    const overdue = (await t.request.get('/api/v1/manifests').query({ overdue: 'true', limit: 100 }).set(auth(admin)).expect(200)).body.items as TManifestSummary[];
+    const overdue = (await t.request.get('/api/v1/manifests').query({ overdue: 'true', limit: 100 }).set(auth(admin)).expect(200))
+      .body.items as TManifestSummary[];
     expect(overdue.map((x) => x.id)).to.include(m.id);
 
     // The late receipt itself is recorded, and the credit input stays one.
@@ -79,10 +86,12 @@ describe('manifests: deadlines and the overdue sweep', () => {
     expect(closed.status).to.equal('closed');
     expect(closed.overdue).to.equal(null);
     expect(await t.ctx.manifests.sweepDeadlines()).to.deep.equal({ transit: 0, receipt: 0, disposal: 0 });
-    expect((await creditEventsOf(t, d.recycler.orgId)).filter((e) => e.subject_id === m.id).map((e) => e.kind).sort()).to.deep.equal([
-      'disposal_overdue',
-      'receipt_overdue',
-    ]);
+    expect(
+      (await creditEventsOf(t, d.recycler.orgId))
+        .filter((e) => e.subject_id === m.id)
+        .map((e) => e.kind)
+        .sort(),
+    ).to.deep.equal(['disposal_overdue', 'receipt_overdue']);
   });
 
   it('a receipt on time records no credit input and no alert', async () => {
@@ -118,7 +127,9 @@ describe('manifests: deadlines and the overdue sweep', () => {
     const m = await walkTrip(t, d, await openTrip(t, d, 2_000), { until: 'issue' });
     clock.set(new Date(Date.now() + 11 * 86_400_000)); // the helper's pickup window ends after 10 days
     await step(t, d.carrier, m.id, { type: 'load', weightKg: 2_000 });
-    expect((await creditEventsOf(t, d.generator.orgId)).filter((e) => e.subject_id === m.id).map((e) => e.kind)).to.deep.equal(['late_pickup']);
+    expect((await creditEventsOf(t, d.generator.orgId)).filter((e) => e.subject_id === m.id).map((e) => e.kind)).to.deep.equal([
+      'late_pickup',
+    ]);
   });
 
   it('the sweep is a periodic job: exactly one pass is scheduled, and a pass schedules the next', async () => {

@@ -7,7 +7,19 @@ import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { adminToken, auth } from '../helpers/actors.js';
 import { alertsOf } from '../helpers/trading.js';
-import { flyAshDeal, ledgerOf, openTrip, openTripRaw, slagDeal, step, stepRaw, trade, tripBody, walkTrip, type Deal } from '../helpers/manifests.js';
+import {
+  flyAshDeal,
+  ledgerOf,
+  openTrip,
+  openTripRaw,
+  slagDeal,
+  step,
+  stepRaw,
+  trade,
+  tripBody,
+  walkTrip,
+  type Deal,
+} from '../helpers/manifests.js';
 import { settlementSplit } from '../../server/src/modules/settlement/math.js';
 import type { TTrade } from '../../shared/src/schemas/trades.js';
 
@@ -26,7 +38,10 @@ function expectedSplit(t: TestApp, tr: TTrade, acceptedKg: number, escrowFen: nu
   );
 }
 
-async function settled(t: TestApp, d: Deal): Promise<{ trade: TTrade; settle: { details: Record<string, unknown> }; funded: number }> {
+async function settled(
+  t: TestApp,
+  d: Deal,
+): Promise<{ trade: TTrade; settle: { details: Record<string, unknown> }; funded: number }> {
   await t.ctx.jobs.drain();
   const tr = await trade(t, d.generator, d.trade.id);
   expect(tr.status, 'settled after delivery').to.equal('settled');
@@ -36,7 +51,11 @@ async function settled(t: TestApp, d: Deal): Promise<{ trade: TTrade; settle: { 
   const fund = ledger.transfers.find((x) => x.kind === 'fund');
   expect(ledger.escrowHeldFen, 'escrow fully released').to.equal(0);
   for (const x of ledger.transfers) expect(x.sumFen, x.operationId).to.equal(0);
-  return { trade: tr, settle: settle!, funded: Number((fund?.details as { amountFen?: number })?.amountFen ?? settle!.details.escrowFen) };
+  return {
+    trade: tr,
+    settle: settle!,
+    funded: Number((fund?.details as { amountFen?: number })?.amountFen ?? settle!.details.escrowFen),
+  };
 }
 
 describe('manifests: from funding to settled', () => {
@@ -75,14 +94,31 @@ describe('manifests: from funding to settled', () => {
     expect(after.trade.manifestIds).to.deep.equal([trip1.id, trip2.id]);
     const split = expectedSplit(t, after.trade, 19_990, after.settle.details.escrowFen as number);
     expect(split.refundFen, 'the 10 kg not accepted come back to the generator').to.be.greaterThan(0);
-    expect(after.settle.details).to.include({ acceptedKg: 19_990, amountFen: split.amountFen, payeeFen: split.payeeFen, refundFen: split.refundFen });
+    expect(after.settle.details).to.include({
+      acceptedKg: 19_990,
+      amountFen: split.amountFen,
+      payeeFen: split.payeeFen,
+      refundFen: split.refundFen,
+    });
 
     // Disposal reports close both trips after settlement; the trade stays settled.
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     for (const m of [trip1, trip2]) {
-      const closed = await step(t, d.recycler, m.id, { type: 'report_disposal', method: 'D10 焚烧处置（水泥窑协同）', disposalDate: today });
+      const closed = await step(t, d.recycler, m.id, {
+        type: 'report_disposal',
+        method: 'D10 焚烧处置（水泥窑协同）',
+        disposalDate: today,
+      });
       expect(closed).to.include({ status: 'closed', disposalMethod: 'D10 焚烧处置（水泥窑协同）', disposalDate: today });
-      expect(closed.events.map((e) => e.type)).to.deep.equal(['open', 'issue', 'load', 'depart', 'arrive', 'receive', 'report_disposal']);
+      expect(closed.events.map((e) => e.type)).to.deep.equal([
+        'open',
+        'issue',
+        'load',
+        'depart',
+        'arrive',
+        'receive',
+        'report_disposal',
+      ]);
       expect(closed.nextActions).to.deep.equal([]);
     }
     expect((await trade(t, d.generator, d.trade.id)).status).to.equal('settled');
@@ -90,7 +126,11 @@ describe('manifests: from funding to settled', () => {
 
   it('a general-waste slag trade (the recycler pays) moves in one trip and settles', async () => {
     const d = await slagDeal(t, { quantityKg: 30_000 });
-    const m = await walkTrip(t, d, await openTrip(t, d, 30_000), { loadedKg: 30_100, receivedKg: 30_050, until: 'report_disposal' });
+    const m = await walkTrip(t, d, await openTrip(t, d, 30_000), {
+      loadedKg: 30_100,
+      receivedKg: 30_050,
+      until: 'report_disposal',
+    });
     expect(m.status).to.equal('closed');
     expect(m.kind).to.equal('general');
     const after = await settled(t, d);
@@ -101,8 +141,19 @@ describe('manifests: from funding to settled', () => {
 
   it('a partial acceptance settles on the accepted kg and returns the rest to the payer', async () => {
     const d = await flyAshDeal(t, { quantityKg: 10_000 });
-    const m = await walkTrip(t, d, await openTrip(t, d, 10_000), { loadedKg: 10_000, receivedKg: 10_000, decision: 'partial', acceptedKg: 7_500, note: '部分吨袋破损，2.5 吨退回' });
-    expect(m).to.include({ status: 'received', decision: 'partial', acceptedKg: 7_500, decisionNote: '部分吨袋破损，2.5 吨退回' });
+    const m = await walkTrip(t, d, await openTrip(t, d, 10_000), {
+      loadedKg: 10_000,
+      receivedKg: 10_000,
+      decision: 'partial',
+      acceptedKg: 7_500,
+      note: '部分吨袋破损，2.5 吨退回',
+    });
+    expect(m).to.include({
+      status: 'received',
+      decision: 'partial',
+      acceptedKg: 7_500,
+      decisionNote: '部分吨袋破损，2.5 吨退回',
+    });
     const after = await settled(t, d);
     expect(after.trade.acceptedKg).to.equal(7_500);
     const escrow = after.settle.details.escrowFen as number;
@@ -129,7 +180,9 @@ describe('manifests: from funding to settled', () => {
     const split = expectedSplit(t, after.trade, 10_000, escrow);
     expect(after.settle.details).to.include({ acceptedKg: 10_000, refundFen: split.refundFen });
     const full = expectedSplit(t, after.trade, 20_000, escrow);
-    expect(split.refundFen - full.refundFen, 'the rejected half of the fee and eco fee is returned').to.equal(full.amountFen - split.amountFen + (full.ecoFen - split.ecoFen));
+    expect(split.refundFen - full.refundFen, 'the rejected half of the fee and eco fee is returned').to.equal(
+      full.amountFen - split.amountFen + (full.ecoFen - split.ecoFen),
+    );
   });
 
   it('a 5 % weight gap raises weight_gap and puts the trade in disputed; the admin resolves the trip and it settles', async () => {
@@ -143,10 +196,16 @@ describe('manifests: from funding to settled', () => {
     const disputed = await trade(t, d.generator, d.trade.id);
     expect(disputed.status).to.equal('disputed');
     expect(disputed.acceptedKg).to.equal(9_500);
-    expect((await ledgerOf(t, d.generator, d.trade.id)).transfers.some((x) => x.kind === 'settle'), 'no settlement while disputed').to.equal(false);
+    expect(
+      (await ledgerOf(t, d.generator, d.trade.id)).transfers.some((x) => x.kind === 'settle'),
+      'no settlement while disputed',
+    ).to.equal(false);
 
     const admin = await adminToken(t.request);
-    const res = await t.request.post(`/api/v1/manifests/${m.id}/resolve`).set(auth(admin)).send({ acceptedKg: 9_500, note: '以接收方地磅为准' });
+    const res = await t.request
+      .post(`/api/v1/manifests/${m.id}/resolve`)
+      .set(auth(admin))
+      .send({ acceptedKg: 9_500, note: '以接收方地磅为准' });
     expect(res.status, res.text).to.be.oneOf([200, 201]);
     const after = await settled(t, d);
     expect(after.trade.acceptedKg).to.equal(9_500);
@@ -171,7 +230,10 @@ describe('manifests: from funding to settled', () => {
     const wrong = await t.request.post(`/api/v1/trades/${d.trade.id}/close-shipments`).set(auth(d.recycler.token)).send({});
     expect(wrong.status).to.equal(403);
     expect(wrong.body.error.code).to.equal('NOT_A_PARTY');
-    const res = await t.request.post(`/api/v1/trades/${d.trade.id}/close-shipments`).set(auth(d.generator.token)).send({ note: '剩余飞灰改由厂内暂存' });
+    const res = await t.request
+      .post(`/api/v1/trades/${d.trade.id}/close-shipments`)
+      .set(auth(d.generator.token))
+      .send({ note: '剩余飞灰改由厂内暂存' });
     expect(res.status, res.text).to.equal(200);
     expect(res.body).to.include({ tradeId: d.trade.id, declaredKg: 12_000, tradeStatus: 'delivered' });
     const again = await t.request.post(`/api/v1/trades/${d.trade.id}/close-shipments`).set(auth(d.generator.token)).send({});

@@ -36,7 +36,9 @@ describe('manifests: the printable PDF without the system CJK font', () => {
     expect(res.headers['content-type']).to.match(/^application\/pdf/);
     const pdf = res.body as Buffer;
     expect(pdf.subarray(0, 5).toString('latin1')).to.equal('%PDF-');
-    expect(pdf.toString('latin1'), 'the embedded face is the bundled Noto Sans Hans').to.match(/\/BaseFont \/[A-Z]{6}\+NotoSansHans-Regular/);
+    expect(pdf.toString('latin1'), 'the embedded face is the bundled Noto Sans Hans').to.match(
+      /\/BaseFont \/[A-Z]{6}\+NotoSansHans-Regular/,
+    );
     expect(pdf.length, 'the 8 MB font is subset, not embedded whole').to.be.lessThan(1_000_000);
     const text = pdfText(pdf);
     expect(text).to.contain('生活垃圾焚烧飞灰');
@@ -57,7 +59,9 @@ describe('manifests: the printable PDF without the system CJK font', () => {
   });
 
   it('the boot log says the configured font is missing and which bundled font is used', () => {
-    const lines = logLines.map((l) => JSON.parse(l) as { level: number; msg: string; font?: string; missing?: string; source?: string });
+    const lines = logLines.map(
+      (l) => JSON.parse(l) as { level: number; msg: string; font?: string; missing?: string; source?: string },
+    );
     const chosen = lines.find((l) => l.source === 'bundled');
     expect(chosen, 'a log line names the font printable manifests use').to.not.equal(undefined);
     expect(chosen!.font).to.match(/@embedpdf\/fonts-sc\/fonts\/NotoSansHans-Regular\.otf$/);

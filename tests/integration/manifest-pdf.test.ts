@@ -25,7 +25,10 @@ describe('manifests: the printable PDF', () => {
 
   it('holds the number, the Chinese waste name, the code, the parties and the weights', async () => {
     const d = await flyAshDeal(t);
-    const m = await walkTrip(t, d, await openTrip(t, d, 12_000, { vehiclePlate: '浙D·66Y88' }), { loadedKg: 12_040, receivedKg: 12_000 });
+    const m = await walkTrip(t, d, await openTrip(t, d, 12_000, { vehiclePlate: '浙D·66Y88' }), {
+      loadedKg: 12_040,
+      receivedKg: 12_000,
+    });
     const res = await t.request.get(`/api/v1/manifests/${m.id}/pdf`).set(auth(d.carrier.token)).buffer(true).parse(binary);
     expect(res.status).to.equal(200);
     expect(res.headers['content-type']).to.match(/^application\/pdf/);
@@ -33,7 +36,9 @@ describe('manifests: the printable PDF', () => {
     const pdf = res.body as Buffer;
     expect(pdf.subarray(0, 5).toString('latin1')).to.equal('%PDF-');
     expect(pdf.length, 'the font is subset, not embedded whole').to.be.lessThan(1_000_000);
-    expect(pdf.toString('latin1'), 'the system font comes before the bundled one').to.match(/\/BaseFont \/[A-Z]{6}\+NotoSansCJKsc-Regular/);
+    expect(pdf.toString('latin1'), 'the system font comes before the bundled one').to.match(
+      /\/BaseFont \/[A-Z]{6}\+NotoSansCJKsc-Regular/,
+    );
     const text = pdfText(pdf);
     expect(text).to.contain(m.number);
     expect(text).to.contain('生活垃圾焚烧飞灰');

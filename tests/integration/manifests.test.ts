@@ -30,10 +30,16 @@ async function counts(t: TestApp): Promise<[number, number]> {
   return [m!.n, await eventCount(t)];
 }
 
-function expectFieldError(res: { status: number; body: { error?: { code?: string; details?: { fields?: { path: string }[] } } }; text: string }, path: string) {
+function expectFieldError(
+  res: { status: number; body: { error?: { code?: string; details?: { fields?: { path: string }[] } } }; text: string },
+  path: string,
+) {
   expect(res.status, res.text).to.equal(400);
   expect(res.body.error?.code).to.equal('VALIDATION_FAILED');
-  expect(res.body.error?.details?.fields?.map((f) => f.path), res.text).to.include(path);
+  expect(
+    res.body.error?.details?.fields?.map((f) => f.path),
+    res.text,
+  ).to.include(path);
 }
 
 describe('manifests: opening trips', () => {
@@ -60,7 +66,14 @@ describe('manifests: opening trips', () => {
     expect(m.parties.carrier.licenceNumber, 'the carrier’s transport licence').to.be.a('string');
     expect(m.parties.receiver.licenceNumber, 'the receiver’s disposal licence').to.be.a('string');
     expect(m.lines).to.have.length(1);
-    expect(m.lines[0]).to.include({ wasteCode: '772-002-18', category: 'HW18', nameZh: '生活垃圾焚烧飞灰', form: 'solid', packaging: 'ton_bag', quantityKg: 12_000 });
+    expect(m.lines[0]).to.include({
+      wasteCode: '772-002-18',
+      category: 'HW18',
+      nameZh: '生活垃圾焚烧飞灰',
+      form: 'solid',
+      packaging: 'ton_bag',
+      quantityKg: 12_000,
+    });
     expect(m.lines[0]!.hazardCharacteristics).to.deep.equal(['T']);
     expect(m.emergencyMeasures).to.contain('毒性');
     expect(m.nextActions).to.deep.equal([{ type: 'issue', by: 'shipper' }]);
@@ -78,7 +91,10 @@ describe('manifests: opening trips', () => {
     for (let i = 1; i < serials.length; i++) expect(serials[i]).to.equal(serials[i - 1]! + 1);
     const all = await rows<{ number: string }>(t.ctx.db, sql`select number from manifests order by number`);
     const numbers = all.map((r) => Number(r.number.slice(-6)));
-    expect(numbers).to.deep.equal(numbers.map((_, i) => i + 1), 'every serial from 1 on, once');
+    expect(numbers).to.deep.equal(
+      numbers.map((_, i) => i + 1),
+      'every serial from 1 on, once',
+    );
   });
 
   it('a general-waste trip needs a carrier but no licence, and the form says general', async () => {
@@ -106,7 +122,10 @@ describe('manifests: opening trips', () => {
     res = await openTripRaw(t, stranger, d.trade.id, tripBody(d, 1_000));
     expect(res.status).to.equal(404);
     const notCarrier = await registerOrg(t.request, { roles: ['recycler'] });
-    expectFieldError(await openTripRaw(t, d.generator, d.trade.id, tripBody({ carrier: notCarrier } as unknown as Deal, 1_000)), 'carrierOrgId');
+    expectFieldError(
+      await openTripRaw(t, d.generator, d.trade.id, tripBody({ carrier: notCarrier } as unknown as Deal, 1_000)),
+      'carrierOrgId',
+    );
     expectFieldError(await openTripRaw(t, d.generator, d.trade.id, tripBody(d, 10_001)), 'declaredKg');
     expect(await counts(t)).to.deep.equal(before);
 
@@ -126,7 +145,12 @@ describe('manifests: opening trips', () => {
     const pending = await registerOrg(t.request, { roles: ['carrier'] });
     await submitLicence(t.request, pending, { kind: 'transport', wasteCodes: ['HW18'] });
     const expired = await registerOrg(t.request, { roles: ['carrier'] });
-    await approvedLicence(t.request, expired, { kind: 'transport', wasteCodes: ['772-002-18'], validFrom: '2020-01-01', validTo: '2021-12-31' }, admin);
+    await approvedLicence(
+      t.request,
+      expired,
+      { kind: 'transport', wasteCodes: ['772-002-18'], validFrom: '2020-01-01', validTo: '2021-12-31' },
+      admin,
+    );
     const suspended = await registerOrg(t.request, { roles: ['carrier'] });
     const lic = await approvedLicence(t.request, suspended, { kind: 'transport', wasteCodes: ['HW18'] }, admin);
     await t.request.post(`/api/v1/licences/${lic.id}/suspend`).set(auth(admin)).send({}).expect(200);
@@ -156,8 +180,13 @@ describe('manifests: opening trips', () => {
   it('bad input on opening is a 400 naming the field: plates that are not Chinese, weights, unknown fields', async () => {
     const d = await slagDeal(t);
     const before = await counts(t);
-    for (const plate of ['ABC123', '浙12345', '哈D12345', '浙DO1234', '', 12345]) expectFieldError(await openTripRaw(t, d.generator, d.trade.id, tripBody(d, 1_000, { vehiclePlate: plate })), 'vehiclePlate');
-    for (const kg of [-5, 0, 2.5, '1000', null]) expectFieldError(await openTripRaw(t, d.generator, d.trade.id, tripBody(d, kg as number)), 'declaredKg');
+    for (const plate of ['ABC123', '浙12345', '哈D12345', '浙DO1234', '', 12345])
+      expectFieldError(
+        await openTripRaw(t, d.generator, d.trade.id, tripBody(d, 1_000, { vehiclePlate: plate })),
+        'vehiclePlate',
+      );
+    for (const kg of [-5, 0, 2.5, '1000', null])
+      expectFieldError(await openTripRaw(t, d.generator, d.trade.id, tripBody(d, kg as number)), 'declaredKg');
     expectFieldError(await openTripRaw(t, d.generator, d.trade.id, tripBody(d, 1_000, { driverName: '  ' })), 'driverName');
     expectFieldError(await openTripRaw(t, d.generator, d.trade.id, tripBody(d, 1_000, { status: 'closed' })), 'status');
     expectFieldError(await openTripRaw(t, d.generator, d.trade.id, tripBody(d, 1_000, { carrierOrgId: 'x' })), 'carrierOrgId');
@@ -180,7 +209,7 @@ describe('manifests: steps, actors and order', () => {
     const m = await openTrip(t, d, 2_000);
     const stranger = await registerOrg(t.request, { roles: ['generator', 'recycler', 'carrier'] });
     const regulator = await createRegulator(t.request, 'city');
-    const check = async (type: string, body: Record<string, unknown>, wrong: typeof d.generator[]) => {
+    const check = async (type: string, body: Record<string, unknown>, wrong: (typeof d.generator)[]) => {
       for (const who of wrong) {
         const res = await stepRaw(t, who, m.id, { type, ...body });
         expect(res.status, `${type} by a wrong party: ${res.text}`).to.equal(403);
@@ -203,7 +232,11 @@ describe('manifests: steps, actors and order', () => {
     await step(t, d.carrier, m.id, { type: 'arrive' });
     await check('receive', { weightKg: 2_000, decision: 'accept' }, [d.generator, d.carrier]);
     await step(t, d.recycler, m.id, { type: 'receive', weightKg: 2_000, decision: 'accept' });
-    await check('report_disposal', { method: 'D10 焚烧', disposalDate: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) }, [d.generator, d.carrier]);
+    await check(
+      'report_disposal',
+      { method: 'D10 焚烧', disposalDate: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) },
+      [d.generator, d.carrier],
+    );
     expect(await eventCount(t, m.id)).to.equal(rows0 + 5);
   });
 
@@ -292,11 +325,14 @@ describe('manifests: steps, actors and order', () => {
   it('concurrent duplicate receive calls record one receipt', async () => {
     const m = await walkTrip(t, d, await openTrip(t, d, 2_000), { until: 'arrive' });
     const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => stepRaw(t, d.recycler, m.id, { type: 'receive', weightKg: 2_000 - i, decision: 'accept' })),
+      Array.from({ length: 6 }, (_, i) =>
+        stepRaw(t, d.recycler, m.id, { type: 'receive', weightKg: 2_000 - i, decision: 'accept' }),
+      ),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses, results.map((r) => r.text).join('\n')).to.deep.equal([201, 409, 409, 409, 409, 409]);
-    for (const r of results.filter((x) => x.status === 409)) expect(r.body.error.details.allowed).to.deep.equal(['report_disposal']);
+    for (const r of results.filter((x) => x.status === 409))
+      expect(r.body.error.details.allowed).to.deep.equal(['report_disposal']);
     const receipts = await rows(t.ctx.db, sql`select 1 from manifest_events where manifest_id = ${m.id} and type = 'receive'`);
     expect(receipts).to.have.length(1);
     const row = await manifestRow(t, m.id);
@@ -332,12 +368,14 @@ describe('manifests: reads and live events', () => {
       expect(detail.events.map((e) => e.type)).to.deep.equal(['open', 'issue', 'load']);
       expect(detail.status).to.equal('loaded');
     }
-    const carrierView = (await t.request.get(`/api/v1/manifests/${mHz.id}`).set(auth(hz.carrier.token)).expect(200)).body as TManifest;
+    const carrierView = (await t.request.get(`/api/v1/manifests/${mHz.id}`).set(auth(hz.carrier.token)).expect(200))
+      .body as TManifest;
     expect(carrierView.yourParts).to.deep.equal(['carrier']);
     expect(carrierView.nextActions).to.deep.equal([{ type: 'depart', by: 'carrier' }]);
     const stranger = await registerOrg(t.request, { roles: ['carrier'] });
     expect((await t.request.get('/api/v1/manifests').set(auth(stranger.token)).expect(200)).body.items).to.deep.equal([]);
-    for (const path of ['', '/audit', '/pdf']) expect((await t.request.get(`/api/v1/manifests/${mHz.id}${path}`).set(auth(stranger.token))).status).to.equal(404);
+    for (const path of ['', '/audit', '/pdf'])
+      expect((await t.request.get(`/api/v1/manifests/${mHz.id}${path}`).set(auth(stranger.token))).status).to.equal(404);
     expect((await t.request.get(`/api/v1/manifests/${mHz.id}`)).status).to.equal(401);
   });
 
@@ -347,7 +385,9 @@ describe('manifests: reads and live events', () => {
     const destination = await createRegulator(t.request, ['330604'], admin);
     const elsewhere = await createRegulator(t.request, ['330683'], admin);
     for (const reg of [origin, destination]) {
-      expect(ids((await t.request.get('/api/v1/manifests').query({ limit: 100 }).set(auth(reg.token)).expect(200)).body)).to.include(mHz.id);
+      expect(
+        ids((await t.request.get('/api/v1/manifests').query({ limit: 100 }).set(auth(reg.token)).expect(200)).body),
+      ).to.include(mHz.id);
       const detail = (await t.request.get(`/api/v1/manifests/${mHz.id}`).set(auth(reg.token)).expect(200)).body as TManifest;
       expect(detail.yourParts).to.deep.equal([]);
     }
@@ -355,12 +395,23 @@ describe('manifests: reads and live events', () => {
     expect((await t.request.get(`/api/v1/manifests/${mHz.id}`).set(auth(elsewhere.token))).status).to.equal(404);
     const city = await createRegulator(t.request, 'city', admin);
     for (const token of [admin, city.token])
-      expect(ids((await t.request.get('/api/v1/manifests').query({ limit: 100 }).set(auth(token)).expect(200)).body)).to.include.members([mHz.id, mSlag.id]);
+      expect(
+        ids((await t.request.get('/api/v1/manifests').query({ limit: 100 }).set(auth(token)).expect(200)).body),
+      ).to.include.members([mHz.id, mSlag.id]);
   });
 
   it('filters by status, material, district, trade and overdue, and pages with a cursor', async () => {
     const admin = await adminToken(t.request);
-    const q = async (query: Record<string, string | number>) => ids((await t.request.get('/api/v1/manifests').query({ limit: 100, ...query }).set(auth(admin)).expect(200)).body);
+    const q = async (query: Record<string, string | number>) =>
+      ids(
+        (
+          await t.request
+            .get('/api/v1/manifests')
+            .query({ limit: 100, ...query })
+            .set(auth(admin))
+            .expect(200)
+        ).body,
+      );
     expect(await q({ status: 'loaded' })).to.deep.equal([mHz.id]);
     expect(await q({ status: 'draft' })).to.deep.equal([mSlag.id]);
     expect(await q({ material: '772-002-18' })).to.deep.equal([mHz.id]);
@@ -370,7 +421,15 @@ describe('manifests: reads and live events', () => {
     expect(await q({ tradeId: slag.trade.id })).to.deep.equal([mSlag.id]);
     expect(await q({ overdue: 'true' })).to.deep.equal([]);
     expect(await q({ overdue: 'false' })).to.include.members([mHz.id, mSlag.id]);
-    for (const bad of [{ status: 'lost' }, { district: '110101' }, { overdue: 'yes' }, { tradeId: 'x' }, { limit: 101 }, { cursor: 'garbage' }, { sort: 'id' }])
+    for (const bad of [
+      { status: 'lost' },
+      { district: '110101' },
+      { overdue: 'yes' },
+      { tradeId: 'x' },
+      { limit: 101 },
+      { cursor: 'garbage' },
+      { sort: 'id' },
+    ])
       expect((await t.request.get('/api/v1/manifests').query(bad).set(auth(admin))).status, JSON.stringify(bad)).to.equal(400);
 
     const extra = await openTrip(t, slag, 1_000);
@@ -396,7 +455,14 @@ describe('manifests: reads and live events', () => {
       sql`select payload from outbox where topic = 'realtime.publish' and payload->>'type' = 'manifest.updated' and payload->'data'->>'manifestId' = ${m.id}`,
     );
     expect(published.map((p) => p.payload.room).sort()).to.deep.equal(
-      [`org:${slag.generator.orgId}`, `org:${slag.carrier.orgId}`, `org:${slag.recycler.orgId}`, 'regulator:city', 'regulator:330603', 'regulator:330604'].sort(),
+      [
+        `org:${slag.generator.orgId}`,
+        `org:${slag.carrier.orgId}`,
+        `org:${slag.recycler.orgId}`,
+        'regulator:city',
+        'regulator:330603',
+        'regulator:330604',
+      ].sort(),
     );
     expect(published.every((p) => p.payload.data.status === 'draft')).to.equal(true);
   });

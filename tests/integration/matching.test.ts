@@ -3,7 +3,15 @@ import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { auth } from '../helpers/actors.js';
 import { databaseUrl } from '../helpers/services.js';
-import { bid, createGenerator, createListing, createRecycler, flyAshListing, placeBid, steelListing } from '../helpers/trading.js';
+import {
+  bid,
+  createGenerator,
+  createListing,
+  createRecycler,
+  flyAshListing,
+  placeBid,
+  steelListing,
+} from '../helpers/trading.js';
 import { rows } from '../../server/src/db/tx.js';
 import type { TTrade } from '../../shared/src/schemas/trades.js';
 import type { TBid } from '../../shared/src/schemas/bids.js';
@@ -88,9 +96,19 @@ describe(`fixed-price matching (${databaseUrl ? 'PostgreSQL' : 'PGlite'})`, () =
   it('a zero price has no payer or payee and starts funded', async () => {
     const g = await createGenerator(t.request);
     const r = await createRecycler(t.request, { licence: null });
-    const l = await createListing(t.request, g, steelListing({ materialCode: 'AG-01', pricePerTonneFen: 0, description: '秸秆，免费自提' }));
+    const l = await createListing(
+      t.request,
+      g,
+      steelListing({ materialCode: 'AG-01', pricePerTonneFen: 0, description: '秸秆，免费自提' }),
+    );
     const b = await placeBid(t.request, r, l.id, { pricePerTonneFen: 0, quantityKg: 10_000 });
-    expect(await trade(r.token, b.tradeIds[0]!)).to.include({ payerOrgId: null, payeeOrgId: null, amountFen: 0, platformFeeFen: 0, status: 'funded' });
+    expect(await trade(r.token, b.tradeIds[0]!)).to.include({
+      payerOrgId: null,
+      payeeOrgId: null,
+      amountFen: 0,
+      platformFeeFen: 0,
+      status: 'funded',
+    });
   });
 
   it('fills partially down to the minimum lot and never leaves less than a lot behind', async () => {
@@ -129,7 +147,13 @@ describe(`fixed-price matching (${databaseUrl ? 'PostgreSQL' : 'PGlite'})`, () =
     const cheap = await placeBid(t.request, g2, l.id, { pricePerTonneFen: 255_000, quantityKg: 4_000 });
     expect(cheap.status).to.equal('won');
     const tr = await trade(buyer.token, cheap.tradeIds[0]!);
-    expect(tr).to.include({ generatorOrgId: g2.orgId, receiverOrgId: buyer.orgId, payerOrgId: buyer.orgId, payeeOrgId: g2.orgId, pricePerTonneFen: 258_500 });
+    expect(tr).to.include({
+      generatorOrgId: g2.orgId,
+      receiverOrgId: buyer.orgId,
+      payerOrgId: buyer.orgId,
+      payeeOrgId: g2.orgId,
+      pricePerTonneFen: 258_500,
+    });
   });
 
   it('announces trade.created to both parties and the regulator rooms of origin and destination', async () => {

@@ -29,7 +29,10 @@ describe('notification centre', () => {
 
   async function page(who: OrgActor, query: Record<string, string | number> = {}): Promise<TNotificationsPage> {
     await t.ctx.jobs.drain();
-    const res = await t.request.get('/api/v1/notifications').query({ limit: 100, ...query }).set(auth(who.token));
+    const res = await t.request
+      .get('/api/v1/notifications')
+      .query({ limit: 100, ...query })
+      .set(auth(who.token));
     expect(res.status, res.text).to.equal(200);
     return res.body as TNotificationsPage;
   }
@@ -180,17 +183,25 @@ describe('notification centre', () => {
     const g = await createGenerator(t.request);
     const member = await addMember(t.request, g);
     const r = await createRecycler(t.request, { licence: null });
-    const prefs = await t.request.put('/api/v1/notifications/preferences').set(auth(member.token)).send({ enabled: { bid_received: false } });
+    const prefs = await t.request
+      .put('/api/v1/notifications/preferences')
+      .set(auth(member.token))
+      .send({ enabled: { bid_received: false } });
     expect(prefs.status, prefs.text).to.equal(200);
     expect(prefs.body.enabled).to.include({ bid_received: false, outbid: true });
-    expect((await t.request.get('/api/v1/notifications/preferences').set(auth(member.token)).expect(200)).body.enabled.bid_received).to.equal(false);
+    expect(
+      (await t.request.get('/api/v1/notifications/preferences').set(auth(member.token)).expect(200)).body.enabled.bid_received,
+    ).to.equal(false);
 
     const l = await createListing(t.request, g, steelListing({ mode: 'auction', closesAt: inSeconds(3600) }));
     await placeBid(t.request, r, l.id, { pricePerTonneFen: 259_000, quantityKg: 10_000 });
     expect(await ofKind(member, 'bid_received', l.id)).to.have.length(0);
     expect(await ofKind(g, 'bid_received', l.id)).to.have.length(1);
 
-    const unknown = await t.request.put('/api/v1/notifications/preferences').set(auth(member.token)).send({ enabled: { no_such_kind: false } });
+    const unknown = await t.request
+      .put('/api/v1/notifications/preferences')
+      .set(auth(member.token))
+      .send({ enabled: { no_such_kind: false } });
     expect(unknown.status).to.equal(400);
   });
 

@@ -36,10 +36,20 @@ describe('orgs: authority orgs, public profiles, members', () => {
 
   describe('POST /admin/orgs', () => {
     it('the admin creates a district regulator whose owner signs in with the regulator role and its scope', async () => {
-      const body = authorityBody({ roles: ['regulator'], scope: ['330603', '330604'], district: '330603', name: '柯桥区生态环境分局' });
+      const body = authorityBody({
+        roles: ['regulator'],
+        scope: ['330603', '330604'],
+        district: '330603',
+        name: '柯桥区生态环境分局',
+      });
       const res = await t.request.post('/api/v1/admin/orgs').set(auth(admin)).send(body);
       expect(res.status).to.equal(201);
-      expect(res.body.org).to.deep.include({ name: '柯桥区生态环境分局', district: '330603', roles: ['regulator'], scope: ['330603', '330604'] });
+      expect(res.body.org).to.deep.include({
+        name: '柯桥区生态环境分局',
+        district: '330603',
+        roles: ['regulator'],
+        scope: ['330603', '330604'],
+      });
       expect(res.body.user).to.include({ email: body.user.email, orgRole: 'owner', isAdmin: false });
       expect(res.body).to.not.have.property('accessToken');
 
@@ -65,37 +75,55 @@ describe('orgs: authority orgs, public profiles, members', () => {
     });
 
     it('a regulator without a scope is 400 naming org.scope', async () => {
-      const res = await t.request.post('/api/v1/admin/orgs').set(auth(admin)).send(authorityBody({ roles: ['regulator'] }));
+      const res = await t.request
+        .post('/api/v1/admin/orgs')
+        .set(auth(admin))
+        .send(authorityBody({ roles: ['regulator'] }));
       expect(res.status).to.equal(400);
       expect(paths(res)).to.include('org.scope');
     });
 
     it('a credit agency with a scope is 400 naming org.scope', async () => {
-      const res = await t.request.post('/api/v1/admin/orgs').set(auth(admin)).send(authorityBody({ roles: ['credit_agency'], scope: 'city' }));
+      const res = await t.request
+        .post('/api/v1/admin/orgs')
+        .set(auth(admin))
+        .send(authorityBody({ roles: ['credit_agency'], scope: 'city' }));
       expect(res.status).to.equal(400);
       expect(paths(res)).to.include('org.scope');
     });
 
     it('a scope with a district outside Shaoxing, an empty list or a repeated district is 400', async () => {
       for (const scope of [['330100'], [], ['330602', '330602'], 'province']) {
-        const res = await t.request.post('/api/v1/admin/orgs').set(auth(admin)).send(authorityBody({ roles: ['regulator'], scope }));
+        const res = await t.request
+          .post('/api/v1/admin/orgs')
+          .set(auth(admin))
+          .send(authorityBody({ roles: ['regulator'], scope }));
         expect(res.status, JSON.stringify(scope)).to.equal(400);
       }
     });
 
     it('trading roles and admin are not created here (400): companies self-register', async () => {
       for (const roles of [['generator'], ['admin'], ['regulator', 'recycler']]) {
-        const res = await t.request.post('/api/v1/admin/orgs').set(auth(admin)).send(authorityBody({ roles, scope: 'city' }));
+        const res = await t.request
+          .post('/api/v1/admin/orgs')
+          .set(auth(admin))
+          .send(authorityBody({ roles, scope: 'city' }));
         expect(res.status, roles.join()).to.equal(400);
       }
     });
 
     it('a taken USCC or email is 409 CONFLICT', async () => {
       const a = await registerOrg(t.request);
-      const dupUscc = await t.request.post('/api/v1/admin/orgs').set(auth(admin)).send(authorityBody({ roles: ['credit_agency'], uscc: a.org.uscc }));
+      const dupUscc = await t.request
+        .post('/api/v1/admin/orgs')
+        .set(auth(admin))
+        .send(authorityBody({ roles: ['credit_agency'], uscc: a.org.uscc }));
       expect(dupUscc.status).to.equal(409);
       const body = authorityBody({ roles: ['credit_agency'] });
-      const dupEmail = await t.request.post('/api/v1/admin/orgs').set(auth(admin)).send({ ...body, user: { ...body.user, email: a.email } });
+      const dupEmail = await t.request
+        .post('/api/v1/admin/orgs')
+        .set(auth(admin))
+        .send({ ...body, user: { ...body.user, email: a.email } });
       expect(dupEmail.status).to.equal(409);
     });
 
@@ -126,7 +154,9 @@ describe('orgs: authority orgs, public profiles, members', () => {
 
     it('an unknown id is 404; a malformed id is 400', async () => {
       const viewer = await registerOrg(t.request);
-      expect((await t.request.get('/api/v1/orgs/7b0b3a4e-0d4c-4d8e-9a51-8f7f6b1c2d3e').set(auth(viewer.token))).status).to.equal(404);
+      expect((await t.request.get('/api/v1/orgs/7b0b3a4e-0d4c-4d8e-9a51-8f7f6b1c2d3e').set(auth(viewer.token))).status).to.equal(
+        404,
+      );
       expect((await t.request.get('/api/v1/orgs/not-an-id').set(auth(viewer.token))).status).to.equal(400);
     });
 
@@ -140,9 +170,18 @@ describe('orgs: authority orgs, public profiles, members', () => {
     it('the owner adds a member who signs in as a member of the same org', async () => {
       const owner = await registerOrg(t.request, { roles: ['recycler'] });
       const email = uniqueEmail('Member').toUpperCase();
-      const res = await t.request.post(`/api/v1/orgs/${owner.orgId}/users`).set(auth(owner.token)).send({ email, password: PASSWORD, name: '张三' });
+      const res = await t.request
+        .post(`/api/v1/orgs/${owner.orgId}/users`)
+        .set(auth(owner.token))
+        .send({ email, password: PASSWORD, name: '张三' });
       expect(res.status).to.equal(201);
-      expect(res.body).to.include({ email: email.toLowerCase(), name: '张三', orgRole: 'member', isAdmin: false, orgId: owner.orgId });
+      expect(res.body).to.include({
+        email: email.toLowerCase(),
+        name: '张三',
+        orgRole: 'member',
+        isAdmin: false,
+        orgId: owner.orgId,
+      });
 
       const member = await login(t.request, email, PASSWORD);
       const me = await t.request.get('/api/v1/me').set(auth(member.accessToken));
@@ -166,7 +205,10 @@ describe('orgs: authority orgs, public profiles, members', () => {
       const a = await registerOrg(t.request);
       const b = await registerOrg(t.request);
       const email = uniqueEmail('intruder');
-      const res = await t.request.post(`/api/v1/orgs/${a.orgId}/users`).set(auth(b.token)).send({ email, password: PASSWORD, name: 'x' });
+      const res = await t.request
+        .post(`/api/v1/orgs/${a.orgId}/users`)
+        .set(auth(b.token))
+        .send({ email, password: PASSWORD, name: 'x' });
       expect(res.status).to.be.oneOf([403, 404]);
       expect(await rows(t.ctx.db, sql`select 1 from users where email = ${email}`)).to.have.length(0);
     });
@@ -178,7 +220,10 @@ describe('orgs: authority orgs, public profiles, members', () => {
         .set(auth(owner.token))
         .send({ email: uniqueEmail(), password: PASSWORD, name: 'x' });
       expect(unknown.status).to.equal(404);
-      const taken = await t.request.post(`/api/v1/orgs/${owner.orgId}/users`).set(auth(owner.token)).send({ email: owner.email, password: PASSWORD, name: 'x' });
+      const taken = await t.request
+        .post(`/api/v1/orgs/${owner.orgId}/users`)
+        .set(auth(owner.token))
+        .send({ email: owner.email, password: PASSWORD, name: 'x' });
       expect(taken.status).to.equal(409);
       const elevated = await t.request
         .post(`/api/v1/orgs/${owner.orgId}/users`)

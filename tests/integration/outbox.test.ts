@@ -103,9 +103,12 @@ describe('outbox', function () {
     try {
       await sleep(200);
       release();
-      await waitFor(async () => (await one<{ done_at: Date | null }>(db, sql`select done_at from outbox where id = ${id}`))?.done_at, {
-        what: 'the row to be done',
-      });
+      await waitFor(
+        async () => (await one<{ done_at: Date | null }>(db, sql`select done_at from outbox where id = ${id}`))?.done_at,
+        {
+          what: 'the row to be done',
+        },
+      );
       await sleep(200);
       expect(runs.get('restart')).to.equal(1);
       expect(await effects('restart')).to.equal(1);
@@ -140,9 +143,9 @@ describe('outbox', function () {
     const id = await add('orphaned');
     await a.relay.tick();
     await a.stop();
-    expect((await one<{ dispatched_at: Date | null }>(db, sql`select dispatched_at from outbox where id = ${id}`))?.dispatched_at).to.not.equal(
-      null,
-    );
+    expect(
+      (await one<{ dispatched_at: Date | null }>(db, sql`select dispatched_at from outbox where id = ${id}`))?.dispatched_at,
+    ).to.not.equal(null);
     // Process B starts; its sweeper finds the row handed out and not done.
     const b = await jobSystem({ runRelay: true, stuck: 1 });
     await waitFor(async () => (await effects('orphaned')) === 1, { what: 'the orphaned job to run', timeoutMs: 10_000 });

@@ -30,7 +30,14 @@ async function tradeUpdates(t: TestApp, tradeId: string): Promise<{ room: string
 }
 
 async function paymentRow(t: TestApp, tradeId: string) {
-  return one<{ provider: string; status: string; idempotency_key: string; provider_ref: string | null; amount_fen: string | number; reference: string | null }>(
+  return one<{
+    provider: string;
+    status: string;
+    idempotency_key: string;
+    provider_ref: string | null;
+    amount_fen: string | number;
+    reference: string | null;
+  }>(
     t.ctx.db,
     sql`select provider, status, idempotency_key, provider_ref, amount_fen, reference from payments where trade_id = ${tradeId}`,
   );
@@ -66,13 +73,21 @@ describe('payments: the simulated provider (embedded default)', () => {
       },
     ]);
     const payment = await t.request.get(`/api/v1/trades/${trade.id}/payment`).set(auth(p.generator.token)).expect(200);
-    expect(payment.body.payment).to.deep.include({ provider: 'simulated', status: 'succeeded', demo: true, amountFen: 2_585_000 });
+    expect(payment.body.payment).to.deep.include({
+      provider: 'simulated',
+      status: 'succeeded',
+      demo: true,
+      amountFen: 2_585_000,
+    });
   });
 
   it('funding announces trade.updated (funded) to both parties and the regulators of origin and destination', async () => {
     const trade = await makeTrade(t, p, { pricePerTonneFen: 258_500, quantityKg: 1_000 });
     await pay(t.request, p.recycler, trade.id).expect(200);
-    const rooms = (await tradeUpdates(t, trade.id)).filter((e) => e.status === 'funded').map((e) => e.room).sort();
+    const rooms = (await tradeUpdates(t, trade.id))
+      .filter((e) => e.status === 'funded')
+      .map((e) => e.room)
+      .sort();
     expect(rooms).to.deep.equal(
       [`org:${p.generator.orgId}`, `org:${p.recycler.orgId}`, 'regulator:330603', 'regulator:330604', 'regulator:city'].sort(),
     );
@@ -150,7 +165,10 @@ describe('payments: the simulated provider (embedded default)', () => {
 
   it('cancel: either party before funding → cancelled with no ledger rows; after funding → 409', async () => {
     const t1 = await makeTrade(t, p, { pricePerTonneFen: 258_500, quantityKg: 1_000 });
-    const res = await t.request.post(`/api/v1/trades/${t1.id}/cancel`).set(auth(p.generator.token)).send({ reason: 'changed our plans' });
+    const res = await t.request
+      .post(`/api/v1/trades/${t1.id}/cancel`)
+      .set(auth(p.generator.token))
+      .send({ reason: 'changed our plans' });
     expect(res.status, res.text).to.equal(200);
     expect(res.body.status).to.equal('cancelled');
     expect(await transfersOfTrade(t, t1.id)).to.deep.equal([]);
@@ -184,7 +202,6 @@ describe('payments: the simulated provider (embedded default)', () => {
       expect(res.text).to.not.contain(p.recycler.orgId);
     }
   });
-
 });
 
 describe('payments: Stripe, through the SDK against the local fake', function () {
@@ -204,7 +221,13 @@ describe('payments: Stripe, through the SDK against the local fake', function ()
     await fake?.close();
   });
 
-  const creates = (tradeId: string) => fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents' && (r.params.metadata as { trade_id?: string })?.trade_id === tradeId);
+  const creates = (tradeId: string) =>
+    fake.requests.filter(
+      (r) =>
+        r.method === 'POST' &&
+        r.path === '/v1/payment_intents' &&
+        (r.params.metadata as { trade_id?: string })?.trade_id === tradeId,
+    );
 
   it('creates a PaymentIntent in CNY for what the payer owes, with our key and the pinned API version', async () => {
     const trade = await makeTrade(t, p, { pricePerTonneFen: 258_500, quantityKg: 10_000 });
@@ -255,7 +278,9 @@ describe('payments: Stripe, through the SDK against the local fake', function ()
     expect(calls.map((c) => c.outcome)).to.deep.equal(['dropped', 'replayed']);
     expect(calls.every((c) => c.idempotencyKey === `zwx-trade-${trade.id}-fund-v1`)).to.equal(true);
     expect([...fake.intents.values()].filter((i) => i.metadata.trade_id === trade.id)).to.have.length(1);
-    expect(res.body.paymentIntentId).to.equal(calls[0] && [...fake.intents.values()].find((i) => i.metadata.trade_id === trade.id)!.id);
+    expect(res.body.paymentIntentId).to.equal(
+      calls[0] && [...fake.intents.values()].find((i) => i.metadata.trade_id === trade.id)!.id,
+    );
   });
 
   it('a stored request altered after its key was used is refused by Stripe’s idempotency check; nothing is paid', async () => {
@@ -312,7 +337,10 @@ describe('payments: Stripe, through the SDK against the local fake', function ()
     expect(await tradeStatus(t, trade.id)).to.equal('funded');
     const transfers = await transfersOfTrade(t, trade.id);
     expect(transfers).to.have.length(1);
-    expect(transfers[0]!.entries).to.deep.equal({ [Accounts.clearing('stripe')]: -192_300, [Accounts.escrow(p.generator.orgId)]: 192_300 });
+    expect(transfers[0]!.entries).to.deep.equal({
+      [Accounts.clearing('stripe')]: -192_300,
+      [Accounts.escrow(p.generator.orgId)]: 192_300,
+    });
   });
 
   it('the reconciler is scheduled as a job that re-schedules itself, one pass pending at a time', async () => {
@@ -322,11 +350,16 @@ describe('payments: Stripe, through the SDK against the local fake', function ()
     );
     expect(pending).to.have.length(1);
     await t.ctx.payments.runReconcileJob(Number(pending[0]!.id));
-    const next = await rows<{ id: number }>(t.ctx.db, sql`select id from outbox where topic = 'payments.reconcile' and done_at is null`);
+    const next = await rows<{ id: number }>(
+      t.ctx.db,
+      sql`select id from outbox where topic = 'payments.reconcile' and done_at is null`,
+    );
     expect(next).to.have.length(1);
     expect(Number(next[0]!.id)).to.not.equal(Number(pending[0]!.id));
     await t.ctx.payments.ensureReconcilerScheduled();
-    expect(await rows(t.ctx.db, sql`select id from outbox where topic = 'payments.reconcile' and done_at is null`)).to.have.length(1);
+    expect(
+      await rows(t.ctx.db, sql`select id from outbox where topic = 'payments.reconcile' and done_at is null`),
+    ).to.have.length(1);
   });
 
   it('cancelling a trade with a Stripe payment under way cancels the intent at Stripe with its own key', async () => {

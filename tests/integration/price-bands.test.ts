@@ -44,7 +44,8 @@ describe(`reference bands from trades (${DB})`, function () {
 
   /** Three generators and three receivers, one pair each, at −160 000, −155 000 and −150 000 fen/t. */
   async function threeByThree(): Promise<void> {
-    for (const price of [-160_000, -155_000, -150_000]) await settledFlyAsh(await makeParties(t.request), price, 1, () => new Date());
+    for (const price of [-160_000, -155_000, -150_000])
+      await settledFlyAsh(await makeParties(t.request), price, 1, () => new Date());
   }
 
   it('ten settled trades between the same two parties at one price leave the fly-ash band at its seeded width', async () => {
@@ -66,11 +67,18 @@ describe(`reference bands from trades (${DB})`, function () {
     // relative width, so widened around the median to ±ceil(60 400 × 155 000 / (2 × 189 300)) = ±24 728.
     expect(b).to.include({ source: 'trades', sampleSize: 3, medianFen: -155_000, lowFen: -179_728, highFen: -130_272 });
     expect(b.distinctParties).to.deep.equal({ generators: 3, receivers: 3 });
-    expect((b.highFen - b.lowFen) / Math.abs(b.medianFen)).to.be.at.least((SEED.highFen - SEED.lowFen) / Math.abs(SEED.medianFen));
+    expect((b.highFen - b.lowFen) / Math.abs(b.medianFen)).to.be.at.least(
+      (SEED.highFen - SEED.lowFen) / Math.abs(SEED.medianFen),
+    );
     // Listings are checked against it, and say what it was made of.
     const g = await createGenerator(t.request);
     const l = await createListing(t.request, g, flyAshListing({ pricePerTonneFen: -140_000 }));
-    expect(l.priceCheck).to.deep.include({ status: 'ok', source: 'trades', sampleSize: 3, distinctParties: { generators: 3, receivers: 3 } });
+    expect(l.priceCheck).to.deep.include({
+      status: 'ok',
+      source: 'trades',
+      sampleSize: 3,
+      distinctParties: { generators: 3, receivers: 3 },
+    });
   });
 
   it('one more pair trading twenty times at an outlier price moves the median by less than 5 %', async () => {
@@ -90,7 +98,10 @@ describe(`reference bands from trades (${DB})`, function () {
       sql`insert into trade_bands (material_code, low_fen, median_fen, high_fen, observations, trades, generators, receivers, window_days, computed_at)
           values (${FLY_ASH}, -300000, -250000, -200000, 7, 9, 3, 4, 180, now())`,
     );
-    const trades = await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from trades where material_code = ${FLY_ASH}`);
+    const trades = await one<{ n: number }>(
+      t.ctx.db,
+      sql`select count(*)::int as n from trades where material_code = ${FLY_ASH}`,
+    );
     expect(trades!.n).to.equal(0);
     const g = await createGenerator(t.request);
     const l = await createListing(t.request, g, flyAshListing({ pricePerTonneFen: -250_000 }));
@@ -123,7 +134,10 @@ describe(`reference bands from trades (${DB})`, function () {
   it('the migration starts an existing installation with the bands its settled trades make, as the refresh computes them', async () => {
     await threeByThree();
     const read = () =>
-      one(t.ctx.db, sql`select low_fen, median_fen, high_fen, observations, trades, generators, receivers from trade_bands where material_code = ${FLY_ASH}`);
+      one(
+        t.ctx.db,
+        sql`select low_fen, median_fen, high_fen, observations, trades, generators, receivers from trade_bands where material_code = ${FLY_ASH}`,
+      );
     const refreshed = await read();
     await t.ctx.db.execute(sql`delete from trade_bands`);
     const migration = await readFile(new URL('../../server/src/db/migrations/0010_price_bands.sql', import.meta.url), 'utf8');
@@ -143,7 +157,10 @@ describe(`reference bands from trades (${DB})`, function () {
     clock.advance(2 * 86_400_000);
     expect((await band()).source, 'nothing recomputes a band on read').to.equal('trades');
     const pending = () =>
-      one<{ id: number }>(t.ctx.db, sql`select id::int as id from outbox where topic = 'prices.refreshStale' and done_at is null order by id desc limit 1`);
+      one<{ id: number }>(
+        t.ctx.db,
+        sql`select id::int as id from outbox where topic = 'prices.refreshStale' and done_at is null order by id desc limit 1`,
+      );
     const job = await pending();
     expect(job, 'a daily refresh is scheduled at start-up').to.not.equal(null);
     await t.ctx.prices.runDailyRefresh(job!.id);
@@ -155,7 +172,11 @@ describe(`reference bands from trades (${DB})`, function () {
     await threeByThree();
     expect((await band()).source).to.equal('trades');
     const reg = await createRegulator(t.request, 'city', await adminToken(t.request));
-    await t.request.put(`/api/v1/prices/reference/${FLY_ASH}`).set(auth(reg.token)).send({ lowFen: -200_000, medianFen: -180_000, highFen: -170_000 }).expect(200);
+    await t.request
+      .put(`/api/v1/prices/reference/${FLY_ASH}`)
+      .set(auth(reg.token))
+      .send({ lowFen: -200_000, medianFen: -180_000, highFen: -170_000 })
+      .expect(200);
     expect(await band()).to.include({ source: 'pinned', lowFen: -200_000, medianFen: -180_000, highFen: -170_000 });
   });
 });

@@ -1,7 +1,16 @@
 import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { auth } from '../helpers/actors.js';
-import { alertsOf, bid, countRows, createGenerator, createListing, createRecycler, flyAshListing, steelListing } from '../helpers/trading.js';
+import {
+  alertsOf,
+  bid,
+  countRows,
+  createGenerator,
+  createListing,
+  createRecycler,
+  flyAshListing,
+  steelListing,
+} from '../helpers/trading.js';
 import type { TListing } from '../../shared/src/schemas/listings.js';
 
 /**
@@ -27,13 +36,23 @@ describe('price checks through HTTP', () => {
     it('a material without any band: ok with source none', async () => {
       const g = await createGenerator(t.request);
       const l = await createListing(t.request, g, steelListing({ materialCode: 'SW07-01', pricePerTonneFen: -90_000 }));
-      expect(l.priceCheck).to.deep.equal({ status: 'ok', band: null, source: 'none', sampleSize: 0, deviation: null, reasons: [] });
+      expect(l.priceCheck).to.deep.equal({
+        status: 'ok',
+        band: null,
+        source: 'none',
+        sampleSize: 0,
+        deviation: null,
+        reasons: [],
+      });
     });
 
     it('flagged without a justification: 422 JUSTIFICATION_REQUIRED with the check, nothing stored, no alert', async () => {
       const g = await createGenerator(t.request);
       const before = [await countRows(t, 'listings'), await countRows(t, 'alerts')];
-      const res = await t.request.post('/api/v1/listings').set(auth(g.token)).send(flyAshListing({ pricePerTonneFen: -250_000 }));
+      const res = await t.request
+        .post('/api/v1/listings')
+        .set(auth(g.token))
+        .send(flyAshListing({ pricePerTonneFen: -250_000 }));
       expect(res.status).to.equal(422);
       expect(res.body.error.code).to.equal('JUSTIFICATION_REQUIRED');
       expect(res.body.error.details.priceCheck).to.deep.equal({
@@ -49,7 +68,11 @@ describe('price checks through HTTP', () => {
 
     it('flagged with a justification: stored as flagged, and a price_flagged alert for the origin district', async () => {
       const g = await createGenerator(t.request);
-      const l = await createListing(t.request, g, flyAshListing({ pricePerTonneFen: -250_000, justification: '含水率高，需额外预处理' }));
+      const l = await createListing(
+        t.request,
+        g,
+        flyAshListing({ pricePerTonneFen: -250_000, justification: '含水率高，需额外预处理' }),
+      );
       expect(l.priceCheck.status).to.equal('flagged');
       expect(l.justification).to.equal('含水率高，需额外预处理');
       const alerts = (await alertsOf(t, 'price_flagged')).filter((a) => a.subject_id === l.id);
@@ -79,15 +102,24 @@ describe('price checks through HTTP', () => {
 
     it('a fee far above the band is rejected too (gouging)', async () => {
       const g = await createGenerator(t.request);
-      const res = await t.request.post('/api/v1/listings').set(auth(g.token)).send(flyAshListing({ pricePerTonneFen: -300_000 }));
+      const res = await t.request
+        .post('/api/v1/listings')
+        .set(auth(g.token))
+        .send(flyAshListing({ pricePerTonneFen: -300_000 }));
       expect(res.body.error.code).to.equal('PRICE_OUT_OF_RANGE');
     });
 
     it('exactly at the flagged edge (low − width) is flagged, one fen beyond is rejected', async () => {
       const g = await createGenerator(t.request);
-      const edge = await t.request.post('/api/v1/listings').set(auth(g.token)).send(flyAshListing({ pricePerTonneFen: -279_900 }));
+      const edge = await t.request
+        .post('/api/v1/listings')
+        .set(auth(g.token))
+        .send(flyAshListing({ pricePerTonneFen: -279_900 }));
       expect(edge.body.error.code).to.equal('JUSTIFICATION_REQUIRED');
-      const beyond = await t.request.post('/api/v1/listings').set(auth(g.token)).send(flyAshListing({ pricePerTonneFen: -279_901 }));
+      const beyond = await t.request
+        .post('/api/v1/listings')
+        .set(auth(g.token))
+        .send(flyAshListing({ pricePerTonneFen: -279_901 }));
       expect(beyond.body.error.code).to.equal('PRICE_OUT_OF_RANGE');
     });
   });
@@ -96,7 +128,16 @@ describe('price checks through HTTP', () => {
     let listing: TListing;
     before(async () => {
       const g = await createGenerator(t.request);
-      listing = await createListing(t.request, g, flyAshListing({ quantityKg: 1_000_000, minLotKg: 1_000, mode: 'auction', closesAt: new Date(Date.now() + 3_600_000).toISOString() }));
+      listing = await createListing(
+        t.request,
+        g,
+        flyAshListing({
+          quantityKg: 1_000_000,
+          minLotKg: 1_000,
+          mode: 'auction',
+          closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+        }),
+      );
     });
 
     it('ok: 201 with priceCheck ok', async () => {
@@ -118,7 +159,11 @@ describe('price checks through HTTP', () => {
 
     it('flagged with a justification: accepted as flagged, with a price_flagged alert on the bid', async () => {
       const r = await createRecycler(t.request);
-      const res = await bid(t.request, r, listing.id, { pricePerTonneFen: -120_000, quantityKg: 1_000, justification: '自有回转窑，成本低' });
+      const res = await bid(t.request, r, listing.id, {
+        pricePerTonneFen: -120_000,
+        quantityKg: 1_000,
+        justification: '自有回转窑，成本低',
+      });
       expect(res.status).to.equal(201);
       expect(res.body.priceCheck.status).to.equal('flagged');
       const alerts = (await alertsOf(t, 'price_flagged')).filter((a) => a.subject_id === res.body.id);
@@ -129,7 +174,11 @@ describe('price checks through HTTP', () => {
     it('rejected: 422 PRICE_OUT_OF_RANGE, no bid stored, the price_rejected alert committed', async () => {
       const r = await createRecycler(t.request);
       const bidsBefore = await countRows(t, 'bids');
-      const res = await bid(t.request, r, listing.id, { pricePerTonneFen: -20_000, quantityKg: 1_000, justification: '就是便宜' });
+      const res = await bid(t.request, r, listing.id, {
+        pricePerTonneFen: -20_000,
+        quantityKg: 1_000,
+        justification: '就是便宜',
+      });
       expect(res.status).to.equal(422);
       expect(res.body.error.code).to.equal('PRICE_OUT_OF_RANGE');
       expect(res.body.error.details.priceCheck.status).to.equal('rejected');

@@ -48,24 +48,61 @@ describe(`the public price index (${DB})`, function () {
 
   it('a week of five trades from two generators is not published: its month is marked suppressed, with no figures', async () => {
     const at = wednesdayNoon(8);
-    const receivers = [await registerOrg(t.request, { roles: ['recycler'] }), await registerOrg(t.request, { roles: ['recycler'] }), await registerOrg(t.request, { roles: ['recycler'] })];
-    const generators = [await registerOrg(t.request, { roles: ['generator'] }), await registerOrg(t.request, { roles: ['generator'] })];
-    for (let i = 0; i < 5; i++) await settled({ generator: generators[i % 2]!, recycler: receivers[i % 3]! }, 250_000 + i * 1_000, 3_000 + i, new Date(at.getTime() + i * HOUR_MS));
+    const receivers = [
+      await registerOrg(t.request, { roles: ['recycler'] }),
+      await registerOrg(t.request, { roles: ['recycler'] }),
+      await registerOrg(t.request, { roles: ['recycler'] }),
+    ];
+    const generators = [
+      await registerOrg(t.request, { roles: ['generator'] }),
+      await registerOrg(t.request, { roles: ['generator'] }),
+    ];
+    for (let i = 0; i < 5; i++)
+      await settled(
+        { generator: generators[i % 2]!, recycler: receivers[i % 3]! },
+        250_000 + i * 1_000,
+        3_000 + i,
+        new Date(at.getTime() + i * HOUR_MS),
+      );
     const res = await index();
     expect(res).to.include({ materialCode: STEEL, minDistinctGenerators: 3, minDistinctReceivers: 3 });
-    expect(res.items.filter((x) => x.period === 'week'), 'no week is published').to.deep.equal([]);
+    expect(
+      res.items.filter((x) => x.period === 'week'),
+      'no week is published',
+    ).to.deep.equal([]);
     const month = `${shanghaiDate(at).slice(0, 7)}-01`;
     expect(res.items).to.deep.equal([
-      { period: 'month', start: month, suppressed: true, medianFen: null, lowFen: null, highFen: null, trades: null, quantityKg: null, observations: null },
+      {
+        period: 'month',
+        start: month,
+        suppressed: true,
+        medianFen: null,
+        lowFen: null,
+        highFen: null,
+        trades: null,
+        quantityKg: null,
+        observations: null,
+      },
     ]);
   });
 
   it('a week with three generators and three receivers is published as p10/p50/p90 of its pair-weeks, never one deal’s price', async () => {
     const at = wednesdayNoon(2);
-    for (const [i, price] of [150_000, 160_000, 170_000].entries()) await settled(await makeParties(t.request), price, 2_000, new Date(at.getTime() + i * HOUR_MS));
+    for (const [i, price] of [150_000, 160_000, 170_000].entries())
+      await settled(await makeParties(t.request), price, 2_000, new Date(at.getTime() + i * HOUR_MS));
     const res = await index();
     expect(res.items).to.deep.equal([
-      { period: 'week', start: mondayOf(at), suppressed: false, medianFen: 160_000, lowFen: 152_000, highFen: 168_000, trades: 3, quantityKg: 6_000, observations: 3 },
+      {
+        period: 'week',
+        start: mondayOf(at),
+        suppressed: false,
+        medianFen: 160_000,
+        lowFen: 152_000,
+        highFen: 168_000,
+        trades: 3,
+        quantityKg: 6_000,
+        observations: 3,
+      },
     ]);
   });
 
@@ -76,7 +113,10 @@ describe(`the public price index (${DB})`, function () {
     await settled(b, 210_000, 1_000, at);
     const res = await index();
     expect(res.items.filter((x) => x.period === 'week')).to.deep.equal([]);
-    expect(res.items.every((x) => x.suppressed), JSON.stringify(res.items)).to.equal(true);
+    expect(
+      res.items.every((x) => x.suppressed),
+      JSON.stringify(res.items),
+    ).to.equal(true);
   });
 
   it('thin weeks merge into their month when the month has three generators and three receivers', async () => {

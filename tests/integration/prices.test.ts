@@ -23,7 +23,11 @@ describe('reference prices and the price index', () => {
     for (const [i, p] of prices.entries()) {
       const g = await createGenerator(t.request);
       const r = await createRecycler(t.request, { licence: null });
-      const l = await createListing(t.request, g, steelListing({ materialCode: 'HH-01', pricePerTonneFen: p, quantityKg: 1_000, justification: 'test' }));
+      const l = await createListing(
+        t.request,
+        g,
+        steelListing({ materialCode: 'HH-01', pricePerTonneFen: p, quantityKg: 1_000, justification: 'test' }),
+      );
       const b = await placeBid(t.request, r, l.id, { pricePerTonneFen: p, quantityKg: 1_000, justification: 'test' });
       await settleTrade(t, b.tradeIds[0]!, settledAt?.(i));
       out.push(b.tradeIds[0]!);
@@ -33,7 +37,14 @@ describe('reference prices and the price index', () => {
 
   it('GET /prices/reference/:code returns the seeded band, anonymously', async () => {
     const res = await t.request.get('/api/v1/prices/reference/772-002-18').expect(200);
-    expect(res.body).to.include({ materialCode: '772-002-18', lowFen: -219_500, medianFen: -189_300, highFen: -159_100, source: 'seed', sampleSize: 0 });
+    expect(res.body).to.include({
+      materialCode: '772-002-18',
+      lowFen: -219_500,
+      medianFen: -189_300,
+      highFen: -159_100,
+      source: 'seed',
+      sampleSize: 0,
+    });
   });
 
   it('a material without a band is 404', async () => {
@@ -76,23 +87,41 @@ describe('reference prices and the price index', () => {
     );
     expect(audit).to.deep.equal([{ action: 'price_band.pin', actor_user_id: reg.user.id }]);
     // A material without any band can be pinned too.
-    await t.request.put('/api/v1/prices/reference/SW07').set(auth(reg.token)).send({ lowFen: -100_000, medianFen: -80_000, highFen: -60_000 }).expect(200);
+    await t.request
+      .put('/api/v1/prices/reference/SW07')
+      .set(auth(reg.token))
+      .send({ lowFen: -100_000, medianFen: -80_000, highFen: -60_000 })
+      .expect(200);
     expect((await t.request.get('/api/v1/prices/reference/SW07').expect(200)).body.source).to.equal('pinned');
   });
 
   it('only regulators pin; bands out of order or with unknown fields are 400; an unknown material 404', async () => {
     const g = await createGenerator(t.request);
-    const denied = await t.request.put('/api/v1/prices/reference/HH-01').set(auth(g.token)).send({ lowFen: 1, medianFen: 2, highFen: 3 });
+    const denied = await t.request
+      .put('/api/v1/prices/reference/HH-01')
+      .set(auth(g.token))
+      .send({ lowFen: 1, medianFen: 2, highFen: 3 });
     expect(denied.status).to.equal(403);
     expect(denied.body.error.code).to.equal('FORBIDDEN_ROLE');
-    expect((await t.request.put('/api/v1/prices/reference/HH-01').send({ lowFen: 1, medianFen: 2, highFen: 3 })).status).to.equal(401);
+    expect((await t.request.put('/api/v1/prices/reference/HH-01').send({ lowFen: 1, medianFen: 2, highFen: 3 })).status).to.equal(
+      401,
+    );
     const reg = await createRegulator(t.request, 'city');
-    const disordered = await t.request.put('/api/v1/prices/reference/HH-01').set(auth(reg.token)).send({ lowFen: 5, medianFen: 2, highFen: 3 });
+    const disordered = await t.request
+      .put('/api/v1/prices/reference/HH-01')
+      .set(auth(reg.token))
+      .send({ lowFen: 5, medianFen: 2, highFen: 3 });
     expect(disordered.status).to.equal(400);
     expect(disordered.body.error.details.fields[0].path).to.equal('medianFen');
-    const extra = await t.request.put('/api/v1/prices/reference/HH-01').set(auth(reg.token)).send({ lowFen: 1, medianFen: 2, highFen: 3, source: 'seed' });
+    const extra = await t.request
+      .put('/api/v1/prices/reference/HH-01')
+      .set(auth(reg.token))
+      .send({ lowFen: 1, medianFen: 2, highFen: 3, source: 'seed' });
     expect(extra.status).to.equal(400);
-    expect((await t.request.put('/api/v1/prices/reference/NOPE-1').set(auth(reg.token)).send({ lowFen: 1, medianFen: 2, highFen: 3 })).status).to.equal(404);
+    expect(
+      (await t.request.put('/api/v1/prices/reference/NOPE-1').set(auth(reg.token)).send({ lowFen: 1, medianFen: 2, highFen: 3 }))
+        .status,
+    ).to.equal(404);
   });
 
   it('GET /prices/index gives finished weeks from Monday in Asia/Shanghai; a week with one pair is not published', async () => {
@@ -110,7 +139,11 @@ describe('reference prices and the price index', () => {
     for (const [i, p] of prices.entries()) {
       const g = await createGenerator(t.request);
       const r = await createRecycler(t.request, { licence: null });
-      const l = await createListing(t.request, g, steelListing({ materialCode: 'SW17-02', pricePerTonneFen: p, quantityKg: 2_000, justification: 'test' }));
+      const l = await createListing(
+        t.request,
+        g,
+        steelListing({ materialCode: 'SW17-02', pricePerTonneFen: p, quantityKg: 2_000, justification: 'test' }),
+      );
       const b = await placeBid(t.request, r, l.id, { pricePerTonneFen: p, quantityKg: 2_000, justification: 'test' });
       await settleTrade(t, b.tradeIds[0]!, at[i]);
     }
@@ -118,7 +151,17 @@ describe('reference prices and the price index', () => {
     const weekStart = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
     const items = res.body.items as { period: string; suppressed: boolean; medianFen: number | null }[];
     expect(items.filter((x) => x.period === 'week')).to.deep.equal([
-      { period: 'week', start: weekStart(monday), suppressed: false, medianFen: 160_000, lowFen: 152_000, highFen: 168_000, trades: 3, quantityKg: 6_000, observations: 3 },
+      {
+        period: 'week',
+        start: weekStart(monday),
+        suppressed: false,
+        medianFen: 160_000,
+        lowFen: 152_000,
+        highFen: 168_000,
+        trades: 3,
+        quantityKg: 6_000,
+        observations: 3,
+      },
     ]);
     // The lone trade of the week before shows nowhere: its month is suppressed (or not finished yet).
     expect(items.filter((x) => x.period === 'month').every((x) => x.suppressed && x.medianFen === null)).to.equal(true);

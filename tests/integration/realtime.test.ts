@@ -11,7 +11,14 @@ import { publishEvent, regulatorRooms } from '../../server/src/realtime/publish.
 import { attachRealtime, type RealtimeServer } from '../../server/src/realtime/server.js';
 import { createRedisBroadcaster } from '../../server/src/realtime/emitter.js';
 import { inTransaction } from '../../server/src/db/tx.js';
-import type { ClientToServerEvents, RealtimeEvent, RealtimeEventData, RealtimeEventName, ServerToClientEvents, SubscribeAck } from '../../shared/src/realtime.js';
+import type {
+  ClientToServerEvents,
+  RealtimeEvent,
+  RealtimeEventData,
+  RealtimeEventName,
+  ServerToClientEvents,
+  SubscribeAck,
+} from '../../shared/src/realtime.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { requireRedis } from '../helpers/services.js';
 import { sleep, waitFor } from '../helpers/wait.js';
@@ -41,7 +48,10 @@ async function connect(url: string, tokenOrPending?: string | Promise<string>): 
   });
 }
 
-function connectError(url: string, token?: string | Promise<string>): Promise<Error & { data?: { code: string; message: string } }> {
+function connectError(
+  url: string,
+  token?: string | Promise<string>,
+): Promise<Error & { data?: { code: string; message: string } }> {
   return connect(url, token).then(
     () => {
       throw new Error('connected, but the server should have refused');
@@ -58,7 +68,10 @@ function record(c: Client): RealtimeEvent[] {
 }
 
 function subscribe(c: Client, request: unknown): Promise<SubscribeAck> {
-  return (c.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<SubscribeAck> }).emitWithAck('subscribe', request);
+  return (c.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<SubscribeAck> }).emitWithAck(
+    'subscribe',
+    request,
+  );
 }
 
 /**
@@ -130,9 +143,13 @@ describe('realtime (socket.io)', function () {
 
     it('refuses an unsigned (alg: none) token', async () => {
       const a = actor();
-      const unsigned = jwt.sign({ org: a.orgId, roles: ['regulator'], scope: 'city', iss: 'zero-waste-exchange', aud: 'zwx-api', sub: a.userId }, '', {
-        algorithm: 'none',
-      });
+      const unsigned = jwt.sign(
+        { org: a.orgId, roles: ['regulator'], scope: 'city', iss: 'zero-waste-exchange', aud: 'zwx-api', sub: a.userId },
+        '',
+        {
+          algorithm: 'none',
+        },
+      );
       const err = await connectError(url, unsigned);
       expect(err.message).to.equal('UNAUTHENTICATED');
     });
@@ -160,7 +177,7 @@ describe('realtime (socket.io)', function () {
       expect(gotB).to.deep.equal([]);
     });
 
-    it("puts a regulator in the rooms of its scope only", async () => {
+    it('puts a regulator in the rooms of its scope only', async () => {
       const district = await connect(url, token(actor({ roles: ['regulator'], scope: ['330602'] })));
       const city = await connect(url, token(actor({ roles: ['regulator'], scope: 'city' })));
       const gotDistrict = record(district);
@@ -190,10 +207,9 @@ describe('realtime (socket.io)', function () {
       await waitFor(() => got.length >= 2, { what: 'the subscribed events' });
       await sleep(100);
       expect(got.map((e) => e.room)).to.have.members([`listing:${listingId}`, 'market:PA01']);
-      const ack = await (c.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<SubscribeAck> }).emitWithAck(
-        'unsubscribe',
-        { listingId },
-      );
+      const ack = await (
+        c.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<SubscribeAck> }
+      ).emitWithAck('unsubscribe', { listingId });
       expect(ack).to.deep.equal({ ok: true, room: `listing:${listingId}` });
       await publish(t.ctx, [`listing:${listingId}`], 'bid.placed', { listingId, bidCount: 2 });
       await sleep(300);
@@ -202,7 +218,15 @@ describe('realtime (socket.io)', function () {
 
     it('answers a malformed subscribe with an error ack and keeps the socket and the server up', async () => {
       const c = await connect(url, token(actor()));
-      for (const bad of [{ listingId: 'not-a-uuid' }, { market: 'drop table;' }, { room: 'org:someone-else' }, { listingId: randomUUID(), extra: 1 }, 'x', null, 42]) {
+      for (const bad of [
+        { listingId: 'not-a-uuid' },
+        { market: 'drop table;' },
+        { room: 'org:someone-else' },
+        { listingId: randomUUID(), extra: 1 },
+        'x',
+        null,
+        42,
+      ]) {
         const ack = await subscribe(c, bad);
         expect(ack.ok, JSON.stringify(bad)).to.equal(false);
         expect(ack.error?.code).to.equal('VALIDATION_FAILED');
@@ -237,15 +261,13 @@ describe('realtime (socket.io)', function () {
       const a = actor();
       const c = await connect(url, token(a, 2));
       const renewed = await connect(url, token(a, 2));
-      const reauth = await (renewed.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<{ ok: boolean }> }).emitWithAck(
-        'reauth',
-        { token: await token(a, 60) },
-      );
+      const reauth = await (
+        renewed.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<{ ok: boolean }> }
+      ).emitWithAck('reauth', { token: await token(a, 60) });
       expect(reauth.ok).to.equal(true);
-      const stranger = await (renewed.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<{ ok: boolean }> }).emitWithAck(
-        'reauth',
-        { token: await token(actor(), 60) },
-      );
+      const stranger = await (
+        renewed.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<{ ok: boolean }> }
+      ).emitWithAck('reauth', { token: await token(actor(), 60) });
       expect(stranger.ok, 'a token of another user is refused').to.equal(false);
       let expiredNotice = false;
       c.on('session.expired', () => (expiredNotice = true));
@@ -301,9 +323,21 @@ describe('realtime (socket.io)', function () {
       const c = await connect(second!.url, tokenFor(r, a));
       const got = record(c);
       await sleep(100);
-      const emitter = createRedisBroadcaster({ redisUrl: r.ctx.config.REDIS_URL!, logger: r.ctx.logger, prefix: r.ctx.config.REDIS_PREFIX });
+      const emitter = createRedisBroadcaster({
+        redisUrl: r.ctx.config.REDIS_URL!,
+        logger: r.ctx.logger,
+        prefix: r.ctx.config.REDIS_PREFIX,
+      });
       try {
-        await emitter.emit(`org:${a.orgId}`, 'credit.changed', { room: `org:${a.orgId}`, seq: 7, at: new Date().toISOString(), type: 'credit.changed', orgId: a.orgId, score: 80, level: 'blue' });
+        await emitter.emit(`org:${a.orgId}`, 'credit.changed', {
+          room: `org:${a.orgId}`,
+          seq: 7,
+          at: new Date().toISOString(),
+          type: 'credit.changed',
+          orgId: a.orgId,
+          score: 80,
+          level: 'blue',
+        });
         await waitFor(() => got.length >= 1, { what: 'the emitted event' });
         expect(got[0]).to.include({ type: 'credit.changed', seq: 7, orgId: a.orgId });
       } finally {

@@ -11,7 +11,16 @@ import { sql } from 'drizzle-orm';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createTestApp, ManualClock, type TestApp } from '../helpers/app.js';
 import { adminToken, approvedLicence, auth, createCreditAgency, createRegulator, type OrgActor } from '../helpers/actors.js';
-import { alertsOf, bid, createGenerator, createListing, createRecycler, flyAshListing, placeBid, steelListing } from '../helpers/trading.js';
+import {
+  alertsOf,
+  bid,
+  createGenerator,
+  createListing,
+  createRecycler,
+  flyAshListing,
+  placeBid,
+  steelListing,
+} from '../helpers/trading.js';
 import { flyAshDeal, openTrip, walkTrip } from '../helpers/manifests.js';
 import { waitFor } from '../helpers/wait.js';
 import { inTransaction, rows } from '../../server/src/db/tx.js';
@@ -37,13 +46,19 @@ describe('regulator alerts', function () {
     expect(res.status, res.text).to.equal(200);
     return res.body as TPage<TAlert>;
   }
-  const ofSubject = async (kind: string, subjectId: string) => (await alertsOf(t, kind)).filter((a) => a.subject_id === subjectId);
+  const ofSubject = async (kind: string, subjectId: string) =>
+    (await alertsOf(t, kind)).filter((a) => a.subject_id === subjectId);
 
   before(async () => {
     t = await createTestApp({
       clock,
       listen: true,
-      env: { WEBHOOK_ALLOW_LOOPBACK: 'true', CREDIT_WEBHOOK_MAX_ATTEMPTS: '1', CREDIT_WEBHOOK_BACKOFF_MS: '1', TRANSIT_STUCK_HOURS: '48' },
+      env: {
+        WEBHOOK_ALLOW_LOOPBACK: 'true',
+        CREDIT_WEBHOOK_MAX_ATTEMPTS: '1',
+        CREDIT_WEBHOOK_BACKOFF_MS: '1',
+        TRANSIT_STUCK_HOURS: '48',
+      },
     });
     admin = await adminToken(t.request);
     city = await createRegulator(t.request, 'city', admin);
@@ -60,7 +75,11 @@ describe('regulator alerts', function () {
       const g = await createGenerator(t.request);
       const r = await createRecycler(t.request, { licence: null });
       const listing = await createListing(t.request, g, steelListing());
-      const b = await placeBid(t.request, r, listing.id, { pricePerTonneFen: 268_000, quantityKg: 10_000, justification: '含铜量高，溢价收购' });
+      const b = await placeBid(t.request, r, listing.id, {
+        pricePerTonneFen: 268_000,
+        quantityKg: 10_000,
+        justification: '含铜量高，溢价收购',
+      });
       expect(b.priceCheck.status).to.equal('flagged');
       const found = await ofSubject('price_flagged', b.id);
       expect(found).to.have.length(1);
@@ -84,7 +103,12 @@ describe('regulator alerts', function () {
       const res = await t.request
         .post('/api/v1/regulator/sanctions')
         .set(auth(city.token))
-        .send({ orgId: r.orgId, severity: 'major', reason: '超期贮存', decidedAt: new Date(clock.now().getTime() - 60_000).toISOString() });
+        .send({
+          orgId: r.orgId,
+          severity: 'major',
+          reason: '超期贮存',
+          decidedAt: new Date(clock.now().getTime() - 60_000).toISOString(),
+        });
       expect(res.status, res.text).to.equal(201);
       await t.ctx.jobs.drain();
       const level = await t.request.get(`/api/v1/credit/orgs/${r.orgId}`).set(auth(city.token));
@@ -110,7 +134,12 @@ describe('regulator alerts', function () {
 
     it('weight_gap: received weight more than 2 % off the loaded weight (manifests)', async () => {
       const d = await flyAshDeal(t, { quantityKg: 12_000 });
-      const m = await walkTrip(t, d, await openTrip(t, d, 12_000), { loadedKg: 12_000, receivedKg: 11_000, decision: 'partial', acceptedKg: 11_000 });
+      const m = await walkTrip(t, d, await openTrip(t, d, 12_000), {
+        loadedKg: 12_000,
+        receivedKg: 11_000,
+        decision: 'partial',
+        acceptedKg: 11_000,
+      });
       expect(await ofSubject('weight_gap', m.id)).to.have.length(1);
     });
 
@@ -143,13 +172,21 @@ describe('regulator alerts', function () {
       try {
         const agency = await createCreditAgency(t.request, admin);
         const url = `http://127.0.0.1:${(consumer.address() as AddressInfo).port}/hook`;
-        const sub = await t.request.post('/api/v1/credit/subscriptions').set(auth(agency.token)).send({ url, secret: 'a-secret-of-sixteen+' });
+        const sub = await t.request
+          .post('/api/v1/credit/subscriptions')
+          .set(auth(agency.token))
+          .send({ url, secret: 'a-secret-of-sixteen+' });
         expect(sub.status, sub.text).to.equal(201);
         const g = await createGenerator(t.request);
         const s = await t.request
           .post('/api/v1/regulator/sanctions')
           .set(auth(city.token))
-          .send({ orgId: g.orgId, severity: 'minor', reason: '台账不全', decidedAt: new Date(clock.now().getTime() - 60_000).toISOString() });
+          .send({
+            orgId: g.orgId,
+            severity: 'minor',
+            reason: '台账不全',
+            decidedAt: new Date(clock.now().getTime() - 60_000).toISOString(),
+          });
         expect(s.status, s.text).to.equal(201);
         const dead = await waitFor(
           async () => {
@@ -192,7 +229,10 @@ describe('regulator alerts', function () {
 
     it('a district regulator sees its districts’ alerts only; a city regulator also those without a district', async () => {
       const kq = (await alertsFor(keqiao, { limit: '100' })).items;
-      expect(kq.map((a) => a.id)).to.include(kqAlert).and.not.include(syAlert).and.not.include(cityAlert);
+      expect(kq.map((a) => a.id))
+        .to.include(kqAlert)
+        .and.not.include(syAlert)
+        .and.not.include(cityAlert);
       expect(kq.every((a) => a.district === '330603')).to.equal(true);
       const all = (await alertsFor(city, { limit: '100' })).items.map((a) => a.id);
       expect(all).to.include.members([kqAlert, syAlert, cityAlert]);
@@ -213,9 +253,15 @@ describe('regulator alerts', function () {
     });
 
     it('resolving records who and why, audited; a second resolve is 409; outside the scope it is 404', async () => {
-      const outside = await t.request.post(`/api/v1/regulator/alerts/${syAlert}/resolve`).set(auth(keqiao.token)).send({ note: '不是我区' });
+      const outside = await t.request
+        .post(`/api/v1/regulator/alerts/${syAlert}/resolve`)
+        .set(auth(keqiao.token))
+        .send({ note: '不是我区' });
       expect(outside.status).to.equal(404);
-      const empty = await t.request.post(`/api/v1/regulator/alerts/${kqAlert}/resolve`).set(auth(keqiao.token)).send({ note: '' });
+      const empty = await t.request
+        .post(`/api/v1/regulator/alerts/${kqAlert}/resolve`)
+        .set(auth(keqiao.token))
+        .send({ note: '' });
       expect(empty.status).to.equal(400);
 
       const note = '现场核查磅单，差异系含水率变化，已告知双方';
@@ -223,7 +269,12 @@ describe('regulator alerts', function () {
       expect(res.status, res.text).to.equal(200);
       const a = res.body as TAlert;
       expect(a).to.include({ id: kqAlert, status: 'resolved', resolutionNote: note });
-      expect(a.resolvedBy).to.deep.equal({ userId: keqiao.user.id, name: keqiao.user.name, orgId: keqiao.orgId, orgName: keqiao.org.name });
+      expect(a.resolvedBy).to.deep.equal({
+        userId: keqiao.user.id,
+        name: keqiao.user.name,
+        orgId: keqiao.orgId,
+        orgName: keqiao.org.name,
+      });
       expect(Date.parse(a.resolvedAt!)).to.be.closeTo(clock.now().getTime(), 1000);
 
       const audit = await rows<{ actor_user_id: string; actor_org_id: string; details: { note: string } }>(
@@ -234,7 +285,10 @@ describe('regulator alerts', function () {
       expect(audit[0]).to.deep.include({ actor_user_id: keqiao.user.id, actor_org_id: keqiao.orgId });
       expect(audit[0]!.details.note).to.equal(note);
 
-      const again = await t.request.post(`/api/v1/regulator/alerts/${kqAlert}/resolve`).set(auth(city.token)).send({ note: 'again' });
+      const again = await t.request
+        .post(`/api/v1/regulator/alerts/${kqAlert}/resolve`)
+        .set(auth(city.token))
+        .send({ note: 'again' });
       expect(again.status).to.equal(409);
       expect(again.body.error.code).to.equal('INVALID_STATE');
 
@@ -250,7 +304,13 @@ describe('regulator alerts', function () {
 
     async function listen(who: OrgActor): Promise<RealtimeEvent[]> {
       const got: RealtimeEvent[] = [];
-      const s = ioClient(t.server!.url, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: who.token } });
+      const s = ioClient(t.server!.url, {
+        path: '/socket.io',
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        auth: { token: who.token },
+      });
       sockets.push(s);
       s.onAny((_name, payload) => got.push(payload as RealtimeEvent));
       await new Promise<void>((resolve, reject) => {
@@ -267,7 +327,8 @@ describe('regulator alerts', function () {
       const r = await createRecycler(t.request, { licence: { annualCapacityKg: 1_000 } });
       const listing = await createListing(t.request, g, flyAshListing({ quantityKg: 1_000, minLotKg: 1_000 }));
       await placeBid(t.request, r, listing.id, { pricePerTonneFen: -189_300, quantityKg: 1_000 });
-      const isMine = (e: RealtimeEvent) => e.type === 'alert.raised' && e.kind === 'capacity_high' && (e.alert as TAlert | undefined)?.subjectId === r.orgId;
+      const isMine = (e: RealtimeEvent) =>
+        e.type === 'alert.raised' && e.kind === 'capacity_high' && (e.alert as TAlert | undefined)?.subjectId === r.orgId;
       const inSy = (await waitFor(() => sy.find(isMine), { what: 'alert.raised in regulator:330604' }))!;
       expect(inSy).to.include({ room: 'regulator:330604', district: '330604' });
       expect(inSy.alertId).to.be.a('string');

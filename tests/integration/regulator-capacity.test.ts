@@ -20,7 +20,10 @@ describe('regulator capacity', () => {
   const year = shanghaiYear(new Date());
 
   async function capacity(who: OrgActor, y?: number): Promise<TCapacity> {
-    const res = await t.request.get('/api/v1/regulator/capacity').query(y ? { year: y } : {}).set(auth(who.token));
+    const res = await t.request
+      .get('/api/v1/regulator/capacity')
+      .query(y ? { year: y } : {})
+      .set(auth(who.token));
     expect(res.status, res.text).to.equal(200);
     return res.body as TCapacity;
   }
@@ -43,7 +46,12 @@ describe('regulator capacity', () => {
     await approvedLicence(t.request, r, { annualCapacityKg: 50_000, wasteCodes: ['772-002-18', 'HW17'] }, admin);
     // A pending licence and one that ended last year do not count.
     await submitLicence(t.request, r, { annualCapacityKg: 900_000 });
-    await approvedLicence(t.request, r, { annualCapacityKg: 800_000, validFrom: '2020-01-01', validTo: `${year - 1}-12-31` }, admin);
+    await approvedLicence(
+      t.request,
+      r,
+      { annualCapacityKg: 800_000, validFrom: '2020-01-01', validTo: `${year - 1}-12-31` },
+      admin,
+    );
 
     const listing = await createListing(t.request, g, flyAshListing({ quantityKg: 20_000, minLotKg: 1_000 }));
     const b1 = await placeBid(t.request, r, listing.id, { pricePerTonneFen: -189_300, quantityKg: 6_000 });

@@ -139,7 +139,10 @@ describe('regulator flows', () => {
       const f = await flows(city, { from: '2020-01-01', to: '2020-12-31' });
       expect(f.edges).to.deep.equal([]);
       expect(f.totals).to.deep.equal({ contractedKg: 0, receivedKg: 0, trades: 0 });
-      const bad = await t.request.get('/api/v1/regulator/flows').query({ from: '2026-02-01', to: '2026-01-01' }).set(auth(city.token));
+      const bad = await t.request
+        .get('/api/v1/regulator/flows')
+        .query({ from: '2026-02-01', to: '2026-01-01' })
+        .set(auth(city.token));
       expect(bad.status).to.equal(400);
       expect(bad.body.error.details.fields[0].path).to.equal('query.to');
       const nodate = await t.request.get('/api/v1/regulator/flows').query({ from: '2026-02-30' }).set(auth(city.token));
@@ -151,7 +154,10 @@ describe('regulator flows', () => {
       expect(res.status).to.equal(200);
       expect(res.headers['content-type']).to.match(/^text\/csv/);
       expect(res.headers['content-disposition']).to.match(/attachment; filename="flows-.*\.csv"/);
-      const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+      const lines = res.text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
       expect(lines[0]).to.equal('fromDistrict,fromDistrictName,toDistrict,toDistrictName,contractedKg,receivedKg,trades');
       expect(lines.slice(1)).to.deep.equal(['330603,柯桥区,330604,上虞区,15000,0,2']);
     });
@@ -171,7 +177,13 @@ describe('regulator flows', () => {
       const item = (drill.body as TPage<TFlowTrade>).items[0]!;
       expect(item.receivedKg).to.equal(11_500);
       expect(item.manifests).to.have.length(1);
-      expect(item.manifests[0]).to.include({ id: trip.id, number: trip.number, status: 'received', acceptedKg: 11_500, loadedKg: 12_000 });
+      expect(item.manifests[0]).to.include({
+        id: trip.id,
+        number: trip.number,
+        status: 'received',
+        acceptedKg: 11_500,
+        loadedKg: 12_000,
+      });
     });
   });
 
@@ -195,7 +207,9 @@ describe('regulator flows', () => {
       console.log(`      seed ${seed} (REGULATOR_SEED=${seed} replays it)`);
       const rnd = mulberry32(seed);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-      const orgs = await Promise.all(DISTRICT_CODES.map((d) => registerOrg(t.request, { roles: ['generator', 'recycler'], district: d })));
+      const orgs = await Promise.all(
+        DISTRICT_CODES.map((d) => registerOrg(t.request, { roles: ['generator', 'recycler'], district: d })),
+      );
       const materials = [
         { code: 'SW17-01', category: 'SW17', hazardous: false },
         { code: '772-002-18', category: 'HW18', hazardous: true },
@@ -209,7 +223,9 @@ describe('regulator flows', () => {
         if (r.orgId === g.orgId) r = orgs[(orgs.indexOf(g) + 1) % orgs.length]!;
         const m = pick(materials);
         // Around year and month ends, in both Shanghai and UTC terms.
-        const at = new Date(Date.UTC(2024 + Math.floor(rnd() * 3), Math.floor(rnd() * 12), 1) + (rnd() * 4 - 2) * 86_400_000 + rnd() * 86_400_000);
+        const at = new Date(
+          Date.UTC(2024 + Math.floor(rnd() * 3), Math.floor(rnd() * 12), 1) + (rnd() * 4 - 2) * 86_400_000 + rnd() * 86_400_000,
+        );
         tradeIds.push(
           await insertTrade(t.ctx.db, {
             generatorOrgId: g.orgId,
@@ -231,7 +247,12 @@ describe('regulator flows', () => {
         const mid = await insertManifest(t.ctx.db, { tradeId: id, status: 'issued', declaredKg: declared });
         manifestIds.push(mid);
         const steps = Math.floor(rnd() * 4);
-        if (steps >= 1) await updateManifest(t.ctx.db, mid, { status: 'arrived', loadedKg: declared, receiptDueAt: new Date(Date.now() - 86_400_000) });
+        if (steps >= 1)
+          await updateManifest(t.ctx.db, mid, {
+            status: 'arrived',
+            loadedKg: declared,
+            receiptDueAt: new Date(Date.now() - 86_400_000),
+          });
         if (steps >= 2) {
           const rejected = rnd() < 0.2;
           await updateManifest(t.ctx.db, mid, {
@@ -243,15 +264,23 @@ describe('regulator flows', () => {
           });
         }
         if (steps >= 3 && rnd() < 0.8) {
-          const row = (await t.ctx.db.execute(sql`select status from manifests where id = ${mid}`)) as unknown as { rows: { status: string }[] };
+          const row = (await t.ctx.db.execute(sql`select status from manifests where id = ${mid}`)) as unknown as {
+            rows: { status: string }[];
+          };
           if (row.rows[0]!.status === 'received')
-            await updateManifest(t.ctx.db, mid, { status: 'closed', disposalMethod: pick(['R4 再生利用', 'D10 焚烧', 'D1 填埋', '综合利用', null]), closedAt: new Date() });
+            await updateManifest(t.ctx.db, mid, {
+              status: 'closed',
+              disposalMethod: pick(['R4 再生利用', 'D10 焚烧', 'D1 填埋', '综合利用', null]),
+              closedAt: new Date(),
+            });
         }
         if (rnd() < 0.1) await updateManifest(t.ctx.db, mid, { receiptAlertedAt: new Date() });
       }
       // Cancel some trades without trips, move others along (status changes that must not count twice).
-      for (const id of tradeIds.slice(120, 140)) await t.ctx.db.execute(sql`update trades set status = 'cancelled' where id = ${id}`);
-      for (const id of tradeIds.slice(0, 40)) await t.ctx.db.execute(sql`update trades set status = 'in_transit', updated_at = now() where id = ${id}`);
+      for (const id of tradeIds.slice(120, 140))
+        await t.ctx.db.execute(sql`update trades set status = 'cancelled' where id = ${id}`);
+      for (const id of tradeIds.slice(0, 40))
+        await t.ctx.db.execute(sql`update trades set status = 'in_transit', updated_at = now() where id = ${id}`);
 
       const scopes: (string[] | null)[] = [null, ['330603'], ['330681', '330604'], ['3306BH']];
       const ranges: [string, string][] = [
@@ -265,10 +294,18 @@ describe('regulator flows', () => {
         for (const [from, to] of ranges)
           for (const groupBy of ['district', 'category', 'material'] as const) {
             const stream = rnd() < 0.3 ? 'hazardous' : undefined;
-            const got = await flowEdges(t.ctx.db, { parts: splitRange(from, to), districts, groupBy, ...(stream ? { stream } : {}) });
+            const got = await flowEdges(t.ctx.db, {
+              parts: splitRange(from, to),
+              districts,
+              groupBy,
+              ...(stream ? { stream } : {}),
+            });
             const want = await naiveFlowEdges(t.ctx.db, { from, to, districts, groupBy, ...(stream ? { stream } : {}) });
-            const norm = (es: typeof got) => es.map((e) => `${e.fromDistrict}>${e.toDistrict}:${e.key}:${e.contractedKg}:${e.receivedKg}:${e.trades}`).sort();
-            expect(norm(got), `scope ${JSON.stringify(districts)} ${from}..${to} ${groupBy} ${stream ?? ''}`).to.deep.equal(norm(want));
+            const norm = (es: typeof got) =>
+              es.map((e) => `${e.fromDistrict}>${e.toDistrict}:${e.key}:${e.contractedKg}:${e.receivedKg}:${e.trades}`).sort();
+            expect(norm(got), `scope ${JSON.stringify(districts)} ${from}..${to} ${groupBy} ${stream ?? ''}`).to.deep.equal(
+              norm(want),
+            );
           }
 
       const incremental = await rollupSnapshot(t.ctx.db);

@@ -31,7 +31,8 @@ describe('regulator indicators', () => {
   }
   const find = (x: TIndicators, id: TIndicator['id']) => x.indicators.find((i) => i.id === id)!;
   const series = (i: TIndicator, key: string) => i.series.find((s) => s.key === key)!;
-  const month = (i: TIndicator | { monthly?: { month: string; value: number | null }[] }, m: string) => i.monthly!.find((x) => x.month === m)!.value;
+  const month = (i: TIndicator | { monthly?: { month: string; value: number | null }[] }, m: string) =>
+    i.monthly!.find((x) => x.month === m)!.value;
 
   before(async () => {
     t = await createTestApp();
@@ -57,20 +58,71 @@ describe('regulator indicators', () => {
     const R2 = { receiverOrgId: r2.orgId, destinationDistrict: '330603' };
 
     // T1: fly ash Keqiao → Shangyu, 20 t at −1 900 yuan/t, listed two days before.
-    const l1 = await insertListing(db, { orgId: g1.orgId, createdAt: at('2031-01-08T02:00:00Z'), materialCode: hw.materialCode, hazardous: true });
-    const t1 = await trade({ ...G1, ...R1, ...hw, quantityKg: 20_000, pricePerTonneFen: -190_000, createdAt: at('2031-01-10T02:00:00Z'), listingId: l1 });
+    const l1 = await insertListing(db, {
+      orgId: g1.orgId,
+      createdAt: at('2031-01-08T02:00:00Z'),
+      materialCode: hw.materialCode,
+      hazardous: true,
+    });
+    const t1 = await trade({
+      ...G1,
+      ...R1,
+      ...hw,
+      quantityKg: 20_000,
+      pricePerTonneFen: -190_000,
+      createdAt: at('2031-01-10T02:00:00Z'),
+      listingId: l1,
+    });
     // T2: steel within Keqiao, 10 t, listed 12 hours before.
     const l2 = await insertListing(db, { orgId: g1.orgId, createdAt: at('2031-01-19T14:00:00Z') });
-    const t2 = await trade({ ...G1, ...R2, ...steel, quantityKg: 10_000, pricePerTonneFen: 258_000, createdAt: at('2031-01-20T02:00:00Z'), listingId: l2 });
+    const t2 = await trade({
+      ...G1,
+      ...R2,
+      ...steel,
+      quantityKg: 10_000,
+      pricePerTonneFen: 258_000,
+      createdAt: at('2031-01-20T02:00:00Z'),
+      listingId: l2,
+    });
     // T3: straw Zhuji → Shangyu, 30 t, no listing (a market order).
-    const t3 = await trade({ ...G2, ...R1, ...straw, quantityKg: 30_000, pricePerTonneFen: 10_000, createdAt: at('2031-02-05T02:00:00Z') });
+    const t3 = await trade({
+      ...G2,
+      ...R1,
+      ...straw,
+      quantityKg: 30_000,
+      pricePerTonneFen: 10_000,
+      createdAt: at('2031-02-05T02:00:00Z'),
+    });
     // T4: steel Zhuji → Keqiao, 5 t, listed one day before.
     const l4 = await insertListing(db, { orgId: g2.orgId, createdAt: at('2031-02-09T02:00:00Z'), district: '330681' });
-    const t4 = await trade({ ...G2, ...R2, ...steel, quantityKg: 5_000, pricePerTonneFen: 262_000, createdAt: at('2031-02-10T02:00:00Z'), listingId: l4 });
+    const t4 = await trade({
+      ...G2,
+      ...R2,
+      ...steel,
+      quantityKg: 5_000,
+      pricePerTonneFen: 262_000,
+      createdAt: at('2031-02-10T02:00:00Z'),
+      listingId: l4,
+    });
     // T5: cancelled — counts nowhere.
-    await trade({ ...G1, ...R1, ...hw, quantityKg: 40_000, pricePerTonneFen: -100_000, createdAt: at('2031-02-11T02:00:00Z'), status: 'cancelled' });
+    await trade({
+      ...G1,
+      ...R1,
+      ...hw,
+      quantityKg: 40_000,
+      pricePerTonneFen: -100_000,
+      createdAt: at('2031-02-11T02:00:00Z'),
+      status: 'cancelled',
+    });
     // T6: 1 January 01:00 in Shaoxing (still 31 December in UTC): 2031, January.
-    const t6 = await trade({ ...G1, ...R1, ...hw, quantityKg: 10_000, pricePerTonneFen: -200_000, createdAt: at('2030-12-31T17:00:00Z') });
+    const t6 = await trade({
+      ...G1,
+      ...R1,
+      ...hw,
+      quantityKg: 10_000,
+      pricePerTonneFen: -200_000,
+      createdAt: at('2030-12-31T17:00:00Z'),
+    });
     // T7: 1 January 2032 00:30 in Shaoxing: not 2031.
     await trade({ ...G1, ...R2, ...steel, quantityKg: 999, pricePerTonneFen: 1, createdAt: at('2031-12-31T16:30:00Z') });
     // T8: steel within Keqiao, 2 t at 2 500 yuan/t, January.
@@ -80,26 +132,73 @@ describe('regulator indicators', () => {
     // M3 straw closed on time, utilisation (R code); M4 received, disposal report overdue (late);
     // M5 steel closed on time, utilisation (words); M6 arrived, within its deadline (not counted).
     await insertManifest(db, {
-      tradeId: t1, status: 'closed', declaredKg: 12_000, loadedKg: 12_000, receivedKg: 11_900, acceptedKg: 11_800, disposalMethod: 'D10 焚烧',
-      receiptDueAt: at('2031-01-20T16:00:00Z'), receivedAt: at('2031-01-15T02:00:00Z'), disposalDueAt: at('2031-02-14T16:00:00Z'), closedAt: at('2031-02-01T02:00:00Z'),
+      tradeId: t1,
+      status: 'closed',
+      declaredKg: 12_000,
+      loadedKg: 12_000,
+      receivedKg: 11_900,
+      acceptedKg: 11_800,
+      disposalMethod: 'D10 焚烧',
+      receiptDueAt: at('2031-01-20T16:00:00Z'),
+      receivedAt: at('2031-01-15T02:00:00Z'),
+      disposalDueAt: at('2031-02-14T16:00:00Z'),
+      closedAt: at('2031-02-01T02:00:00Z'),
     });
     await insertManifest(db, {
-      tradeId: t1, status: 'rejected', declaredKg: 8_000, loadedKg: 8_000, receivedKg: 8_000, acceptedKg: 0,
-      receiptDueAt: at('2031-01-22T16:00:00Z'), receivedAt: at('2031-01-25T02:00:00Z'),
+      tradeId: t1,
+      status: 'rejected',
+      declaredKg: 8_000,
+      loadedKg: 8_000,
+      receivedKg: 8_000,
+      acceptedKg: 0,
+      receiptDueAt: at('2031-01-22T16:00:00Z'),
+      receivedAt: at('2031-01-25T02:00:00Z'),
     });
     await insertManifest(db, {
-      tradeId: t3, status: 'closed', declaredKg: 30_000, loadedKg: 30_000, receivedKg: 29_000, acceptedKg: 29_000, disposalMethod: 'R10 秸秆还田利用',
-      receiptDueAt: at('2031-02-12T16:00:00Z'), receivedAt: at('2031-02-06T02:00:00Z'), disposalDueAt: at('2031-03-08T16:00:00Z'), closedAt: at('2031-02-20T02:00:00Z'),
+      tradeId: t3,
+      status: 'closed',
+      declaredKg: 30_000,
+      loadedKg: 30_000,
+      receivedKg: 29_000,
+      acceptedKg: 29_000,
+      disposalMethod: 'R10 秸秆还田利用',
+      receiptDueAt: at('2031-02-12T16:00:00Z'),
+      receivedAt: at('2031-02-06T02:00:00Z'),
+      disposalDueAt: at('2031-03-08T16:00:00Z'),
+      closedAt: at('2031-02-20T02:00:00Z'),
     });
     await insertManifest(db, {
-      tradeId: t6, status: 'received', declaredKg: 10_000, loadedKg: 10_000, receivedKg: 10_000, acceptedKg: 10_000,
-      receiptDueAt: at('2031-01-08T16:00:00Z'), receivedAt: at('2031-01-03T02:00:00Z'), disposalDueAt: at('2031-02-02T16:00:00Z'), disposalAlertedAt: at('2031-02-03T00:00:00Z'),
+      tradeId: t6,
+      status: 'received',
+      declaredKg: 10_000,
+      loadedKg: 10_000,
+      receivedKg: 10_000,
+      acceptedKg: 10_000,
+      receiptDueAt: at('2031-01-08T16:00:00Z'),
+      receivedAt: at('2031-01-03T02:00:00Z'),
+      disposalDueAt: at('2031-02-02T16:00:00Z'),
+      disposalAlertedAt: at('2031-02-03T00:00:00Z'),
     });
     await insertManifest(db, {
-      tradeId: t2, status: 'closed', declaredKg: 10_000, loadedKg: 10_000, receivedKg: 10_000, acceptedKg: 10_000, disposalMethod: '废钢综合利用',
-      receiptDueAt: at('2031-01-27T16:00:00Z'), receivedAt: at('2031-01-21T02:00:00Z'), disposalDueAt: at('2031-02-20T16:00:00Z'), closedAt: at('2031-01-30T02:00:00Z'),
+      tradeId: t2,
+      status: 'closed',
+      declaredKg: 10_000,
+      loadedKg: 10_000,
+      receivedKg: 10_000,
+      acceptedKg: 10_000,
+      disposalMethod: '废钢综合利用',
+      receiptDueAt: at('2031-01-27T16:00:00Z'),
+      receivedAt: at('2031-01-21T02:00:00Z'),
+      disposalDueAt: at('2031-02-20T16:00:00Z'),
+      closedAt: at('2031-01-30T02:00:00Z'),
     });
-    await insertManifest(db, { tradeId: t4, status: 'arrived', declaredKg: 5_000, loadedKg: 5_000, receiptDueAt: at('2099-01-01T00:00:00Z') });
+    await insertManifest(db, {
+      tradeId: t4,
+      status: 'arrived',
+      declaredKg: 5_000,
+      loadedKg: 5_000,
+      receiptDueAt: at('2099-01-01T00:00:00Z'),
+    });
   });
   after(async () => {
     await t?.close();
@@ -190,7 +289,11 @@ describe('regulator indicators', () => {
     expect(find(kq, 'utilisation_share')).to.include({ numerator: 10_000, denominator: 21_800 });
     // Capacity: only disposers at home in Keqiao (R2).
     expect(find(kq, 'capacity_utilisation').series.map((s) => s.key)).to.deep.equal([r2.orgId]);
-    expect(find(kq, 'median_price_by_month').series.map((s) => s.key).sort()).to.deep.equal(['772-002-18', 'SW17-01']);
+    expect(
+      find(kq, 'median_price_by_month')
+        .series.map((s) => s.key)
+        .sort(),
+    ).to.deep.equal(['772-002-18', 'SW17-01']);
     // Zhuji: T3 and T4.
     const zj = await indicators(zhuji);
     expect(find(zj, 'tonnes_traded').value).to.equal(35_000);
@@ -228,13 +331,21 @@ describe('regulator indicators', () => {
           .filter((c) => Object.entries(c).some(([k, v]) => typeof v === 'number' && v !== 0 && k !== 'month'))
           .map((c) => JSON.stringify(c, Object.keys(c).sort()))
           .sort();
-      expect(norm(await monthCells(t.ctx.db, Y, districts)), JSON.stringify(districts)).to.deep.equal(norm(await naiveMonthCells(t.ctx.db, Y, districts)));
-      const got = (await monthlyMedians(t.ctx.db, Y, districts)).map((m) => `${m.materialCode}:${m.month}:${m.trades}:${medianOf(m.middle)}`);
-      const want = (await naiveMedians(t.ctx.db, Y, districts)).map((m) => `${m.materialCode}:${m.month}:${m.trades}:${m.median}`);
+      expect(norm(await monthCells(t.ctx.db, Y, districts)), JSON.stringify(districts)).to.deep.equal(
+        norm(await naiveMonthCells(t.ctx.db, Y, districts)),
+      );
+      const got = (await monthlyMedians(t.ctx.db, Y, districts)).map(
+        (m) => `${m.materialCode}:${m.month}:${m.trades}:${medianOf(m.middle)}`,
+      );
+      const want = (await naiveMedians(t.ctx.db, Y, districts)).map(
+        (m) => `${m.materialCode}:${m.month}:${m.trades}:${m.median}`,
+      );
       expect(got, JSON.stringify(districts)).to.deep.equal(want);
     }
     // And after a trade is cancelled, both move together.
     await t.ctx.db.execute(sql`update trades set status = 'cancelled' where price_per_tonne_fen = 250000`);
-    expect(month(find(await indicators(city), 'median_price_by_month').series.find((s) => s.key === 'SW17-01')!, '2031-01')).to.equal(258_000);
+    expect(
+      month(find(await indicators(city), 'median_price_by_month').series.find((s) => s.key === 'SW17-01')!, '2031-01'),
+    ).to.equal(258_000);
   });
 });

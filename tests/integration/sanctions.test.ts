@@ -7,7 +7,15 @@ import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { adminToken, auth, createCreditAgency, createRegulator, registerOrg, type OrgActor } from '../helpers/actors.js';
-import { bid, createGenerator, createListing, createRecycler, flyAshListing, placeBid, steelListing } from '../helpers/trading.js';
+import {
+  bid,
+  createGenerator,
+  createListing,
+  createRecycler,
+  flyAshListing,
+  placeBid,
+  steelListing,
+} from '../helpers/trading.js';
 import { drainJobs } from '../helpers/settlement.js';
 import { one, rows } from '../../server/src/db/tx.js';
 import { readCredit } from '../../server/src/modules/credit/read-model.js';
@@ -27,7 +35,8 @@ describe('sanctions', () => {
     await t?.close();
   });
 
-  const sanction = (who: OrgActor, body: Record<string, unknown>) => t.request.post('/api/v1/regulator/sanctions').set(auth(who.token)).send(body);
+  const sanction = (who: OrgActor, body: Record<string, unknown>) =>
+    t.request.post('/api/v1/regulator/sanctions').set(auth(who.token)).send(body);
   const body = (orgId: string, over: Record<string, unknown> = {}) => ({
     orgId,
     severity: 'minor',
@@ -40,14 +49,22 @@ describe('sanctions', () => {
     const g = await createGenerator(t.request, { district: '330603' });
     const res = await sanction(keqiao, body(g.orgId, { severity: 'major' }));
     expect(res.status, res.text).to.equal(201);
-    expect(res.body).to.include({ orgId: g.orgId, severity: 'major', decidedByOrgId: keqiao.orgId, reason: '危险废物贮存场所标识不规范' });
+    expect(res.body).to.include({
+      orgId: g.orgId,
+      severity: 'major',
+      decidedByOrgId: keqiao.orgId,
+      reason: '危险废物贮存场所标识不规范',
+    });
     const audit = await one<{ action: string; actor_user_id: string; details: { sanctionId: string; severity: string } }>(
       t.ctx.db,
       sql`select action, actor_user_id, details from audit_log where action = 'sanction.create' and subject_id = ${g.orgId}`,
     );
     expect(audit).to.include({ action: 'sanction.create', actor_user_id: keqiao.user.id });
     expect(audit!.details).to.include({ sanctionId: res.body.id, severity: 'major' });
-    const input = await rows<{ kind: string; subject_id: string }>(t.ctx.db, sql`select kind, subject_id from credit_events where org_id = ${g.orgId}`);
+    const input = await rows<{ kind: string; subject_id: string }>(
+      t.ctx.db,
+      sql`select kind, subject_id from credit_events where org_id = ${g.orgId}`,
+    );
     expect(input).to.deep.equal([{ kind: 'sanction_major', subject_id: res.body.id }]);
     await drainJobs(t);
     expect(await readCredit(t.ctx.db, g.orgId)).to.include({ score: 55, level: 'red' });
@@ -91,7 +108,10 @@ describe('sanctions', () => {
     for (const [b, field] of cases) {
       const res = await sanction(city, b);
       expect(res.status, JSON.stringify(b)).to.equal(400);
-      expect(res.body.error.details.fields.map((f: { path: string }) => f.path), JSON.stringify(b)).to.include(field);
+      expect(
+        res.body.error.details.fields.map((f: { path: string }) => f.path),
+        JSON.stringify(b),
+      ).to.include(field);
     }
     expect(await rows(t.ctx.db, sql`select 1 from sanctions where org_id = ${g.orgId}`)).to.have.length(0);
   });

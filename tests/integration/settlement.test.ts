@@ -83,7 +83,10 @@ describe(`settlement (${DB})`, function () {
         [Accounts.platformFees]: 25_850,
         [Accounts.fund('330604')]: 10 * GENERAL_ECO_RATE,
       });
-      const row = await one<{ settled_at: Date | null; accepted_kg: string | number }>(t.ctx.db, sql`select settled_at, accepted_kg from trades where id = ${trade.id}`);
+      const row = await one<{ settled_at: Date | null; accepted_kg: string | number }>(
+        t.ctx.db,
+        sql`select settled_at, accepted_kg from trades where id = ${trade.id}`,
+      );
       expect(row!.settled_at).to.not.equal(null);
       expect(Number(row!.accepted_kg)).to.equal(10_000);
       expect(await settledEvents(t, trade.id)).to.deep.equal(
@@ -127,7 +130,10 @@ describe(`settlement (${DB})`, function () {
 
     it('a generator whose eco fee exceeds its proceeds owes the platform the difference (its payable goes below zero)', async () => {
       const g = await registerOrg(t.request, { roles: ['generator'], district: '330603' });
-      const trade = await fundedTrade({ pricePerTonneFen: 1_000, quantityKg: 2_000, hazardous: true }, { generator: g, recycler: p.recycler });
+      const trade = await fundedTrade(
+        { pricePerTonneFen: 1_000, quantityKg: 2_000, hazardous: true },
+        { generator: g, recycler: p.recycler },
+      );
       const entries = await settle(trade, 2_000);
       expect(entries[Accounts.payable(g.orgId)]).to.equal(2_000 - 20 - 6_000);
       expect(await balance(t, Accounts.payable(g.orgId))).to.equal(-4_020);
@@ -136,19 +142,29 @@ describe(`settlement (${DB})`, function () {
     it('accepted weight above the quantity is capped at it', async () => {
       const trade = await fundedTrade({ pricePerTonneFen: 258_500, quantityKg: 1_000 });
       await settle(trade, 5_000);
-      const row = await one<{ accepted_kg: string | number }>(t.ctx.db, sql`select accepted_kg from trades where id = ${trade.id}`);
+      const row = await one<{ accepted_kg: string | number }>(
+        t.ctx.db,
+        sql`select accepted_kg from trades where id = ${trade.id}`,
+      );
       expect(Number(row!.accepted_kg)).to.equal(1_000);
     });
 
     it('nothing accepted returns the whole escrow to the payer', async () => {
       const trade = await fundedTrade({ pricePerTonneFen: -189_300, quantityKg: 2_000, hazardous: true });
       const entries = await settle(trade, 0);
-      expect(entries).to.deep.equal({ [Accounts.escrow(p.generator.orgId)]: -384_600, [Accounts.clearing('simulated')]: 384_600 });
+      expect(entries).to.deep.equal({
+        [Accounts.escrow(p.generator.orgId)]: -384_600,
+        [Accounts.clearing('simulated')]: 384_600,
+      });
     });
 
     it('a trade at price 0 moves no payment; the generator owes the eco fee on what was accepted', async () => {
       const g = await registerOrg(t.request, { roles: ['generator'], district: '330603' });
-      const trade = await makeTrade(t, { generator: g, recycler: p.recycler }, { pricePerTonneFen: 0, quantityKg: 3_000, hazardous: true });
+      const trade = await makeTrade(
+        t,
+        { generator: g, recycler: p.recycler },
+        { pricePerTonneFen: 0, quantityKg: 3_000, hazardous: true },
+      );
       expect(trade.status).to.equal('funded');
       const entries = await settle(trade, 2_000);
       expect(entries).to.deep.equal({ [Accounts.payable(g.orgId)]: -6_000, [Accounts.fund('330604')]: 6_000 });
@@ -178,7 +194,10 @@ describe(`settlement (${DB})`, function () {
       const trade = await makeTrade(t, p, { pricePerTonneFen: 258_500, quantityKg: 1_000 });
       const moved = await inTransaction(t.ctx.db, (tx) => markDelivered(tx, t.ctx, trade.id, 1_000));
       expect(moved).to.equal(null);
-      const jobs = await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from outbox where topic = 'settlement.settle' and payload->>'tradeId' = ${trade.id}`);
+      const jobs = await one<{ n: number }>(
+        t.ctx.db,
+        sql`select count(*)::int as n from outbox where topic = 'settlement.settle' and payload->>'tradeId' = ${trade.id}`,
+      );
       expect(jobs!.n).to.equal(0);
     });
 
@@ -209,23 +228,36 @@ describe(`settlement (${DB})`, function () {
         expect(await tradeStatus(t, trade.id)).to.equal('settled');
         const settle = (await transfersOfTrade(t, trade.id)).find((x) => x.kind === 'settle')!;
         expect(settle.entries[Accounts.payable(p.generator.orgId)]).to.equal(2_455_750 - 24_558 - 9.5 * GENERAL_ECO_RATE);
-        const audit = await one<{ actor_user_id: string; details: { note: string; acceptedKg: number; previousAcceptedKg: number } }>(
+        const audit = await one<{
+          actor_user_id: string;
+          details: { note: string; acceptedKg: number; previousAcceptedKg: number };
+        }>(
           t.ctx.db,
           sql`select actor_user_id, details from audit_log where action = 'trade.resolved' and subject_id = ${trade.id}`,
         );
         expect(audit!.actor_user_id).to.equal(actor.userId);
-        expect(audit!.details).to.deep.include({ note: 'weighbridge certificate at the receiver checked', acceptedKg: 9_500, previousAcceptedKg: 9_000 });
+        expect(audit!.details).to.deep.include({
+          note: 'weighbridge certificate at the receiver checked',
+          acceptedKg: 9_500,
+          previousAcceptedKg: 9_000,
+        });
       });
 
       it('is refused for a trade not in dispute (409), without a note (400), and to anyone but the admin (403)', async () => {
         const trade = await fundedTrade({ pricePerTonneFen: 258_500, quantityKg: 1_000 });
         const { token } = await adminActor(t);
-        const notDisputed = await t.request.post(`/api/v1/trades/${trade.id}/resolve`).set(auth(token)).send({ acceptedKg: 1, note: 'x' });
+        const notDisputed = await t.request
+          .post(`/api/v1/trades/${trade.id}/resolve`)
+          .set(auth(token))
+          .send({ acceptedKg: 1, note: 'x' });
         expect([notDisputed.status, notDisputed.body.error.details.allowed]).to.deep.equal([409, ['disputed']]);
         await dispute(t, trade.id);
         const noNote = await t.request.post(`/api/v1/trades/${trade.id}/resolve`).set(auth(token)).send({ acceptedKg: 1 });
         expect(noNote.status).to.equal(400);
-        const party = await t.request.post(`/api/v1/trades/${trade.id}/resolve`).set(auth(p.generator.token)).send({ acceptedKg: 1, note: 'mine' });
+        const party = await t.request
+          .post(`/api/v1/trades/${trade.id}/resolve`)
+          .set(auth(p.generator.token))
+          .send({ acceptedKg: 1, note: 'mine' });
         expect([party.status, party.body.error.code]).to.deep.equal([403, 'FORBIDDEN_ROLE']);
         expect(await tradeStatus(t, trade.id)).to.equal('disputed');
       });
@@ -237,7 +269,10 @@ describe(`settlement (${DB})`, function () {
       await t.ctx.settlement.refundTrade(actor, trade.id, 'the carrier never came; both parties agreed');
       await drainJobs(t);
       const settle = (await transfersOfTrade(t, trade.id)).find((x) => x.kind === 'settle')!;
-      expect(settle.entries).to.deep.equal({ [Accounts.escrow(p.recycler.orgId)]: -387_750, [Accounts.clearing('simulated')]: 387_750 });
+      expect(settle.entries).to.deep.equal({
+        [Accounts.escrow(p.recycler.orgId)]: -387_750,
+        [Accounts.clearing('simulated')]: 387_750,
+      });
       let refused: unknown;
       try {
         await t.ctx.settlement.refundTrade(actorOf(t, p.generator.token), trade.id, 'x');
@@ -272,7 +307,8 @@ describe(`settlement (${DB})`, function () {
       expect(await tradeStatus(t, trade.id)).to.equal('funded');
       return { trade, intentId: res.body.paymentIntentId };
     }
-    const refundCalls = (tradeId: string) => fake.requests.filter((r) => r.path === '/v1/refunds' && (r.params.metadata as { trade_id?: string })?.trade_id === tradeId);
+    const refundCalls = (tradeId: string) =>
+      fake.requests.filter((r) => r.path === '/v1/refunds' && (r.params.metadata as { trade_id?: string })?.trade_id === tradeId);
     const refundsAt = (intentId: string) => [...fake.refunds.values()].filter((r) => r.payment_intent === intentId);
 
     it('a partial acceptance refunds the remainder through Stripe once, and the settle transfer sends it out through Stripe’s clearing account', async () => {
@@ -320,7 +356,10 @@ describe(`settlement (${DB})`, function () {
       const calls = refundCalls(trade.id);
       expect(calls.length).to.be.greaterThan(3);
       expect(new Set(calls.map((c) => c.idempotencyKey))).to.deep.equal(new Set([`zwx-trade-${trade.id}-refund-v1`]));
-      const attempts = await one<{ attempts: number }>(t.ctx.db, sql`select attempts from payment_refunds where trade_id = ${trade.id}`);
+      const attempts = await one<{ attempts: number }>(
+        t.ctx.db,
+        sql`select attempts from payment_refunds where trade_id = ${trade.id}`,
+      );
       expect(attempts!.attempts).to.equal(2);
     });
 
@@ -336,7 +375,10 @@ describe(`settlement (${DB})`, function () {
       expect(refundsAt(res.body.paymentIntentId).map((r) => r.amount)).to.deep.equal([310_200]);
       const transfers = await transfersOfTrade(t, trade.id);
       expect(transfers.map((x) => x.kind)).to.deep.equal(['fund', 'settle']);
-      expect(transfers[1]!.entries).to.deep.equal({ [Accounts.escrow(p.recycler.orgId)]: -310_200, [Accounts.clearing('stripe')]: 310_200 });
+      expect(transfers[1]!.entries).to.deep.equal({
+        [Accounts.escrow(p.recycler.orgId)]: -310_200,
+        [Accounts.clearing('stripe')]: 310_200,
+      });
     });
   });
 
@@ -369,13 +411,22 @@ describe(`settlement (${DB})`, function () {
         { numRuns: databaseUrl ? 50 : 40, endOnFailure: true },
       );
       const settled = await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from trades where status = 'settled'`);
-      console.log(`    ${stats.runs} runs, ${stats.commands} commands, ${settled!.n} trades settled, ${expectedStripeRefunds.length} Stripe refunds`);
+      console.log(
+        `    ${stats.runs} runs, ${stats.commands} commands, ${settled!.n} trades settled, ${expectedStripeRefunds.length} Stripe refunds`,
+      );
       expect(stats.commands, 'the runs did work').to.be.greaterThan(stats.runs * 5);
       // Every refund the model expected happened exactly once at Stripe, for its amount, with its key.
       for (const refund of expectedStripeRefunds) {
         const at = [...fake.refunds.values()].filter((r) => r.payment_intent === refund.intentId);
-        expect(at.map((r) => r.amount), `refunds of ${refund.tradeId}`).to.deep.equal([refund.amountFen]);
-        const keys = new Set(fake.requests.filter((r) => r.path === '/v1/refunds' && r.params.payment_intent === refund.intentId).map((r) => r.idempotencyKey));
+        expect(
+          at.map((r) => r.amount),
+          `refunds of ${refund.tradeId}`,
+        ).to.deep.equal([refund.amountFen]);
+        const keys = new Set(
+          fake.requests
+            .filter((r) => r.path === '/v1/refunds' && r.params.payment_intent === refund.intentId)
+            .map((r) => r.idempotencyKey),
+        );
         expect([...keys]).to.deep.equal([`zwx-trade-${refund.tradeId}-refund-v1`]);
       }
       await expectLedgerInvariants(t, { tryWrites: true });
@@ -482,7 +533,11 @@ function modelSettle(m: Model, r: Real, tr: ModelTrade, accepted: number) {
 type Cmd = fc.AsyncCommand<Model, Real, boolean>;
 
 class NewTrade implements Cmd {
-  constructor(readonly price: number, readonly qty: number, readonly hazardous: boolean) {}
+  constructor(
+    readonly price: number,
+    readonly qty: number,
+    readonly hazardous: boolean,
+  ) {}
   check = () => true;
   async run(m: Model, r: Real) {
     stats.commands++;
@@ -517,7 +572,10 @@ abstract class OnTrade implements Cmd {
 }
 
 class Pay extends OnTrade {
-  constructor(pick: number, readonly provider: 'stripe' | 'bank_transfer') {
+  constructor(
+    pick: number,
+    readonly provider: 'stripe' | 'bank_transfer',
+  ) {
     super(pick);
   }
   override async run(m: Model, r: Real) {
@@ -558,7 +616,10 @@ class Pay extends OnTrade {
 }
 
 class Cancel extends OnTrade {
-  constructor(pick: number, readonly byGenerator: boolean) {
+  constructor(
+    pick: number,
+    readonly byGenerator: boolean,
+  ) {
     super(pick);
   }
   override async run(m: Model, r: Real) {
@@ -575,7 +636,11 @@ class Cancel extends OnTrade {
 }
 
 class Deliver extends OnTrade {
-  constructor(pick: number, readonly share: number, readonly runs: number) {
+  constructor(
+    pick: number,
+    readonly share: number,
+    readonly runs: number,
+  ) {
     super(pick);
   }
   override async run(m: Model, r: Real) {
@@ -593,7 +658,10 @@ class Deliver extends OnTrade {
 }
 
 class DisputeAndResolve extends OnTrade {
-  constructor(pick: number, readonly share: number) {
+  constructor(
+    pick: number,
+    readonly share: number,
+  ) {
     super(pick);
   }
   override async run(m: Model, r: Real) {

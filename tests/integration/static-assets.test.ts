@@ -22,7 +22,10 @@ function rawGet(base: string, urlPath: string, headers: Record<string, string> =
   });
 }
 
-const varies = (r: Raw) => String(r.headers.vary ?? '').split(/\s*,\s*/).map((v) => v.toLowerCase());
+const varies = (r: Raw) =>
+  String(r.headers.vary ?? '')
+    .split(/\s*,\s*/)
+    .map((v) => v.toLowerCase());
 
 describe('static assets: the built client served compressed, hashed files cached for good', () => {
   let t: TestApp;

@@ -3,7 +3,15 @@ import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { StripeFake } from '../helpers/stripe-fake.js';
-import { expectLedgerInvariants, makeParties, makeTrade, pay, tradeStatus, transfersOfTrade, type Parties } from '../helpers/settlement.js';
+import {
+  expectLedgerInvariants,
+  makeParties,
+  makeTrade,
+  pay,
+  tradeStatus,
+  transfersOfTrade,
+  type Parties,
+} from '../helpers/settlement.js';
 import { waitFor } from '../helpers/wait.js';
 import { one } from '../../server/src/db/tx.js';
 
@@ -99,7 +107,10 @@ describe('Stripe webhook', function () {
       const tampered = payload.replace(`"id": "${event.id}"`, `"id": "${event.id}x"`);
       expect(tampered).to.not.equal(payload);
       await expectRefused(() => post(tampered, { 'Stripe-Signature': header }), 'tampered id');
-      await expectRefused(() => post(payload.replace('"livemode": false', '"livemode": true'), { 'Stripe-Signature': header }), 'tampered field');
+      await expectRefused(
+        () => post(payload.replace('"livemode": false', '"livemode": true'), { 'Stripe-Signature': header }),
+        'tampered field',
+      );
       await expectRefused(() => post(`${payload} `, { 'Stripe-Signature': header }), 'one extra byte');
     });
 
@@ -111,7 +122,11 @@ describe('Stripe webhook', function () {
     it('a body that is not sent as application/json (it never reaches the verifier as raw bytes)', async () => {
       const { payload, header } = fake.signedEvent(event);
       const before = await snapshot(tradeId);
-      const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/plain', 'Stripe-Signature': header }, body: payload });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain', 'Stripe-Signature': header },
+        body: payload,
+      });
       expect(res.status).to.equal(400);
       expect(await snapshot(tradeId)).to.deep.equal(before);
     });
@@ -147,7 +162,12 @@ describe('Stripe webhook', function () {
     const { tradeId, intentId } = await tradeWithIntent(2_500);
     await fake.client().paymentIntents.confirm(intentId, { payment_method: 'pm_card_visa' });
     const pi = fake.intents.get(intentId)!;
-    const events = ['payment_intent.succeeded', 'payment_intent.amount_capturable_updated', 'payment_intent.succeeded', 'charge.succeeded'].map((type) =>
+    const events = [
+      'payment_intent.succeeded',
+      'payment_intent.amount_capturable_updated',
+      'payment_intent.succeeded',
+      'charge.succeeded',
+    ].map((type) =>
       fake.event(type, type.startsWith('charge') ? { id: pi.latest_charge, object: 'charge', payment_intent: pi.id } : pi),
     );
     const results = await Promise.all(events.map((e) => fake.sendWebhook(e, { url })));
@@ -159,7 +179,11 @@ describe('Stripe webhook', function () {
     const { tradeId, intentId } = await tradeWithIntent(3_000);
     const created = fake.event('payment_intent.created', fake.intents.get(intentId)!);
     // Claims success before the card was confirmed: the event is trusted for its id only.
-    const premature = fake.event('payment_intent.succeeded', { ...fake.intents.get(intentId)!, status: 'succeeded', amount_received: 775_500 });
+    const premature = fake.event('payment_intent.succeeded', {
+      ...fake.intents.get(intentId)!,
+      status: 'succeeded',
+      amount_received: 775_500,
+    });
     let r = await fake.sendWebhook(premature, { url });
     expect([r.status, (r.body as { outcome: string }).outcome]).to.deep.equal([200, 'unchanged']);
     expect(await tradeStatus(t, tradeId)).to.equal('awaiting_payment');
@@ -218,7 +242,13 @@ describe('Stripe webhook', function () {
   });
 
   it('an event naming an intent Stripe does not know is acknowledged once, so Stripe stops retrying it', async () => {
-    const ghost = fake.event('payment_intent.succeeded', { id: 'pi_doesnotexist', object: 'payment_intent', amount: 100, currency: 'cny', status: 'succeeded' });
+    const ghost = fake.event('payment_intent.succeeded', {
+      id: 'pi_doesnotexist',
+      object: 'payment_intent',
+      amount: 100,
+      currency: 'cny',
+      status: 'succeeded',
+    });
     const r = await fake.sendWebhook(ghost, { url });
     expect([r.status, (r.body as { outcome: string }).outcome]).to.deep.equal([200, 'unknown_intent']);
     const again = await fake.sendWebhook(ghost, { url });

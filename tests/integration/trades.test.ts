@@ -90,8 +90,12 @@ describe('trades: who sees what', () => {
       if (!cursor) break;
     }
     expect(seen).to.deep.equal([...made].reverse());
-    expect((await t.request.get('/api/v1/trades').query({ status: 'awaiting_payment' }).set(auth(g.token)).expect(200)).body.items).to.have.length(5);
-    expect((await t.request.get('/api/v1/trades').query({ status: 'settled' }).set(auth(g.token)).expect(200)).body.items).to.deep.equal([]);
+    expect(
+      (await t.request.get('/api/v1/trades').query({ status: 'awaiting_payment' }).set(auth(g.token)).expect(200)).body.items,
+    ).to.have.length(5);
+    expect(
+      (await t.request.get('/api/v1/trades').query({ status: 'settled' }).set(auth(g.token)).expect(200)).body.items,
+    ).to.deep.equal([]);
     expect((await t.request.get('/api/v1/trades').query({ status: 'bogus' }).set(auth(g.token))).status).to.equal(400);
   });
 });

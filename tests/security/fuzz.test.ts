@@ -123,7 +123,8 @@ function toJson(value: unknown): string {
 /** Sets an own enumerable property, also for '__proto__'. */
 function withKey(obj: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(obj))
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   return out;
 }
@@ -134,7 +135,8 @@ function without(obj: Record<string, unknown>, key: string): Record<string, unkn
   return out;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Raw);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Raw);
 
 /** A short printable form of an input: control and invisible characters escaped, long values cut. */
 function show(value: unknown, max = 140): string {
@@ -149,15 +151,52 @@ function show(value: unknown, max = 140): string {
 
 /** NUL, C0 and C1 controls, bidi overrides and isolates, zero-width characters, lone surrogates. */
 const NASTY_CHARS = [
-  '\u0000', '\u0001', '\u0007', '\u0008', '\u000b', '\u001b', '\u001f', '\u007f', '\u0085', '\u009b', '\u009f',
-  '\u202e', '\u202d', '\u2066', '\u2069', '\u200b', '\u200d', '\u2060', '\ufeff', '\ud800', '\udfff', '\r\n',
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\u0008',
+  '\u000b',
+  '\u001b',
+  '\u001f',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  '\u009f',
+  '\u202e',
+  '\u202d',
+  '\u2066',
+  '\u2069',
+  '\u200b',
+  '\u200d',
+  '\u2060',
+  '\ufeff',
+  '\ud800',
+  '\udfff',
+  '\r\n',
 ];
 
-const DEEP = (n: number, kind: 'array' | 'object') => new Raw(kind === 'array' ? '['.repeat(n) + ']'.repeat(n) : '{"a":'.repeat(n) + '1' + '}'.repeat(n));
+const DEEP = (n: number, kind: 'array' | 'object') =>
+  new Raw(kind === 'array' ? '['.repeat(n) + ']'.repeat(n) : '{"a":'.repeat(n) + '1' + '}'.repeat(n));
 
 /** Values of the wrong type for any field. */
 const wrongType: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(null, true, false, 0, -1, '', ' ', 'x', [], {}, [null], { '': null }, '[object Object]', 'null', 'undefined'),
+  fc.constantFrom<unknown>(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    '',
+    ' ',
+    'x',
+    [],
+    {},
+    [null],
+    { '': null },
+    '[object Object]',
+    'null',
+    'undefined',
+  ),
   fc.constantFrom(10, 1_000, 20_000).chain((n) => fc.constantFrom(DEEP(n, 'array'), DEEP(n, 'object'))),
   fc.jsonValue({ maxDepth: 3 }),
 );
@@ -165,15 +204,47 @@ const wrongType: fc.Arbitrary<unknown> = fc.oneof(
 /** Numbers a JSON number can hold, and tokens that overflow or lose precision. */
 function numberValues(s: JsonSchema): fc.Arbitrary<unknown> {
   const bounds: unknown[] = [];
-  for (const b of [s.minimum, s.maximum, s.exclusiveMinimum, s.exclusiveMaximum]) if (typeof b === 'number') bounds.push(b, b - 1, b + 1, b + 0.5);
+  for (const b of [s.minimum, s.maximum, s.exclusiveMinimum, s.exclusiveMaximum])
+    if (typeof b === 'number') bounds.push(b, b - 1, b + 1, b + 0.5);
   return fc.oneof(
     fc.constantFrom<unknown>(
       ...bounds,
-      -1, 0, -0, 0.5, 1.5, -2.5, 2 ** 31, -(2 ** 31) - 1, 2 ** 32, 2 ** 53 - 1, 2 ** 53 + 2, 2 ** 63, -(2 ** 63), 1e21, -1e21, 1e308,
-      -1e308, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER,
-      new Raw('1e400'), new Raw('-1e400'), new Raw('123456789012345678901234567890'), new Raw('1.0'), new Raw('1e2'), new Raw('-0'),
-      new Raw('1E-400'), new Raw('0.1e1'),
-      '1', '1e3', '0x10', 'NaN', 'Infinity', '-Infinity', '', ' 1',
+      -1,
+      0,
+      -0,
+      0.5,
+      1.5,
+      -2.5,
+      2 ** 31,
+      -(2 ** 31) - 1,
+      2 ** 32,
+      2 ** 53 - 1,
+      2 ** 53 + 2,
+      2 ** 63,
+      -(2 ** 63),
+      1e21,
+      -1e21,
+      1e308,
+      -1e308,
+      Number.MIN_VALUE,
+      Number.MAX_SAFE_INTEGER,
+      -Number.MAX_SAFE_INTEGER,
+      new Raw('1e400'),
+      new Raw('-1e400'),
+      new Raw('123456789012345678901234567890'),
+      new Raw('1.0'),
+      new Raw('1e2'),
+      new Raw('-0'),
+      new Raw('1E-400'),
+      new Raw('0.1e1'),
+      '1',
+      '1e3',
+      '0x10',
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '',
+      ' 1',
     ),
     fc.integer(),
     fc.double({ noNaN: true, noDefaultInfinity: true }),
@@ -183,13 +254,26 @@ function numberValues(s: JsonSchema): fc.Arbitrary<unknown> {
 
 /** Strings that break text columns, length limits, enums, dates and formats. */
 function stringValues(s: JsonSchema, sample: unknown, bodyLimit: number): fc.Arbitrary<unknown> {
-  const base = typeof sample === 'string' && sample.length > 0 ? sample : typeof s.enum?.[0] === 'string' ? (s.enum[0] as string) : 'abc';
+  const base =
+    typeof sample === 'string' && sample.length > 0 ? sample : typeof s.enum?.[0] === 'string' ? (s.enum[0] as string) : 'abc';
   const options: fc.Arbitrary<unknown>[] = [
     // One nasty character inside an otherwise valid value (a NUL in an enum value, a date, a uuid…).
     fc.tuple(fc.constantFrom(...NASTY_CHARS), fc.nat(base.length)).map(([c, i]) => base.slice(0, i) + c + base.slice(i)),
     fc.array(fc.constantFrom(...NASTY_CHARS), { minLength: 1, maxLength: 4 }).map((a) => a.join('')),
     fc.string({ unit: 'binary', maxLength: 40 }),
-    fc.constantFrom('', ' ', '\t', '\n', '\u00a0', '%00', '\\u0000', "'; drop table users; --", '{{7*7}}', '../../etc/passwd', '🙂'.repeat(3)),
+    fc.constantFrom(
+      '',
+      ' ',
+      '\t',
+      '\n',
+      '\u00a0',
+      '%00',
+      '\\u0000',
+      "'; drop table users; --",
+      '{{7*7}}',
+      '../../etc/passwd',
+      '🙂'.repeat(3),
+    ),
     // Length limits: one past the maximum, and a string that brings the body near the limit.
     fc.constant(s.maxLength !== undefined ? 'x'.repeat(s.maxLength + 1) : 'x'.repeat(70_000)),
     fc.constant('é'.repeat(Math.floor(bodyLimit / 2) - 400)),
@@ -203,19 +287,41 @@ function stringValues(s: JsonSchema, sample: unknown, bodyLimit: number): fc.Arb
   if (s.format === 'date-time' || (s.pattern && s.pattern.includes('T(?:'))) {
     options.push(
       fc.constantFrom(
-        '9999-12-31T23:59:59Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '2038-01-19T03:14:08Z',
-        '2024-02-29T00:00:00Z', '2023-02-29T00:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T00:00:00+23:59', '2024-01-01T00:00:00.123456789Z',
-        '+275760-09-13T00:00:00Z', '2024-01-01', '2024-01-01T00:00:00', 'now', '1e12',
+        '9999-12-31T23:59:59Z',
+        '0000-01-01T00:00:00Z',
+        '0001-01-01T00:00:00Z',
+        '1970-01-01T00:00:00Z',
+        '2038-01-19T03:14:08Z',
+        '2024-02-29T00:00:00Z',
+        '2023-02-29T00:00:00Z',
+        '2024-01-01T24:00:00Z',
+        '2024-01-01T00:00:00+23:59',
+        '2024-01-01T00:00:00.123456789Z',
+        '+275760-09-13T00:00:00Z',
+        '2024-01-01',
+        '2024-01-01T00:00:00',
+        'now',
+        '1e12',
       ),
       fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
     );
   } else if (s.pattern && /\\d\{4\}-\\d\{2\}-\\d\{2\}/.test(s.pattern)) {
     // A pattern that lets through any 4-2-2 digits: impossible calendar dates reach the service.
     options.push(
-      fc.constantFrom('0000-00-00', '9999-99-99', '2023-02-29', '2024-02-30', '2024-13-01', '0000-01-01', '9999-12-31', '1899-12-31', '2024-04-31'),
-      fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 })).map(
-        ([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+      fc.constantFrom(
+        '0000-00-00',
+        '9999-99-99',
+        '2023-02-29',
+        '2024-02-30',
+        '2024-13-01',
+        '0000-01-01',
+        '9999-12-31',
+        '1899-12-31',
+        '2024-04-31',
       ),
+      fc
+        .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }))
+        .map(([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`),
     );
   } else if (s.pattern) {
     // Values that match the pattern (boundary-valid), and near misses.
@@ -226,7 +332,14 @@ function stringValues(s: JsonSchema, sample: unknown, bodyLimit: number): fc.Arb
     }
   }
   if (s.format === 'uuid')
-    options.push(fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 'not-a-uuid', '00000000000000000000000000000000'));
+    options.push(
+      fc.constantFrom(
+        '00000000-0000-0000-0000-000000000000',
+        'ffffffff-ffff-ffff-ffff-ffffffffffff',
+        'not-a-uuid',
+        '00000000000000000000000000000000',
+      ),
+    );
   if (s.format === 'email' || /email/i.test(String(sample)))
     options.push(fc.constantFrom('a@b', '@', 'a@b.c\u0000', `${'a'.repeat(250)}@b.co`, 'A@B.CO', '"a b"@c.de'));
   return fc.oneof(...options);
@@ -242,9 +355,14 @@ function badValue(s: JsonSchema, sample: unknown, bodyLimit: number): fc.Arbitra
   if (types.includes('integer') || types.includes('number')) options.push(numberValues(s));
   if (types.includes('boolean')) options.push(fc.constantFrom<unknown>('true', 'false', 1, 0, 'yes', null));
   if (types.includes('array')) {
-    const item = Array.isArray(sample) && sample.length ? sample[0] : s.items?.enum?.[0] ?? 'x';
+    const item = Array.isArray(sample) && sample.length ? sample[0] : (s.items?.enum?.[0] ?? 'x');
     options.push(
-      fc.constantFrom<unknown>([], [item, item], Array.from({ length: (s.maxItems ?? 1_000) + 1 }, () => item), Array.from({ length: 5_000 }, () => null)),
+      fc.constantFrom<unknown>(
+        [],
+        [item, item],
+        Array.from({ length: (s.maxItems ?? 1_000) + 1 }, () => item),
+        Array.from({ length: 5_000 }, () => null),
+      ),
       ...(s.items ? [badValue(s.items, item, bodyLimit).map((v) => [v])] : []),
     );
   }
@@ -257,25 +375,53 @@ interface Mutation {
   what: string;
 }
 
-const EXTRA_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '', ' ', 'a.b', '$where', '\u0000', 'id', 'orgId', 'status', 'isAdmin'];
+const EXTRA_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '',
+  ' ',
+  'a.b',
+  '$where',
+  '\u0000',
+  'id',
+  'orgId',
+  'status',
+  'isAdmin',
+];
 
 /** One mutation of a valid document: one field replaced, removed or added, at any depth. */
 function mutate(s: JsonSchema, sample: unknown, where: string, bodyLimit: number, depth = 0): fc.Arbitrary<Mutation> {
-  const options: fc.Arbitrary<Mutation>[] = [badValue(s, sample, bodyLimit).map((value) => ({ value, what: `${where} = ${show(value)}` }))];
+  const options: fc.Arbitrary<Mutation>[] = [
+    badValue(s, sample, bodyLimit).map((value) => ({ value, what: `${where} = ${show(value)}` })),
+  ];
   const branches = s.anyOf ?? s.oneOf;
-  if (branches && depth < 6) for (const b of branches) if (b.properties || b.items) options.push(mutate(b, sample, where, bodyLimit, depth + 1));
+  if (branches && depth < 6)
+    for (const b of branches) if (b.properties || b.items) options.push(mutate(b, sample, where, bodyLimit, depth + 1));
   if ((s.properties || typesOf(s).includes('object')) && depth < 6) {
     const obj = isObject(sample) ? sample : {};
     for (const [k, ps] of Object.entries(s.properties ?? {}))
-      options.push(mutate(ps, obj[k], `${where}.${k}`, bodyLimit, depth + 1).map((m) => ({ value: withKey(obj, k, m.value), what: m.what })));
+      options.push(
+        mutate(ps, obj[k], `${where}.${k}`, bodyLimit, depth + 1).map((m) => ({ value: withKey(obj, k, m.value), what: m.what })),
+      );
     const present = (s.required ?? []).filter((k) => k in obj);
-    if (present.length) options.push(fc.constantFrom(...present).map((k) => ({ value: without(obj, k), what: `${where}.${k} missing` })));
+    if (present.length)
+      options.push(fc.constantFrom(...present).map((k) => ({ value: without(obj, k), what: `${where}.${k} missing` })));
     options.push(
-      fc.tuple(fc.constantFrom(...EXTRA_KEYS), wrongType).map(([k, v]) => ({ value: withKey(obj, k, v), what: `${where} + extra key ${JSON.stringify(k)} = ${show(v, 40)}` })),
+      fc
+        .tuple(fc.constantFrom(...EXTRA_KEYS), wrongType)
+        .map(([k, v]) => ({ value: withKey(obj, k, v), what: `${where} + extra key ${JSON.stringify(k)} = ${show(v, 40)}` })),
     );
   }
   if (s.items && Array.isArray(sample) && sample.length && depth < 6)
-    options.push(mutate(s.items, sample[0], `${where}[0]`, bodyLimit, depth + 1).map((m) => ({ value: [m.value, ...sample.slice(1)], what: m.what })));
+    options.push(
+      mutate(s.items, sample[0], `${where}[0]`, bodyLimit, depth + 1).map((m) => ({
+        value: [m.value, ...sample.slice(1)],
+        what: m.what,
+      })),
+    );
   return fc.oneof(...options);
 }
 
@@ -285,16 +431,50 @@ function badQueryValue(name: string, s: JsonSchema): fc.Arbitrary<string | strin
   // Node answers a request line over 16 KiB with a bare 431 before the app sees it; stay below that.
   const asText = (v: unknown): string => (typeof v === 'string' ? v : v instanceof Raw ? v.text : toJson(v)).slice(0, 2_000);
   const options: fc.Arbitrary<string | string[]>[] = [
-    stringValues({ ...s, type: 'string', format: s.format }, typeof s.enum?.[0] === 'string' ? s.enum[0] : undefined, 4_000).map(asText),
-    fc.constantFrom<string | string[]>(['a', 'b'], ['', ''], '99999999999999999999', '-1', '1.5', '1e400', '0x10', '', ' ', 'null', '[]', '{}'),
+    stringValues({ ...s, type: 'string', format: s.format }, typeof s.enum?.[0] === 'string' ? s.enum[0] : undefined, 4_000).map(
+      asText,
+    ),
+    fc.constantFrom<string | string[]>(
+      ['a', 'b'],
+      ['', ''],
+      '99999999999999999999',
+      '-1',
+      '1.5',
+      '1e400',
+      '0x10',
+      '',
+      ' ',
+      'null',
+      '[]',
+      '{}',
+    ),
   ];
   if (types.includes('integer') || types.includes('number')) options.push(numberValues(s).map(asText));
   // Cursors are base64url JSON tuples: well-formed ones whose items are of the wrong type or out of range.
   if (name === 'cursor' || name === 'after') {
     const dateish = fc.constantFrom<unknown>(
-      '2024-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', '-000001-01-01T00:00:00Z', '2024-02-30', '9999-12-31', 'x\u0000', 1e300,
+      '2024-02-30T00:00:00Z',
+      '0000-01-01T00:00:00Z',
+      '+275760-09-13T00:00:00Z',
+      '-000001-01-01T00:00:00Z',
+      '2024-02-30',
+      '9999-12-31',
+      'x\u0000',
+      1e300,
     );
-    const idish = fc.constantFrom<unknown>('not-a-uuid', 'x\u0000y', '00000000-0000-0000-0000-000000000000', '', -1, 2 ** 53 + 2, 1e300, 0.5, null, [], {});
+    const idish = fc.constantFrom<unknown>(
+      'not-a-uuid',
+      'x\u0000y',
+      '00000000-0000-0000-0000-000000000000',
+      '',
+      -1,
+      2 ** 53 + 2,
+      1e300,
+      0.5,
+      null,
+      [],
+      {},
+    );
     const item = fc.oneof(dateish, idish, fc.string({ unit: 'binary', maxLength: 20 }));
     const tuple = fc.oneof(fc.tuple(dateish, idish), fc.tuple(idish), fc.tuple(idish, dateish), fc.array(item, { maxLength: 4 }));
     options.push(tuple.map((v) => Buffer.from(JSON.stringify(v)).toString('base64url')));
@@ -328,7 +508,9 @@ function percentEncode(s: string): string {
       .map((c) => {
         const cp = c.codePointAt(0)!;
         if (cp < 0xd800 || cp > 0xdfff) return encodeURIComponent(c);
-        return [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+        return [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)]
+          .map((b) => `%${b.toString(16).toUpperCase()}`)
+          .join('');
       })
       .join('');
   }
@@ -432,16 +614,27 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     bodyLimit = Number(limit[1]) * (limit[2] === 'mb' ? 1024 * 1024 : 1024);
     ops = readOperations((await t.request.get('/api/openapi.json').expect(200)).body);
     await buildWorld();
-    const tables = await rows<{ tablename: string }>(t.ctx.db, sql`select tablename from pg_tables where schemaname = 'public' order by tablename`);
+    const tables = await rows<{ tablename: string }>(
+      t.ctx.db,
+      sql`select tablename from pg_tables where schemaname = 'public' order by tablename`,
+    );
     checksumSql = tables
-      .map(({ tablename: n }) => `select '${n}' as t, count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from "${n}" x`)
+      .map(
+        ({ tablename: n }) =>
+          `select '${n}' as t, count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from "${n}" x`,
+      )
       .join(' union all ');
   });
   after(async () => {
     await t?.close();
   });
 
-  function readOperations(doc: { paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>> }): Operation[] {
+  function readOperations(doc: {
+    paths: Record<
+      string,
+      Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>
+    >;
+  }): Operation[] {
     const out: Operation[] = [];
     for (const [path, methods] of Object.entries(doc.paths))
       for (const [method, op] of Object.entries(methods)) {
@@ -507,15 +700,37 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     const manifest = await openTrip(t, deal, 1_000);
     const unpaid = await slagDeal(t, { fund: false });
     const banked = await slagDeal(t, { fund: false });
-    const bank = await r.post(`/api/v1/trades/${banked.trade.id}/pay`).set(auth(banked.recycler.token)).send({ provider: 'bank_transfer' });
+    const bank = await r
+      .post(`/api/v1/trades/${banked.trade.id}/pay`)
+      .set(auth(banked.recycler.token))
+      .send({ provider: 'bank_transfer' });
     expect(bank.status, bank.text).to.equal(200);
     const alertId = (await inTransaction(t.ctx.db, (tx) =>
-      raiseAlert(tx, t.ctx.ids, { kind: 'weight_gap', district: '330603', subjectType: 'manifest', subjectId: manifest.id, message: 'fuzz alert' }),
+      raiseAlert(tx, t.ctx.ids, {
+        kind: 'weight_gap',
+        district: '330603',
+        subjectType: 'manifest',
+        subjectId: manifest.id,
+        message: 'fuzz alert',
+      }),
     ))!;
     // Jobs are stopped: the notification is written as its fanout job would write it.
-    await t.ctx.notifications.fanout({ orgId: gen.orgId, kind: 'sanction', key: 'fuzz', subjectType: 'org', subjectId: gen.orgId, data: {}, at: new Date().toISOString() }, { outboxId: -1 });
-    const notificationId = (await rows<{ id: string }>(t.ctx.db, sql`select id from notifications where source_key = 'fuzz'`))[0]!.id;
-    const ecoRateId = (await rows<{ id: string }>(t.ctx.db, sql`select id from eco_rates order by effective_from limit 1`))[0]!.id;
+    await t.ctx.notifications.fanout(
+      {
+        orgId: gen.orgId,
+        kind: 'sanction',
+        key: 'fuzz',
+        subjectType: 'org',
+        subjectId: gen.orgId,
+        data: {},
+        at: new Date().toISOString(),
+      },
+      { outboxId: -1 },
+    );
+    const notificationId = (await rows<{ id: string }>(t.ctx.db, sql`select id from notifications where source_key = 'fuzz'`))[0]!
+      .id;
+    const ecoRateId = (await rows<{ id: string }>(t.ctx.db, sql`select id from eco_rates order by effective_from limit 1`))[0]!
+      .id;
     const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     const subscription = await r
       .post('/api/v1/credit/subscriptions')
@@ -576,10 +791,18 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
         },
       },
       'POST /auth/reset': { as: null, body: { token: resetToken, newPassword: 'fuzz-new-password-2' } },
-      'POST /admin/users/:id/disable': { as: 'admin', params: { id: disableSubject.user.id }, body: { reason: 'left the company' } },
+      'POST /admin/users/:id/disable': {
+        as: 'admin',
+        params: { id: disableSubject.user.id },
+        body: { reason: 'left the company' },
+      },
       'POST /admin/users/:id/reset': { as: 'admin', params: { id: resetSubject.user.id } },
       'GET /meta': { as: null },
-      'POST /payments/stripe/webhook': { as: null, body: stripeEvent, headers: { 'Stripe-Signature': misSigned(toJson(stripeEvent)) } },
+      'POST /payments/stripe/webhook': {
+        as: null,
+        body: stripeEvent,
+        headers: { 'Stripe-Signature': misSigned(toJson(stripeEvent)) },
+      },
       'GET /me': { as: 'gen' },
       'POST /admin/orgs': {
         as: 'admin',
@@ -589,7 +812,11 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
         },
       },
       'GET /orgs/:id': { as: 'gen', params: { id: gen.orgId } },
-      'POST /orgs/:id/users': { as: 'gen', params: { id: gen.orgId }, body: { email: uniqueEmail('member'), password: PASSWORD, name: 'Member' } },
+      'POST /orgs/:id/users': {
+        as: 'gen',
+        params: { id: gen.orgId },
+        body: { email: uniqueEmail('member'), password: PASSWORD, name: 'Member' },
+      },
       'GET /orgs/:id/users': { as: 'gen', params: { id: gen.orgId } },
       'DELETE /orgs/:id/users/:userId': { as: 'throwaway', params: { id: throwaway.orgId, userId: removeSubject.user.id } },
       'GET /todos': { as: 'unpaidPayer' },
@@ -611,21 +838,36 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'GET /listings/:id': { as: null, params: { id: editable.id } },
       'PATCH /listings/:id': { as: 'gen', params: { id: editable.id }, body: { description: 'updated by the fuzz' } },
       'POST /listings/:id/cancel': { as: 'gen', params: { id: cancellable.id } },
-      'POST /listings/:id/bids': { as: 'rec', params: { id: auction.id }, body: { pricePerTonneFen: 258_500, quantityKg: 1_000 } },
+      'POST /listings/:id/bids': {
+        as: 'rec',
+        params: { id: auction.id },
+        body: { pricePerTonneFen: 258_500, quantityKg: 1_000 },
+      },
       'GET /listings/:id/bids': { as: 'gen', params: { id: auction.id } },
       'GET /bids': { as: 'rec' },
       'POST /bids/:id/withdraw': { as: 'rec', params: { id: activeBid.id } },
       'GET /trades': { as: 'gen' },
       'GET /trades/:id': { as: 'dealGenerator', params: { id: deal.trade.id } },
       'GET /prices/reference/:code': { as: null, params: { code: 'SW17-01' } },
-      'PUT /prices/reference/:code': { as: 'regulator', params: { code: 'SW17-01' }, body: { lowFen: 250_000, medianFen: 258_500, highFen: 263_000 } },
+      'PUT /prices/reference/:code': {
+        as: 'regulator',
+        params: { code: 'SW17-01' },
+        body: { lowFen: 250_000, medianFen: 258_500, highFen: 263_000 },
+      },
       'GET /prices/reference/:code/pins': { as: 'regulator', params: { code: 'SW17-01' } },
       'GET /prices/index': { as: null, query: { material: 'SW17-01' } },
       'GET /eco-rates': { as: null, query: { stream: 'hazardous', inForce: 'true' } },
       'GET /eco-rates/:id': { as: null, params: { id: ecoRateId } },
       'POST /eco-rates': {
         as: 'regulator',
-        body: { stream: 'general_industrial', fromDistrict: '330602', toDistrict: '330603', fenPerTonne: 1200, effectiveFrom: inAMonth, note: 'fuzz' },
+        body: {
+          stream: 'general_industrial',
+          fromDistrict: '330602',
+          toDistrict: '330603',
+          fenPerTonne: 1200,
+          effectiveFrom: inAMonth,
+          note: 'fuzz',
+        },
       },
       'POST /trades/:id/pay': { as: 'unpaidPayer', params: { id: unpaid.trade.id }, body: { provider: 'simulated' } },
       'GET /trades/:id/payment': { as: 'unpaidPayer', params: { id: unpaid.trade.id } },
@@ -636,7 +878,11 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
         body: { amountFen: bank.body.amountFen as number, note: 'statement line 7' },
       },
       'POST /trades/:id/cancel': { as: 'unpaidPayer', params: { id: unpaid.trade.id }, body: { reason: 'changed plans' } },
-      'POST /trades/:id/resolve': { as: 'admin', params: { id: deal.trade.id }, body: { acceptedKg: 1_000, note: 'weighbridge tickets checked' } },
+      'POST /trades/:id/resolve': {
+        as: 'admin',
+        params: { id: deal.trade.id },
+        body: { acceptedKg: 1_000, note: 'weighbridge tickets checked' },
+      },
       'GET /trades/:id/ledger': { as: 'dealGenerator', params: { id: deal.trade.id } },
       'GET /admin/balances': { as: 'admin' },
       'GET /regulator/flows': { as: 'regulator' },
@@ -644,15 +890,27 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'GET /regulator/indicators': { as: 'regulator' },
       'GET /regulator/capacity': { as: 'regulator' },
       'GET /regulator/alerts': { as: 'regulator' },
-      'POST /regulator/alerts/:id/resolve': { as: 'regulator', params: { id: alertId }, body: { note: 'weighbridge tickets checked' } },
+      'POST /regulator/alerts/:id/resolve': {
+        as: 'regulator',
+        params: { id: alertId },
+        body: { note: 'weighbridge tickets checked' },
+      },
       'POST /trades/:id/manifests': { as: 'dealGenerator', params: { id: deal.trade.id }, body: tripBody(deal, 1_000) },
-      'POST /trades/:id/close-shipments': { as: 'dealGenerator', params: { id: deal.trade.id }, body: { note: 'all loads sent' } },
+      'POST /trades/:id/close-shipments': {
+        as: 'dealGenerator',
+        params: { id: deal.trade.id },
+        body: { note: 'all loads sent' },
+      },
       'GET /manifests': { as: 'dealGenerator' },
       'GET /manifests/:id': { as: 'dealGenerator', params: { id: manifest.id } },
       'POST /manifests/:id/events': { as: 'dealGenerator', params: { id: manifest.id }, body: { type: 'issue' } },
       'GET /manifests/:id/audit': { as: 'dealGenerator', params: { id: manifest.id } },
       'GET /manifests/:id/pdf': { as: 'dealGenerator', params: { id: manifest.id } },
-      'POST /manifests/:id/resolve': { as: 'admin', params: { id: manifest.id }, body: { acceptedKg: 1_000, note: 'weighbridge tickets checked' } },
+      'POST /manifests/:id/resolve': {
+        as: 'admin',
+        params: { id: manifest.id },
+        body: { acceptedKg: 1_000, note: 'weighbridge tickets checked' },
+      },
       'GET /trades/:id/evidence': { as: 'dealGenerator', params: { id: deal.trade.id } },
       'POST /trades/:id/evidence': { as: 'dealGenerator', params: { id: deal.trade.id }, body: { note: '地磅单与装车单不符' } },
       'POST /documents': {
@@ -665,7 +923,10 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'GET /credit/orgs/:id': { as: 'gen', params: { id: gen.orgId } },
       'GET /credit/orgs/:id/history': { as: 'gen', params: { id: gen.orgId } },
       'GET /credit/feed': { as: 'agency' },
-      'POST /credit/subscriptions': { as: 'agency', body: { url: 'http://127.0.0.1:9/other-hook', secret: 'fuzz-secret-abcdefghij' } },
+      'POST /credit/subscriptions': {
+        as: 'agency',
+        body: { url: 'http://127.0.0.1:9/other-hook', secret: 'fuzz-secret-abcdefghij' },
+      },
       'GET /credit/subscriptions': { as: 'agency' },
       'DELETE /credit/subscriptions/:id': { as: 'agency', params: { id: subscription.body.id as string } },
       'GET /credit/deliveries': { as: 'agency' },
@@ -720,13 +981,19 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     const as = fixtures[a.op.key]?.as;
     for (const [k, v] of Object.entries({ ...(as ? auth(tokens[as]!) : {}), ...a.headers })) req = req.set(k, v);
     // A Buffer goes out byte for byte (superagent would serialise it as JSON for a JSON content type).
-    const res = a.body === undefined ? await req : Buffer.isBuffer(a.body) ? await req.serialize((b: unknown) => b as string).send(a.body) : await req.send(a.body);
+    const res =
+      a.body === undefined
+        ? await req
+        : Buffer.isBuffer(a.body)
+          ? await req.serialize((b: unknown) => b as string).send(a.body)
+          : await req.send(a.body);
     return { status: res.status, text: res.text ?? '', contentType: String(res.headers['content-type'] ?? ''), body: res.body };
   }
 
   async function checksum(): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    for (const r of await rows<{ t: string; n: number; h: string }>(t.ctx.db, sql.raw(checksumSql))) out.set(r.t, `${r.n}:${r.h}`);
+    for (const r of await rows<{ t: string; n: number; h: string }>(t.ctx.db, sql.raw(checksumSql)))
+      out.set(r.t, `${r.n}:${r.h}`);
     return out;
   }
 
@@ -745,7 +1012,8 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     if (!answer.contentType.startsWith('application/json')) return `not JSON (${answer.contentType || 'no content type'})`;
     const b = answer.body as { error?: { code?: unknown; message?: unknown; details?: unknown }; requestId?: unknown };
     const code = b?.error?.code;
-    if (typeof code !== 'string' || !(Object.values(ErrorCodes) as string[]).includes(code)) return `no known error code (${show(code, 40)})`;
+    if (typeof code !== 'string' || !(Object.values(ErrorCodes) as string[]).includes(code))
+      return `no known error code (${show(code, 40)})`;
     if (typeof b.error!.message !== 'string') return 'no error message';
     if (b.error!.details !== undefined && !isObject(b.error!.details)) return 'details is not an object';
     if (typeof b.requestId !== 'string') return 'no requestId';
@@ -781,17 +1049,24 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
 
   function report(dimension: string): void {
     const mine = [...problems].filter(([k]) => k.includes(`[${dimension}]`));
-    const hist = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
+    const hist = [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
     console.log(`    ${dimension}: statuses so far ${hist}; ${mine.length} distinct problems`);
     const lines = mine.map(
-      ([k, v]) => `  ${k} (×${v.count} in ${v.ops.size} operations: ${[...v.ops].join(', ')})\n${v.examples.map((e) => `      e.g. ${e}`).join('\n')}`,
+      ([k, v]) =>
+        `  ${k} (×${v.count} in ${v.ops.size} operations: ${[...v.ops].join(', ')})\n${v.examples.map((e) => `      e.g. ${e}`).join('\n')}`,
     );
     expect(mine.length, `FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}: distinct problems:\n${lines.join('\n')}`).to.equal(0);
   }
 
   it('every operation in the document has a fixture (caller, real ids, a valid input)', () => {
     expect(ops.length, 'operations read from /api/openapi.json').to.be.greaterThan(40);
-    expect(ops.map((o) => o.key).filter((k) => !fixtures[k]), 'add a fixture for these operations').to.deep.equal([]);
+    expect(
+      ops.map((o) => o.key).filter((k) => !fixtures[k]),
+      'add a fixture for these operations',
+    ).to.deep.equal([]);
   });
 
   it('the valid input of each fixture passes the route’s own schemas (so every mutation below breaks one thing)', () => {
@@ -835,14 +1110,24 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       const known = query.map((p) => p.name);
       type QueryInput = { values: Record<string, string | string[]>; raw: boolean; what: string };
       const options: fc.Arbitrary<QueryInput>[] = [
-        fc.constantFrom(...query).chain((p) => badQueryValue(p.name, p.schema).map((v) => ({ values: { ...base, [p.name]: v }, raw: false, what: `?${p.name}=${show(v)}` }))),
-        fc.constantFrom('__proto__', 'constructor', `${known[0]}[x]`, `${known[0]}[]`, 'unknown').map((k) => ({ values: { ...base, [k]: '1' }, raw: false, what: `?${k}=1` })),
+        fc.constantFrom(...query).chain((p) =>
+          badQueryValue(p.name, p.schema).map((v) => ({
+            values: { ...base, [p.name]: v },
+            raw: false,
+            what: `?${p.name}=${show(v)}`,
+          })),
+        ),
+        fc
+          .constantFrom('__proto__', 'constructor', `${known[0]}[x]`, `${known[0]}[]`, 'unknown')
+          .map((k) => ({ values: { ...base, [k]: '1' }, raw: false, what: `?${k}=1` })),
         // Percent-encoding the decoder cannot read, sent as is.
-        fc.tuple(fc.constantFrom(...known), fc.constantFrom('%', '%zz', '%00', '%ff%fe', '%E2%80%AE', '%C0%80', '%ED%A0%80')).map(([k, v]) => ({
-          values: { ...base, [k]: v },
-          raw: true,
-          what: `?${k}=${v} (raw)`,
-        })),
+        fc
+          .tuple(fc.constantFrom(...known), fc.constantFrom('%', '%zz', '%00', '%ff%fe', '%E2%80%AE', '%C0%80', '%ED%A0%80'))
+          .map(([k, v]) => ({
+            values: { ...base, [k]: v },
+            raw: true,
+            what: `?${k}=${v} (raw)`,
+          })),
       ];
       const required = query.filter((p) => p.required);
       if (required.length)
@@ -855,7 +1140,13 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
         );
       const arb = fc.oneof(...options);
       for (const m of fc.sample(arb, { numRuns: RUNS, seed: seedOf(op, 'query') }))
-        attempts.push({ op, dimension: 'query', what: m.what, url: urlOf(op, validParams(op), queryString(m.values, m.raw)), headers: headersOf(op) });
+        attempts.push({
+          op,
+          dimension: 'query',
+          what: m.what,
+          url: urlOf(op, validParams(op), queryString(m.values, m.raw)),
+          headers: headersOf(op),
+        });
     }
     await run(attempts);
     report('query');
@@ -865,9 +1156,33 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     const attempts: Attempt[] = [];
     const garbage = fc.oneof(
       fc.constantFrom(
-        'not-a-uuid', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '00000000-0000-0000-0000-00000000000g',
-        '0', '-1', '99999999999999999999', '1e400', 'null', 'undefined', '__proto__', 'constructor', "1' OR '1'='1", '..', '.', 'a'.repeat(5_000),
-        '%00', '%', '%zz', '%2e%2e', '%2F', '%E2%80%AE', '%C0%80', '%ED%A0%80', '%ff', '%0a', '%20',
+        'not-a-uuid',
+        '00000000-0000-0000-0000-000000000000',
+        'ffffffff-ffff-ffff-ffff-ffffffffffff',
+        '00000000-0000-0000-0000-00000000000g',
+        '0',
+        '-1',
+        '99999999999999999999',
+        '1e400',
+        'null',
+        'undefined',
+        '__proto__',
+        'constructor',
+        "1' OR '1'='1",
+        '..',
+        '.',
+        'a'.repeat(5_000),
+        '%00',
+        '%',
+        '%zz',
+        '%2e%2e',
+        '%2F',
+        '%E2%80%AE',
+        '%C0%80',
+        '%ED%A0%80',
+        '%ff',
+        '%0a',
+        '%20',
       ),
       fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }).map(percentEncode),
       fc.uuid().map((u) => u.toUpperCase()),
@@ -909,10 +1224,25 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       // Each case: what, headers, body, and whether a route that takes a JSON body must refuse it.
       const cases: [string, Record<string, string>, string | Buffer, boolean][] = [
         ['text/plain', { 'Content-Type': 'text/plain' }, json, true],
-        ['form-urlencoded', { 'Content-Type': 'application/x-www-form-urlencoded' }, 'a=1&__proto__[x]=1&constructor[prototype][y]=2', true],
-        ['multipart', { 'Content-Type': 'multipart/form-data; boundary=XyZ' }, `--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\n${json}\r\n--XyZ--\r\n`, true],
+        [
+          'form-urlencoded',
+          { 'Content-Type': 'application/x-www-form-urlencoded' },
+          'a=1&__proto__[x]=1&constructor[prototype][y]=2',
+          true,
+        ],
+        [
+          'multipart',
+          { 'Content-Type': 'multipart/form-data; boundary=XyZ' },
+          `--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\n${json}\r\n--XyZ--\r\n`,
+          true,
+        ],
         ['json charset=latin1', { 'Content-Type': 'application/json; charset=latin1' }, json, true],
-        ['json charset=utf-16', { 'Content-Type': 'application/json; charset=utf-16' }, Buffer.from(`\ufeff${json}`, 'utf16le'), false],
+        [
+          'json charset=utf-16',
+          { 'Content-Type': 'application/json; charset=utf-16' },
+          Buffer.from(`\ufeff${json}`, 'utf16le'),
+          false,
+        ],
         ['json charset=utf-8 with BOM', { 'Content-Type': 'application/json; charset=utf-8' }, `\ufeff${json}`, false],
         ['merge-patch+json', { 'Content-Type': 'application/merge-patch+json' }, json, true],
         ['truncated JSON', { 'Content-Type': 'application/json' }, json.slice(0, -1), true],
@@ -920,20 +1250,53 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
         ['JSON array', { 'Content-Type': 'application/json' }, `[${json}]`, true],
         ['JSON string', { 'Content-Type': 'application/json' }, '"x"', true],
         ['empty JSON body', { 'Content-Type': 'application/json' }, '', false],
-        ['duplicate keys', { 'Content-Type': 'application/json' }, json === '{}' ? '{"a":1,"a":2}' : `${json.slice(0, -1)},${json.slice(1)}`, false],
-        ['invalid UTF-8', { 'Content-Type': 'application/json' }, Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff, 0xfe, 0xc0, 0x80]), Buffer.from('"}')]), false],
-        ['gzip garbage', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, Buffer.from('this is not gzip at all'), true],
-        ['deflate garbage', { 'Content-Type': 'application/json', 'Content-Encoding': 'deflate' }, Buffer.from([0x78, 0x9c, 1, 2, 3, 4]), true],
+        [
+          'duplicate keys',
+          { 'Content-Type': 'application/json' },
+          json === '{}' ? '{"a":1,"a":2}' : `${json.slice(0, -1)},${json.slice(1)}`,
+          false,
+        ],
+        [
+          'invalid UTF-8',
+          { 'Content-Type': 'application/json' },
+          Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff, 0xfe, 0xc0, 0x80]), Buffer.from('"}')]),
+          false,
+        ],
+        [
+          'gzip garbage',
+          { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+          Buffer.from('this is not gzip at all'),
+          true,
+        ],
+        [
+          'deflate garbage',
+          { 'Content-Type': 'application/json', 'Content-Encoding': 'deflate' },
+          Buffer.from([0x78, 0x9c, 1, 2, 3, 4]),
+          true,
+        ],
         ['br garbage', { 'Content-Type': 'application/json', 'Content-Encoding': 'br' }, Buffer.from('not brotli'), true],
         ['unknown encoding', { 'Content-Type': 'application/json', 'Content-Encoding': 'zstd' }, json, true],
         ['gzip bomb', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, gzipSync(padded(bodyLimit * 20)), true],
-        ['deflate of the valid body', { 'Content-Type': 'application/json', 'Content-Encoding': 'deflate' }, deflateSync(json), false],
+        [
+          'deflate of the valid body',
+          { 'Content-Type': 'application/json', 'Content-Encoding': 'deflate' },
+          deflateSync(json),
+          false,
+        ],
         ['body just over the limit', { 'Content-Type': 'application/json' }, padded(bodyLimit + 16), true],
         ['body just under the limit', { 'Content-Type': 'application/json' }, padded(bodyLimit - 64), false],
       ];
       // A raw-body route takes only its own types: every JSON case above must be refused (415).
       for (const [what, headers, body, refuse] of cases)
-        attempts.push({ op, dimension: 'content', what, url, headers: { ...h, ...headers }, body, mustRefuse: op.rawTypes ? true : refuse && !!op.body });
+        attempts.push({
+          op,
+          dimension: 'content',
+          what,
+          url,
+          headers: { ...h, ...headers },
+          body,
+          mustRefuse: op.rawTypes ? true : refuse && !!op.body,
+        });
       if (op.rawTypes && f.raw) {
         const limit = t.ctx.config.DOCUMENT_MAX_BYTES;
         const rawCases: [string, Record<string, string>, Buffer, boolean][] = [
@@ -941,12 +1304,28 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
           ['raw: an executable sent as its type', { 'Content-Type': f.raw.type }, EXE_BYTES, true],
           ['raw: the valid bytes as octet-stream', { 'Content-Type': 'application/octet-stream' }, f.raw.bytes, true],
           ['raw: no bytes', { 'Content-Type': f.raw.type }, Buffer.alloc(0), true],
-          ['raw: one byte over the limit', { 'Content-Type': f.raw.type }, Buffer.concat([f.raw.bytes, Buffer.alloc(limit + 1 - f.raw.bytes.length, 0x20)]), true],
-          ['raw: gzip garbage', { 'Content-Type': f.raw.type, 'Content-Encoding': 'gzip' }, Buffer.from('this is not gzip at all'), true],
-          ['raw: gzip bomb', { 'Content-Type': f.raw.type, 'Content-Encoding': 'gzip' }, gzipSync(Buffer.concat([f.raw.bytes, Buffer.alloc(limit * 4, 0x20)])), true],
+          [
+            'raw: one byte over the limit',
+            { 'Content-Type': f.raw.type },
+            Buffer.concat([f.raw.bytes, Buffer.alloc(limit + 1 - f.raw.bytes.length, 0x20)]),
+            true,
+          ],
+          [
+            'raw: gzip garbage',
+            { 'Content-Type': f.raw.type, 'Content-Encoding': 'gzip' },
+            Buffer.from('this is not gzip at all'),
+            true,
+          ],
+          [
+            'raw: gzip bomb',
+            { 'Content-Type': f.raw.type, 'Content-Encoding': 'gzip' },
+            gzipSync(Buffer.concat([f.raw.bytes, Buffer.alloc(limit * 4, 0x20)])),
+            true,
+          ],
           ['raw: image/png with PDF bytes', { 'Content-Type': 'image/png' }, f.raw.bytes, false],
         ];
-        for (const [what, headers, body, refuse] of rawCases) attempts.push({ op, dimension: 'content', what, url, headers: { ...h, ...headers }, body, mustRefuse: refuse });
+        for (const [what, headers, body, refuse] of rawCases)
+          attempts.push({ op, dimension: 'content', what, url, headers: { ...h, ...headers }, body, mustRefuse: refuse });
       }
     }
     await run(attempts);

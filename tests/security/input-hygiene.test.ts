@@ -6,7 +6,11 @@ import { countRows, createGenerator, steelListing } from '../helpers/trading.js'
 import type { OrgActor } from '../helpers/actors.js';
 import { one } from '../../server/src/db/tx.js';
 
-type Res = { status: number; text: string; body: { error?: { code: string; details?: { fields?: { path: string; message: string }[] } } } };
+type Res = {
+  status: number;
+  text: string;
+  body: { error?: { code: string; details?: { fields?: { path: string; message: string }[] } } };
+};
 
 /** 400 VALIDATION_FAILED whose field list names `path`. */
 function expectRefused(res: Res, path: string): void {
@@ -37,7 +41,7 @@ describe('security: text inputs refuse NUL, controls, bidi overrides and invisib
     return t.request.post('/api/v1/auth/register').send(body);
   };
 
-  it('a NUL in the registering user\'s name or the org name is 400 naming the field, and nothing is stored', async () => {
+  it("a NUL in the registering user's name or the org name is 400 naming the field, and nothing is stored", async () => {
     const before = [await users(), await orgs()];
     expectRefused((await register((b) => (b.user.name = 'Wang\u0000Wei'))) as unknown as Res, 'user.name');
     expectRefused((await register((b) => (b.org.name = 'Steel\u0000Co'))) as unknown as Res, 'org.name');
@@ -46,13 +50,24 @@ describe('security: text inputs refuse NUL, controls, bidi overrides and invisib
   });
 
   it('a NUL in the login email or password is 400 naming the field', async () => {
-    expectRefused((await t.request.post('/api/v1/auth/login').send({ email: `a\u0000${uniqueEmail()}`, password: PASSWORD })) as unknown as Res, 'email');
-    expectRefused((await t.request.post('/api/v1/auth/login').send({ email: g.user.email, password: `${PASSWORD}\u0000` })) as unknown as Res, 'password');
+    expectRefused(
+      (await t.request
+        .post('/api/v1/auth/login')
+        .send({ email: `a\u0000${uniqueEmail()}`, password: PASSWORD })) as unknown as Res,
+      'email',
+    );
+    expectRefused(
+      (await t.request.post('/api/v1/auth/login').send({ email: g.user.email, password: `${PASSWORD}\u0000` })) as unknown as Res,
+      'password',
+    );
   });
 
   it('a NUL in a listing description is 400 naming description, and no listing is created', async () => {
     const before = await countRows(t, 'listings');
-    const res = await t.request.post('/api/v1/listings').set(auth(g.token)).send(steelListing({ description: '重废钢\u0000自提' }));
+    const res = await t.request
+      .post('/api/v1/listings')
+      .set(auth(g.token))
+      .send(steelListing({ description: '重废钢\u0000自提' }));
     expectRefused(res as unknown as Res, 'description');
     expect(await countRows(t, 'listings')).to.equal(before);
   });
@@ -60,7 +75,10 @@ describe('security: text inputs refuse NUL, controls, bidi overrides and invisib
   it('a NUL in ?q=, in another query value or in a path parameter is 400 naming it', async () => {
     expectRefused((await t.request.get('/api/v1/listings?q=%00').set(auth(g.token))) as unknown as Res, 'query.q');
     expectRefused((await t.request.get('/api/v1/catalog/materials?q=steel%00').set(auth(g.token))) as unknown as Res, 'query.q');
-    expectRefused((await t.request.get('/api/v1/catalog/materials/SW17%0001').set(auth(g.token))) as unknown as Res, 'params.code');
+    expectRefused(
+      (await t.request.get('/api/v1/catalog/materials/SW17%0001').set(auth(g.token))) as unknown as Res,
+      'params.code',
+    );
     expectRefused((await t.request.get('/api/v1/listings?cursor=%01abc').set(auth(g.token))) as unknown as Res, 'query.cursor');
     // A query parameter the schema does not know is still checked before the schema refuses it.
     const unknown = await t.request.get('/api/v1/listings?zz%00=1').set(auth(g.token));
@@ -84,7 +102,10 @@ describe('security: text inputs refuse NUL, controls, bidi overrides and invisib
       ['Acme \u2067Steel\u2069', 'org.name'],
     ] as const)
       expectRefused((await register((b) => (b.org.name = value))) as unknown as Res, field);
-    const res = await t.request.post('/api/v1/listings').set(auth(g.token)).send(steelListing({ description: 'pickup \u202Etxt.exe' }));
+    const res = await t.request
+      .post('/api/v1/listings')
+      .set(auth(g.token))
+      .send(steelListing({ description: 'pickup \u202Etxt.exe' }));
     expectRefused(res as unknown as Res, 'description');
   });
 
@@ -94,10 +115,17 @@ describe('security: text inputs refuse NUL, controls, bidi overrides and invisib
 
   it('a forged cursor whose decoded values hold a NUL, or a non-uuid id, is 400 naming cursor', async () => {
     const nul = Buffer.from(JSON.stringify(['SW\u0000'])).toString('base64url');
-    expectRefused((await t.request.get(`/api/v1/catalog/materials?cursor=${nul}`).set(auth(g.token))) as unknown as Res, 'cursor');
-    const admin = (await t.request.post('/api/v1/auth/login').send({ email: ADMIN.email, password: ADMIN.password })).body.accessToken as string;
+    expectRefused(
+      (await t.request.get(`/api/v1/catalog/materials?cursor=${nul}`).set(auth(g.token))) as unknown as Res,
+      'cursor',
+    );
+    const admin = (await t.request.post('/api/v1/auth/login').send({ email: ADMIN.email, password: ADMIN.password })).body
+      .accessToken as string;
     const badId = Buffer.from(JSON.stringify([new Date().toISOString(), 'not-a-uuid'])).toString('base64url');
-    expectRefused((await t.request.get(`/api/v1/payments/bank-transfers?cursor=${badId}`).set(auth(admin))) as unknown as Res, 'cursor');
+    expectRefused(
+      (await t.request.get(`/api/v1/payments/bank-transfers?cursor=${badId}`).set(auth(admin))) as unknown as Res,
+      'cursor',
+    );
   });
 
   it('a value of only zero-width characters is refused as if empty', async () => {
@@ -128,7 +156,10 @@ describe('security: text inputs refuse NUL, controls, bidi overrides and invisib
   it('a body nested deeper than any schema is a 400, not a stack overflow', async () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 5_000; i++) deep = { a: deep };
-    const res = await t.request.post('/api/v1/listings').set(auth(g.token)).send(steelListing({ analysis: deep }));
+    const res = await t.request
+      .post('/api/v1/listings')
+      .set(auth(g.token))
+      .send(steelListing({ analysis: deep }));
     expect(res.status, res.text).to.equal(400);
   });
 });

@@ -25,10 +25,17 @@ describe('security: separation of duties for licences', () => {
     await t?.close();
   });
 
-  const post = (path: string, token: string, body: unknown = {}) => t.request.post(`/api/v1${path}`).set(auth(token)).send(body as object);
+  const post = (path: string, token: string, body: unknown = {}) =>
+    t.request
+      .post(`/api/v1${path}`)
+      .set(auth(token))
+      .send(body as object);
   const licencesOf = (orgId: string) => t.ctx.db.select().from(licences).where(eq(licences.orgId, orgId));
   const auditCount = (licenceId: string) =>
-    rows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from audit_log where subject_type = 'licence' and subject_id = ${licenceId}`);
+    rows<{ n: number }>(
+      t.ctx.db,
+      sql`select count(*)::int as n from audit_log where subject_type = 'licence' and subject_id = ${licenceId}`,
+    );
 
   for (const kind of ['disposal', 'transport'] as const) {
     it(`a district regulator submitting a ${kind} licence for its own org gets 403 AUTHORITY_CANNOT_HOLD_LICENCE and nothing is stored`, async () => {
@@ -51,7 +58,14 @@ describe('security: separation of duties for licences', () => {
   it('a regulator cannot approve or suspend a licence of its own org (one stored before the rule): 403 OWN_LICENCE_DECISION, nothing changes', async () => {
     const pendingId = randomUUID();
     const approvedId = randomUUID();
-    const base = { orgId: keqiao.orgId, kind: 'disposal' as const, wasteCodes: ['HW18'], annualCapacityKg: 1_000_000, validFrom: '2020-01-01', validTo: '2099-12-31' };
+    const base = {
+      orgId: keqiao.orgId,
+      kind: 'disposal' as const,
+      wasteCodes: ['HW18'],
+      annualCapacityKg: 1_000_000,
+      validFrom: '2020-01-01',
+      validTo: '2099-12-31',
+    };
     await t.ctx.db.insert(licences).values([
       { ...base, id: pendingId, number: `OWN-${pendingId.slice(0, 8)}`, status: 'pending' },
       { ...base, id: approvedId, number: `OWN-${approvedId.slice(0, 8)}`, status: 'approved' },
@@ -74,8 +88,15 @@ describe('security: separation of duties for licences', () => {
   it('the admin (no org) still decides such a licence', async () => {
     const id = randomUUID();
     await t.ctx.db.insert(licences).values({
-      id, orgId: keqiao.orgId, number: `OWN-${id.slice(0, 8)}`, kind: 'disposal', wasteCodes: ['HW18'], annualCapacityKg: 1_000_000,
-      validFrom: '2020-01-01', validTo: '2099-12-31', status: 'approved',
+      id,
+      orgId: keqiao.orgId,
+      number: `OWN-${id.slice(0, 8)}`,
+      kind: 'disposal',
+      wasteCodes: ['HW18'],
+      annualCapacityKg: 1_000_000,
+      validFrom: '2020-01-01',
+      validTo: '2099-12-31',
+      status: 'approved',
     });
     const res = await post(`/licences/${id}/suspend`, admin);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);

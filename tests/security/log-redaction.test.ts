@@ -36,7 +36,9 @@ describe('security: logs hold no secrets', () => {
   it('a database error is logged with its SQL and code but without its parameters', async () => {
     // Force the INSERT into users to fail after the password was hashed: its parameters hold the hash,
     // and PostgreSQL's detail ("Failing row contains …") the whole row.
-    await t.ctx.db.execute(sql.raw(`alter table users add constraint test_forced_failure check (name <> 'force a database error')`));
+    await t.ctx.db.execute(
+      sql.raw(`alter table users add constraint test_forced_failure check (name <> 'force a database error')`),
+    );
     const body = registrationBody();
     body.user.name = 'force a database error';
     let res;
@@ -46,7 +48,9 @@ describe('security: logs hold no secrets', () => {
       await t.ctx.db.execute(sql.raw('alter table users drop constraint test_forced_failure'));
     }
     expect(res.status, res.text).to.equal(500);
-    const errorLine = lines.map((l) => JSON.parse(l) as { msg?: string; err?: { message?: string } }).find((l) => l.msg === 'unhandled error');
+    const errorLine = lines
+      .map((l) => JSON.parse(l) as { msg?: string; err?: { message?: string } })
+      .find((l) => l.msg === 'unhandled error');
     expect(errorLine, 'the failure is logged').to.not.equal(undefined);
     expect(errorLine!.err?.message).to.match(/insert into "users"/i);
     expect(log()).to.not.contain('$argon2');
@@ -68,7 +72,16 @@ describe('security: logs hold no secrets', () => {
       'something happened',
     );
     const text = out.join('');
-    for (const secret of ['pw-top-level', 'pw-nested', 'rt-secret', 'webhook-secret', '$argon2id', 'eyJhbGciOi', 'zwx_rt=abc', 'access-token-value'])
+    for (const secret of [
+      'pw-top-level',
+      'pw-nested',
+      'rt-secret',
+      'webhook-secret',
+      '$argon2id',
+      'eyJhbGciOi',
+      'zwx_rt=abc',
+      'access-token-value',
+    ])
       expect(text, secret).to.not.contain(secret);
     expect(text).to.contain('something happened');
   });

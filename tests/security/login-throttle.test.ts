@@ -44,7 +44,10 @@ describe('security: sign-ins are throttled per account and client address', func
     }
   }
 
-  function expectLocked(res: { status: number; headers: Record<string, string>; body: { error: { code: string } }; text: string }, retryAfter: number) {
+  function expectLocked(
+    res: { status: number; headers: Record<string, string>; body: { error: { code: string } }; text: string },
+    retryAfter: number,
+  ) {
     expect(res.status, res.text).to.equal(429);
     expect(res.body.error.code).to.equal('RATE_LIMITED');
     expect(res.headers['retry-after']).to.equal(String(retryAfter));
@@ -113,7 +116,13 @@ describe('security: sign-ins are throttled per account and client address', func
     const owner = await registerOrg(direct.request);
     const answers = await Promise.all(Array.from({ length: 12 }, () => login(direct, owner.email, WRONG)));
     const statuses = answers.map((r) => r.status).sort();
-    expect(statuses.filter((s) => s === 401), statuses.join(',')).to.have.length(5);
-    expect(statuses.filter((s) => s === 429), statuses.join(',')).to.have.length(7);
+    expect(
+      statuses.filter((s) => s === 401),
+      statuses.join(','),
+    ).to.have.length(5);
+    expect(
+      statuses.filter((s) => s === 429),
+      statuses.join(','),
+    ).to.have.length(7);
   });
 });

@@ -60,7 +60,10 @@ describe('security: malformed requests are 400 in the §7.1 envelope, never a 50
     expect(res.status, `${what}: ${res.text}`).to.equal(400);
     expect(res.body.error?.code, what).to.equal('VALIDATION_FAILED');
     expect(res.body.requestId, what).to.be.a('string');
-    expect(res.body.error?.details?.fields?.map((f) => f.path), what).to.include(field);
+    expect(
+      res.body.error?.details?.fields?.map((f) => f.path),
+      what,
+    ).to.include(field);
   }
 
   it('a path segment that is not percent-encoded UTF-8 is 400 naming the params, on every route with one', async function () {
@@ -82,7 +85,11 @@ describe('security: malformed requests are 400 in the §7.1 envelope, never a 50
     const kinds: [string, string | undefined, string][] = [
       ['text/plain', 'text/plain', '{}'],
       ['form', 'application/x-www-form-urlencoded', 'a=1'],
-      ['multipart', 'multipart/form-data; boundary=XyZ', '--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--XyZ--\r\n'],
+      [
+        'multipart',
+        'multipart/form-data; boundary=XyZ',
+        '--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--XyZ--\r\n',
+      ],
       ['merge-patch', 'application/merge-patch+json', '{}'],
     ];
     for (const r of withBody) {
@@ -115,7 +122,13 @@ describe('security: malformed requests are 400 in the §7.1 envelope, never a 50
       ['password with NUL', () => login().send({ email: owner.email, password: 'x\u0000y' })],
       ['empty password', () => login().send({ email: owner.email, password: '' })],
       ['extra key', () => login().send({ email: owner.email, password: 'guess', isAdmin: true })],
-      ['text/plain', () => login().set('Content-Type', 'text/plain').send(JSON.stringify({ email: owner.email, password: 'guess' }))],
+      [
+        'text/plain',
+        () =>
+          login()
+            .set('Content-Type', 'text/plain')
+            .send(JSON.stringify({ email: owner.email, password: 'guess' })),
+      ],
       ['truncated JSON', () => login().set('Content-Type', 'application/json').send(`{"email":"${owner.email}","password":"gue`)],
     ];
     // Twice the free attempts: had any of these counted, the pair would be locked before the real guesses below.

@@ -28,7 +28,10 @@ describe('security: only a city-scope regulator pins a reference band', () => {
   const pin = (code: string, token: string, band = { lowFen: 100_000, medianFen: 120_000, highFen: 140_000 }) =>
     t.request.put(`/api/v1/prices/reference/${code}`).set(auth(token)).send(band);
   const pinAudits = (code: string) =>
-    rows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from audit_log where action = 'price_band.pin' and subject_id = ${code}`);
+    rows<{ n: number }>(
+      t.ctx.db,
+      sql`select count(*)::int as n from audit_log where action = 'price_band.pin' and subject_id = ${code}`,
+    );
 
   it('a district regulator gets 403 CITY_SCOPE_REQUIRED and the band stays as it was', async () => {
     const before = (await t.request.get('/api/v1/prices/reference/HH-01').expect(200)).body;

@@ -114,8 +114,14 @@ describe('security: matrices generated from the route table', () => {
       const outside = new Set<string>(Object.keys(OUTSIDE_ROUTE_TABLE));
       for (const k of outside) expect(mounted, `declared outside the table: ${k}`).to.include(k);
       const governed = mounted.filter((k) => !outside.has(k));
-      expect(governed.filter((k) => !(k in POLICY)), 'mounted without a policy').to.deep.equal([]);
-      expect(governed.filter((k) => !table.has(k as RouteKey)), 'mounted outside the route table').to.deep.equal([]);
+      expect(
+        governed.filter((k) => !(k in POLICY)),
+        'mounted without a policy',
+      ).to.deep.equal([]);
+      expect(
+        governed.filter((k) => !table.has(k as RouteKey)),
+        'mounted outside the route table',
+      ).to.deep.equal([]);
       for (const r of routes) expect(mounted, r.key).to.include(r.key);
     });
 
@@ -164,7 +170,12 @@ describe('security: matrices generated from the route table', () => {
       for (const r of routes.filter((x) => x.key.includes(':id'))) {
         const caller = allowedCaller(POLICY[r.key]);
         for (const bad of ['not-a-uuid', "1' OR '1'='1", '00000000-0000-0000-0000-00000000000g']) {
-          const res = await call(r.key, fillPath(r.key.split(' ')[1]!, () => bad), caller, {});
+          const res = await call(
+            r.key,
+            fillPath(r.key.split(' ')[1]!, () => bad),
+            caller,
+            {},
+          );
           seen.push({ what: `${r.key} with id ${bad}`, res });
           if (![400, 404].includes(res.status)) problems.push(`${r.key} id=${bad}: ${res.status} ${res.text.slice(0, 200)}`);
         }
@@ -206,7 +217,10 @@ describe('security: matrices generated from the route table', () => {
           id: a.orgId,
           userId: member.user.id,
           secrets: [member.email],
-          unchanged: async () => expect(await rows(t.ctx.db, sql`select 1 from users where id = ${member.user.id} and disabled_at is null`)).to.have.length(1),
+          unchanged: async () =>
+            expect(
+              await rows(t.ctx.db, sql`select 1 from users where id = ${member.user.id} and disabled_at is null`),
+            ).to.have.length(1),
         };
       },
       'POST /orgs/:id/licences': async (a) => {
@@ -234,7 +248,11 @@ describe('security: matrices generated from the route table', () => {
       },
       'POST /listings/:id/cancel': async (a) => {
         const listing = await postListing(a);
-        return { id: listing.id, secrets: [a.org.uscc], unchanged: async () => expect((await listingRow(listing.id)).status).to.equal('open') };
+        return {
+          id: listing.id,
+          secrets: [a.org.uscc],
+          unchanged: async () => expect((await listingRow(listing.id)).status).to.equal('open'),
+        };
       },
       'GET /listings/:id/bids': async (a) => {
         const listing = await postListing(a);
@@ -249,7 +267,10 @@ describe('security: matrices generated from the route table', () => {
         return {
           id: bid.id,
           secrets: [a.orgId],
-          unchanged: async () => expect((await one<{ status: string }>(t.ctx.db, sql`select status from bids where id = ${bid.id}`))!.status).to.equal('active'),
+          unchanged: async () =>
+            expect((await one<{ status: string }>(t.ctx.db, sql`select status from bids where id = ${bid.id}`))!.status).to.equal(
+              'active',
+            ),
         };
       },
       'GET /trades/:id': async (a) => {
@@ -266,20 +287,33 @@ describe('security: matrices generated from the route table', () => {
         const rb = await createRegulator(t.request, ['330681'], admin);
         const message = `tenant A alert ${randomUUID()}`;
         const id = await inTransaction(t.ctx.db, (tx) =>
-          raiseAlert(tx, t.ctx.ids, { kind: 'weight_gap', district: '330603', subjectType: 'manifest', subjectId: randomUUID(), message }),
+          raiseAlert(tx, t.ctx.ids, {
+            kind: 'weight_gap',
+            district: '330603',
+            subjectType: 'manifest',
+            subjectId: randomUUID(),
+            message,
+          }),
         );
         return {
           id: id!,
           body: { note: 'checked the weighbridge tickets' },
           secrets: [message],
           as: { a: ra.token, b: rb.token },
-          unchanged: async () => expect((await one<{ status: string }>(t.ctx.db, sql`select status from alerts where id = ${id}`))!.status).to.equal('open'),
+          unchanged: async () =>
+            expect((await one<{ status: string }>(t.ctx.db, sql`select status from alerts where id = ${id}`))!.status).to.equal(
+              'open',
+            ),
         };
       },
       // Settlement routes: a trade where A receives scrap steel at a positive price, so A is the payer.
       'POST /trades/:id/pay': async (a) => {
         const { tradeId, c } = await tradeWithPayer(a);
-        return { id: tradeId, secrets: [c.orgId], unchanged: async () => expect(await tradeStatusOf(tradeId)).to.equal('awaiting_payment') };
+        return {
+          id: tradeId,
+          secrets: [c.orgId],
+          unchanged: async () => expect(await tradeStatusOf(tradeId)).to.equal('awaiting_payment'),
+        };
       },
       'GET /trades/:id/payment': async (a) => {
         const { tradeId, c } = await tradeWithPayer(a);
@@ -287,7 +321,12 @@ describe('security: matrices generated from the route table', () => {
       },
       'POST /trades/:id/cancel': async (a) => {
         const { tradeId, c } = await tradeWithPayer(a);
-        return { id: tradeId, body: {}, secrets: [c.orgId], unchanged: async () => expect(await tradeStatusOf(tradeId)).to.equal('awaiting_payment') };
+        return {
+          id: tradeId,
+          body: {},
+          secrets: [c.orgId],
+          unchanged: async () => expect(await tradeStatusOf(tradeId)).to.equal('awaiting_payment'),
+        };
       },
       'GET /trades/:id/ledger': async (a) => {
         const { tradeId, c } = await tradeWithPayer(a);
@@ -299,7 +338,13 @@ describe('security: matrices generated from the route table', () => {
       'GET /credit/orgs/:id': async (a) => ({ id: a.orgId, secrets: [a.orgId, a.org.uscc] }),
       'GET /credit/orgs/:id/history': async (a) => {
         await inTransaction(t.ctx.db, (tx) =>
-          recordCreditEvent(tx, { orgId: a.orgId, kind: 'late_pickup', subjectType: 'manifest', subjectId: `tenant-${a.orgId}`, occurredAt: new Date() }),
+          recordCreditEvent(tx, {
+            orgId: a.orgId,
+            kind: 'late_pickup',
+            subjectType: 'manifest',
+            subjectId: `tenant-${a.orgId}`,
+            occurredAt: new Date(),
+          }),
         );
         await t.ctx.jobs.drain();
         return { id: a.orgId, secrets: [a.orgId, 'late_pickup'] };
@@ -311,7 +356,8 @@ describe('security: matrices generated from the route table', () => {
           id: tradeId,
           body: tripOf(a),
           secrets: [c.orgId, a.org.uscc],
-          unchanged: async () => expect(await rows(t.ctx.db, sql`select 1 from manifests where trade_id = ${tradeId}`)).to.have.length(0),
+          unchanged: async () =>
+            expect(await rows(t.ctx.db, sql`select 1 from manifests where trade_id = ${tradeId}`)).to.have.length(0),
         };
       },
       'POST /trades/:id/close-shipments': async (a) => {
@@ -320,7 +366,8 @@ describe('security: matrices generated from the route table', () => {
           id: tradeId,
           body: {},
           secrets: [c.orgId],
-          unchanged: async () => expect(await rows(t.ctx.db, sql`select 1 from shipment_closures where trade_id = ${tradeId}`)).to.have.length(0),
+          unchanged: async () =>
+            expect(await rows(t.ctx.db, sql`select 1 from shipment_closures where trade_id = ${tradeId}`)).to.have.length(0),
         };
       },
       'GET /manifests/:id': async (a) => manifestOfShipper(a),
@@ -331,19 +378,39 @@ describe('security: matrices generated from the route table', () => {
         return {
           ...m,
           body: { type: 'issue' },
-          unchanged: async () => expect((await one<{ status: string }>(t.ctx.db, sql`select status from manifests where id = ${m.id}`))!.status).to.equal('draft'),
+          unchanged: async () =>
+            expect(
+              (await one<{ status: string }>(t.ctx.db, sql`select status from manifests where id = ${m.id}`))!.status,
+            ).to.equal('draft'),
         };
       },
       'POST /notifications/:id/read': async (a) => {
         // A sanction notification for A's org, written as the fanout job writes it.
         const key = `policy:${randomUUID()}`;
-        await t.ctx.notifications.fanout({ orgId: a.orgId, kind: 'sanction', key, subjectType: 'org', subjectId: a.orgId, data: { note: a.org.uscc }, at: new Date().toISOString() }, { outboxId: -1 });
-        const n = await one<{ id: string }>(t.ctx.db, sql`select id from notifications where source_key = ${key} and user_id = ${a.user.id}`);
+        await t.ctx.notifications.fanout(
+          {
+            orgId: a.orgId,
+            kind: 'sanction',
+            key,
+            subjectType: 'org',
+            subjectId: a.orgId,
+            data: { note: a.org.uscc },
+            at: new Date().toISOString(),
+          },
+          { outboxId: -1 },
+        );
+        const n = await one<{ id: string }>(
+          t.ctx.db,
+          sql`select id from notifications where source_key = ${key} and user_id = ${a.user.id}`,
+        );
         return {
           id: n!.id,
           body: {},
           secrets: [a.org.uscc],
-          unchanged: async () => expect((await one<{ read_at: unknown }>(t.ctx.db, sql`select read_at from notifications where id = ${n!.id}`))!.read_at).to.equal(null),
+          unchanged: async () =>
+            expect(
+              (await one<{ read_at: unknown }>(t.ctx.db, sql`select read_at from notifications where id = ${n!.id}`))!.read_at,
+            ).to.equal(null),
         };
       },
       'GET /documents/:id': async (a) => {
@@ -370,7 +437,8 @@ describe('security: matrices generated from the route table', () => {
           id: tradeId,
           body: { note: 'note from outside the trade' },
           secrets: [a.org.uscc],
-          unchanged: async () => expect(await rows(t.ctx.db, sql`select 1 from dispute_notes where trade_id = ${tradeId}`)).to.have.length(0),
+          unchanged: async () =>
+            expect(await rows(t.ctx.db, sql`select 1 from dispute_notes where trade_id = ${tradeId}`)).to.have.length(0),
         };
       },
     };
@@ -428,13 +496,24 @@ describe('security: matrices generated from the route table', () => {
       expect(res.status, res.text).to.equal(201);
       return res.body;
     }
-    async function postBid(bidder: OrgActor, listingId: string, pricePerTonneFen: number, quantityKg = 1_000): Promise<{ id: string; tradeIds: string[] }> {
-      const res = await t.request.post(`/api/v1/listings/${listingId}/bids`).set(auth(bidder.token)).send({ pricePerTonneFen, quantityKg });
+    async function postBid(
+      bidder: OrgActor,
+      listingId: string,
+      pricePerTonneFen: number,
+      quantityKg = 1_000,
+    ): Promise<{ id: string; tradeIds: string[] }> {
+      const res = await t.request
+        .post(`/api/v1/listings/${listingId}/bids`)
+        .set(auth(bidder.token))
+        .send({ pricePerTonneFen, quantityKg });
       expect(res.status, res.text).to.equal(201);
       return res.body;
     }
     async function listingRow(id: string): Promise<{ status: string; description: string | null }> {
-      return (await one<{ status: string; description: string | null }>(t.ctx.db, sql`select status, description from listings where id = ${id}`))!;
+      return (await one<{ status: string; description: string | null }>(
+        t.ctx.db,
+        sql`select status, description from listings where id = ${id}`,
+      ))!;
     }
 
     it('every :id route with an object rule has a tenant fixture', function () {
@@ -454,7 +533,10 @@ describe('security: matrices generated from the route table', () => {
         const a = await registerOrg(t.request, { roles: ['generator', 'recycler', 'carrier'] });
         const b = await registerOrg(t.request, { roles: ['generator', 'recycler', 'carrier'] });
         const c = await fixture(a, b);
-        const path = r.key.split(' ')[1]!.replace(':id', c.id).replace(':userId', c.userId ?? ':userId');
+        const path = r.key
+          .split(' ')[1]!
+          .replace(':id', c.id)
+          .replace(':userId', c.userId ?? ':userId');
         let req = t.request[methodOf(r.key)](`/api/v1${path}`).set(auth(c.as?.b ?? b.token));
         const res = (await (methodOf(r.key) === 'get' ? req : req.send(c.body ?? {}))) as unknown as Res;
         seen.push({ what: `${r.key} by tenant B`, res });
@@ -464,7 +546,8 @@ describe('security: matrices generated from the route table', () => {
         // The fixture must be a real object: A itself gets through.
         req = t.request[methodOf(r.key)](`/api/v1${path}`).set(auth(c.as?.a ?? a.token));
         const own = (await (methodOf(r.key) === 'get' ? req : req.send(c.body ?? {}))) as unknown as Res;
-        if (own.status >= 400) problems.push(`${r.key}: the fixture is broken, A itself got ${own.status} ${own.text.slice(0, 200)}`);
+        if (own.status >= 400)
+          problems.push(`${r.key}: the fixture is broken, A itself got ${own.status} ${own.text.slice(0, 200)}`);
       }
       expect(problems, problems.join('\n')).to.deep.equal([]);
     });
@@ -472,7 +555,9 @@ describe('security: matrices generated from the route table', () => {
     it('on every :id route with an object rule, an id that does not exist is 403/404 for any allowed caller', async function () {
       this.timeout(60_000);
       const problems: string[] = [];
-      for (const r of routes.filter((x) => x.key.includes(':id') && OBJECT_RULES.includes((POLICY[x.key] as Access).rule ?? ''))) {
+      for (const r of routes.filter(
+        (x) => x.key.includes(':id') && OBJECT_RULES.includes((POLICY[x.key] as Access).rule ?? ''),
+      )) {
         const res = await call(r.key, fillPath(r.key.split(' ')[1]!), allowedCaller(POLICY[r.key]), {});
         // A body check may answer first (400); what must never happen is a success on an object nobody owns.
         if (res.status < 400) problems.push(`${r.key}: ${res.status} on a random id`);
@@ -482,7 +567,8 @@ describe('security: matrices generated from the route table', () => {
   });
 
   describe('A3: mass assignment', () => {
-    const count = async (table: string) => Number((await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from ${sql.raw(table)}`))!.n);
+    const count = async (table: string) =>
+      Number((await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from ${sql.raw(table)}`))!.n);
 
     const EXTRAS: [string, string][] = [
       ['status', '"status":"approved"'],
@@ -493,7 +579,9 @@ describe('security: matrices generated from the route table', () => {
     ];
     /** The JSON text of `body` with one extra member inserted at the top level or inside `nested`. */
     const withExtra = (body: object, member: string, nested?: string) =>
-      nested ? JSON.stringify(body).replace(`"${nested}":{`, `"${nested}":{${member},`) : `{${member},${JSON.stringify(body).slice(1)}`;
+      nested
+        ? JSON.stringify(body).replace(`"${nested}":{`, `"${nested}":{${member},`)
+        : `{${member},${JSON.stringify(body).slice(1)}`;
 
     for (const [name, member] of EXTRAS) {
       it(`register with an extra "${name}" (top level, in org, in user) is 400 and writes nothing`, async () => {
@@ -546,7 +634,8 @@ describe('security: matrices generated from the route table', () => {
           if (declared.includes(name)) continue;
           const res = await call(r.key, fillPath(r.key.split(' ')[1]!), caller, `{${member}}`, 'application/json');
           seen.push({ what: `${r.key} + ${name}`, res });
-          if (res.status !== 400 || !res.text.includes(name)) problems.push(`${r.key} + ${name}: ${res.status} ${res.text.slice(0, 160)}`);
+          if (res.status !== 400 || !res.text.includes(name))
+            problems.push(`${r.key} + ${name}: ${res.status} ${res.text.slice(0, 160)}`);
         }
       }
       expect(problems, problems.join('\n')).to.deep.equal([]);
@@ -561,9 +650,15 @@ describe('security: matrices generated from the route table', () => {
   describe('A6: injection', () => {
     it('SQL in credentials, filters and cursors is data, not code', async () => {
       const inj = "' OR '1'='1' --";
-      const login = (await t.request.post('/api/v1/auth/login').send({ email: `admin@test.local${inj}`, password: inj })) as unknown as Res;
+      const login = (await t.request
+        .post('/api/v1/auth/login')
+        .send({ email: `admin@test.local${inj}`, password: inj })) as unknown as Res;
       expect(login.status).to.equal(401);
-      for (const q of [`status=${encodeURIComponent(inj)}`, `cursor=${encodeURIComponent(inj)}`, `district=${encodeURIComponent(inj)}`]) {
+      for (const q of [
+        `status=${encodeURIComponent(inj)}`,
+        `cursor=${encodeURIComponent(inj)}`,
+        `district=${encodeURIComponent(inj)}`,
+      ]) {
         const res = (await t.request.get(`/api/v1/licences?${q}`).set(auth(tokens.admin!))) as unknown as Res;
         seen.push({ what: `GET /licences?${q}`, res });
         expect(res.status, q).to.equal(400);
@@ -585,11 +680,17 @@ describe('security: matrices generated from the route table', () => {
         ['wrong method', t.request.delete('/api/v1/me').set(auth(a.token))],
         ['huge id', t.request.get(`/api/v1/orgs/${'9'.repeat(5000)}`).set(auth(a.token))],
         ['unknown route', t.request.get('/api/v1/../../etc/passwd')],
-        ['licence conflict', (async () => {
-          const owner = await registerOrg(t.request, { roles: ['recycler'] });
-          const l = await submitLicence(t.request, owner);
-          return t.request.post(`/api/v1/orgs/${owner.orgId}/licences`).set(auth(owner.token)).send(licenceBody({ number: l.number }));
-        })()],
+        [
+          'licence conflict',
+          (async () => {
+            const owner = await registerOrg(t.request, { roles: ['recycler'] });
+            const l = await submitLicence(t.request, owner);
+            return t.request
+              .post(`/api/v1/orgs/${owner.orgId}/licences`)
+              .set(auth(owner.token))
+              .send(licenceBody({ number: l.number }));
+          })(),
+        ],
       ];
       for (const [what, p] of probes) {
         const res = (await p) as Res;
@@ -610,11 +711,14 @@ describe('security: matrices generated from the route table', () => {
 /** "METHOD /path" of every route on the routers mounted in the app (the /api/v1 router and any app-level /api/v1 route). */
 function mountedApiRoutes(app: Express): string[] {
   type Layer = { route?: { path: unknown; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
-  const root = ((app as unknown as { router?: { stack: Layer[] }; _router?: { stack: Layer[] } }).router ??
-    (app as unknown as { _router: { stack: Layer[] } })._router).stack;
+  const root = (
+    (app as unknown as { router?: { stack: Layer[] }; _router?: { stack: Layer[] } }).router ??
+    (app as unknown as { _router: { stack: Layer[] } })._router
+  ).stack;
   const out: string[] = [];
   const add = (route: NonNullable<Layer['route']>, prefix: string) => {
-    for (const [m, on] of Object.entries(route.methods)) if (on && m !== '_all') out.push(`${m.toUpperCase()} ${prefix}${String(route.path)}`);
+    for (const [m, on] of Object.entries(route.methods))
+      if (on && m !== '_all') out.push(`${m.toUpperCase()} ${prefix}${String(route.path)}`);
   };
   for (const layer of root) {
     if (typeof layer.route?.path === 'string' && layer.route.path.startsWith('/api/v1/')) add(layer.route, '');

@@ -25,7 +25,9 @@ describe('deployments sharing a Redis server (REDIS_PREFIX, issue 10 item 4)', f
   describe('the default prefix', () => {
     it("is the database's name from DATABASE_URL, so two databases on one PostgreSQL server differ", () => {
       expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/zwx_city', JWT_SECRET }).REDIS_PREFIX).to.equal('zwx_city');
-      expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/zwx_county?sslmode=require', JWT_SECRET }).REDIS_PREFIX).to.equal('zwx_county');
+      expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/zwx_county?sslmode=require', JWT_SECRET }).REDIS_PREFIX).to.equal(
+        'zwx_county',
+      );
     });
 
     it("is the embedded DATA_DIR's last segment, and 'zwx' when neither gives a usable name", () => {
@@ -38,7 +40,9 @@ describe('deployments sharing a Redis server (REDIS_PREFIX, issue 10 item 4)', f
     });
 
     it('takes an explicit REDIS_PREFIX and refuses one with a separator or a glob character, naming the key', () => {
-      expect(loadConfig({ REDIS_PREFIX: 'city-b', DATABASE_URL: 'postgres://u:p@db/zwx', JWT_SECRET }).REDIS_PREFIX).to.equal('city-b');
+      expect(loadConfig({ REDIS_PREFIX: 'city-b', DATABASE_URL: 'postgres://u:p@db/zwx', JWT_SECRET }).REDIS_PREFIX).to.equal(
+        'city-b',
+      );
       for (const bad of ['a:b', 'a#b', 'a*', 'a/b', '-a', 'x'.repeat(65)]) {
         expect(() => loadConfig({ REDIS_PREFIX: bad }), bad).to.throw(/REDIS_PREFIX/);
       }
@@ -72,7 +76,13 @@ describe('deployments sharing a Redis server (REDIS_PREFIX, issue 10 item 4)', f
     /** A city regulator's socket on the deployment's API, following the public listings feed. */
     async function regulatorFeed(t: TestApp): Promise<{ regulator: OrgActor; got: RealtimeEvent[] }> {
       const regulator = await createRegulator(t.request, 'city');
-      const socket: Client = ioClient(t.server!.url, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: regulator.token } });
+      const socket: Client = ioClient(t.server!.url, {
+        path: '/socket.io',
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        auth: { token: regulator.token },
+      });
       sockets.push(socket);
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
@@ -80,7 +90,9 @@ describe('deployments sharing a Redis server (REDIS_PREFIX, issue 10 item 4)', f
       });
       const got: RealtimeEvent[] = [];
       socket.onAny((_event, payload) => got.push(payload as RealtimeEvent));
-      const ack = await (socket.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<SubscribeAck> }).emitWithAck('subscribe', { room: 'public:listings' });
+      const ack = await (
+        socket.timeout(3000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<SubscribeAck> }
+      ).emitWithAck('subscribe', { room: 'public:listings' });
       expect(ack).to.include({ ok: true });
       return { regulator, got };
     }
@@ -111,9 +123,14 @@ describe('deployments sharing a Redis server (REDIS_PREFIX, issue 10 item 4)', f
       const inA = await trade(a);
       await waitFor(() => sees(feedA.got, inA), { what: "A's regulator to see A's listing and trade", timeoutMs: 20_000 });
 
-      const leaked = feedA.got.filter((e) => e.listingId === inB.listingId || e.tradeId === inB.tradeId).map((e) => `${e.type} ${e.room}`);
+      const leaked = feedA.got
+        .filter((e) => e.listingId === inB.listingId || e.tradeId === inB.tradeId)
+        .map((e) => `${e.type} ${e.room}`);
       expect(leaked, "B's events at A's regulator").to.deep.equal([]);
-      expect(feedB.got.filter((e) => e.listingId === inA.listingId || e.tradeId === inA.tradeId), "A's events at B's regulator").to.deep.equal([]);
+      expect(
+        feedB.got.filter((e) => e.listingId === inA.listingId || e.tradeId === inA.tradeId),
+        "A's events at B's regulator",
+      ).to.deep.equal([]);
     });
   });
 });

@@ -68,12 +68,18 @@ describe('security: sessions end when they should (issue 10 item 10)', () => {
     // The old token again: a copy is in someone else's hands.
     expect((await t.request.post('/api/v1/auth/refresh').send({ refreshToken: a.refreshToken })).status).to.equal(401);
     await expect401(rotated.body.accessToken, 'access token minted by the revoked family');
-    expect((await t.request.post('/api/v1/auth/refresh').send({ refreshToken: rotated.body.refreshToken })).status, 'newest refresh token').to.equal(401);
+    expect(
+      (await t.request.post('/api/v1/auth/refresh').send({ refreshToken: rotated.body.refreshToken })).status,
+      'newest refresh token',
+    ).to.equal(401);
   });
 
   it('a disabled user is 401 at once (access token, refresh and sign-in), and the disable is audited', async () => {
     const a = await activeUser();
-    const res = await t.request.post(`/api/v1/admin/users/${a.user.id}/disable`).set(auth(admin)).send({ reason: 'left the company' });
+    const res = await t.request
+      .post(`/api/v1/admin/users/${a.user.id}/disable`)
+      .set(auth(admin))
+      .send({ reason: 'left the company' });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body.user.id).to.equal(a.user.id);
     expect(res.body.disabledAt).to.be.a('string');
@@ -89,7 +95,10 @@ describe('security: sessions end when they should (issue 10 item 10)', () => {
   });
 
   it('an unknown user id to disable is 404, and an admin cannot disable itself', async () => {
-    const unknown = await t.request.post('/api/v1/admin/users/7d0c6a3e-0000-4000-8000-000000000001/disable').set(auth(admin)).send({});
+    const unknown = await t.request
+      .post('/api/v1/admin/users/7d0c6a3e-0000-4000-8000-000000000001/disable')
+      .set(auth(admin))
+      .send({});
     expect(unknown.status).to.equal(404);
     const me = await t.request.get('/api/v1/me').set(auth(admin));
     const self = await t.request.post(`/api/v1/admin/users/${me.body.user.id}/disable`).set(auth(admin)).send({});
@@ -113,7 +122,13 @@ describe('security: sessions end when they should (issue 10 item 10)', () => {
     const a = await activeUser();
     const handshake = (token: string) =>
       new Promise<string>((resolve) => {
-        const c = ioClient(t.server!.url, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
+        const c = ioClient(t.server!.url, {
+          path: '/socket.io',
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+          auth: { token },
+        });
         c.once('connect', () => (c.disconnect(), resolve('connected')));
         c.once('connect_error', (err) => (c.disconnect(), resolve(err.message)));
       });
@@ -125,7 +140,10 @@ describe('security: sessions end when they should (issue 10 item 10)', () => {
   describe('password change (POST /auth/password)', () => {
     it('with the wrong current password: 400 naming currentPassword, and nothing changes', async () => {
       const a = await activeUser();
-      const res = await t.request.post('/api/v1/auth/password').set(auth(a.token)).send({ currentPassword: 'not-the-password', newPassword: NEW_PASSWORD });
+      const res = await t.request
+        .post('/api/v1/auth/password')
+        .set(auth(a.token))
+        .send({ currentPassword: 'not-the-password', newPassword: NEW_PASSWORD });
       expect(res.status).to.equal(400);
       expect(res.body.error.code).to.equal('VALIDATION_FAILED');
       expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).to.deep.equal(['currentPassword']);
@@ -135,7 +153,10 @@ describe('security: sessions end when they should (issue 10 item 10)', () => {
 
     it('ends every old session (access and refresh tokens) and returns a new one; only the new password signs in', async () => {
       const a = await activeUser();
-      const res = await t.request.post('/api/v1/auth/password').set(auth(a.token)).send({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+      const res = await t.request
+        .post('/api/v1/auth/password')
+        .set(auth(a.token))
+        .send({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       await expect401(a.token, 'access token from before the change');
       expect((await t.request.post('/api/v1/auth/refresh').send({ refreshToken: a.refreshToken })).status).to.equal(401);
@@ -154,7 +175,10 @@ describe('security: sessions end when they should (issue 10 item 10)', () => {
       const token = issued.body.token as string;
       expect(issued.body.path).to.contain(token);
       // Stored only as its hash.
-      const stored = await rows<{ token_hash: string }>(t.ctx.db, sql`select token_hash from password_resets where user_id = ${a.user.id}`);
+      const stored = await rows<{ token_hash: string }>(
+        t.ctx.db,
+        sql`select token_hash from password_resets where user_id = ${a.user.id}`,
+      );
       expect(stored).to.have.length(1);
       expect(stored[0]!.token_hash).to.not.equal(token);
 
@@ -173,10 +197,17 @@ describe('security: sessions end when they should (issue 10 item 10)', () => {
     it('expires after 24 hours, and a newer reset retires the older one', async () => {
       const a = await activeUser();
       const first = (await t.request.post(`/api/v1/admin/users/${a.user.id}/reset`).set(auth(admin)).send()).body.token as string;
-      const second = (await t.request.post(`/api/v1/admin/users/${a.user.id}/reset`).set(auth(admin)).send()).body.token as string;
-      expect((await t.request.post('/api/v1/auth/reset').send({ token: first, newPassword: NEW_PASSWORD })).status, 'retired').to.equal(401);
+      const second = (await t.request.post(`/api/v1/admin/users/${a.user.id}/reset`).set(auth(admin)).send()).body
+        .token as string;
+      expect(
+        (await t.request.post('/api/v1/auth/reset').send({ token: first, newPassword: NEW_PASSWORD })).status,
+        'retired',
+      ).to.equal(401);
       clock.advance(24 * 3600 * 1000 + 1);
-      expect((await t.request.post('/api/v1/auth/reset').send({ token: second, newPassword: NEW_PASSWORD })).status, 'expired').to.equal(401);
+      expect(
+        (await t.request.post('/api/v1/auth/reset').send({ token: second, newPassword: NEW_PASSWORD })).status,
+        'expired',
+      ).to.equal(401);
       expect((await t.request.post('/api/v1/auth/login').send({ email: a.email, password: PASSWORD })).status).to.equal(200);
     });
 

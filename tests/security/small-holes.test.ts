@@ -9,7 +9,10 @@ type Res = { status: number; text: string; body: { error?: { code: string; detai
 function expectRefused(res: Res, path: string): void {
   expect(res.status, res.text).to.equal(400);
   expect(res.body.error?.code).to.equal('VALIDATION_FAILED');
-  expect((res.body.error?.details?.fields ?? []).map((f) => f.path), res.text).to.include(path);
+  expect(
+    (res.body.error?.details?.fields ?? []).map((f) => f.path),
+    res.text,
+  ).to.include(path);
 }
 
 const FRONT = 'https://front.example.cn';
@@ -46,11 +49,26 @@ describe('security: smaller input and config holes', () => {
     });
 
     it('pickupTo 9999-12-31 is 400 naming pickupTo (dates lie within 2 years)', async () => {
-      const res = await t.request.post('/api/v1/listings').set(auth(g.token)).send(steelListing({ pickupTo: '9999-12-31T00:00:00Z' }));
+      const res = await t.request
+        .post('/api/v1/listings')
+        .set(auth(g.token))
+        .send(steelListing({ pickupTo: '9999-12-31T00:00:00Z' }));
       expectRefused(res as unknown as Res, 'pickupTo');
       const far = new Date(Date.now() + 3 * 365 * 86_400_000).toISOString();
-      expectRefused((await t.request.post('/api/v1/listings').set(auth(g.token)).send(steelListing({ pickupTo: far }))) as unknown as Res, 'pickupTo');
-      expectRefused((await t.request.post('/api/v1/listings').set(auth(g.token)).send(steelListing({ pickupFrom: '1970-01-01T00:00:00Z' }))) as unknown as Res, 'pickupFrom');
+      expectRefused(
+        (await t.request
+          .post('/api/v1/listings')
+          .set(auth(g.token))
+          .send(steelListing({ pickupTo: far }))) as unknown as Res,
+        'pickupTo',
+      );
+      expectRefused(
+        (await t.request
+          .post('/api/v1/listings')
+          .set(auth(g.token))
+          .send(steelListing({ pickupFrom: '1970-01-01T00:00:00Z' }))) as unknown as Res,
+        'pickupFrom',
+      );
     });
 
     it('a body claiming gzip that is not gzip is 400 VALIDATION_FAILED, not a 500', async () => {
@@ -75,13 +93,18 @@ describe('security: smaller input and config holes', () => {
       expect(res.headers['access-control-allow-origin']).to.equal(FRONT);
       expect(res.headers['access-control-allow-credentials']).to.equal('true');
       expect(res.headers['access-control-allow-methods']).to.contain('POST');
-      expect(res.headers['access-control-allow-headers']).to.match(/Authorization/).and.match(/Idempotency-Key/);
+      expect(res.headers['access-control-allow-headers'])
+        .to.match(/Authorization/)
+        .and.match(/Idempotency-Key/);
       const get = await t.request.get('/api/v1/catalog/districts').set('Origin', FRONT).expect(200);
       expect(get.headers['access-control-allow-origin']).to.equal(FRONT);
     });
 
     it('another origin gets no CORS headers, on the preflight or the request', async () => {
-      const pre = await t.request.options('/api/v1/listings').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+      const pre = await t.request
+        .options('/api/v1/listings')
+        .set('Origin', 'https://evil.example')
+        .set('Access-Control-Request-Method', 'POST');
       expect(pre.headers['access-control-allow-origin']).to.equal(undefined);
       expect(pre.headers['access-control-allow-credentials']).to.equal(undefined);
       const get = await t.request.get('/api/v1/catalog/districts').set('Origin', 'https://evil.example').expect(200);

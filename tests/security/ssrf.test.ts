@@ -58,7 +58,9 @@ describe('security: SSRF through credit webhooks (WEBHOOK_ALLOW_LOOPBACK off)', 
       if (!a) throw new Error(`ENOTFOUND ${host}`);
       return a.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
     };
-  const subscriptionsOfAgency = async () => (await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from credit_subscriptions where org_id = ${agency.orgId}`))!.n;
+  const subscriptionsOfAgency = async () =>
+    (await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from credit_subscriptions where org_id = ${agency.orgId}`))!
+      .n;
 
   async function expectRefused(request: supertest.Agent | ReturnType<typeof supertest>, url: string): Promise<string> {
     const before = await subscriptionsOfAgency();
@@ -84,7 +86,13 @@ describe('security: SSRF through credit webhooks (WEBHOOK_ALLOW_LOOPBACK off)', 
     });
 
     it('more spellings: metadata over https, IPv4-mapped loopback, 0.0.0.0, decimal and hex loopback, 127.0.0.1 itself, gopher, plain http to a public name', async () => {
-      const { request } = withLookup(table({ 'hooks.bank.example': ['93.184.216.34'], 'rebind.example': ['93.184.216.34', '127.0.0.1'], localhost: ['127.0.0.1', '::1'] }));
+      const { request } = withLookup(
+        table({
+          'hooks.bank.example': ['93.184.216.34'],
+          'rebind.example': ['93.184.216.34', '127.0.0.1'],
+          localhost: ['127.0.0.1', '::1'],
+        }),
+      );
       for (const url of [
         'https://169.254.169.254/latest/meta-data/iam/',
         'https://[::ffff:127.0.0.1]/',
@@ -104,7 +112,10 @@ describe('security: SSRF through credit webhooks (WEBHOOK_ALLOW_LOOPBACK off)', 
 
     it('a public https URL is accepted (resolution injected)', async () => {
       const { request } = withLookup(table({ 'hooks.bank.example': ['93.184.216.34'] }));
-      const res = await request.post('/api/v1/credit/subscriptions').set(auth(agency.token)).send({ url: 'https://hooks.bank.example/credit', secret: SECRET });
+      const res = await request
+        .post('/api/v1/credit/subscriptions')
+        .set(auth(agency.token))
+        .send({ url: 'https://hooks.bank.example/credit', secret: SECRET });
       expect(res.status, res.text).to.equal(201);
       await t.request.delete(`/api/v1/credit/subscriptions/${res.body.id}`).set(auth(agency.token)).expect(200);
     });
@@ -115,7 +126,13 @@ describe('security: SSRF through credit webhooks (WEBHOOK_ALLOW_LOOPBACK off)', 
     async function pendingDeliveryFor(subscriptionId: string): Promise<string> {
       const g = await registerOrg(t.request);
       await inTransaction(t.ctx.db, (tx) =>
-        recordCreditEvent(tx, { orgId: g.orgId, kind: 'late_pickup', subjectType: 'manifest', subjectId: `ssrf-${g.orgId}`, occurredAt: new Date() }),
+        recordCreditEvent(tx, {
+          orgId: g.orgId,
+          kind: 'late_pickup',
+          subjectType: 'manifest',
+          subjectId: `ssrf-${g.orgId}`,
+          occurredAt: new Date(),
+        }),
       );
       await t.ctx.credit.recompute(g.orgId);
       const d = await one<{ id: string }>(
@@ -133,7 +150,10 @@ describe('security: SSRF through credit webhooks (WEBHOOK_ALLOW_LOOPBACK off)', 
         return [{ address: answer, family: 4 }];
       };
       const { credit, request } = withLookup(rebinding);
-      const res = await request.post('/api/v1/credit/subscriptions').set(auth(agency.token)).send({ url: `https://rebinding.example:${port}/hook`, secret: SECRET });
+      const res = await request
+        .post('/api/v1/credit/subscriptions')
+        .set(auth(agency.token))
+        .send({ url: `https://rebinding.example:${port}/hook`, secret: SECRET });
       expect(res.status, res.text).to.equal(201);
       const deliveryId = await pendingDeliveryFor(res.body.id);
       answer = '127.0.0.1';
@@ -142,7 +162,10 @@ describe('security: SSRF through credit webhooks (WEBHOOK_ALLOW_LOOPBACK off)', 
       expect(await credit.deliver(deliveryId)).to.equal('retry');
       expect(lookups, 'the name is resolved once per send').to.equal(1);
       expect(hits.length, 'nothing reached the loopback listener').to.equal(before);
-      const row = await one<{ last_error: string; attempts: number }>(t.ctx.db, sql`select last_error, attempts from credit_deliveries where id = ${deliveryId}`);
+      const row = await one<{ last_error: string; attempts: number }>(
+        t.ctx.db,
+        sql`select last_error, attempts from credit_deliveries where id = ${deliveryId}`,
+      );
       expect(row!.last_error).to.match(/^refused: .*loopback/);
       expect(row!.attempts).to.equal(1);
       await t.request.delete(`/api/v1/credit/subscriptions/${res.body.id}`).set(auth(agency.token)).expect(200);
@@ -150,7 +173,10 @@ describe('security: SSRF through credit webhooks (WEBHOOK_ALLOW_LOOPBACK off)', 
 
     it('a loopback URL stored while the allowance was on is refused once it is off', async () => {
       const loose = withLookup(table({}), true);
-      const res = await loose.request.post('/api/v1/credit/subscriptions').set(auth(agency.token)).send({ url: `http://127.0.0.1:${port}/hook`, secret: SECRET });
+      const res = await loose.request
+        .post('/api/v1/credit/subscriptions')
+        .set(auth(agency.token))
+        .send({ url: `http://127.0.0.1:${port}/hook`, secret: SECRET });
       expect(res.status, res.text).to.equal(201);
       const deliveryId = await pendingDeliveryFor(res.body.id);
       const before = hits.length;
@@ -164,7 +190,10 @@ describe('security: SSRF through credit webhooks (WEBHOOK_ALLOW_LOOPBACK off)', 
 
     it('the connection goes to the address that was checked, with the URL’s host in the Host header', async () => {
       const loose = withLookup(table({ 'consumer.example': ['127.0.0.1'] }), true);
-      const res = await loose.request.post('/api/v1/credit/subscriptions').set(auth(agency.token)).send({ url: `http://consumer.example:${port}/in?x=1`, secret: SECRET });
+      const res = await loose.request
+        .post('/api/v1/credit/subscriptions')
+        .set(auth(agency.token))
+        .send({ url: `http://consumer.example:${port}/in?x=1`, secret: SECRET });
       expect(res.status, res.text).to.equal(201);
       const deliveryId = await pendingDeliveryFor(res.body.id);
       expect(await loose.credit.deliver(deliveryId)).to.equal('delivered');

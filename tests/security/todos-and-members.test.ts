@@ -7,7 +7,16 @@
  */
 import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { PASSWORD, addMember, adminToken, auth, createRegulator, registerOrg, submitLicence, type OrgActor } from '../helpers/actors.js';
+import {
+  PASSWORD,
+  addMember,
+  adminToken,
+  auth,
+  createRegulator,
+  registerOrg,
+  submitLicence,
+  type OrgActor,
+} from '../helpers/actors.js';
 import { flyAshDeal, openTrip, slagDeal, walkTrip } from '../helpers/manifests.js';
 import { inTransaction } from '../../server/src/db/tx.js';
 import { raiseAlert } from '../../server/src/modules/alerts/index.js';
@@ -71,7 +80,13 @@ describe('security: the to-do list and organisation members (issue 13 items 6 an
       const licence = await submitLicence(t.request, applicant);
       const d = await flyAshDeal(t, { fund: false });
       const alertId = (await inTransaction(t.ctx.db, (tx) =>
-        raiseAlert(tx, t.ctx.ids, { kind: 'weight_gap', district: '330603', subjectType: 'trade', subjectId: d.trade.id, message: 'todo alert' }),
+        raiseAlert(tx, t.ctx.ids, {
+          kind: 'weight_gap',
+          district: '330603',
+          subjectType: 'trade',
+          subjectId: d.trade.id,
+          message: 'todo alert',
+        }),
       ))!;
       const cityItems = await todos(city);
       expect(about(cityItems, licence.id)).to.deep.equal(['approve_licence']);
@@ -102,8 +117,14 @@ describe('security: the to-do list and organisation members (issue 13 items 6 an
       expect(removed.status, removed.text).to.equal(204);
       const after = await t.request.get('/api/v1/trades').set(auth(member.token));
       expect(after.status, 'the access token is refused on the next request').to.equal(401);
-      expect((await t.request.post('/api/v1/auth/refresh').send({ refreshToken: member.refreshToken })).status, 'refresh').to.equal(401);
-      expect((await t.request.post('/api/v1/auth/login').send({ email: member.email, password: PASSWORD })).status, 'sign-in').to.equal(401);
+      expect(
+        (await t.request.post('/api/v1/auth/refresh').send({ refreshToken: member.refreshToken })).status,
+        'refresh',
+      ).to.equal(401);
+      expect(
+        (await t.request.post('/api/v1/auth/login').send({ email: member.email, password: PASSWORD })).status,
+        'sign-in',
+      ).to.equal(401);
       const again = await t.request.get(`/api/v1/orgs/${owner.orgId}/users`).set(auth(owner.token));
       expect(again.body.items.map((u: { email: string }) => u.email)).to.deep.equal([owner.email]);
     });

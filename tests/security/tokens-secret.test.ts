@@ -40,7 +40,11 @@ function freePort(): Promise<number> {
 
 /** A token with every claim right (subject, roles, token version) except the key. */
 function forge(secret: string, sub: string, extra: Record<string, unknown> = {}, expiresIn = 600): string {
-  return jwt.sign({ org: null, roles: ['admin'], orole: 'owner', scope: null, tv: 0, ...extra }, secret, { ...PINNED, subject: sub, expiresIn });
+  return jwt.sign({ org: null, roles: ['admin'], orole: 'owner', scope: null, tv: 0, ...extra }, secret, {
+    ...PINNED,
+    subject: sub,
+    expiresIn,
+  });
 }
 
 describe('security: the access-token key of an embedded exchange (issue 10 item 1)', function () {
@@ -65,7 +69,11 @@ describe('security: the access-token key of an embedded exchange (issue 10 item 
     delete env.JWT_SECRET;
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
-    const c = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const c = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     child = c;
     return waitFor(
       async () => {

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { GENESIS_HASH, canonicalEvent, chainHash, verifyChain, type ChainedEvent, type StoredChainEvent } from '../../server/src/modules/manifests/chain.js';
+import {
+  GENESIS_HASH,
+  canonicalEvent,
+  chainHash,
+  verifyChain,
+  type ChainedEvent,
+  type StoredChainEvent,
+} from '../../server/src/modules/manifests/chain.js';
 
 const ID = '6f1c1a55-2b0e-4c1a-9d7e-0c2a9b1e7d11';
 
@@ -29,7 +36,9 @@ describe('manifest hash chain (DESIGN §6.8, RELIABILITY R2)', () => {
 
   it('hash = sha256(utf8(prevHash + canonical)), the first prevHash 64 zeros', () => {
     const e = event(1, 'open', { declaredKg: 12000 });
-    const expected = createHash('sha256').update(Buffer.from('0'.repeat(64) + canonicalEvent(e), 'utf8')).digest('hex');
+    const expected = createHash('sha256')
+      .update(Buffer.from('0'.repeat(64) + canonicalEvent(e), 'utf8'))
+      .digest('hex');
     expect(chainHash(GENESIS_HASH, e)).to.equal(expected);
     expect(GENESIS_HASH).to.equal('0'.repeat(64));
   });
@@ -43,7 +52,12 @@ describe('manifest hash chain (DESIGN §6.8, RELIABILITY R2)', () => {
   });
 
   it('names the first event whose fields changed, whose link broke, or that is missing', () => {
-    const stored = chain([event(1, 'open', { declaredKg: 12000 }), event(2, 'issue', {}), event(3, 'load', { weightKg: 12040 }), event(4, 'depart', {})]);
+    const stored = chain([
+      event(1, 'open', { declaredKg: 12000 }),
+      event(2, 'issue', {}),
+      event(3, 'load', { weightKg: 12040 }),
+      event(4, 'depart', {}),
+    ]);
     const edited = stored.map((e) => (e.seq === 3 ? { ...e, data: { weightKg: 9000 } } : e));
     expect(verifyChain(edited)).to.include({ valid: false, brokenAt: 3, reason: 'hash' });
     const relinked = stored.map((e) => (e.seq === 2 ? { ...e, prevHash: 'f'.repeat(64) } : e));
@@ -59,14 +73,19 @@ describe('manifest hash chain (DESIGN §6.8, RELIABILITY R2)', () => {
   it('property: changing any one event’s data breaks the chain exactly there', () => {
     const json = fc.jsonValue() as fc.Arbitrary<unknown>;
     fc.assert(
-      fc.property(fc.array(fc.dictionary(fc.string({ maxLength: 6 }), json, { maxKeys: 4 }), { minLength: 1, maxLength: 8 }), fc.nat(), fc.string({ minLength: 1, maxLength: 8 }), (datas, pick, extra) => {
-        const stored = chain(datas.map((d, i) => event(i + 1, 'x', d as Record<string, unknown>)));
-        expect(verifyChain(stored).valid).to.equal(true);
-        const i = pick % stored.length;
-        const key = `\u0000${extra}`;
-        const tampered = stored.map((e, j) => (j === i ? { ...e, data: { ...e.data, [key]: 1 } } : e));
-        expect(verifyChain(tampered)).to.include({ valid: false, brokenAt: i + 1 });
-      }),
+      fc.property(
+        fc.array(fc.dictionary(fc.string({ maxLength: 6 }), json, { maxKeys: 4 }), { minLength: 1, maxLength: 8 }),
+        fc.nat(),
+        fc.string({ minLength: 1, maxLength: 8 }),
+        (datas, pick, extra) => {
+          const stored = chain(datas.map((d, i) => event(i + 1, 'x', d as Record<string, unknown>)));
+          expect(verifyChain(stored).valid).to.equal(true);
+          const i = pick % stored.length;
+          const key = `\u0000${extra}`;
+          const tampered = stored.map((e, j) => (j === i ? { ...e, data: { ...e.data, [key]: 1 } } : e));
+          expect(verifyChain(tampered)).to.include({ valid: false, brokenAt: i + 1 });
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -25,11 +25,25 @@ function fakeBuild(files: Record<string, string | Buffer>): string {
   mkdirSync(path.join(dist, 'assets'));
   mkdirSync(path.join(dist, '.vite'));
   const manifest = {
-    'index.html': { file: 'assets/index-aaaa.js', isEntry: true, imports: ['_shared-bbbb.js'], dynamicImports: ['src/features/catalog/CataloguePage.tsx', 'src/features/regulator/RegulatorPage.tsx'], css: ['assets/index-cccc.css'] },
+    'index.html': {
+      file: 'assets/index-aaaa.js',
+      isEntry: true,
+      imports: ['_shared-bbbb.js'],
+      dynamicImports: ['src/features/catalog/CataloguePage.tsx', 'src/features/regulator/RegulatorPage.tsx'],
+      css: ['assets/index-cccc.css'],
+    },
     '_shared-bbbb.js': { file: 'assets/shared-bbbb.js' },
     '_table-dddd.js': { file: 'assets/table-dddd.js', imports: ['_shared-bbbb.js'] },
-    'src/features/catalog/CataloguePage.tsx': { file: 'assets/CataloguePage-eeee.js', isDynamicEntry: true, imports: ['_table-dddd.js'] },
-    'src/features/regulator/RegulatorPage.tsx': { file: 'assets/RegulatorPage-ffff.js', isDynamicEntry: true, imports: ['_table-dddd.js'] },
+    'src/features/catalog/CataloguePage.tsx': {
+      file: 'assets/CataloguePage-eeee.js',
+      isDynamicEntry: true,
+      imports: ['_table-dddd.js'],
+    },
+    'src/features/regulator/RegulatorPage.tsx': {
+      file: 'assets/RegulatorPage-ffff.js',
+      isDynamicEntry: true,
+      imports: ['_table-dddd.js'],
+    },
   };
   writeFileSync(path.join(dist, '.vite/manifest.json'), JSON.stringify(manifest));
   writeFileSync(path.join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
@@ -61,15 +75,25 @@ describe('client build sizes (scripts/client-sizes.mjs)', () => {
     const r = run(dist);
     expect(r.status, r.stderr).to.equal(0);
     const sizes = JSON.parse(readFileSync(path.join(dist, 'sizes.json'), 'utf8')) as Sizes;
-    expect(sizes.firstPage.files).to.have.members(['assets/index-aaaa.js', 'assets/shared-bbbb.js', 'assets/CataloguePage-eeee.js', 'assets/table-dddd.js']);
+    expect(sizes.firstPage.files).to.have.members([
+      'assets/index-aaaa.js',
+      'assets/shared-bbbb.js',
+      'assets/CataloguePage-eeee.js',
+      'assets/table-dddd.js',
+    ]);
     const expectedRaw = ['index-aaaa.js', 'shared-bbbb.js', 'table-dddd.js', 'CataloguePage-eeee.js'].reduce(
       (n, f) => n + readFileSync(path.join(dist, 'assets', f)).length,
       0,
     );
     expect(sizes.firstPage.js.raw).to.equal(expectedRaw);
-    expect(sizes.largestRouteChunk).to.deep.include({ module: 'src/features/regulator/RegulatorPage.tsx', file: 'assets/RegulatorPage-ffff.js' });
+    expect(sizes.largestRouteChunk).to.deep.include({
+      module: 'src/features/regulator/RegulatorPage.tsx',
+      file: 'assets/RegulatorPage-ffff.js',
+    });
     expect(sizes.budget).to.deep.include({ firstPageJs: 250_000, measuredAs: 'gzip' });
-    expect(r.stdout).to.match(/first page JS \(4 files\)/).and.match(/largest route chunk: RegulatorPage\.tsx/);
+    expect(r.stdout)
+      .to.match(/first page JS \(4 files\)/)
+      .and.match(/largest route chunk: RegulatorPage\.tsx/);
 
     // The copies the server sends: same bytes once decoded; the brotli one no larger than the gzip one here.
     const original = readFileSync(path.join(dist, 'assets/index-aaaa.js'));

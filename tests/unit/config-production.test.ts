@@ -59,7 +59,12 @@ describe('configuration: production refuses demo behaviour', () => {
   });
 
   it('names every demo key at once', () => {
-    const keys = problemKeys({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/zwx', JWT_SECRET: GOOD_PRODUCTION.JWT_SECRET, SEED_DEMO: '1' });
+    const keys = problemKeys({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/zwx',
+      JWT_SECRET: GOOD_PRODUCTION.JWT_SECRET,
+      SEED_DEMO: '1',
+    });
     expect(keys).to.have.members(['PAYMENT_PROVIDER', 'ADMIN_PASSWORD', 'SEED_DEMO']);
   });
 
@@ -73,9 +78,16 @@ describe('configuration: production refuses demo behaviour', () => {
   });
 
   it('refuses half a receiving account anywhere, and trims the one it takes', () => {
-    expect(problemKeys({ NODE_ENV: 'development', BANK_NAME: '中国工商银行' })).to.have.members(['BANK_ACCOUNT_NAME', 'BANK_ACCOUNT_NUMBER']);
+    expect(problemKeys({ NODE_ENV: 'development', BANK_NAME: '中国工商银行' })).to.have.members([
+      'BANK_ACCOUNT_NAME',
+      'BANK_ACCOUNT_NUMBER',
+    ]);
     const c = loadConfig({ ...GOOD_PRODUCTION, BANK_ACCOUNT_NAME: '  绍兴无废交易服务有限公司 ' });
-    expect([c.BANK_ACCOUNT_NAME, c.BANK_ACCOUNT_NUMBER, c.BANK_NAME]).to.deep.equal(['绍兴无废交易服务有限公司', '3301 0400 1234 5678 901', '中国工商银行绍兴柯桥支行']);
+    expect([c.BANK_ACCOUNT_NAME, c.BANK_ACCOUNT_NUMBER, c.BANK_NAME]).to.deep.equal([
+      '绍兴无废交易服务有限公司',
+      '3301 0400 1234 5678 901',
+      '中国工商银行绍兴柯桥支行',
+    ]);
   });
 
   it('keeps the demo defaults outside production', () => {
@@ -94,7 +106,9 @@ describe('configuration: TRUST_PROXY', () => {
 
   it('takes a hop count, addresses, CIDRs and the named ranges', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).to.equal(1);
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,::1,fd00::/8' }).TRUST_PROXY).to.equal('10.0.0.0/8, 192.168.1.5,::1,fd00::/8');
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,::1,fd00::/8' }).TRUST_PROXY).to.equal(
+      '10.0.0.0/8, 192.168.1.5,::1,fd00::/8',
+    );
     expect(loadConfig({ TRUST_PROXY: 'loopback,uniquelocal' }).TRUST_PROXY).to.equal('loopback,uniquelocal');
   });
 

@@ -110,18 +110,33 @@ describe('configuration (read once at boot, fail fast)', () => {
 
   describe('the access-token key (issue 10 item 1)', () => {
     it('refuses in production a JWT_SECRET of 32 identical characters, naming JWT_SECRET', () => {
-      const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), DATABASE_URL: 'postgres://db/zwx', ...PRODUCTION_DEMO_FREE });
+      const problems = problemsOf({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'a'.repeat(32),
+        DATABASE_URL: 'postgres://db/zwx',
+        ...PRODUCTION_DEMO_FREE,
+      });
       expect(problems.map((p) => p.key)).to.deep.equal(['JWT_SECRET']);
       expect(problems[0]!.message).to.match(/entropy/);
     });
 
     it('refuses in production a long secret made of a few repeated characters (under 128 bits)', () => {
-      const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'abab'.repeat(20), DATABASE_URL: 'postgres://db/zwx', ...PRODUCTION_DEMO_FREE });
+      const problems = problemsOf({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'abab'.repeat(20),
+        DATABASE_URL: 'postgres://db/zwx',
+        ...PRODUCTION_DEMO_FREE,
+      });
       expect(problems.map((p) => p.key)).to.deep.equal(['JWT_SECRET']);
     });
 
     it('accepts in production a key made as documented (openssl rand -base64 32)', () => {
-      const c = loadConfig({ NODE_ENV: 'production', JWT_SECRET: GOOD_SECRET, DATABASE_URL: 'postgres://db/zwx', ...PRODUCTION_DEMO_FREE });
+      const c = loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: GOOD_SECRET,
+        DATABASE_URL: 'postgres://db/zwx',
+        ...PRODUCTION_DEMO_FREE,
+      });
       expect(c.JWT_SECRET).to.equal(GOOD_SECRET);
     });
 
@@ -137,7 +152,10 @@ describe('configuration (read once at boot, fail fast)', () => {
         'replace-with-at-least-32-random-characters',
       ]) {
         const problems = problemsOf({ NODE_ENV: 'development', JWT_SECRET: published });
-        expect(problems.map((p) => p.key), published).to.deep.equal(['JWT_SECRET']);
+        expect(
+          problems.map((p) => p.key),
+          published,
+        ).to.deep.equal(['JWT_SECRET']);
       }
     });
   });

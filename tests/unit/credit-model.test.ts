@@ -15,7 +15,11 @@ import { CREDIT_EVENT_KINDS, type CreditEventKind } from '../../shared/src/schem
 const DAY = 86_400_000;
 const NOW = new Date('2026-06-01T00:00:00Z');
 const ago = (days: number) => new Date(NOW.getTime() - days * DAY);
-const ev = (kind: string, daysAgo = 0, subjectId = `s-${Math.random()}`): CreditInput => ({ kind, occurredAt: ago(daysAgo), subjectId });
+const ev = (kind: string, daysAgo = 0, subjectId = `s-${Math.random()}`): CreditInput => ({
+  kind,
+  occurredAt: ago(daysAgo),
+  subjectId,
+});
 const factorOf = (r: ReturnType<typeof computeCredit>, kind: string) => r.factors.find((f) => f.factor === kind)!;
 
 // Every fast-check property prints its seed when it fails; FC_SEED replays one.
@@ -70,7 +74,16 @@ describe('credit model v1 (docs/credit-model.md)', () => {
 
   it('levels: green ≥ 90, blue ≥ 75, yellow ≥ 60, red ≥ 40, black below', () => {
     const cases: [number, string][] = [
-      [100, 'green'], [90, 'green'], [89, 'blue'], [75, 'blue'], [74, 'yellow'], [60, 'yellow'], [59, 'red'], [40, 'red'], [39, 'black'], [0, 'black'],
+      [100, 'green'],
+      [90, 'green'],
+      [89, 'blue'],
+      [75, 'blue'],
+      [74, 'yellow'],
+      [60, 'yellow'],
+      [59, 'red'],
+      [40, 'red'],
+      [39, 'black'],
+      [0, 'black'],
     ];
     for (const [score, level] of cases) expect(levelForScore(score), String(score)).to.equal(level);
   });
@@ -118,7 +131,9 @@ describe('credit model v1 (docs/credit-model.md)', () => {
       const r = computeCredit(inputs, NOW);
       expect(r.score).to.be.at.least(40); // the score alone would not be black
       expect(r).to.include({ level: 'black', levelReason: 'serious_sanction' });
-      expect(r.seriousSanctionUntil?.toISOString()).to.equal(new Date(ago(10).getTime() + SERIOUS_SANCTION_IN_FORCE_DAYS * DAY).toISOString());
+      expect(r.seriousSanctionUntil?.toISOString()).to.equal(
+        new Date(ago(10).getTime() + SERIOUS_SANCTION_IN_FORCE_DAYS * DAY).toISOString(),
+      );
     });
 
     it(`ends ${SERIOUS_SANCTION_IN_FORCE_DAYS} days after the decision; the score then decides`, () => {
@@ -147,15 +162,22 @@ describe('credit model v1 (docs/credit-model.md)', () => {
       daysAgo: fc.double({ min: 0, max: 4000, noNaN: true }),
       subjectId: fc.string({ maxLength: 8 }),
     });
-    const inputs = fc.array(input, { maxLength: 40 }).map((xs) => xs.map((x) => ({ kind: x.kind, occurredAt: ago(x.daysAgo), subjectId: x.subjectId })));
+    const inputs = fc
+      .array(input, { maxLength: 40 })
+      .map((xs) => xs.map((x) => ({ kind: x.kind, occurredAt: ago(x.daysAgo), subjectId: x.subjectId })));
 
     it('the same inputs give the same score, in any order', () => {
       fc.assert(
         fc.property(inputs, fc.integer(), (xs, salt) => {
-          const shuffled = [...xs].sort((a, b) => ((a.subjectId.length * 31 + salt) % 7) - ((b.subjectId.length * 31 + salt) % 7)).reverse();
+          const shuffled = [...xs]
+            .sort((a, b) => ((a.subjectId.length * 31 + salt) % 7) - ((b.subjectId.length * 31 + salt) % 7))
+            .reverse();
           const a = computeCredit(xs, NOW);
           const b = computeCredit(shuffled, NOW);
-          const c = computeCredit(xs.map((x) => ({ ...x, occurredAt: new Date(x.occurredAt) })), new Date(NOW));
+          const c = computeCredit(
+            xs.map((x) => ({ ...x, occurredAt: new Date(x.occurredAt) })),
+            new Date(NOW),
+          );
           expect(b).to.deep.equal(a);
           expect(c).to.deep.equal(a);
         }),
@@ -169,7 +191,9 @@ describe('credit model v1 (docs/credit-model.md)', () => {
           const r = computeCredit(xs, NOW);
           expect(Number.isInteger(r.score)).to.equal(true);
           expect(r.score).to.be.within(0, 100);
-          const inForce = xs.some((x) => x.kind === 'sanction_serious' && NOW.getTime() - x.occurredAt.getTime() < SERIOUS_SANCTION_IN_FORCE_DAYS * DAY);
+          const inForce = xs.some(
+            (x) => x.kind === 'sanction_serious' && NOW.getTime() - x.occurredAt.getTime() < SERIOUS_SANCTION_IN_FORCE_DAYS * DAY,
+          );
           expect(r.level).to.equal(inForce ? 'black' : levelForScore(r.score));
         }),
         fcParams,
@@ -182,7 +206,9 @@ describe('credit model v1 (docs/credit-model.md)', () => {
         fc.property(inputs, negative, fc.double({ min: 0, max: 4000, noNaN: true }), (xs, kind, daysAgo) => {
           const base = computeCredit(xs, NOW).score;
           expect(computeCredit([...xs, { kind, occurredAt: ago(daysAgo), subjectId: 'x' }], NOW).score).to.be.at.most(base);
-          expect(computeCredit([...xs, { kind: 'trade_completed', occurredAt: ago(daysAgo), subjectId: 'y' }], NOW).score).to.be.at.least(base);
+          expect(
+            computeCredit([...xs, { kind: 'trade_completed', occurredAt: ago(daysAgo), subjectId: 'y' }], NOW).score,
+          ).to.be.at.least(base);
         }),
         fcParams,
       );

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { checkEligibility, licenceCovers, type EligibilityFacts, type LicenceFact } from '../../server/src/modules/eligibility/index.js';
+import {
+  checkEligibility,
+  licenceCovers,
+  type EligibilityFacts,
+  type LicenceFact,
+} from '../../server/src/modules/eligibility/index.js';
 
 const licence = (over: Partial<LicenceFact> = {}): LicenceFact => ({
   id: 'lic-1',
@@ -73,7 +78,9 @@ describe('eligibility (DESIGN §5.2)', () => {
   });
 
   it('when the only covering licence is suspended: LICENCE_SUSPENDED', () => {
-    const r = checkEligibility(facts({ licences: [licence({ status: 'suspended' }), licence({ id: 'l2', number: 'other', wasteCodes: ['HW08'] })] }));
+    const r = checkEligibility(
+      facts({ licences: [licence({ status: 'suspended' }), licence({ id: 'l2', number: 'other', wasteCodes: ['HW08'] })] }),
+    );
     expect(!r.ok && r.error.code).to.equal('LICENCE_SUSPENDED');
     expect(!r.ok && r.error.message).to.match(/ZJ-HW-001/);
   });
@@ -129,7 +136,11 @@ describe('eligibility (DESIGN §5.2)', () => {
 
   it('checks in order: scope before suspension before validity before capacity before credit', () => {
     // Everything wrong at once reports the first rule.
-    const all = facts({ licences: [licence({ status: 'suspended', validTo: '2026-01-02' })], usedKg: 10e6, callerCredit: 'black' });
+    const all = facts({
+      licences: [licence({ status: 'suspended', validTo: '2026-01-02' })],
+      usedKg: 10e6,
+      callerCredit: 'black',
+    });
     expect(codeOf(all)).to.equal('LICENCE_SUSPENDED');
     expect(codeOf({ ...all, licences: [licence({ validTo: '2026-01-02' })] })).to.equal('LICENCE_EXPIRED');
     expect(codeOf({ ...all, licences: [licence()] })).to.equal('CAPACITY_EXCEEDED');
@@ -154,16 +165,21 @@ describe('eligibility (DESIGN §5.2)', () => {
       validTo: fc.constantFrom('2026-05-09', '2026-12-31'),
     });
     fc.assert(
-      fc.property(fc.array(lic, { maxLength: 4 }), fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 1, max: 1e9 }), (licences, usedKg, quantityKg) => {
-        const r = checkEligibility(facts({ licences, usedKg, quantityKg }));
-        if (r.ok) {
-          const l = r.licence!;
-          expect(l.status).to.equal('approved');
-          expect(licenceCovers(l, '772-002-18', 'HW18')).to.equal(true);
-          expect(l.validFrom <= '2026-05-01' && l.validTo >= '2026-05-10').to.equal(true);
-          expect(l.annualCapacityKg - usedKg).to.be.at.least(quantityKg);
-        }
-      }),
+      fc.property(
+        fc.array(lic, { maxLength: 4 }),
+        fc.integer({ min: 0, max: 1e9 }),
+        fc.integer({ min: 1, max: 1e9 }),
+        (licences, usedKg, quantityKg) => {
+          const r = checkEligibility(facts({ licences, usedKg, quantityKg }));
+          if (r.ok) {
+            const l = r.licence!;
+            expect(l.status).to.equal('approved');
+            expect(licenceCovers(l, '772-002-18', 'HW18')).to.equal(true);
+            expect(l.validFrom <= '2026-05-01' && l.validTo >= '2026-05-10').to.equal(true);
+            expect(l.annualCapacityKg - usedKg).to.be.at.least(quantityKg);
+          }
+        },
+      ),
     );
   });
 });

@@ -165,7 +165,10 @@ describe('engine: sealed-bid auction allocation', () => {
         fc.property(anyAuction, ([listing, bids]) => {
           const r = allocateAuction(listing, bids);
           for (const f of r.fills) {
-            expect(atOrBetter(listing, f.pricePerTonneFen), `fill at ${f.pricePerTonneFen} vs reserve ${listing.pricePerTonneFen}`).to.equal(true);
+            expect(
+              atOrBetter(listing, f.pricePerTonneFen),
+              `fill at ${f.pricePerTonneFen} vs reserve ${listing.pricePerTonneFen}`,
+            ).to.equal(true);
             expect(f.pricePerTonneFen).to.equal(bids.find((b) => b.id === f.bidId)!.pricePerTonneFen);
           }
         }),
@@ -192,14 +195,20 @@ describe('engine: sealed-bid auction allocation', () => {
             } else if (laterWinner) {
               // A lost bid ranked above a winner: only because serving it at its turn broke the lot rule.
               expect(lostReason(r, bid.id)).to.be.oneOf(['min_lot_conflict', 'below_min_lot']);
-              expect(bid.quantityKg < Math.min(minLot, listing.remainingKg) || lotFill(bid.quantityKg, remainingBefore, minLot) === 0).to.equal(true);
+              expect(
+                bid.quantityKg < Math.min(minLot, listing.remainingKg) || lotFill(bid.quantityKg, remainingBefore, minLot) === 0,
+              ).to.equal(true);
             }
           }
           // Strictly better than a winner means by price: such a loser must be a lot-rule casualty.
           for (const loser of r.lost) {
             const l = byId.get(loser)!;
             const reason = lostReason(r, loser);
-            if (winners.some((w) => (listing.side === 'supply' ? l.pricePerTonneFen > w.pricePerTonneFen : l.pricePerTonneFen < w.pricePerTonneFen))) {
+            if (
+              winners.some((w) =>
+                listing.side === 'supply' ? l.pricePerTonneFen > w.pricePerTonneFen : l.pricePerTonneFen < w.pricePerTonneFen,
+              )
+            ) {
               expect(reason).to.be.oneOf(['min_lot_conflict', 'below_min_lot']);
             }
           }
@@ -229,7 +238,9 @@ describe('engine: sealed-bid auction allocation', () => {
           const lot = listing.minLotKg;
           let left = listing.remainingKg;
           for (const f of r.fills) {
-            expect(f.quantityKg >= lot || f.quantityKg === left, `fill ${f.quantityKg} with ${left} left, lot ${lot}`).to.equal(true);
+            expect(f.quantityKg >= lot || f.quantityKg === left, `fill ${f.quantityKg} with ${left} left, lot ${lot}`).to.equal(
+              true,
+            );
             left -= f.quantityKg;
             if (listing.remainingKg >= lot) expect(left === 0 || left >= lot, `left ${left}, lot ${lot}`).to.equal(true);
           }
@@ -242,7 +253,11 @@ describe('engine: sealed-bid auction allocation', () => {
       fc.assert(
         fc.property(
           anyAuction.chain(([listing, bids]) =>
-            fc.tuple(fc.constant(listing), fc.constant(bids), fc.shuffledSubarray(bids, { minLength: bids.length, maxLength: bids.length })),
+            fc.tuple(
+              fc.constant(listing),
+              fc.constant(bids),
+              fc.shuffledSubarray(bids, { minLength: bids.length, maxLength: bids.length }),
+            ),
           ),
           ([listing, bids, shuffled]) => {
             expect(allocateAuction(listing, shuffled)).to.deep.equal(allocateAuction(listing, bids));
@@ -257,7 +272,11 @@ describe('engine: sealed-bid auction allocation', () => {
         fc.property(anyAuction, ([listing, bids]) => {
           const r = allocateAuction(listing, bids);
           const m = allocateAuction(
-            { ...listing, side: listing.side === 'supply' ? 'demand' : 'supply', pricePerTonneFen: negate(listing.pricePerTonneFen) },
+            {
+              ...listing,
+              side: listing.side === 'supply' ? 'demand' : 'supply',
+              pricePerTonneFen: negate(listing.pricePerTonneFen),
+            },
             bids.map((b): EngineAuctionBid => ({ ...b, pricePerTonneFen: negate(b.pricePerTonneFen) })),
           );
           expect(m.won).to.deep.equal(r.won);

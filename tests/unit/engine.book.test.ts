@@ -11,12 +11,12 @@ import {
   type LevelIndexKind,
 } from '../../server/src/modules/matching/engine/index.js';
 
-type Op =
-  | { kind: 'limit'; side: BookSide; price: number; size: number; owner?: string }
-  | { kind: 'cancel'; target: number };
+type Op = { kind: 'limit'; side: BookSide; price: number; size: number; owner?: string } | { kind: 'cancel'; target: number };
 
 /** A stream of limit orders and cancels; a cancel names an earlier order by position (possibly filled or cancelled already). */
-const opsArb = (opts: { owners?: boolean; minPrice?: number; maxPrice?: number; maxLength?: number; long?: boolean } = {}): fc.Arbitrary<Op[]> => {
+const opsArb = (
+  opts: { owners?: boolean; minPrice?: number; maxPrice?: number; maxLength?: number; long?: boolean } = {},
+): fc.Arbitrary<Op[]> => {
   const limit = fc.record({
     kind: fc.constant('limit' as const),
     side: fc.constantFrom<BookSide>('buy', 'sell'),
@@ -39,7 +39,11 @@ interface StepOutcome {
 }
 
 /** Runs the stream on our book, returning per-step outcomes and the whole journal. */
-function runOurs(ops: Op[], book = new OrderBook(), after?: (book: OrderBook) => void): { outcomes: StepOutcome[]; journal: BookJournalEntry[]; book: OrderBook } {
+function runOurs(
+  ops: Op[],
+  book = new OrderBook(),
+  after?: (book: OrderBook) => void,
+): { outcomes: StepOutcome[]; journal: BookJournalEntry[]; book: OrderBook } {
   const ids: string[] = [];
   const outcomes: StepOutcome[] = [];
   const journal: BookJournalEntry[] = [];
@@ -51,7 +55,10 @@ function runOurs(ops: Op[], book = new OrderBook(), after?: (book: OrderBook) =>
       if (op.owner !== undefined) input.ownerId = op.owner;
       const r = book.add(input);
       journal.push(...r.journal);
-      outcomes.push({ fills: r.fills.map((f) => ({ makerId: f.makerOrderId, quantityKg: f.quantityKg, price: f.pricePerTonneFen })), restingKg: r.restingKg });
+      outcomes.push({
+        fills: r.fills.map((f) => ({ makerId: f.makerOrderId, quantityKg: f.quantityKg, price: f.pricePerTonneFen })),
+        restingKg: r.restingKg,
+      });
     } else {
       const id = ids.length === 0 ? 'none' : ids[op.target % ids.length]!;
       const r = book.cancel(id);
@@ -79,8 +86,11 @@ function runPeer(ops: Op[]): { outcomes: StepOutcome[]; peer: PeerBook } {
         price: op.price,
         ...(op.owner !== undefined ? { accountId: op.owner, stpMode: SelfTradePreventionMode.EXPIRE_TAKER } : {}),
       });
-      const fills = r.done.filter((d) => d.id !== id).map((d) => ({ makerId: d.id, quantityKg: d.size, price: (d as { price: number }).price }));
-      if (r.partial !== null && r.partial.id !== id) fills.push({ makerId: r.partial.id, quantityKg: r.partialQuantityProcessed, price: r.partial.price });
+      const fills = r.done
+        .filter((d) => d.id !== id)
+        .map((d) => ({ makerId: d.id, quantityKg: d.size, price: (d as { price: number }).price }));
+      if (r.partial !== null && r.partial.id !== id)
+        fills.push({ makerId: r.partial.id, quantityKg: r.partialQuantityProcessed, price: r.partial.price });
       outcomes.push({ fills, restingKg: peer.order(id)?.size ?? 0 });
     } else {
       const id = ids.length === 0 ? 'none' : ids[op.target % ids.length]!;
@@ -121,9 +131,14 @@ describe('engine: continuous limit order book', () => {
     book.add({ id: 'a', side: 'buy', pricePerTonneFen: 1_000, quantityKg: 10, seq: 1 });
     book.add({ id: 'b', side: 'buy', pricePerTonneFen: 1_000, quantityKg: 10, seq: 2 });
     const first = book.add({ id: 'c', side: 'sell', pricePerTonneFen: 900, quantityKg: 4, seq: 3 });
-    expect(first.fills).to.deep.equal([{ makerOrderId: 'a', takerOrderId: 'c', makerSide: 'buy', pricePerTonneFen: 1_000, quantityKg: 4, makerRemainingKg: 6 }]);
+    expect(first.fills).to.deep.equal([
+      { makerOrderId: 'a', takerOrderId: 'c', makerSide: 'buy', pricePerTonneFen: 1_000, quantityKg: 4, makerRemainingKg: 6 },
+    ]);
     const second = book.add({ id: 'd', side: 'sell', pricePerTonneFen: 1_000, quantityKg: 8, seq: 4 });
-    expect(second.fills.map((f) => [f.makerOrderId, f.quantityKg])).to.deep.equal([['a', 6], ['b', 2]]);
+    expect(second.fills.map((f) => [f.makerOrderId, f.quantityKg])).to.deep.equal([
+      ['a', 6],
+      ['b', 2],
+    ]);
     const third = book.add({ id: 'e', side: 'sell', pricePerTonneFen: 1_100, quantityKg: 5, seq: 5 });
     expect(third).to.include({ restingKg: 5, filledKg: 0 });
     expect(book.depth()).to.deep.equal({
@@ -166,8 +181,12 @@ describe('engine: continuous limit order book', () => {
       return undefined;
     };
     expect(code(() => book.add({ id: 'a', side: 'buy', pricePerTonneFen: 1, quantityKg: 1, seq: 6 }))).to.equal('DUPLICATE_ID');
-    expect(code(() => book.add({ id: 'b', side: 'buy', pricePerTonneFen: 1, quantityKg: 1, seq: 5 }))).to.equal('SEQ_NOT_INCREASING');
-    expect(code(() => book.add({ id: 'b', side: 'buy', pricePerTonneFen: 1.5, quantityKg: 1, seq: 7 }))).to.equal('INVALID_INPUT');
+    expect(code(() => book.add({ id: 'b', side: 'buy', pricePerTonneFen: 1, quantityKg: 1, seq: 5 }))).to.equal(
+      'SEQ_NOT_INCREASING',
+    );
+    expect(code(() => book.add({ id: 'b', side: 'buy', pricePerTonneFen: 1.5, quantityKg: 1, seq: 7 }))).to.equal(
+      'INVALID_INPUT',
+    );
     expect(book.snapshot().lastOp, 'refused orders leave no journal').to.equal(1);
   });
 
@@ -193,13 +212,22 @@ describe('engine: continuous limit order book', () => {
     restored.replay([...first.journal, ...second.journal]);
     expect(restored.snapshot()).to.deep.equal(book.snapshot());
     const duplicate = { ...second.journal[0]!, op: 3, seq: 3, id: 'a' };
-    expect(() => restored.replay([duplicate])).to.throw(EngineError, /already resting/).with.property('code', 'CORRUPT_STATE');
+    expect(() => restored.replay([duplicate]))
+      .to.throw(EngineError, /already resting/)
+      .with.property('code', 'CORRUPT_STATE');
   });
 
   it('depth aggregates each price level, best first, limited per side', () => {
     const book = new OrderBook();
     let seq = 0;
-    for (const [side, price, kg] of [['buy', 90, 1], ['buy', 90, 2], ['buy', 80, 4], ['sell', 120, 8], ['sell', 110, 16], ['buy', 70, 32]] as const) {
+    for (const [side, price, kg] of [
+      ['buy', 90, 1],
+      ['buy', 90, 2],
+      ['buy', 80, 4],
+      ['sell', 120, 8],
+      ['sell', 110, 16],
+      ['buy', 70, 32],
+    ] as const) {
       book.add({ id: `o${seq}`, side, pricePerTonneFen: price, quantityKg: kg, seq: ++seq });
     }
     expect(book.depth(2)).to.deep.equal({
@@ -268,35 +296,46 @@ describe('engine: continuous limit order book', () => {
 
     it('snapshot + journal replay rebuilds the live book exactly (through JSON)', () => {
       fc.assert(
-        fc.property(opsArb({ owners: true, minPrice: -5, maxPrice: 5, long: true }), fc.nat(), fc.constantFrom<LevelIndexKind>('sorted-array', 'heap'), (ops, cutAt, kind) => {
-          const cut = ops.length === 0 ? 0 : cutAt % (ops.length + 1);
-          const live = new OrderBook({ levelIndex: kind });
-          const first = runOurs(ops.slice(0, cut), live);
-          const snapshot = roundTrip(live.snapshot());
-          // Continue on the same book: seqs go on from where the first half stopped.
-          const rest = ops.slice(cut);
-          const journalAfter: BookJournalEntry[] = [];
-          const idsBefore = ops.slice(0, cut).flatMap((op, i) => (op.kind === 'limit' ? [`o${i}`] : []));
-          const ids = [...idsBefore];
-          rest.forEach((op, j) => {
-            const i = cut + j;
-            if (op.kind === 'limit') {
-              ids.push(`o${i}`);
-              const input: BookOrderInput = { id: `o${i}`, side: op.side, pricePerTonneFen: op.price, quantityKg: op.size, seq: i + 1 };
-              if (op.owner !== undefined) input.ownerId = op.owner;
-              journalAfter.push(...live.add(input).journal);
-            } else if (ids.length > 0) {
-              const r = live.cancel(ids[op.target % ids.length]!);
-              if (r !== null) journalAfter.push(...r.journal);
-            }
-          });
-          const restored = OrderBook.restore(snapshot, { levelIndex: kind === 'heap' ? 'sorted-array' : 'heap' });
-          restored.replay(roundTrip([...first.journal, ...journalAfter]));
-          expect(restored.snapshot()).to.deep.equal(live.snapshot());
-          const fromEmpty = new OrderBook();
-          fromEmpty.replay(roundTrip([...first.journal, ...journalAfter]));
-          expect(fromEmpty.snapshot()).to.deep.equal(live.snapshot());
-        }),
+        fc.property(
+          opsArb({ owners: true, minPrice: -5, maxPrice: 5, long: true }),
+          fc.nat(),
+          fc.constantFrom<LevelIndexKind>('sorted-array', 'heap'),
+          (ops, cutAt, kind) => {
+            const cut = ops.length === 0 ? 0 : cutAt % (ops.length + 1);
+            const live = new OrderBook({ levelIndex: kind });
+            const first = runOurs(ops.slice(0, cut), live);
+            const snapshot = roundTrip(live.snapshot());
+            // Continue on the same book: seqs go on from where the first half stopped.
+            const rest = ops.slice(cut);
+            const journalAfter: BookJournalEntry[] = [];
+            const idsBefore = ops.slice(0, cut).flatMap((op, i) => (op.kind === 'limit' ? [`o${i}`] : []));
+            const ids = [...idsBefore];
+            rest.forEach((op, j) => {
+              const i = cut + j;
+              if (op.kind === 'limit') {
+                ids.push(`o${i}`);
+                const input: BookOrderInput = {
+                  id: `o${i}`,
+                  side: op.side,
+                  pricePerTonneFen: op.price,
+                  quantityKg: op.size,
+                  seq: i + 1,
+                };
+                if (op.owner !== undefined) input.ownerId = op.owner;
+                journalAfter.push(...live.add(input).journal);
+              } else if (ids.length > 0) {
+                const r = live.cancel(ids[op.target % ids.length]!);
+                if (r !== null) journalAfter.push(...r.journal);
+              }
+            });
+            const restored = OrderBook.restore(snapshot, { levelIndex: kind === 'heap' ? 'sorted-array' : 'heap' });
+            restored.replay(roundTrip([...first.journal, ...journalAfter]));
+            expect(restored.snapshot()).to.deep.equal(live.snapshot());
+            const fromEmpty = new OrderBook();
+            fromEmpty.replay(roundTrip([...first.journal, ...journalAfter]));
+            expect(fromEmpty.snapshot()).to.deep.equal(live.snapshot());
+          },
+        ),
       );
     });
 

@@ -46,7 +46,9 @@ describe('engine: fixed-price matching', () => {
     expect(result.matched).to.equal(true);
     expect(result.fills).to.deep.equal([{ bidId: 'bid-1', quantityKg: 20_000, pricePerTonneFen: -189_300 }]);
     expect(result.remainingKg).to.equal(30_000);
-    expect(result.journal).to.deep.equal([{ type: 'fill', bidId: 'bid-1', quantityKg: 20_000, pricePerTonneFen: -189_300, remainingKg: 30_000 }]);
+    expect(result.journal).to.deep.equal([
+      { type: 'fill', bidId: 'bid-1', quantityKg: 20_000, pricePerTonneFen: -189_300, remainingKg: 30_000 },
+    ]);
   });
 
   it('when a fly-ash recycler asks a higher disposal fee than the listing offers, there is no match (worse_than_ask)', () => {
@@ -61,11 +63,16 @@ describe('engine: fixed-price matching', () => {
     expect(matchFixed(listing, { id: 'o1', pricePerTonneFen: 70_000, quantityKg: 4_000 }).fills).to.deep.equal([
       { bidId: 'o1', quantityKg: 4_000, pricePerTonneFen: 80_000 },
     ]);
-    expect(matchFixed(listing, { id: 'o2', pricePerTonneFen: 90_000, quantityKg: 4_000 })).to.include({ reason: 'worse_than_ask' });
+    expect(matchFixed(listing, { id: 'o2', pricePerTonneFen: 90_000, quantityKg: 4_000 })).to.include({
+      reason: 'worse_than_ask',
+    });
   });
 
   it('a bid larger than the remainder takes the whole remainder, even below the minimum lot', () => {
-    const result = matchFixed({ side: 'supply', pricePerTonneFen: 100, remainingKg: 300, minLotKg: 1_000 }, { id: 'b', pricePerTonneFen: 100, quantityKg: 5_000 });
+    const result = matchFixed(
+      { side: 'supply', pricePerTonneFen: 100, remainingKg: 300, minLotKg: 1_000 },
+      { id: 'b', pricePerTonneFen: 100, quantityKg: 5_000 },
+    );
     expect(result.fills[0]?.quantityKg).to.equal(300);
     expect(result.remainingKg).to.equal(0);
     expect(result.bidUnfilledKg).to.equal(4_700);
@@ -73,26 +80,42 @@ describe('engine: fixed-price matching', () => {
 
   it('a fill that would leave less than one lot is cut back to leave exactly one lot', () => {
     // 25 t left, lot 10 t, bid 20 t: filling 20 would leave 5 t, so the bid gets 15 t and 10 t stay listed.
-    const result = matchFixed({ side: 'supply', pricePerTonneFen: 0, remainingKg: 25_000, minLotKg: 10_000 }, { id: 'b', pricePerTonneFen: 0, quantityKg: 20_000 });
+    const result = matchFixed(
+      { side: 'supply', pricePerTonneFen: 0, remainingKg: 25_000, minLotKg: 10_000 },
+      { id: 'b', pricePerTonneFen: 0, quantityKg: 20_000 },
+    );
     expect(result.fills[0]?.quantityKg).to.equal(15_000);
     expect(result.remainingKg).to.equal(10_000);
   });
 
   it('when cutting back would make the fill smaller than one lot, there is no match (below_min_lot)', () => {
     const listing: EngineListing = { side: 'supply', pricePerTonneFen: 0, remainingKg: 15_000, minLotKg: 10_000 };
-    expect(matchFixed(listing, { id: 'b', pricePerTonneFen: 0, quantityKg: 12_000 })).to.include({ matched: false, reason: 'below_min_lot' });
-    expect(matchFixed(listing, { id: 'b', pricePerTonneFen: 0, quantityKg: 5_000 })).to.include({ matched: false, reason: 'below_min_lot' });
+    expect(matchFixed(listing, { id: 'b', pricePerTonneFen: 0, quantityKg: 12_000 })).to.include({
+      matched: false,
+      reason: 'below_min_lot',
+    });
+    expect(matchFixed(listing, { id: 'b', pricePerTonneFen: 0, quantityKg: 5_000 })).to.include({
+      matched: false,
+      reason: 'below_min_lot',
+    });
   });
 
   it('a listing with nothing left matches nothing (listing_empty)', () => {
-    expect(matchFixed({ side: 'supply', pricePerTonneFen: 0, remainingKg: 0 }, { id: 'b', pricePerTonneFen: 10, quantityKg: 1 })).to.include({ reason: 'listing_empty' });
+    expect(
+      matchFixed({ side: 'supply', pricePerTonneFen: 0, remainingKg: 0 }, { id: 'b', pricePerTonneFen: 10, quantityKg: 1 }),
+    ).to.include({ reason: 'listing_empty' });
   });
 
   it('rejects non-integer prices and quantities with EngineError INVALID_INPUT', () => {
     const listing: EngineListing = { side: 'supply', pricePerTonneFen: 0, remainingKg: 10 };
-    expect(() => matchFixed(listing, { id: 'b', pricePerTonneFen: 1.5, quantityKg: 1 })).to.throw(EngineError, /pricePerTonneFen/);
+    expect(() => matchFixed(listing, { id: 'b', pricePerTonneFen: 1.5, quantityKg: 1 })).to.throw(
+      EngineError,
+      /pricePerTonneFen/,
+    );
     expect(() => matchFixed(listing, { id: 'b', pricePerTonneFen: 1, quantityKg: 0 })).to.throw(EngineError, /quantityKg/);
-    expect(() => matchFixed({ ...listing, pricePerTonneFen: 100_000_001 }, { id: 'b', pricePerTonneFen: 1, quantityKg: 1 })).to.throw(EngineError);
+    expect(() =>
+      matchFixed({ ...listing, pricePerTonneFen: 100_000_001 }, { id: 'b', pricePerTonneFen: 1, quantityKg: 1 }),
+    ).to.throw(EngineError);
   });
 
   describe('properties', () => {
@@ -148,7 +171,9 @@ describe('engine: fixed-price matching', () => {
           const r = matchFixed(listing, bid);
           expect(mirrored.matched).to.equal(r.matched);
           expect(mirrored.remainingKg).to.equal(r.remainingKg);
-          expect(mirrored.fills.map((f) => ({ ...f, pricePerTonneFen: -f.pricePerTonneFen + 0 }))).to.deep.equal(r.fills.map((f) => ({ ...f, pricePerTonneFen: f.pricePerTonneFen + 0 })));
+          expect(mirrored.fills.map((f) => ({ ...f, pricePerTonneFen: -f.pricePerTonneFen + 0 }))).to.deep.equal(
+            r.fills.map((f) => ({ ...f, pricePerTonneFen: f.pricePerTonneFen + 0 })),
+          );
         }),
       );
     });

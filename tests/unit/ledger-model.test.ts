@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Accounts, accountSpec, allowedBalance, applyEntries, normaliseEntries, LedgerRuleError } from '../../server/src/modules/ledger/model.js';
+import {
+  Accounts,
+  accountSpec,
+  allowedBalance,
+  applyEntries,
+  normaliseEntries,
+  LedgerRuleError,
+} from '../../server/src/modules/ledger/model.js';
 
 const ORG_A = '11111111-1111-4111-8111-111111111111';
 const ORG_B = '22222222-2222-4222-8222-222222222222';
@@ -34,10 +41,12 @@ describe('ledger model', () => {
 
   describe('a transfer', () => {
     it('that does not sum to zero is refused', () => {
-      expect(() => normaliseEntries([
-        { accountId: Accounts.clearing('simulated'), amountFen: -100 },
-        { accountId: Accounts.escrow(ORG_A), amountFen: 99 },
-      ])).to.throw(LedgerRuleError, /does not balance/);
+      expect(() =>
+        normaliseEntries([
+          { accountId: Accounts.clearing('simulated'), amountFen: -100 },
+          { accountId: Accounts.escrow(ORG_A), amountFen: 99 },
+        ]),
+      ).to.throw(LedgerRuleError, /does not balance/);
     });
 
     it('whose amounts cancel out per account moves nothing (an empty list, posted as no transfer)', () => {
@@ -51,14 +60,18 @@ describe('ledger model', () => {
     });
 
     it('with a fractional or unsafe amount is refused', () => {
-      expect(() => normaliseEntries([
-        { accountId: Accounts.clearing('simulated'), amountFen: -1.5 },
-        { accountId: Accounts.escrow(ORG_A), amountFen: 1.5 },
-      ])).to.throw(LedgerRuleError, /integer/);
-      expect(() => normaliseEntries([
-        { accountId: Accounts.clearing('simulated'), amountFen: -(2 ** 60) },
-        { accountId: Accounts.escrow(ORG_A), amountFen: 2 ** 60 },
-      ])).to.throw(LedgerRuleError);
+      expect(() =>
+        normaliseEntries([
+          { accountId: Accounts.clearing('simulated'), amountFen: -1.5 },
+          { accountId: Accounts.escrow(ORG_A), amountFen: 1.5 },
+        ]),
+      ).to.throw(LedgerRuleError, /integer/);
+      expect(() =>
+        normaliseEntries([
+          { accountId: Accounts.clearing('simulated'), amountFen: -(2 ** 60) },
+          { accountId: Accounts.escrow(ORG_A), amountFen: 2 ** 60 },
+        ]),
+      ).to.throw(LedgerRuleError);
     });
 
     it('merges amounts per account, drops zeros and sorts by account id (the lock order)', () => {
@@ -76,10 +89,12 @@ describe('ledger model', () => {
 
     it('that would overdraw escrow is refused by the model, leaving balances as they were', () => {
       const start = new Map([[Accounts.escrow(ORG_A), 50n]]);
-      expect(() => applyEntries(start, [
-        { accountId: Accounts.escrow(ORG_A), amountFen: -60 },
-        { accountId: Accounts.payable(ORG_B), amountFen: 60 },
-      ])).to.throw(LedgerRuleError, /would go to -10/);
+      expect(() =>
+        applyEntries(start, [
+          { accountId: Accounts.escrow(ORG_A), amountFen: -60 },
+          { accountId: Accounts.payable(ORG_B), amountFen: 60 },
+        ]),
+      ).to.throw(LedgerRuleError, /would go to -10/);
       expect(start.get(Accounts.escrow(ORG_A))).to.equal(50n);
     });
   });
@@ -96,7 +111,10 @@ describe('ledger model', () => {
       Accounts.fund('330602'),
     ];
     const transfer = fc
-      .array(fc.record({ account: fc.constantFrom(...ACCOUNTS), amount: fc.integer({ min: -1_000_000, max: 1_000_000 }) }), { minLength: 1, maxLength: 5 })
+      .array(fc.record({ account: fc.constantFrom(...ACCOUNTS), amount: fc.integer({ min: -1_000_000, max: 1_000_000 }) }), {
+        minLength: 1,
+        maxLength: 5,
+      })
       .chain((parts) =>
         fc.constantFrom(...ACCOUNTS).map((balancing) => {
           const entries = parts.map((p) => ({ accountId: p.account, amountFen: p.amount }));

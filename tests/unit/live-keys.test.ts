@@ -12,7 +12,8 @@ function event(type: RealtimeEventName, room: string, data: Record<string, unkno
 
 type Key = readonly unknown[];
 /** TanStack Query's rule for invalidateQueries({ queryKey }): the key is a prefix of the query's key. */
-const isPrefix = (prefix: Key, query: Key) => prefix.length <= query.length && prefix.every((part, i) => isDeepStrictEqual(part, query[i]));
+const isPrefix = (prefix: Key, query: Key) =>
+  prefix.length <= query.length && prefix.every((part, i) => isDeepStrictEqual(part, query[i]));
 const staleAfter = (keys: Key[] | 'all', query: Key) => keys === 'all' || keys.some((k) => isPrefix(k, query));
 
 const LISTING = '0b9c3c1e-5d0f-4a51-9f7e-2f3f6f1a0c11';
@@ -21,7 +22,12 @@ const TRADE = '7d1f0a52-1b7b-4c35-8c4e-0f6f5e1d2a33';
 describe('live events invalidate the client queries that show what they changed', () => {
   it('a bid on a listing refetches its page, its bids, the listing lists and the org’s own bids', () => {
     const keys = keysFor(event('bid.placed', `listing:${LISTING}`, { listingId: LISTING, bidCount: 2 }));
-    for (const query of [['listings', 'detail', LISTING], ['listings', 'bids', LISTING], ['listings', 'list', 'status=open'], ['bids', 'mine', '']]) {
+    for (const query of [
+      ['listings', 'detail', LISTING],
+      ['listings', 'bids', LISTING],
+      ['listings', 'list', 'status=open'],
+      ['bids', 'mine', ''],
+    ]) {
       expect(staleAfter(keys, query), JSON.stringify(query)).to.equal(true);
     }
     expect(staleAfter(keys, ['credit', 'org', 'x'])).to.equal(false);
@@ -29,7 +35,14 @@ describe('live events invalidate the client queries that show what they changed'
 
   it('a trade change refetches the trade, its payment, ledger and trips, and the org’s bids', () => {
     const keys = keysFor(event('trade.updated', 'org:o1', { tradeId: TRADE, status: 'funded' }));
-    for (const query of [['trades', 'detail', TRADE], ['trades', 'list', ''], ['payments', 'state', TRADE, 'funded'], ['payments', 'ledger', TRADE], ['manifests', 'trade', TRADE], ['bids', 'mine', 'won']]) {
+    for (const query of [
+      ['trades', 'detail', TRADE],
+      ['trades', 'list', ''],
+      ['payments', 'state', TRADE, 'funded'],
+      ['payments', 'ledger', TRADE],
+      ['manifests', 'trade', TRADE],
+      ['bids', 'mine', 'won'],
+    ]) {
       expect(staleAfter(keys, query), JSON.stringify(query)).to.equal(true);
     }
   });
@@ -50,13 +63,28 @@ describe('live events invalidate the client queries that show what they changed'
     const alert = keysFor(event('alert.raised', 'regulator:city', { alertId: 'a', kind: 'weight_gap', district: null }));
     expect(staleAfter(alert, ['regulator', 'alerts', { status: 'open', kind: '' }])).to.equal(true);
     expect(staleAfter(alert, ['regulator', 'flows', {}, 'district'])).to.equal(false);
-    expect(staleAfter(keysFor(event('credit.changed', 'org:o1', { orgId: 'o1', score: 70, level: 'yellow' })), ['credit', 'org', 'o1'])).to.equal(true);
+    expect(
+      staleAfter(keysFor(event('credit.changed', 'org:o1', { orgId: 'o1', score: 70, level: 'yellow' })), [
+        'credit',
+        'org',
+        'o1',
+      ]),
+    ).to.equal(true);
   });
 
   it('the regulator’s flows refetch on trades and trips in its rooms only, through the throttled path', () => {
-    expect(staleAfter(throttledKeysFor(event('trade.created', 'regulator:330602', { tradeId: TRADE, status: 'funded' })), ['regulator', 'flows', {}, 'district'])).to.equal(true);
+    expect(
+      staleAfter(throttledKeysFor(event('trade.created', 'regulator:330602', { tradeId: TRADE, status: 'funded' })), [
+        'regulator',
+        'flows',
+        {},
+        'district',
+      ]),
+    ).to.equal(true);
     expect(throttledKeysFor(event('trade.created', 'org:o1', { tradeId: TRADE, status: 'funded' }))).to.deep.equal([]);
-    expect(throttledKeysFor(event('alert.raised', 'regulator:city', { alertId: 'a', kind: 'weight_gap', district: null }))).to.deep.equal([]);
+    expect(
+      throttledKeysFor(event('alert.raised', 'regulator:city', { alertId: 'a', kind: 'weight_gap', district: null })),
+    ).to.deep.equal([]);
   });
 
   it('every event a page can show has a place in the map (market trades have no view yet)', () => {

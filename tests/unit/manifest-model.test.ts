@@ -1,6 +1,15 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { ProjectionError, applyEvent, gapAboveTolerance, nextSteps, project, projectionMismatches, weightGapBp, type ManifestEventRecord } from '../../server/src/modules/manifests/model.js';
+import {
+  ProjectionError,
+  applyEvent,
+  gapAboveTolerance,
+  nextSteps,
+  project,
+  projectionMismatches,
+  weightGapBp,
+  type ManifestEventRecord,
+} from '../../server/src/modules/manifests/model.js';
 
 const open: ManifestEventRecord = {
   seq: 1,
@@ -47,10 +56,15 @@ describe('manifest model: the row as a projection of its events', () => {
     expect(weightGapBp(3, 2)).to.equal(3333);
     expect(weightGapBp(null, 5)).to.equal(null);
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 1, max: 3e9 }), fc.integer({ min: 0, max: 10_000 }), (l, r, bp) => {
-        // Same decision as the exact rational comparison |l − r| / l > bp / 10 000.
-        expect(gapAboveTolerance(l, r, bp)).to.equal(BigInt(Math.abs(l - r)) * 10_000n > BigInt(bp) * BigInt(l));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1e9 }),
+        fc.integer({ min: 1, max: 3e9 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        (l, r, bp) => {
+          // Same decision as the exact rational comparison |l − r| / l > bp / 10 000.
+          expect(gapAboveTolerance(l, r, bp)).to.equal(BigInt(Math.abs(l - r)) * 10_000n > BigInt(bp) * BigInt(l));
+        },
+      ),
     );
   });
 
@@ -61,17 +75,42 @@ describe('manifest model: the row as a projection of its events', () => {
       ev(3, 'load', { weightKg: 10_040 }),
       ev(4, 'depart'),
       ev(5, 'arrive', { receiptDueAt: '2026-03-09T16:00:00.000Z' }),
-      ev(6, 'receive', { weightKg: 10_000, decision: 'partial', acceptedKg: 9_000, note: '受潮', disposalDueAt: '2026-04-01T16:00:00.000Z' }),
+      ev(6, 'receive', {
+        weightKg: 10_000,
+        decision: 'partial',
+        acceptedKg: 9_000,
+        note: '受潮',
+        disposalDueAt: '2026-04-01T16:00:00.000Z',
+      }),
       ev(7, 'report_disposal', { method: 'D10', disposalDate: '2026-03-10' }),
     ])!;
-    expect(p).to.include({ status: 'closed', officialNumber: 'ZJ-2026-1', loadedKg: 10_040, receivedKg: 10_000, acceptedKg: 9_000, decision: 'partial', decisionNote: '受潮', disposalMethod: 'D10', disposalDate: '2026-03-10', eventCount: 7, lastHash: 'h7' });
+    expect(p).to.include({
+      status: 'closed',
+      officialNumber: 'ZJ-2026-1',
+      loadedKg: 10_040,
+      receivedKg: 10_000,
+      acceptedKg: 9_000,
+      decision: 'partial',
+      decisionNote: '受潮',
+      disposalMethod: 'D10',
+      disposalDate: '2026-03-10',
+      eventCount: 7,
+      lastHash: 'h7',
+    });
     expect(p.receiptDueAt!.toISOString()).to.equal('2026-03-09T16:00:00.000Z');
     expect(p.loadedAt!.toISOString()).to.equal('2026-03-02T03:00:00.000Z');
     expect(nextSteps(p.status)).to.deep.equal([]);
   });
 
   it('a rejection ends the trip with nothing to dispose of', () => {
-    const p = project([open, ev(2, 'issue'), ev(3, 'load', { weightKg: 1 }), ev(4, 'depart'), ev(5, 'arrive', {}), ev(6, 'receive', { weightKg: 1, decision: 'reject', acceptedKg: 0, note: 'x' })])!;
+    const p = project([
+      open,
+      ev(2, 'issue'),
+      ev(3, 'load', { weightKg: 1 }),
+      ev(4, 'depart'),
+      ev(5, 'arrive', {}),
+      ev(6, 'receive', { weightKg: 1, decision: 'reject', acceptedKg: 0, note: 'x' }),
+    ])!;
     expect(p).to.include({ status: 'rejected', acceptedKg: 0, disposalDueAt: null });
   });
 

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { MANIFEST_NUMBER_PATTERN, MAX_SERIAL, formatManifestNumber, parseManifestNumber } from '../../server/src/modules/manifests/number.js';
+import {
+  MANIFEST_NUMBER_PATTERN,
+  MAX_SERIAL,
+  formatManifestNumber,
+  parseManifestNumber,
+} from '../../server/src/modules/manifests/number.js';
 
 describe('manifest number: year + 33 + 06 + 6-digit serial (DESIGN §6.8)', () => {
   it('formats the design’s example', () => {
@@ -28,7 +33,15 @@ describe('manifest number: year + 33 + 06 + 6-digit serial (DESIGN §6.8)', () =
         expect(parseManifestNumber(formatManifestNumber(year, serial))).to.deep.equal({ year, serial });
       }),
     );
-    for (const bad of ['2026330600004', '202633060000421', '20263307000042', '20263406000042', '20263306000000', '2026330600004x', ''])
+    for (const bad of [
+      '2026330600004',
+      '202633060000421',
+      '20263307000042',
+      '20263406000042',
+      '20263306000000',
+      '2026330600004x',
+      '',
+    ])
       expect(parseManifestNumber(bad), bad).to.equal(null);
   });
 

@@ -52,12 +52,16 @@ describe('money (DESIGN §6.1)', () => {
 
   it('property: amountFen equals the BigInt reference over the whole range and is symmetric in the sign', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -MAX_ABS_PRICE_FEN, max: MAX_ABS_PRICE_FEN }), fc.integer({ min: 1, max: MAX_KG }), (p, kg) => {
-        const a = amountFen(p, kg);
-        expect(Number.isSafeInteger(a)).to.equal(true);
-        expect(BigInt(a)).to.equal(exact(p, kg));
-        expect(amountFen(-p, kg)).to.equal(a);
-      }),
+      fc.property(
+        fc.integer({ min: -MAX_ABS_PRICE_FEN, max: MAX_ABS_PRICE_FEN }),
+        fc.integer({ min: 1, max: MAX_KG }),
+        (p, kg) => {
+          const a = amountFen(p, kg);
+          expect(Number.isSafeInteger(a)).to.equal(true);
+          expect(BigInt(a)).to.equal(exact(p, kg));
+          expect(amountFen(-p, kg)).to.equal(a);
+        },
+      ),
     );
   });
 

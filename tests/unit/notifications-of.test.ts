@@ -8,19 +8,37 @@ const TRADE = '11111111-2222-4333-8444-555555555555';
 
 describe('notificationsOf: live events that concern an organisation', () => {
   it('a credit score move within the same level notifies nobody; a level change does', () => {
-    expect(notificationsOf(ORG, 'credit.changed', { orgId: ORG, score: 71, level: 'blue', previousScore: 74, previousLevel: 'blue' })).to.deep.equal([]);
-    expect(notificationsOf(ORG, 'credit.changed', { orgId: ORG, score: 71, level: 'blue', previousScore: null, previousLevel: null })).to.deep.equal([]);
-    const [n] = notificationsOf(ORG, 'credit.changed', { orgId: ORG, score: 59, level: 'yellow', previousScore: 61, previousLevel: 'blue' });
+    expect(
+      notificationsOf(ORG, 'credit.changed', { orgId: ORG, score: 71, level: 'blue', previousScore: 74, previousLevel: 'blue' }),
+    ).to.deep.equal([]);
+    expect(
+      notificationsOf(ORG, 'credit.changed', { orgId: ORG, score: 71, level: 'blue', previousScore: null, previousLevel: null }),
+    ).to.deep.equal([]);
+    const [n] = notificationsOf(ORG, 'credit.changed', {
+      orgId: ORG,
+      score: 59,
+      level: 'yellow',
+      previousScore: 61,
+      previousLevel: 'blue',
+    });
     expect(n).to.deep.include({ kind: 'credit_level', subjectType: 'org', subjectId: ORG });
     expect(n!.data).to.deep.equal({ level: 'yellow', previousLevel: 'blue', score: 59 });
   });
 
   it('a trade awaiting payment is payment due for the payer only; funded is payment received', () => {
     const trade = { payerOrgId: ORG, amountFen: 100, materialCode: 'SW17-01', quantityKg: 1000 };
-    expect(notificationsOf(ORG, 'trade.created', { tradeId: TRADE, status: 'awaiting_payment', trade }).map((n) => n.kind)).to.deep.equal(['trade_created', 'payment_due']);
-    expect(notificationsOf(OTHER, 'trade.created', { tradeId: TRADE, status: 'awaiting_payment', trade }).map((n) => n.kind)).to.deep.equal(['trade_created']);
-    expect(notificationsOf(ORG, 'trade.updated', { tradeId: TRADE, status: 'funded' }).map((n) => n.kind)).to.deep.equal(['payment_received']);
-    expect(notificationsOf(ORG, 'trade.updated', { tradeId: TRADE, status: 'settled' }).map((n) => n.kind)).to.deep.equal(['trade_updated']);
+    expect(
+      notificationsOf(ORG, 'trade.created', { tradeId: TRADE, status: 'awaiting_payment', trade }).map((n) => n.kind),
+    ).to.deep.equal(['trade_created', 'payment_due']);
+    expect(
+      notificationsOf(OTHER, 'trade.created', { tradeId: TRADE, status: 'awaiting_payment', trade }).map((n) => n.kind),
+    ).to.deep.equal(['trade_created']);
+    expect(notificationsOf(ORG, 'trade.updated', { tradeId: TRADE, status: 'funded' }).map((n) => n.kind)).to.deep.equal([
+      'payment_received',
+    ]);
+    expect(notificationsOf(ORG, 'trade.updated', { tradeId: TRADE, status: 'settled' }).map((n) => n.kind)).to.deep.equal([
+      'trade_updated',
+    ]);
   });
 
   it('events that are not about an organisation (listings, markets, alerts) make none', () => {

@@ -34,10 +34,12 @@ describe('printable manifests: the font', () => {
   });
 
   it('a missing configured font falls back to the bundled one, without the collection face name', () => {
-    expect(choosePrintFont({ path: path.join(dir, 'missing.ttc'), name: 'NotoSansCJKsc-Regular' }, '/bundled.otf')).to.deep.equal({
-      path: '/bundled.otf',
-      source: 'bundled',
-    });
+    expect(choosePrintFont({ path: path.join(dir, 'missing.ttc'), name: 'NotoSansCJKsc-Regular' }, '/bundled.otf')).to.deep.equal(
+      {
+        path: '/bundled.otf',
+        source: 'bundled',
+      },
+    );
   });
 
   it('with neither there is no font (the PDF route answers 503 UNAVAILABLE)', () => {

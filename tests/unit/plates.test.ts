@@ -54,13 +54,18 @@ describe('Chinese vehicle plates', () => {
   it('cleaning is idempotent and a parsed plate parses to itself', () => {
     const chars = fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789'.split(''));
     fc.assert(
-      fc.property(fc.constantFrom(...PLATE_PROVINCES.split('')), fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZ'.split('')), fc.array(chars, { minLength: 5, maxLength: 6 }), (prov, letter, rest) => {
-        const raw = `${prov}${letter}·${rest.join('').toLowerCase()}`;
-        expect(cleanPlate(cleanPlate(raw))).to.equal(cleanPlate(raw));
-        const p = parsePlate(raw);
-        if (p) expect(parsePlate(p.normalised)!.normalised).to.equal(p.normalised);
-        if (rest.length === 5) expect(p, raw).to.not.equal(null);
-      }),
+      fc.property(
+        fc.constantFrom(...PLATE_PROVINCES.split('')),
+        fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZ'.split('')),
+        fc.array(chars, { minLength: 5, maxLength: 6 }),
+        (prov, letter, rest) => {
+          const raw = `${prov}${letter}·${rest.join('').toLowerCase()}`;
+          expect(cleanPlate(cleanPlate(raw))).to.equal(cleanPlate(raw));
+          const p = parsePlate(raw);
+          if (p) expect(parsePlate(p.normalised)!.normalised).to.equal(p.normalised);
+          if (rest.length === 5) expect(p, raw).to.not.equal(null);
+        },
+      ),
     );
   });
 });

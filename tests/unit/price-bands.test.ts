@@ -1,10 +1,23 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { composeBand, minHalfWidthFen, widenToMinimum, type StoredBand, type TradeBandRow } from '../../server/src/modules/prices/bands.js';
+import {
+  composeBand,
+  minHalfWidthFen,
+  widenToMinimum,
+  type StoredBand,
+  type TradeBandRow,
+} from '../../server/src/modules/prices/bands.js';
 import { buildPriceIndex, indexWindow } from '../../server/src/modules/prices/publish.js';
 import type { IndexCell } from '../../server/src/modules/prices/repo.js';
 
-const seed: StoredBand = { lowFen: -219_500, medianFen: -189_300, highFen: -159_100, source: 'seed', note: 'seed', pinnedAt: null };
+const seed: StoredBand = {
+  lowFen: -219_500,
+  medianFen: -189_300,
+  highFen: -159_100,
+  source: 'seed',
+  note: 'seed',
+  pinnedAt: null,
+};
 const trade = (o: Partial<TradeBandRow> = {}): TradeBandRow => ({
   lowFen: -159_000,
   medianFen: -155_000,
@@ -55,14 +68,21 @@ describe('which band a price is checked against (DESIGN §6.3)', () => {
         fc.integer({ min: -100_000_000, max: 100_000_000 }),
         fc.integer({ min: 0, max: 100_000_000 }),
         (median, below, above, seedMedian, seedWidth) => {
-          const s = { lowFen: seedMedian - Math.floor(seedWidth / 2), medianFen: seedMedian, highFen: seedMedian + Math.ceil(seedWidth / 2) };
+          const s = {
+            lowFen: seedMedian - Math.floor(seedWidth / 2),
+            medianFen: seedMedian,
+            highFen: seedMedian + Math.ceil(seedWidth / 2),
+          };
           const b = widenToMinimum({ lowFen: median - below, medianFen: median, highFen: median + above }, s);
           expect(b.medianFen).to.equal(median);
           expect(b.lowFen).to.be.at.most(median - below);
           expect(b.highFen).to.be.at.least(median + above);
           // Compared exactly: (high − low) × |seed median| ≥ seed width × |median|.
           if (s.medianFen !== 0 && median !== 0)
-            expect(BigInt(b.highFen - b.lowFen) * BigInt(Math.abs(s.medianFen)) >= BigInt(s.highFen - s.lowFen) * BigInt(Math.abs(median))).to.equal(true);
+            expect(
+              BigInt(b.highFen - b.lowFen) * BigInt(Math.abs(s.medianFen)) >=
+                BigInt(s.highFen - s.lowFen) * BigInt(Math.abs(median)),
+            ).to.equal(true);
           expect(b.highFen - b.lowFen).to.be.greaterThan(0);
         },
       ),
@@ -99,7 +119,13 @@ describe('the public price index publishes only with 3 generators and 3 receiver
           expect(item.start < window.end).to.equal(true);
           const of = cells.filter((c) => (item.period === 'week' ? c.week === item.start : c.month === item.start));
           if (item.suppressed) {
-            expect([item.medianFen, item.lowFen, item.highFen, item.trades, item.quantityKg]).to.deep.equal([null, null, null, null, null]);
+            expect([item.medianFen, item.lowFen, item.highFen, item.trades, item.quantityKg]).to.deep.equal([
+              null,
+              null,
+              null,
+              null,
+              null,
+            ]);
           } else if (item.period === 'week') {
             expect(new Set(of.map((c) => c.generator)).size).to.be.at.least(3);
             expect(new Set(of.map((c) => c.receiver)).size).to.be.at.least(3);

@@ -44,7 +44,9 @@ describe('price check reasons in words (client, zh-CN and en)', () => {
       expect(check.reasons, String(p)).to.have.length(1);
       for (const lang of ['zh-CN', 'en'] as const) {
         const text = priceCheckReasonText(check.reasons[0]!, check, say(lang), format);
-        expect(text, `${lang} ${p}`).to.be.a('string').and.not.match(/\{\w+\}/);
+        expect(text, `${lang} ${p}`)
+          .to.be.a('string')
+          .and.not.match(/\{\w+\}/);
         expect(text.length).to.be.greaterThan(10);
       }
       seen.add(check.reasons[0]!.code);
@@ -54,13 +56,17 @@ describe('price check reasons in words (client, zh-CN and en)', () => {
 
   it('a reversed sign on a fee material says the generator usually pays a fee', () => {
     const reason: PriceCheckReason = { code: 'AGAINST_USUAL_DIRECTION', usual: 'fee' };
-    expect(priceCheckReasonText(reason, { deviation: null }, say('zh-CN'), format)).to.contain('通常由产废单位支付处置费').and.contain('收购价');
+    expect(priceCheckReasonText(reason, { deviation: null }, say('zh-CN'), format))
+      .to.contain('通常由产废单位支付处置费')
+      .and.contain('收购价');
     expect(priceCheckReasonText(reason, { deviation: null }, say('en'), format)).to.contain('usually pays a disposal fee');
   });
 
   it('on a fee band the band reasons speak of the fee: above the band is a fee below the usual', () => {
     const check = checkPrice(-150_000, flyAsh);
-    expect(priceCheckReasonText(check.reasons[0]!, check, say('zh-CN'), format)).to.contain('处置费低于参考区间').and.contain('-219500…-159100');
+    expect(priceCheckReasonText(check.reasons[0]!, check, say('zh-CN'), format))
+      .to.contain('处置费低于参考区间')
+      .and.contain('-219500…-159100');
     const paid = checkPrice(264_000, steel);
     expect(priceCheckReasonText(paid.reasons[0]!, paid, say('en'), format)).to.match(/^Above the reference band/);
   });

@@ -10,7 +10,14 @@ const steel: ReferenceBand = { lowFen: 254_000, medianFen: 258_500, highFen: 263
 describe('price check (DESIGN §6.3)', () => {
   it('without a band every price is ok with source none, no deviation', () => {
     for (const p of [-100_000_000, 0, 100_000_000]) {
-      expect(checkPrice(p, null)).to.deep.equal({ status: 'ok', band: null, source: 'none', sampleSize: 0, deviation: null, reasons: [] });
+      expect(checkPrice(p, null)).to.deep.equal({
+        status: 'ok',
+        band: null,
+        source: 'none',
+        sampleSize: 0,
+        deviation: null,
+        reasons: [],
+      });
     }
   });
 
@@ -65,7 +72,12 @@ describe('price check (DESIGN §6.3)', () => {
   });
 
   it('bandLimits gives the ok and flagged edges for drawing the band', () => {
-    expect(bandLimits(steel)).to.deep.equal({ flaggedLowFen: 245_000, okLowFen: 254_000, okHighFen: 263_000, flaggedHighFen: 272_000 });
+    expect(bandLimits(steel)).to.deep.equal({
+      flaggedLowFen: 245_000,
+      okLowFen: 254_000,
+      okHighFen: 263_000,
+      flaggedHighFen: 272_000,
+    });
   });
 
   it('describes each verdict in words', () => {
@@ -99,7 +111,12 @@ describe('price check (DESIGN §6.3)', () => {
 
 describe('price check: the usual direction and reasons[] (DESIGN §6.3, issue 12 item 4)', () => {
   const anyBand = fc
-    .tuple(fc.integer({ min: -1e8, max: 1e8 }), fc.integer({ min: -1e8, max: 1e8 }), fc.integer({ min: -1e8, max: 1e8 }), fc.constantFrom(...(['trades', 'seed', 'pinned'] as const)))
+    .tuple(
+      fc.integer({ min: -1e8, max: 1e8 }),
+      fc.integer({ min: -1e8, max: 1e8 }),
+      fc.integer({ min: -1e8, max: 1e8 }),
+      fc.constantFrom(...(['trades', 'seed', 'pinned'] as const)),
+    )
     .map(([a, b, c, source]): ReferenceBand => {
       const [lowFen, medianFen, highFen] = [a, b, c].sort((x, y) => x - y) as [number, number, number];
       return { lowFen, medianFen, highFen, source, sampleSize: 0 };
@@ -119,7 +136,9 @@ describe('price check: the usual direction and reasons[] (DESIGN §6.3, issue 12
 
   it('a disposal fee for a price material is flagged AGAINST_USUAL_DIRECTION with usual price', () => {
     expect(checkPrice(-5_000, null, { usualDirection: 'price' })).to.include({ status: 'flagged' });
-    expect(checkPrice(-5_000, null, { usualDirection: 'price' }).reasons).to.deep.equal([{ code: 'AGAINST_USUAL_DIRECTION', usual: 'price' }]);
+    expect(checkPrice(-5_000, null, { usualDirection: 'price' }).reasons).to.deep.equal([
+      { code: 'AGAINST_USUAL_DIRECTION', usual: 'price' },
+    ]);
   });
 
   it('the usual sign, zero, and any sign of an either material are ok without a band', () => {
@@ -149,39 +168,57 @@ describe('price check: the usual direction and reasons[] (DESIGN §6.3, issue 12
     const straddle = { lowFen: -10_000, medianFen: 0, highFen: 10_000, sampleSize: 0 };
     expect(checkPrice(5_000, { ...straddle, source: 'seed' }, { usualDirection: 'fee' }).status).to.equal('flagged');
     expect(checkPrice(5_000, { ...straddle, source: 'trades' }, { usualDirection: 'fee' }).status).to.equal('flagged');
-    expect(checkPrice(5_000, { ...straddle, source: 'pinned' }, { usualDirection: 'fee' })).to.deep.include({ status: 'ok', reasons: [] });
+    expect(checkPrice(5_000, { ...straddle, source: 'pinned' }, { usualDirection: 'fee' })).to.deep.include({
+      status: 'ok',
+      reasons: [],
+    });
     // A pin held apart from the band (the caller passes it) counts the same.
-    expect(checkPrice(5_000, null, { usualDirection: 'fee', pinned: { lowFen: 0, highFen: 6_000 } })).to.deep.include({ status: 'ok', reasons: [] });
+    expect(checkPrice(5_000, null, { usualDirection: 'fee', pinned: { lowFen: 0, highFen: 6_000 } })).to.deep.include({
+      status: 'ok',
+      reasons: [],
+    });
     expect(checkPrice(7_000, null, { usualDirection: 'fee', pinned: { lowFen: 0, highFen: 6_000 } }).status).to.equal('flagged');
   });
 
   it('describes a direction flag in words', () => {
-    expect(describePriceCheck(12_000, checkPrice(12_000, null, { usualDirection: 'fee' }))).to.match(/usual direction.*disposal fee.*justification/);
+    expect(describePriceCheck(12_000, checkPrice(12_000, null, { usualDirection: 'fee' }))).to.match(
+      /usual direction.*disposal fee.*justification/,
+    );
   });
 
   it('property: a sign against the usual direction always yields AGAINST_USUAL_DIRECTION, unless a pinned band contains the price', () => {
     fc.assert(
-      fc.property(fc.option(anyBand, { nil: null }), price, fc.constantFrom(...(['fee', 'price', 'either'] as const)), (band, p, usual) => {
-        const c = checkPrice(p, band, { usualDirection: usual });
-        const against = (usual === 'fee' && p > 0) || (usual === 'price' && p < 0);
-        const pinContains = band?.source === 'pinned' && p >= band.lowFen && p <= band.highFen;
-        const has = c.reasons.some((r) => r.code === 'AGAINST_USUAL_DIRECTION');
-        expect(has).to.equal(against && !pinContains);
-        if (has) expect(c.status).to.not.equal('ok');
-      }),
+      fc.property(
+        fc.option(anyBand, { nil: null }),
+        price,
+        fc.constantFrom(...(['fee', 'price', 'either'] as const)),
+        (band, p, usual) => {
+          const c = checkPrice(p, band, { usualDirection: usual });
+          const against = (usual === 'fee' && p > 0) || (usual === 'price' && p < 0);
+          const pinContains = band?.source === 'pinned' && p >= band.lowFen && p <= band.highFen;
+          const has = c.reasons.some((r) => r.code === 'AGAINST_USUAL_DIRECTION');
+          expect(has).to.equal(against && !pinContains);
+          if (has) expect(c.status).to.not.equal('ok');
+        },
+      ),
     );
   });
 
   it('property: the status is ok exactly when reasons is empty, and the direction never changes the band verdict it adds to', () => {
     fc.assert(
-      fc.property(fc.option(anyBand, { nil: null }), price, fc.constantFrom(...(['fee', 'price', 'either'] as const)), (band, p, usual) => {
-        const c = checkPrice(p, band, { usualDirection: usual });
-        const bandOnly = checkPrice(p, band);
-        expect(c.status === 'ok').to.equal(c.reasons.length === 0);
-        expect(c.reasons.filter((r) => r.code !== 'AGAINST_USUAL_DIRECTION')).to.deep.equal(bandOnly.reasons);
-        if (bandOnly.status === 'rejected') expect(c.status).to.equal('rejected');
-        expect(c.deviation).to.equal(bandOnly.deviation);
-      }),
+      fc.property(
+        fc.option(anyBand, { nil: null }),
+        price,
+        fc.constantFrom(...(['fee', 'price', 'either'] as const)),
+        (band, p, usual) => {
+          const c = checkPrice(p, band, { usualDirection: usual });
+          const bandOnly = checkPrice(p, band);
+          expect(c.status === 'ok').to.equal(c.reasons.length === 0);
+          expect(c.reasons.filter((r) => r.code !== 'AGAINST_USUAL_DIRECTION')).to.deep.equal(bandOnly.reasons);
+          if (bandOnly.status === 'rejected') expect(c.status).to.equal('rejected');
+          expect(c.deviation).to.equal(bandOnly.deviation);
+        },
+      ),
     );
   });
 });

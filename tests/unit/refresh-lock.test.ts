@@ -41,7 +41,10 @@ function fakeLocks(): LockManagerLike {
     request<T>(name: string, callback: () => Promise<T>): Promise<T> {
       const prev = tails.get(name) ?? Promise.resolve();
       const run = prev.then(callback, callback);
-      tails.set(name, run.catch(() => {}));
+      tails.set(
+        name,
+        run.catch(() => {}),
+      );
       return run;
     },
   };

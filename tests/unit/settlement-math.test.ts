@@ -1,10 +1,22 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { fundingFen, settlementEntries, settlementSplit, SettlementMathError, type SettlementTerms } from '../../server/src/modules/settlement/math.js';
+import {
+  fundingFen,
+  settlementEntries,
+  settlementSplit,
+  SettlementMathError,
+  type SettlementTerms,
+} from '../../server/src/modules/settlement/math.js';
 import { amountFen, perTonneFen } from '../../shared/src/money.js';
 
 const RATES = { platformFeeBp: 100, ecoFeeFenPerTonne: 3000 };
-const ACCOUNTS = { payerEscrow: 'escrow:payer', payeePayable: 'payable:payee', platformFees: 'platform:fees', fund: 'fund:330604', refundTo: 'clearing:stripe' };
+const ACCOUNTS = {
+  payerEscrow: 'escrow:payer',
+  payeePayable: 'payable:payee',
+  platformFees: 'platform:fees',
+  fund: 'fund:330604',
+  refundTo: 'clearing:stripe',
+};
 
 /** Terms as a trade carries them: eco fee on the contracted weight when it applies. */
 function terms(price: number, quantityKg: number, eco: boolean): SettlementTerms {
@@ -28,7 +40,13 @@ describe('settlement math', () => {
     it('at a positive price the receiver pays; the generator (payee) bears the platform fee and the eco fee', () => {
       // 10 t of hazardous material at ¥1,000/t leaving its district: amount ¥10,000, fee 1 %, eco ¥30/t.
       const s = settle(100_000, 10_000, 10_000, true);
-      expect(s).to.deep.include({ amountFen: 1_000_000, platformFeeFen: 10_000, ecoFen: 30_000, refundFen: 0, escrowFen: 1_000_000 });
+      expect(s).to.deep.include({
+        amountFen: 1_000_000,
+        platformFeeFen: 10_000,
+        ecoFen: 30_000,
+        refundFen: 0,
+        escrowFen: 1_000_000,
+      });
       expect(s.payeeFen, 'the generator is paid the amount less both fees').to.equal(1_000_000 - 10_000 - 30_000);
     });
 
@@ -100,7 +118,10 @@ describe('settlement math', () => {
     });
 
     it('escrow short of what is owed is refused rather than overdrawn', () => {
-      expect(() => settlementSplit(terms(100_000, 1000, false), RATES, 1000, 99_999)).to.throw(SettlementMathError, /does not cover/);
+      expect(() => settlementSplit(terms(100_000, 1000, false), RATES, 1000, 99_999)).to.throw(
+        SettlementMathError,
+        /does not cover/,
+      );
     });
   });
 
@@ -142,7 +163,10 @@ describe('settlement math', () => {
 
     it('eco fee on 1 kg at ¥30/t is 3 fen; on 1 kg at 1,500 fen/t 1.5 → 2', () => {
       expect(settle(-100_000, 1, 1, true).ecoFen).to.equal(3);
-      expect(settlementSplit({ ...terms(-100_000, 1, true), ecoCompensationFen: 2 }, { ...RATES, ecoFeeFenPerTonne: 1500 }, 1, 102).ecoFen).to.equal(2);
+      expect(
+        settlementSplit({ ...terms(-100_000, 1, true), ecoCompensationFen: 2 }, { ...RATES, ecoFeeFenPerTonne: 1500 }, 1, 102)
+          .ecoFen,
+      ).to.equal(2);
     });
   });
 

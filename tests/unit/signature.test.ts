@@ -37,11 +37,16 @@ describe('credit webhook signature (X-Signature)', () => {
 
   it('the example consumer (scripts/credit-consumer-example.ts) agrees with the signer on any body and secret', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 16, maxLength: 64 }), fc.string({ maxLength: 300 }), fc.integer({ min: 0, max: 2_000_000_000 }), (secret, body, t) => {
-        const header = signatureHeader(secret, body, t);
-        expect(verifyDelivery({ signature: header, body, secret, nowSeconds: t })).to.equal(true);
-        expect(verifyDelivery({ signature: header, body: body + ' ', secret, nowSeconds: t })).to.equal(false);
-      }),
+      fc.property(
+        fc.string({ minLength: 16, maxLength: 64 }),
+        fc.string({ maxLength: 300 }),
+        fc.integer({ min: 0, max: 2_000_000_000 }),
+        (secret, body, t) => {
+          const header = signatureHeader(secret, body, t);
+          expect(verifyDelivery({ signature: header, body, secret, nowSeconds: t })).to.equal(true);
+          expect(verifyDelivery({ signature: header, body: body + ' ', secret, nowSeconds: t })).to.equal(false);
+        },
+      ),
       { numRuns: 200, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
     );
   });

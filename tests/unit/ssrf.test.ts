@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { classifyAddress, parseIPv6, validateWebhookUrl, UnsafeUrlError, type LookupAll } from '../../server/src/modules/credit/ssrf.js';
+import {
+  classifyAddress,
+  parseIPv6,
+  validateWebhookUrl,
+  UnsafeUrlError,
+  type LookupAll,
+} from '../../server/src/modules/credit/ssrf.js';
 
 /** A resolver from a table: no DNS in unit tests. */
 function fakeLookup(table: Record<string, string[]>): LookupAll {

@@ -54,7 +54,14 @@ describe('access tokens (RELIABILITY A5)', () => {
 
   it('refuses an unsigned token (alg: none)', () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = unsignedToken({ ...claims, sub: actor.userId, iss: pinned.issuer, aud: pinned.audience, iat: now, exp: now + 600 });
+    const token = unsignedToken({
+      ...claims,
+      sub: actor.userId,
+      iss: pinned.issuer,
+      aud: pinned.audience,
+      iat: now,
+      exp: now + 600,
+    });
     expect(verifyAccessToken(SECRET, token)).to.equal(null);
   });
 

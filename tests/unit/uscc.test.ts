@@ -76,10 +76,15 @@ describe('USCC check (GB 32100-2015, DESIGN §6.4)', () => {
 
   it('property: changing any one character of a valid code makes it invalid', () => {
     fc.assert(
-      fc.property(first17, fc.integer({ min: 0, max: 17 }), fc.integer({ min: 1, max: USCC_CHARSET.length - 1 }), (body, i, step) => {
-        const code = body + usccCheckCharacter(body)!;
-        expect(isValidUscc(changeAt(code, i, step))).to.equal(false);
-      }),
+      fc.property(
+        first17,
+        fc.integer({ min: 0, max: 17 }),
+        fc.integer({ min: 1, max: USCC_CHARSET.length - 1 }),
+        (body, i, step) => {
+          const code = body + usccCheckCharacter(body)!;
+          expect(isValidUscc(changeAt(code, i, step))).to.equal(false);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

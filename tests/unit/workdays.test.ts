@@ -81,16 +81,24 @@ describe('working days in Asia/Shanghai (DESIGN §6.1)', () => {
   });
 
   it('property: the n-th working day after d is a working day, n of them lie in between, and it grows with n', () => {
-    const date = fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+    const date = fc
+      .date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10));
     fc.assert(
-      fc.property(date, fc.integer({ min: 1, max: 40 }), fc.uniqueArray(date, { maxLength: 30 }), fc.uniqueArray(date, { maxLength: 10 }), (d, n, holidays, makeup) => {
-        const cal = { holidays, makeupWorkdays: makeup };
-        const r = addWorkingDays(d, n, cal);
-        expect(r > d).to.equal(true);
-        expect(isWorkingDay(r, cal)).to.equal(true);
-        expect(workingDaysBetween(d, r, cal)).to.equal(n);
-        expect(addWorkingDays(d, n + 1, cal) > r).to.equal(true);
-      }),
+      fc.property(
+        date,
+        fc.integer({ min: 1, max: 40 }),
+        fc.uniqueArray(date, { maxLength: 30 }),
+        fc.uniqueArray(date, { maxLength: 10 }),
+        (d, n, holidays, makeup) => {
+          const cal = { holidays, makeupWorkdays: makeup };
+          const r = addWorkingDays(d, n, cal);
+          expect(r > d).to.equal(true);
+          expect(isWorkingDay(r, cal)).to.equal(true);
+          expect(workingDaysBetween(d, r, cal)).to.equal(n);
+          expect(addWorkingDays(d, n + 1, cal) > r).to.equal(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -32,7 +32,10 @@ const BalancesPage = lazyPage(() => import('../features/admin/BalancesPage'), 'B
 const CreditAgencyPage = lazyPage(() => import('../features/credit/CreditAgencyPage'), 'CreditAgencyPage');
 const CreditPage = lazyPage(() => import('../features/credit/CreditPage'), 'CreditPage');
 const NotificationsPage = lazyPage(() => import('../features/notifications/NotificationsPage'), 'NotificationsPage');
-const NotificationPreferencesPage = lazyPage(() => import('../features/notifications/PreferencesPage'), 'NotificationPreferencesPage');
+const NotificationPreferencesPage = lazyPage(
+  () => import('../features/notifications/PreferencesPage'),
+  'NotificationPreferencesPage',
+);
 const LicencesPage = lazyPage(() => import('../features/licences/LicencesPage'), 'LicencesPage');
 const LicenceReviewPage = lazyPage(() => import('../features/licences/LicenceReviewPage'), 'LicenceReviewPage');
 const OrgLookupPage = lazyPage(() => import('../features/oversight/OrgLookupPage'), 'OrgLookupPage');

@@ -51,7 +51,12 @@ export function Layout() {
               </NavLink>
             )}
             {me && (
-              <NavLink to="/trades" className={() => `nav__link${inMyTrading ? ' active' : ''}`} aria-current={inMyTrading ? 'page' : undefined} data-testid="nav-trades">
+              <NavLink
+                to="/trades"
+                className={() => `nav__link${inMyTrading ? ' active' : ''}`}
+                aria-current={inMyTrading ? 'page' : undefined}
+                data-testid="nav-trades"
+              >
                 {t('nav.myTrades')}
               </NavLink>
             )}
@@ -142,7 +147,13 @@ export function Layout() {
       </header>
       <main id="main" className="main" tabIndex={-1}>
         {/* Pages are lazy chunks (App.tsx); the header stays while one loads. */}
-        <Suspense fallback={<p role="status" className="muted" data-testid="page-loading">{t('common.loading')}</p>}>
+        <Suspense
+          fallback={
+            <p role="status" className="muted" data-testid="page-loading">
+              {t('common.loading')}
+            </p>
+          }
+        >
           <Outlet />
         </Suspense>
       </main>

@@ -13,7 +13,8 @@ export function DataText({ zh, en }: { zh: string | null | undefined; en: string
   if (!other) return <>—</>;
   return (
     <>
-      <span lang={lang === 'en' ? 'zh-CN' : 'en'}>{other}</span> <span className="muted small">{t(lang === 'en' ? 'data.onlyZh' : 'data.onlyEn')}</span>
+      <span lang={lang === 'en' ? 'zh-CN' : 'en'}>{other}</span>{' '}
+      <span className="muted small">{t(lang === 'en' ? 'data.onlyZh' : 'data.onlyEn')}</span>
     </>
   );
 }

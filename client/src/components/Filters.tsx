@@ -80,7 +80,15 @@ export function SearchForm({ id, label, placeholder, testId, q, onSearch }: Sear
         {label}
       </label>
       <div className="input-group">
-        <input id={id} type="search" className="input" value={draft} placeholder={placeholder} onChange={(e) => setDraft(e.target.value)} data-testid={testId} />
+        <input
+          id={id}
+          type="search"
+          className="input"
+          value={draft}
+          placeholder={placeholder}
+          onChange={(e) => setDraft(e.target.value)}
+          data-testid={testId}
+        />
         <button type="submit" className="btn btn--primary" data-testid={`${testId}-submit`}>
           {t('catalogue.search.submit')}
         </button>

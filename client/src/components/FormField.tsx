@@ -21,12 +21,19 @@ interface FormFieldProps {
 
 /** A labelled form control with its hint and field error. */
 export function FormField({ id, label, hint, error, required, children, status, testId }: FormFieldProps) {
-  const describedBy = [hint ? `${id}-hint` : null, status ? `${id}-status` : null, error ? `${id}-error` : null].filter(Boolean).join(' ');
+  const describedBy = [hint ? `${id}-hint` : null, status ? `${id}-status` : null, error ? `${id}-error` : null]
+    .filter(Boolean)
+    .join(' ');
   return (
     <div className={`field${error ? ' field--invalid' : ''}`} data-testid={testId}>
       <label htmlFor={id} className="field__label">
         {label}
-        {required && <span className="field__required" aria-hidden="true"> *</span>}
+        {required && (
+          <span className="field__required" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        )}
       </label>
       {children({ id, 'aria-describedby': describedBy || undefined, 'aria-invalid': error ? true : undefined })}
       {status && (
@@ -64,7 +71,19 @@ interface TextFieldProps {
 }
 
 /** A FormField holding one text input. */
-export function TextField({ id, label, hint, error, required, type, value, onChange, autoComplete, placeholder, testId }: TextFieldProps) {
+export function TextField({
+  id,
+  label,
+  hint,
+  error,
+  required,
+  type,
+  value,
+  onChange,
+  autoComplete,
+  placeholder,
+  testId,
+}: TextFieldProps) {
   const shown = useErrorUntilEdited(error, value);
   return (
     <FormField id={id} label={label} hint={hint} error={shown} required={required}>

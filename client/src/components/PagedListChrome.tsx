@@ -10,7 +10,17 @@ export function PagedListError<T>({ state, onRetry }: { state: PagedState<T>; on
 }
 
 /** Count, spinner and "load more" under a paged list. */
-export function PagedListFooter<T>({ state, busy, onMore, testId = 'load-more' }: { state: PagedState<T>; busy: boolean; onMore(): void; testId?: string }) {
+export function PagedListFooter<T>({
+  state,
+  busy,
+  onMore,
+  testId = 'load-more',
+}: {
+  state: PagedState<T>;
+  busy: boolean;
+  onMore(): void;
+  testId?: string;
+}) {
   const { t } = useI18n();
   return (
     <div className="list-footer">

@@ -4,7 +4,9 @@ import { formatPricePerTonne } from '../lib/money';
 
 /** Where a reference band comes from, in words (for trades, with how many). */
 export function bandSourceText(t: TFunction, band: { source: BandSource; sampleSize: number }): string {
-  return band.source === 'trades' ? t('material.band.source.trades', { count: band.sampleSize }) : t(`material.band.source.${band.source}` as MessageKey);
+  return band.source === 'trades'
+    ? t('material.band.source.trades', { count: band.sampleSize })
+    : t(`material.band.source.${band.source}` as MessageKey);
 }
 
 export interface BandValues {

@@ -7,7 +7,8 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export const en: Record<MessageKey, string> = {
   'app.name': 'Zero-Waste Exchange',
   'app.tagline': 'Shaoxing Zero-Waste City solid-waste exchange',
-  'app.footer': 'Shaoxing Zero-Waste City pilot · solid-waste exchange. Prices are in yuan per tonne; a disposal fee is paid by the generator.',
+  'app.footer':
+    'Shaoxing Zero-Waste City pilot · solid-waste exchange. Prices are in yuan per tonne; a disposal fee is paid by the generator.',
   'app.skipToContent': 'Skip to content',
   'app.simulatedPayments': 'Demo: payments are simulated; no real money moves.',
 
@@ -116,7 +117,8 @@ export const en: Record<MessageKey, string> = {
   'editListing.cancel': 'Cancel',
   'orgAdmin.nav': 'New authority',
   'orgAdmin.title': 'Create a regulator or credit agency',
-  'orgAdmin.intro': 'Regulators and credit agencies cannot sign themselves up; the platform admin creates the organisation and its owner account.',
+  'orgAdmin.intro':
+    'Regulators and credit agencies cannot sign themselves up; the platform admin creates the organisation and its owner account.',
   'orgAdmin.role': 'Kind of organisation',
   'orgAdmin.name': 'Organisation name',
   'orgAdmin.uscc': 'Unified social credit code',
@@ -127,7 +129,8 @@ export const en: Record<MessageKey, string> = {
   'orgAdmin.created': '{name} was created.',
 
   'signup.title': 'Register your organisation',
-  'signup.intro': 'Generators, recyclers and carriers register themselves. Regulator and credit-agency accounts are opened by the platform operator.',
+  'signup.intro':
+    'Generators, recyclers and carriers register themselves. Regulator and credit-agency accounts are opened by the platform operator.',
   'signup.orgSection': 'Organisation',
   'signup.userSection': 'Your account (the first user becomes the organisation’s owner)',
   'signup.submit': 'Create account',
@@ -170,8 +173,10 @@ export const en: Record<MessageKey, string> = {
   'signin.badCredentials': 'The email or password is not correct.',
 
   'catalogue.title': 'Waste catalogue',
-  'catalogue.intro': 'Five streams of solid waste. Each material shows its code, list edition and reference price band; a price outside the band needs a justification.',
-  'catalogue.editionNote': 'Hazardous-waste codes come from the National Hazardous Waste List, 2021 edition. The 2025 edition has applied since 1 January 2025, so every code shows its list edition; check the current list before listing.',
+  'catalogue.intro':
+    'Five streams of solid waste. Each material shows its code, list edition and reference price band; a price outside the band needs a justification.',
+  'catalogue.editionNote':
+    'Hazardous-waste codes come from the National Hazardous Waste List, 2021 edition. The 2025 edition has applied since 1 January 2025, so every code shows its list edition; check the current list before listing.',
   'catalogue.filters': 'Filters',
   'catalogue.filter.stream': 'Stream',
   'catalogue.filter.hazardous': 'Hazard',
@@ -212,7 +217,8 @@ export const en: Record<MessageKey, string> = {
   'material.verification': 'Code verification',
   'material.note': 'Note',
   'material.notTradeable': 'Medical waste goes to designated centralised disposal and is not traded on the platform.',
-  'material.needsClassification': 'This waste has no single code: a listing must carry the code from the generator’s classification or test report, which decides whether it is hazardous and which licence scope it needs.',
+  'material.needsClassification':
+    'This waste has no single code: a listing must carry the code from the generator’s classification or test report, which decides whether it is hazardous and which licence scope it needs.',
   'material.notFound': 'No material with code {code}.',
   'material.band.title': 'Reference price band',
   'material.band.low': 'Low (p10)',
@@ -220,7 +226,8 @@ export const en: Record<MessageKey, string> = {
   'material.band.high': 'High (p90)',
   'material.band.zero': 'Zero',
   'material.band.none': 'No reference band; prices for this material are not checked.',
-  'material.band.explain': 'The price is what the receiver pays the generator per tonne; a negative price is a disposal fee paid by the generator. Prices inside the band pass; outside it they need a justification and alert the regulator; far outside they are refused.',
+  'material.band.explain':
+    'The price is what the receiver pays the generator per tonne; a negative price is a disposal fee paid by the generator. Prices inside the band pass; outside it they need a justification and alert the regulator; far outside they are refused.',
   'material.band.source': 'Source',
   'material.band.source.trades': 'Platform trades, last 180 days ({count} pair-weeks)',
   'material.band.source.seed': 'Seeded reference data',
@@ -246,7 +253,8 @@ export const en: Record<MessageKey, string> = {
   'org.orgRole.member': 'Member',
   'org.platformAdmin': 'Platform administrator',
   'org.credit': 'Credit level',
-  'org.credit.explain': 'The credit level follows trading conduct: green (≥ 90), blue (≥ 75), yellow (≥ 60), red (≥ 40), black (< 40 or a serious sanction in force). Black-level organisations may not trade hazardous waste.',
+  'org.credit.explain':
+    'The credit level follows trading conduct: green (≥ 90), blue (≥ 75), yellow (≥ 60), red (≥ 40), black (< 40 or a serious sanction in force). Black-level organisations may not trade hazardous waste.',
   'org.none': 'This account belongs to no organisation.',
   'org.signInRequired': 'Please sign in first.',
 
@@ -274,13 +282,15 @@ export const en: Record<MessageKey, string> = {
   'creditPage.eyebrow': 'Credit rating',
   'creditPage.back.org': 'My organisation',
   'creditPage.score': 'Credit score',
-  'creditPage.notVisible': "This organisation's credit is not visible to you: only the organisation itself, organisations that traded with it, regulators and credit agencies can see it.",
+  'creditPage.notVisible':
+    "This organisation's credit is not visible to you: only the organisation itself, organisations that traded with it, regulators and credit agencies can see it.",
   'creditPage.reason.serious': 'A serious sanction is in force: the level is black whatever the score.',
   'creditPage.effect.black': 'Black-level organisations may not trade hazardous waste.',
   'creditPage.effect.red': 'Every trade of a red-level organisation alerts the regulators.',
   'creditPage.model': 'Scoring model {model} · computed {at} · new organisations start at {neutral}',
   'creditPage.factors': 'What makes the score',
-  'creditPage.factors.lead': 'Against the starting score of {neutral}: bars to the right add points, bars to the left take them away; older records count less (half-life decay).',
+  'creditPage.factors.lead':
+    'Against the starting score of {neutral}: bars to the right add points, bars to the left take them away; older records count less (half-life decay).',
   'creditPage.factors.none': 'No records affect this score yet; it stays at the starting score.',
   'creditPage.factors.idle': '{count} more factors (no records)',
   'creditPage.factor.events': '{count} records',
@@ -307,9 +317,11 @@ export const en: Record<MessageKey, string> = {
   'creditPage.trigger.decay': 'Time decay',
   'creditPage.chart.label': '{count} evaluations, latest {score} ({level})',
   'creditPage.chart.now': 'now',
-  'creditPage.explain': 'Levels: green (≥ 90), blue (≥ 75), yellow (≥ 60), red (≥ 40), black (< 40 or a serious sanction in force). The score follows trade conduct, manifest deadlines, regulators’ sanctions and licences, and is recomputed nightly for time decay.',
+  'creditPage.explain':
+    'Levels: green (≥ 90), blue (≥ 75), yellow (≥ 60), red (≥ 40), black (< 40 or a serious sanction in force). The score follows trade conduct, manifest deadlines, regulators’ sanctions and licences, and is recomputed nightly for time decay.',
   'creditAgency.title': 'Credit feed',
-  'creditAgency.lead': 'Credit agencies subscribe to signed webhooks of credit changes and see how each delivery went; regulators and credit agencies read the changes in order.',
+  'creditAgency.lead':
+    'Credit agencies subscribe to signed webhooks of credit changes and see how each delivery went; regulators and credit agencies read the changes in order.',
   'creditAgency.onlyAuthorities': 'The credit feed is open to credit agencies and regulators.',
   'creditAgency.new': 'New subscription',
   'creditAgency.url': 'Webhook URL',
@@ -318,7 +330,8 @@ export const en: Record<MessageKey, string> = {
   'creditAgency.secret.hint': 'At least 16 characters, to verify X-Signature; it is not shown again, so keep it.',
   'creditAgency.secret.generate': 'Generate',
   'creditAgency.subscribe': 'Subscribe',
-  'creditAgency.verify': 'Each delivery carries X-Signature: t=<unix>,v1=HMAC-SHA256(secret, t + "." + body) and X-Event-Id; retries keep the event id, so dedupe on it.',
+  'creditAgency.verify':
+    'Each delivery carries X-Signature: t=<unix>,v1=HMAC-SHA256(secret, t + "." + body) and X-Event-Id; retries keep the event id, so dedupe on it.',
   'creditAgency.subscriptions': 'Subscriptions',
   'creditAgency.subscriptions.none': 'No subscriptions yet.',
   'creditAgency.col.status': 'Status',
@@ -368,7 +381,8 @@ export const en: Record<MessageKey, string> = {
   'live.off': 'Sign in for live updates',
 
   'market.title': 'Market',
-  'market.intro': 'Waste offered by generators and materials wanted by recyclers. Prices are per tonne: a price paid by the receiver, or a disposal fee paid by the generator.',
+  'market.intro':
+    'Waste offered by generators and materials wanted by recyclers. Prices are per tonne: a price paid by the receiver, or a disposal fee paid by the generator.',
   'market.filters': 'Filter listings',
   'market.search': 'Search',
   'market.search.placeholder': 'Material, code or description, e.g. 废钢, sludge, fly ash',
@@ -425,7 +439,8 @@ export const en: Record<MessageKey, string> = {
   'listing.bids': 'Bids',
   'listing.bidCount': 'Bids so far: {count}',
   'listing.bidCount.sealed': 'Sealed bids: {count}',
-  'listing.sealed.explain': 'Sealed auction: until it closes everyone sees only the number of bids; at the close quantity goes to the best bids in price-time order, each at its own price.',
+  'listing.sealed.explain':
+    'Sealed auction: until it closes everyone sees only the number of bids; at the close quantity goes to the best bids in price-time order, each at its own price.',
   'listing.myBids': 'Your bids on this listing',
 
   'countdown.left': 'Closes in {time}',
@@ -527,13 +542,18 @@ export const en: Record<MessageKey, string> = {
   'pricecheck.reason.BELOW_BAND': 'Below the reference band ({band}), {deviation} from the median',
   'pricecheck.reason.ABOVE_BAND': 'Above the reference band ({band}), {deviation} from the median',
   'pricecheck.reason.BELOW_BAND.fee': 'A disposal fee above the reference band ({band}), {deviation} from the median',
-  'pricecheck.reason.ABOVE_BAND.fee': 'A disposal fee below the reference band ({band}), {deviation} from the median; a fee this low is a classic sign of dumping',
+  'pricecheck.reason.ABOVE_BAND.fee':
+    'A disposal fee below the reference band ({band}), {deviation} from the median; a fee this low is a classic sign of dumping',
   'pricecheck.reason.FAR_BELOW_BAND': 'Far below the reference band ({band}), outside the accepted range {range}',
   'pricecheck.reason.FAR_ABOVE_BAND': 'Far above the reference band ({band}), outside the accepted range {range}',
-  'pricecheck.reason.FAR_BELOW_BAND.fee': 'A disposal fee far above the reference band ({band}), outside the accepted range {range}',
-  'pricecheck.reason.FAR_ABOVE_BAND.fee': 'A disposal fee far below the reference band ({band}), outside the accepted range {range}',
-  'pricecheck.reason.AGAINST_USUAL_DIRECTION.fee': 'The generator usually pays a disposal fee for this material, but this is a price paid by the receiver',
-  'pricecheck.reason.AGAINST_USUAL_DIRECTION.price': 'The receiver usually pays for this material, but this is a disposal fee paid by the generator',
+  'pricecheck.reason.FAR_BELOW_BAND.fee':
+    'A disposal fee far above the reference band ({band}), outside the accepted range {range}',
+  'pricecheck.reason.FAR_ABOVE_BAND.fee':
+    'A disposal fee far below the reference band ({band}), outside the accepted range {range}',
+  'pricecheck.reason.AGAINST_USUAL_DIRECTION.fee':
+    'The generator usually pays a disposal fee for this material, but this is a price paid by the receiver',
+  'pricecheck.reason.AGAINST_USUAL_DIRECTION.price':
+    'The receiver usually pays for this material, but this is a disposal fee paid by the generator',
   'price.usualDirection.fee': 'Usually the generator pays a disposal fee for this material.',
   'price.usualDirection.price': 'Usually the receiver pays for this material.',
   'price.usualDirection.either': 'Both a price paid and a disposal fee are common for this material.',
@@ -541,17 +561,22 @@ export const en: Record<MessageKey, string> = {
   'price.usualDirection.short.price': 'usually a price paid',
 
   'justification.label': 'Justification of the price',
-  'justification.hint': 'Why the price is outside the reference band or against the usual direction (grade, moisture, distance, lot size); a regulator reviews it.',
+  'justification.hint':
+    'Why the price is outside the reference band or against the usual direction (grade, moisture, distance, lot size); a regulator reviews it.',
   'justification.required': 'The price is outside the reference band or against the usual direction: give a justification',
 
   'bid.title.supply': 'Place a bid',
   'bid.title.demand': 'Make an offer',
   'bid.price.supply': 'Your bid',
   'bid.price.demand': 'Your offer',
-  'bid.hint.supply.fixed': 'Fixed price {price}: a bid at or above it (a fee at or below it) matches at once, at the listing price; a lower bid stays until the listing ends.',
-  'bid.hint.supply.auction': 'Sealed auction, reserve {price}: higher bids (lower fees) rank first; at the close quantity goes in price-time order, each winner at its own price.',
-  'bid.hint.demand.fixed': 'Fixed price {price}: an offer at or below it (a fee at or above it) matches at once, at the listing price.',
-  'bid.hint.demand.auction': 'Sealed auction, ceiling {price}: lower offers rank first; at the close quantity goes in price-time order.',
+  'bid.hint.supply.fixed':
+    'Fixed price {price}: a bid at or above it (a fee at or below it) matches at once, at the listing price; a lower bid stays until the listing ends.',
+  'bid.hint.supply.auction':
+    'Sealed auction, reserve {price}: higher bids (lower fees) rank first; at the close quantity goes in price-time order, each winner at its own price.',
+  'bid.hint.demand.fixed':
+    'Fixed price {price}: an offer at or below it (a fee at or above it) matches at once, at the listing price.',
+  'bid.hint.demand.auction':
+    'Sealed auction, ceiling {price}: lower offers rank first; at the close quantity goes in price-time order.',
   'bid.quantity': 'Quantity',
   'bid.quantity.hint': '{remaining} left; at least {min} per bid',
   'bid.quantity.tooMuch': 'At most the {max} left',
@@ -572,11 +597,13 @@ export const en: Record<MessageKey, string> = {
   'bid.status.lost': 'Lost',
   'bid.status.withdrawn': 'Withdrawn',
   'bid.lot.title': 'Where and when to pick up',
-  'bid.lot.hint': 'The trade’s origin is where your material is (by default your organisation’s district); the eco-compensation fee and the regulators’ flows follow it.',
+  'bid.lot.hint':
+    'The trade’s origin is where your material is (by default your organisation’s district); the eco-compensation fee and the regulators’ flows follow it.',
   'bid.lot.district': 'District the material is in',
   'bid.hazard.title': 'Hazard declaration',
   'bid.hazard.hint': 'Optional for non-hazardous waste; if you declare, choose form and packaging too.',
-  'bid.hazard.hint.hazardous': 'Hazardous waste: declare its characteristics, physical form and packaging; the manifest copies them.',
+  'bid.hazard.hint.hazardous':
+    'Hazardous waste: declare its characteristics, physical form and packaging; the manifest copies them.',
   'bids.col.time': 'Time',
   'bids.col.price': 'Price',
   'bids.col.quantity': 'Quantity',
@@ -594,7 +621,8 @@ export const en: Record<MessageKey, string> = {
   'owner.bids.sealed': 'Sealed auction: {count} bids received, shown after the close.',
 
   'trading.serverSays': 'The platform says: ',
-  'trading.error.JUSTIFICATION_REQUIRED': 'The price is outside the reference band or against this material’s usual direction: add a justification and submit again.',
+  'trading.error.JUSTIFICATION_REQUIRED':
+    'The price is outside the reference band or against this material’s usual direction: add a justification and submit again.',
   'trading.error.PRICE_OUT_OF_RANGE': 'The price is far outside the reference band and was refused; a regulator was alerted.',
   'trading.error.LICENCE_REQUIRED': 'Trading hazardous waste needs an approved hazardous-waste licence.',
   'trading.error.LICENCE_SCOPE': 'Your licences do not cover this waste code or its category.',
@@ -613,7 +641,8 @@ export const en: Record<MessageKey, string> = {
   'trading.error.NOT_FOUND': 'Not found, or you may not see it.',
 
   'newListing.title': 'New listing',
-  'newListing.intro': 'Generators list supply, recyclers post demand. A listing price passes the same price check as a bid; hazardous waste needs its hazard declared.',
+  'newListing.intro':
+    'Generators list supply, recyclers post demand. A listing price passes the same price check as a bid; hazardous waste needs its hazard declared.',
   'newListing.notAllowed': 'Only generators (supply) and recyclers (demand) can post listings.',
   'newListing.section.what': 'Material and quantity',
   'newListing.section.price': 'Price and mode',
@@ -631,7 +660,8 @@ export const en: Record<MessageKey, string> = {
   'newListing.material.change': 'Change material',
   'newListing.material.required': 'Pick a material',
   'newListing.classifiedCode': 'Classified code',
-  'newListing.classifiedCode.hint': 'Waste salt and dyeing sludge have no single code: give the code from your classification or test report, e.g. 900-000-35 (found hazardous) or SW07.',
+  'newListing.classifiedCode.hint':
+    'Waste salt and dyeing sludge have no single code: give the code from your classification or test report, e.g. 900-000-35 (found hazardous) or SW07.',
   'newListing.classifiedCode.required': 'Give the code from your classification or test report',
   'newListing.quantity': 'Quantity',
   'newListing.minLot': 'Minimum lot',
@@ -639,8 +669,10 @@ export const en: Record<MessageKey, string> = {
   'newListing.minLot.tooLarge': 'The minimum lot cannot exceed the quantity',
   'newListing.price': 'Price',
   'newListing.reserve': 'Reserve',
-  'newListing.price.hint.supply': 'Supply: a price paid is what the receiver pays you; if you pay a disposal fee, choose “Disposal fee”.',
-  'newListing.price.hint.demand': 'Demand: a price paid is what you pay; if the generator pays you a disposal fee, choose “Disposal fee”.',
+  'newListing.price.hint.supply':
+    'Supply: a price paid is what the receiver pays you; if you pay a disposal fee, choose “Disposal fee”.',
+  'newListing.price.hint.demand':
+    'Demand: a price paid is what you pay; if the generator pays you a disposal fee, choose “Disposal fee”.',
   'newListing.price.pickMaterial': 'Pick a material to check the price.',
   'newListing.priceRejected': 'This price is far outside the band and would be refused; change it',
   'newListing.mode': 'Mode',
@@ -656,7 +688,8 @@ export const en: Record<MessageKey, string> = {
   'newListing.district': 'District (origin)',
   'newListing.district.hint': 'Where the material is picked up; decides the eco compensation on transfers between districts.',
   'newListing.district.demand': 'District (receiving)',
-  'newListing.district.hint.demand': 'Where you receive; a trade’s origin is the district the offering generator states for its material.',
+  'newListing.district.hint.demand':
+    'Where you receive; a trade’s origin is the district the offering generator states for its material.',
   'newListing.address': 'Address',
   'newListing.choose': 'Choose',
   'newListing.hazard.hint': 'Optional for non-hazardous waste; if you declare, choose form and packaging too.',
@@ -680,7 +713,8 @@ export const en: Record<MessageKey, string> = {
   'my.bids.empty': 'Your organisation has not placed a bid yet.',
   'my.bids.listing': 'View listing',
 
-  'trades.intro': 'A match makes a trade: the payer pays into escrow, and it settles on the weight accepted under the transfer manifests.',
+  'trades.intro':
+    'A match makes a trade: the payer pays into escrow, and it settles on the weight accepted under the transfer manifests.',
   'trades.empty': 'No trades yet.',
   'trades.col.material': 'Material',
   'trades.col.quantity': 'Quantity',
@@ -711,7 +745,8 @@ export const en: Record<MessageKey, string> = {
   'trade.platformFee': 'Platform fee',
   'trade.platformFee.explain': 'borne by the payee, deducted from the proceeds',
   'trade.ecoFee': 'Eco compensation',
-  'trade.ecoFee.explain': 'solid or hazardous waste leaving its district: borne by the generator, paid to the receiving district’s fund',
+  'trade.ecoFee.explain':
+    'solid or hazardous waste leaving its district: borne by the generator, paid to the receiving district’s fund',
   'trade.ecoFee.none': 'not applicable',
   'trade.ecoRate': 'Eco rate',
   'trade.ecoRate.perTonne': '¥{amount}/t',
@@ -720,7 +755,8 @@ export const en: Record<MessageKey, string> = {
   'trade.ecoRate.from': 'in force from {date}',
   'trade.ecoRate.source.default': 'source: the default table (placeholder amounts until the city sets its rates)',
   'trade.ecoRate.source.regulator': 'source: set by {org}',
-  'trade.ecoRate.fixed': 'fixed when the trade was made; settlement charges it on the accepted weight, later rate changes do not apply',
+  'trade.ecoRate.fixed':
+    'fixed when the trade was made; settlement charges it on the accepted weight, later rate changes do not apply',
   'trade.ecoRate.sameDistrict': 'within one district: none due',
   'trade.ecoRate.legacy': 'the single rate in use before the rate table',
   'trade.ecoRate.noRate': 'no rate in the table: none due',
@@ -745,7 +781,8 @@ export const en: Record<MessageKey, string> = {
   // Manifests (features/manifests)
   'nav.manifests': 'Manifests',
   'manifests.title': 'Transfer manifests',
-  'manifests.intro': 'One manifest per vehicle trip: the generator opens and issues it, the carrier confirms loading, departure and arrival, the receiver weighs, decides and reports utilisation or disposal. Every step is added to a tamper-evident hash chain.',
+  'manifests.intro':
+    'One manifest per vehicle trip: the generator opens and issues it, the carrier confirms loading, departure and arrival, the receiver weighs, decides and reports utilisation or disposal. Every step is added to a tamper-evident hash chain.',
   'manifests.empty': 'No manifests yet.',
   'manifests.filter.status': 'Status',
   'manifests.filter.any': 'Any',
@@ -843,7 +880,8 @@ export const en: Record<MessageKey, string> = {
   'step.officialNumber': 'National system number (if issued)',
   'step.done': 'Recorded: {step}',
   'trips.title': 'Trips and manifests',
-  'trips.intro': 'One manifest per trip. When every trip is received or rejected and the declared total covers the quantity (or the generator ends shipments), the trade settles on the accepted weight.',
+  'trips.intro':
+    'One manifest per trip. When every trip is received or rejected and the declared total covers the quantity (or the generator ends shipments), the trade settles on the accepted weight.',
   'trips.empty': 'No trips yet.',
   'trips.declared': 'Declared {declared} of {quantity}',
   'trips.waitFunding': 'Trips can be opened once the payer has paid into escrow.',
@@ -856,7 +894,8 @@ export const en: Record<MessageKey, string> = {
   'trips.form.declared.tooMuch': 'At most {max} left to declare',
   'trips.form.submit': 'Open the manifest',
   'trips.close': 'End shipments',
-  'trips.close.explain': 'No more trips: once every trip is received the trade settles on the accepted weight; the rest goes back to the payer.',
+  'trips.close.explain':
+    'No more trips: once every trip is received the trade settles on the accepted weight; the rest goes back to the payer.',
   'trips.close.confirm': 'Confirm: end shipments',
   'trips.closed': 'Shipments ended.',
   // Regulator dashboard (features/regulator)
@@ -965,16 +1004,21 @@ export const en: Record<MessageKey, string> = {
   'regulator.capacity.permitted': 'Licensed per year',
   'regulator.capacity.share': 'Used',
   'regulator.capacity.codes': 'Codes (licences)',
-  'regulator.alert.text.capacity_high': '{org}: {used} of hazardous waste contracted in {year}, {pct} of the {permitted} licence {licence} permits',
-  'regulator.alert.text.price_flagged': '{code} priced {price}, outside the reference band ({dev} from the median); justification: {why}',
-  'regulator.alert.text.price_flagged.direction': '{code} priced {price}, against the material’s usual direction ({usual}); justification: {why}',
+  'regulator.alert.text.capacity_high':
+    '{org}: {used} of hazardous waste contracted in {year}, {pct} of the {permitted} licence {licence} permits',
+  'regulator.alert.text.price_flagged':
+    '{code} priced {price}, outside the reference band ({dev} from the median); justification: {why}',
+  'regulator.alert.text.price_flagged.direction':
+    '{code} priced {price}, against the material’s usual direction ({usual}); justification: {why}',
   'regulator.alert.text.price_rejected': '{code} priced {price}, far outside the reference band ({dev} from the median); refused',
-  'regulator.alert.text.weight_gap': 'Manifest {number}: loaded {loaded}, received {received}, a gap of {gap} (platform tolerance {tol})',
+  'regulator.alert.text.weight_gap':
+    'Manifest {number}: loaded {loaded}, received {received}, a gap of {gap} (platform tolerance {tol})',
   'regulator.alert.text.load_rejected': 'Manifest {number}: the receiver rejected the load ({received} arrived): {reason}',
   'regulator.alert.text.receipt_overdue': 'Manifest {number}: arrived, receipt not confirmed by {due}',
   'regulator.alert.text.disposal_overdue': 'Manifest {number}: received, utilisation or disposal not reported by {due}',
   'regulator.alert.text.transit_stuck': 'Manifest {number}: vehicle {plate} loaded {hours} hours ago and not arrived',
-  'regulator.alert.text.origin_misattributed': '{count} demand-side trade(s) recorded the receiver’s district as origin although the seller is elsewhere; records unchanged, please review',
+  'regulator.alert.text.origin_misattributed':
+    '{count} demand-side trade(s) recorded the receiver’s district as origin although the seller is elsewhere; records unchanged, please review',
   'regulator.alert.text.delivery_dead': 'Credit webhook event {event} failed {attempts} attempts and went to dead letters',
   // ── Issue 13 items 4–5: the carrier directory, counterparties, settled figures (carriers.*, tradeView.*) ──
   'carriers.label': 'Carrier',
@@ -1010,7 +1054,8 @@ export const en: Record<MessageKey, string> = {
   'nav.licenceReview': 'Licence review',
   'nav.oversight': 'Organisations',
   'lic.title': 'Licences',
-  'lic.intro': 'A hazardous-waste disposal or transport licence must be approved by the environment bureau before the organisation may receive or carry hazardous waste.',
+  'lic.intro':
+    'A hazardous-waste disposal or transport licence must be approved by the environment bureau before the organisation may receive or carry hazardous waste.',
   'lic.mine': 'Our licences',
   'lic.none': 'No licences yet.',
   'lic.apply': 'Apply for a licence',
@@ -1044,7 +1089,8 @@ export const en: Record<MessageKey, string> = {
   'lic.picker.remove': 'Remove {code}',
   'lic.picker.category': 'All of {code}',
   'lic.review.title': 'Licence review',
-  'lic.review.intro': 'Applications and licences of organisations in your scope: approve, reject (with a reason), suspend, reinstate, revoke. Your own organisation’s licences are decided by another regulator or the admin.',
+  'lic.review.intro':
+    'Applications and licences of organisations in your scope: approve, reject (with a reason), suspend, reinstate, revoke. Your own organisation’s licences are decided by another regulator or the admin.',
   'lic.review.empty': 'No licences match.',
   'lic.review.own': 'Your organisation: not yours to decide',
   'lic.review.reason': 'Reason for rejection (the applicant sees it)',
@@ -1057,7 +1103,8 @@ export const en: Record<MessageKey, string> = {
   'lic.decision.reinstate': 'Reinstate',
   'lic.decision.revoke': 'Revoke',
   'sanc.title': 'Sanctions',
-  'sanc.intro': 'Sanctions of organisations in your scope, newest first. Record a new one from an organisation’s page or an alert.',
+  'sanc.intro':
+    'Sanctions of organisations in your scope, newest first. Record a new one from an organisation’s page or an alert.',
   'sanc.none': 'No sanctions recorded.',
   'sanc.kind': 'Kind',
   'sanc.kind.warning': 'Warning',
@@ -1089,7 +1136,8 @@ export const en: Record<MessageKey, string> = {
   'sanc.lookup.search': 'Search',
   'sanc.lookup.none': 'No organisation in your scope matches.',
   'band.title': 'Reference bands',
-  'band.intro': 'A city regulator may pin a material’s reference band (yuan per tonne, a disposal fee negative); a pin overrides the trades and the seed until pinned again.',
+  'band.intro':
+    'A city regulator may pin a material’s reference band (yuan per tonne, a disposal fee negative); a pin overrides the trades and the seed until pinned again.',
   'band.current': 'Current band',
   'band.material': 'Material',
   'band.none': 'This material has no reference band yet.',
@@ -1117,50 +1165,52 @@ export const en: Record<MessageKey, string> = {
   'manifest.event.resolve': 'Resolved by the admin',
   'manifest.event.document': 'Document recorded',
   'manifest.timeline.admin': 'the platform admin',
-  'documents.title': "Documents",
-  'documents.none': "No documents yet.",
-  'documents.kind': "Document type",
-  'documents.kind.lab_report': "Lab report",
-  'documents.kind.weighbridge_ticket': "Weighbridge ticket",
-  'documents.kind.disposal_certificate': "Disposal certificate",
-  'documents.kind.evidence': "Dispute evidence",
-  'documents.file': "File (PDF, JPEG or PNG, at most {max})",
-  'documents.upload': "Upload",
-  'documents.chooseFile': "Choose a file first.",
-  'documents.inChain': "hash recorded in event {seq} of the manifest chain",
-  'documents.error.type': "The file is not a PDF, JPEG or PNG (read from its content, whatever its name).",
-  'documents.error.size': "The file is larger than {max}; compress it and try again.",
-  'documents.manifest.title': "Manifest documents (weighbridge ticket, disposal certificate)",
-  'dispute.title.open': "Weight dispute open",
-  'dispute.title.resolved': "Dispute resolved",
-  'dispute.next.party': "Next: the platform admin decides the accepted weight trip by trip; until then both sides may add notes and evidence. The trade then settles on the sum over its trips.",
-  'dispute.next.admin': "Next: decide the accepted weight and the reason for each disputed trip; once every one is decided the trade settles on the sum.",
-  'dispute.next.done': "Settled on the decisions for each trip: {kg} accepted in all.",
-  'dispute.trip': "Manifest {number}",
-  'dispute.reason.weight_gap': "weight gap above the tolerance",
-  'dispute.reason.rejection': "load rejected by the receiver",
-  'dispute.loaded': "Loaded (carrier)",
-  'dispute.received': "Weighed on arrival (receiver)",
-  'dispute.gap': "Gap",
-  'dispute.tolerance': "tolerance {tol}",
-  'dispute.receiverAccepted': "Receiver accepted",
+  'documents.title': 'Documents',
+  'documents.none': 'No documents yet.',
+  'documents.kind': 'Document type',
+  'documents.kind.lab_report': 'Lab report',
+  'documents.kind.weighbridge_ticket': 'Weighbridge ticket',
+  'documents.kind.disposal_certificate': 'Disposal certificate',
+  'documents.kind.evidence': 'Dispute evidence',
+  'documents.file': 'File (PDF, JPEG or PNG, at most {max})',
+  'documents.upload': 'Upload',
+  'documents.chooseFile': 'Choose a file first.',
+  'documents.inChain': 'hash recorded in event {seq} of the manifest chain',
+  'documents.error.type': 'The file is not a PDF, JPEG or PNG (read from its content, whatever its name).',
+  'documents.error.size': 'The file is larger than {max}; compress it and try again.',
+  'documents.manifest.title': 'Manifest documents (weighbridge ticket, disposal certificate)',
+  'dispute.title.open': 'Weight dispute open',
+  'dispute.title.resolved': 'Dispute resolved',
+  'dispute.next.party':
+    'Next: the platform admin decides the accepted weight trip by trip; until then both sides may add notes and evidence. The trade then settles on the sum over its trips.',
+  'dispute.next.admin':
+    'Next: decide the accepted weight and the reason for each disputed trip; once every one is decided the trade settles on the sum.',
+  'dispute.next.done': 'Settled on the decisions for each trip: {kg} accepted in all.',
+  'dispute.trip': 'Manifest {number}',
+  'dispute.reason.weight_gap': 'weight gap above the tolerance',
+  'dispute.reason.rejection': 'load rejected by the receiver',
+  'dispute.loaded': 'Loaded (carrier)',
+  'dispute.received': 'Weighed on arrival (receiver)',
+  'dispute.gap': 'Gap',
+  'dispute.tolerance': 'tolerance {tol}',
+  'dispute.receiverAccepted': 'Receiver accepted',
   'dispute.receiverNote': "Receiver's note",
-  'dispute.resolved': "Decided: {kg} accepted",
-  'dispute.decidedBy': "Decided by the platform admin on {at}",
-  'dispute.total': "Trade accepted in all: {kg} (all {trips} disputed trips decided)",
-  'dispute.evidence': "Evidence from both sides",
-  'dispute.evidence.none': "No notes yet.",
-  'dispute.evidence.note': "Add a note",
-  'dispute.evidence.add': "Add note",
-  'dispute.evidence.noteRequired': "Write the note first.",
-  'dispute.evidence.documents': "Evidence documents",
-  'dispute.by.generator': "Generator",
-  'dispute.by.receiver': "Receiver",
-  'dispute.by.other': "Other",
-  'dispute.resolve.kg': "Accepted weight decided (tonnes)",
-  'dispute.resolve.note': "Reason for the decision",
-  'dispute.resolve.submit': "Decide this trip",
-  'dispute.resolve.kgInvalid': "Enter a valid weight.",
-  'dispute.resolve.kgTooMuch': "At most the declared weight.",
-  'dispute.resolve.noteRequired': "Give the reason for the decision.",
+  'dispute.resolved': 'Decided: {kg} accepted',
+  'dispute.decidedBy': 'Decided by the platform admin on {at}',
+  'dispute.total': 'Trade accepted in all: {kg} (all {trips} disputed trips decided)',
+  'dispute.evidence': 'Evidence from both sides',
+  'dispute.evidence.none': 'No notes yet.',
+  'dispute.evidence.note': 'Add a note',
+  'dispute.evidence.add': 'Add note',
+  'dispute.evidence.noteRequired': 'Write the note first.',
+  'dispute.evidence.documents': 'Evidence documents',
+  'dispute.by.generator': 'Generator',
+  'dispute.by.receiver': 'Receiver',
+  'dispute.by.other': 'Other',
+  'dispute.resolve.kg': 'Accepted weight decided (tonnes)',
+  'dispute.resolve.note': 'Reason for the decision',
+  'dispute.resolve.submit': 'Decide this trip',
+  'dispute.resolve.kgInvalid': 'Enter a valid weight.',
+  'dispute.resolve.kgTooMuch': 'At most the declared weight.',
+  'dispute.resolve.noteRequired': 'Give the reason for the decision.',
 };

@@ -17,7 +17,10 @@ export interface LockManagerLike {
 
 export const REFRESH_LOCK_NAME = 'zwx-auth-refresh';
 
-export function createSharedRefresh(refresh: () => Promise<boolean>, locks: LockManagerLike | null | undefined): () => Promise<boolean> {
+export function createSharedRefresh(
+  refresh: () => Promise<boolean>,
+  locks: LockManagerLike | null | undefined,
+): () => Promise<boolean> {
   let inFlight: Promise<boolean> | null = null;
   return () => {
     inFlight ??= (locks ? locks.request(REFRESH_LOCK_NAME, refresh) : refresh()).finally(() => {

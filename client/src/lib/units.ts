@@ -32,7 +32,9 @@ export function kgAsTonnes(kg: number): string {
   const sign = kg < 0 ? '-' : '';
   const abs = Math.abs(kg);
   const whole = Math.floor(abs / 1000).toLocaleString('en-US');
-  const frac = String(abs % 1000).padStart(3, '0').replace(/0+$/, '');
+  const frac = String(abs % 1000)
+    .padStart(3, '0')
+    .replace(/0+$/, '');
   return `${sign}${whole}${frac ? `.${frac}` : ''}`;
 }
 

@@ -42,7 +42,9 @@ export async function migrate(database: Database, log: (msg: string) => void = (
         if (done.has(m.name)) continue;
         log(`applying migration ${m.name}`);
         try {
-          await query(`begin;\n${m.sql}\n;insert into schema_migrations(name) values ('${m.name.replace(/'/g, "''")}');\ncommit;`);
+          await query(
+            `begin;\n${m.sql}\n;insert into schema_migrations(name) values ('${m.name.replace(/'/g, "''")}');\ncommit;`,
+          );
         } catch (err) {
           await query('rollback').catch(() => {});
           throw new Error(`migration ${m.name} failed: ${(err as Error).message}`, { cause: err });

@@ -50,7 +50,9 @@ export const users = pgTable('users', {
 
 export const refreshTokens = pgTable('refresh_tokens', {
   id: uuid('id').primaryKey(),
-  userId: uuid('user_id').notNull().references(() => users.id),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id),
   familyId: uuid('family_id').notNull(),
   tokenHash: text('token_hash').notNull().unique(),
   createdAt: ts('created_at').notNull().default(sql`now()`),
@@ -61,9 +63,13 @@ export const refreshTokens = pgTable('refresh_tokens', {
 
 export const passwordResets = pgTable('password_resets', {
   id: uuid('id').primaryKey(),
-  userId: uuid('user_id').notNull().references(() => users.id),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id),
   tokenHash: text('token_hash').notNull().unique(),
-  createdBy: uuid('created_by').notNull().references(() => users.id),
+  createdBy: uuid('created_by')
+    .notNull()
+    .references(() => users.id),
   createdAt: ts('created_at').notNull().default(sql`now()`),
   expiresAt: ts('expires_at').notNull(),
   usedAt: ts('used_at'),
@@ -71,7 +77,9 @@ export const passwordResets = pgTable('password_resets', {
 
 export const licences = pgTable('licences', {
   id: uuid('id').primaryKey(),
-  orgId: uuid('org_id').notNull().references(() => orgs.id),
+  orgId: uuid('org_id')
+    .notNull()
+    .references(() => orgs.id),
   number: text('number').notNull(),
   kind: text('kind').$type<'disposal' | 'transport'>().notNull(),
   wasteCodes: text('waste_codes').array().notNull(),
@@ -100,7 +108,10 @@ export const materials = pgTable('materials', {
   verification: text('verification').notNull(),
   note: text('note'),
   /** fee | price | either (DESIGN §6.3), set by the catalogue loader's rule and overrides. */
-  usualDirection: text('usual_direction').$type<import('../../../shared/src/pricecheck.js').UsualDirection>().notNull().default('either'),
+  usualDirection: text('usual_direction')
+    .$type<import('../../../shared/src/pricecheck.js').UsualDirection>()
+    .notNull()
+    .default('either'),
 });
 
 export const hazardousCategories = pgTable('hazardous_categories', {

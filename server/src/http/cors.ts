@@ -34,5 +34,8 @@ export function corsForApi(origins: string[]): RequestHandler {
 
 /** CORS_ORIGIN as a list: comma-separated origins. */
 export function corsOrigins(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -60,8 +60,7 @@ export function toAppError(err: unknown): AppError | null {
   if (err instanceof URIError && e.status === 400)
     return validationError([{ path: 'params', message: 'a path segment is not valid percent-encoded UTF-8' }]);
   if (e?.type === 'entity.too.large') return new AppError(ErrorCodes.PAYLOAD_TOO_LARGE, 'the request body is too large');
-  if (e?.type === 'entity.parse.failed')
-    return validationError([{ path: '', message: 'the body is not valid JSON' }]);
+  if (e?.type === 'entity.parse.failed') return validationError([{ path: '', message: 'the body is not valid JSON' }]);
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return validationError([{ path: '', message: 'unsupported body encoding' }]);
   // Any other client error body-parser raises (a corrupt gzip or deflate stream, a length that does

@@ -48,15 +48,24 @@ export class RedisWithMemoryFallbackStore implements Store {
   }
 
   async increment(key: string): Promise<IncrementResponse> {
-    return this.either((s) => s.increment(key), () => this.memory.increment(key));
+    return this.either(
+      (s) => s.increment(key),
+      () => this.memory.increment(key),
+    );
   }
 
   async decrement(key: string): Promise<void> {
-    await this.either((s) => s.decrement(key), () => this.memory.decrement(key));
+    await this.either(
+      (s) => s.decrement(key),
+      () => this.memory.decrement(key),
+    );
   }
 
   async resetKey(key: string): Promise<void> {
-    await this.either((s) => s.resetKey(key), () => this.memory.resetKey(key));
+    await this.either(
+      (s) => s.resetKey(key),
+      () => this.memory.resetKey(key),
+    );
   }
 
   private async either<T>(shared: (s: RedisStore) => Promise<T>, local: () => Promise<T>): Promise<T> {

@@ -21,7 +21,9 @@ export function registerRateLimit(ratePerMinute: number): RequestHandler {
     handler: (req, _res, next) => {
       const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const retryAfterSeconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : WINDOW_MS / 1000;
-      next(new AppError(ErrorCodes.RATE_LIMITED, 'too many registrations from this address; try again later', { retryAfterSeconds }));
+      next(
+        new AppError(ErrorCodes.RATE_LIMITED, 'too many registrations from this address; try again later', { retryAfterSeconds }),
+      );
     },
   });
 }

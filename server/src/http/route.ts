@@ -138,7 +138,10 @@ export function mountRoutes(router: Router, defs: RouteDef[], db: Db): void {
       const actor = req.actor && isUserActor(req.actor) ? req.actor : null;
       if (access.who !== 'public' && !actor) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'sign in first');
       if (!allows(access, actor?.roles ?? null))
-        throw new AppError(ErrorCodes.FORBIDDEN_ROLE, `this action needs one of the roles: ${(access.who as string[]).join(', ')}`);
+        throw new AppError(
+          ErrorCodes.FORBIDDEN_ROLE,
+          `this action needs one of the roles: ${(access.who as string[]).join(', ')}`,
+        );
       return actor;
     };
     const before = def.rawBody ? rawBodyParsers(def.rawBody, admit) : [];
@@ -173,14 +176,17 @@ function rawBodyParsers(spec: { types: readonly string[]; limit: number }, admit
   const check = (req: Request, _res: Response, next: NextFunction) => {
     admit(req);
     if (!req.is(types))
-      throw new AppError(ErrorCodes.UNSUPPORTED_MEDIA_TYPE, `send the file's bytes with Content-Type ${types.join(', ')}`, { allowed: types });
+      throw new AppError(ErrorCodes.UNSUPPORTED_MEDIA_TYPE, `send the file's bytes with Content-Type ${types.join(', ')}`, {
+        allowed: types,
+      });
     next();
   };
   return [check, express.raw({ type: types, limit: spec.limit })];
 }
 
 function rawBodyOf(req: Request): Buffer {
-  if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw validationError([{ path: 'body', message: "the file's bytes are missing" }]);
+  if (!Buffer.isBuffer(req.body) || req.body.length === 0)
+    throw validationError([{ path: 'body', message: "the file's bytes are missing" }]);
   return req.body;
 }
 
@@ -208,7 +214,10 @@ async function withIdempotency(
     const [prior] = await db.select().from(idempotencyKeys).where(where);
     if (!prior) throw new AppError(ErrorCodes.INVALID_STATE, 'the idempotent request is being retried; try again');
     if (prior.requestHash !== k.hash)
-      throw new AppError(ErrorCodes.IDEMPOTENCY_MISMATCH, 'this Idempotency-Key was used for a different request (another resource or body)');
+      throw new AppError(
+        ErrorCodes.IDEMPOTENCY_MISMATCH,
+        'this Idempotency-Key was used for a different request (another resource or body)',
+      );
     if (prior.statusCode == null)
       throw new AppError(ErrorCodes.INVALID_STATE, 'a request with this Idempotency-Key is still in progress', {
         allowed: ['retry later'],
@@ -234,7 +243,10 @@ async function withIdempotency(
       requestId: String(res.req.id ?? ''),
     };
   }
-  await db.update(idempotencyKeys).set({ statusCode: code, response: payload as object }).where(where);
+  await db
+    .update(idempotencyKeys)
+    .set({ statusCode: code, response: payload as object })
+    .where(where);
   res.status(code).json(payload);
 }
 
@@ -257,12 +269,24 @@ export function operationIdOf(def: Pick<RouteDef, 'key' | 'operationId'>): strin
 const ERROR_RESPONSES = {
   BadRequest: ['400', 'VALIDATION_FAILED: a path parameter, query field or body field is invalid; details.fields names each'],
   Unauthenticated: ['401', 'UNAUTHENTICATED: no access token, or an expired or invalid one'],
-  Forbidden: ['403', "the caller's role may not do this (FORBIDDEN_ROLE), or a licence or party rule refuses it (code in error.code)"],
+  Forbidden: [
+    '403',
+    "the caller's role may not do this (FORBIDDEN_ROLE), or a licence or party rule refuses it (code in error.code)",
+  ],
   NotFound: ['404', 'NOT_FOUND: no such object, or one the caller may not see'],
-  Conflict: ['409', "the object's state does not allow this (INVALID_STATE, CONFLICT), or the Idempotency-Key was used with another body"],
+  Conflict: [
+    '409',
+    "the object's state does not allow this (INVALID_STATE, CONFLICT), or the Idempotency-Key was used with another body",
+  ],
   TooLarge: ['413', 'PAYLOAD_TOO_LARGE: the body is larger than the limit'],
-  UnsupportedMedia: ['415', 'UNSUPPORTED_MEDIA_TYPE: the Content-Type, or the type read from the bytes, is not one the route accepts'],
-  Unprocessable: ['422', 'a business rule refused the request (for example PRICE_OUT_OF_RANGE, BELOW_RESERVE, CAPACITY_EXCEEDED)'],
+  UnsupportedMedia: [
+    '415',
+    'UNSUPPORTED_MEDIA_TYPE: the Content-Type, or the type read from the bytes, is not one the route accepts',
+  ],
+  Unprocessable: [
+    '422',
+    'a business rule refused the request (for example PRICE_OUT_OF_RANGE, BELOW_RESERVE, CAPACITY_EXCEEDED)',
+  ],
   TooManyRequests: ['429', 'RATE_LIMITED: too many requests from this address; Retry-After says when to try again'],
 } as const;
 type ErrorResponse = keyof typeof ERROR_RESPONSES;
@@ -292,7 +316,13 @@ function recordsAsProperties(node: unknown): unknown {
   if (!node || typeof node !== 'object') return node;
   const o = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, recordsAsProperties(v)])) as Record<string, unknown>;
   const keys = (o.propertyNames as { enum?: unknown[] } | undefined)?.enum;
-  if (o.type === 'object' && !o.properties && Array.isArray(keys) && o.additionalProperties && typeof o.additionalProperties === 'object') {
+  if (
+    o.type === 'object' &&
+    !o.properties &&
+    Array.isArray(keys) &&
+    o.additionalProperties &&
+    typeof o.additionalProperties === 'object'
+  ) {
     const { propertyNames: _names, additionalProperties: value, ...rest } = o;
     return { ...rest, properties: Object.fromEntries(keys.map((k) => [String(k), value])), additionalProperties: false };
   }
@@ -359,7 +389,8 @@ export function openApiDocument(
   }
   for (const [p, ops] of Object.entries(extraPaths))
     for (const [method, op] of Object.entries(ops)) {
-      if (typeof op.operationId === 'string' && operationIds.has(op.operationId)) throw new Error(`operationId ${op.operationId} is used twice`);
+      if (typeof op.operationId === 'string' && operationIds.has(op.operationId))
+        throw new Error(`operationId ${op.operationId} is used twice`);
       (paths[p] ??= {})[method] = op;
     }
   return {

@@ -79,7 +79,9 @@ export async function createBullmqRunner(o: BullmqRunnerOptions): Promise<JobRun
             if (!existing) return;
             const state = await existing.getState();
             if (state === 'completed' || state === 'failed') {
-              await existing.remove().catch((err: unknown) => log.warn({ err, jobId: j.id }, 'could not remove a finished job before re-sending it'));
+              await existing
+                .remove()
+                .catch((err: unknown) => log.warn({ err, jobId: j.id }, 'could not remove a finished job before re-sending it'));
             }
           }),
         );
@@ -128,7 +130,10 @@ export async function createBullmqRunner(o: BullmqRunnerOptions): Promise<JobRun
       // cut short is redelivered by the sweeper and guarded by the database.
       if (worker) {
         const w = worker;
-        const graceful = await within(w.close().then(() => true), CLOSE_TIMEOUT_MS).catch((err: unknown) => {
+        const graceful = await within(
+          w.close().then(() => true),
+          CLOSE_TIMEOUT_MS,
+        ).catch((err: unknown) => {
           log.warn({ err }, 'closing the bullmq worker failed');
           return false;
         });
@@ -141,4 +146,3 @@ export async function createBullmqRunner(o: BullmqRunnerOptions): Promise<JobRun
     },
   };
 }
-

@@ -31,9 +31,7 @@ export async function executeJob(
       return 'skipped';
     }
     try {
-      const handler = handlers[job.name as JobName] as
-        | ((payload: unknown, meta: JobMeta) => Promise<void>)
-        | undefined;
+      const handler = handlers[job.name as JobName] as ((payload: unknown, meta: JobMeta) => Promise<void>) | undefined;
       if (typeof handler !== 'function') throw new Error(`no handler for job ${job.name}`);
       await handler(job.payload, { outboxId: job.outboxId, attempt });
       await db

@@ -51,7 +51,13 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
       // the job retries and the sweeper re-sends it, so events announced during a Redis outage arrive
       // after it (at least once; clients dedupe on room + seq). A process without a live feed (scripts,
       // a worker not yet attached) has no broadcaster and nobody to tell.
-      const receivers = await ctx.broadcaster?.emit(p.room, p.type, { room: p.room, seq: p.seq, at: p.at, type: p.type, ...p.data });
+      const receivers = await ctx.broadcaster?.emit(p.room, p.type, {
+        room: p.room,
+        seq: p.seq,
+        at: p.at,
+        type: p.type,
+        ...p.data,
+      });
       // No adapter subscribed: the API processes' Redis connections are still coming back (or none
       // runs). Retried while the event is recent; after that a client reconnecting refetches anyway.
       if (receivers === 0 && ctx.clock.now().getTime() - Date.parse(p.at) < LIVE_EVENT_REDELIVERY_MS)

@@ -38,8 +38,7 @@ export interface JobSystem {
 
 export async function createJobSystem(o: JobSystemOptions): Promise<JobSystem> {
   const names = Object.keys(o.handlers);
-  for (const [name, h] of Object.entries(o.handlers))
-    if (typeof h !== 'function') throw new Error(`job ${name} has no handler`);
+  for (const [name, h] of Object.entries(o.handlers)) if (typeof h !== 'function') throw new Error(`job ${name} has no handler`);
   const runner: JobRunner = o.redisUrl
     ? await (await import('./bullmq.js')).createBullmqRunner({
         redisUrl: o.redisUrl,

@@ -76,7 +76,10 @@ export function createRelay(o: RelayOptions): Relay {
           if (again.length) await o.runner.enqueue(again, { redelivery: true });
         })(),
         new Promise<never>((_, reject) => {
-          timeout = setTimeout(() => reject(new Error(`job runner did not accept ${jobs.length} jobs within ${enqueueTimeoutMs} ms`)), enqueueTimeoutMs);
+          timeout = setTimeout(
+            () => reject(new Error(`job runner did not accept ${jobs.length} jobs within ${enqueueTimeoutMs} ms`)),
+            enqueueTimeoutMs,
+          );
         }),
       ]);
     } catch (err) {

@@ -32,7 +32,12 @@ export async function publishEvent<E extends RealtimeEventName>(
     const orgId = room.startsWith('org:') ? room.slice(4) : null;
     if (orgId)
       for (const n of notificationsOf(orgId, type, data))
-        await enqueue(tx, 'notifications.fanout', { ...n, orgId, key: `${room}#${row!.seq}${n.kind === 'payment_due' ? ':due' : ''}`, at: at.toISOString() });
+        await enqueue(tx, 'notifications.fanout', {
+          ...n,
+          orgId,
+          key: `${room}#${row!.seq}${n.kind === 'payment_due' ? ':due' : ''}`,
+          at: at.toISOString(),
+        });
   }
 }
 
@@ -51,13 +56,30 @@ export function notificationsOf(orgId: string, type: RealtimeEventName, data: Re
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   switch (type) {
     case 'bid.placed':
-      return [{ kind: 'bid_received', subjectType: 'listing', subjectId: String(data.listingId), data: { listingId: data.listingId, bidCount: data.bidCount } }];
+      return [
+        {
+          kind: 'bid_received',
+          subjectType: 'listing',
+          subjectId: String(data.listingId),
+          data: { listingId: data.listingId, bidCount: data.bidCount },
+        },
+      ];
     case 'trade.created': {
       const trade = (data.trade ?? {}) as Record<string, unknown>;
-      const facts = { tradeId: data.tradeId, status: data.status, materialCode: str(trade.materialCode), quantityKg: trade.quantityKg ?? null };
+      const facts = {
+        tradeId: data.tradeId,
+        status: data.status,
+        materialCode: str(trade.materialCode),
+        quantityKg: trade.quantityKg ?? null,
+      };
       const out: Announcement[] = [{ kind: 'trade_created', subjectType: 'trade', subjectId: String(data.tradeId), data: facts }];
       if (data.status === 'awaiting_payment' && trade.payerOrgId === orgId)
-        out.push({ kind: 'payment_due', subjectType: 'trade', subjectId: String(data.tradeId), data: { ...facts, amountFen: trade.amountFen ?? null } });
+        out.push({
+          kind: 'payment_due',
+          subjectType: 'trade',
+          subjectId: String(data.tradeId),
+          data: { ...facts, amountFen: trade.amountFen ?? null },
+        });
       return out;
     }
     case 'trade.updated':
@@ -75,13 +97,26 @@ export function notificationsOf(orgId: string, type: RealtimeEventName, data: Re
           kind: 'manifest_step',
           subjectType: 'manifest',
           subjectId: String(data.manifestId),
-          data: { manifestId: data.manifestId, tradeId: data.tradeId, status: data.status, number: str(data.number), event: str(data.event) },
+          data: {
+            manifestId: data.manifestId,
+            tradeId: data.tradeId,
+            status: data.status,
+            number: str(data.number),
+            event: str(data.event),
+          },
         },
       ];
     case 'credit.changed':
       // Score moves are frequent; a change of level is news.
       if (!data.previousLevel || data.previousLevel === data.level) return [];
-      return [{ kind: 'credit_level', subjectType: 'org', subjectId: orgId, data: { level: data.level, previousLevel: data.previousLevel, score: data.score } }];
+      return [
+        {
+          kind: 'credit_level',
+          subjectType: 'org',
+          subjectId: orgId,
+          data: { level: data.level, previousLevel: data.previousLevel, score: data.score },
+        },
+      ];
     default:
       return [];
   }

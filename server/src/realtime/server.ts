@@ -50,7 +50,9 @@ const KNOWN_EVENTS = new Set(['subscribe', 'unsubscribe', 'reauth']);
  */
 export async function attachRealtime(httpServer: http.Server, ctx: AppContext): Promise<RealtimeServer> {
   const log = ctx.logger.child({ component: 'realtime' });
-  const corsOrigins = ctx.config.CORS_ORIGIN?.split(',').map((s) => s.trim()).filter(Boolean);
+  const corsOrigins = ctx.config.CORS_ORIGIN?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const io: IoServer = new Server(httpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -110,10 +112,15 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext): 
   io.use(async (socket, next) => {
     const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
     const actor =
-      typeof token === 'string' && token.length > 0 && token.length < 4096 ? await ctx.auth.authenticateAccessToken(token).catch(() => null) : null;
+      typeof token === 'string' && token.length > 0 && token.length < 4096
+        ? await ctx.auth.authenticateAccessToken(token).catch(() => null)
+        : null;
     if (!actor) {
       const err = new Error(REALTIME_AUTH_ERROR) as Error & { data?: unknown };
-      err.data = { code: REALTIME_AUTH_ERROR, message: token ? 'invalid or expired access token' : 'an access token is required (auth: { token })' };
+      err.data = {
+        code: REALTIME_AUTH_ERROR,
+        message: token ? 'invalid or expired access token' : 'an access token is required (auth: { token })',
+      };
       return next(err);
     }
     socket.data.actor = actorOfToken(actor);
@@ -150,10 +157,20 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext): 
             return socket.disconnect(true);
           }
           const parsed = ZSubscribeRequest.safeParse(request);
-          if (!parsed.success) return reply({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'expected { listingId: uuid }, { market: code } or { room: "public:listings" }' } });
+          if (!parsed.success)
+            return reply({
+              ok: false,
+              error: {
+                code: 'VALIDATION_FAILED',
+                message: 'expected { listingId: uuid }, { market: code } or { room: "public:listings" }',
+              },
+            });
           const room = publicRoom(parsed.data);
           if (!socket.data.subscriptions.has(room) && socket.data.subscriptions.size >= MAX_SUBSCRIPTIONS)
-            return reply({ ok: false, error: { code: 'RATE_LIMITED', message: `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection` } });
+            return reply({
+              ok: false,
+              error: { code: 'RATE_LIMITED', message: `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection` },
+            });
           socket.data.subscriptions.add(room);
           socket.join(room);
           reply({ ok: true, room });
@@ -178,19 +195,24 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext): 
           if (typeof ack !== 'function') return socket.disconnect(true);
           const reply = ack as (res: { ok: boolean; error?: { code: string; message: string } }) => void;
           const token = request && typeof request === 'object' ? (request as { token?: unknown }).token : undefined;
-          const checked = typeof token === 'string' && token.length < 4096 ? ctx.auth.authenticateAccessToken(token) : Promise.resolve(null);
+          const checked =
+            typeof token === 'string' && token.length < 4096 ? ctx.auth.authenticateAccessToken(token) : Promise.resolve(null);
           checked.then(
             (next) => {
               // Same user and org only: a socket's private rooms were chosen for its first token.
               if (!next || next.userId !== actor.userId || next.orgId !== actor.orgId)
-                return reply({ ok: false, error: { code: REALTIME_AUTH_ERROR, message: 'invalid access token for this connection' } });
+                return reply({
+                  ok: false,
+                  error: { code: REALTIME_AUTH_ERROR, message: 'invalid access token for this connection' },
+                });
               safely(socket, () => {
                 socket.data.exp = next.exp;
                 armExpiry(socket);
                 reply({ ok: true });
               });
             },
-            () => reply({ ok: false, error: { code: REALTIME_AUTH_ERROR, message: 'could not check the access token; try again' } }),
+            () =>
+              reply({ ok: false, error: { code: REALTIME_AUTH_ERROR, message: 'could not check the access token; try again' } }),
           );
         });
       });

@@ -5,11 +5,7 @@ import { USCC_MESSAGES, usccProblem } from '../uscc.js';
 import { ZDistrict } from './common.js';
 
 /** Emails are compared lower-case: `A@x.cn` and `a@x.cn` are one account. */
-export const ZEmail = zText()
-  .trim()
-  .toLowerCase()
-  .max(254, 'at most 254 characters')
-  .pipe(z.email('not a valid email address'));
+export const ZEmail = zText().trim().toLowerCase().max(254, 'at most 254 characters').pipe(z.email('not a valid email address'));
 
 /** The upper bound keeps a hash request from becoming a denial of service. */
 export const ZPassword = zText().min(10, 'at least 10 characters').max(256, 'at most 256 characters');

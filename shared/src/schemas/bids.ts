@@ -29,7 +29,11 @@ export const ZPlaceBidRequest = z
   })
   .superRefine((b, ctx) => {
     if ((b.pickupFrom === undefined) !== (b.pickupTo === undefined))
-      ctx.addIssue({ code: 'custom', path: [b.pickupFrom === undefined ? 'pickupFrom' : 'pickupTo'], message: 'give both ends of the pickup window, or neither' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [b.pickupFrom === undefined ? 'pickupFrom' : 'pickupTo'],
+        message: 'give both ends of the pickup window, or neither',
+      });
     if (b.pickupFrom && b.pickupTo && Date.parse(b.pickupTo) < Date.parse(b.pickupFrom))
       ctx.addIssue({ code: 'custom', path: ['pickupTo'], message: 'must not be before pickupFrom' });
   });

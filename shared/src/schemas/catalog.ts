@@ -9,8 +9,14 @@ export type TStream = (typeof STREAMS)[number];
 
 export const ZMaterialsQuery = z.strictObject({
   stream: z.enum(STREAMS).optional(),
-  hazardous: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  tradeable: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  hazardous: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  tradeable: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   q: zText().trim().min(1).max(100).optional(),
   cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),

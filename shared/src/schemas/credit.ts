@@ -73,7 +73,9 @@ export type TCreditHistoryEntry = z.infer<typeof ZCreditHistoryEntry>;
 
 export const ZCreditFeedQuery = z.strictObject({
   /** The `after` of the previous page; omit to start from the beginning. */
-  after: zText().regex(/^\d{1,18}$/, 'the after value of a previous page').optional(),
+  after: zText()
+    .regex(/^\d{1,18}$/, 'the after value of a previous page')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type TCreditFeedQuery = z.infer<typeof ZCreditFeedQuery>;
@@ -130,7 +132,12 @@ export const ZSubscription = z.object({
   createdAt: z.string(),
   deletedAt: z.string().nullable(),
   /** Deliveries by status. */
-  deliveries: z.object({ pending: z.number().int(), delivered: z.number().int(), dead: z.number().int(), cancelled: z.number().int() }),
+  deliveries: z.object({
+    pending: z.number().int(),
+    delivered: z.number().int(),
+    dead: z.number().int(),
+    cancelled: z.number().int(),
+  }),
   lastDeliveryAt: z.string().nullable(),
 });
 export type TSubscription = z.infer<typeof ZSubscription>;

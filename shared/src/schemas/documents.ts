@@ -46,7 +46,13 @@ export const ZDocumentList = z.object({ items: z.array(ZDocument) });
 
 export const ZEvidenceRequest = z.strictObject({ note: zMultilineText().trim().min(1, 'say what the evidence shows').max(2000) });
 export type TEvidenceRequest = z.infer<typeof ZEvidenceRequest>;
-export const ZEvidenceNote = z.object({ id: z.uuid(), orgId: z.uuid().nullable(), userId: z.uuid(), note: z.string(), createdAt: z.string() });
+export const ZEvidenceNote = z.object({
+  id: z.uuid(),
+  orgId: z.uuid().nullable(),
+  userId: z.uuid(),
+  note: z.string(),
+  createdAt: z.string(),
+});
 export const ZEvidence = z.object({ notes: z.array(ZEvidenceNote), documents: z.array(ZDocument) });
 export type TEvidence = z.infer<typeof ZEvidence>;
 export type TEvidenceNote = z.infer<typeof ZEvidenceNote>;

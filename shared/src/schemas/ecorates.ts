@@ -15,7 +15,10 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A calendar date YYYY-MM-DD that exists (a Shanghai calendar day). */
 const ZDay = zText()
   .regex(ISO_DATE, 'a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, 'no such date');
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s,
+    'no such date',
+  );
 
 export const ZEcoRate = z.object({
   id: z.uuid(),
@@ -59,14 +62,21 @@ export const ZSetEcoRateRequest = z
       ctx.addIssue({ code: 'custom', path: [missing], message: 'a district pair needs both fromDistrict and toDistrict' });
     }
     if (b.fromDistrict !== undefined && b.fromDistrict === b.toDistrict)
-      ctx.addIssue({ code: 'custom', path: ['toDistrict'], message: 'must differ from fromDistrict: a trade within one district pays no eco fee' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['toDistrict'],
+        message: 'must differ from fromDistrict: a trade within one district pays no eco fee',
+      });
   });
 export type TSetEcoRateRequest = z.infer<typeof ZSetEcoRateRequest>;
 
 export const ZEcoRatesQuery = z.strictObject({
   stream: z.enum(STREAMS).optional(),
   /** true: only the rows in force today (one per stream and pair). */
-  inForce: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  inForce: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   cursor: zText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(100),
 });

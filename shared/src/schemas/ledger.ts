@@ -68,7 +68,10 @@ export type TBalancesQuery = z.infer<typeof ZBalancesQuery>;
 export const ZPlatformBalances = z.object({
   system: z.array(ZLedgerAccount),
   totals: z.record(z.enum(LEDGER_ACCOUNT_KINDS), z.number().int()),
-  orgAccounts: z.object({ items: z.array(ZLedgerAccount.extend({ orgName: z.string().nullable() })), nextCursor: z.string().nullable() }),
+  orgAccounts: z.object({
+    items: z.array(ZLedgerAccount.extend({ orgName: z.string().nullable() })),
+    nextCursor: z.string().nullable(),
+  }),
   checks: z.object({
     transfers: z.number().int(),
     /** Transfers whose entries do not sum to zero (the database refuses them; expected 0). */

@@ -83,9 +83,15 @@ export type THazard = z.infer<typeof ZHazard>;
  * into a hazardous demand listing — the side that ships declares; the manifest copies it from there.
  */
 export function hazardDeclarationProblems(hazard: THazard | null | undefined): { path: string; message: string }[] {
-  if (!hazard) return [{ path: 'hazard', message: 'a hazardous lot needs its hazard declaration { characteristics[], form, packaging }' }];
+  if (!hazard)
+    return [{ path: 'hazard', message: 'a hazardous lot needs its hazard declaration { characteristics[], form, packaging }' }];
   if (hazard.characteristics.length === 0)
-    return [{ path: 'hazard.characteristics', message: `a hazardous lot declares at least one characteristic (${HAZARD_CHARACTERISTICS.join(', ')})` }];
+    return [
+      {
+        path: 'hazard.characteristics',
+        message: `a hazardous lot declares at least one characteristic (${HAZARD_CHARACTERISTICS.join(', ')})`,
+      },
+    ];
   return [];
 }
 
@@ -131,10 +137,39 @@ const common = {
  * in what its report has), but each object is strict so a mistyped field is a 400, not lost data.
  */
 export const ZAnalysis = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('sludge'), ...common, moisturePct: pct.optional(), organicPct: pct.optional(), ph: z.number().min(0).max(14).optional(), heavyMetals: ZHeavyMetals.optional() }),
-  z.strictObject({ kind: z.literal('waste_salt'), ...common, tocMgPerKg: nonNeg.optional(), sourceProcess: shortText.optional(), naclPct: pct.optional(), moisturePct: pct.optional(), heavyMetals: ZHeavyMetals.optional() }),
-  z.strictObject({ kind: z.literal('fly_ash'), ...common, dioxinNgTeqPerKg: nonNeg.optional(), chloridePct: pct.optional(), moisturePct: pct.optional(), leaching: ZLeaching.optional() }),
-  z.strictObject({ kind: z.literal('mineral_oil'), ...common, waterPct: pct.optional(), sulphurPct: pct.optional(), flashPointC: z.number().min(-100).max(1000).optional(), densityKgPerM3: nonNeg.optional() }),
+  z.strictObject({
+    kind: z.literal('sludge'),
+    ...common,
+    moisturePct: pct.optional(),
+    organicPct: pct.optional(),
+    ph: z.number().min(0).max(14).optional(),
+    heavyMetals: ZHeavyMetals.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('waste_salt'),
+    ...common,
+    tocMgPerKg: nonNeg.optional(),
+    sourceProcess: shortText.optional(),
+    naclPct: pct.optional(),
+    moisturePct: pct.optional(),
+    heavyMetals: ZHeavyMetals.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('fly_ash'),
+    ...common,
+    dioxinNgTeqPerKg: nonNeg.optional(),
+    chloridePct: pct.optional(),
+    moisturePct: pct.optional(),
+    leaching: ZLeaching.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('mineral_oil'),
+    ...common,
+    waterPct: pct.optional(),
+    sulphurPct: pct.optional(),
+    flashPointC: z.number().min(-100).max(1000).optional(),
+    densityKgPerM3: nonNeg.optional(),
+  }),
   z.strictObject({
     kind: z.literal('slag'),
     ...common,
@@ -143,7 +178,14 @@ export const ZAnalysis = z.discriminatedUnion('kind', [
     particleSizeMm: nonNeg.optional(),
     moisturePct: pct.optional(),
   }),
-  z.strictObject({ kind: z.literal('fabric'), ...common, fibre: shortText.optional(), contaminationPct: pct.optional(), moisturePct: pct.optional(), colour: shortText.optional() }),
+  z.strictObject({
+    kind: z.literal('fabric'),
+    ...common,
+    fibre: shortText.optional(),
+    contaminationPct: pct.optional(),
+    moisturePct: pct.optional(),
+    colour: shortText.optional(),
+  }),
 ]);
 export type TAnalysis = z.infer<typeof ZAnalysis>;
 export type TAnalysisKind = TAnalysis['kind'];
@@ -203,7 +245,8 @@ export function listingProblems(l: ListingShape): { path: string; message: strin
   if (l.pickupFrom && l.pickupTo && Date.parse(l.pickupTo) < Date.parse(l.pickupFrom))
     out.push({ path: 'pickupTo', message: 'must not be before pickupFrom' });
   if (l.mode === 'auction' && !l.closesAt) out.push({ path: 'closesAt', message: 'an auction needs closesAt' });
-  if (l.mode === 'fixed' && l.closesAt) out.push({ path: 'closesAt', message: 'only auctions close; leave closesAt out for a fixed price' });
+  if (l.mode === 'fixed' && l.closesAt)
+    out.push({ path: 'closesAt', message: 'only auctions close; leave closesAt out for a fixed price' });
   if (l.mode === 'auction' && l.closesAt && l.pickupTo && Date.parse(l.closesAt) > Date.parse(l.pickupTo))
     out.push({ path: 'closesAt', message: 'the auction must close before the pickup window ends' });
   return out;
@@ -212,7 +255,11 @@ export function listingProblems(l: ListingShape): { path: string; message: strin
 export const ZCreateListingRequest = z.strictObject(listingFields).superRefine((l, ctx) => {
   for (const p of listingProblems(l)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
   if (l.materialCode === CLASSIFIED_MATERIAL && !l.classifiedCode)
-    ctx.addIssue({ code: 'custom', path: ['classifiedCode'], message: 'WS-CLASSIFIED needs the code from your classification or test report (e.g. 900-000-35 or SW07)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['classifiedCode'],
+      message: 'WS-CLASSIFIED needs the code from your classification or test report (e.g. 900-000-35 or SW07)',
+    });
   if (l.materialCode !== CLASSIFIED_MATERIAL && l.classifiedCode)
     ctx.addIssue({ code: 'custom', path: ['classifiedCode'], message: 'only a WS-CLASSIFIED listing carries classifiedCode' });
 });

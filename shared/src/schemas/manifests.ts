@@ -25,7 +25,10 @@ export const MANIFEST_PARTS = ['shipper', 'carrier', 'receiver'] as const;
 export type TManifestPart = (typeof MANIFEST_PARTS)[number];
 
 /** The lifecycle (DESIGN §7): from each status, the next steps and who takes them. */
-export const MANIFEST_STEPS: Record<TManifestStatus, readonly { type: TManifestEventType; by: TManifestPart; to: readonly TManifestStatus[] }[]> = {
+export const MANIFEST_STEPS: Record<
+  TManifestStatus,
+  readonly { type: TManifestEventType; by: TManifestPart; to: readonly TManifestStatus[] }[]
+> = {
   draft: [{ type: 'issue', by: 'shipper', to: ['issued'] }],
   issued: [{ type: 'load', by: 'carrier', to: ['loaded'] }],
   loaded: [{ type: 'depart', by: 'carrier', to: ['in_transit'] }],
@@ -59,7 +62,10 @@ export const ZVehiclePlate = z
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ZDate = zText()
   .regex(ISO_DATE, 'a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, 'no such date');
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s,
+    'no such date',
+  );
 
 /** The national system's own number, when it issued one (its format is not ours to fix: letters, digits, hyphens). */
 const ZOfficialNumber = zText()
@@ -72,7 +78,11 @@ export const ZOpenManifestRequest = z.strictObject({
   vehiclePlate: ZVehiclePlate,
   driverName: zText().trim().min(1, 'required').max(50, 'at most 50 characters'),
   /** The kg declared for this trip; the trade's declared total may not exceed its quantity. */
-  declaredKg: z.number({ message: 'a whole number of kilograms' }).int('a whole number of kilograms').min(1, 'at least 1 kg').max(1_000_000_000, 'at most 1,000,000,000 kg'),
+  declaredKg: z
+    .number({ message: 'a whole number of kilograms' })
+    .int('a whole number of kilograms')
+    .min(1, 'at least 1 kg')
+    .max(1_000_000_000, 'at most 1,000,000,000 kg'),
   /** Defaults to measures derived from the declared hazard characteristics and form. */
   emergencyMeasures: zMultilineText().trim().min(1).max(2000, 'at most 2000 characters').optional(),
   officialNumber: ZOfficialNumber.optional(),
@@ -98,7 +108,12 @@ export const ZManifestEventRequest = z
     weightKg: weight.optional(),
     decision: z.enum(RECEIPT_DECISIONS, { message: `one of ${RECEIPT_DECISIONS.join(', ')}` }).optional(),
     /** receive: kg accepted, ≤ min(received, declared); 0 on a rejection; defaults to that minimum on accept. */
-    acceptedKg: z.number({ message: 'a whole number of kilograms' }).int('a whole number of kilograms').min(0, 'must not be negative').max(1_000_000_000).optional(),
+    acceptedKg: z
+      .number({ message: 'a whole number of kilograms' })
+      .int('a whole number of kilograms')
+      .min(0, 'must not be negative')
+      .max(1_000_000_000)
+      .optional(),
     /** report_disposal: the utilisation or disposal method (e.g. R15 安全填埋前稳定化, D10 焚烧). */
     method: zText().trim().min(2, 'at least 2 characters').max(200, 'at most 200 characters').optional(),
     /** report_disposal: the day it was utilised or disposed of (Shanghai calendar date). */
@@ -112,19 +127,31 @@ export const ZManifestEventRequest = z
     const spec = EVENT_FIELDS[e.type];
     for (const f of EVENT_FIELD_NAMES) {
       const present = e[f] !== undefined;
-      if (spec.required.includes(f) && !present) ctx.addIssue({ code: 'custom', path: [f], message: `required for a ${e.type} event` });
+      if (spec.required.includes(f) && !present)
+        ctx.addIssue({ code: 'custom', path: [f], message: `required for a ${e.type} event` });
       if (present && !spec.required.includes(f) && !spec.optional.includes(f))
         ctx.addIssue({ code: 'custom', path: [f], message: `not used by a ${e.type} event` });
     }
     if (e.type !== 'receive' || !e.decision) return;
     if (e.decision === 'reject') {
-      if (e.acceptedKg !== undefined && e.acceptedKg !== 0) ctx.addIssue({ code: 'custom', path: ['acceptedKg'], message: 'must be 0 on a rejection' });
+      if (e.acceptedKg !== undefined && e.acceptedKg !== 0)
+        ctx.addIssue({ code: 'custom', path: ['acceptedKg'], message: 'must be 0 on a rejection' });
     } else if (e.decision === 'partial') {
-      if (e.acceptedKg === undefined) ctx.addIssue({ code: 'custom', path: ['acceptedKg'], message: 'required for a partial acceptance' });
-      else if (e.acceptedKg < 1) ctx.addIssue({ code: 'custom', path: ['acceptedKg'], message: 'a partial acceptance accepts at least 1 kg (use reject for none)' });
+      if (e.acceptedKg === undefined)
+        ctx.addIssue({ code: 'custom', path: ['acceptedKg'], message: 'required for a partial acceptance' });
+      else if (e.acceptedKg < 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['acceptedKg'],
+          message: 'a partial acceptance accepts at least 1 kg (use reject for none)',
+        });
     }
     if (e.decision !== 'accept' && e.note === undefined)
-      ctx.addIssue({ code: 'custom', path: ['note'], message: `the reason is required for a ${e.decision === 'reject' ? 'rejection' : 'partial acceptance'}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['note'],
+        message: `the reason is required for a ${e.decision === 'reject' ? 'rejection' : 'partial acceptance'}`,
+      });
     if (e.acceptedKg !== undefined && e.weightKg !== undefined && e.acceptedKg > e.weightKg)
       ctx.addIssue({ code: 'custom', path: ['acceptedKg'], message: `at most the received ${e.weightKg} kg` });
   });

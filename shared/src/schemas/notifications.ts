@@ -3,7 +3,12 @@ import { ZPageQuery } from './common.js';
 
 import { NOTIFICATION_KINDS, NOTIFICATION_SUBJECTS, type TNotificationKind } from '../notification-kinds.js';
 
-export { NOTIFICATION_KINDS, NOTIFICATION_SUBJECTS, type TNotificationKind, type TNotificationSubject } from '../notification-kinds.js';
+export {
+  NOTIFICATION_KINDS,
+  NOTIFICATION_SUBJECTS,
+  type TNotificationKind,
+  type TNotificationSubject,
+} from '../notification-kinds.js';
 
 export const ZNotification = z.object({
   id: z.uuid(),

@@ -29,7 +29,11 @@ export const ZCreateAuthorityOrgRequest = z.strictObject({
     .superRefine((o, ctx) => {
       const regulator = o.roles.includes('regulator');
       if (regulator && o.scope === undefined)
-        ctx.addIssue({ code: 'custom', path: ['scope'], message: 'a regulator org needs a scope: "city" or a list of districts' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['scope'],
+          message: 'a regulator org needs a scope: "city" or a list of districts',
+        });
       if (!regulator && o.scope !== undefined)
         ctx.addIssue({ code: 'custom', path: ['scope'], message: 'only regulator orgs carry a scope' });
     }),

@@ -7,7 +7,12 @@ const storedBandSource = z.enum(['trades', 'seed', 'pinned']);
 
 /** One reason a price was flagged or rejected (shared/src/pricecheck.ts PriceCheckReason). */
 export const ZPriceCheckReason = z.discriminatedUnion('code', [
-  z.object({ code: z.enum(['BELOW_BAND', 'ABOVE_BAND']), lowFen: z.number().int(), highFen: z.number().int(), source: storedBandSource }),
+  z.object({
+    code: z.enum(['BELOW_BAND', 'ABOVE_BAND']),
+    lowFen: z.number().int(),
+    highFen: z.number().int(),
+    source: storedBandSource,
+  }),
   z.object({
     code: z.enum(['FAR_BELOW_BAND', 'FAR_ABOVE_BAND']),
     lowFen: z.number().int(),
@@ -57,12 +62,10 @@ export type TReferenceBand = z.infer<typeof ZReferenceBand>;
 export const ZPriceCodeParams = z.strictObject({ code: zText().trim().min(1).max(40) });
 
 /** PUT /prices/reference/:code: a regulator pins a band, overriding trades and seed. */
-export const ZPinBandRequest = z
-  .strictObject({ lowFen: fen, medianFen: fen, highFen: fen })
-  .superRefine((b, ctx) => {
-    if (b.medianFen < b.lowFen) ctx.addIssue({ code: 'custom', path: ['medianFen'], message: 'must not be below lowFen' });
-    if (b.highFen < b.medianFen) ctx.addIssue({ code: 'custom', path: ['highFen'], message: 'must not be below medianFen' });
-  });
+export const ZPinBandRequest = z.strictObject({ lowFen: fen, medianFen: fen, highFen: fen }).superRefine((b, ctx) => {
+  if (b.medianFen < b.lowFen) ctx.addIssue({ code: 'custom', path: ['medianFen'], message: 'must not be below lowFen' });
+  if (b.highFen < b.medianFen) ctx.addIssue({ code: 'custom', path: ['highFen'], message: 'must not be below medianFen' });
+});
 export type TPinBandRequest = z.infer<typeof ZPinBandRequest>;
 
 export const ZPriceIndexQuery = z.strictObject({

@@ -21,7 +21,11 @@ export const ZCalendarDate = zText()
 
 const ZDistrictCode = z.enum(DISTRICT_CODES, { message: 'not a Shaoxing district code (see GET /api/v1/catalog/districts)' });
 const ZStream = z.enum(STREAMS, { message: `one of ${STREAMS.join(', ')}` });
-const ZMaterialCode = zText().trim().min(1).max(40).regex(/^[A-Za-z0-9-]+$/, 'a material code');
+const ZMaterialCode = zText()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9-]+$/, 'a material code');
 
 export const FLOW_GROUPINGS = ['district', 'category', 'material'] as const;
 export type TFlowGrouping = (typeof FLOW_GROUPINGS)[number];
@@ -151,7 +155,9 @@ export const ZAlert = z.object({
   createdAt: z.string(),
   resolvedAt: z.string().nullable(),
   resolutionNote: z.string().nullable(),
-  resolvedBy: z.object({ userId: z.uuid(), name: z.string(), orgId: z.uuid().nullable(), orgName: z.string().nullable() }).nullable(),
+  resolvedBy: z
+    .object({ userId: z.uuid(), name: z.string(), orgId: z.uuid().nullable(), orgName: z.string().nullable() })
+    .nullable(),
 });
 export type TAlert = z.infer<typeof ZAlert>;
 

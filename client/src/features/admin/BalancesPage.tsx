@@ -11,7 +11,6 @@ import { adminApi, adminKeys } from './api';
 import { AdminMoneyTabs } from './BankTransfersPage';
 import { RequireAdmin } from './RequireAdmin';
 
-
 export function BalancesPage() {
   return <RequireAdmin>{() => <Balances />}</RequireAdmin>;
 }
@@ -25,7 +24,11 @@ function Balances() {
     queryFn: ({ pageParam, signal }) => adminApi.balances(pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.orgAccounts.nextCursor,
-    select: (d) => ({ data: d.pages[0]!, orgs: d.pages.flatMap((p) => p.orgAccounts.items), next: d.pages.at(-1)!.orgAccounts.nextCursor }),
+    select: (d) => ({
+      data: d.pages[0]!,
+      orgs: d.pages.flatMap((p) => p.orgAccounts.items),
+      next: d.pages.at(-1)!.orgAccounts.nextCursor,
+    }),
   });
   const reload = () => void state.refetch();
   const more = () => state.fetchNextPage();
@@ -78,13 +81,21 @@ function Balances() {
               </section>
               <section className="card" aria-labelledby="balances-system">
                 <h2 id="balances-system">{pt('admin.balances.system')}</h2>
-                <AccountsTable testId="balances-system" accounts={data.system.map((a) => ({ id: a.id, label: accountLabel(a, pt, lang), balanceFen: a.balanceFen }))} />
+                <AccountsTable
+                  testId="balances-system"
+                  accounts={data.system.map((a) => ({ id: a.id, label: accountLabel(a, pt, lang), balanceFen: a.balanceFen }))}
+                />
               </section>
               <section className="card" aria-labelledby="balances-orgs">
                 <h2 id="balances-orgs">{pt('admin.balances.orgs')}</h2>
                 <AccountsTable
                   testId="balances-orgs"
-                  accounts={orgs.map((a) => ({ id: a.id, label: a.orgName ?? a.orgId, kind: pt(`admin.balances.kind.${a.kind}`), balanceFen: a.balanceFen }))}
+                  accounts={orgs.map((a) => ({
+                    id: a.id,
+                    label: a.orgName ?? a.orgId,
+                    kind: pt(`admin.balances.kind.${a.kind}`),
+                    balanceFen: a.balanceFen,
+                  }))}
                   showKind
                 />
                 {next && (

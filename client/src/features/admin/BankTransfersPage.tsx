@@ -70,7 +70,9 @@ function BankTransfers() {
         }}
       />
       <PagedListError state={list.state} onRetry={list.reload} />
-      {list.state.status !== 'loading' && list.state.items.length === 0 && list.state.status !== 'error' && <p data-testid="bank-empty">{pt('admin.bank.empty')}</p>}
+      {list.state.status !== 'loading' && list.state.items.length === 0 && list.state.status !== 'error' && (
+        <p data-testid="bank-empty">{pt('admin.bank.empty')}</p>
+      )}
       {list.state.items.length > 0 && (
         <table className="table" data-testid="bank-table">
           <thead>
@@ -102,10 +104,7 @@ function BankTransfers() {
                 <td data-label={pt('admin.bank.col.created')}>{formatDateTime(b.confirmedAt ?? b.createdAt, lang)}</td>
                 <td data-label={pt('admin.bank.col.action')}>
                   {b.status === 'pending' && b.tradeStatus === 'awaiting_payment' ? (
-                    <ConfirmRow
-                      transfer={b}
-                      onConfirmed={() => setDone(b.reference)}
-                    />
+                    <ConfirmRow transfer={b} onConfirmed={() => setDone(b.reference)} />
                   ) : (
                     <span className="muted">{pt(`pay.status.${b.status}`)}</span>
                   )}
@@ -157,11 +156,22 @@ function ConfirmRow({ transfer, onConfirmed }: { transfer: BankTransfer; onConfi
         onChange={(e) => setAmount(e.target.value)}
         data-testid="bank-amount"
       />
-      <input className="input" aria-label={pt('admin.bank.note')} placeholder={pt('admin.bank.note')} value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} />
+      <input
+        className="input"
+        aria-label={pt('admin.bank.note')}
+        placeholder={pt('admin.bank.note')}
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+        maxLength={500}
+      />
       <button type="submit" className="btn btn--primary btn--small" disabled={busy || fen === null} data-testid="bank-confirm">
         {pt('admin.bank.confirm')}
       </button>
-      {error != null && <span className="field__error" role="alert">{errorText(error, t)}</span>}
+      {error != null && (
+        <span className="field__error" role="alert">
+          {errorText(error, t)}
+        </span>
+      )}
     </form>
   );
 }
@@ -197,12 +207,29 @@ function ConfirmByReference({ onConfirmed }: { onConfirmed(reference: string): v
   return (
     <form className="card input-group" onSubmit={(e) => void submit(e)} data-testid="bank-lookup">
       <strong>{pt('admin.bank.lookup')}</strong>{' '}
-      <input className="input" aria-label={pt('admin.bank.col.reference')} placeholder={pt('admin.bank.lookup.placeholder')} value={reference} onChange={(e) => setReference(e.target.value)} />
-      <input className="input" inputMode="decimal" aria-label={pt('admin.bank.amount')} placeholder={pt('admin.bank.amount')} value={amount} onChange={(e) => setAmount(e.target.value)} />
+      <input
+        className="input"
+        aria-label={pt('admin.bank.col.reference')}
+        placeholder={pt('admin.bank.lookup.placeholder')}
+        value={reference}
+        onChange={(e) => setReference(e.target.value)}
+      />
+      <input
+        className="input"
+        inputMode="decimal"
+        aria-label={pt('admin.bank.amount')}
+        placeholder={pt('admin.bank.amount')}
+        value={amount}
+        onChange={(e) => setAmount(e.target.value)}
+      />
       <button type="submit" className="btn btn--secondary btn--small" disabled={busy || !reference.trim() || fen === null}>
         {pt('admin.bank.confirm')}
       </button>
-      {error != null && <span className="field__error" role="alert">{errorText(error, t)}</span>}
+      {error != null && (
+        <span className="field__error" role="alert">
+          {errorText(error, t)}
+        </span>
+      )}
     </form>
   );
 }

@@ -17,13 +17,18 @@ export const adminApi = {
   bankTransfers: (status: 'pending' | 'succeeded', cursor: string | null, signal?: AbortSignal) =>
     api.get<TPage<BankTransfer>>('/payments/bank-transfers', { query: { status, cursor, limit: 20 }, signal }),
   confirmBankTransfer: (reference: string, amountFen: number, note?: string) =>
-    api.post<TPayment>(`/payments/bank-transfers/${encodeURIComponent(reference)}/confirm`, note ? { amountFen, note } : { amountFen }),
-  balances: (cursor: string | null, signal?: AbortSignal) => api.get<PlatformBalances>('/admin/balances', { query: { cursor, limit: 50 }, signal }),
+    api.post<TPayment>(
+      `/payments/bank-transfers/${encodeURIComponent(reference)}/confirm`,
+      note ? { amountFen, note } : { amountFen },
+    ),
+  balances: (cursor: string | null, signal?: AbortSignal) =>
+    api.get<PlatformBalances>('/admin/balances', { query: { cursor, limit: 50 }, signal }),
 };
 
 /** Confirming a bank transfer (lib/query.ts useWrite) funds a trade: transfers, balances, payments and trades are read again. */
 export const useConfirmBankTransfer = () =>
   useWrite(
-    (v: { reference: string; amountFen: number; note?: string }) => adminApi.confirmBankTransfer(v.reference, v.amountFen, v.note),
+    (v: { reference: string; amountFen: number; note?: string }) =>
+      adminApi.confirmBankTransfer(v.reference, v.amountFen, v.note),
     (client) => markStale(client, [['admin'], ['payments'], ['trades']]),
   );

@@ -130,7 +130,10 @@ export function SignUpPage() {
           >
             <legend className="field__label">
               {t('field.roles')}
-              <span className="field__required" aria-hidden="true"> *</span>
+              <span className="field__required" aria-hidden="true">
+                {' '}
+                *
+              </span>
             </legend>
             <div id="org-roles-hint" className="field__hint">
               {t('field.roles.hint')}
@@ -164,7 +167,16 @@ export function SignUpPage() {
 
         <fieldset className="form__section">
           <legend>{t('signup.userSection')}</legend>
-          <TextField id="user-name" label={t('field.userName')} error={errors['user.name']} required value={name} onChange={setName} autoComplete="name" testId="signup-name" />
+          <TextField
+            id="user-name"
+            label={t('field.userName')}
+            error={errors['user.name']}
+            required
+            value={name}
+            onChange={setName}
+            autoComplete="name"
+            testId="signup-name"
+          />
           <TextField
             id="user-email"
             label={t('field.email')}

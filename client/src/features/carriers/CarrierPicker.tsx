@@ -20,7 +20,12 @@ export function LicenceLine({ carrier }: { carrier: Carrier }) {
   const other = carrier.licences[0];
   return (
     <span className="carrier-licence carrier-licence--none" data-testid="carrier-licence">
-      {other ? t(other.status === 'suspended' ? 'carriers.licence.suspended' : 'carriers.licence.lapsed', { number: other.number, to: other.validTo }) : t('carriers.licence.none')}
+      {other
+        ? t(other.status === 'suspended' ? 'carriers.licence.suspended' : 'carriers.licence.lapsed', {
+            number: other.number,
+            to: other.validTo,
+          })
+        : t('carriers.licence.none')}
     </span>
   );
 }
@@ -131,7 +136,13 @@ export function CarrierPicker({
         data-testid="trip-carrier"
       />
       {open && (
-        <ul className="carrier-options" id={listId} role="listbox" aria-label={t('carriers.listLabel')} data-testid="carrier-options">
+        <ul
+          className="carrier-options"
+          id={listId}
+          role="listbox"
+          aria-label={t('carriers.listLabel')}
+          data-testid="carrier-options"
+        >
           {search.isError && <li className="carrier-options__note">{errorText(search.error, t)}</li>}
           {search.isSuccess && options.length === 0 && (
             <li className="carrier-options__note" data-testid="carrier-none">

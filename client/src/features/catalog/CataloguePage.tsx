@@ -96,7 +96,14 @@ export function CataloguePage() {
 
       <PagedListError state={state} onRetry={() => (state.items.length ? loadMore() : list.reload())} />
 
-      <PagedResults state={state} busy={busy} testId="catalogue-results" markLoadedFor emptyTestId="catalogue-empty" emptyText={t('catalogue.empty')}>
+      <PagedResults
+        state={state}
+        busy={busy}
+        testId="catalogue-results"
+        markLoadedFor
+        emptyTestId="catalogue-empty"
+        emptyText={t('catalogue.empty')}
+      >
         {(items) => (
           <table className="materials" data-testid="materials-table">
             <thead>

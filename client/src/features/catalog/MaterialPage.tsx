@@ -23,7 +23,12 @@ export function MaterialPage() {
       </p>
       {state.isPending && <p role="status">{t('common.loading')}</p>}
       {state.isError && (
-        <LoadError error={state.error} reload={reload} notFound={<Alert>{t('material.notFound', { code })}</Alert>} notFoundCodes={['NOT_FOUND']} />
+        <LoadError
+          error={state.error}
+          reload={reload}
+          notFound={<Alert>{t('material.notFound', { code })}</Alert>}
+          notFoundCodes={['NOT_FOUND']}
+        />
       )}
       {state.isSuccess && <MaterialDetail material={state.data} />}
     </div>
@@ -64,9 +69,7 @@ function MaterialDetail({ material: m }: { material: Material }) {
             </div>
             <div>
               <dt>{t('material.edition')}</dt>
-              <dd data-testid="material-edition">
-                {m.edition ?? t('material.edition.none')}
-              </dd>
+              <dd data-testid="material-edition">{m.edition ?? t('material.edition.none')}</dd>
             </div>
             <div>
               <dt>{t('material.stream')}</dt>

@@ -35,6 +35,7 @@ export const catalogApi = {
       signal,
     }),
   /** One page of at most 100, unfiltered (the whole catalogue takes a page or two). */
-  listAll: (cursor: string | null, signal?: AbortSignal) => api.get<Page<Material>>('/catalog/materials', { query: { cursor, limit: 100 }, signal }),
+  listAll: (cursor: string | null, signal?: AbortSignal) =>
+    api.get<Page<Material>>('/catalog/materials', { query: { cursor, limit: 100 }, signal }),
   get: (code: string, signal?: AbortSignal) => api.get<Material>(`/catalog/materials/${encodeURIComponent(code)}`, { signal }),
 };

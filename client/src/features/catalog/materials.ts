@@ -21,6 +21,11 @@ const NONE = new Map<string, Material>();
  * when the catalogue cannot be reached; a later view tries again).
  */
 export function useMaterials(): Map<string, Material> {
-  const query = useQuery({ queryKey: catalogKeys.all(), queryFn: ({ signal }) => loadAll(signal), staleTime: Infinity, gcTime: Infinity });
+  const query = useQuery({
+    queryKey: catalogKeys.all(),
+    queryFn: ({ signal }) => loadAll(signal),
+    staleTime: Infinity,
+    gcTime: Infinity,
+  });
   return query.data ?? NONE;
 }

@@ -14,11 +14,25 @@ import { formatDateTime } from '../../lib/units';
 import { usePagedQuery } from '../../lib/query';
 import type { Me } from '../auth/api';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
-import { creditApi, creditKeys, DELIVERY_STATUSES, useSubscribe, useUnsubscribe, type Delivery, type DeliveryStatus, type Subscription } from './api';
+import {
+  creditApi,
+  creditKeys,
+  DELIVERY_STATUSES,
+  useSubscribe,
+  useUnsubscribe,
+  type Delivery,
+  type DeliveryStatus,
+  type Subscription,
+} from './api';
 import type { TCreditFeedEvent } from '../../../../shared/src/schemas/credit.js';
 import './credit.css';
 
-const STATUS_TONE: Record<DeliveryStatus, BadgeTone> = { pending: 'warning', delivered: 'success', dead: 'danger', cancelled: 'muted' };
+const STATUS_TONE: Record<DeliveryStatus, BadgeTone> = {
+  pending: 'warning',
+  delivered: 'success',
+  dead: 'danger',
+  cancelled: 'muted',
+};
 
 /** Credit agencies: webhook subscriptions and their deliveries; credit agencies and regulators: the feed. */
 export function CreditAgencyPage() {
@@ -115,19 +129,44 @@ function Subscriptions() {
         <h2 id="subs-new-title">{t('creditAgency.new')}</h2>
         <form className="form credit-subscribe" onSubmit={onSubmit} noValidate data-testid="subscribe-form">
           <FormField id="sub-url" label={t('creditAgency.url')} hint={t('creditAgency.url.hint')} error={field('url')} required>
-            {(c) => <input {...c} className="input" type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://" data-testid="subscribe-url" />}
+            {(c) => (
+              <input
+                {...c}
+                className="input"
+                type="url"
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+                placeholder="https://"
+                data-testid="subscribe-url"
+              />
+            )}
           </FormField>
-          <FormField id="sub-secret" label={t('creditAgency.secret')} hint={t('creditAgency.secret.hint')} error={field('secret')} required>
+          <FormField
+            id="sub-secret"
+            label={t('creditAgency.secret')}
+            hint={t('creditAgency.secret.hint')}
+            error={field('secret')}
+            required
+          >
             {(c) => (
               <div className="credit-secret">
-                <input {...c} className="input code" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" data-testid="subscribe-secret" />
+                <input
+                  {...c}
+                  className="input code"
+                  value={secret}
+                  onChange={(e) => setSecret(e.target.value)}
+                  autoComplete="off"
+                  data-testid="subscribe-secret"
+                />
                 <button type="button" className="btn btn--secondary btn--small" onClick={() => setSecret(randomSecret())}>
                   {t('creditAgency.secret.generate')}
                 </button>
               </div>
             )}
           </FormField>
-          {formError !== null && !(formError instanceof ApiError && formError.fields.length > 0) && <ErrorAlert error={formError} />}
+          {formError !== null && !(formError instanceof ApiError && formError.fields.length > 0) && (
+            <ErrorAlert error={formError} />
+          )}
           <button type="submit" className="btn btn--primary" disabled={saving} data-testid="subscribe-submit">
             {saving ? t('common.submitting') : t('creditAgency.subscribe')}
           </button>
@@ -156,17 +195,28 @@ function Subscriptions() {
                 <tr key={s.id} data-testid="subscription-row" data-status={s.status}>
                   <td className="code credit-url">{s.url}</td>
                   <td>
-                    <Badge tone={s.status === 'active' ? 'success' : 'muted'}>{t(`creditAgency.sub.${s.status}` as MessageKey)}</Badge>
+                    <Badge tone={s.status === 'active' ? 'success' : 'muted'}>
+                      {t(`creditAgency.sub.${s.status}` as MessageKey)}
+                    </Badge>
                   </td>
                   <td className="small">
-                    {t('creditAgency.counts', { delivered: s.deliveries.delivered, pending: s.deliveries.pending, dead: s.deliveries.dead })}
+                    {t('creditAgency.counts', {
+                      delivered: s.deliveries.delivered,
+                      pending: s.deliveries.pending,
+                      dead: s.deliveries.dead,
+                    })}
                   </td>
                   <td className="small">{formatDateTime(s.lastDeliveryAt, lang)}</td>
                   <td>
                     {s.status === 'active' &&
                       (confirming === s.id ? (
                         <span className="confirm">
-                          <button type="button" className="btn btn--danger btn--small" onClick={() => onDelete(s.id)} data-testid="unsubscribe-yes">
+                          <button
+                            type="button"
+                            className="btn btn--danger btn--small"
+                            onClick={() => onDelete(s.id)}
+                            data-testid="unsubscribe-yes"
+                          >
                             {t('creditAgency.delete.yes')}
                           </button>{' '}
                           <button type="button" className="btn btn--ghost btn--small" onClick={() => setConfirming(null)}>
@@ -174,7 +224,12 @@ function Subscriptions() {
                           </button>
                         </span>
                       ) : (
-                        <button type="button" className="btn btn--secondary btn--small" onClick={() => setConfirming(s.id)} data-testid="unsubscribe">
+                        <button
+                          type="button"
+                          className="btn btn--secondary btn--small"
+                          onClick={() => setConfirming(s.id)}
+                          data-testid="unsubscribe"
+                        >
                           {t('creditAgency.delete')}
                         </button>
                       ))}

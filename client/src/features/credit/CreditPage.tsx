@@ -28,7 +28,10 @@ function Credit({ me }: { me: Me }) {
       Promise.all([
         creditApi.score(orgId, signal),
         creditApi.history(orgId, null, 100, signal),
-        creditApi.org(orgId, signal).then((o) => o.name).catch(() => null),
+        creditApi
+          .org(orgId, signal)
+          .then((o) => o.name)
+          .catch(() => null),
       ]).then(([score, history, orgName]) => ({ score, history: history.items, orgName })),
   });
   const reload = () => void query.refetch();
@@ -47,7 +50,9 @@ function Credit({ me }: { me: Me }) {
 
   return (
     <div className="page credit-page" data-testid="credit-page">
-      <p className="back-link">{own ? <Link to="/org">← {t('creditPage.back.org')}</Link> : <Link to="/market">← {t('listing.back')}</Link>}</p>
+      <p className="back-link">
+        {own ? <Link to="/org">← {t('creditPage.back.org')}</Link> : <Link to="/market">← {t('listing.back')}</Link>}
+      </p>
       {state.isPending && <p role="status">{t('common.loading')}</p>}
       {state.isError && (
         <LoadError
@@ -70,7 +75,12 @@ function Credit({ me }: { me: Me }) {
             {own && <LiveBadge status={live} />}
           </header>
 
-          <section className="card credit-summary" aria-labelledby="credit-score-title" data-testid="credit-summary" data-level={state.data.score.level}>
+          <section
+            className="card credit-summary"
+            aria-labelledby="credit-score-title"
+            data-testid="credit-summary"
+            data-level={state.data.score.level}
+          >
             <h2 id="credit-score-title" className="visually-hidden">
               {t('creditPage.score')}
             </h2>
@@ -90,7 +100,11 @@ function Credit({ me }: { me: Me }) {
               {state.data.score.level === 'black' && <p className="small">{t('creditPage.effect.black')}</p>}
               {state.data.score.level === 'red' && <p className="small">{t('creditPage.effect.red')}</p>}
               <p className="muted small">
-                {t('creditPage.model', { model: state.data.score.scoringModel, at: formatDateTime(state.data.score.computedAt, lang), neutral: state.data.score.neutralScore })}
+                {t('creditPage.model', {
+                  model: state.data.score.scoringModel,
+                  at: formatDateTime(state.data.score.computedAt, lang),
+                  neutral: state.data.score.neutralScore,
+                })}
               </p>
             </div>
           </section>
@@ -125,7 +139,8 @@ function Credit({ me }: { me: Me }) {
                             t(`credit.${h.level}` as MessageKey)
                           ) : (
                             <>
-                              {t(`credit.${h.previousLevel}` as MessageKey)} → <strong>{t(`credit.${h.level}` as MessageKey)}</strong>
+                              {t(`credit.${h.previousLevel}` as MessageKey)} →{' '}
+                              <strong>{t(`credit.${h.level}` as MessageKey)}</strong>
                             </>
                           )}
                         </td>

@@ -34,7 +34,8 @@ export const creditApi = {
   history: (orgId: string, cursor: string | null, limit = 100, signal?: AbortSignal) =>
     api.get<TPage<CreditHistoryEntry>>(`/credit/orgs/${encodeURIComponent(orgId)}/history`, { query: { cursor, limit }, signal }),
   org: (orgId: string, signal?: AbortSignal) => api.get<TOrgProfile>(`/orgs/${encodeURIComponent(orgId)}`, { signal }),
-  feed: (after: string | null, limit = 50, signal?: AbortSignal) => api.get<TCreditFeedPage>('/credit/feed', { query: { after, limit }, signal }),
+  feed: (after: string | null, limit = 50, signal?: AbortSignal) =>
+    api.get<TCreditFeedPage>('/credit/feed', { query: { after, limit }, signal }),
   subscriptions: (signal?: AbortSignal) => api.get<TSubscriptionList>('/credit/subscriptions', { signal }),
   subscribe: (url: string, secret: string) => api.post<Subscription>('/credit/subscriptions', { url, secret }),
   unsubscribe: (id: string) => api.delete<Subscription>(`/credit/subscriptions/${encodeURIComponent(id)}`),
@@ -44,5 +45,6 @@ export const creditApi = {
 
 // Writes (lib/query.ts useWrite): subscriptions and their deliveries are read again.
 const subscriptionsChanged = (client: QueryClient) => markStale(client, [creditKeys.subscriptions(), ['credit', 'deliveries']]);
-export const useSubscribe = () => useWrite((v: { url: string; secret: string }) => creditApi.subscribe(v.url, v.secret), subscriptionsChanged);
+export const useSubscribe = () =>
+  useWrite((v: { url: string; secret: string }) => creditApi.subscribe(v.url, v.secret), subscriptionsChanged);
 export const useUnsubscribe = () => useWrite(creditApi.unsubscribe, subscriptionsChanged);

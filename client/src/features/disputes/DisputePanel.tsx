@@ -24,7 +24,9 @@ export function DisputePanel({ trade, me }: { trade: TTrade; me: Me }) {
   const open = trade.status === 'disputed';
   // A rejected load alone does not dispute a trade (it settles on what was accepted); its trip shows
   // here only while the trade is disputed or once the admin has decided it.
-  const disputed = details.map((d) => d.data).filter((m): m is Manifest => !!m && m.dispute !== null && (open || m.resolution !== null));
+  const disputed = details
+    .map((d) => d.data)
+    .filter((m): m is Manifest => !!m && m.dispute !== null && (open || m.resolution !== null));
   const isAdmin = me.roles.includes('admin');
   const party = !!me.org && (me.org.id === trade.generatorOrgId || me.org.id === trade.receiverOrgId);
   const evidence = useEvidence(trade.id, disputed.length > 0 || open);
@@ -32,10 +34,17 @@ export function DisputePanel({ trade, me }: { trade: TTrade; me: Me }) {
   const resolvedSum = disputed.every((m) => m.resolution) ? disputed.reduce((s, m) => s + (m.acceptedKg ?? 0), 0) : null;
 
   return (
-    <section className="card dispute" aria-labelledby="dispute-title" data-testid="dispute-panel" data-open={open ? 'true' : 'false'}>
+    <section
+      className="card dispute"
+      aria-labelledby="dispute-title"
+      data-testid="dispute-panel"
+      data-open={open ? 'true' : 'false'}
+    >
       <h2 id="dispute-title">{t(open ? 'dispute.title.open' : 'dispute.title.resolved')}</h2>
       <Alert tone="info" testId="dispute-next">
-        {open ? t(isAdmin ? 'dispute.next.admin' : 'dispute.next.party') : t('dispute.next.done', { kg: formatTonnes(trade.acceptedKg, lang) })}
+        {open
+          ? t(isAdmin ? 'dispute.next.admin' : 'dispute.next.party')
+          : t('dispute.next.done', { kg: formatTonnes(trade.acceptedKg, lang) })}
       </Alert>
       {disputed.map((m) => (
         <TripDispute key={m.id} m={m} canResolve={open && isAdmin && !m.resolution} />
@@ -53,8 +62,14 @@ export function DisputePanel({ trade, me }: { trade: TTrade; me: Me }) {
           {evidence.data.notes.map((n) => (
             <li key={n.id} data-testid="evidence-note">
               <span className="muted small">
-                {t(n.orgId === trade.generatorOrgId ? 'dispute.by.generator' : n.orgId === trade.receiverOrgId ? 'dispute.by.receiver' : 'dispute.by.other')} ·{' '}
-                {formatDateTime(n.createdAt, lang)}
+                {t(
+                  n.orgId === trade.generatorOrgId
+                    ? 'dispute.by.generator'
+                    : n.orgId === trade.receiverOrgId
+                      ? 'dispute.by.receiver'
+                      : 'dispute.by.other',
+                )}{' '}
+                · {formatDateTime(n.createdAt, lang)}
               </span>
               <p>{n.note}</p>
             </li>
@@ -62,7 +77,13 @@ export function DisputePanel({ trade, me }: { trade: TTrade; me: Me }) {
         </ul>
       )}
       {open && party && <EvidenceNoteForm tradeId={trade.id} />}
-      <DocumentsPanel subjectType="trade" subjectId={trade.id} kinds={['evidence']} canUpload={open && party} title={t('dispute.evidence.documents')} />
+      <DocumentsPanel
+        subjectType="trade"
+        subjectId={trade.id}
+        kinds={['evidence']}
+        canUpload={open && party}
+        title={t('dispute.evidence.documents')}
+      />
     </section>
   );
 }
@@ -75,7 +96,9 @@ function TripDispute({ m, canResolve }: { m: Manifest; canResolve: boolean }) {
     <div className="dispute__trip" data-testid="dispute-trip" data-manifest={m.id}>
       <h3>
         {t('dispute.trip', { number: m.number })}{' '}
-        <span className="muted small">{d.reasons.map((x) => t(x === 'weight_gap' ? 'dispute.reason.weight_gap' : 'dispute.reason.rejection')).join(' · ')}</span>
+        <span className="muted small">
+          {d.reasons.map((x) => t(x === 'weight_gap' ? 'dispute.reason.weight_gap' : 'dispute.reason.rejection')).join(' · ')}
+        </span>
       </h3>
       <dl className="facts">
         <div>
@@ -205,7 +228,13 @@ function EvidenceNoteForm({ tradeId }: { tradeId: string }) {
     <form className="form" onSubmit={(e) => void submit(e)} data-testid="evidence-form" noValidate>
       <label className="field" htmlFor={`evidence-${tradeId}`}>
         <span>{t('dispute.evidence.note')}</span>
-        <textarea id={`evidence-${tradeId}`} value={note} onChange={(e) => setNote(e.target.value)} rows={3} data-testid="evidence-note-input" />
+        <textarea
+          id={`evidence-${tradeId}`}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          rows={3}
+          data-testid="evidence-note-input"
+        />
       </label>
       {problem != null && <Alert testId="evidence-problem">{errorText(problem, t)}</Alert>}
       <div className="form__actions">

@@ -85,10 +85,14 @@ export function DocumentsPanel({
                 {kindLabel(t, d.kind)}: {d.filename ?? d.id.slice(0, 8)}
               </button>{' '}
               <span className="muted small">
-                {d.contentType === 'application/pdf' ? 'PDF' : d.contentType === 'image/png' ? 'PNG' : 'JPEG'} · {size(d.sizeBytes)} · {formatDateTime(d.createdAt, lang)}
+                {d.contentType === 'application/pdf' ? 'PDF' : d.contentType === 'image/png' ? 'PNG' : 'JPEG'} ·{' '}
+                {size(d.sizeBytes)} · {formatDateTime(d.createdAt, lang)}
               </span>
               <div className="small">
-                SHA-256 <code className="code documents__hash" data-testid="document-hash">{d.sha256}</code>
+                SHA-256{' '}
+                <code className="code documents__hash" data-testid="document-hash">
+                  {d.sha256}
+                </code>
                 {d.chainSeq !== null && <span className="muted"> · {t('documents.inChain', { seq: d.chainSeq })}</span>}
               </div>
             </li>
@@ -111,7 +115,12 @@ export function DocumentsPanel({
           )}
           <label className="field">
             <span>{t('documents.file', { max: MAX_BYTES_HINT })}</span>
-            <input ref={file} type="file" accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png" data-testid="document-file" />
+            <input
+              ref={file}
+              type="file"
+              accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+              data-testid="document-file"
+            />
           </label>
           {problem != null && <Alert testId="document-problem">{uploadProblem(problem, t)}</Alert>}
           <div className="form__actions">

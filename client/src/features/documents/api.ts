@@ -18,8 +18,17 @@ async function withToken(run: (headers: Record<string, string>) => Promise<Respo
   let res = await run(headers());
   if (res.status === 401 && (await refreshSession())) res = await run(headers());
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string }; requestId?: string } | null;
-    throw new ApiError(res.status, body?.error?.code ?? `HTTP_${res.status}`, body?.error?.message ?? res.statusText, undefined, body?.requestId);
+    const body = (await res.json().catch(() => null)) as {
+      error?: { code?: string; message?: string };
+      requestId?: string;
+    } | null;
+    throw new ApiError(
+      res.status,
+      body?.error?.code ?? `HTTP_${res.status}`,
+      body?.error?.message ?? res.statusText,
+      undefined,
+      body?.requestId,
+    );
   }
   return res;
 }
@@ -32,12 +41,19 @@ export const documentsApi = {
     const q = new URLSearchParams({ subjectType, subjectId, kind, filename: file.name.slice(0, 200) || 'file' });
     const type = ['application/pdf', 'image/jpeg', 'image/png'].includes(file.type) ? file.type : 'application/pdf';
     const res = await withToken((headers) =>
-      fetch(`${API_BASE}/documents?${q}`, { method: 'POST', headers: { ...headers, 'Content-Type': type }, body: file, credentials: 'same-origin' }),
+      fetch(`${API_BASE}/documents?${q}`, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': type },
+        body: file,
+        credentials: 'same-origin',
+      }),
     );
     return (await res.json()) as Doc;
   },
   async open(doc: Doc): Promise<void> {
-    const res = await withToken((headers) => fetch(`${API_BASE}/documents/${encodeURIComponent(doc.id)}`, { headers, credentials: 'same-origin' }));
+    const res = await withToken((headers) =>
+      fetch(`${API_BASE}/documents/${encodeURIComponent(doc.id)}`, { headers, credentials: 'same-origin' }),
+    );
     const href = URL.createObjectURL(await res.blob());
     const a = document.createElement('a');
     a.href = href;
@@ -47,10 +63,14 @@ export const documentsApi = {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(href), 10_000);
   },
-  evidence: (tradeId: string, signal?: AbortSignal) => api.get<Evidence>(`/trades/${encodeURIComponent(tradeId)}/evidence`, { signal }),
+  evidence: (tradeId: string, signal?: AbortSignal) =>
+    api.get<Evidence>(`/trades/${encodeURIComponent(tradeId)}/evidence`, { signal }),
   addNote: (tradeId: string, note: string) => api.post<EvidenceNote>(`/trades/${encodeURIComponent(tradeId)}/evidence`, { note }),
 };
 
 export function useDocuments(subjectType: SubjectType, subjectId: string) {
-  return useQuery({ queryKey: documentKeys.of(subjectType, subjectId), queryFn: ({ signal }) => documentsApi.list(subjectType, subjectId, signal) });
+  return useQuery({
+    queryKey: documentKeys.of(subjectType, subjectId),
+    queryFn: ({ signal }) => documentsApi.list(subjectType, subjectId, signal),
+  });
 }

@@ -59,7 +59,15 @@ function Todos({ me }: { me: Me }) {
   );
 }
 
-function TodoRow({ item, lang, t }: { item: Todo; lang: ReturnType<typeof useI18n>['lang']; t: ReturnType<typeof useI18n>['t'] }) {
+function TodoRow({
+  item,
+  lang,
+  t,
+}: {
+  item: Todo;
+  lang: ReturnType<typeof useI18n>['lang'];
+  t: ReturnType<typeof useI18n>['t'];
+}) {
   const reference = item.kind === 'handle_alert' ? t(`regulator.alert.kind.${item.reference}` as MessageKey) : item.reference;
   return (
     <li className="card todo" data-testid="todo" data-kind={item.kind}>

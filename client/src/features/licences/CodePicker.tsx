@@ -11,7 +11,17 @@ const HW_CATEGORIES = Array.from({ length: 50 }, (_, i) => i + 1)
  * A searchable picker of what a licence covers: hazardous waste codes from the catalogue (by code or
  * name) and whole HW categories. Chosen codes show as removable chips.
  */
-export function CodePicker({ id, value, onChange, invalid }: { id: string; value: string[]; onChange: (codes: string[]) => void; invalid?: boolean }) {
+export function CodePicker({
+  id,
+  value,
+  onChange,
+  invalid,
+}: {
+  id: string;
+  value: string[];
+  onChange: (codes: string[]) => void;
+  invalid?: boolean;
+}) {
   const { t, lang } = useI18n();
   const materials = useMaterials();
   const [q, setQ] = useState('');
@@ -24,7 +34,11 @@ export function CodePicker({ id, value, onChange, invalid }: { id: string; value
   }, [materials, lang, t]);
   const needle = q.trim().toLowerCase();
   const matches = needle
-    ? options.filter((o) => !value.includes(o.code) && (o.code.toLowerCase().includes(needle) || o.name.toLowerCase().includes(needle))).slice(0, 12)
+    ? options
+        .filter(
+          (o) => !value.includes(o.code) && (o.code.toLowerCase().includes(needle) || o.name.toLowerCase().includes(needle)),
+        )
+        .slice(0, 12)
     : [];
   const add = (code: string) => {
     if (!value.includes(code)) onChange([...value, code]);
@@ -35,7 +49,12 @@ export function CodePicker({ id, value, onChange, invalid }: { id: string; value
       <ul className="lic-codes" aria-label={t('lic.picker.chosen')} data-testid="lic-codes">
         {value.map((c) => (
           <li key={c}>
-            <button type="button" className="badge badge--info" onClick={() => onChange(value.filter((x) => x !== c))} aria-label={t('lic.picker.remove', { code: c })}>
+            <button
+              type="button"
+              className="badge badge--info"
+              onClick={() => onChange(value.filter((x) => x !== c))}
+              aria-label={t('lic.picker.remove', { code: c })}
+            >
               {c} ×
             </button>
           </li>

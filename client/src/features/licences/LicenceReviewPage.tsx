@@ -47,7 +47,13 @@ export function LicenceReviewPage() {
             <label className="field__label" htmlFor="lic-filter">
               {t('lic.status')}
             </label>
-            <select id="lic-filter" className="input" value={status} onChange={(e) => setStatus(e.target.value)} data-testid="lic-filter">
+            <select
+              id="lic-filter"
+              className="input"
+              value={status}
+              onChange={(e) => setStatus(e.target.value)}
+              data-testid="lic-filter"
+            >
               {FILTERS.map((s) => (
                 <option key={s} value={s}>
                   {s ? t(statusKey(s)) : t('common.all')}
@@ -67,7 +73,13 @@ export function LicenceReviewPage() {
             items={list.state.items}
             testId="lic-queue"
             org={(id) => <OrgName id={id} />}
-            actions={(l) => (l.orgId === me?.org?.id ? <span className="small muted">{t('lic.review.own')}</span> : <Decide licence={l} key={`${l.id}:${l.status}`} />)}
+            actions={(l) =>
+              l.orgId === me?.org?.id ? (
+                <span className="small muted">{t('lic.review.own')}</span>
+              ) : (
+                <Decide licence={l} key={`${l.id}:${l.status}`} />
+              )
+            }
           />
         )}
         {list.state.nextCursor && (
@@ -107,7 +119,14 @@ function Decide({ licence }: { licence: Licence }) {
         <label className="field__label" htmlFor={`lic-note-${licence.id}`}>
           {needsReason ? t('lic.review.reason') : t('lic.review.note')}
         </label>
-        <textarea id={`lic-note-${licence.id}`} className="input" rows={2} value={note} onChange={(e) => setNote(e.target.value)} data-testid="lic-decide-note" />
+        <textarea
+          id={`lic-note-${licence.id}`}
+          className="input"
+          rows={2}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          data-testid="lic-decide-note"
+        />
         {error !== null && <ErrorAlert error={error} />}
         <div className="lic-actions">
           <button

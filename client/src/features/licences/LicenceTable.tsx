@@ -6,7 +6,17 @@ import { kindKey, statusKey, statusTone } from './labels';
 import type { ReactNode } from 'react';
 
 /** Licences as a table with its headers (kept at 390 px: the table scrolls inside its box). */
-export function LicenceTable({ items, actions, testId, org }: { items: (Licence | HeldLicence)[]; actions?: (l: Licence) => ReactNode; testId: string; org?: (orgId: string) => ReactNode }) {
+export function LicenceTable({
+  items,
+  actions,
+  testId,
+  org,
+}: {
+  items: (Licence | HeldLicence)[];
+  actions?: (l: Licence) => ReactNode;
+  testId: string;
+  org?: (orgId: string) => ReactNode;
+}) {
   const { t, lang } = useI18n();
   return (
     <div className="lic-scroll">

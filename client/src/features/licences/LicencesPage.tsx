@@ -72,7 +72,8 @@ function ApplyForm({ orgId }: { orgId: string }) {
   const [validTo, setValidTo] = useState(() => inYears(5));
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
-  const fieldError = (path: string) => (error instanceof ApiError ? error.fields.find((f) => f.path === path || f.path.startsWith(`${path}.`))?.message : undefined);
+  const fieldError = (path: string) =>
+    error instanceof ApiError ? error.fields.find((f) => f.path === path || f.path.startsWith(`${path}.`))?.message : undefined;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -80,11 +81,22 @@ function ApplyForm({ orgId }: { orgId: string }) {
     setDone(null);
     const kg = tonnesToKg(tonnes);
     if (kg === null || kg <= 0) {
-      setError(new ApiError(400, 'VALIDATION_FAILED', '', { fields: [{ path: 'annualCapacityKg', message: t('lic.capacity.invalid') }] }, undefined));
+      setError(
+        new ApiError(
+          400,
+          'VALIDATION_FAILED',
+          '',
+          { fields: [{ path: 'annualCapacityKg', message: t('lic.capacity.invalid') }] },
+          undefined,
+        ),
+      );
       return;
     }
     try {
-      const l = await apply.mutateAsync({ orgId, body: { number: number.trim(), kind, wasteCodes: codes, annualCapacityKg: kg, validFrom, validTo } });
+      const l = await apply.mutateAsync({
+        orgId,
+        body: { number: number.trim(), kind, wasteCodes: codes, annualCapacityKg: kg, validFrom, validTo },
+      });
       setDone(l.number);
       setNumber('');
       setCodes([]);
@@ -100,24 +112,65 @@ function ApplyForm({ orgId }: { orgId: string }) {
       <form onSubmit={(e) => void submit(e)} noValidate data-testid="lic-form">
         <div className="lic-form__grid">
           <FormField id="lic-number" label={t('lic.number')} required error={fieldError('number')}>
-            {(c) => <input {...c} className="input" value={number} onChange={(e) => setNumber(e.target.value)} data-testid="lic-number" />}
+            {(c) => (
+              <input
+                {...c}
+                className="input"
+                value={number}
+                onChange={(e) => setNumber(e.target.value)}
+                data-testid="lic-number"
+              />
+            )}
           </FormField>
           <FormField id="lic-kind" label={t('lic.kind')} required>
             {(c) => (
-              <select {...c} className="input" value={kind} onChange={(e) => setKind(e.target.value as 'disposal' | 'transport')} data-testid="lic-kind">
+              <select
+                {...c}
+                className="input"
+                value={kind}
+                onChange={(e) => setKind(e.target.value as 'disposal' | 'transport')}
+                data-testid="lic-kind"
+              >
                 <option value="disposal">{t('lic.kind.disposal')}</option>
                 <option value="transport">{t('lic.kind.transport')}</option>
               </select>
             )}
           </FormField>
           <FormField id="lic-capacity" label={t('lic.capacity.input')} required error={fieldError('annualCapacityKg')}>
-            {(c) => <input {...c} className="input" inputMode="decimal" value={tonnes} onChange={(e) => setTonnes(e.target.value)} data-testid="lic-capacity" />}
+            {(c) => (
+              <input
+                {...c}
+                className="input"
+                inputMode="decimal"
+                value={tonnes}
+                onChange={(e) => setTonnes(e.target.value)}
+                data-testid="lic-capacity"
+              />
+            )}
           </FormField>
           <FormField id="lic-from" label={t('lic.validFrom')} required error={fieldError('validFrom')}>
-            {(c) => <input {...c} type="date" className="input" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} data-testid="lic-from" />}
+            {(c) => (
+              <input
+                {...c}
+                type="date"
+                className="input"
+                value={validFrom}
+                onChange={(e) => setValidFrom(e.target.value)}
+                data-testid="lic-from"
+              />
+            )}
           </FormField>
           <FormField id="lic-to" label={t('lic.validTo')} required error={fieldError('validTo')}>
-            {(c) => <input {...c} type="date" className="input" value={validTo} onChange={(e) => setValidTo(e.target.value)} data-testid="lic-to" />}
+            {(c) => (
+              <input
+                {...c}
+                type="date"
+                className="input"
+                value={validTo}
+                onChange={(e) => setValidTo(e.target.value)}
+                data-testid="lic-to"
+              />
+            )}
           </FormField>
         </div>
         <FormField id="lic-codes" label={t('lic.codes')} hint={t('lic.codes.hint')} required error={fieldError('wasteCodes')}>

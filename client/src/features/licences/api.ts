@@ -24,14 +24,21 @@ export const licenceKeys = {
 export const licencesApi = {
   ofOrg: (orgId: string, cursor: string | null, signal?: AbortSignal) =>
     api.get<TPage<HeldLicence>>(`/orgs/${encodeURIComponent(orgId)}/licences`, { query: { cursor, limit: 50 }, signal }),
-  queue: (status: string, cursor: string | null, signal?: AbortSignal) => api.get<TPage<Licence>>('/licences', { query: { status, cursor, limit: 50 }, signal }),
+  queue: (status: string, cursor: string | null, signal?: AbortSignal) =>
+    api.get<TPage<Licence>>('/licences', { query: { status, cursor, limit: 50 }, signal }),
   apply: (orgId: string, body: TCreateLicenceRequest) => api.post<Licence>(`/orgs/${encodeURIComponent(orgId)}/licences`, body),
   decide: (id: string, decision: LicenceDecision, note?: string) =>
     api.post<Licence>(`/licences/${encodeURIComponent(id)}/${decision}`, note ? { note } : {}),
 };
 
 export const useApplyLicence = () =>
-  useWrite((v: { orgId: string; body: TCreateLicenceRequest }) => licencesApi.apply(v.orgId, v.body), (client) => markStale(client, [licenceKeys.all()]));
+  useWrite(
+    (v: { orgId: string; body: TCreateLicenceRequest }) => licencesApi.apply(v.orgId, v.body),
+    (client) => markStale(client, [licenceKeys.all()]),
+  );
 
 export const useDecideLicence = () =>
-  useWrite((v: { id: string; decision: LicenceDecision; note?: string }) => licencesApi.decide(v.id, v.decision, v.note), (client) => markStale(client, [licenceKeys.all()]));
+  useWrite(
+    (v: { id: string; decision: LicenceDecision; note?: string }) => licencesApi.decide(v.id, v.decision, v.note),
+    (client) => markStale(client, [licenceKeys.all()]),
+  );

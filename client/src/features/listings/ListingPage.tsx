@@ -13,7 +13,16 @@ import { formatDateTime, formatTonnes } from '../../lib/units';
 import { useSession } from '../auth/session';
 import { useLive } from '../realtime/LiveFeed';
 import { DocumentsPanel } from '../documents/DocumentsPanel';
-import { listingKeys, listingsApi, pricesApi, useCancelListing, type Bid, type Listing, type ListingBids, type ReferenceBand } from './api';
+import {
+  listingKeys,
+  listingsApi,
+  pricesApi,
+  useCancelListing,
+  type Bid,
+  type Listing,
+  type ListingBids,
+  type ReferenceBand,
+} from './api';
 import { AnalysisView, HazardView } from './components/AnalysisView';
 import { BidForm, BidResult } from './components/BidForm';
 import { Countdown } from './components/Countdown';
@@ -74,7 +83,9 @@ export function ListingPage() {
         <Link to="/market">← {t('listing.back')}</Link>
       </p>
       {query.isPending && <p role="status">{t('common.loading')}</p>}
-      {query.isError && !listing && <LoadError error={query.error} reload={() => void query.refetch()} notFound={<Alert>{t('listing.notFound')}</Alert>} />}
+      {query.isError && !listing && (
+        <LoadError error={query.error} reload={() => void query.refetch()} notFound={<Alert>{t('listing.notFound')}</Alert>} />
+      )}
       {listing && (
         <ListingDetail
           listing={listing}
@@ -87,7 +98,13 @@ export function ListingPage() {
         />
       )}
       {listing && me && (
-        <DocumentsPanel subjectType="listing" subjectId={listing.id} kinds={['lab_report']} canUpload={isOwner} title={t('documents.listing.title')} />
+        <DocumentsPanel
+          subjectType="listing"
+          subjectId={listing.id}
+          kinds={['lab_report']}
+          canUpload={isOwner}
+          title={t('documents.listing.title')}
+        />
       )}
     </div>
   );
@@ -130,7 +147,12 @@ function ListingDetail({ listing: l, band, bids, isOwner, liveStatus, onPlaced, 
           <PriceCheckBadge check={l.priceCheck} />
           {isOwner && <Badge tone="neutral">{t('listing.yours')}</Badge>}
           {l.ownerCreditLevel && (
-            <Link to={`/credit/${l.orgId}`} className="credit-link" title={t('listing.ownerCredit')} data-testid="listing-owner-credit">
+            <Link
+              to={`/credit/${l.orgId}`}
+              className="credit-link"
+              title={t('listing.ownerCredit')}
+              data-testid="listing-owner-credit"
+            >
               <span className="muted small">{t('listing.ownerCredit')}</span>
               <CreditChip level={l.ownerCreditLevel} />
             </Link>
@@ -152,7 +174,10 @@ function ListingDetail({ listing: l, band, bids, isOwner, liveStatus, onPlaced, 
               <div>
                 <dt>{t('listing.quantity')}</dt>
                 <dd data-testid="listing-quantity">
-                  {t('listing.quantity.remaining', { remaining: formatTonnes(l.remainingKg, lang), total: formatTonnes(l.quantityKg, lang) })}
+                  {t('listing.quantity.remaining', {
+                    remaining: formatTonnes(l.remainingKg, lang),
+                    total: formatTonnes(l.quantityKg, lang),
+                  })}
                 </dd>
               </div>
               <div>
@@ -209,7 +234,12 @@ function ListingDetail({ listing: l, band, bids, isOwner, liveStatus, onPlaced, 
             <AnalysisView analysis={l.analysis} />
           </section>
 
-          <section className="card" aria-labelledby="listing-pricecheck" data-testid="listing-pricecheck" data-status={l.priceCheck.status}>
+          <section
+            className="card"
+            aria-labelledby="listing-pricecheck"
+            data-testid="listing-pricecheck"
+            data-status={l.priceCheck.status}
+          >
             <h2 id="listing-pricecheck">{t('listing.priceCheck')}</h2>
             <PriceCheckFeedback check={l.priceCheck} stored testId="listing-pricecheck-status" />
             <dl className="facts facts--compact">
@@ -297,7 +327,17 @@ function BidArea(props: { listing: Listing; band: ReferenceBand | null | undefin
   );
 }
 
-function BidFormOrReason({ listing: l, band, closed, onPlaced }: { listing: Listing; band: ReferenceBand | null | undefined; closed: boolean; onPlaced(bid: Bid): void }) {
+function BidFormOrReason({
+  listing: l,
+  band,
+  closed,
+  onPlaced,
+}: {
+  listing: Listing;
+  band: ReferenceBand | null | undefined;
+  closed: boolean;
+  onPlaced(bid: Bid): void;
+}) {
   const { t } = useI18n();
   const { session } = useSession();
   const location = useLocation();
@@ -331,7 +371,15 @@ function BidFormOrReason({ listing: l, band, closed, onPlaced }: { listing: List
   return <BidForm listing={l} band={band} onPlaced={onPlaced} />;
 }
 
-function OwnerPanel({ listing: l, bids, onChanged }: { listing: Listing; bids: ListingBids | null; onChanged(l: Listing): void }) {
+function OwnerPanel({
+  listing: l,
+  bids,
+  onChanged,
+}: {
+  listing: Listing;
+  bids: ListingBids | null;
+  onChanged(l: Listing): void;
+}) {
   const { t, lang } = useI18n();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -432,7 +480,9 @@ function BidsTable({ bids, title, showMine = true }: { bids: ListingBids; title:
               </td>
               <td>
                 {formatTonnes(b.quantityKg, lang)}
-                {b.filledKg > 0 && <div className="muted small">{t('bids.filled', { filled: formatTonnes(b.filledKg, lang) })}</div>}
+                {b.filledKg > 0 && (
+                  <div className="muted small">{t('bids.filled', { filled: formatTonnes(b.filledKg, lang) })}</div>
+                )}
               </td>
               <td>
                 {t(tk(`bid.status.${b.status}`))}

@@ -114,7 +114,13 @@ export function MarketPage() {
           onSearch={(q) => update({ q })}
         />
         <div className="filters__selects">
-          <FilterSelect id="market-side" label={t('market.filter.side')} value={filter.side ?? ''} onChange={(side) => update({ side: side || undefined })} testId="filter-side">
+          <FilterSelect
+            id="market-side"
+            label={t('market.filter.side')}
+            value={filter.side ?? ''}
+            onChange={(side) => update({ side: side || undefined })}
+            testId="filter-side"
+          >
             <option value="">{t('common.all')}</option>
             <option value="supply">{t('listing.side.supply')}</option>
             <option value="demand">{t('listing.side.demand')}</option>

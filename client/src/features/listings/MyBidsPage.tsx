@@ -31,7 +31,10 @@ function MyBids() {
   });
   const ids = [...new Set(list.state.items.map((b) => b.listingId))];
   const listings = useQueries({
-    queries: ids.map((id) => ({ queryKey: listingKeys.detail(id), queryFn: ({ signal }: { signal: AbortSignal }) => listingsApi.get(id, signal) })),
+    queries: ids.map((id) => ({
+      queryKey: listingKeys.detail(id),
+      queryFn: ({ signal }: { signal: AbortSignal }) => listingsApi.get(id, signal),
+    })),
     combine: (results) => new Map(results.flatMap((r) => (r.data ? [[r.data.id, r.data] as [string, Listing]] : []))),
   });
 
@@ -42,7 +45,13 @@ function MyBids() {
         <p className="page__lead">{t('my.bids.intro')}</p>
       </header>
       <MyTradingTabs />
-      <StatusFilter id="my-bids-status" statuses={BID_STATUSES} value={status} onChange={setStatus} labelOf={(s) => t(tk(`bid.status.${s}`))} />
+      <StatusFilter
+        id="my-bids-status"
+        statuses={BID_STATUSES}
+        value={status}
+        onChange={setStatus}
+        labelOf={(s) => t(tk(`bid.status.${s}`))}
+      />
       <PagedList list={list} testId="my-bids-results" emptyTestId="my-bids-empty" emptyText={t('my.bids.empty')}>
         {(items) => (
           <table className="table" data-testid="my-bids-table">
@@ -81,7 +90,9 @@ function MyBids() {
                     </td>
                     <td className="num" data-label={t('bids.col.quantity')}>
                       {formatTonnes(b.quantityKg, lang)}
-                      {b.filledKg > 0 && <div className="muted small">{t('bids.filled', { filled: formatTonnes(b.filledKg, lang) })}</div>}
+                      {b.filledKg > 0 && (
+                        <div className="muted small">{t('bids.filled', { filled: formatTonnes(b.filledKg, lang) })}</div>
+                      )}
                     </td>
                     <td data-label={t('bids.col.status')}>
                       {t(tk(`bid.status.${b.status}`))}

@@ -50,7 +50,13 @@ function MyListings({ me }: { me: Me }) {
         </div>
       </header>
       <MyTradingTabs />
-      <StatusFilter id="my-listings-status" statuses={LISTING_STATUSES} value={status} onChange={setStatus} labelOf={(s) => t(tk(`listing.status.${s}`))} />
+      <StatusFilter
+        id="my-listings-status"
+        statuses={LISTING_STATUSES}
+        value={status}
+        onChange={setStatus}
+        labelOf={(s) => t(tk(`listing.status.${s}`))}
+      />
       <PagedList list={list} testId="my-listings-results" emptyTestId="my-listings-empty" emptyText={t('my.listings.empty')}>
         {(items) => <ListingsTable items={items} testId="my-listings-table" />}
       </PagedList>

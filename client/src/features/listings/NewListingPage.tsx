@@ -13,7 +13,15 @@ import { fromDateTimeLocal, toDateTimeLocal, tonnesToKg } from '../../lib/units'
 import { mapFieldErrors } from '../auth/fieldErrors';
 import { useSession } from '../auth/session';
 import type { Material } from '../catalog/api';
-import { ANALYSIS_FIELDS, ANALYSIS_KINDS, analysisFieldLabel, buildAnalysis, metalLabel, type AnalysisDraft, type FieldSpec } from './analysis';
+import {
+  ANALYSIS_FIELDS,
+  ANALYSIS_KINDS,
+  analysisFieldLabel,
+  buildAnalysis,
+  metalLabel,
+  type AnalysisDraft,
+  type FieldSpec,
+} from './analysis';
 import {
   CLASSIFIED_MATERIAL,
   HAZARD_CHARACTERISTICS,
@@ -83,7 +91,10 @@ function startOfHourIn(days: number, hour: number): string {
 
 /** Sides an org may post: supply as a generator, demand as a recycler (DESIGN §7, POST /listings). */
 function sidesFor(roles: readonly string[]): ListingSide[] {
-  return [...(roles.includes('generator') ? (['supply'] as const) : []), ...(roles.includes('recycler') ? (['demand'] as const) : [])];
+  return [
+    ...(roles.includes('generator') ? (['supply'] as const) : []),
+    ...(roles.includes('recycler') ? (['demand'] as const) : []),
+  ];
 }
 
 export function NewListingPage() {
@@ -156,7 +167,9 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
 
   const fen = draftToFen(price);
   const live =
-    material && fen !== null && !priceDraftProblem(price, t) && band !== undefined ? checkPrice(fen, band, { usualDirection: material.usualDirection }) : undefined;
+    material && fen !== null && !priceDraftProblem(price, t) && band !== undefined
+      ? checkPrice(fen, band, { usualDirection: material.usualDirection })
+      : undefined;
   const needsJustification = live?.status === 'flagged' || problem?.code === 'JUSTIFICATION_REQUIRED';
   // A hazardous supply listing must declare its hazard (the server's rule, DESIGN §6.3); on a demand
   // listing it is optional: the offers into it declare their own.
@@ -195,7 +208,8 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
     }
     if (!district) e.district = required;
     const anyHazard = characteristics.length > 0 || form || packaging;
-    if ((anyHazard || hazardRequired) && !form) e['hazard.form'] = hazardRequired && !anyHazard ? t('newListing.hazard.required') : required;
+    if ((anyHazard || hazardRequired) && !form)
+      e['hazard.form'] = hazardRequired && !anyHazard ? t('newListing.hazard.required') : required;
     if ((anyHazard || hazardRequired) && !packaging) e['hazard.packaging'] = required;
     if (hazardRequired && characteristics.length === 0) e['hazard.characteristics'] = t('hazard.characteristics.required');
     const built = buildAnalysis(analysisKind, analysis, t);
@@ -265,7 +279,14 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
               <div className="segmented" role="radiogroup">
                 {sides.map((s) => (
                   <label key={s} className={`segmented__option${side === s ? ' segmented__option--on' : ''}`}>
-                    <input type="radio" name="side" value={s} checked={side === s} onChange={() => setSide(s)} data-testid={`listing-side-${s}`} />
+                    <input
+                      type="radio"
+                      name="side"
+                      value={s}
+                      checked={side === s}
+                      onChange={() => setSide(s)}
+                      data-testid={`listing-side-${s}`}
+                    />
                     <span>{t(s === 'supply' ? 'newListing.side.supply' : 'newListing.side.demand')}</span>
                   </label>
                 ))}
@@ -310,7 +331,15 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
             </FormField>
           )}
           <div className="form__row">
-            <TonnesField id="listing-quantityKg" label={t('newListing.quantity')} value={quantity} onChange={setQuantity} error={errors.quantityKg} required testId="listing-quantity" />
+            <TonnesField
+              id="listing-quantityKg"
+              label={t('newListing.quantity')}
+              value={quantity}
+              onChange={setQuantity}
+              error={errors.quantityKg}
+              required
+              testId="listing-quantity"
+            />
             <TonnesField
               id="listing-minLotKg"
               label={t('newListing.minLot')}
@@ -342,7 +371,11 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
             feedback={
               <>
                 {material ? (
-                  <PriceCheckFeedback check={live} bandLoading={band === undefined && fen !== null} testId="listing-price-check" />
+                  <PriceCheckFeedback
+                    check={live}
+                    bandLoading={band === undefined && fen !== null}
+                    testId="listing-price-check"
+                  />
                 ) : (
                   fen !== null && <span className="muted small">{t('newListing.price.pickMaterial')}</span>
                 )}
@@ -351,23 +384,53 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
             }
           />
           {needsJustification && (
-            <JustificationField id="listing-justification" value={justification} onChange={setJustification} error={errors.justification} testId="listing-justification" />
+            <JustificationField
+              id="listing-justification"
+              value={justification}
+              onChange={setJustification}
+              error={errors.justification}
+              testId="listing-justification"
+            />
           )}
           <fieldset className="field" data-testid="listing-mode">
             <legend className="field__label">{t('newListing.mode')}</legend>
             <div className="segmented" role="radiogroup">
               {(['fixed', 'auction'] as const).map((m) => (
                 <label key={m} className={`segmented__option${mode === m ? ' segmented__option--on' : ''}`}>
-                  <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} data-testid={`listing-mode-${m}`} />
+                  <input
+                    type="radio"
+                    name="mode"
+                    value={m}
+                    checked={mode === m}
+                    onChange={() => setMode(m)}
+                    data-testid={`listing-mode-${m}`}
+                  />
                   <span>{t(m === 'fixed' ? 'listing.mode.fixed' : 'listing.mode.auction')}</span>
                 </label>
               ))}
             </div>
-            <div className="field__hint">{t(mode === 'fixed' ? 'newListing.mode.fixed.hint' : 'newListing.mode.auction.hint')}</div>
+            <div className="field__hint">
+              {t(mode === 'fixed' ? 'newListing.mode.fixed.hint' : 'newListing.mode.auction.hint')}
+            </div>
           </fieldset>
           {mode === 'auction' && (
-            <FormField id="listing-closesAt" label={t('newListing.closesAt')} hint={t('newListing.closesAt.hint')} error={errors.closesAt} required>
-              {(control) => <input {...control} type="datetime-local" className="input" value={closesAt} onChange={(e) => setClosesAt(e.target.value)} data-testid="listing-closes-at" />}
+            <FormField
+              id="listing-closesAt"
+              label={t('newListing.closesAt')}
+              hint={t('newListing.closesAt.hint')}
+              error={errors.closesAt}
+              required
+            >
+              {(control) => (
+                <input
+                  {...control}
+                  type="datetime-local"
+                  className="input"
+                  value={closesAt}
+                  onChange={(e) => setClosesAt(e.target.value)}
+                  data-testid="listing-closes-at"
+                />
+              )}
             </FormField>
           )}
         </fieldset>
@@ -376,24 +439,62 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
           <legend>{t('newListing.section.where')}</legend>
           <div className="form__row">
             <FormField id="listing-pickupFrom" label={t('newListing.pickupFrom')} error={errors.pickupFrom} required>
-              {(control) => <input {...control} type="datetime-local" className="input" value={pickupFrom} onChange={(e) => setPickupFrom(e.target.value)} data-testid="listing-pickup-from" />}
+              {(control) => (
+                <input
+                  {...control}
+                  type="datetime-local"
+                  className="input"
+                  value={pickupFrom}
+                  onChange={(e) => setPickupFrom(e.target.value)}
+                  data-testid="listing-pickup-from"
+                />
+              )}
             </FormField>
             <FormField id="listing-pickupTo" label={t('newListing.pickupTo')} error={errors.pickupTo} required>
-              {(control) => <input {...control} type="datetime-local" className="input" value={pickupTo} onChange={(e) => setPickupTo(e.target.value)} data-testid="listing-pickup-to" />}
+              {(control) => (
+                <input
+                  {...control}
+                  type="datetime-local"
+                  className="input"
+                  value={pickupTo}
+                  onChange={(e) => setPickupTo(e.target.value)}
+                  data-testid="listing-pickup-to"
+                />
+              )}
             </FormField>
           </div>
           <div className="form__row">
-            <FormField id="listing-district" label={t(side === 'demand' ? 'newListing.district.demand' : 'newListing.district')}
-              hint={t(side === 'demand' ? 'newListing.district.hint.demand' : 'newListing.district.hint')} error={errors.district} required>
+            <FormField
+              id="listing-district"
+              label={t(side === 'demand' ? 'newListing.district.demand' : 'newListing.district')}
+              hint={t(side === 'demand' ? 'newListing.district.hint.demand' : 'newListing.district.hint')}
+              error={errors.district}
+              required
+            >
               {(control) => (
-                <select {...control} className="input" value={district} onChange={(e) => setDistrict(e.target.value as DistrictCode | '')} data-testid="listing-district">
+                <select
+                  {...control}
+                  className="input"
+                  value={district}
+                  onChange={(e) => setDistrict(e.target.value as DistrictCode | '')}
+                  data-testid="listing-district"
+                >
                   <option value="">{t('field.district.choose')}</option>
                   <DistrictOptions />
                 </select>
               )}
             </FormField>
             <FormField id="listing-address" label={t('newListing.address')} error={errors.address}>
-              {(control) => <input {...control} className="input" value={address} maxLength={300} onChange={(e) => setAddress(e.target.value)} data-testid="listing-address" />}
+              {(control) => (
+                <input
+                  {...control}
+                  className="input"
+                  value={address}
+                  maxLength={300}
+                  onChange={(e) => setAddress(e.target.value)}
+                  data-testid="listing-address"
+                />
+              )}
             </FormField>
           </div>
         </fieldset>
@@ -401,7 +502,7 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
         <fieldset className="form__section" data-testid="listing-hazard">
           <legend>{t('newListing.section.hazard')}</legend>
           <p className="field__hint">{t(hazardRequired ? 'newListing.hazard.hint.hazardous' : 'newListing.hazard.hint')}</p>
-          <fieldset className={`checkbox-group${errors['hazard.characteristics'] ?? errors.hazard ? ' field--invalid' : ''}`}>
+          <fieldset className={`checkbox-group${(errors['hazard.characteristics'] ?? errors.hazard) ? ' field--invalid' : ''}`}>
             <legend className="field__label">{t('hazard.characteristics')}</legend>
             <div className="checkbox-group__options checkbox-group__options--compact">
               {HAZARD_CHARACTERISTICS.map((c) => (
@@ -430,7 +531,13 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
           <div className="form__row">
             <FormField id="listing-hazard-form" label={t('hazard.form')} error={errors['hazard.form']} required={hazardRequired}>
               {(control) => (
-                <select {...control} className="input" value={form} onChange={(e) => setForm(e.target.value as Hazard['form'] | '')} data-testid="listing-form-select">
+                <select
+                  {...control}
+                  className="input"
+                  value={form}
+                  onChange={(e) => setForm(e.target.value as Hazard['form'] | '')}
+                  data-testid="listing-form-select"
+                >
                   <option value="">{t('newListing.choose')}</option>
                   {PHYSICAL_FORMS.map((f) => (
                     <option key={f} value={f}>
@@ -440,9 +547,20 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
                 </select>
               )}
             </FormField>
-            <FormField id="listing-hazard-packaging" label={t('hazard.packaging')} error={errors['hazard.packaging']} required={hazardRequired}>
+            <FormField
+              id="listing-hazard-packaging"
+              label={t('hazard.packaging')}
+              error={errors['hazard.packaging']}
+              required={hazardRequired}
+            >
               {(control) => (
-                <select {...control} className="input" value={packaging} onChange={(e) => setPackaging(e.target.value as Hazard['packaging'] | '')} data-testid="listing-packaging">
+                <select
+                  {...control}
+                  className="input"
+                  value={packaging}
+                  onChange={(e) => setPackaging(e.target.value as Hazard['packaging'] | '')}
+                  data-testid="listing-packaging"
+                >
                   <option value="">{t('newListing.choose')}</option>
                   {PACKAGINGS.map((p) => (
                     <option key={p} value={p}>
@@ -483,7 +601,12 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
 
         <fieldset className="form__section">
           <legend>{t('newListing.section.description')}</legend>
-          <FormField id="listing-description" label={t('newListing.description')} hint={t('newListing.description.hint')} error={errors.description}>
+          <FormField
+            id="listing-description"
+            label={t('newListing.description')}
+            hint={t('newListing.description.hint')}
+            error={errors.description}
+          >
             {(control) => (
               <textarea
                 {...control}
@@ -505,7 +628,17 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
 }
 
 /** The lab fields of one stream family (ZAnalysis), with units; ids follow the API paths. */
-function AnalysisInputs({ kind, draft, onChange, errors }: { kind: AnalysisKind; draft: AnalysisDraft; onChange(d: AnalysisDraft): void; errors: Record<string, string> }) {
+function AnalysisInputs({
+  kind,
+  draft,
+  onChange,
+  errors,
+}: {
+  kind: AnalysisKind;
+  draft: AnalysisDraft;
+  onChange(d: AnalysisDraft): void;
+  errors: Record<string, string>;
+}) {
   const { t } = useI18n();
   const set = (key: string, value: string) => onChange({ ...draft, [key]: value });
   const idOf = (path: string) => `listing-analysis-${path.replace(/\./g, '-')}`;
@@ -525,7 +658,14 @@ function AnalysisInputs({ kind, draft, onChange, errors }: { kind: AnalysisKind;
                     return (
                       <FormField key={m} id={idOf(path)} label={metalLabel(t, m)} error={errors[`analysis.${path}`]}>
                         {(control) => (
-                          <input {...control} className="input" inputMode="decimal" value={draft[path] ?? ''} onChange={(e) => set(path, e.target.value)} data-testid={`analysis-${spec.key}-${m}`} />
+                          <input
+                            {...control}
+                            className="input"
+                            inputMode="decimal"
+                            value={draft[path] ?? ''}
+                            onChange={(e) => set(path, e.target.value)}
+                            data-testid={`analysis-${spec.key}-${m}`}
+                          />
                         )}
                       </FormField>
                     );
@@ -557,11 +697,26 @@ function AnalysisInputs({ kind, draft, onChange, errors }: { kind: AnalysisKind;
           );
         })}
         <FormField id={idOf('reportRef')} label={analysisFieldLabel(t, 'reportRef')} error={errors['analysis.reportRef']}>
-          {(control) => <input {...control} className="input" value={draft.reportRef ?? ''} onChange={(e) => set('reportRef', e.target.value)} data-testid="analysis-reportRef" />}
+          {(control) => (
+            <input
+              {...control}
+              className="input"
+              value={draft.reportRef ?? ''}
+              onChange={(e) => set('reportRef', e.target.value)}
+              data-testid="analysis-reportRef"
+            />
+          )}
         </FormField>
         <FormField id={idOf('sampledAt')} label={analysisFieldLabel(t, 'sampledAt')} error={errors['analysis.sampledAt']}>
           {(control) => (
-            <input {...control} type="datetime-local" className="input" value={draft.sampledAt ?? ''} onChange={(e) => set('sampledAt', e.target.value)} data-testid="analysis-sampledAt" />
+            <input
+              {...control}
+              type="datetime-local"
+              className="input"
+              value={draft.sampledAt ?? ''}
+              onChange={(e) => set('sampledAt', e.target.value)}
+              data-testid="analysis-sampledAt"
+            />
           )}
         </FormField>
       </div>
@@ -590,6 +745,7 @@ const FIELD_IDS: Record<string, string> = {
 function focusFirstError(errors: Record<string, string>) {
   const first = Object.keys(errors).find((k) => errors[k]);
   if (!first) return;
-  const id = FIELD_IDS[first] ?? (first.startsWith('analysis.') ? `listing-analysis-${first.slice(9).replace(/\./g, '-')}` : null);
+  const id =
+    FIELD_IDS[first] ?? (first.startsWith('analysis.') ? `listing-analysis-${first.slice(9).replace(/\./g, '-')}` : null);
   if (id) requestAnimationFrame(() => document.getElementById(id)?.focus());
 }

@@ -80,7 +80,11 @@ function parseNumber(text: string, spec: { min?: number; max?: number }, t: TFun
  * The analysis object for the API, or field errors keyed by their full path (`analysis.moisturePct`)
  * so they show where the server's would. Nothing filled in → undefined (the field is optional).
  */
-export function buildAnalysis(kind: AnalysisKind | null, draft: AnalysisDraft, t: TFunction): { analysis?: Analysis; errors: Record<string, string> } {
+export function buildAnalysis(
+  kind: AnalysisKind | null,
+  draft: AnalysisDraft,
+  t: TFunction,
+): { analysis?: Analysis; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   if (!kind) return { errors };
   const out: Record<string, unknown> = { kind };

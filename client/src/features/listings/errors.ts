@@ -42,7 +42,8 @@ export function tradingProblem(err: unknown, t: TFunction, lang: Lang): TradingP
   }
   const details = err.details ?? {};
   const reserve = typeof details.reservePerTonneFen === 'number' ? formatPricePerTonne(details.reservePerTonneFen, lang) : '—';
-  const priceCheck = details.priceCheck && typeof details.priceCheck === 'object' ? (details.priceCheck as PriceCheck) : undefined;
+  const priceCheck =
+    details.priceCheck && typeof details.priceCheck === 'object' ? (details.priceCheck as PriceCheck) : undefined;
   return {
     code: err.code,
     title: t(tk(`trading.error.${err.code}`), { reserve }),

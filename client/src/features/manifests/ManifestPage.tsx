@@ -37,7 +37,9 @@ function ManifestView() {
         <DocumentsPanel
           subjectType="manifest"
           subjectId={state.data.id}
-          kinds={state.data.yourParts.includes('receiver') ? ['weighbridge_ticket', 'disposal_certificate', 'evidence'] : ['evidence']}
+          kinds={
+            state.data.yourParts.includes('receiver') ? ['weighbridge_ticket', 'disposal_certificate', 'evidence'] : ['evidence']
+          }
           canUpload={state.data.yourParts.length > 0}
           title={t('documents.manifest.title')}
         />

@@ -42,7 +42,12 @@ function ManifestsList() {
       <div className="filters filters--inline">
         <label>
           {t('manifests.filter.status')}{' '}
-          <select className="input" value={status} onChange={(e) => setStatus(e.target.value as ManifestStatus | '')} data-testid="manifests-status">
+          <select
+            className="input"
+            value={status}
+            onChange={(e) => setStatus(e.target.value as ManifestStatus | '')}
+            data-testid="manifests-status"
+          >
             <option value="">{t('manifests.filter.any')}</option>
             {MANIFEST_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -52,7 +57,13 @@ function ManifestsList() {
           </select>
         </label>
         <label className="checkbox">
-          <input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.target.checked)} data-testid="manifests-overdue" /> {t('manifests.filter.overdue')}
+          <input
+            type="checkbox"
+            checked={overdue}
+            onChange={(e) => setOverdue(e.target.checked)}
+            data-testid="manifests-overdue"
+          />{' '}
+          {t('manifests.filter.overdue')}
         </label>
       </div>
       {problem != null && <Alert>{errorText(problem, t)}</Alert>}

@@ -59,7 +59,9 @@ export function TradeTrips({ trade, orgId }: { trade: TradeLike; orgId: string |
     <section className="card mf-trade-trips" aria-labelledby="trade-trips" data-testid="trade-trips">
       <h2 id="trade-trips">{t('trips.title')}</h2>
       <p className="muted small">{t('trips.intro')}</p>
-      <p data-testid="trips-declared">{t('trips.declared', { declared: formatTonnes(declared, lang), quantity: formatTonnes(trade.quantityKg, lang) })}</p>
+      <p data-testid="trips-declared">
+        {t('trips.declared', { declared: formatTonnes(declared, lang), quantity: formatTonnes(trade.quantityKg, lang) })}
+      </p>
       {problem != null && <Alert>{errorText(problem, t)}</Alert>}
       {trips && trips.length === 0 && <p className="empty">{t('trips.empty')}</p>}
       {trips && trips.length > 0 && <TripsTable items={trips} />}
@@ -80,7 +82,12 @@ export function TradeTrips({ trade, orgId }: { trade: TradeLike; orgId: string |
           {confirmClose && (
             <Alert tone="warning">
               {t('trips.close.explain')}{' '}
-              <button type="button" className="btn btn--danger btn--small" onClick={closeShipments} data-testid="close-shipments-confirm">
+              <button
+                type="button"
+                className="btn btn--danger btn--small"
+                onClick={closeShipments}
+                data-testid="close-shipments-confirm"
+              >
                 {t('trips.close.confirm')}
               </button>
             </Alert>

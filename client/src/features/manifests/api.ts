@@ -48,12 +48,19 @@ export const manifestKeys = {
 export const manifestsApi = {
   list: (q: ManifestsQuery, signal?: AbortSignal) =>
     api.get<TPage<ManifestSummary>>('/manifests', {
-      query: { status: q.status, overdue: q.overdue === undefined ? undefined : String(q.overdue), tradeId: q.tradeId, cursor: q.cursor, limit: q.limit ?? 20 },
+      query: {
+        status: q.status,
+        overdue: q.overdue === undefined ? undefined : String(q.overdue),
+        tradeId: q.tradeId,
+        cursor: q.cursor,
+        limit: q.limit ?? 20,
+      },
       signal,
     }),
   get: (id: string, signal?: AbortSignal) => api.get<Manifest>(`/manifests/${encodeURIComponent(id)}`, { signal }),
   audit: (id: string, signal?: AbortSignal) => api.get<ManifestAudit>(`/manifests/${encodeURIComponent(id)}/audit`, { signal }),
-  open: (tradeId: string, body: TOpenManifestRequest) => api.post<Manifest>(`/trades/${encodeURIComponent(tradeId)}/manifests`, body),
+  open: (tradeId: string, body: TOpenManifestRequest) =>
+    api.post<Manifest>(`/trades/${encodeURIComponent(tradeId)}/manifests`, body),
   step: (id: string, body: StepBody) => api.post<Manifest>(`/manifests/${encodeURIComponent(id)}/events`, body),
   closeShipments: (tradeId: string, body: TCloseShipmentsRequest = {}) =>
     api.post<TShipmentsClosed>(`/trades/${encodeURIComponent(tradeId)}/close-shipments`, body),
@@ -66,12 +73,22 @@ export const manifestsApi = {
  */
 export async function downloadManifestPdf(id: string, number: string): Promise<void> {
   const url = `${API_BASE}/manifests/${encodeURIComponent(id)}/pdf`;
-  const get = () => fetch(url, { headers: getAccessToken() ? { Authorization: `Bearer ${getAccessToken()}` } : {}, credentials: 'same-origin' });
+  const get = () =>
+    fetch(url, { headers: getAccessToken() ? { Authorization: `Bearer ${getAccessToken()}` } : {}, credentials: 'same-origin' });
   let res = await get();
   if (res.status === 401 && (await refreshSession())) res = await get();
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string }; requestId?: string } | null;
-    throw new ApiError(res.status, body?.error?.code ?? `HTTP_${res.status}`, body?.error?.message ?? res.statusText, undefined, body?.requestId);
+    const body = (await res.json().catch(() => null)) as {
+      error?: { code?: string; message?: string };
+      requestId?: string;
+    } | null;
+    throw new ApiError(
+      res.status,
+      body?.error?.code ?? `HTTP_${res.status}`,
+      body?.error?.message ?? res.statusText,
+      undefined,
+      body?.requestId,
+    );
   }
   const blob = await res.blob();
   const href = URL.createObjectURL(blob);
@@ -86,14 +103,23 @@ export async function downloadManifestPdf(id: string, number: string): Promise<v
 
 // Writes (lib/query.ts useWrite): a trip's step moves the manifest, its trade's trips and the trade.
 export const useOpenTrip = () =>
-  useWrite((v: { tradeId: string; body: TOpenManifestRequest }) => manifestsApi.open(v.tradeId, v.body), (client, m) => {
-    client.setQueryData(manifestKeys.detail(m.id), m);
-    markStale(client, [['manifests'], ['trades']]);
-  });
+  useWrite(
+    (v: { tradeId: string; body: TOpenManifestRequest }) => manifestsApi.open(v.tradeId, v.body),
+    (client, m) => {
+      client.setQueryData(manifestKeys.detail(m.id), m);
+      markStale(client, [['manifests'], ['trades']]);
+    },
+  );
 export const useManifestStep = () =>
-  useWrite((v: { id: string; body: StepBody }) => manifestsApi.step(v.id, v.body), (client, m) => {
-    client.setQueryData(manifestKeys.detail(m.id), m);
-    markStale(client, [['manifests', 'list'], ['manifests', 'trade'], ['manifests', 'audit', m.id], ['trades']]);
-  });
+  useWrite(
+    (v: { id: string; body: StepBody }) => manifestsApi.step(v.id, v.body),
+    (client, m) => {
+      client.setQueryData(manifestKeys.detail(m.id), m);
+      markStale(client, [['manifests', 'list'], ['manifests', 'trade'], ['manifests', 'audit', m.id], ['trades']]);
+    },
+  );
 export const useCloseShipments = () =>
-  useWrite((tradeId: string) => manifestsApi.closeShipments(tradeId), (client) => markStale(client, [['manifests'], ['trades']]));
+  useWrite(
+    (tradeId: string) => manifestsApi.closeShipments(tradeId),
+    (client) => markStale(client, [['manifests'], ['trades']]),
+  );

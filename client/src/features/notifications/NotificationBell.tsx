@@ -9,7 +9,14 @@ export function NotificationBell() {
   const unread = useUnreadCount(true).data ?? 0;
   const label = unread > 0 ? nt('bell.unread', { count: unread }) : nt('bell.label');
   return (
-    <NavLink to="/notifications" className="bell" aria-label={label} title={label} data-testid="notification-bell" data-unread={unread}>
+    <NavLink
+      to="/notifications"
+      className="bell"
+      aria-label={label}
+      title={label}
+      data-testid="notification-bell"
+      data-unread={unread}
+    >
       <svg className="bell__icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
         <path
           fill="currentColor"

@@ -32,7 +32,11 @@ function Notifications() {
     <div className="page notifications" data-testid="notifications-page">
       <div className="notifications__head">
         <h1>{nt('title')}</h1>
-        <Link to="/notifications/preferences" className="btn btn--secondary btn--small" data-testid="notification-preferences-link">
+        <Link
+          to="/notifications/preferences"
+          className="btn btn--secondary btn--small"
+          data-testid="notification-preferences-link"
+        >
           {nt('preferences')}
         </Link>
       </div>
@@ -53,14 +57,22 @@ function Notifications() {
       </div>
       {markRead.error && <ErrorAlert error={markRead.error} />}
       <PagedListError state={list.state} onRetry={list.reload} />
-      {status !== 'loading' && status !== 'error' && items.length === 0 && <p data-testid="notifications-empty">{nt(unreadOnly ? 'emptyUnread' : 'empty')}</p>}
+      {status !== 'loading' && status !== 'error' && items.length === 0 && (
+        <p data-testid="notifications-empty">{nt(unreadOnly ? 'emptyUnread' : 'empty')}</p>
+      )}
       {items.length > 0 && (
         <ul className="notification-list" data-testid="notification-list">
           {items.map((n) => {
             const to = linkOf(n);
             const unread = !n.readAt;
             return (
-              <li key={n.id} className={`notification${unread ? ' notification--unread' : ''}`} data-testid="notification" data-kind={n.kind} data-unread={unread}>
+              <li
+                key={n.id}
+                className={`notification${unread ? ' notification--unread' : ''}`}
+                data-testid="notification"
+                data-kind={n.kind}
+                data-unread={unread}
+              >
                 <div className="notification__meta">
                   <span className="notification__kind">{nt(`kind.${n.kind}`)}</span>
                   <time className="muted small" dateTime={n.createdAt}>
@@ -71,12 +83,23 @@ function Notifications() {
                 <p className="notification__text">{describeNotification(n, nt, t, lang)}</p>
                 <div className="notification__actions">
                   {to && (
-                    <Link to={to} className="btn btn--ghost btn--small" onClick={() => unread && markRead.mutate(n.id)} data-testid="notification-open">
+                    <Link
+                      to={to}
+                      className="btn btn--ghost btn--small"
+                      onClick={() => unread && markRead.mutate(n.id)}
+                      data-testid="notification-open"
+                    >
                       {nt('open')}
                     </Link>
                   )}
                   {unread && (
-                    <button type="button" className="btn btn--secondary btn--small" disabled={markRead.isPending} onClick={() => markRead.mutate(n.id)} data-testid="notification-mark-read">
+                    <button
+                      type="button"
+                      className="btn btn--secondary btn--small"
+                      disabled={markRead.isPending}
+                      onClick={() => markRead.mutate(n.id)}
+                      data-testid="notification-mark-read"
+                    >
                       {nt('markRead')}
                     </button>
                   )}

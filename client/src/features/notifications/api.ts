@@ -1,7 +1,11 @@
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import { markStale, useWrite } from '../../lib/query';
-import type { TNotification, TNotificationPreferences, TNotificationsPage } from '../../../../shared/src/schemas/notifications.js';
+import type {
+  TNotification,
+  TNotificationPreferences,
+  TNotificationsPage,
+} from '../../../../shared/src/schemas/notifications.js';
 import type { TNotificationKind } from '../../../../shared/src/notification-kinds.js';
 
 export type Notification = TNotification;
@@ -18,10 +22,14 @@ export const notificationKeys = {
 
 export const notificationsApi = {
   page: (q: { unreadOnly: boolean; cursor: string | null; limit?: number }, signal?: AbortSignal) =>
-    api.get<TNotificationsPage>('/notifications', { query: { unread: q.unreadOnly ? 'true' : undefined, cursor: q.cursor, limit: q.limit ?? 20 }, signal }),
+    api.get<TNotificationsPage>('/notifications', {
+      query: { unread: q.unreadOnly ? 'true' : undefined, cursor: q.cursor, limit: q.limit ?? 20 },
+      signal,
+    }),
   markRead: (id: string) => api.post<Notification>(`/notifications/${encodeURIComponent(id)}/read`, {}),
   preferences: (signal?: AbortSignal) => api.get<NotificationPreferences>('/notifications/preferences', { signal }),
-  setPreferences: (enabled: Partial<Record<TNotificationKind, boolean>>) => api.put<NotificationPreferences>('/notifications/preferences', { enabled }),
+  setPreferences: (enabled: Partial<Record<TNotificationKind, boolean>>) =>
+    api.put<NotificationPreferences>('/notifications/preferences', { enabled }),
 };
 
 /** The header badge: the unread count (one row fetched; the count comes with it). */

@@ -23,18 +23,28 @@ export function describeNotification(n: Notification, nt: NotificationsT, t: TFu
     case 'manifest_step':
       return nt('text.manifest_step', { number: str(d.number), status: t(`manifest.status.${str(d.status)}` as MessageKey) });
     case 'deadline_reminder':
-      return nt(d.which === 'disposal' ? 'text.deadline.disposal' : 'text.deadline.receipt', { number: str(d.number), due: formatDateTime(str(d.dueAt), lang) });
+      return nt(d.which === 'disposal' ? 'text.deadline.disposal' : 'text.deadline.receipt', {
+        number: str(d.number),
+        due: formatDateTime(str(d.dueAt), lang),
+      });
     case 'licence_decision': {
       const decision = str(d.decision);
-      const key = ['approve', 'suspend', 'reject', 'reinstate', 'revoke'].includes(decision) ? (`text.licence.${decision}` as const) : 'text.licence.other';
+      const key = ['approve', 'suspend', 'reject', 'reinstate', 'revoke'].includes(decision)
+        ? (`text.licence.${decision}` as const)
+        : 'text.licence.other';
       return nt(key as Parameters<NotificationsT>[0], { number: str(d.number) });
     }
     case 'sanction': {
-      const severity = ['minor', 'major', 'serious'].includes(str(d.severity)) ? nt(`severity.${str(d.severity)}` as Parameters<NotificationsT>[0]) : '';
+      const severity = ['minor', 'major', 'serious'].includes(str(d.severity))
+        ? nt(`severity.${str(d.severity)}` as Parameters<NotificationsT>[0])
+        : '';
       return nt('text.sanction', { severity, reason: str(d.reason) });
     }
     case 'credit_level':
-      return nt('text.credit_level', { from: t(`credit.${str(d.previousLevel)}` as MessageKey), to: t(`credit.${str(d.level)}` as MessageKey) });
+      return nt('text.credit_level', {
+        from: t(`credit.${str(d.previousLevel)}` as MessageKey),
+        to: t(`credit.${str(d.level)}` as MessageKey),
+      });
     default:
       return nt(`text.${n.kind}` as Parameters<NotificationsT>[0]);
   }

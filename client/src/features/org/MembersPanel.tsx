@@ -71,7 +71,12 @@ export function MembersPanel({ me }: { me: Me }) {
                   {owner && (
                     <td data-label={t('members.col.actions')}>
                       {m.orgRole === 'member' && (
-                        <button type="button" className="btn btn--secondary" onClick={() => void remove(m)} data-testid="member-remove">
+                        <button
+                          type="button"
+                          className="btn btn--secondary"
+                          onClick={() => void remove(m)}
+                          data-testid="member-remove"
+                        >
                           {t('members.remove')}
                         </button>
                       )}
@@ -130,8 +135,27 @@ function AddMemberForm({ orgId, onAdded }: { orgId: string; onAdded: (name: stri
     <form className="form" onSubmit={onSubmit} noValidate data-testid="member-add-form" aria-labelledby="member-add-title">
       <h3 id="member-add-title">{t('members.add.title')}</h3>
       {formError && <Alert testId="member-add-error">{formError}</Alert>}
-      <TextField id="member-name" label={t('field.userName')} error={errors.name} required value={name} onChange={setName} autoComplete="off" testId="member-name" />
-      <TextField id="member-email" label={t('field.email')} error={errors.email} required type="email" value={email} onChange={setEmail} autoComplete="off" testId="member-email" />
+      <TextField
+        id="member-name"
+        label={t('field.userName')}
+        error={errors.name}
+        required
+        value={name}
+        onChange={setName}
+        autoComplete="off"
+        testId="member-name"
+      />
+      <TextField
+        id="member-email"
+        label={t('field.email')}
+        error={errors.email}
+        required
+        type="email"
+        value={email}
+        onChange={setEmail}
+        autoComplete="off"
+        testId="member-email"
+      />
       <TextField
         id="member-password"
         label={t('field.password')}

@@ -61,7 +61,9 @@ export function MyOrgPage() {
               </div>
               <div>
                 <dt>{t('org.district')}</dt>
-                <dd data-testid="org-district">{district ? (lang === 'en' ? district.nameEn : district.nameZh) : org.district}</dd>
+                <dd data-testid="org-district">
+                  {district ? (lang === 'en' ? district.nameEn : district.nameZh) : org.district}
+                </dd>
               </div>
               <div>
                 <dt>{t('org.roles')}</dt>

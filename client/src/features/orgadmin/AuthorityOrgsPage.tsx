@@ -46,7 +46,13 @@ function AuthorityOrgForm() {
     setSubmitting(true);
     try {
       const body = {
-        org: { name: name.trim(), uscc: uscc.trim().toUpperCase(), district, roles: [role], ...(role === 'regulator' ? { scope: cityScope ? 'city' : [district] } : {}) },
+        org: {
+          name: name.trim(),
+          uscc: uscc.trim().toUpperCase(),
+          district,
+          roles: [role],
+          ...(role === 'regulator' ? { scope: cityScope ? 'city' : [district] } : {}),
+        },
         user: { email: email.trim(), password, name: ownerName.trim() },
       };
       await api.post('/admin/orgs', body);
@@ -82,17 +88,45 @@ function AuthorityOrgForm() {
           )}
           <FormField id="ao-role" label={t('orgAdmin.role')} required>
             {(c) => (
-              <select {...c} className="input" value={role} onChange={(e) => setRole(e.target.value as 'regulator' | 'credit_agency')} data-testid="ao-role">
+              <select
+                {...c}
+                className="input"
+                value={role}
+                onChange={(e) => setRole(e.target.value as 'regulator' | 'credit_agency')}
+                data-testid="ao-role"
+              >
                 <option value="regulator">{t('role.regulator')}</option>
                 <option value="credit_agency">{t('role.credit_agency')}</option>
               </select>
             )}
           </FormField>
-          <TextField id="ao-name" label={t('orgAdmin.name')} error={errors['org.name']} required value={name} onChange={setName} testId="ao-name" />
-          <TextField id="ao-uscc" label={t('orgAdmin.uscc')} error={errors['org.uscc']} required value={uscc} onChange={setUscc} testId="ao-uscc" />
+          <TextField
+            id="ao-name"
+            label={t('orgAdmin.name')}
+            error={errors['org.name']}
+            required
+            value={name}
+            onChange={setName}
+            testId="ao-name"
+          />
+          <TextField
+            id="ao-uscc"
+            label={t('orgAdmin.uscc')}
+            error={errors['org.uscc']}
+            required
+            value={uscc}
+            onChange={setUscc}
+            testId="ao-uscc"
+          />
           <FormField id="ao-district" label={t('orgAdmin.district')} required>
             {(c) => (
-              <select {...c} className="input" value={district} onChange={(e) => setDistrict(e.target.value)} data-testid="ao-district">
+              <select
+                {...c}
+                className="input"
+                value={district}
+                onChange={(e) => setDistrict(e.target.value)}
+                data-testid="ao-district"
+              >
                 <DistrictOptions />
               </select>
             )}
@@ -100,12 +134,36 @@ function AuthorityOrgForm() {
           {role === 'regulator' && (
             <div className="field">
               <label className="checkbox">
-                <input type="checkbox" checked={cityScope} onChange={(e) => setCityScope(e.target.checked)} data-testid="ao-city" /> {t('orgAdmin.cityScope')}
+                <input
+                  type="checkbox"
+                  checked={cityScope}
+                  onChange={(e) => setCityScope(e.target.checked)}
+                  data-testid="ao-city"
+                />{' '}
+                {t('orgAdmin.cityScope')}
               </label>
             </div>
           )}
-          <TextField id="ao-owner" label={t('orgAdmin.owner')} error={errors['user.name']} required value={ownerName} onChange={setOwnerName} testId="ao-owner" />
-          <TextField id="ao-email" label={t('field.email')} error={errors['user.email']} required type="email" value={email} onChange={setEmail} autoComplete="off" testId="ao-email" />
+          <TextField
+            id="ao-owner"
+            label={t('orgAdmin.owner')}
+            error={errors['user.name']}
+            required
+            value={ownerName}
+            onChange={setOwnerName}
+            testId="ao-owner"
+          />
+          <TextField
+            id="ao-email"
+            label={t('field.email')}
+            error={errors['user.email']}
+            required
+            type="email"
+            value={email}
+            onChange={setEmail}
+            autoComplete="off"
+            testId="ao-email"
+          />
           <TextField
             id="ao-password"
             label={t('field.password')}

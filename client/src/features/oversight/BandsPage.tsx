@@ -29,7 +29,11 @@ export function BandsPage() {
   const [code, setCode] = useState('');
   const me = session.status === 'signedIn' ? session.me : null;
   const allowed = !!me && me.roles.includes('regulator');
-  const band = useQuery({ queryKey: oversightKeys.band(code), queryFn: ({ signal }) => oversightApi.band(code, signal), enabled: allowed && !!code });
+  const band = useQuery({
+    queryKey: oversightKeys.band(code),
+    queryFn: ({ signal }) => oversightApi.band(code, signal),
+    enabled: allowed && !!code,
+  });
   const pin = usePinBand();
   const pins = usePagedQuery<BandPin>({
     queryKey: oversightKeys.pins(code),
@@ -57,7 +61,19 @@ export function BandsPage() {
     const medianFen = signedFen(median);
     const highFen = signedFen(high);
     if (lowFen === null || medianFen === null || highFen === null) {
-      setError(new ApiError(400, 'VALIDATION_FAILED', '', { fields: [{ path: lowFen === null ? 'lowFen' : medianFen === null ? 'medianFen' : 'highFen', message: t('band.invalid') }] }, undefined));
+      setError(
+        new ApiError(
+          400,
+          'VALIDATION_FAILED',
+          '',
+          {
+            fields: [
+              { path: lowFen === null ? 'lowFen' : medianFen === null ? 'medianFen' : 'highFen', message: t('band.invalid') },
+            ],
+          },
+          undefined,
+        ),
+      );
       return;
     }
     try {
@@ -82,7 +98,13 @@ export function BandsPage() {
           <label className="field__label" htmlFor="band-material">
             {t('band.material')}
           </label>
-          <select id="band-material" className="input" value={code} onChange={(e) => setCode(e.target.value)} data-testid="band-material">
+          <select
+            id="band-material"
+            className="input"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            data-testid="band-material"
+          >
             <option value="">—</option>
             {options.map((m) => (
               <option key={m.code} value={m.code}>
@@ -91,14 +113,17 @@ export function BandsPage() {
             ))}
           </select>
         </div>
-        {band.error && !(band.error instanceof ApiError && band.error.code === 'NOT_FOUND') && <LoadError error={band.error} reload={() => void band.refetch()} />}
+        {band.error && !(band.error instanceof ApiError && band.error.code === 'NOT_FOUND') && (
+          <LoadError error={band.error} reload={() => void band.refetch()} />
+        )}
         {band.error instanceof ApiError && band.error.code === 'NOT_FOUND' && <p className="empty">{t('band.none')}</p>}
         {band.data && (
           <dl className="facts" data-testid="band-facts">
             <div>
               <dt>{t('band.range')}</dt>
               <dd>
-                {formatAmount(band.data.lowFen)} – {formatAmount(band.data.medianFen)} – {formatAmount(band.data.highFen)} {t('band.perTonne')}
+                {formatAmount(band.data.lowFen)} – {formatAmount(band.data.medianFen)} – {formatAmount(band.data.highFen)}{' '}
+                {t('band.perTonne')}
               </dd>
             </div>
             <div>
@@ -157,13 +182,40 @@ export function BandsPage() {
           <form onSubmit={(e) => void submit(e)} noValidate data-testid="band-form">
             <div className="lic-form__grid">
               <FormField id="band-low" label={t('band.low')} required error={fieldError('lowFen')}>
-                {(c) => <input {...c} className="input" inputMode="decimal" value={low} onChange={(e) => setLow(e.target.value)} data-testid="band-low" />}
+                {(c) => (
+                  <input
+                    {...c}
+                    className="input"
+                    inputMode="decimal"
+                    value={low}
+                    onChange={(e) => setLow(e.target.value)}
+                    data-testid="band-low"
+                  />
+                )}
               </FormField>
               <FormField id="band-median" label={t('band.median')} required error={fieldError('medianFen')}>
-                {(c) => <input {...c} className="input" inputMode="decimal" value={median} onChange={(e) => setMedian(e.target.value)} data-testid="band-median" />}
+                {(c) => (
+                  <input
+                    {...c}
+                    className="input"
+                    inputMode="decimal"
+                    value={median}
+                    onChange={(e) => setMedian(e.target.value)}
+                    data-testid="band-median"
+                  />
+                )}
               </FormField>
               <FormField id="band-high" label={t('band.high')} required error={fieldError('highFen')}>
-                {(c) => <input {...c} className="input" inputMode="decimal" value={high} onChange={(e) => setHigh(e.target.value)} data-testid="band-high" />}
+                {(c) => (
+                  <input
+                    {...c}
+                    className="input"
+                    inputMode="decimal"
+                    value={high}
+                    onChange={(e) => setHigh(e.target.value)}
+                    data-testid="band-high"
+                  />
+                )}
               </FormField>
             </div>
             {error !== null && !(error instanceof ApiError && error.fields.length) && <ErrorAlert error={error} />}

@@ -28,8 +28,16 @@ export function OrgOversightPage() {
   const location = useLocation();
   const me = session.status === 'signedIn' ? session.me : null;
   const allowed = !!me && (me.roles.includes('regulator') || me.roles.includes('admin'));
-  const org = useQuery({ queryKey: oversightKeys.org(id), queryFn: ({ signal }) => oversightApi.org(id, signal), enabled: allowed });
-  const credit = useQuery({ queryKey: creditKeys.org(id), queryFn: ({ signal }) => creditApi.score(id, signal), enabled: allowed });
+  const org = useQuery({
+    queryKey: oversightKeys.org(id),
+    queryFn: ({ signal }) => oversightApi.org(id, signal),
+    enabled: allowed,
+  });
+  const credit = useQuery({
+    queryKey: creditKeys.org(id),
+    queryFn: ({ signal }) => creditApi.score(id, signal),
+    enabled: allowed,
+  });
   const licences = usePagedQuery<HeldLicence>({
     queryKey: licenceKeys.org(id),
     label: id,
@@ -37,7 +45,8 @@ export function OrgOversightPage() {
     enabled: allowed,
   });
   if (session.status === 'loading') return <p role="status">{t('common.loading')}</p>;
-  if (session.status === 'signedOut') return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (session.status === 'signedOut')
+    return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   if (!allowed) return <ErrorAlert error={new Error(t('lic.review.forbidden'))} />;
   if (org.error) return <LoadError error={org.error} reload={() => void org.refetch()} />;
   const o = org.data;
@@ -108,7 +117,12 @@ export function OrgOversightPage() {
         <SanctionList orgId={id} />
       </section>
       {o && trading && me?.roles.includes('regulator') && (
-        <SanctionForm orgId={id} orgName={o.name} {...(alertId ? { evidence: t('sanc.fromAlert', { id: alertId.slice(0, 8) }) } : {})} onDone={() => void credit.refetch()} />
+        <SanctionForm
+          orgId={id}
+          orgName={o.name}
+          {...(alertId ? { evidence: t('sanc.fromAlert', { id: alertId.slice(0, 8) }) } : {})}
+          onDone={() => void credit.refetch()}
+        />
       )}
     </div>
   );

@@ -18,7 +18,8 @@ export function OrgTrades({ orgId }: { orgId: string }) {
     fetchPage: (cursor, signal) => oversightApi.trades(orgId, cursor, signal),
   });
   if (list.state.status === 'error') return <LoadError error={list.state.error} reload={list.retry} />;
-  if (list.state.items.length === 0) return <p className="empty">{list.state.status === 'loading' ? t('common.loading') : t('sanc.org.noTrades')}</p>;
+  if (list.state.items.length === 0)
+    return <p className="empty">{list.state.status === 'loading' ? t('common.loading') : t('sanc.org.noTrades')}</p>;
   return (
     <div className="lic-scroll">
       <table className="table table--compact" data-testid="oversight-trades">

@@ -6,7 +6,17 @@ import { ApiError } from '../../lib/api';
 import { SANCTION_KINDS, SANCTION_SEVERITIES, useRecordSanction, type Sanction } from './api';
 
 /** Records a sanction against an organisation (kind, severity, reason, evidence reference); a serious one makes it black. */
-export function SanctionForm({ orgId, orgName, evidence, onDone }: { orgId: string; orgName: string; evidence?: string; onDone?: (s: Sanction) => void }) {
+export function SanctionForm({
+  orgId,
+  orgName,
+  evidence,
+  onDone,
+}: {
+  orgId: string;
+  orgName: string;
+  evidence?: string;
+  onDone?: (s: Sanction) => void;
+}) {
   const { t } = useI18n();
   const record = useRecordSanction();
   const [kind, setKind] = useState<(typeof SANCTION_KINDS)[number]>('warning');
@@ -45,7 +55,13 @@ export function SanctionForm({ orgId, orgName, evidence, onDone }: { orgId: stri
         <div className="lic-form__grid">
           <FormField id="sanc-kind" label={t('sanc.kind')} required>
             {(c) => (
-              <select {...c} className="input" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} data-testid="sanc-kind">
+              <select
+                {...c}
+                className="input"
+                value={kind}
+                onChange={(e) => setKind(e.target.value as typeof kind)}
+                data-testid="sanc-kind"
+              >
                 {SANCTION_KINDS.map((k) => (
                   <option key={k} value={k}>
                     {t(`sanc.kind.${k}` as MessageKey)}
@@ -54,9 +70,20 @@ export function SanctionForm({ orgId, orgName, evidence, onDone }: { orgId: stri
               </select>
             )}
           </FormField>
-          <FormField id="sanc-severity" label={t('sanc.severity')} required hint={severity === 'serious' ? t('sanc.severity.seriousHint') : undefined}>
+          <FormField
+            id="sanc-severity"
+            label={t('sanc.severity')}
+            required
+            hint={severity === 'serious' ? t('sanc.severity.seriousHint') : undefined}
+          >
             {(c) => (
-              <select {...c} className="input" value={severity} onChange={(e) => setSeverity(e.target.value as typeof severity)} data-testid="sanc-severity">
+              <select
+                {...c}
+                className="input"
+                value={severity}
+                onChange={(e) => setSeverity(e.target.value as typeof severity)}
+                data-testid="sanc-severity"
+              >
                 {SANCTION_SEVERITIES.map((s) => (
                   <option key={s} value={s}>
                     {t(`sanc.severity.${s}` as MessageKey)}
@@ -66,11 +93,28 @@ export function SanctionForm({ orgId, orgName, evidence, onDone }: { orgId: stri
             )}
           </FormField>
           <FormField id="sanc-evidence" label={t('sanc.evidence')} error={fieldError('evidenceRef')}>
-            {(c) => <input {...c} className="input" value={evidenceRef} onChange={(e) => setEvidenceRef(e.target.value)} data-testid="sanc-evidence" />}
+            {(c) => (
+              <input
+                {...c}
+                className="input"
+                value={evidenceRef}
+                onChange={(e) => setEvidenceRef(e.target.value)}
+                data-testid="sanc-evidence"
+              />
+            )}
           </FormField>
         </div>
         <FormField id="sanc-reason" label={t('sanc.reason')} required error={fieldError('reason')}>
-          {(c) => <textarea {...c} className="input" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="sanc-reason" />}
+          {(c) => (
+            <textarea
+              {...c}
+              className="input"
+              rows={3}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              data-testid="sanc-reason"
+            />
+          )}
         </FormField>
         {error !== null && !(error instanceof ApiError && error.fields.length) && <ErrorAlert error={error} />}
         {done && (
@@ -79,7 +123,12 @@ export function SanctionForm({ orgId, orgName, evidence, onDone }: { orgId: stri
           </p>
         )}
         <div className="form__actions">
-          <button type="submit" className="btn btn--danger" disabled={record.isPending || reason.trim().length === 0} data-testid="sanc-submit">
+          <button
+            type="submit"
+            className="btn btn--danger"
+            disabled={record.isPending || reason.trim().length === 0}
+            data-testid="sanc-submit"
+          >
             {record.isPending ? t('common.submitting') : t('sanc.submit')}
           </button>
         </div>

@@ -45,7 +45,9 @@ export function SanctionList({ orgId = '' }: { orgId?: string }) {
               <td className="small">{formatDateTime(s.decidedAt, lang)}</td>
               <td>{t(`sanc.kind.${s.kind}` as MessageKey)}</td>
               <td>
-                <Badge tone={s.severity === 'serious' ? 'danger' : s.severity === 'major' ? 'warning' : 'neutral'}>{t(`sanc.severity.${s.severity}` as MessageKey)}</Badge>
+                <Badge tone={s.severity === 'serious' ? 'danger' : s.severity === 'major' ? 'warning' : 'neutral'}>
+                  {t(`sanc.severity.${s.severity}` as MessageKey)}
+                </Badge>
               </td>
               <td>{s.reason}</td>
               <td className="small">{s.evidenceRef ?? '—'}</td>

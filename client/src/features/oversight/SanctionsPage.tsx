@@ -13,7 +13,8 @@ export function SanctionsPage() {
   const me = session.status === 'signedIn' ? session.me : null;
   if (session.status === 'loading') return <p role="status">{t('common.loading')}</p>;
   if (session.status === 'signedOut') return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname)}`} replace />;
-  if (!me || !(me.roles.includes('regulator') || me.roles.includes('admin'))) return <ErrorAlert error={new Error(t('lic.review.forbidden'))} />;
+  if (!me || !(me.roles.includes('regulator') || me.roles.includes('admin')))
+    return <ErrorAlert error={new Error(t('lic.review.forbidden'))} />;
   return (
     <div className="page" data-testid="sanctions-page">
       <header className="page__header">

@@ -26,20 +26,27 @@ export const oversightKeys = {
 };
 
 export const oversightApi = {
-  searchOrgs: (q: string, cursor: string | null, signal?: AbortSignal) => api.get<TPage<OrgProfile>>('/orgs', { query: { q, cursor, limit: 20 }, signal }),
+  searchOrgs: (q: string, cursor: string | null, signal?: AbortSignal) =>
+    api.get<TPage<OrgProfile>>('/orgs', { query: { q, cursor, limit: 20 }, signal }),
   org: (id: string, signal?: AbortSignal) => api.get<OrgProfile>(`/orgs/${encodeURIComponent(id)}`, { signal }),
   sanctions: (orgId: string, cursor: string | null, signal?: AbortSignal) =>
     api.get<TPage<Sanction>>('/regulator/sanctions', { query: { orgId: orgId || undefined, cursor, limit: 20 }, signal }),
   recordSanction: (body: TCreateSanctionRequest) => api.post<Sanction>('/regulator/sanctions', body),
-  trades: (orgId: string, cursor: string | null, signal?: AbortSignal) => api.get<TPage<TTrade>>('/trades', { query: { org: orgId, cursor, limit: 10 }, signal }),
+  trades: (orgId: string, cursor: string | null, signal?: AbortSignal) =>
+    api.get<TPage<TTrade>>('/trades', { query: { org: orgId, cursor, limit: 10 }, signal }),
   pins: (code: string, cursor: string | null, signal?: AbortSignal) =>
     api.get<TPage<BandPin>>(`/prices/reference/${encodeURIComponent(code)}/pins`, { query: { cursor, limit: 20 }, signal }),
-  band: (code: string, signal?: AbortSignal) => api.get<ReferenceBand>(`/prices/reference/${encodeURIComponent(code)}`, { signal }),
-  pinBand: (code: string, body: TPinBandRequest) => request<ReferenceBand>('PUT', `/prices/reference/${encodeURIComponent(code)}`, { body }),
+  band: (code: string, signal?: AbortSignal) =>
+    api.get<ReferenceBand>(`/prices/reference/${encodeURIComponent(code)}`, { signal }),
+  pinBand: (code: string, body: TPinBandRequest) =>
+    request<ReferenceBand>('PUT', `/prices/reference/${encodeURIComponent(code)}`, { body }),
 };
 
 export const useRecordSanction = () =>
   useWrite(oversightApi.recordSanction, (client) => markStale(client, [oversightKeys.allSanctions(), ['credit']]));
 
 export const usePinBand = () =>
-  useWrite((v: { code: string; body: TPinBandRequest }) => oversightApi.pinBand(v.code, v.body), (client, _r, v) => markStale(client, [oversightKeys.band(v.code), ['catalog']]));
+  useWrite(
+    (v: { code: string; body: TPinBandRequest }) => oversightApi.pinBand(v.code, v.body),
+    (client, _r, v) => markStale(client, [oversightKeys.band(v.code), ['catalog']]),
+  );

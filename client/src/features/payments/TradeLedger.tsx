@@ -16,7 +16,11 @@ export function accountLabel(
   parties?: { generatorOrgId: string; receiverOrgId: string },
 ): string {
   const org = (id: string | null) =>
-    parties && id === parties.generatorOrgId ? pt('ledger.org.generator') : parties && id === parties.receiverOrgId ? pt('ledger.org.receiver') : (id ?? '—');
+    parties && id === parties.generatorOrgId
+      ? pt('ledger.org.generator')
+      : parties && id === parties.receiverOrgId
+        ? pt('ledger.org.receiver')
+        : (id ?? '—');
   switch (e.kind) {
     case 'escrow':
       return pt('ledger.account.escrow', { org: org(e.orgId) });
@@ -27,7 +31,9 @@ export function accountLabel(
     case 'eco_fund':
       return pt('ledger.account.eco_fund', { district: districtName(e.district, lang) });
     case 'clearing':
-      return pt('ledger.account.clearing', { provider: e.provider ? pt(`pay.provider.${e.provider as 'stripe' | 'simulated' | 'bank_transfer'}`) : '—' });
+      return pt('ledger.account.clearing', {
+        provider: e.provider ? pt(`pay.provider.${e.provider as 'stripe' | 'simulated' | 'bank_transfer'}`) : '—',
+      });
   }
 }
 
@@ -35,7 +41,13 @@ export function accountLabel(
  * The trade's ledger for its parties (and regulators in scope): each transfer with its entries,
  * which always sum to zero, and what escrow still holds for the trade.
  */
-export function TradeLedger({ tradeId, parties }: { tradeId: string; parties?: { generatorOrgId: string; receiverOrgId: string } }) {
+export function TradeLedger({
+  tradeId,
+  parties,
+}: {
+  tradeId: string;
+  parties?: { generatorOrgId: string; receiverOrgId: string };
+}) {
   const { t, lang } = useI18n();
   const pt = usePaymentsText();
   // Trade events refetch it (realtime/invalidation.ts).
@@ -69,7 +81,8 @@ export function TradeLedger({ tradeId, parties }: { tradeId: string; parties?: {
                     <td data-label={pt('ledger.col.what')}>
                       {i === 0 ? (
                         <>
-                          {pt(`ledger.kind.${tr.kind}`)} <span className="muted small">{pt('ledger.sum', { sum: formatAmount(tr.sumFen) })}</span>
+                          {pt(`ledger.kind.${tr.kind}`)}{' '}
+                          <span className="muted small">{pt('ledger.sum', { sum: formatAmount(tr.sumFen) })}</span>
                         </>
                       ) : (
                         ''

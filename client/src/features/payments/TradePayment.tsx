@@ -11,7 +11,12 @@ import type { TPayment } from '../../../../shared/src/schemas/payments.js';
 import { paymentKeys, paymentsApi, useCancelTrade, usePay, type PayResponse, type PaymentProvider } from './api';
 import { usePaymentsText } from './messages';
 
-const STATUS_TONE: Record<TPayment['status'], BadgeTone> = { pending: 'warning', processing: 'info', succeeded: 'success', canceled: 'muted' };
+const STATUS_TONE: Record<TPayment['status'], BadgeTone> = {
+  pending: 'warning',
+  processing: 'info',
+  succeeded: 'success',
+  canceled: 'muted',
+};
 
 /** What the payer pays into escrow: the amount, plus the eco fee when the generator pays (DESIGN §5.5). */
 export function owedFen(trade: Pick<TTrade, 'amountFen' | 'ecoCompensationFen' | 'payerOrgId' | 'generatorOrgId'>): number {
@@ -29,7 +34,7 @@ export function TradePayment({ trade }: { trade: TTrade }) {
   const { lang } = useI18n();
   const pt = usePaymentsText();
   const { session } = useSession();
-  const orgId = session.status === 'signedIn' ? session.me.org?.id ?? null : null;
+  const orgId = session.status === 'signedIn' ? (session.me.org?.id ?? null) : null;
   const [answer, setAnswer] = useState<PayResponse | null>(null);
   const [busy, setBusy] = useState(false);
   const [actionError, setError] = useState<unknown>(null);
@@ -85,15 +90,24 @@ export function TradePayment({ trade }: { trade: TTrade }) {
     }
   }
 
-  const reference = answer?.provider === 'bank_transfer' ? answer.reference : payment?.provider === 'bank_transfer' ? payment.reference : null;
-  const bankAccount = answer?.provider === 'bank_transfer' ? answer.account : payment?.provider === 'bank_transfer' ? payment.bankAccount : null;
-  const transferFen = answer?.provider === 'bank_transfer' ? answer.amountFen : payment?.provider === 'bank_transfer' ? payment.amountFen : owed;
-  const intentId = answer?.provider === 'stripe' ? answer.paymentIntentId : payment?.provider === 'stripe' ? payment.paymentIntentId : null;
+  const reference =
+    answer?.provider === 'bank_transfer' ? answer.reference : payment?.provider === 'bank_transfer' ? payment.reference : null;
+  const bankAccount =
+    answer?.provider === 'bank_transfer' ? answer.account : payment?.provider === 'bank_transfer' ? payment.bankAccount : null;
+  const transferFen =
+    answer?.provider === 'bank_transfer' ? answer.amountFen : payment?.provider === 'bank_transfer' ? payment.amountFen : owed;
+  const intentId =
+    answer?.provider === 'stripe' ? answer.paymentIntentId : payment?.provider === 'stripe' ? payment.paymentIntentId : null;
   const demo = answer?.provider === 'simulated' || payment?.demo === true;
   const provider = answer?.provider ?? payment?.provider ?? null;
 
   return (
-    <section className="card" aria-labelledby="trade-payment" data-testid="trade-payment" data-payment-status={payment?.status ?? 'none'}>
+    <section
+      className="card"
+      aria-labelledby="trade-payment"
+      data-testid="trade-payment"
+      data-payment-status={payment?.status ?? 'none'}
+    >
       <h2 id="trade-payment">{pt('pay.title')}</h2>
       <p className="muted small">{pt('pay.intro')}</p>
       {!trade.payerOrgId ? (
@@ -105,7 +119,9 @@ export function TradePayment({ trade }: { trade: TTrade }) {
             <dd data-testid="payment-owed">
               <strong>{formatAmount(owed)}</strong>{' '}
               <span className="muted small">
-                {pt('pay.owed.explain', { eco: trade.payerOrgId === trade.generatorOrgId && trade.ecoCompensationFen > 0 ? pt('pay.owed.withEco') : '' })}
+                {pt('pay.owed.explain', {
+                  eco: trade.payerOrgId === trade.generatorOrgId && trade.ecoCompensationFen > 0 ? pt('pay.owed.withEco') : '',
+                })}
               </span>
             </dd>
           </div>
@@ -141,7 +157,10 @@ export function TradePayment({ trade }: { trade: TTrade }) {
             <div>
               <dt>{pt('pay.refund')}</dt>
               <dd data-testid="payment-refund">
-                {pt('pay.refund.value', { amount: formatAmount(payment.refund.amountFen), status: pt(`pay.refund.${payment.refund.status}`) })}
+                {pt('pay.refund.value', {
+                  amount: formatAmount(payment.refund.amountFen),
+                  status: pt(`pay.refund.${payment.refund.status}`),
+                })}
               </dd>
             </div>
           )}
@@ -196,7 +215,12 @@ export function TradePayment({ trade }: { trade: TTrade }) {
                   {reference}
                 </code>{' '}
                 {isPayer && (
-                  <button type="button" className="btn btn--small btn--secondary" onClick={() => void copy(reference)} data-testid="payment-copy">
+                  <button
+                    type="button"
+                    className="btn btn--small btn--secondary"
+                    onClick={() => void copy(reference)}
+                    data-testid="payment-copy"
+                  >
                     {copied ? pt('pay.copied') : pt('pay.copy')}
                   </button>
                 )}
@@ -220,17 +244,36 @@ export function TradePayment({ trade }: { trade: TTrade }) {
       {awaiting && (isPayer || isParty) && (
         <div className="form__actions">
           {isPayer && payment?.provider !== 'bank_transfer' && payment?.provider !== 'stripe' && (
-            <button type="button" className="btn btn--primary" disabled={busy} onClick={() => void pay()} data-testid="pay-button">
+            <button
+              type="button"
+              className="btn btn--primary"
+              disabled={busy}
+              onClick={() => void pay()}
+              data-testid="pay-button"
+            >
               {busy ? pt('pay.paying') : pt('pay.button')}
             </button>
           )}
           {isPayer && !payment && (
-            <button type="button" className="btn btn--secondary" disabled={busy} onClick={() => void pay('bank_transfer')} data-testid="pay-bank-button">
+            <button
+              type="button"
+              className="btn btn--secondary"
+              disabled={busy}
+              onClick={() => void pay('bank_transfer')}
+              data-testid="pay-bank-button"
+            >
               {pt('pay.button.bank')}
             </button>
           )}
           {isParty && (
-            <button type="button" className="btn btn--ghost" disabled={busy} onClick={() => void cancel()} title={pt('pay.cancel.explain')} data-testid="cancel-trade">
+            <button
+              type="button"
+              className="btn btn--ghost"
+              disabled={busy}
+              onClick={() => void cancel()}
+              title={pt('pay.cancel.explain')}
+              data-testid="cancel-trade"
+            >
               {pt('pay.cancel')}
             </button>
           )}

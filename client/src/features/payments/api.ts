@@ -17,14 +17,24 @@ export const paymentKeys = {
 
 export const paymentsApi = {
   /** POST /trades/:id/pay; no provider: the deployment's own (bank transfer above Stripe's limit). */
-  pay: (tradeId: string, provider?: PaymentProvider) => api.post<PayResponse>(`/trades/${encodeURIComponent(tradeId)}/pay`, provider ? { provider } : {}),
-  payment: (tradeId: string, signal?: AbortSignal) => api.get<TradePaymentState>(`/trades/${encodeURIComponent(tradeId)}/payment`, { signal }),
-  ledger: (tradeId: string, signal?: AbortSignal) => api.get<TradeLedgerView>(`/trades/${encodeURIComponent(tradeId)}/ledger`, { signal }),
-  cancel: (tradeId: string, reason?: string) => api.post<TTrade>(`/trades/${encodeURIComponent(tradeId)}/cancel`, reason ? { reason } : {}),
+  pay: (tradeId: string, provider?: PaymentProvider) =>
+    api.post<PayResponse>(`/trades/${encodeURIComponent(tradeId)}/pay`, provider ? { provider } : {}),
+  payment: (tradeId: string, signal?: AbortSignal) =>
+    api.get<TradePaymentState>(`/trades/${encodeURIComponent(tradeId)}/payment`, { signal }),
+  ledger: (tradeId: string, signal?: AbortSignal) =>
+    api.get<TradeLedgerView>(`/trades/${encodeURIComponent(tradeId)}/ledger`, { signal }),
+  cancel: (tradeId: string, reason?: string) =>
+    api.post<TTrade>(`/trades/${encodeURIComponent(tradeId)}/cancel`, reason ? { reason } : {}),
 };
 
 // Writes (lib/query.ts useWrite): a payment action moves the payment and the trade.
 export const usePay = () =>
-  useWrite((v: { tradeId: string; provider?: PaymentProvider }) => paymentsApi.pay(v.tradeId, v.provider), (client) => markStale(client, [['payments'], ['trades']]));
+  useWrite(
+    (v: { tradeId: string; provider?: PaymentProvider }) => paymentsApi.pay(v.tradeId, v.provider),
+    (client) => markStale(client, [['payments'], ['trades']]),
+  );
 export const useCancelTrade = () =>
-  useWrite((v: { tradeId: string; reason?: string }) => paymentsApi.cancel(v.tradeId, v.reason), (client) => markStale(client, [['payments'], ['trades'], ['listings']]));
+  useWrite(
+    (v: { tradeId: string; reason?: string }) => paymentsApi.cancel(v.tradeId, v.reason),
+    (client) => markStale(client, [['payments'], ['trades'], ['listings']]),
+  );

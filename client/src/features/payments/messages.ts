@@ -7,7 +7,8 @@ import { useI18n } from '../../i18n';
  */
 const zhCN = {
   'pay.title': '付款与托管',
-  'pay.intro': '付款方先把款项付入平台托管账户；按转移联单验收的重量结算后，托管款分给收款方、平台服务费和接收地生态补偿基金，余款退回付款方。',
+  'pay.intro':
+    '付款方先把款项付入平台托管账户；按转移联单验收的重量结算后，托管款分给收款方、平台服务费和接收地生态补偿基金，余款退回付款方。',
   'pay.owed': '应付入托管',
   'pay.owed.explain': '金额{eco}',
   'pay.owed.withEco': '，含生态补偿金（由产废单位承担）',
@@ -28,7 +29,8 @@ const zhCN = {
   'pay.provider.bank_transfer': '银行转账',
   'pay.provider.none': '无需付款',
   'pay.demo': '演示：模拟支付不会产生真实资金流动，托管立即到账。',
-  'pay.bank.instructions': '请从贵单位对公账户转账 {amount} 到平台托管账户，并在附言中填写以下付款参考号。平台确认到账后交易进入托管。',
+  'pay.bank.instructions':
+    '请从贵单位对公账户转账 {amount} 到平台托管账户，并在附言中填写以下付款参考号。平台确认到账后交易进入托管。',
   'pay.bank.reference': '付款参考号',
   'pay.bank.amount': '转账金额',
   'pay.bank.accountName': '收款户名',
@@ -92,7 +94,8 @@ const zhCN = {
   'admin.bank.lookup': '按参考号确认',
   'admin.bank.lookup.placeholder': 'ZWX…',
   'admin.balances.title': '平台账户余额',
-  'admin.balances.intro': '平台服务费收入、各区县生态补偿基金、各支付渠道清算账户，以及各单位的托管与应付余额。清算账户为负表示通过该渠道收到的资金。',
+  'admin.balances.intro':
+    '平台服务费收入、各区县生态补偿基金、各支付渠道清算账户，以及各单位的托管与应付余额。清算账户为负表示通过该渠道收到的资金。',
   'admin.balances.system': '平台账户',
   'admin.balances.totals': '按类别合计',
   'admin.balances.orgs': '单位账户',
@@ -117,7 +120,8 @@ export type PaymentsMessageKey = keyof typeof zhCN;
 
 const en: Record<PaymentsMessageKey, string> = {
   'pay.title': 'Payment and escrow',
-  'pay.intro': 'The payer pays into the platform’s escrow first; once the weight accepted under the transfer manifests is settled, escrow goes to the payee, the platform fee and the receiving district’s eco fund, and the rest returns to the payer.',
+  'pay.intro':
+    'The payer pays into the platform’s escrow first; once the weight accepted under the transfer manifests is settled, escrow goes to the payee, the platform fee and the receiving district’s eco fund, and the rest returns to the payer.',
   'pay.owed': 'To pay into escrow',
   'pay.owed.explain': 'the amount{eco}',
   'pay.owed.withEco': ', plus the eco compensation (borne by the generator)',
@@ -138,7 +142,8 @@ const en: Record<PaymentsMessageKey, string> = {
   'pay.provider.bank_transfer': 'Bank transfer',
   'pay.provider.none': 'Nothing to pay',
   'pay.demo': 'Demo: the simulated provider moves no real money; escrow is funded at once.',
-  'pay.bank.instructions': 'Transfer {amount} from your corporate account to the platform’s escrow account, quoting the reference below. The trade is funded once the platform confirms receipt.',
+  'pay.bank.instructions':
+    'Transfer {amount} from your corporate account to the platform’s escrow account, quoting the reference below. The trade is funded once the platform confirms receipt.',
   'pay.bank.reference': 'Payment reference',
   'pay.bank.amount': 'Amount to transfer',
   'pay.bank.accountName': 'Account name',
@@ -147,8 +152,10 @@ const en: Record<PaymentsMessageKey, string> = {
   'pay.bank.noAccount': 'The platform has not published its receiving account; ask the platform operator for it.',
   'pay.copy': 'Copy',
   'pay.copied': 'Copied',
-  'pay.stripe.instructions': 'Card payment {id} is ready. Complete it with your card in Stripe’s payment form; this page updates when it succeeds.',
-  'pay.stripe.noJs': 'Stripe.js is not loaded in this environment, so the card form cannot show here; a deployment that uses Stripe loads it.',
+  'pay.stripe.instructions':
+    'Card payment {id} is ready. Complete it with your card in Stripe’s payment form; this page updates when it succeeds.',
+  'pay.stripe.noJs':
+    'Stripe.js is not loaded in this environment, so the card form cannot show here; a deployment that uses Stripe loads it.',
   'pay.refund': 'Remainder returned',
   'pay.refund.value': '{amount} ({status})',
   'pay.refund.pending': 'processing',
@@ -185,7 +192,8 @@ const en: Record<PaymentsMessageKey, string> = {
   'admin.nav.balances': 'Platform balances',
   'admin.only': 'Only the platform admin can see this page.',
   'admin.bank.title': 'Confirm bank transfers',
-  'admin.bank.intro': 'Check the bank statement: when amount and reference match, confirm receipt and the trade is funded. Every confirmation is written to the audit log.',
+  'admin.bank.intro':
+    'Check the bank statement: when amount and reference match, confirm receipt and the trade is funded. Every confirmation is written to the audit log.',
   'admin.bank.filter.pending': 'To confirm',
   'admin.bank.filter.succeeded': 'Confirmed',
   'admin.bank.empty': 'No bank transfers.',
@@ -202,7 +210,8 @@ const en: Record<PaymentsMessageKey, string> = {
   'admin.bank.lookup': 'Confirm by reference',
   'admin.bank.lookup.placeholder': 'ZWX…',
   'admin.balances.title': 'Platform balances',
-  'admin.balances.intro': 'Platform fee income, each district’s eco compensation fund, one clearing account per payment channel, and every org’s escrow and payable. A negative clearing balance is money received through that channel.',
+  'admin.balances.intro':
+    'Platform fee income, each district’s eco compensation fund, one clearing account per payment channel, and every org’s escrow and payable. A negative clearing balance is money received through that channel.',
   'admin.balances.system': 'Platform accounts',
   'admin.balances.totals': 'Totals by kind',
   'admin.balances.orgs': 'Org accounts',

@@ -48,7 +48,9 @@ export function keysFor(e: RealtimeEvent): QueryKey[] {
  */
 export function throttledKeysFor(e: RealtimeEvent): QueryKey[] {
   if (!e.room.startsWith('regulator:')) return [];
-  return e.type === 'trade.created' || e.type === 'trade.updated' || e.type === 'manifest.updated' ? [['regulator', 'flows']] : [];
+  return e.type === 'trade.created' || e.type === 'trade.updated' || e.type === 'manifest.updated'
+    ? [['regulator', 'flows']]
+    : [];
 }
 
 /** What a resync of `room` (null: a reconnect) makes stale: events sent while away are gone. */

@@ -63,8 +63,14 @@ function Dashboard({ me }: { me: Me }) {
     queryFn: ({ signal }) => regulatorApi.flows(range, groupBy, signal),
     enabled: groupBy !== 'district',
   });
-  const indicators = useQuery({ queryKey: regulatorKeys.indicators(year), queryFn: ({ signal }) => regulatorApi.indicators(year, signal) });
-  const capacity = useQuery({ queryKey: regulatorKeys.capacity(year), queryFn: ({ signal }) => regulatorApi.capacity(year, signal) });
+  const indicators = useQuery({
+    queryKey: regulatorKeys.indicators(year),
+    queryFn: ({ signal }) => regulatorApi.indicators(year, signal),
+  });
+  const capacity = useQuery({
+    queryKey: regulatorKeys.capacity(year),
+    queryFn: ({ signal }) => regulatorApi.capacity(year, signal),
+  });
   // What each panel shows: its last answer, also while another range or year loads or after it failed.
   const sankeyData = useLastData(sankey.data);
   const tableData = useLastData(table.data);
@@ -106,13 +112,29 @@ function Dashboard({ me }: { me: Me }) {
             <label className="field__label" htmlFor="reg-from">
               {t('regulator.range.from')}
             </label>
-            <input id="reg-from" type="date" className="input" value={range.from} max={range.to} onChange={(e) => e.target.value && setRange((r) => ({ ...r, from: e.target.value }))} data-testid="range-from" />
+            <input
+              id="reg-from"
+              type="date"
+              className="input"
+              value={range.from}
+              max={range.to}
+              onChange={(e) => e.target.value && setRange((r) => ({ ...r, from: e.target.value }))}
+              data-testid="range-from"
+            />
           </div>
           <div className="field">
             <label className="field__label" htmlFor="reg-to">
               {t('regulator.range.to')}
             </label>
-            <input id="reg-to" type="date" className="input" value={range.to} min={range.from} onChange={(e) => e.target.value && setRange((r) => ({ ...r, to: e.target.value }))} data-testid="range-to" />
+            <input
+              id="reg-to"
+              type="date"
+              className="input"
+              value={range.to}
+              min={range.from}
+              onChange={(e) => e.target.value && setRange((r) => ({ ...r, to: e.target.value }))}
+              data-testid="range-to"
+            />
           </div>
           <div className="segmented" role="group" aria-label={t('regulator.range.presets')}>
             <button type="button" className="segmented__option" onClick={() => preset(`${thisYear}-01-01`)}>
@@ -129,7 +151,13 @@ function Dashboard({ me }: { me: Me }) {
             <label className="field__label" htmlFor="reg-stream">
               {t('regulator.stream')}
             </label>
-            <select id="reg-stream" className="input" value={range.stream} onChange={(e) => setRange((r) => ({ ...r, stream: e.target.value as Stream | '' }))} data-testid="stream-filter">
+            <select
+              id="reg-stream"
+              className="input"
+              value={range.stream}
+              onChange={(e) => setRange((r) => ({ ...r, stream: e.target.value as Stream | '' }))}
+              data-testid="stream-filter"
+            >
               <option value="">{t('common.all')}</option>
               {STREAMS.map((s) => (
                 <option key={s} value={s}>
@@ -145,14 +173,22 @@ function Dashboard({ me }: { me: Me }) {
           </p>
         )}
         <div className="reg-flows">
-          <div className="reg-flows__chart">{sankeyData ? <FlowSankey edges={sankeyData.edges} onEdge={setEdge} /> : <p role="status">{t('common.loading')}</p>}</div>
+          <div className="reg-flows__chart">
+            {sankeyData ? <FlowSankey edges={sankeyData.edges} onEdge={setEdge} /> : <p role="status">{t('common.loading')}</p>}
+          </div>
           <div className="reg-flows__table">
             <div className="filters filters--inline">
               <div className="field">
                 <label className="field__label" htmlFor="reg-group">
                   {t('regulator.groupBy')}
                 </label>
-                <select id="reg-group" className="input" value={groupBy} onChange={(e) => setGroupBy(e.target.value as Grouping)} data-testid="group-by">
+                <select
+                  id="reg-group"
+                  className="input"
+                  value={groupBy}
+                  onChange={(e) => setGroupBy(e.target.value as Grouping)}
+                  data-testid="group-by"
+                >
                   <option value="district">{t('regulator.groupBy.district')}</option>
                   <option value="category">{t('regulator.groupBy.category')}</option>
                   <option value="material">{t('regulator.groupBy.material')}</option>
@@ -194,7 +230,13 @@ function Dashboard({ me }: { me: Me }) {
             <label className="field__label" htmlFor="reg-year">
               {t('regulator.year')}
             </label>
-            <select id="reg-year" className="input" value={year} onChange={(e) => setYear(Number(e.target.value))} data-testid="year-select">
+            <select
+              id="reg-year"
+              className="input"
+              value={year}
+              onChange={(e) => setYear(Number(e.target.value))}
+              data-testid="year-select"
+            >
               {years.map((y) => (
                 <option key={y} value={y}>
                   {y}

@@ -17,7 +17,8 @@ export function alertText(a: Alert, t: TFunction, lang: Lang): string | null {
   const d = a.details;
   const kg = (v: unknown) => (num(v) === null ? null : formatKgShort(num(v)!, lang));
   const pct = (bp: unknown) => (num(bp) === null ? null : `${(num(bp)! / 100).toFixed(2).replace(/\.?0+$/, '')}%`);
-  const fill = (params: Record<string, string | number | null>) => (Object.values(params).some((v) => v === null) ? null : (params as Record<string, string | number>));
+  const fill = (params: Record<string, string | number | null>) =>
+    Object.values(params).some((v) => v === null) ? null : (params as Record<string, string | number>);
   const key = rk(`regulator.alert.text.${a.kind}`);
   let params: Record<string, string | number> | null = null;
   switch (a.kind) {
@@ -28,7 +29,8 @@ export function alertText(a: Alert, t: TFunction, lang: Lang): string | null {
         used: kg(d.usedKg),
         permitted: kg(d.permittedKg),
         licence: str(d.licenceNumber),
-        pct: num(d.usedKg) !== null && num(d.permittedKg) ? `${((num(d.usedKg)! / num(d.permittedKg)!) * 100).toFixed(1)}%` : null,
+        pct:
+          num(d.usedKg) !== null && num(d.permittedKg) ? `${((num(d.usedKg)! / num(d.permittedKg)!) * 100).toFixed(1)}%` : null,
       });
       break;
     case 'price_flagged':
@@ -41,7 +43,10 @@ export function alertText(a: Alert, t: TFunction, lang: Lang): string | null {
         params = fill({
           code: str(d.wasteCode) ?? str(d.materialCode),
           price: num(d.pricePerTonneFen) === null ? null : formatPricePerTonne(num(d.pricePerTonneFen)!, lang),
-          usual: direction.usual === 'fee' || direction.usual === 'price' ? t(rk(`price.usualDirection.short.${direction.usual}`)) : null,
+          usual:
+            direction.usual === 'fee' || direction.usual === 'price'
+              ? t(rk(`price.usualDirection.short.${direction.usual}`))
+              : null,
           why: str(d.justification) ?? '—',
         });
         return params ? t(rk('regulator.alert.text.price_flagged.direction'), params) : null;
@@ -55,7 +60,13 @@ export function alertText(a: Alert, t: TFunction, lang: Lang): string | null {
       break;
     }
     case 'weight_gap':
-      params = fill({ number: str(d.number), loaded: kg(d.loadedKg), received: kg(d.receivedKg), gap: pct(d.gapBp), tol: pct(d.toleranceBp) });
+      params = fill({
+        number: str(d.number),
+        loaded: kg(d.loadedKg),
+        received: kg(d.receivedKg),
+        gap: pct(d.gapBp),
+        tol: pct(d.toleranceBp),
+      });
       break;
     case 'load_rejected':
       params = fill({ number: str(d.number), received: kg(d.receivedKg), reason: str(d.reason) ?? '—' });

@@ -79,7 +79,14 @@ export const regulatorApi = {
       });
     let res = await get();
     if (res.status === 401 && (await refreshSession())) res = await get();
-    if (!res.ok) throw new ApiError(res.status, `HTTP_${res.status}`, res.statusText, undefined, res.headers.get('X-Request-Id') ?? undefined);
+    if (!res.ok)
+      throw new ApiError(
+        res.status,
+        `HTTP_${res.status}`,
+        res.statusText,
+        undefined,
+        res.headers.get('X-Request-Id') ?? undefined,
+      );
     const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? 'flows.csv';
     const url = URL.createObjectURL(await res.blob());
     const a = document.createElement('a');
@@ -94,4 +101,7 @@ export const regulatorApi = {
 
 /** Resolving an alert (lib/query.ts useWrite): the alert lists are read again. */
 export const useResolveAlert = () =>
-  useWrite((v: { id: string; note: string }) => regulatorApi.resolve(v.id, v.note), (client) => markStale(client, [['regulator', 'alerts']]));
+  useWrite(
+    (v: { id: string; note: string }) => regulatorApi.resolve(v.id, v.note),
+    (client) => markStale(client, [['regulator', 'alerts']]),
+  );

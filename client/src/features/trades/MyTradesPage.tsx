@@ -83,7 +83,9 @@ function MyTrades({ me }: { me: Me }) {
                         {m ? (lang === 'en' ? m.nameEn : m.nameZh) : tr.materialCode}
                       </Link>
                       <div className="listings__meta">
-                        <span className="code">{tr.classifiedCode ? `${tr.materialCode} → ${tr.classifiedCode}` : tr.materialCode}</span>
+                        <span className="code">
+                          {tr.classifiedCode ? `${tr.materialCode} → ${tr.classifiedCode}` : tr.materialCode}
+                        </span>
                         <HazardBadge hazardous={tr.hazardous} />
                       </div>
                       <div className="muted small">{formatDateTime(tr.createdAt, lang)}</div>
@@ -92,7 +94,9 @@ function MyTrades({ me }: { me: Me }) {
                       {formatTonnes(tr.quantityKg, lang)}
                     </td>
                     <td className="num" data-label={t('trades.col.price')}>
-                      <span className={`price ${tr.pricePerTonneFen < 0 ? 'price--fee' : 'price--paid'}`}>{formatPricePerTonne(tr.pricePerTonneFen, lang)}</span>
+                      <span className={`price ${tr.pricePerTonneFen < 0 ? 'price--fee' : 'price--paid'}`}>
+                        {formatPricePerTonne(tr.pricePerTonneFen, lang)}
+                      </span>
                     </td>
                     <td className="num" data-label={t('trades.col.amount')}>
                       <span className="amount" data-testid="trade-amount">
@@ -103,7 +107,9 @@ function MyTrades({ me }: { me: Me }) {
                       </div>
                     </td>
                     <td className="num small" data-label={t('trades.col.fees')}>
-                      <div data-testid="trade-platform-fee">{t('trades.platformFee', { amount: formatAmount(tr.platformFeeFen) })}</div>
+                      <div data-testid="trade-platform-fee">
+                        {t('trades.platformFee', { amount: formatAmount(tr.platformFeeFen) })}
+                      </div>
                       <div data-testid="trade-eco-fee">{t('trades.ecoFee', { amount: formatAmount(tr.ecoCompensationFen) })}</div>
                     </td>
                     <td data-label={t('trades.col.status')}>

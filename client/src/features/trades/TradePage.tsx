@@ -41,7 +41,12 @@ function TradeDetail({ me }: { me: Me }) {
       </p>
       {state.isPending && <p role="status">{t('common.loading')}</p>}
       {state.isError && (
-        <LoadError error={state.error} reload={reload} notFound={<Alert>{t('trade.notFound')}</Alert>} notFoundCodes={['NOT_FOUND', 'VALIDATION_FAILED', 'NOT_A_PARTY']} />
+        <LoadError
+          error={state.error}
+          reload={reload}
+          notFound={<Alert>{t('trade.notFound')}</Alert>}
+          notFoundCodes={['NOT_FOUND', 'VALIDATION_FAILED', 'NOT_A_PARTY']}
+        />
       )}
       {state.isSuccess &&
         (() => {
@@ -58,7 +63,9 @@ function TradeDetail({ me }: { me: Me }) {
             <article className="trade" data-testid="trade-detail" data-id={tr.id} data-status={tr.status}>
               <header className="listing__header">
                 <div className="listing__code">
-                  <span className="code">{tr.classifiedCode ? `${tr.materialCode} → ${tr.classifiedCode}` : tr.materialCode}</span>
+                  <span className="code">
+                    {tr.classifiedCode ? `${tr.materialCode} → ${tr.classifiedCode}` : tr.materialCode}
+                  </span>
                 </div>
                 <h1 data-testid="trade-title">{m ? (lang === 'en' ? m.nameEn : m.nameZh) : tr.materialCode}</h1>
                 <div className="badges">
@@ -79,13 +86,24 @@ function TradeDetail({ me }: { me: Me }) {
                     <div>
                       <dt>{t('trades.col.price')}</dt>
                       <dd>
-                        <span className={`price ${tr.pricePerTonneFen < 0 ? 'price--fee' : 'price--paid'}`}>{formatPricePerTonne(tr.pricePerTonneFen, lang)}</span>
+                        <span className={`price ${tr.pricePerTonneFen < 0 ? 'price--fee' : 'price--paid'}`}>
+                          {formatPricePerTonne(tr.pricePerTonneFen, lang)}
+                        </span>
                       </dd>
                     </div>
                     <div>
                       <dt>{t('trades.col.amount')}</dt>
                       <dd data-testid="trade-amount">
-                        <span className="amount">{formatAmount(tr.amountFen)}</span> <span className="muted small">{t(tr.payerOrgId ? (tr.pricePerTonneFen < 0 ? 'trade.amount.feeExplain' : 'trade.amount.paidExplain') : 'trade.amount.none')}</span>
+                        <span className="amount">{formatAmount(tr.amountFen)}</span>{' '}
+                        <span className="muted small">
+                          {t(
+                            tr.payerOrgId
+                              ? tr.pricePerTonneFen < 0
+                                ? 'trade.amount.feeExplain'
+                                : 'trade.amount.paidExplain'
+                              : 'trade.amount.none',
+                          )}
+                        </span>
                       </dd>
                     </div>
                     <div>
@@ -97,7 +115,10 @@ function TradeDetail({ me }: { me: Me }) {
                     <div>
                       <dt>{t('trade.ecoFee')}</dt>
                       <dd data-testid="trade-eco-fee">
-                        {formatAmount(tr.ecoCompensationFen)} <span className="muted small">{t(tr.ecoCompensationFen > 0 ? 'trade.ecoFee.explain' : 'trade.ecoFee.none')}</span>
+                        {formatAmount(tr.ecoCompensationFen)}{' '}
+                        <span className="muted small">
+                          {t(tr.ecoCompensationFen > 0 ? 'trade.ecoFee.explain' : 'trade.ecoFee.none')}
+                        </span>
                       </dd>
                     </div>
                     <div>
@@ -107,7 +128,9 @@ function TradeDetail({ me }: { me: Me }) {
                       </dd>
                     </div>
                     <div>
-                      <dt>{t(role === 'payer' ? 'trade.net.pay' : role === 'payee' ? 'trade.net.receive' : 'trade.net.other')}</dt>
+                      <dt>
+                        {t(role === 'payer' ? 'trade.net.pay' : role === 'payee' ? 'trade.net.receive' : 'trade.net.other')}
+                      </dt>
                       <dd data-testid="trade-net">
                         <strong>{formatAmount(net)}</strong>
                       </dd>
@@ -119,7 +142,11 @@ function TradeDetail({ me }: { me: Me }) {
                   <dl className="facts">
                     <div>
                       <dt>{t('trade.ourRole')}</dt>
-                      <dd data-testid="trade-our-role">{t(weAreGenerator ? 'trade.role.generator' : weAreReceiver ? 'trade.role.receiver' : 'trade.role.observer')}</dd>
+                      <dd data-testid="trade-our-role">
+                        {t(
+                          weAreGenerator ? 'trade.role.generator' : weAreReceiver ? 'trade.role.receiver' : 'trade.role.observer',
+                        )}
+                      </dd>
                     </div>
                     <div>
                       <dt>{t('trade.route')}</dt>

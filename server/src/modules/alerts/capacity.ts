@@ -23,10 +23,19 @@ export function isCapacityHigh(usedKg: number, permittedKg: number): boolean {
 
 /** The licence capacity counts for a year: the largest approved disposal licence valid on any day of it. */
 export function permittedCapacity(
-  licences: readonly { status: string; annualCapacityKg: number; validFrom: string; validTo: string; number: string; id: string }[],
+  licences: readonly {
+    status: string;
+    annualCapacityKg: number;
+    validFrom: string;
+    validTo: string;
+    number: string;
+    id: string;
+  }[],
   year: number,
 ): { permittedKg: number; licence: { id: string; number: string } | null } {
-  const inYear = licences.filter((l) => l.status === 'approved' && l.validFrom <= `${year}-12-31` && l.validTo >= `${year}-01-01`);
+  const inYear = licences.filter(
+    (l) => l.status === 'approved' && l.validFrom <= `${year}-12-31` && l.validTo >= `${year}-01-01`,
+  );
   if (inYear.length === 0) return { permittedKg: 0, licence: null };
   const best = inYear.reduce((a, b) => (b.annualCapacityKg > a.annualCapacityKg ? b : a));
   return { permittedKg: best.annualCapacityKg, licence: { id: best.id, number: best.number } };
@@ -56,6 +65,15 @@ export async function alertIfCapacityHigh(
     subjectId: receiverOrgId,
     dedupeKey: `capacity_high:${receiverOrgId}:${year}`,
     message: `${org?.name ?? receiverOrgId} has contracted ${usedKg} kg of hazardous waste in ${year}, ${pct}% of the ${permittedKg} kg its licence ${licence.number} permits`,
-    details: { orgId: receiverOrgId, orgName: org?.name ?? null, year, usedKg, permittedKg, licenceId: licence.id, licenceNumber: licence.number, thresholdBp: CAPACITY_HIGH_BP },
+    details: {
+      orgId: receiverOrgId,
+      orgName: org?.name ?? null,
+      year,
+      usedKg,
+      permittedKg,
+      licenceId: licence.id,
+      licenceNumber: licence.number,
+      thresholdBp: CAPACITY_HIGH_BP,
+    },
   });
 }

@@ -152,7 +152,9 @@ function cursorOf(cursor: string | undefined): { at: Date; id: string } | null {
   const at = instant === null ? null : new Date(instant);
   const id = v?.[1];
   if (!at || typeof id !== 'string' || !UUID_RE.test(id))
-    throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+    throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', {
+      fields: [{ path: 'cursor', message: 'invalid cursor' }],
+    });
   return { at, id };
 }
 
@@ -180,8 +182,7 @@ export function createAlertsService(deps: { db: Db; clock: Clock }) {
       if (q.kind) conds.push(eq(alerts.kind, q.kind));
       if (q.district) conds.push(eq(alerts.district, q.district));
       const after = cursorOf(q.cursor);
-      if (after)
-        conds.push(or(lt(alerts.createdAt, after.at), and(eq(alerts.createdAt, after.at), lt(alerts.id, after.id)))!);
+      if (after) conds.push(or(lt(alerts.createdAt, after.at), and(eq(alerts.createdAt, after.at), lt(alerts.id, after.id)))!);
       const found = await db
         .select()
         .from(alerts)
@@ -189,7 +190,10 @@ export function createAlertsService(deps: { db: Db; clock: Clock }) {
         .orderBy(desc(alerts.createdAt), desc(alerts.id))
         .limit(q.limit + 1);
       const page = found.slice(0, q.limit);
-      const resolvers = await resolversOf(db, page.flatMap((r) => (r.resolvedBy ? [r.resolvedBy] : [])));
+      const resolvers = await resolversOf(
+        db,
+        page.flatMap((r) => (r.resolvedBy ? [r.resolvedBy] : [])),
+      );
       const last = page.at(-1);
       return {
         items: page.map((r) => toAlert(r, r.resolvedBy ? (resolvers.get(r.resolvedBy) ?? null) : null)),
@@ -218,7 +222,7 @@ export function createAlertsService(deps: { db: Db; clock: Clock }) {
           .where(and(eq(alerts.id, id), eq(alerts.status, 'open'), isNull(alerts.resolvedAt)))
           .returning();
         await recordAudit(tx, actor, {
-                    action: 'alert.resolve',
+          action: 'alert.resolve',
           subjectType: 'alert',
           subjectId: id,
           details: { kind: row.kind, district: row.district, subjectType: row.subjectType, subjectId: row.subjectId, note },

@@ -87,7 +87,10 @@ export async function insertPasswordReset(dbx: DbOrTx, row: typeof passwordReset
 
 /** An admin issuing a new reset link retires the user's earlier unused ones. */
 export async function retirePasswordResets(dbx: DbOrTx, userId: string, at: Date): Promise<void> {
-  await dbx.update(passwordResets).set({ usedAt: at }).where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
+  await dbx
+    .update(passwordResets)
+    .set({ usedAt: at })
+    .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
 }
 
 /** Locked until the transaction ends, so two uses of one reset token cannot both succeed. */
@@ -99,4 +102,3 @@ export async function lockPasswordReset(tx: Tx, tokenHash: string): Promise<Pass
 export async function markPasswordResetUsed(dbx: DbOrTx, id: string, at: Date): Promise<void> {
   await dbx.update(passwordResets).set({ usedAt: at }).where(eq(passwordResets.id, id));
 }
-

@@ -48,13 +48,21 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 /** The refresh token from the body, else the cookie; which one it came from decides how the next one is delivered. */
-function presentedToken(req: Request, body: { refreshToken?: string | undefined }): { token: string; fromCookie: boolean } | null {
+function presentedToken(
+  req: Request,
+  body: { refreshToken?: string | undefined },
+): { token: string; fromCookie: boolean } | null {
   if (body.refreshToken) return { token: body.refreshToken, fromCookie: false };
   const cookie = readCookie(req.get('cookie'), REFRESH_COOKIE);
   return cookie ? { token: cookie, fromCookie: true } : null;
 }
 
-function deliver(req: Request, res: Response, session: Session, web = isWebClient(req)): Omit<Session, 'refreshToken'> & { refreshToken?: string } {
+function deliver(
+  req: Request,
+  res: Response,
+  session: Session,
+  web = isWebClient(req),
+): Omit<Session, 'refreshToken'> & { refreshToken?: string } {
   if (!web) return session;
   res.cookie(REFRESH_COOKIE, session.refreshToken, { ...COOKIE_OPTIONS, maxAge: REFRESH_TOKEN_TTL_MS });
   const { refreshToken: _omitted, ...rest } = session;
@@ -81,7 +89,13 @@ export function authRoutes(ctx: { auth: AuthService; db: Db; clock: Clock }) {
       body: ZLoginRequest,
       response: ZAuthResponse,
       handle: async ({ body, req, res }) =>
-        deliver(req, res, await loginThrottle.attempt({ email: body.email, clientAddress: req.ip ?? '' }, () => auth.login(body.email, body.password))),
+        deliver(
+          req,
+          res,
+          await loginThrottle.attempt({ email: body.email, clientAddress: req.ip ?? '' }, () =>
+            auth.login(body.email, body.password),
+          ),
+        ),
     }),
     route({
       key: 'POST /auth/refresh',

@@ -30,7 +30,8 @@ export function loadOrCreateJwtSecret(dataDir: string): { secret: string; create
   // Someone loosened it (a copy, a restore from backup): nobody else on the host may read the key.
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   const secret = readFileSync(file, 'utf8').trim();
-  if (secret.length < 32) throw new Error(`${file} holds no usable key (fewer than 32 characters); delete it to generate a new one`);
+  if (secret.length < 32)
+    throw new Error(`${file} holds no usable key (fewer than 32 characters); delete it to generate a new one`);
   return { secret, created, file };
 }
 

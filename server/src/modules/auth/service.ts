@@ -232,7 +232,8 @@ export function createAuthService(ctx: AppContext) {
 
     /** POST /admin/users/:id/disable: no sign-in, refresh or access token for this user from now on; audited. */
     async disableUser(actor: UserActor, userId: string, reason?: string): Promise<TDisabledUser> {
-      if (userId === actor.userId) throw new AppError(ErrorCodes.INVALID_STATE, 'you cannot disable your own account', { allowed: [] });
+      if (userId === actor.userId)
+        throw new AppError(ErrorCodes.INVALID_STATE, 'you cannot disable your own account', { allowed: [] });
       const { user, done } = await inTransaction(ctx.db, async (tx) => {
         const found = await repo.lockUser(tx, userId);
         if (!found) throw new AppError(ErrorCodes.NOT_FOUND, 'no such user');
@@ -241,10 +242,15 @@ export function createAuthService(ctx: AppContext) {
         const revoked = await repo.revokeAllRefreshTokens(tx, userId, now);
         const done = await endAccessTokens(tx, userId);
         await recordAudit(tx, actor, {
-                    action: 'user.disable',
+          action: 'user.disable',
           subjectType: 'user',
           subjectId: userId,
-          details: { orgId: found.orgId, alreadyDisabled: !!found.disabledAt, refreshTokensRevoked: revoked, ...(reason ? { reason } : {}) },
+          details: {
+            orgId: found.orgId,
+            alreadyDisabled: !!found.disabledAt,
+            refreshTokensRevoked: revoked,
+            ...(reason ? { reason } : {}),
+          },
         });
         return { user, done };
       });
@@ -266,9 +272,16 @@ export function createAuthService(ctx: AppContext) {
         if (!user) throw new AppError(ErrorCodes.NOT_FOUND, 'no such user');
         await repo.retirePasswordResets(tx, userId, now);
         const id = ctx.ids.uuid();
-        await repo.insertPasswordReset(tx, { id, userId, tokenHash: hashRefreshToken(token), createdBy: actor.userId, createdAt: now, expiresAt });
+        await repo.insertPasswordReset(tx, {
+          id,
+          userId,
+          tokenHash: hashRefreshToken(token),
+          createdBy: actor.userId,
+          createdAt: now,
+          expiresAt,
+        });
         await recordAudit(tx, actor, {
-                    action: 'user.password_reset_issued',
+          action: 'user.password_reset_issued',
           subjectType: 'user',
           subjectId: userId,
           details: { resetId: id, expiresAt: expiresAt.toISOString() },
@@ -289,7 +302,11 @@ export function createAuthService(ctx: AppContext) {
         await repo.revokeAllRefreshTokens(tx, row.userId, now);
         return endAccessTokens(tx, row.userId);
       });
-      if (!done) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'this reset link is invalid, expired or already used; ask the platform admin for a new one');
+      if (!done)
+        throw new AppError(
+          ErrorCodes.UNAUTHENTICATED,
+          'this reset link is invalid, expired or already used; ask the platform admin for a new one',
+        );
       done();
     },
 

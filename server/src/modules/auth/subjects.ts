@@ -20,7 +20,11 @@ export interface SubjectVersions {
   invalidate(userId: string): void;
 }
 
-export function createSubjectVersions(load: (userId: string) => Promise<number | null>, clock: Clock, ttlMs = SUBJECT_CACHE_TTL_MS): SubjectVersions {
+export function createSubjectVersions(
+  load: (userId: string) => Promise<number | null>,
+  clock: Clock,
+  ttlMs = SUBJECT_CACHE_TTL_MS,
+): SubjectVersions {
   const entries = new Map<string, { version: number | null; loadedAt: number }>();
   // Bumped by every invalidation: a load that started before one must not store what it read.
   let generation = 0;

@@ -72,14 +72,19 @@ export function createLoginThrottle(deps: { db: DbOrTx; clock: Clock }, policy: 
           returning failures`,
     );
     if (counted) return { lockedUntil: null };
-    const row = await one<{ locked_until: Date | string | null }>(db, sql`select locked_until from login_throttle where key = ${key}`);
+    const row = await one<{ locked_until: Date | string | null }>(
+      db,
+      sql`select locked_until from login_throttle where key = ${key}`,
+    );
     // The row went between the two statements (a success reset it): refuse this once, briefly.
     return { lockedUntil: row?.locked_until ? new Date(row.locked_until) : new Date(now + 1000) };
   }
 
   /** A success: the pair starts again; rows idle past forgetAfterMs are swept in the same statement. */
   async function reset(key: string, now: number): Promise<void> {
-    await db.execute(sql`delete from login_throttle where key = ${key} or updated_at < ${iso(now - policy.forgetAfterMs)}::timestamptz`);
+    await db.execute(
+      sql`delete from login_throttle where key = ${key} or updated_at < ${iso(now - policy.forgetAfterMs)}::timestamptz`,
+    );
   }
 
   return {
@@ -94,9 +99,13 @@ export function createLoginThrottle(deps: { db: DbOrTx; clock: Clock }, policy: 
       const { lockedUntil } = await reserve(key, now);
       if (lockedUntil) {
         const retryAfterSeconds = Math.max(1, Math.ceil((lockedUntil.getTime() - now) / 1000));
-        throw new AppError(ErrorCodes.RATE_LIMITED, 'too many sign-in attempts for this account from this address; try again later', {
-          retryAfterSeconds,
-        });
+        throw new AppError(
+          ErrorCodes.RATE_LIMITED,
+          'too many sign-in attempts for this account from this address; try again later',
+          {
+            retryAfterSeconds,
+          },
+        );
       }
       const result = await signIn();
       await reset(key, clock.now().getTime());

@@ -2,7 +2,6 @@ import jwt from 'jsonwebtoken';
 import type { Role, RegulatorScope } from '../../../../shared/src/roles.js';
 import type { UserActor } from '../../http/actor.js';
 
-
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 /** Clock difference between API processes tolerated on iat (a token "issued" later than this is refused). */
 export const CLOCK_SKEW_SECONDS = 60;
@@ -23,8 +22,19 @@ interface Claims {
 /** A verified token: its actor, expiry and the token version it was issued under. */
 export type VerifiedToken = UserActor & { exp: number; tokenVersion: number };
 
-export function signAccessToken(secret: string, actor: UserActor, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS, tokenVersion = 0): string {
-  const claims: Omit<Claims, 'sub'> = { org: actor.orgId, roles: actor.roles, orole: actor.orgRole, scope: actor.scope, tv: tokenVersion };
+export function signAccessToken(
+  secret: string,
+  actor: UserActor,
+  ttlSeconds = ACCESS_TOKEN_TTL_SECONDS,
+  tokenVersion = 0,
+): string {
+  const claims: Omit<Claims, 'sub'> = {
+    org: actor.orgId,
+    roles: actor.roles,
+    orole: actor.orgRole,
+    scope: actor.scope,
+    tv: tokenVersion,
+  };
   return jwt.sign(claims, secret, {
     algorithm: ALGORITHM,
     expiresIn: Math.min(ttlSeconds, ACCESS_TOKEN_TTL_SECONDS),
@@ -41,7 +51,11 @@ export function signAccessToken(secret: string, actor: UserActor, ttlSeconds = A
  * Whether the subject still exists, is enabled and has this token version is the auth service's
  * check (authenticateAccessToken), which every request and socket goes through.
  */
-export function verifyAccessToken(secret: string, token: string, nowSeconds = Math.floor(Date.now() / 1000)): VerifiedToken | null {
+export function verifyAccessToken(
+  secret: string,
+  token: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): VerifiedToken | null {
   try {
     const c = jwt.verify(token, secret, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE }) as Claims & {
       exp: number;
@@ -51,7 +65,15 @@ export function verifyAccessToken(secret: string, token: string, nowSeconds = Ma
     if (!Number.isInteger(c.tv) || c.tv < 0) return null;
     if (!Number.isInteger(c.iat) || !Number.isInteger(c.exp)) return null;
     if (c.iat > nowSeconds + CLOCK_SKEW_SECONDS || c.exp - c.iat > ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) return null;
-    return { userId: c.sub, orgId: c.org ?? null, roles: c.roles, orgRole: c.orole, scope: c.scope ?? null, exp: c.exp, tokenVersion: c.tv };
+    return {
+      userId: c.sub,
+      orgId: c.org ?? null,
+      roles: c.roles,
+      orgRole: c.orole,
+      scope: c.scope ?? null,
+      exp: c.exp,
+      tokenVersion: c.tv,
+    };
   } catch {
     return null;
   }

@@ -16,11 +16,19 @@ export async function findBid(dbx: DbOrTx, id: string, forUpdate = false): Promi
   return row ?? null;
 }
 
-export async function bidsOfListing(dbx: DbOrTx, listingId: string, opts: { orgId?: string; status?: BidRow['status']; forUpdate?: boolean } = {}): Promise<BidRow[]> {
+export async function bidsOfListing(
+  dbx: DbOrTx,
+  listingId: string,
+  opts: { orgId?: string; status?: BidRow['status']; forUpdate?: boolean } = {},
+): Promise<BidRow[]> {
   const conds = [eq(bids.listingId, listingId)];
   if (opts.orgId) conds.push(eq(bids.orgId, opts.orgId));
   if (opts.status) conds.push(eq(bids.status, opts.status));
-  const q = dbx.select().from(bids).where(and(...conds)).orderBy(asc(bids.seq));
+  const q = dbx
+    .select()
+    .from(bids)
+    .where(and(...conds))
+    .orderBy(asc(bids.seq));
   return opts.forUpdate ? q.for('update') : q;
 }
 
@@ -29,9 +37,18 @@ export async function decideBid(dbx: DbOrTx, id: string, status: BidRow['status'
   return row!;
 }
 
-export async function bidsOfOrg(dbx: DbOrTx, orgId: string, f: { status?: BidRow['status']; beforeSeq?: number; limit: number }): Promise<BidRow[]> {
+export async function bidsOfOrg(
+  dbx: DbOrTx,
+  orgId: string,
+  f: { status?: BidRow['status']; beforeSeq?: number; limit: number },
+): Promise<BidRow[]> {
   const conds = [eq(bids.orgId, orgId)];
   if (f.status) conds.push(eq(bids.status, f.status));
   if (f.beforeSeq !== undefined) conds.push(lt(bids.seq, f.beforeSeq));
-  return dbx.select().from(bids).where(and(...conds)).orderBy(desc(bids.seq)).limit(f.limit);
+  return dbx
+    .select()
+    .from(bids)
+    .where(and(...conds))
+    .orderBy(desc(bids.seq))
+    .limit(f.limit);
 }

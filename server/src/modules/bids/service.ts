@@ -10,7 +10,13 @@ import { notifyOrg, publishEvent } from '../../realtime/publish.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { Rooms } from '../../../../shared/src/realtime.js';
 import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
-import { OFFER_LOT_FIELDS, type TBid, type TListingBids, type TMyBidsQuery, type TPlaceBidRequest } from '../../../../shared/src/schemas/bids.js';
+import {
+  OFFER_LOT_FIELDS,
+  type TBid,
+  type TListingBids,
+  type TMyBidsQuery,
+  type TPlaceBidRequest,
+} from '../../../../shared/src/schemas/bids.js';
 import { hazardDeclarationProblems, type THazard } from '../../../../shared/src/schemas/listings.js';
 import type { UserActor } from '../../http/actor.js';
 import { createMatcher, merit, type BidBook, type MatchingDeps } from '../matching/index.js';
@@ -84,7 +90,10 @@ async function lotOfBid(tx: DbOrTx, l: LockedListing, orgId: string, body: TPlac
   if (l.side === 'supply') {
     const stated = OFFER_LOT_FIELDS.find((f) => body[f] !== undefined);
     if (stated)
-      throw invalidField(stated, 'only an offer into a demand listing states where the material is; on a supply listing the listing states it');
+      throw invalidField(
+        stated,
+        'only an offer into a demand listing states where the material is; on a supply listing the listing states it',
+      );
     return { district: null, pickupFrom: null, pickupTo: null, hazard: null };
   }
   if (l.hazardous) {
@@ -94,7 +103,12 @@ async function lotOfBid(tx: DbOrTx, l: LockedListing, orgId: string, body: TPlac
   const pickupTo = body.pickupTo ? new Date(body.pickupTo) : l.pickupTo;
   if (body.pickupTo && pickupTo.getTime() <= now.getTime()) throw invalidField('pickupTo', 'the pickup window has already ended');
   const district = body.district ?? (await getOrgRow(tx, orgId))!.district;
-  return { district, pickupFrom: body.pickupFrom ? new Date(body.pickupFrom) : l.pickupFrom, pickupTo, hazard: body.hazard ?? null };
+  return {
+    district,
+    pickupFrom: body.pickupFrom ? new Date(body.pickupFrom) : l.pickupFrom,
+    pickupTo,
+    hazard: body.hazard ?? null,
+  };
 }
 
 /**
@@ -118,8 +132,14 @@ export function createBidsService(deps: BidsDeps) {
   const matcher = createMatcher(deps, bidBook);
 
   async function withTrades(dbx: DbOrTx, rows: BidRow[], viewer: { orgId: string | null; isOwner: boolean }): Promise<TBid[]> {
-    const trades = await tradeIdsOfBids(dbx, rows.filter((b) => b.status === 'won').map((b) => b.id));
-    const levels = await readCreditLevels(dbx, rows.map((b) => b.orgId));
+    const trades = await tradeIdsOfBids(
+      dbx,
+      rows.filter((b) => b.status === 'won').map((b) => b.id),
+    );
+    const levels = await readCreditLevels(
+      dbx,
+      rows.map((b) => b.orgId),
+    );
     return rows.map((b) => {
       const bid = toBid(b, {
         tradeIds: trades.filter((t) => t.bidId === b.id).map((t) => t.id),
@@ -149,7 +169,9 @@ export function createBidsService(deps: BidsDeps) {
           if (!actor.roles.includes(needed))
             throw new AppError(
               ErrorCodes.FORBIDDEN_ROLE,
-              l.side === 'supply' ? 'only recycler organisations bid on supply listings' : 'only generator organisations offer on demand listings',
+              l.side === 'supply'
+                ? 'only recycler organisations bid on supply listings'
+                : 'only generator organisations offer on demand listings',
             );
           if (l.orgId === orgId) throw new AppError(ErrorCodes.SELF_DEALING, 'you cannot bid on your own organisation’s listing');
 
@@ -208,14 +230,21 @@ export function createBidsService(deps: BidsDeps) {
             priceCheck,
             ...lot,
           });
-          if (priceCheck.status === 'flagged') await alertFlaggedPrice(tx, ids, { ...gate, subjectId: bid.id, check: priceCheck });
+          if (priceCheck.status === 'flagged')
+            await alertFlaggedPrice(tx, ids, { ...gate, subjectId: bid.id, check: priceCheck });
           // The auction's leading bidder hears it was outbid (notification centre; no price, no bidder named).
           if (l.mode === 'auction') {
             const leader = (await repo.bidsOfListing(tx, l.id, { status: 'active' }))
               .filter((b) => b.id !== bid.id)
               .sort((a, b) => merit(l.side, b.pricePerTonneFen) - merit(l.side, a.pricePerTonneFen) || a.seq - b.seq)[0];
             if (leader && leader.orgId !== orgId && merit(l.side, bid.pricePerTonneFen) > merit(l.side, leader.pricePerTonneFen))
-              await notifyOrg(tx, leader.orgId, `outbid:${bid.id}`, { kind: 'outbid', subjectType: 'listing', subjectId: l.id, data: { listingId: l.id, bidId: leader.id } }, clock.now());
+              await notifyOrg(
+                tx,
+                leader.orgId,
+                `outbid:${bid.id}`,
+                { kind: 'outbid', subjectType: 'listing', subjectId: l.id, data: { listingId: l.id, bidId: leader.id } },
+                clock.now(),
+              );
           }
           const bidCount = await addListingBids(tx, l.id, 1);
 
@@ -285,14 +314,19 @@ export function createBidsService(deps: BidsDeps) {
         const l = await lockListingForMatch(tx, found.listingId);
         const bid = (await repo.findBid(tx, bidId, true))!;
         if (bid.status === 'won')
-          throw new AppError(ErrorCodes.INVALID_STATE, 'this bid matched and is now a trade; it cannot be withdrawn (a trade can be cancelled before funding)', {
-            allowed: [],
-            status: bid.status,
-          });
+          throw new AppError(
+            ErrorCodes.INVALID_STATE,
+            'this bid matched and is now a trade; it cannot be withdrawn (a trade can be cancelled before funding)',
+            {
+              allowed: [],
+              status: bid.status,
+            },
+          );
         if (bid.status !== 'active')
           throw new AppError(ErrorCodes.INVALID_STATE, `the bid is already ${bid.status}`, { allowed: [], status: bid.status });
         if (!l || l.status !== 'open') throw listingNotOpen(l?.status ?? 'gone');
-        if (l.mode === 'auction' && l.pastClose) throw listingNotOpen(l.status, 'the auction has closed; bids can no longer be withdrawn');
+        if (l.mode === 'auction' && l.pastClose)
+          throw listingNotOpen(l.status, 'the auction has closed; bids can no longer be withdrawn');
         const withdrawn = await repo.decideBid(tx, bid.id, 'withdrawn');
         await addListingBids(tx, l.id, -1);
         await announceListing(tx, clock, l.id, 'listing.updated');

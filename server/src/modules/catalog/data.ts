@@ -42,7 +42,13 @@ export async function readCatalogueData() {
     json<Record<string, unknown>>('shaoxing-plan.json'),
     json<{ overrides: DirectionOverride[] }>('usual-direction-overrides.json'),
   ]);
-  return { codes, categories: categories.categories, bands: prices.bands, plan, directionOverrides: checkOverrides(directions.overrides, codes) };
+  return {
+    codes,
+    categories: categories.categories,
+    bands: prices.bands,
+    plan,
+    directionOverrides: checkOverrides(directions.overrides, codes),
+  };
 }
 
 /** An override of a code not in the catalogue, twice, or with a direction that does not exist is a data error: fail the start. */

@@ -45,7 +45,15 @@ export function createCatalogService({ db }: { db: Db }) {
   async function storedBand(dbx: DbOrTx, code: string): Promise<TBand | null> {
     const [b] = await dbx.select().from(priceBands).where(eq(priceBands.materialCode, code));
     return b
-      ? { materialCode: code, lowFen: b.lowFen, medianFen: b.medianFen, highFen: b.highFen, source: b.source, sampleSize: 0, note: b.note }
+      ? {
+          materialCode: code,
+          lowFen: b.lowFen,
+          medianFen: b.medianFen,
+          highFen: b.highFen,
+          source: b.source,
+          sampleSize: 0,
+          note: b.note,
+        }
       : null;
   }
 
@@ -55,7 +63,10 @@ export function createCatalogService({ db }: { db: Db }) {
       const data = await readCatalogueData();
       await db.transaction(async (tx) => {
         for (const c of data.categories) {
-          await tx.insert(hazardousCategories).values(c).onConflictDoUpdate({ target: hazardousCategories.code, set: { nameZh: c.nameZh } });
+          await tx
+            .insert(hazardousCategories)
+            .values(c)
+            .onConflictDoUpdate({ target: hazardousCategories.code, set: { nameZh: c.nameZh } });
         }
         for (const m of data.codes) {
           const row = {
@@ -79,7 +90,14 @@ export function createCatalogService({ db }: { db: Db }) {
           // A regulator's pin is never overwritten by the seed.
           await tx
             .insert(priceBands)
-            .values({ materialCode: b.materialCode, lowFen: b.lowFen, medianFen: b.medianFen, highFen: b.highFen, source: 'seed', note: b.source })
+            .values({
+              materialCode: b.materialCode,
+              lowFen: b.lowFen,
+              medianFen: b.medianFen,
+              highFen: b.highFen,
+              source: 'seed',
+              note: b.source,
+            })
             .onConflictDoUpdate({
               target: priceBands.materialCode,
               set: { lowFen: b.lowFen, medianFen: b.medianFen, highFen: b.highFen, note: b.source },
@@ -99,12 +117,19 @@ export function createCatalogService({ db }: { db: Db }) {
       if (q.q) {
         const like = `%${q.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
         conds.push(
-          or(ilike(materials.code, like), ilike(materials.nameZh, like), ilike(materials.nameEn, like), sql`${materials.nameZh} % ${q.q}`)!,
+          or(
+            ilike(materials.code, like),
+            ilike(materials.nameZh, like),
+            ilike(materials.nameEn, like),
+            sql`${materials.nameZh} % ${q.q}`,
+          )!,
         );
       }
       const after = decodeCursor(q.cursor);
       if (q.cursor && (!after || typeof after[0] !== 'string'))
-        throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+        throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', {
+          fields: [{ path: 'cursor', message: 'invalid cursor' }],
+        });
       if (after) conds.push(gt(materials.code, after[0] as string));
       const rows = await db
         .select({ m: materials, b: priceBands })
@@ -118,7 +143,17 @@ export function createCatalogService({ db }: { db: Db }) {
         page.map(({ m, b }) =>
           toMaterial(
             m,
-            b ? { materialCode: m.code, lowFen: b.lowFen, medianFen: b.medianFen, highFen: b.highFen, source: b.source, sampleSize: 0, note: b.note } : null,
+            b
+              ? {
+                  materialCode: m.code,
+                  lowFen: b.lowFen,
+                  medianFen: b.medianFen,
+                  highFen: b.highFen,
+                  source: b.source,
+                  sampleSize: 0,
+                  note: b.note,
+                }
+              : null,
           ),
         ),
       );

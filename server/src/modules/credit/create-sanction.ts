@@ -18,9 +18,11 @@ export function createSanctions(deps: CreditDeps) {
 
     /** POST /regulator/sanctions: a regulator whose scope covers the org's district; audited. */
     async createSanction(actor: UserActor, body: TCreateSanctionRequest): Promise<TSanction> {
-      if (!actor.roles.includes('regulator') || !actor.orgId) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'only regulators record sanctions');
+      if (!actor.roles.includes('regulator') || !actor.orgId)
+        throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'only regulators record sanctions');
       const decidedAt = new Date(body.decidedAt);
-      if (decidedAt.getTime() > clock.now().getTime() + 5 * 60_000) throw invalid('decidedAt', 'a sanction cannot be decided in the future');
+      if (decidedAt.getTime() > clock.now().getTime() + 5 * 60_000)
+        throw invalid('decidedAt', 'a sanction cannot be decided in the future');
       return inTransaction(db, async (tx) => {
         const org = await getOrgRow(tx, body.orgId);
         // A regulator outside the org's district does not learn it exists.
@@ -47,12 +49,30 @@ export function createSanctions(deps: CreditDeps) {
           details: { severity: body.severity, regulatorOrgId: actor.orgId },
         });
         await recordAudit(tx, actor, {
-                    action: 'sanction.create',
+          action: 'sanction.create',
           subjectType: 'org',
           subjectId: org.id,
-          details: { sanctionId: sanction.id, severity: body.severity, kind: body.kind, reason: body.reason, evidenceRef: body.evidenceRef ?? null, decidedAt: decidedAt.toISOString() },
+          details: {
+            sanctionId: sanction.id,
+            severity: body.severity,
+            kind: body.kind,
+            reason: body.reason,
+            evidenceRef: body.evidenceRef ?? null,
+            decidedAt: decidedAt.toISOString(),
+          },
         });
-        await notifyOrg(tx, org.id, `sanction:${sanction.id}`, { kind: 'sanction', subjectType: 'org', subjectId: org.id, data: { sanctionId: sanction.id, severity: body.severity, reason: body.reason } }, clock.now());
+        await notifyOrg(
+          tx,
+          org.id,
+          `sanction:${sanction.id}`,
+          {
+            kind: 'sanction',
+            subjectType: 'org',
+            subjectId: org.id,
+            data: { sanctionId: sanction.id, severity: body.severity, reason: body.reason },
+          },
+          clock.now(),
+        );
         logger.info({ orgId: org.id, sanctionId: sanction.id, severity: body.severity }, 'sanction recorded');
         return toSanction(sanction);
       });
@@ -76,7 +96,6 @@ export function createSanctions(deps: CreditDeps) {
       const items = rows.slice(0, q.limit);
       return { items: items.map(toSanction), nextCursor: rows.length > q.limit ? encodeCursor([items.at(-1)!.id]) : null };
     },
-
   };
 
   return useCases;

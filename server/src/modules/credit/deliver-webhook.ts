@@ -48,7 +48,12 @@ export function createWebhookDelivery(deps: CreditDeps, kit: CreditKit) {
         const attempts = cur.attempts + 1;
         const base = { attempts, lastStatusCode: result.statusCode, lastError: result.error?.slice(0, 1000) ?? null };
         if (result.ok) {
-          await repo.updateDelivery(tx, deliveryId, { ...base, status: 'delivered', deliveredAt: clock.now(), nextAttemptAt: null });
+          await repo.updateDelivery(tx, deliveryId, {
+            ...base,
+            status: 'delivered',
+            deliveredAt: clock.now(),
+            nextAttemptAt: null,
+          });
           log.info({ statusCode: result.statusCode }, 'credit webhook delivered');
           return 'delivered' as const;
         }
@@ -69,7 +74,14 @@ export function createWebhookDelivery(deps: CreditDeps, kit: CreditKit) {
             subjectType: 'credit_delivery',
             subjectId: deliveryId,
             message: `credit webhook event ${feed.eventId} to ${new URL(sub.url).host} failed ${attempts} times and was moved to the dead-letter table (${base.lastError ?? 'no answer'})`,
-            details: { subscriptionId: sub.id, agencyOrgId: sub.orgId, eventId: feed.eventId, attempts, lastStatusCode: result.statusCode, lastError: base.lastError },
+            details: {
+              subscriptionId: sub.id,
+              agencyOrgId: sub.orgId,
+              eventId: feed.eventId,
+              attempts,
+              lastStatusCode: result.statusCode,
+              lastError: base.lastError,
+            },
           });
           log.warn({ error: result.error }, 'credit webhook dead after its last attempt');
           return 'dead' as const;

@@ -128,7 +128,12 @@ export function createCreditKit(deps: CreditDeps) {
     throw notFound();
   }
 
-  async function ownSubscription(actor: UserActor, id: string, tx: DbOrTx = db, forUpdate = false): Promise<repo.SubscriptionRow> {
+  async function ownSubscription(
+    actor: UserActor,
+    id: string,
+    tx: DbOrTx = db,
+    forUpdate = false,
+  ): Promise<repo.SubscriptionRow> {
     const s = await repo.findSubscription(tx, id, forUpdate);
     if (!s || !actor.orgId || s.orgId !== actor.orgId) throw notFound('no such subscription');
     return s;
@@ -167,7 +172,14 @@ export function createCreditKit(deps: CreditDeps) {
       tx,
       [Rooms.org(score.orgId)],
       'credit.changed',
-      { orgId: score.orgId, score: score.score, level: score.level, previousScore: score.previousScore, previousLevel: score.previousLevel, eventId: feed.eventId },
+      {
+        orgId: score.orgId,
+        score: score.score,
+        level: score.level,
+        previousScore: score.previousScore,
+        previousLevel: score.previousLevel,
+        eventId: feed.eventId,
+      },
       score.computedAt,
     );
     return feed;

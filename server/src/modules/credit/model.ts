@@ -47,7 +47,6 @@ export const FACTORS: Readonly<Record<CreditEventKind, FactorSpec>> = {
 /** A serious sanction forces black for this many days after it was decided. */
 export const SERIOUS_SANCTION_IN_FORCE_DAYS = 1095;
 
-
 const DAY_MS = 86_400_000;
 const FACTOR_ORDER = Object.keys(FACTORS) as CreditEventKind[];
 
@@ -86,7 +85,9 @@ const round2 = (x: number) => Math.round(x * 100) / 100 + 0; // + 0 turns -0 int
 
 function compareInputs(a: CreditInput, b: CreditInput): number {
   return (
-    a.occurredAt.getTime() - b.occurredAt.getTime() || (a.subjectId ?? '').localeCompare(b.subjectId ?? '') || a.kind.localeCompare(b.kind)
+    a.occurredAt.getTime() - b.occurredAt.getTime() ||
+    (a.subjectId ?? '').localeCompare(b.subjectId ?? '') ||
+    a.kind.localeCompare(b.kind)
   );
 }
 
@@ -111,7 +112,13 @@ export function computeCredit(inputs: readonly CreditInput[], now: Date): Credit
     for (const e of events) sum += spec.weight * decayFactor(t - e.occurredAt.getTime(), spec.halfLifeDays);
     if (spec.cap !== undefined) sum = spec.cap >= 0 ? Math.min(sum, spec.cap) : Math.max(sum, spec.cap);
     total += sum;
-    factors.push({ factor: kind, contribution: round2(sum), events: events.length, weight: spec.weight, halfLifeDays: spec.halfLifeDays });
+    factors.push({
+      factor: kind,
+      contribution: round2(sum),
+      events: events.length,
+      weight: spec.weight,
+      halfLifeDays: spec.halfLifeDays,
+    });
   }
 
   // Round half up on a value rounded to 6 places first, so float noise never flips a .5.

@@ -39,7 +39,10 @@ export function createScoreReads(deps: CreditDeps, kit: CreditKit) {
     async getHistory(actor: UserActor, orgId: string, q: TCreditHistoryQuery): Promise<TPage<TCreditHistoryEntry>> {
       await assertMayRead(actor, orgId);
       const before = cursorValue(q.cursor, (v) => Number.isSafeInteger(v[0]));
-      const rows = await repo.scoreHistory(db, orgId, { ...(before ? { beforeSeq: before[0] as number } : {}), limit: q.limit + 1 });
+      const rows = await repo.scoreHistory(db, orgId, {
+        ...(before ? { beforeSeq: before[0] as number } : {}),
+        limit: q.limit + 1,
+      });
       const page = rows.slice(0, q.limit);
       return { items: page.map(toHistoryEntry), nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.seq]) : null };
     },
@@ -52,7 +55,6 @@ export function createScoreReads(deps: CreditDeps, kit: CreditKit) {
       const page = rows.slice(0, q.limit);
       return { items: page.map(toFeedEvent), after: String(page.at(-1)?.id ?? after), hasMore: rows.length > q.limit };
     },
-
   };
 
   return useCases;

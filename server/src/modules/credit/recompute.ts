@@ -50,7 +50,13 @@ export function createRecompute(deps: CreditDeps, kit: CreditKit) {
           previousLevel,
           scoringModel: r.scoringModel,
           factors: r.factors,
-          inputs: events.map((e) => ({ id: e.id, kind: e.kind, subjectType: e.subjectType, subjectId: e.subjectId, occurredAt: e.occurredAt.toISOString() })),
+          inputs: events.map((e) => ({
+            id: e.id,
+            kind: e.kind,
+            subjectType: e.subjectType,
+            subjectId: e.subjectId,
+            occurredAt: e.occurredAt.toISOString(),
+          })),
           inputCount: events.length,
           lastEventId,
           trigger: inputsChanged ? 'event' : 'decay',
@@ -58,7 +64,10 @@ export function createRecompute(deps: CreditDeps, kit: CreditKit) {
         });
         if (changed) {
           const feed = await publishChange(tx, score);
-          logger.info({ orgId, score: r.score, level: r.level, previousScore, previousLevel, eventId: feed.eventId }, 'credit changed');
+          logger.info(
+            { orgId, score: r.score, level: r.level, previousScore, previousLevel, eventId: feed.eventId },
+            'credit changed',
+          );
         }
         return { stored: true, changed };
       });

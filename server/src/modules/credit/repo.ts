@@ -28,17 +28,29 @@ export interface EventRow {
 // ── Inputs ──────────────────────────────────────────────────────────────────────────────────
 
 export async function eventsOf(dbx: DbOrTx, orgId: string): Promise<EventRow[]> {
-  const r = await rows<{ id: string | number; kind: string; subject_type: string; subject_id: string; occurred_at: Date | string }>(
-    dbx,
-    sql`select id, kind, subject_type, subject_id, occurred_at from credit_events where org_id = ${orgId} order by id`,
-  );
-  return r.map((e) => ({ id: Number(e.id), kind: e.kind, subjectType: e.subject_type, subjectId: e.subject_id, occurredAt: new Date(e.occurred_at) }));
+  const r = await rows<{
+    id: string | number;
+    kind: string;
+    subject_type: string;
+    subject_id: string;
+    occurred_at: Date | string;
+  }>(dbx, sql`select id, kind, subject_type, subject_id, occurred_at from credit_events where org_id = ${orgId} order by id`);
+  return r.map((e) => ({
+    id: Number(e.id),
+    kind: e.kind,
+    subjectType: e.subject_type,
+    subjectId: e.subject_id,
+    occurredAt: new Date(e.occurred_at),
+  }));
 }
 
 /** Orgs among `orgIds` with a serious sanction recorded after their newest stored score (not scored yet). */
 export async function unscoredSeriousSanctions(dbx: DbOrTx, orgIds: string[]): Promise<Set<string>> {
   if (orgIds.length === 0) return new Set();
-  const list = sql.join(orgIds.map((id) => sql`${id}::uuid`), sql`, `);
+  const list = sql.join(
+    orgIds.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
   const r = await rows<{ org_id: string }>(
     dbx,
     sql`select distinct e.org_id from credit_events e
@@ -50,10 +62,7 @@ export async function unscoredSeriousSanctions(dbx: DbOrTx, orgIds: string[]): P
 
 /** Every org with an input or a stored score: the nightly pass recomputes these (decay). */
 export async function orgsWithCredit(dbx: DbOrTx): Promise<string[]> {
-  const r = await rows<{ org_id: string }>(
-    dbx,
-    sql`select org_id from credit_events union select org_id from credit_scores`,
-  );
+  const r = await rows<{ org_id: string }>(dbx, sql`select org_id from credit_events union select org_id from credit_scores`);
   return r.map((x) => x.org_id).sort();
 }
 
@@ -61,7 +70,10 @@ export async function orgsWithCredit(dbx: DbOrTx): Promise<string[]> {
  * Approved licences past their validTo (a Shanghai date) whose org holds no other approved licence of
  * the kind valid on `today`, and which have not been recorded as lapsed yet.
  */
-export async function lapsedLicences(dbx: DbOrTx, today: string): Promise<{ id: string; orgId: string; kind: string; number: string; validTo: string }[]> {
+export async function lapsedLicences(
+  dbx: DbOrTx,
+  today: string,
+): Promise<{ id: string; orgId: string; kind: string; number: string; validTo: string }[]> {
   const r = await rows<{ id: string; org_id: string; kind: string; number: string; valid_to: string | Date }>(
     dbx,
     sql`select l.id, l.org_id, l.kind, l.number, l.valid_to::text as valid_to from licences l
@@ -78,7 +90,12 @@ export async function lapsedLicences(dbx: DbOrTx, today: string): Promise<{ id: 
 // ── Scores ──────────────────────────────────────────────────────────────────────────────────
 
 export async function latestScore(dbx: DbOrTx, orgId: string): Promise<ScoreRow | null> {
-  const [row] = await dbx.select().from(creditScores).where(eq(creditScores.orgId, orgId)).orderBy(desc(creditScores.seq)).limit(1);
+  const [row] = await dbx
+    .select()
+    .from(creditScores)
+    .where(eq(creditScores.orgId, orgId))
+    .orderBy(desc(creditScores.seq))
+    .limit(1);
   return row ?? null;
 }
 
@@ -87,7 +104,10 @@ export async function latestLevels(dbx: DbOrTx, orgIds: string[]): Promise<Map<s
   const r = await rows<{ org_id: string; level: ScoreRow['level'] }>(
     dbx,
     sql`select distinct on (org_id) org_id, level from credit_scores
-        where org_id in (${sql.join(orgIds.map((id) => sql`${id}::uuid`), sql`, `)}) order by org_id, seq desc`,
+        where org_id in (${sql.join(
+          orgIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )}) order by org_id, seq desc`,
   );
   return new Map(r.map((x) => [x.org_id, x.level]));
 }
@@ -109,7 +129,10 @@ export function scoreHistory(dbx: DbOrTx, orgId: string, o: { beforeSeq?: number
 // ── Feed ────────────────────────────────────────────────────────────────────────────────────
 
 export async function nextFeedSeq(dbx: DbOrTx, orgId: string): Promise<number> {
-  const r = await rows<{ n: number }>(dbx, sql`select coalesce(max(seq), 0)::int + 1 as n from credit_feed where org_id = ${orgId}`);
+  const r = await rows<{ n: number }>(
+    dbx,
+    sql`select coalesce(max(seq), 0)::int + 1 as n from credit_feed where org_id = ${orgId}`,
+  );
   return r[0]!.n;
 }
 
@@ -143,7 +166,11 @@ export async function feedById(dbx: DbOrTx, id: number): Promise<FeedWithOrg | n
 // ── Subscriptions and deliveries ────────────────────────────────────────────────────────────
 
 export function activeSubscriptions(dbx: DbOrTx): Promise<SubscriptionRow[]> {
-  return dbx.select().from(creditSubscriptions).where(isNull(creditSubscriptions.deletedAt)).orderBy(asc(creditSubscriptions.createdAt));
+  return dbx
+    .select()
+    .from(creditSubscriptions)
+    .where(isNull(creditSubscriptions.deletedAt))
+    .orderBy(asc(creditSubscriptions.createdAt));
 }
 
 export async function countActiveSubscriptions(dbx: DbOrTx, orgId: string): Promise<number> {
@@ -166,7 +193,11 @@ export async function findSubscription(dbx: DbOrTx, id: string, forUpdate = fals
 }
 
 export function subscriptionsOf(dbx: DbOrTx, orgId: string): Promise<SubscriptionRow[]> {
-  return dbx.select().from(creditSubscriptions).where(eq(creditSubscriptions.orgId, orgId)).orderBy(desc(creditSubscriptions.createdAt));
+  return dbx
+    .select()
+    .from(creditSubscriptions)
+    .where(eq(creditSubscriptions.orgId, orgId))
+    .orderBy(desc(creditSubscriptions.createdAt));
 }
 
 export async function markSubscriptionDeleted(dbx: DbOrTx, id: string, at: Date): Promise<SubscriptionRow> {
@@ -178,13 +209,19 @@ export async function markSubscriptionDeleted(dbx: DbOrTx, id: string, at: Date)
   return r!;
 }
 
-export async function deliveryCounts(dbx: DbOrTx, subscriptionIds: string[]): Promise<Map<string, { status: string; n: number; last: Date | null }[]>> {
+export async function deliveryCounts(
+  dbx: DbOrTx,
+  subscriptionIds: string[],
+): Promise<Map<string, { status: string; n: number; last: Date | null }[]>> {
   const out = new Map<string, { status: string; n: number; last: Date | null }[]>();
   if (subscriptionIds.length === 0) return out;
   const r = await rows<{ subscription_id: string; status: string; n: number; last: Date | string | null }>(
     dbx,
     sql`select subscription_id, status, count(*)::int as n, max(coalesce(delivered_at, updated_at)) as last
-        from credit_deliveries where subscription_id in (${sql.join(subscriptionIds.map((id) => sql`${id}::uuid`), sql`, `)})
+        from credit_deliveries where subscription_id in (${sql.join(
+          subscriptionIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})
         group by subscription_id, status`,
   );
   for (const x of r) {
@@ -217,7 +254,13 @@ export type DeliveryWithEvent = DeliveryRow & { eventId: string; orgId: string }
 
 export async function deliveriesOf(
   dbx: DbOrTx,
-  o: { orgId: string; subscriptionId?: string; status?: DeliveryRow['status']; before?: { createdAt: Date; id: string }; limit: number },
+  o: {
+    orgId: string;
+    subscriptionId?: string;
+    status?: DeliveryRow['status'];
+    before?: { createdAt: Date; id: string };
+    limit: number;
+  },
 ): Promise<DeliveryWithEvent[]> {
   const r = await dbx
     .select({ d: creditDeliveries, eventId: creditFeed.eventId, orgId: creditFeed.orgId })
@@ -256,8 +299,15 @@ export async function listSanctions(
   if (f.districts && f.districts.length === 0) return [];
   const conds = [
     f.orgId ? eq(sanctions.orgId, f.orgId) : undefined,
-    f.districts ? sql`${sanctions.orgId} in (select o.id from orgs o where o.district in (${sql.join(f.districts.map((d) => sql`${d}`), sql`, `)}))` : undefined,
-    f.afterId ? sql`(${sanctions.createdAt}, ${sanctions.id}) < (select s2.created_at, s2.id from sanctions s2 where s2.id = ${f.afterId})` : undefined,
+    f.districts
+      ? sql`${sanctions.orgId} in (select o.id from orgs o where o.district in (${sql.join(
+          f.districts.map((d) => sql`${d}`),
+          sql`, `,
+        )}))`
+      : undefined,
+    f.afterId
+      ? sql`(${sanctions.createdAt}, ${sanctions.id}) < (select s2.created_at, s2.id from sanctions s2 where s2.id = ${f.afterId})`
+      : undefined,
   ].filter((c) => c !== undefined);
   return dbx
     .select()
@@ -271,4 +321,3 @@ export async function insertSanction(dbx: DbOrTx, row: typeof sanctions.$inferIn
   const [r] = await dbx.insert(sanctions).values(row).returning();
   return r!;
 }
-

@@ -191,7 +191,8 @@ export async function validateWebhookUrl(raw: string, policy: UrlPolicy): Promis
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new UnsafeUrlError('scheme', `the ${url.protocol.replace(/:$/, '')} scheme is not allowed: use https`);
-  if (url.username || url.password) throw new UnsafeUrlError('credentials', 'credentials in the URL are not allowed; sign with the secret instead');
+  if (url.username || url.password)
+    throw new UnsafeUrlError('credentials', 'credentials in the URL are not allowed; sign with the secret instead');
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   if (!hostname) throw new UnsafeUrlError('host', 'the URL has no host');
   const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;

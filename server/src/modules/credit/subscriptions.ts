@@ -34,10 +34,19 @@ export function createSubscriptions(deps: CreditDeps, kit: CreditKit) {
       const row = await inTransaction(db, async (tx) => {
         await advisoryXactLock(tx, 'credit-subscriptions', actor.orgId!);
         if ((await repo.countActiveSubscriptions(tx, actor.orgId!)) >= MAX_SUBSCRIPTIONS_PER_ORG)
-          throw new AppError(ErrorCodes.CONFLICT, `at most ${MAX_SUBSCRIPTIONS_PER_ORG} active subscriptions per organisation; delete one first`);
-        const s = await repo.insertSubscription(tx, { id: ids.uuid(), orgId: actor.orgId!, url: body.url, secret: body.secret, createdBy: actor.userId });
+          throw new AppError(
+            ErrorCodes.CONFLICT,
+            `at most ${MAX_SUBSCRIPTIONS_PER_ORG} active subscriptions per organisation; delete one first`,
+          );
+        const s = await repo.insertSubscription(tx, {
+          id: ids.uuid(),
+          orgId: actor.orgId!,
+          url: body.url,
+          secret: body.secret,
+          createdBy: actor.userId,
+        });
         await recordAudit(tx, actor, {
-                    action: 'credit_subscription.create',
+          action: 'credit_subscription.create',
           subjectType: 'credit_subscription',
           subjectId: s.id,
           details: { url: s.url },
@@ -48,11 +57,17 @@ export function createSubscriptions(deps: CreditDeps, kit: CreditKit) {
     },
 
     async subscriptionViews(rows: repo.SubscriptionRow[]): Promise<TSubscription[]> {
-      const counts = await repo.deliveryCounts(db, rows.map((r) => r.id));
+      const counts = await repo.deliveryCounts(
+        db,
+        rows.map((r) => r.id),
+      );
       return rows.map((s) => {
         const c = counts.get(s.id) ?? [];
         const n = (status: string) => c.find((x) => x.status === status)?.n ?? 0;
-        const last = c.map((x) => x.last).filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
+        const last = c
+          .map((x) => x.last)
+          .filter((d): d is Date => !!d)
+          .sort((a, b) => b.getTime() - a.getTime())[0];
         return {
           id: s.id,
           url: s.url,
@@ -78,7 +93,7 @@ export function createSubscriptions(deps: CreditDeps, kit: CreditKit) {
         if (s.deletedAt) return s;
         const deleted = await repo.markSubscriptionDeleted(tx, id, clock.now());
         await recordAudit(tx, actor, {
-                    action: 'credit_subscription.delete',
+          action: 'credit_subscription.delete',
           subjectType: 'credit_subscription',
           subjectId: id,
           details: { url: s.url },
@@ -106,7 +121,6 @@ export function createSubscriptions(deps: CreditDeps, kit: CreditKit) {
         nextCursor: rows.length > q.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
       };
     },
-
   };
 
   return service;

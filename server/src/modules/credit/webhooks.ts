@@ -101,7 +101,11 @@ export async function sendWebhook(d: Delivery, o: SendOptions): Promise<SendResu
         req.destroy();
         if (status >= 200 && status < 300) finish({ ok: true, statusCode: status, error: null });
         else if (status >= 300 && status < 400)
-          finish({ ok: false, statusCode: status, error: `redirect (${status}) not followed${res.headers.location ? ` to ${String(res.headers.location).slice(0, 200)}` : ''}` });
+          finish({
+            ok: false,
+            statusCode: status,
+            error: `redirect (${status}) not followed${res.headers.location ? ` to ${String(res.headers.location).slice(0, 200)}` : ''}`,
+          });
         else finish({ ok: false, statusCode: status, error: `consumer answered ${status}` });
       };
       res.on('end', done);

@@ -13,11 +13,18 @@ import {
 import type { Config } from '../../config.js';
 import type { DocumentsService } from './service.js';
 
-export function documentsRoutes({ documents, config }: { documents: DocumentsService; config: Pick<Config, 'DOCUMENT_MAX_BYTES'> }) {
+export function documentsRoutes({
+  documents,
+  config,
+}: {
+  documents: DocumentsService;
+  config: Pick<Config, 'DOCUMENT_MAX_BYTES'>;
+}) {
   return [
     route({
       key: 'POST /documents',
-      summary: "Upload a PDF, JPEG or PNG for a listing (lab report), a trip (weighbridge ticket, disposal certificate) or a disputed trade (evidence); the body is the file's bytes",
+      summary:
+        "Upload a PDF, JPEG or PNG for a listing (lab report), a trip (weighbridge ticket, disposal certificate) or a disputed trade (evidence); the body is the file's bytes",
       tags: ['documents'],
       query: ZUploadDocumentQuery,
       rawBody: { types: DOCUMENT_TYPES, limit: config.DOCUMENT_MAX_BYTES },

@@ -60,15 +60,24 @@ export function createDocumentsService(deps: DocumentsDeps) {
       return {
         canAdd: (kind) =>
           kind === 'evidence'
-            ? parts.length > 0 ? null : 'only a party of this trip adds evidence'
-            : parts.includes('receiver') ? null : `only the receiver (接受人) adds a ${kind.replace('_', ' ')}`,
+            ? parts.length > 0
+              ? null
+              : 'only a party of this trip adds evidence'
+            : parts.includes('receiver')
+              ? null
+              : `only the receiver (接受人) adds a ${kind.replace('_', ' ')}`,
       };
     }
     const t = await getTradeRow(dbx, s.subjectId);
     if (!t || !canSeeTrade(actor, t)) throw notFound('trade');
     const party = !!actor.orgId && (actor.orgId === t.generatorOrgId || actor.orgId === t.receiverOrgId);
     return {
-      canAdd: () => (!party ? 'only a party of this trade adds evidence' : t.status !== 'disputed' ? `the trade is ${t.status}; evidence is added while it is disputed` : null),
+      canAdd: () =>
+        !party
+          ? 'only a party of this trade adds evidence'
+          : t.status !== 'disputed'
+            ? `the trade is ${t.status}; evidence is added while it is disputed`
+            : null,
     };
   }
 
@@ -76,7 +85,10 @@ export function createDocumentsService(deps: DocumentsDeps) {
     const out = new Map<string, number>();
     const manifestIds = [...new Set(rows.filter((r) => r.subjectType === 'manifest').map((r) => r.subjectId))];
     for (const id of manifestIds) {
-      const events = await dbx.select().from(manifestEvents).where(and(eq(manifestEvents.manifestId, id), eq(manifestEvents.type, 'document')));
+      const events = await dbx
+        .select()
+        .from(manifestEvents)
+        .where(and(eq(manifestEvents.manifestId, id), eq(manifestEvents.type, 'document')));
       for (const e of events) for (const d of (e.data.documents as { id: string }[] | undefined) ?? []) out.set(d.id, e.seq);
     }
     return out;
@@ -117,9 +129,13 @@ export function createDocumentsService(deps: DocumentsDeps) {
         });
       const contentType = sniffType(bytes);
       if (!contentType)
-        throw new AppError(ErrorCodes.UNSUPPORTED_MEDIA_TYPE, 'the file is not a PDF, JPEG or PNG (read from its content, whatever its name)', {
-          allowed: ['application/pdf', 'image/jpeg', 'image/png'],
-        });
+        throw new AppError(
+          ErrorCodes.UNSUPPORTED_MEDIA_TYPE,
+          'the file is not a PDF, JPEG or PNG (read from its content, whatever its name)',
+          {
+            allowed: ['application/pdf', 'image/jpeg', 'image/png'],
+          },
+        );
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       return inTransaction(db, async (tx) => {
         const refusal = (await access(tx, actor, q)).canAdd(q.kind);
@@ -142,7 +158,8 @@ export function createDocumentsService(deps: DocumentsDeps) {
             createdAt: clock.now(),
           })
           .returning();
-        if (q.subjectType === 'manifest') await deps.manifests.appendDocumentEvent(tx, actor, q.subjectId, { id, kind: q.kind, sha256, contentType });
+        if (q.subjectType === 'manifest')
+          await deps.manifests.appendDocumentEvent(tx, actor, q.subjectId, { id, kind: q.kind, sha256, contentType });
         return toDocument(row!, await chainSeqs(tx, [row!]));
       });
     },
@@ -171,7 +188,8 @@ export function createDocumentsService(deps: DocumentsDeps) {
       const refusal = (await access(db, actor, { subjectType: 'trade', subjectId: tradeId })).canAdd('evidence');
       if (refusal) {
         const t = await getTradeRow(db, tradeId);
-        if (t && t.status !== 'disputed') throw new AppError(ErrorCodes.INVALID_STATE, refusal, { status: t.status, allowed: ['disputed'] });
+        if (t && t.status !== 'disputed')
+          throw new AppError(ErrorCodes.INVALID_STATE, refusal, { status: t.status, allowed: ['disputed'] });
         throw new AppError(ErrorCodes.NOT_A_PARTY, refusal);
       }
       const [row] = await db
@@ -184,9 +202,19 @@ export function createDocumentsService(deps: DocumentsDeps) {
     /** GET /trades/:id/evidence: the notes and the trade's evidence documents. */
     async evidence(actor: UserActor, tradeId: string): Promise<TEvidence> {
       await access(db, actor, { subjectType: 'trade', subjectId: tradeId });
-      const notes = await db.select().from(disputeNotes).where(eq(disputeNotes.tradeId, tradeId)).orderBy(asc(disputeNotes.createdAt), asc(disputeNotes.id));
+      const notes = await db
+        .select()
+        .from(disputeNotes)
+        .where(eq(disputeNotes.tradeId, tradeId))
+        .orderBy(asc(disputeNotes.createdAt), asc(disputeNotes.id));
       return {
-        notes: notes.map((n) => ({ id: n.id, orgId: n.orgId, userId: n.userId, note: n.note, createdAt: n.createdAt.toISOString() })),
+        notes: notes.map((n) => ({
+          id: n.id,
+          orgId: n.orgId,
+          userId: n.userId,
+          note: n.note,
+          createdAt: n.createdAt.toISOString(),
+        })),
         documents: await listOf(db, { subjectType: 'trade', subjectId: tradeId }),
       };
     },

@@ -104,7 +104,13 @@ function inForceIds(day: string): SQL {
 
 export async function inForceIdsOn(dbx: DbOrTx, day: string, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const found = await rows<{ id: string }>(dbx, sql`select id from (${inForceIds(day)}) f where f.id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`);
+  const found = await rows<{ id: string }>(
+    dbx,
+    sql`select id from (${inForceIds(day)}) f where f.id in (${sql.join(
+      ids.map((i) => sql`${i}`),
+      sql`, `,
+    )})`,
+  );
   return new Set(found.map((f) => f.id));
 }
 
@@ -117,7 +123,10 @@ export async function listRates(
   if (f.stream) conds.push(sql`r.stream = ${f.stream}`);
   if (f.inForceOn) conds.push(sql`r.id in (${inForceIds(f.inForceOn)})`);
   if (f.beforeSeq !== undefined) conds.push(sql`r.seq < ${f.beforeSeq}`);
-  const found = await rows<RawRow>(dbx, sql`${SELECT_WITH_ORG} where ${sql.join(conds, sql` and `)} order by r.seq desc limit ${f.limit}`);
+  const found = await rows<RawRow>(
+    dbx,
+    sql`${SELECT_WITH_ORG} where ${sql.join(conds, sql` and `)} order by r.seq desc limit ${f.limit}`,
+  );
   return found.map(fromRaw);
 }
 

@@ -7,7 +7,8 @@ export function ecoFeesRoutes({ ecoFees }: { ecoFees: EcoFeesService }) {
   return [
     route({
       key: 'GET /eco-rates',
-      summary: 'Ecological compensation rates (fen/t by stream, optionally by district pair), newest first; inForce=true: the rows in force today',
+      summary:
+        'Ecological compensation rates (fen/t by stream, optionally by district pair), newest first; inForce=true: the rows in force today',
       tags: ['eco-rates'],
       query: ZEcoRatesQuery,
       response: ZPage(ZEcoRate),

@@ -40,7 +40,10 @@ function invalidField(path: string, message: string): AppError {
  * A non-hazardous lot of a code the catalogue files under hazardous, or of an unknown code, is
  * general industrial solid waste.
  */
-export async function streamOfLot(dbx: DbOrTx, lot: { hazardous: boolean; materialCode: string; classifiedCode: string | null }): Promise<TStream> {
+export async function streamOfLot(
+  dbx: DbOrTx,
+  lot: { hazardous: boolean; materialCode: string; classifiedCode: string | null },
+): Promise<TStream> {
   if (lot.hazardous) return 'hazardous';
   const stream = await repo.materialStream(dbx, lot.classifiedCode ?? lot.materialCode);
   return !stream || stream === 'hazardous' ? 'general_industrial' : (stream as TStream);
@@ -52,7 +55,14 @@ export async function streamOfLot(dbx: DbOrTx, lot: { hazardous: boolean; materi
  */
 export async function ecoRateForTrade(
   dbx: DbOrTx,
-  t: { hazardous: boolean; materialCode: string; classifiedCode: string | null; originDistrict: string; destinationDistrict: string; at: Date },
+  t: {
+    hazardous: boolean;
+    materialCode: string;
+    classifiedCode: string | null;
+    originDistrict: string;
+    destinationDistrict: string;
+    at: Date;
+  },
 ): Promise<AppliedEcoRate> {
   if (t.originDistrict === t.destinationDistrict) return { rateId: null, fenPerTonne: 0 };
   const rate = await repo.rateInForce(dbx, {
@@ -69,18 +79,36 @@ export async function ecoRateForTrade(
  * one it has is left as it is, and a different amount in the file is logged, not applied: history is
  * never edited, so changing a default means adding a row with a new effectiveFrom.
  */
-export async function loadDefaultRates(db: Db, ids: Ids, logger?: Pick<Logger, 'info' | 'warn'>): Promise<{ added: number; rows: number }> {
+export async function loadDefaultRates(
+  db: Db,
+  ids: Ids,
+  logger?: Pick<Logger, 'info' | 'warn'>,
+): Promise<{ added: number; rows: number }> {
   const file = await readDefaultRates();
   let added = 0;
   await inTransaction(db, async (tx) => {
     for (const r of file.rates) {
-      const key = { stream: r.stream, fromDistrict: r.fromDistrict ?? null, toDistrict: r.toDistrict ?? null, effectiveFrom: r.effectiveFrom };
-      const inserted = await repo.insertDefaultIfAbsent(tx, { id: ids.uuid(), ...key, fenPerTonne: r.fenPerTonne, source: 'default', note: r.note ?? null });
+      const key = {
+        stream: r.stream,
+        fromDistrict: r.fromDistrict ?? null,
+        toDistrict: r.toDistrict ?? null,
+        effectiveFrom: r.effectiveFrom,
+      };
+      const inserted = await repo.insertDefaultIfAbsent(tx, {
+        id: ids.uuid(),
+        ...key,
+        fenPerTonne: r.fenPerTonne,
+        source: 'default',
+        note: r.note ?? null,
+      });
       if (inserted) added++;
       else {
         const stored = await repo.findDefault(tx, key);
         if (stored && stored.fenPerTonne !== r.fenPerTonne)
-          logger?.warn({ ...key, stored: stored.fenPerTonne, file: r.fenPerTonne }, 'eco-rates.default.json changed an existing default row; the stored row stands (add a row with a new effectiveFrom)');
+          logger?.warn(
+            { ...key, stored: stored.fenPerTonne, file: r.fenPerTonne },
+            'eco-rates.default.json changed an existing default row; the stored row stands (add a row with a new effectiveFrom)',
+          );
       }
     }
   });
@@ -114,7 +142,11 @@ export function createEcoFeesService(deps: { db: Db; ids: Ids; clock: Clock; log
   const today = () => shanghaiDate(clock.now());
 
   async function withInForce(dbx: DbOrTx, found: repo.EcoRateWithOrg[]): Promise<TEcoRate[]> {
-    const live = await repo.inForceIdsOn(dbx, today(), found.map((r) => r.id));
+    const live = await repo.inForceIdsOn(
+      dbx,
+      today(),
+      found.map((r) => r.id),
+    );
     return found.map((r) => toEcoRate(r, live.has(r.id)));
   }
 
@@ -148,10 +180,18 @@ export function createEcoFeesService(deps: { db: Db; ids: Ids; clock: Clock; log
      */
     async setRate(actor: UserActor, body: TSetEcoRateRequest): Promise<TEcoRate> {
       if (actor.scope !== 'city')
-        throw new AppError(ErrorCodes.CITY_SCOPE_REQUIRED, 'eco compensation rates are city policy: setting one needs a city-scope regulator', { scope: actor.scope });
+        throw new AppError(
+          ErrorCodes.CITY_SCOPE_REQUIRED,
+          'eco compensation rates are city policy: setting one needs a city-scope regulator',
+          { scope: actor.scope },
+        );
       const now = today();
       // A rate never reaches back: trades already created keep theirs, and the table's history must say what they got.
-      if (body.effectiveFrom < now) throw invalidField('effectiveFrom', `not before today (${now}, Asia/Shanghai): a rate applies from a day on, never to the past`);
+      if (body.effectiveFrom < now)
+        throw invalidField(
+          'effectiveFrom',
+          `not before today (${now}, Asia/Shanghai): a rate applies from a day on, never to the past`,
+        );
       if (body.effectiveFrom > addDays(now, INSTANT_HORIZON_DAYS))
         throw invalidField('effectiveFrom', `at most ${INSTANT_HORIZON_DAYS} days (2 years) ahead`);
       return inTransaction(db, async (tx) => {
@@ -177,7 +217,9 @@ export function createEcoFeesService(deps: { db: Db; ids: Ids; clock: Clock; log
             fenPerTonne: body.fenPerTonne,
             effectiveFrom: body.effectiveFrom,
             note: body.note ?? null,
-            supersedes: before ? { id: before.id, fenPerTonne: before.fenPerTonne, effectiveFrom: before.effectiveFrom, source: before.source } : null,
+            supersedes: before
+              ? { id: before.id, fenPerTonne: before.fenPerTonne, effectiveFrom: before.effectiveFrom, source: before.source }
+              : null,
           },
         });
         return (await withInForce(tx, [(await repo.findRate(tx, id))!]))[0]!;

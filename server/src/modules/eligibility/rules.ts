@@ -114,12 +114,22 @@ export function checkEligibility(f: EligibilityFacts): EligibilityOutcome {
     return fail(
       ErrorCodes.CAPACITY_EXCEEDED,
       `${whose} licence ${best.number} allows ${best.annualCapacityKg} kg in ${f.year}; ${f.usedKg} kg are already contracted, so ${remainingKg} kg remain, less than the ${f.quantityKg} kg asked for; lower the quantity or raise the licensed capacity`,
-      { licence: best.number, annualCapacityKg: best.annualCapacityKg, usedKg: f.usedKg, remainingKg, requestedKg: f.quantityKg, year: f.year },
+      {
+        licence: best.number,
+        annualCapacityKg: best.annualCapacityKg,
+        usedKg: f.usedKg,
+        remainingKg,
+        requestedKg: f.quantityKg,
+        year: f.year,
+      },
     );
   }
 
   if (f.callerCredit === 'black')
-    return fail(ErrorCodes.CREDIT_BARRED, 'your organisation is at the black credit level and may not trade hazardous waste until its credit recovers');
+    return fail(
+      ErrorCodes.CREDIT_BARRED,
+      'your organisation is at the black credit level and may not trade hazardous waste until its credit recovers',
+    );
   if (f.counterpartyCredit === 'black')
     return fail(ErrorCodes.CREDIT_BARRED, 'the other party is at the black credit level and may not trade hazardous waste');
 

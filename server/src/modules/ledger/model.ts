@@ -83,7 +83,8 @@ export class LedgerRuleError extends Error {
 export function normaliseEntries(entries: readonly EntryInput[]): EntryInput[] {
   const byAccount = new Map<string, bigint>();
   for (const e of entries) {
-    if (!Number.isSafeInteger(e.amountFen)) throw new LedgerRuleError(`amount ${e.amountFen} for ${e.accountId} is not an integer number of fen`);
+    if (!Number.isSafeInteger(e.amountFen))
+      throw new LedgerRuleError(`amount ${e.amountFen} for ${e.accountId} is not an integer number of fen`);
     accountSpec(e.accountId);
     byAccount.set(e.accountId, (byAccount.get(e.accountId) ?? 0n) + BigInt(e.amountFen));
   }

@@ -17,11 +17,12 @@ export async function ensureAccounts(dbx: DbOrTx, specs: AccountSpec[]): Promise
     .onConflictDoNothing({ target: ledgerAccounts.id });
 }
 
-export async function insertTransfer(
-  dbx: DbOrTx,
-  row: typeof ledgerTransfers.$inferInsert,
-): Promise<TransferRow | null> {
-  const [inserted] = await dbx.insert(ledgerTransfers).values(row).onConflictDoNothing({ target: ledgerTransfers.operationId }).returning();
+export async function insertTransfer(dbx: DbOrTx, row: typeof ledgerTransfers.$inferInsert): Promise<TransferRow | null> {
+  const [inserted] = await dbx
+    .insert(ledgerTransfers)
+    .values(row)
+    .onConflictDoNothing({ target: ledgerTransfers.operationId })
+    .returning();
   return inserted ?? null;
 }
 
@@ -92,7 +93,11 @@ export async function systemAccounts(dbx: DbOrTx): Promise<AccountRow[]> {
     .orderBy(asc(ledgerAccounts.id));
 }
 
-export async function orgAccountsPage(dbx: DbOrTx, afterId: string | undefined, limit: number): Promise<(AccountRow & { orgName: string | null })[]> {
+export async function orgAccountsPage(
+  dbx: DbOrTx,
+  afterId: string | undefined,
+  limit: number,
+): Promise<(AccountRow & { orgName: string | null })[]> {
   const conds = [inArray(ledgerAccounts.kind, ['escrow', 'payable'])];
   if (afterId) conds.push(gt(ledgerAccounts.id, afterId));
   const found = await dbx
@@ -114,8 +119,15 @@ export async function totalsByKind(dbx: DbOrTx): Promise<{ kind: AccountRow['kin
 }
 
 /** The ledger's invariants, computed in SQL over everything stored (RELIABILITY M3). */
-export async function invariantCounts(dbx: DbOrTx): Promise<{ transfers: number; unbalancedTransfers: number; mismatchedBalances: number; sumOfBalancesFen: number }> {
-  const r = await one<{ transfers: string | number; unbalanced: string | number; mismatched: string | number; total: string | number }>(
+export async function invariantCounts(
+  dbx: DbOrTx,
+): Promise<{ transfers: number; unbalancedTransfers: number; mismatchedBalances: number; sumOfBalancesFen: number }> {
+  const r = await one<{
+    transfers: string | number;
+    unbalanced: string | number;
+    mismatched: string | number;
+    total: string | number;
+  }>(
     dbx,
     sql`select
           (select count(*) from ledger_transfers) as transfers,

@@ -8,7 +8,13 @@ import type { Ids } from '../../clock.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { decodeCursor, encodeCursor } from '../../../../shared/src/schemas/common.js';
-import type { TBalancesQuery, TLedgerAccount, TLedgerTransfer, TPlatformBalances, TTradeLedger } from '../../../../shared/src/schemas/ledger.js';
+import type {
+  TBalancesQuery,
+  TLedgerAccount,
+  TLedgerTransfer,
+  TPlatformBalances,
+  TTradeLedger,
+} from '../../../../shared/src/schemas/ledger.js';
 import { LEDGER_ACCOUNT_KINDS } from '../../../../shared/src/schemas/ledger.js';
 import type { UserActor } from '../../http/actor.js';
 import { canSeeTrade, getTradeRow } from '../trades/index.js';
@@ -39,7 +45,10 @@ export interface Posted {
 
 /** An entry would take an account below what its kind allows (the database refused it). */
 export class LedgerOverdraftError extends Error {
-  constructor(readonly operationId: string, cause: unknown) {
+  constructor(
+    readonly operationId: string,
+    cause: unknown,
+  ) {
     super(`ledger transfer ${operationId} would overdraw an account`, { cause });
     this.name = 'LedgerOverdraftError';
   }
@@ -81,7 +90,10 @@ export async function postTransfer(tx: DbOrTx, ids: Ids, t: PostTransfer): Promi
     throw err;
   }
   if (entries.length === 0) return null;
-  await repo.ensureAccounts(tx, entries.map((e) => accountSpec(e.accountId)));
+  await repo.ensureAccounts(
+    tx,
+    entries.map((e) => accountSpec(e.accountId)),
+  );
   const id = ids.uuid();
   const inserted = await repo.insertTransfer(tx, {
     id,
@@ -140,7 +152,10 @@ export function escrowHeldForTrade(dbx: DbOrTx, tradeId: string): Promise<number
 }
 
 async function transfersWithEntries(dbx: DbOrTx, transfers: repo.TransferRow[]): Promise<TLedgerTransfer[]> {
-  const entries = await repo.entriesOf(dbx, transfers.map((t) => t.id));
+  const entries = await repo.entriesOf(
+    dbx,
+    transfers.map((t) => t.id),
+  );
   return transfers.map((t) => {
     const mine = entries.filter((e) => e.transferId === t.id);
     return {
@@ -153,7 +168,14 @@ async function transfersWithEntries(dbx: DbOrTx, transfers: repo.TransferRow[]):
       description: t.description,
       details: t.details,
       createdAt: t.createdAt.toISOString(),
-      entries: mine.map((e) => ({ accountId: e.accountId, kind: e.kind, orgId: e.orgId, district: e.district, provider: e.provider, amountFen: e.amountFen })),
+      entries: mine.map((e) => ({
+        accountId: e.accountId,
+        kind: e.kind,
+        orgId: e.orgId,
+        district: e.district,
+        provider: e.provider,
+        amountFen: e.amountFen,
+      })),
       sumFen: mine.reduce((s, e) => s + e.amountFen, 0),
     };
   });
@@ -179,7 +201,9 @@ export function createLedgerService(deps: { db: Db }) {
       if (!actor.roles.includes('admin')) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'admins only');
       const after = q.cursor ? decodeCursor(q.cursor)?.[0] : undefined;
       if (q.cursor && typeof after !== 'string')
-        throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+        throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', {
+          fields: [{ path: 'cursor', message: 'invalid cursor' }],
+        });
       const page = await repo.orgAccountsPage(db, after as string | undefined, q.limit + 1);
       const items = page.slice(0, q.limit);
       const totals = Object.fromEntries(LEDGER_ACCOUNT_KINDS.map((k) => [k, 0])) as TPlatformBalances['totals'];

@@ -2,21 +2,12 @@
 import { inTransaction } from '../../db/tx.js';
 import { enqueue } from '../../jobs/outbox.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import {
-  type TListing,
-} from '../../../../shared/src/schemas/listings.js';
+import { type TListing } from '../../../../shared/src/schemas/listings.js';
 import type { UserActor } from '../../http/actor.js';
 import { listingNotFound } from './errors.js';
 import * as repo from './repo.js';
 
-import {
-  lockListingForMatch,
-  setListingState,
-  loseActiveBids,
-  announceListing,
-  ownerOf,
-  type ListingsDeps,
-} from './kit.js';
+import { lockListingForMatch, setListingState, loseActiveBids, announceListing, ownerOf, type ListingsDeps } from './kit.js';
 
 export function createListingClosing(deps: ListingsDeps) {
   const { db, clock } = deps;
@@ -28,9 +19,13 @@ export function createListingClosing(deps: ListingsDeps) {
         if (!row) throw listingNotFound();
         ownerOf(actor, row);
         if (row.status !== 'open' || row.pastClose)
-          throw new AppError(ErrorCodes.INVALID_STATE, `the listing is ${row.status === 'open' ? 'past its close' : row.status}; only an open listing can be cancelled`, {
-            allowed: [],
-          });
+          throw new AppError(
+            ErrorCodes.INVALID_STATE,
+            `the listing is ${row.status === 'open' ? 'past its close' : row.status}; only an open listing can be cancelled`,
+            {
+              allowed: [],
+            },
+          );
         await setListingState(tx, id, { status: 'cancelled' });
         await loseActiveBids(tx, id);
         return announceListing(tx, clock, id, 'listing.updated');

@@ -2,10 +2,7 @@
 import { inTransaction } from '../../db/tx.js';
 import { enqueue } from '../../jobs/outbox.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import {
-  type TCreateListingRequest,
-  type TListing,
-} from '../../../../shared/src/schemas/listings.js';
+import { type TCreateListingRequest, type TListing } from '../../../../shared/src/schemas/listings.js';
 import type { UserActor } from '../../http/actor.js';
 import { readCredit } from '../credit/index.js';
 import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/index.js';
@@ -13,13 +10,7 @@ import { assertEligible } from '../eligibility/index.js';
 import { invalidField } from './errors.js';
 import * as repo from './repo.js';
 
-import {
-  announceListing,
-  classify,
-  assertHazardDeclared,
-  checkCloseLead,
-  type ListingsDeps,
-} from './kit.js';
+import { announceListing, classify, assertHazardDeclared, checkCloseLead, type ListingsDeps } from './kit.js';
 
 export function createListingCreation(deps: ListingsDeps) {
   const { db, ids, clock, config, catalog } = deps;
@@ -29,7 +20,9 @@ export function createListingCreation(deps: ListingsDeps) {
       if (!actor.orgId || !actor.roles.includes(needed))
         throw new AppError(
           ErrorCodes.FORBIDDEN_ROLE,
-          body.side === 'supply' ? 'supply listings are posted by generator organisations' : 'demand listings are posted by recycler organisations',
+          body.side === 'supply'
+            ? 'supply listings are posted by generator organisations'
+            : 'demand listings are posted by recycler organisations',
         );
       const orgId = actor.orgId;
       const now = clock.now();
@@ -57,7 +50,10 @@ export function createListingCreation(deps: ListingsDeps) {
                 quantityKg: body.quantityKg,
               });
             } else if ((await (deps.readCredit ?? readCredit)(tx, orgId)).level === 'black') {
-              throw new AppError(ErrorCodes.CREDIT_BARRED, 'your organisation is at the black credit level and may not trade hazardous waste until its credit recovers');
+              throw new AppError(
+                ErrorCodes.CREDIT_BARRED,
+                'your organisation is at the black credit level and may not trade hazardous waste until its credit recovers',
+              );
             }
           }
           const gate = {

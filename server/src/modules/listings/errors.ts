@@ -6,7 +6,11 @@ export function invalidField(path: string, message: string): AppError {
 }
 
 export function invalidFields(fields: { path: string; message: string }[]): AppError {
-  return new AppError(ErrorCodes.VALIDATION_FAILED, `invalid request: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, { fields });
+  return new AppError(
+    ErrorCodes.VALIDATION_FAILED,
+    `invalid request: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`,
+    { fields },
+  );
 }
 
 export function listingNotFound(): AppError {

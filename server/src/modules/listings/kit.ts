@@ -117,11 +117,22 @@ export function closeAuctionIfDue(tx: DbOrTx, id: string) {
 }
 
 /** Announces the listing as it now is (listing.created or listing.updated) to its public rooms. */
-export async function announceListing(tx: DbOrTx, clock: Clock, id: string, type: 'listing.created' | 'listing.updated'): Promise<TListing> {
+export async function announceListing(
+  tx: DbOrTx,
+  clock: Clock,
+  id: string,
+  type: 'listing.created' | 'listing.updated',
+): Promise<TListing> {
   const row = await repo.findListing(tx, id);
   // The owner's credit level goes with every listing the API and the live feed show.
   const listing = { ...toListing(row!), ownerCreditLevel: (await readCreditLevels(tx, [row!.orgId])).get(row!.orgId)! };
-  await publishEvent(tx, [Rooms.publicListings, Rooms.listing(id)], type, { listingId: id, status: listing.status, listing }, clock.now());
+  await publishEvent(
+    tx,
+    [Rooms.publicListings, Rooms.listing(id)],
+    type,
+    { listingId: id, status: listing.status, listing },
+    clock.now(),
+  );
   return listing;
 }
 
@@ -144,7 +155,11 @@ export async function classify(
   classifiedCode: string | null | undefined,
 ): Promise<Classification> {
   const material = await catalog.findMaterial(dbx, materialCode);
-  if (!material) throw invalidField('materialCode', `no material with code ${materialCode} in the catalogue (see GET /api/v1/catalog/materials)`);
+  if (!material)
+    throw invalidField(
+      'materialCode',
+      `no material with code ${materialCode} in the catalogue (see GET /api/v1/catalog/materials)`,
+    );
   if (!material.tradeable || material.category === 'HW01') {
     throw invalidField(
       'materialCode',
@@ -158,7 +173,10 @@ export async function classify(
     return { wasteCode: material.code, category: material.category, hazardous: material.hazardous ?? false };
   }
   if (!classifiedCode)
-    throw invalidField('classifiedCode', 'WS-CLASSIFIED needs the code from your classification or test report (e.g. 900-000-35 or SW07)');
+    throw invalidField(
+      'classifiedCode',
+      'WS-CLASSIFIED needs the code from your classification or test report (e.g. 900-000-35 or SW07)',
+    );
   const hw = hwCategoryOf(classifiedCode);
   if (hw) {
     if (hw === 'HW01') throw invalidField('classifiedCode', 'medical waste (HW01) is not tradeable');

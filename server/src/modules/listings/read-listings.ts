@@ -1,9 +1,6 @@
 /** Reading listings: the market search and one listing, each with its owner's credit level. */
 import { encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
-import {
-  type TListing,
-  type TListingsQuery,
-} from '../../../../shared/src/schemas/listings.js';
+import { type TListing, type TListingsQuery } from '../../../../shared/src/schemas/listings.js';
 import { readCreditLevels } from '../credit/index.js';
 import { listingNotFound } from './errors.js';
 import * as repo from './repo.js';
@@ -27,7 +24,10 @@ export function createListingReads(deps: ListingsDeps) {
         limit: q.limit + 1,
       });
       const page = rows.slice(0, q.limit);
-      const levels = await readCreditLevels(db, page.map((r) => r.orgId));
+      const levels = await readCreditLevels(
+        db,
+        page.map((r) => r.orgId),
+      );
       return {
         items: page.map((r) => ({ ...toListing(r), ownerCreditLevel: levels.get(r.orgId)! })),
         nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.seq]) : null,

@@ -10,14 +10,23 @@ export type ListingRow = ListingBase & { materialNameZh: string; materialNameEn:
 /** A locked listing, with the database clock's view of its deadlines. */
 export type LockedListing = ListingRow & { pastClose: boolean; pastPickup: boolean };
 
-const withNames = { ...getTableColumns(listings), materialNameZh: materials.nameZh, materialNameEn: materials.nameEn, usualDirection: materials.usualDirection };
+const withNames = {
+  ...getTableColumns(listings),
+  materialNameZh: materials.nameZh,
+  materialNameEn: materials.nameEn,
+  usualDirection: materials.usualDirection,
+};
 
 export async function insertListing(dbx: DbOrTx, row: NewListingRow): Promise<void> {
   await dbx.insert(listings).values(row);
 }
 
 export async function findListing(dbx: DbOrTx, id: string): Promise<ListingRow | null> {
-  const [row] = await dbx.select(withNames).from(listings).innerJoin(materials, eq(materials.code, listings.materialCode)).where(eq(listings.id, id));
+  const [row] = await dbx
+    .select(withNames)
+    .from(listings)
+    .innerJoin(materials, eq(materials.code, listings.materialCode))
+    .where(eq(listings.id, id));
   return row ?? null;
 }
 
@@ -44,7 +53,11 @@ export async function updateListing(dbx: DbOrTx, id: string, set: Partial<NewLis
 }
 
 /** Remaining quantity and/or status; leaving `open` stamps closed_at on the database clock. */
-export async function setState(dbx: DbOrTx, id: string, s: { remainingKg?: number; status?: ListingBase['status'] }): Promise<void> {
+export async function setState(
+  dbx: DbOrTx,
+  id: string,
+  s: { remainingKg?: number; status?: ListingBase['status'] },
+): Promise<void> {
   await dbx
     .update(listings)
     .set({
@@ -73,7 +86,9 @@ export async function closeIfDue(dbx: DbOrTx, id: string): Promise<ListingBase |
   const [row] = await dbx
     .update(listings)
     .set({ status: 'closed', closedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(listings.id, id), eq(listings.status, 'open'), eq(listings.mode, 'auction'), sql`${listings.closesAt} <= now()`))
+    .where(
+      and(eq(listings.id, id), eq(listings.status, 'open'), eq(listings.mode, 'auction'), sql`${listings.closesAt} <= now()`),
+    )
     .returning();
   return row ?? null;
 }

@@ -1,6 +1,11 @@
 import { route } from '../../http/route.js';
 import { ZIdParams, ZPage } from '../../../../shared/src/schemas/common.js';
-import { ZCreateListingRequest, ZListing, ZListingsQuery, ZUpdateListingRequest } from '../../../../shared/src/schemas/listings.js';
+import {
+  ZCreateListingRequest,
+  ZListing,
+  ZListingsQuery,
+  ZUpdateListingRequest,
+} from '../../../../shared/src/schemas/listings.js';
 import type { ListingsService } from './service.js';
 
 export function listingsRoutes({ listings }: { listings: ListingsService }) {

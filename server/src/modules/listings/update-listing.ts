@@ -41,7 +41,11 @@ export function createListingUpdate(deps: ListingsDeps) {
           if (!row) throw listingNotFound();
           ownerOf(actor, row);
           if (row.status !== 'open' || row.pastClose)
-            throw new AppError(ErrorCodes.INVALID_STATE, `the listing is ${row.status === 'open' ? 'past its close' : row.status}; only open listings change`, { allowed: [] });
+            throw new AppError(
+              ErrorCodes.INVALID_STATE,
+              `the listing is ${row.status === 'open' ? 'past its close' : row.status}; only open listings change`,
+              { allowed: [] },
+            );
           const terms = TERMS_FIELDS.filter((f) => patch[f] !== undefined);
           if (terms.length > 0 && (await hasLiveBids(tx, id))) {
             throw new AppError(
@@ -55,7 +59,9 @@ export function createListingUpdate(deps: ListingsDeps) {
             materialCode: patch.materialCode ?? row.materialCode,
             classifiedCode: patch.classifiedCode === undefined ? row.classifiedCode : patch.classifiedCode,
             quantityKg: patch.quantityKg ?? row.quantityKg,
-            minLotKg: patch.minLotKg ?? (patch.quantityKg !== undefined && row.minLotKg === row.quantityKg ? patch.quantityKg : row.minLotKg),
+            minLotKg:
+              patch.minLotKg ??
+              (patch.quantityKg !== undefined && row.minLotKg === row.quantityKg ? patch.quantityKg : row.minLotKg),
             pricePerTonneFen: patch.pricePerTonneFen ?? row.pricePerTonneFen,
             justification: patch.justification ?? row.justification,
             closesAt: patch.closesAt ? new Date(patch.closesAt) : row.closesAt,
@@ -63,7 +69,8 @@ export function createListingUpdate(deps: ListingsDeps) {
             pickupTo: patch.pickupTo ? new Date(patch.pickupTo) : row.pickupTo,
             district: patch.district ?? row.district,
           };
-          if (patch.closesAt && row.mode === 'fixed') throw invalidField('closesAt', 'only auctions close; a fixed-price listing has no closesAt');
+          if (patch.closesAt && row.mode === 'fixed')
+            throw invalidField('closesAt', 'only auctions close; a fixed-price listing has no closesAt');
           const problems = listingProblems({
             quantityKg: merged.quantityKg,
             minLotKg: merged.minLotKg,

@@ -45,7 +45,9 @@ export function canonicalEvent(e: ChainedEvent): string {
 }
 
 export function chainHash(prevHash: string, e: ChainedEvent): string {
-  return createHash('sha256').update(prevHash + canonicalEvent(e), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(prevHash + canonicalEvent(e), 'utf8')
+    .digest('hex');
 }
 
 export interface StoredChainEvent extends ChainedEvent {
@@ -65,7 +67,8 @@ export type ChainVerdict =
 export function verifyChain(events: readonly StoredChainEvent[]): ChainVerdict {
   let prev = GENESIS_HASH;
   for (const [i, e] of events.entries()) {
-    if (e.seq !== i + 1) return { valid: false, brokenAt: e.seq, reason: 'sequence', expected: String(i + 1), found: String(e.seq) };
+    if (e.seq !== i + 1)
+      return { valid: false, brokenAt: e.seq, reason: 'sequence', expected: String(i + 1), found: String(e.seq) };
     if (e.prevHash !== prev) return { valid: false, brokenAt: e.seq, reason: 'link', expected: prev, found: e.prevHash };
     const h = chainHash(prev, e);
     if (h !== e.hash) return { valid: false, brokenAt: e.seq, reason: 'hash', expected: h, found: e.hash };

@@ -18,13 +18,23 @@ export function createCloseShipments(deps: ManifestsDeps, kit: ManifestKit) {
         const trade = await getTradeForUpdate(tx, tradeId);
         assertShipper(actor, trade);
         if (!OPENABLE.includes(trade.status) && trade.status !== 'disputed')
-          throw invalidState(trade.status, `the trade is ${trade.status}; shipments are closed while it is funded, in transit or disputed`, [...OPENABLE, 'disputed']);
+          throw invalidState(
+            trade.status,
+            `the trade is ${trade.status}; shipments are closed while it is funded, in transit or disputed`,
+            [...OPENABLE, 'disputed'],
+          );
         const trips = await repo.manifestsOfTrade(tx, trade.id);
         const declaredKg = trips.reduce((s, m) => s + m.declaredKg, 0);
-        const closure = await repo.insertClosure(tx, { tradeId, closedBy: actor.userId, closedByOrg: actor.orgId!, closedAt: clock.now(), declaredKg });
+        const closure = await repo.insertClosure(tx, {
+          tradeId,
+          closedBy: actor.userId,
+          closedByOrg: actor.orgId!,
+          closedAt: clock.now(),
+          declaredKg,
+        });
         if (!closure) throw invalidState(trade.status, 'shipments of this trade are already closed', []);
         await recordAudit(tx, actor, {
-                    action: 'trade.shipments_closed',
+          action: 'trade.shipments_closed',
           subjectType: 'trade',
           subjectId: tradeId,
           details: { declaredKg, quantityKg: trade.quantityKg, trips: trips.length, note: input.note ?? null },

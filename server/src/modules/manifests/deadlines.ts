@@ -38,7 +38,13 @@ export interface SweepDeps {
   announce(tx: DbOrTx, row: repo.ManifestRow, event: string): Promise<void>;
   creditInput(
     tx: DbOrTx,
-    e: { orgId: string; kind: string; manifest: Pick<repo.ManifestRow, 'id' | 'number' | 'tradeId'>; occurredAt: Date; details?: Record<string, unknown> },
+    e: {
+      orgId: string;
+      kind: string;
+      manifest: Pick<repo.ManifestRow, 'id' | 'number' | 'tradeId'>;
+      occurredAt: Date;
+      details?: Record<string, unknown>;
+    },
   ): Promise<void>;
 }
 
@@ -56,7 +62,11 @@ export async function sweepDeadlines(d: SweepDeps, now: Date): Promise<SweepResu
         const m = await repo.findManifest(tx, candidate.id, true);
         if (!m) return;
         const hours = Math.round(d.transitStuckMs / 3_600_000);
-        if ((m.status === 'loaded' || m.status === 'in_transit') && m.loadedAt && m.loadedAt.getTime() + d.transitStuckMs < now.getTime()) {
+        if (
+          (m.status === 'loaded' || m.status === 'in_transit') &&
+          m.loadedAt &&
+          m.loadedAt.getTime() + d.transitStuckMs < now.getTime()
+        ) {
           if (await repo.markAlerted(tx, m.id, 'transit', now)) {
             await raiseAlert(tx, d.ids, {
               kind: 'transit_stuck',
@@ -64,7 +74,15 @@ export async function sweepDeadlines(d: SweepDeps, now: Date): Promise<SweepResu
               subjectType: 'manifest',
               subjectId: m.id,
               message: `manifest ${m.number}: loaded ${m.loadedAt.toISOString()} and not arrived after ${hours} h (vehicle ${m.vehiclePlate})`,
-              details: { manifestId: m.id, number: m.number, tradeId: m.tradeId, loadedAt: m.loadedAt.toISOString(), carrierOrgId: m.carrierOrgId, vehiclePlate: m.vehiclePlate, hours },
+              details: {
+                manifestId: m.id,
+                number: m.number,
+                tradeId: m.tradeId,
+                loadedAt: m.loadedAt.toISOString(),
+                carrierOrgId: m.carrierOrgId,
+                vehiclePlate: m.vehiclePlate,
+                hours,
+              },
             });
             await d.announce(tx, m, 'overdue');
             result.transit++;
@@ -77,9 +95,21 @@ export async function sweepDeadlines(d: SweepDeps, now: Date): Promise<SweepResu
               subjectType: 'manifest',
               subjectId: m.id,
               message: `manifest ${m.number}: arrived ${m.arrivedAt?.toISOString()}, receipt not confirmed by ${m.receiptDueAt.toISOString()}`,
-              details: { manifestId: m.id, number: m.number, tradeId: m.tradeId, receiverOrgId: m.receiverOrgId, receiptDueAt: m.receiptDueAt.toISOString() },
+              details: {
+                manifestId: m.id,
+                number: m.number,
+                tradeId: m.tradeId,
+                receiverOrgId: m.receiverOrgId,
+                receiptDueAt: m.receiptDueAt.toISOString(),
+              },
             });
-            await d.creditInput(tx, { orgId: m.receiverOrgId, kind: 'receipt_overdue', manifest: m, occurredAt: m.receiptDueAt, details: { receiptDueAt: m.receiptDueAt.toISOString() } });
+            await d.creditInput(tx, {
+              orgId: m.receiverOrgId,
+              kind: 'receipt_overdue',
+              manifest: m,
+              occurredAt: m.receiptDueAt,
+              details: { receiptDueAt: m.receiptDueAt.toISOString() },
+            });
             await d.announce(tx, m, 'overdue');
             result.receipt++;
           }
@@ -91,9 +121,21 @@ export async function sweepDeadlines(d: SweepDeps, now: Date): Promise<SweepResu
               subjectType: 'manifest',
               subjectId: m.id,
               message: `manifest ${m.number}: received ${m.receivedAt?.toISOString()}, disposal not reported by ${m.disposalDueAt.toISOString()}`,
-              details: { manifestId: m.id, number: m.number, tradeId: m.tradeId, receiverOrgId: m.receiverOrgId, disposalDueAt: m.disposalDueAt.toISOString() },
+              details: {
+                manifestId: m.id,
+                number: m.number,
+                tradeId: m.tradeId,
+                receiverOrgId: m.receiverOrgId,
+                disposalDueAt: m.disposalDueAt.toISOString(),
+              },
             });
-            await d.creditInput(tx, { orgId: m.receiverOrgId, kind: 'disposal_overdue', manifest: m, occurredAt: m.disposalDueAt, details: { disposalDueAt: m.disposalDueAt.toISOString() } });
+            await d.creditInput(tx, {
+              orgId: m.receiverOrgId,
+              kind: 'disposal_overdue',
+              manifest: m,
+              occurredAt: m.disposalDueAt,
+              details: { disposalDueAt: m.disposalDueAt.toISOString() },
+            });
             await d.announce(tx, m, 'overdue');
             result.disposal++;
           }

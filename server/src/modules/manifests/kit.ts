@@ -27,7 +27,14 @@ import { licenceCovers } from '../eligibility/index.js';
 import { markDelivered } from '../settlement/index.js';
 import { publishEvent, regulatorRooms } from '../../realtime/publish.js';
 import { CHAIN_VERSION, chainHash, type ChainedEvent } from './chain.js';
-import { applyEvent, FINISHED_STATUSES, nextSteps, weightGapBp, type ManifestEventRecord, type ManifestProjection } from './model.js';
+import {
+  applyEvent,
+  FINISHED_STATUSES,
+  nextSteps,
+  weightGapBp,
+  type ManifestEventRecord,
+  type ManifestProjection,
+} from './model.js';
 import * as repo from './repo.js';
 
 export type ManifestRow = repo.ManifestRow;
@@ -62,7 +69,11 @@ export const PART_FOR: Record<TManifestEventType, TManifestPart> = {
   receive: 'receiver',
   report_disposal: 'receiver',
 };
-export const PART_ZH: Record<TManifestPart, string> = { shipper: 'shipper (移出人)', carrier: 'assigned carrier (承运人)', receiver: 'receiver (接受人)' };
+export const PART_ZH: Record<TManifestPart, string> = {
+  shipper: 'shipper (移出人)',
+  carrier: 'assigned carrier (承运人)',
+  receiver: 'receiver (接受人)',
+};
 /** Trade states in which trips may be opened. */
 export const OPENABLE: readonly TradeRow['status'][] = ['funded', 'in_transit'];
 /** A trip no longer moving: it counts towards the trade's delivery. */
@@ -109,7 +120,10 @@ export function resolutionOf(events: readonly repo.ManifestEventRow[]): TTripRes
 
 // ── Pure helpers ─────────────────────────────────────────────────────────────────────────────
 
-export function partsOf(orgId: string | null, m: Pick<ManifestRow, 'shipperOrgId' | 'carrierOrgId' | 'receiverOrgId'>): TManifestPart[] {
+export function partsOf(
+  orgId: string | null,
+  m: Pick<ManifestRow, 'shipperOrgId' | 'carrierOrgId' | 'receiverOrgId'>,
+): TManifestPart[] {
   if (!orgId) return [];
   const parts: TManifestPart[] = [];
   if (m.shipperOrgId === orgId) parts.push('shipper');
@@ -119,7 +133,10 @@ export function partsOf(orgId: string | null, m: Pick<ManifestRow, 'shipperOrgId
 }
 
 /** Parties, the carrier, the admin and regulators whose scope has the origin or destination. */
-export function canSeeManifest(actor: UserActor, m: Pick<ManifestRow, 'shipperOrgId' | 'carrierOrgId' | 'receiverOrgId' | 'originDistrict' | 'destinationDistrict'>): boolean {
+export function canSeeManifest(
+  actor: UserActor,
+  m: Pick<ManifestRow, 'shipperOrgId' | 'carrierOrgId' | 'receiverOrgId' | 'originDistrict' | 'destinationDistrict'>,
+): boolean {
   if (partsOf(actor.orgId, m).length > 0) return true;
   const districts = overseenDistricts(actor);
   if (districts === null) return true;
@@ -134,7 +151,8 @@ export function overdueOf(
 ): 'transit' | 'receipt' | 'disposal' | null {
   if (m.status === 'arrived' && m.receiptDueAt && m.receiptDueAt < now) return 'receipt';
   if (m.status === 'received' && m.disposalDueAt && m.disposalDueAt < now) return 'disposal';
-  if ((m.status === 'loaded' || m.status === 'in_transit') && m.loadedAt && m.loadedAt.getTime() + transitStuckMs < now.getTime()) return 'transit';
+  if ((m.status === 'loaded' || m.status === 'in_transit') && m.loadedAt && m.loadedAt.getTime() + transitStuckMs < now.getTime())
+    return 'transit';
   return null;
 }
 
@@ -196,16 +214,38 @@ export function coveringLicence(
   const scope = o.category ? `${o.wasteCode} (${o.category})` : o.wasteCode;
   const details = { wasteCode: o.wasteCode, category: o.category, field: o.kind === 'transport' ? 'carrierOrgId' : undefined };
   if (held.length === 0)
-    return { error: new AppError(ErrorCodes.LICENCE_REQUIRED, `${scope} is hazardous: ${o.whose} needs an approved ${o.kind} licence covering it`, details) };
+    return {
+      error: new AppError(
+        ErrorCodes.LICENCE_REQUIRED,
+        `${scope} is hazardous: ${o.whose} needs an approved ${o.kind} licence covering it`,
+        details,
+      ),
+    };
   const covering = held.filter((l) => licenceCovers(l, o.wasteCode, o.category));
   if (covering.length === 0)
-    return { error: new AppError(ErrorCodes.LICENCE_SCOPE, `${o.whose}'s ${o.kind} licences do not cover ${scope}`, { ...details, licences: held.map((l) => l.number) }) };
+    return {
+      error: new AppError(ErrorCodes.LICENCE_SCOPE, `${o.whose}'s ${o.kind} licences do not cover ${scope}`, {
+        ...details,
+        licences: held.map((l) => l.number),
+      }),
+    };
   const approved = covering.filter((l) => l.status === 'approved');
   if (approved.length === 0)
-    return { error: new AppError(ErrorCodes.LICENCE_SUSPENDED, `${o.whose}'s ${o.kind} licence covering ${scope} is suspended`, { ...details, licences: covering.map((l) => l.number) }) };
+    return {
+      error: new AppError(ErrorCodes.LICENCE_SUSPENDED, `${o.whose}'s ${o.kind} licence covering ${scope} is suspended`, {
+        ...details,
+        licences: covering.map((l) => l.number),
+      }),
+    };
   const valid = approved.find((l) => l.validFrom <= o.today && o.today <= l.validTo);
   if (!valid)
-    return { error: new AppError(ErrorCodes.LICENCE_EXPIRED, `${o.whose}'s ${o.kind} licence covering ${scope} is not valid on ${o.today}`, { ...details, licences: approved.map((l) => l.number) }) };
+    return {
+      error: new AppError(
+        ErrorCodes.LICENCE_EXPIRED,
+        `${o.whose}'s ${o.kind} licence covering ${scope} is not valid on ${o.today}`,
+        { ...details, licences: approved.map((l) => l.number) },
+      ),
+    };
   return { licence: valid };
 }
 
@@ -218,10 +258,14 @@ export function assertShipper(actor: UserActor, trade: TradeRow | null): asserts
   if (!trade) throw new AppError(ErrorCodes.NOT_FOUND, 'no such trade');
   const party = actor.orgId === trade.generatorOrgId || actor.orgId === trade.receiverOrgId;
   const districts = overseenDistricts(actor);
-  const visible = party || districts === null || districts.includes(trade.originDistrict) || districts.includes(trade.destinationDistrict);
+  const visible =
+    party || districts === null || districts.includes(trade.originDistrict) || districts.includes(trade.destinationDistrict);
   if (!visible) throw new AppError(ErrorCodes.NOT_FOUND, 'no such trade');
   if (actor.orgId !== trade.generatorOrgId)
-    throw new AppError(ErrorCodes.NOT_A_PARTY, 'only the shipper (the generator of this trade, 移出人) opens trips and closes shipments');
+    throw new AppError(
+      ErrorCodes.NOT_A_PARTY,
+      'only the shipper (the generator of this trade, 移出人) opens trips and closes shipments',
+    );
 }
 
 /** The manifests module's pieces the use cases share, built once per service from its deps. */
@@ -278,7 +322,12 @@ export function createManifestKit(deps: ManifestsDeps) {
 
   async function toManifest(dbx: DbOrTx, row: ManifestRow, actor: UserActor | null): Promise<TManifest> {
     const events = await repo.eventsOf(dbx, row.id);
-    return { ...toSummary(row, actor, clock.now()), events: events.map(toEvent), dispute: disputeOf(events), resolution: resolutionOf(events) };
+    return {
+      ...toSummary(row, actor, clock.now()),
+      events: events.map(toEvent),
+      dispute: disputeOf(events),
+      resolution: resolutionOf(events),
+    };
   }
 
   /** Appends one event to the chain and writes the projection, in the caller's transaction. */
@@ -320,10 +369,30 @@ export function createManifestKit(deps: ManifestsDeps) {
     return { projection, event };
   }
 
-  async function announce(tx: DbOrTx, row: Pick<ManifestRow, 'id' | 'tradeId' | 'status' | 'number' | 'shipperOrgId' | 'carrierOrgId' | 'receiverOrgId' | 'originDistrict' | 'destinationDistrict'>, event: string): Promise<void> {
+  async function announce(
+    tx: DbOrTx,
+    row: Pick<
+      ManifestRow,
+      | 'id'
+      | 'tradeId'
+      | 'status'
+      | 'number'
+      | 'shipperOrgId'
+      | 'carrierOrgId'
+      | 'receiverOrgId'
+      | 'originDistrict'
+      | 'destinationDistrict'
+    >,
+    event: string,
+  ): Promise<void> {
     await publishEvent(
       tx,
-      [Rooms.org(row.shipperOrgId), Rooms.org(row.carrierOrgId), Rooms.org(row.receiverOrgId), ...regulatorRooms(row.originDistrict, row.destinationDistrict)],
+      [
+        Rooms.org(row.shipperOrgId),
+        Rooms.org(row.carrierOrgId),
+        Rooms.org(row.receiverOrgId),
+        ...regulatorRooms(row.originDistrict, row.destinationDistrict),
+      ],
       'manifest.updated',
       { manifestId: row.id, tradeId: row.tradeId, status: row.status, number: row.number, event },
       clock.now(),
@@ -343,11 +412,24 @@ export function createManifestKit(deps: ManifestsDeps) {
     if (declared < trade.quantityKg && !(await repo.findClosure(tx, trade.id))) return false;
     const accepted = trips.reduce((s, m) => s + (m.acceptedKg ?? 0), 0);
     const moved = await markDelivered(tx, { clock }, trade.id, accepted);
-    if (moved) logger.info({ tradeId: trade.id, acceptedKg: moved.acceptedKg, trips: trips.length }, 'trade delivered; settlement enqueued');
+    if (moved)
+      logger.info(
+        { tradeId: trade.id, acceptedKg: moved.acceptedKg, trips: trips.length },
+        'trade delivered; settlement enqueued',
+      );
     return moved !== null;
   }
 
-  async function creditInput(tx: DbOrTx, e: { orgId: string; kind: string; manifest: Pick<ManifestRow, 'id' | 'number' | 'tradeId'>; occurredAt: Date; details?: Record<string, unknown> }) {
+  async function creditInput(
+    tx: DbOrTx,
+    e: {
+      orgId: string;
+      kind: string;
+      manifest: Pick<ManifestRow, 'id' | 'number' | 'tradeId'>;
+      occurredAt: Date;
+      details?: Record<string, unknown>;
+    },
+  ) {
     await repo.recordCreditEvent(tx, {
       orgId: e.orgId,
       kind: e.kind,
@@ -357,9 +439,6 @@ export function createManifestKit(deps: ManifestsDeps) {
       details: { number: e.manifest.number, tradeId: e.manifest.tradeId, ...e.details },
     });
   }
-
-
-
 
   async function visibleRow(actor: UserActor, id: string): Promise<ManifestRow> {
     const row = await repo.findManifest(db, id);

@@ -77,10 +77,41 @@ export interface ManifestProjection extends OpenData {
 }
 
 const PROJECTED_FIELDS = [
-  'tradeId', 'number', 'officialNumber', 'kind', 'shipperOrgId', 'carrierOrgId', 'receiverOrgId', 'parties', 'vehiclePlate',
-  'driverName', 'materialCode', 'wasteCode', 'category', 'lines', 'emergencyMeasures', 'originDistrict', 'destinationDistrict',
-  'declaredKg', 'status', 'loadedKg', 'receivedKg', 'acceptedKg', 'decision', 'decisionNote', 'disposalMethod', 'disposalDate',
-  'issuedAt', 'loadedAt', 'departedAt', 'arrivedAt', 'receivedAt', 'closedAt', 'receiptDueAt', 'disposalDueAt', 'eventCount',
+  'tradeId',
+  'number',
+  'officialNumber',
+  'kind',
+  'shipperOrgId',
+  'carrierOrgId',
+  'receiverOrgId',
+  'parties',
+  'vehiclePlate',
+  'driverName',
+  'materialCode',
+  'wasteCode',
+  'category',
+  'lines',
+  'emergencyMeasures',
+  'originDistrict',
+  'destinationDistrict',
+  'declaredKg',
+  'status',
+  'loadedKg',
+  'receivedKg',
+  'acceptedKg',
+  'decision',
+  'decisionNote',
+  'disposalMethod',
+  'disposalDate',
+  'issuedAt',
+  'loadedAt',
+  'departedAt',
+  'arrivedAt',
+  'receivedAt',
+  'closedAt',
+  'receiptDueAt',
+  'disposalDueAt',
+  'eventCount',
   'lastHash',
 ] as const satisfies readonly (keyof ManifestProjection)[];
 
@@ -89,7 +120,10 @@ export function nextSteps(status: TManifestStatus): readonly { type: TManifestEv
   return MANIFEST_STEPS[status];
 }
 
-export function stepFor(status: TManifestStatus, type: TManifestEventType): { by: TManifestPart; to: readonly TManifestStatus[] } | null {
+export function stepFor(
+  status: TManifestStatus,
+  type: TManifestEventType,
+): { by: TManifestPart; to: readonly TManifestStatus[] } | null {
   return MANIFEST_STEPS[status].find((s) => s.type === type) ?? null;
 }
 

@@ -2,7 +2,12 @@
 import type { Tx } from '../../db/client.js';
 import { inTransaction } from '../../db/tx.js';
 import { shanghaiDate, shanghaiYear } from '../../../../shared/src/calendar.js';
-import { type TManifest, type TManifestLine, type TManifestParties, type TOpenManifest } from '../../../../shared/src/schemas/manifests.js';
+import {
+  type TManifest,
+  type TManifestLine,
+  type TManifestParties,
+  type TOpenManifest,
+} from '../../../../shared/src/schemas/manifests.js';
 import type { UserActor } from '../../http/actor.js';
 import { getOrgRow, licencesFor } from '../orgs/index.js';
 import { getTradeForUpdate, getTradeRow, type TradeRow } from '../trades/index.js';
@@ -28,34 +33,63 @@ import {
 export function createOpenManifest(deps: ManifestsDeps, kit: ManifestKit) {
   const { db, ids, clock, logger } = deps;
   const { toManifest, append, announce } = kit;
-  async function buildOpenData(tx: Tx, trade: TradeRow, input: TOpenManifest, number: string, material: Material): Promise<OpenData> {
+  async function buildOpenData(
+    tx: Tx,
+    trade: TradeRow,
+    input: TOpenManifest,
+    number: string,
+    material: Material,
+  ): Promise<OpenData> {
     const today = shanghaiDate(clock.now());
     const carrier = await getOrgRow(tx, input.carrierOrgId);
     if (!carrier) throw fieldError('carrierOrgId', 'no such organisation');
-    if (!carrier.roles.includes('carrier')) throw fieldError('carrierOrgId', 'this organisation is not registered as a carrier (运输单位)');
+    if (!carrier.roles.includes('carrier'))
+      throw fieldError('carrierOrgId', 'this organisation is not registered as a carrier (运输单位)');
     const category = trade.category.startsWith('HW') ? trade.category : null;
     let carrierLicence: string | null = null;
     let receiverLicence: string | null = null;
     if (trade.hazardous) {
-      const c = coveringLicence(await licencesFor(tx, carrier.id, 'transport'), { wasteCode: trade.wasteCode, category, today, whose: 'the carrier', kind: 'transport' });
+      const c = coveringLicence(await licencesFor(tx, carrier.id, 'transport'), {
+        wasteCode: trade.wasteCode,
+        category,
+        today,
+        whose: 'the carrier',
+        kind: 'transport',
+      });
       if ('error' in c) throw c.error;
       carrierLicence = c.licence.number;
-      const r = coveringLicence(await licencesFor(tx, trade.receiverOrgId, 'disposal'), { wasteCode: trade.wasteCode, category, today, whose: 'the receiver', kind: 'disposal' });
+      const r = coveringLicence(await licencesFor(tx, trade.receiverOrgId, 'disposal'), {
+        wasteCode: trade.wasteCode,
+        category,
+        today,
+        whose: 'the receiver',
+        kind: 'disposal',
+      });
       // The receiver was eligible when it bid; the form records its licence number, or none if it lapsed since.
       receiverLicence = 'licence' in r ? r.licence.number : null;
     } else {
-      const approved = (await licencesFor(tx, carrier.id, 'transport')).find((l) => l.status === 'approved' && l.validFrom <= today && today <= l.validTo);
+      const approved = (await licencesFor(tx, carrier.id, 'transport')).find(
+        (l) => l.status === 'approved' && l.validFrom <= today && today <= l.validTo,
+      );
       carrierLicence = approved?.number ?? null;
     }
     const shipper = (await getOrgRow(tx, trade.generatorOrgId))!;
     const receiver = (await getOrgRow(tx, trade.receiverOrgId))!;
-    const parties: TManifestParties = { shipper: party(shipper, null), carrier: party(carrier, carrierLicence), receiver: party(receiver, receiverLicence) };
+    const parties: TManifestParties = {
+      shipper: party(shipper, null),
+      carrier: party(carrier, carrierLicence),
+      receiver: party(receiver, receiverLicence),
+    };
     const classified = trade.classifiedCode && trade.classifiedCode !== trade.materialCode;
     const listing = trade.listingId ? await getListingRow(tx, trade.listingId) : null;
     // The side that ships declares the hazard (DESIGN §6.3): an offer into a demand listing carries its
     // own declaration; otherwise it is the supply listing's.
     const offer = trade.bidId ? await bidLot(tx, trade.bidId) : null;
-    const hazard = (offer?.hazard ?? listing?.hazard ?? null) as { characteristics?: string[]; form?: string; packaging?: string } | null;
+    const hazard = (offer?.hazard ?? listing?.hazard ?? null) as {
+      characteristics?: string[];
+      form?: string;
+      packaging?: string;
+    } | null;
     const line: TManifestLine = {
       wasteCode: trade.wasteCode,
       category: trade.category,
@@ -83,7 +117,8 @@ export function createOpenManifest(deps: ManifestsDeps, kit: ManifestKit) {
       category: trade.category,
       lines: [line],
       emergencyMeasures:
-        input.emergencyMeasures ?? defaultEmergencyMeasures({ hazardous: trade.hazardous, characteristics: line.hazardCharacteristics, form: line.form }),
+        input.emergencyMeasures ??
+        defaultEmergencyMeasures({ hazardous: trade.hazardous, characteristics: line.hazardCharacteristics, form: line.form }),
       originDistrict: trade.originDistrict,
       destinationDistrict: trade.destinationDistrict,
       declaredKg: input.declaredKg,
@@ -109,20 +144,28 @@ export function createOpenManifest(deps: ManifestsDeps, kit: ManifestKit) {
               : `the trade is ${trade.status}; trips are opened while it is funded or in transit`,
             [...OPENABLE],
           );
-        if (await repo.findClosure(tx, trade.id)) throw invalidState(trade.status, 'shipments of this trade are closed; no more trips', []);
+        if (await repo.findClosure(tx, trade.id))
+          throw invalidState(trade.status, 'shipments of this trade are closed; no more trips', []);
         const trips = await repo.manifestsOfTrade(tx, trade.id);
         const declared = trips.reduce((s, m) => s + m.declaredKg, 0);
         if (declared + input.declaredKg > trade.quantityKg)
-          throw fieldError('declaredKg', `the trips of this trade already declare ${declared} kg of ${trade.quantityKg} kg; at most ${trade.quantityKg - declared} kg remain`);
+          throw fieldError(
+            'declaredKg',
+            `the trips of this trade already declare ${declared} kg of ${trade.quantityKg} kg; at most ${trade.quantityKg - declared} kg remain`,
+          );
         const number = await allocateManifestNumber(tx, shanghaiYear(clock.now()));
         const data = await buildOpenData(tx, trade, input, number, material);
         const id = ids.uuid();
-        const { projection } = await append(tx, { id, state: null, lastHash: GENESIS_HASH, eventCount: 0 }, {
-          type: 'open',
-          at: clock.now(),
-          actor,
-          data: data as unknown as Record<string, unknown>,
-        });
+        const { projection } = await append(
+          tx,
+          { id, state: null, lastHash: GENESIS_HASH, eventCount: 0 },
+          {
+            type: 'open',
+            at: clock.now(),
+            actor,
+            data: data as unknown as Record<string, unknown>,
+          },
+        );
         const row = (await repo.findManifest(tx, id))!;
         await announce(tx, row, 'open');
         logger.info({ manifestId: id, number: projection.number, tradeId }, 'manifest opened');

@@ -42,8 +42,12 @@ export function bundledFontPath(): string | null {
 }
 
 /** The font to print with: the configured one when its file exists, else the bundled one, else null (the PDF is 503). */
-export function choosePrintFont(configured: { path: string; name?: string }, fallback: string | null = bundledFontPath()): PrintFont | null {
-  if (existsSync(configured.path)) return { path: configured.path, ...(configured.name ? { name: configured.name } : {}), source: 'configured' };
+export function choosePrintFont(
+  configured: { path: string; name?: string },
+  fallback: string | null = bundledFontPath(),
+): PrintFont | null {
+  if (existsSync(configured.path))
+    return { path: configured.path, ...(configured.name ? { name: configured.name } : {}), source: 'configured' };
   if (fallback) return { path: fallback, source: 'bundled' };
   return null;
 }

@@ -66,7 +66,12 @@ export async function renderManifestPdf(m: TManifest, o: { font: PrintFont; now:
   const doc = new PDFDocument({
     size: 'A4',
     margin: 40,
-    info: { Title: `转移联单 ${m.number}`, Subject: m.lines[0]?.nameZh ?? m.wasteCode, Creator: 'Zero-Waste Exchange', CreationDate: o.now },
+    info: {
+      Title: `转移联单 ${m.number}`,
+      Subject: m.lines[0]?.nameZh ?? m.wasteCode,
+      Creator: 'Zero-Waste Exchange',
+      CreationDate: o.now,
+    },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -85,20 +90,44 @@ export async function renderManifestPdf(m: TManifest, o: { font: PrintFont; now:
 
   doc.image(qr, left + width - 90, 36, { width: 90 });
   doc.fontSize(18).text(title, left, 44, { width: width - 100 });
-  doc.fontSize(10).fillColor('#444').text('Transfer manifest · Zero-Waste Exchange 绍兴', { width: width - 100 });
-  doc.moveDown(0.4).fillColor('#000').fontSize(12).text(p(`联单编号 No. ${m.number}`), { width: width - 100 });
-  doc.fontSize(9).text(p(`国家系统联单编号：${m.officialNumber ?? '（尚未取得）'}    状态：${STATUS_ZH[m.status] ?? m.status}    交易：${m.tradeId}`), { width: width - 100 });
+  doc
+    .fontSize(10)
+    .fillColor('#444')
+    .text('Transfer manifest · Zero-Waste Exchange 绍兴', { width: width - 100 });
+  doc
+    .moveDown(0.4)
+    .fillColor('#000')
+    .fontSize(12)
+    .text(p(`联单编号 No. ${m.number}`), { width: width - 100 });
+  doc
+    .fontSize(9)
+    .text(
+      p(
+        `国家系统联单编号：${m.officialNumber ?? '（尚未取得）'}    状态：${STATUS_ZH[m.status] ?? m.status}    交易：${m.tradeId}`,
+      ),
+      { width: width - 100 },
+    );
   doc.y = Math.max(doc.y, 136);
 
   const section = (heading: string) => {
     doc.moveDown(0.6);
     const y = doc.y;
-    doc.moveTo(left, y).lineTo(left + width, y).lineWidth(0.5).strokeColor('#999').stroke();
+    doc
+      .moveTo(left, y)
+      .lineTo(left + width, y)
+      .lineWidth(0.5)
+      .strokeColor('#999')
+      .stroke();
     doc.moveDown(0.3).fontSize(11).fillColor('#000').text(heading, left, doc.y, { width });
     doc.moveDown(0.2).fontSize(9);
   };
   const row = (label: string, value: string) => {
-    doc.fontSize(9).fillColor('#555').text(`${label}：`, left, doc.y, { continued: true, width }).fillColor('#000').text(p(value));
+    doc
+      .fontSize(9)
+      .fillColor('#555')
+      .text(`${label}：`, left, doc.y, { continued: true, width })
+      .fillColor('#000')
+      .text(p(value));
   };
 
   const { shipper, carrier, receiver } = m.parties;
@@ -125,8 +154,16 @@ export async function renderManifestPdf(m: TManifest, o: { font: PrintFont; now:
   for (const [i, line] of m.lines.entries()) {
     row(`${i + 1}. 废物名称`, `${line.nameZh}（${line.nameEn}）`);
     row('废物代码 / 类别', `${line.wasteCode} / ${line.category}${line.categoryNameZh ? ` ${line.categoryNameZh}` : ''}`);
-    row('危险特性', line.hazardCharacteristics.length ? line.hazardCharacteristics.map((c) => `${CHARACTERISTIC_ZH[c] ?? c}(${c})`).join('、') : '—');
-    row('形态 / 包装方式', `${line.form ? (FORM_ZH[line.form] ?? line.form) : '—'} / ${line.packaging ? (PACKAGING_ZH[line.packaging] ?? line.packaging) : '—'}`);
+    row(
+      '危险特性',
+      line.hazardCharacteristics.length
+        ? line.hazardCharacteristics.map((c) => `${CHARACTERISTIC_ZH[c] ?? c}(${c})`).join('、')
+        : '—',
+    );
+    row(
+      '形态 / 包装方式',
+      `${line.form ? (FORM_ZH[line.form] ?? line.form) : '—'} / ${line.packaging ? (PACKAGING_ZH[line.packaging] ?? line.packaging) : '—'}`,
+    );
     row('申报数量', kg(line.quantityKg));
   }
 
@@ -151,7 +188,10 @@ export async function renderManifestPdf(m: TManifest, o: { font: PrintFont; now:
 
   section('八、记录（哈希链）');
   for (const e of m.events) {
-    doc.fontSize(8).fillColor('#000').text(`${e.seq}. ${shanghai(e.at)}  ${EVENT_ZH[e.type] ?? e.type}  ${e.hash.slice(0, 16)}…`, left, doc.y, { width });
+    doc
+      .fontSize(8)
+      .fillColor('#000')
+      .text(`${e.seq}. ${shanghai(e.at)}  ${EVENT_ZH[e.type] ?? e.type}  ${e.hash.slice(0, 16)}…`, left, doc.y, { width });
   }
   const last = m.events.at(-1)?.hash ?? '';
   doc.moveDown(0.4).fontSize(7).fillColor('#555').text(`末条记录哈希 ${last}`, { width });

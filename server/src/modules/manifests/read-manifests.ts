@@ -19,13 +19,25 @@ import { type ManifestsDeps, toEvent, chained, record, beforeSeqFromCursor, type
 export function createManifestReads(deps: ManifestsDeps, kit: ManifestKit) {
   const { db, clock, logger, config } = deps;
   const { transitStuckMs, toSummary, toManifest, visibleRow } = kit;
-  const configuredFont = { path: config.MANIFEST_PDF_FONT, ...(config.MANIFEST_PDF_FONT_NAME ? { name: config.MANIFEST_PDF_FONT_NAME } : {}) };
+  const configuredFont = {
+    path: config.MANIFEST_PDF_FONT,
+    ...(config.MANIFEST_PDF_FONT_NAME ? { name: config.MANIFEST_PDF_FONT_NAME } : {}),
+  };
   // Said once at boot, so an operator sees which font prints before anyone asks for a PDF; each
   // request chooses again, so installing fonts-noto-cjk later takes effect without a restart.
   const bootFont = choosePrintFont(configuredFont);
-  if (bootFont?.source === 'configured') logger.info({ font: bootFont.path, source: bootFont.source }, 'printable manifests use the configured CJK font');
-  else if (bootFont) logger.warn({ font: bootFont.path, source: bootFont.source, missing: config.MANIFEST_PDF_FONT }, 'MANIFEST_PDF_FONT not found: printable manifests use the bundled Noto Sans S Chinese (characters outside it print as □ and their code point)');
-  else logger.error({ missing: config.MANIFEST_PDF_FONT }, 'no CJK font for printable manifests: MANIFEST_PDF_FONT not found and @embedpdf/fonts-sc not installed; the PDF route answers 503');
+  if (bootFont?.source === 'configured')
+    logger.info({ font: bootFont.path, source: bootFont.source }, 'printable manifests use the configured CJK font');
+  else if (bootFont)
+    logger.warn(
+      { font: bootFont.path, source: bootFont.source, missing: config.MANIFEST_PDF_FONT },
+      'MANIFEST_PDF_FONT not found: printable manifests use the bundled Noto Sans S Chinese (characters outside it print as □ and their code point)',
+    );
+  else
+    logger.error(
+      { missing: config.MANIFEST_PDF_FONT },
+      'no CJK font for printable manifests: MANIFEST_PDF_FONT not found and @embedpdf/fonts-sc not installed; the PDF route answers 503',
+    );
   const useCases = {
     /** GET /manifests: parties and the carrier see theirs; regulators those with origin or destination in scope. */
     async listManifests(actor: UserActor, q: TManifestsQuery): Promise<TPage<TManifestSummary>> {
@@ -44,7 +56,10 @@ export function createManifestReads(deps: ManifestsDeps, kit: ManifestKit) {
         limit: q.limit + 1,
       });
       const page = rows.slice(0, q.limit);
-      return { items: page.map((r) => toSummary(r, actor, now)), nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.seq]) : null };
+      return {
+        items: page.map((r) => toSummary(r, actor, now)),
+        nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.seq]) : null,
+      };
     },
 
     /** GET /manifests/:id: the manifest with its timeline. */
@@ -81,8 +96,14 @@ export function createManifestReads(deps: ManifestsDeps, kit: ManifestKit) {
       const manifest = await toManifest(db, await visibleRow(actor, id), actor);
       const font = choosePrintFont(configuredFont);
       if (!font) {
-        logger.error({ missing: config.MANIFEST_PDF_FONT }, 'no CJK font for printable manifests (MANIFEST_PDF_FONT not found, @embedpdf/fonts-sc not installed)');
-        throw new AppError(ErrorCodes.UNAVAILABLE, 'printable manifests are unavailable: the server has no Chinese font installed (fonts-noto-cjk)');
+        logger.error(
+          { missing: config.MANIFEST_PDF_FONT },
+          'no CJK font for printable manifests (MANIFEST_PDF_FONT not found, @embedpdf/fonts-sc not installed)',
+        );
+        throw new AppError(
+          ErrorCodes.UNAVAILABLE,
+          'printable manifests are unavailable: the server has no Chinese font installed (fonts-noto-cjk)',
+        );
       }
       const pdf = await renderManifestPdf(manifest, { font, now: clock.now() });
       return { filename: `manifest-${manifest.number}.pdf`, pdf };

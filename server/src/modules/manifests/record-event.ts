@@ -38,7 +38,8 @@ export function createRecordManifestEvent(deps: ManifestsDeps, kit: ManifestKit)
       case 'issue':
         return { ...note, ...(e.officialNumber ? { officialNumber: e.officialNumber } : {}) };
       case 'load':
-        if (e.weightKg! > maxWeight) throw fieldError('weightKg', `more than ${MAX_WEIGHT_FACTOR}× the declared ${m.declaredKg} kg; check the weight`);
+        if (e.weightKg! > maxWeight)
+          throw fieldError('weightKg', `more than ${MAX_WEIGHT_FACTOR}× the declared ${m.declaredKg} kg; check the weight`);
         return { weightKg: e.weightKg!, ...note };
       case 'depart':
         return { ...note };
@@ -46,7 +47,8 @@ export function createRecordManifestEvent(deps: ManifestsDeps, kit: ManifestKit)
         return { ...note, receiptDueAt: workingDaysDeadline(at, config.RECEIPT_DUE_WORKING_DAYS, calendar).toISOString() };
       case 'receive': {
         const received = e.weightKg!;
-        if (received > maxWeight) throw fieldError('weightKg', `more than ${MAX_WEIGHT_FACTOR}× the declared ${m.declaredKg} kg; check the weight`);
+        if (received > maxWeight)
+          throw fieldError('weightKg', `more than ${MAX_WEIGHT_FACTOR}× the declared ${m.declaredKg} kg; check the weight`);
         const cap = Math.min(received, m.declaredKg);
         let accepted: number;
         if (e.decision === 'reject') accepted = 0;
@@ -82,7 +84,14 @@ export function createRecordManifestEvent(deps: ManifestsDeps, kit: ManifestKit)
   }
 
   /** What a step changes beyond the manifest: the trade, alerts, credit inputs. */
-  async function consequences(tx: Tx, trade: TradeRow, m: ManifestRow, type: TManifestEventType, data: Record<string, unknown>, at: Date): Promise<void> {
+  async function consequences(
+    tx: Tx,
+    trade: TradeRow,
+    m: ManifestRow,
+    type: TManifestEventType,
+    data: Record<string, unknown>,
+    at: Date,
+  ): Promise<void> {
     if (type === 'load') {
       await markInTransit(tx, { clock }, trade.id);
       const listing = trade.listingId ? await getListingRow(tx, trade.listingId) : null;
@@ -90,11 +99,23 @@ export function createRecordManifestEvent(deps: ManifestsDeps, kit: ManifestKit)
       const offer = trade.bidId ? await bidLot(tx, trade.bidId) : null;
       const pickupTo = offer?.pickupTo ?? listing?.pickupTo ?? null;
       if (pickupTo && at > pickupTo)
-        await creditInput(tx, { orgId: m.shipperOrgId, kind: 'late_pickup', manifest: m, occurredAt: at, details: { pickupTo: pickupTo.toISOString(), carrierOrgId: m.carrierOrgId } });
+        await creditInput(tx, {
+          orgId: m.shipperOrgId,
+          kind: 'late_pickup',
+          manifest: m,
+          occurredAt: at,
+          details: { pickupTo: pickupTo.toISOString(), carrierOrgId: m.carrierOrgId },
+        });
     }
     if (type === 'receive') {
       if (data.late === true)
-        await creditInput(tx, { orgId: m.receiverOrgId, kind: 'receipt_overdue', manifest: m, occurredAt: at, details: { receiptDueAt: iso(m.receiptDueAt) } });
+        await creditInput(tx, {
+          orgId: m.receiverOrgId,
+          kind: 'receipt_overdue',
+          manifest: m,
+          occurredAt: at,
+          details: { receiptDueAt: iso(m.receiptDueAt) },
+        });
       const trips = await repo.manifestsOfTrade(tx, trade.id);
       const acceptedSoFar = trips.reduce((s, x) => s + (x.acceptedKg ?? 0), 0);
       if (data.decision === 'reject')
@@ -103,8 +124,18 @@ export function createRecordManifestEvent(deps: ManifestsDeps, kit: ManifestKit)
           district: m.destinationDistrict,
           subjectType: 'manifest',
           subjectId: m.id,
-          message: `manifest ${m.number}: the receiver rejected the load of ${m.declaredKg} kg ${m.wasteCode}: ${String(data.note ?? '')}`.slice(0, 500),
-          details: { manifestId: m.id, number: m.number, tradeId: trade.id, receivedKg: data.weightKg, reason: data.note ?? null },
+          message:
+            `manifest ${m.number}: the receiver rejected the load of ${m.declaredKg} kg ${m.wasteCode}: ${String(data.note ?? '')}`.slice(
+              0,
+              500,
+            ),
+          details: {
+            manifestId: m.id,
+            number: m.number,
+            tradeId: trade.id,
+            receivedKg: data.weightKg,
+            reason: data.note ?? null,
+          },
         });
       if (data.weightGapAboveTolerance === true) {
         await raiseAlert(tx, ids, {
@@ -113,14 +144,28 @@ export function createRecordManifestEvent(deps: ManifestsDeps, kit: ManifestKit)
           subjectType: 'manifest',
           subjectId: m.id,
           message: `manifest ${m.number}: loaded ${m.loadedKg} kg, received ${String(data.weightKg)} kg (gap ${(Number(data.weightGapBp) / 100).toFixed(2)} %, tolerance ${(config.WEIGHT_TOLERANCE_BP / 100).toFixed(2)} %)`,
-          details: { manifestId: m.id, number: m.number, tradeId: trade.id, loadedKg: m.loadedKg, receivedKg: data.weightKg, gapBp: data.weightGapBp, toleranceBp: config.WEIGHT_TOLERANCE_BP },
+          details: {
+            manifestId: m.id,
+            number: m.number,
+            tradeId: trade.id,
+            loadedKg: m.loadedKg,
+            receivedKg: data.weightKg,
+            gapBp: data.weightGapBp,
+            toleranceBp: config.WEIGHT_TOLERANCE_BP,
+          },
         });
         await markDisputed(tx, { clock }, trade.id, acceptedSoFar);
       }
       await deliverIfComplete(tx, (await getTradeForUpdate(tx, trade.id))!);
     }
     if (type === 'report_disposal' && data.late === true)
-      await creditInput(tx, { orgId: m.receiverOrgId, kind: 'disposal_overdue', manifest: m, occurredAt: at, details: { disposalDueAt: iso(m.disposalDueAt) } });
+      await creditInput(tx, {
+        orgId: m.receiverOrgId,
+        kind: 'disposal_overdue',
+        manifest: m,
+        occurredAt: at,
+        details: { disposalDueAt: iso(m.disposalDueAt) },
+      });
   }
 
   const useCases = {
@@ -132,13 +177,19 @@ export function createRecordManifestEvent(deps: ManifestsDeps, kit: ManifestKit)
         const m = (await repo.findManifest(tx, manifestId, true))!;
         const by = PART_FOR[input.type];
         if (!partsOf(actor.orgId, m).includes(by))
-          throw new AppError(ErrorCodes.NOT_A_PARTY, `only the ${PART_ZH[by]} of this manifest can ${input.type.replace('_', ' ')}`, { requiredPart: by });
+          throw new AppError(
+            ErrorCodes.NOT_A_PARTY,
+            `only the ${PART_ZH[by]} of this manifest can ${input.type.replace('_', ' ')}`,
+            { requiredPart: by },
+          );
         const step = stepFor(m.status, input.type);
         if (!step) {
           const allowed = nextSteps(m.status).map((s) => s.type);
           throw invalidState(
             m.status,
-            allowed.length ? `the manifest is ${m.status}; the next step is ${allowed.join(' or ')}, not ${input.type}` : `the manifest is ${m.status}; no further steps`,
+            allowed.length
+              ? `the manifest is ${m.status}; the next step is ${allowed.join(' or ')}, not ${input.type}`
+              : `the manifest is ${m.status}; no further steps`,
             allowed,
           );
         }
@@ -146,7 +197,11 @@ export function createRecordManifestEvent(deps: ManifestsDeps, kit: ManifestKit)
         const data = stepData(m, input, at);
         const events = await repo.eventsOf(tx, m.id);
         const state = project(events.map(record));
-        await append(tx, { id: m.id, state, lastHash: m.lastHash, eventCount: m.eventCount }, { type: input.type, at, actor, data });
+        await append(
+          tx,
+          { id: m.id, state, lastHash: m.lastHash, eventCount: m.eventCount },
+          { type: input.type, at, actor, data },
+        );
         const after = (await repo.findManifest(tx, m.id))!;
         await consequences(tx, trade, after, input.type, data, at);
         await announce(tx, after, input.type);

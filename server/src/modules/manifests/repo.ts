@@ -38,7 +38,11 @@ export async function insertEvent(dbx: DbOrTx, e: typeof manifestEvents.$inferIn
 }
 
 export function eventsOf(dbx: DbOrTx, manifestId: string): Promise<ManifestEventRow[]> {
-  return dbx.select().from(manifestEvents).where(eq(manifestEvents.manifestId, manifestId)).orderBy(asc(manifestEvents.seq), asc(manifestEvents.id));
+  return dbx
+    .select()
+    .from(manifestEvents)
+    .where(eq(manifestEvents.manifestId, manifestId))
+    .orderBy(asc(manifestEvents.seq), asc(manifestEvents.id));
 }
 
 export function manifestsOfTrade(dbx: DbOrTx, tradeId: string): Promise<ManifestRow[]> {
@@ -84,7 +88,13 @@ export function overdueSql(now: Date, transitStuckMs: number): SQL {
 export async function listManifests(dbx: DbOrTx, f: ManifestFilter): Promise<ManifestRow[]> {
   const visible: SQL[] = [];
   if (f.partyOrgId)
-    visible.push(or(eq(manifests.shipperOrgId, f.partyOrgId), eq(manifests.carrierOrgId, f.partyOrgId), eq(manifests.receiverOrgId, f.partyOrgId))!);
+    visible.push(
+      or(
+        eq(manifests.shipperOrgId, f.partyOrgId),
+        eq(manifests.carrierOrgId, f.partyOrgId),
+        eq(manifests.receiverOrgId, f.partyOrgId),
+      )!,
+    );
   if (f.districts === null) visible.push(sql`true`);
   else if (f.districts.length > 0)
     visible.push(or(inArray(manifests.originDistrict, f.districts), inArray(manifests.destinationDistrict, f.districts))!);
@@ -99,7 +109,12 @@ export async function listManifests(dbx: DbOrTx, f: ManifestFilter): Promise<Man
   if (f.material) conds.push(or(eq(manifests.materialCode, f.material), eq(manifests.wasteCode, f.material))!);
   if (f.tradeId) conds.push(eq(manifests.tradeId, f.tradeId));
   if (f.beforeSeq !== undefined) conds.push(lt(manifests.seq, f.beforeSeq));
-  return dbx.select().from(manifests).where(and(...conds)).orderBy(desc(manifests.seq)).limit(f.limit);
+  return dbx
+    .select()
+    .from(manifests)
+    .where(and(...conds))
+    .orderBy(desc(manifests.seq))
+    .limit(f.limit);
 }
 
 /** Candidates for the deadline sweep: a step open past its deadline, its alert not raised yet. */
@@ -111,17 +126,39 @@ export async function dueForAlerts(dbx: DbOrTx, now: Date, transitStuckMs: numbe
     .from(manifests)
     .where(
       or(
-        and(eq(manifests.status, 'arrived'), sql`${manifests.receiptDueAt} < ${at}::timestamptz`, isNull(manifests.receiptAlertedAt)),
-        and(eq(manifests.status, 'received'), sql`${manifests.disposalDueAt} < ${at}::timestamptz`, isNull(manifests.disposalAlertedAt)),
-        and(inArray(manifests.status, ['loaded', 'in_transit']), sql`${manifests.loadedAt} < ${stuckBefore}::timestamptz`, isNull(manifests.transitAlertedAt)),
+        and(
+          eq(manifests.status, 'arrived'),
+          sql`${manifests.receiptDueAt} < ${at}::timestamptz`,
+          isNull(manifests.receiptAlertedAt),
+        ),
+        and(
+          eq(manifests.status, 'received'),
+          sql`${manifests.disposalDueAt} < ${at}::timestamptz`,
+          isNull(manifests.disposalAlertedAt),
+        ),
+        and(
+          inArray(manifests.status, ['loaded', 'in_transit']),
+          sql`${manifests.loadedAt} < ${stuckBefore}::timestamptz`,
+          isNull(manifests.transitAlertedAt),
+        ),
       ),
     )
     .orderBy(asc(manifests.seq))
     .limit(limit);
 }
 
-export async function markAlerted(dbx: DbOrTx, id: string, which: 'transit' | 'receipt' | 'disposal', at: Date): Promise<boolean> {
-  const col = which === 'transit' ? manifests.transitAlertedAt : which === 'receipt' ? manifests.receiptAlertedAt : manifests.disposalAlertedAt;
+export async function markAlerted(
+  dbx: DbOrTx,
+  id: string,
+  which: 'transit' | 'receipt' | 'disposal',
+  at: Date,
+): Promise<boolean> {
+  const col =
+    which === 'transit'
+      ? manifests.transitAlertedAt
+      : which === 'receipt'
+        ? manifests.receiptAlertedAt
+        : manifests.disposalAlertedAt;
   const key = which === 'transit' ? 'transitAlertedAt' : which === 'receipt' ? 'receiptAlertedAt' : 'disposalAlertedAt';
   const r = await dbx
     .update(manifests)
@@ -138,5 +175,3 @@ export async function recordCreditEvent(
   const r = await dbx.insert(creditEvents).values(e).onConflictDoNothing().returning({ id: creditEvents.id });
   return r.length > 0;
 }
-
-

@@ -25,7 +25,10 @@ export function createResolveTrip(deps: ManifestsDeps, kit: ManifestKit) {
   const { append, announce, toManifest, visibleRow } = kit;
 
   /** Whether every disputed trip of the trade has its resolve event. */
-  async function allResolved(tx: Tx, tradeId: string): Promise<{ done: boolean; finished: boolean; acceptedKg: number; notes: string[] }> {
+  async function allResolved(
+    tx: Tx,
+    tradeId: string,
+  ): Promise<{ done: boolean; finished: boolean; acceptedKg: number; notes: string[] }> {
     const trips = await repo.manifestsOfTrade(tx, tradeId);
     let done = true;
     const notes: string[] = [];
@@ -51,21 +54,30 @@ export function createResolveTrip(deps: ManifestsDeps, kit: ManifestKit) {
       return inTransaction(db, async (tx) => {
         const trade = (await getTradeForUpdate(tx, before.tradeId))!;
         if (trade.status !== 'disputed')
-          throw invalidState(trade.status, `the trade is ${trade.status}; only a disputed trade's trips are resolved`, ['disputed']);
+          throw invalidState(trade.status, `the trade is ${trade.status}; only a disputed trade's trips are resolved`, [
+            'disputed',
+          ]);
         const m = (await repo.findManifest(tx, manifestId, true))!;
         const events = await repo.eventsOf(tx, m.id);
-        if (!disputeOf(events)) throw invalidState(m.status, 'this trip is not disputed (no weight gap above tolerance, no rejection)', []);
+        if (!disputeOf(events))
+          throw invalidState(m.status, 'this trip is not disputed (no weight gap above tolerance, no rejection)', []);
         if (events.some((e) => e.type === 'resolve')) throw invalidState(m.status, 'this trip is already resolved', []);
         if (body.acceptedKg > m.declaredKg) throw fieldError('acceptedKg', `at most the declared ${m.declaredKg} kg`);
         const data = { acceptedKg: body.acceptedKg, previousAcceptedKg: m.acceptedKg, note: body.note, decidedBy: 'admin' };
-        await append(tx, { id: m.id, state: project(events.map(record)), lastHash: m.lastHash, eventCount: m.eventCount }, { type: 'resolve', at: clock.now(), actor, data });
+        await append(
+          tx,
+          { id: m.id, state: project(events.map(record)), lastHash: m.lastHash, eventCount: m.eventCount },
+          { type: 'resolve', at: clock.now(), actor, data },
+        );
         const after = (await repo.findManifest(tx, m.id))!;
         const sum = await allResolved(tx, trade.id);
         if (sum.done && sum.finished) {
           await settleDispute(tx, { clock }, actor, trade, sum.acceptedKg, sum.notes.join('\n').slice(0, 2000), { trips: true });
         } else if (sum.done) {
           // Resolved while other trips are still on the road: the trade travels on and delivers as usual.
-          await transitionTrade(tx, { clock }, trade.id, ['disputed'], 'in_transit', { acceptedKg: Math.min(sum.acceptedKg, trade.quantityKg) });
+          await transitionTrade(tx, { clock }, trade.id, ['disputed'], 'in_transit', {
+            acceptedKg: Math.min(sum.acceptedKg, trade.quantityKg),
+          });
         }
         await announce(tx, after, 'resolve');
         return toManifest(tx, after, actor);
@@ -76,14 +88,24 @@ export function createResolveTrip(deps: ManifestsDeps, kit: ManifestKit) {
      * A document's hash on a trip's chain (a `document` event with the uploader as actor), in the
      * caller's transaction. The documents module calls it when the document belongs to a manifest.
      */
-    async appendDocumentEvent(tx: Tx, actor: UserActor, manifestId: string, doc: { id: string; kind: string; sha256: string; contentType: string }): Promise<void> {
+    async appendDocumentEvent(
+      tx: Tx,
+      actor: UserActor,
+      manifestId: string,
+      doc: { id: string; kind: string; sha256: string; contentType: string },
+    ): Promise<void> {
       const m = await repo.findManifest(tx, manifestId, true);
       if (!m) throw new AppError(ErrorCodes.NOT_FOUND, 'no such manifest');
       const events = await repo.eventsOf(tx, m.id);
       await append(
         tx,
         { id: m.id, state: project(events.map(record)), lastHash: m.lastHash, eventCount: m.eventCount },
-        { type: 'document', at: clock.now(), actor, data: { documents: [{ id: doc.id, kind: doc.kind, sha256: doc.sha256, contentType: doc.contentType }] } },
+        {
+          type: 'document',
+          at: clock.now(),
+          actor,
+          data: { documents: [{ id: doc.id, kind: doc.kind, sha256: doc.sha256, contentType: doc.contentType }] },
+        },
       );
       await announce(tx, m, 'document');
     },

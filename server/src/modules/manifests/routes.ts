@@ -62,7 +62,8 @@ export function manifestsRoutes({ manifests }: { manifests: ManifestsService }) 
     }),
     route({
       key: 'POST /manifests/:id/resolve',
-      summary: "Resolve one disputed trip (admin): accepted kg and a note, a resolve event on the trip's chain; the trade settles on the sum once every disputed trip is resolved",
+      summary:
+        "Resolve one disputed trip (admin): accepted kg and a note, a resolve event on the trip's chain; the trade settles on the sum once every disputed trip is resolved",
       tags: ['manifests'],
       params: ZIdParams,
       body: ZResolveTradeRequest,

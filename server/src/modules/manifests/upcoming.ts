@@ -16,7 +16,14 @@ export interface UpcomingDeadline {
  * one (the receiver's duties). For the notifications module's reminders; the overdue sweep is deadlines.ts.
  */
 export async function upcomingDeadlines(dbx: DbOrTx, from: Date, until: Date, limit = 500): Promise<UpcomingDeadline[]> {
-  const r = await rows<{ id: string; trade_id: string; number: string; receiver_org_id: string; which: 'receipt' | 'disposal'; due_at: Date | string }>(
+  const r = await rows<{
+    id: string;
+    trade_id: string;
+    number: string;
+    receiver_org_id: string;
+    which: 'receipt' | 'disposal';
+    due_at: Date | string;
+  }>(
     dbx,
     sql`select id, trade_id, number, receiver_org_id, 'receipt' as which, receipt_due_at as due_at from manifests
           where status = 'arrived' and receipt_due_at > ${from.toISOString()}::timestamptz and receipt_due_at <= ${until.toISOString()}::timestamptz
@@ -25,5 +32,12 @@ export async function upcomingDeadlines(dbx: DbOrTx, from: Date, until: Date, li
           where status = 'received' and disposal_due_at > ${from.toISOString()}::timestamptz and disposal_due_at <= ${until.toISOString()}::timestamptz
         order by due_at limit ${limit}`,
   );
-  return r.map((x) => ({ manifestId: x.id, tradeId: x.trade_id, number: x.number, receiverOrgId: x.receiver_org_id, which: x.which, dueAt: new Date(x.due_at) }));
+  return r.map((x) => ({
+    manifestId: x.id,
+    tradeId: x.trade_id,
+    number: x.number,
+    receiverOrgId: x.receiver_org_id,
+    which: x.which,
+    dueAt: new Date(x.due_at),
+  }));
 }

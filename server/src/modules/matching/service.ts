@@ -126,7 +126,10 @@ export function createMatcher<B extends BookBid>(deps: MatchingDeps, book: BidBo
       const [fill] = r.fills;
       const trade = await createTradeForFill(tx, deps, fillFor(l, bid, fill.quantityKg, fill.pricePerTonneFen));
       const won = await book.decide(tx, bid.id, 'won', fill.quantityKg);
-      await setListingState(tx, l.id, { remainingKg: r.remainingKg, ...(r.remainingKg === 0 ? { status: 'matched' as const } : {}) });
+      await setListingState(tx, l.id, {
+        remainingKg: r.remainingKg,
+        ...(r.remainingKg === 0 ? { status: 'matched' as const } : {}),
+      });
       if (r.remainingKg === 0) await loseActiveBids(tx, l.id);
       return { bid: won, tradeIds: [trade.id], listingChanged: true };
     },
@@ -178,11 +181,23 @@ export function createMatcher<B extends BookBid>(deps: MatchingDeps, book: BidBo
         for (const b of placed) {
           const won = (filled.get(b.id) ?? 0) > 0;
           const data = { listingId, bidId: b.id, filledKg: filled.get(b.id) ?? 0 };
-          await notifyOrg(tx, b.orgId, `auction:${b.id}`, { kind: won ? 'auction_won' : 'auction_lost', subjectType: 'listing', subjectId: listingId, data }, clock.now());
+          await notifyOrg(
+            tx,
+            b.orgId,
+            `auction:${b.id}`,
+            { kind: won ? 'auction_won' : 'auction_lost', subjectType: 'listing', subjectId: listingId, data },
+            clock.now(),
+          );
         }
-        await setListingState(tx, listingId, { remainingKg: result.remainingKg, status: result.won.length > 0 ? 'matched' : 'closed' });
+        await setListingState(tx, listingId, {
+          remainingKg: result.remainingKg,
+          status: result.won.length > 0 ? 'matched' : 'closed',
+        });
         await announceListing(tx, clock, listingId, 'listing.updated');
-        deps.logger.info({ listingId, won: result.won.length, lost: result.lost.length, ineligible: ineligible.length }, 'auction closed');
+        deps.logger.info(
+          { listingId, won: result.won.length, lost: result.lost.length, ineligible: ineligible.length },
+          'auction closed',
+        );
         return done({ closed: true, tradeIds });
       });
     },

@@ -43,7 +43,17 @@ export async function recipients(dbx: DbOrTx, orgId: string, kind: TNotification
 /** One notification, unless this user already has one from this source: then null. */
 export async function insertOnce(
   dbx: DbOrTx,
-  n: { id: string; userId: string; orgId: string; kind: TNotificationKind; key: string; subjectType: string; subjectId: string; data: Record<string, unknown>; at: string },
+  n: {
+    id: string;
+    userId: string;
+    orgId: string;
+    kind: TNotificationKind;
+    key: string;
+    subjectType: string;
+    subjectId: string;
+    data: Record<string, unknown>;
+    at: string;
+  },
 ): Promise<string | null> {
   const r = await one<{ id: string }>(
     dbx,
@@ -72,7 +82,14 @@ export function listForUser(
 }
 
 export async function unreadCount(dbx: DbOrTx, userId: string): Promise<number> {
-  return (await one<{ n: number }>(dbx, sql`select count(*)::int as n from notifications where user_id = ${userId} and read_at is null`))?.n ?? 0;
+  return (
+    (
+      await one<{ n: number }>(
+        dbx,
+        sql`select count(*)::int as n from notifications where user_id = ${userId} and read_at is null`,
+      )
+    )?.n ?? 0
+  );
 }
 
 /** Marks the user's own notification read (first time wins); null when it is not theirs or does not exist. */
@@ -86,7 +103,10 @@ export function markRead(dbx: DbOrTx, userId: string, id: string, at: Date): Pro
 }
 
 export async function preferences(dbx: DbOrTx, userId: string): Promise<Map<string, boolean>> {
-  const r = await rows<{ kind: string; enabled: boolean }>(dbx, sql`select kind, enabled from notification_preferences where user_id = ${userId}`);
+  const r = await rows<{ kind: string; enabled: boolean }>(
+    dbx,
+    sql`select kind, enabled from notification_preferences where user_id = ${userId}`,
+  );
   return new Map(r.map((x) => [x.kind, x.enabled]));
 }
 

@@ -1,6 +1,11 @@
 import { route } from '../../http/route.js';
 import { ZIdParams } from '../../../../shared/src/schemas/common.js';
-import { ZNotification, ZNotificationPreferences, ZNotificationsPage, ZNotificationsQuery } from '../../../../shared/src/schemas/notifications.js';
+import {
+  ZNotification,
+  ZNotificationPreferences,
+  ZNotificationsPage,
+  ZNotificationsQuery,
+} from '../../../../shared/src/schemas/notifications.js';
 import type { NotificationsService } from './service.js';
 
 export function notificationsRoutes({ notifications }: { notifications: NotificationsService }) {

@@ -56,7 +56,10 @@ export function createNotificationsService(deps: NotificationsDeps) {
         const v = decodeCursor(q.cursor);
         const createdAt = v ? cursorInstant(v[0]) : null;
         const id = v ? cursorUuid(v[1]) : null;
-        if (!createdAt || !id) throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid request: cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+        if (!createdAt || !id)
+          throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid request: cursor', {
+            fields: [{ path: 'cursor', message: 'invalid cursor' }],
+          });
         before = { createdAt, id };
       }
       const found = await repo.listForUser(db, actor.userId, { unreadOnly: q.unread === 'true', before, limit: q.limit + 1 });
@@ -78,10 +81,17 @@ export function createNotificationsService(deps: NotificationsDeps) {
 
     async getPreferences(actor: UserActor): Promise<TNotificationPreferences> {
       const stored = await repo.preferences(db, actor.userId);
-      return { enabled: Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, stored.get(k) ?? true])) as TNotificationPreferences['enabled'] };
+      return {
+        enabled: Object.fromEntries(
+          NOTIFICATION_KINDS.map((k) => [k, stored.get(k) ?? true]),
+        ) as TNotificationPreferences['enabled'],
+      };
     },
 
-    async setPreferences(actor: UserActor, body: { enabled: Partial<Record<(typeof NOTIFICATION_KINDS)[number], boolean>> }): Promise<TNotificationPreferences> {
+    async setPreferences(
+      actor: UserActor,
+      body: { enabled: Partial<Record<(typeof NOTIFICATION_KINDS)[number], boolean>> },
+    ): Promise<TNotificationPreferences> {
       await inTransaction(db, async (tx) => {
         for (const kind of NOTIFICATION_KINDS) {
           const on = body.enabled[kind];
@@ -96,10 +106,26 @@ export function createNotificationsService(deps: NotificationsDeps) {
       const created = await inTransaction(db, async (tx) => {
         let n = 0;
         for (const userId of await repo.recipients(tx, p.orgId, p.kind)) {
-          const id = await repo.insertOnce(tx, { id: ids.uuid(), userId, orgId: p.orgId, kind: p.kind, key: p.key, subjectType: p.subjectType, subjectId: p.subjectId, data: p.data, at: p.at });
+          const id = await repo.insertOnce(tx, {
+            id: ids.uuid(),
+            userId,
+            orgId: p.orgId,
+            kind: p.kind,
+            key: p.key,
+            subjectType: p.subjectType,
+            subjectId: p.subjectId,
+            data: p.data,
+            at: p.at,
+          });
           if (!id) continue;
           n++;
-          await publishEvent(tx, [Rooms.user(userId)], 'notification.created', { notificationId: id, kind: p.kind }, new Date(p.at));
+          await publishEvent(
+            tx,
+            [Rooms.user(userId)],
+            'notification.created',
+            { notificationId: id, kind: p.kind },
+            new Date(p.at),
+          );
         }
         await markDone(tx, meta.outboxId);
         return n;
@@ -124,7 +150,13 @@ export function createNotificationsService(deps: NotificationsDeps) {
               kind: 'deadline_reminder',
               subjectType: 'manifest',
               subjectId: d.manifestId,
-              data: { which: d.which, dueAt: d.dueAt.toISOString(), number: d.number, tradeId: d.tradeId, manifestId: d.manifestId },
+              data: {
+                which: d.which,
+                dueAt: d.dueAt.toISOString(),
+                number: d.number,
+                tradeId: d.tradeId,
+                manifestId: d.manifestId,
+              },
             },
             now,
           );
@@ -156,7 +188,12 @@ export function createNotificationsService(deps: NotificationsDeps) {
       sql`select count(*)::int as n from outbox where topic = 'notifications.sweep' and done_at is null and id <> ${currentOutboxId ?? -1}`,
     );
     if ((pending?.n ?? 0) > 0) return;
-    await enqueue(tx, 'notifications.sweep', {}, { availableAt: new Date((await dbNow(tx)).getTime() + config.MANIFEST_SWEEP_SECONDS * 1000) });
+    await enqueue(
+      tx,
+      'notifications.sweep',
+      {},
+      { availableAt: new Date((await dbNow(tx)).getTime() + config.MANIFEST_SWEEP_SECONDS * 1000) },
+    );
   }
 
   return service;

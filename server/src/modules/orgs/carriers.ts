@@ -65,7 +65,13 @@ async function transportLicencesOf(dbx: DbOrTx, orgIds: string[]) {
   return dbx
     .select()
     .from(licences)
-    .where(and(inArray(licences.orgId, orgIds), eq(licences.kind, 'transport'), inArray(licences.status, ['approved', 'suspended', 'expired'])))
+    .where(
+      and(
+        inArray(licences.orgId, orgIds),
+        eq(licences.kind, 'transport'),
+        inArray(licences.status, ['approved', 'suspended', 'expired']),
+      ),
+    )
     .orderBy(sql`${licences.validTo} desc`, asc(licences.number));
 }
 

@@ -67,7 +67,9 @@ export async function listLicences(dbx: DbOrTx, f: LicenceFilter): Promise<Licen
     conds.push(inArray(orgs.district, f.districts));
   }
   if (f.afterId)
-    conds.push(sql`(${licences.createdAt}, ${licences.id}) > (select l2.created_at, l2.id from licences l2 where l2.id = ${f.afterId})`);
+    conds.push(
+      sql`(${licences.createdAt}, ${licences.id}) > (select l2.created_at, l2.id from licences l2 where l2.id = ${f.afterId})`,
+    );
   const q = dbx
     .select({ licence: licences })
     .from(licences)
@@ -77,7 +79,6 @@ export async function listLicences(dbx: DbOrTx, f: LicenceFilter): Promise<Licen
   const rows = f.limit ? await q.limit(f.limit) : await q;
   return rows.map((r) => r.licence);
 }
-
 
 /** Orgs by name (substring) or USCC (prefix), name order, (name, id) keyset paging. */
 export async function searchOrgs(
@@ -119,6 +120,10 @@ export async function disableMemberRow(tx: DbOrTx, userId: string, at: Date): Pr
 }
 
 export async function lockMember(tx: Tx, orgId: string, userId: string) {
-  const [row] = await tx.select().from(users).where(and(eq(users.id, userId), eq(users.orgId, orgId))).for('update');
+  const [row] = await tx
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.orgId, orgId)))
+    .for('update');
   return row ?? null;
 }

@@ -131,7 +131,14 @@ export function createOrgRow(
   ids: Ids,
   o: { name: string; uscc: string; district: string; roles: Role[]; scope: RegulatorScope | null },
 ): Promise<OrgRow> {
-  return repo.insertOrg(dbx, { id: ids.uuid(), name: o.name, uscc: o.uscc, district: o.district, roles: [...o.roles], scope: o.scope });
+  return repo.insertOrg(dbx, {
+    id: ids.uuid(),
+    name: o.name,
+    uscc: o.uscc,
+    district: o.district,
+    roles: [...o.roles],
+    scope: o.scope,
+  });
 }
 
 // ── The use cases ─────────────────────────────────────────────────────────────────────────────
@@ -156,7 +163,9 @@ function afterIdFromCursor(cursor: string | undefined): string | undefined {
   const v = decodeCursor(cursor);
   const id = v?.[0];
   if (typeof id !== 'string' || !UUID_RE.test(id))
-    throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+    throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', {
+      fields: [{ path: 'cursor', message: 'invalid cursor' }],
+    });
   return id;
 }
 
@@ -209,28 +218,55 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardou
       // A regulator outside the holder's district does not learn the licence exists.
       if (!found || !oversees(actor, found.district)) throw new AppError(ErrorCodes.NOT_FOUND, 'no such licence');
       if (found.licence.orgId === actor.orgId)
-        throw new AppError(ErrorCodes.OWN_LICENCE_DECISION, `a licence of your own organisation cannot be ${t.to} by you; another regulator in scope or the admin decides it`);
+        throw new AppError(
+          ErrorCodes.OWN_LICENCE_DECISION,
+          `a licence of your own organisation cannot be ${t.to} by you; another regulator in scope or the admin decides it`,
+        );
       const from = found.licence.status;
       if (!(t.from as readonly string[]).includes(from))
-        throw new AppError(ErrorCodes.INVALID_STATE, `a ${from} licence cannot be ${t.to}`, { status: from, allowed: [...t.from] });
-      const updated = await repo.setLicenceStatus(tx, licenceId, { status: t.to, decidedBy: actor.userId, decidedAt: ctx.clock.now(), decisionNote: note ?? null });
+        throw new AppError(ErrorCodes.INVALID_STATE, `a ${from} licence cannot be ${t.to}`, {
+          status: from,
+          allowed: [...t.from],
+        });
+      const updated = await repo.setLicenceStatus(tx, licenceId, {
+        status: t.to,
+        decidedBy: actor.userId,
+        decidedAt: ctx.clock.now(),
+        decisionNote: note ?? null,
+      });
       await recordAudit(tx, actor, {
-                action: `licence.${decision}`,
+        action: `licence.${decision}`,
         subjectType: 'licence',
         subjectId: licenceId,
         details: { from, to: t.to, orgId: updated.orgId, number: updated.number, ...(note ? { note } : {}) },
       });
       if (decision === 'suspend')
-        await recordCreditEvent(tx, { orgId: updated.orgId, kind: 'licence_suspended', subjectType: 'licence', subjectId: licenceId, occurredAt: ctx.clock.now(), details: { number: updated.number, kind: updated.kind } });
+        await recordCreditEvent(tx, {
+          orgId: updated.orgId,
+          kind: 'licence_suspended',
+          subjectType: 'licence',
+          subjectId: licenceId,
+          occurredAt: ctx.clock.now(),
+          details: { number: updated.number, kind: updated.kind },
+        });
       const facts = { licenceId, number: updated.number, decision, status: t.to, ...(note ? { note } : {}) };
-      await notifyOrg(tx, updated.orgId, `licence:${licenceId}:${decision}:${ctx.clock.now().toISOString()}`, { kind: 'licence_decision', subjectType: 'licence', subjectId: licenceId, data: facts }, ctx.clock.now());
+      await notifyOrg(
+        tx,
+        updated.orgId,
+        `licence:${licenceId}:${decision}:${ctx.clock.now().toISOString()}`,
+        { kind: 'licence_decision', subjectType: 'licence', subjectId: licenceId, data: facts },
+        ctx.clock.now(),
+      );
       return toLicence(updated);
     });
   }
 
   return {
     /** POST /admin/orgs: a regulator or credit agency org and its owner, audited. */
-    async createAuthorityOrg(actor: UserActor, input: TCreateAuthorityOrgRequest): Promise<{ org: TOrg; user: ReturnType<typeof toUser> }> {
+    async createAuthorityOrg(
+      actor: UserActor,
+      input: TCreateAuthorityOrgRequest,
+    ): Promise<{ org: TOrg; user: ReturnType<typeof toUser> }> {
       const passwordHash = await hashNewUserPassword(input.user);
       const { scope, ...o } = input.org;
       return inTransaction(ctx.db, async (tx) => {
@@ -245,7 +281,7 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardou
           orgRole: 'owner',
         });
         await recordAudit(tx, actor, {
-                    action: 'org.create',
+          action: 'org.create',
           subjectType: 'org',
           subjectId: org.id,
           details: { roles: org.roles, scope: org.scope ?? null, district: org.district },
@@ -266,14 +302,21 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardou
       const passwordHash = await hashNewUserPassword(input);
       return inTransaction(ctx.db, async (tx) => {
         await assertEmailFree(tx, input.email, 'email');
-        const user = await createUserRow(tx, ctx.ids, { orgId: org.id, email: input.email, passwordHash, name: input.name, orgRole: 'member' });
+        const user = await createUserRow(tx, ctx.ids, {
+          orgId: org.id,
+          email: input.email,
+          passwordHash,
+          name: input.name,
+          orgRole: 'member',
+        });
         return { ...toUser(user), orgId: org.id };
       }).catch(conflictFromUnique);
     },
 
     /** GET /orgs/:id/users: the org's active users, for its own users (and the admin). */
     async listMembers(actor: UserActor, orgId: string): Promise<{ items: TMember[] }> {
-      if (actor.orgId !== orgId && !actor.roles.includes('admin')) throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
+      if (actor.orgId !== orgId && !actor.roles.includes('admin'))
+        throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
       if (!(await getOrgRow(ctx.db, orgId))) throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
       return { items: (await repo.listActiveMembers(ctx.db, orgId)).map((u) => ({ ...toUser(u), orgId })) };
     },
@@ -289,10 +332,16 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardou
       const done = await inTransaction(ctx.db, async (tx) => {
         const member = await repo.lockMember(tx, org.id, userId);
         if (!member || member.disabledAt) throw new AppError(ErrorCodes.NOT_FOUND, 'no such member');
-        if (member.orgRole === 'owner') throw new AppError(ErrorCodes.INVALID_STATE, "an owner cannot be removed by the org's users", { allowed: [] });
+        if (member.orgRole === 'owner')
+          throw new AppError(ErrorCodes.INVALID_STATE, "an owner cannot be removed by the org's users", { allowed: [] });
         await repo.disableMemberRow(tx, userId, ctx.clock.now());
         const ended = await endSessions(tx, userId);
-        await recordAudit(tx, actor, { action: 'org.member.remove', subjectType: 'user', subjectId: userId, details: { orgId: org.id, refreshTokensRevoked: ended.revoked } });
+        await recordAudit(tx, actor, {
+          action: 'org.member.remove',
+          subjectType: 'user',
+          subjectId: userId,
+          details: { orgId: org.id, refreshTokensRevoked: ended.revoked },
+        });
         return ended.done;
       });
       done();
@@ -303,7 +352,11 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardou
       const org = await ownedOrg(actor, orgId);
       const authority = org.roles.filter((r) => AUTHORITY_ROLES.includes(r));
       if (authority.length)
-        throw new AppError(ErrorCodes.AUTHORITY_CANNOT_HOLD_LICENCE, `a ${authority.join(' / ')} organisation oversees trading and cannot hold a trading licence`, { roles: authority });
+        throw new AppError(
+          ErrorCodes.AUTHORITY_CANNOT_HOLD_LICENCE,
+          `a ${authority.join(' / ')} organisation oversees trading and cannot hold a trading licence`,
+          { roles: authority },
+        );
       await checkWasteCodes(input.wasteCodes);
       try {
         return await inTransaction(ctx.db, async (tx) => {
@@ -319,7 +372,7 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardou
             status: 'pending',
           });
           await recordAudit(tx, actor, {
-                        action: 'licence.submit',
+            action: 'licence.submit',
             subjectType: 'licence',
             subjectId: row.id,
             details: { orgId: org.id, number: row.number, kind: row.kind },
@@ -338,7 +391,8 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardou
     /** An org's licences: for its own users, the admin and regulators whose scope covers it; others see nothing. */
     async listOrgLicences(actor: UserActor, orgId: string, q: TOrgLicencesQuery): Promise<TPage<THeldLicence>> {
       const org = await getOrgRow(ctx.db, orgId);
-      if (!org || (actor.orgId !== org.id && !oversees(actor, org.district))) throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
+      if (!org || (actor.orgId !== org.id && !oversees(actor, org.district)))
+        throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
       const afterId = afterIdFromCursor(q.cursor);
       const rows = await repo.listLicences(ctx.db, {
         orgId,
@@ -348,7 +402,9 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardou
       });
       const p = page(rows, q.limit);
       // Remaining capacity: the disposal licence's annual capacity less the org's hazardous intake this year.
-      const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(ctx.clock.now()));
+      const year = Number(
+        new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(ctx.clock.now()),
+      );
       const usedKg = p.items.some((l) => l.kind === 'disposal') ? await hazardousIntakeKg(ctx.db, orgId, year) : 0;
       return {
         nextCursor: p.nextCursor,
@@ -367,7 +423,9 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardou
       if (q.cursor) {
         const v = decodeCursor(q.cursor);
         if (typeof v?.[0] !== 'string' || typeof v[1] !== 'string' || !UUID_RE.test(v[1]))
-          throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+          throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', {
+            fields: [{ path: 'cursor', message: 'invalid cursor' }],
+          });
         after = { name: v[0], id: v[1] };
       }
       const rows = await repo.searchOrgs(ctx.db, {

@@ -28,7 +28,9 @@ export function createBankTransfers(deps: PaymentsDeps, kit: PaymentsKit) {
         const at = cursorInstant(c?.[0]);
         const id = cursorUuid(c?.[1]);
         if (at === null || id === null)
-          throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+          throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', {
+            fields: [{ path: 'cursor', message: 'invalid cursor' }],
+          });
         before = { createdAt: new Date(at), id };
       }
       const found = await repo.bankTransfers(db, { status: q.status, before, limit: q.limit + 1 });
@@ -55,20 +57,32 @@ export function createBankTransfers(deps: PaymentsDeps, kit: PaymentsKit) {
       if (!actor.roles.includes('admin')) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'admins only');
       return inTransaction(db, async (tx) => {
         const found = await repo.paymentByReference(tx, reference);
-        if (!found || found.provider !== 'bank_transfer') throw new AppError(ErrorCodes.NOT_FOUND, 'no bank transfer with this reference');
+        if (!found || found.provider !== 'bank_transfer')
+          throw new AppError(ErrorCodes.NOT_FOUND, 'no bank transfer with this reference');
         const trade = (await getTradeForUpdate(tx, found.tradeId))!;
         const payment = (await repo.paymentById(tx, found.id, true))!;
         if (payment.status === 'succeeded')
-          throw new AppError(ErrorCodes.INVALID_STATE, 'this bank transfer was confirmed already', { status: payment.status, allowed: ['pending'] });
-        if (payment.status === 'canceled' || trade.status !== 'awaiting_payment')
-          throw tradeState(trade.status, ['awaiting_payment'], `the trade is ${trade.status}; return the money to the payer instead`);
-        if (body.amountFen !== payment.amountFen)
-          throw new AppError(ErrorCodes.VALIDATION_FAILED, `the payer owes ${payment.amountFen} fen; confirm only the full amount`, {
-            fields: [{ path: 'amountFen', message: `expected ${payment.amountFen}` }],
+          throw new AppError(ErrorCodes.INVALID_STATE, 'this bank transfer was confirmed already', {
+            status: payment.status,
+            allowed: ['pending'],
           });
+        if (payment.status === 'canceled' || trade.status !== 'awaiting_payment')
+          throw tradeState(
+            trade.status,
+            ['awaiting_payment'],
+            `the trade is ${trade.status}; return the money to the payer instead`,
+          );
+        if (body.amountFen !== payment.amountFen)
+          throw new AppError(
+            ErrorCodes.VALIDATION_FAILED,
+            `the payer owes ${payment.amountFen} fen; confirm only the full amount`,
+            {
+              fields: [{ path: 'amountFen', message: `expected ${payment.amountFen}` }],
+            },
+          );
         await applyFunding(tx, trade.id, { confirmedBy: actor.userId });
         await recordAudit(tx, actor, {
-                    action: 'payment.bank_transfer.confirmed',
+          action: 'payment.bank_transfer.confirmed',
           subjectType: 'trade',
           subjectId: trade.id,
           details: { reference, amountFen: payment.amountFen, payerOrgId: payment.payerOrgId, note: body.note ?? null },

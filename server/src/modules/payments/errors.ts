@@ -4,13 +4,20 @@ import { isStripeIdempotencyError, isTransientStripeError } from './stripe.js';
 export const tradeNotFound = () => new AppError(ErrorCodes.NOT_FOUND, 'no such trade');
 
 export const notThePayer = (payerOrgId: string | null) =>
-  new AppError(ErrorCodes.NOT_A_PARTY, payerOrgId ? 'only the payer of this trade pays into escrow' : 'a trade at price 0 has no payment');
+  new AppError(
+    ErrorCodes.NOT_A_PARTY,
+    payerOrgId ? 'only the payer of this trade pays into escrow' : 'a trade at price 0 has no payment',
+  );
 
 export const tradeState = (status: string, allowed: string[], message?: string) =>
-  new AppError(ErrorCodes.INVALID_STATE, message ?? `the trade is ${status}; this needs it to be ${allowed.join(' or ') || 'in another state'}`, {
-    status,
-    allowed,
-  });
+  new AppError(
+    ErrorCodes.INVALID_STATE,
+    message ?? `the trade is ${status}; this needs it to be ${allowed.join(' or ') || 'in another state'}`,
+    {
+      status,
+      allowed,
+    },
+  );
 
 /**
  * A provider call that failed. Transient failures (network, timeouts, 5xx) are a 503: the stored

@@ -5,7 +5,12 @@ import type { Config } from '../../config.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { enqueue } from '../../jobs/outbox.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import { STRIPE_MAX_AMOUNT_FEN, type TBankAccount, type TPayment, type TPaymentProvider } from '../../../../shared/src/schemas/payments.js';
+import {
+  STRIPE_MAX_AMOUNT_FEN,
+  type TBankAccount,
+  type TPayment,
+  type TPaymentProvider,
+} from '../../../../shared/src/schemas/payments.js';
 import type { UserActor } from '../../http/actor.js';
 import { getTradeForUpdate, transitionTrade, type TradeRow } from '../trades/index.js';
 import { Accounts, postTransfer } from '../ledger/index.js';
@@ -24,20 +29,27 @@ import { type StripeClient } from './stripe.js';
 export type PaymentRow = repo.PaymentRow;
 export type RefundRow = repo.RefundRow;
 
-
-
 export interface PaymentsDeps {
   db: Db;
   ids: Ids;
   clock: Clock;
   logger: Logger;
-  config: Pick<Config, 'PAYMENT_PROVIDER' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_RECONCILE_SECONDS' | 'BANK_ACCOUNT_NAME' | 'BANK_ACCOUNT_NUMBER' | 'BANK_NAME'>;
+  config: Pick<
+    Config,
+    | 'PAYMENT_PROVIDER'
+    | 'STRIPE_WEBHOOK_SECRET'
+    | 'STRIPE_RECONCILE_SECONDS'
+    | 'BANK_ACCOUNT_NAME'
+    | 'BANK_ACCOUNT_NUMBER'
+    | 'BANK_NAME'
+  >;
   /** null unless STRIPE_SECRET_KEY is set. */
   stripe: StripeClient | null;
 }
 
 /** The simulated provider's label, wherever its payments show (DESIGN §4: "labelled as a demo"). */
-export const SIMULATED_NOTICE = 'Demo payment (simulated provider): no money moved. The embedded deployment funds escrow at once.';
+export const SIMULATED_NOTICE =
+  'Demo payment (simulated provider): no money moved. The embedded deployment funds escrow at once.';
 
 /** Providers a payer may choose in this deployment: its own, and bank transfer for any amount. */
 export function enabledProviders(configured: TPaymentProvider): TPaymentProvider[] {
@@ -93,7 +105,12 @@ export function prepareRefund(tx: DbOrTx, ids: Ids, p: { payment: PaymentRow; am
     idempotencyKey: IdempotencyKeys.refund(tradeId),
     request:
       p.payment.provider === 'stripe'
-        ? { payment_intent: p.payment.providerRef, amount: p.amountFen, reason: 'requested_by_customer', metadata: { trade_id: tradeId, step: 'settlement' } }
+        ? {
+            payment_intent: p.payment.providerRef,
+            amount: p.amountFen,
+            reason: 'requested_by_customer',
+            metadata: { trade_id: tradeId, step: 'settlement' },
+          }
         : { amountFen: p.amountFen },
     status: 'pending',
   });
@@ -103,7 +120,11 @@ export function countRefundAttempt(dbx: DbOrTx, refundId: string): Promise<void>
   return repo.countRefundAttempt(dbx, refundId);
 }
 
-export function recordRefundOutcome(dbx: DbOrTx, refundId: string, outcome: { providerRef?: string | null; status: RefundRow['status'] }): Promise<void> {
+export function recordRefundOutcome(
+  dbx: DbOrTx,
+  refundId: string,
+  outcome: { providerRef?: string | null; status: RefundRow['status'] },
+): Promise<void> {
   return repo.recordRefundResult(dbx, refundId, outcome);
 }
 
@@ -146,18 +167,32 @@ export function createPaymentsKit(deps: PaymentsDeps) {
    * every path uses). Money that arrives for a trade cancelled meanwhile is recorded all the same and
    * handed to settlement, which returns it.
    */
-  async function applyFunding(tx: Tx, tradeId: string, o: { confirmedBy?: string | null } = {}): Promise<'funded' | 'already' | 'returned'> {
+  async function applyFunding(
+    tx: Tx,
+    tradeId: string,
+    o: { confirmedBy?: string | null } = {},
+  ): Promise<'funded' | 'already' | 'returned'> {
     const trade = await getTradeForUpdate(tx, tradeId);
     if (!trade) throw new Error(`trade ${tradeId} not found while funding`);
     const payment = await repo.paymentOfTrade(tx, tradeId, true);
     if (!payment) throw new Error(`trade ${tradeId} has no payment to fund`);
-    await repo.advancePayment(tx, payment.id, 'succeeded', o.confirmedBy ? { confirmedBy: o.confirmedBy, confirmedAt: clock.now() } : {});
+    await repo.advancePayment(
+      tx,
+      payment.id,
+      'succeeded',
+      o.confirmedBy ? { confirmedBy: o.confirmedBy, confirmedAt: clock.now() } : {},
+    );
     const posted = await postTransfer(tx, ids, {
       operationId: `trade:${tradeId}:fund`,
       kind: 'fund',
       tradeId,
       description: `payment into escrow by ${payment.provider === 'simulated' ? 'the simulated provider (demo)' : payment.provider}`,
-      details: { provider: payment.provider, paymentId: payment.id, providerRef: payment.providerRef, reference: payment.reference },
+      details: {
+        provider: payment.provider,
+        paymentId: payment.id,
+        providerRef: payment.providerRef,
+        reference: payment.reference,
+      },
       createdBy: o.confirmedBy ?? null,
       entries: [
         { accountId: Accounts.clearing(payment.provider), amountFen: -payment.amountFen },
@@ -180,14 +215,20 @@ export function createPaymentsKit(deps: PaymentsDeps) {
   /** What the provider says, applied in the caller's transaction. Never trusts anything but ids and the provider's own answer. */
   async function applyProviderState(tx: Tx, payment: PaymentRow, state: ProviderPaymentState): Promise<string> {
     if (state.currency.toLowerCase() !== payment.currency || state.amountFen !== payment.amountFen) {
-      logger.error({ tradeId: payment.tradeId, paymentId: payment.id, state }, 'provider payment does not match the stored request; not applied');
+      logger.error(
+        { tradeId: payment.tradeId, paymentId: payment.id, state },
+        'provider payment does not match the stored request; not applied',
+      );
       return 'mismatch';
     }
     if (!payment.providerRef) await repo.setPaymentProviderRef(tx, payment.id, state.providerRef);
     switch (state.status) {
       case 'succeeded':
         if (state.amountReceivedFen !== payment.amountFen) {
-          logger.error({ tradeId: payment.tradeId, paymentId: payment.id, state }, 'captured amount differs from the payment; not applied');
+          logger.error(
+            { tradeId: payment.tradeId, paymentId: payment.id, state },
+            'captured amount differs from the payment; not applied',
+          );
           return 'mismatch';
         }
         return applyFunding(tx, payment.tradeId);

@@ -1,14 +1,27 @@
 /** Use cases of paying for a trade: the payer pays, the parties read the payment, settlement stops it. */
 import { inTransaction } from '../../db/tx.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import { owedAtFunding, type TPayRequest, type TPayResponse, type TTradePayment } from '../../../../shared/src/schemas/payments.js';
+import {
+  owedAtFunding,
+  type TPayRequest,
+  type TPayResponse,
+  type TTradePayment,
+} from '../../../../shared/src/schemas/payments.js';
 import type { UserActor } from '../../http/actor.js';
 import { canSeeTrade, getTradeForUpdate, getTradeRow, transitionTrade } from '../trades/index.js';
 import { notThePayer, tradeNotFound, tradeState } from './errors.js';
 import { IdempotencyKeys } from './providers.js';
 import { bankReference } from './reference.js';
 import * as repo from './repo.js';
-import { type PaymentRow, type PaymentsDeps, SIMULATED_NOTICE, receivingAccount, toPayment, isParty, type PaymentsKit } from './kit.js';
+import {
+  type PaymentRow,
+  type PaymentsDeps,
+  SIMULATED_NOTICE,
+  receivingAccount,
+  toPayment,
+  isParty,
+  type PaymentsKit,
+} from './kit.js';
 
 export function createPay(deps: PaymentsDeps, kit: PaymentsKit) {
   const { db, ids, clock } = deps;
@@ -22,7 +35,11 @@ export function createPay(deps: PaymentsDeps, kit: PaymentsKit) {
         if (trade.payerOrgId !== actor.orgId) throw notThePayer(trade.payerOrgId);
         const existing = await repo.paymentOfTrade(tx, tradeId, true);
         if (trade.status !== 'awaiting_payment')
-          throw tradeState(trade.status, ['awaiting_payment'], trade.status === 'cancelled' ? 'the trade is cancelled' : 'the trade is paid already');
+          throw tradeState(
+            trade.status,
+            ['awaiting_payment'],
+            trade.status === 'cancelled' ? 'the trade is cancelled' : 'the trade is paid already',
+          );
         const owed = owedAtFunding(trade);
         if (owed === 0) {
           // The amount rounds to 0 fen and no eco fee is due: nothing to collect.
@@ -33,12 +50,18 @@ export function createPay(deps: PaymentsDeps, kit: PaymentsKit) {
         if (payment) {
           // One payment per trade: a repeat resumes it (same reference, same PaymentIntent).
           if (body.provider && body.provider !== payment.provider)
-            throw new AppError(ErrorCodes.INVALID_STATE, `this trade is being paid by ${payment.provider}`, { allowed: [payment.provider] });
-          if (payment.status === 'canceled')
-            throw new AppError(ErrorCodes.INVALID_STATE, 'the payment for this trade was cancelled; the trade can only be cancelled now', {
-              status: trade.status,
-              allowed: ['cancel'],
+            throw new AppError(ErrorCodes.INVALID_STATE, `this trade is being paid by ${payment.provider}`, {
+              allowed: [payment.provider],
             });
+          if (payment.status === 'canceled')
+            throw new AppError(
+              ErrorCodes.INVALID_STATE,
+              'the payment for this trade was cancelled; the trade can only be cancelled now',
+              {
+                status: trade.status,
+                allowed: ['cancel'],
+              },
+            );
         } else {
           const name = chooseProvider(body.provider, owed);
           const provider = providerFor(name);
@@ -58,7 +81,9 @@ export function createPay(deps: PaymentsDeps, kit: PaymentsKit) {
         }
         if (payment.provider === 'simulated') {
           await applyFunding(tx, tradeId);
-          return { done: { provider: 'simulated', status: 'funded', amountFen: payment.amountFen, demo: true, notice: SIMULATED_NOTICE } };
+          return {
+            done: { provider: 'simulated', status: 'funded', amountFen: payment.amountFen, demo: true, notice: SIMULATED_NOTICE },
+          };
         }
         if (payment.provider === 'bank_transfer')
           return {
@@ -94,7 +119,9 @@ export function createPay(deps: PaymentsDeps, kit: PaymentsKit) {
       const trade = await getTradeRow(db, tradeId);
       if (!trade || !canSeeTrade(actor, trade)) throw tradeNotFound();
       const payment = await repo.paymentOfTrade(db, tradeId);
-      return { payment: payment ? toPayment(payment, await repo.refundOfTrade(db, tradeId), receivingAccount(deps.config)) : null };
+      return {
+        payment: payment ? toPayment(payment, await repo.refundOfTrade(db, tradeId), receivingAccount(deps.config)) : null,
+      };
     },
 
     /**

@@ -171,7 +171,8 @@ export function stripeProvider(stripe: StripeClient): PaymentProvider {
         payment = { ...payment, providerRef: state.providerRef };
       }
       const current = await stripe.paymentIntents.retrieve(payment.providerRef!);
-      if (current.status === 'succeeded' || current.status === 'canceled' || current.status === 'processing') return intentStatus(current);
+      if (current.status === 'succeeded' || current.status === 'canceled' || current.status === 'processing')
+        return intentStatus(current);
       const canceled = await stripe.paymentIntents.cancel(
         payment.providerRef!,
         { cancellation_reason: 'abandoned' },

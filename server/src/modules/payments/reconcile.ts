@@ -67,7 +67,6 @@ export function createReconcile(deps: PaymentsDeps, kit: PaymentsKit) {
     },
   };
 
-
   async function scheduleReconcile(tx: Tx, currentOutboxId: number | null): Promise<void> {
     // Serialises processes starting at once, so they schedule one pass between them.
     await advisoryXactLock(tx, 'payments', 'reconcile');
@@ -77,7 +76,12 @@ export function createReconcile(deps: PaymentsDeps, kit: PaymentsKit) {
           and id <> ${currentOutboxId ?? -1}`,
     );
     if ((pending?.n ?? 0) > 0) return;
-    await enqueue(tx, 'payments.reconcile', {}, { availableAt: new Date(clock.now().getTime() + config.STRIPE_RECONCILE_SECONDS * 1000) });
+    await enqueue(
+      tx,
+      'payments.reconcile',
+      {},
+      { availableAt: new Date(clock.now().getTime() + config.STRIPE_RECONCILE_SECONDS * 1000) },
+    );
   }
   return service;
 }

@@ -66,10 +66,20 @@ export async function advancePayment(
 }
 
 /** Open payments of a provider, oldest first (the reconciler's work list). */
-export async function openPayments(dbx: DbOrTx, provider: PaymentRow['provider'], limit: number, createdBefore?: Date): Promise<PaymentRow[]> {
+export async function openPayments(
+  dbx: DbOrTx,
+  provider: PaymentRow['provider'],
+  limit: number,
+  createdBefore?: Date,
+): Promise<PaymentRow[]> {
   const conds: SQL[] = [eq(payments.provider, provider), inArray(payments.status, ['pending', 'processing'])];
   if (createdBefore) conds.push(lt(payments.createdAt, createdBefore));
-  return dbx.select().from(payments).where(and(...conds)).orderBy(asc(payments.createdAt)).limit(limit);
+  return dbx
+    .select()
+    .from(payments)
+    .where(and(...conds))
+    .orderBy(asc(payments.createdAt))
+    .limit(limit);
 }
 
 export interface BankTransferListRow {
@@ -87,7 +97,10 @@ export async function bankTransfers(
   if (f.status) conds.push(eq(payments.status, f.status));
   if (f.before)
     conds.push(
-      or(lt(payments.createdAt, f.before.createdAt), and(eq(payments.createdAt, f.before.createdAt), lt(payments.id, f.before.id)))!,
+      or(
+        lt(payments.createdAt, f.before.createdAt),
+        and(eq(payments.createdAt, f.before.createdAt), lt(payments.id, f.before.id)),
+      )!,
     );
   const found = await dbx
     .select({ payment: payments, payerName: orgs.name, tradeStatus: trades.status, tradeSeq: trades.seq })
@@ -120,13 +133,20 @@ export async function refundByProviderRef(dbx: DbOrTx, ref: string): Promise<Ref
 }
 
 export async function countRefundAttempt(dbx: DbOrTx, id: string): Promise<void> {
-  await dbx.update(paymentRefunds).set({ attempts: sql`${paymentRefunds.attempts} + 1`, updatedAt: sql`now()` }).where(eq(paymentRefunds.id, id));
+  await dbx
+    .update(paymentRefunds)
+    .set({ attempts: sql`${paymentRefunds.attempts} + 1`, updatedAt: sql`now()` })
+    .where(eq(paymentRefunds.id, id));
 }
 
 const REFUND_RANK: Record<RefundRow['status'], number> = { pending: 0, succeeded: 1, failed: 1, canceled: 1 };
 
 /** Records the provider's answer for a refund: its id once, its status forward only. */
-export async function recordRefundResult(dbx: DbOrTx, id: string, r: { providerRef?: string | null; status: RefundRow['status'] }): Promise<void> {
+export async function recordRefundResult(
+  dbx: DbOrTx,
+  id: string,
+  r: { providerRef?: string | null; status: RefundRow['status'] },
+): Promise<void> {
   if (r.providerRef)
     await dbx
       .update(paymentRefunds)
@@ -153,7 +173,10 @@ export async function openRefunds(dbx: DbOrTx, provider: RefundRow['provider'], 
 
 /** Stores an event id in the caller's transaction; false when it was stored before (a repeat). */
 export async function recordStripeEvent(dbx: DbOrTx, e: { id: string; type: string; objectId: string | null }): Promise<boolean> {
-  const r = await dbx.insert(stripeEvents).values(e).onConflictDoNothing({ target: stripeEvents.id }).returning({ id: stripeEvents.id });
+  const r = await dbx
+    .insert(stripeEvents)
+    .values(e)
+    .onConflictDoNothing({ target: stripeEvents.id })
+    .returning({ id: stripeEvents.id });
   return r.length > 0;
 }
-

@@ -81,7 +81,13 @@ export const STRIPE_WEBHOOK_OPENAPI = {
         '(no bearer token); a repeated event id is acknowledged without being applied again. 404 where Stripe is not configured.',
       security: [],
       parameters: [
-        { name: 'Stripe-Signature', in: 'header', required: true, schema: { type: 'string' }, description: "Stripe's t=…,v1=… signature" },
+        {
+          name: 'Stripe-Signature',
+          in: 'header',
+          required: true,
+          schema: { type: 'string' },
+          description: "Stripe's t=…,v1=… signature",
+        },
       ],
       requestBody: {
         required: true,

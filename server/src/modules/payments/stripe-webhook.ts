@@ -19,16 +19,30 @@ export function createStripeWebhook(deps: PaymentsDeps, kit: PaymentsKit) {
      * effect, so a repeat (or five at once) applies nothing more. Out-of-order events cannot move a
      * state back: statuses only advance, and each event applies Stripe's current state.
      */
-    async handleStripeWebhook(rawBody: Buffer, signature: string | undefined): Promise<{ received: true; duplicate: boolean; outcome: string }> {
-      if (!stripe || !config.STRIPE_WEBHOOK_SECRET) throw new AppError(ErrorCodes.NOT_FOUND, 'Stripe webhooks are not configured here');
+    async handleStripeWebhook(
+      rawBody: Buffer,
+      signature: string | undefined,
+    ): Promise<{ received: true; duplicate: boolean; outcome: string }> {
+      if (!stripe || !config.STRIPE_WEBHOOK_SECRET)
+        throw new AppError(ErrorCodes.NOT_FOUND, 'Stripe webhooks are not configured here');
       let event;
       try {
-        event = stripe.webhooks.constructEvent(rawBody, signature ?? '', config.STRIPE_WEBHOOK_SECRET, STRIPE_WEBHOOK_TOLERANCE_SECONDS);
+        event = stripe.webhooks.constructEvent(
+          rawBody,
+          signature ?? '',
+          config.STRIPE_WEBHOOK_SECRET,
+          STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+        );
       } catch (err) {
-        if (!isStripeSignatureError(err) && !(err instanceof SyntaxError)) logger.warn({ err }, 'stripe webhook could not be verified');
-        throw new AppError(ErrorCodes.VALIDATION_FAILED, 'the Stripe-Signature header is missing, wrong or too old, or the body was changed', {
-          fields: [{ path: 'Stripe-Signature', message: 'signature verification failed' }],
-        });
+        if (!isStripeSignatureError(err) && !(err instanceof SyntaxError))
+          logger.warn({ err }, 'stripe webhook could not be verified');
+        throw new AppError(
+          ErrorCodes.VALIDATION_FAILED,
+          'the Stripe-Signature header is missing, wrong or too old, or the body was changed',
+          {
+            fields: [{ path: 'Stripe-Signature', message: 'signature verification failed' }],
+          },
+        );
       }
       const object = (event.data?.object ?? {}) as { id?: unknown };
       const objectId = typeof object.id === 'string' ? object.id : null;
@@ -41,7 +55,11 @@ export function createStripeWebhook(deps: PaymentsDeps, kit: PaymentsKit) {
           throw err;
         });
         if (!intent)
-          return inTransaction(db, async (tx) => ({ received: true as const, duplicate: !(await record(tx)), outcome: 'unknown_intent' }));
+          return inTransaction(db, async (tx) => ({
+            received: true as const,
+            duplicate: !(await record(tx)),
+            outcome: 'unknown_intent',
+          }));
         const state = intentState(intent);
         return inTransaction(db, async (tx) => {
           if (!(await record(tx))) return { received: true as const, duplicate: true, outcome: 'duplicate' };
@@ -52,7 +70,14 @@ export function createStripeWebhook(deps: PaymentsDeps, kit: PaymentsKit) {
           }
           // Credit: a failed payment counts against the payer (once per payment).
           if (event.type === 'payment_intent.payment_failed')
-            await recordCreditEvent(tx, { orgId: payment.payerOrgId, kind: 'payment_failed', subjectType: 'payment', subjectId: payment.id, occurredAt: clock.now(), details: { tradeId: payment.tradeId, provider: payment.provider } });
+            await recordCreditEvent(tx, {
+              orgId: payment.payerOrgId,
+              kind: 'payment_failed',
+              subjectType: 'payment',
+              subjectId: payment.id,
+              occurredAt: clock.now(),
+              details: { tradeId: payment.tradeId, provider: payment.provider },
+            });
           return { received: true as const, duplicate: false, outcome: await applyProviderState(tx, payment, state) };
         });
       }
@@ -62,9 +87,20 @@ export function createStripeWebhook(deps: PaymentsDeps, kit: PaymentsKit) {
           if (!(await record(tx))) return { received: true as const, duplicate: true, outcome: 'duplicate' };
           const ours = await repo.refundByProviderRef(tx, refund.id);
           if (!ours) return { received: true as const, duplicate: false, outcome: 'unknown_refund' };
-          const status = refund.status === 'succeeded' ? 'succeeded' : refund.status === 'failed' ? 'failed' : refund.status === 'canceled' ? 'canceled' : 'pending';
+          const status =
+            refund.status === 'succeeded'
+              ? 'succeeded'
+              : refund.status === 'failed'
+                ? 'failed'
+                : refund.status === 'canceled'
+                  ? 'canceled'
+                  : 'pending';
           await repo.recordRefundResult(tx, ours.id, { status });
-          if (status === 'failed') logger.error({ tradeId: ours.tradeId, refundId: refund.id }, 'a Stripe refund failed; the remainder is still owed to the payer');
+          if (status === 'failed')
+            logger.error(
+              { tradeId: ours.tradeId, refundId: refund.id },
+              'a Stripe refund failed; the remainder is still owed to the payer',
+            );
           return { received: true as const, duplicate: false, outcome: `refund_${status}` };
         });
       }

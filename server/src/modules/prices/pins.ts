@@ -21,7 +21,9 @@ export async function bandPins(db: Db, code: string, q: TBandPinsQuery): Promise
   if (q.cursor) {
     const v = decodeCursor(q.cursor)?.[0];
     if (typeof v !== 'number' || !Number.isSafeInteger(v))
-      throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+      throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', {
+        fields: [{ path: 'cursor', message: 'invalid cursor' }],
+      });
     before = v;
   }
   const found = await rows<PinRow>(

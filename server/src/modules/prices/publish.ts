@@ -64,7 +64,14 @@ function percentile(sorted: number[], q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
-function summarise(cells: IndexCell[]): { medianFen: number; lowFen: number; highFen: number; trades: number; quantityKg: number; observations: number } {
+function summarise(cells: IndexCell[]): {
+  medianFen: number;
+  lowFen: number;
+  highFen: number;
+  trades: number;
+  quantityKg: number;
+  observations: number;
+} {
   const pairWeeks = new Map<string, { kg: bigint; priceKg: bigint }>();
   let trades = 0;
   let kg = 0n;
@@ -89,7 +96,10 @@ function summarise(cells: IndexCell[]): { medianFen: number; lowFen: number; hig
 }
 
 function enoughParties(cells: IndexCell[]): boolean {
-  return new Set(cells.map((c) => c.generator)).size >= INDEX_MIN_GENERATORS && new Set(cells.map((c) => c.receiver)).size >= INDEX_MIN_RECEIVERS;
+  return (
+    new Set(cells.map((c) => c.generator)).size >= INDEX_MIN_GENERATORS &&
+    new Set(cells.map((c) => c.receiver)).size >= INDEX_MIN_RECEIVERS
+  );
 }
 
 function groupBy<K>(cells: IndexCell[], key: (c: IndexCell) => K): Map<K, IndexCell[]> {
@@ -116,7 +126,17 @@ export function buildPriceIndex(cells: IndexCell[], window: { firstWeek: string;
     items.push(
       enoughParties(inMonth)
         ? { period: 'month', start: month, suppressed: false, ...summarise(inMonth) }
-        : { period: 'month', start: month, suppressed: true, medianFen: null, lowFen: null, highFen: null, trades: null, quantityKg: null, observations: null },
+        : {
+            period: 'month',
+            start: month,
+            suppressed: true,
+            medianFen: null,
+            lowFen: null,
+            highFen: null,
+            trades: null,
+            quantityKg: null,
+            observations: null,
+          },
     );
   }
   return items.sort((a, b) => (a.start === b.start ? (a.period === 'month' ? -1 : 1) : a.start < b.start ? -1 : 1));

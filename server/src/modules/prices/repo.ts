@@ -12,7 +12,15 @@ export async function pinBand(
   dbx: DbOrTx,
   b: { materialCode: string; lowFen: number; medianFen: number; highFen: number; pinnedBy: string; note: string | null },
 ): Promise<StoredBandRow> {
-  const values = { lowFen: b.lowFen, medianFen: b.medianFen, highFen: b.highFen, source: 'pinned' as const, pinnedBy: b.pinnedBy, pinnedAt: sql`now()`, note: b.note };
+  const values = {
+    lowFen: b.lowFen,
+    medianFen: b.medianFen,
+    highFen: b.highFen,
+    source: 'pinned' as const,
+    pinnedBy: b.pinnedBy,
+    pinnedAt: sql`now()`,
+    note: b.note,
+  };
   const [row] = await dbx
     .insert(priceBands)
     .values({ materialCode: b.materialCode, ...values })
@@ -27,8 +35,21 @@ export async function pinBand(
  */
 export async function bandRows(dbx: DbOrTx, code: string): Promise<{ stored: StoredBand | null; trade: TradeBandRow | null }> {
   const r = await one<{
-    s_low: Num; s_median: Num; s_high: Num; s_source: 'seed' | 'pinned' | null; s_note: string | null; s_pinned_at: Date | string | null;
-    t_code: string | null; t_low: Num; t_median: Num; t_high: Num; observations: Num; trades: Num; generators: Num; receivers: Num; window_days: Num;
+    s_low: Num;
+    s_median: Num;
+    s_high: Num;
+    s_source: 'seed' | 'pinned' | null;
+    s_note: string | null;
+    s_pinned_at: Date | string | null;
+    t_code: string | null;
+    t_low: Num;
+    t_median: Num;
+    t_high: Num;
+    observations: Num;
+    trades: Num;
+    generators: Num;
+    receivers: Num;
+    window_days: Num;
   }>(
     dbx,
     sql`select pb.low_fen as s_low, pb.median_fen as s_median, pb.high_fen as s_high, pb.source as s_source, pb.note as s_note, pb.pinned_at as s_pinned_at,
@@ -128,7 +149,10 @@ export async function refreshTradeBand(
 
 /** Materials whose band from trades was computed before `before`: trades may have left its window since. */
 export async function staleBandCodes(dbx: DbOrTx, before: Date): Promise<string[]> {
-  const r = await rows<{ code: string }>(dbx, sql`select material_code as code from trade_bands where computed_at < ${before.toISOString()}::timestamptz order by 1`);
+  const r = await rows<{ code: string }>(
+    dbx,
+    sql`select material_code as code from trade_bands where computed_at < ${before.toISOString()}::timestamptz order by 1`,
+  );
   return r.map((x) => x.code);
 }
 
@@ -193,7 +217,14 @@ export async function materialExists(dbx: DbOrTx, code: string): Promise<boolean
 
 export async function audit(
   dbx: DbOrTx,
-  a: { actorUserId: string; actorOrgId: string | null; action: string; subjectType: string; subjectId: string; details: Record<string, unknown> },
+  a: {
+    actorUserId: string;
+    actorOrgId: string | null;
+    action: string;
+    subjectType: string;
+    subjectId: string;
+    details: Record<string, unknown>;
+  },
 ): Promise<void> {
   await dbx.execute(
     sql`insert into audit_log(actor_user_id, actor_org_id, action, subject_type, subject_id, details)

@@ -1,5 +1,13 @@
 import { route } from '../../http/route.js';
-import { ZBandPin, ZBandPinsQuery, ZPinBandRequest, ZPriceCodeParams, ZPriceIndex, ZPriceIndexQuery, ZReferenceBand } from '../../../../shared/src/schemas/prices.js';
+import {
+  ZBandPin,
+  ZBandPinsQuery,
+  ZPinBandRequest,
+  ZPriceCodeParams,
+  ZPriceIndex,
+  ZPriceIndexQuery,
+  ZReferenceBand,
+} from '../../../../shared/src/schemas/prices.js';
 import { ZPage } from '../../../../shared/src/schemas/common.js';
 import type { Db } from '../../db/client.js';
 import { bandPins } from './pins.js';
@@ -36,7 +44,8 @@ export function pricesRoutes({ prices, db }: { prices: PricesService; db: Db }) 
     }),
     route({
       key: 'GET /prices/index',
-      summary: 'Finished weeks (from Monday, Asia/Shanghai) with ≥ 3 generators and ≥ 3 receivers; thinner weeks merged into their month or marked suppressed',
+      summary:
+        'Finished weeks (from Monday, Asia/Shanghai) with ≥ 3 generators and ≥ 3 receivers; thinner weeks merged into their month or marked suppressed',
       tags: ['prices'],
       query: ZPriceIndexQuery,
       response: ZPriceIndex,

@@ -36,7 +36,14 @@ export async function referenceBand(dbx: DbOrTx, code: string): Promise<Referenc
   const b = await referenceBandDetail(dbx, code);
   if (!b) return null;
   // The parties count is what made a band from trades; on a seed or pin the check needs none of it.
-  return { lowFen: b.lowFen, medianFen: b.medianFen, highFen: b.highFen, source: b.source, sampleSize: b.sampleSize, ...(b.source === 'trades' ? { distinctParties: b.distinctParties } : {}) };
+  return {
+    lowFen: b.lowFen,
+    medianFen: b.medianFen,
+    highFen: b.highFen,
+    source: b.source,
+    sampleSize: b.sampleSize,
+    ...(b.source === 'trades' ? { distinctParties: b.distinctParties } : {}),
+  };
 }
 
 /** Thrown inside a use case's transaction; `withRejectionAlert` commits the alert after the rollback. */
@@ -70,11 +77,17 @@ export interface PriceGate {
  * flagged without one, and RejectedPrice for rejected. Both errors carry the check with its reasons.
  */
 export async function gatePrice(dbx: DbOrTx, ids: Ids, g: PriceGate): Promise<PriceCheck> {
-  const check = checkPrice(g.priceFen, await referenceBand(dbx, g.materialCode), { usualDirection: await repo.usualDirection(dbx, g.materialCode) });
+  const check = checkPrice(g.priceFen, await referenceBand(dbx, g.materialCode), {
+    usualDirection: await repo.usualDirection(dbx, g.materialCode),
+  });
   if (check.status === 'flagged' && !g.justification) {
-    throw new AppError(ErrorCodes.JUSTIFICATION_REQUIRED, `${describePriceCheck(g.priceFen, check)}; add "justification" to your ${g.subject}`, {
-      priceCheck: check,
-    });
+    throw new AppError(
+      ErrorCodes.JUSTIFICATION_REQUIRED,
+      `${describePriceCheck(g.priceFen, check)}; add "justification" to your ${g.subject}`,
+      {
+        priceCheck: check,
+      },
+    );
   }
   if (check.status === 'rejected') {
     const attemptId = ids.uuid();
@@ -85,7 +98,15 @@ export async function gatePrice(dbx: DbOrTx, ids: Ids, g: PriceGate): Promise<Pr
         subjectType: `${g.subject}_attempt`,
         subjectId: attemptId,
         message: `refused ${g.subject} at ${g.priceFen} fen/t for ${g.wasteCode}: ${describePriceCheck(g.priceFen, check)}`,
-        details: { orgId: g.orgId, listingId: g.listingId, materialCode: g.materialCode, wasteCode: g.wasteCode, pricePerTonneFen: g.priceFen, priceCheck: check, justification: g.justification ?? null },
+        details: {
+          orgId: g.orgId,
+          listingId: g.listingId,
+          materialCode: g.materialCode,
+          wasteCode: g.wasteCode,
+          pricePerTonneFen: g.priceFen,
+          priceCheck: check,
+          justification: g.justification ?? null,
+        },
       },
       new AppError(ErrorCodes.PRICE_OUT_OF_RANGE, describePriceCheck(g.priceFen, check), { priceCheck: check }),
     );
@@ -106,7 +127,15 @@ export async function alertFlaggedPrice(
     subjectId: g.subjectId,
     ...(g.dedupeKey ? { dedupeKey: g.dedupeKey } : {}),
     message: `${g.subject} at ${g.priceFen} fen/t for ${g.wasteCode} is flagged (${g.check.reasons.map((r) => r.code).join(', ')}); justification: ${g.justification}`,
-    details: { orgId: g.orgId, listingId: g.listingId, materialCode: g.materialCode, wasteCode: g.wasteCode, pricePerTonneFen: g.priceFen, priceCheck: g.check, justification: g.justification ?? null },
+    details: {
+      orgId: g.orgId,
+      listingId: g.listingId,
+      materialCode: g.materialCode,
+      wasteCode: g.wasteCode,
+      pricePerTonneFen: g.priceFen,
+      priceCheck: g.check,
+      justification: g.justification ?? null,
+    },
   });
 }
 
@@ -130,7 +159,12 @@ export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
      */
     async refreshBand(materialCode: string): Promise<void> {
       await inTransaction(db, (tx) =>
-        repo.refreshTradeBand(tx, materialCode, { now: clock.now(), windowDays: BAND_WINDOW_DAYS, minGenerators: BAND_MIN_GENERATORS, minReceivers: BAND_MIN_RECEIVERS }),
+        repo.refreshTradeBand(tx, materialCode, {
+          now: clock.now(),
+          windowDays: BAND_WINDOW_DAYS,
+          minGenerators: BAND_MIN_GENERATORS,
+          minReceivers: BAND_MIN_RECEIVERS,
+        }),
       );
     },
 
@@ -150,7 +184,9 @@ export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
 
     /** At start-up: make sure one daily refresh is scheduled. */
     async ensureDailyRefreshScheduled(): Promise<void> {
-      await inTransaction(db, async (tx) => repo.scheduleDailyRefresh(tx, null, new Date((await dbNow(tx)).getTime() + DAILY_REFRESH_MS)));
+      await inTransaction(db, async (tx) =>
+        repo.scheduleDailyRefresh(tx, null, new Date((await dbNow(tx)).getTime() + DAILY_REFRESH_MS)),
+      );
     },
 
     async getReference(code: string): Promise<TReferenceBand> {
@@ -163,7 +199,11 @@ export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
     async pinBand(actor: UserActor, code: string, body: TPinBandRequest): Promise<TReferenceBand> {
       // Bands are city-wide (one per material), so only a city-scope regulator may pin one (DESIGN §6.3).
       if (actor.scope !== 'city')
-        throw new AppError(ErrorCodes.CITY_SCOPE_REQUIRED, 'reference bands are city-wide: pinning one needs a city-scope regulator', { scope: actor.scope });
+        throw new AppError(
+          ErrorCodes.CITY_SCOPE_REQUIRED,
+          'reference bands are city-wide: pinning one needs a city-scope regulator',
+          { scope: actor.scope },
+        );
       return inTransaction(db, async (tx) => {
         if (!(await repo.materialExists(tx, code))) throw new AppError(ErrorCodes.NOT_FOUND, `no material with code ${code}`);
         const before = await referenceBandDetail(tx, code);
@@ -181,7 +221,8 @@ export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
     },
 
     async priceIndex(q: TPriceIndexQuery): Promise<TPriceIndex> {
-      if (!(await repo.materialExists(db, q.material))) throw new AppError(ErrorCodes.NOT_FOUND, `no material with code ${q.material}`);
+      if (!(await repo.materialExists(db, q.material)))
+        throw new AppError(ErrorCodes.NOT_FOUND, `no material with code ${q.material}`);
       const window = indexWindow(clock.now(), q.weeks);
       const cells = await repo.indexCells(db, q.material, window.readFrom, window.readTo);
       return {

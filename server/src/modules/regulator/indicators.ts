@@ -95,14 +95,16 @@ const DEFINITIONS: Record<TIndicator['id'], Definition> = {
     nameZh: '挂牌至成交平均天数',
     nameEn: 'Mean days from listing to trade',
     definitionZh: '当年成交且来自挂牌的交易，从挂牌发布到成交的平均时长（天，含小数）。',
-    definitionEn: 'For trades made in the year from a listing: the mean time from the listing being posted to the trade, in days (fractional).',
+    definitionEn:
+      'For trades made in the year from a listing: the mean time from the listing being posted to the trade, in days (fractional).',
   },
   cross_district_share: {
     unit: 'ratio',
     nameZh: '跨区县转移比例',
     nameEn: 'Cross-district share',
     definitionZh: '产生地（挂牌所在区县）与接收单位所在区县不同的交易合同重量 ÷ 全部合同重量。',
-    definitionEn: 'Contracted kg whose origin (the listing’s district) differs from the receiver’s home district ÷ all contracted kg.',
+    definitionEn:
+      'Contracted kg whose origin (the listing’s district) differs from the receiver’s home district ÷ all contracted kg.',
   },
   capacity_utilisation: {
     unit: 'ratio',
@@ -124,12 +126,28 @@ const DEFINITIONS: Record<TIndicator['id'], Definition> = {
   },
 };
 
-function indicator(id: TIndicator['id'], body: Pick<TIndicator, 'value' | 'monthly' | 'series'> & Partial<Pick<TIndicator, 'numerator' | 'denominator'>>): TIndicator {
+function indicator(
+  id: TIndicator['id'],
+  body: Pick<TIndicator, 'value' | 'monthly' | 'series'> & Partial<Pick<TIndicator, 'numerator' | 'denominator'>>,
+): TIndicator {
   const d = DEFINITIONS[id];
-  return { id, unit: d.unit, nameZh: d.nameZh, nameEn: d.nameEn, definitionZh: d.definitionZh, definitionEn: d.definitionEn, ...body };
+  return {
+    id,
+    unit: d.unit,
+    nameZh: d.nameZh,
+    nameEn: d.nameEn,
+    definitionZh: d.definitionZh,
+    definitionEn: d.definitionEn,
+    ...body,
+  };
 }
 
-function byMonth(cells: readonly MonthCell[], year: number, pick: (m: Measures) => number | null, filter: (c: MonthCell) => boolean = () => true): TMonthValue[] {
+function byMonth(
+  cells: readonly MonthCell[],
+  year: number,
+  pick: (m: Measures) => number | null,
+  filter: (c: MonthCell) => boolean = () => true,
+): TMonthValue[] {
   return monthsOf(year).map((month) => ({ month, value: pick(sum(cells.filter((c) => c.month === month && filter(c)))) }));
 }
 
@@ -148,10 +166,22 @@ function ratioIndicator(
     ? STREAMS.map((s) => {
         const m = sum(cells.filter((c) => c.stream === s && filter(c)));
         const [sn, sd] = f(m);
-        return { key: s, value: ratio(sn, sd), numerator: sn, denominator: sd, monthly: byMonth(cells, year, pick, (c) => c.stream === s && filter(c)) };
+        return {
+          key: s,
+          value: ratio(sn, sd),
+          numerator: sn,
+          denominator: sd,
+          monthly: byMonth(cells, year, pick, (c) => c.stream === s && filter(c)),
+        };
       })
     : [];
-  return indicator(id, { value: ratio(num, den), numerator: num, denominator: den, monthly: byMonth(cells, year, pick, filter), series });
+  return indicator(id, {
+    value: ratio(num, den),
+    numerator: num,
+    denominator: den,
+    monthly: byMonth(cells, year, pick, filter),
+    series,
+  });
 }
 
 export interface DisposerUse {
@@ -183,7 +213,17 @@ export function computeIndicators(inp: IndicatorInputs): TIndicator[] {
     monthly: byMonth(cells, year, (m) => m.contractedKg),
     series: STREAMS.map((s) => {
       const m = sum(cells.filter((c) => c.stream === s));
-      return { key: s, value: m.contractedKg, numerator: m.receivedKg, monthly: byMonth(cells, year, (x) => x.contractedKg, (c) => c.stream === s) };
+      return {
+        key: s,
+        value: m.contractedKg,
+        numerator: m.receivedKg,
+        monthly: byMonth(
+          cells,
+          year,
+          (x) => x.contractedKg,
+          (c) => c.stream === s,
+        ),
+      };
     }),
   });
 
@@ -210,7 +250,13 @@ export function computeIndicators(inp: IndicatorInputs): TIndicator[] {
     numerator: used,
     denominator: permitted,
     monthly: [],
-    series: inp.disposers.map((d) => ({ key: d.orgId, label: d.name, value: ratio(d.usedKg, d.permittedKg), numerator: d.usedKg, denominator: d.permittedKg })),
+    series: inp.disposers.map((d) => ({
+      key: d.orgId,
+      label: d.name,
+      value: ratio(d.usedKg, d.permittedKg),
+      numerator: d.usedKg,
+      denominator: d.permittedKg,
+    })),
   });
 
   const byMaterial = new Map<string, MedianCell[]>();
@@ -267,11 +313,20 @@ export interface TargetInputs {
 
 type Measured = NonNullable<TPlanTarget['measured']>;
 
-const UTIL_BASIS = { basisZh: '平台交易：利用量 ÷ 已报告去向的验收量', basisEn: 'platform trades: kg utilised ÷ kg accepted with a reported method' };
-const RECOVERY_BASIS = { basisZh: '平台交易：接收方验收量 ÷ 合同量', basisEn: 'platform trades: kg accepted by receivers ÷ kg contracted' };
+const UTIL_BASIS = {
+  basisZh: '平台交易：利用量 ÷ 已报告去向的验收量',
+  basisEn: 'platform trades: kg utilised ÷ kg accepted with a reported method',
+};
+const RECOVERY_BASIS = {
+  basisZh: '平台交易：接收方验收量 ÷ 合同量',
+  basisEn: 'platform trades: kg accepted by receivers ÷ kg contracted',
+};
 
 /** How each plan target is measured from platform trades, or why it cannot be. */
-function measure(t: PlanTargetEntry, x: TargetInputs): { measured: Measured | null; noteZh: string | null; noteEn: string | null } {
+function measure(
+  t: PlanTargetEntry,
+  x: TargetInputs,
+): { measured: Measured | null; noteZh: string | null; noteEn: string | null } {
   const mats = (codes: readonly string[] | undefined) => sum((codes ?? []).map((c) => x.byMaterial.get(c) ?? ZERO));
   switch (t.id) {
     case 'livestock_manure_utilisation':
@@ -282,7 +337,11 @@ function measure(t: PlanTargetEntry, x: TargetInputs): { measured: Measured | nu
     case 'pesticide_packaging_recovery':
     case 'ag_film_recovery': {
       const m = mats(t.materials);
-      return { measured: { value: ratio(m.receivedKg, m.contractedKg), unit: 'ratio', ...RECOVERY_BASIS }, noteZh: null, noteEn: null };
+      return {
+        measured: { value: ratio(m.receivedKg, m.contractedKg), unit: 'ratio', ...RECOVERY_BASIS },
+        noteZh: null,
+        noteEn: null,
+      };
     }
     case 'household_recycling_rate': {
       const m = x.byStream.get('household_recyclable') ?? ZERO;
@@ -305,7 +364,12 @@ function measure(t: PlanTargetEntry, x: TargetInputs): { measured: Measured | nu
     case 'paper_residue_zero_landfill': {
       const m = mats(t.materials);
       return {
-        measured: { value: m.landfilledKg, unit: 'kg', basisZh: '平台交易：报告为填埋的验收量', basisEn: 'platform trades: accepted kg reported as landfilled' },
+        measured: {
+          value: m.landfilledKg,
+          unit: 'kg',
+          basisZh: '平台交易：报告为填埋的验收量',
+          basisEn: 'platform trades: accepted kg reported as landfilled',
+        },
         noteZh: null,
         noteEn: null,
       };

@@ -40,7 +40,11 @@ function inList(column: SQL, values: readonly string[]): SQL {
 }
 
 /** Trades (or rollup rows) whose origin or destination is in scope; null scope: everything. */
-export function scopeSql(districts: readonly string[] | null, origin: SQL = sql.raw('origin_district'), dest: SQL = sql.raw('destination_district')): SQL {
+export function scopeSql(
+  districts: readonly string[] | null,
+  origin: SQL = sql.raw('origin_district'),
+  dest: SQL = sql.raw('destination_district'),
+): SQL {
   if (districts === null) return sql`true`;
   if (districts.length === 0) return sql`false`;
   return sql`(${inList(origin, districts)} or ${inList(dest, districts)})`;
@@ -278,11 +282,20 @@ export async function monthCells(dbx: DbOrTx, year: number, districts: readonly 
           group by 1, 2, 3
         ) m`,
   );
-  return found.map((r) => ({ month: String(r.month), stream: String(r.stream), crossDistrict: r.cross_district === true, ...measuresOf(r) }));
+  return found.map((r) => ({
+    month: String(r.month),
+    stream: String(r.stream),
+    crossDistrict: r.cross_district === true,
+    ...measuresOf(r),
+  }));
 }
 
 /** A year's measures by stream (year rows). */
-export async function yearByStream(dbx: DbOrTx, year: number, districts: readonly string[] | null): Promise<Map<string, Measures>> {
+export async function yearByStream(
+  dbx: DbOrTx,
+  year: number,
+  districts: readonly string[] | null,
+): Promise<Map<string, Measures>> {
   const found = await rows<Record<string, unknown>>(
     dbx,
     sql`select stream, ${MEASURES_SQL} from regulator_flow_rollup
@@ -355,11 +368,7 @@ function parseIntArray(v: unknown): number[] {
   if (v === null || v === undefined) return [];
   if (Array.isArray(v)) return v.map(Number);
   // node-postgres returns bigint[] as text "{1,2}".
-  return String(v)
-    .replace(/[{}]/g, '')
-    .split(',')
-    .filter(Boolean)
-    .map(Number);
+  return String(v).replace(/[{}]/g, '').split(',').filter(Boolean).map(Number);
 }
 
 // ── Capacity ────────────────────────────────────────────────────────────────────────────────────
@@ -384,7 +393,11 @@ export interface CapacityLicenceRow {
  * district is in scope, with the disposer's hazardous intake that year. A disposer's trades all have
  * its home district as destination, so all of them are in scope.
  */
-export async function capacityRows(dbx: DbOrTx, year: number, districts: readonly string[] | null): Promise<CapacityLicenceRow[]> {
+export async function capacityRows(
+  dbx: DbOrTx,
+  year: number,
+  districts: readonly string[] | null,
+): Promise<CapacityLicenceRow[]> {
   const found = await rows<Record<string, unknown>>(
     dbx,
     sql`select o.id as org_id, o.name as org_name, o.district, l.id as licence_id, l.number, l.status, l.waste_codes,

@@ -21,7 +21,8 @@ export function regulatorRoutes({ regulator }: { regulator: RegulatorService }) 
   return [
     route({
       key: 'GET /regulator/flows',
-      summary: 'Material flows between districts in scope (origin → receiver district), by district, category or material; Accept: text/csv exports',
+      summary:
+        'Material flows between districts in scope (origin → receiver district), by district, category or material; Accept: text/csv exports',
       tags: ['regulator'],
       query: ZFlowsQuery,
       response: ZFlows,

@@ -48,7 +48,9 @@ function edgeCursor(cursor: string | undefined): { at: string; seq: number } | u
   const at = cursorInstant(v?.[0]);
   const seq = v?.[1];
   if (at === null || typeof seq !== 'number' || !Number.isSafeInteger(seq))
-    throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+    throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', {
+      fields: [{ path: 'cursor', message: 'invalid cursor' }],
+    });
   return { at, seq };
 }
 
@@ -59,7 +61,14 @@ function disposersFrom(rowsIn: readonly repo.CapacityLicenceRow[], year: number)
   return [...byOrg.values()].map((ls) => {
     const first = ls[0]!;
     const { permittedKg, licence } = permittedCapacity(
-      ls.map((l) => ({ id: l.licenceId, number: l.number, status: l.status, annualCapacityKg: l.annualCapacityKg, validFrom: l.validFrom, validTo: l.validTo })),
+      ls.map((l) => ({
+        id: l.licenceId,
+        number: l.number,
+        status: l.status,
+        annualCapacityKg: l.annualCapacityKg,
+        validFrom: l.validFrom,
+        validTo: l.validTo,
+      })),
       year,
     );
     return {
@@ -101,7 +110,14 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
     async flows(actor: UserActor, q: TFlowsQuery): Promise<TFlows> {
       const districts = overseenDistricts(actor);
       const { from, to } = resolveRange(q, clock.now());
-      const found = await repo.reading(db, (tx) => repo.flowEdges(tx, { parts: splitRange(from, to), districts, groupBy: q.groupBy, ...(q.stream ? { stream: q.stream } : {}) }));
+      const found = await repo.reading(db, (tx) =>
+        repo.flowEdges(tx, {
+          parts: splitRange(from, to),
+          districts,
+          groupBy: q.groupBy,
+          ...(q.stream ? { stream: q.stream } : {}),
+        }),
+      );
       const edges = found.map((e) => ({
         fromDistrict: e.fromDistrict,
         toDistrict: e.toDistrict,
@@ -112,7 +128,11 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
         trades: e.trades,
       }));
       const totals = edges.reduce(
-        (t, e) => ({ contractedKg: t.contractedKg + e.contractedKg, receivedKg: t.receivedKg + e.receivedKg, trades: t.trades + e.trades }),
+        (t, e) => ({
+          contractedKg: t.contractedKg + e.contractedKg,
+          receivedKg: t.receivedKg + e.receivedKg,
+          trades: t.trades + e.trades,
+        }),
         { contractedKg: 0, receivedKg: 0, trades: 0 },
       );
       return { from, to, groupBy: q.groupBy, stream: q.stream ?? null, scope: scopeOf(districts), edges, totals };
@@ -123,20 +143,27 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
       const districts = overseenDistricts(actor);
       const { from, to } = resolveRange(q, clock.now());
       const after = edgeCursor(q.cursor);
-      const found = await repo.reading(db, (tx) => repo.edgeTrades(tx, {
-        from,
-        to,
-        fromDistrict: q.fromDistrict,
-        toDistrict: q.toDistrict,
-        districts,
-        ...(q.stream ? { stream: q.stream } : {}),
-        ...(q.category ? { category: q.category } : {}),
-        ...(q.material ? { material: q.material } : {}),
-        ...(after ? { after } : {}),
-        limit: q.limit + 1,
-      }));
+      const found = await repo.reading(db, (tx) =>
+        repo.edgeTrades(tx, {
+          from,
+          to,
+          fromDistrict: q.fromDistrict,
+          toDistrict: q.toDistrict,
+          districts,
+          ...(q.stream ? { stream: q.stream } : {}),
+          ...(q.category ? { category: q.category } : {}),
+          ...(q.material ? { material: q.material } : {}),
+          ...(after ? { after } : {}),
+          limit: q.limit + 1,
+        }),
+      );
       const page = found.slice(0, q.limit);
-      const manifests = await repo.reading(db, (tx) => repo.manifestsOfTrades(tx, page.map((t) => t.id)));
+      const manifests = await repo.reading(db, (tx) =>
+        repo.manifestsOfTrades(
+          tx,
+          page.map((t) => t.id),
+        ),
+      );
       const items = page.map((t): TFlowTrade => {
         const ms = manifests.filter((m) => m.tradeId === t.id);
         return {
@@ -170,7 +197,10 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
         };
       });
       const last = page.at(-1);
-      return { items, nextCursor: found.length > q.limit && last ? encodeCursor([last.createdAt.toISOString(), last.seq]) : null };
+      return {
+        items,
+        nextCursor: found.length > q.limit && last ? encodeCursor([last.createdAt.toISOString(), last.seq]) : null,
+      };
     },
 
     /** GET /regulator/indicators: the year's indicators with definitions, beside the plan's targets. */
@@ -191,7 +221,9 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
         year,
         cells,
         medians,
-        disposers: cap.disposers.filter((d) => d.permittedKg > 0).map((d) => ({ orgId: d.orgId, name: d.name, usedKg: d.usedKg, permittedKg: d.permittedKg })),
+        disposers: cap.disposers
+          .filter((d) => d.permittedKg > 0)
+          .map((d) => ({ orgId: d.orgId, name: d.name, usedKg: d.usedKg, permittedKg: d.permittedKg })),
       });
       const safe = indicators.find((i) => i.id === 'hazardous_safely_received_share')?.value ?? null;
       return {

@@ -8,7 +8,10 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 export type Crash = (point: CrashPoint) => void;
 
-export function crashAt(configured: CrashPoint | undefined, kill: () => void = () => process.kill(process.pid, 'SIGKILL')): Crash {
+export function crashAt(
+  configured: CrashPoint | undefined,
+  kill: () => void = () => process.kill(process.pid, 'SIGKILL'),
+): Crash {
   return (point) => {
     if (configured !== point) return;
     kill();

@@ -52,21 +52,40 @@ export class SettlementMathError extends Error {
   }
 }
 
-export function settlementSplit(terms: SettlementTerms, rates: SettlementRates, acceptedKg: number, escrowFen: number): SettlementSplit {
-  if (!Number.isSafeInteger(acceptedKg) || acceptedKg < 0) throw new SettlementMathError(`accepted kg ${acceptedKg} is not a non-negative integer`);
+export function settlementSplit(
+  terms: SettlementTerms,
+  rates: SettlementRates,
+  acceptedKg: number,
+  escrowFen: number,
+): SettlementSplit {
+  if (!Number.isSafeInteger(acceptedKg) || acceptedKg < 0)
+    throw new SettlementMathError(`accepted kg ${acceptedKg} is not a non-negative integer`);
   const accepted = Math.min(acceptedKg, terms.quantityKg);
   const amount = amountFen(terms.pricePerTonneFen, accepted);
   const platform = basisPointsOf(amount, rates.platformFeeBp);
-  const eco = terms.ecoCompensationFen > 0 ? Math.min(perTonneFen(rates.ecoFeeFenPerTonne, accepted), terms.ecoCompensationFen) : 0;
+  const eco =
+    terms.ecoCompensationFen > 0 ? Math.min(perTonneFen(rates.ecoFeeFenPerTonne, accepted), terms.ecoCompensationFen) : 0;
   const payee = amount - platform - (terms.generatorIsPayer ? 0 : eco);
   const refund = escrowFen - amount - (terms.generatorIsPayer ? eco : 0);
   if (refund < 0)
-    throw new SettlementMathError(`escrow of ${escrowFen} fen does not cover ${amount} fen${terms.generatorIsPayer ? ` and an eco fee of ${eco} fen` : ''}`);
-  return { acceptedKg: accepted, amountFen: amount, platformFeeFen: platform, ecoFen: eco, payeeFen: payee, refundFen: refund, escrowFen };
+    throw new SettlementMathError(
+      `escrow of ${escrowFen} fen does not cover ${amount} fen${terms.generatorIsPayer ? ` and an eco fee of ${eco} fen` : ''}`,
+    );
+  return {
+    acceptedKg: accepted,
+    amountFen: amount,
+    platformFeeFen: platform,
+    ecoFen: eco,
+    payeeFen: payee,
+    refundFen: refund,
+    escrowFen,
+  };
 }
 
 /** What the payer pays into escrow at funding: the contracted amount, plus the eco fee when the generator pays. */
-export function fundingFen(terms: Pick<SettlementTerms, 'pricePerTonneFen' | 'quantityKg' | 'ecoCompensationFen' | 'generatorIsPayer'>): number {
+export function fundingFen(
+  terms: Pick<SettlementTerms, 'pricePerTonneFen' | 'quantityKg' | 'ecoCompensationFen' | 'generatorIsPayer'>,
+): number {
   if (terms.pricePerTonneFen === 0) return 0;
   return amountFen(terms.pricePerTonneFen, terms.quantityKg) + (terms.generatorIsPayer ? terms.ecoCompensationFen : 0);
 }

@@ -72,19 +72,38 @@ export function markInTransit(tx: DbOrTx, deps: { clock: Clock }, tradeId: strin
  * sum of accepted kg (capped at the trade's quantity), and the settlement job written to the outbox
  * in the same transaction. Null when the trade was in another state (nothing is enqueued).
  */
-export async function markDelivered(tx: DbOrTx, deps: { clock: Clock }, tradeId: string, acceptedKg: number): Promise<TTrade | null> {
+export async function markDelivered(
+  tx: DbOrTx,
+  deps: { clock: Clock },
+  tradeId: string,
+  acceptedKg: number,
+): Promise<TTrade | null> {
   const trade = await getTradeForUpdate(tx, tradeId);
   if (!trade) return null;
-  const moved = await transitionTrade(tx, deps, tradeId, ['funded', 'in_transit'], 'delivered', { acceptedKg: capKg(acceptedKg, trade) });
+  const moved = await transitionTrade(tx, deps, tradeId, ['funded', 'in_transit'], 'delivered', {
+    acceptedKg: capKg(acceptedKg, trade),
+  });
   if (moved) await enqueue(tx, 'settlement.settle', { tradeId });
   return moved;
 }
 
 /** A weight gap beyond tolerance: funded | in_transit → disputed, keeping the accepted kg so far; an admin resolves it. */
-export async function markDisputed(tx: DbOrTx, deps: { clock: Clock }, tradeId: string, acceptedKg?: number): Promise<TTrade | null> {
+export async function markDisputed(
+  tx: DbOrTx,
+  deps: { clock: Clock },
+  tradeId: string,
+  acceptedKg?: number,
+): Promise<TTrade | null> {
   const trade = await getTradeForUpdate(tx, tradeId);
   if (!trade) return null;
-  return transitionTrade(tx, deps, tradeId, ['funded', 'in_transit'], 'disputed', acceptedKg === undefined ? {} : { acceptedKg: capKg(acceptedKg, trade) });
+  return transitionTrade(
+    tx,
+    deps,
+    tradeId,
+    ['funded', 'in_transit'],
+    'disputed',
+    acceptedKg === undefined ? {} : { acceptedKg: capKg(acceptedKg, trade) },
+  );
 }
 
 /**
@@ -104,13 +123,30 @@ export async function settleDispute(
 ): Promise<TTrade> {
   const acceptedKg = capKg(requestedKg, trade);
   const moved = await transitionTrade(tx, deps, trade.id, ['disputed'], 'delivered', { acceptedKg });
-  if (!moved) throw new AppError(ErrorCodes.INVALID_STATE, `the trade is ${trade.status}; only a disputed trade is resolved`, { status: trade.status, allowed: ['disputed'] });
+  if (!moved)
+    throw new AppError(ErrorCodes.INVALID_STATE, `the trade is ${trade.status}; only a disputed trade is resolved`, {
+      status: trade.status,
+      allowed: ['disputed'],
+    });
   await enqueue(tx, 'settlement.settle', { tradeId: trade.id });
-  await audit(tx, actor, 'trade.resolved', trade.id, { acceptedKg, requestedKg, previousAcceptedKg: trade.acceptedKg, note, ...details });
+  await audit(tx, actor, 'trade.resolved', trade.id, {
+    acceptedKg,
+    requestedKg,
+    previousAcceptedKg: trade.acceptedKg,
+    note,
+    ...details,
+  });
   // Credit: the dispute is lost by the shipper (generator) when the admin settles at or below what the
   // receiver accepted, by the receiver when above it.
   const loser = acceptedKg > trade.acceptedKg ? trade.receiverOrgId : trade.generatorOrgId;
-  await recordCreditEvent(tx, { orgId: loser, kind: 'weight_dispute_lost', subjectType: 'trade', subjectId: trade.id, occurredAt: deps.clock.now(), details: { acceptedKg, receiverAcceptedKg: trade.acceptedKg } });
+  await recordCreditEvent(tx, {
+    orgId: loser,
+    kind: 'weight_dispute_lost',
+    subjectType: 'trade',
+    subjectId: trade.id,
+    occurredAt: deps.clock.now(),
+    details: { acceptedKg, receiverAcceptedKg: trade.acceptedKg },
+  });
   return moved;
 }
 
@@ -119,7 +155,13 @@ function capKg(kg: number, trade: Pick<TradeRow, 'quantityKg'>): number {
   return Math.min(kg, trade.quantityKg);
 }
 
-async function audit(tx: DbOrTx, actor: UserActor, action: string, tradeId: string, details: Record<string, unknown>): Promise<void> {
+async function audit(
+  tx: DbOrTx,
+  actor: UserActor,
+  action: string,
+  tradeId: string,
+  details: Record<string, unknown>,
+): Promise<void> {
   await recordAudit(tx, actor, { action, subjectType: 'trade', subjectId: tradeId, details });
 }
 
@@ -140,7 +182,10 @@ export function createSettlementService(deps: SettlementDeps) {
   const crash = deps.crash ?? crashAt(config.CRASH_AT);
   // The eco rate is the trade's own, stored when it was created (ecofees module): a later change of
   // the rate table never reaches a trade already made.
-  const ratesOf = (trade: Pick<TradeRow, 'ecoFenPerTonne'>) => ({ platformFeeBp: config.PLATFORM_FEE_BP, ecoFeeFenPerTonne: trade.ecoFenPerTonne });
+  const ratesOf = (trade: Pick<TradeRow, 'ecoFenPerTonne'>) => ({
+    platformFeeBp: config.PLATFORM_FEE_BP,
+    ecoFeeFenPerTonne: trade.ecoFenPerTonne,
+  });
 
   /** Phase 1: in the caller's transaction, with the trade locked. Null: nothing (more) to do. */
   async function plan(tx: Tx, trade: TradeRow): Promise<Plan | null> {
@@ -152,7 +197,12 @@ export function createSettlementService(deps: SettlementDeps) {
     if (!trade.payerOrgId || !trade.payeeOrgId) {
       // Price 0: no payment and no escrow; the generator still owes the eco fee on what was accepted.
       const split = settlementSplit(
-        { pricePerTonneFen: 0, quantityKg: trade.quantityKg, ecoCompensationFen: trade.ecoCompensationFen, generatorIsPayer: false },
+        {
+          pricePerTonneFen: 0,
+          quantityKg: trade.quantityKg,
+          ecoCompensationFen: trade.ecoCompensationFen,
+          generatorIsPayer: false,
+        },
         rates,
         accepted,
         0,
@@ -166,7 +216,12 @@ export function createSettlementService(deps: SettlementDeps) {
     const payment = await paymentOfTrade(tx, trade.id);
     const generatorIsPayer = trade.payerOrgId === trade.generatorOrgId;
     const split = settlementSplit(
-      { pricePerTonneFen: trade.pricePerTonneFen, quantityKg: trade.quantityKg, ecoCompensationFen: trade.ecoCompensationFen, generatorIsPayer },
+      {
+        pricePerTonneFen: trade.pricePerTonneFen,
+        quantityKg: trade.quantityKg,
+        ecoCompensationFen: trade.ecoCompensationFen,
+        generatorIsPayer,
+      },
       rates,
       accepted,
       held,
@@ -176,7 +231,9 @@ export function createSettlementService(deps: SettlementDeps) {
     if (split.refundFen > 0 && payment && provider?.refundsThroughProvider) {
       refund = await prepareRefund(tx, ids, { payment, amountFen: split.refundFen });
       if (refund.amountFen !== split.refundFen)
-        throw new Error(`trade ${trade.id}: stored refund of ${refund.amountFen} fen differs from the settlement's ${split.refundFen} fen`);
+        throw new Error(
+          `trade ${trade.id}: stored refund of ${refund.amountFen} fen differs from the settlement's ${split.refundFen} fen`,
+        );
     }
     const entries = settlementEntries(split, {
       payerEscrow: Accounts.escrow(trade.payerOrgId),
@@ -198,7 +255,10 @@ export function createSettlementService(deps: SettlementDeps) {
       const log = logger.child({ tradeId, outboxId });
       const planned = await inTransaction(db, async (tx) => {
         const trade = await getTradeForUpdate(tx, tradeId);
-        const p = trade && !(await transferExists(tx, settleOperation(tradeId))) && trade.status !== 'settled' ? await plan(tx, trade) : null;
+        const p =
+          trade && !(await transferExists(tx, settleOperation(tradeId))) && trade.status !== 'settled'
+            ? await plan(tx, trade)
+            : null;
         if (!p && outboxId !== undefined) await markDone(tx, outboxId);
         return p;
       });
@@ -260,12 +320,20 @@ export function createSettlementService(deps: SettlementDeps) {
           await enqueue(tx, 'prices.refreshBand', { materialCode: trade.materialCode });
           // Credit: a completed trade counts for both parties.
           for (const orgId of [trade.generatorOrgId, trade.receiverOrgId])
-            await recordCreditEvent(tx, { orgId, kind: 'trade_completed', subjectType: 'trade', subjectId: tradeId, occurredAt: clock.now(), details: { acceptedKg: s.acceptedKg } });
+            await recordCreditEvent(tx, {
+              orgId,
+              kind: 'trade_completed',
+              subjectType: 'trade',
+              subjectId: tradeId,
+              occurredAt: clock.now(),
+              details: { acceptedKg: s.acceptedKg },
+            });
         }
         if (outboxId !== undefined) await markDone(tx, outboxId);
         return r;
       });
-      if (result !== 'nothing') log.info({ split: planned.split }, result === 'settled' ? 'trade settled' : 'late payment returned');
+      if (result !== 'nothing')
+        log.info({ split: planned.split }, result === 'settled' ? 'trade settled' : 'late payment returned');
       crash('after_commit_before_ack');
       return result;
     },
@@ -275,23 +343,40 @@ export function createSettlementService(deps: SettlementDeps) {
       const before = await getTradeRow(db, tradeId);
       if (!before || !isParty(actor, before)) throw new AppError(ErrorCodes.NOT_FOUND, 'no such trade');
       if (before.status !== 'awaiting_payment')
-        throw new AppError(ErrorCodes.INVALID_STATE, `the trade is ${before.status}; only a trade awaiting payment can be cancelled`, {
-          status: before.status,
-          allowed: ['awaiting_payment'],
-        });
+        throw new AppError(
+          ErrorCodes.INVALID_STATE,
+          `the trade is ${before.status}; only a trade awaiting payment can be cancelled`,
+          {
+            status: before.status,
+            allowed: ['awaiting_payment'],
+          },
+        );
       // A payment under way is stopped first, at the provider; if the money got there first, the trade is funded.
       const stopped = await deps.payments.stopPayment(tradeId);
       if (stopped === 'succeeded')
-        throw new AppError(ErrorCodes.INVALID_STATE, 'the payment arrived first; the trade is funded', { status: 'funded', allowed: ['awaiting_payment'] });
+        throw new AppError(ErrorCodes.INVALID_STATE, 'the payment arrived first; the trade is funded', {
+          status: 'funded',
+          allowed: ['awaiting_payment'],
+        });
       return inTransaction(db, async (tx) => {
         const moved = await transitionTrade(tx, { clock }, tradeId, ['awaiting_payment'], 'cancelled');
         if (!moved) {
           const now = (await getTradeRow(tx, tradeId))!;
-          throw new AppError(ErrorCodes.INVALID_STATE, `the trade is ${now.status}`, { status: now.status, allowed: ['awaiting_payment'] });
+          throw new AppError(ErrorCodes.INVALID_STATE, `the trade is ${now.status}`, {
+            status: now.status,
+            allowed: ['awaiting_payment'],
+          });
         }
         await audit(tx, actor, 'trade.cancelled', tradeId, { reason: body.reason ?? null, payment: stopped });
         // Credit: the cancelling party's input.
-        await recordCreditEvent(tx, { orgId: actor.orgId!, kind: 'trade_cancelled', subjectType: 'trade', subjectId: tradeId, occurredAt: clock.now(), details: { reason: body.reason ?? null } });
+        await recordCreditEvent(tx, {
+          orgId: actor.orgId!,
+          kind: 'trade_cancelled',
+          subjectType: 'trade',
+          subjectId: tradeId,
+          occurredAt: clock.now(),
+          details: { reason: body.reason ?? null },
+        });
         return moved;
       });
     },
@@ -314,10 +399,14 @@ export function createSettlementService(deps: SettlementDeps) {
         // total is always the sum over the manifests' chains; a trade-level figure would disagree.
         const trips = await tx.select({ id: manifests.id }).from(manifests).where(eq(manifests.tradeId, tradeId));
         if (trips.length > 0)
-          throw new AppError(ErrorCodes.INVALID_STATE, 'this trade has trips: resolve each disputed trip (POST /manifests/:id/resolve); the trade follows', {
-            status: trade.status,
-            allowed: trips.map((t) => `POST /manifests/${t.id}/resolve`),
-          });
+          throw new AppError(
+            ErrorCodes.INVALID_STATE,
+            'this trade has trips: resolve each disputed trip (POST /manifests/:id/resolve); the trade follows',
+            {
+              status: trade.status,
+              allowed: trips.map((t) => `POST /manifests/${t.id}/resolve`),
+            },
+          );
         return settleDispute(tx, { clock }, actor, trade, body.acceptedKg, body.note);
       });
     },

@@ -32,7 +32,12 @@ export function createTodosService({ db, clock }: { db: Db; clock: Clock }): Tod
       const now = clock.now();
       const items: TTodo[] = [];
       const push = (t: Omit<TTodo, 'overdue' | 'deadline' | 'createdAt'> & { deadline: Date | null; createdAt: Date }) =>
-        items.push({ ...t, deadline: t.deadline?.toISOString() ?? null, overdue: !!t.deadline && t.deadline.getTime() < now.getTime(), createdAt: t.createdAt.toISOString() });
+        items.push({
+          ...t,
+          deadline: t.deadline?.toISOString() ?? null,
+          overdue: !!t.deadline && t.deadline.getTime() < now.getTime(),
+          createdAt: t.createdAt.toISOString(),
+        });
 
       const orgId = actor.orgId;
       if (orgId) {
@@ -42,7 +47,16 @@ export function createTodosService({ db, clock }: { db: Db; clock: Clock }): Tod
           .where(and(eq(trades.status, 'awaiting_payment'), eq(trades.payerOrgId, orgId)))
           .orderBy(asc(trades.createdAt))
           .limit(PER_KIND);
-        for (const t of toPay) push({ kind: 'pay', subjectType: 'trade', subjectId: t.id, reference: t.materialCode, deadline: null, href: `/trades/${t.id}`, createdAt: t.createdAt });
+        for (const t of toPay)
+          push({
+            kind: 'pay',
+            subjectType: 'trade',
+            subjectId: t.id,
+            reference: t.materialCode,
+            deadline: null,
+            href: `/trades/${t.id}`,
+            createdAt: t.createdAt,
+          });
 
         const toOpen = await db
           .select({ id: trades.id, materialCode: trades.materialCode, createdAt: trades.createdAt })
@@ -56,14 +70,31 @@ export function createTodosService({ db, clock }: { db: Db; clock: Clock }): Tod
           )
           .orderBy(asc(trades.createdAt))
           .limit(PER_KIND);
-        for (const t of toOpen) push({ kind: 'open_trip', subjectType: 'trade', subjectId: t.id, reference: t.materialCode, deadline: null, href: `/trades/${t.id}`, createdAt: t.createdAt });
+        for (const t of toOpen)
+          push({
+            kind: 'open_trip',
+            subjectType: 'trade',
+            subjectId: t.id,
+            reference: t.materialCode,
+            deadline: null,
+            href: `/trades/${t.id}`,
+            createdAt: t.createdAt,
+          });
 
         // A manifest's next step is the caller's when the step's part is played by the caller's org.
         const mine: SQL[] = [];
-        for (const [status, steps] of Object.entries(MANIFEST_STEPS) as [TManifestStatus, (typeof MANIFEST_STEPS)[TManifestStatus]][]) {
+        for (const [status, steps] of Object.entries(MANIFEST_STEPS) as [
+          TManifestStatus,
+          (typeof MANIFEST_STEPS)[TManifestStatus],
+        ][]) {
           const step = steps[0];
           if (!step) continue;
-          const column = step.by === 'shipper' ? manifests.shipperOrgId : step.by === 'carrier' ? manifests.carrierOrgId : manifests.receiverOrgId;
+          const column =
+            step.by === 'shipper'
+              ? manifests.shipperOrgId
+              : step.by === 'carrier'
+                ? manifests.carrierOrgId
+                : manifests.receiverOrgId;
           mine.push(and(eq(manifests.status, status), eq(column, orgId))!);
         }
         const trips = await db
@@ -82,7 +113,15 @@ export function createTodosService({ db, clock }: { db: Db; clock: Clock }): Tod
         for (const m of trips) {
           const step = MANIFEST_STEPS[m.status][0]!;
           const deadline = step.type === 'receive' ? m.receiptDueAt : step.type === 'report_disposal' ? m.disposalDueAt : null;
-          push({ kind: step.type as TTodoKind, subjectType: 'manifest', subjectId: m.id, reference: m.number, deadline, href: `/manifests/${m.id}`, createdAt: m.createdAt });
+          push({
+            kind: step.type as TTodoKind,
+            subjectType: 'manifest',
+            subjectId: m.id,
+            reference: m.number,
+            deadline,
+            href: `/manifests/${m.id}`,
+            createdAt: m.createdAt,
+          });
         }
       }
 
@@ -96,7 +135,16 @@ export function createTodosService({ db, clock }: { db: Db; clock: Clock }): Tod
           .where(and(eq(licences.status, 'pending'), orgId ? ne(licences.orgId, orgId) : undefined, licenceScope))
           .orderBy(asc(licences.createdAt))
           .limit(PER_KIND);
-        for (const l of pending) push({ kind: 'approve_licence', subjectType: 'licence', subjectId: l.id, reference: l.number, deadline: null, href: '/regulator', createdAt: l.createdAt });
+        for (const l of pending)
+          push({
+            kind: 'approve_licence',
+            subjectType: 'licence',
+            subjectId: l.id,
+            reference: l.number,
+            deadline: null,
+            href: '/regulator',
+            createdAt: l.createdAt,
+          });
 
         // City regulators also see alerts without a district (as GET /regulator/alerts).
         const alertScope = districts === null ? undefined : districts.length ? inArray(alerts.district, districts) : sql`false`;
@@ -106,13 +154,23 @@ export function createTodosService({ db, clock }: { db: Db; clock: Clock }): Tod
           .where(and(eq(alerts.status, 'open'), alertScope))
           .orderBy(asc(alerts.createdAt))
           .limit(PER_KIND);
-        for (const a of open) push({ kind: 'handle_alert', subjectType: 'alert', subjectId: a.id, reference: a.kind, deadline: null, href: '/regulator', createdAt: a.createdAt });
+        for (const a of open)
+          push({
+            kind: 'handle_alert',
+            subjectType: 'alert',
+            subjectId: a.id,
+            reference: a.kind,
+            deadline: null,
+            href: '/regulator',
+            createdAt: a.createdAt,
+          });
       }
 
       // Soonest deadline first, then the oldest item: what is most pressing leads.
-      items.sort((a, b) => (a.deadline ?? '\uffff').localeCompare(b.deadline ?? '\uffff') || a.createdAt.localeCompare(b.createdAt));
+      items.sort(
+        (a, b) => (a.deadline ?? '\uffff').localeCompare(b.deadline ?? '\uffff') || a.createdAt.localeCompare(b.createdAt),
+      );
       return { items };
     },
   };
 }
-

@@ -59,7 +59,12 @@ export async function listTrades(dbx: DbOrTx, f: TradeFilter): Promise<TradeRow[
   if (f.material) conds.push(eq(trades.materialCode, f.material));
   if (f.withOrgId) conds.push(or(eq(trades.generatorOrgId, f.withOrgId), eq(trades.receiverOrgId, f.withOrgId))!);
   if (f.beforeSeq !== undefined) conds.push(lt(trades.seq, f.beforeSeq));
-  return dbx.select().from(trades).where(and(...conds)).orderBy(desc(trades.seq)).limit(f.limit);
+  return dbx
+    .select()
+    .from(trades)
+    .where(and(...conds))
+    .orderBy(desc(trades.seq))
+    .limit(f.limit);
 }
 
 /** Moves a trade from one of `from` to `to`; null when it was in another state. */

@@ -67,7 +67,10 @@ export function toTrade(row: TradeRow, manifestIds: string[] = []): TTrade {
 
 /** Trades with their manifests' ids filled in. */
 async function withManifestIds(dbx: DbOrTx, rows: TradeRow[]): Promise<TTrade[]> {
-  const byTrade = await repo.manifestIdsOfTrades(dbx, rows.map((r) => r.id));
+  const byTrade = await repo.manifestIdsOfTrades(
+    dbx,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toTrade(r, byTrade.get(r.id) ?? []));
 }
 
@@ -79,7 +82,10 @@ function tradeTerms(
   t: { generatorOrgId: string; receiverOrgId: string; pricePerTonneFen: number; quantityKg: number },
   config: TradesDeps['config'],
   eco: AppliedEcoRate,
-): Pick<TradeRow, 'payerOrgId' | 'payeeOrgId' | 'amountFen' | 'platformFeeFen' | 'ecoCompensationFen' | 'ecoRateId' | 'ecoFenPerTonne' | 'status'> {
+): Pick<
+  TradeRow,
+  'payerOrgId' | 'payeeOrgId' | 'amountFen' | 'platformFeeFen' | 'ecoCompensationFen' | 'ecoRateId' | 'ecoFenPerTonne' | 'status'
+> {
   const amount = amountFen(t.pricePerTonneFen, t.quantityKg);
   const positive = t.pricePerTonneFen > 0;
   const zero = t.pricePerTonneFen === 0;
@@ -172,7 +178,8 @@ export async function createTradeForFill(
     });
   }
   // A disposer passing 90 % of its licensed annual capacity alerts its regulators (alerts/capacity.ts).
-  if (row.hazardous) await alertIfCapacityHigh(tx, { ids: deps.ids, intakeKg: hazardousIntakeKg }, row.receiverOrgId, row.createdAt);
+  if (row.hazardous)
+    await alertIfCapacityHigh(tx, { ids: deps.ids, intakeKg: hazardousIntakeKg }, row.receiverOrgId, row.createdAt);
   return trade;
 }
 
@@ -221,7 +228,10 @@ export function tradeIdsOfBids(dbx: DbOrTx, bidIds: string[]): Promise<{ id: str
 }
 
 /** Whether the actor may see this trade: a party, a regulator whose scope has its origin or destination, the admin. */
-export function canSeeTrade(actor: UserActor, t: Pick<TradeRow, 'generatorOrgId' | 'receiverOrgId' | 'originDistrict' | 'destinationDistrict'>): boolean {
+export function canSeeTrade(
+  actor: UserActor,
+  t: Pick<TradeRow, 'generatorOrgId' | 'receiverOrgId' | 'originDistrict' | 'destinationDistrict'>,
+): boolean {
   if (actor.orgId && (t.generatorOrgId === actor.orgId || t.receiverOrgId === actor.orgId)) return true;
   const districts = overseenDistricts(actor);
   if (districts === null) return true;
@@ -232,7 +242,9 @@ function beforeSeqFromCursor(cursor: string | undefined): number | undefined {
   if (!cursor) return undefined;
   const v = decodeCursor(cursor)?.[0];
   if (typeof v !== 'number' || !Number.isSafeInteger(v))
-    throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+    throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid cursor', {
+      fields: [{ path: 'cursor', message: 'invalid cursor' }],
+    });
   return v;
 }
 
@@ -250,7 +262,10 @@ export function createTradesService(deps: TradesDeps) {
         limit: q.limit + 1,
       });
       const page = rows.slice(0, q.limit);
-      return { items: await withManifestIds(db, page), nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.seq]) : null };
+      return {
+        items: await withManifestIds(db, page),
+        nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.seq]) : null,
+      };
     },
 
     async getTrade(actor: UserActor, id: string): Promise<TTrade> {

@@ -40,6 +40,7 @@ export function hashNewUserPassword(u: TNewUser): Promise<string> {
 
 /** Maps a unique violation on users.email or orgs.uscc (a lost race after the pre-check) to 409. */
 export function conflictFromUnique(err: unknown): never {
-  if (isUniqueViolation(err)) throw new AppError(ErrorCodes.CONFLICT, 'this email or unified social credit code is already registered');
+  if (isUniqueViolation(err))
+    throw new AppError(ErrorCodes.CONFLICT, 'this email or unified social credit code is already registered');
   throw err;
 }

@@ -10,6 +10,7 @@ export function RequireSignIn({ children }: { children: (me: Me) => ReactNode })
   const { session } = useSession();
   const location = useLocation();
   if (session.status === 'loading') return <p role="status">{t('common.loading')}</p>;
-  if (session.status === 'signedOut') return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (session.status === 'signedOut')
+    return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return <>{children(session.me)}</>;
 }

@@ -6,7 +6,15 @@ import { useI18n } from '../../../i18n';
  * The USCC input with the check-character test run as the user types (GB 32100-2015, DESIGN §6.4).
  * While fewer than 18 characters are in, the length is a neutral count, not an error.
  */
-export function UsccField({ value, onChange, serverError }: { value: string; onChange(value: string): void; serverError?: string }) {
+export function UsccField({
+  value,
+  onChange,
+  serverError,
+}: {
+  value: string;
+  onChange(value: string): void;
+  serverError?: string;
+}) {
   const { t } = useI18n();
   const problem = value ? usccProblem(value) : null;
   const typing = problem === 'length' && value.length < 18;

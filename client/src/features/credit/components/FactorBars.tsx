@@ -10,7 +10,12 @@ function FactorRow({ f, scale }: { f: Factor; scale: number }) {
   const width = Math.min(50, (Math.abs(f.contribution) / scale) * 50);
   const sign = f.contribution > 0 ? 'plus' : f.contribution < 0 ? 'minus' : 'zero';
   return (
-    <li className={`factor factor--${sign}`} data-testid="credit-factor" data-factor={f.factor} data-contribution={f.contribution}>
+    <li
+      className={`factor factor--${sign}`}
+      data-testid="credit-factor"
+      data-factor={f.factor}
+      data-contribution={f.contribution}
+    >
       <span className="factor__name">
         {key ? t(key) : f.factor}
         <span className="muted small"> · {t('creditPage.factor.events', { count: f.events })}</span>
@@ -18,7 +23,10 @@ function FactorRow({ f, scale }: { f: Factor; scale: number }) {
       <span className="factor__track" aria-hidden="true">
         <span className="factor__axis" />
         {f.contribution !== 0 && (
-          <span className="factor__bar" style={f.contribution > 0 ? { left: '50%', width: `${width}%` } : { right: '50%', width: `${width}%` }} />
+          <span
+            className="factor__bar"
+            style={f.contribution > 0 ? { left: '50%', width: `${width}%` } : { right: '50%', width: `${width}%` }}
+          />
         )}
       </span>
       <span className="factor__value">

@@ -11,10 +11,25 @@ const PAD = { left: 36, right: 12, top: 10, bottom: 26 };
  * The score over time as a step line over the level bands (DESIGN §6.7 colours). Points are the
  * stored evaluations; the line holds each score until the next one and runs on to now.
  */
-export function ScoreChart({ history, neutral, now = new Date() }: { history: CreditHistoryEntry[]; neutral: number; now?: Date }) {
+export function ScoreChart({
+  history,
+  neutral,
+  now = new Date(),
+}: {
+  history: CreditHistoryEntry[];
+  neutral: number;
+  now?: Date;
+}) {
   const { t, lang } = useI18n();
-  const points = [...history].sort((a, b) => a.seq - b.seq).map((h) => ({ at: Date.parse(h.computedAt), score: h.score, level: h.level }));
-  if (points.length === 0) return <p className="muted" data-testid="credit-chart-empty">{t('creditPage.history.none', { neutral })}</p>;
+  const points = [...history]
+    .sort((a, b) => a.seq - b.seq)
+    .map((h) => ({ at: Date.parse(h.computedAt), score: h.score, level: h.level }));
+  if (points.length === 0)
+    return (
+      <p className="muted" data-testid="credit-chart-empty">
+        {t('creditPage.history.none', { neutral })}
+      </p>
+    );
 
   const first = points[0]!.at;
   const end = Math.max(now.getTime(), points.at(-1)!.at + 1);
@@ -28,12 +43,23 @@ export function ScoreChart({ history, neutral, now = new Date() }: { history: Cr
   d += ` H ${x(end)}`;
 
   const last = points.at(-1)!;
-  const label = t('creditPage.chart.label', { count: points.length, score: last.score, level: t(`credit.${last.level}` as MessageKey) });
+  const label = t('creditPage.chart.label', {
+    count: points.length,
+    score: last.score,
+    level: t(`credit.${last.level}` as MessageKey),
+  });
   return (
     <figure className="score-chart" data-testid="credit-chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} preserveAspectRatio="none">
         {LEVEL_BANDS.map((b) => (
-          <rect key={b.level} className={`score-chart__band score-chart__band--${b.level}`} x={PAD.left} width={W - PAD.left - PAD.right} y={y(b.to)} height={y(b.from) - y(b.to)} />
+          <rect
+            key={b.level}
+            className={`score-chart__band score-chart__band--${b.level}`}
+            x={PAD.left}
+            width={W - PAD.left - PAD.right}
+            y={y(b.to)}
+            height={y(b.from) - y(b.to)}
+          />
         ))}
         {SCORE_TICKS.map((v) => (
           <text key={v} className="score-chart__tick" x={PAD.left - 6} y={y(v) + 4} textAnchor="end">

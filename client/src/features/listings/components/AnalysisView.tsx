@@ -7,13 +7,19 @@ import { tk } from '../labels';
 /** The lab analysis a listing declares, field by field with units; nothing when there is none. */
 export function AnalysisView({ analysis }: { analysis: Analysis | null }) {
   const { t, lang } = useI18n();
-  if (!analysis) return <p className="muted" data-testid="analysis-none">{t('listing.analysis.none')}</p>;
+  if (!analysis)
+    return (
+      <p className="muted" data-testid="analysis-none">
+        {t('listing.analysis.none')}
+      </p>
+    );
   const values = analysis as unknown as Record<string, unknown>;
   const rows: { key: string; label: string; value: string }[] = [];
   for (const spec of ANALYSIS_FIELDS[analysis.kind] as FieldSpec[]) {
     const v = values[spec.key];
     if (v === undefined || v === null) continue;
-    if (spec.type === 'number') rows.push({ key: spec.key, label: analysisFieldLabel(t, spec.key), value: `${v} ${spec.unit === '%' ? '%' : spec.unit}` });
+    if (spec.type === 'number')
+      rows.push({ key: spec.key, label: analysisFieldLabel(t, spec.key), value: `${v} ${spec.unit === '%' ? '%' : spec.unit}` });
     else if (spec.type === 'text') rows.push({ key: spec.key, label: analysisFieldLabel(t, spec.key), value: String(v) });
     else if (spec.type === 'metals') {
       const metals = v as Record<string, number>;
@@ -30,7 +36,8 @@ export function AnalysisView({ analysis }: { analysis: Analysis | null }) {
     }
   }
   if (analysis.reportRef) rows.push({ key: 'reportRef', label: analysisFieldLabel(t, 'reportRef'), value: analysis.reportRef });
-  if (analysis.sampledAt) rows.push({ key: 'sampledAt', label: analysisFieldLabel(t, 'sampledAt'), value: formatDateTime(analysis.sampledAt, lang) });
+  if (analysis.sampledAt)
+    rows.push({ key: 'sampledAt', label: analysisFieldLabel(t, 'sampledAt'), value: formatDateTime(analysis.sampledAt, lang) });
   return (
     <div data-testid="analysis" data-kind={analysis.kind}>
       <p className="muted small">{t(tk(`analysis.kind.${analysis.kind}`))}</p>
@@ -53,7 +60,12 @@ export function AnalysisView({ analysis }: { analysis: Analysis | null }) {
 /** Declared hazard characteristics (T/C/I/R/In in words), physical form and packaging. */
 export function HazardView({ hazard, hazardous }: { hazard: Hazard | null; hazardous: boolean }) {
   const { t } = useI18n();
-  if (!hazard) return <p className="muted" data-testid="hazard-none">{t(hazardous ? 'listing.hazard.undeclared' : 'listing.hazard.none')}</p>;
+  if (!hazard)
+    return (
+      <p className="muted" data-testid="hazard-none">
+        {t(hazardous ? 'listing.hazard.undeclared' : 'listing.hazard.none')}
+      </p>
+    );
   return (
     <dl className="facts facts--compact facts--wide" data-testid="hazard">
       <div>

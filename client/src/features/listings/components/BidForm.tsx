@@ -19,7 +19,18 @@ import { PriceCheckFeedback, ServerPriceCheck } from './PriceCheckFeedback';
 import { PriceInput, draftToFen, priceDraftOf, priceDraftProblem, type PriceDraft } from './PriceInput';
 import { ProblemAlert } from './ProblemAlert';
 
-const PATHS = ['pricePerTonneFen', 'quantityKg', 'justification', 'district', 'pickupFrom', 'pickupTo', 'hazard.characteristics', 'hazard.form', 'hazard.packaging', 'hazard'] as const;
+const PATHS = [
+  'pricePerTonneFen',
+  'quantityKg',
+  'justification',
+  'district',
+  'pickupFrom',
+  'pickupTo',
+  'hazard.characteristics',
+  'hazard.form',
+  'hazard.packaging',
+  'hazard',
+] as const;
 
 interface BidFormProps {
   listing: Listing;
@@ -53,7 +64,10 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
 
   const fen = draftToFen(price);
   const bandLoading = band === undefined;
-  const live = fen !== null && !priceDraftProblem(price, t) && !bandLoading ? checkPrice(fen, band, { usualDirection: listing.usualDirection }) : undefined;
+  const live =
+    fen !== null && !priceDraftProblem(price, t) && !bandLoading
+      ? checkPrice(fen, band, { usualDirection: listing.usualDirection })
+      : undefined;
   const serverCheck = problem?.priceCheck;
   const needsJustification = live?.status === 'flagged' || problem?.code === 'JUSTIFICATION_REQUIRED';
   const smallestKg = Math.min(listing.minLotKg, listing.remainingKg);
@@ -127,8 +141,12 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
   }
 
   const hint = supply
-    ? t(listing.mode === 'auction' ? 'bid.hint.supply.auction' : 'bid.hint.supply.fixed', { price: formatPricePerTonne(listing.pricePerTonneFen, lang) })
-    : t(listing.mode === 'auction' ? 'bid.hint.demand.auction' : 'bid.hint.demand.fixed', { price: formatPricePerTonne(listing.pricePerTonneFen, lang) });
+    ? t(listing.mode === 'auction' ? 'bid.hint.supply.auction' : 'bid.hint.supply.fixed', {
+        price: formatPricePerTonne(listing.pricePerTonneFen, lang),
+      })
+    : t(listing.mode === 'auction' ? 'bid.hint.demand.auction' : 'bid.hint.demand.fixed', {
+        price: formatPricePerTonne(listing.pricePerTonneFen, lang),
+      });
 
   return (
     <form className="form" onSubmit={onSubmit} noValidate data-testid="bid-form" aria-labelledby="bid-form-title">
@@ -150,7 +168,15 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
           </>
         }
       />
-      {needsJustification && <JustificationField id="bid-justification" value={justification} onChange={setJustification} error={errors.justification} testId="bid-justification" />}
+      {needsJustification && (
+        <JustificationField
+          id="bid-justification"
+          value={justification}
+          onChange={setJustification}
+          error={errors.justification}
+          testId="bid-justification"
+        />
+      )}
       <TonnesField
         id="bid-quantity"
         label={t('bid.quantity')}
@@ -168,7 +194,13 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
             <p className="field__hint">{t('bid.lot.hint')}</p>
             <FormField id="bid-district" label={t('bid.lot.district')} error={errors.district} required>
               {(control) => (
-                <select {...control} className="input" value={district} onChange={(e) => setDistrict(e.target.value as DistrictCode | '')} data-testid="bid-district">
+                <select
+                  {...control}
+                  className="input"
+                  value={district}
+                  onChange={(e) => setDistrict(e.target.value as DistrictCode | '')}
+                  data-testid="bid-district"
+                >
                   <option value="">{t('field.district.choose')}</option>
                   <DistrictOptions />
                 </select>
@@ -176,10 +208,28 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
             </FormField>
             <div className="form__row">
               <FormField id="bid-pickupFrom" label={t('newListing.pickupFrom')} error={errors.pickupFrom} required>
-                {(control) => <input {...control} type="datetime-local" className="input" value={pickupFrom} onChange={(e) => setPickupFrom(e.target.value)} data-testid="bid-pickup-from" />}
+                {(control) => (
+                  <input
+                    {...control}
+                    type="datetime-local"
+                    className="input"
+                    value={pickupFrom}
+                    onChange={(e) => setPickupFrom(e.target.value)}
+                    data-testid="bid-pickup-from"
+                  />
+                )}
               </FormField>
               <FormField id="bid-pickupTo" label={t('newListing.pickupTo')} error={errors.pickupTo} required>
-                {(control) => <input {...control} type="datetime-local" className="input" value={pickupTo} onChange={(e) => setPickupTo(e.target.value)} data-testid="bid-pickup-to" />}
+                {(control) => (
+                  <input
+                    {...control}
+                    type="datetime-local"
+                    className="input"
+                    value={pickupTo}
+                    onChange={(e) => setPickupTo(e.target.value)}
+                    data-testid="bid-pickup-to"
+                  />
+                )}
               </FormField>
             </div>
           </fieldset>

@@ -33,7 +33,8 @@ export function Countdown({ until, onElapsed }: { until: string; onElapsed?(): v
   }
   const { d, h, m, s } = parts(left);
   const pad = (n: number) => String(n).padStart(2, '0');
-  const text = d > 0 ? t('countdown.days', { d, h: pad(h), m: pad(m), s: pad(s) }) : t('countdown.hms', { h: pad(h), m: pad(m), s: pad(s) });
+  const text =
+    d > 0 ? t('countdown.days', { d, h: pad(h), m: pad(m), s: pad(s) }) : t('countdown.hms', { h: pad(h), m: pad(m), s: pad(s) });
   return (
     // The number changes every second; announce it only when asked (role timer is not live by default).
     <span className="countdown" role="timer" data-testid="countdown" data-left={Math.floor(left / 1000)}>

@@ -12,7 +12,15 @@ import { ProblemAlert } from './ProblemAlert';
  * The owner edits an open listing (issue 13 item 8, DESIGN §7): the description and address always;
  * the price and quantity only while no bid has been placed (the API refuses them after).
  */
-export function EditListingForm({ listing: l, onSaved, onCancel }: { listing: Listing; onSaved(l: Listing): void; onCancel(): void }) {
+export function EditListingForm({
+  listing: l,
+  onSaved,
+  onCancel,
+}: {
+  listing: Listing;
+  onSaved(l: Listing): void;
+  onCancel(): void;
+}) {
   const { t, lang } = useI18n();
   const termsOpen = l.bidCount === 0;
   const [description, setDescription] = useState(l.description ?? '');
@@ -58,18 +66,53 @@ export function EditListingForm({ listing: l, onSaved, onCancel }: { listing: Li
       {termsOpen && (
         <>
           <FormField id="edit-price" label={t('editListing.price')} error={priceError} required>
-            {(c) => <input {...c} className="input" inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} data-testid="edit-price" />}
+            {(c) => (
+              <input
+                {...c}
+                className="input"
+                inputMode="decimal"
+                value={price}
+                onChange={(e) => setPrice(e.target.value)}
+                data-testid="edit-price"
+              />
+            )}
           </FormField>
           <FormField id="edit-quantity" label={t('editListing.quantity')} error={quantityError} required>
-            {(c) => <input {...c} className="input" inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.target.value)} data-testid="edit-quantity" />}
+            {(c) => (
+              <input
+                {...c}
+                className="input"
+                inputMode="decimal"
+                value={quantity}
+                onChange={(e) => setQuantity(e.target.value)}
+                data-testid="edit-quantity"
+              />
+            )}
           </FormField>
         </>
       )}
       <FormField id="edit-address" label={t('editListing.address')}>
-        {(c) => <input {...c} className="input" value={address} onChange={(e) => setAddress(e.target.value)} data-testid="edit-address" />}
+        {(c) => (
+          <input
+            {...c}
+            className="input"
+            value={address}
+            onChange={(e) => setAddress(e.target.value)}
+            data-testid="edit-address"
+          />
+        )}
       </FormField>
       <FormField id="edit-description" label={t('editListing.description')}>
-        {(c) => <textarea {...c} className="input" rows={4} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="edit-description" />}
+        {(c) => (
+          <textarea
+            {...c}
+            className="input"
+            rows={4}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            data-testid="edit-description"
+          />
+        )}
       </FormField>
       <FormActions submitting={update.isPending} label={t('editListing.save')} testId="edit-listing-save" />
       <button type="button" className="btn btn--secondary" onClick={onCancel}>

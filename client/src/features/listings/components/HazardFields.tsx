@@ -18,7 +18,11 @@ export const EMPTY_HAZARD: HazardDraft = { characteristics: [], form: '', packag
  * `hazard.packaging`): a hazardous lot declares at least one characteristic, its form and its
  * packaging (the server's rule, DESIGN §6.3); a non-hazardous lot may leave it all empty.
  */
-export function hazardDraftErrors(d: HazardDraft, required: boolean, t: (k: 'common.required' | 'hazard.characteristics.required') => string): Record<string, string> {
+export function hazardDraftErrors(
+  d: HazardDraft,
+  required: boolean,
+  t: (k: 'common.required' | 'hazard.characteristics.required') => string,
+): Record<string, string> {
   const e: Record<string, string> = {};
   const any = d.characteristics.length > 0 || d.form || d.packaging;
   if (required && d.characteristics.length === 0) e['hazard.characteristics'] = t('hazard.characteristics.required');
@@ -48,11 +52,17 @@ export function HazardFields({
 }) {
   const { t } = useI18n();
   const toggle = (c: Characteristic, on: boolean) =>
-    onChange({ ...value, characteristics: HAZARD_CHARACTERISTICS.filter((x) => (x === c ? on : value.characteristics.includes(x))) });
+    onChange({
+      ...value,
+      characteristics: HAZARD_CHARACTERISTICS.filter((x) => (x === c ? on : value.characteristics.includes(x))),
+    });
   const charError = errors['hazard.characteristics'] ?? errors.hazard;
   return (
     <>
-      <fieldset className={`checkbox-group${charError ? ' field--invalid' : ''}`} data-testid={`${idPrefix}-hazard-characteristics`}>
+      <fieldset
+        className={`checkbox-group${charError ? ' field--invalid' : ''}`}
+        data-testid={`${idPrefix}-hazard-characteristics`}
+      >
         <legend className="field__label">
           {t('hazard.characteristics')}
           {required && (
@@ -89,7 +99,13 @@ export function HazardFields({
       <div className="form__row">
         <FormField id={`${idPrefix}-hazard-form`} label={t('hazard.form')} error={errors['hazard.form']} required={required}>
           {(control) => (
-            <select {...control} className="input" value={value.form} onChange={(e) => onChange({ ...value, form: e.target.value as HazardDraft['form'] })} data-testid={`${idPrefix}-hazard-form`}>
+            <select
+              {...control}
+              className="input"
+              value={value.form}
+              onChange={(e) => onChange({ ...value, form: e.target.value as HazardDraft['form'] })}
+              data-testid={`${idPrefix}-hazard-form`}
+            >
               <option value="">{t('newListing.choose')}</option>
               {PHYSICAL_FORMS.map((f) => (
                 <option key={f} value={f}>
@@ -99,7 +115,12 @@ export function HazardFields({
             </select>
           )}
         </FormField>
-        <FormField id={`${idPrefix}-hazard-packaging`} label={t('hazard.packaging')} error={errors['hazard.packaging']} required={required}>
+        <FormField
+          id={`${idPrefix}-hazard-packaging`}
+          label={t('hazard.packaging')}
+          error={errors['hazard.packaging']}
+          required={required}
+        >
           {(control) => (
             <select
               {...control}

@@ -48,7 +48,9 @@ export function ModeLabel({ listing }: { listing: Pick<Listing, 'mode' | 'closes
   return (
     <span data-testid="listing-mode">
       {t('listing.mode.auction')}
-      {listing.closesAt && <span className="muted small block">{t('listing.closesAt', { at: formatDateTime(listing.closesAt, lang) })}</span>}
+      {listing.closesAt && (
+        <span className="muted small block">{t('listing.closesAt', { at: formatDateTime(listing.closesAt, lang) })}</span>
+      )}
     </span>
   );
 }

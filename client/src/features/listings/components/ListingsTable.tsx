@@ -7,7 +7,15 @@ import { HazardBadge, ListingStatusBadge, ModeLabel, Price, SideBadge } from './
 import { PriceCheckBadge } from './PriceCheckFeedback';
 
 /** Listings as a table: material, side, quantity, price, mode, district, status and bids. */
-export function ListingsTable({ items, fresh, testId = 'listings-table' }: { items: Listing[]; fresh?: ReadonlySet<string>; testId?: string }) {
+export function ListingsTable({
+  items,
+  fresh,
+  testId = 'listings-table',
+}: {
+  items: Listing[];
+  fresh?: ReadonlySet<string>;
+  testId?: string;
+}) {
   const { t, lang } = useI18n();
   return (
     <table className="table listings" data-testid={testId}>
@@ -28,7 +36,13 @@ export function ListingsTable({ items, fresh, testId = 'listings-table' }: { ite
       </thead>
       <tbody>
         {items.map((l) => (
-          <tr key={l.id} data-testid="listing-row" data-id={l.id} data-code={l.materialCode} className={fresh?.has(l.id) ? 'row--fresh' : undefined}>
+          <tr
+            key={l.id}
+            data-testid="listing-row"
+            data-id={l.id}
+            data-code={l.materialCode}
+            className={fresh?.has(l.id) ? 'row--fresh' : undefined}
+          >
             <td data-label={t('market.col.material')}>
               <Link to={`/listings/${l.id}`} className="listings__name" data-testid="listing-link">
                 {listingMaterialName(l, lang)}
@@ -45,7 +59,9 @@ export function ListingsTable({ items, fresh, testId = 'listings-table' }: { ite
             </td>
             <td className="num" data-label={t('market.col.quantity')} data-testid="listing-row-quantity">
               {formatTonnes(l.remainingKg, lang)}
-              {l.remainingKg !== l.quantityKg && <div className="muted small">{t('market.ofTotal', { total: formatTonnes(l.quantityKg, lang) })}</div>}
+              {l.remainingKg !== l.quantityKg && (
+                <div className="muted small">{t('market.ofTotal', { total: formatTonnes(l.quantityKg, lang) })}</div>
+              )}
             </td>
             <td className="num" data-label={t('market.col.price')}>
               <Price fen={l.pricePerTonneFen} testId="listing-row-price" />

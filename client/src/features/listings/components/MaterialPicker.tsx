@@ -12,7 +12,15 @@ const RESULTS = 8;
  * the user types. Results are a radio group; materials that may not be traded are shown, disabled,
  * so the user learns why (medical waste goes to designated disposal).
  */
-export function MaterialPicker({ value, onChange, error }: { value: Material | null; onChange(m: Material | null): void; error?: string }) {
+export function MaterialPicker({
+  value,
+  onChange,
+  error,
+}: {
+  value: Material | null;
+  onChange(m: Material | null): void;
+  error?: string;
+}) {
   const { t, lang } = useI18n();
   const [q, setQ] = useState('');
   // A short pause so each keystroke does not become a request.
@@ -40,7 +48,8 @@ export function MaterialPicker({ value, onChange, error }: { value: Material | n
         <span className="field__label">{t('newListing.material')}</span>
         <div className="picked" data-testid="material-picked" data-code={value.code}>
           <div>
-            <span className="code picked__code">{value.code}</span> <span className="material-name">{lang === 'en' ? value.nameEn : value.nameZh}</span>
+            <span className="code picked__code">{value.code}</span>{' '}
+            <span className="material-name">{lang === 'en' ? value.nameEn : value.nameZh}</span>
             <div>
               <MaterialBadges material={value} />
               <span className="muted small">
@@ -50,7 +59,12 @@ export function MaterialPicker({ value, onChange, error }: { value: Material | n
               </span>
             </div>
           </div>
-          <button type="button" className="btn btn--secondary btn--small" onClick={() => onChange(null)} data-testid="material-change">
+          <button
+            type="button"
+            className="btn btn--secondary btn--small"
+            onClick={() => onChange(null)}
+            data-testid="material-change"
+          >
             {t('newListing.material.change')}
           </button>
         </div>
@@ -86,7 +100,9 @@ export function MaterialPicker({ value, onChange, error }: { value: Material | n
       <div aria-live="polite">
         {searching && <span className="muted small">{t('common.loading')}</span>}
         {!searching && results?.error !== undefined && <span className="field__error">{errorText(results.error, t)}</span>}
-        {!searching && results && !results.error && results.items.length === 0 && <span className="muted small">{t('catalogue.empty')}</span>}
+        {!searching && results && !results.error && results.items.length === 0 && (
+          <span className="muted small">{t('catalogue.empty')}</span>
+        )}
       </div>
       {!searching && results && results.items.length > 0 && (
         <fieldset className="picker-results" data-testid="material-results">
@@ -103,7 +119,8 @@ export function MaterialPicker({ value, onChange, error }: { value: Material | n
                 data-testid={`material-option-${m.code}`}
               />
               <label htmlFor={`material-option-${m.code}`}>
-                <span className="code">{m.code}</span> <span className="material-name">{lang === 'en' ? m.nameEn : m.nameZh}</span>
+                <span className="code">{m.code}</span>{' '}
+                <span className="material-name">{lang === 'en' ? m.nameEn : m.nameZh}</span>
                 <span className="picker-option__meta">
                   <span className="muted small">{t(`stream.${m.stream}`)}</span> <MaterialBadges material={m} />
                 </span>

@@ -64,8 +64,14 @@ export function PriceCheckFeedback({
   }
   const flagged = check.status === 'flagged';
   return (
-    <div className={`check check--block ${flagged ? 'check--flagged' : 'check--bad'}`} data-testid={testId} data-status={check.status} data-source={check.source}>
-      <span aria-hidden="true">{flagged ? '⚠' : '✗'}</span> {t(flagged ? (stored ? 'pricecheck.flagged.stored' : 'pricecheck.flagged') : 'pricecheck.rejected')}
+    <div
+      className={`check check--block ${flagged ? 'check--flagged' : 'check--bad'}`}
+      data-testid={testId}
+      data-status={check.status}
+      data-source={check.source}
+    >
+      <span aria-hidden="true">{flagged ? '⚠' : '✗'}</span>{' '}
+      {t(flagged ? (stored ? 'pricecheck.flagged.stored' : 'pricecheck.flagged') : 'pricecheck.rejected')}
       <PriceCheckReasons check={check} testId={testId} />
     </div>
   );
@@ -77,7 +83,11 @@ export function PriceCheckBadge({ check }: { check: PriceCheck | null | undefine
   if (!check || check.status === 'ok') return null;
   const why = (check.reasons ?? []).map((r) => reasonText(r, check, t, lang)).join('；');
   return (
-    <Badge tone={check.status === 'flagged' ? 'warning' : 'danger'} testId="badge-price-flagged" title={why || t('pricecheck.badge.title', { deviation: formatDeviation(check.deviation) })}>
+    <Badge
+      tone={check.status === 'flagged' ? 'warning' : 'danger'}
+      testId="badge-price-flagged"
+      title={why || t('pricecheck.badge.title', { deviation: formatDeviation(check.deviation) })}
+    >
       {t(check.status === 'flagged' ? 'pricecheck.badge.flagged' : 'pricecheck.badge.rejected')}
     </Badge>
   );
@@ -88,7 +98,8 @@ export function ServerPriceCheck({ check, testId }: { check: PriceCheck; testId?
   const { t } = useI18n();
   return (
     <div className="server-check" data-testid={testId}>
-      <span className="muted small">{t('pricecheck.server')}</span> <PriceCheckFeedback check={check} testId="server-price-check-status" />
+      <span className="muted small">{t('pricecheck.server')}</span>{' '}
+      <PriceCheckFeedback check={check} testId="server-price-check-status" />
     </div>
   );
 }

@@ -55,7 +55,17 @@ interface PriceInputProps {
   testId?: string;
 }
 
-export function PriceInput({ id, value, onChange, label, hint, error, feedback, usualDirection, testId = 'price' }: PriceInputProps) {
+export function PriceInput({
+  id,
+  value,
+  onChange,
+  label,
+  hint,
+  error,
+  feedback,
+  usualDirection,
+  testId = 'price',
+}: PriceInputProps) {
   const { t, lang } = useI18n();
   const fen = draftToFen(value);
   const problem = priceDraftProblem(value, t);

@@ -21,7 +21,10 @@ export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manif
   const [done, setDone] = useState<string | null>(null);
 
   // Checked again whenever the timeline grows.
-  const auditQuery = useQuery({ queryKey: manifestKeys.audit(m.id, m.events.length), queryFn: ({ signal }) => manifestsApi.audit(m.id, signal) });
+  const auditQuery = useQuery({
+    queryKey: manifestKeys.audit(m.id, m.events.length),
+    queryFn: ({ signal }) => manifestsApi.audit(m.id, signal),
+  });
   const audit: ManifestAudit | null = auditQuery.data ?? null;
 
   async function pdf() {
@@ -53,7 +56,13 @@ export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manif
           <OverdueBadge overdue={m.overdue} />
         </div>
         <div className="mf__actions">
-          <button type="button" className="btn btn--secondary btn--small" onClick={pdf} disabled={downloading} data-testid="manifest-pdf">
+          <button
+            type="button"
+            className="btn btn--secondary btn--small"
+            onClick={pdf}
+            disabled={downloading}
+            data-testid="manifest-pdf"
+          >
             {t('manifest.pdf')}
           </button>
           {tradeParty && (
@@ -100,7 +109,11 @@ export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manif
             </div>
             <div>
               <dt>{t('manifest.yourPart')}</dt>
-              <dd data-testid="manifest-your-part">{m.yourParts.length ? m.yourParts.map((p) => t(mk(`manifest.part.${p}`))).join('、') : t('manifest.yourPart.none')}</dd>
+              <dd data-testid="manifest-your-part">
+                {m.yourParts.length
+                  ? m.yourParts.map((p) => t(mk(`manifest.part.${p}`))).join('、')
+                  : t('manifest.yourPart.none')}
+              </dd>
             </div>
             <div>
               <dt>{t('manifest.vehicle')}</dt>
@@ -208,7 +221,11 @@ export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manif
             </div>
             <div>
               <dt>{t('manifest.waste.characteristics')}</dt>
-              <dd>{l.hazardCharacteristics.length ? l.hazardCharacteristics.map((c) => t(mk(`hazard.${c}`))).join('、') : t('hazard.characteristics.none')}</dd>
+              <dd>
+                {l.hazardCharacteristics.length
+                  ? l.hazardCharacteristics.map((c) => t(mk(`hazard.${c}`))).join('、')
+                  : t('hazard.characteristics.none')}
+              </dd>
             </div>
             <div>
               <dt>{t('manifest.waste.formPackaging')}</dt>
@@ -231,8 +248,12 @@ export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manif
         {audit && (
           <Alert tone={audit.valid && audit.projectionValid ? 'info' : 'error'} testId="manifest-audit">
             <strong>{t('manifest.audit')}: </strong>
-            {audit.valid ? t('manifest.audit.valid', { count: audit.events.length }) : t('manifest.audit.broken', { seq: audit.brokenAt ?? '?' })}
-            {audit.valid && !audit.projectionValid && ` ${t('manifest.audit.projection', { fields: audit.projectionMismatches.join(', ') })}`}
+            {audit.valid
+              ? t('manifest.audit.valid', { count: audit.events.length })
+              : t('manifest.audit.broken', { seq: audit.brokenAt ?? '?' })}
+            {audit.valid &&
+              !audit.projectionValid &&
+              ` ${t('manifest.audit.projection', { fields: audit.projectionMismatches.join(', ') })}`}
           </Alert>
         )}
       </section>

@@ -88,16 +88,48 @@ export function OpenTripForm({
           required
           status={parsedPlate ? parsedPlate.display : undefined}
         >
-          {(c) => <input {...c} className="input" value={plate} onChange={(e) => setPlate(e.target.value)} data-testid="trip-plate" />}
+          {(c) => (
+            <input {...c} className="input" value={plate} onChange={(e) => setPlate(e.target.value)} data-testid="trip-plate" />
+          )}
         </FormField>
         <FormField id="trip-driver" label={t('trips.form.driver')} error={errors.driverName} required>
-          {(c) => <input {...c} className="input" value={driver} maxLength={50} onChange={(e) => setDriver(e.target.value)} data-testid="trip-driver" />}
+          {(c) => (
+            <input
+              {...c}
+              className="input"
+              value={driver}
+              maxLength={50}
+              onChange={(e) => setDriver(e.target.value)}
+              data-testid="trip-driver"
+            />
+          )}
         </FormField>
-        <FormField id="trip-declared" label={t('trips.form.declared')} error={errors.declaredKg} required hint={`≤ ${formatTonnes(remainingKg, lang)}`}>
-          {(c) => <input {...c} className="input" inputMode="decimal" value={declared} onChange={(e) => setDeclared(e.target.value)} data-testid="trip-declared" />}
+        <FormField
+          id="trip-declared"
+          label={t('trips.form.declared')}
+          error={errors.declaredKg}
+          required
+          hint={`≤ ${formatTonnes(remainingKg, lang)}`}
+        >
+          {(c) => (
+            <input
+              {...c}
+              className="input"
+              inputMode="decimal"
+              value={declared}
+              onChange={(e) => setDeclared(e.target.value)}
+              data-testid="trip-declared"
+            />
+          )}
         </FormField>
       </div>
-      <TripFormActions problem={problem} problemTestId="open-trip-problem" busy={busy} label={t('trips.form.submit')} testId="open-trip-submit" />
+      <TripFormActions
+        problem={problem}
+        problemTestId="open-trip-problem"
+        busy={busy}
+        label={t('trips.form.submit')}
+        testId="open-trip-submit"
+      />
     </form>
   );
 }

@@ -36,7 +36,8 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
   const id = (f: string) => `step-${m.id}-${f}`;
   const weightKg = tonnesToKg(weight);
   const cap = weightKg !== null ? Math.min(weightKg, m.declaredKg) : m.declaredKg;
-  const gapBp = type === 'receive' && weightKg && m.loadedKg ? Math.round((Math.abs(m.loadedKg - weightKg) * 10_000) / m.loadedKg) : null;
+  const gapBp =
+    type === 'receive' && weightKg && m.loadedKg ? Math.round((Math.abs(m.loadedKg - weightKg) * 10_000) / m.loadedKg) : null;
 
   function local(): Record<string, string> {
     const e: Record<string, string> = {};
@@ -69,7 +70,13 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
       case 'load':
         return { type, weightKg: weightKg!, ...n };
       case 'receive':
-        return { type, weightKg: weightKg!, decision, ...(decision === 'partial' ? { acceptedKg: tonnesToKg(accepted)! } : {}), ...n };
+        return {
+          type,
+          weightKg: weightKg!,
+          decision,
+          ...(decision === 'partial' ? { acceptedKg: tonnesToKg(accepted)! } : {}),
+          ...n,
+        };
       case 'report_disposal':
         return { type, method: method.trim(), disposalDate: date, ...n };
       default:
@@ -104,7 +111,16 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
           required
           status={gapBp !== null ? t('step.gapPreview', { gap: `${(gapBp / 100).toFixed(2)} %` }) : undefined}
         >
-          {(c) => <input {...c} className="input" inputMode="decimal" value={weight} onChange={(e) => setWeight(e.target.value)} data-testid="step-weight" />}
+          {(c) => (
+            <input
+              {...c}
+              className="input"
+              inputMode="decimal"
+              value={weight}
+              onChange={(e) => setWeight(e.target.value)}
+              data-testid="step-weight"
+            />
+          )}
         </FormField>
       )}
       {type === 'receive' && (
@@ -123,8 +139,23 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
             </Alert>
           )}
           {decision === 'partial' && (
-            <FormField id={id('acceptedKg')} label={t('step.accepted')} error={errors.acceptedKg} required hint={`≤ ${formatTonnes(cap, lang)}`}>
-              {(c) => <input {...c} className="input" inputMode="decimal" value={accepted} onChange={(e) => setAccepted(e.target.value)} data-testid="step-accepted" />}
+            <FormField
+              id={id('acceptedKg')}
+              label={t('step.accepted')}
+              error={errors.acceptedKg}
+              required
+              hint={`≤ ${formatTonnes(cap, lang)}`}
+            >
+              {(c) => (
+                <input
+                  {...c}
+                  className="input"
+                  inputMode="decimal"
+                  value={accepted}
+                  onChange={(e) => setAccepted(e.target.value)}
+                  data-testid="step-accepted"
+                />
+              )}
             </FormField>
           )}
         </>
@@ -132,10 +163,27 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
       {type === 'report_disposal' && (
         <>
           <FormField id={id('method')} label={t('step.method')} hint={t('step.method.hint')} error={errors.method} required>
-            {(c) => <input {...c} className="input" value={method} onChange={(e) => setMethod(e.target.value)} data-testid="step-method" />}
+            {(c) => (
+              <input
+                {...c}
+                className="input"
+                value={method}
+                onChange={(e) => setMethod(e.target.value)}
+                data-testid="step-method"
+              />
+            )}
           </FormField>
           <FormField id={id('disposalDate')} label={t('step.disposalDate')} error={errors.disposalDate} required>
-            {(c) => <input {...c} type="date" className="input" value={date} max={shanghaiToday()} onChange={(e) => setDate(e.target.value)} />}
+            {(c) => (
+              <input
+                {...c}
+                type="date"
+                className="input"
+                value={date}
+                max={shanghaiToday()}
+                onChange={(e) => setDate(e.target.value)}
+              />
+            )}
           </FormField>
         </>
       )}
@@ -146,9 +194,24 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
         error={errors.note}
         required={type === 'receive' && decision !== 'accept'}
       >
-        {(c) => <textarea {...c} className="input" rows={2} value={note} onChange={(e) => setNote(e.target.value)} data-testid="step-note" />}
+        {(c) => (
+          <textarea
+            {...c}
+            className="input"
+            rows={2}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            data-testid="step-note"
+          />
+        )}
       </FormField>
-      <TripFormActions problem={problem} problemTestId="step-problem" busy={busy} label={t(mk(`step.submit.${type}`))} testId="step-submit" />
+      <TripFormActions
+        problem={problem}
+        problemTestId="step-problem"
+        busy={busy}
+        label={t(mk(`step.submit.${type}`))}
+        testId="step-submit"
+      />
     </form>
   );
 }

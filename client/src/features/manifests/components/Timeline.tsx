@@ -21,11 +21,14 @@ export function Timeline({ m }: { m: Manifest }) {
         const part = e.type === 'resolve' ? t('manifest.timeline.admin') : partOf(e.actorOrgId);
         const facts: string[] = [];
         if (e.type === 'open') facts.push(`${t('manifest.declared')} ${kgText(Number(d.declaredKg), lang)}`);
-        if (typeof d.weightKg === 'number') facts.push(`${t(e.type === 'load' ? 'manifest.loaded' : 'manifest.received')} ${kgText(d.weightKg, lang)}`);
+        if (typeof d.weightKg === 'number')
+          facts.push(`${t(e.type === 'load' ? 'manifest.loaded' : 'manifest.received')} ${kgText(d.weightKg, lang)}`);
         if (e.type === 'resolve') facts.push(`${t('dispute.resolved', { kg: kgText(Number(d.acceptedKg), lang) })}`);
         if (e.type === 'document')
-          for (const doc of (d.documents as { kind: string; sha256: string }[] | undefined) ?? []) facts.push(`${t(mk(`documents.kind.${doc.kind}`))} SHA-256 ${doc.sha256}`);
-        if (typeof d.decision === 'string') facts.push(`${t(mk(`manifest.decision.${d.decision}`))} ${kgText(Number(d.acceptedKg), lang)}`);
+          for (const doc of (d.documents as { kind: string; sha256: string }[] | undefined) ?? [])
+            facts.push(`${t(mk(`documents.kind.${doc.kind}`))} SHA-256 ${doc.sha256}`);
+        if (typeof d.decision === 'string')
+          facts.push(`${t(mk(`manifest.decision.${d.decision}`))} ${kgText(Number(d.acceptedKg), lang)}`);
         if (typeof d.method === 'string') facts.push(`${d.method} · ${String(d.disposalDate ?? '')}`);
         if (typeof d.officialNumber === 'string') facts.push(`${t('manifest.officialNumber')} ${d.officialNumber}`);
         if (typeof d.note === 'string') facts.push(`“${d.note}”`);

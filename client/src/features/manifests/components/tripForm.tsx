@@ -34,7 +34,19 @@ export function useTripForm(paths: readonly string[]) {
 }
 
 /** The foot of a trip form: the problem, if any, and the submit button. */
-export function TripFormActions({ problem, problemTestId, busy, label, testId }: { problem: unknown; problemTestId: string; busy: boolean; label: string; testId: string }) {
+export function TripFormActions({
+  problem,
+  problemTestId,
+  busy,
+  label,
+  testId,
+}: {
+  problem: unknown;
+  problemTestId: string;
+  busy: boolean;
+  label: string;
+  testId: string;
+}) {
   const { t } = useI18n();
   return (
     <>

@@ -51,11 +51,16 @@ export function AlertsPanel() {
 
   /** A resolved alert leaves the open list, and is replaced in the others. */
   function onResolved(r: Alert) {
-    queryClient.setQueryData<InfiniteData<TPage<Alert>, string | null>>(queryKey, (data) =>
-      data && {
-        ...data,
-        pages: data.pages.map((p) => ({ ...p, items: status === 'open' ? p.items.filter((x) => x.id !== r.id) : p.items.map((x) => (x.id === r.id ? r : x)) })),
-      },
+    queryClient.setQueryData<InfiniteData<TPage<Alert>, string | null>>(
+      queryKey,
+      (data) =>
+        data && {
+          ...data,
+          pages: data.pages.map((p) => ({
+            ...p,
+            items: status === 'open' ? p.items.filter((x) => x.id !== r.id) : p.items.map((x) => (x.id === r.id ? r : x)),
+          })),
+        },
     );
   }
 
@@ -70,7 +75,13 @@ export function AlertsPanel() {
           <label className="field__label" htmlFor="alerts-status">
             {t('regulator.alerts.status')}
           </label>
-          <select id="alerts-status" className="input" value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)} data-testid="alerts-status">
+          <select
+            id="alerts-status"
+            className="input"
+            value={status}
+            onChange={(e) => setStatus(e.target.value as StatusFilter)}
+            data-testid="alerts-status"
+          >
             <option value="open">{t('regulator.alerts.status.open')}</option>
             <option value="resolved">{t('regulator.alerts.status.resolved')}</option>
             <option value="">{t('common.all')}</option>
@@ -80,7 +91,13 @@ export function AlertsPanel() {
           <label className="field__label" htmlFor="alerts-kind">
             {t('regulator.alerts.kind')}
           </label>
-          <select id="alerts-kind" className="input" value={kind} onChange={(e) => setKind(e.target.value)} data-testid="alerts-kind">
+          <select
+            id="alerts-kind"
+            className="input"
+            value={kind}
+            onChange={(e) => setKind(e.target.value)}
+            data-testid="alerts-kind"
+          >
             <option value="">{t('common.all')}</option>
             {ALERT_KINDS.map((k) => (
               <option key={k} value={k}>
@@ -94,13 +111,7 @@ export function AlertsPanel() {
       {items.length === 0 && !error && <p className="empty">{t('regulator.alerts.empty')}</p>}
       <ul className="reg-alerts__list" data-testid="alerts-list">
         {items.map((a) => (
-          <AlertItem
-            key={a.id}
-            alert={a}
-            fresh={fresh.has(a.id)}
-            onResolved={onResolved}
-            lang={lang}
-          />
+          <AlertItem key={a.id} alert={a} fresh={fresh.has(a.id)} onResolved={onResolved} lang={lang} />
         ))}
       </ul>
       {cursor && (
@@ -112,14 +123,27 @@ export function AlertsPanel() {
   );
 }
 
-function AlertItem({ alert: a, fresh, onResolved, lang }: { alert: Alert; fresh: boolean; onResolved: (a: Alert) => void; lang: 'zh-CN' | 'en' }) {
+function AlertItem({
+  alert: a,
+  fresh,
+  onResolved,
+  lang,
+}: {
+  alert: Alert;
+  fresh: boolean;
+  onResolved: (a: Alert) => void;
+  lang: 'zh-CN' | 'en';
+}) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const resolveAlert = useResolveAlert();
-  const tone = a.kind === 'price_rejected' || a.kind === 'weight_gap' || a.kind === 'load_rejected' || a.kind === 'red_party' ? 'danger' : 'warning';
+  const tone =
+    a.kind === 'price_rejected' || a.kind === 'weight_gap' || a.kind === 'load_rejected' || a.kind === 'red_party'
+      ? 'danger'
+      : 'warning';
 
   async function resolve() {
     setBusy(true);
@@ -136,7 +160,9 @@ function AlertItem({ alert: a, fresh, onResolved, lang }: { alert: Alert; fresh:
   return (
     <li className={`reg-alert${fresh ? ' row--fresh' : ''}`} data-testid="alert-item" data-kind={a.kind} data-status={a.status}>
       <div className="reg-alert__head">
-        <span className={`badge badge--${a.status === 'resolved' ? 'muted' : tone}`}>{t(rk(`regulator.alert.kind.${a.kind}`))}</span>
+        <span className={`badge badge--${a.status === 'resolved' ? 'muted' : tone}`}>
+          {t(rk(`regulator.alert.kind.${a.kind}`))}
+        </span>
         <span className="muted small">
           {a.district ? districtName(a.district, lang) : t('regulator.alerts.cityWide')} · {formatDateTime(a.createdAt, lang)}
         </span>
@@ -147,8 +173,12 @@ function AlertItem({ alert: a, fresh, onResolved, lang }: { alert: Alert; fresh:
       </p>
       {a.status === 'resolved' ? (
         <p className="small muted" data-testid="alert-resolution">
-          {t('regulator.alerts.resolvedBy', { name: a.resolvedBy?.name ?? '—', org: a.resolvedBy?.orgName ?? '', at: formatDateTime(a.resolvedAt, lang) })}：
-          {a.resolutionNote}
+          {t('regulator.alerts.resolvedBy', {
+            name: a.resolvedBy?.name ?? '—',
+            org: a.resolvedBy?.orgName ?? '',
+            at: formatDateTime(a.resolvedAt, lang),
+          })}
+          ：{a.resolutionNote}
         </p>
       ) : open ? (
         <div className="reg-alert__resolve">
@@ -166,7 +196,13 @@ function AlertItem({ alert: a, fresh, onResolved, lang }: { alert: Alert; fresh:
           />
           {error && <p className="field__error">{error}</p>}
           <div className="form__actions">
-            <button type="button" className="btn btn--primary btn--small" disabled={busy || note.trim().length < 2} onClick={() => void resolve()} data-testid="alert-confirm">
+            <button
+              type="button"
+              className="btn btn--primary btn--small"
+              disabled={busy || note.trim().length < 2}
+              onClick={() => void resolve()}
+              data-testid="alert-confirm"
+            >
               {busy ? t('common.submitting') : t('regulator.alerts.confirm')}
             </button>
             <button type="button" className="btn btn--ghost btn--small" onClick={() => setOpen(false)}>
@@ -180,7 +216,11 @@ function AlertItem({ alert: a, fresh, onResolved, lang }: { alert: Alert; fresh:
         </button>
       )}
       {alertOrgId(a) && (
-        <Link to={`/regulator/orgs/${alertOrgId(a)}?alert=${a.id}`} className="btn btn--ghost btn--small" data-testid="alert-sanction">
+        <Link
+          to={`/regulator/orgs/${alertOrgId(a)}?alert=${a.id}`}
+          className="btn btn--ghost btn--small"
+          data-testid="alert-sanction"
+        >
           {t('sanc.fromAlert.link')}
         </Link>
       )}

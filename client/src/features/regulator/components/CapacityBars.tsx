@@ -21,18 +21,37 @@ export function CapacityBars({ capacity }: { capacity: Capacity }) {
         formatter: (ps: unknown) => {
           const p = (ps as { dataIndex: number }[])[0];
           const d = p ? [...shown].reverse()[p.dataIndex] : undefined;
-          return d ? `${d.name}<br/>${formatKgShort(d.usedKg, lang)} / ${formatKgShort(d.permittedKg, lang)} (${formatShare(d.share)})` : '';
+          return d
+            ? `${d.name}<br/>${formatKgShort(d.usedKg, lang)} / ${formatKgShort(d.permittedKg, lang)} (${formatShare(d.share)})`
+            : '';
         },
       },
-      xAxis: { type: 'value', max: (v: { max: number }) => Math.max(100, Math.ceil(v.max / 10) * 10), axisLabel: { formatter: '{value}%' } },
-      yAxis: { type: 'category', data: [...shown].reverse().map((d) => (d.name.length > 12 ? `${d.name.slice(0, 12)}…` : d.name)), axisLabel: { fontSize: 11 } },
+      xAxis: {
+        type: 'value',
+        max: (v: { max: number }) => Math.max(100, Math.ceil(v.max / 10) * 10),
+        axisLabel: { formatter: '{value}%' },
+      },
+      yAxis: {
+        type: 'category',
+        data: [...shown].reverse().map((d) => (d.name.length > 12 ? `${d.name.slice(0, 12)}…` : d.name)),
+        axisLabel: { fontSize: 11 },
+      },
       series: [
         {
           type: 'bar',
           barMaxWidth: 16,
-          data: [...shown].reverse().map((d) => ({ value: Math.round((d.share ?? 0) * 1000) / 10, itemStyle: { color: d.high ? '#b42318' : '#0b6e4f' } })),
+          data: [...shown].reverse().map((d) => ({
+            value: Math.round((d.share ?? 0) * 1000) / 10,
+            itemStyle: { color: d.high ? '#b42318' : '#0b6e4f' },
+          })),
           label: { show: true, position: 'right', formatter: '{c}%', fontSize: 10 },
-          markLine: { symbol: 'none', silent: true, lineStyle: { color: '#b42318', type: 'dashed' }, label: { formatter: '90%', position: 'end' }, data: [{ xAxis: 90 }] },
+          markLine: {
+            symbol: 'none',
+            silent: true,
+            lineStyle: { color: '#b42318', type: 'dashed' },
+            label: { formatter: '90%', position: 'end' },
+            data: [{ xAxis: 90 }],
+          },
         },
       ],
     }),
@@ -41,7 +60,12 @@ export function CapacityBars({ capacity }: { capacity: Capacity }) {
   if (capacity.disposers.length === 0) return <p className="empty">{t('regulator.capacity.empty')}</p>;
   return (
     <>
-      <EChart option={option} height={Math.max(120, 28 * shown.length + 40)} label={t('regulator.capacity.chartLabel')} testId="capacity-chart" />
+      <EChart
+        option={option}
+        height={Math.max(120, 28 * shown.length + 40)}
+        label={t('regulator.capacity.chartLabel')}
+        testId="capacity-chart"
+      />
       <details className="reg-details">
         <summary>{t('regulator.capacity.table')}</summary>
         <div className="table-scroll">

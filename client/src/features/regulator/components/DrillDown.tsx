@@ -90,7 +90,13 @@ export function DrillDown({ edge, range, onClose }: { edge: EdgeRef; range: Rang
         ))}
       </ul>
       {cursor && (
-        <button type="button" className="btn btn--secondary btn--small" disabled={state === 'loading'} onClick={() => void query.fetchNextPage()} data-testid="drill-more">
+        <button
+          type="button"
+          className="btn btn--secondary btn--small"
+          disabled={state === 'loading'}
+          onClick={() => void query.fetchNextPage()}
+          data-testid="drill-more"
+        >
           {t('regulator.drill.more')}
         </button>
       )}

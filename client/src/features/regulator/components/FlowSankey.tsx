@@ -13,13 +13,29 @@ const DEST = '#1f5fa8';
  * districts on the right (a district appears on both sides, so flows inside one district are drawn
  * too), link width by contracted tonnes. Clicking a link opens its trades.
  */
-export function FlowSankey({ edges, onEdge }: { edges: FlowEdge[]; onEdge: (e: { fromDistrict: string; toDistrict: string }) => void }) {
+export function FlowSankey({
+  edges,
+  onEdge,
+}: {
+  edges: FlowEdge[];
+  onEdge: (e: { fromDistrict: string; toDistrict: string }) => void;
+}) {
   const { t, lang } = useI18n();
   const option = useMemo<ChartOption>(() => {
     const nodes = new Map<string, { name: string; itemStyle: { color: string }; district: string; side: 'o' | 'd' }>();
     for (const e of edges) {
-      nodes.set(`o:${e.fromDistrict}`, { name: `o:${e.fromDistrict}`, itemStyle: { color: ORIGIN }, district: e.fromDistrict, side: 'o' });
-      nodes.set(`d:${e.toDistrict}`, { name: `d:${e.toDistrict}`, itemStyle: { color: DEST }, district: e.toDistrict, side: 'd' });
+      nodes.set(`o:${e.fromDistrict}`, {
+        name: `o:${e.fromDistrict}`,
+        itemStyle: { color: ORIGIN },
+        district: e.fromDistrict,
+        side: 'o',
+      });
+      nodes.set(`d:${e.toDistrict}`, {
+        name: `d:${e.toDistrict}`,
+        itemStyle: { color: DEST },
+        district: e.toDistrict,
+        side: 'd',
+      });
     }
     const label = (name: string) => districtName(name.slice(2), lang);
     return {
@@ -59,7 +75,12 @@ export function FlowSankey({ edges, onEdge }: { edges: FlowEdge[]; onEdge: (e: {
     } as ChartOption;
   }, [edges, lang, t]);
 
-  if (edges.length === 0) return <p className="empty" data-testid="sankey-empty">{t('regulator.flows.empty')}</p>;
+  if (edges.length === 0)
+    return (
+      <p className="empty" data-testid="sankey-empty">
+        {t('regulator.flows.empty')}
+      </p>
+    );
   return (
     <div className="sankey">
       <div className="sankey__legend" aria-hidden="true">

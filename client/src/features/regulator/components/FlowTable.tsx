@@ -8,7 +8,12 @@ import { formatKgShort, formatShare } from '../labels';
 export function FlowTable({ flows, selected, onEdge }: { flows: Flows; selected: EdgeRef | null; onEdge: (e: EdgeRef) => void }) {
   const { t, lang } = useI18n();
   const materials = useMaterials();
-  const keyCol = flows.groupBy === 'category' ? t('regulator.flows.col.category') : flows.groupBy === 'material' ? t('regulator.flows.col.material') : null;
+  const keyCol =
+    flows.groupBy === 'category'
+      ? t('regulator.flows.col.category')
+      : flows.groupBy === 'material'
+        ? t('regulator.flows.col.material')
+        : null;
   const isSelected = (e: EdgeRef) =>
     !!selected &&
     selected.fromDistrict === e.fromDistrict &&
@@ -44,9 +49,18 @@ export function FlowTable({ flows, selected, onEdge }: { flows: Flows; selected:
         <tbody>
           {flows.edges.map((e) => {
             const m = e.materialCode ? materials.get(e.materialCode) : undefined;
-            const ref: EdgeRef = { fromDistrict: e.fromDistrict, toDistrict: e.toDistrict, ...(e.category ? { category: e.category } : {}), ...(e.materialCode ? { materialCode: e.materialCode } : {}) };
+            const ref: EdgeRef = {
+              fromDistrict: e.fromDistrict,
+              toDistrict: e.toDistrict,
+              ...(e.category ? { category: e.category } : {}),
+              ...(e.materialCode ? { materialCode: e.materialCode } : {}),
+            };
             return (
-              <tr key={`${e.fromDistrict}${e.toDistrict}${e.category ?? ''}${e.materialCode ?? ''}`} className={isSelected(ref) ? 'row--selected' : undefined} data-testid="flow-row">
+              <tr
+                key={`${e.fromDistrict}${e.toDistrict}${e.category ?? ''}${e.materialCode ?? ''}`}
+                className={isSelected(ref) ? 'row--selected' : undefined}
+                data-testid="flow-row"
+              >
                 <td>{districtName(e.fromDistrict, lang)}</td>
                 <td>{districtName(e.toDistrict, lang)}</td>
                 {keyCol && (
@@ -82,7 +96,9 @@ export function FlowTable({ flows, selected, onEdge }: { flows: Flows; selected:
               {formatKgShort(flows.totals.contractedKg, lang)}
             </td>
             <td className="num">{formatKgShort(flows.totals.receivedKg, lang)}</td>
-            <td className="num">{formatShare(flows.totals.contractedKg ? flows.totals.receivedKg / flows.totals.contractedKg : null)}</td>
+            <td className="num">
+              {formatShare(flows.totals.contractedKg ? flows.totals.receivedKg / flows.totals.contractedKg : null)}
+            </td>
             <td className="num">{flows.totals.trades.toLocaleString('en-US')}</td>
             <td />
           </tr>

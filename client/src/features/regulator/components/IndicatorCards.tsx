@@ -24,10 +24,32 @@ function trend(monthly: { month: string; value: number | null }[], unit: Indicat
   const scale = (v: number | null) => (v === null ? null : unit === 'kg' ? v / 1000 : unit === 'ratio' ? v * 100 : v);
   return {
     grid: { left: 4, right: 4, top: 6, bottom: 18 },
-    tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : `${Number(v).toFixed(unit === 'ratio' ? 1 : 0)}${unit === 'ratio' ? '%' : unit === 'kg' ? (lang === 'en' ? ' t' : ' 吨') : ''}`) },
-    xAxis: { type: 'category', data: monthly.map((m) => monthLabel(m.month, lang)), axisLabel: { fontSize: 9, interval: 2 }, axisTick: { show: false } },
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v) =>
+        v === null || v === undefined
+          ? '—'
+          : `${Number(v).toFixed(unit === 'ratio' ? 1 : 0)}${unit === 'ratio' ? '%' : unit === 'kg' ? (lang === 'en' ? ' t' : ' 吨') : ''}`,
+    },
+    xAxis: {
+      type: 'category',
+      data: monthly.map((m) => monthLabel(m.month, lang)),
+      axisLabel: { fontSize: 9, interval: 2 },
+      axisTick: { show: false },
+    },
     yAxis: { type: 'value', show: false, ...(unit === 'ratio' ? { min: 0, max: 100 } : {}) },
-    series: [{ type: 'line', data: monthly.map((m) => scale(m.value)), smooth: true, symbolSize: 4, connectNulls: false, lineStyle: { width: 2, color: '#0b6e4f' }, itemStyle: { color: '#0b6e4f' }, areaStyle: { opacity: 0.08 } }],
+    series: [
+      {
+        type: 'line',
+        data: monthly.map((m) => scale(m.value)),
+        smooth: true,
+        symbolSize: 4,
+        connectNulls: false,
+        lineStyle: { width: 2, color: '#0b6e4f' },
+        itemStyle: { color: '#0b6e4f' },
+        areaStyle: { opacity: 0.08 },
+      },
+    ],
   };
 }
 
@@ -60,7 +82,9 @@ function IndicatorCard({ ind }: { ind: Indicator }) {
         </ul>
       )}
       {ind.id === 'capacity_utilisation' ? (
-        <p className="small">{t('regulator.ind.highCount', { n: ind.series.filter((s) => (s.value ?? 0) > 0.9).length, total: ind.series.length })}</p>
+        <p className="small">
+          {t('regulator.ind.highCount', { n: ind.series.filter((s) => (s.value ?? 0) > 0.9).length, total: ind.series.length })}
+        </p>
       ) : (
         <EChart option={option} height={64} label={t('regulator.ind.trendLabel', { name })} />
       )}
@@ -81,7 +105,11 @@ function MedianCard({ ind }: { ind: Indicator }) {
     () => ({
       grid: { left: 56, right: 12, top: 34, bottom: 24 },
       legend: { top: 0, type: 'scroll', itemGap: 16, textStyle: { fontSize: 12 } },
-      tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : `¥${Number(v).toLocaleString('en-US')}${lang === 'en' ? '/t' : '/吨'}`) },
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (v) =>
+          v === null || v === undefined ? '—' : `¥${Number(v).toLocaleString('en-US')}${lang === 'en' ? '/t' : '/吨'}`,
+      },
       xAxis: { type: 'category', data: (top[0]?.monthly ?? []).map((m) => monthLabel(m.month, lang)) },
       yAxis: { type: 'value', name: lang === 'en' ? 'yuan/t' : '元/吨', nameTextStyle: { fontSize: 10 } },
       series: top.map((s, i) => {
@@ -102,7 +130,11 @@ function MedianCard({ ind }: { ind: Indicator }) {
   return (
     <article className="card ind ind--wide" data-testid={`indicator-${ind.id}`}>
       <h3 className="ind__name">{lang === 'en' ? ind.nameEn : ind.nameZh}</h3>
-      {top.length === 0 ? <p className="empty">{t('regulator.ind.noPrices')}</p> : <EChart option={option} height={260} label={t('regulator.ind.medianLabel')} />}
+      {top.length === 0 ? (
+        <p className="empty">{t('regulator.ind.noPrices')}</p>
+      ) : (
+        <EChart option={option} height={260} label={t('regulator.ind.medianLabel')} />
+      )}
       <p className="small muted">{t('regulator.ind.medianNote')}</p>
       <details className="ind__def">
         <summary>{t('regulator.ind.definition')}</summary>
@@ -154,8 +186,16 @@ export function PlanTargets({ indicators }: { indicators: Indicators }) {
               <td>
                 {p.target} <span className="muted small">({p.by})</span>
               </td>
-              <td className="num">{p.measured ? (p.measured.unit === 'ratio' ? formatShare(p.measured.value) : formatIndicator(p.measured.value, p.measured.unit, lang)) : '—'}</td>
-              <td className="small">{p.measured ? (lang === 'en' ? p.measured.basisEn : p.measured.basisZh) : lang === 'en' ? p.noteEn : p.noteZh}</td>
+              <td className="num">
+                {p.measured
+                  ? p.measured.unit === 'ratio'
+                    ? formatShare(p.measured.value)
+                    : formatIndicator(p.measured.value, p.measured.unit, lang)
+                  : '—'}
+              </td>
+              <td className="small">
+                {p.measured ? (lang === 'en' ? p.measured.basisEn : p.measured.basisZh) : lang === 'en' ? p.noteEn : p.noteZh}
+              </td>
             </tr>
           ))}
         </tbody>

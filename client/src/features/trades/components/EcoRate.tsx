@@ -9,7 +9,11 @@ import { tradeKeys, tradesApi, type Trade } from '../api';
  * the rate row's stream, districts, effective date and who set it, or the default table. The rate is
  * fixed on the trade; settlement charges it on the accepted weight.
  */
-export function EcoRateSource({ trade }: { trade: Pick<Trade, 'ecoRateId' | 'ecoFenPerTonne' | 'ecoCompensationFen' | 'originDistrict' | 'destinationDistrict'> }) {
+export function EcoRateSource({
+  trade,
+}: {
+  trade: Pick<Trade, 'ecoRateId' | 'ecoFenPerTonne' | 'ecoCompensationFen' | 'originDistrict' | 'destinationDistrict'>;
+}) {
   const { t, lang } = useI18n();
   const id = trade.ecoRateId;
   const rate = useQuery({
@@ -18,7 +22,8 @@ export function EcoRateSource({ trade }: { trade: Pick<Trade, 'ecoRateId' | 'eco
     enabled: !!id,
     staleTime: Number.POSITIVE_INFINITY,
   });
-  if (trade.originDistrict === trade.destinationDistrict) return <span data-testid="trade-eco-rate">{t('trade.ecoRate.sameDistrict')}</span>;
+  if (trade.originDistrict === trade.destinationDistrict)
+    return <span data-testid="trade-eco-rate">{t('trade.ecoRate.sameDistrict')}</span>;
   const perTonne = t('trade.ecoRate.perTonne', { amount: yuan(trade.ecoFenPerTonne) });
   // A trade from before the rate table: the single rate then in use, recovered from its stored fee.
   if (!id)
@@ -43,7 +48,9 @@ export function EcoRateSource({ trade }: { trade: Pick<Trade, 'ecoRateId' | 'eco
           {t('trade.ecoRate.from', { date: r.effectiveFrom })}
           <br />
           <span className="muted small" data-testid="trade-eco-rate-source">
-            {r.source === 'default' ? t('trade.ecoRate.source.default') : t('trade.ecoRate.source.regulator', { org: r.setByOrgName ?? '—' })}
+            {r.source === 'default'
+              ? t('trade.ecoRate.source.default')
+              : t('trade.ecoRate.source.regulator', { org: r.setByOrgName ?? '—' })}
             {/* A regulator's note (the notice it implements); the default file's notes are for its maintainers. */}
             {r.source === 'regulator' && r.note ? ` (${r.note})` : ''}
           </span>

@@ -12,8 +12,16 @@ import { districtName } from '../../listings/labels';
  */
 export function OrgName({ orgId, testId }: { orgId: string; testId?: string }) {
   const { t, lang } = useI18n();
-  const org = useQuery({ queryKey: ['orgs', orgId], queryFn: ({ signal }) => creditApi.org(orgId, signal), staleTime: 5 * 60_000 });
-  const credit = useQuery({ queryKey: ['credit', 'chip', orgId], queryFn: ({ signal }) => creditApi.score(orgId, signal), retry: false });
+  const org = useQuery({
+    queryKey: ['orgs', orgId],
+    queryFn: ({ signal }) => creditApi.org(orgId, signal),
+    staleTime: 5 * 60_000,
+  });
+  const credit = useQuery({
+    queryKey: ['credit', 'chip', orgId],
+    queryFn: ({ signal }) => creditApi.score(orgId, signal),
+    retry: false,
+  });
   return (
     <span className="org-name" data-testid={testId} data-org-id={orgId}>
       <Link to={`/credit/${orgId}`} data-testid={testId ? `${testId}-link` : undefined}>

@@ -30,7 +30,11 @@ function splitOf(details: Record<string, unknown>): Split | null {
  */
 export function SettledFigures({ trade, role }: { trade: Trade; role: MoneyRole }) {
   const { t, lang } = useI18n();
-  const ledger = useQuery({ queryKey: paymentKeys.ledger(trade.id), queryFn: ({ signal }) => paymentsApi.ledger(trade.id, signal), enabled: trade.status === 'settled' });
+  const ledger = useQuery({
+    queryKey: paymentKeys.ledger(trade.id),
+    queryFn: ({ signal }) => paymentsApi.ledger(trade.id, signal),
+    enabled: trade.status === 'settled',
+  });
   if (trade.status !== 'settled') return null;
   const settle = ledger.data?.transfers.find((x) => x.kind === 'settle');
   const s = settle ? splitOf(settle.details) : null;

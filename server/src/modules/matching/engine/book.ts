@@ -246,7 +246,14 @@ export class OrderBook {
         quantityKg: q,
         makerRemainingKg: maker.remainingKg,
       });
-      journal.push({ op: ++this._lastOp, type: 'fill', makerId: maker.id, takerId: id, pricePerTonneFen: level.price, quantityKg: q });
+      journal.push({
+        op: ++this._lastOp,
+        type: 'fill',
+        makerId: maker.id,
+        takerId: id,
+        pricePerTonneFen: level.price,
+        quantityKg: q,
+      });
     }
 
     const filledKg = quantityKg - left - addEntry.cancelledKg;
@@ -295,7 +302,8 @@ export class OrderBook {
       for (const level of levels) {
         const price = level.pricePerTonneFen;
         checkPrice(price, 'snapshot level price');
-        if (previous !== undefined && (isBuy ? price >= previous : price <= previous)) corrupt('levels must be strictly best first');
+        if (previous !== undefined && (isBuy ? price >= previous : price <= previous))
+          corrupt('levels must be strictly best first');
         previous = price;
         if (level.orders.length === 0) corrupt(`empty level at ${price}`);
         let previousSeq = NO_SEQ;
@@ -335,7 +343,8 @@ export class OrderBook {
       if (entry.op !== this._lastOp + 1) corruptEntry(entry, `expected op ${this._lastOp + 1}`);
       if (entry.type !== 'fill') {
         const open = state.taker;
-        if (open !== null && open.unfilledKg !== 0) corruptEntry(entry, `order ${open.id} is missing ${open.unfilledKg} kg of fills`);
+        if (open !== null && open.unfilledKg !== 0)
+          corruptEntry(entry, `order ${open.id} is missing ${open.unfilledKg} kg of fills`);
         state.taker = null;
       }
       switch (entry.type) {
@@ -364,7 +373,13 @@ export class OrderBook {
     if (parts.some((kg) => !Number.isSafeInteger(kg) || kg < 0) || filledKg + restingKg + cancelledKg !== quantityKg) {
       corruptEntry(entry, 'filledKg + restingKg + cancelledKg must equal quantityKg');
     }
-    const input: BookOrderInput = { id: entry.id, side: entry.side, pricePerTonneFen: entry.pricePerTonneFen, quantityKg, seq: entry.seq };
+    const input: BookOrderInput = {
+      id: entry.id,
+      side: entry.side,
+      pricePerTonneFen: entry.pricePerTonneFen,
+      quantityKg,
+      seq: entry.seq,
+    };
     if (entry.ownerId !== undefined) input.ownerId = entry.ownerId;
     try {
       this.checkNewOrder(input);
@@ -385,7 +400,8 @@ export class OrderBook {
     if (level === undefined || maker === null || maker.id !== entry.makerId) {
       corruptEntry(entry, `maker ${entry.makerId} is not first in the best opposite level`);
     }
-    if (entry.pricePerTonneFen !== maker.price) corruptEntry(entry, `price ${entry.pricePerTonneFen} is not the maker's ${maker.price}`);
+    if (entry.pricePerTonneFen !== maker.price)
+      corruptEntry(entry, `price ${entry.pricePerTonneFen} is not the maker's ${maker.price}`);
     if (taker.isBuy ? maker.price > taker.price : maker.price < taker.price) corruptEntry(entry, 'the prices do not cross');
     const kg = entry.quantityKg;
     if (!Number.isSafeInteger(kg) || kg < 1 || kg > maker.remainingKg || kg > taker.unfilledKg) {
@@ -418,7 +434,15 @@ export class OrderBook {
     if (this.orders.has(input.id)) throw new EngineError('DUPLICATE_ID', `order ${input.id} is already resting`);
   }
 
-  private rest(id: string, isBuy: boolean, price: number, seq: number, quantityKg: number, remainingKg: number, ownerId: string | undefined): void {
+  private rest(
+    id: string,
+    isBuy: boolean,
+    price: number,
+    seq: number,
+    quantityKg: number,
+    remainingKg: number,
+    ownerId: string | undefined,
+  ): void {
     const level = (isBuy ? this.bids : this.asks).getOrCreate(price);
     const node = new OrderNode(id, isBuy, price, seq, quantityKg, remainingKg, ownerId, level);
     level.append(node);

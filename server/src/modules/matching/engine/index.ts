@@ -38,4 +38,3 @@ export type {
   ListingSide,
   NoFillReason,
 } from './types.js';
-

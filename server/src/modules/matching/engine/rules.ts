@@ -19,7 +19,10 @@ export function checkPrice(value: number, what: string): void {
 /** Quantities are 1 ≤ kg ≤ 10^9; `allowZero` for what is left on a listing. */
 export function checkKg(value: number, what: string, allowZero = false): void {
   if (!Number.isSafeInteger(value) || value > MAX_QUANTITY || value < (allowZero ? 0 : 1)) {
-    throw new EngineError('INVALID_INPUT', `${what} must be an integer kg in [${allowZero ? 0 : 1}, ${MAX_QUANTITY}], got ${value}`);
+    throw new EngineError(
+      'INVALID_INPUT',
+      `${what} must be an integer kg in [${allowZero ? 0 : 1}, ${MAX_QUANTITY}], got ${value}`,
+    );
   }
 }
 
