@@ -39,6 +39,7 @@ import { creditRoutes } from './modules/credit/routes.js';
 import { metaRoutes } from './modules/meta/routes.js';
 import { notificationsRoutes } from './modules/notifications/index.js';
 import { ecoFeesRoutes } from './modules/ecofees/routes.js';
+import { todosRoutes } from './modules/todos/index.js';
 import { within } from './realtime/emitter.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -65,6 +66,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...creditRoutes(ctx),
     ...metaRoutes(ctx),
     ...ecoFeesRoutes(ctx),
+    ...todosRoutes(ctx),
   ];
 }
 

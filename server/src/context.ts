@@ -20,6 +20,7 @@ import { createPaymentsService, type PaymentsService } from './modules/payments/
 import { createStripeClient, type StripeClient } from './modules/payments/stripe.js';
 import { createSettlementService, type SettlementService } from './modules/settlement/service.js';
 import { createAlertsService, type AlertsService } from './modules/alerts/service.js';
+import { createTodosService, type TodosService } from './modules/todos/index.js';
 import { createRegulatorService, type RegulatorService } from './modules/regulator/service.js';
 import { createManifestsService, type ManifestsService } from './modules/manifests/service.js';
 import { createDocumentsService, type DocumentsService } from './modules/documents/service.js';
@@ -59,6 +60,7 @@ export interface AppContext {
   credit: CreditService;
   notifications: NotificationsService;
   ecoFees: EcoFeesService;
+  todos: TodosService;
 }
 
 export interface ContextOptions {
@@ -104,7 +106,11 @@ export async function createContext(config: Config, logger: Logger, options: Con
   } as unknown as AppContext;
   ctx.catalog = createCatalogService({ db });
   ctx.auth = createAuthService(ctx);
-  ctx.orgs = createOrgsService(ctx, { recordCreditEvent, hazardousIntakeKg });
+  ctx.orgs = createOrgsService(ctx, {
+    recordCreditEvent,
+    hazardousIntakeKg,
+    endSessions: (tx, userId) => ctx.auth.endSessions(tx, userId),
+  });
   ctx.prices = createPricesService(ctx);
   ctx.trades = createTradesService(ctx);
   ctx.listings = createListingsService(ctx);
@@ -120,6 +126,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.credit = createCreditService(ctx);
   ctx.notifications = createNotificationsService(ctx);
   ctx.ecoFees = createEcoFeesService(ctx);
+  ctx.todos = createTodosService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({

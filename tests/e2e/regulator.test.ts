@@ -224,7 +224,10 @@ describe('web client: the regulator dashboard in Chromium', function () {
     try {
       await page.getByTestId('stream-filter').selectOption('general_industrial');
       await page.getByTestId('flows-error').waitFor();
-      expect(await page.getByTestId('flows-error').textContent()).to.contain('flows unavailable');
+      // The user's words for the code, never the server's English message (issue 13 item 9).
+      const shown = await page.getByTestId('flows-error').textContent();
+      expect(shown).to.contain('服务暂不可用');
+      expect(shown).to.not.contain('flows unavailable');
       expect(await page.locator('[data-testid="flow-sankey"] canvas').count()).to.equal(1);
       expect(await page.getByTestId('flow-total-contracted').textContent()).to.equal(total);
     } finally {

@@ -169,8 +169,9 @@ describe('web client: sign-up, language, catalogue and sign-in in Chromium', fun
 
     await page.getByLabel('密码').fill(password);
     await page.getByTestId('signin-submit').click();
-    await page.waitForURL(`${base}/org`);
-    expect(await textOf(page, 'org-name')).to.equal(orgName);
+    // Signed in, each role lands on its to-do list (issue 13 item 6).
+    await page.waitForURL(`${base}/`);
+    await page.getByTestId('home-page').waitFor();
     expect(await textOf(page, 'account-org')).to.equal(orgName);
   });
 });

@@ -673,6 +673,7 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     const resetHolder = await addMember(r, throwaway);
     const resetSubject = await addMember(r, throwaway);
     const disableSubject = await addMember(r, throwaway);
+    const removeSubject = await addMember(r, throwaway);
     const issueReset = async (userId: string): Promise<string> => {
       const res = await r.post(`/api/v1/admin/users/${userId}/reset`).set(auth(admin));
       expect(res.status, res.text).to.equal(201);
@@ -753,6 +754,7 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       dealGenerator: deal.generator,
       unpaidPayer: unpaid.recycler,
       passwordChanger,
+      throwaway,
     };
     for (const [name, a] of Object.entries(who)) tokens[name] = typeof a === 'string' ? a : a.token;
 
@@ -815,6 +817,9 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
         params: { id: gen.orgId },
         body: { email: uniqueEmail('member'), password: PASSWORD, name: 'Member' },
       },
+      'GET /orgs/:id/users': { as: 'gen', params: { id: gen.orgId } },
+      'DELETE /orgs/:id/users/:userId': { as: 'throwaway', params: { id: throwaway.orgId, userId: removeSubject.user.id } },
+      'GET /todos': { as: 'unpaidPayer' },
       'POST /orgs/:id/licences': { as: 'rec', params: { id: rec.orgId }, body: licenceBody() },
       'GET /orgs/:id/licences': { as: 'rec', params: { id: rec.orgId } },
       'POST /licences/:id/approve': { as: 'admin', params: { id: pending.id }, body: { note: 'documents checked' } },

@@ -33,6 +33,7 @@ import {
   registrationBody,
   submitLicence,
   uniqueEmail,
+  addMember,
   type OrgActor,
 } from '../helpers/actors.js';
 
@@ -189,6 +190,8 @@ describe('security: matrices generated from the route table', () => {
     interface TenantCase {
       /** The id of A's object to put in the path, a valid body for the route, and A's strings that must not reach B. */
       id: string;
+      /** A second path parameter (:userId), when the route has one. */
+      userId?: string;
       body?: object;
       secrets: string[];
       /** Checks after B's attempt that A's data is unchanged. */
@@ -205,6 +208,19 @@ describe('security: matrices generated from the route table', () => {
           body: { email, password: PASSWORD, name: 'Intruder' },
           secrets: [a.email, a.org.uscc],
           unchanged: async () => expect(await rows(t.ctx.db, sql`select 1 from users where email = ${email}`)).to.have.length(0),
+        };
+      },
+      'GET /orgs/:id/users': async (a) => ({ id: a.orgId, secrets: [a.email] }),
+      'DELETE /orgs/:id/users/:userId': async (a) => {
+        const member = await addMember(t.request, a);
+        return {
+          id: a.orgId,
+          userId: member.user.id,
+          secrets: [member.email],
+          unchanged: async () =>
+            expect(
+              await rows(t.ctx.db, sql`select 1 from users where id = ${member.user.id} and disabled_at is null`),
+            ).to.have.length(1),
         };
       },
       'POST /orgs/:id/licences': async (a) => {
@@ -517,7 +533,10 @@ describe('security: matrices generated from the route table', () => {
         const a = await registerOrg(t.request, { roles: ['generator', 'recycler', 'carrier'] });
         const b = await registerOrg(t.request, { roles: ['generator', 'recycler', 'carrier'] });
         const c = await fixture(a, b);
-        const path = r.key.split(' ')[1]!.replace(':id', c.id);
+        const path = r.key
+          .split(' ')[1]!
+          .replace(':id', c.id)
+          .replace(':userId', c.userId ?? ':userId');
         let req = t.request[methodOf(r.key)](`/api/v1${path}`).set(auth(c.as?.b ?? b.token));
         const res = (await (methodOf(r.key) === 'get' ? req : req.send(c.body ?? {}))) as unknown as Res;
         seen.push({ what: `${r.key} by tenant B`, res });

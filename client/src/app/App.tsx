@@ -3,7 +3,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { createQueryClient } from '../lib/query';
 import { I18nProvider } from '../i18n';
-import { SessionProvider } from '../features/auth/session';
+import { SessionProvider, useSession } from '../features/auth/session';
 import { LiveFeedProvider } from '../features/realtime/LiveFeed';
 import { lazyPage } from './lazyPage';
 import { Layout } from './Layout';
@@ -42,6 +42,18 @@ const OrgLookupPage = lazyPage(() => import('../features/oversight/OrgLookupPage
 const OrgOversightPage = lazyPage(() => import('../features/oversight/OrgOversightPage'), 'OrgOversightPage');
 const SanctionsPage = lazyPage(() => import('../features/oversight/SanctionsPage'), 'SanctionsPage');
 const BandsPage = lazyPage(() => import('../features/oversight/BandsPage'), 'BandsPage');
+const HomePage = lazyPage(() => import('../features/home/HomePage'), 'HomePage');
+const AuthorityOrgsPage = lazyPage(() => import('../features/orgadmin/AuthorityOrgsPage'), 'AuthorityOrgsPage');
+
+/**
+ * "/": a signed-in user's to-do list (issue 13 item 6); a visitor goes to the catalogue without
+ * loading the home page's chunk (the first page's JavaScript stays the catalogue's, item 11).
+ */
+function IndexRoute() {
+  const { session } = useSession();
+  if (session.status === 'loading') return null;
+  return session.status === 'signedIn' ? <HomePage /> : <Navigate to="/catalog" replace />;
+}
 
 // Only pages that exist are routed; manifests, payments and the regulator's views arrive with their modules.
 export function App() {
@@ -54,7 +66,7 @@ export function App() {
             <BrowserRouter>
               <Routes>
                 <Route element={<Layout />}>
-                  <Route index element={<Navigate to="/catalog" replace />} />
+                  <Route index element={<IndexRoute />} />
                   <Route path="catalog" element={<CataloguePage />} />
                   <Route path="catalog/:code" element={<MaterialPage />} />
                   <Route path="signin" element={<SignInPage />} />
@@ -72,6 +84,7 @@ export function App() {
                   <Route path="my/bids" element={<MyBidsPage />} />
                   <Route path="admin/bank-transfers" element={<BankTransfersPage />} />
                   <Route path="admin/balances" element={<BalancesPage />} />
+                  <Route path="admin/orgs" element={<AuthorityOrgsPage />} />
                   <Route path="credit/agency" element={<CreditAgencyPage />} />
                   <Route path="credit/:orgId" element={<CreditPage />} />
                   <Route path="regulator" element={<RegulatorPage />} />

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n';
 import { useSession } from '../features/auth/session';
 import { SimulatedPaymentsBanner } from './SimulatedPaymentsBanner';
 import { NotificationBell } from '../features/notifications/NotificationBell';
+import { useRouteFocus } from './useRouteFocus';
 
 /** Header (product, navigation, language, account), the page, and the footer. */
 export function Layout() {
@@ -13,6 +14,7 @@ export function Layout() {
   const navigate = useNavigate();
   const me = session.status === 'signedIn' ? session.me : null;
   const location = useLocation();
+  useRouteFocus();
   const canPost = !!me?.roles.some((r) => r === 'generator' || r === 'recycler');
   // 我的交易 covers the org's trades, listings and bids (one set of tabs).
   const inMyTrading = /^\/(trades|my)(\/|$)/.test(location.pathname);
@@ -93,6 +95,9 @@ export function Layout() {
                 </NavLink>
                 <NavLink to="/admin/balances" className="nav__link" data-testid="nav-admin-balances">
                   {t('nav.adminBalances')}
+                </NavLink>
+                <NavLink to="/admin/orgs" className="nav__link" data-testid="nav-admin-orgs">
+                  {t('orgAdmin.nav')}
                 </NavLink>
               </>
             )}

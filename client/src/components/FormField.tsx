@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 
 export interface ControlProps {
   id: string;
@@ -84,8 +84,9 @@ export function TextField({
   placeholder,
   testId,
 }: TextFieldProps) {
+  const shown = useErrorUntilEdited(error, value);
   return (
-    <FormField id={id} label={label} hint={hint} error={error} required={required}>
+    <FormField id={id} label={label} hint={hint} error={shown} required={required}>
       {(control) => (
         <input
           {...control}
@@ -101,4 +102,17 @@ export function TextField({
       )}
     </FormField>
   );
+}
+
+/**
+ * A field error stays until the user edits the field (issue 13 item 9): the error is shown only while
+ * the value is the one it was reported for, so correcting the field clears it at once.
+ */
+export function useErrorUntilEdited(error: string | undefined, value: string): string | undefined {
+  const [reported, setReported] = useState({ error, value });
+  if (reported.error !== error) {
+    setReported({ error, value });
+    return error;
+  }
+  return error && value === reported.value ? error : undefined;
 }

@@ -9,7 +9,8 @@ export function LanguageSwitch() {
       type="button"
       className="btn btn--ghost lang-switch"
       lang={next}
-      aria-label={t('lang.switch')}
+      // The accessible name is the visible text (the other language's name): a different aria-label
+      // would not match what a speech-input user reads on the button (axe label-content-name-mismatch).
       title={t('lang.switch')}
       data-testid="lang-switch"
       onClick={() => setLang(next)}

@@ -122,6 +122,11 @@ export const POLICY = {
   'POST /notifications/:id/read': { who: 'user', rule: 'self' },
   'GET /notifications/preferences': { who: 'user', rule: 'self' },
   'PUT /notifications/preferences': { who: 'user', rule: 'self' },
+  // Issue 13 items 6 and 8: the caller's own to-do list (computed in its scope); an org's members
+  // (its own users see the list; only its owner removes one).
+  'GET /todos': { who: 'user', rule: 'self' },
+  'GET /orgs/:id/users': { who: 'user', rule: 'self' },
+  'DELETE /orgs/:id/users/:userId': { who: 'user', rule: 'org-owner' },
 } as const satisfies Record<string, Access>;
 
 /** Routes under /api/v1 mounted outside the route table, each with the reason; the security tests read this list. */

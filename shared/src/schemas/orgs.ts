@@ -58,6 +58,8 @@ export type TAddMemberRequest = z.infer<typeof ZAddMemberRequest>;
 
 export const ZMember = ZUser.extend({ orgId: z.uuid() });
 export type TMember = z.infer<typeof ZMember>;
+export const ZMembers = z.object({ items: z.array(ZMember) });
+export const ZMemberParams = z.strictObject({ id: z.uuid('not a valid id'), userId: z.uuid('not a valid id') });
 
 // ── Licences ────────────────────────────────────────────────────────────────────────────────
 

@@ -224,6 +224,8 @@ export type TIndicator = z.infer<typeof ZIndicator>;
 export const ZPlanTarget = z.object({
   id: z.string(),
   nameZh: z.string(),
+  /** Null when the plan's data has no English name (the client says so). */
+  nameEn: z.string().nullable(),
   target: z.string(),
   by: z.string(),
   section: z.string(),

@@ -14,7 +14,8 @@ const PATHS = ['email', 'password'] as const;
 /** Only same-site paths are followed after sign-in, so a crafted link cannot send the user away. */
 function safeNext(search: string): string {
   const next = new URLSearchParams(search).get('next');
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/org';
+  // Without a target, the home page: the organisation's to-do list (issue 13 item 6).
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
 export function SignInPage() {

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { DataText } from '../../components/DataText';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
 import { LoadError } from '../../components/LoadError';
@@ -96,7 +97,9 @@ function MaterialDetail({ material: m }: { material: Material }) {
             {m.note && (
               <div>
                 <dt>{t('material.note')}</dt>
-                <dd data-testid="material-note">{m.note}</dd>
+                <dd data-testid="material-note">
+                  <DataText zh={null} en={m.note} />
+                </dd>
               </div>
             )}
           </dl>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { EditListingForm } from './components/EditListingForm';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
@@ -384,6 +385,7 @@ function OwnerPanel({
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<TradingProblem | null>(null);
   const cancelListing = useCancelListing();
+  const [editing, setEditing] = useState(false);
 
   async function cancel() {
     setBusy(true);
@@ -402,6 +404,21 @@ function OwnerPanel({
     <section className="card" aria-labelledby="owner-title" data-testid="owner-panel">
       <h2 id="owner-title">{t('owner.title')}</h2>
       {problem && <ProblemAlert problem={problem} testId="cancel-error" />}
+      {l.status === 'open' &&
+        (editing ? (
+          <EditListingForm
+            listing={l}
+            onSaved={(next) => {
+              onChanged(next);
+              setEditing(false);
+            }}
+            onCancel={() => setEditing(false)}
+          />
+        ) : (
+          <button type="button" className="btn btn--primary" onClick={() => setEditing(true)} data-testid="edit-listing">
+            {t('editListing.open')}
+          </button>
+        ))}{' '}
       {l.status === 'open' &&
         (confirming ? (
           <div className="confirm" role="group" aria-label={t('owner.cancel.confirm')}>

@@ -63,6 +63,8 @@ export const listingsApi = {
   get: (id: string, signal?: AbortSignal) => api.get<Listing>(`/listings/${encodeURIComponent(id)}`, { signal }),
   create: (body: CreateListingBody) => api.post<Listing>('/listings', body),
   cancel: (id: string) => api.post<Listing>(`/listings/${encodeURIComponent(id)}/cancel`, {}),
+  update: (v: { id: string; body: Record<string, unknown> }) =>
+    api.patch<Listing>(`/listings/${encodeURIComponent(v.id)}`, v.body),
   bids: (id: string, signal?: AbortSignal) => api.get<ListingBids>(`/listings/${encodeURIComponent(id)}/bids`, { signal }),
   placeBid: (id: string, body: PlaceBidBody) => api.post<Bid>(`/listings/${encodeURIComponent(id)}/bids`, body),
   myBids: (status: BidStatus | undefined, cursor: string | null, signal?: AbortSignal) =>
@@ -99,6 +101,11 @@ export const useCreateListing = () =>
   });
 export const useCancelListing = () =>
   useWrite(listingsApi.cancel, (client, listing) => {
+    client.setQueryData(listingKeys.detail(listing.id), listing);
+    markStale(client, [['listings', 'list']]);
+  });
+export const useUpdateListing = () =>
+  useWrite(listingsApi.update, (client, listing) => {
     client.setQueryData(listingKeys.detail(listing.id), listing);
     markStale(client, [['listings', 'list']]);
   });

@@ -47,7 +47,8 @@ export function tradingProblem(err: unknown, t: TFunction, lang: Lang): TradingP
   return {
     code: err.code,
     title: t(tk(`trading.error.${err.code}`), { reserve }),
-    detail: err.code === 'VALIDATION_FAILED' && err.fields.length ? undefined : err.message,
+    // The server's own sentence is English: only an English reader sees it as a detail (issue 13 item 9).
+    detail: lang !== 'en' || (err.code === 'VALIDATION_FAILED' && err.fields.length) ? undefined : err.message,
     ...(priceCheck ? { priceCheck } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { CreditChip } from '../../components/CreditChip';
 import { useI18n, type MessageKey } from '../../i18n';
 import { useSession } from '../auth/session';
 import { PasswordChangeForm } from './PasswordChangeForm';
+import { MembersPanel } from './MembersPanel';
 
 export function MyOrgPage() {
   const { t, lang } = useI18n();
@@ -126,6 +127,7 @@ export function MyOrgPage() {
           </dl>
         </section>
 
+        {org && <MembersPanel me={me} />}
         <PasswordChangeForm />
       </div>
     </div>

@@ -21,12 +21,12 @@ export function keysFor(e: RealtimeEvent): QueryKey[] {
     case 'trade.created':
     case 'trade.updated':
       // A match changes listings and bids; payment and trips hang off the trade.
-      return [['trades'], ['payments'], ['manifests'], ['listings'], ['bids'], ['admin']];
+      return [['trades'], ['payments'], ['manifests'], ['listings'], ['bids'], ['admin'], ['todos']];
     case 'manifest.updated':
       // A `document` or `resolve` event on the trip: its documents and the trade's dispute panel too.
-      return [['manifests'], ['trades'], ['documents']];
+      return [['manifests'], ['trades'], ['documents'], ['todos']];
     case 'alert.raised':
-      return [['regulator', 'alerts']];
+      return [['regulator', 'alerts'], ['todos']];
     case 'credit.changed':
       return [['credit']];
     case 'notification.created':

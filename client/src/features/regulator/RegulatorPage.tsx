@@ -4,6 +4,7 @@ import { useLastData } from '../../lib/query';
 import { useI18n } from '../../i18n';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import type { Me } from '../auth/api';
+import { errorText } from '../../lib/errors';
 import { districtName } from '../listings/labels';
 import { useLive } from '../realtime/LiveFeed';
 import { LiveBadge } from '../listings/components/LiveBadge';
@@ -168,7 +169,7 @@ function Dashboard({ me }: { me: Me }) {
         </div>
         {sankeyError && (
           <p className="alert alert--error" data-testid="flows-error">
-            {sankeyError.message}
+            {errorText(sankeyError, t)}
           </p>
         )}
         <div className="reg-flows">
@@ -198,9 +199,7 @@ function Dashboard({ me }: { me: Me }) {
                 className="btn btn--secondary btn--small"
                 onClick={() => {
                   setExportError(null);
-                  regulatorApi
-                    .downloadFlowsCsv(range, groupBy)
-                    .catch((e: unknown) => setExportError(String((e as Error).message)));
+                  regulatorApi.downloadFlowsCsv(range, groupBy).catch((e: unknown) => setExportError(errorText(e, t)));
                 }}
                 data-testid="flows-csv"
               >
@@ -249,7 +248,7 @@ function Dashboard({ me }: { me: Me }) {
         <p className="alert alert--info small" data-testid="platform-only">
           {indicatorsData ? (lang === 'en' ? indicatorsData.noteEn : indicatorsData.noteZh) : t('regulator.platformOnly')}
         </p>
-        {indicatorsError && <p className="alert alert--error">{indicatorsError.message}</p>}
+        {indicatorsError && <p className="alert alert--error">{errorText(indicatorsError, t)}</p>}
         {indicatorsData && (
           <>
             <IndicatorCards indicators={indicatorsData} />

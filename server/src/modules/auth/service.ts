@@ -100,6 +100,16 @@ export function createAuthService(ctx: AppContext) {
   }
 
   return {
+    /**
+     * Ends every session of a user in the caller's transaction: revokes its refresh tokens and bumps
+     * its token version (the orgs module calls it when an owner removes a member, through a port).
+     * Call the returned function after the commit.
+     */
+    async endSessions(tx: DbOrTx, userId: string): Promise<{ revoked: number; done: () => void }> {
+      const revoked = await repo.revokeAllRefreshTokens(tx, userId, ctx.clock.now());
+      return { revoked, done: await endAccessTokens(tx, userId) };
+    },
+
     /** A company signs itself up with one of the trading roles; its first user is the owner. */
     async register(input: TRegisterRequest): Promise<Session> {
       const barred = input.org.roles.filter((r) => !(TRADING_ROLES as readonly string[]).includes(r));

@@ -1,6 +1,6 @@
-import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
-import { licences, orgs } from '../../db/schema.js';
+import { licences, orgs, users } from '../../db/schema.js';
 
 export type OrgRow = typeof orgs.$inferSelect;
 export type LicenceRow = typeof licences.$inferSelect;
@@ -101,4 +101,29 @@ export async function searchOrgs(
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(asc(orgs.name), asc(orgs.id))
     .limit(f.limit);
+}
+
+// ── Members (issue 13 item 8) ───────────────────────────────────────────────────────────────
+
+/** An org's active users, owners first, then by name. */
+export async function listActiveMembers(dbx: DbOrTx, orgId: string) {
+  return dbx
+    .select()
+    .from(users)
+    .where(and(eq(users.orgId, orgId), isNull(users.disabledAt)))
+    .orderBy(desc(users.orgRole), asc(users.name), asc(users.id));
+}
+
+/** Disables a removed member's account (no sign-in; access tokens are checked against it). */
+export async function disableMemberRow(tx: DbOrTx, userId: string, at: Date): Promise<void> {
+  await tx.update(users).set({ disabledAt: at }).where(eq(users.id, userId));
+}
+
+export async function lockMember(tx: Tx, orgId: string, userId: string) {
+  const [row] = await tx
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.orgId, orgId)))
+    .for('update');
+  return row ?? null;
 }

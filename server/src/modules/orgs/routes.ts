@@ -12,6 +12,8 @@ import {
   ZOrgSearchQuery,
   ZLicencesQuery,
   ZMember,
+  ZMemberParams,
+  ZMembers,
   ZOrgLicencesQuery,
   ZOrgProfile,
 } from '../../../../shared/src/schemas/orgs.js';
@@ -54,6 +56,22 @@ export function orgsRoutes({ orgs }: { orgs: OrgsService }) {
       response: ZMember,
       status: 201,
       handle: ({ actor, params, body }) => orgs.addMember(actor, params.id, body),
+    }),
+    route({
+      key: 'GET /orgs/:id/users',
+      summary: "Your org's active users (its users, admin)",
+      tags: ['orgs'],
+      params: ZIdParams,
+      response: ZMembers,
+      handle: ({ actor, params }) => orgs.listMembers(actor, params.id),
+    }),
+    route({
+      key: 'DELETE /orgs/:id/users/:userId',
+      summary: 'Remove a member from your org (owner): its sessions end at once; audited',
+      tags: ['orgs'],
+      params: ZMemberParams,
+      status: 204,
+      handle: ({ actor, params }) => orgs.removeMember(actor, params.id, params.userId),
     }),
     route({
       key: 'POST /orgs/:id/licences',

@@ -183,9 +183,11 @@ export interface OrgsPorts {
   recordCreditEvent(tx: DbOrTx, e: CreditEventInput): Promise<boolean>;
   /** trades' hazardous intake of an org in a calendar year (Asia/Shanghai), for a licence's remaining capacity. */
   hazardousIntakeKg(dbx: DbOrTx, orgId: string, year: number): Promise<number>;
+  /** auth's endSessions: revoke a user's refresh tokens and bump its token version; `done` after the commit. */
+  endSessions(tx: DbOrTx, userId: string): Promise<{ revoked: number; done: () => void }>;
 }
 
-export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardousIntakeKg }: OrgsPorts) {
+export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardousIntakeKg, endSessions }: OrgsPorts) {
   /** The org, when the actor is its owner. Another org's owner or a member gets FORBIDDEN_ROLE. */
   async function ownedOrg(actor: UserActor, orgId: string): Promise<OrgRow> {
     const org = await getOrgRow(ctx.db, orgId);
@@ -309,6 +311,40 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardou
         });
         return { ...toUser(user), orgId: org.id };
       }).catch(conflictFromUnique);
+    },
+
+    /** GET /orgs/:id/users: the org's active users, for its own users (and the admin). */
+    async listMembers(actor: UserActor, orgId: string): Promise<{ items: TMember[] }> {
+      if (actor.orgId !== orgId && !actor.roles.includes('admin'))
+        throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
+      if (!(await getOrgRow(ctx.db, orgId))) throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
+      return { items: (await repo.listActiveMembers(ctx.db, orgId)).map((u) => ({ ...toUser(u), orgId })) };
+    },
+
+    /**
+     * DELETE /orgs/:id/users/:userId (owner): the member loses access at once — its account is
+     * disabled, its refresh tokens revoked and its token version bumped (every access token refused).
+     * An owner cannot remove itself or another owner; audited.
+     */
+    async removeMember(actor: UserActor, orgId: string, userId: string): Promise<void> {
+      const org = await ownedOrg(actor, orgId);
+      if (userId === actor.userId) throw new AppError(ErrorCodes.INVALID_STATE, 'an owner cannot remove itself', { allowed: [] });
+      const done = await inTransaction(ctx.db, async (tx) => {
+        const member = await repo.lockMember(tx, org.id, userId);
+        if (!member || member.disabledAt) throw new AppError(ErrorCodes.NOT_FOUND, 'no such member');
+        if (member.orgRole === 'owner')
+          throw new AppError(ErrorCodes.INVALID_STATE, "an owner cannot be removed by the org's users", { allowed: [] });
+        await repo.disableMemberRow(tx, userId, ctx.clock.now());
+        const ended = await endSessions(tx, userId);
+        await recordAudit(tx, actor, {
+          action: 'org.member.remove',
+          subjectType: 'user',
+          subjectId: userId,
+          details: { orgId: org.id, refreshTokensRevoked: ended.revoked },
+        });
+        return ended.done;
+      });
+      done();
     },
 
     /** An owner submits a licence; it waits as `pending` for a regulator or the admin. */

@@ -292,6 +292,8 @@ export function computeIndicators(inp: IndicatorInputs): TIndicator[] {
 export interface PlanTargetEntry {
   id: string;
   nameZh: string;
+  /** The plan is Chinese; an English name only when the data has one. */
+  nameEn?: string;
   target: string;
   by: string;
   section: string;
@@ -408,6 +410,7 @@ export function planTargets(entries: readonly PlanTargetEntry[], x: TargetInputs
   return entries.map((t) => ({
     id: t.id,
     nameZh: t.nameZh,
+    nameEn: t.nameEn ?? null,
     target: t.target,
     by: t.by,
     section: t.section,

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { Badge } from '../../../components/Badge';
 import { useI18n } from '../../../i18n';
 import type { ManifestStatus, ManifestSummary } from '../api';
@@ -23,15 +24,20 @@ export function OverdueBadge({ overdue }: { overdue: ManifestSummary['overdue'] 
   );
 }
 
-/** "Waiting for the carrier: Loaded", or our own next step's name. */
-export function NextStepText({ m }: { m: Pick<ManifestSummary, 'nextActions' | 'yourParts'> }) {
+/**
+ * "Waiting for the carrier: Loaded", or our own next step as a button to the manifest's step form
+ * (issue 13 item 6: a next step is something to click, not text to read).
+ */
+export function NextStepText({ m }: { m: Pick<ManifestSummary, 'id' | 'nextActions' | 'yourParts'> }) {
   const { t } = useI18n();
   const next = m.nextActions[0];
   if (!next) return <span className="muted">—</span>;
   const ours = m.yourParts.includes(next.by);
   const step = t(mk(`manifest.event.${next.type}`));
   return ours ? (
-    <strong data-testid="manifest-next-ours">{step}</strong>
+    <Link to={`/manifests/${m.id}#next-${m.id}`} className="btn btn--primary btn--small" data-testid="manifest-next-ours">
+      {step}
+    </Link>
   ) : (
     <span className="muted">{t('manifest.next.waiting', { part: t(mk(`manifest.part.${next.by}`)), step })}</span>
   );

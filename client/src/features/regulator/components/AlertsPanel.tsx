@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { keepPreviousData, useInfiniteQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import type { TPage } from '../../../../../shared/src/schemas/common.js';
 import { useI18n } from '../../../i18n';
-import { ApiError } from '../../../lib/api';
+import { errorText } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/units';
 import { districtName } from '../../listings/labels';
 import { LiveBadge } from '../../listings/components/LiveBadge';
@@ -38,8 +38,7 @@ export function AlertsPanel() {
   const seen = new Set<string>();
   const items = (query.data?.pages ?? []).flatMap((p) => p.items).filter((a) => !seen.has(a.id) && !!seen.add(a.id));
   const cursor = query.hasNextPage;
-  const error =
-    query.isFetching || !query.error ? null : query.error instanceof ApiError ? query.error.message : String(query.error);
+  const error = query.isFetching || !query.error ? null : errorText(query.error, t);
   const more = () => query.fetchNextPage();
 
   const live = useLive({
@@ -152,7 +151,7 @@ function AlertItem({
     try {
       onResolved(await resolveAlert.mutateAsync({ id: a.id, note: note.trim() }));
     } catch (err) {
-      setError(err instanceof ApiError ? (err.fieldMessage('note') ?? err.message) : String(err));
+      setError(errorText(err, t));
     } finally {
       setBusy(false);
     }

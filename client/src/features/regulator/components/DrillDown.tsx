@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { useI18n } from '../../../i18n';
 import { formatPricePerTonne } from '../../../lib/money';
 import { formatDateTime } from '../../../lib/units';
-import { ApiError } from '../../../lib/api';
+import { errorText } from '../../../lib/errors';
 import { districtName, tk } from '../../listings/labels';
 import { regulatorApi, regulatorKeys, type EdgeRef, type RangeFilter } from '../api';
 import { formatKgShort } from '../labels';
@@ -20,7 +20,7 @@ export function DrillDown({ edge, range, onClose }: { edge: EdgeRef; range: Rang
   const items = (query.data?.pages ?? []).flatMap((p) => p.items);
   const cursor = query.hasNextPage;
   const state = query.isFetching ? 'loading' : query.isError ? 'error' : 'idle';
-  const error = query.error instanceof ApiError ? query.error.message : String(query.error);
+  const error = errorText(query.error, t);
 
   const title = `${districtName(edge.fromDistrict, lang)} → ${districtName(edge.toDistrict, lang)}${edge.category ? ` · ${edge.category}` : ''}${edge.materialCode ? ` · ${edge.materialCode}` : ''}`;
   return (

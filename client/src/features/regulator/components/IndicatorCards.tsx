@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { DataText } from '../../../components/DataText';
 import { useI18n, type Lang } from '../../../i18n';
 import { useMaterials } from '../../catalog/materials';
 import type { Indicators } from '../api';
@@ -179,7 +180,9 @@ export function PlanTargets({ indicators }: { indicators: Indicators }) {
         <tbody>
           {indicators.planTargets.map((p) => (
             <tr key={p.id}>
-              <td>{p.nameZh}</td>
+              <td>
+                <DataText zh={p.nameZh} en={p.nameEn} />
+              </td>
               <td>
                 {p.target} <span className="muted small">({p.by})</span>
               </td>
