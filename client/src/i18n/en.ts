@@ -55,12 +55,13 @@ export const en: Record<MessageKey, string> = {
   'error.IDEMPOTENCY_MISMATCH': 'The same request was sent again with different content; reload and try again.',
   'error.CONFLICT': 'This is already taken (for example the e-mail, USCC or number).',
   'error.PAYLOAD_TOO_LARGE': 'What you sent is too large.',
+  'error.UNSUPPORTED_MEDIA_TYPE': 'This kind of file is not accepted: upload a PDF, JPEG or PNG.',
   'error.LISTING_NOT_OPEN': 'This listing takes no more bids.',
   'error.BELOW_RESERVE': 'The bid does not reach the reserve price.',
   'error.CAPACITY_EXCEEDED': 'The licence’s remaining capacity this year is below this quantity.',
   'error.PRICE_OUT_OF_RANGE': 'The price is far outside the reference band and was refused.',
   'error.JUSTIFICATION_REQUIRED': 'The price is outside the reference band: add a justification.',
-  'error.CITY_SCOPE_REQUIRED': 'Pinning a reference band needs a city-wide regulator.',
+  'error.CITY_SCOPE_REQUIRED': 'Only a city-wide regulator may do this (reference bands, eco-compensation rates).',
 
   // Issue 13 items 6, 8 and 9: the home to-do list, organisation members, page titles.
   'home.title': 'To do',

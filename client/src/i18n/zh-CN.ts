@@ -52,12 +52,13 @@ export const zhCN = {
   'error.IDEMPOTENCY_MISMATCH': '同一请求被以不同内容重复提交，请刷新后重试。',
   'error.CONFLICT': '该信息已被占用（如邮箱、统一社会信用代码或编号）。',
   'error.PAYLOAD_TOO_LARGE': '提交的内容过大。',
+  'error.UNSUPPORTED_MEDIA_TYPE': '不接受此类文件：请上传 PDF、JPEG 或 PNG。',
   'error.LISTING_NOT_OPEN': '该挂牌已不再接受报价。',
   'error.BELOW_RESERVE': '报价未达到底价。',
   'error.CAPACITY_EXCEEDED': '本年度许可剩余处置能力不足以承接此数量。',
   'error.PRICE_OUT_OF_RANGE': '价格远超参考区间，平台拒绝受理。',
   'error.JUSTIFICATION_REQUIRED': '价格超出参考区间，须填写理由。',
-  'error.CITY_SCOPE_REQUIRED': '固定参考区间须由市级监管部门操作。',
+  'error.CITY_SCOPE_REQUIRED': '此操作须由市级监管部门进行（参考区间、生态补偿费率）。',
 
   // Issue 13 items 6, 8 and 9: the home to-do list, organisation members, page titles.
   'home.title': '待办事项',
