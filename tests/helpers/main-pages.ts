@@ -43,6 +43,12 @@ export async function mainPagesFixture(t: TestApp): Promise<MainPagesFixture> {
     { name: 'org', path: '/org', who: 'generator' },
     { name: 'credit', path: `/credit/${g.orgId}`, who: 'generator' },
     { name: 'regulator dashboard', path: '/regulator', who: 'regulator' },
+    { name: 'notifications', path: '/notifications', who: 'generator' },
+    { name: 'notification preferences', path: '/notifications/preferences', who: 'generator' },
+    { name: 'licence review', path: '/regulator/licences', who: 'regulator' },
+    { name: 'sanctions', path: '/regulator/sanctions', who: 'regulator' },
+    { name: 'organisation lookup', path: '/regulator/orgs', who: 'regulator' },
+    { name: 'reference bands', path: '/regulator/bands', who: 'regulator' },
     { name: 'sign-in', path: '/signin', who: 'visitor' },
   ];
   return { pages, actors: { generator: g, regulator } };
