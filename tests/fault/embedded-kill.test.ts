@@ -1,14 +1,11 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import supertest from 'supertest';
 import { registrationBody } from '../helpers/actors.js';
-import { waitFor } from '../helpers/wait.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { killProcess, startEmbeddedServer } from '../helpers/embedded.js';
 
 /**
  * DESIGN §4: the embedded database (PGlite, fsync off) loses nothing acknowledged when the process
@@ -22,40 +19,11 @@ describe('fault: the embedded exchange killed with SIGKILL keeps every acknowled
   const port = 3900 + (process.pid % 90);
 
   function start(): Promise<ChildProcess> {
-    const env: Record<string, string | undefined> = {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      SEED_DEMO: 'false',
-      JWT_SECRET: 'fault-test-secret-fault-test-secret-01',
-    };
-    delete env.DATABASE_URL;
-    delete env.REDIS_URL;
-    const c = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    child = c;
-    return waitFor(
-      async () => {
-        if (c.exitCode !== null) throw new Error(`server exited with ${c.exitCode}`);
-        const r = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
-        return r?.ok ?? false;
-      },
-      { timeoutMs: 90_000, intervalMs: 200, what: 'the embedded server to be ready' },
-    ).then(() => c);
+    const env = { JWT_SECRET: 'fault-test-secret-fault-test-secret-01' };
+    return startEmbeddedServer({ port, dataDir, env, timeoutMs: 90_000 }).then((c) => (child = c));
   }
 
-  function kill(c: ChildProcess): Promise<void> {
-    return new Promise((resolve) => {
-      c.once('exit', () => resolve());
-      c.kill('SIGKILL');
-    });
-  }
+  const kill = killProcess;
 
   before(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'zwx-embedded-'));

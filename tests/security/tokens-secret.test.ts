@@ -8,19 +8,17 @@
  * right key but living 3650 days, or "issued" in the future, is refused at verify time.
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import jwt from 'jsonwebtoken';
 import supertest from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { auth, registerOrg } from '../helpers/actors.js';
-import { waitFor } from '../helpers/wait.js';
+import { killProcess, startEmbeddedServer } from '../helpers/embedded.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The constant server/src/config.ts signed with when JWT_SECRET was unset (up to 7621028). */
 const OLD_CONSTANT = 'zwx-development-secret-not-for-production-use';
 const PINNED = { algorithm: 'HS256' as const, issuer: 'zero-waste-exchange', audience: 'zwx-api' };
@@ -55,43 +53,12 @@ describe('security: the access-token key of an embedded exchange (issue 10 item 
   let child: ChildProcess | null = null;
 
   function start(): Promise<ChildProcess> {
-    const env: Record<string, string | undefined> = {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      SEED_DEMO: 'false',
-      ADMIN_EMAIL: EMBEDDED_ADMIN.email,
-      ADMIN_PASSWORD: EMBEDDED_ADMIN.password,
-    };
-    delete env.JWT_SECRET;
-    delete env.DATABASE_URL;
-    delete env.REDIS_URL;
-    const c = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    child = c;
-    return waitFor(
-      async () => {
-        if (c.exitCode !== null) throw new Error(`server exited with ${c.exitCode}`);
-        const r = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
-        return r?.ok ?? false;
-      },
-      { timeoutMs: 300_000, intervalMs: 200, what: 'the embedded server to be ready' },
-    ).then(() => c);
+    // No JWT_SECRET: the embedded server must make its own key.
+    const env = { ADMIN_EMAIL: EMBEDDED_ADMIN.email, ADMIN_PASSWORD: EMBEDDED_ADMIN.password, JWT_SECRET: undefined };
+    return startEmbeddedServer({ port, dataDir, env, timeoutMs: 300_000 }).then((c) => (child = c));
   }
 
-  function stop(c: ChildProcess): Promise<void> {
-    return new Promise((resolve) => {
-      if (c.exitCode !== null || c.signalCode !== null) return resolve();
-      c.once('exit', () => resolve());
-      c.kill('SIGKILL');
-    });
-  }
+  const stop = killProcess;
 
   before(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'zwx-secret-'));
