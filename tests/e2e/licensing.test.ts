@@ -88,6 +88,8 @@ describe('web client: licences and sanctions in Chromium', function () {
     const rec = await newPage();
     await signInThroughUi(rec, base, recycler, PASSWORD, '/org/licences');
     await rec.getByRole('heading', { level: 1, name: '经营许可证' }).waitFor();
+    // The list loads after the heading renders: wait for its answer, not the loading line.
+    await rec.locator('[data-testid="lic-empty"]', { hasText: '尚无许可证。' }).waitFor();
     expect(await rec.getByTestId('lic-empty').textContent()).to.equal('尚无许可证。');
     const number = `浙危废经第${run}号`;
     await rec.getByTestId('lic-number').fill(number);

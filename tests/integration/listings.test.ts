@@ -209,6 +209,8 @@ describe('listings', () => {
     for (const [what, over, field] of cases) {
       it(`${what} → 400 on ${field}`, async () => {
         const g = await createGenerator(t.request);
+        // Earlier tests' jobs (notification fan-out, sweeps) may still write outbox rows: let them finish.
+        await t.ctx.jobs.drain();
         const before = {
           listings: await countRows(t, 'listings'),
           outbox: await countRows(t, 'outbox'),

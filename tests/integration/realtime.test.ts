@@ -190,7 +190,11 @@ describe('realtime (socket.io)', function () {
       await sleep(100);
       expect(gotDistrict.map((e) => e.alertId)).to.deep.equal([alertA]);
       expect(gotDistrict[0]!.room).to.equal('regulator:330602');
-      expect(gotCity.map((e) => e.alertId)).to.deep.equal([alertA, alertB]);
+      // Delivery order across two commits is not promised (jobs may publish concurrently); the room's
+      // seq is, and a client orders and gap-checks by it.
+      const bySeq = [...gotCity].sort((x, y) => x.seq - y.seq);
+      expect(bySeq.map((e) => e.alertId)).to.deep.equal([alertA, alertB]);
+      expect(bySeq[1]!.seq).to.equal(bySeq[0]!.seq + 1);
       expect(gotCity.every((e) => e.room === 'regulator:city')).to.equal(true);
     });
 
