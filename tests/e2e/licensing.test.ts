@@ -213,5 +213,12 @@ describe('web client: licences and sanctions in Chromium', function () {
     expect(await pin.textContent()).to.contain('Officer');
     expect(await pin.textContent()).to.match(/¥2,500(\.00)? – ¥2,580(\.00)? – ¥2,650(\.00)?/);
     await shoot(reg, 'sanctions-bands');
+    // Unpinning brings the seeded band back, and the history names it.
+    await reg.getByTestId('band-unpin').click();
+    await reg.getByTestId('band-unpinned').waitFor();
+    await reg.locator('[data-testid="band-source"]', { hasText: '初始数据' }).waitFor();
+    await reg.locator('[data-testid="band-pin-action"]', { hasText: '取消固定' }).first().waitFor();
+    expect(await reg.getByTestId('band-pin-row').count()).to.equal(2);
+    expect(await reg.getByTestId('band-unpin').count()).to.equal(0);
   });
 });

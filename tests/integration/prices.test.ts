@@ -95,6 +95,80 @@ describe('reference prices and the price index', () => {
     expect((await t.request.get('/api/v1/prices/reference/SW07').expect(200)).body.source).to.equal('pinned');
   });
 
+  it('a city regulator unpins a band: the seeded band is back exactly as before the pin, and the history lists both with who did them', async () => {
+    const admin = await adminToken(t.request);
+    const reg = await createRegulator(t.request, 'city', admin);
+    const code = '772-002-18';
+    const before = (await t.request.get(`/api/v1/prices/reference/${code}`).expect(200)).body;
+    expect(before.source).to.equal('seed');
+    await t.request
+      .put(`/api/v1/prices/reference/${code}`)
+      .set(auth(reg.token))
+      .send({ lowFen: -250_000, medianFen: -200_000, highFen: -150_000 })
+      .expect(200);
+    const res = await t.request.delete(`/api/v1/prices/reference/${code}/pin`).set(auth(reg.token));
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.band).to.deep.equal(before);
+    expect((await t.request.get(`/api/v1/prices/reference/${code}`).expect(200)).body).to.deep.equal(before);
+
+    const history = await t.request.get(`/api/v1/prices/reference/${code}/pins`).set(auth(reg.token)).expect(200);
+    const who = { userId: reg.user.id, name: reg.user.name, orgName: reg.org.name };
+    expect(history.body.items).to.deep.equal([
+      {
+        at: history.body.items[0].at,
+        action: 'unpin',
+        pinnedBy: who,
+        lowFen: before.lowFen,
+        medianFen: before.medianFen,
+        highFen: before.highFen,
+      },
+      { at: history.body.items[1].at, action: 'pin', pinnedBy: who, lowFen: -250_000, medianFen: -200_000, highFen: -150_000 },
+    ]);
+    const audit = await rows<{ action: string; actor_user_id: string }>(
+      t.ctx.db,
+      sql`select action, actor_user_id from audit_log where subject_type = 'price_band' and subject_id = ${code} order by id`,
+    );
+    expect(audit).to.deep.equal([
+      { action: 'price_band.pin', actor_user_id: reg.user.id },
+      { action: 'price_band.unpin', actor_user_id: reg.user.id },
+    ]);
+    // Nothing is pinned now: a second unpin is 409 INVALID_STATE.
+    const again = await t.request.delete(`/api/v1/prices/reference/${code}/pin`).set(auth(reg.token));
+    expect(again.status).to.equal(409);
+    expect(again.body.error.code).to.equal('INVALID_STATE');
+  });
+
+  it('unpinning restores the band from trades where there are enough parties, and no band where there was none', async () => {
+    const reg = await createRegulator(t.request, 'city');
+    // HH-01 was pinned above over a band from five settled trades; SW07 has neither seed nor trades.
+    const res = await t.request.delete('/api/v1/prices/reference/HH-01/pin').set(auth(reg.token)).expect(200);
+    expect(res.body.band).to.include({ source: 'trades', sampleSize: 5, lowFen: 27_200, medianFen: 34_000, highFen: 40_800 });
+    const none = await t.request.delete('/api/v1/prices/reference/SW07/pin').set(auth(reg.token)).expect(200);
+    expect(none.body).to.deep.equal({ band: null });
+    expect((await t.request.get('/api/v1/prices/reference/SW07')).status).to.equal(404);
+    const history = await t.request.get('/api/v1/prices/reference/SW07/pins').set(auth(reg.token)).expect(200);
+    expect(history.body.items[0]).to.include({ action: 'unpin', lowFen: null, medianFen: null, highFen: null });
+  });
+
+  it('only a city regulator unpins: a district regulator gets CITY_SCOPE_REQUIRED, a generator FORBIDDEN_ROLE, and the pin stays', async () => {
+    const city = await createRegulator(t.request, 'city');
+    await t.request
+      .put('/api/v1/prices/reference/SW17-01')
+      .set(auth(city.token))
+      .send({ lowFen: 250_000, medianFen: 258_500, highFen: 263_000 })
+      .expect(200);
+    const district = await createRegulator(t.request, ['330603']);
+    const refused = await t.request.delete('/api/v1/prices/reference/SW17-01/pin').set(auth(district.token));
+    expect(refused.status).to.equal(403);
+    expect(refused.body.error.code).to.equal('CITY_SCOPE_REQUIRED');
+    const g = await createGenerator(t.request);
+    const denied = await t.request.delete('/api/v1/prices/reference/SW17-01/pin').set(auth(g.token));
+    expect(denied.status).to.equal(403);
+    expect(denied.body.error.code).to.equal('FORBIDDEN_ROLE');
+    expect((await t.request.delete('/api/v1/prices/reference/NOPE-1/pin').set(auth(city.token))).status).to.equal(404);
+    expect((await t.request.get('/api/v1/prices/reference/SW17-01').expect(200)).body.source).to.equal('pinned');
+  });
+
   it('only regulators pin; bands out of order or with unknown fields are 400; an unknown material 404', async () => {
     const g = await createGenerator(t.request);
     const denied = await t.request

@@ -855,6 +855,7 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
         body: { lowFen: 250_000, medianFen: 258_500, highFen: 263_000 },
       },
       'GET /prices/reference/:code/pins': { as: 'regulator', params: { code: 'SW17-01' } },
+      'DELETE /prices/reference/:code/pin': { as: 'regulator', params: { code: 'SW17-01' } },
       'GET /prices/index': { as: null, query: { material: 'SW17-01' } },
       'GET /eco-rates': { as: null, query: { stream: 'hazardous', inForce: 'true' } },
       'GET /eco-rates/:id': { as: null, params: { id: ecoRateId } },

@@ -1138,7 +1138,7 @@ export const en: Record<MessageKey, string> = {
   'sanc.lookup.none': 'No organisation in your scope matches.',
   'band.title': 'Reference bands',
   'band.intro':
-    'A city regulator may pin a material’s reference band (yuan per tonne, a disposal fee negative); a pin overrides the trades and the seed until pinned again.',
+    'A city regulator may pin a material’s reference band (yuan per tonne, a disposal fee negative); a pin overrides the trades and the seed until pinned again or unpinned.',
   'band.current': 'Current band',
   'band.material': 'Material',
   'band.none': 'This material has no reference band yet.',
@@ -1158,8 +1158,15 @@ export const en: Record<MessageKey, string> = {
   'band.pinned': 'Band pinned.',
   'band.history': 'Pin history',
   'band.history.none': 'Never pinned by a regulator.',
-  'band.pinnedBy': 'Pinned by',
+  'band.pinnedBy': 'By',
   'band.cityOnly': 'Bands are city-wide: only a city regulator can pin one.',
+  'band.unpin': 'Unpin band',
+  'band.unpinned': 'Pin lifted: the band from trades or the seed applies again.',
+  'band.when': 'When',
+  'band.action': 'Action',
+  'band.action.pin': 'Pinned',
+  'band.action.unpin': 'Unpinned',
+  'band.history.noBand': 'No band left',
 
   // Issue 13 items 3 and 10: disputes and documents (i13d).
   'documents.listing.title': 'Lab reports (hazard classification, composition)',

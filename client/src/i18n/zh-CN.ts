@@ -1102,7 +1102,8 @@ export const zhCN = {
   'sanc.lookup.search': '查询',
   'sanc.lookup.none': '没有找到辖区内的单位。',
   'band.title': '参考价格区间',
-  'band.intro': '市级监管部门可为某一物料固定参考价格区间（元/吨，处置费为负数）；固定后覆盖成交统计和种子数据，直到再次固定。',
+  'band.intro':
+    '市级监管部门可为某一物料固定参考价格区间（元/吨，处置费为负数）；固定后覆盖成交统计和种子数据，直到再次固定或取消固定。',
   'band.current': '当前区间',
   'band.material': '物料',
   'band.none': '该物料暂无参考区间。',
@@ -1122,8 +1123,15 @@ export const zhCN = {
   'band.pinned': '区间已固定。',
   'band.history': '固定记录',
   'band.history.none': '尚未被监管部门固定过。',
-  'band.pinnedBy': '固定人',
+  'band.pinnedBy': '操作人',
   'band.cityOnly': '参考区间全市统一，只有市级监管部门可以固定。',
+  'band.unpin': '取消固定',
+  'band.unpinned': '已取消固定：重新采用近期成交区间或初始数据区间。',
+  'band.when': '时间',
+  'band.action': '操作',
+  'band.action.pin': '固定',
+  'band.action.unpin': '取消固定',
+  'band.history.noBand': '无参考区间',
 
   // Issue 13 items 3 and 10: disputes and documents (i13d).
   'documents.listing.title': '检测报告（危废鉴别、成分分析）',

@@ -58,6 +58,8 @@ export const POLICY = {
   'GET /prices/reference/:code': { who: 'public' },
   'PUT /prices/reference/:code': { who: ['regulator'] },
   'GET /prices/reference/:code/pins': { who: ['regulator', 'admin'] },
+  // Issue 13: lifting a pin; the service lets only a city-scope regulator do it (CITY_SCOPE_REQUIRED otherwise).
+  'DELETE /prices/reference/:code/pin': { who: ['regulator'] },
   'GET /prices/index': { who: 'public' },
   // Eco compensation rates (issue 12 item 6): public reads (what a cross-district trade will be charged);
   // the service lets only a city-scope regulator add a row (CITY_SCOPE_REQUIRED otherwise).

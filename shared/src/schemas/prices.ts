@@ -68,6 +68,10 @@ export const ZPinBandRequest = z.strictObject({ lowFen: fen, medianFen: fen, hig
 });
 export type TPinBandRequest = z.infer<typeof ZPinBandRequest>;
 
+/** DELETE /prices/reference/:code/pin: the band in force once the pin is gone (seed or trades), null when none. */
+export const ZUnpinBandResult = z.object({ band: ZReferenceBand.nullable() });
+export type TUnpinBandResult = z.infer<typeof ZUnpinBandResult>;
+
 export const ZPriceIndexQuery = z.strictObject({
   material: zText().trim().min(1).max(40),
   /** How many finished weeks back (the running week is never published). */
@@ -106,13 +110,17 @@ export const ZPriceIndex = z.object({
 });
 export type TPriceIndex = z.infer<typeof ZPriceIndex>;
 
-/** GET /prices/reference/:code/pins: who pinned the band when, and to what (regulators, admin). */
+/**
+ * GET /prices/reference/:code/pins: who pinned or unpinned the band when, and to what (regulators,
+ * admin). For an unpin the figures are the band it restored (seed or trades); null when none was left.
+ */
 export const ZBandPin = z.object({
   at: z.string(),
+  action: z.enum(['pin', 'unpin']),
   pinnedBy: z.object({ userId: z.uuid().nullable(), name: z.string().nullable(), orgName: z.string().nullable() }),
-  lowFen: z.number().int(),
-  medianFen: z.number().int(),
-  highFen: z.number().int(),
+  lowFen: z.number().int().nullable(),
+  medianFen: z.number().int().nullable(),
+  highFen: z.number().int().nullable(),
 });
 export type TBandPin = z.infer<typeof ZBandPin>;
 export const ZBandPinsQuery = z.strictObject({

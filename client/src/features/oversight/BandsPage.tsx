@@ -8,7 +8,7 @@ import { ApiError } from '../../lib/api';
 import { formatAmount, formatDateTime, yuanToFen } from '../../lib/units';
 import { useSession } from '../auth/session';
 import { useMaterials } from '../catalog/materials';
-import { oversightApi, oversightKeys, usePinBand, type BandPin } from './api';
+import { oversightApi, oversightKeys, usePinBand, useUnpinBand, type BandPin } from './api';
 import { usePagedQuery } from '../../lib/query';
 import '../licences/licences.css';
 
@@ -35,6 +35,7 @@ export function BandsPage() {
     enabled: allowed && !!code,
   });
   const pin = usePinBand();
+  const unpin = useUnpinBand();
   const pins = usePagedQuery<BandPin>({
     queryKey: oversightKeys.pins(code),
     label: code,
@@ -46,7 +47,8 @@ export function BandsPage() {
   const [median, setMedian] = useState('');
   const [high, setHigh] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState<'pinned' | 'unpinned' | null>(null);
+  const [unpinError, setUnpinError] = useState<unknown>(null);
   if (session.status === 'loading') return <p role="status">{t('common.loading')}</p>;
   if (session.status === 'signedOut') return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname)}`} replace />;
   if (!allowed) return <ErrorAlert error={new Error(t('lic.review.forbidden'))} />;
@@ -56,7 +58,8 @@ export function BandsPage() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
-    setDone(false);
+    setUnpinError(null);
+    setDone(null);
     const lowFen = signedFen(low);
     const medianFen = signedFen(median);
     const highFen = signedFen(high);
@@ -78,9 +81,22 @@ export function BandsPage() {
     }
     try {
       await pin.mutateAsync({ code, body: { lowFen, medianFen, highFen } });
-      setDone(true);
+      setDone('pinned');
     } catch (err) {
       setError(err);
+    }
+  }
+
+  /** Lifts the pin: the band from trades or the seed is in force again. */
+  async function unpinBand() {
+    setError(null);
+    setUnpinError(null);
+    setDone(null);
+    try {
+      await unpin.mutateAsync(code);
+      setDone('unpinned');
+    } catch (err) {
+      setUnpinError(err);
     }
   }
 
@@ -102,7 +118,11 @@ export function BandsPage() {
             id="band-material"
             className="input"
             value={code}
-            onChange={(e) => setCode(e.target.value)}
+            onChange={(e) => {
+              setCode(e.target.value);
+              setDone(null);
+              setUnpinError(null);
+            }}
             data-testid="band-material"
           >
             <option value="">—</option>
@@ -138,6 +158,25 @@ export function BandsPage() {
             )}
           </dl>
         )}
+        {band.data?.source === 'pinned' && (
+          <div className="form__actions">
+            <button
+              type="button"
+              className="btn"
+              onClick={() => void unpinBand()}
+              disabled={unpin.isPending || !cityScope}
+              data-testid="band-unpin"
+            >
+              {t('band.unpin')}
+            </button>
+          </div>
+        )}
+        {unpinError !== null && <ErrorAlert error={unpinError} />}
+        {done === 'unpinned' && (
+          <p className="alert alert--info" role="status" data-testid="band-unpinned">
+            {t('band.unpinned')}
+          </p>
+        )}
       </section>
       {code && (
         <section className="card" aria-labelledby="band-history">
@@ -151,7 +190,8 @@ export function BandsPage() {
               <table className="table table--compact" data-testid="band-pins">
                 <thead>
                   <tr>
-                    <th scope="col">{t('band.pinnedAt')}</th>
+                    <th scope="col">{t('band.when')}</th>
+                    <th scope="col">{t('band.action')}</th>
                     <th scope="col">{t('band.pinnedBy')}</th>
                     <th scope="col">{t('band.range')}</th>
                   </tr>
@@ -160,12 +200,15 @@ export function BandsPage() {
                   {pins.state.items.map((p) => (
                     <tr key={p.at} data-testid="band-pin-row">
                       <td className="small">{formatDateTime(p.at, lang)}</td>
+                      <td data-testid="band-pin-action">{t(p.action === 'unpin' ? 'band.action.unpin' : 'band.action.pin')}</td>
                       <td>
                         {p.pinnedBy.name ?? '—'}
                         {p.pinnedBy.orgName && <div className="small muted">{p.pinnedBy.orgName}</div>}
                       </td>
                       <td>
-                        {formatAmount(p.lowFen)} – {formatAmount(p.medianFen)} – {formatAmount(p.highFen)}
+                        {p.lowFen === null || p.medianFen === null || p.highFen === null
+                          ? t('band.history.noBand')
+                          : `${formatAmount(p.lowFen)} – ${formatAmount(p.medianFen)} – ${formatAmount(p.highFen)}`}
                       </td>
                     </tr>
                   ))}
@@ -219,7 +262,7 @@ export function BandsPage() {
               </FormField>
             </div>
             {error !== null && !(error instanceof ApiError && error.fields.length) && <ErrorAlert error={error} />}
-            {done && (
+            {done === 'pinned' && (
               <p className="alert alert--info" role="status" data-testid="band-pinned">
                 {t('band.pinned')}
               </p>

@@ -4,7 +4,7 @@ import type { TPage } from '../../../../shared/src/schemas/common.js';
 import type { TOrgProfile } from '../../../../shared/src/schemas/orgs.js';
 import type { TCreateSanctionRequest, TSanction } from '../../../../shared/src/schemas/credit.js';
 import type { TTrade } from '../../../../shared/src/schemas/trades.js';
-import type { TBandPin, TPinBandRequest, TReferenceBand } from '../../../../shared/src/schemas/prices.js';
+import type { TBandPin, TPinBandRequest, TReferenceBand, TUnpinBandResult } from '../../../../shared/src/schemas/prices.js';
 
 export type OrgProfile = TOrgProfile;
 export type Sanction = TSanction;
@@ -40,6 +40,7 @@ export const oversightApi = {
     api.get<ReferenceBand>(`/prices/reference/${encodeURIComponent(code)}`, { signal }),
   pinBand: (code: string, body: TPinBandRequest) =>
     request<ReferenceBand>('PUT', `/prices/reference/${encodeURIComponent(code)}`, { body }),
+  unpinBand: (code: string) => api.delete<TUnpinBandResult>(`/prices/reference/${encodeURIComponent(code)}/pin`),
 };
 
 export const useRecordSanction = () =>
@@ -49,4 +50,10 @@ export const usePinBand = () =>
   useWrite(
     (v: { code: string; body: TPinBandRequest }) => oversightApi.pinBand(v.code, v.body),
     (client, _r, v) => markStale(client, [oversightKeys.band(v.code), ['catalog']]),
+  );
+
+export const useUnpinBand = () =>
+  useWrite(
+    (code: string) => oversightApi.unpinBand(code),
+    (client, _r, code) => markStale(client, [oversightKeys.band(code), ['catalog']]),
   );

@@ -70,3 +70,12 @@ function checkOverrides(overrides: DirectionOverride[], codes: WasteCodeEntry[])
   }
   return out;
 }
+
+/**
+ * The seeded band of one material as the data file gives it today, or null: what a band falls back to
+ * when a regulator's pin is lifted (the pin overwrote the stored seed row).
+ */
+export async function seededBand(code: string): Promise<SeedBand | null> {
+  const prices = await json<{ bands: SeedBand[] }>('reference-prices.json');
+  return prices.bands.find((b) => b.materialCode === code) ?? null;
+}

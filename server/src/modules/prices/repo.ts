@@ -30,6 +30,26 @@ export async function pinBand(
 }
 
 /**
+ * Lifts a pin: the stored row goes back to the seed when the material has one, else it is removed,
+ * so the band from trades (kept up to date in trade_bands while the pin stood) or the seed is in force again.
+ */
+export async function unpinBand(
+  dbx: DbOrTx,
+  code: string,
+  seed: { lowFen: number; medianFen: number; highFen: number; source: string } | null,
+): Promise<void> {
+  if (!seed) {
+    await dbx.execute(sql`delete from price_bands where material_code = ${code} and source = 'pinned'`);
+    return;
+  }
+  await dbx.execute(
+    sql`update price_bands set low_fen = ${seed.lowFen}, median_fen = ${seed.medianFen}, high_fen = ${seed.highFen},
+               source = 'seed', note = ${seed.source}, pinned_by = null, pinned_at = null
+         where material_code = ${code} and source = 'pinned'`,
+  );
+}
+
+/**
  * The stored rows a price check needs, in ONE statement of primary-key lookups: the seeded or
  * pinned band and the precomputed band from trades. No trade is read (DESIGN §6.3).
  */

@@ -7,6 +7,7 @@ import {
   ZPriceIndex,
   ZPriceIndexQuery,
   ZReferenceBand,
+  ZUnpinBandResult,
 } from '../../../../shared/src/schemas/prices.js';
 import { ZPage } from '../../../../shared/src/schemas/common.js';
 import type { Db } from '../../db/client.js';
@@ -34,8 +35,17 @@ export function pricesRoutes({ prices, db }: { prices: PricesService; db: Db }) 
       handle: ({ actor, params, body }) => prices.pinBand(actor, params.code, body),
     }),
     route({
+      key: 'DELETE /prices/reference/:code/pin',
+      summary:
+        'Lift a pin (city regulator): the band from trades or the seed is in force again; audited and listed in the pin history; 409 INVALID_STATE when not pinned',
+      tags: ['prices'],
+      params: ZPriceCodeParams,
+      response: ZUnpinBandResult,
+      handle: ({ actor, params }) => prices.unpinBand(actor, params.code),
+    }),
+    route({
       key: 'GET /prices/reference/:code/pins',
-      summary: "A band's pins, newest first: when, by whom, to what (regulators, admin)",
+      summary: "A band's pins and unpins, newest first: when, by whom, to what (regulators, admin)",
       tags: ['prices'],
       params: ZPriceCodeParams,
       query: ZBandPinsQuery,

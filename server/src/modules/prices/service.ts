@@ -10,13 +10,20 @@
  */
 import type { Clock, Ids } from '../../clock.js';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { dbNow, inTransaction } from '../../db/tx.js';
+import { advisoryXactLock, dbNow, inTransaction } from '../../db/tx.js';
 import { markDone } from '../../jobs/outbox.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { checkPrice, describePriceCheck, type PriceCheck, type ReferenceBand } from '../../../../shared/src/pricecheck.js';
-import type { TPinBandRequest, TPriceIndex, TPriceIndexQuery, TReferenceBand } from '../../../../shared/src/schemas/prices.js';
+import type {
+  TPinBandRequest,
+  TPriceIndex,
+  TPriceIndexQuery,
+  TReferenceBand,
+  TUnpinBandResult,
+} from '../../../../shared/src/schemas/prices.js';
 import type { UserActor } from '../../http/actor.js';
 import { raiseAlert, type RaiseAlert } from '../alerts/index.js';
+import { seededBand } from '../catalog/index.js';
 import { BAND_MIN_GENERATORS, BAND_MIN_RECEIVERS, BAND_WINDOW_DAYS, composeBand } from './bands.js';
 import { buildPriceIndex, INDEX_MIN_GENERATORS, INDEX_MIN_RECEIVERS, indexWindow } from './publish.js';
 import * as repo from './repo.js';
@@ -195,17 +202,13 @@ export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
       return band;
     },
 
-    /** A regulator pins a band; it overrides the trades and the seed until pinned again. Audited. */
+    /** A regulator pins a band; it overrides the trades and the seed until pinned again or unpinned. Audited. */
     async pinBand(actor: UserActor, code: string, body: TPinBandRequest): Promise<TReferenceBand> {
-      // Bands are city-wide (one per material), so only a city-scope regulator may pin one (DESIGN §6.3).
-      if (actor.scope !== 'city')
-        throw new AppError(
-          ErrorCodes.CITY_SCOPE_REQUIRED,
-          'reference bands are city-wide: pinning one needs a city-scope regulator',
-          { scope: actor.scope },
-        );
+      requireCityScope(actor, 'pinning');
       return inTransaction(db, async (tx) => {
         if (!(await repo.materialExists(tx, code))) throw new AppError(ErrorCodes.NOT_FOUND, `no material with code ${code}`);
+        // Pins and unpins of one band take turns, so the history's before/after are what each saw.
+        await advisoryXactLock(tx, 'price_band', code);
         const before = await referenceBandDetail(tx, code);
         await repo.pinBand(tx, { materialCode: code, ...body, pinnedBy: actor.userId, note: 'pinned by a regulator' });
         await repo.audit(tx, {
@@ -217,6 +220,43 @@ export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
           details: { before, after: body },
         });
         return (await referenceBandDetail(tx, code))!;
+      });
+    },
+
+    /**
+     * A city regulator lifts a pin: the band from trades or the seed is in force again, as if the pin
+     * had never been made (trade_bands kept refreshing meanwhile). Audited as `price_band.unpin`, which
+     * the pin history lists with who did it. 409 INVALID_STATE when the band is not pinned.
+     */
+    async unpinBand(actor: UserActor, code: string): Promise<TUnpinBandResult> {
+      requireCityScope(actor, 'unpinning');
+      const seed = await seededBand(code);
+      return inTransaction(db, async (tx) => {
+        if (!(await repo.materialExists(tx, code))) throw new AppError(ErrorCodes.NOT_FOUND, `no material with code ${code}`);
+        // Pins and unpins of one band take turns, so the history's before/after are what each saw.
+        await advisoryXactLock(tx, 'price_band', code);
+        const before = await referenceBandDetail(tx, code);
+        if (before?.source !== 'pinned')
+          throw new AppError(ErrorCodes.INVALID_STATE, `the band of ${code} is not pinned`, {
+            status: before?.source ?? 'none',
+            allowed: ['pinned'],
+          });
+        await repo.unpinBand(tx, code, seed);
+        const after = await referenceBandDetail(tx, code);
+        await repo.audit(tx, {
+          actorUserId: actor.userId,
+          actorOrgId: actor.orgId,
+          action: 'price_band.unpin',
+          subjectType: 'price_band',
+          subjectId: code,
+          details: {
+            before,
+            after: after
+              ? { lowFen: after.lowFen, medianFen: after.medianFen, highFen: after.highFen, source: after.source }
+              : null,
+          },
+        });
+        return { band: after };
       });
     },
 
@@ -234,4 +274,16 @@ export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
     },
   };
   return service;
+}
+
+/** Bands are city-wide (one per material), so only a city-scope regulator may pin or unpin one (DESIGN §6.3). */
+function requireCityScope(actor: UserActor, doing: 'pinning' | 'unpinning'): void {
+  if (actor.scope !== 'city')
+    throw new AppError(
+      ErrorCodes.CITY_SCOPE_REQUIRED,
+      `reference bands are city-wide: ${doing} one needs a city-scope regulator`,
+      {
+        scope: actor.scope,
+      },
+    );
 }
