@@ -1,6 +1,7 @@
 /**
  * Issue 13 item 8 in Chromium: an owner removes a member from the organisation page and the member's
- * session ends at once; an owner edits an open listing's description; the admin creates a
+ * session ends at once; an owner edits an open listing's description, pickup window and hazard
+ * declaration; the admin creates a
  * regulator organisation from the admin page.
  */
 import { expect } from 'chai';
@@ -8,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { PASSWORD, addMember, auth, makeUscc, registerOrg, uniqueEmail } from '../helpers/actors.js';
 import { launchChromium, signInThroughUi, textOf } from '../helpers/browser.js';
-import { createGenerator, createListing, steelListing } from '../helpers/trading.js';
+import { DAY, createGenerator, createListing, flyAshListing, steelListing } from '../helpers/trading.js';
 
 describe('web client: organisation administration in Chromium', function () {
   this.timeout(180_000);
@@ -60,6 +61,39 @@ describe('web client: organisation administration in Chromium', function () {
     const stored = await t.request.get(`/api/v1/listings/${listing.id}`);
     expect(stored.body.description).to.equal('每周二、四可提货，请提前一天联系。');
     await page.context().close();
+  });
+
+  it('an owner edits a hazardous listing’s pickup window and hazard declaration, which cannot be emptied', async () => {
+    const gen = await createGenerator(t.request);
+    const listing = await createListing(t.request, gen, flyAshListing());
+    const context = await browser.newContext({ timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    await signInThroughUi(page, base, gen, PASSWORD, `/listings/${listing.id}`);
+    await page.getByTestId('edit-listing').click();
+    // The form starts from the stored declaration (T, solid, ton bag).
+    expect(await page.getByTestId('edit-hazard-T').isChecked()).to.equal(true);
+    expect(await page.getByTestId('edit-hazard-packaging').inputValue()).to.equal('ton_bag');
+    // The disposal fee keeps its sign, so saving other changes leaves the price alone.
+    expect(await page.getByTestId('edit-price').inputValue()).to.equal('-1893');
+    // A hazardous lot keeps at least one characteristic: unticking the only one is refused in the form.
+    await page.getByTestId('edit-hazard-T').uncheck();
+    await page.getByTestId('edit-listing-save').click();
+    await page.getByTestId('edit-hazard-characteristics-error').waitFor();
+    await page.getByTestId('edit-hazard-T').check();
+    await page.getByTestId('edit-hazard-characteristics-error').waitFor({ state: 'detached' });
+    await page.getByTestId('edit-hazard-C').check();
+    await page.getByTestId('edit-hazard-packaging').selectOption('drum');
+    // Wall-clock time in Shanghai, twelve days on, as a datetime-local input takes it.
+    const to = new Date(Date.now() + 12 * DAY * 1000 + 8 * 3_600_000).toISOString().slice(0, 16);
+    await page.getByTestId('edit-pickup-to').fill(to);
+    await page.getByTestId('edit-listing-save').click();
+    await page.getByTestId('edit-listing-form').waitFor({ state: 'detached' });
+    const stored = (await t.request.get(`/api/v1/listings/${listing.id}`)).body;
+    expect(stored.hazard).to.deep.equal({ characteristics: ['T', 'C'], form: 'solid', packaging: 'drum' });
+    expect(Date.parse(stored.pickupTo)).to.equal(Date.parse(`${to}:00+08:00`));
+    expect(stored.pickupFrom).to.equal(listing.pickupFrom);
+    expect(stored.pricePerTonneFen).to.equal(-189_300);
+    await context.close();
   });
 
   it('the admin creates a regulator organisation, whose owner can then sign in', async () => {

@@ -27,6 +27,19 @@ export function yuanToFen(text: string): number | null {
   return parseScaled(text, 2);
 }
 
+/** Yuan per tonne, negative for a disposal fee: "-1890" → -189000 fen; null when not an amount. */
+export function signedYuanToFen(text: string): number | null {
+  const s = text.trim();
+  if (!s.startsWith('-')) return yuanToFen(s);
+  const v = yuanToFen(s.slice(1));
+  return v === null ? null : -v;
+}
+
+/** The text a signed yuan field shows for fen: -189000 → "-1890". */
+export function fenAsSignedYuanInput(fen: number): string {
+  return `${fen < 0 ? '-' : ''}${fenAsYuanInput(fen)}`;
+}
+
 /** 12500 → "12.5" (thousands separated, no trailing zeros). */
 export function kgAsTonnes(kg: number): string {
   const sign = kg < 0 ? '-' : '';

@@ -29,7 +29,7 @@ export function ResetPasswordPage() {
       await api.post<void>('/auth/reset', { token, newPassword });
       setDone(true);
     } catch (err) {
-      setFieldError(mapFieldErrors(err, ['newPassword']).byPath.newPassword);
+      setFieldError(mapFieldErrors(err, ['newPassword'], t).byPath.newPassword);
       setError(err instanceof ApiError && err.code === 'UNAUTHENTICATED' ? t('reset.invalid') : errorText(err, t));
     } finally {
       setSubmitting(false);

@@ -42,7 +42,7 @@ export function SignInPage() {
       await signIn(email.trim(), password);
       navigate(safeNext(location.search), { replace: true });
     } catch (err) {
-      const { byPath } = mapFieldErrors(err, PATHS);
+      const { byPath } = mapFieldErrors(err, PATHS, t);
       setErrors(byPath);
       setFormError(err instanceof ApiError && err.code === 'UNAUTHENTICATED' ? t('signin.badCredentials') : errorText(err, t));
     } finally {

@@ -12,6 +12,7 @@ import { errorText } from '../../lib/errors';
 import type { RegisterBody } from './api';
 import { UsccField } from './components/UsccField';
 import { mapFieldErrors } from './fieldErrors';
+import { fieldErrorText } from '../../lib/fieldErrors';
 import { useSession } from './session';
 
 const PATHS = ['org.name', 'org.uscc', 'org.district', 'org.roles', 'user.name', 'user.email', 'user.password'] as const;
@@ -72,13 +73,13 @@ export function SignUpPage() {
       await signUp(body);
       navigate('/org', { replace: true });
     } catch (err) {
-      const { byPath, rest } = mapFieldErrors(err, PATHS);
+      const { byPath, rest } = mapFieldErrors(err, PATHS, t);
       setErrors(byPath);
       const hasFieldErrors = Object.keys(byPath).length > 0;
       setFormError(
         hasFieldErrors && rest.length === 0
           ? t('error.VALIDATION_FAILED')
-          : [errorText(err, t), ...rest.map((f) => `${f.path}: ${f.message}`)].join(' '),
+          : [errorText(err, t), ...rest.map((f) => `${f.path}: ${fieldErrorText(f, t)}`)].join(' '),
       );
       if (hasFieldErrors) focusFirstError(byPath);
     } finally {

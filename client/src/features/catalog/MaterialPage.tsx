@@ -6,6 +6,7 @@ import { LoadError } from '../../components/LoadError';
 import { PriceBandBar, bandSourceText } from '../../components/PriceBandBar';
 import { useI18n, type MessageKey } from '../../i18n';
 import { catalogApi, catalogKeys, type Material } from './api';
+import { noteZh } from './dataNotes';
 import { EditionNote } from './components/EditionNote';
 import { MaterialBadges } from './components/MaterialBadges';
 import { MaterialName } from './components/MaterialName';
@@ -98,7 +99,7 @@ function MaterialDetail({ material: m }: { material: Material }) {
               <div>
                 <dt>{t('material.note')}</dt>
                 <dd data-testid="material-note">
-                  <DataText zh={null} en={m.note} />
+                  <DataText zh={noteZh(m.note)} en={m.note} />
                 </dd>
               </div>
             )}
@@ -118,7 +119,9 @@ function MaterialDetail({ material: m }: { material: Material }) {
                 {band.note && (
                   <div>
                     <dt>{t('material.band.basis')}</dt>
-                    <dd lang="en">{band.note}</dd>
+                    <dd data-testid="band-note">
+                      <DataText zh={noteZh(band.note)} en={band.note} />
+                    </dd>
                   </div>
                 )}
               </dl>

@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../components/LoadError';
 import { PagedListError, PagedListFooter } from '../../components/PagedListChrome';
 import { useI18n, type MessageKey } from '../../i18n';
 import { ApiError } from '../../lib/api';
+import { fieldErrorFor } from '../../lib/fieldErrors';
 import { formatDateTime } from '../../lib/units';
 import { usePagedQuery } from '../../lib/query';
 import type { Me } from '../auth/api';
@@ -120,7 +121,7 @@ function Subscriptions() {
     }
   }
 
-  const field = (path: string) => (formError instanceof ApiError ? formError.fieldMessage(path) : undefined);
+  const field = (path: string) => (formError instanceof ApiError ? fieldErrorFor(formError, path, t) : undefined);
   const active = subs.items.filter((s) => s.status === 'active');
 
   return (

@@ -4,6 +4,7 @@ import { FormField } from '../../components/FormField';
 import { ErrorAlert, LoadError } from '../../components/LoadError';
 import { useI18n } from '../../i18n';
 import { ApiError } from '../../lib/api';
+import { fieldErrorFor, localFieldError } from '../../lib/fieldErrors';
 import { usePagedQuery } from '../../lib/query';
 import { tonnesToKg } from '../../lib/units';
 import { useSession } from '../auth/session';
@@ -72,8 +73,7 @@ function ApplyForm({ orgId }: { orgId: string }) {
   const [validTo, setValidTo] = useState(() => inYears(5));
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
-  const fieldError = (path: string) =>
-    error instanceof ApiError ? error.fields.find((f) => f.path === path || f.path.startsWith(`${path}.`))?.message : undefined;
+  const fieldError = (path: string) => (error instanceof ApiError ? fieldErrorFor(error, path, t) : undefined);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -81,15 +81,7 @@ function ApplyForm({ orgId }: { orgId: string }) {
     setDone(null);
     const kg = tonnesToKg(tonnes);
     if (kg === null || kg <= 0) {
-      setError(
-        new ApiError(
-          400,
-          'VALIDATION_FAILED',
-          '',
-          { fields: [{ path: 'annualCapacityKg', message: t('lic.capacity.invalid') }] },
-          undefined,
-        ),
-      );
+      setError(localFieldError('annualCapacityKg', t('lic.capacity.invalid')));
       return;
     }
     try {

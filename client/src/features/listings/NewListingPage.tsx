@@ -11,6 +11,7 @@ import { PriceBandBar } from '../../components/PriceBandBar';
 import { useI18n } from '../../i18n';
 import { fromDateTimeLocal, toDateTimeLocal, tonnesToKg } from '../../lib/units';
 import { mapFieldErrors } from '../auth/fieldErrors';
+import { fieldErrorText } from '../../lib/fieldErrors';
 import { useSession } from '../auth/session';
 import type { Material } from '../catalog/api';
 import {
@@ -250,10 +251,10 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
       const listing = await createListing.mutateAsync(body);
       navigate(`/listings/${listing.id}`);
     } catch (err) {
-      const { byPath, rest } = mapFieldErrors(err, formPaths(analysisKind));
+      const { byPath, rest } = mapFieldErrors(err, formPaths(analysisKind), t);
       setErrors(byPath);
       const p = tradingProblem(err, t, lang);
-      setProblem(rest.length ? { ...p, detail: rest.map((f) => `${f.path}: ${f.message}`).join('；') } : p);
+      setProblem(rest.length ? { ...p, detail: rest.map((f) => `${f.path}: ${fieldErrorText(f, t)}`).join('；') } : p);
       focusFirstError(byPath);
     } finally {
       setSubmitting(false);

@@ -121,7 +121,7 @@ function AddMemberForm({ orgId, onAdded }: { orgId: string; onAdded: (name: stri
       onAdded(added.name);
       await client.invalidateQueries({ queryKey: memberKeys.list(orgId) });
     } catch (err) {
-      const { byPath, rest } = mapFieldErrors(err, PATHS);
+      const { byPath, rest } = mapFieldErrors(err, PATHS, t);
       // The server's field messages are English: each field gets our sentence for the code.
       const ours = Object.fromEntries(Object.keys(byPath).map((k) => [k, errorText(err, t)]));
       setErrors(ours);

@@ -37,7 +37,7 @@ export function PasswordChangeForm() {
       setNew('');
       setDone(true);
     } catch (err) {
-      const { byPath, rest } = mapFieldErrors(err, PATHS);
+      const { byPath, rest } = mapFieldErrors(err, PATHS, t);
       setErrors(byPath);
       if (!Object.keys(byPath).length || rest.length) setFormError(errorText(err, t));
     } finally {

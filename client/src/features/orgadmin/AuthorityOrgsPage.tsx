@@ -63,7 +63,7 @@ function AuthorityOrgForm() {
       setEmail('');
       setPassword('');
     } catch (err) {
-      const { byPath, rest } = mapFieldErrors(err, PATHS);
+      const { byPath, rest } = mapFieldErrors(err, PATHS, t);
       // Our words, not the server's English: each marked field gets the code's sentence.
       setErrors(Object.fromEntries(Object.keys(byPath).map((k) => [k, errorText(err, t)])));
       if (!Object.keys(byPath).length || rest.length) setFormError(errorText(err, t));

@@ -5,20 +5,13 @@ import { FormField } from '../../components/FormField';
 import { ErrorAlert, LoadError } from '../../components/LoadError';
 import { useI18n, type MessageKey } from '../../i18n';
 import { ApiError } from '../../lib/api';
-import { formatAmount, formatDateTime, yuanToFen } from '../../lib/units';
+import { fieldErrorFor, localFieldError } from '../../lib/fieldErrors';
+import { formatAmount, formatDateTime, signedYuanToFen } from '../../lib/units';
 import { useSession } from '../auth/session';
 import { useMaterials } from '../catalog/materials';
 import { oversightApi, oversightKeys, usePinBand, useUnpinBand, type BandPin } from './api';
 import { usePagedQuery } from '../../lib/query';
 import '../licences/licences.css';
-
-/** Yuan per tonne, negative for a disposal fee: "-1890" → -189000 fen. */
-function signedFen(text: string): number | null {
-  const s = text.trim();
-  if (!s.startsWith('-')) return yuanToFen(s);
-  const v = yuanToFen(s.slice(1));
-  return v === null ? null : -v;
-}
 
 /** A city regulator pins a material's reference band (yuan per tonne); the current band shows its source and when it was pinned. */
 export function BandsPage() {
@@ -53,30 +46,18 @@ export function BandsPage() {
   if (session.status === 'signedOut') return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname)}`} replace />;
   if (!allowed) return <ErrorAlert error={new Error(t('lic.review.forbidden'))} />;
   const cityScope = me?.org?.scope === 'city';
-  const fieldError = (p: string) => (error instanceof ApiError ? error.fieldMessage(p) : undefined);
+  const fieldError = (p: string) => (error instanceof ApiError ? fieldErrorFor(error, p, t) : undefined);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
     setUnpinError(null);
     setDone(null);
-    const lowFen = signedFen(low);
-    const medianFen = signedFen(median);
-    const highFen = signedFen(high);
+    const lowFen = signedYuanToFen(low);
+    const medianFen = signedYuanToFen(median);
+    const highFen = signedYuanToFen(high);
     if (lowFen === null || medianFen === null || highFen === null) {
-      setError(
-        new ApiError(
-          400,
-          'VALIDATION_FAILED',
-          '',
-          {
-            fields: [
-              { path: lowFen === null ? 'lowFen' : medianFen === null ? 'medianFen' : 'highFen', message: t('band.invalid') },
-            ],
-          },
-          undefined,
-        ),
-      );
+      setError(localFieldError(lowFen === null ? 'lowFen' : medianFen === null ? 'medianFen' : 'highFen', t('band.invalid')));
       return;
     }
     try {

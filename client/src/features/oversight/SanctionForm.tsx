@@ -3,6 +3,7 @@ import { FormField } from '../../components/FormField';
 import { ErrorAlert } from '../../components/LoadError';
 import { useI18n, type MessageKey } from '../../i18n';
 import { ApiError } from '../../lib/api';
+import { fieldErrorFor } from '../../lib/fieldErrors';
 import { SANCTION_KINDS, SANCTION_SEVERITIES, useRecordSanction, type Sanction } from './api';
 
 /** Records a sanction against an organisation (kind, severity, reason, evidence reference); a serious one makes it black. */
@@ -25,7 +26,7 @@ export function SanctionForm({
   const [evidenceRef, setEvidenceRef] = useState(evidence ?? '');
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState(false);
-  const fieldError = (p: string) => (error instanceof ApiError ? error.fieldMessage(p) : undefined);
+  const fieldError = (p: string) => (error instanceof ApiError ? fieldErrorFor(error, p, t) : undefined);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

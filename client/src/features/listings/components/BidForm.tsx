@@ -133,7 +133,7 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
       setJustification('');
       onPlaced(bid);
     } catch (err) {
-      setErrors(mapFieldErrors(err, PATHS).byPath);
+      setErrors(mapFieldErrors(err, PATHS, t).byPath);
       setProblem(tradingProblem(err, t, lang));
     } finally {
       setSubmitting(false);

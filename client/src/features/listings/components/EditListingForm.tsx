@@ -3,14 +3,30 @@ import { Alert } from '../../../components/Alert';
 import { FormActions } from '../../../components/FormActions';
 import { FormField, useErrorUntilEdited } from '../../../components/FormField';
 import { useI18n } from '../../../i18n';
-import { fenAsYuanInput, kgAsTonnesInput, tonnesToKg, yuanToFen } from '../../../lib/units';
+import {
+  fenAsSignedYuanInput,
+  fromDateTimeLocal,
+  kgAsTonnesInput,
+  signedYuanToFen,
+  toDateTimeLocal,
+  tonnesToKg,
+} from '../../../lib/units';
 import { useUpdateListing, type Listing } from '../api';
 import { tradingProblem, type TradingProblem } from '../errors';
+import { EMPTY_HAZARD, HazardFields, hazardDraftErrors, hazardOf, type HazardDraft } from './HazardFields';
 import { ProblemAlert } from './ProblemAlert';
 
+/** The listing's declaration as the hazard fields edit it. */
+function draftOf(h: Listing['hazard']): HazardDraft {
+  return h ? { characteristics: [...h.characteristics], form: h.form, packaging: h.packaging } : EMPTY_HAZARD;
+}
+
+const sameHazard = (a: Listing['hazard'] | undefined, b: Listing['hazard']) => JSON.stringify(a ?? null) === JSON.stringify(b);
+
 /**
- * The owner edits an open listing (issue 13 item 8, DESIGN §7): the description and address always;
- * the price and quantity only while no bid has been placed (the API refuses them after).
+ * The owner edits an open listing (issue 13 item 8, DESIGN §7): the description, address and hazard
+ * declaration always; the price, quantity and pickup window only while no bid has been placed (the
+ * API refuses them after: they are terms a bidder agreed to).
  */
 export function EditListingForm({
   listing: l,
@@ -25,13 +41,20 @@ export function EditListingForm({
   const termsOpen = l.bidCount === 0;
   const [description, setDescription] = useState(l.description ?? '');
   const [address, setAddress] = useState(l.address ?? '');
-  const [price, setPrice] = useState(fenAsYuanInput(l.pricePerTonneFen));
+  const [price, setPrice] = useState(fenAsSignedYuanInput(l.pricePerTonneFen));
   const [quantity, setQuantity] = useState(kgAsTonnesInput(l.quantityKg));
+  const [pickupFrom, setPickupFrom] = useState(() => toDateTimeLocal(new Date(l.pickupFrom)));
+  const [pickupTo, setPickupTo] = useState(() => toDateTimeLocal(new Date(l.pickupTo)));
+  const [hazard, setHazard] = useState<HazardDraft>(() => draftOf(l.hazard));
+  // A hazardous supply lot keeps a full declaration (the server's rule, DESIGN §6.3).
+  const hazardRequired = l.side === 'supply' && l.hazardous;
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<TradingProblem | null>(null);
   const update = useUpdateListing();
   const priceError = useErrorUntilEdited(errors.price, price);
   const quantityError = useErrorUntilEdited(errors.quantity, quantity);
+  const pickupFromError = useErrorUntilEdited(errors.pickupFrom, pickupFrom);
+  const pickupToError = useErrorUntilEdited(errors.pickupTo, pickupTo);
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -41,13 +64,18 @@ export function EditListingForm({
     if (description.trim() !== (l.description ?? '')) body.description = description.trim() || null;
     if (address.trim() !== (l.address ?? '')) body.address = address.trim() || null;
     if (termsOpen) {
-      const fen = yuanToFen(price);
+      // A disposal fee is negative: the sign is kept, so an untouched fee is not sent back as a price.
+      const fen = signedYuanToFen(price);
       const kg = tonnesToKg(quantity);
       if (fen === null) local.price = t('common.required');
       else if (fen !== l.pricePerTonneFen) body.pricePerTonneFen = fen;
       if (kg === null || kg <= 0) local.quantity = t('common.required');
       else if (kg !== l.quantityKg) body.quantityKg = kg;
+      Object.assign(local, pickupWindowChanges(body));
     }
+    Object.assign(local, hazardDraftErrors(hazard, hazardRequired, t));
+    const declared = hazardOf(hazard) ?? null;
+    if (!sameHazard(declared, l.hazard)) body.hazard = declared;
     setErrors(local);
     if (Object.keys(local).length) return;
     if (Object.keys(body).length === 0) return onCancel();
@@ -56,6 +84,27 @@ export function EditListingForm({
     } catch (err) {
       setProblem(tradingProblem(err, t, lang));
     }
+  }
+
+  /** A corrected declaration drops its errors at once. */
+  function changeHazard(next: HazardDraft) {
+    setHazard(next);
+    setErrors((prev) => Object.fromEntries(Object.entries(prev).filter(([k]) => !k.startsWith('hazard'))));
+  }
+
+  /** Puts a changed pickup window into `body`; returns the window's problems by field. */
+  function pickupWindowChanges(body: Record<string, unknown>): Record<string, string> {
+    const from = fromDateTimeLocal(pickupFrom);
+    const to = fromDateTimeLocal(pickupTo);
+    const e: Record<string, string> = {};
+    if (!from) e.pickupFrom = t('common.required');
+    if (!to) e.pickupTo = t('common.required');
+    else if (from && Date.parse(to) < Date.parse(from)) e.pickupTo = t('newListing.pickupTo.beforeFrom');
+    if (Object.keys(e).length) return e;
+    // Compare at the minute the inputs show, so an untouched window is not sent back.
+    if (pickupFrom !== toDateTimeLocal(new Date(l.pickupFrom))) body.pickupFrom = from;
+    if (pickupTo !== toDateTimeLocal(new Date(l.pickupTo))) body.pickupTo = to;
+    return e;
   }
 
   return (
@@ -89,8 +138,35 @@ export function EditListingForm({
               />
             )}
           </FormField>
+          <div className="form__row">
+            <FormField id="edit-pickupFrom" label={t('newListing.pickupFrom')} error={pickupFromError} required>
+              {(c) => (
+                <input
+                  {...c}
+                  className="input"
+                  type="datetime-local"
+                  value={pickupFrom}
+                  onChange={(e) => setPickupFrom(e.target.value)}
+                  data-testid="edit-pickup-from"
+                />
+              )}
+            </FormField>
+            <FormField id="edit-pickupTo" label={t('newListing.pickupTo')} error={pickupToError} required>
+              {(c) => (
+                <input
+                  {...c}
+                  className="input"
+                  type="datetime-local"
+                  value={pickupTo}
+                  onChange={(e) => setPickupTo(e.target.value)}
+                  data-testid="edit-pickup-to"
+                />
+              )}
+            </FormField>
+          </div>
         </>
       )}
+      <HazardFields idPrefix="edit" value={hazard} onChange={changeHazard} errors={errors} required={hazardRequired} />
       <FormField id="edit-address" label={t('editListing.address')}>
         {(c) => (
           <input

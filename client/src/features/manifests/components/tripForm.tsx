@@ -9,6 +9,7 @@ import { mapFieldErrors } from '../../auth/fieldErrors';
  * claims, and whether it is being sent.
  */
 export function useTripForm(paths: readonly string[]) {
+  const { t } = useI18n();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -22,7 +23,7 @@ export function useTripForm(paths: readonly string[]) {
     try {
       await send();
     } catch (err) {
-      const { byPath, rest } = mapFieldErrors(err, paths);
+      const { byPath, rest } = mapFieldErrors(err, paths, t);
       setErrors(byPath);
       if (rest.length || Object.keys(byPath).length === 0) setProblem(err);
     } finally {
