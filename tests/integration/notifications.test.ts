@@ -101,6 +101,19 @@ describe('notification centre', () => {
     expect(await ofKind(g, 'bid_received', l.id)).to.have.length(1);
   });
 
+  it('a manifest step notifies the other parties, never the organisation that took it', async () => {
+    const d = await flyAshDeal(t, { quantityKg: 10_000 });
+    const m = await openTrip(t, d, 10_000);
+    const steps = async (who: OrgActor) => (await ofKind(who, 'manifest_step', m.id)).map((n) => n.data.event);
+    // The generator opened the trip: the carrier and the receiver hear of it, the generator does not.
+    expect(await steps(d.generator)).to.deep.equal([]);
+    expect(await steps(d.carrier)).to.deep.equal(['open']);
+    expect(await steps(d.recycler)).to.deep.equal(['open']);
+    await step(t, d.generator, m.id, { type: 'issue' });
+    expect(await steps(d.generator)).to.deep.equal([]);
+    expect(await steps(d.carrier)).to.deep.equal(['issue', 'open']);
+  });
+
   it('a receipt deadline reminder appears one lead time before the deadline, once', async () => {
     const d = await flyAshDeal(t, { quantityKg: 10_000 });
     const m = await walkTrip(t, d, await openTrip(t, d, 10_000), { until: 'depart' });

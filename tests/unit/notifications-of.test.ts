@@ -41,6 +41,17 @@ describe('notificationsOf: live events that concern an organisation', () => {
     ]);
   });
 
+  it('a manifest step notifies the other parties, not the org that took it; a system step (overdue) notifies all', () => {
+    const data = { manifestId: TRADE, tradeId: TRADE, status: 'in_transit', number: 'ZJ-1', event: 'load' };
+    expect(notificationsOf(ORG, 'manifest.updated', { ...data, byOrgId: ORG })).to.deep.equal([]);
+    expect(notificationsOf(OTHER, 'manifest.updated', { ...data, byOrgId: ORG }).map((n) => n.kind)).to.deep.equal([
+      'manifest_step',
+    ]);
+    expect(
+      notificationsOf(ORG, 'manifest.updated', { ...data, event: 'overdue', byOrgId: null }).map((n) => n.kind),
+    ).to.deep.equal(['manifest_step']);
+  });
+
   it('events that are not about an organisation (listings, markets, alerts) make none', () => {
     expect(notificationsOf(ORG, 'listing.updated', { listingId: TRADE })).to.deep.equal([]);
     expect(notificationsOf(ORG, 'market.trade', { market: 'PA01', pricePerTonneFen: 1, quantityKg: 1 })).to.deep.equal([]);

@@ -92,6 +92,8 @@ export function notificationsOf(orgId: string, type: RealtimeEventName, data: Re
         },
       ];
     case 'manifest.updated':
+      // A party is not told of the step it took itself (the issuer of a manifest, the carrier that loaded).
+      if (data.byOrgId === orgId) return [];
       return [
         {
           kind: 'manifest_step',

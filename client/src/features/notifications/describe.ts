@@ -2,6 +2,7 @@ import type { MessageKey, TFunction } from '../../i18n';
 import type { Lang } from '../../i18n';
 import { formatDateTime, formatTonnes } from '../../lib/units';
 import type { Notification } from './api';
+import { leadText } from './lead';
 import type { NotificationsT } from './messages';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -26,6 +27,7 @@ export function describeNotification(n: Notification, nt: NotificationsT, t: TFu
       return nt(d.which === 'disposal' ? 'text.deadline.disposal' : 'text.deadline.receipt', {
         number: str(d.number),
         due: formatDateTime(str(d.dueAt), lang),
+        lead: leadText(Date.parse(str(d.dueAt)) - Date.parse(n.createdAt), nt),
       });
     case 'licence_decision': {
       const decision = str(d.decision);

@@ -384,6 +384,8 @@ export function createManifestKit(deps: ManifestsDeps) {
       | 'destinationDistrict'
     >,
     event: string,
+    /** Who took the step; its own users get no notification of it (the live event still reaches them). */
+    by?: { orgId: string | null },
   ): Promise<void> {
     await publishEvent(
       tx,
@@ -394,7 +396,7 @@ export function createManifestKit(deps: ManifestsDeps) {
         ...regulatorRooms(row.originDistrict, row.destinationDistrict),
       ],
       'manifest.updated',
-      { manifestId: row.id, tradeId: row.tradeId, status: row.status, number: row.number, event },
+      { manifestId: row.id, tradeId: row.tradeId, status: row.status, number: row.number, event, byOrgId: by?.orgId ?? null },
       clock.now(),
     );
   }

@@ -167,7 +167,7 @@ export function createOpenManifest(deps: ManifestsDeps, kit: ManifestKit) {
           },
         );
         const row = (await repo.findManifest(tx, id))!;
-        await announce(tx, row, 'open');
+        await announce(tx, row, 'open', actor);
         logger.info({ manifestId: id, number: projection.number, tradeId }, 'manifest opened');
         return toManifest(tx, row, actor);
       });

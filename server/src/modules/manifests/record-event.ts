@@ -204,7 +204,7 @@ export function createRecordManifestEvent(deps: ManifestsDeps, kit: ManifestKit)
         );
         const after = (await repo.findManifest(tx, m.id))!;
         await consequences(tx, trade, after, input.type, data, at);
-        await announce(tx, after, input.type);
+        await announce(tx, after, input.type, actor);
         return toManifest(tx, after, actor);
       });
     },

@@ -79,7 +79,7 @@ export function createResolveTrip(deps: ManifestsDeps, kit: ManifestKit) {
             acceptedKg: Math.min(sum.acceptedKg, trade.quantityKg),
           });
         }
-        await announce(tx, after, 'resolve');
+        await announce(tx, after, 'resolve', actor);
         return toManifest(tx, after, actor);
       });
     },
@@ -107,7 +107,7 @@ export function createResolveTrip(deps: ManifestsDeps, kit: ManifestKit) {
           data: { documents: [{ id: doc.id, kind: doc.kind, sha256: doc.sha256, contentType: doc.contentType }] },
         },
       );
-      await announce(tx, m, 'document');
+      await announce(tx, m, 'document', actor);
     },
   };
 }
