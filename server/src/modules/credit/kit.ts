@@ -1,11 +1,11 @@
 /** What the credit use cases share: the deps, the limits, the API projections, who may read a score, the feed publisher. */
-import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock, Ids } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
-import { advisoryXactLock, one } from '../../db/tx.js';
+import { advisoryXactLock } from '../../db/tx.js';
 import { enqueue } from '../../jobs/outbox.js';
+import { scheduleNextRun } from '../../jobs/periodic.js';
 import { publishEvent } from '../../realtime/publish.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { Rooms } from '../../../../shared/src/realtime.js';
@@ -185,14 +185,8 @@ export function createCreditKit(deps: CreditDeps) {
     return feed;
   }
 
-  async function scheduleNightly(tx: Tx, currentOutboxId: number | null): Promise<void> {
-    await advisoryXactLock(tx, 'credit', 'nightly');
-    const pending = await one<{ n: number }>(
-      tx,
-      sql`select count(*)::int as n from outbox where topic = 'credit.nightly' and done_at is null and id <> ${currentOutboxId ?? -1}`,
-    );
-    if ((pending?.n ?? 0) > 0) return;
-    await enqueue(tx, 'credit.nightly', {}, { availableAt: nextNightlyRun(clock.now()) });
+  function scheduleNightly(tx: Tx, currentOutboxId: number | null): Promise<void> {
+    return scheduleNextRun(tx, 'credit.nightly', currentOutboxId, () => nextNightlyRun(clock.now()));
   }
 
   return { urlPolicy, assertMayRead, ownSubscription, publishChange, scheduleNightly };

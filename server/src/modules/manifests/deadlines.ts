@@ -14,12 +14,10 @@
  * The job reschedules itself: each pass, in the transaction that marks its outbox row done, writes
  * the next pass MANIFEST_SWEEP_SECONDS ahead (an advisory lock keeps it to one pending pass).
  */
-import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock, Ids } from '../../clock.js';
-import type { Db, DbOrTx, Tx } from '../../db/client.js';
-import { advisoryXactLock, inTransaction, one } from '../../db/tx.js';
-import { enqueue } from '../../jobs/outbox.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { inTransaction } from '../../db/tx.js';
 import { raiseAlert } from '../alerts/index.js';
 import * as repo from './repo.js';
 
@@ -146,15 +144,4 @@ export async function sweepDeadlines(d: SweepDeps, now: Date): Promise<SweepResu
   }
   if (result.transit + result.receipt + result.disposal > 0) d.logger.info({ ...result }, 'manifest deadlines: alerts raised');
   return result;
-}
-
-/** Writes the next sweep pass at `at`, unless one is already pending (other than the one finishing now). */
-export async function scheduleNextSweep(tx: Tx, currentOutboxId: number | null, at: Date): Promise<void> {
-  await advisoryXactLock(tx, 'manifests', 'sweep');
-  const pending = await one<{ n: number }>(
-    tx,
-    sql`select count(*)::int as n from outbox where topic = 'manifests.sweep' and done_at is null and id <> ${currentOutboxId ?? -1}`,
-  );
-  if ((pending?.n ?? 0) > 0) return;
-  await enqueue(tx, 'manifests.sweep', {}, { availableAt: at });
 }

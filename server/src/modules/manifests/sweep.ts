@@ -1,8 +1,6 @@
 /** Use case: the deadline sweep (the `manifests.sweep` job) and its schedule. */
-import type { Tx } from '../../db/client.js';
-import { dbNow, inTransaction } from '../../db/tx.js';
-import { markDone } from '../../jobs/outbox.js';
-import { scheduleNextSweep, sweepDeadlines, type SweepResult } from './deadlines.js';
+import { afterOnDbClock, ensureScheduled, finishRun } from '../../jobs/periodic.js';
+import { sweepDeadlines, type SweepResult } from './deadlines.js';
 import { type ManifestsDeps, type ManifestKit } from './kit.js';
 
 export function createManifestSweep(deps: ManifestsDeps, kit: ManifestKit) {
@@ -17,21 +15,15 @@ export function createManifestSweep(deps: ManifestsDeps, kit: ManifestKit) {
     /** The `manifests.sweep` job: one pass, then the next pass scheduled MANIFEST_SWEEP_SECONDS later. */
     async runSweepJob(outboxId: number): Promise<void> {
       await service.sweepDeadlines();
-      await inTransaction(db, async (tx) => {
-        await markDone(tx, outboxId);
-        await scheduleSweep(tx, outboxId);
-      });
+      await finishRun(db, 'manifests.sweep', outboxId, nextRun);
     },
 
     /** At start-up: make sure one sweep pass is scheduled. */
     async ensureSweepScheduled(): Promise<void> {
-      await inTransaction(db, (tx) => scheduleSweep(tx, null));
+      await ensureScheduled(db, 'manifests.sweep', nextRun);
     },
   };
 
-  // On the database clock: a test's moved clock must not make the next pass due at once, forever.
-  async function scheduleSweep(tx: Tx, currentOutboxId: number | null): Promise<void> {
-    await scheduleNextSweep(tx, currentOutboxId, new Date((await dbNow(tx)).getTime() + config.MANIFEST_SWEEP_SECONDS * 1000));
-  }
+  const nextRun = afterOnDbClock(config.MANIFEST_SWEEP_SECONDS * 1000);
   return service;
 }

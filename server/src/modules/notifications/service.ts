@@ -11,15 +11,15 @@
  *    deadline, once per manifest, deadline and due time (notification_reminders); it reschedules itself
  *    every MANIFEST_SWEEP_SECONDS.
  */
-import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Clock, Ids } from '../../clock.js';
 import type { Config } from '../../config.js';
-import type { Db, Tx } from '../../db/client.js';
-import { advisoryXactLock, dbNow, inTransaction, one } from '../../db/tx.js';
+import type { Db } from '../../db/client.js';
+import { inTransaction } from '../../db/tx.js';
 import type { UserActor } from '../../http/actor.js';
 import type { JobMeta, JobPayloads } from '../../jobs/definitions.js';
-import { enqueue, markDone } from '../../jobs/outbox.js';
+import { markDone } from '../../jobs/outbox.js';
+import { afterOnDbClock, ensureScheduled, finishRun } from '../../jobs/periodic.js';
 import { notifyOrg, publishEvent } from '../../realtime/publish.js';
 import { upcomingDeadlines } from '../manifests/index.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
@@ -169,32 +169,16 @@ export function createNotificationsService(deps: NotificationsDeps) {
     /** The `notifications.sweep` job: one pass, then the next one MANIFEST_SWEEP_SECONDS later. */
     async runSweepJob(outboxId: number): Promise<void> {
       await service.sweepReminders();
-      await inTransaction(db, async (tx) => {
-        await markDone(tx, outboxId);
-        await scheduleSweep(tx, outboxId);
-      });
+      await finishRun(db, 'notifications.sweep', outboxId, nextSweep);
     },
 
     async ensureSweepScheduled(): Promise<void> {
-      await inTransaction(db, (tx) => scheduleSweep(tx, null));
+      await ensureScheduled(db, 'notifications.sweep', nextSweep);
     },
   };
 
   // On the database clock, as the manifests sweep: a test's moved clock must not make every pass due at once.
-  async function scheduleSweep(tx: Tx, currentOutboxId: number | null): Promise<void> {
-    await advisoryXactLock(tx, 'notifications', 'sweep');
-    const pending = await one<{ n: number }>(
-      tx,
-      sql`select count(*)::int as n from outbox where topic = 'notifications.sweep' and done_at is null and id <> ${currentOutboxId ?? -1}`,
-    );
-    if ((pending?.n ?? 0) > 0) return;
-    await enqueue(
-      tx,
-      'notifications.sweep',
-      {},
-      { availableAt: new Date((await dbNow(tx)).getTime() + config.MANIFEST_SWEEP_SECONDS * 1000) },
-    );
-  }
+  const nextSweep = afterOnDbClock(config.MANIFEST_SWEEP_SECONDS * 1000);
 
   return service;
 }

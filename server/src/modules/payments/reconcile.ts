@@ -1,8 +1,6 @@
 /** Use case: the `payments.reconcile` job reads Stripe's state of open payments and applies it. */
-import { sql } from 'drizzle-orm';
-import type { Tx } from '../../db/client.js';
-import { advisoryXactLock, inTransaction, one } from '../../db/tx.js';
-import { enqueue, markDone } from '../../jobs/outbox.js';
+import { inTransaction } from '../../db/tx.js';
+import { ensureScheduled, finishRun } from '../../jobs/periodic.js';
 import * as repo from './repo.js';
 import { type PaymentsDeps, type PaymentsKit } from './kit.js';
 
@@ -54,34 +52,17 @@ export function createReconcile(deps: PaymentsDeps, kit: PaymentsKit) {
      */
     async runReconcileJob(outboxId: number): Promise<void> {
       await service.reconcileStripe();
-      await inTransaction(db, async (tx) => {
-        await markDone(tx, outboxId);
-        await scheduleReconcile(tx, outboxId);
-      });
+      await finishRun(db, 'payments.reconcile', outboxId, nextPass);
     },
 
     /** At start-up: make sure a reconciler pass is scheduled when Stripe is configured. */
     async ensureReconcilerScheduled(): Promise<void> {
       if (!stripeImpl) return;
-      await inTransaction(db, (tx) => scheduleReconcile(tx, null));
+      await ensureScheduled(db, 'payments.reconcile', nextPass);
     },
   };
 
-  async function scheduleReconcile(tx: Tx, currentOutboxId: number | null): Promise<void> {
-    // Serialises processes starting at once, so they schedule one pass between them.
-    await advisoryXactLock(tx, 'payments', 'reconcile');
-    const pending = await one<{ n: number }>(
-      tx,
-      sql`select count(*)::int as n from outbox where topic = 'payments.reconcile' and done_at is null
-          and id <> ${currentOutboxId ?? -1}`,
-    );
-    if ((pending?.n ?? 0) > 0) return;
-    await enqueue(
-      tx,
-      'payments.reconcile',
-      {},
-      { availableAt: new Date(clock.now().getTime() + config.STRIPE_RECONCILE_SECONDS * 1000) },
-    );
-  }
+  // Processes starting at once schedule one pass between them (jobs/periodic.ts).
+  const nextPass = () => new Date(clock.now().getTime() + config.STRIPE_RECONCILE_SECONDS * 1000);
   return service;
 }

@@ -4,7 +4,6 @@ import { advisoryXactLock, one, rows } from '../../db/tx.js';
 import { priceBands } from '../../db/schema.js';
 import type { UsualDirection } from '../../../../shared/src/pricecheck.js';
 import type { StoredBand, TradeBandRow } from './bands.js';
-import { enqueue } from '../../jobs/outbox.js';
 
 export type StoredBandRow = typeof priceBands.$inferSelect;
 
@@ -174,17 +173,6 @@ export async function staleBandCodes(dbx: DbOrTx, before: Date): Promise<string[
     sql`select material_code as code from trade_bands where computed_at < ${before.toISOString()}::timestamptz order by 1`,
   );
   return r.map((x) => x.code);
-}
-
-/** Schedules the next daily refresh unless one is pending (one between all processes). */
-export async function scheduleDailyRefresh(tx: Tx, currentOutboxId: number | null, at: Date): Promise<void> {
-  await advisoryXactLock(tx, 'prices', 'refreshStale');
-  const pending = await one<{ n: number }>(
-    tx,
-    sql`select count(*)::int as n from outbox where topic = 'prices.refreshStale' and done_at is null and id <> ${currentOutboxId ?? -1}`,
-  );
-  if ((pending?.n ?? 0) > 0) return;
-  await enqueue(tx, 'prices.refreshStale', {}, { availableAt: at });
 }
 
 /** Settled trades of a material grouped by (generator, receiver, Shanghai week, Shanghai month), for the price index. */

@@ -10,8 +10,8 @@
  */
 import type { Clock, Ids } from '../../clock.js';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { advisoryXactLock, dbNow, inTransaction } from '../../db/tx.js';
-import { markDone } from '../../jobs/outbox.js';
+import { advisoryXactLock, inTransaction } from '../../db/tx.js';
+import { afterOnDbClock, ensureScheduled, finishRun } from '../../jobs/periodic.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { checkPrice, describePriceCheck, type PriceCheck, type ReferenceBand } from '../../../../shared/src/pricecheck.js';
 import type {
@@ -182,18 +182,12 @@ export function createPricesService(deps: { db: Db; ids: Ids; clock: Clock }) {
     async runDailyRefresh(outboxId: number): Promise<void> {
       const codes = await repo.staleBandCodes(db, new Date(clock.now().getTime() - DAILY_REFRESH_MS));
       for (const code of codes) await service.refreshBand(code);
-      await inTransaction(db, async (tx) => {
-        await markDone(tx, outboxId);
-        // On the database clock: a test's moved clock must not make the next pass due at once, forever.
-        await repo.scheduleDailyRefresh(tx, outboxId, new Date((await dbNow(tx)).getTime() + DAILY_REFRESH_MS));
-      });
+      await finishRun(db, 'prices.refreshStale', outboxId, afterOnDbClock(DAILY_REFRESH_MS));
     },
 
     /** At start-up: make sure one daily refresh is scheduled. */
     async ensureDailyRefreshScheduled(): Promise<void> {
-      await inTransaction(db, async (tx) =>
-        repo.scheduleDailyRefresh(tx, null, new Date((await dbNow(tx)).getTime() + DAILY_REFRESH_MS)),
-      );
+      await ensureScheduled(db, 'prices.refreshStale', afterOnDbClock(DAILY_REFRESH_MS));
     },
 
     async getReference(code: string): Promise<TReferenceBand> {
