@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
+import { apiAs, regulatorBench } from '../helpers/regulators.js';
 import { rows } from '../../server/src/db/tx.js';
-import { adminToken, auth, createRegulator, registerOrg, submitLicence, type OrgActor } from '../helpers/actors.js';
+import { auth, registerOrg, submitLicence, type OrgActor } from '../helpers/actors.js';
 import { flyAshDeal } from '../helpers/manifests.js';
 
 /** Issue 13 items 1 and 2: reject with a reason, reinstate, revoke; org lookup; sanctions in scope. */
@@ -15,22 +16,13 @@ describe('licence decisions, org lookup and sanctions for regulators', () => {
   let city: OrgActor;
 
   before(async () => {
-    t = await createTestApp();
-    admin = await adminToken(t.request);
-    keqiao = await createRegulator(t.request, ['330603'], admin);
-    zhuji = await createRegulator(t.request, ['330681'], admin);
-    city = await createRegulator(t.request, 'city', admin);
+    ({ t, admin, keqiao, zhuji, city } = await regulatorBench());
   });
   after(async () => {
     await t?.close();
   });
 
-  const post = (path: string, token: string, body: unknown = {}) =>
-    t.request
-      .post(`/api/v1${path}`)
-      .set(auth(token))
-      .send(body as object);
-  const get = (path: string, token: string) => t.request.get(`/api/v1${path}`).set(auth(token));
+  const { post, get } = apiAs(() => t);
   const actions = async (licenceId: string) =>
     (
       await rows<{ action: string }>(

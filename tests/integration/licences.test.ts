@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
+import { apiAs, regulatorBench } from '../helpers/regulators.js';
 import { rows } from '../../server/src/db/tx.js';
 import { licencesFor } from '../../server/src/modules/orgs/service.js';
 import {
   addMember,
-  adminToken,
-  auth,
   createCreditAgency,
   createRegulator,
   licenceBody,
@@ -25,22 +24,13 @@ describe('licences: submission, review by scope, audit', () => {
   let city: OrgActor;
 
   before(async () => {
-    t = await createTestApp();
-    admin = await adminToken(t.request);
-    keqiao = await createRegulator(t.request, ['330603'], admin);
-    zhuji = await createRegulator(t.request, ['330681'], admin);
-    city = await createRegulator(t.request, 'city', admin);
+    ({ t, admin, keqiao, zhuji, city } = await regulatorBench());
   });
   after(async () => {
     await t?.close();
   });
 
-  const post = (path: string, token: string, body: unknown = {}) =>
-    t.request
-      .post(`/api/v1${path}`)
-      .set(auth(token))
-      .send(body as object);
-  const get = (path: string, token: string) => t.request.get(`/api/v1${path}`).set(auth(token));
+  const { post, get } = apiAs(() => t);
   const auditOf = (licenceId: string) =>
     rows<{ action: string; actor_user_id: string; details: Record<string, unknown> }>(
       t.ctx.db,
