@@ -79,8 +79,8 @@ describe('web client: trading in Chromium (market, listing, live price check, bi
     await gen.locator('[data-testid="listing-price-check"][data-status="ok"]').waitFor();
     expect(await gen.getByTestId('listing-justification').count()).to.equal(0);
     expect(await gen.getByTestId('listing-district').inputValue()).to.equal('330603');
-    await gen.getByTestId('listing-form-select').selectOption('solid');
-    await gen.getByTestId('listing-packaging').selectOption('bulk');
+    await gen.getByTestId('listing-hazard-form').selectOption('solid');
+    await gen.getByTestId('listing-hazard-packaging').selectOption('bulk');
     await gen.getByTestId('listing-description').fill(description);
     await gen.evaluate('window.scrollTo(0, 0)');
     await gen.screenshot({ path: path.join(SCREENSHOTS, 'new-listing.png'), fullPage: true });

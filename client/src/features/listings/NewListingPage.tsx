@@ -25,29 +25,25 @@ import {
 } from './analysis';
 import {
   CLASSIFIED_MATERIAL,
-  HAZARD_CHARACTERISTICS,
-  PACKAGINGS,
-  PHYSICAL_FORMS,
   analysisKindFor,
   listingKeys,
   useCreateListing,
   pricesApi,
   type AnalysisKind,
   type CreateListingBody,
-  type Hazard,
   type ListingMode,
   type ListingSide,
   type ReferenceBand,
 } from './api';
 import { MaterialPicker } from './components/MaterialPicker';
+import { EMPTY_HAZARD, HazardFields, hazardDraftErrors, hazardOf, type HazardDraft } from './components/HazardFields';
 import { JustificationField, TonnesField } from './components/OfferFields';
+import { PickupWindowFields, pickupWindowOf } from './components/PickupWindowFields';
 import { PriceCheckFeedback, ServerPriceCheck } from './components/PriceCheckFeedback';
 import { PriceInput, draftDirectionOf, draftToFen, priceDraftProblem, type PriceDraft } from './components/PriceInput';
 import { ProblemAlert } from './components/ProblemAlert';
 import { tradingProblem, type TradingProblem } from './errors';
 import { tk } from './labels';
-
-type Characteristic = Hazard['characteristics'][number];
 
 /** Form paths, most specific first, so a server error on `analysis.heavyMetals.cu` lands on that input. */
 function formPaths(kind: AnalysisKind | null): string[] {
@@ -135,9 +131,7 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
   const [district, setDistrict] = useState<DistrictCode | ''>(isDistrictCode(homeDistrict) ? homeDistrict : '');
   const [address, setAddress] = useState('');
   const [description, setDescription] = useState('');
-  const [characteristics, setCharacteristics] = useState<Characteristic[]>([]);
-  const [form, setForm] = useState<Hazard['form'] | ''>('');
-  const [packaging, setPackaging] = useState<Hazard['packaging'] | ''>('');
+  const [hazard, setHazard] = useState<HazardDraft>(EMPTY_HAZARD);
   const [analysisKind, setAnalysisKind] = useState<AnalysisKind | null>(null);
   const [analysis, setAnalysis] = useState<AnalysisDraft>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -176,10 +170,6 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
   // listing it is optional: the offers into it declare their own.
   const hazardRequired = side === 'supply' && (material?.hazardous === true || /^\d{3}-\d{3}-\d{2}$/.test(classifiedCode.trim()));
 
-  function toggleCharacteristic(c: Characteristic, on: boolean) {
-    setCharacteristics((cur) => HAZARD_CHARACTERISTICS.filter((x) => (x === c ? on : cur.includes(x))));
-  }
-
   function build(): { body?: CreateListingBody; errors: Record<string, string> } {
     const e: Record<string, string> = {};
     const required = t('common.required');
@@ -196,11 +186,8 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
     else if (priceProblem) e.pricePerTonneFen = priceProblem;
     else if (live?.status === 'rejected') e.pricePerTonneFen = t('newListing.priceRejected');
     if (needsJustification && !justification.trim()) e.justification = t('justification.required');
-    const from = fromDateTimeLocal(pickupFrom);
-    const to = fromDateTimeLocal(pickupTo);
-    if (!from) e.pickupFrom = required;
-    if (!to) e.pickupTo = required;
-    else if (from && Date.parse(to) < Date.parse(from)) e.pickupTo = t('newListing.pickupTo.beforeFrom');
+    const { from, to, errors: windowErrors } = pickupWindowOf(pickupFrom, pickupTo, t);
+    Object.assign(e, windowErrors);
     const closes = mode === 'auction' ? fromDateTimeLocal(closesAt) : null;
     if (mode === 'auction') {
       if (!closes) e.closesAt = required;
@@ -208,11 +195,8 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
       else if (to && Date.parse(closes) > Date.parse(to)) e.closesAt = t('newListing.closesAt.afterPickup');
     }
     if (!district) e.district = required;
-    const anyHazard = characteristics.length > 0 || form || packaging;
-    if ((anyHazard || hazardRequired) && !form)
-      e['hazard.form'] = hazardRequired && !anyHazard ? t('newListing.hazard.required') : required;
-    if ((anyHazard || hazardRequired) && !packaging) e['hazard.packaging'] = required;
-    if (hazardRequired && characteristics.length === 0) e['hazard.characteristics'] = t('hazard.characteristics.required');
+    Object.assign(e, hazardDraftErrors(hazard, hazardRequired, t, { nothingDeclared: t('newListing.hazard.required') }));
+    const declared = hazardOf(hazard);
     const built = buildAnalysis(analysisKind, analysis, t);
     Object.assign(e, built.errors);
     if (Object.keys(e).length || !material || !quantityKg || fen === null || !from || !to || !district) return { errors: e };
@@ -230,7 +214,7 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
       pickupTo: to,
       district,
       ...(address.trim() ? { address: address.trim() } : {}),
-      ...(form && packaging ? { hazard: { characteristics, form, packaging } } : {}),
+      ...(declared ? { hazard: declared } : {}),
       ...(built.analysis ? { analysis: built.analysis } : {}),
       ...(description.trim() ? { description: description.trim() } : {}),
     };
@@ -438,32 +422,15 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
 
         <fieldset className="form__section">
           <legend>{t('newListing.section.where')}</legend>
-          <div className="form__row">
-            <FormField id="listing-pickupFrom" label={t('newListing.pickupFrom')} error={errors.pickupFrom} required>
-              {(control) => (
-                <input
-                  {...control}
-                  type="datetime-local"
-                  className="input"
-                  value={pickupFrom}
-                  onChange={(e) => setPickupFrom(e.target.value)}
-                  data-testid="listing-pickup-from"
-                />
-              )}
-            </FormField>
-            <FormField id="listing-pickupTo" label={t('newListing.pickupTo')} error={errors.pickupTo} required>
-              {(control) => (
-                <input
-                  {...control}
-                  type="datetime-local"
-                  className="input"
-                  value={pickupTo}
-                  onChange={(e) => setPickupTo(e.target.value)}
-                  data-testid="listing-pickup-to"
-                />
-              )}
-            </FormField>
-          </div>
+          <PickupWindowFields
+            idPrefix="listing"
+            from={pickupFrom}
+            to={pickupTo}
+            onFromChange={setPickupFrom}
+            onToChange={setPickupTo}
+            fromError={errors.pickupFrom}
+            toError={errors.pickupTo}
+          />
           <div className="form__row">
             <FormField
               id="listing-district"
@@ -503,75 +470,7 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
         <fieldset className="form__section" data-testid="listing-hazard">
           <legend>{t('newListing.section.hazard')}</legend>
           <p className="field__hint">{t(hazardRequired ? 'newListing.hazard.hint.hazardous' : 'newListing.hazard.hint')}</p>
-          <fieldset className={`checkbox-group${(errors['hazard.characteristics'] ?? errors.hazard) ? ' field--invalid' : ''}`}>
-            <legend className="field__label">{t('hazard.characteristics')}</legend>
-            <div className="checkbox-group__options checkbox-group__options--compact">
-              {HAZARD_CHARACTERISTICS.map((c) => (
-                <div className="checkbox" key={c}>
-                  <input
-                    type="checkbox"
-                    id={`hazard-${c}`}
-                    checked={characteristics.includes(c)}
-                    onChange={(e) => toggleCharacteristic(c, e.target.checked)}
-                    data-testid={`hazard-${c}`}
-                  />
-                  <label htmlFor={`hazard-${c}`}>
-                    <span className="checkbox__title">
-                      {t(tk(`hazard.${c}`))} <span className="muted">({c})</span>
-                    </span>
-                  </label>
-                </div>
-              ))}
-            </div>
-            {(errors['hazard.characteristics'] ?? errors.hazard) && (
-              <div className="field__error" role="alert" data-testid="listing-hazard-characteristics-error">
-                {errors['hazard.characteristics'] ?? errors.hazard}
-              </div>
-            )}
-          </fieldset>
-          <div className="form__row">
-            <FormField id="listing-hazard-form" label={t('hazard.form')} error={errors['hazard.form']} required={hazardRequired}>
-              {(control) => (
-                <select
-                  {...control}
-                  className="input"
-                  value={form}
-                  onChange={(e) => setForm(e.target.value as Hazard['form'] | '')}
-                  data-testid="listing-form-select"
-                >
-                  <option value="">{t('newListing.choose')}</option>
-                  {PHYSICAL_FORMS.map((f) => (
-                    <option key={f} value={f}>
-                      {t(tk(`form.${f}`))}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </FormField>
-            <FormField
-              id="listing-hazard-packaging"
-              label={t('hazard.packaging')}
-              error={errors['hazard.packaging']}
-              required={hazardRequired}
-            >
-              {(control) => (
-                <select
-                  {...control}
-                  className="input"
-                  value={packaging}
-                  onChange={(e) => setPackaging(e.target.value as Hazard['packaging'] | '')}
-                  data-testid="listing-packaging"
-                >
-                  <option value="">{t('newListing.choose')}</option>
-                  {PACKAGINGS.map((p) => (
-                    <option key={p} value={p}>
-                      {t(tk(`packaging.${p}`))}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </FormField>
-          </div>
+          <HazardFields idPrefix="listing" value={hazard} onChange={setHazard} errors={errors} required={hazardRequired} />
         </fieldset>
 
         <fieldset className="form__section" data-testid="listing-analysis">
@@ -737,7 +636,7 @@ const FIELD_IDS: Record<string, string> = {
   pickupTo: 'listing-pickupTo',
   district: 'listing-district',
   address: 'listing-address',
-  'hazard.characteristics': 'hazard-T',
+  'hazard.characteristics': 'listing-hazard-T',
   'hazard.form': 'listing-hazard-form',
   'hazard.packaging': 'listing-hazard-packaging',
   description: 'listing-description',

@@ -15,6 +15,7 @@ import { usePlaceBid, type Bid, type Listing, type PlaceBidBody, type ReferenceB
 import { tradingProblem, type TradingProblem } from '../errors';
 import { EMPTY_HAZARD, HazardFields, hazardDraftErrors, hazardOf, type HazardDraft } from './HazardFields';
 import { JustificationField, TonnesField } from './OfferFields';
+import { PickupWindowFields, pickupWindowOf } from './PickupWindowFields';
 import { PriceCheckFeedback, ServerPriceCheck } from './PriceCheckFeedback';
 import { PriceInput, draftToFen, priceDraftOf, priceDraftProblem, type PriceDraft } from './PriceInput';
 import { ProblemAlert } from './ProblemAlert';
@@ -92,11 +93,7 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
     if (needsJustification && !justification.trim()) e.justification = t('justification.required');
     if (!supply) {
       if (!district) e.district = t('common.required');
-      const from = fromDateTimeLocal(pickupFrom);
-      const to = fromDateTimeLocal(pickupTo);
-      if (!from) e.pickupFrom = t('common.required');
-      if (!to) e.pickupTo = t('common.required');
-      else if (from && Date.parse(to) < Date.parse(from)) e.pickupTo = t('newListing.pickupTo.beforeFrom');
+      Object.assign(e, pickupWindowOf(pickupFrom, pickupTo, t).errors);
       Object.assign(e, hazardDraftErrors(hazard, listing.hazardous, t));
     }
     return e;
@@ -206,32 +203,15 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
                 </select>
               )}
             </FormField>
-            <div className="form__row">
-              <FormField id="bid-pickupFrom" label={t('newListing.pickupFrom')} error={errors.pickupFrom} required>
-                {(control) => (
-                  <input
-                    {...control}
-                    type="datetime-local"
-                    className="input"
-                    value={pickupFrom}
-                    onChange={(e) => setPickupFrom(e.target.value)}
-                    data-testid="bid-pickup-from"
-                  />
-                )}
-              </FormField>
-              <FormField id="bid-pickupTo" label={t('newListing.pickupTo')} error={errors.pickupTo} required>
-                {(control) => (
-                  <input
-                    {...control}
-                    type="datetime-local"
-                    className="input"
-                    value={pickupTo}
-                    onChange={(e) => setPickupTo(e.target.value)}
-                    data-testid="bid-pickup-to"
-                  />
-                )}
-              </FormField>
-            </div>
+            <PickupWindowFields
+              idPrefix="bid"
+              from={pickupFrom}
+              to={pickupTo}
+              onFromChange={setPickupFrom}
+              onToChange={setPickupTo}
+              fromError={errors.pickupFrom}
+              toError={errors.pickupTo}
+            />
           </fieldset>
           <fieldset className="form__section" data-testid="bid-hazard">
             <legend>{t('bid.hazard.title')}</legend>

@@ -3,17 +3,11 @@ import { Alert } from '../../../components/Alert';
 import { FormActions } from '../../../components/FormActions';
 import { FormField, useErrorUntilEdited } from '../../../components/FormField';
 import { useI18n } from '../../../i18n';
-import {
-  fenAsSignedYuanInput,
-  fromDateTimeLocal,
-  kgAsTonnesInput,
-  signedYuanToFen,
-  toDateTimeLocal,
-  tonnesToKg,
-} from '../../../lib/units';
+import { fenAsSignedYuanInput, kgAsTonnesInput, signedYuanToFen, toDateTimeLocal, tonnesToKg } from '../../../lib/units';
 import { useUpdateListing, type Listing } from '../api';
 import { tradingProblem, type TradingProblem } from '../errors';
 import { EMPTY_HAZARD, HazardFields, hazardDraftErrors, hazardOf, type HazardDraft } from './HazardFields';
+import { PickupWindowFields, pickupWindowOf } from './PickupWindowFields';
 import { ProblemAlert } from './ProblemAlert';
 
 /** The listing's declaration as the hazard fields edit it. */
@@ -94,12 +88,7 @@ export function EditListingForm({
 
   /** Puts a changed pickup window into `body`; returns the window's problems by field. */
   function pickupWindowChanges(body: Record<string, unknown>): Record<string, string> {
-    const from = fromDateTimeLocal(pickupFrom);
-    const to = fromDateTimeLocal(pickupTo);
-    const e: Record<string, string> = {};
-    if (!from) e.pickupFrom = t('common.required');
-    if (!to) e.pickupTo = t('common.required');
-    else if (from && Date.parse(to) < Date.parse(from)) e.pickupTo = t('newListing.pickupTo.beforeFrom');
+    const { from, to, errors: e } = pickupWindowOf(pickupFrom, pickupTo, t);
     if (Object.keys(e).length) return e;
     // Compare at the minute the inputs show, so an untouched window is not sent back.
     if (pickupFrom !== toDateTimeLocal(new Date(l.pickupFrom))) body.pickupFrom = from;
@@ -138,32 +127,15 @@ export function EditListingForm({
               />
             )}
           </FormField>
-          <div className="form__row">
-            <FormField id="edit-pickupFrom" label={t('newListing.pickupFrom')} error={pickupFromError} required>
-              {(c) => (
-                <input
-                  {...c}
-                  className="input"
-                  type="datetime-local"
-                  value={pickupFrom}
-                  onChange={(e) => setPickupFrom(e.target.value)}
-                  data-testid="edit-pickup-from"
-                />
-              )}
-            </FormField>
-            <FormField id="edit-pickupTo" label={t('newListing.pickupTo')} error={pickupToError} required>
-              {(c) => (
-                <input
-                  {...c}
-                  className="input"
-                  type="datetime-local"
-                  value={pickupTo}
-                  onChange={(e) => setPickupTo(e.target.value)}
-                  data-testid="edit-pickup-to"
-                />
-              )}
-            </FormField>
-          </div>
+          <PickupWindowFields
+            idPrefix="edit"
+            from={pickupFrom}
+            to={pickupTo}
+            onFromChange={setPickupFrom}
+            onToChange={setPickupTo}
+            fromError={pickupFromError}
+            toError={pickupToError}
+          />
         </>
       )}
       <HazardFields idPrefix="edit" value={hazard} onChange={changeHazard} errors={errors} required={hazardRequired} />

@@ -22,11 +22,13 @@ export function hazardDraftErrors(
   d: HazardDraft,
   required: boolean,
   t: (k: 'common.required' | 'hazard.characteristics.required') => string,
+  /** `nothingDeclared`: what the form field says when a required declaration was left wholly empty. */
+  o: { nothingDeclared?: string } = {},
 ): Record<string, string> {
   const e: Record<string, string> = {};
   const any = d.characteristics.length > 0 || d.form || d.packaging;
   if (required && d.characteristics.length === 0) e['hazard.characteristics'] = t('hazard.characteristics.required');
-  if ((any || required) && !d.form) e['hazard.form'] = t('common.required');
+  if ((any || required) && !d.form) e['hazard.form'] = (!any && o.nothingDeclared) || t('common.required');
   if ((any || required) && !d.packaging) e['hazard.packaging'] = t('common.required');
   return e;
 }
