@@ -10,6 +10,7 @@ import { FormField, TextField } from '../../components/FormField';
 import { useI18n, type MessageKey } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import type { RegisterBody } from './api';
+import { AccountFields } from './components/AccountFields';
 import { UsccField } from './components/UsccField';
 import { mapFieldErrors } from './fieldErrors';
 import { fieldErrorText } from '../../lib/fieldErrors';
@@ -168,38 +169,17 @@ export function SignUpPage() {
 
         <fieldset className="form__section">
           <legend>{t('signup.userSection')}</legend>
-          <TextField
-            id="user-name"
-            label={t('field.userName')}
-            error={errors['user.name']}
-            required
-            value={name}
-            onChange={setName}
-            autoComplete="name"
-            testId="signup-name"
-          />
-          <TextField
-            id="user-email"
-            label={t('field.email')}
-            error={errors['user.email']}
-            required
-            type="email"
-            value={email}
-            onChange={setEmail}
-            autoComplete="email"
-            testId="signup-email"
-          />
-          <TextField
-            id="user-password"
-            label={t('field.password')}
-            hint={t('field.password.hint')}
-            error={errors['user.password']}
-            required
-            type="password"
-            value={password}
-            onChange={setPassword}
-            autoComplete="new-password"
-            testId="signup-password"
+          <AccountFields
+            ids={{ name: 'user-name', email: 'user-email', password: 'user-password' }}
+            testIds={{ name: 'signup-name', email: 'signup-email', password: 'signup-password' }}
+            nameLabel={t('field.userName')}
+            value={{ name, email, password }}
+            onChange={(a) => {
+              setName(a.name);
+              setEmail(a.email);
+              setPassword(a.password);
+            }}
+            errors={{ name: errors['user.name'], email: errors['user.email'], password: errors['user.password'] }}
           />
         </fieldset>
 

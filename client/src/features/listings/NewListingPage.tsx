@@ -4,7 +4,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router';
 import { isDistrictCode, type DistrictCode } from '../../../../shared/src/districts.js';
 import { checkPrice } from '../../../../shared/src/pricecheck.js';
 import { Alert } from '../../components/Alert';
-import { DistrictOptions } from '../../components/DistrictOptions';
+import { DistrictField } from '../../components/DistrictOptions';
 import { FormActions } from '../../components/FormActions';
 import { FormField } from '../../components/FormField';
 import { PriceBandBar } from '../../components/PriceBandBar';
@@ -432,26 +432,15 @@ function NewListingForm({ sides, homeDistrict }: { sides: ListingSide[]; homeDis
             toError={errors.pickupTo}
           />
           <div className="form__row">
-            <FormField
+            <DistrictField
               id="listing-district"
               label={t(side === 'demand' ? 'newListing.district.demand' : 'newListing.district')}
               hint={t(side === 'demand' ? 'newListing.district.hint.demand' : 'newListing.district.hint')}
               error={errors.district}
-              required
-            >
-              {(control) => (
-                <select
-                  {...control}
-                  className="input"
-                  value={district}
-                  onChange={(e) => setDistrict(e.target.value as DistrictCode | '')}
-                  data-testid="listing-district"
-                >
-                  <option value="">{t('field.district.choose')}</option>
-                  <DistrictOptions />
-                </select>
-              )}
-            </FormField>
+              value={district}
+              onChange={setDistrict}
+              testId="listing-district"
+            />
             <FormField id="listing-address" label={t('newListing.address')} error={errors.address}>
               {(control) => (
                 <input

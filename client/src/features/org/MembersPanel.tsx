@@ -2,12 +2,12 @@ import { useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert } from '../../components/Alert';
 import { FormActions } from '../../components/FormActions';
-import { TextField } from '../../components/FormField';
 import { LoadError } from '../../components/LoadError';
 import { useI18n, type MessageKey } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import type { Me } from '../auth/api';
-import { mapFieldErrors } from '../auth/fieldErrors';
+import { AccountFields } from '../auth/components/AccountFields';
+import { useFieldForm } from '../../lib/useFieldForm';
 import { memberKeys, membersApi, type Member } from './members';
 
 const PATHS = ['email', 'password', 'name'] as const;
@@ -99,76 +99,42 @@ function AddMemberForm({ orgId, onAdded }: { orgId: string; onAdded: (name: stri
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const { errors, problemText, busy, submit } = useFieldForm(PATHS);
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    setFormError(null);
     const local: Record<string, string> = {};
     if (!name.trim()) local.name = t('common.required');
     if (!email.trim()) local.email = t('common.required');
     if (password.length < 10) local.password = t('field.password.hint');
-    setErrors(local);
-    if (Object.keys(local).length) return;
-    setSubmitting(true);
-    try {
+    await submit(local, async () => {
       const added = await membersApi.add(orgId, { name: name.trim(), email: email.trim(), password });
       setName('');
       setEmail('');
       setPassword('');
       onAdded(added.name);
       await client.invalidateQueries({ queryKey: memberKeys.list(orgId) });
-    } catch (err) {
-      const { byPath, rest } = mapFieldErrors(err, PATHS, t);
-      // The server's field messages are English: each field gets our sentence for the code.
-      const ours = Object.fromEntries(Object.keys(byPath).map((k) => [k, errorText(err, t)]));
-      setErrors(ours);
-      if (!Object.keys(byPath).length || rest.length) setFormError(errorText(err, t));
-    } finally {
-      setSubmitting(false);
-    }
+    });
   }
 
   return (
     <form className="form" onSubmit={onSubmit} noValidate data-testid="member-add-form" aria-labelledby="member-add-title">
       <h3 id="member-add-title">{t('members.add.title')}</h3>
-      {formError && <Alert testId="member-add-error">{formError}</Alert>}
-      <TextField
-        id="member-name"
-        label={t('field.userName')}
-        error={errors.name}
-        required
-        value={name}
-        onChange={setName}
-        autoComplete="off"
-        testId="member-name"
+      {problemText && <Alert testId="member-add-error">{problemText}</Alert>}
+      <AccountFields
+        ids={{ name: 'member-name', email: 'member-email', password: 'member-password' }}
+        testIds={{ name: 'member-name', email: 'member-email', password: 'member-password' }}
+        nameLabel={t('field.userName')}
+        value={{ name, email, password }}
+        onChange={(a) => {
+          setName(a.name);
+          setEmail(a.email);
+          setPassword(a.password);
+        }}
+        errors={errors}
+        forSomeoneElse
       />
-      <TextField
-        id="member-email"
-        label={t('field.email')}
-        error={errors.email}
-        required
-        type="email"
-        value={email}
-        onChange={setEmail}
-        autoComplete="off"
-        testId="member-email"
-      />
-      <TextField
-        id="member-password"
-        label={t('field.password')}
-        hint={t('field.password.hint')}
-        error={errors.password}
-        required
-        type="password"
-        value={password}
-        onChange={setPassword}
-        autoComplete="new-password"
-        testId="member-password"
-      />
-      <FormActions submitting={submitting} label={t('members.add.submit')} testId="member-add-submit" />
+      <FormActions submitting={busy} label={t('members.add.submit')} testId="member-add-submit" />
     </form>
   );
 }

@@ -4,9 +4,8 @@ import { FormActions } from '../../components/FormActions';
 import { TextField } from '../../components/FormField';
 import { useI18n } from '../../i18n';
 import { setAccessToken } from '../../lib/api';
-import { errorText } from '../../lib/errors';
+import { useFieldForm } from '../../lib/useFieldForm';
 import { authApi } from '../auth/api';
-import { mapFieldErrors } from '../auth/fieldErrors';
 
 const PATHS = ['currentPassword', 'newPassword'] as const;
 
@@ -15,34 +14,22 @@ export function PasswordChangeForm() {
   const { t } = useI18n();
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
-  const [submitting, setSubmitting] = useState(false);
+  const { errors, problemText, busy, submit } = useFieldForm(PATHS);
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    setFormError(null);
     setDone(false);
     const local: Record<string, string> = {};
     if (!currentPassword) local.currentPassword = t('common.required');
     if (newPassword.length < 10) local.newPassword = t('field.password.hint');
-    setErrors(local);
-    if (Object.keys(local).length) return;
-    setSubmitting(true);
-    try {
+    await submit(local, async () => {
       const session = await authApi.changePassword(currentPassword, newPassword);
       setAccessToken(session.accessToken);
       setCurrent('');
       setNew('');
       setDone(true);
-    } catch (err) {
-      const { byPath, rest } = mapFieldErrors(err, PATHS, t);
-      setErrors(byPath);
-      if (!Object.keys(byPath).length || rest.length) setFormError(errorText(err, t));
-    } finally {
-      setSubmitting(false);
-    }
+    });
   }
 
   return (
@@ -50,7 +37,7 @@ export function PasswordChangeForm() {
       <h2 id="account-password-title">{t('account.password.title')}</h2>
       <p className="muted small">{t('account.password.intro')}</p>
       <form className="form" onSubmit={onSubmit} noValidate data-testid="password-form">
-        {formError && <Alert testId="password-error">{formError}</Alert>}
+        {problemText && <Alert testId="password-error">{problemText}</Alert>}
         {done && (
           <Alert tone="info" testId="password-done">
             {t('account.password.done')}
@@ -79,7 +66,7 @@ export function PasswordChangeForm() {
           autoComplete="new-password"
           testId="password-new"
         />
-        <FormActions submitting={submitting} label={t('account.password.submit')} testId="password-submit" />
+        <FormActions submitting={busy} label={t('account.password.submit')} testId="password-submit" />
       </form>
     </section>
   );

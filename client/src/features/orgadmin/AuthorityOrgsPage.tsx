@@ -5,8 +5,8 @@ import { FormActions } from '../../components/FormActions';
 import { FormField, TextField } from '../../components/FormField';
 import { useI18n } from '../../i18n';
 import { api } from '../../lib/api';
-import { errorText } from '../../lib/errors';
-import { mapFieldErrors } from '../auth/fieldErrors';
+import { useFieldForm } from '../../lib/useFieldForm';
+import { AccountFields } from '../auth/components/AccountFields';
 import { RequireAdmin } from '../admin/RequireAdmin';
 
 const PATHS = ['org.name', 'org.uscc', 'org.district', 'org.scope', 'user.email', 'user.password', 'user.name'] as const;
@@ -26,14 +26,11 @@ function AuthorityOrgForm() {
   const [ownerName, setOwnerName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const { errors, problemText, busy, submit } = useFieldForm(PATHS);
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    setFormError(null);
     setCreated(null);
     const local: Record<string, string> = {};
     if (!name.trim()) local['org.name'] = t('common.required');
@@ -41,10 +38,7 @@ function AuthorityOrgForm() {
     if (!ownerName.trim()) local['user.name'] = t('common.required');
     if (!email.trim()) local['user.email'] = t('common.required');
     if (password.length < 10) local['user.password'] = t('field.password.hint');
-    setErrors(local);
-    if (Object.keys(local).length) return;
-    setSubmitting(true);
-    try {
+    await submit(local, async () => {
       const body = {
         org: {
           name: name.trim(),
@@ -62,14 +56,7 @@ function AuthorityOrgForm() {
       setOwnerName('');
       setEmail('');
       setPassword('');
-    } catch (err) {
-      const { byPath, rest } = mapFieldErrors(err, PATHS, t);
-      // Our words, not the server's English: each marked field gets the code's sentence.
-      setErrors(Object.fromEntries(Object.keys(byPath).map((k) => [k, errorText(err, t)])));
-      if (!Object.keys(byPath).length || rest.length) setFormError(errorText(err, t));
-    } finally {
-      setSubmitting(false);
-    }
+    });
   }
 
   return (
@@ -80,7 +67,7 @@ function AuthorityOrgForm() {
       </header>
       <section className="card">
         <form className="form" onSubmit={onSubmit} noValidate data-testid="authority-org-form">
-          {formError && <Alert testId="authority-org-error">{formError}</Alert>}
+          {problemText && <Alert testId="authority-org-error">{problemText}</Alert>}
           {created && (
             <Alert tone="info" testId="authority-org-created">
               {t('orgAdmin.created', { name: created })}
@@ -144,39 +131,20 @@ function AuthorityOrgForm() {
               </label>
             </div>
           )}
-          <TextField
-            id="ao-owner"
-            label={t('orgAdmin.owner')}
-            error={errors['user.name']}
-            required
-            value={ownerName}
-            onChange={setOwnerName}
-            testId="ao-owner"
+          <AccountFields
+            ids={{ name: 'ao-owner', email: 'ao-email', password: 'ao-password' }}
+            testIds={{ name: 'ao-owner', email: 'ao-email', password: 'ao-password' }}
+            nameLabel={t('orgAdmin.owner')}
+            value={{ name: ownerName, email, password }}
+            onChange={(a) => {
+              setOwnerName(a.name);
+              setEmail(a.email);
+              setPassword(a.password);
+            }}
+            errors={{ name: errors['user.name'], email: errors['user.email'], password: errors['user.password'] }}
+            forSomeoneElse
           />
-          <TextField
-            id="ao-email"
-            label={t('field.email')}
-            error={errors['user.email']}
-            required
-            type="email"
-            value={email}
-            onChange={setEmail}
-            autoComplete="off"
-            testId="ao-email"
-          />
-          <TextField
-            id="ao-password"
-            label={t('field.password')}
-            hint={t('field.password.hint')}
-            error={errors['user.password']}
-            required
-            type="password"
-            value={password}
-            onChange={setPassword}
-            autoComplete="new-password"
-            testId="ao-password"
-          />
-          <FormActions submitting={submitting} label={t('orgAdmin.submit')} testId="ao-submit" />
+          <FormActions submitting={busy} label={t('orgAdmin.submit')} testId="ao-submit" />
         </form>
       </section>
     </div>

@@ -3,8 +3,7 @@ import { Link } from 'react-router';
 import { checkPrice } from '../../../../../shared/src/pricecheck.js';
 import { isDistrictCode, type DistrictCode } from '../../../../../shared/src/districts.js';
 import { Alert } from '../../../components/Alert';
-import { DistrictOptions } from '../../../components/DistrictOptions';
-import { FormField } from '../../../components/FormField';
+import { DistrictField } from '../../../components/DistrictOptions';
 import { FormActions } from '../../../components/FormActions';
 import { useI18n } from '../../../i18n';
 import { formatPricePerTonne } from '../../../lib/money';
@@ -189,20 +188,14 @@ export function BidForm({ listing, band, onPlaced }: BidFormProps) {
           <fieldset className="form__section" data-testid="bid-lot">
             <legend>{t('bid.lot.title')}</legend>
             <p className="field__hint">{t('bid.lot.hint')}</p>
-            <FormField id="bid-district" label={t('bid.lot.district')} error={errors.district} required>
-              {(control) => (
-                <select
-                  {...control}
-                  className="input"
-                  value={district}
-                  onChange={(e) => setDistrict(e.target.value as DistrictCode | '')}
-                  data-testid="bid-district"
-                >
-                  <option value="">{t('field.district.choose')}</option>
-                  <DistrictOptions />
-                </select>
-              )}
-            </FormField>
+            <DistrictField
+              id="bid-district"
+              label={t('bid.lot.district')}
+              error={errors.district}
+              value={district}
+              onChange={setDistrict}
+              testId="bid-district"
+            />
             <PickupWindowFields
               idPrefix="bid"
               from={pickupFrom}
