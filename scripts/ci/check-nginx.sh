@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
-[ -x "$NGINX" ] || { echo "check-nginx: nginx not installed (apt-get install -y nginx-light)"; exit 1; }
+[ -x "$NGINX" ] || { echo "check-nginx: nginx not installed (apt-get install -y nginx)"; exit 1; }
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 mkdir -p "$prefix/conf" "$prefix/logs"
