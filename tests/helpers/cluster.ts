@@ -34,13 +34,20 @@ export interface Cluster {
   processes: ClusterProcess[];
   api(name: string): ClusterProcess;
   /** Starts one more process of this cluster (same database, Redis prefix and key). */
-  start(kind: 'api' | 'worker', name: string): Promise<ClusterProcess>;
+  start(kind: 'api' | 'worker', name: string, build?: Build): Promise<ClusterProcess>;
   close(): Promise<void>;
 }
 
-function spawnProcess(kind: 'api' | 'worker', name: string, env: Record<string, string>, port: number): ClusterProcess {
-  const entry = kind === 'api' ? 'server/src/main.ts' : 'server/src/worker.ts';
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+/** How a process runs: the TypeScript sources through tsx (`npm start`), or dist/ (`npm run start:prod`). */
+export type Build = 'tsx' | 'compiled';
+
+export function entryArgs(kind: 'api' | 'worker', build: Build): string[] {
+  const file = kind === 'api' ? 'main' : 'worker';
+  return build === 'compiled' ? ['--enable-source-maps', `dist/server/src/${file}.js`] : ['--import', 'tsx', `server/src/${file}.ts`];
+}
+
+function spawnProcess(kind: 'api' | 'worker', name: string, env: Record<string, string>, port: number, build: Build): ClusterProcess {
+  const child = spawn(process.execPath, entryArgs(kind, build), {
     cwd: ROOT,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,7 +63,7 @@ function spawnProcess(kind: 'api' | 'worker', name: string, env: Record<string, 
   return { name, kind, child, url, request: supertest(url), output };
 }
 
-async function ready(p: ClusterProcess, timeoutMs: number): Promise<void> {
+export async function ready(p: ClusterProcess, timeoutMs: number): Promise<void> {
   const exited = () => {
     if (p.child.exitCode !== null || p.child.signalCode !== null)
       throw new Error(`${p.name} exited (${p.child.exitCode ?? p.child.signalCode}): ${p.output.join('').slice(-2000)}`);
@@ -88,6 +95,8 @@ export async function startCluster(opts: {
   workers: string[];
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Default tsx; 'compiled' needs `npm run build` first (scripts/bench/cluster.ts). */
+  build?: Build;
 }): Promise<Cluster> {
   const redisUrl = process.env.REDIS_URL!;
   const testDb = await createTestDatabase();
@@ -113,8 +122,8 @@ export async function startCluster(opts: {
   };
   const timeoutMs = opts.timeoutMs ?? 90_000;
   const processes: ClusterProcess[] = [];
-  const start = async (kind: 'api' | 'worker', name: string) => {
-    const p = spawnProcess(kind, name, env, await freePort());
+  const start = async (kind: 'api' | 'worker', name: string, build: Build = opts.build ?? 'tsx') => {
+    const p = spawnProcess(kind, name, env, await freePort(), build);
     processes.push(p);
     await ready(p, timeoutMs);
     return p;
