@@ -70,9 +70,7 @@ async function main(): Promise<number> {
     const database = await openPostgres(scratchUrl, 2);
     try {
       const c = database.pool;
-      const applied = new Set(
-        (await c.query<{ name: string }>('select name from schema_migrations')).rows.map((r) => r.name),
-      );
+      const applied = new Set((await c.query<{ name: string }>('select name from schema_migrations')).rows.map((r) => r.name));
       const known = (await loadMigrations()).map((m) => m.name);
       const pending = known.filter((n) => !applied.has(n));
       const counts = (

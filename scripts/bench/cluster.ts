@@ -70,7 +70,11 @@ async function register(p: ClusterProcess, roles: ('generator' | 'recycler')[], 
   return { ...s, org: s.org!, orgId: s.org!.id, token: s.accessToken, email: s.user.email, password: PASSWORD };
 }
 
-async function burst(targets: ClusterProcess[], buyers: OrgActor[], lots: string[]): Promise<{ ok: number; other: number; s: number }> {
+async function burst(
+  targets: ClusterProcess[],
+  buyers: OrgActor[],
+  lots: string[],
+): Promise<{ ok: number; other: number; s: number }> {
   let ok = 0;
   let other = 0;
   let n = 0;
@@ -114,7 +118,9 @@ async function main(): Promise<void> {
       for (const b of order) {
         const r = await timeStart(cluster, b, `${b}-${i}`);
         results[b].push(r);
-        console.log(`start ${i + 1} ${b.padEnd(8)} ${r.ms.toFixed(0)} ms to /readyz, idle RSS ${r.rss.toFixed(0)} MB (load ${loadavg()})`);
+        console.log(
+          `start ${i + 1} ${b.padEnd(8)} ${r.ms.toFixed(0)} ms to /readyz, idle RSS ${r.rss.toFixed(0)} MB (load ${loadavg()})`,
+        );
       }
     }
     for (const b of ['tsx', 'compiled'] as Build[])
@@ -125,8 +131,7 @@ async function main(): Promise<void> {
     // ---- bid throughput, one API process against two ----
     const A = await cluster.start('api', 'A', 'compiled');
     const B = await cluster.start('api', 'B', 'compiled');
-    const W = await cluster.start('worker', 'W', 'compiled');
-    void W;
+    await cluster.start('worker', 'W', 'compiled');
     const g = await register(A, ['generator'], '330603');
     const buyers = await Promise.all(Array.from({ length: CONCURRENCY }, () => register(B, ['recycler'], '330604')));
     const lots: string[] = [];

@@ -66,7 +66,14 @@ if (worker)
       .includes('worker'),
     'worker: command must run the worker (dist/server/src/worker.js)',
   );
-if (migrate) need([].concat(migrate.command ?? []).join(' ').includes('migrate'), 'migrate: command must run the migrations');
+if (migrate)
+  need(
+    []
+      .concat(migrate.command ?? [])
+      .join(' ')
+      .includes('migrate'),
+    'migrate: command must run the migrations',
+  );
 for (const [name, svc] of [
   ['api', api],
   ['worker', worker],

@@ -31,7 +31,8 @@ describe('cluster: the restore drill verifies every manifest hash chain of a res
 
   before(async function () {
     requirePostgres(this);
-    if (spawnSync('pg_restore', ['--version']).status !== 0) skipOrFail(this, 'pg_dump / pg_restore not installed (postgresql-client)');
+    if (spawnSync('pg_restore', ['--version']).status !== 0)
+      skipOrFail(this, 'pg_dump / pg_restore not installed (postgresql-client)');
     t = await createTestApp();
   });
   after(async () => {
@@ -62,7 +63,10 @@ describe('cluster: the restore drill verifies every manifest hash chain of a res
     expect(bad.out).to.include(`BROKEN ${m2.number} (${m2.id}): hash at event 1`);
     expect(bad.out).to.not.include(m1.id);
     // The scratch databases are gone.
-    const [left] = await rows<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from pg_database where datname like 'zwx_restore_drill_%'`);
+    const [left] = await rows<{ n: number }>(
+      t.ctx.db,
+      sql`select count(*)::int as n from pg_database where datname like 'zwx_restore_drill_%'`,
+    );
     expect(left!.n).to.equal(0);
   });
 });

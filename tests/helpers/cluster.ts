@@ -43,10 +43,18 @@ export type Build = 'tsx' | 'compiled';
 
 export function entryArgs(kind: 'api' | 'worker', build: Build): string[] {
   const file = kind === 'api' ? 'main' : 'worker';
-  return build === 'compiled' ? ['--enable-source-maps', `dist/server/src/${file}.js`] : ['--import', 'tsx', `server/src/${file}.ts`];
+  return build === 'compiled'
+    ? ['--enable-source-maps', `dist/server/src/${file}.js`]
+    : ['--import', 'tsx', `server/src/${file}.ts`];
 }
 
-function spawnProcess(kind: 'api' | 'worker', name: string, env: Record<string, string>, port: number, build: Build): ClusterProcess {
+function spawnProcess(
+  kind: 'api' | 'worker',
+  name: string,
+  env: Record<string, string>,
+  port: number,
+  build: Build,
+): ClusterProcess {
   const child = spawn(process.execPath, entryArgs(kind, build), {
     cwd: ROOT,
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },

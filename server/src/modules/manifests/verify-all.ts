@@ -58,7 +58,8 @@ export async function verifyAllManifestChains(db: Db, batchSize = 500): Promise<
         continue;
       }
       const verdict = verifyChain(own.map(chained));
-      if (!verdict.valid) report.broken.push({ manifestId: m.id, number: m.number, brokenAt: verdict.brokenAt, reason: verdict.reason });
+      if (!verdict.valid)
+        report.broken.push({ manifestId: m.id, number: m.number, brokenAt: verdict.brokenAt, reason: verdict.reason });
     }
   }
 }
