@@ -79,6 +79,21 @@ async function roomSeq(cluster: Cluster, room: string): Promise<number> {
   return Number(r?.seq ?? 0);
 }
 
+/** Runs `run` over `items` with at most `n` calls in flight; results in the items' order. */
+async function inFlight<T, R>(n: number, items: T[], run: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await run(items[i]!, i);
+      }
+    }),
+  );
+  return out;
+}
+
 /** Outbox rows that are due and not done: a lost job stays here. */
 async function jobsOutstanding(cluster: Cluster): Promise<{ id: number; topic: string }[]> {
   return rows(
@@ -162,6 +177,17 @@ describe('cluster: two API processes and two workers on PostgreSQL + Redis (issu
     expect(A.url).to.not.equal(B.url);
   });
 
+  afterEach(function () {
+    if (this.currentTest?.state !== 'failed' || !cluster) return;
+    for (const p of cluster.processes) {
+      const errors = p.output
+        .join('')
+        .split('\n')
+        .filter((l) => /"level":(40|50|60)/.test(l));
+      if (errors.length) console.log(`    ${p.name} warnings and errors:\n      ${errors.slice(-8).join('\n      ')}`);
+    }
+  });
+
   after(async () => {
     for (const s of sockets.splice(0)) s.disconnect();
     await cluster?.close();
@@ -194,10 +220,10 @@ describe('cluster: two API processes and two workers on PostgreSQL + Redis (issu
     const seed = Date.now();
     console.log(`    seed ${seed}`);
     const sizes = Array.from({ length: 48 }, (_, i) => 1_000 + ((seed + i * 7919) % 3) * 1_000);
-    const results = await Promise.all(
-      sizes.map((kg, i) =>
-        bid(i % 2 ? A.request : B.request, buyers[i % buyers.length]!, l.id, { pricePerTonneFen: 258_500, quantityKg: kg }),
-      ),
+    // Eight in flight at a time, alternating processes: they race on the lot's row lock across
+    // processes, while every request still gets a pool connection on a loaded machine.
+    const results = await inFlight(8, sizes, (kg, i) =>
+      bid(i % 2 ? A.request : B.request, buyers[i % buyers.length]!, l.id, { pricePerTonneFen: 258_500, quantityKg: kg }),
     );
     for (const res of results) expect([201, 422], JSON.stringify(res.body)).to.include(res.status);
     const [s] = await rows<{ sold: string | number; n: string | number; remaining: string | number; status: string }>(
@@ -253,7 +279,8 @@ describe('cluster: two API processes and two workers on PostgreSQL + Redis (issu
   it('rate limits are shared: a user and an address get one limit across both processes, not one each', async () => {
     const g = await generator(A.request);
     const statuses: number[] = [];
-    for (let round = 0; round < (RATE_LIMIT + 10) / 10; round++)
+    // Twice the limit, alternating: shared, about half is refused; counted per process, none would be.
+    for (let round = 0; round < (2 * RATE_LIMIT) / 10; round++)
       statuses.push(
         ...(
           await Promise.all(
@@ -261,15 +288,23 @@ describe('cluster: two API processes and two workers on PostgreSQL + Redis (issu
           )
         ).map((r) => r.status),
       );
-    // g's registration counted for its address, not for g: every /me is g's, and exactly the limit passes.
-    expect(statuses.filter((s) => s === 200)).to.have.length(RATE_LIMIT);
-    expect(statuses.filter((s) => s === 429)).to.have.length(statuses.length - RATE_LIMIT);
+    const refusedBy = (p: ClusterProcess) => statuses.filter((st, i) => st === 429 && (i % 2 ? A : B) === p).length;
+    // Counted per process, each would have taken its 150 (its whole limit) and refused none.
+    expect(refusedBy(A), 'requests A refused').to.be.greaterThan(0);
+    expect(refusedBy(B), 'requests B refused').to.be.greaterThan(0);
+    expect(statuses.every((st) => st === 200 || st === 429)).to.equal(true);
+    // The store counts in the process's memory while Redis does not answer within 250 ms (never
+    // waiting on it); on a machine that loaded a few requests may be counted there, and the log says so.
+    const degraded = cluster.processes.some((p) => p.output.join('').includes('rate limiter: redis unavailable'));
+    if (degraded)
+      console.log('    note: a rate limiter counted locally for a moment (Redis slower than 250 ms): exact count not checked');
+    else expect(statuses.filter((st) => st === 200)).to.have.length(RATE_LIMIT);
 
     // Registrations per address: RATE_LIMIT / 30 in 10 minutes, at least 5, across both processes.
     const address = someAddress();
     const perAddress = Math.max(5, Math.ceil(RATE_LIMIT / 30));
     const regs: number[] = [];
-    for (let i = 0; i < perAddress + 2; i++)
+    for (let i = 0; i < perAddress * 2; i++)
       regs.push(
         (
           await (i % 2 ? A : B).request
@@ -278,8 +313,10 @@ describe('cluster: two API processes and two workers on PostgreSQL + Redis (issu
             .send(registrationBody({ roles: ['generator'] }))
         ).status,
       );
-    expect(regs.filter((s) => s === 201)).to.have.length(perAddress);
-    expect(regs.slice(perAddress)).to.deep.equal([429, 429]);
+    // Per process, each would have taken 5 of its 5.
+    expect(regs.slice(-2), 'the last registrations from one address').to.deep.equal([429, 429]);
+    if (!cluster.processes.some((p) => p.output.join('').includes('rate limiter: redis unavailable')))
+      expect(regs.filter((st) => st === 201)).to.have.length(perAddress);
   });
 
   it('a client that reconnects to the other process resyncs by seq with no gap', async () => {
