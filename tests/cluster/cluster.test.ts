@@ -418,8 +418,7 @@ describe('cluster: two API processes and two workers on PostgreSQL + Redis (issu
       await expectCommitted(cluster, acknowledged);
       await expectNoJobLost(cluster);
       // Back to two and two for the next test.
-      A = await cluster.start('api', 'A2');
-      await cluster.start('worker', 'W3');
+      [A] = await Promise.all([cluster.start('api', 'A2'), cluster.start('worker', 'W3')]);
     });
 
     it('SIGKILL of one API process and one worker mid-burst loses nothing acknowledged', async () => {
