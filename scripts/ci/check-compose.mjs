@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Fallback check of docker-compose.yml for machines where the docker-compose tool cannot be
 // installed: the YAML must parse and name the services, images, commands and health gates that
-// README.md and docs/architecture.md describe. `docker-compose config -q` is the real check; this
+// docs/deploy.md describes. `docker-compose config -q` is the real check; this
 // one only catches a broken or gutted file. Uses js-yaml, which mocha brings into node_modules.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,8 +31,8 @@ try {
 }
 
 const services = doc?.services ?? {};
-for (const name of ['postgres', 'redis', 'api', 'worker']) need(services[name], `service ${name} missing`);
-const { postgres, redis, api, worker } = services;
+for (const name of ['postgres', 'redis', 'migrate', 'api', 'worker', 'nginx']) need(services[name], `service ${name} missing`);
+const { postgres, redis, migrate, api, worker, nginx } = services;
 if (postgres) {
   need(String(postgres.image).startsWith('postgres:15'), 'postgres: image must be postgres:15');
   need(postgres.healthcheck?.test, 'postgres: healthcheck missing');
@@ -45,6 +45,7 @@ if (redis) {
   need((redis.volumes ?? []).length > 0, 'redis: volume missing');
 }
 for (const [name, svc] of [
+  ['migrate', migrate],
   ['api', api],
   ['worker', worker],
 ]) {
@@ -63,9 +64,30 @@ if (worker)
       .concat(worker.command ?? [])
       .join(' ')
       .includes('worker'),
-    'worker: command must run `npm run worker`',
+    'worker: command must run the worker (dist/server/src/worker.js)',
   );
-if (api) need(JSON.stringify(api.ports ?? []).includes('3000'), 'api: port 3000 not published');
+if (migrate)
+  need(
+    []
+      .concat(migrate.command ?? [])
+      .join(' ')
+      .includes('migrate'),
+    'migrate: command must run the migrations',
+  );
+for (const [name, svc] of [
+  ['api', api],
+  ['worker', worker],
+])
+  if (svc)
+    need(
+      svc.depends_on?.migrate?.condition === 'service_completed_successfully',
+      `${name}: must wait for migrate (service_completed_successfully)`,
+    );
+if (api) need(JSON.stringify(api.expose ?? api.ports ?? []).includes('3000'), 'api: port 3000 not exposed');
+if (nginx) {
+  need(JSON.stringify(nginx.volumes ?? []).includes('deploy/nginx/nginx.conf'), 'nginx: must mount deploy/nginx/nginx.conf');
+  need((nginx.ports ?? []).length > 0, 'nginx: no published port');
+}
 
 if (problems.length) {
   for (const p of problems) console.error(`check-compose: ${file}: ${p}`);

@@ -213,7 +213,13 @@ export function createApp(ctx: AppContext, { clientDist = CLIENT_DIST }: { clien
       },
     }),
   );
-  api.post('/auth/register', registerRateLimit(ctx.config.RATE_LIMIT_PER_MINUTE));
+  api.post(
+    '/auth/register',
+    registerRateLimit(
+      ctx.config.RATE_LIMIT_PER_MINUTE,
+      ctx.redis ? new RedisWithMemoryFallbackStore(ctx.redis, `${ctx.config.REDIS_PREFIX}:rlreg:`, ctx.logger) : undefined,
+    ),
+  );
   mountRoutes(api, routes, ctx.db);
   api.use(notFoundHandler);
   app.use('/api/v1', api);

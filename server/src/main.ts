@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadConfig, ConfigError, childEnvironment } from './config.js';
 import { createLogger } from './logger.js';
 import { createContext, closeContext } from './context.js';
 import { startServer } from './server.js';
 import { CLIENT_DIST } from './app.js';
+import { exitGracefullyOnSignals } from './shutdown.js';
 import { seedDemo } from '../../scripts/seed/demo.js';
+
+const VITE = 'node_modules/vite/bin/vite.js';
 
 async function main() {
   let config;
@@ -20,17 +24,19 @@ async function main() {
   }
   const logger = createLogger(config.LOG_LEVEL);
 
-  if (!existsSync(CLIENT_DIST)) {
-    logger.info('client build missing: building the web UI with Vite (once)');
-    const r = spawnSync(
-      process.execPath,
-      ['node_modules/vite/bin/vite.js', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'],
-      {
-        stdio: 'inherit',
-        // React's production build whatever mode the server runs in.
-        env: childEnvironment({ NODE_ENV: 'production' }),
-      },
+  if (!existsSync(CLIENT_DIST) && !existsSync(VITE)) {
+    // The compiled build (npm run start:prod) carries dist/client/dist and has no Vite to build it.
+    logger.error(
+      { expected: path.relative(process.cwd(), CLIENT_DIST) },
+      'client build missing; the API runs without the web UI',
     );
+  } else if (!existsSync(CLIENT_DIST)) {
+    logger.info('client build missing: building the web UI with Vite (once)');
+    const r = spawnSync(process.execPath, [VITE, 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
+      stdio: 'inherit',
+      // React's production build whatever mode the server runs in.
+      env: childEnvironment({ NODE_ENV: 'production' }),
+    });
     if (r.status !== 0) logger.error('client build failed; the API still runs, the web UI will be missing');
   }
 
@@ -52,19 +58,10 @@ async function main() {
   logger.info(`listening on http://localhost:${config.PORT} (API docs at /api/docs)`);
   if (config.PAYMENT_PROVIDER === 'simulated') logger.warn('payments are SIMULATED (demo): no real money moves');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
+  exitGracefullyOnSignals(logger, async () => {
     await running.close();
     await closeContext(ctx);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
 }
 
 function printDemoLogins(created: boolean, logins: { email: string; password: string; org: string; roles: string }[]) {

@@ -2,12 +2,14 @@ import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './logger.js';
 import { createContext, closeContext } from './context.js';
 import { createRedisBroadcaster } from './realtime/emitter.js';
+import { exitGracefullyOnSignals } from './shutdown.js';
 
 /**
  * `npm run worker`: a BullMQ worker process (scale-out). It relays the outbox too, so jobs keep
  * flowing with every API process down. Realtime events that jobs emit go through Redis to the API
- * processes' sockets (socket.io Redis adapter). SIGTERM/SIGINT close the worker gracefully: running
- * jobs finish and are acknowledged; anything cut short is redelivered and guarded by the database.
+ * processes' sockets (socket.io Redis adapter). SIGTERM/SIGINT close the worker gracefully within 10 s
+ * (shutdown.ts): running jobs finish and are acknowledged; anything cut short is redelivered and
+ * guarded by the database.
  */
 async function main() {
   let config;
@@ -34,27 +36,10 @@ async function main() {
   await ctx.jobs.start();
   logger.info({ database: config.DATABASE_URL ? 'postgresql' : `pglite (${config.DATA_DIR})` }, 'worker started');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'worker shutting down');
-    const force = setTimeout(() => {
-      logger.error('worker did not stop in 30 s; exiting');
-      process.exit(1);
-    }, 30_000);
-    force.unref();
-    try {
-      await closeContext(ctx);
-      await broadcaster.close();
-      process.exit(0);
-    } catch (err) {
-      logger.error({ err }, 'worker shutdown failed');
-      process.exit(1);
-    }
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  exitGracefullyOnSignals(logger, async () => {
+    await closeContext(ctx);
+    await broadcaster.close();
+  });
 }
 
 main().catch((err) => {

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import { rateLimit, ipKeyGenerator, type Store } from 'express-rate-limit';
 import { AppError, ErrorCodes } from '../../../shared/src/errors.js';
 
 /** The window of the registration limit. */
@@ -8,11 +8,13 @@ const WINDOW_MS = 10 * 60_000;
 /**
  * Registration answers 409 for an email that already has an account (ADR 0009), so it is an
  * account-existence oracle; this per-client-address limit keeps it from being a fast one, and slows
- * mass sign-ups. RATE_LIMIT_PER_MINUTE / 30 per 10 minutes (20 by default), at least 5. In memory per
- * process: an attacker spreading over N processes gets N times the limit, which still bounds it.
+ * mass sign-ups. RATE_LIMIT_PER_MINUTE / 30 per 10 minutes (20 by default), at least 5. With Redis the
+ * count is shared by every API process (`store`), so N processes behind a load balancer do not give
+ * N times the limit; without Redis it counts in this process.
  */
-export function registerRateLimit(ratePerMinute: number): RequestHandler {
+export function registerRateLimit(ratePerMinute: number, store?: Store): RequestHandler {
   return rateLimit({
+    ...(store ? { store } : {}),
     windowMs: WINDOW_MS,
     limit: Math.max(5, Math.ceil(ratePerMinute / 30)),
     standardHeaders: 'draft-7',

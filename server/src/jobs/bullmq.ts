@@ -9,7 +9,8 @@ import { DEFAULT_RETRY, type JobRunner, type QueuedJob, type RetryPolicy } from 
 
 export const DEFAULT_QUEUE_NAME = 'zwx-jobs';
 export const DEFAULT_QUEUE_PREFIX = 'zwx';
-const CLOSE_TIMEOUT_MS = 10_000;
+/** Inside the process's 10 s shutdown deadline (shutdown.ts): the worker's close, then the queue's. */
+const CLOSE_TIMEOUT_MS = 5_000;
 
 export interface BullmqRunnerOptions {
   redisUrl: string;
@@ -139,7 +140,7 @@ export async function createBullmqRunner(o: BullmqRunnerOptions): Promise<JobRun
         });
         if (!graceful) await within(w.close(true), 1000).catch(() => {});
       }
-      await within(queue.close(), CLOSE_TIMEOUT_MS).catch((err: unknown) => log.warn({ err }, 'closing the bullmq queue failed'));
+      await within(queue.close(), 2_000).catch((err: unknown) => log.warn({ err }, 'closing the bullmq queue failed'));
       for (const c of [workerConnection, queueConnection]) if (c) await quitRedis(c);
       worker = null;
       workerConnection = null;
