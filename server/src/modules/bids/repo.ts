@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { rows } from '../../db/tx.js';
 import { bids } from '../../db/schema.js';
 
 export type BidRow = typeof bids.$inferSelect;
@@ -51,4 +52,40 @@ export async function bidsOfOrg(
     .where(and(...conds))
     .orderBy(desc(bids.seq))
     .limit(f.limit);
+}
+
+/** What place_resting_bid (migration 0018) answers. */
+export type RestingBidOutcome = { outcome: 'placed'; seq: number; createdAt: string; bidCount: number } | { outcome: 'stale' };
+
+/**
+ * A resting bid written in one statement, in its own (autocommit) transaction: locks, the
+ * unchanged-listing check, the bid, the outbid notice, the count, the room sequences and the outbox
+ * rows (migration 0018, ADR 0024). Statements inside a plpgsql function are planned once per connection.
+ */
+export async function placeRestingBidRow(
+  db: DbOrTx,
+  a: {
+    listingId: string;
+    lockNamespace: string;
+    expect: { version: string; status: string; remainingKg: number };
+    bid: {
+      id: string;
+      orgId: string;
+      userId: string;
+      priceFen: number;
+      quantityKg: number;
+      justification: string | null;
+      priceCheck: unknown;
+    };
+    rows: unknown[];
+    outbid: Record<string, unknown>;
+  },
+): Promise<RestingBidOutcome> {
+  const [row] = await rows<{ r: RestingBidOutcome | string }>(
+    db,
+    sql`select place_resting_bid(${a.listingId}::uuid, ${a.lockNamespace}, ${JSON.stringify(a.expect)}::jsonb,
+          ${JSON.stringify(a.bid)}::jsonb, ${JSON.stringify(a.rows)}::jsonb, ${JSON.stringify(a.outbid)}::jsonb) as r`,
+  );
+  const r = row!.r;
+  return typeof r === 'string' ? (JSON.parse(r) as RestingBidOutcome) : r;
 }
