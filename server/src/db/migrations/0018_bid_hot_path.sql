@@ -7,7 +7,8 @@
 -- locks are held for the microseconds the function runs, not across a dozen network round trips.
 --
 -- p_listing   the listing; p_lock_ns the advisory-lock namespace of listings (LISTING_LOCK)
--- p_expect    {"version": updated_at::text, "status", "remainingKg", "closesAt"} as the checks saw them
+-- p_expect    {"version": updated_at::text, "status", "remainingKg"} as the checks saw them (updated_at
+--             moves with every change of terms or state; bid_count, which concurrent bids move, is not compared)
 -- p_bid       {"id", "orgId", "userId", "priceFen", "quantityKg", "justification", "priceCheck"}
 -- p_rows      the outbox rows of the bid's live events, in order (server/src/realtime/publish.ts,
 --             outboxRowsOfEvent): {"topic", "room", "payload"} for an event, whose seq is allocated here,
@@ -28,15 +29,14 @@ declare
   payload jsonb;
 begin
   perform pg_advisory_xact_lock(hashtext(p_lock_ns), hashtext(p_listing::text));
-  select updated_at::text as version, status, remaining_kg, closes_at, coalesce(closes_at <= now(), false) as past_close
+  select updated_at::text as version, status, remaining_kg, coalesce(closes_at <= now(), false) as past_close
     into l from listings where id = p_listing for update;
   if not found
      or l.version <> p_expect->>'version'
      or l.status <> p_expect->>'status'
      or l.remaining_kg <> (p_expect->>'remainingKg')::bigint
-     or l.closes_at is distinct from (p_expect->>'closesAt')::timestamptz
      or l.past_close then
-    return jsonb_build_object('outcome', 'stale');
+    return jsonb_build_object('outcome', 'stale', 'saw', to_jsonb(l));
   end if;
 
   insert into bids (id, listing_id, org_id, user_id, price_per_tonne_fen, quantity_kg, justification, price_check)

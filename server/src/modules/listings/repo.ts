@@ -65,7 +65,7 @@ export async function peekListing(db: Db, id: string): Promise<PeekedListing | n
         ...withNames,
         pastClose: sql<boolean>`coalesce(${listings.closesAt} <= now(), false)`,
         pastPickup: sql<boolean>`${listings.pickupTo} <= now()`,
-        version: sql<string>`${listings.updatedAt}::text`,
+        version: sql<string>`${listings.updatedAt}::text`.mapWith(String),
       })
       .from(listings)
       .innerJoin(materials, eq(materials.code, listings.materialCode))
