@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
-import { rows } from '../../db/tx.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { bids } from '../../db/schema.js';
 
 export type BidRow = typeof bids.$inferSelect;
@@ -57,13 +56,17 @@ export async function bidsOfOrg(
 /** What place_resting_bid (migration 0018) answers. */
 export type RestingBidOutcome = { outcome: 'placed'; seq: number; createdAt: string; bidCount: number } | { outcome: 'stale' };
 
+type PlaceQuery = { execute(p: Record<string, string>): Promise<{ r: RestingBidOutcome | string }[]> };
+/** The call, prepared once per database: a named statement, parsed once per connection. */
+const placeQueries = new WeakMap<object, PlaceQuery>();
+
 /**
  * A resting bid written in one statement, in its own (autocommit) transaction: locks, the
  * unchanged-listing check, the bid, the outbid notice, the count, the room sequences and the outbox
  * rows (migration 0018, ADR 0024). Statements inside a plpgsql function are planned once per connection.
  */
 export async function placeRestingBidRow(
-  db: DbOrTx,
+  db: Db,
   a: {
     listingId: string;
     lockNamespace: string;
@@ -81,11 +84,28 @@ export async function placeRestingBidRow(
     outbid: Record<string, unknown>;
   },
 ): Promise<RestingBidOutcome> {
-  const [row] = await rows<{ r: RestingBidOutcome | string }>(
-    db,
-    sql`select place_resting_bid(${a.listingId}::uuid, ${a.lockNamespace}, ${JSON.stringify(a.expect)}::jsonb,
-          ${JSON.stringify(a.bid)}::jsonb, ${JSON.stringify(a.rows)}::jsonb, ${JSON.stringify(a.outbid)}::jsonb) as r`,
-  );
+  let q = placeQueries.get(db);
+  if (!q) {
+    const p = (name: string) => sql.placeholder(name);
+    q = db
+      .select({
+        r: sql<RestingBidOutcome | string>`place_resting_bid(${p('listing')}::uuid, ${p('ns')}::text, ${p('expect')}::jsonb,
+          ${p('bid')}::jsonb, ${p('rows')}::jsonb, ${p('outbid')}::jsonb)`.mapWith(
+          (v: unknown) => v as RestingBidOutcome | string,
+        ),
+      })
+      .from(sql`(select 1) as one`)
+      .prepare('bid_place_resting') as unknown as PlaceQuery;
+    placeQueries.set(db, q);
+  }
+  const [row] = await q.execute({
+    listing: a.listingId,
+    ns: a.lockNamespace,
+    expect: JSON.stringify(a.expect),
+    bid: JSON.stringify(a.bid),
+    rows: JSON.stringify(a.rows),
+    outbid: JSON.stringify(a.outbid),
+  });
   const r = row!.r;
   return typeof r === 'string' ? (JSON.parse(r) as RestingBidOutcome) : r;
 }
