@@ -20,7 +20,7 @@ import {
   steelListing,
 } from '../helpers/trading.js';
 import { rows } from '../../server/src/db/tx.js';
-import { placeRestingBidRow } from '../../server/src/modules/bids/repo.js';
+import { placeRestingBidRow, placeRestingBidRows, type RestingBidArgs } from '../../server/src/modules/bids/repo.js';
 import { LISTING_LOCK } from '../../server/src/modules/listings/index.js';
 
 describe('the bid hot path (place_resting_bid)', () => {
@@ -171,5 +171,129 @@ describe('the bid hot path (place_resting_bid)', () => {
     expect(late.body.error.code).to.equal('LISTING_NOT_OPEN');
     expect(await countRows(t, 'bids')).to.equal(bidsBefore);
     expect((await outboxOf(open.id)).length + (await outboxOf(cancelled.id)).length).to.equal(0);
+  });
+
+  describe('group commit (BID_GROUP_COMMIT_MS)', () => {
+    let g2: TestApp;
+    before(async () => {
+      g2 = await createTestApp({ env: { BID_GROUP_COMMIT_MS: '2' } });
+    });
+    after(async () => {
+      await g2?.close();
+    });
+
+    async function restingArgs(
+      app: TestApp,
+      listingId: string,
+      orgId: string,
+      userId: string,
+      price: number,
+    ): Promise<RestingBidArgs> {
+      const [v] = await rows<{ version: string }>(
+        app.ctx.db,
+        sql`select updated_at::text as version from listings where id = ${listingId}`,
+      );
+      const owner = (await app.request.get(`/api/v1/listings/${listingId}`)).body.orgId as string;
+      const at = new Date().toISOString();
+      const data = { listingId, bidCount: 0 };
+      return {
+        listingId,
+        lockNamespace: LISTING_LOCK,
+        expect: { version: v!.version, status: 'open', remainingKg: 10_000 },
+        bid: {
+          id: app.ctx.ids.uuid(),
+          orgId,
+          userId,
+          priceFen: price,
+          quantityKg: 10_000,
+          justification: null,
+          priceCheck: { status: 'ok', reasons: [] },
+        },
+        rows: [
+          {
+            topic: 'realtime.publish',
+            room: `listing:${listingId}`,
+            payload: { room: `listing:${listingId}`, type: 'bid.placed', at, data },
+          },
+          { topic: 'realtime.publish', room: `org:${owner}`, payload: { room: `org:${owner}`, type: 'bid.placed', at, data } },
+        ],
+        outbid: {
+          kind: 'outbid',
+          subjectType: 'listing',
+          subjectId: listingId,
+          data: { listingId },
+          key: `outbid:${listingId}:${price}`,
+          at,
+        },
+      };
+    }
+
+    it('a bid that fails inside the group leaves the bids committed with it and their effects untouched, each once', async () => {
+      const g = await createGenerator(g2.request);
+      const r = await createRecycler(g2.request, { licence: null });
+      const [a, b] = [await createListing(g2.request, g, auction()), await createListing(g2.request, g, auction())];
+      const good1 = await restingArgs(g2, a.id, r.orgId, r.user.id, 255_000);
+      // An org that does not exist: the insert fails on its foreign key, inside its own subtransaction.
+      const bad = await restingArgs(g2, a.id, g2.ctx.ids.uuid(), r.user.id, 256_000);
+      const good2 = await restingArgs(g2, b.id, r.orgId, r.user.id, 257_000);
+      const stale = {
+        ...(await restingArgs(g2, b.id, r.orgId, r.user.id, 258_000)),
+        expect: { version: 'x', status: 'open', remainingKg: 10_000 },
+      };
+      const outcomes = await placeRestingBidRows(g2.ctx.db, LISTING_LOCK, [good1, bad, good2, stale]);
+      expect(outcomes.map((o) => o.outcome)).to.deep.equal(['placed', 'failed', 'placed', 'stale']);
+      const stored = await rows<{ id: string }>(
+        g2.ctx.db,
+        sql`select id from bids where listing_id in (${a.id}, ${b.id}) order by seq`,
+      );
+      expect(stored.map((x) => x.id)).to.deep.equal([good1.bid.id, good2.bid.id]);
+      await g2.ctx.jobs.drain();
+      const events = await rows<{ room: string; seq: string; count: string }>(
+        g2.ctx.db,
+        sql`select payload->>'room' as room, payload->>'seq' as seq, payload->'data'->>'bidCount' as count from outbox
+             where topic = 'realtime.publish' and payload->>'type' = 'bid.placed' and payload->'data'->>'listingId' in (${a.id}, ${b.id})
+             order by id`,
+      );
+      // One bid.placed per room per committed bid, each listing's count 1: the failed bid took nothing.
+      expect(events.filter((e) => e.room === `listing:${a.id}`).map((e) => e.count)).to.deep.equal(['1']);
+      expect(events.filter((e) => e.room === `listing:${b.id}`).map((e) => e.count)).to.deep.equal(['1']);
+      expect(events.filter((e) => e.room === `org:${g.orgId}`)).to.have.length(2);
+      expect((await g2.request.get(`/api/v1/listings/${a.id}`)).body.bidCount).to.equal(1);
+    });
+
+    it('concurrent bids over HTTP: the good ones rest, a rejected price and a bid below the reserve are refused, every effect once', async () => {
+      const g = await createGenerator(g2.request);
+      const bidders = await Promise.all(Array.from({ length: 5 }, () => createRecycler(g2.request, { licence: null })));
+      const l = await createListing(g2.request, g, auction());
+      const alertsBefore = (await alertsOf(g2, 'price_rejected')).length;
+      const results = await Promise.all([
+        ...bidders.map((b, i) => bid(g2.request, b, l.id, { pricePerTonneFen: 255_000 + 100 * i, quantityKg: 10_000 })),
+        bid(g2.request, bidders[0]!, l.id, { pricePerTonneFen: 2_000_000, quantityKg: 10_000 }),
+        bid(g2.request, bidders[1]!, l.id, { pricePerTonneFen: 250_000, quantityKg: 10_000 }),
+      ]);
+      expect(results.map((x) => x.status)).to.deep.equal([201, 201, 201, 201, 201, 422, 422]);
+      expect(results.slice(5).map((x) => x.body.error.code)).to.deep.equal(['PRICE_OUT_OF_RANGE', 'BELOW_RESERVE']);
+      expect(await alertsOf(g2, 'price_rejected')).to.have.length(alertsBefore + 1);
+      expect((await g2.request.get(`/api/v1/listings/${l.id}`)).body.bidCount).to.equal(5);
+      await g2.ctx.jobs.drain();
+      const events = await rows<{ room: string; seq: string; count: string }>(
+        g2.ctx.db,
+        sql`select payload->>'room' as room, payload->>'seq' as seq, payload->'data'->>'bidCount' as count from outbox
+             where topic = 'realtime.publish' and payload->>'type' = 'bid.placed' and payload->'data'->>'listingId' = ${l.id}`,
+      );
+      const counts = (room: string) =>
+        events
+          .filter((e) => e.room === room)
+          .map((e) => Number(e.count))
+          .sort((x, y) => x - y);
+      expect(counts(`listing:${l.id}`)).to.deep.equal([1, 2, 3, 4, 5]);
+      expect(counts(`org:${g.orgId}`)).to.deep.equal([1, 2, 3, 4, 5]);
+      const received = await rows<{ key: string }>(
+        g2.ctx.db,
+        sql`select payload->>'key' as key from outbox where topic = 'notifications.fanout' and payload->>'kind' = 'bid_received' and payload->>'subjectId' = ${l.id}`,
+      );
+      expect(new Set(received.map((x) => x.key)).size).to.equal(5);
+      expect(received).to.have.length(5);
+    });
   });
 });

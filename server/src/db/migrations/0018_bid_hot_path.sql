@@ -81,3 +81,38 @@ $$;
 
 -- The leader lookup above reads the best active bid of one listing without scanning the others.
 create index bids_active_price_idx on bids (listing_id, price_per_tonne_fen desc, seq) where status = 'active';
+
+-- Group commit (ADR 0024): the resting bids that arrive within a short window (BID_GROUP_COMMIT_MS)
+-- placed in ONE statement and one transaction, so they share one commit and one WAL flush. Each bid
+-- runs in its own subtransaction (the exception block is a savepoint): a bid that fails leaves the
+-- others, and their outbox rows, untouched, and answers 'failed' (the service then runs the full
+-- transaction for it alone). Every listing of the batch is locked first, in id order, then the
+-- existing room_seq rows in name order, so two batches never wait on each other in a circle.
+-- p_batch: [{"listingId", "expect", "bid", "rows", "outbid"}] as place_resting_bid takes them.
+-- Returns the outcomes in the batch's order.
+create function place_resting_bids(p_lock_ns text, p_batch jsonb)
+returns jsonb language plpgsql as $$
+declare
+  lid uuid;
+  item jsonb;
+  res jsonb;
+  outcomes jsonb := '[]';
+begin
+  for lid in select distinct (value->>'listingId')::uuid from jsonb_array_elements(p_batch) order by 1 loop
+    perform pg_advisory_xact_lock(hashtext(p_lock_ns), hashtext(lid::text));
+    perform 1 from listings where id = lid for update;
+  end loop;
+  perform 1 from room_seq
+   where room in (select r->>'room' from jsonb_array_elements(p_batch) b, jsonb_array_elements(b->'rows') r)
+   order by room for update;
+  for item in select value from jsonb_array_elements(p_batch) loop
+    begin
+      res := place_resting_bid((item->>'listingId')::uuid, p_lock_ns, item->'expect', item->'bid', item->'rows', item->'outbid');
+    exception when others then
+      res := jsonb_build_object('outcome', 'failed', 'sqlstate', sqlstate, 'message', sqlerrm);
+    end;
+    outcomes := outcomes || jsonb_build_array(res);
+  end loop;
+  return outcomes;
+end;
+$$;

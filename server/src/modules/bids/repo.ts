@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { rows } from '../../db/tx.js';
 import { bids } from '../../db/schema.js';
 
 export type BidRow = typeof bids.$inferSelect;
@@ -108,4 +109,19 @@ export async function placeRestingBidRow(
   });
   const r = row!.r;
   return typeof r === 'string' ? (JSON.parse(r) as RestingBidOutcome) : r;
+}
+
+/** One resting bid of a group commit, as place_resting_bids (migration 0018) takes it. */
+export type RestingBidArgs = Parameters<typeof placeRestingBidRow>[1];
+export type GroupedBidOutcome = RestingBidOutcome | { outcome: 'failed'; sqlstate: string; message: string };
+
+/** Several resting bids in one statement and one commit, each in its own subtransaction (group commit). */
+export async function placeRestingBidRows(db: Db, lockNamespace: string, batch: RestingBidArgs[]): Promise<GroupedBidOutcome[]> {
+  const payload = batch.map((a) => ({ listingId: a.listingId, expect: a.expect, bid: a.bid, rows: a.rows, outbid: a.outbid }));
+  const [row] = await rows<{ r: GroupedBidOutcome[] | string }>(
+    db,
+    sql`select place_resting_bids(${lockNamespace}::text, ${JSON.stringify(payload)}::jsonb) as r`,
+  );
+  const r = row!.r;
+  return typeof r === 'string' ? (JSON.parse(r) as GroupedBidOutcome[]) : r;
 }

@@ -4,7 +4,8 @@
  * fills it (fixed price) in the same transaction or allocates it at the auction's close — this
  * module hands the matcher its bid rows (BidBook) and is the entry point of the `auction.close` job.
  */
-import type { DbOrTx } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import type { Config } from '../../config.js';
 import { inTransaction } from '../../db/tx.js';
 import { notifyOrg, outboxRowsOfEvent, publishEvent } from '../../realtime/publish.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
@@ -43,8 +44,51 @@ import * as repo from './repo.js';
 export type BidRow = repo.BidRow;
 export type BidsService = ReturnType<typeof createBidsService>;
 
-/** Bids need what the matcher needs (they hand their bid rows to it). */
-export type BidsDeps = MatchingDeps;
+/** Bids need what the matcher needs (they hand their bid rows to it), and the group-commit window. */
+export type BidsDeps = MatchingDeps & { config: Partial<Pick<Config, 'BID_GROUP_COMMIT_MS'>> };
+
+/** Bids per group commit at most: one statement's worth, a few hundred kB of JSON. */
+const MAX_GROUP = 64;
+
+/**
+ * Group commit (ADR 0024): resting bids that arrive within `windowMs` go to the database as one
+ * statement and one transaction (place_resting_bids, migration 0018), so N bids cost one round trip
+ * and one commit instead of N. Each bid is still atomic on its own (a subtransaction): one that fails
+ * answers 'failed' and the others commit. windowMs 0 sends each bid alone.
+ */
+function createBidGroups(db: Db, windowMs: number) {
+  let pending: { args: repo.RestingBidArgs; done: (r: repo.GroupedBidOutcome | Error) => void }[] = [];
+  let timer: NodeJS.Timeout | null = null;
+
+  async function flush(): Promise<void> {
+    const batch = pending;
+    pending = [];
+    if (timer) clearTimeout(timer);
+    timer = null;
+    try {
+      const outcomes =
+        batch.length === 1
+          ? [await repo.placeRestingBidRow(db, batch[0]!.args)]
+          : await repo.placeRestingBidRows(
+              db,
+              LISTING_LOCK,
+              batch.map((b) => b.args),
+            );
+      batch.forEach((b, i) => b.done(outcomes[i]!));
+    } catch (err) {
+      for (const b of batch) b.done(err as Error);
+    }
+  }
+
+  return function place(args: repo.RestingBidArgs): Promise<repo.GroupedBidOutcome> {
+    if (windowMs <= 0) return repo.placeRestingBidRow(db, args);
+    return new Promise((resolve, reject) => {
+      pending.push({ args, done: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
+      if (pending.length >= MAX_GROUP) void flush();
+      else timer ??= setTimeout(() => void flush(), windowMs);
+    });
+  };
+}
 
 function toBid(row: BidRow, o: { tradeIds: string[]; mine: boolean; showOrg: boolean }): TBid {
   return {
@@ -167,6 +211,7 @@ function beforeSeqFromCursor(cursor: string | undefined): number | undefined {
 export function createBidsService(deps: BidsDeps) {
   const { db, ids, clock } = deps;
   const matcher = createMatcher(deps, bidBook);
+  const placeResting = createBidGroups(db, deps.config.BID_GROUP_COMMIT_MS ?? 0);
 
   async function withTrades(dbx: DbOrTx, rows: BidRow[], viewer: { orgId: string | null; isOwner: boolean }): Promise<TBid[]> {
     const trades = await tradeIdsOfBids(
@@ -224,7 +269,7 @@ export function createBidsService(deps: BidsDeps) {
     const at = clock.now();
     // bidCount is the listing's count after this bid: the function sets it where these say 0.
     const data = { listingId: l.id, bidCount: 0 };
-    const placed = await repo.placeRestingBidRow(db, {
+    const placed = await placeResting({
       listingId: l.id,
       lockNamespace: LISTING_LOCK,
       expect: { version: l.version, status: l.status, remainingKg: l.remainingKg },
