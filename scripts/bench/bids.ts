@@ -14,6 +14,8 @@
  *   - bare: the anchor endpoint (scripts/bench/bare-bids.ts): Express 5 + pg + the same JWT check
  *     through a KeyObject + one INSERT per request, same clients, same tokens, same bodies.
  *   - pgbench: `pgbench -n -N -c C -j 2 -T S` on a scale-1 database (`pgbench -i -s 1`).
+ *   - ours with group commit (--group-commit MS, default 2; 0 skips it): a second server with
+ *     BID_GROUP_COMMIT_MS on its own scratch database, the same load.
  *   - embedded (unless --no-embedded): our API on PGlite, the same load.
  * Prints every run, then the medians, the ratios (ours / bare, ours / pgbench -N, embedded / ours), the
  * load average and the versions. `--profile DIR` writes a CPU profile of our server (node --cpu-prof).
@@ -41,6 +43,8 @@ const RECYCLERS = 16;
 const EMBEDDED = !process.argv.includes('--no-embedded');
 const PROFILE_DIR = process.argv.includes('--profile') ? path.resolve(arg('profile', 'bench-profiles')) : null;
 const POOL_SIZE = arg('pool', '20');
+/** Group commit window of the second PostgreSQL server (BID_GROUP_COMMIT_MS); 0 runs no second server. */
+const GROUP_MS = Number(arg('group-commit', '2'));
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = ['--import', 'tsx'];
@@ -268,7 +272,12 @@ function versions(): string {
 
 async function main() {
   const tag = `${process.pid}`;
-  const dbs = { ours: `zwx_bench_bids_${tag}`, bare: `zwx_bench_bare_${tag}`, pgb: `zwx_bench_pgb_${tag}` };
+  const dbs = {
+    ours: `zwx_bench_bids_${tag}`,
+    grouped: `zwx_bench_gc_${tag}`,
+    bare: `zwx_bench_bare_${tag}`,
+    pgb: `zwx_bench_pgb_${tag}`,
+  };
   const secret = randomBytes(32).toString('base64url');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'zwx-bench-bids-'));
   const children: ChildProcess[] = [];
@@ -297,6 +306,17 @@ async function main() {
     );
     children.push(ours.child);
     const world = await seed(ours.url);
+    // The same API with group commit on, on its own scratch database (seeded the same way).
+    let grouped: { url: string; child: ChildProcess; world: World } | null = null;
+    if (GROUP_MS > 0) {
+      const gc = await startChild('scripts/bench/bids-server.ts', {
+        ...common,
+        DATABASE_URL: withDatabase(BASE_URL, dbs.grouped),
+        BID_GROUP_COMMIT_MS: String(GROUP_MS),
+      });
+      children.push(gc.child);
+      grouped = { ...gc, world: await seed(gc.url) };
+    }
     const bare = await startChild('scripts/bench/bare-bids.ts', {
       DATABASE_URL: withDatabase(BASE_URL, dbs.bare),
       JWT_SECRET: secret,
@@ -327,6 +347,7 @@ async function main() {
     // Warm-up: JIT, pools, plan caches.
     await load(ours.url, world, 16, WARMUP_SECONDS, 1);
     await load(bare.url, world, 16, WARMUP_SECONDS, 1);
+    if (grouped) await load(grouped.url, grouped.world, 16, WARMUP_SECONDS, 1);
     if (embedded) await load(embedded.url, embedded.world, 16, WARMUP_SECONDS, 1);
 
     const results = new Map<string, LoadResult[]>();
@@ -342,9 +363,17 @@ async function main() {
         const o = await load(ours.url, world, c, SECONDS, seedN);
         keep(`ours@${c}`, o);
         line(`ours pg @${c}`, o);
+        if (grouped) {
+          const gr = await load(grouped.url, grouped.world, c, SECONDS, seedN);
+          keep(`grouped@${c}`, gr);
+          line(`ours pg gc @${c}`, gr);
+        }
         const b = await load(bare.url, world, c, SECONDS, seedN);
         keep(`bare@${c}`, b);
         line(`bare @${c}`, b);
+        // The servers' idle pool connections close after 10 s (pg.Pool idleTimeoutMillis): a shared
+        // server (max_connections 100) then has the slots pgbench -c 64 needs.
+        await new Promise((r) => setTimeout(r, 11_000));
         try {
           const tps = pgbench(pgbUrl, c, SECONDS);
           keep(`pgbench@${c}`, { rate: tps, p50: NaN, p99: NaN, errors: 0 });
