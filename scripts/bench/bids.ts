@@ -45,6 +45,12 @@ const PROFILE_DIR = process.argv.includes('--profile') ? path.resolve(arg('profi
 const POOL_SIZE = arg('pool', '20');
 /** Group commit window of the second PostgreSQL server (BID_GROUP_COMMIT_MS); 0 runs no second server. */
 const GROUP_MS = Number(arg('group-commit', '2'));
+/**
+ * Another checkout of the repository (e.g. `git archive <commit> | tar -x -C DIR`, node_modules
+ * linked, this directory's scripts/bench/bids-server.ts copied in): its API runs as a third server,
+ * "before", on its own scratch database, the same load — what a change bought, in the same run.
+ */
+const BASELINE = process.argv.includes('--baseline') ? path.resolve(arg('baseline', '')) : null;
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = ['--import', 'tsx'];
@@ -90,9 +96,10 @@ async function startChild(
   script: string,
   env: Record<string, string>,
   nodeArgs: string[] = [],
+  cwd = ROOT,
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [...nodeArgs, ...TSX, script], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -275,6 +282,7 @@ async function main() {
   const dbs = {
     ours: `zwx_bench_bids_${tag}`,
     grouped: `zwx_bench_gc_${tag}`,
+    before: `zwx_bench_before_${tag}`,
     bare: `zwx_bench_bare_${tag}`,
     pgb: `zwx_bench_pgb_${tag}`,
   };
@@ -317,6 +325,17 @@ async function main() {
       children.push(gc.child);
       grouped = { ...gc, world: await seed(gc.url) };
     }
+    let before: { url: string; child: ChildProcess; world: World } | null = null;
+    if (BASELINE) {
+      const b = await startChild(
+        'scripts/bench/bids-server.ts',
+        { ...common, DATABASE_URL: withDatabase(BASE_URL, dbs.before) },
+        [],
+        BASELINE,
+      );
+      children.push(b.child);
+      before = { ...b, world: await seed(b.url) };
+    }
     const bare = await startChild('scripts/bench/bare-bids.ts', {
       DATABASE_URL: withDatabase(BASE_URL, dbs.bare),
       JWT_SECRET: secret,
@@ -348,6 +367,7 @@ async function main() {
     await load(ours.url, world, 16, WARMUP_SECONDS, 1);
     await load(bare.url, world, 16, WARMUP_SECONDS, 1);
     if (grouped) await load(grouped.url, grouped.world, 16, WARMUP_SECONDS, 1);
+    if (before) await load(before.url, before.world, 16, WARMUP_SECONDS, 1);
     if (embedded) await load(embedded.url, embedded.world, 16, WARMUP_SECONDS, 1);
 
     const results = new Map<string, LoadResult[]>();
@@ -363,6 +383,11 @@ async function main() {
         const o = await load(ours.url, world, c, SECONDS, seedN);
         keep(`ours@${c}`, o);
         line(`ours pg @${c}`, o);
+        if (before) {
+          const bf = await load(before.url, before.world, c, SECONDS, seedN);
+          keep(`before@${c}`, bf);
+          line(`before pg @${c}`, bf);
+        }
         if (grouped) {
           const gr = await load(grouped.url, grouped.world, c, SECONDS, seedN);
           keep(`grouped@${c}`, gr);
