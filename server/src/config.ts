@@ -81,6 +81,8 @@ export const ZConfig = z
       .optional()
       .or(z.literal('').transform(() => undefined)),
     DATA_DIR: z.string().default('./data'),
+    DB_POOL_SIZE: intIn(1, 200).default(20),
+    BID_GROUP_COMMIT_MS: intIn(0, 2).default(0),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'a redis:// URL')

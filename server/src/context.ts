@@ -77,7 +77,9 @@ export interface ContextOptions {
 export async function createContext(config: Config, logger: Logger, options: ContextOptions = {}): Promise<AppContext> {
   const database =
     options.database ??
-    (config.DATABASE_URL ? await openPostgres(config.DATABASE_URL) : await openPglite({ dataDir: config.DATA_DIR }));
+    (config.DATABASE_URL
+      ? await openPostgres(config.DATABASE_URL, config.DB_POOL_SIZE)
+      : await openPglite({ dataDir: config.DATA_DIR }));
   const applied = await migrate(database, (m) => logger.info(m));
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const db = database.db;

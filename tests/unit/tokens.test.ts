@@ -92,3 +92,16 @@ describe('access tokens (RELIABILITY A5)', () => {
     for (const t of ['', 'abc', 'a.b.c', '....']) expect(verifyAccessToken(SECRET, t)).to.equal(null);
   });
 });
+
+describe('access tokens signed through a KeyObject (issue 15)', () => {
+  it('makes the key once per secret and signs tokens a plain-string verifier accepts', async () => {
+    const { accessTokenKey } = await import('../../server/src/modules/auth/tokens.js');
+    const key = accessTokenKey(SECRET);
+    expect(accessTokenKey(SECRET)).to.equal(key);
+    expect(key.type).to.equal('secret');
+    const token = signAccessToken(key, actor);
+    expect(jwt.verify(token, SECRET, { algorithms: ['HS256'] })).to.include({ sub: actor.userId });
+    expect(verifyAccessToken(key, token)).to.include({ userId: actor.userId });
+    expect(verifyAccessToken(accessTokenKey('another-secret-another-secret-another-0'), token)).to.equal(null);
+  });
+});

@@ -41,6 +41,38 @@ export async function publishEvent<E extends RealtimeEventName>(
   }
 }
 
+/** An outbox row of a live event whose seq (and, for a notification, key) the database fills in. */
+export type EventOutboxRow =
+  | { topic: 'realtime.publish'; room: string; payload: Record<string, unknown> }
+  | { topic: 'notifications.fanout'; room: string; keySuffix: string; payload: Record<string, unknown> };
+
+/**
+ * The outbox rows publishEvent writes, in its order, for a caller that writes them in one statement
+ * (place_resting_bid, migration 0018, ADR 0024): the room's seq goes into each event and
+ * `<room>#<seq><keySuffix>` into each notification's key there, as publishEvent does here.
+ */
+export function outboxRowsOfEvent<E extends RealtimeEventName>(
+  rooms: readonly string[],
+  type: E,
+  data: RealtimeEventData[E] & Record<string, unknown>,
+  at: Date,
+): EventOutboxRow[] {
+  const out: EventOutboxRow[] = [];
+  for (const room of [...new Set(rooms)].sort()) {
+    out.push({ topic: 'realtime.publish', room, payload: { room, type, at: at.toISOString(), data } });
+    const orgId = room.startsWith('org:') ? room.slice(4) : null;
+    if (orgId)
+      for (const n of notificationsOf(orgId, type, data))
+        out.push({
+          topic: 'notifications.fanout',
+          room,
+          keySuffix: n.kind === 'payment_due' ? ':due' : '',
+          payload: { ...n, orgId, at: at.toISOString() },
+        });
+  }
+  return out;
+}
+
 type Announcement = Omit<JobPayloads['notifications.fanout'], 'orgId' | 'key' | 'at'>;
 
 /**

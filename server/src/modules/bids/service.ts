@@ -4,9 +4,10 @@
  * fills it (fixed price) in the same transaction or allocates it at the auction's close — this
  * module hands the matcher its bid rows (BidBook) and is the entry point of the `auction.close` job.
  */
-import type { DbOrTx } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import type { Config } from '../../config.js';
 import { inTransaction } from '../../db/tx.js';
-import { notifyOrg, publishEvent } from '../../realtime/publish.js';
+import { notifyOrg, outboxRowsOfEvent, publishEvent } from '../../realtime/publish.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { Rooms } from '../../../../shared/src/realtime.js';
 import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
@@ -28,6 +29,8 @@ import {
   announceListing,
   getListingRow,
   lockListingForMatch,
+  LISTING_LOCK,
+  peekListingForBid,
   invalidField,
   invalidFields,
   listingNotFound,
@@ -41,8 +44,51 @@ import * as repo from './repo.js';
 export type BidRow = repo.BidRow;
 export type BidsService = ReturnType<typeof createBidsService>;
 
-/** Bids need what the matcher needs (they hand their bid rows to it). */
-export type BidsDeps = MatchingDeps;
+/** Bids need what the matcher needs (they hand their bid rows to it), and the group-commit window. */
+export type BidsDeps = MatchingDeps & { config: Partial<Pick<Config, 'BID_GROUP_COMMIT_MS'>> };
+
+/** Bids per group commit at most: one statement's worth, a few hundred kB of JSON. */
+const MAX_GROUP = 64;
+
+/**
+ * Group commit (ADR 0024): resting bids that arrive within `windowMs` go to the database as one
+ * statement and one transaction (place_resting_bids, migration 0018), so N bids cost one round trip
+ * and one commit instead of N. Each bid is still atomic on its own (a subtransaction): one that fails
+ * answers 'failed' and the others commit. windowMs 0 sends each bid alone.
+ */
+function createBidGroups(db: Db, windowMs: number) {
+  let pending: { args: repo.RestingBidArgs; done: (r: repo.GroupedBidOutcome | Error) => void }[] = [];
+  let timer: NodeJS.Timeout | null = null;
+
+  async function flush(): Promise<void> {
+    const batch = pending;
+    pending = [];
+    if (timer) clearTimeout(timer);
+    timer = null;
+    try {
+      const outcomes =
+        batch.length === 1
+          ? [await repo.placeRestingBidRow(db, batch[0]!.args)]
+          : await repo.placeRestingBidRows(
+              db,
+              LISTING_LOCK,
+              batch.map((b) => b.args),
+            );
+      batch.forEach((b, i) => b.done(outcomes[i]!));
+    } catch (err) {
+      for (const b of batch) b.done(err as Error);
+    }
+  }
+
+  return function place(args: repo.RestingBidArgs): Promise<repo.GroupedBidOutcome> {
+    if (windowMs <= 0) return repo.placeRestingBidRow(db, args);
+    return new Promise((resolve, reject) => {
+      pending.push({ args, done: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
+      if (pending.length >= MAX_GROUP) void flush();
+      else timer ??= setTimeout(() => void flush(), windowMs);
+    });
+  };
+}
 
 function toBid(row: BidRow, o: { tradeIds: string[]; mine: boolean; showOrg: boolean }): TBid {
   return {
@@ -120,6 +166,41 @@ export async function bidLot(dbx: DbOrTx, bidId: string): Promise<Lot | null> {
   return row ? { district: row.district, pickupFrom: row.pickupFrom, pickupTo: row.pickupTo, hazard: row.hazard } : null;
 }
 
+/** Role → self-dealing → listing open, in that order (DESIGN §5.2), on the listing as read. */
+function assertMayBid(actor: UserActor, orgId: string, l: LockedListing): void {
+  const needed = l.side === 'supply' ? 'recycler' : 'generator';
+  if (!actor.roles.includes(needed))
+    throw new AppError(
+      ErrorCodes.FORBIDDEN_ROLE,
+      l.side === 'supply'
+        ? 'only recycler organisations bid on supply listings'
+        : 'only generator organisations offer on demand listings',
+    );
+  if (l.orgId === orgId) throw new AppError(ErrorCodes.SELF_DEALING, 'you cannot bid on your own organisation’s listing');
+
+  if (l.status !== 'open') throw listingNotOpen(l.status);
+  if (l.mode === 'auction' && l.pastClose)
+    throw listingNotOpen(l.status, `the auction closed at ${l.closesAt!.toISOString()} and takes no more bids`);
+  if (l.mode === 'fixed' && l.pastPickup) throw listingNotOpen(l.status, 'the pickup window of this listing has ended');
+  if (l.remainingKg === 0) throw listingNotOpen(l.status, 'nothing is left on this listing');
+}
+
+/** The auction's reserve, then the listing's minimum lot. */
+function assertBidTerms(l: LockedListing, body: TPlaceBidRequest): void {
+  if (l.mode === 'auction' && merit(l.side, body.pricePerTonneFen) < merit(l.side, l.pricePerTonneFen)) {
+    throw new AppError(
+      ErrorCodes.BELOW_RESERVE,
+      l.side === 'supply'
+        ? `the reserve is ${l.pricePerTonneFen} fen/t; bid that or more`
+        : `the reserve is ${l.pricePerTonneFen} fen/t; offer that or less`,
+      { reservePerTonneFen: l.pricePerTonneFen },
+    );
+  }
+  const smallest = Math.min(l.minLotKg, l.remainingKg);
+  if (body.quantityKg < smallest)
+    throw invalidField('quantityKg', `below the listing's minimum lot: bid at least ${smallest} kg`);
+}
+
 function beforeSeqFromCursor(cursor: string | undefined): number | undefined {
   if (!cursor) return undefined;
   const v = decodeCursor(cursor)?.[0];
@@ -130,6 +211,7 @@ function beforeSeqFromCursor(cursor: string | undefined): number | undefined {
 export function createBidsService(deps: BidsDeps) {
   const { db, ids, clock } = deps;
   const matcher = createMatcher(deps, bidBook);
+  const placeResting = createBidGroups(db, deps.config.BID_GROUP_COMMIT_MS ?? 0);
 
   async function withTrades(dbx: DbOrTx, rows: BidRow[], viewer: { orgId: string | null; isOwner: boolean }): Promise<TBid[]> {
     const trades = await tradeIdsOfBids(
@@ -151,6 +233,92 @@ export function createBidsService(deps: BidsDeps) {
     });
   }
 
+  /**
+   * The hot path of a resting bid (ADR 0024): a bid on an auction of a supply listing whose material
+   * is not hazardous (no eligibility read) at a price inside the band (no alert to write with it).
+   * The same checks in the same order as the transaction in placeBid, on the listing read without a
+   * lock; then place_resting_bid writes everything in one statement, under the locks, provided the
+   * listing is still the one checked. Null hands the bid to the full transaction: another kind of
+   * bid, a flagged price, or a listing that changed in between.
+   */
+  async function placeRestingBid(
+    actor: UserActor,
+    orgId: string,
+    listingId: string,
+    body: TPlaceBidRequest,
+  ): Promise<TBid | null> {
+    const l = await peekListingForBid(db, listingId);
+    if (!l || l.mode !== 'auction' || l.side !== 'supply' || l.hazardous) return null;
+    assertMayBid(actor, orgId, l);
+    await lotOfBid(db, l, orgId, body, clock.now());
+    assertBidTerms(l, body);
+    const priceCheck = await gatePrice(db, ids, {
+      subject: 'bid',
+      materialCode: l.materialCode,
+      wasteCode: l.wasteCode,
+      priceFen: body.pricePerTonneFen,
+      justification: body.justification,
+      district: l.district,
+      orgId,
+      listingId: l.id,
+      usualDirection: l.usualDirection,
+    });
+    if (priceCheck.status !== 'ok') return null;
+
+    const id = ids.uuid();
+    const at = clock.now();
+    // bidCount is the listing's count after this bid: the function sets it where these say 0.
+    const data = { listingId: l.id, bidCount: 0 };
+    const placed = await placeResting({
+      listingId: l.id,
+      lockNamespace: LISTING_LOCK,
+      expect: { version: l.version, status: l.status, remainingKg: l.remainingKg },
+      bid: {
+        id,
+        orgId,
+        userId: actor.userId,
+        priceFen: body.pricePerTonneFen,
+        quantityKg: body.quantityKg,
+        justification: body.justification ?? null,
+        priceCheck,
+      },
+      // As the transaction publishes them: the public room, then the owner's (sealed: the count only).
+      rows: [
+        ...outboxRowsOfEvent([Rooms.listing(l.id)], 'bid.placed', data, at),
+        ...outboxRowsOfEvent([Rooms.org(l.orgId)], 'bid.placed', data, at),
+      ],
+      outbid: {
+        kind: 'outbid',
+        subjectType: 'listing',
+        subjectId: l.id,
+        data: { listingId: l.id },
+        key: `outbid:${id}`,
+        at: at.toISOString(),
+      },
+    });
+    if (placed.outcome !== 'placed') return null;
+    const row: BidRow = {
+      id,
+      seq: Number(placed.seq),
+      listingId: l.id,
+      orgId,
+      userId: actor.userId,
+      pricePerTonneFen: body.pricePerTonneFen,
+      quantityKg: body.quantityKg,
+      filledKg: 0,
+      justification: body.justification ?? null,
+      priceCheck,
+      district: null,
+      pickupFrom: null,
+      pickupTo: null,
+      hazard: null,
+      status: 'active',
+      createdAt: new Date(placed.createdAt),
+      decidedAt: null,
+    };
+    return toBid(row, { tradeIds: [], mine: true, showOrg: true });
+  }
+
   return {
     /**
      * A counterparty bids on a supply listing or offers on a demand listing. Checks in order, each
@@ -160,26 +328,15 @@ export function createBidsService(deps: BidsDeps) {
     async placeBid(actor: UserActor, listingId: string, body: TPlaceBidRequest): Promise<TBid> {
       const orgId = actor.orgId;
       if (!orgId) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'bids come from trading organisations');
-      return withRejectionAlert(db, ids, () =>
-        inTransaction(db, async (tx) => {
+      return withRejectionAlert(db, ids, async () => {
+        // The hot path (ADR 0024): a resting bid in three round trips and one short lock; null when
+        // it does not apply or the listing changed under it, and the full transaction below decides.
+        const fast = await placeRestingBid(actor, orgId, listingId, body);
+        if (fast) return fast;
+        return inTransaction(db, async (tx) => {
           const l = await lockListingForMatch(tx, listingId);
           if (!l) throw listingNotFound();
-
-          const needed = l.side === 'supply' ? 'recycler' : 'generator';
-          if (!actor.roles.includes(needed))
-            throw new AppError(
-              ErrorCodes.FORBIDDEN_ROLE,
-              l.side === 'supply'
-                ? 'only recycler organisations bid on supply listings'
-                : 'only generator organisations offer on demand listings',
-            );
-          if (l.orgId === orgId) throw new AppError(ErrorCodes.SELF_DEALING, 'you cannot bid on your own organisation’s listing');
-
-          if (l.status !== 'open') throw listingNotOpen(l.status);
-          if (l.mode === 'auction' && l.pastClose)
-            throw listingNotOpen(l.status, `the auction closed at ${l.closesAt!.toISOString()} and takes no more bids`);
-          if (l.mode === 'fixed' && l.pastPickup) throw listingNotOpen(l.status, 'the pickup window of this listing has ended');
-          if (l.remainingKg === 0) throw listingNotOpen(l.status, 'nothing is left on this listing');
+          assertMayBid(actor, orgId, l);
 
           const lot = await lotOfBid(tx, l, orgId, body, clock.now());
           await assertEligible(tx, deps, {
@@ -195,18 +352,7 @@ export function createBidsService(deps: BidsDeps) {
             quantityKg: Math.min(body.quantityKg, l.remainingKg),
           });
 
-          if (l.mode === 'auction' && merit(l.side, body.pricePerTonneFen) < merit(l.side, l.pricePerTonneFen)) {
-            throw new AppError(
-              ErrorCodes.BELOW_RESERVE,
-              l.side === 'supply'
-                ? `the reserve is ${l.pricePerTonneFen} fen/t; bid that or more`
-                : `the reserve is ${l.pricePerTonneFen} fen/t; offer that or less`,
-              { reservePerTonneFen: l.pricePerTonneFen },
-            );
-          }
-          const smallest = Math.min(l.minLotKg, l.remainingKg);
-          if (body.quantityKg < smallest)
-            throw invalidField('quantityKg', `below the listing's minimum lot: bid at least ${smallest} kg`);
+          assertBidTerms(l, body);
 
           const gate = {
             subject: 'bid' as const,
@@ -271,8 +417,8 @@ export function createBidsService(deps: BidsDeps) {
           );
           if (listingChanged) await announceListing(tx, clock, l.id, 'listing.updated');
           return toBid(bid, { tradeIds, mine: true, showOrg: true });
-        }),
-      );
+        });
+      });
     },
 
     /**

@@ -11,5 +11,8 @@ export {
   type ListingRow,
   type ListingsService,
   type LockedListing,
+  LISTING_LOCK,
+  peekListingForBid,
+  type PeekedListing,
 } from './service.js';
 export { invalidField, invalidFields, listingNotFound, listingNotOpen } from './errors.js';

@@ -90,6 +90,12 @@ export async function lockListingForMatch(tx: Tx, id: string): Promise<LockedLis
   return repo.lockListing(tx, id);
 }
 
+/** The listing as a bid's optimistic checks see it, unlocked (the bid hot path, ADR 0024). */
+export function peekListingForBid(db: Db, id: string): Promise<PeekedListing | null> {
+  return repo.peekListing(db, id);
+}
+export type PeekedListing = repo.PeekedListing;
+
 export async function setListingState(
   tx: DbOrTx,
   id: string,

@@ -1,5 +1,5 @@
 import { and, desc, eq, getTableColumns, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { bids, listings, materials } from '../../db/schema.js';
 import type { UsualDirection } from '../../../../shared/src/pricecheck.js';
 
@@ -42,6 +42,38 @@ export async function lockListing(dbx: DbOrTx, id: string): Promise<LockedListin
     .innerJoin(materials, eq(materials.code, listings.materialCode))
     .where(eq(listings.id, id))
     .for('update', { of: listings });
+  return row ?? null;
+}
+
+/** A listing as a bid's checks see it before any lock: the locked view plus its version (updated_at as text). */
+export type PeekedListing = LockedListing & { version: string };
+
+type PeekQuery = { execute(p: { id: string }): Promise<PeekedListing[]> };
+/** Prepared once per database (a named statement, parsed and planned once per connection). */
+const peekQueries = new WeakMap<object, PeekQuery>();
+
+/**
+ * The listing with the database clock's view of its deadlines, read without a lock, through a
+ * prepared statement: the first read of a bid's hot path. `version` is what place_resting_bid
+ * compares under the lock (migration 0018): updated_at moves with every change of terms or state.
+ */
+export async function peekListing(db: Db, id: string): Promise<PeekedListing | null> {
+  let q = peekQueries.get(db);
+  if (!q) {
+    q = db
+      .select({
+        ...withNames,
+        pastClose: sql<boolean>`coalesce(${listings.closesAt} <= now(), false)`,
+        pastPickup: sql<boolean>`${listings.pickupTo} <= now()`,
+        version: sql<string>`${listings.updatedAt}::text`.mapWith(String),
+      })
+      .from(listings)
+      .innerJoin(materials, eq(materials.code, listings.materialCode))
+      .where(eq(listings.id, sql.placeholder('id')))
+      .prepare('listing_peek') as unknown as PeekQuery;
+    peekQueries.set(db, q);
+  }
+  const [row] = await q.execute({ id });
   return row ?? null;
 }
 

@@ -21,6 +21,9 @@ export {
   type ListingRow,
   type ListingsDeps,
   type LockedListing,
+  LISTING_LOCK,
+  peekListingForBid,
+  type PeekedListing,
 } from './kit.js';
 
 export type ListingsService = ReturnType<typeof createListingsService>;

@@ -13,7 +13,13 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { advisoryXactLock, inTransaction } from '../../db/tx.js';
 import { afterOnDbClock, ensureScheduled, finishRun } from '../../jobs/periodic.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import { checkPrice, describePriceCheck, type PriceCheck, type ReferenceBand } from '../../../../shared/src/pricecheck.js';
+import {
+  checkPrice,
+  describePriceCheck,
+  type PriceCheck,
+  type ReferenceBand,
+  type UsualDirection,
+} from '../../../../shared/src/pricecheck.js';
 import type {
   TPinBandRequest,
   TPriceIndex,
@@ -76,6 +82,8 @@ export interface PriceGate {
   district: string;
   orgId: string;
   listingId: string | null;
+  /** The material's usual direction when the caller has already read it (a listing row carries it): one query fewer. */
+  usualDirection?: UsualDirection | null;
 }
 
 /**
@@ -85,7 +93,7 @@ export interface PriceGate {
  */
 export async function gatePrice(dbx: DbOrTx, ids: Ids, g: PriceGate): Promise<PriceCheck> {
   const check = checkPrice(g.priceFen, await referenceBand(dbx, g.materialCode), {
-    usualDirection: await repo.usualDirection(dbx, g.materialCode),
+    usualDirection: g.usualDirection !== undefined ? g.usualDirection : await repo.usualDirection(dbx, g.materialCode),
   });
   if (check.status === 'flagged' && !g.justification) {
     throw new AppError(
