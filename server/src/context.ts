@@ -11,6 +11,7 @@ import { createCatalogService, type CatalogService } from './modules/catalog/ser
 import { createAuthService, type AuthService } from './modules/auth/service.js';
 import { createOrgsService, type OrgsService } from './modules/orgs/service.js';
 import type { Broadcaster } from './realtime/broadcaster.js';
+import { createLivePublisher } from './realtime/live.js';
 import { createListingsService, type ListingsService } from './modules/listings/service.js';
 import { createBidsService, type BidsService } from './modules/bids/service.js';
 import { createTradesService, hazardousIntakeKg, type TradesService } from './modules/trades/service.js';
@@ -139,6 +140,11 @@ export async function createContext(config: Config, logger: Logger, options: Con
     relayIntervalMs: config.RELAY_INTERVAL_MS,
     sweepStuckAfterSeconds: config.SWEEP_STUCK_AFTER_SECONDS,
     queuePrefix: config.REDIS_PREFIX,
+    // The API publishes live events from its relay the moment they commit (ADR 0025).
+    ...(role === 'api'
+      ? { direct: createLivePublisher({ broadcaster: () => ctx.broadcaster, clock, logger }) }
+      : {}),
+    listen: (onNotify) => database.listen('zwx_outbox', onNotify),
     ...options.jobs,
   });
 
