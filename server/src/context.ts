@@ -141,9 +141,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
     sweepStuckAfterSeconds: config.SWEEP_STUCK_AFTER_SECONDS,
     queuePrefix: config.REDIS_PREFIX,
     // The API publishes live events from its relay the moment they commit (ADR 0025).
-    ...(role === 'api'
-      ? { direct: createLivePublisher({ broadcaster: () => ctx.broadcaster, clock, logger }) }
-      : {}),
+    ...(role === 'api' ? { direct: createLivePublisher({ broadcaster: () => ctx.broadcaster, clock, logger }) } : {}),
     listen: (onNotify) => database.listen('zwx_outbox', onNotify),
     ...options.jobs,
   });

@@ -76,7 +76,9 @@ describe('live fan-out to 200 clients (issue 15)', function () {
       what: `${BURST} events at each of ${CLIENTS} clients`,
       timeoutMs: 60_000,
     });
-    const wrong = received.map((got, i) => ({ client: i, seqs: got.map((e) => e.seq) })).filter((r) => r.seqs.join() !== expected.join());
+    const wrong = received
+      .map((got, i) => ({ client: i, seqs: got.map((e) => e.seq) }))
+      .filter((r) => r.seqs.join() !== expected.join());
     expect(wrong, 'clients that missed, repeated or reordered an event').to.deep.equal([]);
     expect(received.every((got) => got.every((e) => e.type === 'bid.placed'))).to.equal(true);
   });

@@ -121,10 +121,15 @@ export function createRelay(o: RelayOptions): Relay {
   /** Publishes the direct topic's rows; marks done what was handed on, hands the rest out again later. */
   async function publishDirect(direct: DirectPublisher, jobs: QueuedJob[]): Promise<void> {
     const done = new Set(await direct.publish(jobs).catch((err: unknown) => (o.logger.warn({ err }, 'live publish failed'), [])));
-    const idList = (ids: number[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
+    const idList = (ids: number[]) =>
+      sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      );
     const published = jobs.filter((j) => done.has(j.outboxId)).map((j) => j.outboxId);
     const left = jobs.filter((j) => !done.has(j.outboxId)).map((j) => j.outboxId);
-    if (published.length) await o.db.execute(sql`update outbox set done_at = now() where id in (${idList(published)}) and done_at is null`);
+    if (published.length)
+      await o.db.execute(sql`update outbox set done_at = now() where id in (${idList(published)}) and done_at is null`);
     if (left.length) {
       directFailures++;
       const backoff = Math.min(DIRECT_BACKOFF_MS[0] * 2 ** (directFailures - 1), DIRECT_BACKOFF_MS[1]);
