@@ -79,6 +79,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   const database =
     options.database ??
     (config.DATABASE_URL ? await openPostgres(config.DATABASE_URL) : await openPglite({ dataDir: config.DATA_DIR }));
+  logger.info(bootTime(), 'database open');
   const applied = await migrate(database, (m) => logger.info(m));
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const db = database.db;
@@ -155,6 +156,12 @@ export async function createContext(config: Config, logger: Logger, options: Con
   await ctx.notifications.ensureSweepScheduled();
   await ctx.prices.ensureDailyRefreshScheduled();
   return ctx;
+}
+
+/** Time since the process started and CPU spent so far: where a slow start goes (npm run bench:start reads these). */
+export function bootTime(): { sinceStartMs: number; cpuMs: number } {
+  const cpu = process.cpuUsage();
+  return { sinceStartMs: Math.round(process.uptime() * 1000), cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

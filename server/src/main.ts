@@ -2,10 +2,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { loadConfig, ConfigError, childEnvironment } from './config.js';
 import { createLogger } from './logger.js';
-import { createContext, closeContext } from './context.js';
-import { startServer } from './server.js';
-import { CLIENT_DIST } from './app.js';
-import { seedDemo } from '../../scripts/seed/demo.js';
+import { embeddedDatabaseExists, prepareEmbeddedDatabase } from './db/prepare.js';
 
 async function main() {
   let config;
@@ -19,6 +16,20 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  // Embedded first boot: initdb and the migrations start on a worker thread now, while this thread
+  // loads the rest of the server, and its memory goes with the thread (ADR 0025); the context then
+  // reopens the finished directory. A restart opens it here directly (a second open would cost more).
+  const prepared =
+    config.DATABASE_URL || embeddedDatabaseExists(config.DATA_DIR)
+      ? null
+      : prepareEmbeddedDatabase(config.DATA_DIR, (m) => logger.info(m));
+  prepared?.catch(() => {});
+  const [{ bootTime, createContext, closeContext }, { startServer }, { CLIENT_DIST }, { seedDemo }] = await Promise.all([
+    import('./context.js'),
+    import('./server.js'),
+    import('./app.js'),
+    import('../../scripts/seed/demo.js'),
+  ]);
 
   if (!existsSync(CLIENT_DIST)) {
     logger.info('client build missing: building the web UI with Vite (once)');
@@ -39,9 +50,14 @@ async function main() {
       database: config.DATABASE_URL ? 'postgresql' : `pglite (${config.DATA_DIR})`,
       jobs: config.REDIS_URL ? 'bullmq' : 'in-process',
       payments: config.PAYMENT_PROVIDER,
+      ...bootTime(),
     },
     'starting Zero-Waste Exchange',
   );
+  if (prepared) {
+    const p = await prepared;
+    logger.info({ created: p.created, applied: p.applied.length, ms: p.ms, ...bootTime() }, 'embedded database prepared');
+  }
   const ctx = await createContext(config, logger, { role: 'api' });
   if (config.SEED_DEMO) {
     const seeded = await seedDemo(ctx);
@@ -49,7 +65,7 @@ async function main() {
   }
   await ctx.jobs.start();
   const running = await startServer(ctx, config.PORT, config.HOST);
-  logger.info(`listening on http://localhost:${config.PORT} (API docs at /api/docs)`);
+  logger.info(bootTime(), `listening on http://localhost:${config.PORT} (API docs at /api/docs)`);
   if (config.PAYMENT_PROVIDER === 'simulated') logger.warn('payments are SIMULATED (demo): no real money moves');
 
   let stopping = false;
