@@ -81,6 +81,8 @@ export const ZConfig = z
       .optional()
       .or(z.literal('').transform(() => undefined)),
     DATA_DIR: z.string().default('./data'),
+    /** Embedded mode: run PGlite on a worker thread so HTTP and live events keep serving during writes (default true; false: on the API's thread). */
+    PGLITE_THREAD: bool.optional(),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'a redis:// URL')

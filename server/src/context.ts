@@ -4,6 +4,7 @@ import type { Config, RuntimeConfig } from './config.js';
 import { loadOrCreateJwtSecret } from './modules/auth/secret.js';
 import { openPglite, openPostgres, type Database, type Db } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { openPgliteInWorker } from './db/pglite-remote.js';
 import { systemClock, randomIds, type Clock, type Ids } from './clock.js';
 import { createJobSystem, type JobSystem, type JobSystemOptions } from './jobs/index.js';
 import { createJobHandlers } from './jobs/handlers.js';
@@ -78,7 +79,11 @@ export interface ContextOptions {
 export async function createContext(config: Config, logger: Logger, options: ContextOptions = {}): Promise<AppContext> {
   const database =
     options.database ??
-    (config.DATABASE_URL ? await openPostgres(config.DATABASE_URL) : await openPglite({ dataDir: config.DATA_DIR }));
+    (config.DATABASE_URL
+      ? await openPostgres(config.DATABASE_URL)
+      : config.PGLITE_THREAD === false
+        ? await openPglite({ dataDir: config.DATA_DIR })
+        : await openPgliteInWorker({ dataDir: config.DATA_DIR }));
   logger.info(bootTime(), 'database open');
   const applied = await migrate(database, (m) => logger.info(m));
   if (applied.length) logger.info({ applied }, 'migrations applied');

@@ -26,18 +26,7 @@ export interface PreparedDatabase {
 export function prepareEmbeddedDatabase(dataDir: string, log: (message: string) => void = () => {}): Promise<PreparedDatabase> {
   const started = performance.now();
   const created = !embeddedDatabaseExists(dataDir);
-  // Next to this file whichever way it runs: .ts under tsx, .js in a compiled build.
-  const ext = path.extname(fileURLToPath(import.meta.url));
-  const entry = new URL(`./pglite-prepare${ext}`, import.meta.url);
-  const worker =
-    ext === '.ts'
-      ? // From source (npm start runs under tsx) the thread registers the same loader first; --import
-        // is not applied to worker threads on Node 20. A compiled build starts the .js file directly.
-        new Worker(
-          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); })`,
-          { eval: true, workerData: { dataDir } },
-        )
-      : new Worker(entry, { workerData: { dataDir } });
+  const worker = dbWorker('pglite-prepare', { dataDir });
   return new Promise((resolve, reject) => {
     let settled = false;
     worker.on(
@@ -61,5 +50,21 @@ export function prepareEmbeddedDatabase(dataDir: string, log: (message: string) 
     worker.on('exit', (code) => {
       if (!settled) reject(new Error(`the database preparation thread exited (${code}) before it finished`));
     });
+  });
+}
+
+/**
+ * Starts a worker-thread module next to this file whichever way the server runs: the .js file of a
+ * compiled build directly; from source (npm start runs under tsx) the thread registers tsx first,
+ * because --import is not applied to worker threads on Node 20.
+ */
+export function dbWorker(name: 'pglite-prepare' | 'pglite-worker', workerData: unknown): Worker {
+  const ext = path.extname(fileURLToPath(import.meta.url));
+  const entry = new URL(`./${name}${ext}`, import.meta.url);
+  if (ext !== '.ts') return new Worker(entry, { workerData });
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return new Worker(`import(${tsx}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); })`, {
+    eval: true,
+    workerData,
   });
 }
