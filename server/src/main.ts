@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { loadConfig, ConfigError, childEnvironment } from './config.js';
 import { createLogger } from './logger.js';
+import type { Logger } from 'pino';
+import type { Database } from './db/client.js';
 import { embeddedDatabaseExists, prepareEmbeddedDatabase } from './db/prepare.js';
+import { openPgliteInWorker } from './db/pglite-remote.js';
 
 async function main() {
   let config;
@@ -16,14 +19,11 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  // Embedded first boot: initdb and the migrations start on a worker thread now, while this thread
-  // loads the rest of the server, and its memory goes with the thread (ADR 0025); the context then
-  // reopens the finished directory. A restart opens it here directly (a second open would cost more).
-  const prepared =
-    config.DATABASE_URL || embeddedDatabaseExists(config.DATA_DIR)
-      ? null
-      : prepareEmbeddedDatabase(config.DATA_DIR, (m) => logger.info(m));
-  prepared?.catch(() => {});
+  // Embedded: the database thread starts now, while this thread loads the rest of the server
+  // (ADR 0025). On a first boot initdb and the migrations run first on a thread of their own that
+  // then exits, handing back the memory initdb needs; the database thread reopens the result.
+  const embedded = config.DATABASE_URL ? null : openEmbedded(config.DATA_DIR, config.PGLITE_THREAD !== false, logger);
+  embedded?.catch(() => {});
   const [{ bootTime, createContext, closeContext }, { startServer }, { CLIENT_DIST }, { seedDemo }] = await Promise.all([
     import('./context.js'),
     import('./server.js'),
@@ -54,11 +54,9 @@ async function main() {
     },
     'starting Zero-Waste Exchange',
   );
-  if (prepared) {
-    const p = await prepared;
-    logger.info({ created: p.created, applied: p.applied.length, ms: p.ms, ...bootTime() }, 'embedded database prepared');
-  }
-  const ctx = await createContext(config, logger, { role: 'api' });
+  const database = embedded ? await embedded : undefined;
+  if (database) logger.info(bootTime(), 'embedded database thread ready');
+  const ctx = await createContext(config, logger, { role: 'api', ...(database ? { database } : {}) });
   if (config.SEED_DEMO) {
     const seeded = await seedDemo(ctx);
     printDemoLogins(seeded.created, seeded.logins);
@@ -81,6 +79,15 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Prepares DATA_DIR on a first boot, then opens it on the database thread (null: on the API's thread, later). */
+async function openEmbedded(dataDir: string, onThread: boolean, logger: Logger): Promise<Database | null> {
+  if (!embeddedDatabaseExists(dataDir)) {
+    const p = await prepareEmbeddedDatabase(dataDir, (m) => logger.info(m));
+    logger.info({ created: p.created, applied: p.applied.length, ms: p.ms }, 'embedded database prepared');
+  }
+  return onThread ? openPgliteInWorker({ dataDir }) : null;
 }
 
 function printDemoLogins(created: boolean, logins: { email: string; password: string; org: string; roles: string }[]) {
