@@ -83,6 +83,8 @@ export const ZConfig = z
     DATA_DIR: z.string().default('./data'),
     DB_POOL_SIZE: intIn(1, 200).default(20),
     BID_GROUP_COMMIT_MS: intIn(0, 2).default(0),
+    /** Embedded mode: run PGlite on a worker thread so HTTP and live events keep serving during writes (default true; false: on the API's thread). */
+    PGLITE_THREAD: bool.optional(),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'a redis:// URL')

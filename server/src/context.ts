@@ -4,6 +4,7 @@ import type { Config, RuntimeConfig } from './config.js';
 import { loadOrCreateJwtSecret } from './modules/auth/secret.js';
 import { openPglite, openPostgres, type Database, type Db } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { openPgliteInWorker } from './db/pglite-remote.js';
 import { systemClock, randomIds, type Clock, type Ids } from './clock.js';
 import { createJobSystem, type JobSystem, type JobSystemOptions } from './jobs/index.js';
 import { createJobHandlers } from './jobs/handlers.js';
@@ -11,6 +12,7 @@ import { createCatalogService, type CatalogService } from './modules/catalog/ser
 import { createAuthService, type AuthService } from './modules/auth/service.js';
 import { createOrgsService, type OrgsService } from './modules/orgs/service.js';
 import type { Broadcaster } from './realtime/broadcaster.js';
+import { createLivePublisher } from './realtime/live.js';
 import { createListingsService, type ListingsService } from './modules/listings/service.js';
 import { createBidsService, type BidsService } from './modules/bids/service.js';
 import { createTradesService, hazardousIntakeKg, type TradesService } from './modules/trades/service.js';
@@ -79,7 +81,10 @@ export async function createContext(config: Config, logger: Logger, options: Con
     options.database ??
     (config.DATABASE_URL
       ? await openPostgres(config.DATABASE_URL, config.DB_POOL_SIZE)
-      : await openPglite({ dataDir: config.DATA_DIR }));
+      : config.PGLITE_THREAD === false
+        ? await openPglite({ dataDir: config.DATA_DIR })
+        : await openPgliteInWorker({ dataDir: config.DATA_DIR }));
+  logger.info(bootTime(), 'database open');
   const applied = await migrate(database, (m) => logger.info(m));
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const db = database.db;
@@ -141,6 +146,9 @@ export async function createContext(config: Config, logger: Logger, options: Con
     relayIntervalMs: config.RELAY_INTERVAL_MS,
     sweepStuckAfterSeconds: config.SWEEP_STUCK_AFTER_SECONDS,
     queuePrefix: config.REDIS_PREFIX,
+    // The API publishes live events from its relay the moment they commit (ADR 0025).
+    ...(role === 'api' ? { direct: createLivePublisher({ broadcaster: () => ctx.broadcaster, clock, logger }) } : {}),
+    listen: (onNotify) => database.listen('zwx_outbox', onNotify),
     ...options.jobs,
   });
 
@@ -153,6 +161,12 @@ export async function createContext(config: Config, logger: Logger, options: Con
   await ctx.notifications.ensureSweepScheduled();
   await ctx.prices.ensureDailyRefreshScheduled();
   return ctx;
+}
+
+/** Time since the process started and CPU spent so far: where a slow start goes (npm run bench:start reads these). */
+export function bootTime(): { sinceStartMs: number; cpuMs: number } {
+  const cpu = process.cpuUsage();
+  return { sinceStartMs: Math.round(process.uptime() * 1000), cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

@@ -20,6 +20,11 @@ export interface Database {
   exec(script: string): Promise<void>;
   /** Runs `fn` on one connection, for session state such as advisory locks. */
   session<T>(fn: (query: (text: string) => Promise<{ rows: Record<string, unknown>[] }>) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel` (from any process on this database), until the
+   * returned function is called. On PostgreSQL one dedicated connection, re-opened when it drops.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,12 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
       await client.exec(script);
     },
     session: (fn) => fn(async (text) => ({ rows: (await client.exec(text)).at(-1)?.rows ?? [] })),
+    listen: async (channel, onNotify) => {
+      const unlisten = await client.listen(channel, () => onNotify());
+      return async () => {
+        if (!client.closed) await unlisten().catch(() => {});
+      };
+    },
     close: () => client.close(),
   };
 }
@@ -72,6 +83,41 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
         conn.release();
       }
     },
+    listen: (channel, onNotify) => listenPostgres(url, channel, onNotify),
     close: () => pool.end(),
+  };
+}
+
+/** LISTEN on a connection of its own (a pooled one would be handed to queries); re-opened after a drop. */
+async function listenPostgres(url: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const open = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+    c.on('notification', () => onNotify());
+    c.on('error', () => {});
+    c.on('end', () => {
+      if (client === c) client = null;
+      if (!stopped) reopenSoon();
+    });
+    await c.connect();
+    await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+    if (stopped) return void c.end().catch(() => {});
+    client = c;
+    // Rows committed while no connection listened are picked up by the relay's poll.
+    onNotify();
+  };
+  const reopenSoon = () => {
+    clearTimeout(retry);
+    retry = setTimeout(() => open().catch(() => !stopped && reopenSoon()), 1000);
+    retry.unref?.();
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
+    client = null;
   };
 }

@@ -29,7 +29,17 @@ export async function inTransaction<T>(
   const retries = options.retries ?? 5;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.transaction(fn, { isolationLevel: options.isolation ?? 'read committed' });
+      let wroteOutbox = false;
+      const result = await db.transaction(
+        async (tx) => {
+          const r = await fn(tx);
+          wroteOutbox = outboxWriters.has(tx);
+          return r;
+        },
+        { isolationLevel: options.isolation ?? 'read committed' },
+      );
+      if (wroteOutbox) outboxCommitted(db);
+      return result;
     } catch (err) {
       const state = sqlState(err);
       if (attempt < retries && state && RETRYABLE.has(state)) {
@@ -39,6 +49,31 @@ export async function inTransaction<T>(
       throw err;
     }
   }
+}
+
+const commitListeners = new WeakMap<object, Set<() => void>>();
+const outboxWriters = new WeakSet<object>();
+
+/**
+ * Calls `listener` after each transaction on `db` that wrote an outbox row commits (the relay's
+ * in-process kick, ADR 0025). Returns a function that removes it.
+ */
+export function onOutboxCommitted(db: Db, listener: () => void): () => void {
+  let set = commitListeners.get(db);
+  if (!set) commitListeners.set(db, (set = new Set()));
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+/** Called by enqueue(): on a transaction, the listeners run after it commits; on the Db, now. */
+export function noteOutboxWrite(dbOrTx: DbOrTx): void {
+  if (commitListeners.has(dbOrTx)) outboxCommitted(dbOrTx as Db);
+  else outboxWriters.add(dbOrTx);
+}
+
+function outboxCommitted(db: Db): void {
+  const set = commitListeners.get(db);
+  if (set) for (const l of set) l();
 }
 
 /** Rows of a raw query, the same shape on both drivers. */

@@ -1,8 +1,6 @@
 import type { AppContext } from '../context.js';
 import type { JobHandlers } from './definitions.js';
-
-/** How long a live event that reached no API process is sent again before it is given up. */
-const LIVE_EVENT_REDELIVERY_MS = 10 * 60_000;
+import { handedOn, liveFrame } from '../realtime/live.js';
 
 /**
  * One handler per job name; the mapped type makes a missing handler a compile error and
@@ -51,16 +49,12 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
       // the job retries and the sweeper re-sends it, so events announced during a Redis outage arrive
       // after it (at least once; clients dedupe on room + seq). A process without a live feed (scripts,
       // a worker not yet attached) has no broadcaster and nobody to tell.
-      const receivers = await ctx.broadcaster?.emit(p.room, p.type, {
-        room: p.room,
-        seq: p.seq,
-        at: p.at,
-        type: p.type,
-        ...p.data,
-      });
+      // The API process's relay publishes these itself (realtime/live.ts); this path serves the rows
+      // a worker's relay took.
+      const receivers = await ctx.broadcaster?.emit(p.room, p.type, liveFrame(p));
       // No adapter subscribed: the API processes' Redis connections are still coming back (or none
       // runs). Retried while the event is recent; after that a client reconnecting refetches anyway.
-      if (receivers === 0 && ctx.clock.now().getTime() - Date.parse(p.at) < LIVE_EVENT_REDELIVERY_MS)
+      if (!handedOn(receivers ?? undefined, p.at, ctx.clock.now()))
         throw new Error('no API process is subscribed to the live feed yet; the event is sent again');
     },
   };

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import type { JobHandlers } from './definitions.js';
-import { createRelay, type Relay } from './relay.js';
+import { onOutboxCommitted } from '../db/tx.js';
+import { createRelay, type DirectPublisher, type Relay } from './relay.js';
 import { createInProcessRunner, type InProcessRunner } from './inprocess.js';
 import type { JobRunner, RetryPolicy } from './runner.js';
 
@@ -25,6 +26,10 @@ export interface JobSystemOptions {
   /** Attempts and backoff before a row is left to the sweeper (tests shorten the backoff). */
   retry?: RetryPolicy;
   enqueueTimeoutMs?: number;
+  /** Live events published by the relay itself (the API process), not through the runner. */
+  direct?: DirectPublisher;
+  /** Subscribes to the outbox's NOTIFY channel (migration 0023), so rows other processes commit wake this relay. */
+  listen?: (onNotify: () => void) => Promise<() => Promise<void>>;
 }
 
 export interface JobSystem {
@@ -59,9 +64,11 @@ export async function createJobSystem(o: JobSystemOptions): Promise<JobSystem> {
     intervalMs: o.relayIntervalMs,
     stuckAfterSeconds: o.sweepStuckAfterSeconds,
     enqueueTimeoutMs: o.enqueueTimeoutMs,
+    direct: o.direct,
   });
   let started = false;
   let stopped = false;
+  const unsubscribe: (() => unknown)[] = [];
   return {
     runner,
     relay,
@@ -69,11 +76,23 @@ export async function createJobSystem(o: JobSystemOptions): Promise<JobSystem> {
       if (started || stopped) return;
       started = true;
       if (o.runWorkers) await runner.startWorkers(o.handlers, names);
-      if (o.runRelay) relay.start();
+      if (o.runRelay) {
+        relay.start();
+        // Woken on commit: by this process's transactions at once, by the others' through NOTIFY.
+        unsubscribe.push(onOutboxCommitted(o.db, relay.kick));
+        if (o.listen)
+          unsubscribe.push(
+            await o.listen(relay.kick).catch((err: unknown) => {
+              o.logger.warn({ err }, 'could not LISTEN for outbox commits; the relay polls instead');
+              return () => {};
+            }),
+          );
+      }
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      for (const u of unsubscribe.splice(0)) await u();
       await relay.stop();
       await runner.close();
     },

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { outbox } from '../db/schema.js';
+import { noteOutboxWrite } from '../db/tx.js';
 import type { JobName, JobPayloads } from './definitions.js';
 
 /**
@@ -17,6 +18,8 @@ export async function enqueue<N extends JobName>(
     .insert(outbox)
     .values({ topic: name, payload, ...(options.availableAt ? { availableAt: options.availableAt } : {}) })
     .returning({ id: outbox.id });
+  // Wakes this process's relay once the row commits (migration 0023 wakes the others).
+  noteOutboxWrite(tx);
   return row!.id;
 }
 

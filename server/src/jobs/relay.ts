@@ -12,6 +12,24 @@ export interface Relay {
   tick(): Promise<number>;
   /** Rows due now and not done (what drain() waits for). */
   pendingCount(): Promise<number>;
+  /**
+   * Runs a pass soon because rows were just committed (the in-process kick and NOTIFY, ADR 0025).
+   * Kicks arriving while a pass runs fold into one more pass after it.
+   */
+  kick(): void;
+}
+
+/**
+ * Publishes one topic's rows from the relay itself, without a job runner in between (live events,
+ * ADR 0025): the row is marked done only after its publish succeeded, so nothing is lost while
+ * Redis is away; rows it did not hand on are handed out again after a short backoff.
+ */
+export interface DirectPublisher {
+  readonly topic: JobName;
+  /** False while this process has nowhere to publish (no live feed attached): rows go to the runner. */
+  ready(): boolean;
+  /** Publishes the jobs in order; resolves with the outbox ids handed on (the rest are retried). */
+  publish(jobs: QueuedJob[]): Promise<number[]>;
 }
 
 export interface RelayOptions {
@@ -23,9 +41,12 @@ export interface RelayOptions {
   stuckAfterSeconds: number;
   /** How long the runner may take to accept a batch before the claim is undone (default 10 s). */
   enqueueTimeoutMs?: number;
+  direct?: DirectPublisher;
 }
 
 const BATCH = 200;
+/** Backoff after a direct publish failed (Redis away): doubles from the first to the last. */
+const DIRECT_BACKOFF_MS = [100, 5_000] as const;
 /** Batches per pass, so a backlog drains without waiting an interval per batch. */
 const MAX_BATCHES_PER_TICK = 10;
 
@@ -46,6 +67,10 @@ export function createRelay(o: RelayOptions): Relay {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
   let stopped = true;
+  let kicking = false;
+  let kickedAgain = false;
+  let directFailures = 0;
+  let directPausedUntil = 0;
 
   async function claim(where: SQL): Promise<{ jobs: QueuedJob[]; redelivered: Set<string> }> {
     const claimed = await rows<{ id: string | number; topic: string; payload: unknown; dispatch_count: number }>(
@@ -93,20 +118,53 @@ export function createRelay(o: RelayOptions): Relay {
     }
   }
 
-  async function pass(where: SQL): Promise<number> {
+  /** Publishes the direct topic's rows; marks done what was handed on, hands the rest out again later. */
+  async function publishDirect(direct: DirectPublisher, jobs: QueuedJob[]): Promise<void> {
+    const done = new Set(await direct.publish(jobs).catch((err: unknown) => (o.logger.warn({ err }, 'live publish failed'), [])));
+    const idList = (ids: number[]) =>
+      sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      );
+    const published = jobs.filter((j) => done.has(j.outboxId)).map((j) => j.outboxId);
+    const left = jobs.filter((j) => !done.has(j.outboxId)).map((j) => j.outboxId);
+    if (published.length)
+      await o.db.execute(sql`update outbox set done_at = now() where id in (${idList(published)}) and done_at is null`);
+    if (left.length) {
+      directFailures++;
+      const backoff = Math.min(DIRECT_BACKOFF_MS[0] * 2 ** (directFailures - 1), DIRECT_BACKOFF_MS[1]);
+      directPausedUntil = Date.now() + backoff;
+      await o.db.execute(
+        sql`update outbox set dispatched_at = null, attempts = attempts + 1, last_error = 'live publish did not reach the feed'
+            where id in (${idList(left)}) and done_at is null`,
+      );
+      setTimeout(kick, backoff).unref?.();
+    } else directFailures = 0;
+  }
+
+  async function pass(base: SQL): Promise<number> {
     let n = 0;
     for (let i = 0; i < MAX_BATCHES_PER_TICK; i++) {
-      const { jobs, redelivered } = await claim(where);
-      if (jobs.length === 0) break;
-      await handOff(jobs, redelivered);
-      n += jobs.length;
-      if (jobs.length < BATCH) break;
+      const direct = o.direct?.ready() ? o.direct : undefined;
+      // While a direct publish backs off, its rows stay where they are (claiming them would only
+      // reorder them behind the ones still failing).
+      const where = direct && Date.now() < directPausedUntil ? sql`${base} and topic <> ${direct.topic}` : base;
+      const claimed = await claim(where);
+      const { redelivered } = claimed;
+      if (claimed.jobs.length === 0) break;
+      const jobs = direct ? claimed.jobs.filter((j) => j.name !== direct.topic) : claimed.jobs;
+      const live = direct ? claimed.jobs.filter((j) => j.name === direct.topic) : [];
+      if (jobs.length) await handOff(jobs, redelivered);
+      if (live.length) await publishDirect(direct!, live);
+      n += claimed.jobs.length;
+      if (claimed.jobs.length < BATCH) break;
     }
     return n;
   }
 
-  async function tickOnce(): Promise<number> {
+  async function tickOnce(sweep: boolean): Promise<number> {
     let n = await pass(sql`done_at is null and dispatched_at is null and available_at <= now()`);
+    if (!sweep) return n;
     const swept = await pass(
       sql`done_at is null and dispatched_at is not null and dispatched_at < now() - make_interval(secs => ${o.stuckAfterSeconds})`,
     );
@@ -115,16 +173,38 @@ export function createRelay(o: RelayOptions): Relay {
     return n;
   }
 
-  async function tick(): Promise<number> {
+  async function tick(sweep = true): Promise<number> {
     // One pass at a time per process; a caller arriving mid-pass waits for it and runs again.
     while (running) await running.catch(() => 0);
-    const p = tickOnce();
+    const p = tickOnce(sweep);
     running = p;
     try {
       return await p;
     } finally {
       if (running === p) running = null;
     }
+  }
+
+  function kick() {
+    if (stopped) return;
+    if (kicking) {
+      kickedAgain = true;
+      return;
+    }
+    kicking = true;
+    // After the current I/O callbacks, so the commits of one burst share a pass.
+    setImmediate(async () => {
+      try {
+        do {
+          kickedAgain = false;
+          await tick(false);
+        } while (kickedAgain && !stopped);
+      } catch (err) {
+        if (!stopped) o.logger.warn({ err }, 'outbox relay pass failed');
+      } finally {
+        kicking = false;
+      }
+    });
   }
 
   function schedule() {
@@ -153,7 +233,8 @@ export function createRelay(o: RelayOptions): Relay {
       timer = null;
       while (running) await running.catch(() => 0);
     },
-    tick,
+    tick: () => tick(true),
+    kick,
     async pendingCount() {
       const [r] = await rows<{ n: string | number }>(
         o.db,

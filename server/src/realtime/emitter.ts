@@ -25,7 +25,11 @@ export interface RedisBroadcaster extends Broadcaster {
  * its outbox row stays pending until a publish succeeds (jobs/handlers.ts) instead of being dropped.
  */
 export function createRedisBroadcaster(o: { redisUrl: string; logger: Logger; prefix: string }): RedisBroadcaster {
-  const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: 3, connectionName: 'zwx-realtime-emitter' });
+  const redis = new Redis(o.redisUrl, {
+    maxRetriesPerRequest: 3,
+    connectionName: 'zwx-realtime-emitter',
+    enableAutoPipelining: true,
+  });
   redis.on('error', (err) => o.logger.warn({ err: err.message }, 'redis (realtime emitter) connection error'));
   // The emitter publishes synchronously inside emit() and ignores the reply; this client keeps it.
   let sent: Promise<number> | null = null;
