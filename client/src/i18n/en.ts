@@ -41,6 +41,7 @@ export const en: Record<MessageKey, string> = {
   'error.VALIDATION_FAILED': 'Please correct the marked fields.',
   'error.UNAUTHENTICATED': 'Your session has expired; please sign in again.',
   'error.FORBIDDEN_ROLE': 'Your organisation’s roles do not allow this.',
+  'error.INSUFFICIENT_SCOPE': 'This system client has not been granted the scope for this.',
   'error.NOT_A_PARTY': 'Only the parties can do this.',
   'error.SELF_DEALING': 'You cannot trade with your own organisation.',
   'error.LICENCE_REQUIRED': 'Trading hazardous waste needs an approved hazardous-waste licence.',

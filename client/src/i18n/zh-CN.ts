@@ -38,6 +38,7 @@ export const zhCN = {
   'error.VALIDATION_FAILED': '请更正标出的字段。',
   'error.UNAUTHENTICATED': '登录已过期，请重新登录。',
   'error.FORBIDDEN_ROLE': '贵单位的角色不能进行此操作。',
+  'error.INSUFFICIENT_SCOPE': '该系统客户端未被授予此操作的权限范围。',
   'error.NOT_A_PARTY': '只有相关方可以进行此操作。',
   'error.SELF_DEALING': '不能与本机构交易。',
   'error.LICENCE_REQUIRED': '交易危险废物须持有经批准的危险废物经营许可证。',

@@ -32,6 +32,9 @@ export const orgs = pgTable('orgs', {
   /** Regulators only: 'city' or a list of district codes. */
   scope: jsonb('scope').$type<'city' | string[] | null>(),
   createdAt: ts('created_at').notNull().default(sql`now()`),
+  /** Confirmed against the enterprise registry by the government system (0016). */
+  usccVerifiedAt: ts('uscc_verified_at'),
+  usccVerifiedBy: uuid('uscc_verified_by'),
 });
 
 export const users = pgTable('users', {
@@ -183,6 +186,8 @@ export const auditLog = pgTable('audit_log', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   actorUserId: uuid('actor_user_id'),
   actorOrgId: uuid('actor_org_id'),
+  /** The machine client that acted (0016); null when a user or the platform did. */
+  actorClientId: uuid('actor_client_id'),
   action: text('action').notNull(),
   subjectType: text('subject_type').notNull(),
   subjectId: text('subject_id').notNull(),
@@ -580,3 +585,51 @@ export const disputeNotes = pgTable('dispute_notes', {
   note: text('note').notNull(),
   createdAt: ts('created_at').notNull().default(sql`now()`),
 });
+
+// ── Machine clients, topic feeds, inbound changes (migration 0016_machine_clients_feeds.sql) ─────
+
+export const apiClients = pgTable('api_clients', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  scopes: text('scopes').array().notNull(),
+  secretHash: text('secret_hash').notNull(),
+  previousSecretHash: text('previous_secret_hash'),
+  previousValidUntil: ts('previous_valid_until'),
+  createdBy: uuid('created_by').notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  rotatedAt: ts('rotated_at'),
+  revokedAt: ts('revoked_at'),
+});
+
+export const feedEvents = pgTable('feed_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  eventId: uuid('event_id').notNull().unique(),
+  topic: text('topic').notNull(),
+  type: text('type').notNull(),
+  schemaVersion: integer('schema_version').notNull().default(1),
+  subjectType: text('subject_type').notNull(),
+  subjectId: text('subject_id').notNull(),
+  dedupeKey: text('dedupe_key').notNull(),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  occurredAt: ts('occurred_at').notNull(),
+  seq: integer('seq'),
+  position: bigint('position', { mode: 'number' }),
+});
+
+export const feedSequencer = pgTable('feed_sequencer', {
+  name: text('name').primaryKey(),
+  position: bigint('position', { mode: 'number' }).notNull(),
+});
+
+export const inboundChanges = pgTable(
+  'inbound_changes',
+  {
+    clientId: uuid('client_id').notNull(),
+    sourceId: text('source_id').notNull(),
+    kind: text('kind').notNull(),
+    requestHash: text('request_hash').notNull(),
+    result: jsonb('result').$type<Record<string, unknown>>().notNull(),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.sourceId] })],
+);

@@ -1,0 +1,34 @@
+import { route } from '../../http/route.js';
+import { ZIdParams } from '../../../../shared/src/schemas/common.js';
+import {
+  ZInboundLicenceRequest,
+  ZInboundResult,
+  ZLicenceNumberParams,
+  ZUsccVerificationRequest,
+} from '../../../../shared/src/schemas/clients.js';
+import type { InboundService } from './service.js';
+
+export function inboundRoutes({ inbound }: { inbound: InboundService }) {
+  return [
+    route({
+      key: 'PUT /inbound/licences/:number',
+      summary:
+        'The government licensing register: create or update a licence by its number (licences:write); suspended or revoked stops eligibility at once; idempotent by sourceId',
+      tags: ['inbound'],
+      params: ZLicenceNumberParams,
+      body: ZInboundLicenceRequest,
+      response: ZInboundResult,
+      handle: ({ actor, params, body }) => inbound.upsertLicence(actor, params.number, body),
+    }),
+    route({
+      key: 'POST /inbound/orgs/:id/uscc-verification',
+      summary: "The enterprise registry confirmed an organisation's USCC (orgs:verify); idempotent by sourceId",
+      tags: ['inbound'],
+      params: ZIdParams,
+      body: ZUsccVerificationRequest,
+      response: ZInboundResult,
+      status: 200,
+      handle: ({ actor, params, body }) => inbound.verifyUscc(actor, params.id, body),
+    }),
+  ];
+}
