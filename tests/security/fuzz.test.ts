@@ -42,6 +42,8 @@ import {
 } from '../helpers/actors.js';
 import { DAY, createGenerator, createListing, createRecycler, inSeconds, placeBid, steelListing } from '../helpers/trading.js';
 import { createCarrier, flyAshDeal, openTrip, slagDeal, tripBody } from '../helpers/manifests.js';
+import { clientToken, registerClient } from '../helpers/clients.js';
+import { CLIENT_SCOPES } from '../../shared/src/schemas/clients.js';
 import { rows, inTransaction } from '../../server/src/db/tx.js';
 import { raiseAlert } from '../../server/src/modules/alerts/service.js';
 import { STATUS } from '../../server/src/http/errors.js';
@@ -757,6 +759,11 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       throwaway,
     };
     for (const [name, a] of Object.entries(who)) tokens[name] = typeof a === 'string' ? a : a.token;
+    // Issue 14: a machine client with every scope (client routes), and clients to rotate and revoke.
+    const machine = await registerClient(r, [...CLIENT_SCOPES], admin);
+    tokens.client = await clientToken(r, machine);
+    const rotatable = await registerClient(r, ['feeds:read:trades'], admin);
+    const revocableClient = await registerClient(r, ['feeds:read:trades'], admin);
 
     const day = (d: number) => inSeconds(d * DAY);
     Object.assign(fixtures, {
@@ -939,6 +946,31 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'GET /notifications/preferences': { as: 'gen' },
       'PUT /notifications/preferences': { as: 'gen', body: { enabled: { outbid: false } } },
       'GET /regulator/sanctions': { as: 'regulator', query: { orgId: gen.orgId } },
+      'POST /oauth/token': { as: null },
+      'POST /admin/clients': { as: 'admin', body: { name: 'fuzz system', scopes: ['feeds:read:trades'] } },
+      'GET /admin/clients': { as: 'admin' },
+      'POST /admin/clients/:id/rotate': { as: 'admin', params: { id: rotatable.id }, body: { overlapSeconds: 60 } },
+      'POST /admin/clients/:id/revoke': { as: 'admin', params: { id: revocableClient.id } },
+      'GET /feeds/:topic': { as: 'client', params: { topic: 'trades' }, query: { after: '0', limit: '10' } },
+      'PUT /inbound/licences/:number': {
+        as: 'client',
+        params: { number: 'ZJ-FUZZ-INBOUND' },
+        body: {
+          sourceId: 'fuzz-licence-1',
+          uscc: rec.org.uscc,
+          kind: 'disposal',
+          wasteCodes: ['HW18'],
+          annualCapacityKg: 1_000_000,
+          validFrom: '2020-01-01',
+          validTo: '2099-12-31',
+          status: 'approved',
+        },
+      },
+      'POST /inbound/orgs/:id/uscc-verification': {
+        as: 'client',
+        params: { id: gen.orgId },
+        body: { sourceId: 'fuzz-verify-1', uscc: gen.org.uscc },
+      },
     } satisfies Record<string, Fixture>);
   }
 

@@ -115,13 +115,13 @@ export function createFeedsService(ctx: { db: Db }, ports: FeedsPorts) {
           hasMore: page.hasMore,
         };
       }
-      // Rows committed since the last pass get their positions first, so a reader is never behind the writers.
-      await sequenceFeed(ctx.db);
       const after = q.after ? Number(q.after) : 0;
       if (!Number.isSafeInteger(after))
         throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid after', {
           fields: [{ path: 'after', message: 'the after value of a previous page' }],
         });
+      // Rows committed since the last pass get their positions first, so a reader is never behind the writers.
+      await sequenceFeed(ctx.db);
       const found = await rows<FeedRow>(
         ctx.db,
         sql`select event_id, topic, type, schema_version, subject_type, subject_id, seq, position, occurred_at, data
