@@ -764,6 +764,11 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     tokens.client = await clientToken(r, machine);
     const rotatable = await registerClient(r, ['feeds:read:trades'], admin);
     const revocableClient = await registerClient(r, ['feeds:read:trades'], admin);
+    const topicSubscription = await r
+      .post('/api/v1/feeds/alerts/subscriptions')
+      .set(auth(tokens.client))
+      .send({ url: 'http://127.0.0.1:9/topic-hook', secret: 'fuzz-secret-abcdefghij' });
+    expect(topicSubscription.status, topicSubscription.text).to.equal(201);
 
     const day = (d: number) => inSeconds(d * DAY);
     Object.assign(fixtures, {
@@ -952,6 +957,16 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'POST /admin/clients/:id/rotate': { as: 'admin', params: { id: rotatable.id }, body: { overlapSeconds: 60 } },
       'POST /admin/clients/:id/revoke': { as: 'admin', params: { id: revocableClient.id } },
       'GET /feeds/:topic': { as: 'client', params: { topic: 'trades' }, query: { after: '0', limit: '10' } },
+      'POST /feeds/:topic/subscriptions': {
+        as: 'client',
+        params: { topic: 'trades' },
+        body: { url: 'http://127.0.0.1:9/other-topic-hook', secret: 'fuzz-secret-abcdefghij' },
+      },
+      'GET /feeds/:topic/subscriptions': { as: 'client', params: { topic: 'alerts' } },
+      'DELETE /feeds/:topic/subscriptions/:id': {
+        as: 'client',
+        params: { topic: 'alerts', id: topicSubscription.body.id as string },
+      },
       'PUT /inbound/licences/:number': {
         as: 'client',
         params: { number: 'ZJ-FUZZ-INBOUND' },
@@ -1039,9 +1054,21 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     problems.set(key, entry);
   }
 
-  /** The §7.1 envelope: { error: { code, message, details? }, requestId }, with the status of its code. */
-  function envelopeProblem(answer: Answer): string | null {
+  /**
+   * The §7.1 envelope: { error: { code, message, details? }, requestId }, with the status of its code.
+   * The OAuth token endpoint answers in RFC 6749 §5.2's own shape instead: { error, error_description },
+   * 401 for invalid_client and 400 for the others (docs/api.md, ADR 0020).
+   */
+  function envelopeProblem(answer: Answer, opKey?: string): string | null {
     if (!answer.contentType.startsWith('application/json')) return `not JSON (${answer.contentType || 'no content type'})`;
+    if (opKey === 'POST /oauth/token') {
+      const o = answer.body as { error?: unknown; error_description?: unknown };
+      const oauth = ['invalid_request', 'invalid_client', 'unsupported_grant_type', 'invalid_scope'];
+      if (typeof o?.error !== 'string' || !oauth.includes(o.error)) return `no RFC 6749 error (${show(o?.error, 40)})`;
+      if (typeof o.error_description !== 'string') return 'no error_description';
+      if ((o.error === 'invalid_client' ? 401 : 400) !== answer.status) return `status ${answer.status} for ${o.error}`;
+      return null;
+    }
     const b = answer.body as { error?: { code?: unknown; message?: unknown; details?: unknown }; requestId?: unknown };
     const code = b?.error?.code;
     if (typeof code !== 'string' || !(Object.values(ErrorCodes) as string[]).includes(code))
@@ -1066,7 +1093,7 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       } else if (a.mustRefuse && answer.status < 400) {
         note(a, `${answer.status} acted on a body it could not read`, answer);
       } else if (answer.status >= 400) {
-        const bad = envelopeProblem(answer);
+        const bad = envelopeProblem(answer, a.op.key);
         if (bad) note(a, `${answer.status} ${bad}`, answer);
         const code = (answer.body as { error?: { code?: string } })?.error?.code;
         const allowed = WRITES_ON_REFUSAL.filter((w) => w.code === code && (!w.op || w.op === a.op.key)).flatMap((w) => w.tables);

@@ -633,3 +633,39 @@ export const inboundChanges = pgTable(
   },
   (t) => [primaryKey({ columns: [t.clientId, t.sourceId] })],
 );
+
+export const feedSubscriptions = pgTable('feed_subscriptions', {
+  id: uuid('id').primaryKey(),
+  clientId: uuid('client_id').notNull(),
+  topic: text('topic').notNull(),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  deletedAt: ts('deleted_at'),
+});
+
+export const feedDeliveries = pgTable('feed_deliveries', {
+  id: uuid('id').primaryKey(),
+  subscriptionId: uuid('subscription_id').notNull(),
+  feedEventId: bigint('feed_event_id', { mode: 'number' }).notNull(),
+  status: text('status').$type<'pending' | 'delivered' | 'dead' | 'cancelled'>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  maxAttempts: integer('max_attempts').notNull(),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  nextAttemptAt: ts('next_attempt_at'),
+  deliveredAt: ts('delivered_at'),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const feedDeadLetters = pgTable('feed_dead_letters', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  deliveryId: uuid('delivery_id').notNull(),
+  subscriptionId: uuid('subscription_id').notNull(),
+  eventId: uuid('event_id').notNull(),
+  attempts: integer('attempts').notNull(),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  body: jsonb('body').$type<Record<string, unknown>>().notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});

@@ -143,6 +143,10 @@ export const POLICY = {
   'POST /admin/clients/:id/rotate': { who: ['admin'] },
   'POST /admin/clients/:id/revoke': { who: ['admin'] },
   'GET /feeds/:topic': { who: 'client' },
+  // Webhooks per topic; a client sees and deletes only its own subscriptions (another's is 404).
+  'POST /feeds/:topic/subscriptions': { who: 'client' },
+  'GET /feeds/:topic/subscriptions': { who: 'client' },
+  'DELETE /feeds/:topic/subscriptions/:id': { who: 'client' },
   'PUT /inbound/licences/:number': { who: 'client', scope: 'licences:write' },
   'POST /inbound/orgs/:id/uscc-verification': { who: 'client', scope: 'orgs:verify' },
 } as const satisfies Record<string, Access>;

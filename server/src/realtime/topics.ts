@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { rows } from '../db/tx.js';
+import { enqueue } from '../jobs/outbox.js';
 import type { RealtimeEventName } from '../../../shared/src/realtime.js';
 
 /**
@@ -34,7 +35,11 @@ export async function recordFeedEvent(tx: DbOrTx, e: FeedEventInput): Promise<bo
         on conflict (topic, dedupe_key) do nothing
         returning id`,
   );
-  return inserted.length > 0;
+  if (inserted.length === 0) return false;
+  // Webhooks wait for the sequencer; a pass after this commit gives the event its position and deliveries.
+  const subscribed = await rows(tx, sql`select 1 from feed_subscriptions where topic = ${e.topic} and deleted_at is null limit 1`);
+  if (subscribed.length > 0) await enqueue(tx, 'feeds.sequence', {});
+  return true;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);

@@ -171,3 +171,25 @@ export const ZUsccVerificationRequest = z.strictObject({
   uscc: zText().trim().min(1).max(18),
 });
 export type TUsccVerificationRequest = z.infer<typeof ZUsccVerificationRequest>;
+
+// ── Webhook subscriptions per topic ───────────────────────────────────────────────────────────
+
+export const ZCreateFeedSubscriptionRequest = z.strictObject({
+  /** https; plain http only to 127.0.0.1 / localhost when WEBHOOK_ALLOW_LOOPBACK=true (never in production). */
+  url: zText().trim().min(1).max(2048),
+  /** Shared secret for X-Signature; kept by the exchange and never shown again. */
+  secret: zText().min(16, 'at least 16 characters').max(256),
+});
+export type TCreateFeedSubscriptionRequest = z.infer<typeof ZCreateFeedSubscriptionRequest>;
+
+export const ZFeedSubscription = z.object({
+  id: z.uuid(),
+  topic: z.enum(FEED_TOPICS),
+  url: z.string(),
+  status: z.enum(['active', 'deleted']),
+  createdAt: z.string(),
+  deletedAt: z.string().nullable(),
+});
+export type TFeedSubscription = z.infer<typeof ZFeedSubscription>;
+export const ZFeedSubscriptionList = z.object({ items: z.array(ZFeedSubscription) });
+export const ZFeedSubscriptionParams = z.strictObject({ topic: z.enum(FEED_TOPICS), id: z.uuid() });

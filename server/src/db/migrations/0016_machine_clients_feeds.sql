@@ -66,3 +66,46 @@ create table inbound_changes (
 -- The enterprise registry's confirmation of an org's USCC (set by the government system, orgs:verify).
 alter table orgs add column uscc_verified_at timestamptz;
 alter table orgs add column uscc_verified_by uuid;
+
+-- Webhook subscriptions per topic, for machine clients: the same signing (X-Signature), retries with
+-- backoff, dead letters and address checks as the credit webhooks (0005). A delivery row is written
+-- when the sequencer gives an event its position, with its feeds.deliver job, in one transaction.
+create table feed_subscriptions (
+  id uuid primary key,
+  client_id uuid not null references api_clients(id),
+  topic text not null check (topic in ('trades', 'manifests', 'licences', 'alerts')),
+  url text not null,
+  secret text not null,
+  created_at timestamptz not null default now(),
+  deleted_at timestamptz
+);
+create index feed_subscriptions_active_idx on feed_subscriptions(topic) where deleted_at is null;
+
+create table feed_deliveries (
+  id uuid primary key,
+  subscription_id uuid not null references feed_subscriptions(id),
+  feed_event_id bigint not null references feed_events(id),
+  status text not null default 'pending' check (status in ('pending', 'delivered', 'dead', 'cancelled')),
+  attempts integer not null default 0 check (attempts >= 0),
+  max_attempts integer not null check (max_attempts >= 1),
+  last_status_code integer,
+  last_error text,
+  next_attempt_at timestamptz,
+  delivered_at timestamptz,
+  created_at timestamptz not null default now(),
+  unique (subscription_id, feed_event_id)
+);
+
+create table feed_dead_letters (
+  id bigserial primary key,
+  delivery_id uuid not null unique references feed_deliveries(id),
+  subscription_id uuid not null references feed_subscriptions(id),
+  event_id uuid not null,
+  attempts integer not null,
+  last_status_code integer,
+  last_error text,
+  body jsonb not null,
+  created_at timestamptz not null default now()
+);
+create trigger feed_dead_letters_append_only before update or delete on feed_dead_letters
+  for each row execute function refuse_change();

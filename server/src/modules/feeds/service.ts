@@ -15,7 +15,9 @@ import { sql } from 'drizzle-orm';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import type { TCreditFeedPage, TCreditFeedQuery } from '../../../../shared/src/schemas/credit.js';
 import type { TFeedEvent, TFeedPage, TFeedQuery, TFeedTopic } from '../../../../shared/src/schemas/clients.js';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import type { AppContext } from '../../context.js';
+import { createFeedWebhooks, fanOutDeliveries } from './webhooks.js';
 import type { ClientActor } from '../../http/actor.js';
 import { inTransaction, rows } from '../../db/tx.js';
 
@@ -54,8 +56,14 @@ function toFeedEvent(r: FeedRow): TFeedEvent {
   };
 }
 
-/** Gives committed, unsequenced feed rows their positions; returns how many it sequenced. */
-export async function sequenceFeed(db: Db): Promise<number> {
+/**
+ * Gives committed, unsequenced feed rows their positions; returns how many it sequenced. With
+ * `deliveries`, each sequenced event's webhook deliveries are written in the same transaction.
+ */
+export async function sequenceFeed(
+  db: Db,
+  deliveries?: (tx: DbOrTx, events: { id: number; topic: string }[]) => Promise<unknown>,
+): Promise<number> {
   let total = 0;
   for (;;) {
     const n = await inTransaction(db, async (tx) => {
@@ -78,6 +86,11 @@ export async function sequenceFeed(db: Db): Promise<number> {
         );
       }
       if (pending.length) await tx.execute(sql`update feed_sequencer set position = ${position} where name = 'feeds'`);
+      if (pending.length && deliveries)
+        await deliveries(
+          tx,
+          pending.map((p) => ({ id: Number(p.id), topic: p.topic })),
+        );
       return pending.length;
     });
     total += n;
@@ -87,9 +100,14 @@ export async function sequenceFeed(db: Db): Promise<number> {
 
 export type FeedsService = ReturnType<typeof createFeedsService>;
 
-export function createFeedsService(ctx: { db: Db }, ports: FeedsPorts) {
+export function createFeedsService(ctx: Pick<AppContext, 'db' | 'ids' | 'clock' | 'logger' | 'config'>, ports: FeedsPorts) {
+  const fanOut = (tx: DbOrTx, events: { id: number; topic: string }[]) =>
+    fanOutDeliveries(tx, ctx.ids, ctx.config.CREDIT_WEBHOOK_MAX_ATTEMPTS, events);
+  const sequence = () => sequenceFeed(ctx.db, fanOut);
   return {
-    sequence: () => sequenceFeed(ctx.db),
+    ...createFeedWebhooks(ctx),
+    /** Job `feeds.sequence` (and every read): positions for committed events, with their deliveries. */
+    sequence,
 
     /** GET /feeds/:topic: the topic's events after the cursor, for a client with feeds:read:<topic>. */
     async readTopic(actor: ClientActor, topic: TFeedTopic, q: TFeedQuery): Promise<TFeedPage> {
@@ -121,7 +139,7 @@ export function createFeedsService(ctx: { db: Db }, ports: FeedsPorts) {
           fields: [{ path: 'after', message: 'the after value of a previous page' }],
         });
       // Rows committed since the last pass get their positions first, so a reader is never behind the writers.
-      await sequenceFeed(ctx.db);
+      await sequence();
       const found = await rows<FeedRow>(
         ctx.db,
         sql`select event_id, topic, type, schema_version, subject_type, subject_id, seq, position, occurred_at, data
