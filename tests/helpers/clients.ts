@@ -11,11 +11,12 @@ export interface RegisteredClient {
   scopes: string[];
 }
 
-export async function registerClient(request: Request, scopes: string[], admin?: string): Promise<RegisteredClient> {
+/** `orgId`: the regulator org the client acts for (needed with sanctions:write). */
+export async function registerClient(request: Request, scopes: string[], admin?: string, orgId?: string): Promise<RegisteredClient> {
   const res = await request
     .post('/api/v1/admin/clients')
     .set(auth(admin ?? (await adminToken(request))))
-    .send({ name: `system ${scopes.join(' ')}`, scopes });
+    .send({ name: `system ${scopes.join(' ')}`, scopes, ...(orgId ? { orgId } : {}) });
   expect(res.status, res.text).to.equal(201);
   return { id: res.body.id, secret: res.body.clientSecret, scopes };
 }

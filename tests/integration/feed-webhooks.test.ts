@@ -112,7 +112,7 @@ describe('topic webhooks for machine clients (issue 14 item 2)', function () {
         },
         { timeoutMs: 20_000, intervalMs: 50, what: 'the dead letter' },
       );
-      expect(dead[0]!.attempts).to.equal(2);
+      expect(dead![0]!.attempts).to.equal(2);
       expect(hook.received.length).to.equal(2);
       const alerts = await rows(t.ctx.db, sql`select 1 from alerts where kind = 'delivery_dead' and subject_type = 'feed_delivery'`);
       expect(alerts.length).to.be.greaterThan(0);

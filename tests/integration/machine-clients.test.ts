@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { adminToken, auth } from '../helpers/actors.js';
+import { adminToken, auth, createRegulator } from '../helpers/actors.js';
 import { clientToken, registerClient, tokenRequest } from '../helpers/clients.js';
 import { bid, createGenerator, createListing, createRecycler, flyAshListing } from '../helpers/trading.js';
 import { flyAshDeal, openTrip } from '../helpers/manifests.js';
@@ -250,6 +250,40 @@ describe('machine clients, topic feeds and inbound changes (issue 14)', () => {
       expect(res.body.error.code).to.equal('INSUFFICIENT_SCOPE');
       const [l] = await rows<{ status: string }>(t.ctx.db, sql`select status from licences where id = ${r.licenceId}`);
       expect(l!.status).to.equal('approved');
+    });
+
+    it('a sanction recorded through the inbound API counts as the regulator’s, once per source id', async () => {
+      const regulator = await createRegulator(t.request, 'city', admin);
+      const noOrg = await t.request
+        .post('/api/v1/admin/clients')
+        .set(auth(admin))
+        .send({ name: 'gov', scopes: ['sanctions:write'] });
+      expect(noOrg.status).to.equal(400);
+      expect(noOrg.body.error.details.fields[0].path).to.equal('orgId');
+      const c = await registerClient(t.request, ['sanctions:write'], admin, regulator.orgId);
+      const token = await clientToken(t.request, c);
+      const g = await createGenerator(t.request);
+      const body = {
+        sourceId: 'gov-sanction-1',
+        uscc: g.org.uscc,
+        severity: 'major',
+        kind: 'fine',
+        reason: '非法转移危险废物',
+        decidedAt: new Date(Date.now() - 60_000).toISOString(),
+      };
+      const first = await t.request.post('/api/v1/inbound/sanctions').set(auth(token)).send(body);
+      expect(first.status, first.text).to.equal(200);
+      expect(first.body.result.sanction).to.include({ orgId: g.orgId, severity: 'major', decidedByOrgId: regulator.orgId });
+      expect((await t.request.post('/api/v1/inbound/sanctions').set(auth(token)).send(body)).body.replayed).to.equal(true);
+      const stored = await rows<{ decided_by_client: string; decided_by_user: string | null }>(
+        t.ctx.db,
+        sql`select decided_by_client, decided_by_user from sanctions where org_id = ${g.orgId}`,
+      );
+      expect(stored).to.deep.equal([{ decided_by_client: c.id, decided_by_user: null }]);
+      const credit = await rows(t.ctx.db, sql`select 1 from credit_events where org_id = ${g.orgId} and kind = 'sanction_major'`);
+      expect(credit).to.have.length(1);
+      const listed = await t.request.get(`/api/v1/regulator/sanctions?orgId=${g.orgId}`).set(auth(regulator.token)).expect(200);
+      expect(listed.body.items).to.have.length(1);
     });
 
     it('the enterprise registry marks an org’s USCC verified, once, audited with the client', async () => {

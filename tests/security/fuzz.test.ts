@@ -760,7 +760,7 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     };
     for (const [name, a] of Object.entries(who)) tokens[name] = typeof a === 'string' ? a : a.token;
     // Issue 14: a machine client with every scope (client routes), and clients to rotate and revoke.
-    const machine = await registerClient(r, [...CLIENT_SCOPES], admin);
+    const machine = await registerClient(r, [...CLIENT_SCOPES], admin, regulator.orgId);
     tokens.client = await clientToken(r, machine);
     const rotatable = await registerClient(r, ['feeds:read:trades'], admin);
     const revocableClient = await registerClient(r, ['feeds:read:trades'], admin);
@@ -979,6 +979,17 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
           validFrom: '2020-01-01',
           validTo: '2099-12-31',
           status: 'approved',
+        },
+      },
+      'POST /inbound/sanctions': {
+        as: 'client',
+        body: {
+          sourceId: 'fuzz-sanction-1',
+          uscc: gen.org.uscc,
+          severity: 'minor',
+          kind: 'warning',
+          reason: 'late manifests reported by the provincial platform',
+          decidedAt: new Date().toISOString(),
         },
       },
       'POST /inbound/orgs/:id/uscc-verification': {

@@ -83,9 +83,10 @@ describe('security: matrices generated from the route table', () => {
     tokens.generator = (await registerOrg(t.request, { roles: ['generator'] })).token;
     tokens.recycler = (await registerOrg(t.request, { roles: ['recycler'] })).token;
     tokens.carrier = (await registerOrg(t.request, { roles: ['carrier'] })).token;
-    tokens.regulator = (await createRegulator(t.request, 'city', admin)).token;
+    const regulator = await createRegulator(t.request, 'city', admin);
+    tokens.regulator = regulator.token;
     tokens.credit_agency = (await createCreditAgency(t.request, admin)).token;
-    tokens.client = await clientToken(t.request, await registerClient(t.request, [...CLIENT_SCOPES], admin));
+    tokens.client = await clientToken(t.request, await registerClient(t.request, [...CLIENT_SCOPES], admin, regulator.orgId));
   });
   after(async () => {
     await t?.close();

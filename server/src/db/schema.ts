@@ -461,7 +461,9 @@ export const sanctions = pgTable('sanctions', {
   reason: text('reason').notNull(),
   evidenceRef: text('evidence_ref'),
   decidedAt: ts('decided_at').notNull(),
-  decidedByUser: uuid('decided_by_user').notNull(),
+  /** null when a machine client recorded it (decidedByClient, 0016). */
+  decidedByUser: uuid('decided_by_user'),
+  decidedByClient: uuid('decided_by_client'),
   decidedByOrg: uuid('decided_by_org').notNull(),
   createdAt: ts('created_at').notNull().default(sql`now()`),
 });
@@ -592,6 +594,8 @@ export const apiClients = pgTable('api_clients', {
   id: uuid('id').primaryKey(),
   name: text('name').notNull(),
   scopes: text('scopes').array().notNull(),
+  /** The authority org the client acts for (sanctions:write needs one). */
+  orgId: uuid('org_id'),
   secretHash: text('secret_hash').notNull(),
   previousSecretHash: text('previous_secret_hash'),
   previousValidUntil: ts('previous_valid_until'),

@@ -148,6 +148,7 @@ export const POLICY = {
   'GET /feeds/:topic/subscriptions': { who: 'client' },
   'DELETE /feeds/:topic/subscriptions/:id': { who: 'client' },
   'PUT /inbound/licences/:number': { who: 'client', scope: 'licences:write' },
+  'POST /inbound/sanctions': { who: 'client', scope: 'sanctions:write' },
   'POST /inbound/orgs/:id/uscc-verification': { who: 'client', scope: 'orgs:verify' },
 } as const satisfies Record<string, Access>;
 

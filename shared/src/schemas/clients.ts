@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { zText } from './text.js';
 import { LICENCE_KINDS, ZDate, ZLicence, ZLicenceWasteCode } from './orgs.js';
+import { ZInstant } from './common.js';
 
 /** The topics of the feed: `credit` is the credit feed (GET /credit/feed) under the same mechanism. */
 export const FEED_TOPICS = ['credit', 'trades', 'manifests', 'licences', 'alerts'] as const;
@@ -21,14 +22,21 @@ export const CLIENT_SCOPES = [
 ] as const;
 export type TClientScope = (typeof CLIENT_SCOPES)[number];
 
-export const ZRegisterClientRequest = z.strictObject({
-  /** Who is on the other end: "Shenzhen solid-waste platform". */
-  name: zText().trim().min(1, 'required').max(200, 'at most 200 characters'),
-  scopes: z
-    .array(z.enum(CLIENT_SCOPES))
-    .min(1, 'at least one scope')
-    .refine((s) => new Set(s).size === s.length, 'each scope once'),
-});
+export const ZRegisterClientRequest = z
+  .strictObject({
+    /** Who is on the other end: "Shenzhen solid-waste platform". */
+    name: zText().trim().min(1, 'required').max(200, 'at most 200 characters'),
+    scopes: z
+      .array(z.enum(CLIENT_SCOPES))
+      .min(1, 'at least one scope')
+      .refine((s) => new Set(s).size === s.length, 'each scope once'),
+    /** The regulator org the system acts for; its sanctions are that org's (required with sanctions:write). */
+    orgId: z.uuid().optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.scopes.includes('sanctions:write') && !c.orgId)
+      ctx.addIssue({ code: 'custom', path: ['orgId'], message: 'sanctions:write needs the regulator org the system acts for' });
+  });
 export type TRegisterClientRequest = z.infer<typeof ZRegisterClientRequest>;
 
 export const ZRotateClientRequest = z.strictObject({
@@ -46,6 +54,7 @@ export const ZClient = z.object({
   id: z.uuid(),
   name: z.string(),
   scopes: z.array(z.string()),
+  orgId: z.uuid().nullable(),
   createdAt: z.string(),
   rotatedAt: z.string().nullable(),
   /** Until when the secret before the last rotation still works. */
@@ -158,6 +167,19 @@ export const ZInboundLicenceRequest = z
 export type TInboundLicenceRequest = z.infer<typeof ZInboundLicenceRequest>;
 export const ZLicenceNumberParams = z.strictObject({ number: zText().trim().min(1).max(100) });
 export const ZInboundLicence = ZLicence;
+
+export const ZInboundSanctionRequest = z.strictObject({
+  sourceId: ZSourceId,
+  /** The sanctioned organisation, by its unified social credit code. */
+  uscc: zText().trim().min(1).max(18),
+  severity: z.enum(['minor', 'major', 'serious']),
+  kind: z.enum(['warning', 'fine', 'rectification', 'suspension', 'other']).default('other'),
+  reason: zText().trim().min(1).max(2000),
+  evidenceRef: zText().trim().min(1).max(200).optional(),
+  /** When the decision was taken (ISO 8601); not in the future. */
+  decidedAt: ZInstant,
+});
+export type TInboundSanctionRequest = z.infer<typeof ZInboundSanctionRequest>;
 
 export const ZOfficialNumberRequest = z.strictObject({
   sourceId: ZSourceId,

@@ -109,3 +109,13 @@ create table feed_dead_letters (
 );
 create trigger feed_dead_letters_append_only before update or delete on feed_dead_letters
   for each row execute function refuse_change();
+
+-- A client may act for an authority org (the government platform for the city's regulator): its
+-- sanctions are that org's, as a regulator's would be (sanctions:write needs one).
+alter table api_clients add column org_id uuid references orgs(id);
+
+-- Sanctions recorded by a machine client name it instead of a user.
+alter table sanctions alter column decided_by_user drop not null;
+alter table sanctions add column decided_by_client uuid references api_clients(id);
+alter table sanctions add constraint sanctions_decided_by_check
+  check (decided_by_user is not null or decided_by_client is not null);

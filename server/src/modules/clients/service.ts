@@ -11,7 +11,7 @@ import type { AppContext } from '../../context.js';
 import type { ClientActor, UserActor } from '../../http/actor.js';
 import { recordAudit } from '../../db/audit.js';
 import { inTransaction } from '../../db/tx.js';
-import { apiClients } from '../../db/schema.js';
+import { apiClients, orgs } from '../../db/schema.js';
 import {
   CLIENT_TOKEN_TTL_SECONDS,
   hashClientSecret,
@@ -48,6 +48,7 @@ function toClient(r: ClientRow): TClient {
     id: r.id,
     name: r.name,
     scopes: r.scopes,
+    orgId: r.orgId ?? null,
     createdAt: r.createdAt.toISOString(),
     rotatedAt: r.rotatedAt?.toISOString() ?? null,
     previousValidUntil: r.previousValidUntil?.toISOString() ?? null,
@@ -91,12 +92,20 @@ export function createClientsService(ctx: Pick<AppContext, 'db' | 'clock' | 'ids
     async registerClient(actor: UserActor, input: TRegisterClientRequest): Promise<TClientWithSecret> {
       const secret = newClientSecret();
       const row = await inTransaction(ctx.db, async (tx) => {
+        if (input.orgId) {
+          const [org] = await tx.select({ roles: orgs.roles }).from(orgs).where(eq(orgs.id, input.orgId));
+          if (!org?.roles.includes('regulator'))
+            throw new AppError(ErrorCodes.VALIDATION_FAILED, 'invalid request: orgId', {
+              fields: [{ path: 'orgId', message: 'a client acts only for a regulator org' }],
+            });
+        }
         const [r] = await tx
           .insert(apiClients)
           .values({
             id: ctx.ids.uuid(),
             name: input.name,
             scopes: input.scopes,
+            orgId: input.orgId ?? null,
             secretHash: hashClientSecret(secret),
             createdBy: actor.userId,
             createdAt: ctx.clock.now(),
@@ -180,6 +189,11 @@ export function createClientsService(ctx: Pick<AppContext, 'db' | 'clock' | 'ids
         expires_in: CLIENT_TOKEN_TTL_SECONDS,
         scope: scopes.join(' '),
       };
+    },
+
+    /** The authority org a client acts for (null: none). */
+    async actingOrgOf(clientId: string): Promise<string | null> {
+      return (await findClient(clientId))?.orgId ?? null;
     },
 
     /** The actor of a client token whose client exists and is not revoked; otherwise null. */

@@ -3,6 +3,7 @@ import { ZIdParams } from '../../../../shared/src/schemas/common.js';
 import {
   ZInboundLicenceRequest,
   ZInboundResult,
+  ZInboundSanctionRequest,
   ZLicenceNumberParams,
   ZUsccVerificationRequest,
 } from '../../../../shared/src/schemas/clients.js';
@@ -19,6 +20,16 @@ export function inboundRoutes({ inbound }: { inbound: InboundService }) {
       body: ZInboundLicenceRequest,
       response: ZInboundResult,
       handle: ({ actor, params, body }) => inbound.upsertLicence(actor, params.number, body),
+    }),
+    route({
+      key: 'POST /inbound/sanctions',
+      summary:
+        'The government system records a sanction (sanctions:write) for the regulator org it acts for; the same effect as a regulator’s; idempotent by sourceId',
+      tags: ['inbound'],
+      body: ZInboundSanctionRequest,
+      response: ZInboundResult,
+      status: 200,
+      handle: ({ actor, body }) => inbound.recordSanction(actor, body),
     }),
     route({
       key: 'POST /inbound/orgs/:id/uscc-verification',

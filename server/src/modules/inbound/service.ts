@@ -8,12 +8,18 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import type { TInboundLicenceRequest, TUsccVerificationRequest } from '../../../../shared/src/schemas/clients.js';
+import type {
+  TInboundLicenceRequest,
+  TInboundSanctionRequest,
+  TUsccVerificationRequest,
+} from '../../../../shared/src/schemas/clients.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { inboundChanges } from '../../db/schema.js';
 import { inTransaction } from '../../db/tx.js';
 import type { ClientActor } from '../../http/actor.js';
-import type { OrgsService } from '../orgs/index.js';
+import { orgIdByUscc, type OrgsService } from '../orgs/index.js';
+import type { CreditService } from '../credit/index.js';
+import type { ClientsService } from '../clients/index.js';
 
 export interface InboundResult {
   sourceId: string;
@@ -23,7 +29,7 @@ export interface InboundResult {
 
 export type InboundService = ReturnType<typeof createInboundService>;
 
-export function createInboundService(ctx: { db: Db; orgs: OrgsService }) {
+export function createInboundService(ctx: { db: Db; orgs: OrgsService; credit: CreditService; clients: ClientsService }) {
   /** Applies `change` once per (client, source id), in one transaction with its record. */
   async function once(
     client: ClientActor,
@@ -59,6 +65,19 @@ export function createInboundService(ctx: { db: Db; orgs: OrgsService }) {
         const r = await ctx.orgs.upsertLicenceFromRegister(tx, client, number, input);
         return { licence: r.licence, created: r.created, previousStatus: r.from };
       }),
+
+    /** POST /inbound/sanctions (sanctions:write): as the regulator org the client acts for would record it. */
+    async recordSanction(client: ClientActor, input: TInboundSanctionRequest): Promise<InboundResult> {
+      const authority = await ctx.clients.actingOrgOf(client.clientId);
+      if (!authority)
+        throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'this client acts for no regulator org; the admin registers it with one');
+      return once(client, input.sourceId, 'sanction.record', input, async (tx) => {
+        const { sourceId: _sourceId, uscc, ...rest } = input;
+        const orgId = await orgIdByUscc(tx, uscc);
+        const sanction = await ctx.credit.recordSanctionFromClient(tx, client, authority, { ...rest, orgId });
+        return { sanction };
+      });
+    },
 
     /** POST /inbound/orgs/:id/uscc-verification (orgs:verify). */
     verifyUscc: (client: ClientActor, orgId: string, input: TUsccVerificationRequest) =>

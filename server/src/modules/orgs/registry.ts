@@ -25,6 +25,16 @@ interface RegistryDeps {
   toLicence(row: repo.LicenceRow): TLicence;
 }
 
+/** The org with this USCC, or a 400 naming the field (the government's systems know orgs by USCC). */
+export async function orgIdByUscc(dbx: DbOrTx, uscc: string, field = 'uscc'): Promise<string> {
+  const org = await repo.findOrgByUscc(dbx, uscc);
+  if (!org)
+    throw new AppError(ErrorCodes.VALIDATION_FAILED, 'no organisation on the exchange has this USCC', {
+      fields: [{ path: field, message: 'no organisation on the exchange has this USCC' }],
+    });
+  return org.id;
+}
+
 export function createRegistrySync(deps: RegistryDeps) {
   return {
     /** PUT /inbound/licences/:number: the register's licence for the holder named by its USCC, created or brought in line. */
