@@ -41,7 +41,7 @@ import { notificationsRoutes } from './modules/notifications/index.js';
 import { ecoFeesRoutes } from './modules/ecofees/routes.js';
 import { todosRoutes } from './modules/todos/index.js';
 import { within } from './realtime/emitter.js';
-import { clientsRoutes } from './modules/clients/index.js';
+import { clientsRoutes, oauthBodyErrors } from './modules/clients/index.js';
 import { feedsRoutes } from './modules/feeds/index.js';
 import { inboundRoutes } from './modules/inbound/index.js';
 
@@ -198,7 +198,7 @@ export function createApp(ctx: AppContext, { clientDist = CLIENT_DIST }: { clien
   const api = Router();
   api.use(express.json({ limit: ctx.config.BODY_LIMIT, strict: true }));
   // RFC 6749 §4.4.2: the token request may come as a form; no other route takes one.
-  api.use('/oauth/token', express.urlencoded({ extended: false, limit: '4kb' }));
+  api.use('/oauth/token', express.urlencoded({ extended: false, limit: '4kb' }), oauthBodyErrors);
   api.use(authenticate(ctx.auth, ctx.clients));
   api.use(
     rateLimit({

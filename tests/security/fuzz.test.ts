@@ -549,8 +549,8 @@ const WRITES_ON_REFUSAL: { code: string; op?: string; tables: string[]; why: str
   },
   {
     code: 'PRICE_OUT_OF_RANGE',
-    tables: ['alerts', 'outbox', 'room_seq'],
-    why: 'a refused price raises a price_rejected alert for the district’s regulators (prices/service.ts gatePrice)',
+    tables: ['alerts', 'outbox', 'room_seq', 'feed_events'],
+    why: 'a refused price raises a price_rejected alert for the district’s regulators (prices/service.ts gatePrice), which also enters the alerts topic feed',
   },
 ];
 

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import { z } from 'zod';
 import { route } from '../../http/route.js';
 import { ZIdParams } from '../../../../shared/src/schemas/common.js';
@@ -55,6 +55,17 @@ async function token(clients: ClientsService, req: Request, res: Response): Prom
     res.status(err.status).json({ error: err.error, error_description: err.description });
   }
 }
+
+/**
+ * A token request whose body cannot be read (bad JSON, an unknown encoding, too large) is answered
+ * as RFC 6749 §5.2 invalid_request too, not in the API's envelope: one shape for every token error.
+ */
+export const oauthBodyErrors: ErrorRequestHandler = (err: unknown, _req, res, next) => {
+  const type = (err as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string' || !/^(entity\.|encoding\.|charset\.|request\.)/.test(type)) return next(err);
+  res.setHeader('Cache-Control', 'no-store');
+  res.status(400).json({ error: 'invalid_request', error_description: 'the body could not be read; send a form or JSON object' });
+};
 
 export function clientsRoutes({ clients }: { clients: ClientsService }) {
   return [
