@@ -61,8 +61,11 @@ async function token(clients: ClientsService, req: Request, res: Response): Prom
  * as RFC 6749 §5.2 invalid_request too, not in the API's envelope: one shape for every token error.
  */
 export const oauthBodyErrors: ErrorRequestHandler = (err: unknown, _req, res, next) => {
-  const type = (err as { type?: unknown } | null)?.type;
-  if (typeof type !== 'string' || !/^(entity\.|encoding\.|charset\.|request\.)/.test(type)) return next(err);
+  const e = err as { type?: unknown; expose?: unknown; status?: unknown } | null;
+  const parserError =
+    (typeof e?.type === 'string' && /^(entity\.|encoding\.|charset\.|request\.)/.test(e.type)) ||
+    (e?.expose === true && typeof e.status === 'number' && e.status >= 400 && e.status < 500);
+  if (!parserError) return next(err);
   res.setHeader('Cache-Control', 'no-store');
   res.status(400).json({ error: 'invalid_request', error_description: 'the body could not be read; send a form or JSON object' });
 };
