@@ -286,6 +286,35 @@ describe('machine clients, topic feeds and inbound changes (issue 14)', () => {
       expect(listed.body.items).to.have.length(1);
     });
 
+    it('the national number set through the inbound API is an event on the trip’s chain, which still verifies', async () => {
+      const c = await registerClient(t.request, ['manifests:write-official', 'feeds:read:manifests'], admin);
+      const token = await clientToken(t.request, c);
+      const deal = await flyAshDeal(t);
+      const manifest = await openTrip(t, deal, 20_000);
+      const body = { sourceId: `official-${manifest.id}`, officialNumber: '3306002026120600042' };
+      const res = await t.request.put(`/api/v1/inbound/manifests/${manifest.id}/official-number`).set(auth(token)).send(body);
+      expect(res.status, res.text).to.equal(200);
+      expect(res.body.result).to.include({ manifestId: manifest.id, officialNumber: body.officialNumber, changed: true });
+      const again = await t.request.put(`/api/v1/inbound/manifests/${manifest.id}/official-number`).set(auth(token)).send(body);
+      expect(again.body.replayed).to.equal(true);
+      const read = await t.request.get(`/api/v1/manifests/${manifest.id}`).set(auth(deal.generator.token)).expect(200);
+      expect(read.body.officialNumber).to.equal(body.officialNumber);
+      const official = read.body.events.filter((e: { type: string }) => e.type === 'official_number');
+      expect(official).to.have.length(1);
+      expect(official[0].data).to.include({ officialNumber: body.officialNumber, clientId: c.id });
+      const audit = await t.request.get(`/api/v1/manifests/${manifest.id}/audit`).set(auth(deal.generator.token));
+      expect(audit.status, audit.text).to.equal(200);
+      expect(audit.body).to.include({ valid: true, projectionValid: true });
+      const feed = await t.request.get('/api/v1/feeds/manifests?limit=500').set(auth(token));
+      const mine = feed.body.items.filter((e: { subjectId: string }) => e.subjectId === manifest.id);
+      expect(mine.at(-1).data).to.include({ event: 'official_number' });
+      const noScope = await t.request
+        .put(`/api/v1/inbound/manifests/${manifest.id}/official-number`)
+        .set(auth(await clientToken(t.request, await registerClient(t.request, ['feeds:read:manifests'], admin))))
+        .send({ ...body, sourceId: 'x' });
+      expect(noScope.status).to.equal(403);
+    });
+
     it('the enterprise registry marks an org’s USCC verified, once, audited with the client', async () => {
       const c = await registerClient(t.request, ['orgs:verify'], admin);
       const token = await clientToken(t.request, c);

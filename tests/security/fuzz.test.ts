@@ -981,6 +981,11 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
           status: 'approved',
         },
       },
+      'PUT /inbound/manifests/:id/official-number': {
+        as: 'client',
+        params: { id: manifest.id },
+        body: { sourceId: 'fuzz-official-1', officialNumber: '3306002026120600001' },
+      },
       'POST /inbound/sanctions': {
         as: 'client',
         body: {

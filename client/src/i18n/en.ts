@@ -1166,6 +1166,7 @@ export const en: Record<MessageKey, string> = {
   'documents.listing.title': 'Lab reports (hazard classification, composition)',
   'manifest.event.resolve': 'Resolved by the admin',
   'manifest.event.document': 'Document recorded',
+  'manifest.event.official_number': 'National manifest number set by the government system',
   'manifest.timeline.admin': 'the platform admin',
   'documents.title': 'Documents',
   'documents.none': 'No documents yet.',

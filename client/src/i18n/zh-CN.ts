@@ -1130,6 +1130,7 @@ export const zhCN = {
   'documents.listing.title': '检测报告（危废鉴别、成分分析）',
   'manifest.event.resolve': '管理员裁定',
   'manifest.event.document': '附件存证',
+  'manifest.event.official_number': '政府系统回填国家联单编号',
   'manifest.timeline.admin': '平台管理员',
   'documents.title': '附件',
   'documents.none': '暂无附件。',

@@ -149,6 +149,7 @@ export const POLICY = {
   'DELETE /feeds/:topic/subscriptions/:id': { who: 'client' },
   'PUT /inbound/licences/:number': { who: 'client', scope: 'licences:write' },
   'POST /inbound/sanctions': { who: 'client', scope: 'sanctions:write' },
+  'PUT /inbound/manifests/:id/official-number': { who: 'client', scope: 'manifests:write-official' },
   'POST /inbound/orgs/:id/uscc-verification': { who: 'client', scope: 'orgs:verify' },
 } as const satisfies Record<string, Access>;
 

@@ -71,8 +71,9 @@ export function feedEventOf(type: RealtimeEventName, data: Record<string, unknow
         type,
         subjectType: 'manifest',
         subjectId: manifestId,
-        dedupeKey: `${manifestId}:${status}:${at.toISOString()}`,
-        data: { manifestId, tradeId: str(data.tradeId), status },
+        // One manifest.updated per step; two announcements of the same step and instant are one event.
+        dedupeKey: `${manifestId}:${str(data.event) ?? ''}:${status}:${at.toISOString()}`,
+        data: { manifestId, tradeId: str(data.tradeId), status, event: str(data.event) },
         occurredAt: at,
       };
     }

@@ -98,7 +98,13 @@ export type TFeedQuery = z.infer<typeof ZFeedQuery>;
 
 /** Payload schemas per topic, version 1. A change that is not additive gets a new schemaVersion. */
 export const ZTradesFeedDataV1 = z.object({ tradeId: z.uuid(), status: z.string() });
-export const ZManifestsFeedDataV1 = z.object({ manifestId: z.uuid(), tradeId: z.string().nullable(), status: z.string() });
+export const ZManifestsFeedDataV1 = z.object({
+  manifestId: z.uuid(),
+  tradeId: z.string().nullable(),
+  status: z.string(),
+  /** What happened: the step (issue, load, …), open, document, resolve or official_number. */
+  event: z.string().nullable(),
+});
 export const ZLicencesFeedDataV1 = z.object({
   licenceId: z.uuid(),
   orgId: z.uuid(),
@@ -186,6 +192,8 @@ export const ZOfficialNumberRequest = z.strictObject({
   officialNumber: zText().trim().min(1, 'required').max(64, 'at most 64 characters'),
 });
 export type TOfficialNumberRequest = z.infer<typeof ZOfficialNumberRequest>;
+
+export const ZManifestOfficialNumberRequest = ZOfficialNumberRequest;
 
 export const ZUsccVerificationRequest = z.strictObject({
   sourceId: ZSourceId,

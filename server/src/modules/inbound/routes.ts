@@ -4,6 +4,7 @@ import {
   ZInboundLicenceRequest,
   ZInboundResult,
   ZInboundSanctionRequest,
+  ZOfficialNumberRequest,
   ZLicenceNumberParams,
   ZUsccVerificationRequest,
 } from '../../../../shared/src/schemas/clients.js';
@@ -20,6 +21,16 @@ export function inboundRoutes({ inbound }: { inbound: InboundService }) {
       body: ZInboundLicenceRequest,
       response: ZInboundResult,
       handle: ({ actor, params, body }) => inbound.upsertLicence(actor, params.number, body),
+    }),
+    route({
+      key: 'PUT /inbound/manifests/:id/official-number',
+      summary:
+        "The national system's number for a manifest (manifests:write-official), recorded as an event on the trip's chain; idempotent by sourceId",
+      tags: ['inbound'],
+      params: ZIdParams,
+      body: ZOfficialNumberRequest,
+      response: ZInboundResult,
+      handle: ({ actor, params, body }) => inbound.setOfficialNumber(actor, params.id, body),
     }),
     route({
       key: 'POST /inbound/sanctions',

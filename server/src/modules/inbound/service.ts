@@ -9,17 +9,19 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import type {
+  TOfficialNumberRequest,
   TInboundLicenceRequest,
   TInboundSanctionRequest,
   TUsccVerificationRequest,
 } from '../../../../shared/src/schemas/clients.js';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { inboundChanges } from '../../db/schema.js';
 import { inTransaction } from '../../db/tx.js';
 import type { ClientActor } from '../../http/actor.js';
 import { orgIdByUscc, type OrgsService } from '../orgs/index.js';
 import type { CreditService } from '../credit/index.js';
 import type { ClientsService } from '../clients/index.js';
+import type { ManifestsService } from '../manifests/index.js';
 
 export interface InboundResult {
   sourceId: string;
@@ -29,14 +31,20 @@ export interface InboundResult {
 
 export type InboundService = ReturnType<typeof createInboundService>;
 
-export function createInboundService(ctx: { db: Db; orgs: OrgsService; credit: CreditService; clients: ClientsService }) {
+export function createInboundService(ctx: {
+  db: Db;
+  orgs: OrgsService;
+  credit: CreditService;
+  clients: ClientsService;
+  manifests: ManifestsService;
+}) {
   /** Applies `change` once per (client, source id), in one transaction with its record. */
   async function once(
     client: ClientActor,
     sourceId: string,
     kind: string,
     request: unknown,
-    change: (tx: DbOrTx) => Promise<Record<string, unknown>>,
+    change: (tx: Tx) => Promise<Record<string, unknown>>,
   ): Promise<InboundResult> {
     const hash = createHash('sha256').update(JSON.stringify([kind, request])).digest('hex');
     return inTransaction(ctx.db, async (tx) => {
@@ -77,6 +85,14 @@ export function createInboundService(ctx: { db: Db; orgs: OrgsService; credit: C
         const sanction = await ctx.credit.recordSanctionFromClient(tx, client, authority, { ...rest, orgId });
         return { sanction };
       });
+    },
+
+    /** PUT /inbound/manifests/:id/official-number (manifests:write-official): an event on the trip's chain. */
+    async setOfficialNumber(client: ClientActor, manifestId: string, input: TOfficialNumberRequest): Promise<InboundResult> {
+      const actingOrg = await ctx.clients.actingOrgOf(client.clientId);
+      return once(client, input.sourceId, 'manifest.official_number', { manifestId, ...input }, async (tx) =>
+        ctx.manifests.setOfficialNumber(tx, client, manifestId, input.officialNumber, actingOrg),
+      );
     },
 
     /** POST /inbound/orgs/:id/uscc-verification (orgs:verify). */
