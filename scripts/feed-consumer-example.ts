@@ -25,7 +25,17 @@
  * Webhook deliveries are verified as for the credit feed: `verifyDelivery` below (X-Signature
  * `t=…,v1=HMAC-SHA256(secret, "${t}.${body}")`, constant-time compare, 5-minute tolerance).
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 export { verifyDelivery } from './credit-consumer-example.js';

@@ -12,7 +12,12 @@ export interface RegisteredClient {
 }
 
 /** `orgId`: the regulator org the client acts for (needed with sanctions:write). */
-export async function registerClient(request: Request, scopes: string[], admin?: string, orgId?: string): Promise<RegisteredClient> {
+export async function registerClient(
+  request: Request,
+  scopes: string[],
+  admin?: string,
+  orgId?: string,
+): Promise<RegisteredClient> {
   const res = await request
     .post('/api/v1/admin/clients')
     .set(auth(admin ?? (await adminToken(request))))

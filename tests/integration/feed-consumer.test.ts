@@ -82,7 +82,9 @@ describe('the example feed consumer survives SIGKILL with every event once (issu
     const second = consumer({ CRASH_BEFORE_COMMIT_AFTER_PAGES: '1' });
     expect((await exited(second)).signal).to.equal('SIGKILL');
     const committed = JSON.parse(readFileSync(path.join(stateDir, 'cursor.json'), 'utf8')) as { bytes: number };
-    expect(statSync(path.join(stateDir, 'events.jsonl')).size, 'an uncommitted page is in the file').to.be.greaterThan(committed.bytes);
+    expect(statSync(path.join(stateDir, 'events.jsonl')).size, 'an uncommitted page is in the file').to.be.greaterThan(
+      committed.bytes,
+    );
 
     // 3. Restarted to the end.
     const third = consumer({ ONCE: 'true', PAGE_LIMIT: '2' });

@@ -44,7 +44,9 @@ describe('topic webhooks for machine clients (issue 14 item 2)', function () {
   let t: TestApp;
   let admin: string;
   before(async () => {
-    t = await createTestApp({ env: { WEBHOOK_ALLOW_LOOPBACK: 'true', CREDIT_WEBHOOK_BACKOFF_MS: '20', CREDIT_WEBHOOK_MAX_ATTEMPTS: '2' } });
+    t = await createTestApp({
+      env: { WEBHOOK_ALLOW_LOOPBACK: 'true', CREDIT_WEBHOOK_BACKOFF_MS: '20', CREDIT_WEBHOOK_MAX_ATTEMPTS: '2' },
+    });
     admin = await adminToken(t.request);
   });
   after(async () => {
@@ -56,7 +58,10 @@ describe('topic webhooks for machine clients (issue 14 item 2)', function () {
     try {
       const c = await registerClient(t.request, ['feeds:read:trades'], admin);
       const token = await clientToken(t.request, c);
-      const sub = await t.request.post('/api/v1/feeds/trades/subscriptions').set(auth(token)).send({ url: hook.url, secret: SECRET });
+      const sub = await t.request
+        .post('/api/v1/feeds/trades/subscriptions')
+        .set(auth(token))
+        .send({ url: hook.url, secret: SECRET });
       expect(sub.status, sub.text).to.equal(201);
       const deal = await flyAshDeal(t);
       await t.ctx.jobs.drain(20_000);
@@ -83,7 +88,10 @@ describe('topic webhooks for machine clients (issue 14 item 2)', function () {
     try {
       const c = await registerClient(t.request, ['feeds:read:alerts', 'feeds:read:licences'], admin);
       const token = await clientToken(t.request, c);
-      const sub = await t.request.post('/api/v1/feeds/licences/subscriptions').set(auth(token)).send({ url: hook.url, secret: SECRET });
+      const sub = await t.request
+        .post('/api/v1/feeds/licences/subscriptions')
+        .set(auth(token))
+        .send({ url: hook.url, secret: SECRET });
       expect(sub.status, sub.text).to.equal(201);
       const writer = await registerClient(t.request, ['licences:write'], admin);
       const r = await createRecycler(t.request, { licence: null });
@@ -114,7 +122,10 @@ describe('topic webhooks for machine clients (issue 14 item 2)', function () {
       );
       expect(dead![0]!.attempts).to.equal(2);
       expect(hook.received.length).to.equal(2);
-      const alerts = await rows(t.ctx.db, sql`select 1 from alerts where kind = 'delivery_dead' and subject_type = 'feed_delivery'`);
+      const alerts = await rows(
+        t.ctx.db,
+        sql`select 1 from alerts where kind = 'delivery_dead' and subject_type = 'feed_delivery'`,
+      );
       expect(alerts.length).to.be.greaterThan(0);
     } finally {
       await hook.close();

@@ -29,7 +29,9 @@ describe('machine clients, topic feeds and inbound changes (issue 14)', () => {
       expect(listed).to.include({ name: 'system feeds:read:trades' });
       expect(JSON.stringify(list.body)).not.to.include(c.secret);
       const [stored] = await rows<{ secret_hash: string }>(t.ctx.db, sql`select secret_hash from api_clients where id = ${c.id}`);
-      expect(stored!.secret_hash).to.match(/^[0-9a-f]{64}$/).and.not.include(c.secret);
+      expect(stored!.secret_hash)
+        .to.match(/^[0-9a-f]{64}$/)
+        .and.not.include(c.secret);
     });
 
     it('a token by HTTP Basic with a form body, and by JSON body credentials', async () => {
@@ -91,10 +93,7 @@ describe('machine clients, topic feeds and inbound changes (issue 14)', () => {
 
     it('a rotated secret works at once; the old one works until the overlap ends, then not', async () => {
       const c = await registerClient(t.request, ['feeds:read:trades'], admin);
-      const rotated = await t.request
-        .post(`/api/v1/admin/clients/${c.id}/rotate`)
-        .set(auth(admin))
-        .send({ overlapSeconds: 600 });
+      const rotated = await t.request.post(`/api/v1/admin/clients/${c.id}/rotate`).set(auth(admin)).send({ overlapSeconds: 600 });
       expect(rotated.status, rotated.text).to.equal(200);
       const fresh = rotated.body.clientSecret as string;
       expect(fresh).to.not.equal(c.secret);
@@ -129,7 +128,13 @@ describe('machine clients, topic feeds and inbound changes (issue 14)', () => {
       expect(page.status, page.text).to.equal(200);
       const mine = page.body.items.filter((e: { subjectId: string }) => e.subjectId === manifest.id);
       expect(mine.length).to.be.greaterThan(0);
-      expect(mine[0]).to.include({ topic: 'manifests', type: 'manifest.updated', schemaVersion: 1, seq: 1, subjectType: 'manifest' });
+      expect(mine[0]).to.include({
+        topic: 'manifests',
+        type: 'manifest.updated',
+        schemaVersion: 1,
+        seq: 1,
+        subjectType: 'manifest',
+      });
       expect(mine[0].data).to.include({ manifestId: manifest.id, tradeId: deal.trade.id });
       const credit = await t.request.get('/api/v1/feeds/credit').set(auth(token));
       expect(credit.status).to.equal(403);
@@ -327,9 +332,15 @@ describe('machine clients, topic feeds and inbound changes (issue 14)', () => {
       const first = await send();
       expect(first.status, first.text).to.equal(200);
       expect((await send()).body.replayed).to.equal(true);
-      const [org] = await rows<{ uscc_verified_by: string }>(t.ctx.db, sql`select uscc_verified_by from orgs where id = ${g.orgId}`);
+      const [org] = await rows<{ uscc_verified_by: string }>(
+        t.ctx.db,
+        sql`select uscc_verified_by from orgs where id = ${g.orgId}`,
+      );
       expect(org!.uscc_verified_by).to.equal(c.id);
-      const audit = await rows(t.ctx.db, sql`select 1 from audit_log where action = 'org.uscc_verified' and subject_id = ${g.orgId}`);
+      const audit = await rows(
+        t.ctx.db,
+        sql`select 1 from audit_log where action = 'org.uscc_verified' and subject_id = ${g.orgId}`,
+      );
       expect(audit).to.have.length(1);
       const wrong = await t.request
         .post(`/api/v1/inbound/orgs/${g.orgId}/uscc-verification`)

@@ -176,7 +176,8 @@ export function mountRoutes(router: Router, defs: RouteDef[], db: Db): void {
 /** A client route: a client token (none: 401; a user's: 403 FORBIDDEN_ROLE) carrying the route's scope. */
 function admitClient(req: Request, access: Access): ClientActor {
   if (!req.actor) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'send a machine client token (POST /api/v1/oauth/token)');
-  if (isUserActor(req.actor)) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'this route is for machine clients, not signed-in users');
+  if (isUserActor(req.actor))
+    throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'this route is for machine clients, not signed-in users');
   if (access.scope && !req.actor.scopes.includes(access.scope))
     throw new AppError(ErrorCodes.INSUFFICIENT_SCOPE, `this needs the scope ${access.scope}`, { scope: access.scope });
   return req.actor;
@@ -386,9 +387,7 @@ export function openApiDocument(
             : access.who === 'client'
               ? `a machine client token${access.scope ? ` with the scope ${access.scope}` : ''}`
               : access.who.join(', ')
-      }${
-        access.rule ? ` (rule: ${access.rule})` : ''
-      }.`,
+      }${access.rule ? ` (rule: ${access.rule})` : ''}.`,
       // Public operations say so: the document's default is the bearer token.
       security: access.who === 'public' ? [] : [{ bearer: [] }],
       parameters,

@@ -37,7 +37,10 @@ export async function recordFeedEvent(tx: DbOrTx, e: FeedEventInput): Promise<bo
   );
   if (inserted.length === 0) return false;
   // Webhooks wait for the sequencer; a pass after this commit gives the event its position and deliveries.
-  const subscribed = await rows(tx, sql`select 1 from feed_subscriptions where topic = ${e.topic} and deleted_at is null limit 1`);
+  const subscribed = await rows(
+    tx,
+    sql`select 1 from feed_subscriptions where topic = ${e.topic} and deleted_at is null limit 1`,
+  );
   if (subscribed.length > 0) await enqueue(tx, 'feeds.sequence', {});
   return true;
 }
@@ -96,12 +99,7 @@ export function feedEventOf(type: RealtimeEventName, data: Record<string, unknow
 }
 
 /** A licence decision (announced to the holder through notifyOrg) as a `licences` feed event. */
-export function licenceFeedEvent(
-  key: string,
-  data: Record<string, unknown>,
-  orgId: string,
-  at: Date,
-): FeedEventInput | null {
+export function licenceFeedEvent(key: string, data: Record<string, unknown>, orgId: string, at: Date): FeedEventInput | null {
   const licenceId = str(data.licenceId);
   if (!licenceId) return null;
   return {

@@ -100,7 +100,7 @@ export function clientsRoutes({ clients }: { clients: ClientsService }) {
     }),
     route({
       key: 'POST /admin/clients/:id/rotate',
-      summary: "A new secret for a client (admin); the old one keeps working until the overlap ends",
+      summary: 'A new secret for a client (admin); the old one keeps working until the overlap ends',
       tags: ['clients'],
       params: ZIdParams,
       body: ZRotateClientRequest,

@@ -6,7 +6,12 @@
  */
 import { eq, desc } from 'drizzle-orm';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import type { TClient, TClientWithSecret, TRegisterClientRequest, TRotateClientRequest } from '../../../../shared/src/schemas/clients.js';
+import type {
+  TClient,
+  TClientWithSecret,
+  TRegisterClientRequest,
+  TRotateClientRequest,
+} from '../../../../shared/src/schemas/clients.js';
 import type { AppContext } from '../../context.js';
 import type { ClientActor, UserActor } from '../../http/actor.js';
 import { recordAudit } from '../../db/audit.js';

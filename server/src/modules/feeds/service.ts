@@ -147,7 +147,11 @@ export function createFeedsService(ctx: Pick<AppContext, 'db' | 'ids' | 'clock' 
             order by position limit ${q.limit + 1}`,
       );
       const page = found.slice(0, q.limit);
-      return { items: page.map(toFeedEvent), after: page.at(-1) ? String(page.at(-1)!.position) : String(after), hasMore: found.length > q.limit };
+      return {
+        items: page.map(toFeedEvent),
+        after: page.at(-1) ? String(page.at(-1)!.position) : String(after),
+        hasMore: found.length > q.limit,
+      };
     },
   };
 }

@@ -104,7 +104,8 @@ export function createFeedWebhooks(deps: FeedWebhookDeps) {
   async function ownSubscription(client: ClientActor, topic: TFeedTopic, id: string): Promise<SubscriptionRow> {
     const [s] = UUID_RE.test(id) ? await db.select().from(feedSubscriptions).where(eq(feedSubscriptions.id, id)) : [];
     // Another client's subscription, or one of another topic, does not exist for this caller.
-    if (!s || s.clientId !== client.clientId || s.topic !== topic) throw new AppError(ErrorCodes.NOT_FOUND, 'no such subscription');
+    if (!s || s.clientId !== client.clientId || s.topic !== topic)
+      throw new AppError(ErrorCodes.NOT_FOUND, 'no such subscription');
     return s;
   }
 
@@ -113,9 +114,13 @@ export function createFeedWebhooks(deps: FeedWebhookDeps) {
     if (!client.scopes.includes(scope))
       throw new AppError(ErrorCodes.INSUFFICIENT_SCOPE, `subscribing to the ${topic} feed needs the scope ${scope}`, { scope });
     if (topic === 'credit')
-      throw new AppError(ErrorCodes.VALIDATION_FAILED, 'the credit topic is pulled here; its webhooks are the credit feed’s own', {
-        fields: [{ path: 'topic', message: 'webhooks are for trades, manifests, licences and alerts' }],
-      });
+      throw new AppError(
+        ErrorCodes.VALIDATION_FAILED,
+        'the credit topic is pulled here; its webhooks are the credit feed’s own',
+        {
+          fields: [{ path: 'topic', message: 'webhooks are for trades, manifests, licences and alerts' }],
+        },
+      );
   }
 
   return {
@@ -126,7 +131,9 @@ export function createFeedWebhooks(deps: FeedWebhookDeps) {
         await validateWebhookUrl(body.url, urlPolicy);
       } catch (err) {
         if (err instanceof UnsafeUrlError)
-          throw new AppError(ErrorCodes.VALIDATION_FAILED, `invalid request: url`, { fields: [{ path: 'url', message: err.message }] });
+          throw new AppError(ErrorCodes.VALIDATION_FAILED, `invalid request: url`, {
+            fields: [{ path: 'url', message: err.message }],
+          });
         throw err;
       }
       return inTransaction(db, async (tx) => {
@@ -136,10 +143,20 @@ export function createFeedWebhooks(deps: FeedWebhookDeps) {
           sql`select 1 from feed_subscriptions where client_id = ${client.clientId} and deleted_at is null`,
         );
         if (active.length >= MAX_SUBSCRIPTIONS_PER_CLIENT)
-          throw new AppError(ErrorCodes.CONFLICT, `at most ${MAX_SUBSCRIPTIONS_PER_CLIENT} active subscriptions per client; delete one first`);
+          throw new AppError(
+            ErrorCodes.CONFLICT,
+            `at most ${MAX_SUBSCRIPTIONS_PER_CLIENT} active subscriptions per client; delete one first`,
+          );
         const [s] = await tx
           .insert(feedSubscriptions)
-          .values({ id: ids.uuid(), clientId: client.clientId, topic, url: body.url, secret: body.secret, createdAt: clock.now() })
+          .values({
+            id: ids.uuid(),
+            clientId: client.clientId,
+            topic,
+            url: body.url,
+            secret: body.secret,
+            createdAt: clock.now(),
+          })
           .returning();
         return toSubscription(s!);
       });
@@ -162,7 +179,11 @@ export function createFeedWebhooks(deps: FeedWebhookDeps) {
       const s = await ownSubscription(client, topic, id);
       if (s.deletedAt) return toSubscription(s);
       return inTransaction(db, async (tx) => {
-        const [r] = await tx.update(feedSubscriptions).set({ deletedAt: clock.now() }).where(eq(feedSubscriptions.id, id)).returning();
+        const [r] = await tx
+          .update(feedSubscriptions)
+          .set({ deletedAt: clock.now() })
+          .where(eq(feedSubscriptions.id, id))
+          .returning();
         await tx
           .update(feedDeliveries)
           .set({ status: 'cancelled', nextAttemptAt: null })
@@ -205,7 +226,10 @@ export function createFeedWebhooks(deps: FeedWebhookDeps) {
           return 'delivered' as const;
         }
         if (attempts >= cur.maxAttempts) {
-          await tx.update(feedDeliveries).set({ ...base, status: 'dead', nextAttemptAt: null }).where(eq(feedDeliveries.id, deliveryId));
+          await tx
+            .update(feedDeliveries)
+            .set({ ...base, status: 'dead', nextAttemptAt: null })
+            .where(eq(feedDeliveries.id, deliveryId));
           await tx.insert(feedDeadLetters).values({
             deliveryId,
             subscriptionId: sub.id,
@@ -227,7 +251,10 @@ export function createFeedWebhooks(deps: FeedWebhookDeps) {
           return 'dead' as const;
         }
         const next = new Date((await dbNow(tx)).getTime() + backoffMs(config.CREDIT_WEBHOOK_BACKOFF_MS, attempts));
-        await tx.update(feedDeliveries).set({ ...base, nextAttemptAt: next }).where(eq(feedDeliveries.id, deliveryId));
+        await tx
+          .update(feedDeliveries)
+          .set({ ...base, nextAttemptAt: next })
+          .where(eq(feedDeliveries.id, deliveryId));
         await enqueue(tx, 'feeds.deliver', { deliveryId }, { availableAt: next });
         log.info({ error: result.error, next: next.toISOString() }, 'feed webhook failed; will retry');
         return 'retry' as const;

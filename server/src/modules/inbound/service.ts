@@ -46,7 +46,9 @@ export function createInboundService(ctx: {
     request: unknown,
     change: (tx: Tx) => Promise<Record<string, unknown>>,
   ): Promise<InboundResult> {
-    const hash = createHash('sha256').update(JSON.stringify([kind, request])).digest('hex');
+    const hash = createHash('sha256')
+      .update(JSON.stringify([kind, request]))
+      .digest('hex');
     return inTransaction(ctx.db, async (tx) => {
       const where = and(eq(inboundChanges.clientId, client.clientId), eq(inboundChanges.sourceId, sourceId));
       const claimed = await tx

@@ -86,7 +86,14 @@ export function createRegistrySync(deps: RegistryDeps) {
           details: { number, kind: input.kind, source: 'inbound' },
         });
       if (from !== input.status) {
-        const decision = input.status === 'approved' ? (from === 'suspended' ? 'reinstate' : 'approve') : input.status === 'suspended' ? 'suspend' : 'revoke';
+        const decision =
+          input.status === 'approved'
+            ? from === 'suspended'
+              ? 'reinstate'
+              : 'approve'
+            : input.status === 'suspended'
+              ? 'suspend'
+              : 'revoke';
         await notifyOrg(
           tx,
           holder.id,
@@ -104,7 +111,12 @@ export function createRegistrySync(deps: RegistryDeps) {
     },
 
     /** POST /inbound/orgs/:id/uscc-verification: the enterprise registry confirmed the org's USCC. */
-    async markUsccVerified(tx: DbOrTx, client: ClientActor, orgId: string, uscc: string): Promise<{ orgId: string; usccVerifiedAt: string }> {
+    async markUsccVerified(
+      tx: DbOrTx,
+      client: ClientActor,
+      orgId: string,
+      uscc: string,
+    ): Promise<{ orgId: string; usccVerifiedAt: string }> {
       const org = await repo.findOrg(tx, orgId);
       if (!org) throw new AppError(ErrorCodes.NOT_FOUND, 'no such organisation');
       if (org.uscc !== uscc)
