@@ -41,6 +41,9 @@ import { notificationsRoutes } from './modules/notifications/index.js';
 import { ecoFeesRoutes } from './modules/ecofees/routes.js';
 import { todosRoutes } from './modules/todos/index.js';
 import { within } from './realtime/emitter.js';
+import { clientsRoutes, oauthBodyErrors } from './modules/clients/index.js';
+import { feedsRoutes } from './modules/feeds/index.js';
+import { inboundRoutes } from './modules/inbound/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLIENT_DIST = path.join(ROOT, 'client/dist');
@@ -67,6 +70,9 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...metaRoutes(ctx),
     ...ecoFeesRoutes(ctx),
     ...todosRoutes(ctx),
+    ...clientsRoutes(ctx),
+    ...feedsRoutes(ctx),
+    ...inboundRoutes(ctx),
   ];
 }
 
@@ -191,7 +197,9 @@ export function createApp(ctx: AppContext, { clientDist = CLIENT_DIST }: { clien
 
   const api = Router();
   api.use(express.json({ limit: ctx.config.BODY_LIMIT, strict: true }));
-  api.use(authenticate(ctx.auth));
+  // RFC 6749 §4.4.2: the token request may come as a form; no other route takes one.
+  api.use('/oauth/token', express.urlencoded({ extended: false, limit: '4kb' }), oauthBodyErrors);
+  api.use(authenticate(ctx.auth, ctx.clients));
   api.use(
     rateLimit({
       windowMs: 60_000,

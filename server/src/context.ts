@@ -29,6 +29,9 @@ import { createDocumentsService, type DocumentsService } from './modules/documen
 import { createCreditService, recordCreditEvent, type CreditService } from './modules/credit/index.js';
 import { createNotificationsService, type NotificationsService } from './modules/notifications/index.js';
 import { createEcoFeesService, type EcoFeesService } from './modules/ecofees/index.js';
+import { createClientsService, type ClientsService } from './modules/clients/index.js';
+import { createFeedsService, type FeedsService } from './modules/feeds/index.js';
+import { createInboundService, type InboundService } from './modules/inbound/index.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
@@ -63,6 +66,10 @@ export interface AppContext {
   notifications: NotificationsService;
   ecoFees: EcoFeesService;
   todos: TodosService;
+  /** Issue 14 (ADR 0020): machine clients, the topic feeds, the government system's inbound changes. */
+  clients: ClientsService;
+  feeds: FeedsService;
+  inbound: InboundService;
 }
 
 export interface ContextOptions {
@@ -134,6 +141,9 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.notifications = createNotificationsService(ctx);
   ctx.ecoFees = createEcoFeesService(ctx);
   ctx.todos = createTodosService(ctx);
+  ctx.clients = createClientsService(ctx);
+  ctx.feeds = createFeedsService(ctx, { creditFeed: (q) => ctx.credit.getFeed(q) });
+  ctx.inbound = createInboundService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({

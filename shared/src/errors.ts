@@ -9,6 +9,8 @@ export const ErrorCodes = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** The caller's roles do not allow this route or action. */
   FORBIDDEN_ROLE: 'FORBIDDEN_ROLE',
+  /** A machine client's token lacks the scope this call needs (feeds:read:<topic>, licences:write, …). */
+  INSUFFICIENT_SCOPE: 'INSUFFICIENT_SCOPE',
   /** The caller is not a party to the object it acts on. */
   NOT_A_PARTY: 'NOT_A_PARTY',
   /** An org tried to trade with itself. */

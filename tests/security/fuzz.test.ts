@@ -42,6 +42,8 @@ import {
 } from '../helpers/actors.js';
 import { DAY, createGenerator, createListing, createRecycler, inSeconds, placeBid, steelListing } from '../helpers/trading.js';
 import { createCarrier, flyAshDeal, openTrip, slagDeal, tripBody } from '../helpers/manifests.js';
+import { clientToken, registerClient } from '../helpers/clients.js';
+import { CLIENT_SCOPES } from '../../shared/src/schemas/clients.js';
 import { rows, inTransaction } from '../../server/src/db/tx.js';
 import { raiseAlert } from '../../server/src/modules/alerts/service.js';
 import { STATUS } from '../../server/src/http/errors.js';
@@ -547,8 +549,8 @@ const WRITES_ON_REFUSAL: { code: string; op?: string; tables: string[]; why: str
   },
   {
     code: 'PRICE_OUT_OF_RANGE',
-    tables: ['alerts', 'outbox', 'room_seq'],
-    why: 'a refused price raises a price_rejected alert for the district’s regulators (prices/service.ts gatePrice)',
+    tables: ['alerts', 'outbox', 'room_seq', 'feed_events'],
+    why: 'a refused price raises a price_rejected alert for the district’s regulators (prices/service.ts gatePrice), which also enters the alerts topic feed',
   },
 ];
 
@@ -757,6 +759,16 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       throwaway,
     };
     for (const [name, a] of Object.entries(who)) tokens[name] = typeof a === 'string' ? a : a.token;
+    // Issue 14: a machine client with every scope (client routes), and clients to rotate and revoke.
+    const machine = await registerClient(r, [...CLIENT_SCOPES], admin, regulator.orgId);
+    tokens.client = await clientToken(r, machine);
+    const rotatable = await registerClient(r, ['feeds:read:trades'], admin);
+    const revocableClient = await registerClient(r, ['feeds:read:trades'], admin);
+    const topicSubscription = await r
+      .post('/api/v1/feeds/alerts/subscriptions')
+      .set(auth(tokens.client))
+      .send({ url: 'http://127.0.0.1:9/topic-hook', secret: 'fuzz-secret-abcdefghij' });
+    expect(topicSubscription.status, topicSubscription.text).to.equal(201);
 
     const day = (d: number) => inSeconds(d * DAY);
     Object.assign(fixtures, {
@@ -940,6 +952,57 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'GET /notifications/preferences': { as: 'gen' },
       'PUT /notifications/preferences': { as: 'gen', body: { enabled: { outbid: false } } },
       'GET /regulator/sanctions': { as: 'regulator', query: { orgId: gen.orgId } },
+      'POST /oauth/token': { as: null },
+      'POST /admin/clients': { as: 'admin', body: { name: 'fuzz system', scopes: ['feeds:read:trades'] } },
+      'GET /admin/clients': { as: 'admin' },
+      'POST /admin/clients/:id/rotate': { as: 'admin', params: { id: rotatable.id }, body: { overlapSeconds: 60 } },
+      'POST /admin/clients/:id/revoke': { as: 'admin', params: { id: revocableClient.id } },
+      'GET /feeds/:topic': { as: 'client', params: { topic: 'trades' }, query: { after: '0', limit: '10' } },
+      'POST /feeds/:topic/subscriptions': {
+        as: 'client',
+        params: { topic: 'trades' },
+        body: { url: 'http://127.0.0.1:9/other-topic-hook', secret: 'fuzz-secret-abcdefghij' },
+      },
+      'GET /feeds/:topic/subscriptions': { as: 'client', params: { topic: 'alerts' } },
+      'DELETE /feeds/:topic/subscriptions/:id': {
+        as: 'client',
+        params: { topic: 'alerts', id: topicSubscription.body.id as string },
+      },
+      'PUT /inbound/licences/:number': {
+        as: 'client',
+        params: { number: 'ZJ-FUZZ-INBOUND' },
+        body: {
+          sourceId: 'fuzz-licence-1',
+          uscc: rec.org.uscc,
+          kind: 'disposal',
+          wasteCodes: ['HW18'],
+          annualCapacityKg: 1_000_000,
+          validFrom: '2020-01-01',
+          validTo: '2099-12-31',
+          status: 'approved',
+        },
+      },
+      'PUT /inbound/manifests/:id/official-number': {
+        as: 'client',
+        params: { id: manifest.id },
+        body: { sourceId: 'fuzz-official-1', officialNumber: '3306002026120600001' },
+      },
+      'POST /inbound/sanctions': {
+        as: 'client',
+        body: {
+          sourceId: 'fuzz-sanction-1',
+          uscc: gen.org.uscc,
+          severity: 'minor',
+          kind: 'warning',
+          reason: 'late manifests reported by the provincial platform',
+          decidedAt: new Date().toISOString(),
+        },
+      },
+      'POST /inbound/orgs/:id/uscc-verification': {
+        as: 'client',
+        params: { id: gen.orgId },
+        body: { sourceId: 'fuzz-verify-1', uscc: gen.org.uscc },
+      },
     } satisfies Record<string, Fixture>);
   }
 
@@ -1008,9 +1071,21 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     problems.set(key, entry);
   }
 
-  /** The §7.1 envelope: { error: { code, message, details? }, requestId }, with the status of its code. */
-  function envelopeProblem(answer: Answer): string | null {
+  /**
+   * The §7.1 envelope: { error: { code, message, details? }, requestId }, with the status of its code.
+   * The OAuth token endpoint answers in RFC 6749 §5.2's own shape instead: { error, error_description },
+   * 401 for invalid_client and 400 for the others (docs/api.md, ADR 0020).
+   */
+  function envelopeProblem(answer: Answer, opKey?: string): string | null {
     if (!answer.contentType.startsWith('application/json')) return `not JSON (${answer.contentType || 'no content type'})`;
+    if (opKey === 'POST /oauth/token') {
+      const o = answer.body as { error?: unknown; error_description?: unknown };
+      const oauth = ['invalid_request', 'invalid_client', 'unsupported_grant_type', 'invalid_scope'];
+      if (typeof o?.error !== 'string' || !oauth.includes(o.error)) return `no RFC 6749 error (${show(o?.error, 40)})`;
+      if (typeof o.error_description !== 'string') return 'no error_description';
+      if ((o.error === 'invalid_client' ? 401 : 400) !== answer.status) return `status ${answer.status} for ${o.error}`;
+      return null;
+    }
     const b = answer.body as { error?: { code?: unknown; message?: unknown; details?: unknown }; requestId?: unknown };
     const code = b?.error?.code;
     if (typeof code !== 'string' || !(Object.values(ErrorCodes) as string[]).includes(code))
@@ -1035,7 +1110,7 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       } else if (a.mustRefuse && answer.status < 400) {
         note(a, `${answer.status} acted on a body it could not read`, answer);
       } else if (answer.status >= 400) {
-        const bad = envelopeProblem(answer);
+        const bad = envelopeProblem(answer, a.op.key);
         if (bad) note(a, `${answer.status} ${bad}`, answer);
         const code = (answer.body as { error?: { code?: string } })?.error?.code;
         const allowed = WRITES_ON_REFUSAL.filter((w) => w.code === code && (!w.op || w.op === a.op.key)).flatMap((w) => w.tables);

@@ -36,12 +36,15 @@ import {
   addMember,
   type OrgActor,
 } from '../helpers/actors.js';
+import { clientToken, registerClient } from '../helpers/clients.js';
+import { CLIENT_SCOPES } from '../../shared/src/schemas/clients.js';
 
-type Caller = 'anonymous' | 'generator' | 'recycler' | 'carrier' | 'regulator' | 'credit_agency' | 'admin';
+/** 'client': a machine client with every scope (issue 14); not in CALLERS, which are the users and nobody. */
+type Caller = 'anonymous' | 'generator' | 'recycler' | 'carrier' | 'regulator' | 'credit_agency' | 'admin' | 'client';
 const CALLERS: Caller[] = ['anonymous', 'generator', 'recycler', 'carrier', 'regulator', 'credit_agency', 'admin'];
 
 /** Sample values for path parameters other than ids. */
-const PARAM_SAMPLES: Record<string, string> = { code: 'SW07', topic: 'credit', market: 'SW07' };
+const PARAM_SAMPLES: Record<string, string> = { code: 'SW07', topic: 'credit', market: 'SW07', number: 'ZJ-0001' };
 
 function fillPath(path: string, id: () => string = randomUUID): string {
   return path.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(PARAM_SAMPLES[name] ?? id()));
@@ -80,8 +83,10 @@ describe('security: matrices generated from the route table', () => {
     tokens.generator = (await registerOrg(t.request, { roles: ['generator'] })).token;
     tokens.recycler = (await registerOrg(t.request, { roles: ['recycler'] })).token;
     tokens.carrier = (await registerOrg(t.request, { roles: ['carrier'] })).token;
-    tokens.regulator = (await createRegulator(t.request, 'city', admin)).token;
+    const regulator = await createRegulator(t.request, 'city', admin);
+    tokens.regulator = regulator.token;
     tokens.credit_agency = (await createCreditAgency(t.request, admin)).token;
+    tokens.client = await clientToken(t.request, await registerClient(t.request, [...CLIENT_SCOPES], admin, regulator.orgId));
   });
   after(async () => {
     await t?.close();
@@ -96,6 +101,7 @@ describe('security: matrices generated from the route table', () => {
 
   /** A caller the policy lets through, preferring trading roles (they have an org). */
   function allowedCaller(access: Access): Caller {
+    if (access.who === 'client') return 'client';
     const preference: Caller[] = ['anonymous', 'generator', 'recycler', 'carrier', 'regulator', 'credit_agency', 'admin'];
     return preference.find((c) => allows(access, c === 'anonymous' ? null : [c as Role]))!;
   }
@@ -160,6 +166,22 @@ describe('security: matrices generated from the route table', () => {
           else if (!allowed && caller !== 'anonymous' && !(res.status === 403 && code === 'FORBIDDEN_ROLE'))
             problems.push(`${r.key} as ${caller}: policy refuses, expected 403 FORBIDDEN_ROLE, got ${res.status} ${code}`);
         }
+      }
+      expect(problems, problems.join('\n')).to.deep.equal([]);
+    });
+
+    it('a machine client token is refused on every user route (403 FORBIDDEN_ROLE) and admitted on client routes', async () => {
+      const problems: string[] = [];
+      for (const r of routes) {
+        const access: Access = POLICY[r.key];
+        if (access.who === 'public') continue;
+        const res = await call(r.key, fillPath(r.key.split(' ')[1]!), 'client', {});
+        seen.push({ what: `${r.key} as client`, res });
+        const refused = res.status === 401 || (res.status === 403 && res.body?.error?.code === 'FORBIDDEN_ROLE');
+        if (res.status >= 500) problems.push(`${r.key} as client: ${res.status}`);
+        else if (access.who === 'client' && refused) problems.push(`${r.key} as client: refused ${res.status}`);
+        else if (access.who !== 'client' && !(res.status === 403 && res.body?.error?.code === 'FORBIDDEN_ROLE'))
+          problems.push(`${r.key} as client: expected 403 FORBIDDEN_ROLE, got ${res.status} ${res.body?.error?.code}`);
       }
       expect(problems, problems.join('\n')).to.deep.equal([]);
     });

@@ -29,6 +29,7 @@ const ManifestPage = lazyPage(() => import('../features/manifests/ManifestPage')
 const ManifestsPage = lazyPage(() => import('../features/manifests/ManifestsPage'), 'ManifestsPage');
 const BankTransfersPage = lazyPage(() => import('../features/admin/BankTransfersPage'), 'BankTransfersPage');
 const BalancesPage = lazyPage(() => import('../features/admin/BalancesPage'), 'BalancesPage');
+const ClientsPage = lazyPage(() => import('../features/clients/ClientsPage'), 'ClientsPage');
 const CreditAgencyPage = lazyPage(() => import('../features/credit/CreditAgencyPage'), 'CreditAgencyPage');
 const CreditPage = lazyPage(() => import('../features/credit/CreditPage'), 'CreditPage');
 const NotificationsPage = lazyPage(() => import('../features/notifications/NotificationsPage'), 'NotificationsPage');
@@ -84,6 +85,7 @@ export function App() {
                   <Route path="my/bids" element={<MyBidsPage />} />
                   <Route path="admin/bank-transfers" element={<BankTransfersPage />} />
                   <Route path="admin/balances" element={<BalancesPage />} />
+                  <Route path="admin/clients" element={<ClientsPage />} />
                   <Route path="admin/orgs" element={<AuthorityOrgsPage />} />
                   <Route path="credit/agency" element={<CreditAgencyPage />} />
                   <Route path="credit/:orgId" element={<CreditPage />} />

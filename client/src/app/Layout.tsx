@@ -99,6 +99,9 @@ export function Layout() {
                 <NavLink to="/admin/orgs" className="nav__link" data-testid="nav-admin-orgs">
                   {t('orgAdmin.nav')}
                 </NavLink>
+                <NavLink to="/admin/clients" className="nav__link" data-testid="nav-admin-clients">
+                  {t('clients.nav')}
+                </NavLink>
               </>
             )}
             {me?.org && (

@@ -32,6 +32,9 @@ export const orgs = pgTable('orgs', {
   /** Regulators only: 'city' or a list of district codes. */
   scope: jsonb('scope').$type<'city' | string[] | null>(),
   createdAt: ts('created_at').notNull().default(sql`now()`),
+  /** Confirmed against the enterprise registry by the government system (0016). */
+  usccVerifiedAt: ts('uscc_verified_at'),
+  usccVerifiedBy: uuid('uscc_verified_by'),
 });
 
 export const users = pgTable('users', {
@@ -183,6 +186,8 @@ export const auditLog = pgTable('audit_log', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   actorUserId: uuid('actor_user_id'),
   actorOrgId: uuid('actor_org_id'),
+  /** The machine client that acted (0016); null when a user or the platform did. */
+  actorClientId: uuid('actor_client_id'),
   action: text('action').notNull(),
   subjectType: text('subject_type').notNull(),
   subjectId: text('subject_id').notNull(),
@@ -456,7 +461,9 @@ export const sanctions = pgTable('sanctions', {
   reason: text('reason').notNull(),
   evidenceRef: text('evidence_ref'),
   decidedAt: ts('decided_at').notNull(),
-  decidedByUser: uuid('decided_by_user').notNull(),
+  /** null when a machine client recorded it (decidedByClient, 0016). */
+  decidedByUser: uuid('decided_by_user'),
+  decidedByClient: uuid('decided_by_client'),
   decidedByOrg: uuid('decided_by_org').notNull(),
   createdAt: ts('created_at').notNull().default(sql`now()`),
 });
@@ -578,5 +585,91 @@ export const disputeNotes = pgTable('dispute_notes', {
   orgId: uuid('org_id'),
   userId: uuid('user_id').notNull(),
   note: text('note').notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+// ── Machine clients, topic feeds, inbound changes (migration 0016_machine_clients_feeds.sql) ─────
+
+export const apiClients = pgTable('api_clients', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  scopes: text('scopes').array().notNull(),
+  /** The authority org the client acts for (sanctions:write needs one). */
+  orgId: uuid('org_id'),
+  secretHash: text('secret_hash').notNull(),
+  previousSecretHash: text('previous_secret_hash'),
+  previousValidUntil: ts('previous_valid_until'),
+  createdBy: uuid('created_by').notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  rotatedAt: ts('rotated_at'),
+  revokedAt: ts('revoked_at'),
+});
+
+export const feedEvents = pgTable('feed_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  eventId: uuid('event_id').notNull().unique(),
+  topic: text('topic').notNull(),
+  type: text('type').notNull(),
+  schemaVersion: integer('schema_version').notNull().default(1),
+  subjectType: text('subject_type').notNull(),
+  subjectId: text('subject_id').notNull(),
+  dedupeKey: text('dedupe_key').notNull(),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  occurredAt: ts('occurred_at').notNull(),
+  seq: integer('seq'),
+  position: bigint('position', { mode: 'number' }),
+});
+
+export const feedSequencer = pgTable('feed_sequencer', {
+  name: text('name').primaryKey(),
+  position: bigint('position', { mode: 'number' }).notNull(),
+});
+
+export const inboundChanges = pgTable(
+  'inbound_changes',
+  {
+    clientId: uuid('client_id').notNull(),
+    sourceId: text('source_id').notNull(),
+    kind: text('kind').notNull(),
+    requestHash: text('request_hash').notNull(),
+    result: jsonb('result').$type<Record<string, unknown>>().notNull(),
+    createdAt: ts('created_at').notNull().default(sql`now()`),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.sourceId] })],
+);
+
+export const feedSubscriptions = pgTable('feed_subscriptions', {
+  id: uuid('id').primaryKey(),
+  clientId: uuid('client_id').notNull(),
+  topic: text('topic').notNull(),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  deletedAt: ts('deleted_at'),
+});
+
+export const feedDeliveries = pgTable('feed_deliveries', {
+  id: uuid('id').primaryKey(),
+  subscriptionId: uuid('subscription_id').notNull(),
+  feedEventId: bigint('feed_event_id', { mode: 'number' }).notNull(),
+  status: text('status').$type<'pending' | 'delivered' | 'dead' | 'cancelled'>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  maxAttempts: integer('max_attempts').notNull(),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  nextAttemptAt: ts('next_attempt_at'),
+  deliveredAt: ts('delivered_at'),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const feedDeadLetters = pgTable('feed_dead_letters', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  deliveryId: uuid('delivery_id').notNull(),
+  subscriptionId: uuid('subscription_id').notNull(),
+  eventId: uuid('event_id').notNull(),
+  attempts: integer('attempts').notNull(),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  body: jsonb('body').$type<Record<string, unknown>>().notNull(),
   createdAt: ts('created_at').notNull().default(sql`now()`),
 });

@@ -7,8 +7,13 @@
 import type { Role } from '../../../shared/src/roles.js';
 
 export interface Access {
-  /** 'public': no token needed; 'user': any signed-in user; a list: any of these roles. */
-  who: 'public' | 'user' | readonly Role[];
+  /**
+   * 'public': no token needed; 'user': any signed-in user; a list: any of these roles; 'client': a
+   * machine client's token (issue 14, ADR 0020), with `scope` when the route needs one.
+   */
+  who: 'public' | 'user' | 'client' | readonly Role[];
+  /** Client routes: the scope the token must carry ('feeds:read:<topic>' is checked per topic by the service). */
+  scope?: string;
   /** The object-level rule the service applies after the role check. */
   rule?: 'org-owner' | 'party' | 'scope' | 'self' | 'bidder-or-owner';
 }
@@ -129,6 +134,25 @@ export const POLICY = {
   'GET /todos': { who: 'user', rule: 'self' },
   'GET /orgs/:id/users': { who: 'user', rule: 'self' },
   'DELETE /orgs/:id/users/:userId': { who: 'user', rule: 'org-owner' },
+  // Machine clients (issue 14, ADR 0020). The token endpoint authenticates the client by its secret
+  // (RFC 6749 §4.4); the admin registers, rotates and revokes clients. Client routes take a client
+  // token only (a user's is 403 FORBIDDEN_ROLE) and the scope named here (else 403 INSUFFICIENT_SCOPE).
+  // Scopes: feeds:read:<topic> (credit, trades, manifests, licences, alerts), manifests:export,
+  // manifests:write-official, licences:write, sanctions:write, orgs:verify.
+  'POST /oauth/token': { who: 'public' },
+  'POST /admin/clients': { who: ['admin'] },
+  'GET /admin/clients': { who: ['admin'] },
+  'POST /admin/clients/:id/rotate': { who: ['admin'] },
+  'POST /admin/clients/:id/revoke': { who: ['admin'] },
+  'GET /feeds/:topic': { who: 'client' },
+  // Webhooks per topic; a client sees and deletes only its own subscriptions (another's is 404).
+  'POST /feeds/:topic/subscriptions': { who: 'client' },
+  'GET /feeds/:topic/subscriptions': { who: 'client' },
+  'DELETE /feeds/:topic/subscriptions/:id': { who: 'client' },
+  'PUT /inbound/licences/:number': { who: 'client', scope: 'licences:write' },
+  'POST /inbound/sanctions': { who: 'client', scope: 'sanctions:write' },
+  'PUT /inbound/manifests/:id/official-number': { who: 'client', scope: 'manifests:write-official' },
+  'POST /inbound/orgs/:id/uscc-verification': { who: 'client', scope: 'orgs:verify' },
 } as const satisfies Record<string, Access>;
 
 /** Routes under /api/v1 mounted outside the route table, each with the reason; the security tests read this list. */
@@ -139,10 +163,14 @@ export const OUTSIDE_ROUTE_TABLE = {
 export type RouteKey = keyof typeof POLICY;
 /** Routes that answer without a token: their handlers may see no actor. */
 export type PublicRouteKey = { [K in RouteKey]: (typeof POLICY)[K]['who'] extends 'public' ? K : never }[RouteKey];
+/** Routes for machine clients only: their handlers see a ClientActor. */
+export type ClientRouteKey = { [K in RouteKey]: (typeof POLICY)[K]['who'] extends 'client' ? K : never }[RouteKey];
 
+/** Whether a user with these roles (null: no token) may call the route. No user may call a client route. */
 export function allows(access: Access, roles: readonly Role[] | null): boolean {
   if (access.who === 'public') return true;
   if (!roles) return false;
+  if (access.who === 'client') return false;
   if (access.who === 'user') return true;
   return access.who.some((r) => roles.includes(r));
 }

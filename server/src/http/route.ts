@@ -3,17 +3,21 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { and, eq, sql } from 'drizzle-orm';
 import { z, type ZodType } from 'zod';
 import { AppError, ErrorCodes } from '../../../shared/src/errors.js';
-import { isUserActor, type UserActor } from './actor.js';
+import { isUserActor, type ClientActor, type UserActor } from './actor.js';
 import type { Db } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema.js';
-import { allows, POLICY, type PublicRouteKey, type RouteKey, type Access } from './policy.js';
+import { allows, POLICY, type ClientRouteKey, type PublicRouteKey, type RouteKey, type Access } from './policy.js';
 import { validationError, zodFields, toAppError, STATUS } from './errors.js';
 import { textProblem } from '../../../shared/src/schemas/text.js';
 
 /** What a route's handler is given as its actor: a user on protected routes, a user or nobody on public ones. */
-export type ActorFor<K extends RouteKey> = K extends PublicRouteKey ? UserActor | null : UserActor;
+export type ActorFor<K extends RouteKey> = K extends PublicRouteKey
+  ? UserActor | null
+  : K extends ClientRouteKey
+    ? ClientActor
+    : UserActor;
 
-export interface HandlerInput<B, Q, P, A extends UserActor | null = UserActor | null> {
+export interface HandlerInput<B, Q, P, A extends UserActor | ClientActor | null = UserActor | ClientActor | null> {
   body: B;
   query: Q;
   params: P;
@@ -131,7 +135,8 @@ export function mountRoutes(router: Router, defs: RouteDef[], db: Db): void {
     seen.add(def.key);
     const access: Access = POLICY[def.key];
     const { method, path } = splitKey(def.key);
-    const admit = (req: Request): UserActor | null => {
+    const admit = (req: Request): UserActor | ClientActor | null => {
+      if (access.who === 'client') return admitClient(req, access);
       // Machine clients have routes of their own; the user routes here admit people only.
       if (req.actor && !isUserActor(req.actor) && access.who !== 'public')
         throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'this route is for signed-in users, not machine clients');
@@ -157,7 +162,8 @@ export function mountRoutes(router: Router, defs: RouteDef[], db: Db): void {
       const key = req.get('Idempotency-Key');
       const status = def.status ?? 200;
       const run = () => def.handle({ body, query, params, actor, req, res } as HandlerInput<unknown, unknown, unknown>);
-      if (method !== 'post' || !key || !actor || def.raw || def.rawBody) {
+      // Client routes are idempotent by the client's source id instead (inbound changes).
+      if (method !== 'post' || !key || !actor || !isUserActor(actor) || def.raw || def.rawBody) {
         const result = await run();
         if (!res.headersSent) res.status(status).json(result ?? {});
         return;
@@ -165,6 +171,16 @@ export function mountRoutes(router: Router, defs: RouteDef[], db: Db): void {
       await withIdempotency(db, { userId: actor.userId, route: def.key, key, hash: requestHash(req) }, res, status, run);
     });
   }
+}
+
+/** A client route: a client token (none: 401; a user's: 403 FORBIDDEN_ROLE) carrying the route's scope. */
+function admitClient(req: Request, access: Access): ClientActor {
+  if (!req.actor) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'send a machine client token (POST /api/v1/oauth/token)');
+  if (isUserActor(req.actor))
+    throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'this route is for machine clients, not signed-in users');
+  if (access.scope && !req.actor.scopes.includes(access.scope))
+    throw new AppError(ErrorCodes.INSUFFICIENT_SCOPE, `this needs the scope ${access.scope}`, { scope: access.scope });
+  return req.actor;
 }
 
 /**
@@ -297,7 +313,7 @@ function errorResponsesOf(def: RouteDef, access: Access, method: string, path: s
   const hasParams = path.includes(':');
   if (hasParams || def.query || def.body || def.rawBody) list.push('BadRequest');
   if (access.who !== 'public') list.push('Unauthenticated');
-  if (Array.isArray(access.who) || access.rule) list.push('Forbidden');
+  if (Array.isArray(access.who) || access.rule || access.who === 'client') list.push('Forbidden');
   if (hasParams) list.push('NotFound');
   const changes = method !== 'get';
   if (changes && access.who !== 'public') list.push('Conflict');
@@ -363,9 +379,15 @@ export function openApiDocument(
       operationId,
       summary: def.summary,
       tags: def.tags ?? [path.split('/')[1] ?? 'misc'],
-      description: `Access: ${access.who === 'public' ? 'anyone' : access.who === 'user' ? 'any signed-in user' : access.who.join(', ')}${
-        access.rule ? ` (rule: ${access.rule})` : ''
-      }.`,
+      description: `Access: ${
+        access.who === 'public'
+          ? 'anyone'
+          : access.who === 'user'
+            ? 'any signed-in user'
+            : access.who === 'client'
+              ? `a machine client token${access.scope ? ` with the scope ${access.scope}` : ''}`
+              : access.who.join(', ')
+      }${access.rule ? ` (rule: ${access.rule})` : ''}.`,
       // Public operations say so: the document's default is the bearer token.
       security: access.who === 'public' ? [] : [{ bearer: [] }],
       parameters,

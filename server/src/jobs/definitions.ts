@@ -40,6 +40,10 @@ export interface JobPayloads {
     data: Record<string, unknown>;
     at: string;
   };
+  /** Give committed topic-feed events their positions and write their webhook deliveries (feeds module, ADR 0020). */
+  'feeds.sequence': Record<string, never>;
+  /** One attempt of one topic webhook delivery; a failure re-enqueues it with backoff (feeds module). */
+  'feeds.deliver': { deliveryId: string };
   /** One pass of the deadline reminder sweep; it schedules the next pass (notifications module). */
   'notifications.sweep': Record<string, never>;
 }

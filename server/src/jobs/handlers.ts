@@ -35,6 +35,12 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     'credit.nightly': async (_p, meta) => {
       await ctx.credit.runNightly(meta.outboxId);
     },
+    'feeds.sequence': async () => {
+      await ctx.feeds.sequence();
+    },
+    'feeds.deliver': async (p, meta) => {
+      await ctx.feeds.deliver(p.deliveryId, meta.outboxId);
+    },
     'credit.deliver': async (p, meta) => {
       await ctx.credit.deliver(p.deliveryId, meta.outboxId);
     },

@@ -4,6 +4,7 @@ import { one } from '../db/tx.js';
 import { enqueue } from '../jobs/outbox.js';
 import type { JobPayloads } from '../jobs/definitions.js';
 import type { RealtimeEventData, RealtimeEventName } from '../../../shared/src/realtime.js';
+import { feedEventOf, licenceFeedEvent, recordFeedEvent } from './topics.js';
 
 /**
  * Announces a live event to rooms. The per-room seq is allocated here, in the caller's transaction,
@@ -18,6 +19,9 @@ export async function publishEvent<E extends RealtimeEventName>(
   data: RealtimeEventData[E] & Record<string, unknown>,
   at: Date = new Date(),
 ): Promise<void> {
+  // The topic feeds (issue 14): the same change, once per happening whatever the rooms (ADR 0020).
+  const feedEvent = feedEventOf(type, data, at);
+  if (feedEvent) await recordFeedEvent(tx, feedEvent);
   // Sorted so two transactions touching the same rooms lock their seq rows in the same order.
   for (const room of [...new Set(rooms)].sort()) {
     const row = await one<{ seq: string | number }>(
@@ -80,6 +84,8 @@ type Announcement = Omit<JobPayloads['notifications.fanout'], 'orgId' | 'key' | 
  * sanction), in the caller's transaction; `key` names the happening so announcing it twice is harmless.
  */
 export async function notifyOrg(tx: DbOrTx, orgId: string, key: string, n: Announcement, at: Date = new Date()): Promise<void> {
+  const feedEvent = n.kind === 'licence_decision' ? licenceFeedEvent(key, n.data, orgId, at) : null;
+  if (feedEvent) await recordFeedEvent(tx, feedEvent);
   await enqueue(tx, 'notifications.fanout', { ...n, orgId, key, at: at.toISOString() });
 }
 

@@ -4,8 +4,9 @@ import { inTransaction } from '../../db/tx.js';
 import { notifyOrg } from '../../realtime/publish.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import type { TCreateSanctionRequest, TSanction, TSanctionsQuery } from '../../../../shared/src/schemas/credit.js';
-import type { UserActor } from '../../http/actor.js';
-import { getOrgRow, overseenDistricts, oversees } from '../orgs/index.js';
+import type { Actor, ClientActor, UserActor } from '../../http/actor.js';
+import type { DbOrTx } from '../../db/client.js';
+import { getOrgRow, overseenDistricts, oversees, type OrgRow } from '../orgs/index.js';
 import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
 import { recordCreditEvent } from './events.js';
 import * as repo from './repo.js';
@@ -13,6 +14,67 @@ import { type CreditDeps, notFound, invalid, toSanction } from './kit.js';
 
 export function createSanctions(deps: CreditDeps) {
   const { db, ids, clock, logger } = deps;
+
+  /** The sanction, its credit input, audit row and the org's notification, in the caller's transaction. */
+  async function writeSanction(
+    tx: DbOrTx,
+    actor: Actor,
+    by: { userId: string | null; clientId: string | null; orgId: string },
+    org: OrgRow,
+    body: TCreateSanctionRequest,
+    decidedAt: Date,
+  ): Promise<TSanction> {
+    if (!org.roles.some((r) => r === 'generator' || r === 'recycler' || r === 'carrier'))
+      throw invalid('orgId', 'sanctions apply to trading organisations');
+    const sanction = await repo.insertSanction(tx, {
+      id: ids.uuid(),
+      orgId: org.id,
+      severity: body.severity,
+      kind: body.kind,
+      reason: body.reason,
+      evidenceRef: body.evidenceRef ?? null,
+      decidedAt,
+      decidedByUser: by.userId,
+      decidedByClient: by.clientId,
+      decidedByOrg: by.orgId,
+    });
+    await recordCreditEvent(tx, {
+      orgId: org.id,
+      kind: `sanction_${body.severity}`,
+      subjectType: 'sanction',
+      subjectId: sanction.id,
+      occurredAt: decidedAt,
+      details: { severity: body.severity, regulatorOrgId: by.orgId, ...(by.clientId ? { clientId: by.clientId } : {}) },
+    });
+    await recordAudit(tx, actor, {
+      action: 'sanction.create',
+      subjectType: 'org',
+      subjectId: org.id,
+      details: {
+        sanctionId: sanction.id,
+        severity: body.severity,
+        kind: body.kind,
+        reason: body.reason,
+        evidenceRef: body.evidenceRef ?? null,
+        decidedAt: decidedAt.toISOString(),
+      },
+    });
+    await notifyOrg(
+      tx,
+      org.id,
+      `sanction:${sanction.id}`,
+      {
+        kind: 'sanction',
+        subjectType: 'org',
+        subjectId: org.id,
+        data: { sanctionId: sanction.id, severity: body.severity, reason: body.reason },
+      },
+      clock.now(),
+    );
+    logger.info({ orgId: org.id, sanctionId: sanction.id, severity: body.severity }, 'sanction recorded');
+    return toSanction(sanction);
+  }
+
   const useCases = {
     // ── Sanctions ──────────────────────────────────────────────────────────────────────────
 
@@ -27,55 +89,26 @@ export function createSanctions(deps: CreditDeps) {
         const org = await getOrgRow(tx, body.orgId);
         // A regulator outside the org's district does not learn it exists.
         if (!org || !oversees(actor, org.district)) throw notFound();
-        if (!org.roles.some((r) => r === 'generator' || r === 'recycler' || r === 'carrier'))
-          throw invalid('orgId', 'sanctions apply to trading organisations');
-        const sanction = await repo.insertSanction(tx, {
-          id: ids.uuid(),
-          orgId: org.id,
-          severity: body.severity,
-          kind: body.kind,
-          reason: body.reason,
-          evidenceRef: body.evidenceRef ?? null,
-          decidedAt,
-          decidedByUser: actor.userId,
-          decidedByOrg: actor.orgId!,
-        });
-        await recordCreditEvent(tx, {
-          orgId: org.id,
-          kind: `sanction_${body.severity}`,
-          subjectType: 'sanction',
-          subjectId: sanction.id,
-          occurredAt: decidedAt,
-          details: { severity: body.severity, regulatorOrgId: actor.orgId },
-        });
-        await recordAudit(tx, actor, {
-          action: 'sanction.create',
-          subjectType: 'org',
-          subjectId: org.id,
-          details: {
-            sanctionId: sanction.id,
-            severity: body.severity,
-            kind: body.kind,
-            reason: body.reason,
-            evidenceRef: body.evidenceRef ?? null,
-            decidedAt: decidedAt.toISOString(),
-          },
-        });
-        await notifyOrg(
-          tx,
-          org.id,
-          `sanction:${sanction.id}`,
-          {
-            kind: 'sanction',
-            subjectType: 'org',
-            subjectId: org.id,
-            data: { sanctionId: sanction.id, severity: body.severity, reason: body.reason },
-          },
-          clock.now(),
-        );
-        logger.info({ orgId: org.id, sanctionId: sanction.id, severity: body.severity }, 'sanction recorded');
-        return toSanction(sanction);
+        return writeSanction(tx, actor, { userId: actor.userId, clientId: null, orgId: actor.orgId! }, org, body, decidedAt);
       });
+    },
+
+    /**
+     * Inbound (issue 14 item 5): the government system records a sanction for the authority org it
+     * acts for, in the inbound change's transaction; the same effect as a regulator's.
+     */
+    async recordSanctionFromClient(
+      tx: DbOrTx,
+      client: ClientActor,
+      authorityOrgId: string,
+      body: TCreateSanctionRequest,
+    ): Promise<TSanction> {
+      const decidedAt = new Date(body.decidedAt);
+      if (decidedAt.getTime() > clock.now().getTime() + 5 * 60_000)
+        throw invalid('decidedAt', 'a sanction cannot be decided in the future');
+      const org = await getOrgRow(tx, body.orgId);
+      if (!org) throw notFound();
+      return writeSanction(tx, client, { userId: null, clientId: client.clientId, orgId: authorityOrgId }, org, body, decidedAt);
     },
 
     /** GET /regulator/sanctions: newest first, only orgs in the regulator's scope (an org outside it lists nothing). */

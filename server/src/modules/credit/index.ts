@@ -2,3 +2,7 @@
 export { readCredit, readCreditLevels, type CreditLevel, type CreditReading } from './read-model.js';
 export { recordCreditEvent, type CreditEventInput } from './events.js';
 export { createCreditService, type CreditService } from './service.js';
+// The webhook machinery (signed sends, address checks, backoff), shared with the topic feeds' webhooks.
+export { sendWebhook, type SendResult } from './webhooks.js';
+export { UnsafeUrlError, validateWebhookUrl } from './ssrf.js';
+export { backoffMs } from './kit.js';

@@ -334,7 +334,13 @@ export function createManifestKit(deps: ManifestsDeps) {
   async function append(
     tx: Tx,
     m: { id: string; state: ManifestProjection | null; lastHash: string; eventCount: number },
-    e: { type: ManifestEventRecord['type']; at: Date; actor: UserActor; data: Record<string, unknown> },
+    /** A machine client has no user: its events carry the org it acts for (or none) and its id in the data. */
+    e: {
+      type: ManifestEventRecord['type'];
+      at: Date;
+      actor: Pick<UserActor, 'orgId'> & { userId: string | null };
+      data: Record<string, unknown>;
+    },
   ): Promise<{ projection: ManifestProjection; event: repo.ManifestEventRow }> {
     const at = new Date(e.at.getTime()); // milliseconds: what timestamptz and toISOString both keep
     const c: ChainedEvent = {

@@ -28,7 +28,8 @@ export interface ManifestEventRecord {
  * Events beside the lifecycle, which move no status: `resolve` (the admin's accepted kg for a
  * disputed trip, issue 13 item 3) and `document` (an uploaded file's SHA-256, issue 13 item 10).
  */
-export type AsideEventType = 'resolve' | 'document';
+/** `official_number`: the national system's number for the manifest, set by the government system (issue 14). */
+export type AsideEventType = 'resolve' | 'document' | 'official_number';
 /** A trip no longer moving: received, rejected or closed. */
 export const FINISHED_STATUSES: ReadonlySet<TManifestStatus> = new Set(['received', 'rejected', 'closed']);
 
@@ -197,6 +198,8 @@ export function applyEvent(state: ManifestProjection | null, e: ManifestEventRec
   }
   if (!state) throw new ProjectionError(`event ${e.seq}: ${e.type} before open`);
   if (e.type === 'document') return { ...state, eventCount: state.eventCount + 1, lastHash: e.hash };
+  if (e.type === 'official_number')
+    return { ...state, officialNumber: str(e.data.officialNumber), eventCount: state.eventCount + 1, lastHash: e.hash };
   if (e.type === 'resolve') {
     if (!FINISHED_STATUSES.has(state.status)) throw new ProjectionError(`event ${e.seq}: resolve on a ${state.status} trip`);
     return { ...state, acceptedKg: num(e.data.acceptedKg), eventCount: state.eventCount + 1, lastHash: e.hash };

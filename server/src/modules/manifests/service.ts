@@ -19,6 +19,7 @@ import { createRecordManifestEvent } from './record-event.js';
 import { createManifestReads } from './read-manifests.js';
 import { createManifestSweep } from './sweep.js';
 import { createResolveTrip } from './resolve-trip.js';
+import { createOfficialNumber } from './official-number.js';
 
 export { canSeeManifest, overdueOf, partsOf, type ManifestRow, type ManifestsDeps } from './kit.js';
 
@@ -34,5 +35,6 @@ export function createManifestsService(deps: ManifestsDeps) {
     ...createManifestReads(deps, kit),
     ...createManifestSweep(deps, kit),
     ...createResolveTrip(deps, kit),
+    ...createOfficialNumber(deps, kit),
   };
 }

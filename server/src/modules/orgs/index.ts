@@ -13,3 +13,4 @@ export {
   type OrgsPorts,
   type OrgsService,
 } from './service.js';
+export { orgIdByUscc } from './registry.js';

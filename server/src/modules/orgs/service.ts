@@ -26,6 +26,7 @@ import { assertEmailFree, conflictFromUnique, createUserRow, hashNewUserPassword
 import type { CreditEventInput } from '../credit/index.js';
 import * as repo from './repo.js';
 import { createCarrierDirectory } from './carriers.js';
+import { createRegistrySync } from './registry.js';
 
 export type OrgsService = ReturnType<typeof createOrgsService>;
 export type OrgRow = repo.OrgRow;
@@ -466,5 +467,6 @@ export function createOrgsService(ctx: AppContext, { recordCreditEvent, hazardou
     getOrgRow,
 
     ...createCarrierDirectory(ctx),
+    ...createRegistrySync({ clock: ctx.clock, ids: ctx.ids, recordCreditEvent, toLicence }),
   };
 }
