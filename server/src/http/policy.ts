@@ -127,6 +127,14 @@ export const POLICY = {
   'GET /todos': { who: 'user', rule: 'self' },
   'GET /orgs/:id/users': { who: 'user', rule: 'self' },
   'DELETE /orgs/:id/users/:userId': { who: 'user', rule: 'org-owner' },
+  // Issue 14 item 3: the shipper cancels a draft trip or supplements the national form's fields.
+  'POST /manifests/:id/cancel': { who: ['generator', 'recycler'], rule: 'party' },
+  'POST /manifests/:id/form': { who: ['generator', 'recycler'], rule: 'party' },
+  // Issue 14 item 4: the manifest export, for regulators (in scope) and the admin. THE place where the
+  // machine-client scope `manifests:export` is granted (issue 14 item 1 adds client scopes to Access);
+  // the service (manifests/export.ts, EXPORT_SCOPE) already accepts a client holding it.
+  'GET /manifests/export': { who: ['regulator', 'admin'], rule: 'scope' },
+  'GET /manifests/:id/export': { who: ['regulator', 'admin'], rule: 'scope' },
 } as const satisfies Record<string, Access>;
 
 /** Routes under /api/v1 mounted outside the route table, each with the reason; the security tests read this list. */

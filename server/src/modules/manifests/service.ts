@@ -19,6 +19,8 @@ import { createRecordManifestEvent } from './record-event.js';
 import { createManifestReads } from './read-manifests.js';
 import { createManifestSweep } from './sweep.js';
 import { createResolveTrip } from './resolve-trip.js';
+import { createAmendManifest } from './amend-manifest.js';
+import { createManifestExport } from './export.js';
 
 export { canSeeManifest, overdueOf, partsOf, type ManifestRow, type ManifestsDeps } from './kit.js';
 
@@ -34,5 +36,7 @@ export function createManifestsService(deps: ManifestsDeps) {
     ...createManifestReads(deps, kit),
     ...createManifestSweep(deps, kit),
     ...createResolveTrip(deps, kit),
+    ...createAmendManifest(deps, kit),
+    ...createManifestExport(deps, kit),
   };
 }
