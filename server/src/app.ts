@@ -40,6 +40,7 @@ import { metaRoutes } from './modules/meta/routes.js';
 import { notificationsRoutes } from './modules/notifications/index.js';
 import { ecoFeesRoutes } from './modules/ecofees/routes.js';
 import { todosRoutes } from './modules/todos/index.js';
+import { disclosureRoutes } from './modules/disclosure/index.js';
 import { within } from './realtime/emitter.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -67,6 +68,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...metaRoutes(ctx),
     ...ecoFeesRoutes(ctx),
     ...todosRoutes(ctx),
+    ...disclosureRoutes(ctx),
   ];
 }
 

@@ -27,6 +27,7 @@ import { createDocumentsService, type DocumentsService } from './modules/documen
 import { createCreditService, recordCreditEvent, type CreditService } from './modules/credit/index.js';
 import { createNotificationsService, type NotificationsService } from './modules/notifications/index.js';
 import { createEcoFeesService, type EcoFeesService } from './modules/ecofees/index.js';
+import { createDisclosureService, type DisclosureService } from './modules/disclosure/index.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
@@ -61,6 +62,8 @@ export interface AppContext {
   notifications: NotificationsService;
   ecoFees: EcoFeesService;
   todos: TodosService;
+  /** Public disclosure (公示, issue 14 item 6). */
+  disclosure: DisclosureService;
 }
 
 export interface ContextOptions {
@@ -127,6 +130,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.notifications = createNotificationsService(ctx);
   ctx.ecoFees = createEcoFeesService(ctx);
   ctx.todos = createTodosService(ctx);
+  ctx.disclosure = createDisclosureService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({

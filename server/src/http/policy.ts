@@ -135,6 +135,13 @@ export const POLICY = {
   // the service (manifests/export.ts, EXPORT_SCOPE) already accepts a client holding it.
   'GET /manifests/export': { who: ['regulator', 'admin'], rule: 'scope' },
   'GET /manifests/:id/export': { who: ['regulator', 'admin'], rule: 'scope' },
+  // Issue 14 item 6: public disclosure (公示), no sign-in; rate-limited per IP like every anonymous
+  // route. No personal data; flows and prices under the 3 + 3 distinct-party rule (DESIGN §6.3).
+  'GET /public/prices': { who: 'public' },
+  'GET /public/flows': { who: 'public' },
+  'GET /public/indicators': { who: 'public' },
+  'GET /public/credit': { who: 'public' },
+  'GET /public/licences': { who: 'public' },
 } as const satisfies Record<string, Access>;
 
 /** Routes under /api/v1 mounted outside the route table, each with the reason; the security tests read this list. */

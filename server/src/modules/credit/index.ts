@@ -2,3 +2,4 @@
 export { readCredit, readCreditLevels, type CreditLevel, type CreditReading } from './read-model.js';
 export { recordCreditEvent, type CreditEventInput } from './events.js';
 export { createCreditService, type CreditService } from './service.js';
+export { publicRedBlackList } from './public-list.js';
