@@ -76,13 +76,7 @@ export type TManifestExportField = (typeof MANIFEST_EXPORT_FIELDS)[number];
 
 const s = z.string().nullable();
 const n = z.number().int().nullable();
-const numeric = new Set<TManifestExportField>([
-  'packageCount',
-  'declaredKg',
-  'loadedKg',
-  'receivedKg',
-  'acceptedKg',
-]);
+const numeric = new Set<TManifestExportField>(['packageCount', 'declaredKg', 'loadedKg', 'receivedKg', 'acceptedKg']);
 
 /** One exported trip: every column present, null where the form has no value. */
 export const ZManifestExportRecord = z.object(

@@ -10,11 +10,7 @@
 import { inTransaction } from '../../db/tx.js';
 import { recordAudit } from '../../db/audit.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import type {
-  TCancelManifestRequest,
-  TManifest,
-  TManifestFormInput,
-} from '../../../../shared/src/schemas/manifests.js';
+import type { TCancelManifestRequest, TManifest, TManifestFormInput } from '../../../../shared/src/schemas/manifests.js';
 import type { UserActor } from '../../http/actor.js';
 import { getTradeForUpdate } from '../trades/index.js';
 import { project, SUPPLEMENTABLE_STATUSES } from './model.js';
@@ -37,7 +33,13 @@ export function createAmendManifest(deps: ManifestsDeps, kit: ManifestKit) {
     return m;
   }
 
-  async function appendTo(tx: Tx, actor: UserActor, m: ManifestRow, type: 'cancel' | 'supplement', data: Record<string, unknown>) {
+  async function appendTo(
+    tx: Tx,
+    actor: UserActor,
+    m: ManifestRow,
+    type: 'cancel' | 'supplement',
+    data: Record<string, unknown>,
+  ) {
     const state = project((await repo.eventsOf(tx, m.id)).map(record));
     await append(tx, { id: m.id, state, lastHash: m.lastHash, eventCount: m.eventCount }, { type, at: clock.now(), actor, data });
     return (await repo.findManifest(tx, m.id))!;

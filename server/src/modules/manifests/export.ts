@@ -129,8 +129,7 @@ export function createManifestExport(deps: ManifestsDeps, _kit: ManifestKit) {
     /** GET /manifests/export: the trips opened on the Shanghai days [from, to], in scope and the district asked for. */
     async exportManifests(actor: Actor, q: TManifestsExportQuery): Promise<TManifestExport> {
       const districts = exportDistricts(actor);
-      if (q.district && districts !== null && !districts.includes(q.district))
-        throw fieldError('district', 'outside your scope');
+      if (q.district && districts !== null && !districts.includes(q.district)) throw fieldError('district', 'outside your scope');
       const wanted = q.district ? [q.district] : districts;
       const conds: (SQL | undefined)[] = [
         gte(manifests.createdAt, startOfShanghaiDay(q.from)),

@@ -23,7 +23,13 @@ import type { ManifestsService } from './service.js';
 import { manifestExportCsv } from './export-csv.js';
 
 /** JSON unless the caller asked for CSV (format=csv, or Accept: text/csv). */
-function sendExport(req: Request, res: Response, format: 'json' | 'csv', e: TManifestExport, name: string): TManifestExport | undefined {
+function sendExport(
+  req: Request,
+  res: Response,
+  format: 'json' | 'csv',
+  e: TManifestExport,
+  name: string,
+): TManifestExport | undefined {
   const csv = format === 'csv' || /(^|,)\s*text\/csv\b/i.test(req.get('Accept') ?? '');
   res.setHeader('Cache-Control', 'private, no-store');
   if (!csv) return e;
