@@ -108,8 +108,7 @@ describe('manifests: the export in the national layout (issue 14)', () => {
     await t?.close();
   });
 
-  const exportOne = async (who: string, query = '') =>
-    t.request.get(`/api/v1/manifests/${m.id}/export${query}`).set(auth(who));
+  const exportOne = async (who: string, query = '') => t.request.get(`/api/v1/manifests/${m.id}/export${query}`).set(auth(who));
 
   it('the export of a closed manifest holds every field of the national form', async () => {
     const res = await exportOne(city.token);
@@ -162,9 +161,7 @@ describe('manifests: the export in the national layout (issue 14)', () => {
   });
 
   it('in bulk by date range and district, within the regulator’s scope; parties and others are refused', async () => {
-    const bulk = await t.request
-      .get(`/api/v1/manifests/export?from=${today}&to=${today}&district=330603`)
-      .set(auth(city.token));
+    const bulk = await t.request.get(`/api/v1/manifests/export?from=${today}&to=${today}&district=330603`).set(auth(city.token));
     expect(bulk.status, bulk.text).to.equal(200);
     expect(bulk.body.range).to.deep.equal({ from: today, to: today, district: '330603' });
     expect((bulk.body as TManifestExport).items.map((i) => i.manifestNumber)).to.include(m.number);
@@ -174,9 +171,7 @@ describe('manifests: the export in the national layout (issue 14)', () => {
       .set(auth(city.token));
     expect((elsewhere.body as TManifestExport).items.map((i) => i.manifestNumber)).to.not.include(m.number);
 
-    const csv = await t.request
-      .get(`/api/v1/manifests/export?from=${today}&to=${today}&format=csv`)
-      .set(auth(city.token));
+    const csv = await t.request.get(`/api/v1/manifests/export?from=${today}&to=${today}&format=csv`).set(auth(city.token));
     expect(csv.status).to.equal(200);
     expect(csv.text).to.include(m.number);
 

@@ -110,7 +110,12 @@ describe('manifests: from funding to settled', () => {
         method: '水泥窑协同焚烧',
         disposalDate: today,
       });
-      expect(closed).to.include({ status: 'closed', disposalMethod: 'C1 水泥窑协同处置（水泥窑协同焚烧）', disposalMethodCode: 'C1', disposalDate: today });
+      expect(closed).to.include({
+        status: 'closed',
+        disposalMethod: 'C1 水泥窑协同处置（水泥窑协同焚烧）',
+        disposalMethodCode: 'C1',
+        disposalDate: today,
+      });
       expect(closed.events.map((e) => e.type)).to.deep.equal([
         'open',
         'issue',

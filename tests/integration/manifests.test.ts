@@ -259,7 +259,9 @@ describe('manifests: steps, actors and order', () => {
     await step(t, d.carrier, m.id, { type: 'depart' });
     await expect409(d.recycler, { type: 'receive', weightKg: 2_000, decision: 'accept' }, 'in_transit', ['arrive']);
     await step(t, d.carrier, m.id, { type: 'arrive' });
-    await expect409(d.recycler, { type: 'report_disposal', methodCode: 'D10', disposalDate: '2026-01-01' }, 'arrived', ['receive']);
+    await expect409(d.recycler, { type: 'report_disposal', methodCode: 'D10', disposalDate: '2026-01-01' }, 'arrived', [
+      'receive',
+    ]);
     await step(t, d.recycler, m.id, { type: 'receive', weightKg: 2_000, decision: 'reject', note: '包装破损' });
     await expect409(d.recycler, { type: 'report_disposal', methodCode: 'D10', disposalDate: '2026-01-01' }, 'rejected', []);
     await expect409(d.recycler, { type: 'receive', weightKg: 2_000, decision: 'accept' }, 'rejected', []);
