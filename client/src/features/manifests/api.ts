@@ -10,6 +10,8 @@ import type {
   TManifestSummary,
   TOpenManifestRequest,
   TShipmentsClosed,
+  TCancelManifestRequest,
+  TManifestFormInput,
 } from '../../../../shared/src/schemas/manifests.js';
 
 export type Manifest = TManifest;
@@ -65,6 +67,8 @@ export const manifestsApi = {
   closeShipments: (tradeId: string, body: TCloseShipmentsRequest = {}) =>
     api.post<TShipmentsClosed>(`/trades/${encodeURIComponent(tradeId)}/close-shipments`, body),
   org: (id: string, signal?: AbortSignal) => api.get<OrgProfile>(`/orgs/${encodeURIComponent(id)}`, { signal }),
+  cancel: (id: string, body: TCancelManifestRequest) => api.post<Manifest>(`/manifests/${encodeURIComponent(id)}/cancel`, body),
+  supplement: (id: string, body: TManifestFormInput) => api.post<Manifest>(`/manifests/${encodeURIComponent(id)}/form`, body),
 };
 
 /**
@@ -122,4 +126,22 @@ export const useCloseShipments = () =>
   useWrite(
     (tradeId: string) => manifestsApi.closeShipments(tradeId),
     (client) => markStale(client, [['manifests'], ['trades']]),
+  );
+
+/** Issue 14: the shipper cancels a draft or supplements the national form; both append to the chain. */
+export const useCancelTrip = () =>
+  useWrite(
+    (v: { id: string; body: TCancelManifestRequest }) => manifestsApi.cancel(v.id, v.body),
+    (client, m) => {
+      client.setQueryData(manifestKeys.detail(m.id), m);
+      markStale(client, [['manifests', 'list'], ['manifests', 'trade'], ['manifests', 'audit', m.id], ['trades']]);
+    },
+  );
+export const useSupplementForm = () =>
+  useWrite(
+    (v: { id: string; body: TManifestFormInput }) => manifestsApi.supplement(v.id, v.body),
+    (client, m) => {
+      client.setQueryData(manifestKeys.detail(m.id), m);
+      markStale(client, [['manifests', 'audit', m.id]]);
+    },
   );

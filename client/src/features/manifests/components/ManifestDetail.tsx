@@ -10,6 +10,8 @@ import { mk } from '../labels';
 import { ManifestStatusBadge, NextStepText, OverdueBadge, dueText, kgText } from './ManifestBits';
 import { StepForm } from './StepForm';
 import { Timeline } from './Timeline';
+import { NationalForm } from './NationalForm';
+import { methodName } from './MethodSelect';
 
 const pct = (bp: number) => `${(bp / 100).toFixed(2).replace(/\.?0+$/, '')} %`;
 
@@ -171,8 +173,9 @@ export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manif
             {m.disposalMethod && (
               <div>
                 <dt>{t('manifest.disposal')}</dt>
-                <dd>
-                  {m.disposalMethod} · {m.disposalDate}
+                <dd data-testid="manifest-disposal">
+                  {m.disposalMethodCode ? methodName(m.disposalMethodCode, lang) : m.disposalMethod} · {m.disposalDate}
+                  {m.disposalMethodCode && m.disposalMethod && <div className="muted small">{m.disposalMethod}</div>}
                 </dd>
               </div>
             )}
@@ -241,6 +244,8 @@ export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manif
           {districtName(m.originDistrict, lang)} → {districtName(m.destinationDistrict, lang)}
         </p>
       </section>
+
+      <NationalForm m={m} onChange={onChange} />
 
       <section className="card" aria-labelledby={`timeline-${m.id}`}>
         <h2 id={`timeline-${m.id}`}>{t('manifest.timeline')}</h2>
