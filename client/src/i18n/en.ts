@@ -1257,6 +1257,8 @@ export const en: Record<MessageKey, string> = {
   'trips.form.paper.number': 'Paper manifest number',
   'trips.form.paper.shippedOn': 'Day it left',
   'trips.form.paper.reason': 'Why paper was used',
+  'manifest.export.csv': 'Export (national layout, CSV)',
+  'manifest.export.json': 'Export JSON',
   'public.link': 'Public disclosure: price index, waste flows, credit and licence notices',
   'public.title': 'Public disclosure',
   'public.intro':

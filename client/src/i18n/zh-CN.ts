@@ -1216,6 +1216,8 @@ export const zhCN = {
   'trips.form.paper.number': '纸质联单编号',
   'trips.form.paper.shippedOn': '实际运出日期',
   'trips.form.paper.reason': '使用纸质联单的原因',
+  'manifest.export.csv': '导出（国家联单格式，CSV）',
+  'manifest.export.json': '导出 JSON',
   'public.link': '信息公示：价格指数、固废流向、信用与许可证公示',
   'public.title': '信息公示',
   'public.intro':

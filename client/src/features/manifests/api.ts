@@ -75,8 +75,18 @@ export const manifestsApi = {
  * The printable manifest. The API authenticates with the bearer token, which a plain link cannot
  * send, so the PDF is fetched and handed to the browser as a download.
  */
-export async function downloadManifestPdf(id: string, number: string): Promise<void> {
-  const url = `${API_BASE}/manifests/${encodeURIComponent(id)}/pdf`;
+export function downloadManifestPdf(id: string, number: string): Promise<void> {
+  return downloadFile(`/manifests/${encodeURIComponent(id)}/pdf`, `manifest-${number}.pdf`);
+}
+
+/** A trip in the national electronic manifest layout (regulators; docs/manifest-export.md). */
+export function downloadManifestExport(id: string, number: string, format: 'csv' | 'json'): Promise<void> {
+  return downloadFile(`/manifests/${encodeURIComponent(id)}/export?format=${format}`, `manifest-${number}.${format}`);
+}
+
+/** Fetches a file with the bearer token (a plain link cannot send it) and hands it to the browser. */
+async function downloadFile(path: string, filename: string): Promise<void> {
+  const url = `${API_BASE}${path}`;
   const get = () =>
     fetch(url, { headers: getAccessToken() ? { Authorization: `Bearer ${getAccessToken()}` } : {}, credentials: 'same-origin' });
   let res = await get();
@@ -98,7 +108,7 @@ export async function downloadManifestPdf(id: string, number: string): Promise<v
   const href = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = href;
-  a.download = `manifest-${number}.pdf`;
+  a.download = filename;
   document.body.appendChild(a);
   a.click();
   a.remove();
