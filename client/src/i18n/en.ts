@@ -1259,6 +1259,14 @@ export const en: Record<MessageKey, string> = {
   'trips.form.paper.reason': 'Why paper was used',
   'manifest.export.csv': 'Export (national layout, CSV)',
   'manifest.export.json': 'Export JSON',
+  'manifests.export.title': 'Export manifests (national electronic layout)',
+  'manifests.export.hint':
+    'Trips opened in the date range, as CSV, at most 366 days; each field is described in docs/manifest-export.md.',
+  'manifests.export.from': 'From',
+  'manifests.export.to': 'To',
+  'manifests.export.district': 'District (origin or destination)',
+  'manifests.export.allDistricts': 'All (in your scope)',
+  'manifests.export.submit': 'Export CSV',
   'public.link': 'Public disclosure: price index, waste flows, credit and licence notices',
   'public.title': 'Public disclosure',
   'public.intro':

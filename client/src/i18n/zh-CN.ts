@@ -1218,6 +1218,13 @@ export const zhCN = {
   'trips.form.paper.reason': '使用纸质联单的原因',
   'manifest.export.csv': '导出（国家联单格式，CSV）',
   'manifest.export.json': '导出 JSON',
+  'manifests.export.title': '导出联单（国家电子联单格式）',
+  'manifests.export.hint': '按联单开具日期和区县导出 CSV，最长 366 天；字段说明见 docs/manifest-export.md。',
+  'manifests.export.from': '开始日期',
+  'manifests.export.to': '结束日期',
+  'manifests.export.district': '区县（起运地或目的地）',
+  'manifests.export.allDistricts': '全部（职责范围内）',
+  'manifests.export.submit': '导出 CSV',
   'public.link': '信息公示：价格指数、固废流向、信用与许可证公示',
   'public.title': '信息公示',
   'public.intro':

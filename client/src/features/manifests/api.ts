@@ -84,6 +84,15 @@ export function downloadManifestExport(id: string, number: string, format: 'csv'
   return downloadFile(`/manifests/${encodeURIComponent(id)}/export?format=${format}`, `manifest-${number}.${format}`);
 }
 
+/** Trips opened in [from, to], city-wide or in one district, as CSV in the national layout. */
+export function downloadManifestsExport(q: { from: string; to: string; district?: string }): Promise<void> {
+  const query = new URLSearchParams({ from: q.from, to: q.to, format: 'csv', ...(q.district ? { district: q.district } : {}) });
+  return downloadFile(
+    `/manifests/export?${query.toString()}`,
+    `manifests-${q.from}-${q.to}${q.district ? `-${q.district}` : ''}.csv`,
+  );
+}
+
 /** Fetches a file with the bearer token (a plain link cannot send it) and hands it to the browser. */
 async function downloadFile(path: string, filename: string): Promise<void> {
   const url = `${API_BASE}${path}`;
