@@ -40,6 +40,7 @@ import { metaRoutes } from './modules/meta/routes.js';
 import { notificationsRoutes } from './modules/notifications/index.js';
 import { ecoFeesRoutes } from './modules/ecofees/routes.js';
 import { todosRoutes } from './modules/todos/index.js';
+import { disclosureRoutes } from './modules/disclosure/index.js';
 import { within } from './realtime/emitter.js';
 import { clientsRoutes, oauthBodyErrors } from './modules/clients/index.js';
 import { feedsRoutes } from './modules/feeds/index.js';
@@ -73,6 +74,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...clientsRoutes(ctx),
     ...feedsRoutes(ctx),
     ...inboundRoutes(ctx),
+    ...disclosureRoutes(ctx),
   ];
 }
 

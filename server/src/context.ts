@@ -32,6 +32,7 @@ import { createEcoFeesService, type EcoFeesService } from './modules/ecofees/ind
 import { createClientsService, type ClientsService } from './modules/clients/index.js';
 import { createFeedsService, type FeedsService } from './modules/feeds/index.js';
 import { createInboundService, type InboundService } from './modules/inbound/index.js';
+import { createDisclosureService, type DisclosureService } from './modules/disclosure/index.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
@@ -70,6 +71,8 @@ export interface AppContext {
   clients: ClientsService;
   feeds: FeedsService;
   inbound: InboundService;
+  /** Public disclosure (公示, issue 14 item 6). */
+  disclosure: DisclosureService;
 }
 
 export interface ContextOptions {
@@ -144,6 +147,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.clients = createClientsService(ctx);
   ctx.feeds = createFeedsService(ctx, { creditFeed: (q) => ctx.credit.getFeed(q) });
   ctx.inbound = createInboundService(ctx);
+  ctx.disclosure = createDisclosureService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({

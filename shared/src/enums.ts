@@ -56,6 +56,8 @@ export const MANIFEST_STATUSES = [
   'received',
   'rejected',
   'closed',
+  // A draft the shipper withdrew before issuing it (issue 14): a `cancel` event in its chain.
+  'cancelled',
 ] as const;
 
 /** Best to worst, in the colours Zhejiang's environmental credit schemes used (DESIGN §6.7). */

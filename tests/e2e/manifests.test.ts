@@ -112,11 +112,13 @@ describe('web client: a manifest from the trade page to closed, in Chromium', fu
     await rec.getByTestId('step-submit').click();
     await rec.locator('[data-testid="manifest-detail"][data-status="received"]').waitFor();
     expect(await textOf(rec, 'manifest-accepted')).to.contain('12,000 kg');
-    await rec.getByTestId('step-method').fill('D10 焚烧处置（水泥窑协同）');
+    await rec.getByTestId('step-method-code').selectOption('C1');
+    await rec.getByTestId('step-method').fill('水泥窑协同焚烧');
     await rec.getByTestId('step-submit').click();
     await rec.locator('[data-testid="manifest-detail"][data-status="closed"]').waitFor();
     expect(await rec.getByTestId('manifest-timeline').locator('li').count()).to.equal(7);
     expect(await textOf(rec, 'manifest-audit')).to.contain('哈希链完整');
+    expect(await textOf(rec, 'manifest-disposal')).to.contain('C1 水泥窑协同处置');
     await rec.evaluate('window.scrollTo(0, 0)');
     await rec.screenshot({ path: path.join(SCREENSHOTS, 'manifest.png'), fullPage: true });
 

@@ -157,7 +157,7 @@ export async function walkTrip(t: TestApp, d: Deal, m: TManifest, w: Walk = {}):
     }
     if (type === 'report_disposal') {
       const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-      cur = await step(t, d.recycler, cur.id, { type, method: 'D10 焚烧处置', disposalDate: today });
+      cur = await step(t, d.recycler, cur.id, { type, methodCode: 'D10', method: '焚烧处置', disposalDate: today });
     }
   }
   return cur;

@@ -82,7 +82,7 @@ describe('manifests: deadlines and the overdue sweep', () => {
     expect((await t.ctx.manifests.sweepDeadlines()).disposal).to.equal(1);
     expect((await alertsOf(t, 'disposal_overdue')).filter((a) => a.subject_id === m.id)).to.have.length(1);
     expect((await detail(d, m.id)).overdue).to.equal('disposal');
-    const closed = await step(t, d.recycler, m.id, { type: 'report_disposal', method: 'D10 焚烧', disposalDate: '2030-11-12' });
+    const closed = await step(t, d.recycler, m.id, { type: 'report_disposal', methodCode: 'D10', disposalDate: '2030-11-12' });
     expect(closed.status).to.equal('closed');
     expect(closed.overdue).to.equal(null);
     expect(await t.ctx.manifests.sweepDeadlines()).to.deep.equal({ transit: 0, receipt: 0, disposal: 0 });

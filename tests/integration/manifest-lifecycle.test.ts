@@ -106,10 +106,16 @@ describe('manifests: from funding to settled', () => {
     for (const m of [trip1, trip2]) {
       const closed = await step(t, d.recycler, m.id, {
         type: 'report_disposal',
-        method: 'D10 焚烧处置（水泥窑协同）',
+        methodCode: 'C1',
+        method: '水泥窑协同焚烧',
         disposalDate: today,
       });
-      expect(closed).to.include({ status: 'closed', disposalMethod: 'D10 焚烧处置（水泥窑协同）', disposalDate: today });
+      expect(closed).to.include({
+        status: 'closed',
+        disposalMethod: 'C1 水泥窑协同处置（水泥窑协同焚烧）',
+        disposalMethodCode: 'C1',
+        disposalDate: today,
+      });
       expect(closed.events.map((e) => e.type)).to.deep.equal([
         'open',
         'issue',

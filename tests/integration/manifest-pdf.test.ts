@@ -51,6 +51,42 @@ describe('manifests: the printable PDF', () => {
     expect(text).to.contain('毒性');
   });
 
+  it('prints the national form’s further fields, the method code, and marks a paper entry (issue 14)', async () => {
+    const d = await flyAshDeal(t);
+    const shippedOn = new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
+    const opened = await openTrip(t, d, 6_000, {
+      form: {
+        pickupAddress: '柯桥区马鞍街道滨海工业区18号',
+        shipperContact: { name: '陈立', phone: '13905751234' },
+        driverCertificateNumber: '330621198001010011',
+        vehiclePermitNumber: '浙交运管330600012345',
+        hazardousConstituents: '铅、镉',
+        packageCount: 40,
+        managementPlanRef: 'ZJ-GF-2026-0123',
+        plannedMethodCode: 'D1',
+      },
+      paper: { paperNumber: 'ZJ2026-000731', shippedOn, reason: '系统停电' },
+    });
+    const m = await walkTrip(t, d, opened, { until: 'report_disposal' });
+    const res = await t.request.get(`/api/v1/manifests/${m.id}/pdf`).set(auth(d.generator.token)).buffer(true).parse(binary);
+    expect(res.status).to.equal(200);
+    const text = pdfText(res.body as Buffer).replace(/\s+/g, '');
+    for (const s of [
+      '柯桥区马鞍街道滨海工业区18号',
+      '13905751234',
+      '330621198001010011',
+      '浙交运管330600012345',
+      '铅、镉',
+      '40件',
+      'ZJ-GF-2026-0123',
+      'D1填埋',
+      'D10焚烧',
+      '纸质联单补录',
+      'ZJ2026-000731',
+    ])
+      expect(text, s).to.contain(s);
+  });
+
   it('a general-waste manifest says so; a regulator in scope may print it; a stranger gets 404', async () => {
     const d = await slagDeal(t);
     const m = await openTrip(t, d, 5_000);

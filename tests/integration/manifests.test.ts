@@ -234,7 +234,7 @@ describe('manifests: steps, actors and order', () => {
     await step(t, d.recycler, m.id, { type: 'receive', weightKg: 2_000, decision: 'accept' });
     await check(
       'report_disposal',
-      { method: 'D10 焚烧', disposalDate: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) },
+      { methodCode: 'D10', disposalDate: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) },
       [d.generator, d.carrier],
     );
     expect(await eventCount(t, m.id)).to.equal(rows0 + 5);
@@ -259,9 +259,11 @@ describe('manifests: steps, actors and order', () => {
     await step(t, d.carrier, m.id, { type: 'depart' });
     await expect409(d.recycler, { type: 'receive', weightKg: 2_000, decision: 'accept' }, 'in_transit', ['arrive']);
     await step(t, d.carrier, m.id, { type: 'arrive' });
-    await expect409(d.recycler, { type: 'report_disposal', method: 'D10', disposalDate: '2026-01-01' }, 'arrived', ['receive']);
+    await expect409(d.recycler, { type: 'report_disposal', methodCode: 'D10', disposalDate: '2026-01-01' }, 'arrived', [
+      'receive',
+    ]);
     await step(t, d.recycler, m.id, { type: 'receive', weightKg: 2_000, decision: 'reject', note: '包装破损' });
-    await expect409(d.recycler, { type: 'report_disposal', method: 'D10', disposalDate: '2026-01-01' }, 'rejected', []);
+    await expect409(d.recycler, { type: 'report_disposal', methodCode: 'D10', disposalDate: '2026-01-01' }, 'rejected', []);
     await expect409(d.recycler, { type: 'receive', weightKg: 2_000, decision: 'accept' }, 'rejected', []);
   });
 
@@ -312,11 +314,14 @@ describe('manifests: steps, actors and order', () => {
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const received = await snapshot();
     for (const [body, path] of [
-      [{ type: 'report_disposal', disposalDate: today }, 'method'],
-      [{ type: 'report_disposal', method: 'D10 焚烧' }, 'disposalDate'],
-      [{ type: 'report_disposal', method: 'D10 焚烧', disposalDate: '2026-02-30' }, 'disposalDate'],
-      [{ type: 'report_disposal', method: 'D10 焚烧', disposalDate: '2099-01-01' }, 'disposalDate'],
-      [{ type: 'report_disposal', method: 'D10 焚烧', disposalDate: '2000-01-01' }, 'disposalDate'],
+      [{ type: 'report_disposal', disposalDate: today }, 'methodCode'],
+      // The method is a national code (shared/data/disposal-methods.json); free text is only a note.
+      [{ type: 'report_disposal', method: 'D10 焚烧', disposalDate: today }, 'methodCode'],
+      [{ type: 'report_disposal', methodCode: 'X9', disposalDate: today }, 'methodCode'],
+      [{ type: 'report_disposal', methodCode: 'D10' }, 'disposalDate'],
+      [{ type: 'report_disposal', methodCode: 'D10', disposalDate: '2026-02-30' }, 'disposalDate'],
+      [{ type: 'report_disposal', methodCode: 'D10', disposalDate: '2099-01-01' }, 'disposalDate'],
+      [{ type: 'report_disposal', methodCode: 'D10', disposalDate: '2000-01-01' }, 'disposalDate'],
     ] as [Record<string, unknown>, string][])
       expectFieldError(await stepRaw(t, d.recycler, m.id, body), path);
     expect(await snapshot()).to.deep.equal(received);

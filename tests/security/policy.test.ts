@@ -406,6 +406,29 @@ describe('security: matrices generated from the route table', () => {
             ).to.equal('draft'),
         };
       },
+      // Issue 14: B may neither cancel A's draft trip nor add to its form.
+      'POST /manifests/:id/cancel': async (a) => {
+        const m = await manifestOfShipper(a);
+        return {
+          ...m,
+          body: { reason: 'tenant B tries to cancel' },
+          unchanged: async () =>
+            expect(
+              (await one<{ status: string }>(t.ctx.db, sql`select status from manifests where id = ${m.id}`))!.status,
+            ).to.equal('draft'),
+        };
+      },
+      'POST /manifests/:id/form': async (a) => {
+        const m = await manifestOfShipper(a);
+        return {
+          ...m,
+          body: { pickupAddress: 'tenant B writes an address' },
+          unchanged: async () =>
+            expect(
+              (await one<{ n: number }>(t.ctx.db, sql`select event_count as n from manifests where id = ${m.id}`))!.n,
+            ).to.equal(1),
+        };
+      },
       'POST /notifications/:id/read': async (a) => {
         // A sanction notification for A's org, written as the fanout job writes it.
         const key = `policy:${randomUUID()}`;

@@ -128,4 +128,35 @@ describe('manifest model: the row as a projection of its events', () => {
     // Objects compare by content, not key order (jsonb reorders keys).
     expect(projectionMismatches({ ...p, parties: {} }, { ...p, parties: {} as never })).to.deep.equal([]);
   });
+
+  it('issue 14: an old open replays to the empty form; supplement merges fields; cancel ends a draft; old and new disposal reports', () => {
+    const old = project([open])!;
+    expect(old.paper).to.equal(null);
+    expect(Object.values(old.form).every((v) => v === null)).to.equal(true);
+
+    const withForm = project([
+      { ...open, data: { ...open.data, form: { pickupAddress: '柯桥区 18 号', packageCount: 4 } } },
+      ev(2, 'supplement', { form: { packageCount: 6, managementPlanRef: 'ZJ-1' } }),
+    ])!;
+    expect(withForm.form).to.include({ pickupAddress: '柯桥区 18 号', packageCount: 6, managementPlanRef: 'ZJ-1' });
+    expect(withForm.status).to.equal('draft');
+
+    const cancelled = project([open, ev(2, 'cancel', { reason: '车辆故障' })])!;
+    expect(cancelled).to.include({ status: 'cancelled', cancelReason: '车辆故障', eventCount: 2 });
+    expect(() => applyEvent(cancelled, ev(3, 'issue'))).to.throw(ProjectionError);
+    expect(() => applyEvent(cancelled, ev(3, 'supplement', { form: {} }))).to.throw(ProjectionError);
+    const issued = project([open, ev(2, 'issue')])!;
+    expect(() => applyEvent(issued, ev(3, 'cancel', { reason: 'x' }))).to.throw(ProjectionError);
+
+    const walked = [open, ev(2, 'issue'), ev(3, 'load', { weightKg: 10_000 }), ev(4, 'depart'), ev(5, 'arrive')];
+    const received = ev(6, 'receive', { weightKg: 10_000, decision: 'accept', acceptedKg: 10_000 });
+    const before = project([...walked, received, ev(7, 'report_disposal', { method: 'D10 焚烧', disposalDate: '2026-03-10' })])!;
+    expect(before).to.include({ disposalMethod: 'D10 焚烧', disposalMethodCode: null });
+    const after = project([
+      ...walked,
+      received,
+      ev(7, 'report_disposal', { methodCode: 'R4', methodLabel: 'R4 再循环/再利用金属和金属化合物', disposalDate: '2026-03-10' }),
+    ])!;
+    expect(after).to.include({ disposalMethod: 'R4 再循环/再利用金属和金属化合物', disposalMethodCode: 'R4' });
+  });
 });

@@ -45,6 +45,7 @@ const SanctionsPage = lazyPage(() => import('../features/oversight/SanctionsPage
 const BandsPage = lazyPage(() => import('../features/oversight/BandsPage'), 'BandsPage');
 const HomePage = lazyPage(() => import('../features/home/HomePage'), 'HomePage');
 const AuthorityOrgsPage = lazyPage(() => import('../features/orgadmin/AuthorityOrgsPage'), 'AuthorityOrgsPage');
+const PublicPage = lazyPage(() => import('../features/public/PublicPage'), 'PublicPage');
 
 /**
  * "/": a signed-in user's to-do list (issue 13 item 6); a visitor goes to the catalogue without
@@ -98,6 +99,7 @@ export function App() {
                   <Route path="regulator/orgs/:id" element={<OrgOversightPage />} />
                   <Route path="regulator/sanctions" element={<SanctionsPage />} />
                   <Route path="regulator/bands" element={<BandsPage />} />
+                  <Route path="public" element={<PublicPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

@@ -363,7 +363,16 @@ export const stripeEvents = pgTable('stripe_events', {
 
 // ── Manifests (migration 0004_manifests.sql) ─────────────────────────────────────────────────
 
-export type ManifestStatus = 'draft' | 'issued' | 'loaded' | 'in_transit' | 'arrived' | 'received' | 'rejected' | 'closed';
+export type ManifestStatus =
+  | 'draft'
+  | 'issued'
+  | 'loaded'
+  | 'in_transit'
+  | 'arrived'
+  | 'received'
+  | 'rejected'
+  | 'closed'
+  | 'cancelled';
 
 export const manifestCounters = pgTable('manifest_counters', {
   year: integer('year').primaryKey(),
@@ -415,6 +424,12 @@ export const manifests = pgTable('manifests', {
   createdBy: uuid('created_by'),
   createdAt: ts('created_at').notNull().default(sql`now()`),
   updatedAt: ts('updated_at').notNull().default(sql`now()`),
+  // Migration 0017 (issue 14): the national form's further fields, paper entry, cancel, method code.
+  cancelledAt: ts('cancelled_at'),
+  cancelReason: text('cancel_reason'),
+  form: jsonb('form').$type<import('../../../shared/src/schemas/manifests.js').TManifestForm>().notNull(),
+  paper: jsonb('paper').$type<import('../../../shared/src/schemas/manifests.js').TPaperRecord>(),
+  disposalMethodCode: text('disposal_method_code'),
 });
 
 export const manifestEvents = pgTable('manifest_events', {

@@ -153,6 +153,21 @@ export const POLICY = {
   'POST /inbound/sanctions': { who: 'client', scope: 'sanctions:write' },
   'PUT /inbound/manifests/:id/official-number': { who: 'client', scope: 'manifests:write-official' },
   'POST /inbound/orgs/:id/uscc-verification': { who: 'client', scope: 'orgs:verify' },
+  // Issue 14 item 3: the shipper cancels a draft trip or supplements the national form's fields.
+  'POST /manifests/:id/cancel': { who: ['generator', 'recycler'], rule: 'party' },
+  'POST /manifests/:id/form': { who: ['generator', 'recycler'], rule: 'party' },
+  // Issue 14 item 4: the manifest export, for regulators (in scope) and the admin. THE place where the
+  // machine-client scope `manifests:export` is granted (issue 14 item 1 adds client scopes to Access);
+  // the service (manifests/export.ts, EXPORT_SCOPE) already accepts a client holding it.
+  'GET /manifests/export': { who: ['regulator', 'admin'], rule: 'scope' },
+  'GET /manifests/:id/export': { who: ['regulator', 'admin'], rule: 'scope' },
+  // Issue 14 item 6: public disclosure (公示), no sign-in; rate-limited per IP like every anonymous
+  // route. No personal data; flows and prices under the 3 + 3 distinct-party rule (DESIGN §6.3).
+  'GET /public/prices': { who: 'public' },
+  'GET /public/flows': { who: 'public' },
+  'GET /public/indicators': { who: 'public' },
+  'GET /public/credit': { who: 'public' },
+  'GET /public/licences': { who: 'public' },
 } as const satisfies Record<string, Access>;
 
 /** Routes under /api/v1 mounted outside the route table, each with the reason; the security tests read this list. */

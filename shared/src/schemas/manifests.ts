@@ -7,6 +7,7 @@ import { MANIFEST_STATUSES } from '../enums.js';
 import { zText, zMultilineText } from './text.js';
 import { ZDistrict } from './common.js';
 import { PLATE_MESSAGE, parsePlate } from '../plates.js';
+import { DISPOSAL_METHOD_CODES } from '../disposal-methods.js';
 
 export { MANIFEST_STATUSES };
 export type TManifestStatus = (typeof MANIFEST_STATUSES)[number];
@@ -14,7 +15,10 @@ export type TManifestStatus = (typeof MANIFEST_STATUSES)[number];
 /** The steps after opening, in order; each is posted to POST /manifests/:id/events. */
 export const MANIFEST_EVENT_TYPES = ['issue', 'load', 'depart', 'arrive', 'receive', 'report_disposal'] as const;
 export type TManifestEventType = (typeof MANIFEST_EVENT_TYPES)[number];
-/** Also in the chain: `open`, written by POST /trades/:id/manifests. */
+/**
+ * Also in the chain: `open` (POST /trades/:id/manifests), `cancel` (POST /manifests/:id/cancel),
+ * `supplement` (POST /manifests/:id/form), `resolve` and `document`.
+ */
 export type TManifestChainEventType = 'open' | TManifestEventType;
 
 export const RECEIPT_DECISIONS = ['accept', 'partial', 'reject'] as const;
@@ -37,6 +41,7 @@ export const MANIFEST_STEPS: Record<
   received: [{ type: 'report_disposal', by: 'receiver', to: ['closed'] }],
   rejected: [],
   closed: [],
+  cancelled: [],
 };
 
 /** A weight on a manifest: whole kilograms, at least 1 (DESIGN §6.1). */
@@ -72,6 +77,113 @@ const ZOfficialNumber = zText()
   .trim()
   .regex(/^[0-9A-Za-z-]{6,40}$/, '6–40 letters, digits or hyphens');
 
+// ── The national form's further fields (issue 14 item 3, 危险废物转移管理办法 2021) ──────────────────
+
+const METHOD_MESSAGE = `one of the national method codes: ${DISPOSAL_METHOD_CODES.join(', ')}`;
+/** A utilisation / disposal method code from shared/data/disposal-methods.json. */
+export const ZDisposalMethodCode = z.enum(DISPOSAL_METHOD_CODES, { message: METHOD_MESSAGE });
+
+const PHONE_MESSAGE = 'a mobile number (11 digits, 1…) or a landline with its area code (0575-8512345)';
+/** A Chinese mobile number or a landline with area code (and an optional extension). */
+const ZPhone = zText()
+  .trim()
+  .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$/, PHONE_MESSAGE);
+
+/** A party's contact person on the form (personal data: never published, never in a feed). */
+export const ZManifestContact = z.strictObject({
+  name: zText().trim().min(1, 'required').max(50, 'at most 50 characters'),
+  phone: ZPhone,
+});
+export type TManifestContact = z.infer<typeof ZManifestContact>;
+
+const address = zText().trim().min(4, 'at least 4 characters').max(200, 'at most 200 characters');
+const reference = zText()
+  .trim()
+  .regex(/^[0-9A-Za-z\u4e00-\u9fff()（）〔〕[\]\-_/#.·]{2,60}$/, '2–60 letters, digits, CJK characters or - _ / # . ( )');
+
+/**
+ * The form fields a shipper fills in at opening, or later in a `supplement` event (POST
+ * /manifests/:id/form) while the trip is not finished. Every field is optional: a trip opened before
+ * these fields existed has none of them, and its chain verifies unchanged.
+ */
+export const ZManifestFormInput = z.strictObject({
+  /** 起运地址: where the load is picked up. */
+  pickupAddress: address.optional(),
+  /** 目的地址: where the receiver takes it in. */
+  destinationAddress: address.optional(),
+  shipperContact: ZManifestContact.optional(),
+  carrierContact: ZManifestContact.optional(),
+  receiverContact: ZManifestContact.optional(),
+  /** 驾驶员从业资格证号 (the driver's qualification certificate for dangerous goods). */
+  driverCertificateNumber: reference.optional(),
+  /** 车辆道路运输证号 (the vehicle's road-transport permit). */
+  vehiclePermitNumber: reference.optional(),
+  /** 主要危险成分: the main hazardous constituents (e.g. 铅、硫酸). */
+  hazardousConstituents: zText().trim().min(1, 'required').max(200, 'at most 200 characters').optional(),
+  /** 包装件数: how many drums, bags, tanks … */
+  packageCount: z
+    .number({ message: 'a whole number of packages' })
+    .int('a whole number of packages')
+    .min(1, 'at least 1')
+    .max(100_000, 'at most 100,000')
+    .optional(),
+  /** 管理计划备案号: the shipper's filed hazardous-waste management plan. */
+  managementPlanRef: reference.optional(),
+  /** 拟利用处置方式: the method the receiver is to use, as a national code. */
+  plannedMethodCode: ZDisposalMethodCode.optional(),
+});
+export type TManifestFormInput = z.infer<typeof ZManifestFormInput>;
+
+/** The form fields as stored and shown: each null until filled in. */
+export const ZManifestForm = z.object({
+  pickupAddress: z.string().nullable(),
+  destinationAddress: z.string().nullable(),
+  shipperContact: z.object({ name: z.string(), phone: z.string() }).nullable(),
+  carrierContact: z.object({ name: z.string(), phone: z.string() }).nullable(),
+  receiverContact: z.object({ name: z.string(), phone: z.string() }).nullable(),
+  driverCertificateNumber: z.string().nullable(),
+  vehiclePermitNumber: z.string().nullable(),
+  hazardousConstituents: z.string().nullable(),
+  packageCount: z.number().int().nullable(),
+  managementPlanRef: z.string().nullable(),
+  plannedMethodCode: z.string().nullable(),
+});
+export type TManifestForm = z.infer<typeof ZManifestForm>;
+export const MANIFEST_FORM_FIELDS = Object.keys(ZManifestForm.shape) as (keyof TManifestForm)[];
+
+/** A form with nothing filled in. */
+export function emptyManifestForm(): TManifestForm {
+  return Object.fromEntries(MANIFEST_FORM_FIELDS.map((f) => [f, null])) as unknown as TManifestForm;
+}
+
+/**
+ * A trip that ran on a paper manifest while the system was down (the rules allow entering it within
+ * 10 working days): the paper form's number and the day the load left.
+ */
+export const ZPaperRecordInput = z.strictObject({
+  paperNumber: zText()
+    .trim()
+    .regex(/^[0-9A-Za-z-]{4,40}$/, '4–40 letters, digits or hyphens'),
+  /** The day the load left on the paper manifest (Shanghai date), at most 10 working days ago. */
+  shippedOn: ZDate,
+  /** Why the paper form was used (the outage). */
+  reason: zMultilineText().trim().min(1, 'required').max(500, 'at most 500 characters'),
+});
+export const ZPaperRecord = z.object({
+  paperNumber: z.string(),
+  shippedOn: z.string(),
+  reason: z.string(),
+  /** The last day it could be entered: shippedOn + 10 working days. */
+  enterBy: z.string(),
+});
+export type TPaperRecord = z.infer<typeof ZPaperRecord>;
+
+/** POST /manifests/:id/cancel: the shipper withdraws a draft (a `cancel` event in the chain). */
+export const ZCancelManifestRequest = z.strictObject({
+  reason: zMultilineText().trim().min(2, 'at least 2 characters').max(500, 'at most 500 characters'),
+});
+export type TCancelManifestRequest = z.infer<typeof ZCancelManifestRequest>;
+
 export const ZOpenManifestRequest = z.strictObject({
   /** The carrier org (role carrier; for hazardous material an approved transport licence covering the code). */
   carrierOrgId: z.uuid('not a valid id'),
@@ -86,6 +198,10 @@ export const ZOpenManifestRequest = z.strictObject({
   /** Defaults to measures derived from the declared hazard characteristics and form. */
   emergencyMeasures: zMultilineText().trim().min(1).max(2000, 'at most 2000 characters').optional(),
   officialNumber: ZOfficialNumber.optional(),
+  /** The national form's further fields (all optional; may follow in POST /manifests/:id/form). */
+  form: ZManifestFormInput.optional(),
+  /** Set when entering a trip that ran on a paper manifest during an outage. */
+  paper: ZPaperRecordInput.optional(),
 });
 export type TOpenManifestRequest = z.input<typeof ZOpenManifestRequest>;
 export type TOpenManifest = z.output<typeof ZOpenManifestRequest>;
@@ -97,9 +213,18 @@ const EVENT_FIELDS: Record<TManifestEventType, { required: readonly string[]; op
   depart: { required: [], optional: ['note'] },
   arrive: { required: [], optional: ['note'] },
   receive: { required: ['weightKg', 'decision'], optional: ['acceptedKg', 'note'] },
-  report_disposal: { required: ['method', 'disposalDate'], optional: ['note'] },
+  report_disposal: { required: ['methodCode', 'disposalDate'], optional: ['method', 'note'] },
 };
-const EVENT_FIELD_NAMES = ['weightKg', 'decision', 'acceptedKg', 'method', 'disposalDate', 'note', 'officialNumber'] as const;
+const EVENT_FIELD_NAMES = [
+  'weightKg',
+  'decision',
+  'acceptedKg',
+  'methodCode',
+  'method',
+  'disposalDate',
+  'note',
+  'officialNumber',
+] as const;
 
 export const ZManifestEventRequest = z
   .strictObject({
@@ -114,7 +239,9 @@ export const ZManifestEventRequest = z
       .min(0, 'must not be negative')
       .max(1_000_000_000)
       .optional(),
-    /** report_disposal: the utilisation or disposal method (e.g. R15 安全填埋前稳定化, D10 焚烧). */
+    /** report_disposal: the utilisation or disposal method as a national code (R4, D10, C1 …). */
+    methodCode: ZDisposalMethodCode.optional(),
+    /** report_disposal: a free-text note on the method (e.g. 安全填埋前稳定化); the code is what counts. */
     method: zText().trim().min(2, 'at least 2 characters').max(200, 'at most 200 characters').optional(),
     /** report_disposal: the day it was utilised or disposed of (Shanghai calendar date). */
     disposalDate: ZDate.optional(),
@@ -224,7 +351,16 @@ const manifestFields = {
   decision: z.enum(RECEIPT_DECISIONS).nullable(),
   decisionNote: z.string().nullable(),
   disposalMethod: z.string().nullable(),
+  /** The national method code reported at disposal (null on trips reported before codes were asked). */
+  disposalMethodCode: z.string().nullable(),
   disposalDate: z.string().nullable(),
+  /** The national form's further fields (issue 14); null where not filled in. */
+  form: ZManifestForm,
+  /** Set when the trip ran on a paper manifest and was entered afterwards. */
+  paper: ZPaperRecord.nullable(),
+  /** When the shipper cancelled the draft, and why. */
+  cancelledAt: z.string().nullable(),
+  cancelReason: z.string().nullable(),
   issuedAt: z.string().nullable(),
   loadedAt: z.string().nullable(),
   departedAt: z.string().nullable(),

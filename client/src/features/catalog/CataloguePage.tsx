@@ -52,6 +52,11 @@ export function CataloguePage() {
       <header className="page__header">
         <h1>{t('catalogue.title')}</h1>
         <p className="page__lead">{t('catalogue.intro')}</p>
+        <p>
+          <Link to="/public" data-testid="link-public">
+            {t('public.link')}
+          </Link>
+        </p>
       </header>
       <EditionNote />
 

@@ -9,14 +9,19 @@ import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { MANIFEST_STATUSES, manifestKeys, manifestsApi, type ManifestStatus, type ManifestSummary } from './api';
 import { ManifestStatusBadge, NextStepText, OverdueBadge, kgText } from './components/ManifestBits';
 import { mk } from './labels';
+import { BulkExport } from './components/BulkExport';
 import './manifests.css';
 
 /** /manifests — every trip the signed-in org ships, carries or receives (regulators: those in scope). */
 export function ManifestsPage() {
-  return <RequireSignIn>{() => <ManifestsList />}</RequireSignIn>;
+  return (
+    <RequireSignIn>
+      {(me) => <ManifestsList exporter={me.roles.includes('regulator') || me.roles.includes('admin')} />}
+    </RequireSignIn>
+  );
 }
 
-function ManifestsList() {
+function ManifestsList({ exporter }: { exporter: boolean }) {
   const { t } = useI18n();
   const [status, setStatus] = useState<ManifestStatus | ''>('');
   const [overdue, setOverdue] = useState(false);
@@ -39,6 +44,7 @@ function ManifestsList() {
         <h1>{t('manifests.title')}</h1>
         <p className="page__lead">{t('manifests.intro')}</p>
       </header>
+      {exporter && <BulkExport />}
       <div className="filters filters--inline">
         <label>
           {t('manifests.filter.status')}{' '}

@@ -40,7 +40,8 @@ export function TradeTrips({ trade, orgId }: { trade: TradeLike; orgId: string |
   const problem = actionProblem ?? tripsQuery.error;
 
   const shipper = !!orgId && orgId === trade.generatorOrgId;
-  const declared = (trips ?? []).reduce((s, m) => s + m.declaredKg, 0);
+  // A cancelled draft declares nothing (its kg are free again, as the server counts them).
+  const declared = (trips ?? []).filter((m) => m.status !== 'cancelled').reduce((s, m) => s + m.declaredKg, 0);
   const remaining = Math.max(0, trade.quantityKg - declared);
   const shipping = trade.status === 'funded' || trade.status === 'in_transit';
 

@@ -10,6 +10,8 @@ import type {
   TManifestSummary,
   TOpenManifestRequest,
   TShipmentsClosed,
+  TCancelManifestRequest,
+  TManifestFormInput,
 } from '../../../../shared/src/schemas/manifests.js';
 
 export type Manifest = TManifest;
@@ -65,14 +67,35 @@ export const manifestsApi = {
   closeShipments: (tradeId: string, body: TCloseShipmentsRequest = {}) =>
     api.post<TShipmentsClosed>(`/trades/${encodeURIComponent(tradeId)}/close-shipments`, body),
   org: (id: string, signal?: AbortSignal) => api.get<OrgProfile>(`/orgs/${encodeURIComponent(id)}`, { signal }),
+  cancel: (id: string, body: TCancelManifestRequest) => api.post<Manifest>(`/manifests/${encodeURIComponent(id)}/cancel`, body),
+  supplement: (id: string, body: TManifestFormInput) => api.post<Manifest>(`/manifests/${encodeURIComponent(id)}/form`, body),
 };
 
 /**
  * The printable manifest. The API authenticates with the bearer token, which a plain link cannot
  * send, so the PDF is fetched and handed to the browser as a download.
  */
-export async function downloadManifestPdf(id: string, number: string): Promise<void> {
-  const url = `${API_BASE}/manifests/${encodeURIComponent(id)}/pdf`;
+export function downloadManifestPdf(id: string, number: string): Promise<void> {
+  return downloadFile(`/manifests/${encodeURIComponent(id)}/pdf`, `manifest-${number}.pdf`);
+}
+
+/** A trip in the national electronic manifest layout (regulators; docs/manifest-export.md). */
+export function downloadManifestExport(id: string, number: string, format: 'csv' | 'json'): Promise<void> {
+  return downloadFile(`/manifests/${encodeURIComponent(id)}/export?format=${format}`, `manifest-${number}.${format}`);
+}
+
+/** Trips opened in [from, to], city-wide or in one district, as CSV in the national layout. */
+export function downloadManifestsExport(q: { from: string; to: string; district?: string }): Promise<void> {
+  const query = new URLSearchParams({ from: q.from, to: q.to, format: 'csv', ...(q.district ? { district: q.district } : {}) });
+  return downloadFile(
+    `/manifests/export?${query.toString()}`,
+    `manifests-${q.from}-${q.to}${q.district ? `-${q.district}` : ''}.csv`,
+  );
+}
+
+/** Fetches a file with the bearer token (a plain link cannot send it) and hands it to the browser. */
+async function downloadFile(path: string, filename: string): Promise<void> {
+  const url = `${API_BASE}${path}`;
   const get = () =>
     fetch(url, { headers: getAccessToken() ? { Authorization: `Bearer ${getAccessToken()}` } : {}, credentials: 'same-origin' });
   let res = await get();
@@ -94,7 +117,7 @@ export async function downloadManifestPdf(id: string, number: string): Promise<v
   const href = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = href;
-  a.download = `manifest-${number}.pdf`;
+  a.download = filename;
   document.body.appendChild(a);
   a.click();
   a.remove();
@@ -122,4 +145,22 @@ export const useCloseShipments = () =>
   useWrite(
     (tradeId: string) => manifestsApi.closeShipments(tradeId),
     (client) => markStale(client, [['manifests'], ['trades']]),
+  );
+
+/** Issue 14: the shipper cancels a draft or supplements the national form; both append to the chain. */
+export const useCancelTrip = () =>
+  useWrite(
+    (v: { id: string; body: TCancelManifestRequest }) => manifestsApi.cancel(v.id, v.body),
+    (client, m) => {
+      client.setQueryData(manifestKeys.detail(m.id), m);
+      markStale(client, [['manifests', 'list'], ['manifests', 'trade'], ['manifests', 'audit', m.id], ['trades']]);
+    },
+  );
+export const useSupplementForm = () =>
+  useWrite(
+    (v: { id: string; body: TManifestFormInput }) => manifestsApi.supplement(v.id, v.body),
+    (client, m) => {
+      client.setQueryData(manifestKeys.detail(m.id), m);
+      markStale(client, [['manifests', 'audit', m.id]]);
+    },
   );

@@ -13,6 +13,7 @@ export const STATUS_TONE: Record<ManifestStatus, BadgeTone> = {
   received: 'success',
   rejected: 'danger',
   closed: 'success',
+  cancelled: 'muted',
 };
 
 /** The order of the steps, for the progress line. */

@@ -6,3 +6,4 @@ export { createCreditService, type CreditService } from './service.js';
 export { sendWebhook, type SendResult } from './webhooks.js';
 export { UnsafeUrlError, validateWebhookUrl } from './ssrf.js';
 export { backoffMs } from './kit.js';
+export { publicRedBlackList } from './public-list.js';

@@ -25,6 +25,7 @@ export const STATUS_ZH: Record<string, string> = {
   received: '已接收',
   rejected: '已拒收',
   closed: '已办结',
+  cancelled: '已作废',
 };
 export const EVENT_ZH: Record<string, string> = {
   open: '创建联单',
@@ -34,6 +35,10 @@ export const EVENT_ZH: Record<string, string> = {
   arrive: '到达',
   receive: '接收',
   report_disposal: '利用处置报告',
+  cancel: '作废（草稿）',
+  supplement: '补充联单信息',
+  resolve: '争议处理',
+  document: '附件',
 };
 export const DECISION_ZH: Record<string, string> = { accept: '接收', partial: '部分接收', reject: '拒收' };
 

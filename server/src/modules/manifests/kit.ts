@@ -78,6 +78,8 @@ export const PART_ZH: Record<TManifestPart, string> = {
 export const OPENABLE: readonly TradeRow['status'][] = ['funded', 'in_transit'];
 /** A trip no longer moving: it counts towards the trade's delivery. */
 const FINISHED: ReadonlySet<string> = FINISHED_STATUSES;
+/** A paper manifest used during an outage is entered within this many working days (DOMAIN.md). */
+export const PAPER_ENTRY_WORKING_DAYS = 10;
 /** Weights above this multiple of the declared kg are refused as typing errors. */
 export const MAX_WEIGHT_FACTOR = 3;
 
@@ -301,7 +303,12 @@ export function createManifestKit(deps: ManifestsDeps) {
       decision: row.decision,
       decisionNote: row.decisionNote,
       disposalMethod: row.disposalMethod,
+      disposalMethodCode: row.disposalMethodCode,
       disposalDate: row.disposalDate,
+      form: row.form,
+      paper: row.paper,
+      cancelledAt: iso(row.cancelledAt),
+      cancelReason: row.cancelReason,
       issuedAt: iso(row.issuedAt),
       loadedAt: iso(row.loadedAt),
       departedAt: iso(row.departedAt),

@@ -14,11 +14,15 @@ import {
   type TManifestStatus,
   type TManifestEventType,
   type TReceiptDecision,
+  type TManifestForm,
+  type TPaperRecord,
+  emptyManifestForm,
+  MANIFEST_FORM_FIELDS,
 } from '../../../../shared/src/schemas/manifests.js';
 
 export interface ManifestEventRecord {
   seq: number;
-  type: 'open' | TManifestEventType | AsideEventType;
+  type: 'open' | 'cancel' | TManifestEventType | AsideEventType;
   at: Date;
   data: Record<string, unknown>;
   hash: string;
@@ -26,10 +30,19 @@ export interface ManifestEventRecord {
 
 /**
  * Events beside the lifecycle, which move no status: `resolve` (the admin's accepted kg for a
- * disputed trip, issue 13 item 3) and `document` (an uploaded file's SHA-256, issue 13 item 10).
+ * disputed trip, issue 13 item 3), `document` (an uploaded file's SHA-256, issue 13 item 10) and
+ * `supplement` (national-form fields the shipper adds after opening, issue 14).
  */
 /** `official_number`: the national system's number for the manifest, set by the government system (issue 14). */
-export type AsideEventType = 'resolve' | 'document' | 'official_number';
+export type AsideEventType = 'resolve' | 'document' | 'supplement' | 'official_number';
+/** Statuses in which the shipper may still supplement the form: the trip is not finished or cancelled. */
+export const SUPPLEMENTABLE_STATUSES: ReadonlySet<TManifestStatus> = new Set([
+  'draft',
+  'issued',
+  'loaded',
+  'in_transit',
+  'arrived',
+]);
 /** A trip no longer moving: received, rejected or closed. */
 export const FINISHED_STATUSES: ReadonlySet<TManifestStatus> = new Set(['received', 'rejected', 'closed']);
 
@@ -53,10 +66,16 @@ export interface OpenData {
   originDistrict: string;
   destinationDistrict: string;
   declaredKg: number;
+  /**
+   * Issue 14: the national form's further fields as given at opening (only those given), and the
+   * paper record of a trip entered after an outage. Absent from `open` events written before them.
+   */
+  form?: Partial<TManifestForm>;
+  paper?: TPaperRecord;
 }
 
 /** The columns of the manifest row that are the projection of its events. */
-export interface ManifestProjection extends OpenData {
+export interface ManifestProjection extends Omit<OpenData, 'form' | 'paper'> {
   status: TManifestStatus;
   loadedKg: number | null;
   receivedKg: number | null;
@@ -64,7 +83,12 @@ export interface ManifestProjection extends OpenData {
   decision: TReceiptDecision | null;
   decisionNote: string | null;
   disposalMethod: string | null;
+  disposalMethodCode: string | null;
   disposalDate: string | null;
+  form: TManifestForm;
+  paper: TPaperRecord | null;
+  cancelledAt: Date | null;
+  cancelReason: string | null;
   issuedAt: Date | null;
   loadedAt: Date | null;
   departedAt: Date | null;
@@ -103,7 +127,12 @@ const PROJECTED_FIELDS = [
   'decision',
   'decisionNote',
   'disposalMethod',
+  'disposalMethodCode',
   'disposalDate',
+  'form',
+  'paper',
+  'cancelledAt',
+  'cancelReason',
   'issuedAt',
   'loadedAt',
   'departedAt',
@@ -145,6 +174,13 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 const date = (v: unknown): Date | null => (typeof v === 'string' ? new Date(v) : null);
 
+/** The form with the given fields laid over it (only known fields; undefined leaves a field as it was). */
+export function mergeForm(form: TManifestForm, given: Record<string, unknown> | undefined): TManifestForm {
+  const out = { ...form } as Record<string, unknown>;
+  for (const f of MANIFEST_FORM_FIELDS) if (given && given[f] !== undefined) out[f] = given[f];
+  return out as unknown as TManifestForm;
+}
+
 export class ProjectionError extends Error {
   constructor(message: string) {
     super(message);
@@ -183,7 +219,12 @@ export function applyEvent(state: ManifestProjection | null, e: ManifestEventRec
       decision: null,
       decisionNote: null,
       disposalMethod: null,
+      disposalMethodCode: null,
       disposalDate: null,
+      form: mergeForm(emptyManifestForm(), d.form),
+      paper: d.paper ?? null,
+      cancelledAt: null,
+      cancelReason: null,
       issuedAt: null,
       loadedAt: null,
       departedAt: null,
@@ -200,6 +241,23 @@ export function applyEvent(state: ManifestProjection | null, e: ManifestEventRec
   if (e.type === 'document') return { ...state, eventCount: state.eventCount + 1, lastHash: e.hash };
   if (e.type === 'official_number')
     return { ...state, officialNumber: str(e.data.officialNumber), eventCount: state.eventCount + 1, lastHash: e.hash };
+  if (e.type === 'supplement') {
+    if (!SUPPLEMENTABLE_STATUSES.has(state.status))
+      throw new ProjectionError(`event ${e.seq}: supplement on a ${state.status} trip`);
+    const form = mergeForm(state.form, e.data.form as Record<string, unknown> | undefined);
+    return { ...state, form, eventCount: state.eventCount + 1, lastHash: e.hash };
+  }
+  if (e.type === 'cancel') {
+    if (state.status !== 'draft') throw new ProjectionError(`event ${e.seq}: cancel on a ${state.status} trip`);
+    return {
+      ...state,
+      status: 'cancelled',
+      cancelledAt: e.at,
+      cancelReason: str(e.data.reason),
+      eventCount: state.eventCount + 1,
+      lastHash: e.hash,
+    };
+  }
   if (e.type === 'resolve') {
     if (!FINISHED_STATUSES.has(state.status)) throw new ProjectionError(`event ${e.seq}: resolve on a ${state.status} trip`);
     return { ...state, acceptedKg: num(e.data.acceptedKg), eventCount: state.eventCount + 1, lastHash: e.hash };
@@ -242,7 +300,10 @@ export function applyEvent(state: ManifestProjection | null, e: ManifestEventRec
     case 'report_disposal':
       s.status = 'closed';
       s.closedAt = e.at;
-      s.disposalMethod = str(d.method);
+      // Before issue 14 the method was free text; since, the code is stored and the label derived
+      // from it at recording time (so a replay never needs the code list of that day).
+      s.disposalMethod = str(d.methodLabel) ?? str(d.method);
+      s.disposalMethodCode = str(d.methodCode);
       s.disposalDate = str(d.disposalDate);
       break;
   }

@@ -7,7 +7,9 @@ import {
   type TManifestLine,
   type TManifestParties,
   type TOpenManifest,
+  type TPaperRecord,
 } from '../../../../shared/src/schemas/manifests.js';
+import { addWorkingDays } from '../../../../shared/src/workdays.js';
 import type { UserActor } from '../../http/actor.js';
 import { getOrgRow, licencesFor } from '../orgs/index.js';
 import { getTradeForUpdate, getTradeRow, type TradeRow } from '../trades/index.js';
@@ -27,6 +29,7 @@ import {
   coveringLicence,
   party,
   assertShipper,
+  PAPER_ENTRY_WORKING_DAYS,
   type ManifestKit,
 } from './kit.js';
 
@@ -122,7 +125,25 @@ export function createOpenManifest(deps: ManifestsDeps, kit: ManifestKit) {
       originDistrict: trade.originDistrict,
       destinationDistrict: trade.destinationDistrict,
       declaredKg: input.declaredKg,
+      // Only the fields given go into the event: an empty form is what an old `open` replays to too.
+      ...(input.form && Object.keys(input.form).length > 0 ? { form: input.form } : {}),
+      ...(input.paper ? { paper: paperRecord(input.paper, today) } : {}),
     };
+  }
+
+  /**
+   * A trip that ran on a paper manifest during an outage: the rules allow entering it within 10
+   * working days of the shipment (PAPER_ENTRY_WORKING_DAYS), so a later or future date is refused.
+   */
+  function paperRecord(paper: NonNullable<TOpenManifest['paper']>, today: string): TPaperRecord {
+    if (paper.shippedOn > today) throw fieldError('paper.shippedOn', `must not be in the future (today is ${today})`);
+    const enterBy = addWorkingDays(paper.shippedOn, PAPER_ENTRY_WORKING_DAYS, kit.calendar);
+    if (today > enterBy)
+      throw fieldError(
+        'paper.shippedOn',
+        `a paper manifest is entered within ${PAPER_ENTRY_WORKING_DAYS} working days of the shipment; the last day for ${paper.shippedOn} was ${enterBy}`,
+      );
+    return { paperNumber: paper.paperNumber, shippedOn: paper.shippedOn, reason: paper.reason, enterBy };
   }
 
   const useCases = {

@@ -10,6 +10,7 @@ import QRCode from 'qrcode';
 import { SHANGHAI_OFFSET_MS } from '../../../../shared/src/calendar.js';
 import { DISTRICTS } from '../../../../shared/src/districts.js';
 import type { TManifest } from '../../../../shared/src/schemas/manifests.js';
+import { disposalMethod } from '../../../../shared/src/disposal-methods.js';
 import type { PrintFont } from './pdf-font.js';
 import { CHARACTERISTIC_ZH, DECISION_ZH, EVENT_ZH, FORM_ZH, PACKAGING_ZH, STATUS_ZH } from './forms.js';
 
@@ -54,6 +55,18 @@ function shanghai(isoString: string | null): string {
 function due(isoString: string | null): string {
   if (!isoString) return '—';
   return `${new Date(new Date(isoString).getTime() - 1 + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)} 24:00`;
+}
+
+/** 张三 13905751234, or —. */
+function contact(c: { name: string; phone: string } | null): string {
+  return c ? `${c.name}  ${c.phone}` : '—';
+}
+
+/** D10 焚烧, or — (a code outside today's list prints as itself). */
+function method(code: string | null): string {
+  if (!code) return '—';
+  const m = disposalMethod(code);
+  return m ? `${m.code} ${m.nameZh}` : code;
 }
 
 function kg(n: number | null): string {
@@ -107,6 +120,23 @@ export async function renderManifestPdf(m: TManifest, o: { font: PrintFont; now:
       ),
       { width: width - 100 },
     );
+  if (m.paper)
+    doc
+      .fontSize(9)
+      .fillColor('#a00')
+      .text(
+        p(
+          `纸质联单补录：纸质联单号 ${m.paper.paperNumber}，运出日期 ${m.paper.shippedOn}，补录期限 ${m.paper.enterBy}；原因：${m.paper.reason}`,
+        ),
+        { width: width - 100 },
+      )
+      .fillColor('#000');
+  if (m.status === 'cancelled')
+    doc
+      .fontSize(9)
+      .fillColor('#a00')
+      .text(p(`本联单已作废（${shanghai(m.cancelledAt)}）：${m.cancelReason ?? ''}`), { width: width - 100 })
+      .fillColor('#000');
   doc.y = Math.max(doc.y, 136);
 
   const section = (heading: string) => {
@@ -135,20 +165,28 @@ export async function renderManifestPdf(m: TManifest, o: { font: PrintFont; now:
   row('单位名称', shipper.name);
   row('统一社会信用代码', shipper.uscc);
   row('所在地', `${districtName(shipper.district)}（${shipper.district}）`);
+  row('联系人 / 电话', contact(m.form.shipperContact));
+  row('管理计划备案号', m.form.managementPlanRef ?? '—');
   row('起运地', `${districtName(m.originDistrict)}（${m.originDistrict}）`);
+  row('起运地址', m.form.pickupAddress ?? '—');
 
   section('二、承运人');
   row('单位名称', carrier.name);
   row('统一社会信用代码', carrier.uscc);
   row('道路运输经营许可证号', carrier.licenceNumber ?? '—');
+  row('联系人 / 电话', contact(m.form.carrierContact));
   row('车牌号', m.vehiclePlate);
+  row('车辆道路运输证号', m.form.vehiclePermitNumber ?? '—');
   row('驾驶员', m.driverName);
+  row('驾驶员从业资格证号', m.form.driverCertificateNumber ?? '—');
 
   section('三、接受人（利用处置单位）');
   row('单位名称', receiver.name);
   row('统一社会信用代码', receiver.uscc);
   row(m.kind === 'hazardous' ? '危险废物经营许可证号' : '许可证号', receiver.licenceNumber ?? '—');
   row('所在地', `${districtName(receiver.district)}（${receiver.district}）`);
+  row('联系人 / 电话', contact(m.form.receiverContact));
+  row('目的地址', m.form.destinationAddress ?? '—');
 
   section('四、废物信息');
   for (const [i, line] of m.lines.entries()) {
@@ -166,6 +204,9 @@ export async function renderManifestPdf(m: TManifest, o: { font: PrintFont; now:
     );
     row('申报数量', kg(line.quantityKg));
   }
+  row('主要危险成分', m.form.hazardousConstituents ?? '—');
+  row('包装件数', m.form.packageCount != null ? `${m.form.packageCount} 件` : '—');
+  row('拟利用处置方式', method(m.form.plannedMethodCode));
 
   section('五、应急措施');
   doc.fontSize(9).fillColor('#000').text(p(m.emergencyMeasures), left, doc.y, { width });
@@ -182,7 +223,9 @@ export async function renderManifestPdf(m: TManifest, o: { font: PrintFont; now:
   if (m.weightGapBp != null) row('装卸重量差', `${(m.weightGapBp / 100).toFixed(2)} %（平台容差规则，法规未设容差）`);
 
   section('七、利用处置');
-  row('利用处置方式', m.disposalMethod ?? '—');
+  row('利用处置方式', m.disposalMethodCode ? method(m.disposalMethodCode) : (m.disposalMethod ?? '—'));
+  if (m.disposalMethodCode && m.disposalMethod && m.disposalMethod !== method(m.disposalMethodCode))
+    row('说明', m.disposalMethod);
   row('利用处置日期', m.disposalDate ?? '—');
   row('报告期限', due(m.disposalDueAt));
 

@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client.js';
 import { inTransaction } from '../../db/tx.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { shanghaiDate } from '../../../../shared/src/calendar.js';
+import { disposalMethodLabel } from '../../../../shared/src/disposal-methods.js';
 import { calendarDaysDeadline, workingDaysDeadline } from '../../../../shared/src/workdays.js';
 import { type TManifest, type TManifestEventRequest, type TManifestEventType } from '../../../../shared/src/schemas/manifests.js';
 import type { UserActor } from '../../http/actor.js';
@@ -78,7 +79,16 @@ export function createRecordManifestEvent(deps: ManifestsDeps, kit: ManifestKit)
         const receivedOn = m.receivedAt ? shanghaiDate(m.receivedAt) : today;
         if (e.disposalDate! > today) throw fieldError('disposalDate', `must not be in the future (today is ${today})`);
         if (e.disposalDate! < receivedOn) throw fieldError('disposalDate', `must not be before the receipt on ${receivedOn}`);
-        return { method: e.method!, disposalDate: e.disposalDate!, ...note, late: !!m.disposalDueAt && at > m.disposalDueAt };
+        // The label is fixed now, code first (the regulator rollup classifies it); free text only as a note.
+        const label = disposalMethodLabel(e.methodCode!);
+        return {
+          methodCode: e.methodCode!,
+          methodLabel: e.method ? `${label}（${e.method}）` : label,
+          ...(e.method ? { method: e.method } : {}),
+          disposalDate: e.disposalDate!,
+          ...note,
+          late: !!m.disposalDueAt && at > m.disposalDueAt,
+        };
       }
     }
   }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { creditEvents, manifestEvents, manifests, shipmentClosures } from '../../db/schema.js';
 import type { ManifestProjection } from './model.js';
@@ -45,8 +45,13 @@ export function eventsOf(dbx: DbOrTx, manifestId: string): Promise<ManifestEvent
     .orderBy(asc(manifestEvents.seq), asc(manifestEvents.id));
 }
 
+/** The trade's trips that count: a cancelled draft moved nothing and declares nothing (issue 14). */
 export function manifestsOfTrade(dbx: DbOrTx, tradeId: string): Promise<ManifestRow[]> {
-  return dbx.select().from(manifests).where(eq(manifests.tradeId, tradeId)).orderBy(asc(manifests.seq));
+  return dbx
+    .select()
+    .from(manifests)
+    .where(and(eq(manifests.tradeId, tradeId), ne(manifests.status, 'cancelled')))
+    .orderBy(asc(manifests.seq));
 }
 
 export async function findClosure(dbx: DbOrTx, tradeId: string): Promise<ShipmentClosureRow | null> {

@@ -11,7 +11,32 @@ import {
   ZShipmentsClosed,
 } from '../../../../shared/src/schemas/manifests.js';
 import { ZResolveTradeRequest } from '../../../../shared/src/schemas/payments.js';
+import {
+  ZManifestExport,
+  ZManifestExportQuery,
+  ZManifestsExportQuery,
+  type TManifestExport,
+} from '../../../../shared/src/schemas/manifest-export.js';
+import { ZCancelManifestRequest, ZManifestFormInput } from '../../../../shared/src/schemas/manifests.js';
+import type { Request, Response } from 'express';
 import type { ManifestsService } from './service.js';
+import { manifestExportCsv } from './export-csv.js';
+
+/** JSON unless the caller asked for CSV (format=csv, or Accept: text/csv). */
+function sendExport(
+  req: Request,
+  res: Response,
+  format: 'json' | 'csv',
+  e: TManifestExport,
+  name: string,
+): TManifestExport | undefined {
+  const csv = format === 'csv' || /(^|,)\s*text\/csv\b/i.test(req.get('Accept') ?? '');
+  res.setHeader('Cache-Control', 'private, no-store');
+  if (!csv) return e;
+  res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+  res.send(manifestExportCsv(e));
+  return undefined;
+}
 
 export function manifestsRoutes({ manifests }: { manifests: ManifestsService }) {
   return [
@@ -42,6 +67,23 @@ export function manifestsRoutes({ manifests }: { manifests: ManifestsService }) 
       response: ZPage(ZManifestSummary),
       handle: ({ actor, query }) => manifests.listManifests(actor, query),
     }),
+    // Before GET /manifests/:id, which would take `export` for an id.
+    route({
+      key: 'GET /manifests/export',
+      summary:
+        'Manifests opened on the Shanghai days [from, to] (at most 366), city-wide or by district, in the national electronic manifest layout; format=csv (or Accept: text/csv) for CSV',
+      tags: ['manifests'],
+      query: ZManifestsExportQuery,
+      response: ZManifestExport,
+      handle: async ({ actor, query, req, res }) =>
+        sendExport(
+          req,
+          res,
+          query.format,
+          await manifests.exportManifests(actor, query),
+          `manifests-${query.from}-${query.to}${query.district ? `-${query.district}` : ''}`,
+        ),
+    }),
     route({
       key: 'GET /manifests/:id',
       summary: 'One manifest with its timeline',
@@ -69,6 +111,37 @@ export function manifestsRoutes({ manifests }: { manifests: ManifestsService }) 
       body: ZResolveTradeRequest,
       response: ZManifest,
       handle: ({ actor, params, body }) => manifests.resolveTrip(actor, params.id, body),
+    }),
+    route({
+      key: 'POST /manifests/:id/cancel',
+      summary: 'Cancel a draft trip (the shipper), with the reason: a cancel event in its chain; its kg no longer count',
+      tags: ['manifests'],
+      params: ZIdParams,
+      body: ZCancelManifestRequest,
+      response: ZManifest,
+      handle: ({ actor, params, body }) => manifests.cancelManifest(actor, params.id, body),
+    }),
+    route({
+      key: 'POST /manifests/:id/form',
+      summary:
+        "Add the national form's further fields (addresses, contacts, driver's certificate, vehicle permit, constituents, packages, plan, method) while the trip is under way (the shipper): a supplement event",
+      tags: ['manifests'],
+      params: ZIdParams,
+      body: ZManifestFormInput,
+      response: ZManifest,
+      handle: ({ actor, params, body }) => manifests.supplementManifestForm(actor, params.id, body),
+    }),
+    route({
+      key: 'GET /manifests/:id/export',
+      summary: 'One manifest in the national electronic manifest layout (regulators in scope); format=csv for CSV',
+      tags: ['manifests'],
+      params: ZIdParams,
+      query: ZManifestExportQuery,
+      response: ZManifestExport,
+      handle: async ({ actor, params, query, req, res }) => {
+        const e = await manifests.exportManifest(actor, params.id);
+        return sendExport(req, res, query.format, e, `manifest-${e.items[0]!.manifestNumber}`);
+      },
     }),
     route({
       key: 'GET /manifests/:id/audit',

@@ -20,6 +20,8 @@ import { createManifestReads } from './read-manifests.js';
 import { createManifestSweep } from './sweep.js';
 import { createResolveTrip } from './resolve-trip.js';
 import { createOfficialNumber } from './official-number.js';
+import { createAmendManifest } from './amend-manifest.js';
+import { createManifestExport } from './export.js';
 
 export { canSeeManifest, overdueOf, partsOf, type ManifestRow, type ManifestsDeps } from './kit.js';
 
@@ -36,5 +38,7 @@ export function createManifestsService(deps: ManifestsDeps) {
     ...createManifestSweep(deps, kit),
     ...createResolveTrip(deps, kit),
     ...createOfficialNumber(deps, kit),
+    ...createAmendManifest(deps, kit),
+    ...createManifestExport(deps, kit),
   };
 }

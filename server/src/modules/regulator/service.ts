@@ -98,7 +98,9 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
 
   async function capacity(actor: UserActor, year: number): Promise<TCapacity> {
-    const districts = overseenDistricts(actor);
+    return capacityIn(overseenDistricts(actor), year);
+  }
+  async function capacityIn(districts: string[] | null, year: number): Promise<TCapacity> {
     const disposers = disposersFrom(await repo.reading(db, (tx) => repo.capacityRows(tx, year, districts)), year).sort(
       (a, b) => (b.share ?? -1) - (a.share ?? -1) || a.name.localeCompare(b.name),
     );
@@ -204,41 +206,46 @@ export function createRegulatorService(deps: { db: Db; clock: Clock }) {
     },
 
     /** GET /regulator/indicators: the year's indicators with definitions, beside the plan's targets. */
-    async indicators(actor: UserActor, yearIn: number | undefined): Promise<TIndicators> {
-      const districts = overseenDistricts(actor);
-      const year = yearIn ?? shanghaiYear(clock.now());
-      const plan = await loadPlan();
-      const [cells, medians, cap, byStream, prevByStream, byMaterial] = await Promise.all([
-        repo.reading(db, (tx) => repo.monthCells(tx, year, districts)),
-        repo.reading(db, (tx) => repo.monthlyMedians(tx, year, districts)),
-        capacity(actor, year),
-        // The year rows: this year and the one before by stream, and the targets' materials.
-        repo.reading(db, (tx) => repo.yearByStream(tx, year, districts)),
-        repo.reading(db, (tx) => repo.yearByStream(tx, year - 1, districts)),
-        repo.reading(db, (tx) => repo.yearByMaterial(tx, year, districts, targetMaterials(plan.targets))),
-      ]);
-      const indicators = computeIndicators({
-        year,
-        cells,
-        medians,
-        disposers: cap.disposers
-          .filter((d) => d.permittedKg > 0)
-          .map((d) => ({ orgId: d.orgId, name: d.name, usedKg: d.usedKg, permittedKg: d.permittedKg })),
-      });
-      const safe = indicators.find((i) => i.id === 'hazardous_safely_received_share')?.value ?? null;
-      return {
-        year,
-        scope: scopeOf(districts),
-        platformTradesOnly: true,
-        noteZh: '以上数据仅统计本平台成交的交易（平台口径），不代表全市固体废物总量。',
-        noteEn: 'Measured over platform trades only; not the city’s total solid waste.',
-        indicators,
-        planTargets: planTargets(plan.targets, { byStream, prevByStream, byMaterial, hazardousSafeShare: safe }),
-        planSource: plan.source,
-      };
-    },
+    indicators: (actor: UserActor, yearIn: number | undefined): Promise<TIndicators> =>
+      indicatorsIn(overseenDistricts(actor), yearIn),
+
+    /** GET /public/indicators (issue 14 item 6): the city-wide indicators, as a city regulator sees them. */
+    cityIndicators: (yearIn: number | undefined): Promise<TIndicators> => indicatorsIn(null, yearIn),
 
     /** GET /regulator/capacity: each licensed disposer in scope, permitted vs used for the year. */
     capacity: (actor: UserActor, year: number | undefined) => capacity(actor, year ?? shanghaiYear(clock.now())),
   };
+
+  async function indicatorsIn(districts: string[] | null, yearIn: number | undefined): Promise<TIndicators> {
+    const year = yearIn ?? shanghaiYear(clock.now());
+    const plan = await loadPlan();
+    const [cells, medians, cap, byStream, prevByStream, byMaterial] = await Promise.all([
+      repo.reading(db, (tx) => repo.monthCells(tx, year, districts)),
+      repo.reading(db, (tx) => repo.monthlyMedians(tx, year, districts)),
+      capacityIn(districts, year),
+      // The year rows: this year and the one before by stream, and the targets' materials.
+      repo.reading(db, (tx) => repo.yearByStream(tx, year, districts)),
+      repo.reading(db, (tx) => repo.yearByStream(tx, year - 1, districts)),
+      repo.reading(db, (tx) => repo.yearByMaterial(tx, year, districts, targetMaterials(plan.targets))),
+    ]);
+    const indicators = computeIndicators({
+      year,
+      cells,
+      medians,
+      disposers: cap.disposers
+        .filter((d) => d.permittedKg > 0)
+        .map((d) => ({ orgId: d.orgId, name: d.name, usedKg: d.usedKg, permittedKg: d.permittedKg })),
+    });
+    const safe = indicators.find((i) => i.id === 'hazardous_safely_received_share')?.value ?? null;
+    return {
+      year,
+      scope: scopeOf(districts),
+      platformTradesOnly: true,
+      noteZh: '以上数据仅统计本平台成交的交易（平台口径），不代表全市固体废物总量。',
+      noteEn: 'Measured over platform trades only; not the city’s total solid waste.',
+      indicators,
+      planTargets: planTargets(plan.targets, { byStream, prevByStream, byMaterial, hazardousSafeShare: safe }),
+      planSource: plan.source,
+    };
+  }
 }

@@ -5,11 +5,20 @@ import { Alert } from '../../../components/Alert';
 import { useI18n } from '../../../i18n';
 import { errorText } from '../../../lib/errors';
 import { districtName } from '../../listings/labels';
-import { downloadManifestPdf, manifestKeys, manifestsApi, type Manifest, type ManifestAudit } from '../api';
+import {
+  downloadManifestExport,
+  downloadManifestPdf,
+  manifestKeys,
+  manifestsApi,
+  type Manifest,
+  type ManifestAudit,
+} from '../api';
 import { mk } from '../labels';
 import { ManifestStatusBadge, NextStepText, OverdueBadge, dueText, kgText } from './ManifestBits';
 import { StepForm } from './StepForm';
 import { Timeline } from './Timeline';
+import { NationalForm } from './NationalForm';
+import { methodName } from './MethodSelect';
 
 const pct = (bp: number) => `${(bp / 100).toFixed(2).replace(/\.?0+$/, '')} %`;
 
@@ -27,11 +36,12 @@ export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manif
   });
   const audit: ManifestAudit | null = auditQuery.data ?? null;
 
-  async function pdf() {
+  async function pdf(format: 'pdf' | 'csv' | 'json' = 'pdf') {
     setPdfProblem(null);
     setDownloading(true);
     try {
-      await downloadManifestPdf(m.id, m.number);
+      if (format === 'pdf') await downloadManifestPdf(m.id, m.number);
+      else await downloadManifestExport(m.id, m.number, format);
     } catch (err) {
       setPdfProblem(err);
     } finally {
@@ -59,12 +69,34 @@ export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manif
           <button
             type="button"
             className="btn btn--secondary btn--small"
-            onClick={pdf}
+            onClick={() => void pdf()}
             disabled={downloading}
             data-testid="manifest-pdf"
           >
             {t('manifest.pdf')}
           </button>
+          {m.yourParts.length === 0 && (
+            <>
+              <button
+                type="button"
+                className="btn btn--secondary btn--small"
+                onClick={() => void pdf('csv')}
+                disabled={downloading}
+                data-testid="manifest-export-csv"
+              >
+                {t('manifest.export.csv')}
+              </button>
+              <button
+                type="button"
+                className="btn btn--ghost btn--small"
+                onClick={() => void pdf('json')}
+                disabled={downloading}
+                data-testid="manifest-export-json"
+              >
+                {t('manifest.export.json')}
+              </button>
+            </>
+          )}
           {tradeParty && (
             <Link to={`/trades/${m.tradeId}`} className="btn btn--ghost btn--small">
               {t('manifest.toTrade')}
@@ -171,8 +203,9 @@ export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manif
             {m.disposalMethod && (
               <div>
                 <dt>{t('manifest.disposal')}</dt>
-                <dd>
-                  {m.disposalMethod} · {m.disposalDate}
+                <dd data-testid="manifest-disposal">
+                  {m.disposalMethodCode ? methodName(m.disposalMethodCode, lang) : m.disposalMethod} · {m.disposalDate}
+                  {m.disposalMethodCode && m.disposalMethod && <div className="muted small">{m.disposalMethod}</div>}
                 </dd>
               </div>
             )}
@@ -241,6 +274,8 @@ export function ManifestDetail({ m, onChange }: { m: Manifest; onChange(m: Manif
           {districtName(m.originDistrict, lang)} → {districtName(m.destinationDistrict, lang)}
         </p>
       </section>
+
+      <NationalForm m={m} onChange={onChange} />
 
       <section className="card" aria-labelledby={`timeline-${m.id}`}>
         <h2 id={`timeline-${m.id}`}>{t('manifest.timeline')}</h2>

@@ -8,7 +8,15 @@ import type { Carrier } from '../../carriers/api';
 import { useOpenTrip, type Manifest } from '../api';
 import { TripFormActions, useTripForm } from './tripForm';
 
-const PATHS = ['carrierOrgId', 'vehiclePlate', 'driverName', 'declaredKg'] as const;
+const PATHS = [
+  'carrierOrgId',
+  'vehiclePlate',
+  'driverName',
+  'declaredKg',
+  'paper.paperNumber',
+  'paper.shippedOn',
+  'paper.reason',
+] as const;
 
 /**
  * The shipper opens a trip: the carrier picked by name from the directory (for hazardous waste only
@@ -32,6 +40,11 @@ export function OpenTripForm({
   const [plate, setPlate] = useState('');
   const [driver, setDriver] = useState('');
   const [declared, setDeclared] = useState(() => kgAsTonnesInput(remainingKg));
+  // A trip that ran on a paper manifest during an outage, entered afterwards (within 10 working days).
+  const [paper, setPaper] = useState(false);
+  const [paperNumber, setPaperNumber] = useState('');
+  const [shippedOn, setShippedOn] = useState('');
+  const [paperReason, setPaperReason] = useState('');
   const { errors, problem, busy, submit } = useTripForm(PATHS);
   const openTrip = useOpenTrip();
 
@@ -47,6 +60,11 @@ export function OpenTripForm({
     if (!declared.trim()) e.declaredKg = t('common.required');
     else if (kg === null || kg < 1) e.declaredKg = t('quantity.invalid');
     else if (kg > remainingKg) e.declaredKg = t('trips.form.declared.tooMuch', { max: formatTonnes(remainingKg, lang) });
+    if (paper) {
+      if (!paperNumber.trim()) e['paper.paperNumber'] = t('common.required');
+      if (!shippedOn) e['paper.shippedOn'] = t('common.required');
+      if (!paperReason.trim()) e['paper.reason'] = t('common.required');
+    }
     return e;
   }
 
@@ -60,6 +78,7 @@ export function OpenTripForm({
           vehiclePlate: parsedPlate!.normalised,
           driverName: driver.trim(),
           declaredKg: tonnesToKg(declared)!,
+          ...(paper ? { paper: { paperNumber: paperNumber.trim(), shippedOn, reason: paperReason.trim() } } : {}),
         },
       });
       setPlate('');
@@ -123,6 +142,26 @@ export function OpenTripForm({
           )}
         </FormField>
       </div>
+      <label className="check-line">
+        <input type="checkbox" checked={paper} onChange={(e) => setPaper(e.target.checked)} data-testid="trip-paper" />{' '}
+        {t('trips.form.paper')}
+      </label>
+      {paper && (
+        <div className="form__grid" data-testid="trip-paper-fields">
+          <p className="muted small">{t('trips.form.paper.hint')}</p>
+          <FormField id="trip-paper-number" label={t('trips.form.paper.number')} error={errors['paper.paperNumber']} required>
+            {(c) => <input {...c} className="input" value={paperNumber} onChange={(e) => setPaperNumber(e.target.value)} />}
+          </FormField>
+          <FormField id="trip-paper-shipped" label={t('trips.form.paper.shippedOn')} error={errors['paper.shippedOn']} required>
+            {(c) => (
+              <input {...c} type="date" className="input" value={shippedOn} onChange={(e) => setShippedOn(e.target.value)} />
+            )}
+          </FormField>
+          <FormField id="trip-paper-reason" label={t('trips.form.paper.reason')} error={errors['paper.reason']} required>
+            {(c) => <input {...c} className="input" value={paperReason} onChange={(e) => setPaperReason(e.target.value)} />}
+          </FormField>
+        </div>
+      )}
       <TripFormActions
         problem={problem}
         problemTestId="open-trip-problem"

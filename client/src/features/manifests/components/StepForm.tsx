@@ -6,8 +6,9 @@ import { formatTonnes, tonnesToKg } from '../../../lib/units';
 import { useManifestStep, type Manifest, type StepBody } from '../api';
 import { mk } from '../labels';
 import { TripFormActions, useTripForm } from './tripForm';
+import { MethodSelect } from './MethodSelect';
 
-const PATHS = ['weightKg', 'decision', 'acceptedKg', 'method', 'disposalDate', 'note', 'officialNumber'] as const;
+const PATHS = ['weightKg', 'decision', 'acceptedKg', 'methodCode', 'method', 'disposalDate', 'note', 'officialNumber'] as const;
 type Decision = 'accept' | 'partial' | 'reject';
 
 function shanghaiToday(): string {
@@ -25,6 +26,7 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
   const [weight, setWeight] = useState('');
   const [decision, setDecision] = useState<Decision>('accept');
   const [accepted, setAccepted] = useState('');
+  const [methodCode, setMethodCode] = useState(m.form.plannedMethodCode ?? '');
   const [method, setMethod] = useState('');
   const [date, setDate] = useState(shanghaiToday);
   const [note, setNote] = useState('');
@@ -56,7 +58,8 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
       if (decision !== 'accept' && !note.trim()) e.note = t('common.required');
     }
     if (type === 'report_disposal') {
-      if (method.trim().length < 2) e.method = t('common.required');
+      if (!methodCode) e.methodCode = t('common.required');
+      if (method.trim() && method.trim().length < 2) e.method = t('step.method.short');
       if (!date) e.disposalDate = t('common.required');
     }
     return e;
@@ -78,7 +81,13 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
           ...n,
         };
       case 'report_disposal':
-        return { type, method: method.trim(), disposalDate: date, ...n };
+        return {
+          type,
+          methodCode: methodCode as NonNullable<StepBody['methodCode']>,
+          ...(method.trim() ? { method: method.trim() } : {}),
+          disposalDate: date,
+          ...n,
+        };
       default:
         return { type, ...n };
     }
@@ -162,7 +171,16 @@ export function StepForm({ m, onDone }: { m: Manifest; onDone(m: Manifest): void
       )}
       {type === 'report_disposal' && (
         <>
-          <FormField id={id('method')} label={t('step.method')} hint={t('step.method.hint')} error={errors.method} required>
+          <FormField
+            id={id('methodCode')}
+            label={t('step.methodCode')}
+            hint={t('step.methodCode.hint')}
+            error={errors.methodCode}
+            required
+          >
+            {(c) => <MethodSelect control={c} value={methodCode} onChange={setMethodCode} testId="step-method-code" />}
+          </FormField>
+          <FormField id={id('method')} label={t('step.method')} hint={t('step.method.hint')} error={errors.method}>
             {(c) => (
               <input
                 {...c}

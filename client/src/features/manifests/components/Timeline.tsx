@@ -3,6 +3,7 @@ import { formatDateTime } from '../../../lib/units';
 import type { Manifest } from '../api';
 import { mk } from '../labels';
 import { kgText } from './ManifestBits';
+import { methodName } from './MethodSelect';
 
 /** The manifest's events in order, each with who did it, what it recorded and its place in the chain. */
 export function Timeline({ m }: { m: Manifest }) {
@@ -29,7 +30,13 @@ export function Timeline({ m }: { m: Manifest }) {
             facts.push(`${t(mk(`documents.kind.${doc.kind}`))} SHA-256 ${doc.sha256}`);
         if (typeof d.decision === 'string')
           facts.push(`${t(mk(`manifest.decision.${d.decision}`))} ${kgText(Number(d.acceptedKg), lang)}`);
-        if (typeof d.method === 'string') facts.push(`${d.method} · ${String(d.disposalDate ?? '')}`);
+        if (typeof d.methodCode === 'string')
+          facts.push(`${methodName(d.methodCode, lang) ?? ''} · ${String(d.disposalDate ?? '')}`);
+        else if (typeof d.method === 'string') facts.push(`${d.method} · ${String(d.disposalDate ?? '')}`);
+        if (e.type === 'cancel' && typeof d.reason === 'string') facts.push(`“${d.reason}”`);
+        if (e.type === 'supplement' && d.form && typeof d.form === 'object')
+          facts.push(t('manifest.timeline.supplement', { count: Object.keys(d.form).length }));
+        if (e.type === 'open' && d.paper) facts.push(t('manifest.timeline.paper'));
         if (typeof d.officialNumber === 'string') facts.push(`${t('manifest.officialNumber')} ${d.officialNumber}`);
         if (typeof d.note === 'string') facts.push(`“${d.note}”`);
         return (
