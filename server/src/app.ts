@@ -40,6 +40,8 @@ import { metaRoutes } from './modules/meta/routes.js';
 import { notificationsRoutes } from './modules/notifications/index.js';
 import { ecoFeesRoutes } from './modules/ecofees/routes.js';
 import { todosRoutes } from './modules/todos/index.js';
+import { marketsRoutes } from './modules/markets/index.js';
+import { watchesRoutes } from './modules/watches/index.js';
 import { within } from './realtime/emitter.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -67,6 +69,8 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...metaRoutes(ctx),
     ...ecoFeesRoutes(ctx),
     ...todosRoutes(ctx),
+    ...marketsRoutes(ctx),
+    ...watchesRoutes(ctx),
   ];
 }
 

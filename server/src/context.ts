@@ -27,6 +27,8 @@ import { createDocumentsService, type DocumentsService } from './modules/documen
 import { createCreditService, recordCreditEvent, type CreditService } from './modules/credit/index.js';
 import { createNotificationsService, type NotificationsService } from './modules/notifications/index.js';
 import { createEcoFeesService, type EcoFeesService } from './modules/ecofees/index.js';
+import { createMarketsService, type MarketsService } from './modules/markets/index.js';
+import { createWatchesService, type WatchesService } from './modules/watches/index.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
@@ -61,6 +63,8 @@ export interface AppContext {
   notifications: NotificationsService;
   ecoFees: EcoFeesService;
   todos: TodosService;
+  markets: MarketsService;
+  watches: WatchesService;
 }
 
 export interface ContextOptions {
@@ -127,6 +131,8 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.notifications = createNotificationsService(ctx);
   ctx.ecoFees = createEcoFeesService(ctx);
   ctx.todos = createTodosService(ctx);
+  ctx.markets = createMarketsService(ctx);
+  ctx.watches = createWatchesService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({
@@ -143,6 +149,8 @@ export async function createContext(config: Config, logger: Logger, options: Con
   });
 
   await ctx.catalog.load();
+  // Each market's book from its stored open orders (ADR 0026); caught up again under every lock.
+  await ctx.markets.rebuildBooks();
   await ctx.ecoFees.loadDefaults();
   await ctx.auth.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   await ctx.payments.ensureReconcilerScheduled();

@@ -80,6 +80,8 @@ export function createCatalogService({ db }: { db: Db }) {
             // Medical waste goes to designated centralised disposal and is never traded (DESIGN §6.6).
             tradeable: m.category === 'HW01' ? false : m.tradeable,
             standardisedGrade: m.standardisedGrade ?? false,
+            marketMinLotKg: m.standardisedGrade ? (m.marketMinLotKg ?? null) : null,
+            marketPriceTickFen: m.standardisedGrade ? (m.marketPriceTickFen ?? null) : null,
             verification: m.verification,
             note: m.note ?? null,
             usualDirection: usualDirectionOf(m, data.directionOverrides).usualDirection,
