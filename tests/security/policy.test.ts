@@ -424,6 +424,30 @@ describe('security: matrices generated from the route table', () => {
         expect(res.status, res.text).to.equal(201);
         return { id: res.body.id, secrets: [res.body.sha256, 'tenant-a-evidence.pdf', ...m.secrets] };
       },
+      'DELETE /markets/:code/orders/:id': async (a) => {
+        const res = await t.request
+          .post('/api/v1/markets/SW17-01/orders')
+          .set(auth(a.token))
+          .send({ side: 'sell', pricePerTonneFen: 263_000, quantityKg: 5_000, district: a.org.district });
+        expect(res.status, res.text).to.equal(201);
+        return {
+          id: res.body.id,
+          secrets: [a.orgId],
+          unchanged: async () =>
+            expect(
+              (await one<{ status: string }>(t.ctx.db, sql`select status from market_orders where id = ${res.body.id}`))!.status,
+            ).to.equal('open'),
+        };
+      },
+      'DELETE /watches/:id': async (a) => {
+        const res = await t.request.post('/api/v1/watches').set(auth(a.token)).send({ materialCode: 'SW17-01', district: '330602' });
+        expect(res.status, res.text).to.equal(201);
+        return {
+          id: res.body.id,
+          secrets: [a.user.id],
+          unchanged: async () => expect(await rows(t.ctx.db, sql`select 1 from watches where id = ${res.body.id}`)).to.have.length(1),
+        };
+      },
       'GET /trades/:id/evidence': async (a) => {
         const { tradeId, c } = await fundedTradeOfShipper(a);
         return { id: tradeId, secrets: [a.org.uscc, c.org.uscc] };
