@@ -50,6 +50,7 @@ export async function mainPagesFixture(t: TestApp): Promise<MainPagesFixture> {
     { name: 'organisation lookup', path: '/regulator/orgs', who: 'regulator' },
     { name: 'reference bands', path: '/regulator/bands', who: 'regulator' },
     { name: 'sign-in', path: '/signin', who: 'visitor' },
+    { name: 'continuous market', path: '/markets/SW17-01', who: 'generator' },
   ];
   return { pages, actors: { generator: g, regulator } };
 }
