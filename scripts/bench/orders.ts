@@ -151,7 +151,7 @@ async function main() {
   await admin(`create database ${PGBENCH_DB}`);
   try {
     const config = loadConfig({
-      NODE_ENV: 'production',
+      NODE_ENV: 'development',
       DATABASE_URL: withDatabase(BASE_URL, APP_DB),
       JWT_SECRET: randomBytes(32).toString('base64url'),
       ADMIN_EMAIL: 'admin@bench.local',

@@ -192,6 +192,8 @@ describe('security: matrices generated from the route table', () => {
       id: string;
       /** A second path parameter (:userId), when the route has one. */
       userId?: string;
+      /** A market code (:code), when the route has one. */
+      code?: string;
       body?: object;
       secrets: string[];
       /** Checks after B's attempt that A's data is unchanged. */
@@ -432,6 +434,7 @@ describe('security: matrices generated from the route table', () => {
         expect(res.status, res.text).to.equal(201);
         return {
           id: res.body.id,
+          code: 'SW17-01',
           secrets: [a.orgId],
           unchanged: async () =>
             expect(
@@ -560,7 +563,8 @@ describe('security: matrices generated from the route table', () => {
         const path = r.key
           .split(' ')[1]!
           .replace(':id', c.id)
-          .replace(':userId', c.userId ?? ':userId');
+          .replace(':userId', c.userId ?? ':userId')
+          .replace(':code', c.code ?? ':code');
         let req = t.request[methodOf(r.key)](`/api/v1${path}`).set(auth(c.as?.b ?? b.token));
         const res = (await (methodOf(r.key) === 'get' ? req : req.send(c.body ?? {}))) as unknown as Res;
         seen.push({ what: `${r.key} by tenant B`, res });

@@ -22,13 +22,7 @@ import { publishEvent } from '../../realtime/publish.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
 import { Rooms } from '../../../../shared/src/realtime.js';
 import { decodeCursor, encodeCursor, type TPage } from '../../../../shared/src/schemas/common.js';
-import type {
-  TMarketBook,
-  TMyOrdersQuery,
-  TOrder,
-  TPlaceOrderRequest,
-  TPrint,
-} from '../../../../shared/src/schemas/markets.js';
+import type { TMarketBook, TMyOrdersQuery, TOrder, TPlaceOrderRequest, TPrint } from '../../../../shared/src/schemas/markets.js';
 import type { UserActor } from '../../http/actor.js';
 import { OrderBook, type BookFill, type BookSnapshot, type BookSnapshotLevel } from '../matching/index.js';
 import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/index.js';
@@ -143,10 +137,21 @@ export function createMarketsService(deps: MarketsDeps) {
     }
   }
 
-  /** Runs a change to one market; if it fails the cache may be ahead of the database, so it is dropped. */
-  async function changeMarket<T>(code: string, run: (tx: Tx, book: OrderBook) => Promise<T>): Promise<T> {
+  /**
+   * Runs a change to one market: `check` first (read-only checks, outside the lock, so the lock is held
+   * only for matching and writing), then `run` under the lock. If it fails the cache may be ahead of
+   * the database, so it is dropped.
+   */
+  async function changeMarket<C, T>(
+    code: string,
+    check: (tx: Tx) => Promise<C>,
+    run: (tx: Tx, book: OrderBook, checked: C) => Promise<T>,
+  ): Promise<T> {
     try {
-      return await inTransaction(db, async (tx) => run(tx, await lockMarket(tx, code)));
+      return await inTransaction(db, async (tx) => {
+        const checked = await check(tx);
+        return run(tx, await lockMarket(tx, code), checked);
+      });
     } catch (err) {
       books.delete(code);
       throw err;
@@ -210,7 +215,13 @@ export function createMarketsService(deps: MarketsDeps) {
       tx,
       [Rooms.market(m.code)],
       'market.trade',
-      { market: m.code, printId: print.id, pricePerTonneFen: fill.pricePerTonneFen, quantityKg: fill.quantityKg, takerSide: taker.side },
+      {
+        market: m.code,
+        printId: print.id,
+        pricePerTonneFen: fill.pricePerTonneFen,
+        quantityKg: fill.quantityKg,
+        takerSide: taker.side,
+      },
       clock.now(),
     );
     await enqueue(tx, 'watches.match', {
@@ -253,79 +264,86 @@ export function createMarketsService(deps: MarketsDeps) {
       if (pickupTo.getTime() <= now.getTime()) throw invalidField('pickupTo', 'the pickup window has already ended');
 
       return withRejectionAlert(db, ids, () =>
-        changeMarket(code, async (tx, book) => {
-          await assertEligible(tx, deps, {
-            hazardous: m.hazardous === true,
-            wasteCode: m.code,
-            category: m.category,
-            receiverOrgId: orgId,
-            callerOrgId: orgId,
-            counterpartyOrgId: null,
-            pickupFrom,
-            pickupTo,
-            quantityKg: body.quantityKg,
-          });
-          const gate = {
-            subject: 'order' as const,
-            materialCode: m.code,
-            wasteCode: m.code,
-            priceFen: body.pricePerTonneFen,
-            justification: body.justification,
-            district: body.district,
-            orgId,
-            listingId: null,
-          };
-          const priceCheck = await gatePrice(tx, ids, gate);
-          let order = await repo.insertOrder(tx, {
-            id: ids.uuid(),
-            marketCode: m.code,
-            orgId,
-            userId: actor.userId,
-            side: body.side,
-            pricePerTonneFen: body.pricePerTonneFen,
-            quantityKg: body.quantityKg,
-            remainingKg: body.quantityKg,
-            district: body.district,
-            pickupFrom,
-            pickupTo,
-            justification: body.justification ?? null,
-            priceCheck,
-            status: 'open',
-          });
-          if (priceCheck.status === 'flagged')
-            await alertFlaggedPrice(tx, ids, { ...gate, subjectId: order.id, check: priceCheck });
+        changeMarket(
+          code,
+          async (tx) => {
+            // The receiver's licence and capacity (hazardous grades): a buy is the receiver; a sell's
+            // receiver is whichever buy it meets, checked when that buy was placed.
+            await assertEligible(tx, deps, {
+              hazardous: m.hazardous === true && body.side === 'buy',
+              wasteCode: m.code,
+              category: m.category,
+              receiverOrgId: orgId,
+              callerOrgId: orgId,
+              counterpartyOrgId: null,
+              pickupFrom,
+              pickupTo,
+              quantityKg: body.quantityKg,
+            });
+            const gate = {
+              subject: 'order' as const,
+              materialCode: m.code,
+              wasteCode: m.code,
+              priceFen: body.pricePerTonneFen,
+              justification: body.justification,
+              district: body.district,
+              orgId,
+              listingId: null,
+            };
+            return { gate, priceCheck: await gatePrice(tx, ids, gate) };
+          },
+          async (tx, book, { gate, priceCheck }) => {
+            let order = await repo.insertOrder(tx, {
+              id: ids.uuid(),
+              marketCode: m.code,
+              orgId,
+              userId: actor.userId,
+              side: body.side,
+              pricePerTonneFen: body.pricePerTonneFen,
+              quantityKg: body.quantityKg,
+              remainingKg: body.quantityKg,
+              district: body.district,
+              pickupFrom,
+              pickupTo,
+              justification: body.justification ?? null,
+              priceCheck,
+              status: 'open',
+            });
+            if (priceCheck.status === 'flagged')
+              await alertFlaggedPrice(tx, ids, { ...gate, subjectId: order.id, check: priceCheck });
 
-          const result = book.add({
-            id: order.id,
-            side: order.side,
-            pricePerTonneFen: order.pricePerTonneFen,
-            quantityKg: order.quantityKg,
-            seq: order.seq,
-            ownerId: orgId,
-          });
-          await repo.appendJournal(tx, m.code, result.journal);
-          const tradeIds: string[] = [];
-          for (const fill of result.fills) tradeIds.push((await settleFill(tx, m, order, fill)).tradeId);
-          order = await repo.updateOrder(tx, order.id, {
-            remainingKg: result.restingKg,
-            filledKg: result.filledKg,
-            cancelledKg: result.cancelledKg,
-            status: statusOf(result.restingKg, result.cancelledKg),
-          });
-          await announceDepth(tx, m.code, book);
-          await enqueue(tx, 'watches.match', {
-            key: `order:${order.id}`,
-            subjectType: 'market',
-            subjectId: m.code,
-            materialCode: m.code,
-            district: order.district,
-            pricePerTonneFen: order.pricePerTonneFen,
-            quantityKg: order.quantityKg,
-            what: order.side === 'buy' ? 'buy_order' : 'sell_order',
-            fromOrgId: orgId,
-          });
-          return toOrder(order, tradeIds);
-        }),
+            const result = book.add({
+              id: order.id,
+              side: order.side,
+              pricePerTonneFen: order.pricePerTonneFen,
+              quantityKg: order.quantityKg,
+              seq: order.seq,
+              ownerId: orgId,
+            });
+            await repo.appendJournal(tx, m.code, result.journal);
+            const tradeIds: string[] = [];
+            for (const fill of result.fills) tradeIds.push((await settleFill(tx, m, order, fill)).tradeId);
+            order = await repo.updateOrder(tx, order.id, {
+              remainingKg: result.restingKg,
+              filledKg: result.filledKg,
+              cancelledKg: result.cancelledKg,
+              status: statusOf(result.restingKg, result.cancelledKg),
+            });
+            await announceDepth(tx, m.code, book);
+            await enqueue(tx, 'watches.match', {
+              key: `order:${order.id}`,
+              subjectType: 'market',
+              subjectId: m.code,
+              materialCode: m.code,
+              district: order.district,
+              pricePerTonneFen: order.pricePerTonneFen,
+              quantityKg: order.quantityKg,
+              what: order.side === 'buy' ? 'buy_order' : 'sell_order',
+              fromOrgId: orgId,
+            });
+            return toOrder(order, tradeIds);
+          },
+        ),
       );
     },
 
@@ -334,23 +352,30 @@ export function createMarketsService(deps: MarketsDeps) {
       await marketOf(db, code);
       const found = await repo.findOrder(db, id);
       if (!found || found.marketCode !== code || !actor.orgId || found.orgId !== actor.orgId) throw noOrder();
-      return changeMarket(code, async (tx, book) => {
-        const row = (await repo.findOrder(tx, id))!;
-        if (row.status !== 'open')
-          throw new AppError(ErrorCodes.INVALID_STATE, `the order is already ${row.status}`, { allowed: [], status: row.status });
-        const cancelled = book.cancel(id);
-        if (!cancelled) throw new Error(`open order ${id} is not on the book of ${code}`);
-        await repo.appendJournal(tx, code, cancelled.journal);
-        const updated = await repo.updateOrder(tx, id, {
-          remainingKg: 0,
-          filledKg: row.filledKg,
-          cancelledKg: row.cancelledKg + row.remainingKg,
-          status: 'cancelled',
-        });
-        await announceDepth(tx, code, book);
-        const trades = await repo.tradeIdsOfOrders(tx, [id]);
-        return toOrder(updated, trades.get(id) ?? []);
-      });
+      return changeMarket(
+        code,
+        async () => null,
+        async (tx, book) => {
+          const row = (await repo.findOrder(tx, id))!;
+          if (row.status !== 'open')
+            throw new AppError(ErrorCodes.INVALID_STATE, `the order is already ${row.status}`, {
+              allowed: [],
+              status: row.status,
+            });
+          const cancelled = book.cancel(id);
+          if (!cancelled) throw new Error(`open order ${id} is not on the book of ${code}`);
+          await repo.appendJournal(tx, code, cancelled.journal);
+          const updated = await repo.updateOrder(tx, id, {
+            remainingKg: 0,
+            filledKg: row.filledKg,
+            cancelledKg: row.cancelledKg + row.remainingKg,
+            status: 'cancelled',
+          });
+          await announceDepth(tx, code, book);
+          const trades = await repo.tradeIdsOfOrders(tx, [id]);
+          return toOrder(updated, trades.get(id) ?? []);
+        },
+      );
     },
 
     /** Anonymous aggregated depth, best first: the matching book itself, brought up to the database. */
