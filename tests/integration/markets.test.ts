@@ -49,16 +49,18 @@ describe('markets', () => {
     ]);
     expect(trades[0]!.orderIds).to.deep.equal([buy.id, sellA.id]);
     expect(trades[1]!.orderIds).to.deep.equal([buy.id, sellB.id]);
-    expect(trades.every((x) => x.receiverOrgId === buyer.orgId && x.listingId === null && x.status === 'awaiting_payment')).to.equal(
-      true,
-    );
+    expect(
+      trades.every((x) => x.receiverOrgId === buyer.orgId && x.listingId === null && x.status === 'awaiting_payment'),
+    ).to.equal(true);
     expect(await openKg(sellC.id)).to.equal(5_000);
     const depth = await book(t.request, code);
     expect(depth.asks).to.deep.equal([{ pricePerTonneFen: 258_000, quantityKg: 5_000, orders: 1 }]);
 
     const prints = await t.request.get(`/api/v1/markets/${code}/trades`);
     expect(prints.status).to.equal(200);
-    expect(prints.body.items.slice(0, 2).map((p: { pricePerTonneFen: number }) => p.pricePerTonneFen)).to.deep.equal([258_000, 257_000]);
+    expect(prints.body.items.slice(0, 2).map((p: { pricePerTonneFen: number }) => p.pricePerTonneFen)).to.deep.equal([
+      258_000, 257_000,
+    ]);
     expect(prints.body.items[0]).to.not.have.property('orgId');
 
     // The resting sell's owner sees its order filled, with its trade.
@@ -95,7 +97,12 @@ describe('markets', () => {
     const justified = await placeOrder(
       t.request,
       g,
-      { side: 'sell', pricePerTonneFen: -10_000, quantityKg: 2_000, justification: 'wet, contaminated lot; we pay for collection' },
+      {
+        side: 'sell',
+        pricePerTonneFen: -10_000,
+        quantityKg: 2_000,
+        justification: 'wet, contaminated lot; we pay for collection',
+      },
       'SW17-02',
     );
     expect(justified.priceCheck.status).to.equal('flagged');

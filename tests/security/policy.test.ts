@@ -443,12 +443,16 @@ describe('security: matrices generated from the route table', () => {
         };
       },
       'DELETE /watches/:id': async (a) => {
-        const res = await t.request.post('/api/v1/watches').set(auth(a.token)).send({ materialCode: 'SW17-01', district: '330602' });
+        const res = await t.request
+          .post('/api/v1/watches')
+          .set(auth(a.token))
+          .send({ materialCode: 'SW17-01', district: '330602' });
         expect(res.status, res.text).to.equal(201);
         return {
           id: res.body.id,
           secrets: [a.user.id],
-          unchanged: async () => expect(await rows(t.ctx.db, sql`select 1 from watches where id = ${res.body.id}`)).to.have.length(1),
+          unchanged: async () =>
+            expect(await rows(t.ctx.db, sql`select 1 from watches where id = ${res.body.id}`)).to.have.length(1),
         };
       },
       'GET /trades/:id/evidence': async (a) => {

@@ -46,7 +46,15 @@ export async function publishEvent<E extends RealtimeEventName>(
 /** The `watches.match` job for a new listing, from the listing the event carries. */
 async function enqueueListingWatch(tx: DbOrTx, data: Record<string, unknown>): Promise<void> {
   const l = data.listing as
-    | { id: string; orgId: string; side: string; materialCode: string; district: string; pricePerTonneFen: number; quantityKg: number }
+    | {
+        id: string;
+        orgId: string;
+        side: string;
+        materialCode: string;
+        district: string;
+        pricePerTonneFen: number;
+        quantityKg: number;
+      }
     | undefined;
   if (!l) return;
   await enqueue(tx, 'watches.match', {

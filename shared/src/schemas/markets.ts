@@ -113,7 +113,11 @@ export const ZCreateWatchRequest = z
     maxPricePerTonneFen: ZPricePerTonneFen.optional(),
   })
   .superRefine((b, ctx) => {
-    if (b.minPricePerTonneFen !== undefined && b.maxPricePerTonneFen !== undefined && b.minPricePerTonneFen > b.maxPricePerTonneFen)
+    if (
+      b.minPricePerTonneFen !== undefined &&
+      b.maxPricePerTonneFen !== undefined &&
+      b.minPricePerTonneFen > b.maxPricePerTonneFen
+    )
       ctx.addIssue({ code: 'custom', path: ['maxPricePerTonneFen'], message: 'must not be below minPricePerTonneFen' });
   });
 export type TCreateWatchRequest = z.infer<typeof ZCreateWatchRequest>;

@@ -166,7 +166,15 @@ function PrintsList({ prints, mt }: { prints: Print[] | undefined; mt: MarketsT 
   );
 }
 
-function OrderForm({ code, book, usualDirection }: { code: string; book: MarketBook; usualDirection: 'fee' | 'price' | 'either' }) {
+function OrderForm({
+  code,
+  book,
+  usualDirection,
+}: {
+  code: string;
+  book: MarketBook;
+  usualDirection: 'fee' | 'price' | 'either';
+}) {
   const { t, lang } = useI18n();
   const mt = useMarketsText();
   const { session } = useSession();
@@ -184,7 +192,10 @@ function OrderForm({ code, book, usualDirection }: { code: string; book: MarketB
   const [placed, setPlaced] = useState<Order | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const placeOrder = usePlaceOrder();
-  const bandQuery = useQuery({ queryKey: listingKeys.reference(code), queryFn: ({ signal }) => pricesApi.reference(code, signal) });
+  const bandQuery = useQuery({
+    queryKey: listingKeys.reference(code),
+    queryFn: ({ signal }) => pricesApi.reference(code, signal),
+  });
   const band = bandQuery.isError ? null : bandQuery.data;
 
   if (!sides.length)
@@ -196,7 +207,8 @@ function OrderForm({ code, book, usualDirection }: { code: string; book: MarketB
     );
 
   const fen = draftToFen(price);
-  const live = fen !== null && !priceDraftProblem(price, t) && band !== undefined ? checkPrice(fen, band, { usualDirection }) : undefined;
+  const live =
+    fen !== null && !priceDraftProblem(price, t) && band !== undefined ? checkPrice(fen, band, { usualDirection }) : undefined;
   const needsJustification = live?.status === 'flagged' || problem?.code === 'JUSTIFICATION_REQUIRED';
 
   function localErrors(): Record<string, string> {
@@ -252,7 +264,9 @@ function OrderForm({ code, book, usualDirection }: { code: string; book: MarketB
       {placed && (
         <Alert tone="info" testId="order-result">
           {mt('result.filled', { filled: formatTonnes(placed.filledKg, lang), resting: formatTonnes(placed.remainingKg, lang) })}
-          {placed.cancelledKg > 0 && placed.status === 'cancelled' && <> {mt('result.cancelled', { cancelled: formatTonnes(placed.cancelledKg, lang) })}</>}
+          {placed.cancelledKg > 0 && placed.status === 'cancelled' && (
+            <> {mt('result.cancelled', { cancelled: formatTonnes(placed.cancelledKg, lang) })}</>
+          )}
           {placed.tradeIds.length > 0 && (
             <>
               {' '}

@@ -4,7 +4,8 @@ import { useI18n } from '../../i18n';
 /** Texts of the continuous market pages, zh-CN first and English second, kept with the feature. */
 const zhCN = {
   title: '{name} 连续交易市场',
-  intro: '标准品级连续撮合：买单（收购方）与卖单（产废方）按价格优先、时间优先成交，成交价为挂单方的价格。每笔成交都是一笔普通交易：托管付款、联单运输、结算。',
+  intro:
+    '标准品级连续撮合：买单（收购方）与卖单（产废方）按价格优先、时间优先成交，成交价为挂单方的价格。每笔成交都是一笔普通交易：托管付款、联单运输、结算。',
   terms: '最小手数 {lot}，价格最小变动 {tick}。',
   back: '← 返回市场',
   'book.title': '盘口',

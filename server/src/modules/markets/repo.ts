@@ -12,7 +12,9 @@ export async function marketCodes(dbx: DbOrTx): Promise<string[]> {
   const found = await dbx
     .select({ code: materials.code })
     .from(materials)
-    .where(and(eq(materials.standardisedGrade, true), eq(materials.tradeable, true), sql`${materials.marketMinLotKg} is not null`));
+    .where(
+      and(eq(materials.standardisedGrade, true), eq(materials.tradeable, true), sql`${materials.marketMinLotKg} is not null`),
+    );
   return found.map((r) => r.code);
 }
 

@@ -17,7 +17,8 @@ export function marketsRoutes({ markets }: { markets: MarketsService }) {
   return [
     route({
       key: 'POST /markets/:code/orders',
-      summary: 'Post a limit order on a standardised grade’s market (buy: recycler, sell: generator); it fills at resting prices at once, the rest rests',
+      summary:
+        'Post a limit order on a standardised grade’s market (buy: recycler, sell: generator); it fills at resting prices at once, the rest rests',
       tags: ['markets'],
       params: ZMarketParams,
       body: ZPlaceOrderRequest,

@@ -36,7 +36,10 @@ function toWatch(r: WatchRow): TWatch {
 }
 
 /** Whether a happening falls within a watch: same material, its district if set, within its price limits. */
-export function watchMatches(w: Pick<WatchRow, 'district' | 'minPricePerTonneFen' | 'maxPricePerTonneFen'>, p: JobPayloads['watches.match']): boolean {
+export function watchMatches(
+  w: Pick<WatchRow, 'district' | 'minPricePerTonneFen' | 'maxPricePerTonneFen'>,
+  p: JobPayloads['watches.match'],
+): boolean {
   if (w.district !== null && w.district !== p.district) return false;
   if (w.minPricePerTonneFen !== null && p.pricePerTonneFen < w.minPricePerTonneFen) return false;
   if (w.maxPricePerTonneFen !== null && p.pricePerTonneFen > w.maxPricePerTonneFen) return false;
