@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { auth, registerOrg } from '../helpers/actors.js';
-import { createGenerator, createRecycler } from '../helpers/trading.js';
+import { createGenerator, createListing, createRecycler, steelListing } from '../helpers/trading.js';
 import { book, order, placeOrder, STEEL } from '../helpers/markets.js';
 import { rows } from '../../server/src/db/tx.js';
 import type { TTrade } from '../../shared/src/schemas/trades.js';
@@ -178,5 +178,26 @@ describe('markets', () => {
     const hits = res.body.items.filter((n: { kind: string }) => n.kind === 'watch_match');
     expect(hits).to.have.length(1);
     expect(hits[0].data).to.include({ what: 'sell_order', pricePerTonneFen: 25_000, materialCode: 'HH-01' });
+  });
+
+  it('a watch with a district notifies its owner of a new listing there, not of one elsewhere', async () => {
+    const watcher = await createRecycler(t.request, { licence: null });
+    const w = await t.request
+      .post('/api/v1/watches')
+      .set(auth(watcher.token))
+      .send({ materialCode: 'SW17-01', district: '330603' });
+    expect(w.status, JSON.stringify(w.body)).to.equal(201);
+    const g = await createGenerator(t.request);
+    const here = await createListing(t.request, g, steelListing({ district: '330603' }));
+    await createListing(t.request, g, steelListing({ district: '330681' }));
+    await t.ctx.jobs.drain();
+    const res = await t.request.get('/api/v1/notifications').set(auth(watcher.token));
+    const hits = res.body.items.filter((n: { kind: string }) => n.kind === 'watch_match');
+    expect(hits.map((n: { subjectId: string; data: { what: string } }) => [n.subjectId, n.data.what])).to.deep.equal([
+      [here.id, 'supply_listing'],
+    ]);
+    // Only the watch's owner is told, not the other users of its organisation.
+    const list = await t.request.get('/api/v1/watches').set(auth(watcher.token));
+    expect(list.body.items.map((x: { id: string }) => x.id)).to.deep.equal([w.body.id]);
   });
 });
