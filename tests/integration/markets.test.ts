@@ -142,6 +142,8 @@ describe('markets', () => {
       expect(res.body.error.code).to.equal('VALIDATION_FAILED');
       expect(res.body.error.details.fields[0].path).to.equal(field);
     }
+    const terms = await t.request.get(`/api/v1/catalog/materials/${STEEL}`);
+    expect(terms.body.market).to.deep.equal({ minLotKg: 5_000, priceTickFen: 1_000 });
     const noMarket = await order(t.request, g, { side: 'sell', quantityKg: 5_000, pricePerTonneFen: 1_000 }, 'HW18');
     expect(noMarket.status).to.equal(404);
   });

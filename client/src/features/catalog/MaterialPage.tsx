@@ -9,6 +9,9 @@ import { catalogApi, catalogKeys, type Material } from './api';
 import { EditionNote } from './components/EditionNote';
 import { MaterialBadges } from './components/MaterialBadges';
 import { MaterialName } from './components/MaterialName';
+import { useMarketsText } from '../markets/messages';
+import { formatPricePerTonne } from '../../lib/money';
+import { formatTonnes } from '../../lib/units';
 
 export function MaterialPage() {
   const { code = '' } = useParams();
@@ -36,7 +39,8 @@ export function MaterialPage() {
 }
 
 function MaterialDetail({ material: m }: { material: Material }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const mt = useMarketsText();
   const band = m.band;
   return (
     <article className="material" data-testid="material-detail" data-code={m.code}>
@@ -56,6 +60,14 @@ function MaterialDetail({ material: m }: { material: Material }) {
         </Alert>
       )}
       {m.hazardous === null && <Alert tone="warning">{t('material.needsClassification')}</Alert>}
+      {m.market && (
+        <p data-testid="material-market">
+          <Link to={`/markets/${m.code}`}>{mt('markets.title')}</Link>{' '}
+          <span className="muted small">
+            {mt('terms', { lot: formatTonnes(m.market.minLotKg, lang), tick: formatPricePerTonne(m.market.priceTickFen, lang) })}
+          </span>
+        </p>
+      )}
 
       <div className="material__grid">
         <section className="card" aria-labelledby="material-facts">

@@ -34,6 +34,10 @@ export function createCatalogService({ db }: { db: Db }) {
       hazardous: row.hazardous,
       tradeable: row.tradeable,
       standardisedGrade: row.standardisedGrade,
+      market:
+        row.standardisedGrade && row.marketMinLotKg && row.marketPriceTickFen
+          ? { minLotKg: row.marketMinLotKg, priceTickFen: row.marketPriceTickFen }
+          : null,
       verification: row.verification,
       note: row.note,
       usualDirection: row.usualDirection,
