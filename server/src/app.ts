@@ -41,6 +41,8 @@ import { notificationsRoutes } from './modules/notifications/index.js';
 import { ecoFeesRoutes } from './modules/ecofees/routes.js';
 import { todosRoutes } from './modules/todos/index.js';
 import { disclosureRoutes } from './modules/disclosure/index.js';
+import { marketsRoutes } from './modules/markets/index.js';
+import { watchesRoutes } from './modules/watches/index.js';
 import { within } from './realtime/emitter.js';
 import { clientsRoutes, oauthBodyErrors } from './modules/clients/index.js';
 import { feedsRoutes } from './modules/feeds/index.js';
@@ -75,6 +77,8 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...feedsRoutes(ctx),
     ...inboundRoutes(ctx),
     ...disclosureRoutes(ctx),
+    ...marketsRoutes(ctx),
+    ...watchesRoutes(ctx),
   ];
 }
 

@@ -33,6 +33,8 @@ import { createClientsService, type ClientsService } from './modules/clients/ind
 import { createFeedsService, type FeedsService } from './modules/feeds/index.js';
 import { createInboundService, type InboundService } from './modules/inbound/index.js';
 import { createDisclosureService, type DisclosureService } from './modules/disclosure/index.js';
+import { createMarketsService, type MarketsService } from './modules/markets/index.js';
+import { createWatchesService, type WatchesService } from './modules/watches/index.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
@@ -73,6 +75,8 @@ export interface AppContext {
   inbound: InboundService;
   /** Public disclosure (公示, issue 14 item 6). */
   disclosure: DisclosureService;
+  markets: MarketsService;
+  watches: WatchesService;
 }
 
 export interface ContextOptions {
@@ -148,6 +152,8 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.feeds = createFeedsService(ctx, { creditFeed: (q) => ctx.credit.getFeed(q) });
   ctx.inbound = createInboundService(ctx);
   ctx.disclosure = createDisclosureService(ctx);
+  ctx.markets = createMarketsService(ctx);
+  ctx.watches = createWatchesService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({
@@ -167,6 +173,8 @@ export async function createContext(config: Config, logger: Logger, options: Con
   });
 
   await ctx.catalog.load();
+  // Each market's book from its stored open orders (ADR 0026); caught up again under every lock.
+  await ctx.markets.rebuildBooks();
   await ctx.ecoFees.loadDefaults();
   await ctx.auth.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
   await ctx.payments.ensureReconcilerScheduled();

@@ -18,9 +18,10 @@ export const NOTIFICATION_KINDS = [
   'licence_decision',
   'sanction',
   'credit_level',
+  'watch_match',
 ] as const;
 export type TNotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** What a notification links to. */
-export const NOTIFICATION_SUBJECTS = ['listing', 'trade', 'manifest', 'licence', 'org'] as const;
+export const NOTIFICATION_SUBJECTS = ['listing', 'trade', 'manifest', 'licence', 'org', 'market'] as const;
 export type TNotificationSubject = (typeof NOTIFICATION_SUBJECTS)[number];

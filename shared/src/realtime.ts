@@ -16,6 +16,7 @@ export const REALTIME_EVENTS = [
   'trade.updated',
   'manifest.updated',
   'market.trade',
+  'market.depth',
   'alert.raised',
   'credit.changed',
   'notification.created',
@@ -36,6 +37,12 @@ export interface RealtimeEventData {
   'manifest.updated': { manifestId: string; tradeId: string; status: string };
   /** Room `market:<code>`. */
   'market.trade': { market: string; pricePerTonneFen: number; quantityKg: number };
+  /** Room `market:<code>`: the book's top levels after a change (an order, a fill, a cancel). */
+  'market.depth': {
+    market: string;
+    bids: { pricePerTonneFen: number; quantityKg: number; orders: number }[];
+    asks: { pricePerTonneFen: number; quantityKg: number; orders: number }[];
+  };
   /** Regulator rooms of the alert's district. */
   'alert.raised': { alertId: string; kind: string; district: string | null };
   /** Room `org:<id>`. */

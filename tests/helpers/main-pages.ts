@@ -51,6 +51,7 @@ export async function mainPagesFixture(t: TestApp): Promise<MainPagesFixture> {
     { name: 'reference bands', path: '/regulator/bands', who: 'regulator' },
     { name: 'sign-in', path: '/signin', who: 'visitor' },
     { name: 'public disclosure', path: '/public', who: 'visitor' },
+    { name: 'continuous market', path: '/markets/SW17-01', who: 'generator' },
   ];
   return { pages, actors: { generator: g, regulator } };
 }

@@ -747,6 +747,15 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       .send(PDF_BYTES);
     expect(uploaded.status, uploaded.text).to.equal(201);
 
+    // Issue 16: a resting market order to cancel and a watch to delete.
+    const restingOrder = await r
+      .post('/api/v1/markets/SW17-01/orders')
+      .set(auth(gen.token))
+      .send({ side: 'sell', pricePerTonneFen: 262_000, quantityKg: 5_000, district: '330603' });
+    expect(restingOrder.status, restingOrder.text).to.equal(201);
+    const watch = await r.post('/api/v1/watches').set(auth(gen.token)).send({ materialCode: 'SW17-01' });
+    expect(watch.status, watch.text).to.equal(201);
+
     const who: Record<string, OrgActor | string> = {
       admin,
       gen,
@@ -1016,6 +1025,18 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
         params: { id: gen.orgId },
         body: { sourceId: 'fuzz-verify-1', uscc: gen.org.uscc },
       },
+      'POST /markets/:code/orders': {
+        as: 'gen',
+        params: { code: 'SW17-01' },
+        body: { side: 'sell', pricePerTonneFen: 262_000, quantityKg: 5_000, district: '330603' },
+      },
+      'DELETE /markets/:code/orders/:id': { as: 'gen', params: { code: 'SW17-01', id: restingOrder.body.id as string } },
+      'GET /markets/:code/book': { as: null, params: { code: 'SW17-01' }, query: { levels: '10' } },
+      'GET /markets/:code/trades': { as: null, params: { code: 'SW17-01' }, query: { limit: '10' } },
+      'GET /orders': { as: 'gen', query: { status: 'open' } },
+      'POST /watches': { as: 'gen', body: { materialCode: 'SW17-01', maxPricePerTonneFen: 260_000 } },
+      'GET /watches': { as: 'gen' },
+      'DELETE /watches/:id': { as: 'gen', params: { id: watch.body.id as string } },
     } satisfies Record<string, Fixture>);
   }
 

@@ -214,6 +214,8 @@ describe('security: matrices generated from the route table', () => {
       id: string;
       /** A second path parameter (:userId), when the route has one. */
       userId?: string;
+      /** A market code (:code), when the route has one. */
+      code?: string;
       body?: object;
       secrets: string[];
       /** Checks after B's attempt that A's data is unchanged. */
@@ -469,6 +471,35 @@ describe('security: matrices generated from the route table', () => {
         expect(res.status, res.text).to.equal(201);
         return { id: res.body.id, secrets: [res.body.sha256, 'tenant-a-evidence.pdf', ...m.secrets] };
       },
+      'DELETE /markets/:code/orders/:id': async (a) => {
+        const res = await t.request
+          .post('/api/v1/markets/SW17-01/orders')
+          .set(auth(a.token))
+          .send({ side: 'sell', pricePerTonneFen: 263_000, quantityKg: 5_000, district: a.org.district });
+        expect(res.status, res.text).to.equal(201);
+        return {
+          id: res.body.id,
+          code: 'SW17-01',
+          secrets: [a.orgId],
+          unchanged: async () =>
+            expect(
+              (await one<{ status: string }>(t.ctx.db, sql`select status from market_orders where id = ${res.body.id}`))!.status,
+            ).to.equal('open'),
+        };
+      },
+      'DELETE /watches/:id': async (a) => {
+        const res = await t.request
+          .post('/api/v1/watches')
+          .set(auth(a.token))
+          .send({ materialCode: 'SW17-01', district: '330602' });
+        expect(res.status, res.text).to.equal(201);
+        return {
+          id: res.body.id,
+          secrets: [a.user.id],
+          unchanged: async () =>
+            expect(await rows(t.ctx.db, sql`select 1 from watches where id = ${res.body.id}`)).to.have.length(1),
+        };
+      },
       'GET /trades/:id/evidence': async (a) => {
         const { tradeId, c } = await fundedTradeOfShipper(a);
         return { id: tradeId, secrets: [a.org.uscc, c.org.uscc] };
@@ -581,7 +612,8 @@ describe('security: matrices generated from the route table', () => {
         const path = r.key
           .split(' ')[1]!
           .replace(':id', c.id)
-          .replace(':userId', c.userId ?? ':userId');
+          .replace(':userId', c.userId ?? ':userId')
+          .replace(':code', c.code ?? ':code');
         let req = t.request[methodOf(r.key)](`/api/v1${path}`).set(auth(c.as?.b ?? b.token));
         const res = (await (methodOf(r.key) === 'get' ? req : req.send(c.body ?? {}))) as unknown as Res;
         seen.push({ what: `${r.key} by tenant B`, res });

@@ -87,12 +87,19 @@ describe('live events invalidate the client queries that show what they changed'
     ).to.deep.equal([]);
   });
 
-  it('every event a page can show has a place in the map (market trades have no view yet)', () => {
-    for (const type of REALTIME_EVENTS) {
-      const keys = keysFor(event(type, 'org:o1'));
-      if (type === 'market.trade') expect(keys).to.deep.equal([]);
-      else expect(keys, type).to.not.be.empty;
-    }
+  it('every event a page can show has a place in the map', () => {
+    for (const type of REALTIME_EVENTS) expect(keysFor(event(type, 'org:o1')), type).to.not.be.empty;
+  });
+
+  it('a print refetches the market page (book, prints) and my orders; a depth change the market page', () => {
+    const print = keysFor(
+      event('market.trade', 'market:SW17-01', { market: 'SW17-01', pricePerTonneFen: 258_000, quantityKg: 5_000 }),
+    );
+    expect(staleAfter(print, ['markets', 'SW17-01', 'prints'])).to.equal(true);
+    expect(staleAfter(print, ['orders', 'SW17-01'])).to.equal(true);
+    const depth = keysFor(event('market.depth', 'market:SW17-01', { market: 'SW17-01', bids: [], asks: [] }));
+    expect(staleAfter(depth, ['markets', 'SW17-01', 'book'])).to.equal(true);
+    expect(staleAfter(depth, ['listings'])).to.equal(false);
   });
 
   it('a reconnect or a gap in a private room refetches everything; a public room only listings', () => {

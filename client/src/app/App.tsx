@@ -16,6 +16,7 @@ const ResetPasswordPage = lazyPage(() => import('../features/auth/ResetPasswordP
 const SignUpPage = lazyPage(() => import('../features/auth/SignUpPage'), 'SignUpPage');
 const CataloguePage = lazyPage(() => import('../features/catalog/CataloguePage'), 'CataloguePage');
 const MaterialPage = lazyPage(() => import('../features/catalog/MaterialPage'), 'MaterialPage');
+const GradeMarketPage = lazyPage(() => import('../features/markets/GradeMarketPage'), 'GradeMarketPage');
 const ListingPage = lazyPage(() => import('../features/listings/ListingPage'), 'ListingPage');
 const MarketPage = lazyPage(() => import('../features/listings/MarketPage'), 'MarketPage');
 const MyBidsPage = lazyPage(() => import('../features/listings/MyBidsPage'), 'MyBidsPage');
@@ -76,6 +77,7 @@ export function App() {
                   <Route path="signup" element={<SignUpPage />} />
                   <Route path="org" element={<MyOrgPage />} />
                   <Route path="market" element={<MarketPage />} />
+                  <Route path="markets/:code" element={<GradeMarketPage />} />
                   <Route path="listings/new" element={<NewListingPage />} />
                   <Route path="listings/:id" element={<ListingPage />} />
                   <Route path="trades" element={<MyTradesPage />} />

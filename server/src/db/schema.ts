@@ -115,6 +115,9 @@ export const materials = pgTable('materials', {
     .$type<import('../../../shared/src/pricecheck.js').UsualDirection>()
     .notNull()
     .default('either'),
+  /** Standardised grades (migration 0020): the smallest order and fill, and the price step. */
+  marketMinLotKg: bigint('market_min_lot_kg', { mode: 'number' }),
+  marketPriceTickFen: bigint('market_price_tick_fen', { mode: 'number' }),
 });
 
 export const hazardousCategories = pgTable('hazardous_categories', {
@@ -686,5 +689,57 @@ export const feedDeadLetters = pgTable('feed_dead_letters', {
   lastStatusCode: integer('last_status_code'),
   lastError: text('last_error'),
   body: jsonb('body').$type<Record<string, unknown>>().notNull(),
+/** Continuous markets (issue 16, migration 0020, ADR 0026): orders, the engine's journal, prints. */
+export const marketOrders = pgTable('market_orders', {
+  id: uuid('id').primaryKey(),
+  seq: bigserial('seq', { mode: 'number' }).notNull(),
+  marketCode: text('market_code').notNull(),
+  orgId: uuid('org_id').notNull(),
+  userId: uuid('user_id'),
+  side: text('side').$type<'buy' | 'sell'>().notNull(),
+  pricePerTonneFen: fen('price_per_tonne_fen').notNull(),
+  quantityKg: kg('quantity_kg').notNull(),
+  remainingKg: kg('remaining_kg').notNull(),
+  filledKg: kg('filled_kg').notNull().default(0),
+  cancelledKg: kg('cancelled_kg').notNull().default(0),
+  district: text('district').notNull(),
+  pickupFrom: ts('pickup_from').notNull(),
+  pickupTo: ts('pickup_to').notNull(),
+  justification: text('justification'),
+  priceCheck: jsonb('price_check').$type<import('../../../shared/src/pricecheck.js').PriceCheck>().notNull(),
+  status: text('status').$type<'open' | 'filled' | 'cancelled'>().notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  updatedAt: ts('updated_at').notNull().default(sql`now()`),
+});
+
+export const marketJournal = pgTable('market_journal', {
+  marketCode: text('market_code').notNull(),
+  op: bigint('op', { mode: 'number' }).notNull(),
+  entry: jsonb('entry').$type<import('../modules/matching/engine/book.js').BookJournalEntry>().notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const marketPrints = pgTable('market_prints', {
+  id: uuid('id').primaryKey(),
+  seq: bigserial('seq', { mode: 'number' }).notNull(),
+  marketCode: text('market_code').notNull(),
+  tradeId: uuid('trade_id').notNull(),
+  buyOrderId: uuid('buy_order_id').notNull(),
+  sellOrderId: uuid('sell_order_id').notNull(),
+  pricePerTonneFen: fen('price_per_tonne_fen').notNull(),
+  quantityKg: kg('quantity_kg').notNull(),
+  takerSide: text('taker_side').$type<'buy' | 'sell'>().notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+/** Watchlists and price alerts (issue 16 item 5). */
+export const watches = pgTable('watches', {
+  id: uuid('id').primaryKey(),
+  userId: uuid('user_id').notNull(),
+  orgId: uuid('org_id'),
+  materialCode: text('material_code').notNull(),
+  district: text('district'),
+  minPricePerTonneFen: fen('min_price_per_tonne_fen'),
+  maxPricePerTonneFen: fen('max_price_per_tonne_fen'),
   createdAt: ts('created_at').notNull().default(sql`now()`),
 });

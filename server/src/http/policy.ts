@@ -168,6 +168,16 @@ export const POLICY = {
   'GET /public/indicators': { who: 'public' },
   'GET /public/credit': { who: 'public' },
   'GET /public/licences': { who: 'public' },
+  // Continuous markets (issue 16): traders post and cancel their own orders; depth and prints are public.
+  'POST /markets/:code/orders': { who: ['generator', 'recycler'] },
+  'DELETE /markets/:code/orders/:id': { who: ['generator', 'recycler'], rule: 'party' },
+  'GET /markets/:code/book': { who: 'public' },
+  'GET /markets/:code/trades': { who: 'public' },
+  'GET /orders': { who: ['generator', 'recycler'], rule: 'self' },
+  // Watchlists (issue 16 item 5): any signed-in user, each only their own (another's is 404).
+  'POST /watches': { who: 'user', rule: 'self' },
+  'GET /watches': { who: 'user', rule: 'self' },
+  'DELETE /watches/:id': { who: 'user', rule: 'self' },
 } as const satisfies Record<string, Access>;
 
 /** Routes under /api/v1 mounted outside the route table, each with the reason; the security tests read this list. */

@@ -39,6 +39,25 @@ export interface JobPayloads {
     subjectId: string;
     data: Record<string, unknown>;
     at: string;
+    /** Only this user of the org (a watch's owner); omitted: every user of the org. */
+    userId?: string;
+  };
+  /**
+   * Something new on a material (a listing, a market order, a print): notify each user whose watch it
+   * matches, once per (watch, key) (watches module).
+   */
+  'watches.match': {
+    /** Names the happening: `listing:<id>`, `order:<id>`, `print:<id>`. */
+    key: string;
+    subjectType: 'listing' | 'market';
+    subjectId: string;
+    materialCode: string;
+    district: string | null;
+    pricePerTonneFen: number;
+    quantityKg: number;
+    what: 'supply_listing' | 'demand_listing' | 'buy_order' | 'sell_order' | 'print';
+    /** The org that made it: its own watches are not told. */
+    fromOrgId: string | null;
   };
   /** Give committed topic-feed events their positions and write their webhook deliveries (feeds module, ADR 0020). */
   'feeds.sequence': Record<string, never>;

@@ -47,6 +47,9 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     'notifications.fanout': async (p, meta) => {
       await ctx.notifications.fanout(p, meta);
     },
+    'watches.match': async (p, meta) => {
+      await ctx.watches.matchWatches(p, meta);
+    },
     'notifications.sweep': async (_p, meta) => {
       await ctx.notifications.runSweepJob(meta.outboxId);
     },

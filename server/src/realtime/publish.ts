@@ -31,6 +31,8 @@ export async function publishEvent<E extends RealtimeEventName>(
           returning seq`,
     );
     await enqueue(tx, 'realtime.publish', { room, seq: Number(row!.seq), type, at: at.toISOString(), data });
+    // A new listing may match someone's watch (watches module); announced once, with the public room.
+    if (type === 'listing.created' && room === 'public:listings') await enqueueListingWatch(tx, data);
     // The org's users get a notification for the events that concern them, keyed by (room, seq) so
     // the same announcement never makes two (server/src/modules/notifications, ADR 0017).
     const orgId = room.startsWith('org:') ? room.slice(4) : null;
@@ -75,6 +77,33 @@ export function outboxRowsOfEvent<E extends RealtimeEventName>(
         });
   }
   return out;
+}
+
+/** The `watches.match` job for a new listing, from the listing the event carries. */
+async function enqueueListingWatch(tx: DbOrTx, data: Record<string, unknown>): Promise<void> {
+  const l = data.listing as
+    | {
+        id: string;
+        orgId: string;
+        side: string;
+        materialCode: string;
+        district: string;
+        pricePerTonneFen: number;
+        quantityKg: number;
+      }
+    | undefined;
+  if (!l) return;
+  await enqueue(tx, 'watches.match', {
+    key: `listing:${l.id}`,
+    subjectType: 'listing',
+    subjectId: l.id,
+    materialCode: l.materialCode,
+    district: l.district,
+    pricePerTonneFen: l.pricePerTonneFen,
+    quantityKg: l.quantityKg,
+    what: l.side === 'demand' ? 'demand_listing' : 'supply_listing',
+    fromOrgId: l.orgId,
+  });
 }
 
 type Announcement = Omit<JobPayloads['notifications.fanout'], 'orgId' | 'key' | 'at'>;

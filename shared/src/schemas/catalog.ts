@@ -45,6 +45,8 @@ export const ZMaterial = z.object({
   hazardous: z.boolean().nullable(),
   tradeable: z.boolean(),
   standardisedGrade: z.boolean(),
+  /** A standardised grade's continuous market terms (issue 16): whole lots of minLotKg, prices in steps of priceTickFen; null without a market. */
+  market: z.object({ minLotKg: z.number().int(), priceTickFen: z.number().int() }).nullable().optional(),
   verification: z.string(),
   note: z.string().nullable(),
   /** Which way money usually flows (DESIGN §6.3): a price of the other sign is flagged unless a pinned band contains it. */

@@ -10,6 +10,9 @@ import { noteZh } from './dataNotes';
 import { EditionNote } from './components/EditionNote';
 import { MaterialBadges } from './components/MaterialBadges';
 import { MaterialName } from './components/MaterialName';
+import { useMarketsText } from '../markets/messages';
+import { formatPricePerTonne } from '../../lib/money';
+import { formatTonnes } from '../../lib/units';
 
 export function MaterialPage() {
   const { code = '' } = useParams();
@@ -37,7 +40,8 @@ export function MaterialPage() {
 }
 
 function MaterialDetail({ material: m }: { material: Material }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const mt = useMarketsText();
   const band = m.band;
   return (
     <article className="material" data-testid="material-detail" data-code={m.code}>
@@ -57,6 +61,14 @@ function MaterialDetail({ material: m }: { material: Material }) {
         </Alert>
       )}
       {m.hazardous === null && <Alert tone="warning">{t('material.needsClassification')}</Alert>}
+      {m.market && (
+        <p data-testid="material-market">
+          <Link to={`/markets/${m.code}`}>{mt('markets.title')}</Link>{' '}
+          <span className="muted small">
+            {mt('terms', { lot: formatTonnes(m.market.minLotKg, lang), tick: formatPricePerTonne(m.market.priceTickFen, lang) })}
+          </span>
+        </p>
+      )}
 
       <div className="material__grid">
         <section className="card" aria-labelledby="material-facts">

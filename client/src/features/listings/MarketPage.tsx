@@ -1,3 +1,4 @@
+import { useMarketsText } from '../markets/messages';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { isDistrictCode } from '../../../../shared/src/districts.js';
@@ -46,6 +47,28 @@ function matches(l: Listing, f: ListingsFilter): boolean {
     (!f.district || l.district === f.district) &&
     (!f.status || l.status === f.status) &&
     (!f.material || l.materialCode === f.material || l.wasteCode === f.material)
+  );
+}
+
+/** Links to the continuous markets of the standardised grades (issue 16). */
+function ContinuousMarkets({ materials }: { materials: Map<string, Material> }) {
+  const { lang } = useI18n();
+  const mt = useMarketsText();
+  const grades = [...materials.values()].filter((m) => m.standardisedGrade && m.tradeable);
+  if (!grades.length) return null;
+  return (
+    <nav className="continuous-markets" aria-label={mt('markets.title')} data-testid="continuous-markets">
+      <strong>{mt('markets.title')}</strong> <span className="muted small">{mt('markets.intro')}</span>
+      <ul className="chips">
+        {grades.map((m) => (
+          <li key={m.code}>
+            <Link to={`/markets/${m.code}`} data-testid={`market-link-${m.code}`}>
+              {lang === 'en' ? m.nameEn : m.nameZh}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 
@@ -103,6 +126,8 @@ export function MarketPage() {
           )}
         </div>
       </header>
+
+      <ContinuousMarkets materials={materials} />
 
       <section className="filters filters--market" aria-label={t('market.filters')}>
         <SearchForm

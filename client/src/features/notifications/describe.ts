@@ -1,6 +1,7 @@
 import type { MessageKey, TFunction } from '../../i18n';
 import type { Lang } from '../../i18n';
 import { formatDateTime, formatTonnes } from '../../lib/units';
+import { formatPricePerTonne } from '../../lib/money';
 import type { Notification } from './api';
 import { leadText } from './lead';
 import type { NotificationsT } from './messages';
@@ -47,6 +48,17 @@ export function describeNotification(n: Notification, nt: NotificationsT, t: TFu
         from: t(`credit.${str(d.previousLevel)}` as MessageKey),
         to: t(`credit.${str(d.level)}` as MessageKey),
       });
+    case 'watch_match': {
+      const what = ['supply_listing', 'demand_listing', 'sell_order', 'buy_order', 'print'].includes(str(d.what))
+        ? nt(`what.${str(d.what)}` as Parameters<NotificationsT>[0])
+        : '';
+      return nt('text.watch_match', {
+        what,
+        material: str(d.materialCode),
+        tonnes: formatTonnes(num(d.quantityKg), lang),
+        price: formatPricePerTonne(num(d.pricePerTonneFen), lang),
+      });
+    }
     default:
       return nt(`text.${n.kind}` as Parameters<NotificationsT>[0]);
   }
@@ -61,6 +73,8 @@ export function linkOf(n: Notification): string | null {
       return `/trades/${n.subjectId}`;
     case 'manifest':
       return `/manifests/${n.subjectId}`;
+    case 'market':
+      return `/markets/${n.subjectId}`;
     case 'licence':
     case 'org':
       return n.kind === 'credit_level' ? `/credit/${n.subjectId}` : '/org';

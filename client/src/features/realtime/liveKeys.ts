@@ -32,8 +32,10 @@ export function keysFor(e: RealtimeEvent): QueryKey[] {
     case 'notification.created':
       return [['notifications']];
     case 'market.trade':
-      // No view reads a continuous market yet.
-      return [];
+      // A print: the market's prints and depth, and the caller's orders (one of them may have filled).
+      return [['markets'], ['orders']];
+    case 'market.depth':
+      return [['markets']];
     default: {
       // A new event in shared/src/realtime.ts must be placed here: this stops compiling until it is.
       const unplaced: never = e.type;
@@ -58,5 +60,6 @@ export function keysForResync(room: string | null): QueryKey[] | 'all' {
   if (room === null || room.startsWith('org:') || room.startsWith('regulator:')) return 'all';
   if (room.startsWith('user:')) return [['notifications']];
   if (room === 'public:listings' || room.startsWith('listing:')) return [['listings']];
+  if (room.startsWith('market:')) return [['markets'], ['orders']];
   return [];
 }

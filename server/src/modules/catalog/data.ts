@@ -18,6 +18,11 @@ export interface WasteCodeEntry {
   verification: string;
   tradeable: boolean;
   standardisedGrade?: boolean;
+  /** Standardised grades: the continuous market's smallest order (kg) and price step (fen/t). */
+  marketMinLotKg?: number;
+  marketPriceTickFen?: number;
+  /** Where the market terms come from (they are a platform rule). */
+  marketTermsNote?: string;
   note?: string;
 }
 

@@ -34,6 +34,10 @@ export function createCatalogService({ db }: { db: Db }) {
       hazardous: row.hazardous,
       tradeable: row.tradeable,
       standardisedGrade: row.standardisedGrade,
+      market:
+        row.standardisedGrade && row.marketMinLotKg && row.marketPriceTickFen
+          ? { minLotKg: row.marketMinLotKg, priceTickFen: row.marketPriceTickFen }
+          : null,
       verification: row.verification,
       note: row.note,
       usualDirection: row.usualDirection,
@@ -80,6 +84,8 @@ export function createCatalogService({ db }: { db: Db }) {
             // Medical waste goes to designated centralised disposal and is never traded (DESIGN §6.6).
             tradeable: m.category === 'HW01' ? false : m.tradeable,
             standardisedGrade: m.standardisedGrade ?? false,
+            marketMinLotKg: m.standardisedGrade ? (m.marketMinLotKg ?? null) : null,
+            marketPriceTickFen: m.standardisedGrade ? (m.marketPriceTickFen ?? null) : null,
             verification: m.verification,
             note: m.note ?? null,
             usualDirection: usualDirectionOf(m, data.directionOverrides).usualDirection,

@@ -106,6 +106,7 @@ export function createNotificationsService(deps: NotificationsDeps) {
       const created = await inTransaction(db, async (tx) => {
         let n = 0;
         for (const userId of await repo.recipients(tx, p.orgId, p.kind)) {
+          if (p.userId !== undefined && userId !== p.userId) continue;
           const id = await repo.insertOnce(tx, {
             id: ids.uuid(),
             userId,

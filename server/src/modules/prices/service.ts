@@ -72,7 +72,7 @@ export class RejectedPrice extends Error {
 
 export interface PriceGate {
   /** What is priced, for messages and alerts. */
-  subject: 'listing' | 'bid';
+  subject: 'listing' | 'bid' | 'order';
   /** The band's material code (a WS-CLASSIFIED lot uses the waste-salt band). */
   materialCode: string;
   wasteCode: string;

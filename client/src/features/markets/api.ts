@@ -1,0 +1,47 @@
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../lib/api';
+import { markStale, useWrite } from '../../lib/query';
+import type { TPage } from '../../../../shared/src/schemas/common.js';
+import type { TMarketBook, TOrder, TPlaceOrderRequest, TPrint } from '../../../../shared/src/schemas/markets.js';
+
+// Types only: the zod schemas stay on the server, out of the browser bundle.
+export type MarketBook = TMarketBook;
+export type Order = TOrder;
+export type Print = TPrint;
+export type PlaceOrderBody = TPlaceOrderRequest;
+
+/** Query keys; the live `market.trade` and `market.depth` events invalidate ['markets'] (realtime/liveKeys.ts), a print also ['orders']. */
+export const marketKeys = {
+  book: (code: string) => ['markets', code, 'book'] as const,
+  prints: (code: string) => ['markets', code, 'prints'] as const,
+  myOrders: (code: string) => ['orders', code] as const,
+};
+
+const path = (code: string) => `/markets/${encodeURIComponent(code)}`;
+
+export const marketsApi = {
+  book: (code: string, signal?: AbortSignal) => api.get<MarketBook>(`${path(code)}/book`, { query: { levels: 15 }, signal }),
+  prints: (code: string, signal?: AbortSignal) =>
+    api.get<{ items: Print[] }>(`${path(code)}/trades`, { query: { limit: 60 }, signal }),
+  myOrders: (code: string, signal?: AbortSignal) =>
+    api.get<TPage<Order>>('/orders', { query: { market: code, status: 'open', limit: 50 }, signal }),
+  place: (v: { code: string; body: PlaceOrderBody }) => api.post<Order>(`${path(v.code)}/orders`, v.body),
+  cancel: (v: { code: string; id: string }) => api.delete<Order>(`${path(v.code)}/orders/${encodeURIComponent(v.id)}`),
+};
+
+export function useMarketBook(code: string) {
+  return useQuery({ queryKey: marketKeys.book(code), queryFn: ({ signal }) => marketsApi.book(code, signal) });
+}
+export function usePrints(code: string) {
+  return useQuery({ queryKey: marketKeys.prints(code), queryFn: ({ signal }) => marketsApi.prints(code, signal) });
+}
+export function useMyOrders(code: string, enabled: boolean) {
+  return useQuery({ queryKey: marketKeys.myOrders(code), queryFn: ({ signal }) => marketsApi.myOrders(code, signal), enabled });
+}
+
+/** An order changes the book, maybe the prints and trades, and the caller's orders. */
+export const usePlaceOrder = () =>
+  useWrite(marketsApi.place, (client, order) =>
+    markStale(client, [['markets'], ['orders'], ...(order.tradeIds.length ? [['trades']] : [])]),
+  );
+export const useCancelOrder = () => useWrite(marketsApi.cancel, (client) => markStale(client, [['markets'], ['orders']]));
