@@ -27,6 +27,12 @@ import { createDocumentsService, type DocumentsService } from './modules/documen
 import { createCreditService, recordCreditEvent, type CreditService } from './modules/credit/index.js';
 import { createNotificationsService, type NotificationsService } from './modules/notifications/index.js';
 import { createEcoFeesService, type EcoFeesService } from './modules/ecofees/index.js';
+import {
+  createCollectionService,
+  createFallbackService,
+  type CollectionService,
+  type FallbackService,
+} from './modules/collection/index.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
@@ -61,6 +67,9 @@ export interface AppContext {
   notifications: NotificationsService;
   ecoFees: EcoFeesService;
   todos: TodosService;
+  /** Issue 18: collection points, intakes and consolidated lots; fallback disposal. */
+  collection: CollectionService;
+  fallback: FallbackService;
 }
 
 export interface ContextOptions {
@@ -127,6 +136,8 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.notifications = createNotificationsService(ctx);
   ctx.ecoFees = createEcoFeesService(ctx);
   ctx.todos = createTodosService(ctx);
+  ctx.collection = createCollectionService(ctx);
+  ctx.fallback = createFallbackService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({

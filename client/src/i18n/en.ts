@@ -62,6 +62,10 @@ export const en: Record<MessageKey, string> = {
   'error.PRICE_OUT_OF_RANGE': 'The price is far outside the reference band and was refused.',
   'error.JUSTIFICATION_REQUIRED': 'The price is outside the reference band: add a justification.',
   'error.CITY_SCOPE_REQUIRED': 'Only a city-wide regulator may do this (reference bands, eco-compensation rates).',
+  'error.SMALL_LOT_TOO_LARGE': 'A collection point takes small lots only; this lot is above the limit per shipment.',
+  'error.TARIFF_NOT_ACCEPTED': 'Accept the regulated fallback tariff shown before sending the lot to fallback disposal.',
+  'error.TARIFF_CHANGED': 'The fallback tariff has changed since you read it; read it again and accept the one in force.',
+  'error.NO_FALLBACK_DESIGNATION': 'No disposer of last resort is designated for this waste code or its category.',
 
   // Issue 13 items 6, 8 and 9: the home to-do list, organisation members, page titles.
   'home.title': 'To do',

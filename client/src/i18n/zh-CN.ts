@@ -59,6 +59,10 @@ export const zhCN = {
   'error.PRICE_OUT_OF_RANGE': '价格远超参考区间，平台拒绝受理。',
   'error.JUSTIFICATION_REQUIRED': '价格超出参考区间，须填写理由。',
   'error.CITY_SCOPE_REQUIRED': '此操作须由市级监管部门进行（参考区间、生态补偿费率）。',
+  'error.SMALL_LOT_TOO_LARGE': '收集点只接收小批量废物，本批超过单次上限。',
+  'error.TARIFF_NOT_ACCEPTED': '请先确认所示的兜底处置政府定价，再申请兜底处置。',
+  'error.TARIFF_CHANGED': '兜底处置价格已变更，请重新查看并确认现行价格。',
+  'error.NO_FALLBACK_DESIGNATION': '该废物代码或类别尚未指定兜底处置单位。',
 
   // Issue 13 items 6, 8 and 9: the home to-do list, organisation members, page titles.
   'home.title': '待办事项',
