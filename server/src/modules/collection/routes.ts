@@ -40,6 +40,7 @@ export function collectionRoutes({ db, collection, fallback }: { db: Db; collect
       tags,
       body: ZCreatePointRequest,
       response: ZPoint,
+      status: 201,
       handle: ({ actor, body }) => collection.createPoint(actor, body),
     }),
     route({
@@ -56,6 +57,7 @@ export function collectionRoutes({ db, collection, fallback }: { db: Db; collect
       tags,
       body: ZDeclareIntakeRequest,
       response: ZIntake,
+      status: 201,
       handle: ({ actor, body }) => collection.declareIntake(actor, body),
     }),
     route({
@@ -98,6 +100,7 @@ export function collectionRoutes({ db, collection, fallback }: { db: Db; collect
       tags,
       body: ZCreateLotRequest,
       response: ZLot,
+      status: 201,
       handle: ({ actor, body }) => collection.createLot(actor, body),
     }),
     route({
@@ -114,6 +117,7 @@ export function collectionRoutes({ db, collection, fallback }: { db: Db; collect
       tags: ['regulator'],
       body: ZCreateDesignationRequest,
       response: ZDesignation,
+      status: 201,
       handle: ({ actor, body }) => fallback.designate(actor, body),
     }),
     route({
@@ -139,6 +143,7 @@ export function collectionRoutes({ db, collection, fallback }: { db: Db; collect
       params: ZIdParams,
       body: ZRequestFallbackRequest,
       response: ZFallbackRequest,
+      status: 201,
       handle: ({ actor, params, body }) => fallback.requestFallback(actor, params.id, body),
     }),
     route({
