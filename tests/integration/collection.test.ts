@@ -56,7 +56,13 @@ function accept(request: Request, collector: OrgActor, intakeId: string) {
 }
 
 /** The producer pays the fee, ships its lot to the point (the collector carries), the collector weighs it in. */
-async function bringIn(t: TestApp, producer: OrgActor, collector: OrgActor, intake: TIntake, receivedKg: number): Promise<TManifest> {
+async function bringIn(
+  t: TestApp,
+  producer: OrgActor,
+  collector: OrgActor,
+  intake: TIntake,
+  receivedKg: number,
+): Promise<TManifest> {
   const tr = await trade(t, producer, intake.tradeId!);
   await fund(t, { generator: producer, recycler: collector, trade: tr });
   const opened = await t.request
@@ -124,7 +130,9 @@ describe('collection: small producers, consolidation and trace (issue 18)', () =
     const stock = await t.request.get('/api/v1/collection/stock').set(auth(collector.token));
     expect(stock.status, stock.text).to.equal(200);
     const lotKg = receivedKg.reduce((s, x) => s + x, 0);
-    expect(stock.body.items).to.deep.equal([{ wasteCode: FLY_ASH, inStockKg: lotKg, yearIntakeKg: intakes.reduce((s, i) => s + i.quantityKg, 0), capacityKg: 50_000 }]);
+    expect(stock.body.items).to.deep.equal([
+      { wasteCode: FLY_ASH, inStockKg: lotKg, yearIntakeKg: intakes.reduce((s, i) => s + i.quantityKg, 0), capacityKg: 50_000 },
+    ]);
 
     const lotRes = await t.request
       .post('/api/v1/collection/lots')
@@ -153,7 +161,10 @@ describe('collection: small producers, consolidation and trace (issue 18)', () =
     await t.ctx.jobs.drain();
     const listing = (await t.request.get(`/api/v1/listings/${lot.listingId}`).expect(200)).body as TListing;
     expect(listing.status).to.equal('matched');
-    const [{ id: tradeId }] = await rows<{ id: string }>(t.ctx.db, sql`select id from trades where listing_id = ${lot.listingId}`);
+    const [{ id: tradeId }] = await rows<{ id: string }>(
+      t.ctx.db,
+      sql`select id from trades where listing_id = ${lot.listingId}`,
+    );
     let big = await trade(t, collector, tradeId!);
     big = await fund(t, { generator: collector, recycler, trade: big });
     const carrier = await createCarrier(t.request);
@@ -259,7 +270,11 @@ describe('fallback disposal (issue 18)', () => {
     const city = await createRegulator(t.request, 'city', admin);
     const district = await createRegulator(t.request, ['330603'], admin);
 
-    const l = await createListing(t.request, producer, flyAshListing({ mode: 'auction', closesAt: inSeconds(1.2), quantityKg: 5_000, minLotKg: 5_000 }));
+    const l = await createListing(
+      t.request,
+      producer,
+      flyAshListing({ mode: 'auction', closesAt: inSeconds(1.2), quantityKg: 5_000, minLotKg: 5_000 }),
+    );
     await sleep(1_400);
     await t.ctx.jobs.drain();
     const closed = (await t.request.get(`/api/v1/listings/${l.id}`).expect(200)).body as TListing;
@@ -270,8 +285,17 @@ describe('fallback disposal (issue 18)', () => {
     expect(none.status, none.text).to.equal(422);
     expect(none.body.error.code).to.equal('NO_FALLBACK_DESIGNATION');
 
-    const designation = { wasteCode: 'HW18', disposerOrgId: disposer.orgId, feePerTonneFen: 200_000, effectiveFrom: today(), source: '绍市发改〔2026〕12号' };
-    const byDistrict = await t.request.post('/api/v1/regulator/fallback/designations').set(auth(district.token)).send(designation);
+    const designation = {
+      wasteCode: 'HW18',
+      disposerOrgId: disposer.orgId,
+      feePerTonneFen: 200_000,
+      effectiveFrom: today(),
+      source: '绍市发改〔2026〕12号',
+    };
+    const byDistrict = await t.request
+      .post('/api/v1/regulator/fallback/designations')
+      .set(auth(district.token))
+      .send(designation);
     expect(byDistrict.status).to.equal(403);
     expect(byDistrict.body.error.code).to.equal('CITY_SCOPE_REQUIRED');
     const d = await t.request.post('/api/v1/regulator/fallback/designations').set(auth(city.token)).send(designation);
@@ -298,7 +322,9 @@ describe('fallback disposal (issue 18)', () => {
     expect(stale.body.error.code).to.equal('TARIFF_CHANGED');
     const count = async () => (await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from fallback_requests`))!.n;
     expect(await count()).to.equal(0);
-    expect((await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from trades where listing_id = ${l.id}`))!.n).to.equal(0);
+    expect(
+      (await one<{ n: number }>(t.ctx.db, sql`select count(*)::int as n from trades where listing_id = ${l.id}`))!.n,
+    ).to.equal(0);
 
     const reqRes = await t.request
       .post(`/api/v1/listings/${l.id}/fallback`)
@@ -306,7 +332,12 @@ describe('fallback disposal (issue 18)', () => {
       .send({ designationId: d.body.id, feePerTonneFen: 200_000, acceptTariff: true });
     expect(reqRes.status, reqRes.text).to.equal(201);
     const request = reqRes.body as TFallbackRequest;
-    expect(request).to.include({ status: 'pending', disposerOrgId: disposer.orgId, quantityKg: 5_000, priceSource: '绍市发改〔2026〕12号' });
+    expect(request).to.include({
+      status: 'pending',
+      disposerOrgId: disposer.orgId,
+      quantityKg: 5_000,
+      priceSource: '绍市发改〔2026〕12号',
+    });
     const again = await t.request
       .post(`/api/v1/listings/${l.id}/fallback`)
       .set(auth(producer.token))
@@ -333,11 +364,19 @@ describe('fallback disposal (issue 18)', () => {
 
     // Only the designated disposer answers.
     const stranger = await createRecycler(t.request, { admin });
-    expect((await t.request.post(`/api/v1/fallback/requests/${request.id}/accept`).set(auth(stranger.token)).send({})).status).to.equal(404);
+    expect(
+      (await t.request.post(`/api/v1/fallback/requests/${request.id}/accept`).set(auth(stranger.token)).send({})).status,
+    ).to.equal(404);
     const acc = await t.request.post(`/api/v1/fallback/requests/${request.id}/accept`).set(auth(disposer.token)).send({});
     expect(acc.status, acc.text).to.equal(200);
     const tr = await trade(t, producer, acc.body.tradeId);
-    expect(tr).to.include({ generatorOrgId: producer.orgId, receiverOrgId: disposer.orgId, payerOrgId: producer.orgId, quantityKg: 5_000, pricePerTonneFen: -200_000 });
+    expect(tr).to.include({
+      generatorOrgId: producer.orgId,
+      receiverOrgId: disposer.orgId,
+      payerOrgId: producer.orgId,
+      quantityKg: 5_000,
+      pricePerTonneFen: -200_000,
+    });
 
     const indicator = await t.request.get('/api/v1/regulator/fallback').set(auth(city.token));
     expect(indicator.status, indicator.text).to.equal(200);

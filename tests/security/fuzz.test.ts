@@ -742,7 +742,10 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     };
     const fallbackBody = { designationId: designation.body.id as string, feePerTonneFen: 200_000, acceptTariff: true };
     const askFallback = async (): Promise<string> => {
-      const res = await r.post(`/api/v1/listings/${await endedLot()}/fallback`).set(auth(gen.token)).send(fallbackBody);
+      const res = await r
+        .post(`/api/v1/listings/${await endedLot()}/fallback`)
+        .set(auth(gen.token))
+        .send(fallbackBody);
       expect(res.status, res.text).to.equal(201);
       return res.body.id as string;
     };
@@ -1009,7 +1012,13 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'GET /regulator/trace': { as: 'regulator', query: { intakeId: acceptable } },
       'POST /regulator/fallback/designations': {
         as: 'regulator',
-        body: { wasteCode: 'HW18', disposerOrgId: rec.orgId, feePerTonneFen: 210_000, effectiveFrom: shanghaiToday, source: 'fuzz' },
+        body: {
+          wasteCode: 'HW18',
+          disposerOrgId: rec.orgId,
+          feePerTonneFen: 210_000,
+          effectiveFrom: shanghaiToday,
+          source: 'fuzz',
+        },
       },
       'GET /fallback/designations': { as: 'gen', query: { code: 'HW18' } },
       'GET /fallback/tariff': { as: 'gen', query: { listingId: fallbackLot } },

@@ -99,7 +99,16 @@ describe('security: matrices generated from the route table', () => {
 
   /** A caller the policy lets through, preferring trading roles (they have an org). */
   function allowedCaller(access: Access): Caller {
-    const preference: Caller[] = ['anonymous', 'generator', 'recycler', 'carrier', 'collector', 'regulator', 'credit_agency', 'admin'];
+    const preference: Caller[] = [
+      'anonymous',
+      'generator',
+      'recycler',
+      'carrier',
+      'collector',
+      'regulator',
+      'credit_agency',
+      'admin',
+    ];
     return preference.find((c) => allows(access, c === 'anonymous' ? null : [c as Role]))!;
   }
 

@@ -44,6 +44,11 @@ const SanctionsPage = lazyPage(() => import('../features/oversight/SanctionsPage
 const BandsPage = lazyPage(() => import('../features/oversight/BandsPage'), 'BandsPage');
 const HomePage = lazyPage(() => import('../features/home/HomePage'), 'HomePage');
 const AuthorityOrgsPage = lazyPage(() => import('../features/orgadmin/AuthorityOrgsPage'), 'AuthorityOrgsPage');
+const CollectionPage = lazyPage(() => import('../features/collection/CollectionPage'), 'CollectionPage');
+const RegulatorCollectionPage = lazyPage(
+  () => import('../features/collection/RegulatorCollectionPage'),
+  'RegulatorCollectionPage',
+);
 
 /**
  * "/": a signed-in user's to-do list (issue 13 item 6); a visitor goes to the catalogue without
@@ -96,6 +101,8 @@ export function App() {
                   <Route path="regulator/orgs/:id" element={<OrgOversightPage />} />
                   <Route path="regulator/sanctions" element={<SanctionsPage />} />
                   <Route path="regulator/bands" element={<BandsPage />} />
+                  <Route path="collection" element={<CollectionPage />} />
+                  <Route path="regulator/collection" element={<RegulatorCollectionPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

@@ -154,9 +154,13 @@ export function createFallbackService(deps: CollectionDeps) {
       const category = input.wasteCode.startsWith('HW') ? input.wasteCode : `HW${input.wasteCode.slice(-2)}`;
       const held = (await licencesFor(db, disposer.id, 'disposal')).filter((l) => l.status === 'approved');
       if (!held.some((l) => licenceCovers(l, input.wasteCode, category)))
-        throw new AppError(ErrorCodes.LICENCE_SCOPE, `the disposer's approved disposal licences do not cover ${input.wasteCode}`, {
-          field: 'disposerOrgId',
-        });
+        throw new AppError(
+          ErrorCodes.LICENCE_SCOPE,
+          `the disposer's approved disposal licences do not cover ${input.wasteCode}`,
+          {
+            field: 'disposerOrgId',
+          },
+        );
       return inTransaction(db, async (tx) => {
         const [row] = await tx
           .insert(fallbackDesignations)
@@ -291,7 +295,12 @@ export function createFallbackService(deps: CollectionDeps) {
           .set({ status: 'accepted', tradeId: trade.id, decidedAt: clock.now() })
           .where(eq(fallbackRequests.id, id))
           .returning();
-        await recordAudit(tx, actor, { action: 'fallback.accept', subjectType: 'fallback_request', subjectId: id, details: { tradeId: trade.id } });
+        await recordAudit(tx, actor, {
+          action: 'fallback.accept',
+          subjectType: 'fallback_request',
+          subjectId: id,
+          details: { tradeId: trade.id },
+        });
         return toRequest(tx, row!);
       });
     },
@@ -305,7 +314,12 @@ export function createFallbackService(deps: CollectionDeps) {
           .set({ status: 'declined', reason, decidedAt: clock.now() })
           .where(eq(fallbackRequests.id, id))
           .returning();
-        await recordAudit(tx, actor, { action: 'fallback.decline', subjectType: 'fallback_request', subjectId: id, details: { reason } });
+        await recordAudit(tx, actor, {
+          action: 'fallback.decline',
+          subjectType: 'fallback_request',
+          subjectId: id,
+          details: { reason },
+        });
         return toRequest(tx, row!);
       });
     },
@@ -313,7 +327,15 @@ export function createFallbackService(deps: CollectionDeps) {
     /** The sweep (run with the manifests' deadline sweep): a `fallback_overdue` alert per request not answered in time. */
     async sweepOverdue(): Promise<number> {
       const now = clock.now();
-      const due = await rows<{ id: string; listing_id: string; district: string; waste_code: string; quantity_kg: string; respond_by: Date; disposer_org_id: string }>(
+      const due = await rows<{
+        id: string;
+        listing_id: string;
+        district: string;
+        waste_code: string;
+        quantity_kg: string;
+        respond_by: Date;
+        disposer_org_id: string;
+      }>(
         db,
         sql`select f.id, f.listing_id, l.district, f.waste_code, f.quantity_kg, f.respond_by, f.disposer_org_id
               from fallback_requests f join listings l on l.id = f.listing_id
@@ -328,7 +350,11 @@ export function createFallbackService(deps: CollectionDeps) {
             subjectType: 'fallback_request',
             subjectId: r.id,
             message: `fallback request for ${r.quantity_kg} kg ${r.waste_code}: the designated disposer did not answer by ${new Date(r.respond_by).toISOString()}`,
-            details: { listingId: r.listing_id, disposerOrgId: r.disposer_org_id, respondBy: new Date(r.respond_by).toISOString() },
+            details: {
+              listingId: r.listing_id,
+              disposerOrgId: r.disposer_org_id,
+              respondBy: new Date(r.respond_by).toISOString(),
+            },
           }),
         );
         if (id) raised++;
@@ -352,7 +378,12 @@ export function createFallbackService(deps: CollectionDeps) {
       );
       return {
         year: y,
-        items: r.map((x) => ({ wasteCode: x.waste_code, requests: Number(x.requests), accepted: Number(x.accepted), kg: Number(x.kg) })),
+        items: r.map((x) => ({
+          wasteCode: x.waste_code,
+          requests: Number(x.requests),
+          accepted: Number(x.accepted),
+          kg: Number(x.kg),
+        })),
       };
     },
   };

@@ -31,7 +31,15 @@ import type { FallbackService } from './fallback.js';
 import { traceIntakes } from './trace.js';
 import type { Db } from '../../db/client.js';
 
-export function collectionRoutes({ db, collection, fallback }: { db: Db; collection: CollectionService; fallback: FallbackService }) {
+export function collectionRoutes({
+  db,
+  collection,
+  fallback,
+}: {
+  db: Db;
+  collection: CollectionService;
+  fallback: FallbackService;
+}) {
   const tags = ['collection'];
   return [
     route({

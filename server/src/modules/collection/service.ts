@@ -37,7 +37,10 @@ export interface CollectionDeps {
   db: Db;
   ids: Ids;
   clock: Clock;
-  config: Pick<Config, 'PLATFORM_FEE_BP' | 'SMALL_LOT_MAX_KG' | 'FALLBACK_RESPONSE_WORKING_DAYS' | 'HOLIDAYS' | 'MAKEUP_WORKDAYS'>;
+  config: Pick<
+    Config,
+    'PLATFORM_FEE_BP' | 'SMALL_LOT_MAX_KG' | 'FALLBACK_RESPONSE_WORKING_DAYS' | 'HOLIDAYS' | 'MAKEUP_WORKDAYS'
+  >;
   catalog: Pick<CatalogService, 'findMaterial'>;
   listings: Pick<ListingsService, 'createListing'>;
   readCredit?: CreditReader;
@@ -277,7 +280,11 @@ export function createCollectionService(deps: CollectionDeps) {
         const r = await intakeForCollector(tx, actor, id, true);
         if (r.status !== 'declared') throw notDeclared(r);
         const now = clock.now();
-        const licence = coveringCollectionLicence(await collectionLicences(tx, r.collectorOrgId, shanghaiDate(now)), r.wasteCode, r.category);
+        const licence = coveringCollectionLicence(
+          await collectionLicences(tx, r.collectorOrgId, shanghaiDate(now)),
+          r.wasteCode,
+          r.category,
+        );
         const used = await yearIntakeKg(tx, r.collectorOrgId, shanghaiYear(now));
         if (used + r.quantityKg > licence.annualCapacityKg)
           throw new AppError(
@@ -326,7 +333,12 @@ export function createCollectionService(deps: CollectionDeps) {
           .set({ status: 'refused', refusalCode: 'REFUSED_BY_COLLECTOR', refusalReason: reason, decidedAt: clock.now() })
           .where(eq(intakes.id, id))
           .returning();
-        await recordAudit(tx, actor, { action: 'collection.intake.refuse', subjectType: 'intake', subjectId: id, details: { reason } });
+        await recordAudit(tx, actor, {
+          action: 'collection.intake.refuse',
+          subjectType: 'intake',
+          subjectId: id,
+          details: { reason },
+        });
         return toIntake(row!);
       });
     },
@@ -337,7 +349,10 @@ export function createCollectionService(deps: CollectionDeps) {
       const now = clock.now();
       const year = shanghaiYear(now);
       const received = await receivedKgByIntake(db, orgId);
-      const all = await db.select().from(intakes).where(and(eq(intakes.collectorOrgId, orgId), eq(intakes.status, 'accepted')));
+      const all = await db
+        .select()
+        .from(intakes)
+        .where(and(eq(intakes.collectorOrgId, orgId), eq(intakes.status, 'accepted')));
       const held = await collectionLicences(db, orgId, shanghaiDate(now));
       const byCode = new Map<string, { inStockKg: number; yearIntakeKg: number; category: string }>();
       for (const i of all) {

@@ -88,7 +88,11 @@ export async function renderManifestPdf(m: TManifest, o: { font: PrintFont; now:
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   // A collection intake (issue 18) is the producer → collection point leg of 小箱进大箱.
   const title =
-    m.kind === 'collection' ? '小微产废单位收集转移联单' : m.kind === 'hazardous' ? '危险废物转移联单' : '一般工业固体废物转移联单';
+    m.kind === 'collection'
+      ? '小微产废单位收集转移联单'
+      : m.kind === 'hazardous'
+        ? '危险废物转移联单'
+        : '一般工业固体废物转移联单';
 
   doc.image(qr, left + width - 90, 36, { width: 90 });
   doc.fontSize(18).text(title, left, 44, { width: width - 100 });
