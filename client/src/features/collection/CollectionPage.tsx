@@ -85,7 +85,7 @@ function DeclareSection() {
         </FormField>
         {point && (
           <p className="muted" data-testid="col-point-details">
-            {point.address} · {t('col.fee')}: {formatPricePerTonne(point.feePerTonneFen, lang)} · {t('col.codes')}:{' '}
+            {point.address} · {t('col.fee')}: {formatPricePerTonne(-point.feePerTonneFen, lang)} · {t('col.codes')}:{' '}
             {point.wasteCodes.join(', ')}
           </p>
         )}
@@ -175,8 +175,11 @@ function CollectorSection() {
   const inStock = intakes.data?.items.filter((i) => i.status === 'accepted' && !i.lotId) ?? [];
   function consolidate(e: FormEvent) {
     e.preventDefault();
-    const fen = yuanToFen(price);
-    if (fen === null) return;
+    // The lot's price may be negative (the collector pays the disposer, DESIGN §6.2).
+    const negative = price.trim().startsWith('-');
+    const abs = yuanToFen(price.trim().replace(/^-/, ''));
+    if (abs === null) return;
+    const fen = negative ? -abs : abs;
     const day = 86_400_000;
     createLot.mutate(
       {

@@ -71,7 +71,7 @@ function DesignationsSection() {
               <tr key={d.id}>
                 <td>{d.wasteCode}</td>
                 <td>{d.disposerName}</td>
-                <td>{formatPricePerTonne(d.feePerTonneFen, lang)}</td>
+                <td>{formatPricePerTonne(-d.feePerTonneFen, lang)}</td>
                 <td>{d.effectiveFrom}</td>
                 <td>{d.source}</td>
               </tr>
@@ -117,7 +117,7 @@ function QueueSection() {
         {queue.data?.items.map((r) => (
           <li key={r.id} className="collection__item">
             <span>
-              <strong>{r.wasteCode}</strong> · {r.quantityKg} kg · {formatPricePerTonne(r.feePerTonneFen, lang)} ({r.priceSource})
+              <strong>{r.wasteCode}</strong> · {r.quantityKg} kg · {formatPricePerTonne(-r.feePerTonneFen, lang)} ({r.priceSource})
             </span>
             <span className={r.overdue ? 'collection__overdue' : 'muted'}>
               {t(`colreg.queue.${r.status}` as MessageKey)} · {t('colreg.queue.respondBy')} {formatDateTime(r.respondBy, lang)}
