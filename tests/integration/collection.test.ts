@@ -161,11 +161,8 @@ describe('collection: small producers, consolidation and trace (issue 18)', () =
     await t.ctx.jobs.drain();
     const listing = (await t.request.get(`/api/v1/listings/${lot.listingId}`).expect(200)).body as TListing;
     expect(listing.status).to.equal('matched');
-    const [{ id: tradeId }] = await rows<{ id: string }>(
-      t.ctx.db,
-      sql`select id from trades where listing_id = ${lot.listingId}`,
-    );
-    let big = await trade(t, collector, tradeId!);
+    const [lotTrade] = await rows<{ id: string }>(t.ctx.db, sql`select id from trades where listing_id = ${lot.listingId}`);
+    let big = await trade(t, collector, lotTrade!.id);
     big = await fund(t, { generator: collector, recycler, trade: big });
     const carrier = await createCarrier(t.request);
     const opened = await t.request
