@@ -34,7 +34,11 @@ describe('web client: a small producer declares a lot at a collection point (pho
 
   it('chooses a point, declares 300 kg of fly ash and sees it in its intakes', async () => {
     const admin = await adminToken(t.request);
-    const collector = await registerOrg(t.request, { roles: ['collector', 'carrier'], district: '330603', name: '柯桥危废收集有限公司' });
+    const collector = await registerOrg(t.request, {
+      roles: ['collector', 'carrier'],
+      district: '330603',
+      name: '柯桥危废收集有限公司',
+    });
     await approvedLicence(t.request, collector, { kind: 'collection', wasteCodes: ['HW18'], annualCapacityKg: 50_000 }, admin);
     const point = await t.request
       .post('/api/v1/collection/points')
@@ -55,7 +59,7 @@ describe('web client: a small producer declares a lot at a collection point (pho
     await signInThroughUi(page, base, producer, PASSWORD, '/collection');
     await page.getByTestId('collection-page').waitFor();
     await page.getByTestId('col-point').selectOption(point.body.id as string);
-    await expect(await page.getByTestId('col-point-details').textContent()).to.contain('齐贤街道');
+    expect(await page.getByTestId('col-point-details').textContent()).to.contain('齐贤街道');
     await page.getByTestId('col-material').fill('772-002-18');
     await page.getByTestId('col-kg').fill('300');
     await page.getByTestId('col-declare').click();

@@ -1227,7 +1227,8 @@ export const en: Record<MessageKey, string> = {
   'regulator.alert.kind.fallback_overdue': 'Fallback answer overdue',
   'col.eyebrow': 'Small producers',
   'col.title': 'Collection points',
-  'col.intro': 'Small lots go to a licensed collection point (小箱进大箱): choose a point, declare the lot, pay the collection fee and follow it on its trade.',
+  'col.intro':
+    'Small lots go to a licensed collection point (小箱进大箱): choose a point, declare the lot, pay the collection fee and follow it on its trade.',
   'col.declare.title': 'Declare a small lot',
   'col.point': 'Collection point',
   'col.point.choose': 'Choose a point',
@@ -1257,14 +1258,16 @@ export const en: Record<MessageKey, string> = {
   'col.stock.year': 'Taken in this year',
   'col.stock.capacity': 'Licence capacity',
   'col.lot.title': 'Consolidate into a lot',
-  'col.lot.intro': 'Received intakes of one code become one lot, listed on the market at a fixed price; the lot keeps its source intakes.',
+  'col.lot.intro':
+    'Received intakes of one code become one lot, listed on the market at a fixed price; the lot keeps its source intakes.',
   'col.lot.intakes': 'Intakes in stock',
   'col.lot.price': 'Price (yuan per tonne)',
   'col.lot.price.hint': 'Negative when you pay the disposer.',
   'col.lot.submit': 'Consolidate and list',
   'col.lot.done': 'Lot listed: open the listing',
   'colreg.title': 'Collection and fallback disposal',
-  'colreg.intro': 'Disposers of last resort and their regulated tariffs, the fallback queue, and the trace of small producers’ kilograms.',
+  'colreg.intro':
+    'Disposers of last resort and their regulated tariffs, the fallback queue, and the trace of small producers’ kilograms.',
   'colreg.des.title': 'Designated disposers of last resort',
   'colreg.des.disposer': 'Disposer',
   'colreg.des.fee': 'Tariff',

@@ -6,16 +6,7 @@ import { useI18n, type MessageKey } from '../../i18n';
 import { formatPricePerTonne } from '../../lib/money';
 import { formatDateTime, yuanToFen } from '../../lib/units';
 import { useSession } from '../auth/session';
-import {
-  useAccept,
-  useCreateLot,
-  useDeclare,
-  useIntakes,
-  usePoints,
-  useRefuse,
-  useStock,
-  type TIntake,
-} from './api';
+import { useAccept, useCreateLot, useDeclare, useIntakes, usePoints, useRefuse, useStock, type TIntake } from './api';
 import './collection.css';
 
 /**
@@ -114,7 +105,12 @@ function DeclareSection() {
           )}
         </FormField>
         {declare.error && <ErrorAlert error={declare.error} testId="col-declare-error" />}
-        <button type="submit" className="btn btn--primary" disabled={!pointId || !materialCode || !kg || declare.isPending} data-testid="col-declare">
+        <button
+          type="submit"
+          className="btn btn--primary"
+          disabled={!pointId || !materialCode || !kg || declare.isPending}
+          data-testid="col-declare"
+        >
           {t('col.declare.submit')}
         </button>
         {done && (
@@ -212,7 +208,12 @@ function CollectorSection() {
                 <strong>{i.wasteCode}</strong> · {i.quantityKg} kg
               </span>
               <span className="collection__actions">
-                <button type="button" className="btn btn--primary" onClick={() => accept.mutate(i.id)} disabled={accept.isPending}>
+                <button
+                  type="button"
+                  className="btn btn--primary"
+                  onClick={() => accept.mutate(i.id)}
+                  disabled={accept.isPending}
+                >
                   {t('col.decide.accept')}
                 </button>
                 <button
@@ -275,7 +276,9 @@ function CollectorSection() {
             ))}
           </fieldset>
           <FormField id="col-lot-price" label={t('col.lot.price')} hint={t('col.lot.price.hint')} required>
-            {(c) => <input {...c} className="input" inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />}
+            {(c) => (
+              <input {...c} className="input" inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />
+            )}
           </FormField>
           {createLot.error && <ErrorAlert error={createLot.error} />}
           <button type="submit" className="btn btn--primary" disabled={chosen.length === 0 || !price || createLot.isPending}>

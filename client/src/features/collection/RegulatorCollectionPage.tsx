@@ -49,7 +49,13 @@ function DesignationsSection() {
     e.preventDefault();
     const fen = yuanToFen(fee);
     if (fen === null) return;
-    designate.mutate({ wasteCode: code.trim(), disposerOrgId: disposer.trim(), feePerTonneFen: fen, effectiveFrom: from, source: source.trim() });
+    designate.mutate({
+      wasteCode: code.trim(),
+      disposerOrgId: disposer.trim(),
+      feePerTonneFen: fen,
+      effectiveFrom: from,
+      source: source.trim(),
+    });
   }
   return (
     <section className="card" aria-labelledby="colreg-des">
@@ -96,7 +102,11 @@ function DesignationsSection() {
           {(c) => <input {...c} className="input" value={source} onChange={(e) => setSource(e.target.value)} />}
         </FormField>
         {designate.error && <ErrorAlert error={designate.error} />}
-        <button type="submit" className="btn btn--primary" disabled={designate.isPending || !code || !disposer || !fee || !from || !source}>
+        <button
+          type="submit"
+          className="btn btn--primary"
+          disabled={designate.isPending || !code || !disposer || !fee || !from || !source}
+        >
           {t('colreg.des.submit')}
         </button>
       </form>
@@ -117,7 +127,8 @@ function QueueSection() {
         {queue.data?.items.map((r) => (
           <li key={r.id} className="collection__item">
             <span>
-              <strong>{r.wasteCode}</strong> · {r.quantityKg} kg · {formatPricePerTonne(-r.feePerTonneFen, lang)} ({r.priceSource})
+              <strong>{r.wasteCode}</strong> · {r.quantityKg} kg · {formatPricePerTonne(-r.feePerTonneFen, lang)} ({r.priceSource}
+              )
             </span>
             <span className={r.overdue ? 'collection__overdue' : 'muted'}>
               {t(`colreg.queue.${r.status}` as MessageKey)} · {t('colreg.queue.respondBy')} {formatDateTime(r.respondBy, lang)}

@@ -40,10 +40,12 @@ export const collectionApi = {
 
 const all = (client: Parameters<typeof markStale>[0]) => markStale(client, [['collection'], ['fallback']]);
 
-export const usePoints = () => useQuery({ queryKey: ['collection', 'points'], queryFn: ({ signal }) => collectionApi.points(signal) });
+export const usePoints = () =>
+  useQuery({ queryKey: ['collection', 'points'], queryFn: ({ signal }) => collectionApi.points(signal) });
 export const useIntakes = () =>
   useQuery({ queryKey: ['collection', 'intakes'], queryFn: ({ signal }) => collectionApi.intakes(signal) });
-export const useStock = () => useQuery({ queryKey: ['collection', 'stock'], queryFn: ({ signal }) => collectionApi.stock(signal) });
+export const useStock = () =>
+  useQuery({ queryKey: ['collection', 'stock'], queryFn: ({ signal }) => collectionApi.stock(signal) });
 export const useDesignations = () =>
   useQuery({ queryKey: ['fallback', 'designations'], queryFn: ({ signal }) => collectionApi.designations(signal) });
 export const useFallbackRequests = () =>
