@@ -39,6 +39,7 @@ import { creditRoutes } from './modules/credit/routes.js';
 import { metaRoutes } from './modules/meta/routes.js';
 import { notificationsRoutes } from './modules/notifications/index.js';
 import { ecoFeesRoutes } from './modules/ecofees/routes.js';
+import { collectionRoutes } from './modules/collection/routes.js';
 import { todosRoutes } from './modules/todos/index.js';
 import { disclosureRoutes } from './modules/disclosure/index.js';
 import { marketsRoutes } from './modules/markets/index.js';
@@ -72,6 +73,7 @@ export function allRoutes(ctx: AppContext): RouteDef[] {
     ...creditRoutes(ctx),
     ...metaRoutes(ctx),
     ...ecoFeesRoutes(ctx),
+    ...collectionRoutes(ctx),
     ...todosRoutes(ctx),
     ...clientsRoutes(ctx),
     ...feedsRoutes(ctx),

@@ -118,6 +118,10 @@ export const ZConfig = z
     PLATFORM_FEE_BP: intIn(0, 10_000).default(100),
     RECEIPT_DUE_WORKING_DAYS: intIn(1, 60).default(5),
     DISPOSAL_DUE_DAYS: intIn(1, 365).default(30),
+    /** Issue 18: the largest lot (kg per shipment) a small producer declares at a collection point. */
+    SMALL_LOT_MAX_KG: intIn(1, 1_000_000).default(1000),
+    /** Issue 18: working days a designated disposer of last resort has to accept or decline a fallback request. */
+    FALLBACK_RESPONSE_WORKING_DAYS: intIn(1, 60).default(3),
     HOLIDAYS: dateList.default([]),
     MAKEUP_WORKDAYS: dateList.default([]),
     TRANSIT_STUCK_HOURS: intIn(1, 24 * 90).default(48),

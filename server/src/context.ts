@@ -35,6 +35,12 @@ import { createInboundService, type InboundService } from './modules/inbound/ind
 import { createDisclosureService, type DisclosureService } from './modules/disclosure/index.js';
 import { createMarketsService, type MarketsService } from './modules/markets/index.js';
 import { createWatchesService, type WatchesService } from './modules/watches/index.js';
+import {
+  createCollectionService,
+  createFallbackService,
+  type CollectionService,
+  type FallbackService,
+} from './modules/collection/index.js';
 
 /** Everything a request handler or job needs, built once per process (or per test file). */
 export interface AppContext {
@@ -77,6 +83,9 @@ export interface AppContext {
   disclosure: DisclosureService;
   markets: MarketsService;
   watches: WatchesService;
+  /** Issue 18: collection points, intakes and consolidated lots; fallback disposal. */
+  collection: CollectionService;
+  fallback: FallbackService;
 }
 
 export interface ContextOptions {
@@ -154,6 +163,8 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.disclosure = createDisclosureService(ctx);
   ctx.markets = createMarketsService(ctx);
   ctx.watches = createWatchesService(ctx);
+  ctx.collection = createCollectionService(ctx);
+  ctx.fallback = createFallbackService(ctx);
 
   const role = options.role ?? 'api';
   ctx.jobs = await createJobSystem({

@@ -82,4 +82,6 @@ export const ALERT_KIND_VALUES = [
   'transit_stuck',
   // Migration 0009: demand-side trades whose recorded origin is the receiver's district (issue 12).
   'origin_misattributed',
+  // Issue 18: a designated disposer of last resort did not answer a fallback request in time.
+  'fallback_overdue',
 ] as const;

@@ -53,6 +53,14 @@ export const ErrorCodes = {
   JUSTIFICATION_REQUIRED: 'JUSTIFICATION_REQUIRED',
   /** A district-scoped regulator tried to pin a city-wide reference band; pins need city scope. */
   CITY_SCOPE_REQUIRED: 'CITY_SCOPE_REQUIRED',
+  /** Issue 18: a lot declared at a collection point above SMALL_LOT_MAX_KG (a collection point takes small lots). */
+  SMALL_LOT_TOO_LARGE: 'SMALL_LOT_TOO_LARGE',
+  /** Issue 18: fallback disposal asked without accepting the regulated tariff shown (nobody is bound to a price it did not accept). */
+  TARIFF_NOT_ACCEPTED: 'TARIFF_NOT_ACCEPTED',
+  /** Issue 18: the tariff the producer accepted is no longer the one in force; read it again. */
+  TARIFF_CHANGED: 'TARIFF_CHANGED',
+  /** Issue 18: no disposer of last resort is designated for this code or its HW category. */
+  NO_FALLBACK_DESIGNATION: 'NO_FALLBACK_DESIGNATION',
   /** Too many requests; Retry-After says when to try again. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** A dependency (database, Redis, payment provider) is unavailable. */

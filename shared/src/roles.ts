@@ -1,5 +1,5 @@
 /** Org roles a company can self-register with. */
-export const TRADING_ROLES = ['generator', 'recycler', 'carrier'] as const;
+export const TRADING_ROLES = ['generator', 'recycler', 'carrier', 'collector'] as const;
 /** Roles only an admin can grant (POST /admin/orgs). */
 export const AUTHORITY_ROLES = ['regulator', 'credit_agency'] as const;
 export const ROLES = [...TRADING_ROLES, ...AUTHORITY_ROLES, 'admin'] as const;

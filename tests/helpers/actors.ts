@@ -147,7 +147,7 @@ export async function addMember(request: Request, owner: OrgActor): Promise<OrgA
 
 export interface LicenceOptions {
   number?: string;
-  kind?: 'disposal' | 'transport';
+  kind?: 'disposal' | 'transport' | 'collection';
   wasteCodes?: string[];
   annualCapacityKg?: number;
   validFrom?: string;

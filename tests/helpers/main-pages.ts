@@ -6,12 +6,12 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { TestApp } from './app.js';
-import { PASSWORD, adminToken, createRegulator, type OrgActor } from './actors.js';
+import { PASSWORD, adminToken, approvedLicence, auth, createRegulator, registerOrg, type OrgActor } from './actors.js';
 import { signInThroughUi } from './browser.js';
 import { flyAshDeal, openTrip } from './manifests.js';
 
 export type Lang = 'zh-CN' | 'en';
-export type Who = 'generator' | 'regulator' | 'visitor';
+export type Who = 'generator' | 'regulator' | 'collector' | 'visitor';
 
 export interface MainPage {
   name: string;
@@ -30,6 +30,19 @@ export async function mainPagesFixture(t: TestApp): Promise<MainPagesFixture> {
   const deal = await flyAshDeal(t);
   const manifest = await openTrip(t, deal, 5_000);
   const g = deal.generator;
+  // Issue 18: a collector with a point where the generator has declared a small lot.
+  const collector = await registerOrg(t.request, { roles: ['collector', 'carrier'], district: '330603' });
+  await approvedLicence(t.request, collector, { kind: 'collection', wasteCodes: ['HW18'], annualCapacityKg: 50_000 }, admin);
+  const point = await t.request
+    .post('/api/v1/collection/points')
+    .set(auth(collector.token))
+    .send({ name: '齐贤收集点', address: '柯桥区齐贤街道工业园 8 号', district: '330603', feePerTonneFen: 150_000 });
+  expect(point.status, point.text).to.equal(201);
+  const intake = await t.request
+    .post('/api/v1/collection/intakes')
+    .set(auth(g.token))
+    .send({ pointId: point.body.id, materialCode: '772-002-18', quantityKg: 300 });
+  expect(intake.status, intake.text).to.equal(201);
   const pages: MainPage[] = [
     { name: 'home', path: '/', who: 'generator' },
     { name: 'catalogue', path: '/catalog', who: 'visitor' },
@@ -52,8 +65,11 @@ export async function mainPagesFixture(t: TestApp): Promise<MainPagesFixture> {
     { name: 'sign-in', path: '/signin', who: 'visitor' },
     { name: 'public disclosure', path: '/public', who: 'visitor' },
     { name: 'continuous market', path: '/markets/SW17-01', who: 'generator' },
+    { name: 'collection (small producer)', path: '/collection', who: 'generator' },
+    { name: 'collection (collector)', path: '/collection', who: 'collector' },
+    { name: 'collection and fallback (regulator)', path: '/regulator/collection', who: 'regulator' },
   ];
-  return { pages, actors: { generator: g, regulator } };
+  return { pages, actors: { generator: g, regulator, collector } };
 }
 
 /** One signed-in browser context per role (the visitor's is signed out). */
@@ -64,7 +80,7 @@ export async function roleContexts(
   options: BrowserContextOptions = {},
 ): Promise<Record<Who, BrowserContext>> {
   const out = {} as Record<Who, BrowserContext>;
-  for (const who of ['generator', 'regulator', 'visitor'] as const) {
+  for (const who of ['generator', 'regulator', 'collector', 'visitor'] as const) {
     // bypassCSP: axe-core's source is injected as an inline script, which the app's CSP refuses.
     const context = await browser.newContext({ bypassCSP: true, ...options });
     if (who !== 'visitor') {

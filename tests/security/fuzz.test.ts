@@ -40,7 +40,16 @@ import {
   uniqueEmail,
   type OrgActor,
 } from '../helpers/actors.js';
-import { DAY, createGenerator, createListing, createRecycler, inSeconds, placeBid, steelListing } from '../helpers/trading.js';
+import {
+  DAY,
+  createGenerator,
+  createListing,
+  createRecycler,
+  flyAshListing,
+  inSeconds,
+  placeBid,
+  steelListing,
+} from '../helpers/trading.js';
 import { createCarrier, flyAshDeal, openTrip, slagDeal, tripBody } from '../helpers/manifests.js';
 import { clientToken, registerClient } from '../helpers/clients.js';
 import { CLIENT_SCOPES } from '../../shared/src/schemas/clients.js';
@@ -700,6 +709,49 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
     const cancellable = await createListing(r, gen, steelListing());
     const deal = await flyAshDeal(t);
     const manifest = await openTrip(t, deal, 1_000);
+    // Issue 18: a collector with a point, declared intakes, ended fly-ash lots with fallback requests.
+    const collector = await registerOrg(r, { roles: ['collector', 'carrier'], district: '330603' });
+    const collectionLicence = await submitLicence(r, collector, { kind: 'collection', wasteCodes: ['HW18'] });
+    expect((await r.post(`/api/v1/licences/${collectionLicence.id}/approve`).set(auth(admin)).send({})).status).to.equal(200);
+    const pointRes = await r
+      .post('/api/v1/collection/points')
+      .set(auth(collector.token))
+      .send({ name: '收集点', address: '柯桥区 1 号', district: '330603', feePerTonneFen: 150_000 });
+    expect(pointRes.status, pointRes.text).to.equal(201);
+    const pointId = pointRes.body.id as string;
+    const declareIntake = async (): Promise<string> => {
+      const res = await r
+        .post('/api/v1/collection/intakes')
+        .set(auth(gen.token))
+        .send({ pointId, materialCode: '772-002-18', quantityKg: 100 });
+      expect(res.status, res.text).to.equal(201);
+      return res.body.id as string;
+    };
+    const [acceptable, refusable, lotIntake] = [await declareIntake(), await declareIntake(), await declareIntake()];
+    const shanghaiToday = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const designation = await r.post('/api/v1/regulator/fallback/designations').set(auth(regulator.token)).send({
+      wasteCode: 'HW18',
+      disposerOrgId: rec.orgId,
+      feePerTonneFen: 200_000,
+      effectiveFrom: shanghaiToday,
+      source: 'fuzz tariff',
+    });
+    expect(designation.status, designation.text).to.equal(201);
+    const endedLot = async (): Promise<string> => {
+      const l = await createListing(r, gen, flyAshListing());
+      expect((await r.post(`/api/v1/listings/${l.id}/cancel`).set(auth(gen.token)).send({})).status).to.equal(200);
+      return l.id;
+    };
+    const fallbackBody = { designationId: designation.body.id as string, feePerTonneFen: 200_000, acceptTariff: true };
+    const askFallback = async (): Promise<string> => {
+      const res = await r
+        .post(`/api/v1/listings/${await endedLot()}/fallback`)
+        .set(auth(gen.token))
+        .send(fallbackBody);
+      expect(res.status, res.text).to.equal(201);
+      return res.body.id as string;
+    };
+    const [fallbackLot, acceptableFallback, declinableFallback] = [await endedLot(), await askFallback(), await askFallback()];
     const unpaid = await slagDeal(t, { fund: false });
     const banked = await slagDeal(t, { fund: false });
     const bank = await r
@@ -766,6 +818,7 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       unpaidPayer: unpaid.recycler,
       passwordChanger,
       throwaway,
+      collector,
     };
     for (const [name, a] of Object.entries(who)) tokens[name] = typeof a === 'string' ? a : a.token;
     // Issue 14: a machine client with every scope (client routes), and clients to rotate and revoke.
@@ -1037,6 +1090,41 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'POST /watches': { as: 'gen', body: { materialCode: 'SW17-01', maxPricePerTonneFen: 260_000 } },
       'GET /watches': { as: 'gen' },
       'DELETE /watches/:id': { as: 'gen', params: { id: watch.body.id as string } },
+      'POST /collection/points': {
+        as: 'collector',
+        body: { name: '第二收集点', address: '柯桥区 2 号', district: '330603', feePerTonneFen: 120_000 },
+      },
+      'GET /collection/points': { as: 'gen', query: { district: '330603', code: '772-002-18' } },
+      'POST /collection/intakes': { as: 'gen', body: { pointId, materialCode: '772-002-18', quantityKg: 100 } },
+      'GET /collection/intakes': { as: 'gen', query: { status: 'declared' } },
+      'POST /collection/intakes/:id/accept': { as: 'collector', params: { id: acceptable } },
+      'POST /collection/intakes/:id/refuse': { as: 'collector', params: { id: refusable }, body: { reason: '包装破损' } },
+      'GET /collection/stock': { as: 'collector' },
+      'POST /collection/lots': {
+        as: 'collector',
+        body: {
+          intakeIds: [lotIntake],
+          listing: { mode: 'fixed', pricePerTonneFen: -189_300, pickupFrom: day(1), pickupTo: day(10) },
+        },
+      },
+      'GET /regulator/trace': { as: 'regulator', query: { intakeId: acceptable } },
+      'POST /regulator/fallback/designations': {
+        as: 'regulator',
+        body: {
+          wasteCode: 'HW18',
+          disposerOrgId: rec.orgId,
+          feePerTonneFen: 210_000,
+          effectiveFrom: shanghaiToday,
+          source: 'fuzz',
+        },
+      },
+      'GET /fallback/designations': { as: 'gen', query: { code: 'HW18' } },
+      'GET /fallback/tariff': { as: 'gen', query: { listingId: fallbackLot } },
+      'POST /listings/:id/fallback': { as: 'gen', params: { id: fallbackLot }, body: fallbackBody },
+      'GET /fallback/requests': { as: 'rec', query: { status: 'pending' } },
+      'POST /fallback/requests/:id/accept': { as: 'rec', params: { id: acceptableFallback } },
+      'POST /fallback/requests/:id/decline': { as: 'rec', params: { id: declinableFallback }, body: { reason: '焚烧线检修' } },
+      'GET /regulator/fallback': { as: 'regulator', query: { year: '2026' } },
     } satisfies Record<string, Fixture>);
   }
 

@@ -34,14 +34,24 @@ import {
   submitLicence,
   uniqueEmail,
   addMember,
+  approvedLicence,
   type OrgActor,
 } from '../helpers/actors.js';
 import { clientToken, registerClient } from '../helpers/clients.js';
 import { CLIENT_SCOPES } from '../../shared/src/schemas/clients.js';
 
 /** 'client': a machine client with every scope (issue 14); not in CALLERS, which are the users and nobody. */
-type Caller = 'anonymous' | 'generator' | 'recycler' | 'carrier' | 'regulator' | 'credit_agency' | 'admin' | 'client';
-const CALLERS: Caller[] = ['anonymous', 'generator', 'recycler', 'carrier', 'regulator', 'credit_agency', 'admin'];
+type Caller =
+  | 'anonymous'
+  | 'generator'
+  | 'recycler'
+  | 'carrier'
+  | 'collector'
+  | 'regulator'
+  | 'credit_agency'
+  | 'admin'
+  | 'client';
+const CALLERS: Caller[] = ['anonymous', 'generator', 'recycler', 'carrier', 'collector', 'regulator', 'credit_agency', 'admin'];
 
 /** Sample values for path parameters other than ids. */
 const PARAM_SAMPLES: Record<string, string> = { code: 'SW07', topic: 'credit', market: 'SW07', number: 'ZJ-0001' };
@@ -75,7 +85,8 @@ describe('security: matrices generated from the route table', () => {
   /** Every response the matrices saw, for the leak check (A7). */
   const seen: { what: string; res: Res }[] = [];
 
-  before(async () => {
+  before(async function () {
+    this.timeout(120_000);
     t = await createTestApp();
     routes = [...allRoutes(t.ctx)].sort((a, b) => a.key.localeCompare(b.key));
     const admin = await adminToken(t.request);
@@ -83,6 +94,7 @@ describe('security: matrices generated from the route table', () => {
     tokens.generator = (await registerOrg(t.request, { roles: ['generator'] })).token;
     tokens.recycler = (await registerOrg(t.request, { roles: ['recycler'] })).token;
     tokens.carrier = (await registerOrg(t.request, { roles: ['carrier'] })).token;
+    tokens.collector = (await registerOrg(t.request, { roles: ['collector'] })).token;
     const regulator = await createRegulator(t.request, 'city', admin);
     tokens.regulator = regulator.token;
     tokens.credit_agency = (await createCreditAgency(t.request, admin)).token;
@@ -102,7 +114,16 @@ describe('security: matrices generated from the route table', () => {
   /** A caller the policy lets through, preferring trading roles (they have an org). */
   function allowedCaller(access: Access): Caller {
     if (access.who === 'client') return 'client';
-    const preference: Caller[] = ['anonymous', 'generator', 'recycler', 'carrier', 'regulator', 'credit_agency', 'admin'];
+    const preference: Caller[] = [
+      'anonymous',
+      'generator',
+      'recycler',
+      'carrier',
+      'collector',
+      'regulator',
+      'credit_agency',
+      'admin',
+    ];
     return preference.find((c) => allows(access, c === 'anonymous' ? null : [c as Role]))!;
   }
 
@@ -328,6 +349,57 @@ describe('security: matrices generated from the route table', () => {
             expect((await one<{ status: string }>(t.ctx.db, sql`select status from alerts where id = ${id}`))!.status).to.equal(
               'open',
             ),
+        };
+      },
+      // Issue 18: intakes are decided by their collector (A and B are two collectors here).
+      'POST /collection/intakes/:id/accept': async () => {
+        const { intakeId, a, b, producer } = await intakeAtCollector();
+        return {
+          id: intakeId,
+          secrets: [producer.orgId],
+          as: { a, b },
+          unchanged: async () => expect(await intakeStatusOf(intakeId)).to.equal('declared'),
+        };
+      },
+      'POST /collection/intakes/:id/refuse': async () => {
+        const { intakeId, a, b, producer } = await intakeAtCollector();
+        return {
+          id: intakeId,
+          body: { reason: '包装破损' },
+          secrets: [producer.orgId],
+          as: { a, b },
+          unchanged: async () => expect(await intakeStatusOf(intakeId)).to.equal('declared'),
+        };
+      },
+      // A's ended fly-ash lot goes to fallback only by A.
+      'POST /listings/:id/fallback': async (a) => {
+        const disposer = await registerOrg(t.request, { roles: ['recycler'] });
+        const designationId = await designate(disposer);
+        const listingId = await endedFlyAsh(a);
+        return {
+          id: listingId,
+          body: { designationId, feePerTonneFen: 200_000, acceptTariff: true },
+          secrets: [a.orgId],
+          unchanged: async () =>
+            expect(await rows(t.ctx.db, sql`select 1 from fallback_requests where listing_id = ${listingId}`)).to.have.length(0),
+        };
+      },
+      // A fallback request is answered by its designated disposer (A) only.
+      'POST /fallback/requests/:id/accept': async (a) => {
+        const { requestId, c } = await fallbackRequestTo(a);
+        return {
+          id: requestId,
+          secrets: [c.orgId],
+          unchanged: async () => expect(await fallbackStatusOf(requestId)).to.equal('pending'),
+        };
+      },
+      'POST /fallback/requests/:id/decline': async (a) => {
+        const { requestId, c } = await fallbackRequestTo(a);
+        return {
+          id: requestId,
+          body: { reason: '焚烧线检修' },
+          secrets: [c.orgId],
+          unchanged: async () => expect(await fallbackStatusOf(requestId)).to.equal('pending'),
         };
       },
       // Settlement routes: a trade where A receives scrap steel at a positive price, so A is the payer.
@@ -584,6 +656,86 @@ describe('security: matrices generated from the route table', () => {
         .send({ pricePerTonneFen, quantityKg });
       expect(res.status, res.text).to.equal(201);
       return res.body;
+    }
+    const shanghaiToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    /** A collector with an HW18 collection licence and a point; its session token. */
+    async function collectorWithPoint(admin: string): Promise<{ token: string; pointId: string }> {
+      const c = await registerOrg(t.request, { roles: ['collector'], district: '330603' });
+      await approvedLicence(t.request, c, { kind: 'collection', wasteCodes: ['HW18'] }, admin);
+      const res = await t.request
+        .post('/api/v1/collection/points')
+        .set(auth(c.token))
+        .send({ name: '收集点', address: '柯桥区 1 号', district: '330603', feePerTonneFen: 150_000 });
+      expect(res.status, res.text).to.equal(201);
+      return { token: c.token, pointId: res.body.id as string };
+    }
+    /** An intake declared at collector A's point; B is another collector. */
+    async function intakeAtCollector(): Promise<{ intakeId: string; a: string; b: string; producer: OrgActor }> {
+      const admin = await adminToken(t.request);
+      const ca = await collectorWithPoint(admin);
+      const cb = await collectorWithPoint(admin);
+      const producer = await registerOrg(t.request, { roles: ['generator'], district: '330603' });
+      const res = await t.request
+        .post('/api/v1/collection/intakes')
+        .set(auth(producer.token))
+        .send({ pointId: ca.pointId, materialCode: '772-002-18', quantityKg: 100 });
+      expect(res.status, res.text).to.equal(201);
+      return { intakeId: res.body.id as string, a: ca.token, b: cb.token, producer };
+    }
+    async function intakeStatusOf(id: string): Promise<string> {
+      return (await one<{ status: string }>(t.ctx.db, sql`select status from intakes where id = ${id}`))!.status;
+    }
+    async function fallbackStatusOf(id: string): Promise<string> {
+      return (await one<{ status: string }>(t.ctx.db, sql`select status from fallback_requests where id = ${id}`))!.status;
+    }
+    /** A city regulator designates `disposer` (given an HW18 disposal licence) for HW18; the designation's id. */
+    async function designate(disposer: OrgActor): Promise<string> {
+      const admin = await adminToken(t.request);
+      await approvedLicence(t.request, disposer, { wasteCodes: ['HW18'] }, admin);
+      const city = await createRegulator(t.request, 'city', admin);
+      const res = await t.request.post('/api/v1/regulator/fallback/designations').set(auth(city.token)).send({
+        wasteCode: 'HW18',
+        disposerOrgId: disposer.orgId,
+        feePerTonneFen: 200_000,
+        effectiveFrom: shanghaiToday(),
+        source: 'tenant test tariff',
+      });
+      expect(res.status, res.text).to.equal(201);
+      return res.body.id as string;
+    }
+    /** A fly-ash lot of `owner`, cancelled: its market ended unsold. */
+    async function endedFlyAsh(owner: OrgActor): Promise<string> {
+      const day = 86_400_000;
+      const res = await t.request
+        .post('/api/v1/listings')
+        .set(auth(owner.token))
+        .send({
+          side: 'supply',
+          materialCode: '772-002-18',
+          quantityKg: 2_000,
+          pricePerTonneFen: -189_300,
+          mode: 'fixed',
+          pickupFrom: new Date(Date.now() + day).toISOString(),
+          pickupTo: new Date(Date.now() + 10 * day).toISOString(),
+          district: '330603',
+          hazard: { characteristics: ['T'], form: 'solid', packaging: 'ton_bag' },
+        });
+      expect(res.status, res.text).to.equal(201);
+      const cancel = await t.request.post(`/api/v1/listings/${res.body.id}/cancel`).set(auth(owner.token)).send({});
+      expect(cancel.status, cancel.text).to.equal(200);
+      return res.body.id as string;
+    }
+    /** A producer C's ended lot sent to fallback with `disposer` (A) designated. */
+    async function fallbackRequestTo(disposer: OrgActor): Promise<{ requestId: string; c: OrgActor }> {
+      const designationId = await designate(disposer);
+      const c = await registerOrg(t.request, { roles: ['generator'], district: '330603' });
+      const listingId = await endedFlyAsh(c);
+      const res = await t.request
+        .post(`/api/v1/listings/${listingId}/fallback`)
+        .set(auth(c.token))
+        .send({ designationId, feePerTonneFen: 200_000, acceptTariff: true });
+      expect(res.status, res.text).to.equal(201);
+      return { requestId: res.body.id as string, c };
     }
     async function listingRow(id: string): Promise<{ status: string; description: string | null }> {
       return (await one<{ status: string; description: string | null }>(

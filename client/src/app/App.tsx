@@ -47,6 +47,11 @@ const BandsPage = lazyPage(() => import('../features/oversight/BandsPage'), 'Ban
 const HomePage = lazyPage(() => import('../features/home/HomePage'), 'HomePage');
 const AuthorityOrgsPage = lazyPage(() => import('../features/orgadmin/AuthorityOrgsPage'), 'AuthorityOrgsPage');
 const PublicPage = lazyPage(() => import('../features/public/PublicPage'), 'PublicPage');
+const CollectionPage = lazyPage(() => import('../features/collection/CollectionPage'), 'CollectionPage');
+const RegulatorCollectionPage = lazyPage(
+  () => import('../features/collection/RegulatorCollectionPage'),
+  'RegulatorCollectionPage',
+);
 
 /**
  * "/": a signed-in user's to-do list (issue 13 item 6); a visitor goes to the catalogue without
@@ -102,6 +107,8 @@ export function App() {
                   <Route path="regulator/sanctions" element={<SanctionsPage />} />
                   <Route path="regulator/bands" element={<BandsPage />} />
                   <Route path="public" element={<PublicPage />} />
+                  <Route path="collection" element={<CollectionPage />} />
+                  <Route path="regulator/collection" element={<RegulatorCollectionPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

@@ -80,6 +80,16 @@ export function Layout() {
                 </NavLink>
               </>
             )}
+            {me?.roles.some((r) => r === 'generator' || r === 'collector') && (
+              <NavLink to="/collection" className="nav__link" data-testid="nav-collection">
+                {t('nav.collection')}
+              </NavLink>
+            )}
+            {me?.roles.includes('regulator') && (
+              <NavLink to="/regulator/collection" className="nav__link" data-testid="nav-regulator-collection">
+                {t('nav.regCollection')}
+              </NavLink>
+            )}
             <NavLink to="/catalog" className="nav__link" data-testid="nav-catalogue">
               {t('nav.catalogue')}
             </NavLink>
@@ -109,7 +119,7 @@ export function Layout() {
                 {t('nav.myOrg')}
               </NavLink>
             )}
-            {me?.org?.roles.some((r) => r === 'recycler' || r === 'carrier') && (
+            {me?.org?.roles.some((r) => r === 'recycler' || r === 'carrier' || r === 'collector') && (
               <NavLink to="/org/licences" className="nav__link" data-testid="nav-licences">
                 {t('nav.licences')}
               </NavLink>

@@ -84,7 +84,7 @@ export const licences = pgTable('licences', {
     .notNull()
     .references(() => orgs.id),
   number: text('number').notNull(),
-  kind: text('kind').$type<'disposal' | 'transport'>().notNull(),
+  kind: text('kind').$type<'disposal' | 'transport' | 'collection'>().notNull(),
   wasteCodes: text('waste_codes').array().notNull(),
   annualCapacityKg: kg('annual_capacity_kg').notNull(),
   validFrom: date('valid_from', { mode: 'string' }).notNull(),
@@ -388,7 +388,7 @@ export const manifests = pgTable('manifests', {
   number: text('number').notNull().unique(),
   officialNumber: text('official_number').unique(),
   tradeId: uuid('trade_id').notNull(),
-  kind: text('kind').$type<'hazardous' | 'general'>().notNull(),
+  kind: text('kind').$type<'hazardous' | 'general' | 'collection'>().notNull(),
   status: text('status').$type<ManifestStatus>().notNull(),
   shipperOrgId: uuid('shipper_org_id').notNull(),
   carrierOrgId: uuid('carrier_org_id').notNull(),
@@ -742,4 +742,76 @@ export const watches = pgTable('watches', {
   minPricePerTonneFen: fen('min_price_per_tonne_fen'),
   maxPricePerTonneFen: fen('max_price_per_tonne_fen'),
   createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+// ── Issue 18: collection (小箱进大箱) and fallback disposal (兜底处置), migration 0021 ─────────────
+
+export const collectionPoints = pgTable('collection_points', {
+  id: uuid('id').primaryKey(),
+  orgId: uuid('org_id').notNull(),
+  name: text('name').notNull(),
+  address: text('address').notNull(),
+  district: text('district').notNull(),
+  feePerTonneFen: fen('fee_per_tonne_fen').notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const consolidatedLots = pgTable('consolidated_lots', {
+  id: uuid('id').primaryKey(),
+  collectorOrgId: uuid('collector_org_id').notNull(),
+  materialCode: text('material_code').notNull(),
+  wasteCode: text('waste_code').notNull(),
+  quantityKg: kg('quantity_kg').notNull(),
+  listingId: uuid('listing_id'),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const intakes = pgTable('intakes', {
+  id: uuid('id').primaryKey(),
+  pointId: uuid('point_id').notNull(),
+  collectorOrgId: uuid('collector_org_id').notNull(),
+  producerOrgId: uuid('producer_org_id').notNull(),
+  materialCode: text('material_code').notNull(),
+  wasteCode: text('waste_code').notNull(),
+  category: text('category').notNull(),
+  hazardous: boolean('hazardous').notNull(),
+  quantityKg: kg('quantity_kg').notNull(),
+  feePerTonneFen: fen('fee_per_tonne_fen').notNull(),
+  status: text('status').$type<'declared' | 'accepted' | 'refused' | 'withdrawn'>().notNull().default('declared'),
+  refusalCode: text('refusal_code'),
+  refusalReason: text('refusal_reason'),
+  tradeId: uuid('trade_id'),
+  lotId: uuid('lot_id'),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  decidedAt: ts('decided_at'),
+});
+
+export const fallbackDesignations = pgTable('fallback_designations', {
+  id: uuid('id').primaryKey(),
+  wasteCode: text('waste_code').notNull(),
+  disposerOrgId: uuid('disposer_org_id').notNull(),
+  feePerTonneFen: fen('fee_per_tonne_fen').notNull(),
+  effectiveFrom: date('effective_from', { mode: 'string' }).notNull(),
+  designatedBy: uuid('designated_by').notNull(),
+  source: text('source').notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
+export const fallbackRequests = pgTable('fallback_requests', {
+  id: uuid('id').primaryKey(),
+  listingId: uuid('listing_id').notNull(),
+  producerOrgId: uuid('producer_org_id').notNull(),
+  designationId: uuid('designation_id').notNull(),
+  disposerOrgId: uuid('disposer_org_id').notNull(),
+  materialCode: text('material_code').notNull(),
+  wasteCode: text('waste_code').notNull(),
+  quantityKg: kg('quantity_kg').notNull(),
+  feePerTonneFen: fen('fee_per_tonne_fen').notNull(),
+  tariffAcceptedAt: ts('tariff_accepted_at').notNull(),
+  acceptedBy: uuid('accepted_by').notNull(),
+  status: text('status').$type<'pending' | 'accepted' | 'declined'>().notNull().default('pending'),
+  respondBy: ts('respond_by').notNull(),
+  reason: text('reason'),
+  tradeId: uuid('trade_id'),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+  decidedAt: ts('decided_at'),
 });

@@ -6,6 +6,10 @@ import type { Logger } from 'pino';
 /** The only place an error code becomes an HTTP status. */
 export const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
+  SMALL_LOT_TOO_LARGE: 422,
+  TARIFF_NOT_ACCEPTED: 422,
+  TARIFF_CHANGED: 409,
+  NO_FALLBACK_DESIGNATION: 422,
   UNAUTHENTICATED: 401,
   FORBIDDEN_ROLE: 403,
   INSUFFICIENT_SCOPE: 403,

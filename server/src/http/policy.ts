@@ -43,17 +43,17 @@ export const POLICY = {
   'GET /orgs': { who: ['regulator', 'admin'], rule: 'scope' },
   'GET /licences': { who: ['regulator', 'admin'], rule: 'scope' },
   // The carrier directory (issue 13 item 4): who opens trips (generators, recyclers) and who oversees.
-  'GET /carriers': { who: ['generator', 'recycler', 'regulator', 'admin'] },
+  'GET /carriers': { who: ['generator', 'recycler', 'collector', 'regulator', 'admin'] },
 
   'GET /catalog/materials': { who: 'public' },
   'GET /catalog/materials/:code': { who: 'public' },
   'GET /catalog/districts': { who: 'public' },
 
-  'POST /listings': { who: ['generator', 'recycler'] },
+  'POST /listings': { who: ['generator', 'recycler', 'collector'] },
   'GET /listings': { who: 'public' },
   'GET /listings/:id': { who: 'public' },
-  'PATCH /listings/:id': { who: ['generator', 'recycler'], rule: 'org-owner' },
-  'POST /listings/:id/cancel': { who: ['generator', 'recycler'], rule: 'org-owner' },
+  'PATCH /listings/:id': { who: ['generator', 'recycler', 'collector'], rule: 'org-owner' },
+  'POST /listings/:id/cancel': { who: ['generator', 'recycler', 'collector'], rule: 'org-owner' },
   'POST /listings/:id/bids': { who: ['generator', 'recycler'] },
   'GET /listings/:id/bids': { who: 'user', rule: 'bidder-or-owner' },
   'GET /bids': { who: ['generator', 'recycler'], rule: 'self' },
@@ -76,9 +76,9 @@ export const POLICY = {
 
   // Settlement (payments, ledger, settlement modules). The service checks that the caller is the
   // payer (pay), a party (cancel), or a party / overseer in scope (payment, ledger).
-  'POST /trades/:id/pay': { who: ['generator', 'recycler'], rule: 'party' },
+  'POST /trades/:id/pay': { who: ['generator', 'recycler', 'collector'], rule: 'party' },
   'GET /trades/:id/payment': { who: 'user', rule: 'party' },
-  'POST /trades/:id/cancel': { who: ['generator', 'recycler'], rule: 'party' },
+  'POST /trades/:id/cancel': { who: ['generator', 'recycler', 'collector'], rule: 'party' },
   'POST /trades/:id/resolve': { who: ['admin'] },
   // Issue 13 items 3 and 10: per-trip dispute resolution, evidence notes, documents.
   'POST /manifests/:id/resolve': { who: ['admin'] },
@@ -94,11 +94,11 @@ export const POLICY = {
   // Manifests. The service checks the object rule: the shipper (the trade's generator) opens trips and
   // closes shipments; each step belongs to one party of the trip (shipper, carrier or receiver); reads
   // for the trip's parties and regulators whose scope has its origin or destination.
-  'POST /trades/:id/manifests': { who: ['generator', 'recycler'], rule: 'party' },
-  'POST /trades/:id/close-shipments': { who: ['generator', 'recycler'], rule: 'party' },
+  'POST /trades/:id/manifests': { who: ['generator', 'recycler', 'collector'], rule: 'party' },
+  'POST /trades/:id/close-shipments': { who: ['generator', 'recycler', 'collector'], rule: 'party' },
   'GET /manifests': { who: 'user', rule: 'party' },
   'GET /manifests/:id': { who: 'user', rule: 'party' },
-  'POST /manifests/:id/events': { who: ['generator', 'recycler', 'carrier'], rule: 'party' },
+  'POST /manifests/:id/events': { who: ['generator', 'recycler', 'carrier', 'collector'], rule: 'party' },
   'GET /manifests/:id/audit': { who: 'user', rule: 'party' },
   'GET /manifests/:id/pdf': { who: 'user', rule: 'party' },
   // Credit. Scores and history: the org itself, parties to a trade with it, regulators, credit agencies
@@ -178,6 +178,26 @@ export const POLICY = {
   'POST /watches': { who: 'user', rule: 'self' },
   'GET /watches': { who: 'user', rule: 'self' },
   'DELETE /watches/:id': { who: 'user', rule: 'self' },
+  // Issue 18: collection (小箱进大箱) and fallback disposal. The service checks the object rule: an
+  // intake is decided by its collector; a lot goes to fallback by its owner; a fallback request is
+  // answered by its designated disposer; designations need a city-scope regulator.
+  'POST /collection/points': { who: ['collector'] },
+  'GET /collection/points': { who: 'user' },
+  'POST /collection/intakes': { who: ['generator'] },
+  'GET /collection/intakes': { who: 'user', rule: 'self' },
+  'POST /collection/intakes/:id/accept': { who: ['collector'], rule: 'party' },
+  'POST /collection/intakes/:id/refuse': { who: ['collector'], rule: 'party' },
+  'GET /collection/stock': { who: ['collector'], rule: 'self' },
+  'POST /collection/lots': { who: ['collector'] },
+  'GET /regulator/trace': { who: ['regulator'], rule: 'scope' },
+  'POST /regulator/fallback/designations': { who: ['regulator'] },
+  'GET /fallback/designations': { who: 'user' },
+  'GET /fallback/tariff': { who: ['generator', 'collector'], rule: 'org-owner' },
+  'POST /listings/:id/fallback': { who: ['generator', 'collector'], rule: 'org-owner' },
+  'GET /fallback/requests': { who: 'user', rule: 'self' },
+  'POST /fallback/requests/:id/accept': { who: ['recycler'], rule: 'party' },
+  'POST /fallback/requests/:id/decline': { who: ['recycler'], rule: 'party' },
+  'GET /regulator/fallback': { who: ['regulator'], rule: 'scope' },
 } as const satisfies Record<string, Access>;
 
 /** Routes under /api/v1 mounted outside the route table, each with the reason; the security tests read this list. */

@@ -28,6 +28,8 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     },
     'manifests.sweep': async (_p, meta) => {
       await ctx.manifests.runSweepJob(meta.outboxId);
+      // Fallback requests share the deadline sweep (issue 18): overdue answers raise an alert once.
+      await ctx.fallback.sweepOverdue();
     },
     'credit.recompute': async (p, meta) => {
       await ctx.credit.recompute(p.orgId, meta.outboxId);

@@ -330,7 +330,7 @@ const manifestFields = {
   number: z.string(),
   officialNumber: z.string().nullable(),
   tradeId: z.uuid(),
-  kind: z.enum(['hazardous', 'general']),
+  kind: z.enum(['hazardous', 'general', 'collection']),
   status: z.enum(MANIFEST_STATUSES),
   shipperOrgId: z.uuid(),
   carrierOrgId: z.uuid(),

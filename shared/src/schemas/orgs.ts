@@ -63,7 +63,7 @@ export const ZMemberParams = z.strictObject({ id: z.uuid('not a valid id'), user
 
 // ── Licences ────────────────────────────────────────────────────────────────────────────────
 
-export const LICENCE_KINDS = ['disposal', 'transport'] as const;
+export const LICENCE_KINDS = ['disposal', 'transport', 'collection'] as const;
 export type TLicenceKind = (typeof LICENCE_KINDS)[number];
 export const LICENCE_STATUSES = ['pending', 'approved', 'rejected', 'suspended', 'revoked', 'expired'] as const;
 export type TLicenceStatus = (typeof LICENCE_STATUSES)[number];

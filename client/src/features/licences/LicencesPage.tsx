@@ -66,7 +66,7 @@ function ApplyForm({ orgId }: { orgId: string }) {
   const { t } = useI18n();
   const apply = useApplyLicence();
   const [number, setNumber] = useState('');
-  const [kind, setKind] = useState<'disposal' | 'transport'>('disposal');
+  const [kind, setKind] = useState<'disposal' | 'transport' | 'collection'>('disposal');
   const [codes, setCodes] = useState<string[]>([]);
   const [tonnes, setTonnes] = useState('');
   const [validFrom, setValidFrom] = useState(today);
@@ -120,11 +120,12 @@ function ApplyForm({ orgId }: { orgId: string }) {
                 {...c}
                 className="input"
                 value={kind}
-                onChange={(e) => setKind(e.target.value as 'disposal' | 'transport')}
+                onChange={(e) => setKind(e.target.value as 'disposal' | 'transport' | 'collection')}
                 data-testid="lic-kind"
               >
                 <option value="disposal">{t('lic.kind.disposal')}</option>
                 <option value="transport">{t('lic.kind.transport')}</option>
+                <option value="collection">{t('lic.kind.collection')}</option>
               </select>
             )}
           </FormField>

@@ -16,8 +16,9 @@ export function createListingCreation(deps: ListingsDeps) {
   const { db, ids, clock, config, catalog } = deps;
   return {
     async createListing(actor: UserActor, body: TCreateListingRequest): Promise<TListing> {
-      const needed = body.side === 'supply' ? 'generator' : 'recycler';
-      if (!actor.orgId || !actor.roles.includes(needed))
+      // A collector sells its consolidated lots (issue 18) as a generator sells its own waste.
+      const needed = body.side === 'supply' ? ['generator', 'collector'] : ['recycler'];
+      if (!actor.orgId || !actor.roles.some((r) => needed.includes(r)))
         throw new AppError(
           ErrorCodes.FORBIDDEN_ROLE,
           body.side === 'supply'

@@ -211,7 +211,7 @@ export function beforeSeqFromCursor(cursor: string | undefined): number | undefi
 /** The covering, approved, in-date licence of a kind, or the eligibility error that explains why there is none. */
 export function coveringLicence(
   held: HeldLicence[],
-  o: { wasteCode: string; category: string | null; today: string; whose: string; kind: 'transport' | 'disposal' },
+  o: { wasteCode: string; category: string | null; today: string; whose: string; kind: 'transport' | 'disposal' | 'collection' },
 ): { licence: HeldLicence } | { error: AppError } {
   const scope = o.category ? `${o.wasteCode} (${o.category})` : o.wasteCode;
   const details = { wasteCode: o.wasteCode, category: o.category, field: o.kind === 'transport' ? 'carrierOrgId' : undefined };

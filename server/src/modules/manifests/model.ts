@@ -51,7 +51,7 @@ export interface OpenData {
   tradeId: string;
   number: string;
   officialNumber: string | null;
-  kind: 'hazardous' | 'general';
+  kind: 'hazardous' | 'general' | 'collection';
   shipperOrgId: string;
   carrierOrgId: string;
   receiverOrgId: string;

@@ -15,6 +15,7 @@ import { getOrgRow, licencesFor } from '../orgs/index.js';
 import { getTradeForUpdate, getTradeRow, type TradeRow } from '../trades/index.js';
 import { getListingRow } from '../listings/index.js';
 import { bidLot } from '../bids/index.js';
+import { intakeOfTrade } from '../collection/index.js';
 import { GENESIS_HASH } from './chain.js';
 import { allocateManifestNumber } from './number.js';
 import { defaultEmergencyMeasures } from './forms.js';
@@ -51,6 +52,8 @@ export function createOpenManifest(deps: ManifestsDeps, kit: ManifestKit) {
     const category = trade.category.startsWith('HW') ? trade.category : null;
     let carrierLicence: string | null = null;
     let receiverLicence: string | null = null;
+    // A collection intake's trip (issue 18) goes to a collection point under a collection licence.
+    const intake = await intakeOfTrade(tx, trade.id);
     if (trade.hazardous) {
       const c = coveringLicence(await licencesFor(tx, carrier.id, 'transport'), {
         wasteCode: trade.wasteCode,
@@ -61,12 +64,13 @@ export function createOpenManifest(deps: ManifestsDeps, kit: ManifestKit) {
       });
       if ('error' in c) throw c.error;
       carrierLicence = c.licence.number;
-      const r = coveringLicence(await licencesFor(tx, trade.receiverOrgId, 'disposal'), {
+      const receiverKind = intake ? 'collection' : 'disposal';
+      const r = coveringLicence(await licencesFor(tx, trade.receiverOrgId, receiverKind), {
         wasteCode: trade.wasteCode,
         category,
         today,
         whose: 'the receiver',
-        kind: 'disposal',
+        kind: receiverKind,
       });
       // The receiver was eligible when it bid; the form records its licence number, or none if it lapsed since.
       receiverLicence = 'licence' in r ? r.licence.number : null;
@@ -108,7 +112,7 @@ export function createOpenManifest(deps: ManifestsDeps, kit: ManifestKit) {
       tradeId: trade.id,
       number,
       officialNumber: input.officialNumber ?? null,
-      kind: trade.hazardous ? 'hazardous' : 'general',
+      kind: intake ? 'collection' : trade.hazardous ? 'hazardous' : 'general',
       shipperOrgId: trade.generatorOrgId,
       carrierOrgId: carrier.id,
       receiverOrgId: trade.receiverOrgId,

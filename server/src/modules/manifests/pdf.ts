@@ -99,7 +99,13 @@ export async function renderManifestPdf(m: TManifest, o: { font: PrintFont; now:
 
   const left = doc.page.margins.left;
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
-  const title = m.kind === 'hazardous' ? '危险废物转移联单' : '一般工业固体废物转移联单';
+  // A collection intake (issue 18) is the producer → collection point leg of 小箱进大箱.
+  const title =
+    m.kind === 'collection'
+      ? '小微产废单位收集转移联单'
+      : m.kind === 'hazardous'
+        ? '危险废物转移联单'
+        : '一般工业固体废物转移联单';
 
   doc.image(qr, left + width - 90, 36, { width: 90 });
   doc.fontSize(18).text(title, left, 44, { width: width - 100 });
@@ -183,7 +189,7 @@ export async function renderManifestPdf(m: TManifest, o: { font: PrintFont; now:
   section('三、接受人（利用处置单位）');
   row('单位名称', receiver.name);
   row('统一社会信用代码', receiver.uscc);
-  row(m.kind === 'hazardous' ? '危险废物经营许可证号' : '许可证号', receiver.licenceNumber ?? '—');
+  row(m.kind !== 'general' ? '危险废物经营许可证号' : '许可证号', receiver.licenceNumber ?? '—');
   row('所在地', `${districtName(receiver.district)}（${receiver.district}）`);
   row('联系人 / 电话', contact(m.form.receiverContact));
   row('目的地址', m.form.destinationAddress ?? '—');

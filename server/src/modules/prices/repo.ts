@@ -129,6 +129,8 @@ export async function refreshTradeBand(
             from trades
            where material_code = ${code} and status = 'settled'
              and settled_at >= ${o.now.toISOString()}::timestamptz - make_interval(days => ${o.windowDays})
+             and not exists (select 1 from intakes i where i.trade_id = trades.id)
+             and not exists (select 1 from fallback_requests f where f.trade_id = trades.id)
         ), obs as (
           select sum(p::numeric * kg) / sum(kg) as price from w group by g, r, wk
         )
@@ -200,6 +202,9 @@ export async function indexCells(dbx: DbOrTx, code: string, from: Date, to: Date
           from trades
          where material_code = ${code} and status = 'settled'
            and settled_at >= ${from.toISOString()}::timestamptz and settled_at < ${to.toISOString()}::timestamptz
+           -- Collection fees and fallback tariffs are not market prices (issue 18, ADR 0028).
+           and not exists (select 1 from intakes i where i.trade_id = trades.id)
+           and not exists (select 1 from fallback_requests f where f.trade_id = trades.id)
          group by 1, 2, 3, 4`,
   );
   return result.map((r) => ({

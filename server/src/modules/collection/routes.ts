@@ -1,0 +1,193 @@
+import { route } from '../../http/route.js';
+import { ZIdParams } from '../../../../shared/src/schemas/common.js';
+import {
+  ZCreateDesignationRequest,
+  ZCreateLotRequest,
+  ZCreatePointRequest,
+  ZDeclareIntakeRequest,
+  ZDeclineFallbackRequest,
+  ZDesignation,
+  ZDesignationsQuery,
+  ZFallbackIndicator,
+  ZFallbackIndicatorQuery,
+  ZFallbackRequest,
+  ZFallbackRequestsQuery,
+  ZIntake,
+  ZIntakesQuery,
+  ZLot,
+  ZPoint,
+  ZPointsQuery,
+  ZRefuseIntakeRequest,
+  ZRequestFallbackRequest,
+  ZStock,
+  ZTariff,
+  ZTariffQuery,
+  ZTrace,
+  ZTraceQuery,
+} from '../../../../shared/src/schemas/collection.js';
+import { z } from 'zod';
+import type { CollectionService } from './service.js';
+import type { FallbackService } from './fallback.js';
+import { traceIntakes } from './trace.js';
+import type { Db } from '../../db/client.js';
+
+export function collectionRoutes({
+  db,
+  collection,
+  fallback,
+}: {
+  db: Db;
+  collection: CollectionService;
+  fallback: FallbackService;
+}) {
+  const tags = ['collection'];
+  return [
+    route({
+      key: 'POST /collection/points',
+      summary: 'A collector with an approved collection licence opens a collection point (address, district, fee per tonne)',
+      tags,
+      body: ZCreatePointRequest,
+      response: ZPoint,
+      status: 201,
+      handle: ({ actor, body }) => collection.createPoint(actor, body),
+    }),
+    route({
+      key: 'GET /collection/points',
+      summary: 'Collection points whose collector holds a collection licence in force, with the codes it covers',
+      tags,
+      query: ZPointsQuery,
+      response: z.object({ items: z.array(ZPoint) }),
+      handle: ({ actor, query }) => collection.listPoints(actor, query),
+    }),
+    route({
+      key: 'POST /collection/intakes',
+      summary: 'A small producer declares a small lot at a collection point (SMALL_LOT_TOO_LARGE above the limit)',
+      tags,
+      body: ZDeclareIntakeRequest,
+      response: ZIntake,
+      status: 201,
+      handle: ({ actor, body }) => collection.declareIntake(actor, body),
+    }),
+    route({
+      key: 'GET /collection/intakes',
+      summary: 'The caller’s intakes, as producer or as collector, newest first',
+      tags,
+      query: ZIntakesQuery,
+      response: z.object({ items: z.array(ZIntake) }),
+      handle: ({ actor, query }) => collection.listIntakes(actor, query),
+    }),
+    route({
+      key: 'POST /collection/intakes/:id/accept',
+      summary: 'The collector accepts an intake: licence scope and capacity checked, the intake’s trade made at the point’s fee',
+      tags,
+      params: ZIdParams,
+      response: ZIntake,
+      status: 200,
+      handle: ({ actor, params }) => collection.acceptIntake(actor, params.id),
+    }),
+    route({
+      key: 'POST /collection/intakes/:id/refuse',
+      summary: 'The collector refuses an intake with a reason',
+      tags,
+      params: ZIdParams,
+      body: ZRefuseIntakeRequest,
+      response: ZIntake,
+      status: 200,
+      handle: ({ actor, params, body }) => collection.refuseIntake(actor, params.id, body.reason),
+    }),
+    route({
+      key: 'GET /collection/stock',
+      summary: 'The collector’s stock per code (received, not yet in a lot) and the year’s intake against licence capacity',
+      tags,
+      response: ZStock,
+      handle: ({ actor }) => collection.stock(actor),
+    }),
+    route({
+      key: 'POST /collection/lots',
+      summary: 'Consolidate received intakes of one code into a lot and list it (小箱进大箱)',
+      tags,
+      body: ZCreateLotRequest,
+      response: ZLot,
+      status: 201,
+      handle: ({ actor, body }) => collection.createLot(actor, body),
+    }),
+    route({
+      key: 'GET /regulator/trace',
+      summary: 'A producer’s kilograms from intake to final disposal, by intake or by producer',
+      tags: ['regulator'],
+      query: ZTraceQuery,
+      response: ZTrace,
+      handle: ({ actor, query }) => traceIntakes(db, actor, query),
+    }),
+    route({
+      key: 'POST /regulator/fallback/designations',
+      summary: 'A city-scope regulator designates a disposer of last resort for a code or HW category, with its tariff',
+      tags: ['regulator'],
+      body: ZCreateDesignationRequest,
+      response: ZDesignation,
+      status: 201,
+      handle: ({ actor, body }) => fallback.designate(actor, body),
+    }),
+    route({
+      key: 'GET /fallback/designations',
+      summary: 'Designated disposers of last resort and their regulated tariffs, newest first',
+      tags,
+      query: ZDesignationsQuery,
+      response: z.object({ items: z.array(ZDesignation) }),
+      handle: ({ query }) => fallback.listDesignations(query),
+    }),
+    route({
+      key: 'GET /fallback/tariff',
+      summary: 'The regulated fallback tariff in force for the caller’s ended hazardous lot',
+      tags,
+      query: ZTariffQuery,
+      response: ZTariff,
+      handle: ({ actor, query }) => fallback.tariff(actor, query.listingId),
+    }),
+    route({
+      key: 'POST /listings/:id/fallback',
+      summary: 'The producer sends its ended hazardous lot to fallback disposal, accepting the tariff it read',
+      tags,
+      params: ZIdParams,
+      body: ZRequestFallbackRequest,
+      response: ZFallbackRequest,
+      status: 201,
+      handle: ({ actor, params, body }) => fallback.requestFallback(actor, params.id, body),
+    }),
+    route({
+      key: 'GET /fallback/requests',
+      summary: 'Fallback requests: the producer’s and the designated disposer’s own, regulators’ in scope',
+      tags,
+      query: ZFallbackRequestsQuery,
+      response: z.object({ items: z.array(ZFallbackRequest) }),
+      handle: ({ actor, query }) => fallback.listRequests(actor, query),
+    }),
+    route({
+      key: 'POST /fallback/requests/:id/accept',
+      summary: 'The designated disposer accepts: an ordinary trade at the regulated tariff',
+      tags,
+      params: ZIdParams,
+      response: ZFallbackRequest,
+      status: 200,
+      handle: ({ actor, params }) => fallback.acceptRequest(actor, params.id),
+    }),
+    route({
+      key: 'POST /fallback/requests/:id/decline',
+      summary: 'The designated disposer declines with a reason',
+      tags,
+      params: ZIdParams,
+      body: ZDeclineFallbackRequest,
+      response: ZFallbackRequest,
+      status: 200,
+      handle: ({ actor, params, body }) => fallback.declineRequest(actor, params.id, body.reason),
+    }),
+    route({
+      key: 'GET /regulator/fallback',
+      summary: 'Fallback volume per code in a year (requests, accepted, kg), in scope',
+      tags: ['regulator'],
+      query: ZFallbackIndicatorQuery,
+      response: ZFallbackIndicator,
+      handle: ({ actor, query }) => fallback.indicator(actor, query.year),
+    }),
+  ];
+}
