@@ -689,6 +689,9 @@ export const feedDeadLetters = pgTable('feed_dead_letters', {
   lastStatusCode: integer('last_status_code'),
   lastError: text('last_error'),
   body: jsonb('body').$type<Record<string, unknown>>().notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
 /** Continuous markets (issue 16, migration 0020, ADR 0026): orders, the engine's journal, prints. */
 export const marketOrders = pgTable('market_orders', {
   id: uuid('id').primaryKey(),
@@ -743,6 +746,7 @@ export const watches = pgTable('watches', {
   maxPricePerTonneFen: fen('max_price_per_tonne_fen'),
   createdAt: ts('created_at').notNull().default(sql`now()`),
 });
+
 // ── Issue 18: collection (小箱进大箱) and fallback disposal (兜底处置), migration 0021 ─────────────
 
 export const collectionPoints = pgTable('collection_points', {

@@ -250,7 +250,7 @@ function OrderForm({
       setPlaced(order);
       setJustification('');
     } catch (err) {
-      setErrors(mapFieldErrors(err, PATHS).byPath);
+      setErrors(mapFieldErrors(err, PATHS, t).byPath);
       setProblem(tradingProblem(err, t, lang));
     } finally {
       setSubmitting(false);
