@@ -10,7 +10,7 @@ import { FormField, TextField } from '../../components/FormField';
 import { useI18n, type MessageKey } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import type { RegisterBody } from './api';
-import { AccountFields } from './components/AccountFields';
+import { AccountFields, EMPTY_ACCOUNT, type AccountDraft } from './components/AccountFields';
 import { UsccField } from './components/UsccField';
 import { mapFieldErrors } from './fieldErrors';
 import { fieldErrorText } from '../../lib/fieldErrors';
@@ -29,9 +29,8 @@ export function SignUpPage() {
   const [uscc, setUscc] = useState('');
   const [district, setDistrict] = useState<DistrictCode | ''>('');
   const [roles, setRoles] = useState<TradingRole[]>([]);
-  const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
+  const [account, setAccount] = useState<AccountDraft>(EMPTY_ACCOUNT);
+  const { name, email, password } = account;
   const [errors, setErrors] = useState<Partial<Record<Path, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -173,12 +172,8 @@ export function SignUpPage() {
             ids={{ name: 'user-name', email: 'user-email', password: 'user-password' }}
             testIds={{ name: 'signup-name', email: 'signup-email', password: 'signup-password' }}
             nameLabel={t('field.userName')}
-            value={{ name, email, password }}
-            onChange={(a) => {
-              setName(a.name);
-              setEmail(a.email);
-              setPassword(a.password);
-            }}
+            value={account}
+            onChange={setAccount}
             errors={{ name: errors['user.name'], email: errors['user.email'], password: errors['user.password'] }}
           />
         </fieldset>

@@ -6,7 +6,7 @@ import { LoadError } from '../../components/LoadError';
 import { useI18n, type MessageKey } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import type { Me } from '../auth/api';
-import { AccountFields } from '../auth/components/AccountFields';
+import { AccountFields, EMPTY_ACCOUNT, type AccountDraft } from '../auth/components/AccountFields';
 import { useFieldForm } from '../../lib/useFieldForm';
 import { memberKeys, membersApi, type Member } from './members';
 
@@ -96,9 +96,8 @@ export function MembersPanel({ me }: { me: Me }) {
 function AddMemberForm({ orgId, onAdded }: { orgId: string; onAdded: (name: string) => void }) {
   const { t } = useI18n();
   const client = useQueryClient();
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const [account, setAccount] = useState<AccountDraft>(EMPTY_ACCOUNT);
+  const { name, email, password } = account;
   const { errors, problemText, busy, submit } = useFieldForm(PATHS);
 
   async function onSubmit(e: FormEvent) {
@@ -109,9 +108,7 @@ function AddMemberForm({ orgId, onAdded }: { orgId: string; onAdded: (name: stri
     if (password.length < 10) local.password = t('field.password.hint');
     await submit(local, async () => {
       const added = await membersApi.add(orgId, { name: name.trim(), email: email.trim(), password });
-      setName('');
-      setEmail('');
-      setPassword('');
+      setAccount(EMPTY_ACCOUNT);
       onAdded(added.name);
       await client.invalidateQueries({ queryKey: memberKeys.list(orgId) });
     });
@@ -125,12 +122,8 @@ function AddMemberForm({ orgId, onAdded }: { orgId: string; onAdded: (name: stri
         ids={{ name: 'member-name', email: 'member-email', password: 'member-password' }}
         testIds={{ name: 'member-name', email: 'member-email', password: 'member-password' }}
         nameLabel={t('field.userName')}
-        value={{ name, email, password }}
-        onChange={(a) => {
-          setName(a.name);
-          setEmail(a.email);
-          setPassword(a.password);
-        }}
+        value={account}
+        onChange={setAccount}
         errors={errors}
         forSomeoneElse
       />

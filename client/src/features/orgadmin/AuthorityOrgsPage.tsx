@@ -6,7 +6,7 @@ import { FormField, TextField } from '../../components/FormField';
 import { useI18n } from '../../i18n';
 import { api } from '../../lib/api';
 import { useFieldForm } from '../../lib/useFieldForm';
-import { AccountFields } from '../auth/components/AccountFields';
+import { AccountFields, EMPTY_ACCOUNT, type AccountDraft } from '../auth/components/AccountFields';
 import { RequireAdmin } from '../admin/RequireAdmin';
 
 const PATHS = ['org.name', 'org.uscc', 'org.district', 'org.scope', 'user.email', 'user.password', 'user.name'] as const;
@@ -23,9 +23,8 @@ function AuthorityOrgForm() {
   const [uscc, setUscc] = useState('');
   const [district, setDistrict] = useState('330602');
   const [cityScope, setCityScope] = useState(true);
-  const [ownerName, setOwnerName] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const [owner, setOwner] = useState<AccountDraft>(EMPTY_ACCOUNT);
+  const { name: ownerName, email, password } = owner;
   const [created, setCreated] = useState<string | null>(null);
   const { errors, problemText, busy, submit } = useFieldForm(PATHS);
 
@@ -53,9 +52,7 @@ function AuthorityOrgForm() {
       setCreated(name.trim());
       setName('');
       setUscc('');
-      setOwnerName('');
-      setEmail('');
-      setPassword('');
+      setOwner(EMPTY_ACCOUNT);
     });
   }
 
@@ -135,12 +132,8 @@ function AuthorityOrgForm() {
             ids={{ name: 'ao-owner', email: 'ao-email', password: 'ao-password' }}
             testIds={{ name: 'ao-owner', email: 'ao-email', password: 'ao-password' }}
             nameLabel={t('orgAdmin.owner')}
-            value={{ name: ownerName, email, password }}
-            onChange={(a) => {
-              setOwnerName(a.name);
-              setEmail(a.email);
-              setPassword(a.password);
-            }}
+            value={owner}
+            onChange={setOwner}
             errors={{ name: errors['user.name'], email: errors['user.email'], password: errors['user.password'] }}
             forSomeoneElse
           />

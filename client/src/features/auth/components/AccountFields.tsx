@@ -7,6 +7,8 @@ export interface AccountDraft {
   password: string;
 }
 
+export const EMPTY_ACCOUNT: AccountDraft = { name: '', email: '', password: '' };
+
 type Ids = Record<keyof AccountDraft, string>;
 
 /**
