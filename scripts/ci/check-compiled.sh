@@ -15,6 +15,10 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
   rm -rf "$LOGS"
+  # This run's Redis keys (its own REDIS_PREFIX).
+  if command -v redis-cli >/dev/null; then
+    redis-cli -u "$REDIS_URL" --scan --pattern "zwxcompiled$$:*" 2>/dev/null | xargs -r redis-cli -u "$REDIS_URL" del >/dev/null 2>&1 || true
+  fi
 }
 trap cleanup EXIT
 
