@@ -63,6 +63,10 @@ done
 echo "/readyz after $((($(date +%s%N) - start) / 1000000)) ms: $ready"
 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/" || { echo "the web client is not served"; exit 1; }
 echo "the web client is served from dist/client/dist"
+# The CJK font for printable manifests: the system's, or the one in the production dependency
+# @embedpdf/fonts-sc, resolved from dist/ as the server resolves it.
+node -e "import('./dist/server/src/modules/manifests/pdf-font.js').then((m) => { const f = m.bundledFontPath(); if (!f) process.exit(1); console.log('bundled manifest font resolves from dist/: ' + f); })" ||
+  { echo "the bundled manifest font does not resolve from dist/"; exit 1; }
 
 echo "== SIGTERM to both: each must exit 0 within the 10 s deadline"
 kill -TERM "$api" "$worker"
