@@ -15,6 +15,10 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
   rm -rf "$LOGS"
+  # This run's Redis keys (its own REDIS_PREFIX).
+  if command -v redis-cli >/dev/null; then
+    redis-cli -u "$REDIS_URL" --scan --pattern "zwxcompiled$$:*" 2>/dev/null | xargs -r redis-cli -u "$REDIS_URL" del >/dev/null 2>&1 || true
+  fi
 }
 trap cleanup EXIT
 
@@ -59,6 +63,10 @@ done
 echo "/readyz after $((($(date +%s%N) - start) / 1000000)) ms: $ready"
 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/" || { echo "the web client is not served"; exit 1; }
 echo "the web client is served from dist/client/dist"
+# The CJK font for printable manifests: the system's, or the one in the production dependency
+# @embedpdf/fonts-sc, resolved from dist/ as the server resolves it.
+node -e "import('./dist/server/src/modules/manifests/pdf-font.js').then((m) => { const f = m.bundledFontPath(); if (!f) process.exit(1); console.log('bundled manifest font resolves from dist/: ' + f); })" ||
+  { echo "the bundled manifest font does not resolve from dist/"; exit 1; }
 
 echo "== SIGTERM to both: each must exit 0 within the 10 s deadline"
 kill -TERM "$api" "$worker"

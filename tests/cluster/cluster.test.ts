@@ -81,7 +81,7 @@ async function roomSeq(cluster: Cluster, room: string): Promise<number> {
 
 /** Runs `run` over `items` with at most `n` calls in flight; results in the items' order. */
 async function inFlight<T, R>(n: number, items: T[], run: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out: R[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: n }, async () => {
