@@ -322,6 +322,7 @@ async function main() {
     `rounds ${ROUNDS}, ${SECONDS} s per run after ${WARMUP_SECONDS} s warm-up, clients ${CLIENTS.join('/')}, ${LISTINGS} auctions, pool ${POOL_SIZE}`,
   );
   for (const db of Object.values(dbs)) await admin(`create database ${db}`);
+  console.log(`scratch databases ${Object.values(dbs).join(', ')} (dropped at the end)`);
   try {
     const profArgs = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
     const ours = await startChild(
@@ -452,6 +453,18 @@ async function main() {
       console.log(
         `  ratio ours/bare ${(o / b).toFixed(2)}× (target ≥ 0.5×, p99 < 100 ms) · ours/pgbench -N ${(o / p).toFixed(2)}×`,
       );
+      if (before) {
+        const bf = med(`before@${c}`);
+        console.log(
+          `  before (${BASELINE}): ${bf.toFixed(0)} bids/s (p99 ${med(`before@${c}`, 'p99').toFixed(1)} ms) · before/bare ${(bf / b).toFixed(2)}× · ours/before ${(o / bf).toFixed(2)}×`,
+        );
+      }
+      if (grouped) {
+        const gr = med(`grouped@${c}`);
+        console.log(
+          `  with group commit (${GROUP_MS} ms): ${gr.toFixed(0)} bids/s (p99 ${med(`grouped@${c}`, 'p99').toFixed(1)} ms) · gc/bare ${(gr / b).toFixed(2)}× · gc/pgbench -N ${(gr / p).toFixed(2)}×`,
+        );
+      }
       if (embedded) {
         const e = med(`embedded@${c}`);
         console.log(
