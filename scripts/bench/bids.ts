@@ -210,6 +210,23 @@ async function seed(url: string): Promise<World> {
   return { listings: listings.slice(0, LISTINGS), recyclers };
 }
 
+/** The database's own counters (pg_stat_database), to say per bid how many commits and row writes it cost. */
+async function dbCounters(db: string): Promise<{ commits: number; inserted: number; updated: number }> {
+  const c = new pg.Client({ connectionString: BASE_URL });
+  await c.connect();
+  try {
+    // Counters reach pg_stat_database up to a second after a backend commits.
+    await new Promise((r) => setTimeout(r, 1200));
+    const { rows } = await c.query(
+      'select xact_commit::bigint as commits, tup_inserted::bigint as inserted, tup_updated::bigint as updated from pg_stat_database where datname = $1',
+      [db],
+    );
+    return { commits: Number(rows[0].commits), inserted: Number(rows[0].inserted), updated: Number(rows[0].updated) };
+  } finally {
+    await c.end();
+  }
+}
+
 interface LoadResult {
   rate: number;
   p50: number;
@@ -305,6 +322,7 @@ async function main() {
     `rounds ${ROUNDS}, ${SECONDS} s per run after ${WARMUP_SECONDS} s warm-up, clients ${CLIENTS.join('/')}, ${LISTINGS} auctions, pool ${POOL_SIZE}`,
   );
   for (const db of Object.values(dbs)) await admin(`create database ${db}`);
+  console.log(`scratch databases ${Object.values(dbs).join(', ')} (dropped at the end)`);
   try {
     const profArgs = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
     const ours = await startChild(
@@ -380,9 +398,18 @@ async function main() {
       console.log(`round ${round}`);
       for (const c of CLIENTS) {
         const seedN = round * 1000 + c;
+        const c0 = round === 1 ? await dbCounters(dbs.ours) : null;
         const o = await load(ours.url, world, c, SECONDS, seedN);
         keep(`ours@${c}`, o);
         line(`ours pg @${c}`, o);
+        if (c0) {
+          // Bids and the background jobs they cause (relay, notifications) alike, per bid placed.
+          const c1 = await dbCounters(dbs.ours);
+          const n = o.rate * SECONDS;
+          console.log(
+            `    per bid in the database: ${((c1.commits - c0.commits) / n).toFixed(1)} commits, ${((c1.inserted - c0.inserted) / n).toFixed(1)} rows inserted, ${((c1.updated - c0.updated) / n).toFixed(1)} updated (the bare endpoint: 1, 1, 0)`,
+          );
+        }
         if (before) {
           const bf = await load(before.url, before.world, c, SECONDS, seedN);
           keep(`before@${c}`, bf);
@@ -426,6 +453,18 @@ async function main() {
       console.log(
         `  ratio ours/bare ${(o / b).toFixed(2)}× (target ≥ 0.5×, p99 < 100 ms) · ours/pgbench -N ${(o / p).toFixed(2)}×`,
       );
+      if (before) {
+        const bf = med(`before@${c}`);
+        console.log(
+          `  before (${BASELINE}): ${bf.toFixed(0)} bids/s (p99 ${med(`before@${c}`, 'p99').toFixed(1)} ms) · before/bare ${(bf / b).toFixed(2)}× · ours/before ${(o / bf).toFixed(2)}×`,
+        );
+      }
+      if (grouped) {
+        const gr = med(`grouped@${c}`);
+        console.log(
+          `  with group commit (${GROUP_MS} ms): ${gr.toFixed(0)} bids/s (p99 ${med(`grouped@${c}`, 'p99').toFixed(1)} ms) · gc/bare ${(gr / b).toFixed(2)}× · gc/pgbench -N ${(gr / p).toFixed(2)}×`,
+        );
+      }
       if (embedded) {
         const e = med(`embedded@${c}`);
         console.log(
