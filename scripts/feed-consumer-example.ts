@@ -22,9 +22,14 @@
  * Events also carry a stable `eventId`, so a consumer that writes elsewhere (a database) can instead
  * keep the cursor in the same transaction as the events, or dedupe on eventId.
  *
- * Webhook deliveries are verified as for the credit feed: `verifyDelivery` below (X-Signature
- * `t=…,v1=HMAC-SHA256(secret, "${t}.${body}")`, constant-time compare, 5-minute tolerance).
+ * Webhooks (optional): with WEBHOOK_PORT and WEBHOOK_SECRET it also listens for the topic's signed
+ * deliveries (POST /feeds/:topic/subscriptions with http://<this host>:<port>/hook). Each is
+ * verified (`verifyDelivery`: X-Signature `t=…,v1=HMAC-SHA256(secret, "${t}.${body}")`, constant-time
+ * compare, 5-minute tolerance; a bad one is 401) and then used as a doorbell: the consumer pulls at
+ * once instead of waiting for the next poll. The events themselves always come through the cursor,
+ * so a delivery that arrives twice, late or out of order cannot write an event twice or skip one.
  */
+import http from 'node:http';
 import {
   closeSync,
   existsSync,
@@ -38,7 +43,8 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-export { verifyDelivery } from './credit-consumer-example.js';
+import { verifyDelivery } from './credit-consumer-example.js';
+export { verifyDelivery };
 
 export interface FeedConsumerOptions {
   exchangeUrl: string;
@@ -50,6 +56,8 @@ export interface FeedConsumerOptions {
   /** Stop when a page says nothing more waits. */
   once?: boolean;
   pollMs?: number;
+  /** Listen for signed webhook deliveries on this port (127.0.0.1) and pull when a valid one comes. */
+  webhook?: { port: number; secret: string; host?: string };
   /** Test hook: wait this long after each page (so a test can kill the process mid-topic). */
   pauseMs?: number;
   /** Test hook: die by SIGKILL after appending a page and before committing its cursor. */
@@ -130,6 +138,9 @@ export async function runFeedConsumer(o: FeedConsumerOptions): Promise<{ events:
   const tokens = tokenSource(o);
   let written = 0;
   let pages = 0;
+  // The doorbell: a verified delivery ends the wait between polls.
+  let ring: (() => void) | null = null;
+  const doorbell = o.webhook ? await listenForDeliveries(o.webhook, () => ring?.(), log) : null;
   for (;;) {
     const url = `${o.exchangeUrl}/api/v1/feeds/${encodeURIComponent(o.topic)}?after=${cursor.after}&limit=${o.pageLimit ?? 100}`;
     const res = await fetch(url, { headers: { Authorization: `Bearer ${await tokens.get()}` } });
@@ -155,10 +166,56 @@ export async function runFeedConsumer(o: FeedConsumerOptions): Promise<{ events:
       if (o.pauseMs) await new Promise((r) => setTimeout(r, o.pauseMs));
     }
     if (!page.hasMore) {
-      if (o.once) return { events: written };
-      await new Promise((r) => setTimeout(r, o.pollMs ?? 5000));
+      if (o.once) {
+        doorbell?.close();
+        return { events: written };
+      }
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, o.pollMs ?? 5000);
+        ring = () => {
+          clearTimeout(timer);
+          ring = null;
+          r();
+        };
+      });
     }
   }
+}
+
+/** A small server for webhook deliveries: 204 for a verified one (and `onValid`), 401 otherwise. */
+export function listenForDeliveries(
+  w: { port: number; secret: string; host?: string },
+  onValid: () => void,
+  log: (line: string) => void,
+): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 1_000_000) req.destroy();
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      const signature = req.headers['x-signature'];
+      const ok =
+        req.method === 'POST' &&
+        verifyDelivery({
+          signature: Array.isArray(signature) ? signature[0] : signature,
+          body: Buffer.concat(chunks).toString('utf8'),
+          secret: w.secret,
+          nowSeconds: Math.floor(Date.now() / 1000),
+        });
+      if (!ok) {
+        log('refused a delivery: bad or stale signature');
+        res.writeHead(401).end();
+        return;
+      }
+      res.writeHead(204).end();
+      onValid();
+    });
+  });
+  return new Promise((resolve) => server.listen(w.port, w.host ?? '127.0.0.1', () => resolve(server)));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -182,6 +239,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     pollMs: num('POLL_MS'),
     pauseMs: num('PAUSE_MS'),
     crashBeforeCommitAfterPages: num('CRASH_BEFORE_COMMIT_AFTER_PAGES'),
+    ...(process.env.WEBHOOK_PORT ? { webhook: { port: Number(process.env.WEBHOOK_PORT), secret: env('WEBHOOK_SECRET') } } : {}),
   });
   console.log(`caught up: ${r.events} events written`);
 }

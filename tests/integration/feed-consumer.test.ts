@@ -22,7 +22,7 @@ describe('the example feed consumer survives SIGKILL with every event once (issu
   let client: RegisteredClient;
   let stateDir: string;
   before(async () => {
-    t = await createTestApp({ listen: true });
+    t = await createTestApp({ listen: true, env: { WEBHOOK_ALLOW_LOOPBACK: 'true' } });
     const admin = await adminToken(t.request);
     client = await registerClient(t.request, ['feeds:read:trades'], admin);
     // Three funded trades: each announces trade.created and its status changes on the trades topic.
@@ -99,5 +99,35 @@ describe('the example feed consumer survives SIGKILL with every event once (issu
     expect(await exited(fourth)).to.deep.equal({ code: 0, signal: null });
     const again = await t.request.get('/api/v1/feeds/trades?limit=500').set(auth(token)).expect(200);
     expect(written().map((e) => e.eventId)).to.deep.equal(again.body.items.map((e: { eventId: string }) => e.eventId));
+  });
+
+  it('with a webhook it pulls as soon as a signed delivery rings, and refuses an unsigned one', async () => {
+    const secret = 'consumer-webhook-secret-0123456789';
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const token = await clientToken(t.request, client);
+    const sub = await t.request
+      .post('/api/v1/feeds/trades/subscriptions')
+      .set(auth(token))
+      .send({ url: `http://127.0.0.1:${port}/hook`, secret });
+    expect(sub.status, sub.text).to.equal(201);
+    // A long poll interval: only the doorbell can bring the new events in time.
+    const running = consumer({ WEBHOOK_PORT: String(port), WEBHOOK_SECRET: secret, POLL_MS: '600000' });
+    try {
+      const before = written().length;
+      await waitFor(
+        async () =>
+          (await fetch(`http://127.0.0.1:${port}/hook`, { method: 'POST', body: '{}' }).catch(() => null))?.status === 401,
+        { timeoutMs: 30_000, intervalMs: 100, what: 'the consumer to listen and refuse an unsigned delivery' },
+      );
+      await flyAshDeal(t);
+      await t.ctx.jobs.drain(20_000);
+      const all = await t.request.get('/api/v1/feeds/trades?limit=500').set(auth(token)).expect(200);
+      const ids = all.body.items.map((e: { eventId: string }) => e.eventId) as string[];
+      expect(ids.length).to.be.greaterThan(before);
+      await waitFor(() => written().length === ids.length, { timeoutMs: 30_000, intervalMs: 50, what: 'the new events written' });
+      expect(written().map((e) => e.eventId)).to.deep.equal(ids);
+    } finally {
+      await killProcess(running);
+    }
   });
 });

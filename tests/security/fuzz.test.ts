@@ -1027,7 +1027,10 @@ describe('security: fuzz of every operation in the OpenAPI document (PostgreSQL 
       'GET /notifications/preferences': { as: 'gen' },
       'PUT /notifications/preferences': { as: 'gen', body: { enabled: { outbid: false } } },
       'GET /regulator/sanctions': { as: 'regulator', query: { orgId: gen.orgId } },
-      'POST /oauth/token': { as: null },
+      'POST /oauth/token': {
+        as: null,
+        body: { grant_type: 'client_credentials', client_id: machine.id, client_secret: machine.secret },
+      },
       'POST /admin/clients': { as: 'admin', body: { name: 'fuzz system', scopes: ['feeds:read:trades'] } },
       'GET /admin/clients': { as: 'admin' },
       'POST /admin/clients/:id/rotate': { as: 'admin', params: { id: rotatable.id }, body: { overlapSeconds: 60 } },

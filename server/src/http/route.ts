@@ -43,6 +43,11 @@ export interface RouteDef<B = unknown, Q = unknown, P = unknown, K extends Route
   /** The handler writes the response itself (files, CSV, raw bodies). */
   raw?: boolean;
   /**
+   * For the OpenAPI document only: the body of a route that reads it itself (the OAuth token endpoint
+   * takes a form or JSON), listed under both media types.
+   */
+  documentedBody?: ZodType;
+  /**
    * The route takes the request's bytes, not JSON (uploads): the Content-Type must be one of `types`
    * (else 415 UNSUPPORTED_MEDIA_TYPE), the body at most `limit` bytes (else 413), and the handler
    * gets it as a Buffer in `body`. The role check runs before a byte is read; no Idempotency-Key replay.
@@ -401,6 +406,13 @@ export function openApiDocument(
       },
     };
     if (def.body) op.requestBody = { required: true, content: { 'application/json': { schema: toJson(def.body) } } };
+    if (def.documentedBody) {
+      const schema = toJson(def.documentedBody);
+      op.requestBody = {
+        required: true,
+        content: { 'application/x-www-form-urlencoded': { schema }, 'application/json': { schema } },
+      };
+    }
     if (def.rawBody)
       op.requestBody = {
         required: true,

@@ -8,6 +8,7 @@ import {
   ZClientWithSecret,
   ZRegisterClientRequest,
   ZRotateClientRequest,
+  ZTokenRequest,
   ZTokenResponse,
 } from '../../../../shared/src/schemas/clients.js';
 import { OAuthError, type ClientsService } from './service.js';
@@ -78,6 +79,7 @@ export function clientsRoutes({ clients }: { clients: ClientsService }) {
         'OAuth 2.0 client credentials (RFC 6749 §4.4): a short-lived token for a machine client; form or JSON body, credentials by HTTP Basic or in the body',
       tags: ['clients'],
       response: ZTokenResponse,
+      documentedBody: ZTokenRequest,
       raw: true,
       handle: ({ req, res }) => token(clients, req, res),
     }),

@@ -65,6 +65,9 @@ export async function sequenceFeed(
   deliveries?: (tx: DbOrTx, events: { id: number; topic: string }[]) => Promise<unknown>,
 ): Promise<number> {
   let total = 0;
+  // Most reads find nothing new: no lock then, so readers do not queue behind each other.
+  const waiting = await rows(db, sql`select 1 from feed_events where position is null limit 1`);
+  if (waiting.length === 0) return 0;
   for (;;) {
     const n = await inTransaction(db, async (tx) => {
       // The lock: one sequencer at a time, and its positions commit in the order it gives them.
