@@ -191,6 +191,13 @@ describe('public disclosure (公示, issue 14)', () => {
     expect(prices.body).to.include({ materialCode: 'SW17-01', minDistinctGenerators: 3, minDistinctReceivers: 3 });
     const indicators = await get('indicators');
     expect(indicators.body.planTargets).to.be.an('array').that.is.not.empty;
+    // This year's trades (if last month is in it) meet 3 + 3; kg totals are never published, so the
+    // year's total cannot be set against the flows to reveal the suppressed fly-ash cell.
+    const thisYear = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
+    expect(indicators.body.published).to.equal(lastMonth().getUTCFullYear() === thisYear);
+    const kgValues = (indicators.body.indicators as { unit: string; value: number | null }[]).filter((i) => i.unit === 'kg');
+    expect(kgValues.map((i) => i.value).every((v) => v === null)).to.equal(true);
+    expect(indicators.text).to.not.include('7777');
     expect(indicators.body.indicators.map((i: { id: string }) => i.id)).to.not.include.members([
       'capacity_utilisation',
       'median_price_by_month',

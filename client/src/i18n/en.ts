@@ -1316,6 +1316,7 @@ export const en: Record<MessageKey, string> = {
   'manifests.export.district': 'District (origin or destination)',
   'manifests.export.allDistricts': 'All (in your scope)',
   'manifests.export.submit': 'Export CSV',
+  'public.indicators.withheld': 'Fewer than 3 generators or 3 receivers traded this year: the figures are withheld.',
   'public.link': 'Public disclosure: price index, waste flows, credit and licence notices',
   'public.title': 'Public disclosure',
   'public.intro':

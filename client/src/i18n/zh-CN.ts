@@ -1274,6 +1274,7 @@ export const zhCN = {
   'manifests.export.district': '区县（起运地或目的地）',
   'manifests.export.allDistricts': '全部（职责范围内）',
   'manifests.export.submit': '导出 CSV',
+  'public.indicators.withheld': '本年度参与交易的产废单位或接收单位不足 3 家，指标数值不公布。',
   'public.link': '信息公示：价格指数、固废流向、信用与许可证公示',
   'public.title': '信息公示',
   'public.intro':

@@ -40,7 +40,12 @@ export const ZPublicFlows = z.object({
 });
 export type TPublicFlows = z.infer<typeof ZPublicFlows>;
 
-/** A city-wide indicator as published: the headline and its months, no per-organisation breakdown. */
+/**
+ * A city-wide indicator as published: the year's headline only, no months and no per-organisation
+ * breakdown. Only ratios and days are published, and only when the year's trades involve ≥ 3
+ * generators and ≥ 3 receivers (else `value` is null): a kg total beside the flows' published cells
+ * would give away a suppressed cell by subtraction.
+ */
 export const ZPublicIndicator = ZIndicator.pick({
   id: true,
   unit: true,
@@ -49,10 +54,11 @@ export const ZPublicIndicator = ZIndicator.pick({
   definitionZh: true,
   definitionEn: true,
   value: true,
-  monthly: true,
 });
 export const ZPublicIndicators = z.object({
   year: z.number().int(),
+  /** Whether the year's trades met the 3 + 3 rule; when false every value is null. */
+  published: z.boolean(),
   noteZh: z.string(),
   noteEn: z.string(),
   indicators: z.array(ZPublicIndicator),

@@ -187,6 +187,11 @@ function Indicators() {
       {q.data && (
         <>
           <p className="muted small">{lang === 'en' ? q.data.noteEn : q.data.noteZh}</p>
+          {!q.data.published && (
+            <p className="muted" data-testid="public-indicators-withheld">
+              {t('public.indicators.withheld')}
+            </p>
+          )}
           <dl className="facts" data-testid="public-indicators">
             {q.data.indicators.map((i) => (
               <div key={i.id}>

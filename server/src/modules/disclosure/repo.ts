@@ -83,3 +83,15 @@ export async function suspendedOrRevokedLicences(dbx: DbOrTx): Promise<LicenceAc
     decisionNote: r.decision_note === null || r.decision_note === undefined ? null : String(r.decision_note),
   }));
 }
+
+/** Distinct generators and receivers of the trades made in [start, end) (not cancelled). */
+export async function distinctParties(dbx: DbOrTx, start: Date, end: Date): Promise<{ generators: number; receivers: number }> {
+  const [r] = await rows<Record<string, unknown>>(
+    dbx,
+    sql`select count(distinct t.generator_org_id) as generators, count(distinct t.receiver_org_id) as receivers
+        from trades t
+        where t.status <> 'cancelled'
+          and t.created_at >= ${start.toISOString()}::timestamptz and t.created_at < ${end.toISOString()}::timestamptz`,
+  );
+  return { generators: n(r?.generators), receivers: n(r?.receivers) };
+}

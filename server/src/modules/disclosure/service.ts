@@ -30,6 +30,11 @@ export type DisclosureService = ReturnType<typeof createDisclosureService>;
 
 /** Indicators with a per-organisation breakdown or single-deal prices are not published here. */
 const NOT_PUBLISHED: ReadonlySet<string> = new Set(['capacity_utilisation', 'median_price_by_month']);
+/**
+ * Units published: shares and days. A kg total is not, because the year's total minus the flows'
+ * published cells would reveal a suppressed cell (one enterprise's trades).
+ */
+const PUBLISHED_UNITS: ReadonlySet<string> = new Set(['ratio', 'days']);
 
 /** YYYY-MM-01 of the month `k` months after the month of `date` (k may be negative). */
 function monthStart(date: string, k: number): string {
@@ -91,8 +96,16 @@ export function createDisclosureService(deps: {
     /** GET /public/indicators: the plan's targets and the city-wide headline indicators. */
     async indicators(year: number | undefined): Promise<TPublicIndicators> {
       const all = await deps.regulator.cityIndicators(year);
+      const parties = await repo.distinctParties(
+        db,
+        startOfShanghaiDay(`${all.year}-01-01`),
+        startOfShanghaiDay(`${all.year + 1}-01-01`),
+      );
+      const published = publishable(parties);
+      const shown = (value: number | null, unit: string) => (published && PUBLISHED_UNITS.has(unit) ? value : null);
       return {
         year: all.year,
+        published,
         noteZh: all.noteZh,
         noteEn: all.noteEn,
         indicators: all.indicators
@@ -104,10 +117,11 @@ export function createDisclosureService(deps: {
             nameEn: i.nameEn,
             definitionZh: i.definitionZh,
             definitionEn: i.definitionEn,
-            value: i.value,
-            monthly: i.monthly,
+            value: shown(i.value, i.unit),
           })),
-        planTargets: all.planTargets,
+        planTargets: all.planTargets.map((p) =>
+          p.measured ? { ...p, measured: { ...p.measured, value: shown(p.measured.value, p.measured.unit) } } : p,
+        ),
         planSource: all.planSource,
       };
     },
