@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { TestApp } from './app.js';
-import { PASSWORD, adminToken, createRegulator, type OrgActor } from './actors.js';
+import { PASSWORD, adminToken, auth, createRegulator, type OrgActor } from './actors.js';
 import { signInThroughUi } from './browser.js';
 import { flyAshDeal, openTrip } from './manifests.js';
 
@@ -30,6 +30,12 @@ export async function mainPagesFixture(t: TestApp): Promise<MainPagesFixture> {
   const deal = await flyAshDeal(t);
   const manifest = await openTrip(t, deal, 5_000);
   const g = deal.generator;
+  // A resting sell on the steel market, so its page shows a depth ladder and an open order.
+  const sell = await t.request
+    .post('/api/v1/markets/SW17-01/orders')
+    .set(auth(g.token))
+    .send({ side: 'sell', pricePerTonneFen: 258_000, quantityKg: 5_000, district: g.org.district });
+  expect(sell.status, sell.text).to.equal(201);
   const pages: MainPage[] = [
     { name: 'home', path: '/', who: 'generator' },
     { name: 'catalogue', path: '/catalog', who: 'visitor' },
