@@ -43,6 +43,12 @@ export async function mainPagesFixture(t: TestApp): Promise<MainPagesFixture> {
     .set(auth(g.token))
     .send({ pointId: point.body.id, materialCode: '772-002-18', quantityKg: 300 });
   expect(intake.status, intake.text).to.equal(201);
+  // A resting sell on the steel market, so its page shows a depth ladder and an open order.
+  const sell = await t.request
+    .post('/api/v1/markets/SW17-01/orders')
+    .set(auth(g.token))
+    .send({ side: 'sell', pricePerTonneFen: 258_000, quantityKg: 5_000, district: g.org.district });
+  expect(sell.status, sell.text).to.equal(201);
   const pages: MainPage[] = [
     { name: 'home', path: '/', who: 'generator' },
     { name: 'catalogue', path: '/catalog', who: 'visitor' },

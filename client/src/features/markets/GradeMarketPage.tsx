@@ -9,7 +9,7 @@ import { FormField } from '../../components/FormField';
 import { FormActions } from '../../components/FormActions';
 import { useI18n } from '../../i18n';
 import { formatPricePerTonne } from '../../lib/money';
-import { formatDateTime, formatTonnes, kgAsTonnesInput, tonnesToKg } from '../../lib/units';
+import { formatDateTime, formatTonnes, kgAsTonnesInput, tonnesToKg, yuanToFen } from '../../lib/units';
 import { mapFieldErrors } from '../auth/fieldErrors';
 import { useSession } from '../auth/session';
 import { useMaterials } from '../catalog/materials';
@@ -24,6 +24,9 @@ import { useLive } from '../realtime/LiveFeed';
 import {
   useCancelOrder,
   useMarketBook,
+  useUnwatch,
+  useWatch,
+  useWatches,
   useMyOrders,
   usePlaceOrder,
   usePrints,
@@ -100,6 +103,13 @@ export function GradeMarketPage() {
           <section aria-labelledby="mine-title" className="card">
             <h2 id="mine-title">{mt('mine.title')}</h2>
             <MyOrders code={code} />
+          </section>
+        )}
+        {me && (
+          <section aria-labelledby="watch-title" className="card">
+            <h2 id="watch-title">{mt('watch.title')}</h2>
+            <p className="muted small">{mt('watch.intro')}</p>
+            <Watches code={code} />
           </section>
         )}
       </div>
@@ -379,5 +389,57 @@ function MyOrders({ code }: { code: string }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The caller's watches of this grade, and a form to add one with an optional highest price. */
+function Watches({ code }: { code: string }) {
+  const { lang } = useI18n();
+  const mt = useMarketsText();
+  const watches = useWatches(true);
+  const watch = useWatch();
+  const unwatch = useUnwatch();
+  const [max, setMax] = useState('');
+  const mine = (watches.data?.items ?? []).filter((w) => w.materialCode === code);
+  const maxFen = yuanToFen(max);
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    await watch.mutateAsync({ materialCode: code, ...(max.trim() && maxFen !== null ? { maxPricePerTonneFen: maxFen } : {}) });
+    setMax('');
+  }
+  return (
+    <>
+      {mine.length > 0 && (
+        <ul className="my-orders" data-testid="watches">
+          {mine.map((w) => (
+            <li key={w.id} className="my-orders__item">
+              <span>
+                {w.maxPricePerTonneFen === null
+                  ? mt('watch.any')
+                  : mt('watch.upTo', { price: formatPricePerTonne(w.maxPricePerTonneFen, lang) })}
+              </span>
+              <button type="button" className="btn btn--small" onClick={() => unwatch.mutate(w.id)} data-testid="unwatch">
+                {mt('watch.remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form className="form" onSubmit={onSubmit} noValidate>
+        <FormField id="watch-max" label={mt('watch.max')}>
+          {(control) => (
+            <input
+              {...control}
+              className="input"
+              inputMode="decimal"
+              value={max}
+              onChange={(e) => setMax(e.target.value)}
+              data-testid="watch-max"
+            />
+          )}
+        </FormField>
+        <FormActions submitting={watch.isPending} label={mt('watch.add')} testId="watch-add" />
+      </form>
+    </>
   );
 }

@@ -2,19 +2,28 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import { markStale, useWrite } from '../../lib/query';
 import type { TPage } from '../../../../shared/src/schemas/common.js';
-import type { TMarketBook, TOrder, TPlaceOrderRequest, TPrint } from '../../../../shared/src/schemas/markets.js';
+import type {
+  TCreateWatchRequest,
+  TMarketBook,
+  TOrder,
+  TPlaceOrderRequest,
+  TPrint,
+  TWatch,
+} from '../../../../shared/src/schemas/markets.js';
 
 // Types only: the zod schemas stay on the server, out of the browser bundle.
 export type MarketBook = TMarketBook;
 export type Order = TOrder;
 export type Print = TPrint;
 export type PlaceOrderBody = TPlaceOrderRequest;
+export type Watch = TWatch;
 
 /** Query keys; the live `market.trade` and `market.depth` events invalidate ['markets'] (realtime/liveKeys.ts), a print also ['orders']. */
 export const marketKeys = {
   book: (code: string) => ['markets', code, 'book'] as const,
   prints: (code: string) => ['markets', code, 'prints'] as const,
   myOrders: (code: string) => ['orders', code] as const,
+  watches: () => ['watches'] as const,
 };
 
 const path = (code: string) => `/markets/${encodeURIComponent(code)}`;
@@ -27,6 +36,9 @@ export const marketsApi = {
     api.get<TPage<Order>>('/orders', { query: { market: code, status: 'open', limit: 50 }, signal }),
   place: (v: { code: string; body: PlaceOrderBody }) => api.post<Order>(`${path(v.code)}/orders`, v.body),
   cancel: (v: { code: string; id: string }) => api.delete<Order>(`${path(v.code)}/orders/${encodeURIComponent(v.id)}`),
+  watches: (signal?: AbortSignal) => api.get<{ items: Watch[] }>('/watches', { signal }),
+  watch: (body: TCreateWatchRequest) => api.post<Watch>('/watches', body),
+  unwatch: (id: string) => api.delete<Watch>(`/watches/${encodeURIComponent(id)}`),
 };
 
 export function useMarketBook(code: string) {
@@ -45,3 +57,9 @@ export const usePlaceOrder = () =>
     markStale(client, [['markets'], ['orders'], ...(order.tradeIds.length ? [['trades']] : [])]),
   );
 export const useCancelOrder = () => useWrite(marketsApi.cancel, (client) => markStale(client, [['markets'], ['orders']]));
+
+export function useWatches(enabled: boolean) {
+  return useQuery({ queryKey: marketKeys.watches(), queryFn: ({ signal }) => marketsApi.watches(signal), enabled });
+}
+export const useWatch = () => useWrite(marketsApi.watch, (client) => markStale(client, [['watches']]));
+export const useUnwatch = () => useWrite(marketsApi.unwatch, (client) => markStale(client, [['watches']]));

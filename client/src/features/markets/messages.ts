@@ -49,6 +49,13 @@ const zhCN = {
   'markets.title': '连续交易市场',
   'markets.intro': '标准品级（废钢、黄板纸、PET 瓶片、旧衣物）按盘口连续撮合。',
   'live.on': '实时更新',
+  'watch.title': '价格提醒',
+  'watch.intro': '有新的挂牌、订单或成交符合条件时，通过通知中心提醒您（每件事只提醒一次）。',
+  'watch.max': '最高价格（元/吨，可不填）',
+  'watch.add': '关注此品级',
+  'watch.remove': '取消关注',
+  'watch.any': '任意价格',
+  'watch.upTo': '不高于 {price}',
 };
 type MarketsMessageKey = keyof typeof zhCN;
 
@@ -99,6 +106,13 @@ const en: Record<MarketsMessageKey, string> = {
   'markets.title': 'Continuous markets',
   'markets.intro': 'Standard grades (scrap steel, OCC waste paper, PET flakes, used clothing) trade on an order book.',
   'live.on': 'Live',
+  'watch.title': 'Price alerts',
+  'watch.intro': 'The notification centre tells you when a new listing, order or trade matches (once for each).',
+  'watch.max': 'Highest price (yuan/t, optional)',
+  'watch.add': 'Watch this grade',
+  'watch.remove': 'Stop watching',
+  'watch.any': 'any price',
+  'watch.upTo': 'at most {price}',
 };
 
 const DICTIONARIES = { 'zh-CN': zhCN as Record<MarketsMessageKey, string>, en };

@@ -111,6 +111,10 @@ export function createMarketsService(deps: MarketsDeps) {
   const { db, ids, clock } = deps;
   /** This process's books, by market code: caches of the stored books, trusted only under the lock. */
   const books = new Map<string, OrderBook>();
+  /** The book a change of this process is working on, per market, until its transaction has ended. */
+  const changing = new Map<string, OrderBook>();
+  /** Per market, the end of the last change queued in this process (inTurn). */
+  const turns = new Map<string, Promise<void>>();
 
   /** Rebuilds a market's book from its stored open orders (start-up, a failover, a failed transaction). */
   async function rebuild(dbx: DbOrTx, code: string): Promise<OrderBook> {
@@ -127,7 +131,9 @@ export function createMarketsService(deps: MarketsDeps) {
     if (mode === 'change') await advisoryXactLock(tx, MARKET_LOCK, code);
     else await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext(${MARKET_LOCK}), hashtext(${code}))`);
     const book = books.get(code);
-    if (!book) return rebuild(tx, code);
+    // Also rebuilt when a change of this process still owns the cache: its transaction has let the
+    // lock go (committed or rolled back) but its code has not yet run to say which.
+    if (!book || changing.get(code) === book) return rebuild(tx, code);
     try {
       book.replay(await repo.journalAfter(tx, code, book.lastOp));
       return book;
@@ -147,14 +153,48 @@ export function createMarketsService(deps: MarketsDeps) {
     check: (tx: Tx) => Promise<C>,
     run: (tx: Tx, book: OrderBook, checked: C) => Promise<T>,
   ): Promise<T> {
+    return inTurn(code, () => changeMarketNow(code, check, run));
+  }
+
+  /**
+   * One change per market at a time in this process: the others wait here, without a database
+   * connection, instead of each holding one of the pool's while it waits for the advisory lock (which
+   * under a burst on one market left the pool empty and other requests timing out for a connection).
+   * Processes still take turns through the advisory lock.
+   */
+  function inTurn<T>(code: string, work: () => Promise<T>): Promise<T> {
+    const previous = turns.get(code) ?? Promise.resolve();
+    const mine = previous.then(work, work);
+    const settled = mine.then(
+      () => {},
+      () => {},
+    );
+    turns.set(code, settled);
+    void settled.then(() => {
+      if (turns.get(code) === settled) turns.delete(code);
+    });
+    return mine;
+  }
+
+  async function changeMarketNow<C, T>(
+    code: string,
+    check: (tx: Tx) => Promise<C>,
+    run: (tx: Tx, book: OrderBook, checked: C) => Promise<T>,
+  ): Promise<T> {
+    let mine: OrderBook | null = null;
     try {
       return await inTransaction(db, async (tx) => {
         const checked = await check(tx);
-        return run(tx, await lockMarket(tx, code), checked);
+        mine = await lockMarket(tx, code);
+        // Set in the same turn as the lock is known held, before the engine changes the book.
+        changing.set(code, mine);
+        return run(tx, mine, checked);
       });
     } catch (err) {
-      books.delete(code);
+      if (mine && books.get(code) === mine) books.delete(code);
       throw err;
+    } finally {
+      if (mine && changing.get(code) === mine) changing.delete(code);
     }
   }
 
