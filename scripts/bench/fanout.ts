@@ -63,7 +63,9 @@ async function paced(rate: number, seconds: number, from: number, send: (n: numb
         pending.push(
           send(n).then(
             () => void commits.push([n, now()]),
-            () => void failed++,
+            () => {
+              failed++;
+            },
           ),
         );
       }

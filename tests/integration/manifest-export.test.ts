@@ -1,10 +1,12 @@
 /**
  * Issue 14 item 4: the manifest export in the national electronic manifest's layout, per trip and in
- * bulk by date range and district, as JSON and CSV, for regulators in scope (docs/manifest-export.md).
+ * bulk by date range and district, as JSON and CSV, for regulators in scope and machine clients holding
+ * the scope manifests:export (docs/manifest-export.md).
  */
 import { expect } from 'chai';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { adminToken, auth, createRegulator, type OrgActor } from '../helpers/actors.js';
+import { clientToken, registerClient } from '../helpers/clients.js';
 import { flyAshDeal, openTrip, walkTrip, type Deal } from '../helpers/manifests.js';
 import {
   MANIFEST_EXPORT_FIELDS,
@@ -190,5 +192,74 @@ describe('manifests: the export in the national layout (issue 14)', () => {
     const long = await t.request.get('/api/v1/manifests/export?from=2025-01-01&to=2026-06-30').set(auth(city.token));
     expect(long.status, long.text).to.equal(400);
     expect(long.body.error.details.fields[0].path).to.equal('query.to');
+  });
+
+  describe('a machine client with the scope manifests:export (the government system)', () => {
+    let exporter: string;
+    let withoutScope: string;
+    before(async () => {
+      const admin = await adminToken(t.request);
+      exporter = await clientToken(t.request, await registerClient(t.request, ['manifests:export'], admin));
+      withoutScope = await clientToken(t.request, await registerClient(t.request, ['feeds:read:manifests'], admin));
+    });
+
+    it('gets the JSON and CSV export of a closed manifest, the same record a regulator gets', async () => {
+      const res = await exportOne(exporter);
+      expect(res.status, res.text).to.equal(200);
+      const e = res.body as TManifestExport;
+      expect(e).to.include({ layout: 'national-electronic-manifest', version: 1, range: null });
+      const asRegulator = (await exportOne(city.token)).body as TManifestExport;
+      expect(e.items).to.deep.equal(asRegulator.items);
+      expect(e.items[0]).to.include({ manifestNumber: m.number, status: 'closed', receiptDecision: 'accept', acceptedKg: 5_000 });
+
+      const csv = await exportOne(exporter, '?format=csv');
+      expect(csv.status, csv.text).to.equal(200);
+      expect(csv.headers['content-type']).to.match(/^text\/csv/);
+      const [header, row] = csv.text.slice(1).split('\r\n');
+      expect(header!.split(',')).to.deep.equal([...MANIFEST_EXPORT_FIELDS]);
+      expect(row!.startsWith(`${m.number},`)).to.equal(true);
+    });
+
+    it('gets the bulk export by date range and district, as JSON and CSV', async () => {
+      const bulk = await t.request.get(`/api/v1/manifests/export?from=${today}&to=${today}&district=330603`).set(auth(exporter));
+      expect(bulk.status, bulk.text).to.equal(200);
+      expect(bulk.body.range).to.deep.equal({ from: today, to: today, district: '330603' });
+      expect((bulk.body as TManifestExport).items.map((i) => i.manifestNumber)).to.include(m.number);
+
+      // Another district and an earlier range leave the Keqiao → Shangyu trip out.
+      const elsewhere = await t.request
+        .get(`/api/v1/manifests/export?from=${today}&to=${today}&district=330683`)
+        .set(auth(exporter));
+      expect(elsewhere.status, elsewhere.text).to.equal(200);
+      expect((elsewhere.body as TManifestExport).items.map((i) => i.manifestNumber)).to.not.include(m.number);
+      const earlier = await t.request.get('/api/v1/manifests/export?from=2025-01-01&to=2025-01-31').set(auth(exporter));
+      expect(earlier.status, earlier.text).to.equal(200);
+      expect((earlier.body as TManifestExport).items.map((i) => i.manifestNumber)).to.not.include(m.number);
+
+      const csv = await t.request
+        .get(`/api/v1/manifests/export?from=${today}&to=${today}&district=330603&format=csv`)
+        .set(auth(exporter));
+      expect(csv.status, csv.text).to.equal(200);
+      expect(csv.headers['content-type']).to.match(/^text\/csv/);
+      expect(csv.headers['content-disposition']).to.include(`manifests-${today}-${today}-330603.csv`);
+      expect(csv.text).to.include(m.number);
+    });
+
+    it('a client without the scope is 403 INSUFFICIENT_SCOPE; the scope opens no other user route', async () => {
+      const one = await exportOne(withoutScope);
+      expect(one.status, one.text).to.equal(403);
+      expect(one.body.error).to.include({ code: 'INSUFFICIENT_SCOPE' });
+      expect(one.body.error.details).to.deep.equal({ scope: 'manifests:export' });
+      const bulk = await t.request.get(`/api/v1/manifests/export?from=${today}&to=${today}`).set(auth(withoutScope));
+      expect(bulk.status, bulk.text).to.equal(403);
+      expect(bulk.body.error.code).to.equal('INSUFFICIENT_SCOPE');
+
+      // The exporter reads the export only: the manifest itself and its PDF stay user routes.
+      for (const path of [`/api/v1/manifests/${m.id}`, `/api/v1/manifests/${m.id}/pdf`, '/api/v1/manifests']) {
+        const res = await t.request.get(path).set(auth(exporter));
+        expect(res.status, path).to.equal(403);
+        expect(res.body.error.code, path).to.equal('FORBIDDEN_ROLE');
+      }
+    });
   });
 });

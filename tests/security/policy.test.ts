@@ -19,7 +19,7 @@ import { raiseAlert } from '../../server/src/modules/alerts/service.js';
 import { inTransaction } from '../../server/src/db/tx.js';
 import { recordCreditEvent } from '../../server/src/modules/credit/events.js';
 import { allRoutes } from '../../server/src/app.js';
-import { OUTSIDE_ROUTE_TABLE, POLICY, allows, type Access, type RouteKey } from '../../server/src/http/policy.js';
+import { OUTSIDE_ROUTE_TABLE, POLICY, allows, allowsClient, type Access, type RouteKey } from '../../server/src/http/policy.js';
 import type { RouteDef } from '../../server/src/http/route.js';
 import type { Role } from '../../shared/src/roles.js';
 import {
@@ -40,7 +40,11 @@ import {
 import { clientToken, registerClient } from '../helpers/clients.js';
 import { CLIENT_SCOPES } from '../../shared/src/schemas/clients.js';
 
-/** 'client': a machine client with every scope (issue 14); not in CALLERS, which are the users and nobody. */
+/**
+ * 'client': a machine client with every scope (issue 14); 'client_unscoped': one whose only scope
+ * (feeds:read:credit) is checked by the feed service, so the route layer sees it holding no route's
+ * scope. Neither is in CALLERS, which are the users and nobody.
+ */
 type Caller =
   | 'anonymous'
   | 'generator'
@@ -50,7 +54,10 @@ type Caller =
   | 'regulator'
   | 'credit_agency'
   | 'admin'
-  | 'client';
+  | 'client'
+  | 'client_unscoped';
+/** The one scope of 'client_unscoped': no policy entry names it (the feed service checks it per topic). */
+const UNSCOPED_CLIENT_SCOPE = 'feeds:read:credit';
 const CALLERS: Caller[] = ['anonymous', 'generator', 'recycler', 'carrier', 'collector', 'regulator', 'credit_agency', 'admin'];
 
 /** Sample values for path parameters other than ids. */
@@ -99,6 +106,7 @@ describe('security: matrices generated from the route table', () => {
     tokens.regulator = regulator.token;
     tokens.credit_agency = (await createCreditAgency(t.request, admin)).token;
     tokens.client = await clientToken(t.request, await registerClient(t.request, [...CLIENT_SCOPES], admin, regulator.orgId));
+    tokens.client_unscoped = await clientToken(t.request, await registerClient(t.request, [UNSCOPED_CLIENT_SCOPE], admin));
   });
   after(async () => {
     await t?.close();
@@ -198,11 +206,36 @@ describe('security: matrices generated from the route table', () => {
         if (access.who === 'public') continue;
         const res = await call(r.key, fillPath(r.key.split(' ')[1]!), 'client', {});
         seen.push({ what: `${r.key} as client`, res });
-        const refused = res.status === 401 || (res.status === 403 && res.body?.error?.code === 'FORBIDDEN_ROLE');
+        const code = res.body?.error?.code;
+        const refused =
+          res.status === 401 || (res.status === 403 && (code === 'FORBIDDEN_ROLE' || code === 'INSUFFICIENT_SCOPE'));
+        // This client holds every scope: POLICY admits it on client routes and on user routes with a clientScope.
+        const allowed = allowsClient(access, CLIENT_SCOPES);
         if (res.status >= 500) problems.push(`${r.key} as client: ${res.status}`);
-        else if (access.who === 'client' && refused) problems.push(`${r.key} as client: refused ${res.status}`);
-        else if (access.who !== 'client' && !(res.status === 403 && res.body?.error?.code === 'FORBIDDEN_ROLE'))
-          problems.push(`${r.key} as client: expected 403 FORBIDDEN_ROLE, got ${res.status} ${res.body?.error?.code}`);
+        else if (allowed && refused) problems.push(`${r.key} as client: policy allows, refused ${res.status} ${code}`);
+        else if (!allowed && !(res.status === 403 && code === 'FORBIDDEN_ROLE'))
+          problems.push(`${r.key} as client: expected 403 FORBIDDEN_ROLE, got ${res.status} ${code}`);
+      }
+      expect(problems, problems.join('\n')).to.deep.equal([]);
+    });
+
+    it('a machine client without the scope a route names is 403 INSUFFICIENT_SCOPE (client routes and clientScope routes)', async () => {
+      const problems: string[] = [];
+      const scoped = routes.filter((r) => {
+        const access: Access = POLICY[r.key];
+        return (access.who === 'client' && access.scope) || access.clientScope;
+      });
+      // The manifest export (issue 14 item 4) is the first user route open to a client; keep it covered.
+      expect(scoped.map((r) => r.key)).to.include.members(['GET /manifests/export', 'GET /manifests/:id/export']);
+      for (const r of scoped) {
+        const access: Access = POLICY[r.key];
+        expect(allowsClient(access, [UNSCOPED_CLIENT_SCOPE]), r.key).to.equal(false);
+        const res = await call(r.key, fillPath(r.key.split(' ')[1]!), 'client_unscoped', {});
+        seen.push({ what: `${r.key} as a client without its scope`, res });
+        const code = res.body?.error?.code;
+        const scope = (res.body?.error as { details?: { scope?: string } } | undefined)?.details?.scope;
+        if (!(res.status === 403 && code === 'INSUFFICIENT_SCOPE' && scope === (access.scope ?? access.clientScope)))
+          problems.push(`${r.key} without its scope: expected 403 INSUFFICIENT_SCOPE, got ${res.status} ${code} ${scope}`);
       }
       expect(problems, problems.join('\n')).to.deep.equal([]);
     });

@@ -5,6 +5,7 @@
  * not compile, and the security tests generate their role × route matrix from it.
  */
 import type { Role } from '../../../shared/src/roles.js';
+import type { TClientScope } from '../../../shared/src/schemas/clients.js';
 
 export interface Access {
   /**
@@ -14,6 +15,12 @@ export interface Access {
   who: 'public' | 'user' | 'client' | readonly Role[];
   /** Client routes: the scope the token must carry ('feeds:read:<topic>' is checked per topic by the service). */
   scope?: string;
+  /**
+   * User routes ('user' or a role list) that a machine client may call too: a client token carrying
+   * this scope is admitted (its handler sees a ClientActor), one without it is 403 INSUFFICIENT_SCOPE.
+   * Without `clientScope` a user route refuses every client token (403 FORBIDDEN_ROLE).
+   */
+  clientScope?: TClientScope;
   /** The object-level rule the service applies after the role check. */
   rule?: 'org-owner' | 'party' | 'scope' | 'self' | 'bidder-or-owner';
 }
@@ -156,11 +163,11 @@ export const POLICY = {
   // Issue 14 item 3: the shipper cancels a draft trip or supplements the national form's fields.
   'POST /manifests/:id/cancel': { who: ['generator', 'recycler'], rule: 'party' },
   'POST /manifests/:id/form': { who: ['generator', 'recycler'], rule: 'party' },
-  // Issue 14 item 4: the manifest export, for regulators (in scope) and the admin. THE place where the
-  // machine-client scope `manifests:export` is granted (issue 14 item 1 adds client scopes to Access);
-  // the service (manifests/export.ts, EXPORT_SCOPE) already accepts a client holding it.
-  'GET /manifests/export': { who: ['regulator', 'admin'], rule: 'scope' },
-  'GET /manifests/:id/export': { who: ['regulator', 'admin'], rule: 'scope' },
+  // Issue 14 item 4: the manifest export, for regulators (in scope), the admin, and a machine client
+  // holding the scope `manifests:export` (the government's system; it sees every district). The service
+  // (manifests/export.ts, EXPORT_SCOPE) checks the same scope again as its object-level rule.
+  'GET /manifests/export': { who: ['regulator', 'admin'], rule: 'scope', clientScope: 'manifests:export' },
+  'GET /manifests/:id/export': { who: ['regulator', 'admin'], rule: 'scope', clientScope: 'manifests:export' },
   // Issue 14 item 6: public disclosure (公示), no sign-in; rate-limited per IP like every anonymous
   // route. No personal data; flows and prices under the 3 + 3 distinct-party rule (DESIGN §6.3).
   'GET /public/prices': { who: 'public' },
@@ -210,6 +217,10 @@ export type RouteKey = keyof typeof POLICY;
 export type PublicRouteKey = { [K in RouteKey]: (typeof POLICY)[K]['who'] extends 'public' ? K : never }[RouteKey];
 /** Routes for machine clients only: their handlers see a ClientActor. */
 export type ClientRouteKey = { [K in RouteKey]: (typeof POLICY)[K]['who'] extends 'client' ? K : never }[RouteKey];
+/** User routes that also admit a machine client with their `clientScope`: their handlers see a user or a client. */
+export type UserOrClientRouteKey = {
+  [K in RouteKey]: (typeof POLICY)[K] extends { clientScope: string } ? K : never;
+}[RouteKey];
 
 /** Whether a user with these roles (null: no token) may call the route. No user may call a client route. */
 export function allows(access: Access, roles: readonly Role[] | null): boolean {
@@ -218,4 +229,14 @@ export function allows(access: Access, roles: readonly Role[] | null): boolean {
   if (access.who === 'client') return false;
   if (access.who === 'user') return true;
   return access.who.some((r) => roles.includes(r));
+}
+
+/**
+ * Whether a machine client holding these scopes gets past the route layer: on a client route, with the
+ * route's scope if it names one; on a user route, only one with a `clientScope` the client holds.
+ */
+export function allowsClient(access: Access, scopes: readonly string[]): boolean {
+  if (access.who === 'public') return true;
+  if (access.who === 'client') return !access.scope || scopes.includes(access.scope);
+  return access.clientScope !== undefined && scopes.includes(access.clientScope);
 }

@@ -6,16 +6,29 @@ import { AppError, ErrorCodes } from '../../../shared/src/errors.js';
 import { isUserActor, type ClientActor, type UserActor } from './actor.js';
 import type { Db } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema.js';
-import { allows, POLICY, type ClientRouteKey, type PublicRouteKey, type RouteKey, type Access } from './policy.js';
+import {
+  allows,
+  POLICY,
+  type ClientRouteKey,
+  type PublicRouteKey,
+  type RouteKey,
+  type UserOrClientRouteKey,
+  type Access,
+} from './policy.js';
 import { validationError, zodFields, toAppError, STATUS } from './errors.js';
 import { textProblem } from '../../../shared/src/schemas/text.js';
 
-/** What a route's handler is given as its actor: a user on protected routes, a user or nobody on public ones. */
+/**
+ * What a route's handler is given as its actor: a user on protected routes, a user or nobody on public
+ * ones, a client on client routes, a user or a client on user routes with a `clientScope`.
+ */
 export type ActorFor<K extends RouteKey> = K extends PublicRouteKey
   ? UserActor | null
   : K extends ClientRouteKey
     ? ClientActor
-    : UserActor;
+    : K extends UserOrClientRouteKey
+      ? UserActor | ClientActor
+      : UserActor;
 
 export interface HandlerInput<B, Q, P, A extends UserActor | ClientActor | null = UserActor | ClientActor | null> {
   body: B;
@@ -141,8 +154,10 @@ export function mountRoutes(router: Router, defs: RouteDef[], db: Db): void {
     const access: Access = POLICY[def.key];
     const { method, path } = splitKey(def.key);
     const admit = (req: Request): UserActor | ClientActor | null => {
-      if (access.who === 'client') return admitClient(req, access);
-      // Machine clients have routes of their own; the user routes here admit people only.
+      if (access.who === 'client') return admitClient(req, access.scope);
+      // A user route that names a client scope admits a machine client holding it (the manifest export).
+      if (access.clientScope && req.actor && !isUserActor(req.actor)) return admitClient(req, access.clientScope);
+      // Otherwise machine clients have routes of their own; the user routes here admit people only.
       if (req.actor && !isUserActor(req.actor) && access.who !== 'public')
         throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'this route is for signed-in users, not machine clients');
       const actor = req.actor && isUserActor(req.actor) ? req.actor : null;
@@ -178,13 +193,16 @@ export function mountRoutes(router: Router, defs: RouteDef[], db: Db): void {
   }
 }
 
-/** A client route: a client token (none: 401; a user's: 403 FORBIDDEN_ROLE) carrying the route's scope. */
-function admitClient(req: Request, access: Access): ClientActor {
+/**
+ * A client token (none: 401; a user's: 403 FORBIDDEN_ROLE) carrying `scope` when one is needed (else 403
+ * INSUFFICIENT_SCOPE): the route's `scope` on a client route, its `clientScope` on a user route.
+ */
+function admitClient(req: Request, scope: string | undefined): ClientActor {
   if (!req.actor) throw new AppError(ErrorCodes.UNAUTHENTICATED, 'send a machine client token (POST /api/v1/oauth/token)');
   if (isUserActor(req.actor))
     throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'this route is for machine clients, not signed-in users');
-  if (access.scope && !req.actor.scopes.includes(access.scope))
-    throw new AppError(ErrorCodes.INSUFFICIENT_SCOPE, `this needs the scope ${access.scope}`, { scope: access.scope });
+  if (scope && !req.actor.scopes.includes(scope))
+    throw new AppError(ErrorCodes.INSUFFICIENT_SCOPE, `this needs the scope ${scope}`, { scope });
   return req.actor;
 }
 
@@ -392,7 +410,9 @@ export function openApiDocument(
             : access.who === 'client'
               ? `a machine client token${access.scope ? ` with the scope ${access.scope}` : ''}`
               : access.who.join(', ')
-      }${access.rule ? ` (rule: ${access.rule})` : ''}.`,
+      }${access.rule ? ` (rule: ${access.rule})` : ''}${
+        access.clientScope ? `; also a machine client token with the scope ${access.clientScope}` : ''
+      }.`,
       // Public operations say so: the document's default is the bearer token.
       security: access.who === 'public' ? [] : [{ bearer: [] }],
       parameters,
