@@ -14,8 +14,20 @@ import { allRoutes } from '../../server/src/app.js';
 import { POLICY, allows, type Access } from '../../server/src/http/policy.js';
 import type { RouteDef } from '../../server/src/http/route.js';
 import type { Role } from '../../shared/src/roles.js';
+import { clientToken, registerClient } from '../helpers/clients.js';
+import { CLIENT_SCOPES } from '../../shared/src/schemas/clients.js';
 
-type Caller = 'anonymous' | 'generator' | 'recycler' | 'carrier' | 'regulator' | 'credit_agency' | 'admin';
+/** 'client': a machine client with every scope (issue 14), for routes only a client may call. */
+type Caller =
+  | 'anonymous'
+  | 'generator'
+  | 'recycler'
+  | 'carrier'
+  | 'collector'
+  | 'regulator'
+  | 'credit_agency'
+  | 'admin'
+  | 'client';
 const PARAM_SAMPLES: Record<string, string> = { code: 'SW17-01', reference: 'ZWX0000000100' };
 
 interface Res {
@@ -37,7 +49,10 @@ describe('security: malformed requests are 400 in the §7.1 envelope, never a 50
     tokens.generator = (await registerOrg(t.request, { roles: ['generator'] })).token;
     tokens.recycler = (await registerOrg(t.request, { roles: ['recycler'] })).token;
     tokens.carrier = (await registerOrg(t.request, { roles: ['carrier'] })).token;
-    tokens.regulator = (await createRegulator(t.request, 'city', admin)).token;
+    tokens.collector = (await registerOrg(t.request, { roles: ['collector'] })).token;
+    const regulator = await createRegulator(t.request, 'city', admin);
+    tokens.regulator = regulator.token;
+    tokens.client = await clientToken(t.request, await registerClient(t.request, [...CLIENT_SCOPES], admin, regulator.orgId));
     tokens.credit_agency = (await createCreditAgency(t.request, admin)).token;
   });
   after(async () => {
@@ -45,7 +60,8 @@ describe('security: malformed requests are 400 in the §7.1 envelope, never a 50
   });
 
   function callerFor(access: Access): Caller {
-    const order: Caller[] = ['anonymous', 'generator', 'recycler', 'carrier', 'regulator', 'credit_agency', 'admin'];
+    if (access.who === 'client') return 'client';
+    const order: Caller[] = ['anonymous', 'generator', 'recycler', 'carrier', 'collector', 'regulator', 'credit_agency', 'admin'];
     return order.find((c) => allows(access, c === 'anonymous' ? null : [c as Role]))!;
   }
 
