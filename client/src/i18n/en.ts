@@ -1296,4 +1296,25 @@ export const en: Record<MessageKey, string> = {
   'colreg.trace.submit': 'Trace',
   'colreg.trace.received': '{kg} kg received at the point',
   'colreg.trace.disposed': '{kg} kg disposed',
+  // Issue 18: the producer's fallback path on its listing page (fb.*).
+  'fb.title': 'Fallback disposal',
+  'fb.askDirectly':
+    'No acceptable bid for this hazardous lot? Ask for fallback disposal directly: cancel the listing, then the designated disposer and its regulated tariff appear here for you to accept.',
+  'fb.intro':
+    'The market ended without selling this lot. A disposer of last resort designated by the city takes it at a regulated tariff; nothing is sent and you are not bound until you accept the tariff below.',
+  'fb.disposer': 'Designated disposer',
+  'fb.tariff': 'Regulated tariff',
+  'fb.source': 'Source',
+  'fb.effectiveFrom': 'effective from {date}',
+  'fb.quantity': 'Quantity',
+  'fb.estimate': 'Estimated fee you pay',
+  'fb.accept': 'I accept this regulated tariff for this lot',
+  'fb.send': 'Send to fallback disposal',
+  'fb.status.pending': 'Fallback requested: waiting for the designated disposer',
+  'fb.status.accepted': 'Fallback accepted: a trade at the regulated tariff',
+  'fb.status.declined': 'Fallback declined by the designated disposer',
+  'fb.respondBy': 'It answers by {date}',
+  'fb.overdue': 'overdue: the regulator is alerted',
+  'fb.openTrade': 'Open the trade',
+  'fb.reason': 'Reason',
 };

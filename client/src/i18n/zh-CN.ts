@@ -1255,6 +1255,27 @@ export const zhCN = {
   'colreg.trace.submit': '追溯',
   'colreg.trace.received': '收集点接收 {kg} 千克',
   'colreg.trace.disposed': '已处置 {kg} 千克',
+  // Issue 18：产废单位在挂牌页发起兜底处置（fb.*）。
+  'fb.title': '兜底处置',
+  'fb.askDirectly':
+    '这批危险废物没有可接受的出价？可直接申请兜底处置：先撤销挂牌，此处即显示指定的兜底处置单位及其政府定价，供您确认接受。',
+  'fb.intro':
+    '市场交易已结束而此批次未售出。由市级指定的兜底处置单位按政府定价接收；在您确认接受下方价格之前，不会发出申请，您也不受其约束。',
+  'fb.disposer': '指定兜底处置单位',
+  'fb.tariff': '政府定价',
+  'fb.source': '定价依据',
+  'fb.effectiveFrom': '自 {date} 起执行',
+  'fb.quantity': '数量',
+  'fb.estimate': '预计应付处置费',
+  'fb.accept': '我接受本批次适用的上述政府定价',
+  'fb.send': '申请兜底处置',
+  'fb.status.pending': '已申请兜底处置：等待指定处置单位答复',
+  'fb.status.accepted': '兜底处置已接受：按政府定价成交',
+  'fb.status.declined': '指定处置单位已拒绝兜底处置',
+  'fb.respondBy': '答复期限 {date}',
+  'fb.overdue': '已逾期：已向监管部门预警',
+  'fb.openTrade': '查看交易',
+  'fb.reason': '理由',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;
