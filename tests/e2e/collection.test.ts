@@ -8,7 +8,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { type Browser } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { PASSWORD, adminToken, approvedLicence, auth, createRegulator, registerOrg } from '../helpers/actors.js';
+import { PASSWORD, adminToken, approvedLicence, auth, createRegulator, makeUscc, registerOrg } from '../helpers/actors.js';
 import { createListing, createRecycler, flyAshListing } from '../helpers/trading.js';
 import { shanghaiDate } from '../../shared/src/calendar.js';
 import { launchChromium, SCREENSHOTS, signInThroughUi } from '../helpers/browser.js';
@@ -150,6 +150,44 @@ describe('web client: a small producer declares a lot at a collection point (pho
     await page.locator('[data-testid="fallback-request"][data-status="accepted"]').waitFor();
     await page.getByTestId('fallback-trade').click();
     await page.waitForURL(new RegExp(`/trades/${acc.body.tradeId as string}`));
+    await context.close();
+  });
+  it('a laboratory signs up with the short small-producer form (no roles, no licence) and lands on the collection points', async () => {
+    const context = await browser.newContext({
+      viewport: PHONE,
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const page = await context.newPage();
+    const uscc = makeUscc('lab-e2e');
+    const email = `lab-${Date.now()}@example.test`;
+    await page.goto(`${base}/signup`);
+    await page.getByTestId('signup-page').waitFor();
+    await page.getByTestId('signup-kind-small').check();
+    // The short form: no role choice.
+    expect(await page.getByTestId('signup-roles').count()).to.equal(0);
+    await page.getByTestId('signup-small-note').waitFor();
+    await page.getByTestId('signup-org-name').fill('绍兴文理学院化学实验室');
+    await page.getByLabel('统一社会信用代码').fill(uscc);
+    await page.getByTestId('signup-district').selectOption('330602');
+    await page.getByTestId('signup-name').fill('李老师');
+    await page.getByTestId('signup-email').fill(email);
+    await page.getByTestId('signup-password').fill(PASSWORD);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow, 'the sign-up page scrolls sideways at 390 px').to.be.at.most(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'signup-small-phone.png'), fullPage: true });
+    await page.getByTestId('signup-submit').click();
+    await page.waitForURL(`${base}/collection`);
+    await page.getByTestId('collection-page').waitFor();
+
+    const [org] = await rows<{ roles: string[]; district: string }>(
+      t.ctx.db,
+      sql`select roles, district from orgs where uscc = ${uscc}`,
+    );
+    expect(org).to.deep.equal({ roles: ['generator'], district: '330602' });
     await context.close();
   });
 });

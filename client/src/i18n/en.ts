@@ -1317,4 +1317,14 @@ export const en: Record<MessageKey, string> = {
   'fb.overdue': 'overdue: the regulator is alerted',
   'fb.openTrade': 'Open the trade',
   'fb.reason': 'Reason',
+  // Issue 18: the short sign-up for a small producer or laboratory.
+  'signup.kind': 'Who is registering',
+  'signup.kind.trading': 'A company trading on the market',
+  'signup.kind.trading.hint': 'You produce, recycle, carry or collect waste; licences are added after sign-up',
+  'signup.kind.small': 'Small producer or laboratory',
+  'signup.kind.small.hint': 'Small quantities handed to a collection point; no trading licence needed',
+  'signup.small.orgName': 'Enterprise or laboratory name',
+  'signup.small.contact': 'Contact name',
+  'signup.small.note':
+    'You register as a waste producer (generator) without a trading licence, and go straight to the collection points to declare small lots.',
 };

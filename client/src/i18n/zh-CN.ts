@@ -1276,6 +1276,15 @@ export const zhCN = {
   'fb.overdue': '已逾期：已向监管部门预警',
   'fb.openTrade': '查看交易',
   'fb.reason': '理由',
+  // Issue 18：小微产废单位和实验室的简易注册。
+  'signup.kind': '注册类型',
+  'signup.kind.trading': '参与市场交易的单位',
+  'signup.kind.trading.hint': '产生、利用处置、运输或收集危险废物；注册后再添加许可证',
+  'signup.kind.small': '小微企业或实验室',
+  'signup.kind.small.hint': '少量产生的危险废物交收集点收集；无需经营许可证',
+  'signup.small.orgName': '单位或实验室名称',
+  'signup.small.contact': '联系人姓名',
+  'signup.small.note': '您将以产废单位身份注册，无需经营许可证，注册后直接进入收集点页面申报小批量废物。',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;
