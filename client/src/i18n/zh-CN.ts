@@ -1184,7 +1184,7 @@ export const zhCN = {
   'nav.collection': '收集点',
   'nav.regCollection': '收集与兜底处置',
   'role.collector': '收集单位',
-  'role.collector.hint': '为小微产废单位提供收集服务的持证单位，运营收集点',
+  'role.collector.hint': '持证为小微企业和实验室收集危险废物，运营收集点',
   'lic.kind.collection': '收集',
   'regulator.alert.kind.fallback_overdue': '兜底处置答复逾期',
   'col.eyebrow': '小微产废单位',
