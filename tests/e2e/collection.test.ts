@@ -5,8 +5,9 @@
  * docs/screenshots/collection-phone.png.
  */
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { expect } from 'chai';
-import { type Browser } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { PASSWORD, adminToken, approvedLicence, auth, createRegulator, makeUscc, registerOrg } from '../helpers/actors.js';
 import { createListing, createRecycler, flyAshListing } from '../helpers/trading.js';
@@ -16,6 +17,16 @@ import { rows } from '../../server/src/db/tx.js';
 import { sql } from 'drizzle-orm';
 
 const PHONE = { width: 390, height: 844 };
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Serious or critical axe-core violations on the page as it stands (the accessibility suite's rule). */
+async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  const found = (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.help))`,
+  )) as string[];
+  return found;
+}
 
 describe('web client: a small producer declares a lot at a collection point (phone, Chromium)', function () {
   this.timeout(120_000);
@@ -118,6 +129,7 @@ describe('web client: a small producer declares a lot at a collection point (pho
     const page = await context.newPage();
     await signInThroughUi(page, base, producer, PASSWORD, `/listings/${l.id}`);
     await page.getByTestId('fallback-offer').waitFor();
+    expect(await seriousAxeViolations(page)).to.deep.equal([]);
     expect(await page.getByTestId('fallback-disposer').textContent()).to.equal('绍兴危废处置中心');
     expect(await page.getByTestId('fallback-fee').textContent()).to.contain('2,000');
     expect(await page.getByTestId('fallback-source').textContent()).to.contain('绍市发改〔2026〕12号');
@@ -134,6 +146,7 @@ describe('web client: a small producer declares a lot at a collection point (pho
     await page.locator('[data-testid="fallback-request"][data-status="pending"]').waitFor();
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow, 'the listing page scrolls sideways at 390 px').to.be.at.most(0);
+    expect(await seriousAxeViolations(page)).to.deep.equal([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'fallback-phone.png'), fullPage: true });
 
     const [req] = await rows<{ id: string; fee_per_tonne_fen: string; status: string }>(
@@ -178,6 +191,7 @@ describe('web client: a small producer declares a lot at a collection point (pho
     await page.getByTestId('signup-password').fill(PASSWORD);
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow, 'the sign-up page scrolls sideways at 390 px').to.be.at.most(0);
+    expect(await seriousAxeViolations(page)).to.deep.equal([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'signup-small-phone.png'), fullPage: true });
     await page.getByTestId('signup-submit').click();
     await page.waitForURL(`${base}/collection`);
