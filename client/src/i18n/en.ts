@@ -1435,4 +1435,35 @@ export const en: Record<MessageKey, string> = {
   'colreg.trace.submit': 'Trace',
   'colreg.trace.received': '{kg} kg received at the point',
   'colreg.trace.disposed': '{kg} kg disposed',
+  // Issue 18: the producer's fallback path on its listing page (fb.*).
+  'fb.title': 'Fallback disposal',
+  'fb.askDirectly':
+    'No acceptable bid for this hazardous lot? Ask for fallback disposal directly: cancel the listing, then the designated disposer and its regulated tariff appear here for you to accept.',
+  'fb.intro':
+    'The market ended without selling this lot. A disposer of last resort designated by the city takes it at a regulated tariff; nothing is sent and you are not bound until you accept the tariff below.',
+  'fb.disposer': 'Designated disposer',
+  'fb.tariff': 'Regulated tariff',
+  'fb.source': 'Source',
+  'fb.effectiveFrom': 'effective from {date}',
+  'fb.quantity': 'Quantity',
+  'fb.estimate': 'Estimated fee you pay',
+  'fb.accept': 'I accept this regulated tariff for this lot',
+  'fb.send': 'Send to fallback disposal',
+  'fb.status.pending': 'Fallback requested: waiting for the designated disposer',
+  'fb.status.accepted': 'Fallback accepted: a trade at the regulated tariff',
+  'fb.status.declined': 'Fallback declined by the designated disposer',
+  'fb.respondBy': 'It answers by {date}',
+  'fb.overdue': 'overdue: the regulator is alerted',
+  'fb.openTrade': 'Open the trade',
+  'fb.reason': 'Reason',
+  // Issue 18: the short sign-up for a small producer or laboratory.
+  'signup.kind': 'Who is registering',
+  'signup.kind.trading': 'A company trading on the market',
+  'signup.kind.trading.hint': 'You produce, recycle, carry or collect waste; licences are added after sign-up',
+  'signup.kind.small': 'Small producer or laboratory',
+  'signup.kind.small.hint': 'Small quantities handed to a collection point; no trading licence needed',
+  'signup.small.orgName': 'Enterprise or laboratory name',
+  'signup.small.contact': 'Contact name',
+  'signup.small.note':
+    'You register as a waste producer (generator) without a trading licence, and go straight to the collection points to declare small lots.',
 };

@@ -1317,7 +1317,7 @@ export const zhCN = {
   'nav.collection': '收集点',
   'nav.regCollection': '收集与兜底处置',
   'role.collector': '收集单位',
-  'role.collector.hint': '为小微产废单位提供收集服务的持证单位，运营收集点',
+  'role.collector.hint': '持证为小微企业和实验室收集危险废物，运营收集点',
   'lic.kind.collection': '收集',
   'regulator.alert.kind.fallback_overdue': '兜底处置答复逾期',
   'col.eyebrow': '小微产废单位',
@@ -1388,6 +1388,36 @@ export const zhCN = {
   'colreg.trace.submit': '追溯',
   'colreg.trace.received': '收集点接收 {kg} 千克',
   'colreg.trace.disposed': '已处置 {kg} 千克',
+  // Issue 18：产废单位在挂牌页发起兜底处置（fb.*）。
+  'fb.title': '兜底处置',
+  'fb.askDirectly':
+    '这批危险废物没有可接受的出价？可直接申请兜底处置：先撤销挂牌，此处即显示指定的兜底处置单位及其政府定价，供您确认接受。',
+  'fb.intro':
+    '市场交易已结束而此批次未售出。由市级指定的兜底处置单位按政府定价接收；在您确认接受下方价格之前，不会发出申请，您也不受其约束。',
+  'fb.disposer': '指定兜底处置单位',
+  'fb.tariff': '政府定价',
+  'fb.source': '定价依据',
+  'fb.effectiveFrom': '自 {date} 起执行',
+  'fb.quantity': '数量',
+  'fb.estimate': '预计应付处置费',
+  'fb.accept': '我接受本批次适用的上述政府定价',
+  'fb.send': '申请兜底处置',
+  'fb.status.pending': '已申请兜底处置：等待指定处置单位答复',
+  'fb.status.accepted': '兜底处置已接受：按政府定价成交',
+  'fb.status.declined': '指定处置单位已拒绝兜底处置',
+  'fb.respondBy': '答复期限 {date}',
+  'fb.overdue': '已逾期：已向监管部门预警',
+  'fb.openTrade': '查看交易',
+  'fb.reason': '理由',
+  // Issue 18：小微产废单位和实验室的简易注册。
+  'signup.kind': '注册类型',
+  'signup.kind.trading': '参与市场交易的单位',
+  'signup.kind.trading.hint': '产生、利用处置、运输或收集危险废物；注册后再添加许可证',
+  'signup.kind.small': '小微企业或实验室',
+  'signup.kind.small.hint': '少量产生的危险废物交收集点收集；无需经营许可证',
+  'signup.small.orgName': '单位或实验室名称',
+  'signup.small.contact': '联系人姓名',
+  'signup.small.note': '您将以产废单位身份注册，无需经营许可证，注册后直接进入收集点页面申报小批量废物。',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { DistrictCode } from '../../../../shared/src/districts.js';
 import { TRADING_ROLES, type TradingRole } from '../../../../shared/src/roles.js';
 import { isValidUscc } from '../../../../shared/src/uscc.js';
@@ -21,10 +21,20 @@ type Path = (typeof PATHS)[number];
 /** Mirrors ZPassword in shared/src/schemas/auth.ts (not imported: it would bring zod into the bundle). */
 const MIN_PASSWORD = 10;
 
+/**
+ * Who is signing up. A small producer or laboratory (issue 18) gets a short form: no role choice, no
+ * licence; the organisation registers as a generator and lands on /collection to declare small lots
+ * at a collection point. `/signup?kind=small` opens the form on that choice.
+ */
+type Kind = 'trading' | 'small';
+
 export function SignUpPage() {
   const { t } = useI18n();
   const { signUp } = useSession();
   const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [kind, setKind] = useState<Kind>(params.get('kind') === 'small' ? 'small' : 'trading');
+  const small = kind === 'small';
   const [orgName, setOrgName] = useState('');
   const [uscc, setUscc] = useState('');
   const [district, setDistrict] = useState<DistrictCode | ''>('');
@@ -46,7 +56,7 @@ export function SignUpPage() {
     if (!uscc) e['org.uscc'] = required;
     else if (!isValidUscc(uscc)) e['org.uscc'] = t('signup.usccInvalid');
     if (!district) e['org.district'] = required;
-    if (roles.length === 0) e['org.roles'] = t('signup.rolesRequired');
+    if (!small && roles.length === 0) e['org.roles'] = t('signup.rolesRequired');
     if (!email.trim()) e['user.email'] = required;
     if (!name.trim()) e['user.name'] = required;
     if (!password) e['user.password'] = required;
@@ -65,13 +75,18 @@ export function SignUpPage() {
     }
     // Keep the roles in the order they are offered, whatever order they were ticked in.
     const body: RegisterBody = {
-      org: { name: orgName.trim(), uscc, district, roles: TRADING_ROLES.filter((r) => roles.includes(r)) },
+      org: {
+        name: orgName.trim(),
+        uscc,
+        district,
+        roles: small ? ['generator'] : TRADING_ROLES.filter((r) => roles.includes(r)),
+      },
       user: { email: email.trim(), password, name: name.trim() },
     };
     setSubmitting(true);
     try {
       await signUp(body);
-      navigate('/org', { replace: true });
+      navigate(small ? '/collection' : '/org', { replace: true });
     } catch (err) {
       const { byPath, rest } = mapFieldErrors(err, PATHS, t);
       setErrors(byPath);
@@ -95,11 +110,36 @@ export function SignUpPage() {
       </header>
       <form className="card form" onSubmit={onSubmit} noValidate data-testid="signup-form">
         {formError && <Alert testId="form-error">{formError}</Alert>}
+        <fieldset className="field checkbox-group" data-testid="signup-kind">
+          <legend className="field__label">{t('signup.kind')}</legend>
+          <div className="checkbox-group__options">
+            {(['trading', 'small'] as const).map((k) => (
+              <div className="checkbox" key={k}>
+                <input
+                  type="radio"
+                  id={`signup-kind-${k}`}
+                  name="kind"
+                  value={k}
+                  checked={kind === k}
+                  onChange={() => {
+                    setKind(k);
+                    setErrors({});
+                  }}
+                  data-testid={`signup-kind-${k}`}
+                />
+                <label htmlFor={`signup-kind-${k}`}>
+                  <span className="checkbox__title">{t(`signup.kind.${k}`)}</span>
+                  <span className="checkbox__hint">{t(`signup.kind.${k}.hint`)}</span>
+                </label>
+              </div>
+            ))}
+          </div>
+        </fieldset>
         <fieldset className="form__section">
           <legend>{t('signup.orgSection')}</legend>
           <TextField
             id="org-name"
-            label={t('field.orgName')}
+            label={t(small ? 'signup.small.orgName' : 'field.orgName')}
             error={errors['org.name']}
             required
             value={orgName}
@@ -124,46 +164,53 @@ export function SignUpPage() {
               </select>
             )}
           </FormField>
-          <fieldset
-            className={`field checkbox-group${errors['org.roles'] ? ' field--invalid' : ''}`}
-            aria-describedby={errors['org.roles'] ? 'org-roles-error' : 'org-roles-hint'}
-            data-testid="signup-roles"
-          >
-            <legend className="field__label">
-              {t('field.roles')}
-              <span className="field__required" aria-hidden="true">
-                {' '}
-                *
-              </span>
-            </legend>
-            <div id="org-roles-hint" className="field__hint">
-              {t('field.roles.hint')}
-            </div>
-            <div className="checkbox-group__options">
-              {TRADING_ROLES.map((role) => (
-                <div className="checkbox" key={role}>
-                  <input
-                    type="checkbox"
-                    id={`org-role-${role}`}
-                    name="roles"
-                    value={role}
-                    checked={roles.includes(role)}
-                    onChange={(e) => toggleRole(role, e.target.checked)}
-                    data-testid={`signup-role-${role}`}
-                  />
-                  <label htmlFor={`org-role-${role}`}>
-                    <span className="checkbox__title">{t(`role.${role}` as MessageKey)}</span>
-                    <span className="checkbox__hint">{t(`role.${role}.hint` as MessageKey)}</span>
-                  </label>
-                </div>
-              ))}
-            </div>
-            {errors['org.roles'] && (
-              <div id="org-roles-error" className="field__error" role="alert">
-                {errors['org.roles']}
+          {!small && (
+            <fieldset
+              className={`field checkbox-group${errors['org.roles'] ? ' field--invalid' : ''}`}
+              aria-describedby={errors['org.roles'] ? 'org-roles-error' : 'org-roles-hint'}
+              data-testid="signup-roles"
+            >
+              <legend className="field__label">
+                {t('field.roles')}
+                <span className="field__required" aria-hidden="true">
+                  {' '}
+                  *
+                </span>
+              </legend>
+              <div id="org-roles-hint" className="field__hint">
+                {t('field.roles.hint')}
               </div>
-            )}
-          </fieldset>
+              <div className="checkbox-group__options">
+                {TRADING_ROLES.map((role) => (
+                  <div className="checkbox" key={role}>
+                    <input
+                      type="checkbox"
+                      id={`org-role-${role}`}
+                      name="roles"
+                      value={role}
+                      checked={roles.includes(role)}
+                      onChange={(e) => toggleRole(role, e.target.checked)}
+                      data-testid={`signup-role-${role}`}
+                    />
+                    <label htmlFor={`org-role-${role}`}>
+                      <span className="checkbox__title">{t(`role.${role}` as MessageKey)}</span>
+                      <span className="checkbox__hint">{t(`role.${role}.hint` as MessageKey)}</span>
+                    </label>
+                  </div>
+                ))}
+              </div>
+              {errors['org.roles'] && (
+                <div id="org-roles-error" className="field__error" role="alert">
+                  {errors['org.roles']}
+                </div>
+              )}
+            </fieldset>
+          )}
+          {small && (
+            <p className="field__hint" data-testid="signup-small-note">
+              {t('signup.small.note')}
+            </p>
+          )}
         </fieldset>
 
         <fieldset className="form__section">
@@ -171,7 +218,7 @@ export function SignUpPage() {
           <AccountFields
             ids={{ name: 'user-name', email: 'user-email', password: 'user-password' }}
             testIds={{ name: 'signup-name', email: 'signup-email', password: 'signup-password' }}
-            nameLabel={t('field.userName')}
+            nameLabel={t(small ? 'signup.small.contact' : 'field.userName')}
             value={account}
             onChange={setAccount}
             errors={{ name: errors['user.name'], email: errors['user.email'], password: errors['user.password'] }}

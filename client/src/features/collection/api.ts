@@ -11,11 +11,13 @@ import type {
   TIntake,
   TLot,
   TPoint,
+  TRequestFallbackRequest,
   TStock,
+  TTariff,
   TTrace,
 } from '../../../../shared/src/schemas/collection.js';
 
-export type { TDesignation, TFallbackRequest, TIntake, TPoint, TStock, TTrace };
+export type { TDesignation, TFallbackRequest, TIntake, TPoint, TStock, TTariff, TTrace };
 
 export const collectionApi = {
   points: (signal?: AbortSignal) => api.get<{ items: TPoint[] }>('/collection/points', { signal }),
@@ -34,6 +36,11 @@ export const collectionApi = {
       '/regulator/fallback',
       { signal },
     ),
+  /** The regulated tariff in force for the caller's ended hazardous lot (GET /fallback/tariff). */
+  tariff: (listingId: string, signal?: AbortSignal) => api.get<TTariff>('/fallback/tariff', { query: { listingId }, signal }),
+  /** The producer sends its lot to fallback, repeating the designation and fee it read and accepted. */
+  requestFallback: (v: { listingId: string; body: TRequestFallbackRequest }) =>
+    api.post<TFallbackRequest>(`/listings/${encodeURIComponent(v.listingId)}/fallback`, v.body),
   trace: (q: { intakeId?: string; producerOrgId?: string }, signal?: AbortSignal) =>
     api.get<TTrace>('/regulator/trace', { query: q, signal }),
 };
@@ -53,8 +60,20 @@ export const useFallbackRequests = () =>
 export const useFallbackIndicator = () =>
   useQuery({ queryKey: ['fallback', 'indicator'], queryFn: ({ signal }) => collectionApi.indicator(signal) });
 
+/** The tariff for one of the caller's lots; only asked once the lot's market ended (the server refuses an open one). */
+export const useFallbackTariff = (listingId: string, enabled: boolean) =>
+  useQuery({
+    queryKey: ['fallback', 'tariff', listingId],
+    queryFn: ({ signal }) => collectionApi.tariff(listingId, signal),
+    enabled,
+  });
+
 export const useDeclare = () => useWrite(collectionApi.declare, all);
 export const useAccept = () => useWrite(collectionApi.accept, all);
 export const useRefuse = () => useWrite(collectionApi.refuse, all);
 export const useCreateLot = () => useWrite(collectionApi.createLot, all);
 export const useDesignate = () => useWrite(collectionApi.designate, all);
+export const useRequestFallback = () =>
+  useWrite(collectionApi.requestFallback, (client, _r, v) =>
+    markStale(client, [['collection'], ['fallback'], ['listings', 'detail', v.listingId]]),
+  );

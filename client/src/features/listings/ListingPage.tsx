@@ -13,6 +13,7 @@ import { formatDateTime, formatTonnes } from '../../lib/units';
 import { useSession } from '../auth/session';
 import { useLive } from '../realtime/LiveFeed';
 import { DocumentsPanel } from '../documents/DocumentsPanel';
+import { FallbackPanel } from '../collection/FallbackPanel';
 import {
   listingKeys,
   listingsApi,
@@ -297,7 +298,11 @@ function ListingDetail({ listing: l, band, bids, isOwner, liveStatus, onPlaced, 
           </section>
 
           {isOwner ? (
-            <OwnerPanel listing={l} bids={bids} onChanged={onChanged} />
+            <>
+              <OwnerPanel listing={l} bids={bids} onChanged={onChanged} />
+              {/* Issue 18: a hazardous lot the market did not take can go to fallback disposal. */}
+              {l.side === 'supply' && l.hazardous && <FallbackPanel listing={l} />}
+            </>
           ) : (
             <section className="card">
               <BidArea listing={l} band={band} closed={closed} onPlaced={onPlaced} />
