@@ -1,4 +1,3 @@
-import { Worker } from 'node:worker_threads';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Database, Db } from './client.js';
