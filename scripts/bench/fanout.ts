@@ -298,6 +298,9 @@ async function main(): Promise<void> {
     const listingId = randomUUID();
     const room = `listing:${listingId}`;
     for (const kind of ['ours', 'bare'] as Kind[]) {
+      // A client dropped in an earlier cell (starved past the ping timeout) is replaced.
+      for (const c of clients[kind].filter((x) => !x.socket.connected)) c.socket.disconnect();
+      clients[kind] = clients[kind].filter((x) => x.socket.connected);
       if (clients[kind].length < count)
         clients[kind].push(...(await connectClients(servers[kind], count - clients[kind].length)));
       await subscribeAll(clients[kind].slice(0, count), listingId);
