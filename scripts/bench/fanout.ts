@@ -10,8 +10,8 @@
  * orchestrates; the server under test runs in a child (ours: the whole app as tests build it,
  * committing `bid.placed` events with publishEvent in their own transactions at the given rate;
  * bare: socket.io 4 alone, io.to(room).emit of the same payload at the same rate). Each event
- * carries a counter `n`; the server records the wall-clock time (performance.timeOrigin + now())
- * when the commit resolved (bare: when emit returned) and each client the time the event arrived,
+ * carries a counter `n`; the server records the monotonic clock (process.hrtime, shared by all processes)
+ * when the commit resolved (bare: when it called emit) and each client the time the event arrived,
  * so the delay includes the relay, the emit, the loopback and the client's parse. On Linux the
  * server is pinned to CPU 0 and this process to CPU 1 (taskset) where there are two.
  */
@@ -21,10 +21,10 @@ import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import { io as ioClient, type Socket } from 'socket.io-client';
 
-const now = () => performance.timeOrigin + performance.now();
+/** CLOCK_MONOTONIC in ms: one clock for every process on the machine (the wall clock here jumps). */
+const now = () => Number(process.hrtime.bigint()) / 1e6;
 const version = (pkg: string) =>
   (JSON.parse(readFileSync(new URL(`../../node_modules/${pkg}/package.json`, import.meta.url), 'utf8')) as { version: string })
     .version;
@@ -48,7 +48,7 @@ type ToParent = { type: 'ready'; url: string; token: string } | { type: 'done'; 
 // ---------------------------------------------------------------- server side (child process)
 
 /** Sends `count` events at `rate` per second on a 5 ms timer; `send(n)` resolves at its commit. */
-async function paced(rate: number, seconds: number, from: number, send: (n: number) => Promise<void>) {
+async function paced(rate: number, seconds: number, from: number, send: (n: number) => Promise<number | void>) {
   const total = Math.round(rate * seconds);
   const commits: [number, number][] = [];
   let failed = 0;
@@ -62,7 +62,7 @@ async function paced(rate: number, seconds: number, from: number, send: (n: numb
         const n = from + sent;
         pending.push(
           send(n).then(
-            () => void commits.push([n, now()]),
+            (at) => void commits.push([n, at ?? now()]),
             () => {
               failed++;
             },
@@ -122,7 +122,10 @@ async function serveBare(): Promise<void> {
     const r = await paced(m.rate, m.seconds, m.from, async (n) => {
       const seq = (seqs.get(m.room) ?? 0) + 1;
       seqs.set(m.room, seq);
+      // The bare server's "commit" is the moment it emits.
+      const at = now();
       io.to(m.room).emit('bid.placed', payload(m.room, m.listingId, n, seq));
+      return at;
     });
     process.send!({ type: 'done', ...r } satisfies ToParent);
   });
@@ -216,6 +219,8 @@ interface RunResult {
   outOfOrder: number;
   deliveries: number;
   failedCommits: number;
+  /** Clients still connected at the end (a client starved past socket.io's ping timeout is dropped). */
+  connected: number;
 }
 
 let counter = 1;
@@ -262,6 +267,7 @@ async function runOnce(
     outOfOrder,
     deliveries: k,
     failedCommits: done.failed,
+    connected: clients.filter((c) => c.socket.connected).length,
   };
 }
 
@@ -292,6 +298,9 @@ async function main(): Promise<void> {
     const listingId = randomUUID();
     const room = `listing:${listingId}`;
     for (const kind of ['ours', 'bare'] as Kind[]) {
+      // A client dropped in an earlier cell (starved past the ping timeout) is replaced.
+      for (const c of clients[kind].filter((x) => !x.socket.connected)) c.socket.disconnect();
+      clients[kind] = clients[kind].filter((x) => x.socket.connected);
       if (clients[kind].length < count)
         clients[kind].push(...(await connectClients(servers[kind], count - clients[kind].length)));
       await subscribeAll(clients[kind].slice(0, count), listingId);
@@ -306,7 +315,7 @@ async function main(): Promise<void> {
           const r = await runOnce(servers[kind], clients[kind].slice(0, count), room, listingId, rate, seconds);
           results[kind].push(r);
           console.log(
-            `  ${String(count).padStart(4)} clients ${String(rate).padStart(3)}/s ${kind}: p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms, max ${f(r.max)} ms, ${r.deliveries} deliveries, lost ${r.lost}, out of order ${r.outOfOrder}, failed commits ${r.failedCommits}; load ${loadavg()}`,
+            `  ${String(count).padStart(4)} clients ${String(rate).padStart(3)}/s ${kind}: p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms, max ${f(r.max)} ms, ${r.deliveries} deliveries, lost ${r.lost}, out of order ${r.outOfOrder}, failed commits ${r.failedCommits}, ${r.connected} connected; load ${loadavg()}`,
           );
         }
       const m = (kind: Kind, key: keyof RunResult) => median(results[kind].map((r) => r[key]));

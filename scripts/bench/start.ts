@@ -140,7 +140,7 @@ async function bidLoad(url: string) {
     listings.push(await createListing(request, generator, steelListing({ mode: 'auction', closesAt: inSeconds(3600) })));
   await eventLoopSeconds(url); // resets the histogram
   const end = performance.now() + LOAD_S * 1000;
-  let price = 254_000;
+  let price = 0;
   let ok = 0;
   let failed = 0;
   const health: number[] = [];
@@ -157,7 +157,7 @@ async function bidLoad(url: string) {
   await Promise.all(
     bidders.map(async (who, i) => {
       while (performance.now() < end) {
-        const r = await bid(request, who, listings[i]!.id, { pricePerTonneFen: (price++ % 9000) + 254_000, quantityKg: 10_000 });
+        const r = await bid(request, who, listings[i]!.id, { pricePerTonneFen: 258_500 + (price++ % 4000), quantityKg: 10_000 });
         if (r.status === 201) ok++;
         else failed++;
       }
