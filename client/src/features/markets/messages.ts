@@ -1,5 +1,4 @@
-import { useCallback } from 'react';
-import { useI18n } from '../../i18n';
+import { featureTextHook, type FeatureT } from '../../i18n/featureText';
 
 /** Texts of the continuous market pages, zh-CN first and English second, kept with the feature. */
 const zhCN = {
@@ -115,21 +114,10 @@ const en: Record<MarketsMessageKey, string> = {
   'watch.upTo': 'at most {price}',
 };
 
-const DICTIONARIES = { 'zh-CN': zhCN as Record<MarketsMessageKey, string>, en };
-
-export type MarketsT = (key: MarketsMessageKey, params?: Record<string, string | number>) => string;
+export type MarketsT = FeatureT<MarketsMessageKey>;
 
 /** The feature's texts in the current language. */
-export function useMarketsText(): MarketsT {
-  const { lang } = useI18n();
-  return useCallback(
-    (key, params) => {
-      const text = DICTIONARIES[lang][key] ?? zhCN[key] ?? key;
-      return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
-    },
-    [lang],
-  );
-}
+export const useMarketsText = featureTextHook<MarketsMessageKey>(zhCN as Record<MarketsMessageKey, string>, en);
 
 /** Every key, for the i18n completeness check. */
 export const MARKETS_MESSAGES = { 'zh-CN': zhCN, en } as const;

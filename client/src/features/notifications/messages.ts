@@ -1,5 +1,4 @@
-import { useCallback } from 'react';
-import { useI18n } from '../../i18n';
+import { featureTextHook, type FeatureT } from '../../i18n/featureText';
 
 /**
  * Texts of the notification centre, zh-CN first and English second, kept with the feature (as
@@ -148,21 +147,10 @@ const en: Record<NotificationsMessageKey, string> = {
   'text.credit_level': 'Your credit level changed from {from} to {to}.',
 };
 
-const DICTIONARIES = { 'zh-CN': zhCN as Record<NotificationsMessageKey, string>, en };
-
-export type NotificationsT = (key: NotificationsMessageKey, params?: Record<string, string | number>) => string;
+export type NotificationsT = FeatureT<NotificationsMessageKey>;
 
 /** The feature's texts in the current language. */
-export function useNotificationsText(): NotificationsT {
-  const { lang } = useI18n();
-  return useCallback(
-    (key, params) => {
-      const text = DICTIONARIES[lang][key] ?? zhCN[key] ?? key;
-      return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
-    },
-    [lang],
-  );
-}
+export const useNotificationsText = featureTextHook<NotificationsMessageKey>(zhCN as Record<NotificationsMessageKey, string>, en);
 
 /** Every key, for the i18n completeness check. */
 export const NOTIFICATIONS_MESSAGES = { 'zh-CN': zhCN, en } as const;

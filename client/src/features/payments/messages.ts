@@ -1,5 +1,4 @@
-import { useCallback } from 'react';
-import { useI18n } from '../../i18n';
+import { featureTextHook, type FeatureT } from '../../i18n/featureText';
 
 /**
  * Texts of the payments and admin features, zh-CN first and English second, kept with the feature
@@ -232,18 +231,7 @@ const en: Record<PaymentsMessageKey, string> = {
   'admin.balances.col.balance': 'Balance',
 };
 
-const DICTIONARIES = { 'zh-CN': zhCN as Record<PaymentsMessageKey, string>, en };
-
-export type PaymentsT = (key: PaymentsMessageKey, params?: Record<string, string | number>) => string;
+export type PaymentsT = FeatureT<PaymentsMessageKey>;
 
 /** The feature's texts in the current language. */
-export function usePaymentsText(): PaymentsT {
-  const { lang } = useI18n();
-  return useCallback(
-    (key, params) => {
-      const text = DICTIONARIES[lang][key] ?? zhCN[key] ?? key;
-      return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
-    },
-    [lang],
-  );
-}
+export const usePaymentsText = featureTextHook<PaymentsMessageKey>(zhCN as Record<PaymentsMessageKey, string>, en);
