@@ -29,6 +29,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { USCC_CHARSET, usccCheckCharacter } from '../../shared/src/uscc.js';
+import { adminQuery, loadavg, median, mulberry32, withDatabase } from './kit.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,41 +56,7 @@ const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = ['--import', 'tsx'];
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const loadavg = () =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
-
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-async function admin(text: string): Promise<void> {
-  const c = new pg.Client({ connectionString: BASE_URL });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
 
 /** A child process that prints `READY <url>` once it serves. */
 async function startChild(
@@ -321,7 +288,7 @@ async function main() {
   console.log(
     `rounds ${ROUNDS}, ${SECONDS} s per run after ${WARMUP_SECONDS} s warm-up, clients ${CLIENTS.join('/')}, ${LISTINGS} auctions, pool ${POOL_SIZE}`,
   );
-  for (const db of Object.values(dbs)) await admin(`create database ${db}`);
+  for (const db of Object.values(dbs)) await adminQuery(BASE_URL, `create database ${db}`);
   console.log(`scratch databases ${Object.values(dbs).join(', ')} (dropped at the end)`);
   try {
     const profArgs = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
@@ -476,7 +443,7 @@ async function main() {
     for (const c of children.reverse()) await stopChild(c);
     agent.destroy();
     for (const db of Object.values(dbs))
-      await admin(`drop database if exists ${db} with (force)`).catch((e) => console.error(`drop ${db}: ${e}`));
+      await adminQuery(BASE_URL, `drop database if exists ${db} with (force)`).catch((e) => console.error(`drop ${db}: ${e}`));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

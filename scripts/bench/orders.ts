@@ -19,13 +19,13 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../../server/src/config.js';
 import { closeContext, createContext } from '../../server/src/context.js';
 import { startServer } from '../../server/src/server.js';
 import { OrderBook } from '../../server/src/modules/matching/index.js';
 import { makeUscc } from '../../tests/helpers/actors.js';
+import { adminQuery, withDatabase } from './kit.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,22 +38,6 @@ const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432
 const APP_DB = `zwx_bench_orders_${process.pid}`;
 const PGBENCH_DB = `zwx_bench_pgbench_${process.pid}`;
 const MARKET = 'SW17-01';
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: BASE_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 /** A deterministic stream: mulberry32. */
 function rng(seed: number): () => number {
@@ -147,8 +131,8 @@ function engineRun(): { rate: number; ops: number; fills: number } {
 
 async function main() {
   const load0 = os.loadavg();
-  await admin(`create database ${APP_DB}`);
-  await admin(`create database ${PGBENCH_DB}`);
+  await adminQuery(BASE_URL, `create database ${APP_DB}`);
+  await adminQuery(BASE_URL, `create database ${PGBENCH_DB}`);
   try {
     const config = loadConfig({
       NODE_ENV: 'development',
@@ -189,8 +173,8 @@ load average before: ${load0.map((x) => x.toFixed(1)).join(' ')}; after: ${load1
 `);
   } finally {
     if (!KEEP) {
-      await admin(`drop database if exists ${APP_DB} with (force)`).catch(() => {});
-      await admin(`drop database if exists ${PGBENCH_DB} with (force)`).catch(() => {});
+      await adminQuery(BASE_URL, `drop database if exists ${APP_DB} with (force)`).catch(() => {});
+      await adminQuery(BASE_URL, `drop database if exists ${PGBENCH_DB} with (force)`).catch(() => {});
     }
   }
 }

@@ -15,7 +15,6 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { openPostgres } from '../../server/src/db/client.js';
 import { createRegulatorService } from '../../server/src/modules/regulator/service.js';
 import { monthCells, monthlyMedians } from '../../server/src/modules/regulator/repo.js';
@@ -25,6 +24,7 @@ import { shanghaiDate } from '../../shared/src/calendar.js';
 import type { UserActor } from '../../server/src/http/actor.js';
 import type { TFlowsQuery } from '../../shared/src/schemas/regulator.js';
 import { generate } from './gen-million.js';
+import { adminQuery, median, withDatabase } from './kit.js';
 
 const BUDGET_MS = 200;
 
@@ -38,26 +38,6 @@ const KEEP = process.argv.includes('--keep');
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const SCRATCH = `zwx_bench_regulator_${process.pid}`;
 
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-async function admin(text: string): Promise<void> {
-  const c = new pg.Client({ connectionString: BASE_URL });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const loadavg = () =>
   os
@@ -86,7 +66,7 @@ async function main(): Promise<void> {
   console.log(
     `machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load average ${loadavg()}`,
   );
-  await admin(`create database ${SCRATCH}`);
+  await adminQuery(BASE_URL, `create database ${SCRATCH}`);
   const url = withDatabase(BASE_URL, SCRATCH);
   let database: Awaited<ReturnType<typeof openPostgres>> | null = null;
   try {
@@ -253,7 +233,7 @@ async function main(): Promise<void> {
     await database?.close().catch(() => {});
     if (KEEP) console.log(`kept ${url}`);
     else
-      await admin(`drop database if exists ${SCRATCH} with (force)`).catch((e) =>
+      await adminQuery(BASE_URL, `drop database if exists ${SCRATCH} with (force)`).catch((e) =>
         console.error(`could not drop ${SCRATCH}: ${(e as Error).message}`),
       );
   }
@@ -261,7 +241,7 @@ async function main(): Promise<void> {
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const)
   process.once(sig, () => {
-    if (!KEEP) void admin(`drop database if exists ${SCRATCH} with (force)`).finally(() => process.exit(130));
+    if (!KEEP) void adminQuery(BASE_URL, `drop database if exists ${SCRATCH} with (force)`).finally(() => process.exit(130));
   });
 
 await main();
