@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { zText } from './text.js';
 import { ZHazard, ZJustification, ZKg, ZPricePerTonneFen } from './listings.js';
-import { ZDistrict, ZInstant } from './common.js';
+import { refinePickupWindow, ZDistrict, ZInstant } from './common.js';
 import { ZPriceCheck } from './prices.js';
 import { ZCreditLevel } from './credit.js';
 
@@ -27,16 +27,7 @@ export const ZPlaceBidRequest = z
     pickupTo: ZInstant.optional(),
     hazard: ZHazard.optional(),
   })
-  .superRefine((b, ctx) => {
-    if ((b.pickupFrom === undefined) !== (b.pickupTo === undefined))
-      ctx.addIssue({
-        code: 'custom',
-        path: [b.pickupFrom === undefined ? 'pickupFrom' : 'pickupTo'],
-        message: 'give both ends of the pickup window, or neither',
-      });
-    if (b.pickupFrom && b.pickupTo && Date.parse(b.pickupTo) < Date.parse(b.pickupFrom))
-      ctx.addIssue({ code: 'custom', path: ['pickupTo'], message: 'must not be before pickupFrom' });
-  });
+  .superRefine(refinePickupWindow);
 
 /** The fields only an offer into a demand listing carries. */
 export const OFFER_LOT_FIELDS = ['district', 'pickupFrom', 'pickupTo', 'hazard'] as const;

@@ -60,3 +60,18 @@ export function cursorInstant(v: unknown): string | null {
 export function cursorUuid(v: unknown): string | null {
   return typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ? v : null;
 }
+
+/**
+ * The pickup window of a bid or an order: both ends or neither, and the end not before the start
+ * (a superRefine step, so each problem names its field).
+ */
+export function refinePickupWindow(b: { pickupFrom?: string; pickupTo?: string }, ctx: z.RefinementCtx): void {
+  if ((b.pickupFrom === undefined) !== (b.pickupTo === undefined))
+    ctx.addIssue({
+      code: 'custom',
+      path: [b.pickupFrom === undefined ? 'pickupFrom' : 'pickupTo'],
+      message: 'give both ends of the pickup window, or neither',
+    });
+  if (b.pickupFrom && b.pickupTo && Date.parse(b.pickupTo) < Date.parse(b.pickupFrom))
+    ctx.addIssue({ code: 'custom', path: ['pickupTo'], message: 'must not be before pickupFrom' });
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { zText } from './text.js';
 import { ZJustification, ZKg, ZPricePerTonneFen } from './listings.js';
-import { ZDistrict, ZInstant } from './common.js';
+import { refinePickupWindow, ZDistrict, ZInstant } from './common.js';
 import { ZPriceCheck } from './prices.js';
 
 /**
@@ -29,16 +29,7 @@ export const ZPlaceOrderRequest = z
     pickupTo: ZInstant.optional(),
     justification: ZJustification.optional(),
   })
-  .superRefine((b, ctx) => {
-    if ((b.pickupFrom === undefined) !== (b.pickupTo === undefined))
-      ctx.addIssue({
-        code: 'custom',
-        path: [b.pickupFrom === undefined ? 'pickupFrom' : 'pickupTo'],
-        message: 'give both ends of the pickup window, or neither',
-      });
-    if (b.pickupFrom && b.pickupTo && Date.parse(b.pickupTo) < Date.parse(b.pickupFrom))
-      ctx.addIssue({ code: 'custom', path: ['pickupTo'], message: 'must not be before pickupFrom' });
-  });
+  .superRefine(refinePickupWindow);
 export type TPlaceOrderRequest = z.infer<typeof ZPlaceOrderRequest>;
 
 export const ZOrder = z.object({
