@@ -111,7 +111,8 @@ describe('notification centre', () => {
     expect(await steps(d.recycler)).to.deep.equal(['open']);
     await step(t, d.generator, m.id, { type: 'issue' });
     expect(await steps(d.generator)).to.deep.equal([]);
-    expect(await steps(d.carrier)).to.deep.equal(['issue', 'open']);
+    // Both steps, whatever their order: the test clock stands still, so they share a timestamp.
+    expect(await steps(d.carrier)).to.have.members(['issue', 'open']);
   });
 
   it('a receipt deadline reminder appears one lead time before the deadline, once', async () => {
