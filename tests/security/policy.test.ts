@@ -502,29 +502,9 @@ describe('security: matrices generated from the route table', () => {
       'GET /manifests/:id': async (a) => manifestOfShipper(a),
       'GET /manifests/:id/audit': async (a) => manifestOfShipper(a),
       'GET /manifests/:id/pdf': async (a) => manifestOfShipper(a),
-      'POST /manifests/:id/events': async (a) => {
-        const m = await manifestOfShipper(a);
-        return {
-          ...m,
-          body: { type: 'issue' },
-          unchanged: async () =>
-            expect(
-              (await one<{ status: string }>(t.ctx.db, sql`select status from manifests where id = ${m.id}`))!.status,
-            ).to.equal('draft'),
-        };
-      },
+      'POST /manifests/:id/events': async (a) => draftTripStaysDraft(a, { type: 'issue' }),
       // Issue 14: B may neither cancel A's draft trip nor add to its form.
-      'POST /manifests/:id/cancel': async (a) => {
-        const m = await manifestOfShipper(a);
-        return {
-          ...m,
-          body: { reason: 'tenant B tries to cancel' },
-          unchanged: async () =>
-            expect(
-              (await one<{ status: string }>(t.ctx.db, sql`select status from manifests where id = ${m.id}`))!.status,
-            ).to.equal('draft'),
-        };
-      },
+      'POST /manifests/:id/cancel': async (a) => draftTripStaysDraft(a, { reason: 'tenant B tries to cancel' }),
       'POST /manifests/:id/form': async (a) => {
         const m = await manifestOfShipper(a);
         return {
@@ -648,6 +628,18 @@ describe('security: matrices generated from the route table', () => {
       const res = await t.request.post(`/api/v1/trades/${tradeId}/manifests`).set(auth(a.token)).send(tripOf(a));
       expect(res.status, res.text).to.equal(201);
       return { id: res.body.id, secrets: [res.body.number, a.org.uscc, c.orgId, 'tenant A driver'] };
+    }
+    /** A's draft trip with the body B sends to it; afterwards the trip must still be a draft. */
+    async function draftTripStaysDraft(a: OrgActor, body: Record<string, unknown>) {
+      const m = await manifestOfShipper(a);
+      return {
+        ...m,
+        body,
+        unchanged: async () =>
+          expect(
+            (await one<{ status: string }>(t.ctx.db, sql`select status from manifests where id = ${m.id}`))!.status,
+          ).to.equal('draft'),
+      };
     }
     async function tradeStatusOf(id: string): Promise<string> {
       return (await one<{ status: string }>(t.ctx.db, sql`select status from trades where id = ${id}`))!.status;
