@@ -5,6 +5,7 @@
  *   npm run bench:fanout                                   # PGlite, no Redis, 3 runs per cell
  *   npm run bench:fanout -- --runs 1 --seconds 5 --clients 100,1000 --rates 20,200
  *   DATABASE_URL=postgres://… REDIS_URL=redis://… npm run bench:fanout   # PostgreSQL + Redis adapter
+ *   npm run bench:fanout -- --no-batch                     # our clients without batch frames
  *
  * Three processes: this one holds the clients (official socket.io-client, websocket transport) and
  * orchestrates; the server under test runs in a child (ours: the whole app as tests build it,
@@ -142,6 +143,7 @@ interface Server {
   next(): Promise<ToParent>;
 }
 
+const BATCH = !process.argv.includes('--no-batch');
 const pin = os.platform() === 'linux' && os.cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
 
 async function startServer(kind: Kind): Promise<Server> {
@@ -185,13 +187,16 @@ async function connectClients(server: Server, count: number): Promise<Client[]> 
           transports: ['websocket'],
           reconnection: false,
           forceNew: true,
-          auth: { token: server.token },
+          // Ours sends a room's events of one relay pass as one frame to sockets that ask (--no-batch: never).
+          auth: { token: server.token, batch: BATCH },
         });
         const c: Client = { socket, arrivals: new Map(), seqs: [] };
-        socket.on('bid.placed', (p: { n: number; seq: number }) => {
+        const arrived = (p: { n: number; seq: number }) => {
           c.arrivals.set(p.n, now());
           c.seqs.push(p.seq);
-        });
+        };
+        socket.on('bid.placed', arrived);
+        socket.on('events', (b: { events: { n: number; seq: number }[] }) => b.events.forEach(arrived));
         await new Promise<void>((resolve, reject) => {
           socket.once('connect', () => resolve());
           socket.once('connect_error', reject);
@@ -286,7 +291,7 @@ async function main(): Promise<void> {
   const rates = arg('rates', '20,200').split(',').map(Number);
   if (pin) spawnSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   console.log(
-    `fan-out benchmark: ${runs} runs per cell, ${seconds} s per run; ours on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}${process.env.REDIS_URL ? ' + Redis adapter' : ', no Redis'}`,
+    `fan-out benchmark: ${runs} runs per cell, ${seconds} s per run; ours on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}${process.env.REDIS_URL ? ' + Redis adapter' : ', no Redis'}; clients ${BATCH ? 'take batch frames (auth.batch)' : 'take one frame per event (--no-batch)'}`,
   );
   console.log(
     `machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), Node ${process.version}, socket.io ${version('socket.io')}, socket.io-client ${version('socket.io-client')}, @electric-sql/pglite ${version('@electric-sql/pglite')}; ${pin ? 'server on CPU 0, clients on CPU 1' : 'not pinned'}; load average ${loadavg()}`,

@@ -93,12 +93,30 @@ export interface SubscribeAck {
   error?: { code: string; message: string };
 }
 
+/**
+ * Several events of one room in one frame, in `seq` order (issue 15): sent only to sockets that ask
+ * for it in the handshake (`auth: { token, batch: true }`), and only when one relay pass carries more
+ * than one event for the room, which is under load. A frame per event costs a websocket write per
+ * socket; at 200 events/s to 1,000 sockets that, not the database, is the limit. Sockets that do not
+ * ask get every event in its own frame, as DESIGN §8 describes.
+ */
+export interface RealtimeBatch {
+  room: string;
+  events: RealtimeEvent[];
+}
+/** The name of the batch frame. Not an event type: a client unpacks it and handles each event. */
+export const REALTIME_BATCH = 'events';
+/** Rooms that split sockets by the frames they take; every socket is in exactly one. */
+export const FrameRooms = { batch: 'frames:batch', single: 'frames:single' } as const;
+
 /** Events the server sends. */
 export type ServerToClientEvents = {
   [E in RealtimeEventName]: (event: RealtimeEvent<E>) => void;
 } & {
   /** Sent just before the server drops a socket whose access token expired; reconnect with a fresh one. */
   'session.expired': () => void;
+  /** To sockets that asked for batches (`auth.batch`): several events of one room. */
+  events: (batch: RealtimeBatch) => void;
 };
 
 /** Events a client sends; every one takes an acknowledgement callback. */

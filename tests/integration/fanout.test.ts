@@ -39,19 +39,21 @@ describe('live fan-out to 200 clients (issue 15)', function () {
     for (let i = 0; i < CLIENTS; i += 20) {
       // Twenty at a time, so the handshakes do not queue behind each other past socket.io's timeout.
       await Promise.all(
-        Array.from({ length: Math.min(20, CLIENTS - i) }, async () => {
+        Array.from({ length: Math.min(20, CLIENTS - i) }, async (_, k) => {
+          // Half of them take batch frames (several events of the room in one frame under load).
           const c: Client = ioClient(t.server!.url, {
             path: '/socket.io',
             transports: ['websocket'],
             reconnection: false,
             forceNew: true,
-            auth: { token },
+            auth: k % 2 ? { token, batch: true } : { token },
           });
           clients.push(c);
           const got: RealtimeEvent[] = [];
           received.push(got);
-          c.onAny((_event, payload) => {
-            if ((payload as RealtimeEvent).room === room) got.push(payload as RealtimeEvent);
+          c.onAny((event: string, payload: unknown) => {
+            const events = event === 'events' ? (payload as { events: RealtimeEvent[] }).events : [payload as RealtimeEvent];
+            for (const e of events) if (e.room === room) got.push(e);
           });
           await new Promise<void>((resolve, reject) => {
             c.once('connect', () => resolve());
@@ -83,3 +85,82 @@ describe('live fan-out to 200 clients (issue 15)', function () {
     expect(received.every((got) => got.every((e) => e.type === 'bid.placed'))).to.equal(true);
   });
 });
+
+/**
+ * Coalescing per room (issue 15 item 3): the events of one room that one relay pass carries reach a
+ * socket that asked for batches (`auth.batch`) as one frame, in seq order, and every other socket
+ * one frame per event, as DESIGN §8 describes. The relay is not started, so one tick is one pass.
+ */
+for (const useRedis of process.env.REDIS_URL ? [false, true] : [false])
+  describe(`batch frames: a room’s events of one relay pass in one frame, for sockets that ask (${useRedis ? 'Redis adapter' : 'one process'})`, function () {
+    this.timeout(60_000);
+    let t: TestApp;
+    const clients: Client[] = [];
+
+    before(async () => {
+      t = await createTestApp({ listen: true, startJobs: false, useRedis });
+    });
+
+    after(async () => {
+      for (const c of clients.splice(0)) c.disconnect();
+      await t?.close();
+    });
+
+    async function connect(token: string, listingId: string, batch: boolean) {
+      const c: Client = ioClient(t.server!.url, {
+        path: '/socket.io',
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        auth: batch ? { token, batch: true } : { token },
+      });
+      clients.push(c);
+      const frames: { name: string; payload: unknown }[] = [];
+      c.onAny((name: string, payload: unknown) => frames.push({ name, payload }));
+      await new Promise<void>((resolve, reject) => {
+        c.once('connect', () => resolve());
+        c.once('connect_error', reject);
+      });
+      const ack = await (
+        c.timeout(10_000) as unknown as { emitWithAck(ev: string, r: unknown): Promise<SubscribeAck> }
+      ).emitWithAck('subscribe', { listingId });
+      expect(ack.ok).to.equal(true);
+      return frames;
+    }
+
+    it('sends five events of a pass as one batch frame to batch sockets and as five frames to the others', async () => {
+      const { token } = await registerOrg(t.request, { roles: ['recycler'] });
+      const listingId = randomUUID();
+      const room = `listing:${listingId}`;
+      const batched = [await connect(token, listingId, true), await connect(token, listingId, true)];
+      const single = [await connect(token, listingId, false), await connect(token, listingId, false)];
+      for (let i = 1; i <= 5; i++)
+        await inTransaction(t.ctx.db, (tx) => publishEvent(tx, [room], 'bid.placed', { listingId, bidCount: i }));
+      // Another room's single event in the same pass stays a plain frame for everybody in it.
+      const lone = randomUUID();
+      await inTransaction(t.ctx.db, (tx) =>
+        publishEvent(tx, [`listing:${lone}`], 'bid.placed', { listingId: lone, bidCount: 1 }),
+      );
+
+      await t.ctx.jobs.relay.tick();
+      const inRoom = (frames: { name: string; payload: unknown }[]) =>
+        frames.filter((f) => (f.payload as { room?: string } | null)?.room === room);
+      await waitFor(() => batched.every((f) => inRoom(f).length >= 1) && single.every((f) => inRoom(f).length >= 5), {
+        what: 'the pass at every client',
+        timeoutMs: 10_000,
+      });
+      for (const frames of batched) {
+        expect(inRoom(frames).map((f) => f.name)).to.deep.equal(['events']);
+        const events = (inRoom(frames)[0]!.payload as { events: RealtimeEvent[] }).events;
+        expect(events.map((e) => [e.room, e.seq, e.type, e.bidCount])).to.deep.equal(
+          [1, 2, 3, 4, 5].map((n) => [room, n, 'bid.placed', n]),
+        );
+      }
+      for (const frames of single) {
+        expect(inRoom(frames).map((f) => f.name)).to.deep.equal(Array(5).fill('bid.placed'));
+        expect(inRoom(frames).map((f) => (f.payload as RealtimeEvent).seq)).to.deep.equal([1, 2, 3, 4, 5]);
+      }
+      // The relay marked every row done: nothing is sent twice.
+      expect(await t.ctx.jobs.relay.pendingCount()).to.equal(0);
+    });
+  });

@@ -4,5 +4,6 @@
  * with Redis it resolves with the number of API processes' adapters that received it.
  */
 export interface Broadcaster {
-  emit(room: string, event: string, payload: Record<string, unknown>): Promise<number | undefined> | void;
+  /** `except`: leave out the sockets in that room (FrameRooms: the sockets that take the other kind of frame). */
+  emit(room: string, event: string, payload: Record<string, unknown>, except?: string): Promise<number | undefined> | void;
 }

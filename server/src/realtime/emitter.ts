@@ -13,7 +13,7 @@ export function realtimeRedisKey(prefix: string): string {
 }
 
 export interface RedisBroadcaster extends Broadcaster {
-  emit(room: string, event: string, payload: Record<string, unknown>): Promise<number>;
+  emit(room: string, event: string, payload: Record<string, unknown>, except?: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -41,9 +41,9 @@ export function createRedisBroadcaster(o: { redisUrl: string; logger: Logger; pr
   };
   const emitter = new Emitter(client, { key: realtimeRedisKey(o.prefix) });
   return {
-    async emit(room, event, payload) {
+    async emit(room, event, payload, except) {
       sent = null;
-      emitter.to(room).emit(event, payload);
+      (except ? emitter.to(room).except(except) : emitter.to(room)).emit(event, payload);
       const reply = sent as Promise<number> | null;
       sent = null;
       if (!reply) throw new Error('the socket.io emitter published nothing');

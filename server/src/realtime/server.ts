@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js';
 import { actorOfToken } from '../modules/auth/tokens.js';
 import type { UserActor } from '../http/actor.js';
 import {
+  FrameRooms,
   REALTIME_AUTH_ERROR,
   Rooms,
   ZSubscribeRequest,
@@ -25,6 +26,8 @@ interface SocketData {
   exp: number;
   /** Public rooms this socket joined by request (bounded). */
   subscriptions: Set<string>;
+  /** Asked for several events of a room in one frame (`auth.batch`, shared/src/realtime.ts RealtimeBatch). */
+  batch: boolean;
 }
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -110,7 +113,8 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext): 
   }
 
   io.use(async (socket, next) => {
-    const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+    const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+    const token = auth?.token;
     const actor =
       typeof token === 'string' && token.length > 0 && token.length < 4096
         ? await ctx.auth.authenticateAccessToken(token).catch(() => null)
@@ -126,13 +130,14 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext): 
     socket.data.actor = actorOfToken(actor);
     socket.data.exp = actor.exp;
     socket.data.subscriptions = new Set();
+    socket.data.batch = auth?.batch === true;
     next();
   });
 
   io.on('connection', (socket) => {
     safely(socket, () => {
       const { actor } = socket.data;
-      socket.join(privateRooms(actor));
+      socket.join([...privateRooms(actor), socket.data.batch ? FrameRooms.batch : FrameRooms.single]);
       armExpiry(socket);
 
       socket.on('disconnect', () => {
@@ -222,9 +227,10 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext): 
   // With Redis, through Redis even for this process's own sockets (the adapter delivers them), so a
   // publish that fails is seen by the job and retried; without Redis, straight to the local sockets.
   const broadcaster: Broadcaster = redisBroadcaster ?? {
-    emit(room, event, payload) {
+    emit(room, event, payload, except) {
       // The event map is typed for clients; publishers pass validated names through publishEvent.
-      (io.to(room) as unknown as { emit(ev: string, p: unknown): void }).emit(event, payload);
+      const to = except ? io.to(room).except(except) : io.to(room);
+      (to as unknown as { emit(ev: string, p: unknown): void }).emit(event, payload);
     },
   };
   ctx.broadcaster = broadcaster;

@@ -2,6 +2,7 @@ import { createContext, useContext, useEffect, useRef, useState, type ReactNode 
 import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
+  REALTIME_BATCH,
   RealtimeEvent,
   ServerToClientEvents,
   SubscribeAck,
@@ -14,6 +15,8 @@ import { useLiveInvalidation } from './invalidation';
 
 // Types only from shared/src/realtime.ts: its values would bring zod into the bundle.
 type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+/** The batch frame's name; the type ties it to the server's constant. */
+const BATCH_FRAME: typeof REALTIME_BATCH = 'events';
 export type LiveStatus = 'off' | 'connecting' | 'live' | 'down';
 
 /** The room a subscription joins, spelled as the server spells it (shared/src/realtime.ts `Rooms`). */
@@ -53,7 +56,8 @@ export class LiveFeed {
     this.socket = io({
       path: '/socket.io',
       // A function, so every reconnect presents the current token rather than the first one.
-      auth: (cb) => cb({ token: getAccessToken() ?? '' }),
+      // batch: several events of a room may come in one frame under load (shared/src/realtime.ts).
+      auth: (cb) => cb({ token: getAccessToken() ?? '', batch: true }),
       autoConnect: false,
     });
     this.socket.on('connect', () => {
@@ -75,7 +79,11 @@ export class LiveFeed {
       // A refused handshake is not retried by socket.io; anything else (network) is.
       if (err.message === 'UNAUTHENTICATED' || !this.socket.active) this.recover();
     });
-    this.socket.onAny((_name: string, payload: unknown) => this.dispatch(payload));
+    this.socket.onAny((name: string, payload: unknown) => {
+      if (name !== BATCH_FRAME) return this.dispatch(payload);
+      const events = (payload as { events?: unknown } | null)?.events;
+      if (Array.isArray(events)) for (const e of events) this.dispatch(e);
+    });
     this.stopTokenWatch = onAccessTokenChange((token) => {
       if (!token || !this.socket.connected) return;
       this.socket.emit('reauth', { token }, (res) => {
