@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { io as ioClient } from 'socket.io-client';
 import { createContext } from '../../server/src/context.js';
-import { createRedisBroadcaster } from '../../server/src/realtime/emitter.js';
+import { createRedisBroadcaster } from '../../server/src/realtime/redis-broadcaster.js';
 import { one } from '../../server/src/db/tx.js';
 import type { RealtimeEvent } from '../../shared/src/realtime.js';
 import { createTestApp } from '../../tests/helpers/app.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Express } from 'express';
@@ -7,7 +8,6 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import client from 'prom-client';
-import swaggerUi from 'swagger-ui-dist';
 import { sql } from 'drizzle-orm';
 import { AppError, ErrorCodes } from '../../shared/src/errors.js';
 import type { AppContext } from './context.js';
@@ -48,6 +48,12 @@ import { within } from './realtime/emitter.js';
 import { clientsRoutes, oauthBodyErrors } from './modules/clients/index.js';
 import { feedsRoutes } from './modules/feeds/index.js';
 import { inboundRoutes } from './modules/inbound/index.js';
+
+/**
+ * swagger-ui's static files. Found through its package.json: the package's main module loads its
+ * 1.4 MB browser bundle into the server (≈ 28 MB of RSS, issue 15) only to say where it lives.
+ */
+const SWAGGER_UI_DIR = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLIENT_DIST = path.join(ROOT, 'client/dist');
@@ -189,7 +195,7 @@ export function createApp(ctx: AppContext, { clientDist = CLIENT_DIST }: { clien
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-  app.use('/api/docs', express.static(swaggerUi.getAbsoluteFSPath(), { index: false, redirect: false }));
+  app.use('/api/docs', express.static(SWAGGER_UI_DIR, { index: false, redirect: false }));
   app.get('/api/docs', (_req, res) => {
     res.type('html').send(SWAGGER_PAGE);
   });

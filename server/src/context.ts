@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config, RuntimeConfig } from './config.js';
 import { loadOrCreateJwtSecret } from './modules/auth/secret.js';
 import { openPglite, openPostgres, type Database, type Db } from './db/client.js';
@@ -121,7 +121,10 @@ export async function createContext(config: Config, logger: Logger, options: Con
   }
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false }) : null;
+  // ioredis is loaded only with Redis (an embedded server need not hold it).
+  const redis = config.REDIS_URL
+    ? new (await import('ioredis')).Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false })
+    : null;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
 
   const ctx = {
@@ -145,7 +148,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
   ctx.trades = createTradesService(ctx);
   ctx.listings = createListingsService(ctx);
   ctx.bids = createBidsService(ctx);
-  ctx.stripe = createStripeClient(config);
+  ctx.stripe = await createStripeClient(config);
   ctx.ledger = createLedgerService(ctx);
   ctx.payments = createPaymentsService(ctx);
   ctx.settlement = createSettlementService(ctx);

@@ -1,7 +1,7 @@
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './logger.js';
 import { createContext, closeContext } from './context.js';
-import { createRedisBroadcaster } from './realtime/emitter.js';
+import { createRedisBroadcaster } from './realtime/redis-broadcaster.js';
 import { exitGracefullyOnSignals } from './shutdown.js';
 
 /**

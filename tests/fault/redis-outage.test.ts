@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import { createContext, type AppContext } from '../../server/src/context.js';
-import { createRedisBroadcaster, type RedisBroadcaster } from '../../server/src/realtime/emitter.js';
+import { createRedisBroadcaster, type RedisBroadcaster } from '../../server/src/realtime/redis-broadcaster.js';
 import { inTransaction, one } from '../../server/src/db/tx.js';
 import { createJobHandlers } from '../../server/src/jobs/handlers.js';
 import { executeJob } from '../../server/src/jobs/execute.js';

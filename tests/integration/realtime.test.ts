@@ -9,7 +9,7 @@ import { signAccessToken } from '../../server/src/modules/auth/tokens.js';
 import type { UserActor } from '../../server/src/http/actor.js';
 import { publishEvent, regulatorRooms } from '../../server/src/realtime/publish.js';
 import { attachRealtime, type RealtimeServer } from '../../server/src/realtime/server.js';
-import { createRedisBroadcaster } from '../../server/src/realtime/emitter.js';
+import { createRedisBroadcaster } from '../../server/src/realtime/redis-broadcaster.js';
 import { inTransaction } from '../../server/src/db/tx.js';
 import type {
   ClientToServerEvents,

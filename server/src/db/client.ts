@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import * as schema from './schema.js';
+import { PGLITE_CONF } from './pglite-conf.js';
 
 export type Schema = typeof schema;
 /** The Drizzle handle both drivers share; services take a Db or a Tx and never know which driver runs. */
@@ -40,6 +41,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     extensions: { pg_trgm },
+    postgresqlconf: PGLITE_CONF,
   });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { WorkerReply, WorkerRequest } from './pglite-remote.js';
+import { PGLITE_CONF } from './pglite-conf.js';
 
 /**
  * Worker-thread entry (started by openPgliteInWorker in pglite-remote.ts, ADR 0025): owns the
@@ -12,7 +13,7 @@ const port = parentPort;
 if (!port) throw new Error('pglite-worker.ts runs as a worker thread (see pglite-remote.ts)');
 const { dataDir } = workerData as { dataDir?: string };
 
-const pg = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+const pg = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm }, postgresqlconf: PGLITE_CONF });
 const txs = new Map<number, { tx: Transaction; finish: (commit: boolean) => void; outcome: Promise<unknown> }>();
 let nextTx = 1;
 

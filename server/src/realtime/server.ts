@@ -1,6 +1,5 @@
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { AppContext } from '../context.js';
 import { actorOfToken } from '../modules/auth/tokens.js';
@@ -16,7 +15,8 @@ import {
   type TSubscribeRequest,
 } from '../../../shared/src/realtime.js';
 import type { Broadcaster } from './broadcaster.js';
-import { createRedisBroadcaster, guardPublish, quitRedis, realtimeRedisKey, type RedisBroadcaster } from './emitter.js';
+import { guardPublish, quitRedis, realtimeRedisKey } from './emitter.js';
+import type { RedisBroadcaster } from './redis-broadcaster.js';
 
 interface InterServerEvents {}
 
@@ -69,6 +69,11 @@ export async function attachRealtime(httpServer: http.Server, ctx: AppContext): 
   const redisClients: Redis[] = [];
   let redisBroadcaster: RedisBroadcaster | null = null;
   if (ctx.redis) {
+    // Loaded only with Redis: an embedded server never holds the adapter, the emitter or ioredis.
+    const [{ createAdapter }, { createRedisBroadcaster }] = await Promise.all([
+      import('@socket.io/redis-adapter'),
+      import('./redis-broadcaster.js'),
+    ]);
     const pub = guardPublish(ctx.redis.duplicate(), log);
     const sub = ctx.redis.duplicate();
     for (const c of [pub, sub]) {

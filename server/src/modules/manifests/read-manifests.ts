@@ -11,7 +11,6 @@ import type { UserActor } from '../../http/actor.js';
 import { overseenDistricts } from '../orgs/index.js';
 import { verifyChain } from './chain.js';
 import { project, projectionMismatches } from './model.js';
-import { renderManifestPdf } from './pdf.js';
 import { choosePrintFont } from './pdf-font.js';
 import * as repo from './repo.js';
 import { type ManifestsDeps, toEvent, chained, record, beforeSeqFromCursor, type ManifestKit } from './kit.js';
@@ -105,6 +104,8 @@ export function createManifestReads(deps: ManifestsDeps, kit: ManifestKit) {
           'printable manifests are unavailable: the server has no Chinese font installed (fonts-noto-cjk)',
         );
       }
+      // pdfkit and its fonts load on the first print, not at start (≈ 12 MB of RSS an idle server need not hold).
+      const { renderManifestPdf } = await import('./pdf.js');
       const pdf = await renderManifestPdf(manifest, { font, now: clock.now() });
       return { filename: `manifest-${manifest.number}.pdf`, pdf };
     },

@@ -5,7 +5,7 @@
  * key (RELIABILITY M2): the SDK's automatic key is new on each call, so it cannot dedupe our retries,
  * a redelivered job or a restarted process.
  */
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { Config } from '../../config.js';
 
 export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
@@ -20,11 +20,13 @@ export type StripeClient = Stripe;
 export type StripePaymentIntent = Stripe.PaymentIntent;
 export type StripeRefund = Stripe.Refund;
 
-export function createStripeClient(
+/** Null without a key; the SDK is loaded only then (≈ 16 MB of RSS a simulated-payments server need not hold). */
+export async function createStripeClient(
   config: Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_API_HOST' | 'STRIPE_API_PORT' | 'STRIPE_API_PROTOCOL'>,
-): Stripe | null {
+): Promise<Stripe | null> {
   if (!config.STRIPE_SECRET_KEY) return null;
-  return new Stripe(config.STRIPE_SECRET_KEY, {
+  const { default: StripeSdk } = await import('stripe');
+  return new StripeSdk(config.STRIPE_SECRET_KEY, {
     apiVersion: STRIPE_API_VERSION,
     timeout: STRIPE_TIMEOUT_MS,
     maxNetworkRetries: STRIPE_MAX_NETWORK_RETRIES,
