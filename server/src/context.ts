@@ -6,6 +6,7 @@ import { openPglite, openPostgres, type Database, type Db } from './db/client.js
 import { migrate } from './db/migrate.js';
 import { openPgliteInWorker } from './db/pglite-remote.js';
 import { systemClock, randomIds, type Clock, type Ids } from './clock.js';
+import { OUTBOX_CHANNEL } from './db/tx.js';
 import { createJobSystem, type JobSystem, type JobSystemOptions } from './jobs/index.js';
 import { createJobHandlers } from './jobs/handlers.js';
 import { createCatalogService, type CatalogService } from './modules/catalog/service.js';
@@ -182,7 +183,7 @@ export async function createContext(config: Config, logger: Logger, options: Con
     queuePrefix: config.REDIS_PREFIX,
     // The API publishes live events from its relay the moment they commit (ADR 0025).
     ...(role === 'api' ? { direct: createLivePublisher({ broadcaster: () => ctx.broadcaster, clock, logger }) } : {}),
-    listen: (onNotify) => database.listen('zwx_outbox', onNotify),
+    listen: (onNotify) => database.listen(OUTBOX_CHANNEL, onNotify),
     ...options.jobs,
   });
 

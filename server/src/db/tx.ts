@@ -73,7 +73,27 @@ export function noteOutboxWrite(dbOrTx: DbOrTx): void {
 
 function outboxCommitted(db: Db): void {
   const set = commitListeners.get(db);
-  if (set) for (const l of set) l();
+  if (set?.size) for (const l of set) l();
+  else notifyOtherProcesses(db);
+}
+
+/** The channel relays LISTEN on (server/src/jobs/index.ts). */
+export const OUTBOX_CHANNEL = 'zwx_outbox';
+const notifyPending = new WeakSet<object>();
+
+/**
+ * A process that runs no relay of its own (a script, the migration command) wakes the others' after
+ * its commit: one NOTIFY per burst, in a statement of its own. Never inside the writing transaction
+ * (migration 0025: there it serialises every commit of the cluster behind one lock).
+ */
+function notifyOtherProcesses(db: Db): void {
+  if (notifyPending.has(db)) return;
+  notifyPending.add(db);
+  setTimeout(() => {
+    notifyPending.delete(db);
+    // Best effort: a relay that misses it finds the rows at its next poll.
+    db.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`).catch(() => {});
+  }, 5).unref?.();
 }
 
 /** Rows of a raw query, the same shape on both drivers. */

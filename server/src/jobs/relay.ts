@@ -207,12 +207,20 @@ export function createRelay(o: RelayOptions): Relay {
     });
   }
 
+  // The sweep reads every row in flight (handed out, not done): under load that is the job backlog,
+  // and at every interval it cost as much as the claims (issue 15). A row counts as stuck only after
+  // stuckAfterSeconds, so looking four times in that span is enough.
+  const sweepEveryMs = Math.max(o.intervalMs, (o.stuckAfterSeconds * 1000) / 4);
+  let lastSweep = 0;
+
   function schedule() {
     if (stopped) return;
     timer = setTimeout(async () => {
       timer = null;
       try {
-        await tick();
+        const sweep = Date.now() - lastSweep >= sweepEveryMs;
+        if (sweep) lastSweep = Date.now();
+        await tick(sweep);
       } catch (err) {
         if (!stopped) o.logger.warn({ err }, 'outbox relay pass failed');
       }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { rows } from '../../db/tx.js';
+import { noteOutboxWrite, rows } from '../../db/tx.js';
 import { bids } from '../../db/schema.js';
 
 export type BidRow = typeof bids.$inferSelect;
@@ -108,7 +108,10 @@ export async function placeRestingBidRow(
     outbid: JSON.stringify(a.outbid),
   });
   const r = row!.r;
-  return typeof r === 'string' ? (JSON.parse(r) as RestingBidOutcome) : r;
+  const outcome = typeof r === 'string' ? (JSON.parse(r) as RestingBidOutcome) : r;
+  // The function wrote outbox rows and has committed (autocommit): wake the relay (ADR 0025).
+  if (outcome.outcome === 'placed') noteOutboxWrite(db);
+  return outcome;
 }
 
 /** One resting bid of a group commit, as place_resting_bids (migration 0018) takes it. */
@@ -123,5 +126,7 @@ export async function placeRestingBidRows(db: Db, lockNamespace: string, batch: 
     sql`select place_resting_bids(${lockNamespace}::text, ${JSON.stringify(payload)}::jsonb) as r`,
   );
   const r = row!.r;
-  return typeof r === 'string' ? (JSON.parse(r) as GroupedBidOutcome[]) : r;
+  const outcomes = typeof r === 'string' ? (JSON.parse(r) as GroupedBidOutcome[]) : r;
+  if (outcomes.some((o) => o.outcome === 'placed')) noteOutboxWrite(db);
+  return outcomes;
 }

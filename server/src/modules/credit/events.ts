@@ -11,7 +11,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { rows } from '../../db/tx.js';
+import { noteOutboxWrite, rows } from '../../db/tx.js';
 import type { CreditEventKind } from '../../../../shared/src/schemas/credit.js';
 
 export interface CreditEventInput {
@@ -34,5 +34,7 @@ export async function recordCreditEvent(tx: DbOrTx, e: CreditEventInput): Promis
         on conflict (org_id, kind, subject_type, subject_id) do nothing
         returning id`,
   );
+  // A trigger (migration 0005) wrote the recompute job: wake the relay when this commits.
+  if (inserted.length > 0) noteOutboxWrite(tx);
   return inserted.length > 0;
 }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { creditEvents, manifestEvents, manifests, shipmentClosures } from '../../db/schema.js';
+import { noteOutboxWrite } from '../../db/tx.js';
 import type { ManifestProjection } from './model.js';
 
 export type ManifestRow = typeof manifests.$inferSelect;
@@ -178,5 +179,7 @@ export async function recordCreditEvent(
   e: { orgId: string; kind: string; subjectType: string; subjectId: string; occurredAt: Date; details: Record<string, unknown> },
 ): Promise<boolean> {
   const r = await dbx.insert(creditEvents).values(e).onConflictDoNothing().returning({ id: creditEvents.id });
+  // A trigger (migration 0005) wrote the recompute job: wake the relay when this commits.
+  if (r.length > 0) noteOutboxWrite(dbx);
   return r.length > 0;
 }

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { one, rows } from '../../db/tx.js';
+import type { JobPayloads } from '../../jobs/definitions.js';
 import type { TNotification, TNotificationKind, TNotificationSubject } from '../../../../shared/src/schemas/notifications.js';
 
 interface NotificationRow {
@@ -28,41 +29,18 @@ export function toNotification(r: NotificationRow): TNotification {
   };
 }
 
-/** The org's active users who have not turned this kind off. */
-export async function recipients(dbx: DbOrTx, orgId: string, kind: TNotificationKind): Promise<string[]> {
-  const r = await rows<{ id: string }>(
+/**
+ * The `notifications.fanout` job in one statement (migration 0026): marks the job's outbox row done,
+ * writes one notification per recipient (the org's active users who have not turned the kind off,
+ * or only `userId`) unless that user has one with this key, and a `notification.created` live event
+ * for each. Returns how many it wrote; 0 when the row was already done (a redelivery).
+ */
+export async function fanOut(dbx: DbOrTx, p: JobPayloads['notifications.fanout'], outboxId: number): Promise<number> {
+  const r = await one<{ n: number | string }>(
     dbx,
-    sql`select u.id from users u
-        where u.org_id = ${orgId} and u.disabled_at is null
-          and not exists (select 1 from notification_preferences p where p.user_id = u.id and p.kind = ${kind} and not p.enabled)
-        order by u.id`,
+    sql`select notifications_fanout(${JSON.stringify(p)}::jsonb, ${outboxId}) as n`,
   );
-  return r.map((x) => x.id);
-}
-
-/** One notification, unless this user already has one from this source: then null. */
-export async function insertOnce(
-  dbx: DbOrTx,
-  n: {
-    id: string;
-    userId: string;
-    orgId: string;
-    kind: TNotificationKind;
-    key: string;
-    subjectType: string;
-    subjectId: string;
-    data: Record<string, unknown>;
-    at: string;
-  },
-): Promise<string | null> {
-  const r = await one<{ id: string }>(
-    dbx,
-    sql`insert into notifications (id, user_id, org_id, kind, source_key, subject_type, subject_id, data, created_at)
-        values (${n.id}, ${n.userId}, ${n.orgId}, ${n.kind}, ${n.key}, ${n.subjectType}, ${n.subjectId}, ${JSON.stringify(n.data)}::jsonb, ${n.at}::timestamptz)
-        on conflict (user_id, source_key) do nothing
-        returning id`,
-  );
-  return r?.id ?? null;
+  return Number(r?.n ?? 0);
 }
 
 export function listForUser(

@@ -12,18 +12,16 @@
  *    every MANIFEST_SWEEP_SECONDS.
  */
 import type { Logger } from 'pino';
-import type { Clock, Ids } from '../../clock.js';
+import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { inTransaction } from '../../db/tx.js';
+import { inTransaction, noteOutboxWrite } from '../../db/tx.js';
 import type { UserActor } from '../../http/actor.js';
 import type { JobMeta, JobPayloads } from '../../jobs/definitions.js';
-import { markDone } from '../../jobs/outbox.js';
 import { afterOnDbClock, ensureScheduled, finishRun } from '../../jobs/periodic.js';
-import { notifyOrg, publishEvent } from '../../realtime/publish.js';
+import { notifyOrg } from '../../realtime/publish.js';
 import { upcomingDeadlines } from '../manifests/index.js';
 import { AppError, ErrorCodes } from '../../../../shared/src/errors.js';
-import { Rooms } from '../../../../shared/src/realtime.js';
 import { cursorInstant, cursorUuid, decodeCursor, encodeCursor } from '../../../../shared/src/schemas/common.js';
 import {
   NOTIFICATION_KINDS,
@@ -36,7 +34,6 @@ import * as repo from './repo.js';
 
 export interface NotificationsDeps {
   db: Db;
-  ids: Ids;
   clock: Clock;
   logger: Logger;
   config: Pick<Config, 'DEADLINE_REMINDER_HOURS' | 'MANIFEST_SWEEP_SECONDS'>;
@@ -47,7 +44,7 @@ export type NotificationsService = ReturnType<typeof createNotificationsService>
 const notFound = () => new AppError(ErrorCodes.NOT_FOUND, 'no such notification');
 
 export function createNotificationsService(deps: NotificationsDeps) {
-  const { db, ids, clock, logger, config } = deps;
+  const { db, clock, logger, config } = deps;
 
   const service = {
     async listNotifications(actor: UserActor, q: TNotificationsQuery): Promise<TNotificationsPage> {
@@ -103,35 +100,12 @@ export function createNotificationsService(deps: NotificationsDeps) {
 
     /** The `notifications.fanout` job. */
     async fanout(p: JobPayloads['notifications.fanout'], meta: Pick<JobMeta, 'outboxId'>): Promise<number> {
-      const created = await inTransaction(db, async (tx) => {
-        let n = 0;
-        for (const userId of await repo.recipients(tx, p.orgId, p.kind)) {
-          if (p.userId !== undefined && userId !== p.userId) continue;
-          const id = await repo.insertOnce(tx, {
-            id: ids.uuid(),
-            userId,
-            orgId: p.orgId,
-            kind: p.kind,
-            key: p.key,
-            subjectType: p.subjectType,
-            subjectId: p.subjectId,
-            data: p.data,
-            at: p.at,
-          });
-          if (!id) continue;
-          n++;
-          await publishEvent(
-            tx,
-            [Rooms.user(userId)],
-            'notification.created',
-            { notificationId: id, kind: p.kind },
-            new Date(p.at),
-          );
-        }
-        await markDone(tx, meta.outboxId);
-        return n;
-      });
-      if (created > 0) logger.debug({ orgId: p.orgId, kind: p.kind, key: p.key, created }, 'notifications written');
+      const created = await repo.fanOut(db, p, meta.outboxId);
+      if (created > 0) {
+        // The statement committed live events (autocommit): wake the relay (ADR 0025).
+        noteOutboxWrite(db);
+        logger.debug({ orgId: p.orgId, kind: p.kind, key: p.key, created }, 'notifications written');
+      }
       return created;
     },
 
