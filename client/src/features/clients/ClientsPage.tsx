@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert } from '../../components/Alert';
+import { QueryState } from '../../components/QueryState';
 import { FormActions } from '../../components/FormActions';
 import { TextField } from '../../components/FormField';
 import { useI18n } from '../../i18n';
@@ -65,9 +66,12 @@ function Clients() {
       <RegisterClient onDone={(run) => act(run)} />
       <section className="card">
         <h2>{t('clients.list')}</h2>
-        {list.isError && <Alert>{errorText(list.error, t)}</Alert>}
-        {list.data && list.data.items.length === 0 && <p data-testid="clients-empty">{t('clients.empty')}</p>}
-        {list.data && list.data.items.length > 0 && (
+        <QueryState
+          query={list}
+          isEmpty={(d) => d.items.length === 0}
+          empty={<p data-testid="clients-empty">{t('clients.empty')}</p>}
+        >
+          {(data) => (
           <table className="table" data-testid="clients-table">
             <thead>
               <tr>
@@ -79,7 +83,7 @@ function Clients() {
               </tr>
             </thead>
             <tbody>
-              {list.data.items.map((c) => (
+              {data.items.map((c) => (
                 <tr key={c.id} data-testid="client-row">
                   <td data-label={t('clients.name')}>
                     {c.name}
@@ -129,7 +133,8 @@ function Clients() {
               ))}
             </tbody>
           </table>
-        )}
+          )}
+        </QueryState>
       </section>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation } from 'react-router';
 import { ErrorAlert, LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { FormField } from '../../components/FormField';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatPricePerTonne } from '../../lib/money';
@@ -133,10 +134,14 @@ function IntakesSection() {
   return (
     <section className="card" aria-labelledby="col-intakes">
       <h2 id="col-intakes">{t('col.intakes.title')}</h2>
-      {intakes.error && <LoadError error={intakes.error} reload={() => void intakes.refetch()} />}
-      {intakes.data && intakes.data.items.length === 0 && <p className="muted">{t('col.intakes.none')}</p>}
+      <QueryState
+        query={intakes}
+        isEmpty={(d) => d.items.length === 0}
+        empty={<p className="muted">{t('col.intakes.none')}</p>}
+      >
+        {(data) => (
       <ul className="collection__list" data-testid="col-intakes">
-        {intakes.data?.items.map((i) => (
+        {data.items.map((i) => (
           <li key={i.id} className="collection__item">
             <span>
               <strong>{i.wasteCode}</strong> · {i.quantityKg} kg · {statusText(t, i.status)}
@@ -153,6 +158,8 @@ function IntakesSection() {
           </li>
         ))}
       </ul>
+        )}
+      </QueryState>
     </section>
   );
 }
@@ -231,7 +238,8 @@ function CollectorSection() {
       </section>
       <section className="card" aria-labelledby="col-stock">
         <h2 id="col-stock">{t('col.stock.title')}</h2>
-        {stock.error && <LoadError error={stock.error} reload={() => void stock.refetch()} />}
+        <QueryState query={stock}>
+          {(data) => (
         <div className="table-scroll">
           <table className="table table--compact" data-testid="col-stock">
             <thead>
@@ -243,7 +251,7 @@ function CollectorSection() {
               </tr>
             </thead>
             <tbody>
-              {stock.data?.items.map((s) => (
+              {data.items.map((s) => (
                 <tr key={s.wasteCode}>
                   <td>{s.wasteCode}</td>
                   <td>{s.inStockKg} kg</td>
@@ -254,6 +262,8 @@ function CollectorSection() {
             </tbody>
           </table>
         </div>
+          )}
+        </QueryState>
       </section>
       <section className="card" aria-labelledby="col-lot">
         <h2 id="col-lot">{t('col.lot.title')}</h2>

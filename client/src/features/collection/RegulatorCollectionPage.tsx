@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
-import { ErrorAlert, LoadError } from '../../components/LoadError';
+import { ErrorAlert } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { FormField } from '../../components/FormField';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatPricePerTonne } from '../../lib/money';
@@ -60,7 +61,8 @@ function DesignationsSection() {
   return (
     <section className="card" aria-labelledby="colreg-des">
       <h2 id="colreg-des">{t('colreg.des.title')}</h2>
-      {list.error && <LoadError error={list.error} reload={() => void list.refetch()} />}
+      <QueryState query={list}>
+        {(data) => (
       <div className="table-scroll">
         <table className="table table--compact" data-testid="colreg-designations">
           <thead>
@@ -73,7 +75,7 @@ function DesignationsSection() {
             </tr>
           </thead>
           <tbody>
-            {list.data?.items.map((d) => (
+            {data.items.map((d) => (
               <tr key={d.id}>
                 <td>{d.wasteCode}</td>
                 <td>{d.disposerName}</td>
@@ -85,6 +87,8 @@ function DesignationsSection() {
           </tbody>
         </table>
       </div>
+        )}
+      </QueryState>
       <form onSubmit={submit} className="form collection__form" noValidate>
         <FormField id="colreg-code" label={t('col.code')} hint={t('colreg.des.code.hint')} required>
           {(c) => <input {...c} className="input" value={code} onChange={(e) => setCode(e.target.value)} />}
@@ -121,10 +125,14 @@ function QueueSection() {
   return (
     <section className="card" aria-labelledby="colreg-queue">
       <h2 id="colreg-queue">{t('colreg.queue.title')}</h2>
-      {queue.error && <LoadError error={queue.error} reload={() => void queue.refetch()} />}
-      {queue.data && queue.data.items.length === 0 && <p className="muted">{t('colreg.queue.none')}</p>}
+      <QueryState
+        query={queue}
+        isEmpty={(d) => d.items.length === 0}
+        empty={<p className="muted">{t('colreg.queue.none')}</p>}
+      >
+        {(data) => (
       <ul className="collection__list" data-testid="colreg-queue">
-        {queue.data?.items.map((r) => (
+        {data.items.map((r) => (
           <li key={r.id} className="collection__item">
             <span>
               <strong>{r.wasteCode}</strong> · {r.quantityKg} kg · {formatPricePerTonne(-r.feePerTonneFen, lang)} ({r.priceSource}
@@ -137,8 +145,11 @@ function QueueSection() {
           </li>
         ))}
       </ul>
+        )}
+      </QueryState>
       <h3>{t('colreg.ind.title')}</h3>
-      {indicator.error && <LoadError error={indicator.error} reload={() => void indicator.refetch()} />}
+      <QueryState query={indicator}>
+        {(data) => (
       <div className="table-scroll">
         <table className="table table--compact" data-testid="colreg-indicator">
           <thead>
@@ -150,7 +161,7 @@ function QueueSection() {
             </tr>
           </thead>
           <tbody>
-            {indicator.data?.items.map((x) => (
+            {data.items.map((x) => (
               <tr key={x.wasteCode}>
                 <td>{x.wasteCode}</td>
                 <td>{x.requests}</td>
@@ -161,6 +172,8 @@ function QueueSection() {
           </tbody>
         </table>
       </div>
+        )}
+      </QueryState>
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
 import { CreditChip } from '../../components/CreditChip';
-import { LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../lib/units';
 import type { Me } from '../auth/api';
@@ -34,15 +34,6 @@ function Credit({ me }: { me: Me }) {
           .catch(() => null),
       ]).then(([score, history, orgName]) => ({ score, history: history.items, orgName })),
   });
-  const reload = () => void query.refetch();
-  // A reload keeps the score on screen; a retry after an error shows the loading state over it.
-  const state = {
-    isPending: query.isPending || (query.isError && query.isFetching),
-    isError: query.isError && !query.isFetching,
-    isSuccess: query.isSuccess,
-    error: query.error,
-    data: query.data,
-  };
 
   // credit.changed reaches the org's own room (DESIGN §8) and refetches (realtime/invalidation.ts).
   const live = useLive({});
@@ -53,24 +44,20 @@ function Credit({ me }: { me: Me }) {
       <p className="back-link">
         {own ? <Link to="/org">← {t('creditPage.back.org')}</Link> : <Link to="/market">← {t('listing.back')}</Link>}
       </p>
-      {state.isPending && <p role="status">{t('common.loading')}</p>}
-      {state.isError && (
-        <LoadError
-          error={state.error}
-          reload={reload}
-          notFound={
-            <Alert tone="info" testId="credit-not-visible">
-              {t('creditPage.notVisible')}
-            </Alert>
-          }
-        />
-      )}
-      {state.isSuccess && state.data && (
+      <QueryState
+        query={query}
+        notFound={
+          <Alert tone="info" testId="credit-not-visible">
+            {t('creditPage.notVisible')}
+          </Alert>
+        }
+      >
+        {(data) => (
         <>
           <header className="page__header page__header--row">
             <div>
               <p className="eyebrow">{t('creditPage.eyebrow')}</p>
-              <h1 data-testid="credit-org-name">{state.data.orgName ?? orgId}</h1>
+              <h1 data-testid="credit-org-name">{data.orgName ?? orgId}</h1>
             </div>
             {own && <LiveBadge status={live} />}
           </header>
@@ -79,31 +66,31 @@ function Credit({ me }: { me: Me }) {
             className="card credit-summary"
             aria-labelledby="credit-score-title"
             data-testid="credit-summary"
-            data-level={state.data.score.level}
+            data-level={data.score.level}
           >
             <h2 id="credit-score-title" className="visually-hidden">
               {t('creditPage.score')}
             </h2>
-            <div className={`credit-score credit-score--${state.data.score.level}`}>
+            <div className={`credit-score credit-score--${data.score.level}`}>
               <span className="credit-score__value" data-testid="credit-score">
-                {state.data.score.score}
+                {data.score.score}
               </span>
               <span className="credit-score__max">/ 100</span>
             </div>
             <div className="credit-summary__facts">
-              <CreditChip level={state.data.score.level} />
-              {state.data.score.levelReason === 'serious_sanction' && (
+              <CreditChip level={data.score.level} />
+              {data.score.levelReason === 'serious_sanction' && (
                 <p className="credit-summary__reason" data-testid="credit-level-reason">
                   {t('creditPage.reason.serious')}
                 </p>
               )}
-              {state.data.score.level === 'black' && <p className="small">{t('creditPage.effect.black')}</p>}
-              {state.data.score.level === 'red' && <p className="small">{t('creditPage.effect.red')}</p>}
+              {data.score.level === 'black' && <p className="small">{t('creditPage.effect.black')}</p>}
+              {data.score.level === 'red' && <p className="small">{t('creditPage.effect.red')}</p>}
               <p className="muted small">
                 {t('creditPage.model', {
-                  model: state.data.score.scoringModel,
-                  at: formatDateTime(state.data.score.computedAt, lang),
-                  neutral: state.data.score.neutralScore,
+                  model: data.score.scoringModel,
+                  at: formatDateTime(data.score.computedAt, lang),
+                  neutral: data.score.neutralScore,
                 })}
               </p>
             </div>
@@ -112,12 +99,12 @@ function Credit({ me }: { me: Me }) {
           <div className="material__grid">
             <section className="card" aria-labelledby="credit-factors-title">
               <h2 id="credit-factors-title">{t('creditPage.factors')}</h2>
-              <FactorBars score={state.data.score} />
+              <FactorBars score={data.score} />
             </section>
             <section className="card" aria-labelledby="credit-history-title">
               <h2 id="credit-history-title">{t('creditPage.history')}</h2>
-              <ScoreChart history={state.data.history} neutral={state.data.score.neutralScore} />
-              {state.data.history.length > 0 && (
+              <ScoreChart history={data.history} neutral={data.score.neutralScore} />
+              {data.history.length > 0 && (
                 <table className="table table--compact" data-testid="credit-history">
                   <thead>
                     <tr>
@@ -128,7 +115,7 @@ function Credit({ me }: { me: Me }) {
                     </tr>
                   </thead>
                   <tbody>
-                    {state.data.history.slice(0, 20).map((h) => (
+                    {data.history.slice(0, 20).map((h) => (
                       <tr key={h.seq} data-testid="credit-history-row">
                         <td>{formatDateTime(h.computedAt, lang)}</td>
                         <td>
@@ -154,7 +141,8 @@ function Credit({ me }: { me: Me }) {
           </div>
           <p className="muted small">{t('creditPage.explain')}</p>
         </>
-      )}
+        )}
+      </QueryState>
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert } from '../../components/Alert';
 import { FormActions } from '../../components/FormActions';
-import { LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { useI18n, type MessageKey } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import type { Me } from '../auth/api';
@@ -45,8 +45,8 @@ export function MembersPanel({ me }: { me: Me }) {
         </Alert>
       )}
       {problem && <Alert testId="members-error">{problem}</Alert>}
-      {query.isError && <LoadError error={query.error} reload={() => void query.refetch()} />}
-      {query.data && (
+      <QueryState query={query}>
+        {(data) => (
         <div className="table-scroll">
           <table className="table" data-testid="members-table">
             <thead>
@@ -58,7 +58,7 @@ export function MembersPanel({ me }: { me: Me }) {
               </tr>
             </thead>
             <tbody>
-              {query.data.items.map((m) => (
+              {data.items.map((m) => (
                 <tr key={m.id} data-testid="member-row">
                   <td data-label={t('members.col.name')}>
                     {m.name}
@@ -87,7 +87,8 @@ export function MembersPanel({ me }: { me: Me }) {
             </tbody>
           </table>
         </div>
-      )}
+        )}
+      </QueryState>
       {owner && <AddMemberForm orgId={orgId} onAdded={(name) => setNotice(t('members.added', { name }))} />}
     </section>
   );

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { useI18n } from '../../i18n';
 import { ApiError } from '../../lib/api';
 import { formatAmount, formatDateTime } from '../../lib/units';
@@ -48,21 +48,22 @@ export function TradeLedger({
   tradeId: string;
   parties?: { generatorOrgId: string; receiverOrgId: string };
 }) {
-  const { t, lang } = useI18n();
+  const { lang } = useI18n();
   const pt = usePaymentsText();
   // Trade events refetch it (realtime/invalidation.ts).
   const state = useQuery({ queryKey: paymentKeys.ledger(tradeId), queryFn: ({ signal }) => paymentsApi.ledger(tradeId, signal) });
-  const reload = () => void state.refetch();
 
   if (state.isError && state.error instanceof ApiError && state.error.status === 404) return null;
   return (
     <section className="card" aria-labelledby="trade-ledger" data-testid="trade-ledger">
       <h2 id="trade-ledger">{pt('ledger.title')}</h2>
       <p className="muted small">{pt('ledger.intro')}</p>
-      {state.isPending && <p role="status">{t('common.loading')}</p>}
-      {state.isError && <LoadError error={state.error} reload={reload} />}
-      {state.isSuccess && state.data.transfers.length === 0 && <p data-testid="ledger-empty">{pt('ledger.empty')}</p>}
-      {state.isSuccess && state.data.transfers.length > 0 && (
+      <QueryState
+        query={state}
+        isEmpty={(d) => d.transfers.length === 0}
+        empty={<p data-testid="ledger-empty">{pt('ledger.empty')}</p>}
+      >
+        {(data) => (
         <>
           <table className="table table--compact" data-testid="ledger-table">
             <thead>
@@ -74,7 +75,7 @@ export function TradeLedger({
               </tr>
             </thead>
             <tbody>
-              {state.data.transfers.flatMap((tr) =>
+              {data.transfers.flatMap((tr) =>
                 tr.entries.map((e, i) => (
                   <tr key={`${tr.id}-${e.accountId}`} data-testid="ledger-entry" data-transfer={tr.kind}>
                     <td data-label={pt('ledger.col.when')}>{i === 0 ? formatDateTime(tr.createdAt, lang) : ''}</td>
@@ -98,10 +99,11 @@ export function TradeLedger({
             </tbody>
           </table>
           <p className="muted" data-testid="ledger-held">
-            {pt('ledger.held', { amount: formatAmount(state.data.escrowHeldFen) })}
+            {pt('ledger.held', { amount: formatAmount(data.escrowHeldFen) })}
           </p>
         </>
-      )}
+        )}
+      </QueryState>
     </section>
   );
 }

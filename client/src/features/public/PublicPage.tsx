@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { DataText } from '../../components/DataText';
-import { LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatPricePerTonne } from '../../lib/money';
 import { formatDateTime } from '../../lib/units';
@@ -53,6 +53,12 @@ function Section({ id, title, lead, children }: { id: string; title: string; lea
   );
 }
 
+/** What a section says when nothing is published for it. */
+function None() {
+  const { t } = useI18n();
+  return <p className="muted">{t('public.none')}</p>;
+}
+
 function Prices() {
   const { t, lang } = useI18n();
   const [material, setMaterial] = useState('SW17-01');
@@ -76,10 +82,8 @@ function Prices() {
           ))}
         </select>
       </div>
-      {index.isPending && <p role="status">{t('common.loading')}</p>}
-      {index.isError && <LoadError error={index.error} reload={() => void index.refetch()} />}
-      {index.data && index.data.items.length === 0 && <p className="muted">{t('public.none')}</p>}
-      {index.data && index.data.items.length > 0 && (
+      <QueryState query={index} isEmpty={(d) => d.items.length === 0} empty={<None />}>
+        {(data) => (
         <div className="table-scroll">
           <table className="table" data-testid="public-prices">
             <thead>
@@ -97,7 +101,7 @@ function Prices() {
               </tr>
             </thead>
             <tbody>
-              {index.data.items.map((p) => (
+              {data.items.map((p) => (
                 <tr key={`${p.period}-${p.start}`}>
                   <td>
                     {p.start} <span className="muted small">{t(mk(`public.period.${p.period}`))}</span>
@@ -120,7 +124,8 @@ function Prices() {
             </tbody>
           </table>
         </div>
-      )}
+        )}
+      </QueryState>
     </Section>
   );
 }
@@ -130,10 +135,8 @@ function Flows() {
   const q = useQuery({ queryKey: publicKeys.flows(), queryFn: ({ signal }) => publicApi.flows(signal) });
   return (
     <Section id="public-flows" title={t('public.flows.title')} lead={t('public.flows.lead')}>
-      {q.isPending && <p role="status">{t('common.loading')}</p>}
-      {q.isError && <LoadError error={q.error} reload={() => void q.refetch()} />}
-      {q.data && q.data.cells.length === 0 && <p className="muted">{t('public.none')}</p>}
-      {q.data && q.data.cells.length > 0 && (
+      <QueryState query={q} isEmpty={(d) => d.cells.length === 0} empty={<None />}>
+        {(data) => (
         <div className="table-scroll">
           <table className="table" data-testid="public-flows">
             <thead>
@@ -152,7 +155,7 @@ function Flows() {
               </tr>
             </thead>
             <tbody>
-              {q.data.cells.map((c) => (
+              {data.cells.map((c) => (
                 <tr key={`${c.month}-${c.stream}`} data-suppressed={c.suppressed}>
                   <td>{c.month}</td>
                   <td>{t(mk(`stream.${c.stream}`))}</td>
@@ -172,7 +175,8 @@ function Flows() {
             </tbody>
           </table>
         </div>
-      )}
+        )}
+      </QueryState>
     </Section>
   );
 }
@@ -182,18 +186,17 @@ function Indicators() {
   const q = useQuery({ queryKey: publicKeys.indicators(), queryFn: ({ signal }) => publicApi.indicators(signal) });
   return (
     <Section id="public-indicators" title={t('public.indicators.title')}>
-      {q.isPending && <p role="status">{t('common.loading')}</p>}
-      {q.isError && <LoadError error={q.error} reload={() => void q.refetch()} />}
-      {q.data && (
+      <QueryState query={q}>
+        {(data) => (
         <>
-          <p className="muted small">{lang === 'en' ? q.data.noteEn : q.data.noteZh}</p>
-          {!q.data.published && (
+          <p className="muted small">{lang === 'en' ? data.noteEn : data.noteZh}</p>
+          {!data.published && (
             <p className="muted" data-testid="public-indicators-withheld">
               {t('public.indicators.withheld')}
             </p>
           )}
           <dl className="facts" data-testid="public-indicators">
-            {q.data.indicators.map((i) => (
+            {data.indicators.map((i) => (
               <div key={i.id}>
                 <dt>{lang === 'en' ? i.nameEn : i.nameZh}</dt>
                 <dd>
@@ -205,7 +208,7 @@ function Indicators() {
           </dl>
           <h3>{t('public.indicators.plan')}</h3>
           <ul className="public-list" data-testid="public-plan">
-            {q.data.planTargets.map((p) => (
+            {data.planTargets.map((p) => (
               <li key={p.id}>
                 <strong>
                   <DataText zh={p.nameZh} en={p.nameEn} />
@@ -225,10 +228,11 @@ function Indicators() {
             ))}
           </ul>
           <p className="muted small">
-            {t('public.indicators.source')}: {q.data.planSource}
+            {t('public.indicators.source')}: {data.planSource}
           </p>
         </>
-      )}
+        )}
+      </QueryState>
     </Section>
   );
 }
@@ -238,12 +242,10 @@ function CreditList() {
   const q = useQuery({ queryKey: publicKeys.credit(), queryFn: ({ signal }) => publicApi.credit(signal) });
   return (
     <Section id="public-credit" title={t('public.credit.title')} lead={t('public.credit.lead')}>
-      {q.isPending && <p role="status">{t('common.loading')}</p>}
-      {q.isError && <LoadError error={q.error} reload={() => void q.refetch()} />}
-      {q.data && q.data.items.length === 0 && <p className="muted">{t('public.none')}</p>}
-      {q.data && q.data.items.length > 0 && (
+      <QueryState query={q} isEmpty={(d) => d.items.length === 0} empty={<None />}>
+        {(data) => (
         <ul className="public-list" data-testid="public-credit">
-          {q.data.items.map((o) => (
+          {data.items.map((o) => (
             <li key={o.uscc}>
               <strong>{o.orgName}</strong>{' '}
               <span className={`public-level public-level--${o.level}`}>{t(mk(`credit.${o.level}`))}</span>
@@ -266,7 +268,8 @@ function CreditList() {
             </li>
           ))}
         </ul>
-      )}
+        )}
+      </QueryState>
     </Section>
   );
 }
@@ -276,12 +279,10 @@ function Licences() {
   const q = useQuery({ queryKey: publicKeys.licences(), queryFn: ({ signal }) => publicApi.licences(signal) });
   return (
     <Section id="public-licences" title={t('public.licences.title')}>
-      {q.isPending && <p role="status">{t('common.loading')}</p>}
-      {q.isError && <LoadError error={q.error} reload={() => void q.refetch()} />}
-      {q.data && q.data.items.length === 0 && <p className="muted">{t('public.none')}</p>}
-      {q.data && q.data.items.length > 0 && (
+      <QueryState query={q} isEmpty={(d) => d.items.length === 0} empty={<None />}>
+        {(data) => (
         <ul className="public-list" data-testid="public-licences">
-          {q.data.items.map((l) => (
+          {data.items.map((l) => (
             <li key={l.licenceNumber}>
               <strong>{l.orgName}</strong> · <span className="code">{l.licenceNumber}</span>{' '}
               <span className={`public-level public-level--${l.status === 'revoked' ? 'black' : 'red'}`}>
@@ -294,7 +295,8 @@ function Licences() {
             </li>
           ))}
         </ul>
-      )}
+        )}
+      </QueryState>
     </Section>
   );
 }
