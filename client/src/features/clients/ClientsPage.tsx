@@ -72,67 +72,67 @@ function Clients() {
           empty={<p data-testid="clients-empty">{t('clients.empty')}</p>}
         >
           {(data) => (
-          <table className="table" data-testid="clients-table">
-            <thead>
-              <tr>
-                <th>{t('clients.name')}</th>
-                <th>{t('clients.scopes')}</th>
-                <th>{t('clients.created')}</th>
-                <th>{t('clients.status')}</th>
-                <th>{t('clients.action')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((c) => (
-                <tr key={c.id} data-testid="client-row">
-                  <td data-label={t('clients.name')}>
-                    {c.name}
-                    <div className="code small muted">{c.id}</div>
-                  </td>
-                  <td data-label={t('clients.scopes')} className="small">
-                    {c.scopes.join(' ')}
-                  </td>
-                  <td data-label={t('clients.created')}>{formatDateTime(c.createdAt, lang)}</td>
-                  <td data-label={t('clients.status')}>
-                    {c.revokedAt
-                      ? t('clients.revoked')
-                      : c.previousValidUntil && new Date(c.previousValidUntil) > new Date()
-                        ? t('clients.overlap', { until: formatDateTime(c.previousValidUntil, lang) })
-                        : t('clients.active')}
-                  </td>
-                  <td data-label={t('clients.action')}>
-                    {!c.revokedAt && (
-                      <div className="input-group">
-                        <button
-                          type="button"
-                          className="btn btn--small btn--secondary"
-                          data-testid="client-rotate"
-                          onClick={() =>
-                            void act(() =>
-                              api.post<TClientWithSecret>(`/admin/clients/${c.id}/rotate`, { overlapSeconds: 86_400 }),
-                            )
-                          }
-                        >
-                          {t('clients.rotate')}
-                        </button>
-                        <button
-                          type="button"
-                          className="btn btn--small btn--danger"
-                          data-testid="client-revoke"
-                          onClick={() => {
-                            if (window.confirm(t('clients.revokeConfirm', { name: c.name })))
-                              void act(() => api.post<TClient>(`/admin/clients/${c.id}/revoke`, {}));
-                          }}
-                        >
-                          {t('clients.revoke')}
-                        </button>
-                      </div>
-                    )}
-                  </td>
+            <table className="table" data-testid="clients-table">
+              <thead>
+                <tr>
+                  <th>{t('clients.name')}</th>
+                  <th>{t('clients.scopes')}</th>
+                  <th>{t('clients.created')}</th>
+                  <th>{t('clients.status')}</th>
+                  <th>{t('clients.action')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.items.map((c) => (
+                  <tr key={c.id} data-testid="client-row">
+                    <td data-label={t('clients.name')}>
+                      {c.name}
+                      <div className="code small muted">{c.id}</div>
+                    </td>
+                    <td data-label={t('clients.scopes')} className="small">
+                      {c.scopes.join(' ')}
+                    </td>
+                    <td data-label={t('clients.created')}>{formatDateTime(c.createdAt, lang)}</td>
+                    <td data-label={t('clients.status')}>
+                      {c.revokedAt
+                        ? t('clients.revoked')
+                        : c.previousValidUntil && new Date(c.previousValidUntil) > new Date()
+                          ? t('clients.overlap', { until: formatDateTime(c.previousValidUntil, lang) })
+                          : t('clients.active')}
+                    </td>
+                    <td data-label={t('clients.action')}>
+                      {!c.revokedAt && (
+                        <div className="input-group">
+                          <button
+                            type="button"
+                            className="btn btn--small btn--secondary"
+                            data-testid="client-rotate"
+                            onClick={() =>
+                              void act(() =>
+                                api.post<TClientWithSecret>(`/admin/clients/${c.id}/rotate`, { overlapSeconds: 86_400 }),
+                              )
+                            }
+                          >
+                            {t('clients.rotate')}
+                          </button>
+                          <button
+                            type="button"
+                            className="btn btn--small btn--danger"
+                            data-testid="client-revoke"
+                            onClick={() => {
+                              if (window.confirm(t('clients.revokeConfirm', { name: c.name })))
+                                void act(() => api.post<TClient>(`/admin/clients/${c.id}/revoke`, {}));
+                            }}
+                          >
+                            {t('clients.revoke')}
+                          </button>
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
         </QueryState>
       </section>

@@ -134,30 +134,26 @@ function IntakesSection() {
   return (
     <section className="card" aria-labelledby="col-intakes">
       <h2 id="col-intakes">{t('col.intakes.title')}</h2>
-      <QueryState
-        query={intakes}
-        isEmpty={(d) => d.items.length === 0}
-        empty={<p className="muted">{t('col.intakes.none')}</p>}
-      >
+      <QueryState query={intakes} isEmpty={(d) => d.items.length === 0} empty={<p className="muted">{t('col.intakes.none')}</p>}>
         {(data) => (
-      <ul className="collection__list" data-testid="col-intakes">
-        {data.items.map((i) => (
-          <li key={i.id} className="collection__item">
-            <span>
-              <strong>{i.wasteCode}</strong> · {i.quantityKg} kg · {statusText(t, i.status)}
-            </span>
-            <span className="muted">
-              {formatDateTime(i.createdAt, lang)}
-              {i.refusalReason ? ` · ${i.refusalReason}` : ''}
-            </span>
-            {i.tradeId && (
-              <Link to={`/trades/${i.tradeId}`} data-testid={`col-trade-${i.id}`}>
-                {t('col.intakes.follow')} →
-              </Link>
-            )}
-          </li>
-        ))}
-      </ul>
+          <ul className="collection__list" data-testid="col-intakes">
+            {data.items.map((i) => (
+              <li key={i.id} className="collection__item">
+                <span>
+                  <strong>{i.wasteCode}</strong> · {i.quantityKg} kg · {statusText(t, i.status)}
+                </span>
+                <span className="muted">
+                  {formatDateTime(i.createdAt, lang)}
+                  {i.refusalReason ? ` · ${i.refusalReason}` : ''}
+                </span>
+                {i.tradeId && (
+                  <Link to={`/trades/${i.tradeId}`} data-testid={`col-trade-${i.id}`}>
+                    {t('col.intakes.follow')} →
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ul>
         )}
       </QueryState>
     </section>
@@ -240,28 +236,28 @@ function CollectorSection() {
         <h2 id="col-stock">{t('col.stock.title')}</h2>
         <QueryState query={stock}>
           {(data) => (
-        <div className="table-scroll">
-          <table className="table table--compact" data-testid="col-stock">
-            <thead>
-              <tr>
-                <th scope="col">{t('col.code')}</th>
-                <th scope="col">{t('col.stock.inStock')}</th>
-                <th scope="col">{t('col.stock.year')}</th>
-                <th scope="col">{t('col.stock.capacity')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((s) => (
-                <tr key={s.wasteCode}>
-                  <td>{s.wasteCode}</td>
-                  <td>{s.inStockKg} kg</td>
-                  <td>{s.yearIntakeKg} kg</td>
-                  <td>{s.capacityKg === null ? '—' : `${s.capacityKg} kg`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            <div className="table-scroll">
+              <table className="table table--compact" data-testid="col-stock">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('col.code')}</th>
+                    <th scope="col">{t('col.stock.inStock')}</th>
+                    <th scope="col">{t('col.stock.year')}</th>
+                    <th scope="col">{t('col.stock.capacity')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((s) => (
+                    <tr key={s.wasteCode}>
+                      <td>{s.wasteCode}</td>
+                      <td>{s.inStockKg} kg</td>
+                      <td>{s.yearIntakeKg} kg</td>
+                      <td>{s.capacityKg === null ? '—' : `${s.capacityKg} kg`}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </QueryState>
       </section>

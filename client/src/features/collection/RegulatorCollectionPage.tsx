@@ -63,30 +63,30 @@ function DesignationsSection() {
       <h2 id="colreg-des">{t('colreg.des.title')}</h2>
       <QueryState query={list}>
         {(data) => (
-      <div className="table-scroll">
-        <table className="table table--compact" data-testid="colreg-designations">
-          <thead>
-            <tr>
-              <th scope="col">{t('col.code')}</th>
-              <th scope="col">{t('colreg.des.disposer')}</th>
-              <th scope="col">{t('colreg.des.fee')}</th>
-              <th scope="col">{t('colreg.des.from')}</th>
-              <th scope="col">{t('colreg.des.source')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((d) => (
-              <tr key={d.id}>
-                <td>{d.wasteCode}</td>
-                <td>{d.disposerName}</td>
-                <td>{formatPricePerTonne(-d.feePerTonneFen, lang)}</td>
-                <td>{d.effectiveFrom}</td>
-                <td>{d.source}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          <div className="table-scroll">
+            <table className="table table--compact" data-testid="colreg-designations">
+              <thead>
+                <tr>
+                  <th scope="col">{t('col.code')}</th>
+                  <th scope="col">{t('colreg.des.disposer')}</th>
+                  <th scope="col">{t('colreg.des.fee')}</th>
+                  <th scope="col">{t('colreg.des.from')}</th>
+                  <th scope="col">{t('colreg.des.source')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((d) => (
+                  <tr key={d.id}>
+                    <td>{d.wasteCode}</td>
+                    <td>{d.disposerName}</td>
+                    <td>{formatPricePerTonne(-d.feePerTonneFen, lang)}</td>
+                    <td>{d.effectiveFrom}</td>
+                    <td>{d.source}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </QueryState>
       <form onSubmit={submit} className="form collection__form" noValidate>
@@ -125,53 +125,50 @@ function QueueSection() {
   return (
     <section className="card" aria-labelledby="colreg-queue">
       <h2 id="colreg-queue">{t('colreg.queue.title')}</h2>
-      <QueryState
-        query={queue}
-        isEmpty={(d) => d.items.length === 0}
-        empty={<p className="muted">{t('colreg.queue.none')}</p>}
-      >
+      <QueryState query={queue} isEmpty={(d) => d.items.length === 0} empty={<p className="muted">{t('colreg.queue.none')}</p>}>
         {(data) => (
-      <ul className="collection__list" data-testid="colreg-queue">
-        {data.items.map((r) => (
-          <li key={r.id} className="collection__item">
-            <span>
-              <strong>{r.wasteCode}</strong> · {r.quantityKg} kg · {formatPricePerTonne(-r.feePerTonneFen, lang)} ({r.priceSource}
-              )
-            </span>
-            <span className={r.overdue ? 'collection__overdue' : 'muted'}>
-              {t(`colreg.queue.${r.status}` as MessageKey)} · {t('colreg.queue.respondBy')} {formatDateTime(r.respondBy, lang)}
-              {r.overdue ? ` · ${t('colreg.queue.overdue')}` : ''}
-            </span>
-          </li>
-        ))}
-      </ul>
+          <ul className="collection__list" data-testid="colreg-queue">
+            {data.items.map((r) => (
+              <li key={r.id} className="collection__item">
+                <span>
+                  <strong>{r.wasteCode}</strong> · {r.quantityKg} kg · {formatPricePerTonne(-r.feePerTonneFen, lang)} (
+                  {r.priceSource})
+                </span>
+                <span className={r.overdue ? 'collection__overdue' : 'muted'}>
+                  {t(`colreg.queue.${r.status}` as MessageKey)} · {t('colreg.queue.respondBy')}{' '}
+                  {formatDateTime(r.respondBy, lang)}
+                  {r.overdue ? ` · ${t('colreg.queue.overdue')}` : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
         )}
       </QueryState>
       <h3>{t('colreg.ind.title')}</h3>
       <QueryState query={indicator}>
         {(data) => (
-      <div className="table-scroll">
-        <table className="table table--compact" data-testid="colreg-indicator">
-          <thead>
-            <tr>
-              <th scope="col">{t('col.code')}</th>
-              <th scope="col">{t('colreg.ind.requests')}</th>
-              <th scope="col">{t('colreg.ind.accepted')}</th>
-              <th scope="col">{t('colreg.ind.kg')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((x) => (
-              <tr key={x.wasteCode}>
-                <td>{x.wasteCode}</td>
-                <td>{x.requests}</td>
-                <td>{x.accepted}</td>
-                <td>{x.kg} kg</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          <div className="table-scroll">
+            <table className="table table--compact" data-testid="colreg-indicator">
+              <thead>
+                <tr>
+                  <th scope="col">{t('col.code')}</th>
+                  <th scope="col">{t('colreg.ind.requests')}</th>
+                  <th scope="col">{t('colreg.ind.accepted')}</th>
+                  <th scope="col">{t('colreg.ind.kg')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((x) => (
+                  <tr key={x.wasteCode}>
+                    <td>{x.wasteCode}</td>
+                    <td>{x.requests}</td>
+                    <td>{x.accepted}</td>
+                    <td>{x.kg} kg</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </QueryState>
     </section>

@@ -53,94 +53,94 @@ function Credit({ me }: { me: Me }) {
         }
       >
         {(data) => (
-        <>
-          <header className="page__header page__header--row">
-            <div>
-              <p className="eyebrow">{t('creditPage.eyebrow')}</p>
-              <h1 data-testid="credit-org-name">{data.orgName ?? orgId}</h1>
-            </div>
-            {own && <LiveBadge status={live} />}
-          </header>
+          <>
+            <header className="page__header page__header--row">
+              <div>
+                <p className="eyebrow">{t('creditPage.eyebrow')}</p>
+                <h1 data-testid="credit-org-name">{data.orgName ?? orgId}</h1>
+              </div>
+              {own && <LiveBadge status={live} />}
+            </header>
 
-          <section
-            className="card credit-summary"
-            aria-labelledby="credit-score-title"
-            data-testid="credit-summary"
-            data-level={data.score.level}
-          >
-            <h2 id="credit-score-title" className="visually-hidden">
-              {t('creditPage.score')}
-            </h2>
-            <div className={`credit-score credit-score--${data.score.level}`}>
-              <span className="credit-score__value" data-testid="credit-score">
-                {data.score.score}
-              </span>
-              <span className="credit-score__max">/ 100</span>
-            </div>
-            <div className="credit-summary__facts">
-              <CreditChip level={data.score.level} />
-              {data.score.levelReason === 'serious_sanction' && (
-                <p className="credit-summary__reason" data-testid="credit-level-reason">
-                  {t('creditPage.reason.serious')}
+            <section
+              className="card credit-summary"
+              aria-labelledby="credit-score-title"
+              data-testid="credit-summary"
+              data-level={data.score.level}
+            >
+              <h2 id="credit-score-title" className="visually-hidden">
+                {t('creditPage.score')}
+              </h2>
+              <div className={`credit-score credit-score--${data.score.level}`}>
+                <span className="credit-score__value" data-testid="credit-score">
+                  {data.score.score}
+                </span>
+                <span className="credit-score__max">/ 100</span>
+              </div>
+              <div className="credit-summary__facts">
+                <CreditChip level={data.score.level} />
+                {data.score.levelReason === 'serious_sanction' && (
+                  <p className="credit-summary__reason" data-testid="credit-level-reason">
+                    {t('creditPage.reason.serious')}
+                  </p>
+                )}
+                {data.score.level === 'black' && <p className="small">{t('creditPage.effect.black')}</p>}
+                {data.score.level === 'red' && <p className="small">{t('creditPage.effect.red')}</p>}
+                <p className="muted small">
+                  {t('creditPage.model', {
+                    model: data.score.scoringModel,
+                    at: formatDateTime(data.score.computedAt, lang),
+                    neutral: data.score.neutralScore,
+                  })}
                 </p>
-              )}
-              {data.score.level === 'black' && <p className="small">{t('creditPage.effect.black')}</p>}
-              {data.score.level === 'red' && <p className="small">{t('creditPage.effect.red')}</p>}
-              <p className="muted small">
-                {t('creditPage.model', {
-                  model: data.score.scoringModel,
-                  at: formatDateTime(data.score.computedAt, lang),
-                  neutral: data.score.neutralScore,
-                })}
-              </p>
-            </div>
-          </section>
+              </div>
+            </section>
 
-          <div className="material__grid">
-            <section className="card" aria-labelledby="credit-factors-title">
-              <h2 id="credit-factors-title">{t('creditPage.factors')}</h2>
-              <FactorBars score={data.score} />
-            </section>
-            <section className="card" aria-labelledby="credit-history-title">
-              <h2 id="credit-history-title">{t('creditPage.history')}</h2>
-              <ScoreChart history={data.history} neutral={data.score.neutralScore} />
-              {data.history.length > 0 && (
-                <table className="table table--compact" data-testid="credit-history">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('creditPage.history.at')}</th>
-                      <th scope="col">{t('creditPage.history.score')}</th>
-                      <th scope="col">{t('creditPage.history.level')}</th>
-                      <th scope="col">{t('creditPage.history.trigger')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.history.slice(0, 20).map((h) => (
-                      <tr key={h.seq} data-testid="credit-history-row">
-                        <td>{formatDateTime(h.computedAt, lang)}</td>
-                        <td>
-                          {h.previousScore} → <strong>{h.score}</strong>
-                        </td>
-                        <td>
-                          {h.previousLevel === h.level ? (
-                            t(`credit.${h.level}` as MessageKey)
-                          ) : (
-                            <>
-                              {t(`credit.${h.previousLevel}` as MessageKey)} →{' '}
-                              <strong>{t(`credit.${h.level}` as MessageKey)}</strong>
-                            </>
-                          )}
-                        </td>
-                        <td>{t(h.trigger === 'decay' ? 'creditPage.trigger.decay' : 'creditPage.trigger.event')}</td>
+            <div className="material__grid">
+              <section className="card" aria-labelledby="credit-factors-title">
+                <h2 id="credit-factors-title">{t('creditPage.factors')}</h2>
+                <FactorBars score={data.score} />
+              </section>
+              <section className="card" aria-labelledby="credit-history-title">
+                <h2 id="credit-history-title">{t('creditPage.history')}</h2>
+                <ScoreChart history={data.history} neutral={data.score.neutralScore} />
+                {data.history.length > 0 && (
+                  <table className="table table--compact" data-testid="credit-history">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('creditPage.history.at')}</th>
+                        <th scope="col">{t('creditPage.history.score')}</th>
+                        <th scope="col">{t('creditPage.history.level')}</th>
+                        <th scope="col">{t('creditPage.history.trigger')}</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-            </section>
-          </div>
-          <p className="muted small">{t('creditPage.explain')}</p>
-        </>
+                    </thead>
+                    <tbody>
+                      {data.history.slice(0, 20).map((h) => (
+                        <tr key={h.seq} data-testid="credit-history-row">
+                          <td>{formatDateTime(h.computedAt, lang)}</td>
+                          <td>
+                            {h.previousScore} → <strong>{h.score}</strong>
+                          </td>
+                          <td>
+                            {h.previousLevel === h.level ? (
+                              t(`credit.${h.level}` as MessageKey)
+                            ) : (
+                              <>
+                                {t(`credit.${h.previousLevel}` as MessageKey)} →{' '}
+                                <strong>{t(`credit.${h.level}` as MessageKey)}</strong>
+                              </>
+                            )}
+                          </td>
+                          <td>{t(h.trigger === 'decay' ? 'creditPage.trigger.decay' : 'creditPage.trigger.event')}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+              </section>
+            </div>
+            <p className="muted small">{t('creditPage.explain')}</p>
+          </>
         )}
       </QueryState>
     </div>

@@ -62,23 +62,23 @@ export function DisputePanel({ trade, me }: { trade: TTrade; me: Me }) {
         empty={<p className="muted">{t('dispute.evidence.none')}</p>}
       >
         {(data) => (
-        <ul className="dispute__notes" data-testid="evidence-notes">
-          {data.notes.map((n) => (
-            <li key={n.id} data-testid="evidence-note">
-              <span className="muted small">
-                {t(
-                  n.orgId === trade.generatorOrgId
-                    ? 'dispute.by.generator'
-                    : n.orgId === trade.receiverOrgId
-                      ? 'dispute.by.receiver'
-                      : 'dispute.by.other',
-                )}{' '}
-                · {formatDateTime(n.createdAt, lang)}
-              </span>
-              <p>{n.note}</p>
-            </li>
-          ))}
-        </ul>
+          <ul className="dispute__notes" data-testid="evidence-notes">
+            {data.notes.map((n) => (
+              <li key={n.id} data-testid="evidence-note">
+                <span className="muted small">
+                  {t(
+                    n.orgId === trade.generatorOrgId
+                      ? 'dispute.by.generator'
+                      : n.orgId === trade.receiverOrgId
+                        ? 'dispute.by.receiver'
+                        : 'dispute.by.other',
+                  )}{' '}
+                  · {formatDateTime(n.createdAt, lang)}
+                </span>
+                <p>{n.note}</p>
+              </li>
+            ))}
+          </ul>
         )}
       </QueryState>
       {open && party && <EvidenceNoteForm tradeId={trade.id} />}

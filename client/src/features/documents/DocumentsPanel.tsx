@@ -77,26 +77,26 @@ export function DocumentsPanel({
       <h2 id={headingId}>{title ?? t('documents.title')}</h2>
       <QueryState query={docs} isEmpty={(d) => d.items.length === 0} empty={<p className="muted">{t('documents.none')}</p>}>
         {(data) => (
-        <ul className="documents__list" data-testid="documents-list">
-          {data.items.map((d) => (
-            <li key={d.id} data-testid="document-item" data-kind={d.kind} data-sha256={d.sha256}>
-              <button type="button" className="btn btn--link" onClick={() => void documentsApi.open(d).catch(setProblem)}>
-                {kindLabel(t, d.kind)}: {d.filename ?? d.id.slice(0, 8)}
-              </button>{' '}
-              <span className="muted small">
-                {d.contentType === 'application/pdf' ? 'PDF' : d.contentType === 'image/png' ? 'PNG' : 'JPEG'} ·{' '}
-                {size(d.sizeBytes)} · {formatDateTime(d.createdAt, lang)}
-              </span>
-              <div className="small">
-                SHA-256{' '}
-                <code className="code documents__hash" data-testid="document-hash">
-                  {d.sha256}
-                </code>
-                {d.chainSeq !== null && <span className="muted"> · {t('documents.inChain', { seq: d.chainSeq })}</span>}
-              </div>
-            </li>
-          ))}
-        </ul>
+          <ul className="documents__list" data-testid="documents-list">
+            {data.items.map((d) => (
+              <li key={d.id} data-testid="document-item" data-kind={d.kind} data-sha256={d.sha256}>
+                <button type="button" className="btn btn--link" onClick={() => void documentsApi.open(d).catch(setProblem)}>
+                  {kindLabel(t, d.kind)}: {d.filename ?? d.id.slice(0, 8)}
+                </button>{' '}
+                <span className="muted small">
+                  {d.contentType === 'application/pdf' ? 'PDF' : d.contentType === 'image/png' ? 'PNG' : 'JPEG'} ·{' '}
+                  {size(d.sizeBytes)} · {formatDateTime(d.createdAt, lang)}
+                </span>
+                <div className="small">
+                  SHA-256{' '}
+                  <code className="code documents__hash" data-testid="document-hash">
+                    {d.sha256}
+                  </code>
+                  {d.chainSeq !== null && <span className="muted"> · {t('documents.inChain', { seq: d.chainSeq })}</span>}
+                </div>
+              </li>
+            ))}
+          </ul>
         )}
       </QueryState>
       {canUpload && (

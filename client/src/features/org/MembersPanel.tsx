@@ -47,46 +47,46 @@ export function MembersPanel({ me }: { me: Me }) {
       {problem && <Alert testId="members-error">{problem}</Alert>}
       <QueryState query={query}>
         {(data) => (
-        <div className="table-scroll">
-          <table className="table" data-testid="members-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('members.col.name')}</th>
-                <th scope="col">{t('members.col.email')}</th>
-                <th scope="col">{t('members.col.role')}</th>
-                {owner && <th scope="col">{t('members.col.actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((m) => (
-                <tr key={m.id} data-testid="member-row">
-                  <td data-label={t('members.col.name')}>
-                    {m.name}
-                    {m.id === me.user.id && t('members.you')}
-                  </td>
-                  <td data-label={t('members.col.email')} className="code">
-                    {m.email}
-                  </td>
-                  <td data-label={t('members.col.role')}>{t(`org.orgRole.${m.orgRole}` as MessageKey)}</td>
-                  {owner && (
-                    <td data-label={t('members.col.actions')}>
-                      {m.orgRole === 'member' && (
-                        <button
-                          type="button"
-                          className="btn btn--secondary"
-                          onClick={() => void remove(m)}
-                          data-testid="member-remove"
-                        >
-                          {t('members.remove')}
-                        </button>
-                      )}
-                    </td>
-                  )}
+          <div className="table-scroll">
+            <table className="table" data-testid="members-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('members.col.name')}</th>
+                  <th scope="col">{t('members.col.email')}</th>
+                  <th scope="col">{t('members.col.role')}</th>
+                  {owner && <th scope="col">{t('members.col.actions')}</th>}
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {data.items.map((m) => (
+                  <tr key={m.id} data-testid="member-row">
+                    <td data-label={t('members.col.name')}>
+                      {m.name}
+                      {m.id === me.user.id && t('members.you')}
+                    </td>
+                    <td data-label={t('members.col.email')} className="code">
+                      {m.email}
+                    </td>
+                    <td data-label={t('members.col.role')}>{t(`org.orgRole.${m.orgRole}` as MessageKey)}</td>
+                    {owner && (
+                      <td data-label={t('members.col.actions')}>
+                        {m.orgRole === 'member' && (
+                          <button
+                            type="button"
+                            className="btn btn--secondary"
+                            onClick={() => void remove(m)}
+                            data-testid="member-remove"
+                          >
+                            {t('members.remove')}
+                          </button>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </QueryState>
       {owner && <AddMemberForm orgId={orgId} onAdded={(name) => setNotice(t('members.added', { name }))} />}

@@ -64,44 +64,44 @@ export function TradeLedger({
         empty={<p data-testid="ledger-empty">{pt('ledger.empty')}</p>}
       >
         {(data) => (
-        <>
-          <table className="table table--compact" data-testid="ledger-table">
-            <thead>
-              <tr>
-                <th>{pt('ledger.col.when')}</th>
-                <th>{pt('ledger.col.what')}</th>
-                <th>{pt('ledger.col.account')}</th>
-                <th className="num">{pt('ledger.col.amount')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.transfers.flatMap((tr) =>
-                tr.entries.map((e, i) => (
-                  <tr key={`${tr.id}-${e.accountId}`} data-testid="ledger-entry" data-transfer={tr.kind}>
-                    <td data-label={pt('ledger.col.when')}>{i === 0 ? formatDateTime(tr.createdAt, lang) : ''}</td>
-                    <td data-label={pt('ledger.col.what')}>
-                      {i === 0 ? (
-                        <>
-                          {pt(`ledger.kind.${tr.kind}`)}{' '}
-                          <span className="muted small">{pt('ledger.sum', { sum: formatAmount(tr.sumFen) })}</span>
-                        </>
-                      ) : (
-                        ''
-                      )}
-                    </td>
-                    <td data-label={pt('ledger.col.account')}>{accountLabel(e, pt, lang, parties)}</td>
-                    <td data-label={pt('ledger.col.amount')} className="num">
-                      <span className="amount">{formatAmount(e.amountFen)}</span>
-                    </td>
-                  </tr>
-                )),
-              )}
-            </tbody>
-          </table>
-          <p className="muted" data-testid="ledger-held">
-            {pt('ledger.held', { amount: formatAmount(data.escrowHeldFen) })}
-          </p>
-        </>
+          <>
+            <table className="table table--compact" data-testid="ledger-table">
+              <thead>
+                <tr>
+                  <th>{pt('ledger.col.when')}</th>
+                  <th>{pt('ledger.col.what')}</th>
+                  <th>{pt('ledger.col.account')}</th>
+                  <th className="num">{pt('ledger.col.amount')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.transfers.flatMap((tr) =>
+                  tr.entries.map((e, i) => (
+                    <tr key={`${tr.id}-${e.accountId}`} data-testid="ledger-entry" data-transfer={tr.kind}>
+                      <td data-label={pt('ledger.col.when')}>{i === 0 ? formatDateTime(tr.createdAt, lang) : ''}</td>
+                      <td data-label={pt('ledger.col.what')}>
+                        {i === 0 ? (
+                          <>
+                            {pt(`ledger.kind.${tr.kind}`)}{' '}
+                            <span className="muted small">{pt('ledger.sum', { sum: formatAmount(tr.sumFen) })}</span>
+                          </>
+                        ) : (
+                          ''
+                        )}
+                      </td>
+                      <td data-label={pt('ledger.col.account')}>{accountLabel(e, pt, lang, parties)}</td>
+                      <td data-label={pt('ledger.col.amount')} className="num">
+                        <span className="amount">{formatAmount(e.amountFen)}</span>
+                      </td>
+                    </tr>
+                  )),
+                )}
+              </tbody>
+            </table>
+            <p className="muted" data-testid="ledger-held">
+              {pt('ledger.held', { amount: formatAmount(data.escrowHeldFen) })}
+            </p>
+          </>
         )}
       </QueryState>
     </section>

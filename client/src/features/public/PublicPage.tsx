@@ -84,46 +84,46 @@ function Prices() {
       </div>
       <QueryState query={index} isEmpty={(d) => d.items.length === 0} empty={<None />}>
         {(data) => (
-        <div className="table-scroll">
-          <table className="table" data-testid="public-prices">
-            <thead>
-              <tr>
-                <th scope="col">{t('public.prices.period')}</th>
-                <th scope="col" className="num">
-                  {t('public.prices.median')}
-                </th>
-                <th scope="col" className="num">
-                  {t('public.prices.range')}
-                </th>
-                <th scope="col" className="num">
-                  {t('public.flows.trades')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((p) => (
-                <tr key={`${p.period}-${p.start}`}>
-                  <td>
-                    {p.start} <span className="muted small">{t(mk(`public.period.${p.period}`))}</span>
-                  </td>
-                  {p.suppressed ? (
-                    <td colSpan={3} className="muted">
-                      {t('public.suppressed')}
-                    </td>
-                  ) : (
-                    <>
-                      <td className="num">{formatPricePerTonne(p.medianFen!, lang)}</td>
-                      <td className="num small">
-                        {formatPricePerTonne(p.lowFen!, lang)} – {formatPricePerTonne(p.highFen!, lang)}
-                      </td>
-                      <td className="num">{p.trades}</td>
-                    </>
-                  )}
+          <div className="table-scroll">
+            <table className="table" data-testid="public-prices">
+              <thead>
+                <tr>
+                  <th scope="col">{t('public.prices.period')}</th>
+                  <th scope="col" className="num">
+                    {t('public.prices.median')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('public.prices.range')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('public.flows.trades')}
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {data.items.map((p) => (
+                  <tr key={`${p.period}-${p.start}`}>
+                    <td>
+                      {p.start} <span className="muted small">{t(mk(`public.period.${p.period}`))}</span>
+                    </td>
+                    {p.suppressed ? (
+                      <td colSpan={3} className="muted">
+                        {t('public.suppressed')}
+                      </td>
+                    ) : (
+                      <>
+                        <td className="num">{formatPricePerTonne(p.medianFen!, lang)}</td>
+                        <td className="num small">
+                          {formatPricePerTonne(p.lowFen!, lang)} – {formatPricePerTonne(p.highFen!, lang)}
+                        </td>
+                        <td className="num">{p.trades}</td>
+                      </>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </QueryState>
     </Section>
@@ -137,44 +137,44 @@ function Flows() {
     <Section id="public-flows" title={t('public.flows.title')} lead={t('public.flows.lead')}>
       <QueryState query={q} isEmpty={(d) => d.cells.length === 0} empty={<None />}>
         {(data) => (
-        <div className="table-scroll">
-          <table className="table" data-testid="public-flows">
-            <thead>
-              <tr>
-                <th scope="col">{t('public.flows.month')}</th>
-                <th scope="col">{t('public.flows.stream')}</th>
-                <th scope="col" className="num">
-                  {t('public.flows.contracted')}
-                </th>
-                <th scope="col" className="num">
-                  {t('public.flows.delivered')}
-                </th>
-                <th scope="col" className="num">
-                  {t('public.flows.trades')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.cells.map((c) => (
-                <tr key={`${c.month}-${c.stream}`} data-suppressed={c.suppressed}>
-                  <td>{c.month}</td>
-                  <td>{t(mk(`stream.${c.stream}`))}</td>
-                  {c.suppressed ? (
-                    <td colSpan={3} className="muted">
-                      {t('public.suppressed')}
-                    </td>
-                  ) : (
-                    <>
-                      <td className="num">{formatKgShort(c.contractedKg!, lang)}</td>
-                      <td className="num">{formatKgShort(c.deliveredKg!, lang)}</td>
-                      <td className="num">{c.trades}</td>
-                    </>
-                  )}
+          <div className="table-scroll">
+            <table className="table" data-testid="public-flows">
+              <thead>
+                <tr>
+                  <th scope="col">{t('public.flows.month')}</th>
+                  <th scope="col">{t('public.flows.stream')}</th>
+                  <th scope="col" className="num">
+                    {t('public.flows.contracted')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('public.flows.delivered')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('public.flows.trades')}
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {data.cells.map((c) => (
+                  <tr key={`${c.month}-${c.stream}`} data-suppressed={c.suppressed}>
+                    <td>{c.month}</td>
+                    <td>{t(mk(`stream.${c.stream}`))}</td>
+                    {c.suppressed ? (
+                      <td colSpan={3} className="muted">
+                        {t('public.suppressed')}
+                      </td>
+                    ) : (
+                      <>
+                        <td className="num">{formatKgShort(c.contractedKg!, lang)}</td>
+                        <td className="num">{formatKgShort(c.deliveredKg!, lang)}</td>
+                        <td className="num">{c.trades}</td>
+                      </>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </QueryState>
     </Section>
@@ -188,49 +188,49 @@ function Indicators() {
     <Section id="public-indicators" title={t('public.indicators.title')}>
       <QueryState query={q}>
         {(data) => (
-        <>
-          <p className="muted small">{lang === 'en' ? data.noteEn : data.noteZh}</p>
-          {!data.published && (
-            <p className="muted" data-testid="public-indicators-withheld">
-              {t('public.indicators.withheld')}
-            </p>
-          )}
-          <dl className="facts" data-testid="public-indicators">
-            {data.indicators.map((i) => (
-              <div key={i.id}>
-                <dt>{lang === 'en' ? i.nameEn : i.nameZh}</dt>
-                <dd>
-                  {formatIndicator(i.value, i.unit, lang)}
-                  <div className="muted small">{lang === 'en' ? i.definitionEn : i.definitionZh}</div>
-                </dd>
-              </div>
-            ))}
-          </dl>
-          <h3>{t('public.indicators.plan')}</h3>
-          <ul className="public-list" data-testid="public-plan">
-            {data.planTargets.map((p) => (
-              <li key={p.id}>
-                <strong>
-                  <DataText zh={p.nameZh} en={p.nameEn} />
-                </strong>{' '}
-                <span className="small">
-                  {p.target} ({p.by})
-                </span>
-                <div className="small">
-                  {t('public.indicators.measured')}:{' '}
-                  {p.measured
-                    ? p.measured.unit === 'ratio'
-                      ? formatShare(p.measured.value)
-                      : formatIndicator(p.measured.value, p.measured.unit, lang)
-                    : '—'}
+          <>
+            <p className="muted small">{lang === 'en' ? data.noteEn : data.noteZh}</p>
+            {!data.published && (
+              <p className="muted" data-testid="public-indicators-withheld">
+                {t('public.indicators.withheld')}
+              </p>
+            )}
+            <dl className="facts" data-testid="public-indicators">
+              {data.indicators.map((i) => (
+                <div key={i.id}>
+                  <dt>{lang === 'en' ? i.nameEn : i.nameZh}</dt>
+                  <dd>
+                    {formatIndicator(i.value, i.unit, lang)}
+                    <div className="muted small">{lang === 'en' ? i.definitionEn : i.definitionZh}</div>
+                  </dd>
                 </div>
-              </li>
-            ))}
-          </ul>
-          <p className="muted small">
-            {t('public.indicators.source')}: {data.planSource}
-          </p>
-        </>
+              ))}
+            </dl>
+            <h3>{t('public.indicators.plan')}</h3>
+            <ul className="public-list" data-testid="public-plan">
+              {data.planTargets.map((p) => (
+                <li key={p.id}>
+                  <strong>
+                    <DataText zh={p.nameZh} en={p.nameEn} />
+                  </strong>{' '}
+                  <span className="small">
+                    {p.target} ({p.by})
+                  </span>
+                  <div className="small">
+                    {t('public.indicators.measured')}:{' '}
+                    {p.measured
+                      ? p.measured.unit === 'ratio'
+                        ? formatShare(p.measured.value)
+                        : formatIndicator(p.measured.value, p.measured.unit, lang)
+                      : '—'}
+                  </div>
+                </li>
+              ))}
+            </ul>
+            <p className="muted small">
+              {t('public.indicators.source')}: {data.planSource}
+            </p>
+          </>
         )}
       </QueryState>
     </Section>
@@ -244,30 +244,30 @@ function CreditList() {
     <Section id="public-credit" title={t('public.credit.title')} lead={t('public.credit.lead')}>
       <QueryState query={q} isEmpty={(d) => d.items.length === 0} empty={<None />}>
         {(data) => (
-        <ul className="public-list" data-testid="public-credit">
-          {data.items.map((o) => (
-            <li key={o.uscc}>
-              <strong>{o.orgName}</strong>{' '}
-              <span className={`public-level public-level--${o.level}`}>{t(mk(`credit.${o.level}`))}</span>
-              <div className="muted small code">
-                {o.uscc} · {districtName(o.district, lang)}
-              </div>
-              <ul className="small">
-                {o.reasons.map((r, i) => (
-                  <li key={i}>
-                    {r.kind === 'sanction'
-                      ? t('public.credit.sanction', {
-                          severity: t(mk(`public.severity.${r.severity ?? 'minor'}`)),
-                          date: formatDateTime(r.decidedAt, lang),
-                          text: r.text ?? '',
-                        })
-                      : t('public.credit.factor', { factor: t(mk(`creditPage.factor.${r.code}`)), count: r.events })}
-                  </li>
-                ))}
-              </ul>
-            </li>
-          ))}
-        </ul>
+          <ul className="public-list" data-testid="public-credit">
+            {data.items.map((o) => (
+              <li key={o.uscc}>
+                <strong>{o.orgName}</strong>{' '}
+                <span className={`public-level public-level--${o.level}`}>{t(mk(`credit.${o.level}`))}</span>
+                <div className="muted small code">
+                  {o.uscc} · {districtName(o.district, lang)}
+                </div>
+                <ul className="small">
+                  {o.reasons.map((r, i) => (
+                    <li key={i}>
+                      {r.kind === 'sanction'
+                        ? t('public.credit.sanction', {
+                            severity: t(mk(`public.severity.${r.severity ?? 'minor'}`)),
+                            date: formatDateTime(r.decidedAt, lang),
+                            text: r.text ?? '',
+                          })
+                        : t('public.credit.factor', { factor: t(mk(`creditPage.factor.${r.code}`)), count: r.events })}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
         )}
       </QueryState>
     </Section>
@@ -281,20 +281,21 @@ function Licences() {
     <Section id="public-licences" title={t('public.licences.title')}>
       <QueryState query={q} isEmpty={(d) => d.items.length === 0} empty={<None />}>
         {(data) => (
-        <ul className="public-list" data-testid="public-licences">
-          {data.items.map((l) => (
-            <li key={l.licenceNumber}>
-              <strong>{l.orgName}</strong> · <span className="code">{l.licenceNumber}</span>{' '}
-              <span className={`public-level public-level--${l.status === 'revoked' ? 'black' : 'red'}`}>
-                {t(mk(`public.licences.${l.status}`))}
-              </span>
-              <div className="muted small">
-                {t(mk(`public.licences.kind.${l.kind}`))} · {districtName(l.district, lang)} · {formatDateTime(l.decidedAt, lang)}
-              </div>
-              {l.reason && <div className="small">{l.reason}</div>}
-            </li>
-          ))}
-        </ul>
+          <ul className="public-list" data-testid="public-licences">
+            {data.items.map((l) => (
+              <li key={l.licenceNumber}>
+                <strong>{l.orgName}</strong> · <span className="code">{l.licenceNumber}</span>{' '}
+                <span className={`public-level public-level--${l.status === 'revoked' ? 'black' : 'red'}`}>
+                  {t(mk(`public.licences.${l.status}`))}
+                </span>
+                <div className="muted small">
+                  {t(mk(`public.licences.kind.${l.kind}`))} · {districtName(l.district, lang)} ·{' '}
+                  {formatDateTime(l.decidedAt, lang)}
+                </div>
+                {l.reason && <div className="small">{l.reason}</div>}
+              </li>
+            ))}
+          </ul>
         )}
       </QueryState>
     </Section>
