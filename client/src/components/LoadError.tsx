@@ -18,6 +18,11 @@ export function ErrorAlert({ error, testId, children }: { error: unknown; testId
 
 const NOT_FOUND_CODES: readonly string[] = ['NOT_FOUND', 'VALIDATION_FAILED'];
 
+/** Whether the API says the thing is not there (or not for us): one of `codes`. */
+export function isNotFound(error: unknown, codes: readonly string[] = NOT_FOUND_CODES): boolean {
+  return error instanceof ApiError && codes.includes(error.code);
+}
+
 interface LoadErrorProps {
   error: unknown;
   /** Offers a retry after the error. */
@@ -28,9 +33,9 @@ interface LoadErrorProps {
 }
 
 /** A load that failed: "not found" when the API says so and the page has words for it, else the error (with a retry). */
-export function LoadError({ error, reload, notFound, notFoundCodes = NOT_FOUND_CODES }: LoadErrorProps) {
+export function LoadError({ error, reload, notFound, notFoundCodes }: LoadErrorProps) {
   const { t } = useI18n();
-  if (notFound !== undefined && error instanceof ApiError && notFoundCodes.includes(error.code)) return <>{notFound}</>;
+  if (notFound !== undefined && isNotFound(error, notFoundCodes)) return <>{notFound}</>;
   return (
     <ErrorAlert error={error}>
       {reload && (

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { LEDGER_ACCOUNT_KINDS as ACCOUNT_KINDS } from '../../../../shared/src/enums.js';
 import { Badge } from '../../components/Badge';
-import { LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { useI18n } from '../../i18n';
 import { formatAmount } from '../../lib/units';
 import { accountLabel } from '../payments/TradeLedger';
@@ -18,7 +18,7 @@ export function BalancesPage() {
 function Balances() {
   const { t, lang } = useI18n();
   const pt = usePaymentsText();
-  // The balances as first read, with the org accounts paged in so far; a failed page shows its error in their place.
+  // The balances as first read, with the org accounts paged in so far; a failed page shows its error above them.
   const state = useInfiniteQuery({
     queryKey: adminKeys.balances(),
     queryFn: ({ pageParam, signal }) => adminApi.balances(pageParam, signal),
@@ -30,7 +30,6 @@ function Balances() {
       next: d.pages.at(-1)!.orgAccounts.nextCursor,
     }),
   });
-  const reload = () => void state.refetch();
   const more = () => state.fetchNextPage();
 
   return (
@@ -38,11 +37,8 @@ function Balances() {
       <AdminMoneyTabs />
       <h1>{pt('admin.balances.title')}</h1>
       <p className="muted">{pt('admin.balances.intro')}</p>
-      {state.isPending && <p role="status">{t('common.loading')}</p>}
-      {state.isError && <LoadError error={state.error} reload={reload} />}
-      {state.isSuccess &&
-        (() => {
-          const { data, orgs, next } = state.data;
+      <QueryState query={state}>
+        {({ data, orgs, next }) => {
           const c = data.checks;
           const healthy = c.unbalancedTransfers === 0 && c.mismatchedBalances === 0 && c.sumOfBalancesFen === 0;
           return (
@@ -106,7 +102,8 @@ function Balances() {
               </section>
             </>
           );
-        })()}
+        }}
+      </QueryState>
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { DataText } from '../../components/DataText';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
-import { LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { PriceBandBar, bandSourceText } from '../../components/PriceBandBar';
 import { useI18n, type MessageKey } from '../../i18n';
 import { catalogApi, catalogKeys, type Material } from './api';
@@ -18,23 +18,15 @@ export function MaterialPage() {
   const { code = '' } = useParams();
   const { t } = useI18n();
   const state = useQuery({ queryKey: catalogKeys.material(code), queryFn: ({ signal }) => catalogApi.get(code, signal) });
-  const reload = () => void state.refetch();
 
   return (
     <div className="page" data-testid="material-page">
       <p className="back-link">
         <Link to="/catalog">← {t('material.back')}</Link>
       </p>
-      {state.isPending && <p role="status">{t('common.loading')}</p>}
-      {state.isError && (
-        <LoadError
-          error={state.error}
-          reload={reload}
-          notFound={<Alert>{t('material.notFound', { code })}</Alert>}
-          notFoundCodes={['NOT_FOUND']}
-        />
-      )}
-      {state.isSuccess && <MaterialDetail material={state.data} />}
+      <QueryState query={state} notFound={<Alert>{t('material.notFound', { code })}</Alert>} notFoundCodes={['NOT_FOUND']}>
+        {(m) => <MaterialDetail material={m} />}
+      </QueryState>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert } from '../../components/Alert';
+import { QueryState } from '../../components/QueryState';
 import { FormActions } from '../../components/FormActions';
 import { TextField } from '../../components/FormField';
 import { useI18n } from '../../i18n';
@@ -65,71 +66,75 @@ function Clients() {
       <RegisterClient onDone={(run) => act(run)} />
       <section className="card">
         <h2>{t('clients.list')}</h2>
-        {list.isError && <Alert>{errorText(list.error, t)}</Alert>}
-        {list.data && list.data.items.length === 0 && <p data-testid="clients-empty">{t('clients.empty')}</p>}
-        {list.data && list.data.items.length > 0 && (
-          <table className="table" data-testid="clients-table">
-            <thead>
-              <tr>
-                <th>{t('clients.name')}</th>
-                <th>{t('clients.scopes')}</th>
-                <th>{t('clients.created')}</th>
-                <th>{t('clients.status')}</th>
-                <th>{t('clients.action')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((c) => (
-                <tr key={c.id} data-testid="client-row">
-                  <td data-label={t('clients.name')}>
-                    {c.name}
-                    <div className="code small muted">{c.id}</div>
-                  </td>
-                  <td data-label={t('clients.scopes')} className="small">
-                    {c.scopes.join(' ')}
-                  </td>
-                  <td data-label={t('clients.created')}>{formatDateTime(c.createdAt, lang)}</td>
-                  <td data-label={t('clients.status')}>
-                    {c.revokedAt
-                      ? t('clients.revoked')
-                      : c.previousValidUntil && new Date(c.previousValidUntil) > new Date()
-                        ? t('clients.overlap', { until: formatDateTime(c.previousValidUntil, lang) })
-                        : t('clients.active')}
-                  </td>
-                  <td data-label={t('clients.action')}>
-                    {!c.revokedAt && (
-                      <div className="input-group">
-                        <button
-                          type="button"
-                          className="btn btn--small btn--secondary"
-                          data-testid="client-rotate"
-                          onClick={() =>
-                            void act(() =>
-                              api.post<TClientWithSecret>(`/admin/clients/${c.id}/rotate`, { overlapSeconds: 86_400 }),
-                            )
-                          }
-                        >
-                          {t('clients.rotate')}
-                        </button>
-                        <button
-                          type="button"
-                          className="btn btn--small btn--danger"
-                          data-testid="client-revoke"
-                          onClick={() => {
-                            if (window.confirm(t('clients.revokeConfirm', { name: c.name })))
-                              void act(() => api.post<TClient>(`/admin/clients/${c.id}/revoke`, {}));
-                          }}
-                        >
-                          {t('clients.revoke')}
-                        </button>
-                      </div>
-                    )}
-                  </td>
+        <QueryState
+          query={list}
+          isEmpty={(d) => d.items.length === 0}
+          empty={<p data-testid="clients-empty">{t('clients.empty')}</p>}
+        >
+          {(data) => (
+            <table className="table" data-testid="clients-table">
+              <thead>
+                <tr>
+                  <th>{t('clients.name')}</th>
+                  <th>{t('clients.scopes')}</th>
+                  <th>{t('clients.created')}</th>
+                  <th>{t('clients.status')}</th>
+                  <th>{t('clients.action')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+              </thead>
+              <tbody>
+                {data.items.map((c) => (
+                  <tr key={c.id} data-testid="client-row">
+                    <td data-label={t('clients.name')}>
+                      {c.name}
+                      <div className="code small muted">{c.id}</div>
+                    </td>
+                    <td data-label={t('clients.scopes')} className="small">
+                      {c.scopes.join(' ')}
+                    </td>
+                    <td data-label={t('clients.created')}>{formatDateTime(c.createdAt, lang)}</td>
+                    <td data-label={t('clients.status')}>
+                      {c.revokedAt
+                        ? t('clients.revoked')
+                        : c.previousValidUntil && new Date(c.previousValidUntil) > new Date()
+                          ? t('clients.overlap', { until: formatDateTime(c.previousValidUntil, lang) })
+                          : t('clients.active')}
+                    </td>
+                    <td data-label={t('clients.action')}>
+                      {!c.revokedAt && (
+                        <div className="input-group">
+                          <button
+                            type="button"
+                            className="btn btn--small btn--secondary"
+                            data-testid="client-rotate"
+                            onClick={() =>
+                              void act(() =>
+                                api.post<TClientWithSecret>(`/admin/clients/${c.id}/rotate`, { overlapSeconds: 86_400 }),
+                              )
+                            }
+                          >
+                            {t('clients.rotate')}
+                          </button>
+                          <button
+                            type="button"
+                            className="btn btn--small btn--danger"
+                            data-testid="client-revoke"
+                            onClick={() => {
+                              if (window.confirm(t('clients.revokeConfirm', { name: c.name })))
+                                void act(() => api.post<TClient>(`/admin/clients/${c.id}/revoke`, {}));
+                            }}
+                          >
+                            {t('clients.revoke')}
+                          </button>
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </QueryState>
       </section>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation } from 'react-router';
 import { ErrorAlert, LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { FormField } from '../../components/FormField';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatPricePerTonne } from '../../lib/money';
@@ -133,26 +134,28 @@ function IntakesSection() {
   return (
     <section className="card" aria-labelledby="col-intakes">
       <h2 id="col-intakes">{t('col.intakes.title')}</h2>
-      {intakes.error && <LoadError error={intakes.error} reload={() => void intakes.refetch()} />}
-      {intakes.data && intakes.data.items.length === 0 && <p className="muted">{t('col.intakes.none')}</p>}
-      <ul className="collection__list" data-testid="col-intakes">
-        {intakes.data?.items.map((i) => (
-          <li key={i.id} className="collection__item">
-            <span>
-              <strong>{i.wasteCode}</strong> · {i.quantityKg} kg · {statusText(t, i.status)}
-            </span>
-            <span className="muted">
-              {formatDateTime(i.createdAt, lang)}
-              {i.refusalReason ? ` · ${i.refusalReason}` : ''}
-            </span>
-            {i.tradeId && (
-              <Link to={`/trades/${i.tradeId}`} data-testid={`col-trade-${i.id}`}>
-                {t('col.intakes.follow')} →
-              </Link>
-            )}
-          </li>
-        ))}
-      </ul>
+      <QueryState query={intakes} isEmpty={(d) => d.items.length === 0} empty={<p className="muted">{t('col.intakes.none')}</p>}>
+        {(data) => (
+          <ul className="collection__list" data-testid="col-intakes">
+            {data.items.map((i) => (
+              <li key={i.id} className="collection__item">
+                <span>
+                  <strong>{i.wasteCode}</strong> · {i.quantityKg} kg · {statusText(t, i.status)}
+                </span>
+                <span className="muted">
+                  {formatDateTime(i.createdAt, lang)}
+                  {i.refusalReason ? ` · ${i.refusalReason}` : ''}
+                </span>
+                {i.tradeId && (
+                  <Link to={`/trades/${i.tradeId}`} data-testid={`col-trade-${i.id}`}>
+                    {t('col.intakes.follow')} →
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
     </section>
   );
 }
@@ -231,29 +234,32 @@ function CollectorSection() {
       </section>
       <section className="card" aria-labelledby="col-stock">
         <h2 id="col-stock">{t('col.stock.title')}</h2>
-        {stock.error && <LoadError error={stock.error} reload={() => void stock.refetch()} />}
-        <div className="table-scroll">
-          <table className="table table--compact" data-testid="col-stock">
-            <thead>
-              <tr>
-                <th scope="col">{t('col.code')}</th>
-                <th scope="col">{t('col.stock.inStock')}</th>
-                <th scope="col">{t('col.stock.year')}</th>
-                <th scope="col">{t('col.stock.capacity')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {stock.data?.items.map((s) => (
-                <tr key={s.wasteCode}>
-                  <td>{s.wasteCode}</td>
-                  <td>{s.inStockKg} kg</td>
-                  <td>{s.yearIntakeKg} kg</td>
-                  <td>{s.capacityKg === null ? '—' : `${s.capacityKg} kg`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <QueryState query={stock}>
+          {(data) => (
+            <div className="table-scroll">
+              <table className="table table--compact" data-testid="col-stock">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('col.code')}</th>
+                    <th scope="col">{t('col.stock.inStock')}</th>
+                    <th scope="col">{t('col.stock.year')}</th>
+                    <th scope="col">{t('col.stock.capacity')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((s) => (
+                    <tr key={s.wasteCode}>
+                      <td>{s.wasteCode}</td>
+                      <td>{s.inStockKg} kg</td>
+                      <td>{s.yearIntakeKg} kg</td>
+                      <td>{s.capacityKg === null ? '—' : `${s.capacityKg} kg`}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryState>
       </section>
       <section className="card" aria-labelledby="col-lot">
         <h2 id="col-lot">{t('col.lot.title')}</h2>

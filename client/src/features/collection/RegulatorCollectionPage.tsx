@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
-import { ErrorAlert, LoadError } from '../../components/LoadError';
+import { ErrorAlert } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { FormField } from '../../components/FormField';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatPricePerTonne } from '../../lib/money';
@@ -60,31 +61,34 @@ function DesignationsSection() {
   return (
     <section className="card" aria-labelledby="colreg-des">
       <h2 id="colreg-des">{t('colreg.des.title')}</h2>
-      {list.error && <LoadError error={list.error} reload={() => void list.refetch()} />}
-      <div className="table-scroll">
-        <table className="table table--compact" data-testid="colreg-designations">
-          <thead>
-            <tr>
-              <th scope="col">{t('col.code')}</th>
-              <th scope="col">{t('colreg.des.disposer')}</th>
-              <th scope="col">{t('colreg.des.fee')}</th>
-              <th scope="col">{t('colreg.des.from')}</th>
-              <th scope="col">{t('colreg.des.source')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data?.items.map((d) => (
-              <tr key={d.id}>
-                <td>{d.wasteCode}</td>
-                <td>{d.disposerName}</td>
-                <td>{formatPricePerTonne(-d.feePerTonneFen, lang)}</td>
-                <td>{d.effectiveFrom}</td>
-                <td>{d.source}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <QueryState query={list}>
+        {(data) => (
+          <div className="table-scroll">
+            <table className="table table--compact" data-testid="colreg-designations">
+              <thead>
+                <tr>
+                  <th scope="col">{t('col.code')}</th>
+                  <th scope="col">{t('colreg.des.disposer')}</th>
+                  <th scope="col">{t('colreg.des.fee')}</th>
+                  <th scope="col">{t('colreg.des.from')}</th>
+                  <th scope="col">{t('colreg.des.source')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((d) => (
+                  <tr key={d.id}>
+                    <td>{d.wasteCode}</td>
+                    <td>{d.disposerName}</td>
+                    <td>{formatPricePerTonne(-d.feePerTonneFen, lang)}</td>
+                    <td>{d.effectiveFrom}</td>
+                    <td>{d.source}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
       <form onSubmit={submit} className="form collection__form" noValidate>
         <FormField id="colreg-code" label={t('col.code')} hint={t('colreg.des.code.hint')} required>
           {(c) => <input {...c} className="input" value={code} onChange={(e) => setCode(e.target.value)} />}
@@ -121,46 +125,52 @@ function QueueSection() {
   return (
     <section className="card" aria-labelledby="colreg-queue">
       <h2 id="colreg-queue">{t('colreg.queue.title')}</h2>
-      {queue.error && <LoadError error={queue.error} reload={() => void queue.refetch()} />}
-      {queue.data && queue.data.items.length === 0 && <p className="muted">{t('colreg.queue.none')}</p>}
-      <ul className="collection__list" data-testid="colreg-queue">
-        {queue.data?.items.map((r) => (
-          <li key={r.id} className="collection__item">
-            <span>
-              <strong>{r.wasteCode}</strong> · {r.quantityKg} kg · {formatPricePerTonne(-r.feePerTonneFen, lang)} ({r.priceSource}
-              )
-            </span>
-            <span className={r.overdue ? 'collection__overdue' : 'muted'}>
-              {t(`colreg.queue.${r.status}` as MessageKey)} · {t('colreg.queue.respondBy')} {formatDateTime(r.respondBy, lang)}
-              {r.overdue ? ` · ${t('colreg.queue.overdue')}` : ''}
-            </span>
-          </li>
-        ))}
-      </ul>
-      <h3>{t('colreg.ind.title')}</h3>
-      {indicator.error && <LoadError error={indicator.error} reload={() => void indicator.refetch()} />}
-      <div className="table-scroll">
-        <table className="table table--compact" data-testid="colreg-indicator">
-          <thead>
-            <tr>
-              <th scope="col">{t('col.code')}</th>
-              <th scope="col">{t('colreg.ind.requests')}</th>
-              <th scope="col">{t('colreg.ind.accepted')}</th>
-              <th scope="col">{t('colreg.ind.kg')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {indicator.data?.items.map((x) => (
-              <tr key={x.wasteCode}>
-                <td>{x.wasteCode}</td>
-                <td>{x.requests}</td>
-                <td>{x.accepted}</td>
-                <td>{x.kg} kg</td>
-              </tr>
+      <QueryState query={queue} isEmpty={(d) => d.items.length === 0} empty={<p className="muted">{t('colreg.queue.none')}</p>}>
+        {(data) => (
+          <ul className="collection__list" data-testid="colreg-queue">
+            {data.items.map((r) => (
+              <li key={r.id} className="collection__item">
+                <span>
+                  <strong>{r.wasteCode}</strong> · {r.quantityKg} kg · {formatPricePerTonne(-r.feePerTonneFen, lang)} (
+                  {r.priceSource})
+                </span>
+                <span className={r.overdue ? 'collection__overdue' : 'muted'}>
+                  {t(`colreg.queue.${r.status}` as MessageKey)} · {t('colreg.queue.respondBy')}{' '}
+                  {formatDateTime(r.respondBy, lang)}
+                  {r.overdue ? ` · ${t('colreg.queue.overdue')}` : ''}
+                </span>
+              </li>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </ul>
+        )}
+      </QueryState>
+      <h3>{t('colreg.ind.title')}</h3>
+      <QueryState query={indicator}>
+        {(data) => (
+          <div className="table-scroll">
+            <table className="table table--compact" data-testid="colreg-indicator">
+              <thead>
+                <tr>
+                  <th scope="col">{t('col.code')}</th>
+                  <th scope="col">{t('colreg.ind.requests')}</th>
+                  <th scope="col">{t('colreg.ind.accepted')}</th>
+                  <th scope="col">{t('colreg.ind.kg')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((x) => (
+                  <tr key={x.wasteCode}>
+                    <td>{x.wasteCode}</td>
+                    <td>{x.requests}</td>
+                    <td>{x.accepted}</td>
+                    <td>{x.kg} kg</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
     </section>
   );
 }

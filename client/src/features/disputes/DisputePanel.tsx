@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Alert } from '../../components/Alert';
+import { QueryState } from '../../components/QueryState';
 import { useI18n } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import { formatDateTime, formatTonnes, tonnesToKg } from '../../lib/units';
@@ -55,27 +56,31 @@ export function DisputePanel({ trade, me }: { trade: TTrade; me: Me }) {
         </p>
       )}
       <h3>{t('dispute.evidence')}</h3>
-      {evidence.isError && <Alert>{errorText(evidence.error, t)}</Alert>}
-      {evidence.data && evidence.data.notes.length === 0 && <p className="muted">{t('dispute.evidence.none')}</p>}
-      {evidence.data && evidence.data.notes.length > 0 && (
-        <ul className="dispute__notes" data-testid="evidence-notes">
-          {evidence.data.notes.map((n) => (
-            <li key={n.id} data-testid="evidence-note">
-              <span className="muted small">
-                {t(
-                  n.orgId === trade.generatorOrgId
-                    ? 'dispute.by.generator'
-                    : n.orgId === trade.receiverOrgId
-                      ? 'dispute.by.receiver'
-                      : 'dispute.by.other',
-                )}{' '}
-                · {formatDateTime(n.createdAt, lang)}
-              </span>
-              <p>{n.note}</p>
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryState
+        query={evidence}
+        isEmpty={(d) => d.notes.length === 0}
+        empty={<p className="muted">{t('dispute.evidence.none')}</p>}
+      >
+        {(data) => (
+          <ul className="dispute__notes" data-testid="evidence-notes">
+            {data.notes.map((n) => (
+              <li key={n.id} data-testid="evidence-note">
+                <span className="muted small">
+                  {t(
+                    n.orgId === trade.generatorOrgId
+                      ? 'dispute.by.generator'
+                      : n.orgId === trade.receiverOrgId
+                        ? 'dispute.by.receiver'
+                        : 'dispute.by.other',
+                  )}{' '}
+                  · {formatDateTime(n.createdAt, lang)}
+                </span>
+                <p>{n.note}</p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
       {open && party && <EvidenceNoteForm tradeId={trade.id} />}
       <DocumentsPanel
         subjectType="trade"

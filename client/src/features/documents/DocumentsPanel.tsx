@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { Alert } from '../../components/Alert';
+import { QueryState } from '../../components/QueryState';
 import { useI18n, type MessageKey, type TFunction } from '../../i18n';
 import { ApiError } from '../../lib/api';
 import { errorText } from '../../lib/errors';
@@ -71,34 +72,33 @@ export function DocumentsPanel({
     }
   }
 
-  const items = docs.data?.items ?? [];
   return (
     <section className="card documents" aria-labelledby={headingId} data-testid={`documents-${subjectType}`}>
       <h2 id={headingId}>{title ?? t('documents.title')}</h2>
-      {docs.isError && <Alert>{errorText(docs.error, t)}</Alert>}
-      {docs.isSuccess && items.length === 0 && <p className="muted">{t('documents.none')}</p>}
-      {items.length > 0 && (
-        <ul className="documents__list" data-testid="documents-list">
-          {items.map((d) => (
-            <li key={d.id} data-testid="document-item" data-kind={d.kind} data-sha256={d.sha256}>
-              <button type="button" className="btn btn--link" onClick={() => void documentsApi.open(d).catch(setProblem)}>
-                {kindLabel(t, d.kind)}: {d.filename ?? d.id.slice(0, 8)}
-              </button>{' '}
-              <span className="muted small">
-                {d.contentType === 'application/pdf' ? 'PDF' : d.contentType === 'image/png' ? 'PNG' : 'JPEG'} ·{' '}
-                {size(d.sizeBytes)} · {formatDateTime(d.createdAt, lang)}
-              </span>
-              <div className="small">
-                SHA-256{' '}
-                <code className="code documents__hash" data-testid="document-hash">
-                  {d.sha256}
-                </code>
-                {d.chainSeq !== null && <span className="muted"> · {t('documents.inChain', { seq: d.chainSeq })}</span>}
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryState query={docs} isEmpty={(d) => d.items.length === 0} empty={<p className="muted">{t('documents.none')}</p>}>
+        {(data) => (
+          <ul className="documents__list" data-testid="documents-list">
+            {data.items.map((d) => (
+              <li key={d.id} data-testid="document-item" data-kind={d.kind} data-sha256={d.sha256}>
+                <button type="button" className="btn btn--link" onClick={() => void documentsApi.open(d).catch(setProblem)}>
+                  {kindLabel(t, d.kind)}: {d.filename ?? d.id.slice(0, 8)}
+                </button>{' '}
+                <span className="muted small">
+                  {d.contentType === 'application/pdf' ? 'PDF' : d.contentType === 'image/png' ? 'PNG' : 'JPEG'} ·{' '}
+                  {size(d.sizeBytes)} · {formatDateTime(d.createdAt, lang)}
+                </span>
+                <div className="small">
+                  SHA-256{' '}
+                  <code className="code documents__hash" data-testid="document-hash">
+                    {d.sha256}
+                  </code>
+                  {d.chainSeq !== null && <span className="muted"> · {t('documents.inChain', { seq: d.chainSeq })}</span>}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
       {canUpload && (
         <form className="form documents__form" onSubmit={(e) => void upload(e)} data-testid={`documents-form-${subjectType}`}>
           {kinds.length > 1 && (

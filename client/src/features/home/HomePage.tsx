@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, Navigate } from 'react-router';
 import { Badge } from '../../components/Badge';
-import { LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../lib/units';
 import type { Me } from '../auth/api';
@@ -26,7 +26,6 @@ function Todos({ me }: { me: Me }) {
   const { t, lang } = useI18n();
   const query = useQuery({ queryKey: todoKeys.all, queryFn: ({ signal }) => todosApi.list(signal) });
   const live = useLive({});
-  const items = query.data?.items ?? [];
 
   return (
     <div className="page" data-testid="home-page">
@@ -38,23 +37,26 @@ function Todos({ me }: { me: Me }) {
         </div>
         <LiveBadge status={live} />
       </header>
-      {query.isPending && <p role="status">{t('common.loading')}</p>}
-      {query.isError && <LoadError error={query.error} reload={() => void query.refetch()} />}
-      {query.isSuccess && items.length === 0 && (
-        <div className="card" data-testid="todos-empty">
-          <p>{t('home.empty')}</p>
-          <p>
-            <Link to="/market">{t('home.toMarket')}</Link>
-          </p>
-        </div>
-      )}
-      {items.length > 0 && (
-        <ul className="todos" data-testid="todos">
-          {items.map((item) => (
-            <TodoRow key={`${item.kind}:${item.subjectId}`} item={item} lang={lang} t={t} />
-          ))}
-        </ul>
-      )}
+      <QueryState
+        query={query}
+        isEmpty={(d) => d.items.length === 0}
+        empty={
+          <div className="card" data-testid="todos-empty">
+            <p>{t('home.empty')}</p>
+            <p>
+              <Link to="/market">{t('home.toMarket')}</Link>
+            </p>
+          </div>
+        }
+      >
+        {(data) => (
+          <ul className="todos" data-testid="todos">
+            {data.items.map((item) => (
+              <TodoRow key={`${item.kind}:${item.subjectId}`} item={item} lang={lang} t={t} />
+            ))}
+          </ul>
+        )}
+      </QueryState>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
-import { LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { useI18n } from '../../i18n';
 import { RequireSignIn } from '../auth/components/RequireSignIn';
 import { manifestKeys, manifestsApi, type Manifest } from './api';
@@ -21,7 +21,6 @@ function ManifestView() {
   const queryClient = useQueryClient();
   // manifest.updated in the org's room refetches it (realtime/invalidation.ts).
   const state = useQuery({ queryKey: manifestKeys.detail(id), queryFn: ({ signal }) => manifestsApi.get(id, signal) });
-  const reload = () => void state.refetch();
   const setData = (m: Manifest) => queryClient.setQueryData(manifestKeys.detail(id), m);
 
   return (
@@ -29,21 +28,21 @@ function ManifestView() {
       <p className="back-link">
         <Link to="/manifests">← {t('manifest.back')}</Link>
       </p>
-      {state.isPending && <p role="status">{t('common.loading')}</p>}
-      {state.isError && <LoadError error={state.error} reload={reload} notFound={<Alert>{t('manifest.notFound')}</Alert>} />}
-      {state.isSuccess && <ManifestDetail m={state.data} onChange={setData} />}
-      {state.isSuccess && <TripDisputeOnManifest m={state.data} />}
-      {state.isSuccess && (
-        <DocumentsPanel
-          subjectType="manifest"
-          subjectId={state.data.id}
-          kinds={
-            state.data.yourParts.includes('receiver') ? ['weighbridge_ticket', 'disposal_certificate', 'evidence'] : ['evidence']
-          }
-          canUpload={state.data.yourParts.length > 0}
-          title={t('documents.manifest.title')}
-        />
-      )}
+      <QueryState query={state} notFound={<Alert>{t('manifest.notFound')}</Alert>}>
+        {(m) => (
+          <>
+            <ManifestDetail m={m} onChange={setData} />
+            <TripDisputeOnManifest m={m} />
+            <DocumentsPanel
+              subjectType="manifest"
+              subjectId={m.id}
+              kinds={m.yourParts.includes('receiver') ? ['weighbridge_ticket', 'disposal_certificate', 'evidence'] : ['evidence']}
+              canUpload={m.yourParts.length > 0}
+              title={t('documents.manifest.title')}
+            />
+          </>
+        )}
+      </QueryState>
     </div>
   );
 }

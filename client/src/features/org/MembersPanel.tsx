@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert } from '../../components/Alert';
 import { FormActions } from '../../components/FormActions';
-import { LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { useI18n, type MessageKey } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import type { Me } from '../auth/api';
@@ -45,49 +45,50 @@ export function MembersPanel({ me }: { me: Me }) {
         </Alert>
       )}
       {problem && <Alert testId="members-error">{problem}</Alert>}
-      {query.isError && <LoadError error={query.error} reload={() => void query.refetch()} />}
-      {query.data && (
-        <div className="table-scroll">
-          <table className="table" data-testid="members-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('members.col.name')}</th>
-                <th scope="col">{t('members.col.email')}</th>
-                <th scope="col">{t('members.col.role')}</th>
-                {owner && <th scope="col">{t('members.col.actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.items.map((m) => (
-                <tr key={m.id} data-testid="member-row">
-                  <td data-label={t('members.col.name')}>
-                    {m.name}
-                    {m.id === me.user.id && t('members.you')}
-                  </td>
-                  <td data-label={t('members.col.email')} className="code">
-                    {m.email}
-                  </td>
-                  <td data-label={t('members.col.role')}>{t(`org.orgRole.${m.orgRole}` as MessageKey)}</td>
-                  {owner && (
-                    <td data-label={t('members.col.actions')}>
-                      {m.orgRole === 'member' && (
-                        <button
-                          type="button"
-                          className="btn btn--secondary"
-                          onClick={() => void remove(m)}
-                          data-testid="member-remove"
-                        >
-                          {t('members.remove')}
-                        </button>
-                      )}
-                    </td>
-                  )}
+      <QueryState query={query}>
+        {(data) => (
+          <div className="table-scroll">
+            <table className="table" data-testid="members-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('members.col.name')}</th>
+                  <th scope="col">{t('members.col.email')}</th>
+                  <th scope="col">{t('members.col.role')}</th>
+                  {owner && <th scope="col">{t('members.col.actions')}</th>}
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {data.items.map((m) => (
+                  <tr key={m.id} data-testid="member-row">
+                    <td data-label={t('members.col.name')}>
+                      {m.name}
+                      {m.id === me.user.id && t('members.you')}
+                    </td>
+                    <td data-label={t('members.col.email')} className="code">
+                      {m.email}
+                    </td>
+                    <td data-label={t('members.col.role')}>{t(`org.orgRole.${m.orgRole}` as MessageKey)}</td>
+                    {owner && (
+                      <td data-label={t('members.col.actions')}>
+                        {m.orgRole === 'member' && (
+                          <button
+                            type="button"
+                            className="btn btn--secondary"
+                            onClick={() => void remove(m)}
+                            data-testid="member-remove"
+                          >
+                            {t('members.remove')}
+                          </button>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
       {owner && <AddMemberForm orgId={orgId} onAdded={(name) => setNotice(t('members.added', { name }))} />}
     </section>
   );

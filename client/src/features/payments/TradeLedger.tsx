@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { useI18n } from '../../i18n';
 import { ApiError } from '../../lib/api';
 import { formatAmount, formatDateTime } from '../../lib/units';
@@ -48,60 +48,62 @@ export function TradeLedger({
   tradeId: string;
   parties?: { generatorOrgId: string; receiverOrgId: string };
 }) {
-  const { t, lang } = useI18n();
+  const { lang } = useI18n();
   const pt = usePaymentsText();
   // Trade events refetch it (realtime/invalidation.ts).
   const state = useQuery({ queryKey: paymentKeys.ledger(tradeId), queryFn: ({ signal }) => paymentsApi.ledger(tradeId, signal) });
-  const reload = () => void state.refetch();
 
   if (state.isError && state.error instanceof ApiError && state.error.status === 404) return null;
   return (
     <section className="card" aria-labelledby="trade-ledger" data-testid="trade-ledger">
       <h2 id="trade-ledger">{pt('ledger.title')}</h2>
       <p className="muted small">{pt('ledger.intro')}</p>
-      {state.isPending && <p role="status">{t('common.loading')}</p>}
-      {state.isError && <LoadError error={state.error} reload={reload} />}
-      {state.isSuccess && state.data.transfers.length === 0 && <p data-testid="ledger-empty">{pt('ledger.empty')}</p>}
-      {state.isSuccess && state.data.transfers.length > 0 && (
-        <>
-          <table className="table table--compact" data-testid="ledger-table">
-            <thead>
-              <tr>
-                <th>{pt('ledger.col.when')}</th>
-                <th>{pt('ledger.col.what')}</th>
-                <th>{pt('ledger.col.account')}</th>
-                <th className="num">{pt('ledger.col.amount')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.data.transfers.flatMap((tr) =>
-                tr.entries.map((e, i) => (
-                  <tr key={`${tr.id}-${e.accountId}`} data-testid="ledger-entry" data-transfer={tr.kind}>
-                    <td data-label={pt('ledger.col.when')}>{i === 0 ? formatDateTime(tr.createdAt, lang) : ''}</td>
-                    <td data-label={pt('ledger.col.what')}>
-                      {i === 0 ? (
-                        <>
-                          {pt(`ledger.kind.${tr.kind}`)}{' '}
-                          <span className="muted small">{pt('ledger.sum', { sum: formatAmount(tr.sumFen) })}</span>
-                        </>
-                      ) : (
-                        ''
-                      )}
-                    </td>
-                    <td data-label={pt('ledger.col.account')}>{accountLabel(e, pt, lang, parties)}</td>
-                    <td data-label={pt('ledger.col.amount')} className="num">
-                      <span className="amount">{formatAmount(e.amountFen)}</span>
-                    </td>
-                  </tr>
-                )),
-              )}
-            </tbody>
-          </table>
-          <p className="muted" data-testid="ledger-held">
-            {pt('ledger.held', { amount: formatAmount(state.data.escrowHeldFen) })}
-          </p>
-        </>
-      )}
+      <QueryState
+        query={state}
+        isEmpty={(d) => d.transfers.length === 0}
+        empty={<p data-testid="ledger-empty">{pt('ledger.empty')}</p>}
+      >
+        {(data) => (
+          <>
+            <table className="table table--compact" data-testid="ledger-table">
+              <thead>
+                <tr>
+                  <th>{pt('ledger.col.when')}</th>
+                  <th>{pt('ledger.col.what')}</th>
+                  <th>{pt('ledger.col.account')}</th>
+                  <th className="num">{pt('ledger.col.amount')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.transfers.flatMap((tr) =>
+                  tr.entries.map((e, i) => (
+                    <tr key={`${tr.id}-${e.accountId}`} data-testid="ledger-entry" data-transfer={tr.kind}>
+                      <td data-label={pt('ledger.col.when')}>{i === 0 ? formatDateTime(tr.createdAt, lang) : ''}</td>
+                      <td data-label={pt('ledger.col.what')}>
+                        {i === 0 ? (
+                          <>
+                            {pt(`ledger.kind.${tr.kind}`)}{' '}
+                            <span className="muted small">{pt('ledger.sum', { sum: formatAmount(tr.sumFen) })}</span>
+                          </>
+                        ) : (
+                          ''
+                        )}
+                      </td>
+                      <td data-label={pt('ledger.col.account')}>{accountLabel(e, pt, lang, parties)}</td>
+                      <td data-label={pt('ledger.col.amount')} className="num">
+                        <span className="amount">{formatAmount(e.amountFen)}</span>
+                      </td>
+                    </tr>
+                  )),
+                )}
+              </tbody>
+            </table>
+            <p className="muted" data-testid="ledger-held">
+              {pt('ledger.held', { amount: formatAmount(data.escrowHeldFen) })}
+            </p>
+          </>
+        )}
+      </QueryState>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { DataText } from '../../components/DataText';
-import { LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatPricePerTonne } from '../../lib/money';
 import { formatDateTime } from '../../lib/units';
@@ -53,6 +53,12 @@ function Section({ id, title, lead, children }: { id: string; title: string; lea
   );
 }
 
+/** What a section says when nothing is published for it. */
+function None() {
+  const { t } = useI18n();
+  return <p className="muted">{t('public.none')}</p>;
+}
+
 function Prices() {
   const { t, lang } = useI18n();
   const [material, setMaterial] = useState('SW17-01');
@@ -76,51 +82,50 @@ function Prices() {
           ))}
         </select>
       </div>
-      {index.isPending && <p role="status">{t('common.loading')}</p>}
-      {index.isError && <LoadError error={index.error} reload={() => void index.refetch()} />}
-      {index.data && index.data.items.length === 0 && <p className="muted">{t('public.none')}</p>}
-      {index.data && index.data.items.length > 0 && (
-        <div className="table-scroll">
-          <table className="table" data-testid="public-prices">
-            <thead>
-              <tr>
-                <th scope="col">{t('public.prices.period')}</th>
-                <th scope="col" className="num">
-                  {t('public.prices.median')}
-                </th>
-                <th scope="col" className="num">
-                  {t('public.prices.range')}
-                </th>
-                <th scope="col" className="num">
-                  {t('public.flows.trades')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {index.data.items.map((p) => (
-                <tr key={`${p.period}-${p.start}`}>
-                  <td>
-                    {p.start} <span className="muted small">{t(mk(`public.period.${p.period}`))}</span>
-                  </td>
-                  {p.suppressed ? (
-                    <td colSpan={3} className="muted">
-                      {t('public.suppressed')}
-                    </td>
-                  ) : (
-                    <>
-                      <td className="num">{formatPricePerTonne(p.medianFen!, lang)}</td>
-                      <td className="num small">
-                        {formatPricePerTonne(p.lowFen!, lang)} – {formatPricePerTonne(p.highFen!, lang)}
-                      </td>
-                      <td className="num">{p.trades}</td>
-                    </>
-                  )}
+      <QueryState query={index} isEmpty={(d) => d.items.length === 0} empty={<None />}>
+        {(data) => (
+          <div className="table-scroll">
+            <table className="table" data-testid="public-prices">
+              <thead>
+                <tr>
+                  <th scope="col">{t('public.prices.period')}</th>
+                  <th scope="col" className="num">
+                    {t('public.prices.median')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('public.prices.range')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('public.flows.trades')}
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {data.items.map((p) => (
+                  <tr key={`${p.period}-${p.start}`}>
+                    <td>
+                      {p.start} <span className="muted small">{t(mk(`public.period.${p.period}`))}</span>
+                    </td>
+                    {p.suppressed ? (
+                      <td colSpan={3} className="muted">
+                        {t('public.suppressed')}
+                      </td>
+                    ) : (
+                      <>
+                        <td className="num">{formatPricePerTonne(p.medianFen!, lang)}</td>
+                        <td className="num small">
+                          {formatPricePerTonne(p.lowFen!, lang)} – {formatPricePerTonne(p.highFen!, lang)}
+                        </td>
+                        <td className="num">{p.trades}</td>
+                      </>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
     </Section>
   );
 }
@@ -130,49 +135,48 @@ function Flows() {
   const q = useQuery({ queryKey: publicKeys.flows(), queryFn: ({ signal }) => publicApi.flows(signal) });
   return (
     <Section id="public-flows" title={t('public.flows.title')} lead={t('public.flows.lead')}>
-      {q.isPending && <p role="status">{t('common.loading')}</p>}
-      {q.isError && <LoadError error={q.error} reload={() => void q.refetch()} />}
-      {q.data && q.data.cells.length === 0 && <p className="muted">{t('public.none')}</p>}
-      {q.data && q.data.cells.length > 0 && (
-        <div className="table-scroll">
-          <table className="table" data-testid="public-flows">
-            <thead>
-              <tr>
-                <th scope="col">{t('public.flows.month')}</th>
-                <th scope="col">{t('public.flows.stream')}</th>
-                <th scope="col" className="num">
-                  {t('public.flows.contracted')}
-                </th>
-                <th scope="col" className="num">
-                  {t('public.flows.delivered')}
-                </th>
-                <th scope="col" className="num">
-                  {t('public.flows.trades')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.cells.map((c) => (
-                <tr key={`${c.month}-${c.stream}`} data-suppressed={c.suppressed}>
-                  <td>{c.month}</td>
-                  <td>{t(mk(`stream.${c.stream}`))}</td>
-                  {c.suppressed ? (
-                    <td colSpan={3} className="muted">
-                      {t('public.suppressed')}
-                    </td>
-                  ) : (
-                    <>
-                      <td className="num">{formatKgShort(c.contractedKg!, lang)}</td>
-                      <td className="num">{formatKgShort(c.deliveredKg!, lang)}</td>
-                      <td className="num">{c.trades}</td>
-                    </>
-                  )}
+      <QueryState query={q} isEmpty={(d) => d.cells.length === 0} empty={<None />}>
+        {(data) => (
+          <div className="table-scroll">
+            <table className="table" data-testid="public-flows">
+              <thead>
+                <tr>
+                  <th scope="col">{t('public.flows.month')}</th>
+                  <th scope="col">{t('public.flows.stream')}</th>
+                  <th scope="col" className="num">
+                    {t('public.flows.contracted')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('public.flows.delivered')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('public.flows.trades')}
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {data.cells.map((c) => (
+                  <tr key={`${c.month}-${c.stream}`} data-suppressed={c.suppressed}>
+                    <td>{c.month}</td>
+                    <td>{t(mk(`stream.${c.stream}`))}</td>
+                    {c.suppressed ? (
+                      <td colSpan={3} className="muted">
+                        {t('public.suppressed')}
+                      </td>
+                    ) : (
+                      <>
+                        <td className="num">{formatKgShort(c.contractedKg!, lang)}</td>
+                        <td className="num">{formatKgShort(c.deliveredKg!, lang)}</td>
+                        <td className="num">{c.trades}</td>
+                      </>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
     </Section>
   );
 }
@@ -182,53 +186,53 @@ function Indicators() {
   const q = useQuery({ queryKey: publicKeys.indicators(), queryFn: ({ signal }) => publicApi.indicators(signal) });
   return (
     <Section id="public-indicators" title={t('public.indicators.title')}>
-      {q.isPending && <p role="status">{t('common.loading')}</p>}
-      {q.isError && <LoadError error={q.error} reload={() => void q.refetch()} />}
-      {q.data && (
-        <>
-          <p className="muted small">{lang === 'en' ? q.data.noteEn : q.data.noteZh}</p>
-          {!q.data.published && (
-            <p className="muted" data-testid="public-indicators-withheld">
-              {t('public.indicators.withheld')}
-            </p>
-          )}
-          <dl className="facts" data-testid="public-indicators">
-            {q.data.indicators.map((i) => (
-              <div key={i.id}>
-                <dt>{lang === 'en' ? i.nameEn : i.nameZh}</dt>
-                <dd>
-                  {formatIndicator(i.value, i.unit, lang)}
-                  <div className="muted small">{lang === 'en' ? i.definitionEn : i.definitionZh}</div>
-                </dd>
-              </div>
-            ))}
-          </dl>
-          <h3>{t('public.indicators.plan')}</h3>
-          <ul className="public-list" data-testid="public-plan">
-            {q.data.planTargets.map((p) => (
-              <li key={p.id}>
-                <strong>
-                  <DataText zh={p.nameZh} en={p.nameEn} />
-                </strong>{' '}
-                <span className="small">
-                  {p.target} ({p.by})
-                </span>
-                <div className="small">
-                  {t('public.indicators.measured')}:{' '}
-                  {p.measured
-                    ? p.measured.unit === 'ratio'
-                      ? formatShare(p.measured.value)
-                      : formatIndicator(p.measured.value, p.measured.unit, lang)
-                    : '—'}
+      <QueryState query={q}>
+        {(data) => (
+          <>
+            <p className="muted small">{lang === 'en' ? data.noteEn : data.noteZh}</p>
+            {!data.published && (
+              <p className="muted" data-testid="public-indicators-withheld">
+                {t('public.indicators.withheld')}
+              </p>
+            )}
+            <dl className="facts" data-testid="public-indicators">
+              {data.indicators.map((i) => (
+                <div key={i.id}>
+                  <dt>{lang === 'en' ? i.nameEn : i.nameZh}</dt>
+                  <dd>
+                    {formatIndicator(i.value, i.unit, lang)}
+                    <div className="muted small">{lang === 'en' ? i.definitionEn : i.definitionZh}</div>
+                  </dd>
                 </div>
-              </li>
-            ))}
-          </ul>
-          <p className="muted small">
-            {t('public.indicators.source')}: {q.data.planSource}
-          </p>
-        </>
-      )}
+              ))}
+            </dl>
+            <h3>{t('public.indicators.plan')}</h3>
+            <ul className="public-list" data-testid="public-plan">
+              {data.planTargets.map((p) => (
+                <li key={p.id}>
+                  <strong>
+                    <DataText zh={p.nameZh} en={p.nameEn} />
+                  </strong>{' '}
+                  <span className="small">
+                    {p.target} ({p.by})
+                  </span>
+                  <div className="small">
+                    {t('public.indicators.measured')}:{' '}
+                    {p.measured
+                      ? p.measured.unit === 'ratio'
+                        ? formatShare(p.measured.value)
+                        : formatIndicator(p.measured.value, p.measured.unit, lang)
+                      : '—'}
+                  </div>
+                </li>
+              ))}
+            </ul>
+            <p className="muted small">
+              {t('public.indicators.source')}: {data.planSource}
+            </p>
+          </>
+        )}
+      </QueryState>
     </Section>
   );
 }
@@ -238,35 +242,34 @@ function CreditList() {
   const q = useQuery({ queryKey: publicKeys.credit(), queryFn: ({ signal }) => publicApi.credit(signal) });
   return (
     <Section id="public-credit" title={t('public.credit.title')} lead={t('public.credit.lead')}>
-      {q.isPending && <p role="status">{t('common.loading')}</p>}
-      {q.isError && <LoadError error={q.error} reload={() => void q.refetch()} />}
-      {q.data && q.data.items.length === 0 && <p className="muted">{t('public.none')}</p>}
-      {q.data && q.data.items.length > 0 && (
-        <ul className="public-list" data-testid="public-credit">
-          {q.data.items.map((o) => (
-            <li key={o.uscc}>
-              <strong>{o.orgName}</strong>{' '}
-              <span className={`public-level public-level--${o.level}`}>{t(mk(`credit.${o.level}`))}</span>
-              <div className="muted small code">
-                {o.uscc} · {districtName(o.district, lang)}
-              </div>
-              <ul className="small">
-                {o.reasons.map((r, i) => (
-                  <li key={i}>
-                    {r.kind === 'sanction'
-                      ? t('public.credit.sanction', {
-                          severity: t(mk(`public.severity.${r.severity ?? 'minor'}`)),
-                          date: formatDateTime(r.decidedAt, lang),
-                          text: r.text ?? '',
-                        })
-                      : t('public.credit.factor', { factor: t(mk(`creditPage.factor.${r.code}`)), count: r.events })}
-                  </li>
-                ))}
-              </ul>
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryState query={q} isEmpty={(d) => d.items.length === 0} empty={<None />}>
+        {(data) => (
+          <ul className="public-list" data-testid="public-credit">
+            {data.items.map((o) => (
+              <li key={o.uscc}>
+                <strong>{o.orgName}</strong>{' '}
+                <span className={`public-level public-level--${o.level}`}>{t(mk(`credit.${o.level}`))}</span>
+                <div className="muted small code">
+                  {o.uscc} · {districtName(o.district, lang)}
+                </div>
+                <ul className="small">
+                  {o.reasons.map((r, i) => (
+                    <li key={i}>
+                      {r.kind === 'sanction'
+                        ? t('public.credit.sanction', {
+                            severity: t(mk(`public.severity.${r.severity ?? 'minor'}`)),
+                            date: formatDateTime(r.decidedAt, lang),
+                            text: r.text ?? '',
+                          })
+                        : t('public.credit.factor', { factor: t(mk(`creditPage.factor.${r.code}`)), count: r.events })}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
     </Section>
   );
 }
@@ -276,25 +279,25 @@ function Licences() {
   const q = useQuery({ queryKey: publicKeys.licences(), queryFn: ({ signal }) => publicApi.licences(signal) });
   return (
     <Section id="public-licences" title={t('public.licences.title')}>
-      {q.isPending && <p role="status">{t('common.loading')}</p>}
-      {q.isError && <LoadError error={q.error} reload={() => void q.refetch()} />}
-      {q.data && q.data.items.length === 0 && <p className="muted">{t('public.none')}</p>}
-      {q.data && q.data.items.length > 0 && (
-        <ul className="public-list" data-testid="public-licences">
-          {q.data.items.map((l) => (
-            <li key={l.licenceNumber}>
-              <strong>{l.orgName}</strong> · <span className="code">{l.licenceNumber}</span>{' '}
-              <span className={`public-level public-level--${l.status === 'revoked' ? 'black' : 'red'}`}>
-                {t(mk(`public.licences.${l.status}`))}
-              </span>
-              <div className="muted small">
-                {t(mk(`public.licences.kind.${l.kind}`))} · {districtName(l.district, lang)} · {formatDateTime(l.decidedAt, lang)}
-              </div>
-              {l.reason && <div className="small">{l.reason}</div>}
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryState query={q} isEmpty={(d) => d.items.length === 0} empty={<None />}>
+        {(data) => (
+          <ul className="public-list" data-testid="public-licences">
+            {data.items.map((l) => (
+              <li key={l.licenceNumber}>
+                <strong>{l.orgName}</strong> · <span className="code">{l.licenceNumber}</span>{' '}
+                <span className={`public-level public-level--${l.status === 'revoked' ? 'black' : 'red'}`}>
+                  {t(mk(`public.licences.${l.status}`))}
+                </span>
+                <div className="muted small">
+                  {t(mk(`public.licences.kind.${l.kind}`))} · {districtName(l.district, lang)} ·{' '}
+                  {formatDateTime(l.decidedAt, lang)}
+                </div>
+                {l.reason && <div className="small">{l.reason}</div>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
     </Section>
   );
 }

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { Alert } from '../../components/Alert';
-import { LoadError } from '../../components/LoadError';
+import { QueryState } from '../../components/QueryState';
 import { useI18n } from '../../i18n';
 import { formatPricePerTonne } from '../../lib/money';
 import { formatAmount, formatDateTime, formatTonnes } from '../../lib/units';
@@ -30,7 +30,6 @@ function TradeDetail({ me }: { me: Me }) {
   const materials = useMaterials();
   // Trade events in the org's room refetch it (realtime/invalidation.ts).
   const state = useQuery({ queryKey: tradeKeys.detail(id), queryFn: ({ signal }) => tradesApi.get(id, signal) });
-  const reload = () => void state.refetch();
 
   const orgId = me.org?.id;
   return (
@@ -39,18 +38,12 @@ function TradeDetail({ me }: { me: Me }) {
       <p className="back-link">
         <Link to="/trades">← {t('trade.back')}</Link>
       </p>
-      {state.isPending && <p role="status">{t('common.loading')}</p>}
-      {state.isError && (
-        <LoadError
-          error={state.error}
-          reload={reload}
-          notFound={<Alert>{t('trade.notFound')}</Alert>}
-          notFoundCodes={['NOT_FOUND', 'VALIDATION_FAILED', 'NOT_A_PARTY']}
-        />
-      )}
-      {state.isSuccess &&
-        (() => {
-          const tr = state.data;
+      <QueryState
+        query={state}
+        notFound={<Alert>{t('trade.notFound')}</Alert>}
+        notFoundCodes={['NOT_FOUND', 'VALIDATION_FAILED', 'NOT_A_PARTY']}
+      >
+        {(tr) => {
           const m = materials.get(tr.materialCode);
           const role = moneyRole(tr, orgId);
           const weAreGenerator = orgId === tr.generatorOrgId;
@@ -213,7 +206,8 @@ function TradeDetail({ me }: { me: Me }) {
               <TradeLedger tradeId={tr.id} parties={{ generatorOrgId: tr.generatorOrgId, receiverOrgId: tr.receiverOrgId }} />
             </article>
           );
-        })()}
+        }}
+      </QueryState>
     </div>
   );
 }
