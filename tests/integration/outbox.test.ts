@@ -7,7 +7,12 @@ import { enqueue, markDone } from '../../server/src/jobs/outbox.js';
 import { createRelay } from '../../server/src/jobs/relay.js';
 import type { JobRunner } from '../../server/src/jobs/runner.js';
 import { publishEvent } from '../../server/src/realtime/publish.js';
-import { inTransaction, one, rows } from '../../server/src/db/tx.js';
+import { inTransaction, one, OUTBOX_CHANNEL, rows } from '../../server/src/db/tx.js';
+import * as schema from '../../server/src/db/schema.js';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Db } from '../../server/src/db/client.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { sleep, waitFor } from '../helpers/wait.js';
@@ -155,6 +160,33 @@ describe('outbox', function () {
     await sleep(100);
     expect(runs.get('orphaned')).to.equal(1);
     expect(await effects('orphaned')).to.equal(1);
+  });
+
+  it('wakes another process’s relay after a commit from a process that runs none, with no NOTIFY inside the transaction', async () => {
+    // NOTIFY inside a writing transaction serialises every commit of the cluster (migration 0025).
+    const triggers = await rows(db, sql`select tgname from pg_trigger where tgrelid = 'outbox'::regclass and not tgisinternal`);
+    expect(triggers).to.deep.equal([]);
+    // This relay polls once a minute: only the NOTIFY can wake it within the wait below.
+    const relaying = await createJobSystem({
+      db,
+      logger: silent,
+      handlers,
+      runWorkers: true,
+      runRelay: true,
+      relayIntervalMs: 60_000,
+      sweepStuckAfterSeconds: 300,
+      retry: { attempts: 3, backoffMs: 20 },
+      listen: (onNotify) => t.ctx.database.listen(OUTBOX_CHANNEL, onNotify),
+    });
+    systems.push(relaying);
+    await relaying.start();
+    // Another process's handle on the same database: no relay of this process hears its commits.
+    const database = t.ctx.database as typeof t.ctx.database & { pool?: pg.Pool; client?: PGlite };
+    const other = (database.pool
+      ? drizzlePg(database.pool, { schema })
+      : drizzlePglite(database.client!, { schema })) as unknown as Db;
+    await inTransaction(other, (tx) => enqueue(tx, 'test.effect' as JobName, { key: 'woken' } as never));
+    await waitFor(async () => (await effects('woken')) === 1, { what: 'the job, its relay woken by NOTIFY', timeoutMs: 10_000 });
   });
 
   it('allocates realtime seqs gap-free per room across 20 concurrent publishers, rolled-back ones included', async () => {
