@@ -137,7 +137,12 @@ export function createDeliveryRunner<D extends DeliveryState, S extends WebhookS
       const attempts = cur.attempts + 1;
       const base = { attempts, lastStatusCode: result.statusCode, lastError: result.error?.slice(0, 1000) ?? null };
       if (result.ok) {
-        await store.updateDelivery(tx, deliveryId, { ...base, status: 'delivered', deliveredAt: clock.now(), nextAttemptAt: null });
+        await store.updateDelivery(tx, deliveryId, {
+          ...base,
+          status: 'delivered',
+          deliveredAt: clock.now(),
+          nextAttemptAt: null,
+        });
         log.info({ statusCode: result.statusCode }, `${what} delivered`);
         return 'delivered' as const;
       }

@@ -128,7 +128,12 @@ export function createFeedWebhooks(deps: FeedWebhookDeps) {
         await dbx.insert(feedDeadLetters).values(row);
       },
       alertFeed: (e) => e.topic,
-      alertDetails: (sub, e, dead) => ({ subscriptionId: sub.id, clientId: sub.clientId, eventId: e.eventId, attempts: dead.attempts }),
+      alertDetails: (sub, e, dead) => ({
+        subscriptionId: sub.id,
+        clientId: sub.clientId,
+        eventId: e.eventId,
+        attempts: dead.attempts,
+      }),
     },
   );
 
