@@ -22,40 +22,45 @@ export async function publishEvent<E extends RealtimeEventName>(
   // The topic feeds (issue 14): the same change, once per happening whatever the rooms (ADR 0020).
   const feedEvent = feedEventOf(type, data, at);
   if (feedEvent) await recordFeedEvent(tx, feedEvent);
-  // Sorted so two transactions touching the same rooms lock their seq rows in the same order.
-  for (const room of [...new Set(rooms)].sort()) {
-    const row = await one<{ seq: string | number }>(
-      tx,
-      sql`insert into room_seq(room, seq) values (${room}, 1)
-          on conflict (room) do update set seq = room_seq.seq + 1
-          returning seq`,
-    );
-    await enqueue(tx, 'realtime.publish', { room, seq: Number(row!.seq), type, at: at.toISOString(), data });
-    // A new listing may match someone's watch (watches module); announced once, with the public room.
-    if (type === 'listing.created' && room === 'public:listings') await enqueueListingWatch(tx, data);
-    // The org's users get a notification for the events that concern them, keyed by (room, seq) so
-    // the same announcement never makes two (server/src/modules/notifications, ADR 0017).
-    const orgId = room.startsWith('org:') ? room.slice(4) : null;
-    if (orgId)
-      for (const n of notificationsOf(orgId, type, data))
-        await enqueue(tx, 'notifications.fanout', {
-          ...n,
-          orgId,
-          key: `${room}#${row!.seq}${n.kind === 'payment_due' ? ':due' : ''}`,
-          at: at.toISOString(),
-        });
+  // The rows come room by room, rooms sorted, so two transactions touching the same rooms lock their
+  // seq rows in the same order; each room's seq is taken at its first row.
+  const seqs = new Map<string, number>();
+  for (const row of outboxRowsOfEvent(rooms, type, data, at)) {
+    let seq = seqs.get(row.room);
+    if (seq === undefined) {
+      const r = await one<{ seq: string | number }>(
+        tx,
+        sql`insert into room_seq(room, seq) values (${row.room}, 1)
+            on conflict (room) do update set seq = room_seq.seq + 1
+            returning seq`,
+      );
+      seq = Number(r!.seq);
+      seqs.set(row.room, seq);
+    }
+    if (row.topic === 'realtime.publish') {
+      const { room, ...event } = row.payload;
+      await enqueue(tx, 'realtime.publish', { room, seq, ...event });
+      // A new listing may match someone's watch (watches module); announced once, with the public room.
+      if (type === 'listing.created' && room === 'public:listings') await enqueueListingWatch(tx, data);
+    } else {
+      // Keyed by (room, seq) so the same announcement never makes two notifications
+      // (server/src/modules/notifications, ADR 0017).
+      const { at: when, ...n } = row.payload;
+      await enqueue(tx, 'notifications.fanout', { ...n, key: `${row.room}#${seq}${row.keySuffix}`, at: when });
+    }
   }
 }
 
-/** An outbox row of a live event whose seq (and, for a notification, key) the database fills in. */
+/** An outbox row of a live event, all but its room's seq (and, for a notification, the key made from it). */
 export type EventOutboxRow =
-  | { topic: 'realtime.publish'; room: string; payload: Record<string, unknown> }
-  | { topic: 'notifications.fanout'; room: string; keySuffix: string; payload: Record<string, unknown> };
+  | { topic: 'realtime.publish'; room: string; payload: Omit<JobPayloads['realtime.publish'], 'seq'> }
+  | { topic: 'notifications.fanout'; room: string; keySuffix: string; payload: Omit<JobPayloads['notifications.fanout'], 'key'> };
 
 /**
- * The outbox rows publishEvent writes, in its order, for a caller that writes them in one statement
- * (place_resting_bid, migration 0018, ADR 0024): the room's seq goes into each event and
- * `<room>#<seq><keySuffix>` into each notification's key there, as publishEvent does here.
+ * The outbox rows of a live event, in the order they are written: publishEvent writes them one by
+ * one, and a caller that writes them in one statement (place_resting_bid, migration 0018, ADR 0024)
+ * passes them on. Either way the room's seq goes into each event and `<room>#<seq><keySuffix>` into
+ * each notification's key.
  */
 export function outboxRowsOfEvent<E extends RealtimeEventName>(
   rooms: readonly string[],
@@ -66,6 +71,7 @@ export function outboxRowsOfEvent<E extends RealtimeEventName>(
   const out: EventOutboxRow[] = [];
   for (const room of [...new Set(rooms)].sort()) {
     out.push({ topic: 'realtime.publish', room, payload: { room, type, at: at.toISOString(), data } });
+    // The org's users get a notification for the events that concern them.
     const orgId = room.startsWith('org:') ? room.slice(4) : null;
     if (orgId)
       for (const n of notificationsOf(orgId, type, data))

@@ -2,8 +2,8 @@
 export { readCredit, readCreditLevels, type CreditLevel, type CreditReading } from './read-model.js';
 export { recordCreditEvent, type CreditEventInput } from './events.js';
 export { createCreditService, type CreditService } from './service.js';
-// The webhook machinery (signed sends, address checks, backoff), shared with the topic feeds' webhooks.
-export { sendWebhook, type SendResult } from './webhooks.js';
+// The webhook machinery (address checks; the delivery runner with its signed sends, retries with
+// backoff and dead letters), shared with the topic feeds' webhooks.
 export { UnsafeUrlError, validateWebhookUrl } from './ssrf.js';
-export { backoffMs } from './kit.js';
+export { createDeliveryRunner } from './delivery-runner.js';
 export { publicRedBlackList } from './public-list.js';

@@ -10,10 +10,10 @@
  *             subscription, and `credit.changed` to the org's room — one transaction.
  *   decay     the `credit.nightly` job (02:00 Asia/Shanghai; it schedules its next run when it
  *             finishes) records licence lapses and enqueues a recompute of every org with credit.
- *   webhooks  `credit.deliver` sends one delivery (webhooks.ts); failures are retried by re-enqueuing
- *             the job with availableAt = now + base × 2^(attempt − 1) (CREDIT_WEBHOOK_BACKOFF_MS),
- *             the attempt count kept on the delivery; after CREDIT_WEBHOOK_MAX_ATTEMPTS it moves to
- *             credit_dead_letters and raises a `delivery_dead` alert.
+ *   webhooks  `credit.deliver` sends one delivery (delivery-runner.ts, shared with the topic feeds);
+ *             failures are retried by re-enqueuing the job with availableAt = now + base × 2^(attempt − 1)
+ *             (CREDIT_WEBHOOK_BACKOFF_MS), the attempt count kept on the delivery; after
+ *             CREDIT_WEBHOOK_MAX_ATTEMPTS it moves to credit_dead_letters and raises a `delivery_dead` alert.
  */
 import { createCreditKit, type CreditDeps } from './kit.js';
 import { createScoreReads } from './read-scores.js';

@@ -1,9 +1,10 @@
 /**
  * Webhook subscriptions per topic (issue 14 item 2, ADR 0020), for machine clients with the topic's
- * read scope. They work as the credit webhooks do (docs/credit-model.md) and reuse their machinery:
- * the URL is checked before it is stored and again at each send (SSRF guard), every body is signed
- * (X-Signature), a failed send is retried with backoff by re-enqueuing `feeds.deliver`, and after
- * the last attempt the delivery moves to feed_dead_letters with a `delivery_dead` alert.
+ * read scope. They work as the credit webhooks do (docs/credit-model.md) and reuse their machinery
+ * (the credit module's delivery runner): the URL is checked before it is stored and again at each
+ * send (SSRF guard), every body is signed (X-Signature), a failed send is retried with backoff by
+ * re-enqueuing `feeds.deliver`, and after the last attempt the delivery moves to feed_dead_letters
+ * with a `delivery_dead` alert.
  *
  * A delivery is written when the sequencer gives an event its position (sequencer.ts), so a
  * webhook carries exactly what GET /feeds/:topic lists, with the same eventId and position.
@@ -15,11 +16,10 @@ import type { Clock, Ids } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { feedDeadLetters, feedDeliveries, feedEvents, feedSubscriptions } from '../../db/schema.js';
-import { dbNow, inTransaction, rows } from '../../db/tx.js';
+import { inTransaction, rows } from '../../db/tx.js';
 import type { ClientActor } from '../../http/actor.js';
-import { enqueue, markDone } from '../../jobs/outbox.js';
-import { raiseAlert } from '../alerts/index.js';
-import { backoffMs, sendWebhook, UnsafeUrlError, validateWebhookUrl } from '../credit/index.js';
+import { enqueue } from '../../jobs/outbox.js';
+import { createDeliveryRunner, UnsafeUrlError, validateWebhookUrl } from '../credit/index.js';
 import type { Logger } from 'pino';
 
 const MAX_SUBSCRIPTIONS_PER_CLIENT = 10;
@@ -100,6 +100,42 @@ export async function fanOutDeliveries(
 export function createFeedWebhooks(deps: FeedWebhookDeps) {
   const { db, ids, clock, logger, config } = deps;
   const urlPolicy = { allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK };
+  const deliver = createDeliveryRunner(
+    { db, ids, clock, logger, backoffBaseMs: config.CREDIT_WEBHOOK_BACKOFF_MS, sendOptions: urlPolicy },
+    {
+      job: 'feeds.deliver',
+      logName: 'feed',
+      alertSubjectType: 'feed_delivery',
+      cancelWhenUnsubscribed: false,
+      async findDelivery(dbx, id, forUpdate = false) {
+        const q = dbx.select().from(feedDeliveries).where(eq(feedDeliveries.id, id));
+        const [d] = forUpdate ? await q.for('update') : await q;
+        return d ?? null;
+      },
+      async findSubscription(dbx, d) {
+        const [s] = await dbx.select().from(feedSubscriptions).where(eq(feedSubscriptions.id, d.subscriptionId));
+        return s ?? null;
+      },
+      async findEvent(dbx, d) {
+        const [e] = await dbx.select().from(feedEvents).where(eq(feedEvents.id, d.feedEventId));
+        return e ?? null;
+      },
+      body: deliveryBody,
+      async updateDelivery(dbx, id, set) {
+        await dbx.update(feedDeliveries).set(set).where(eq(feedDeliveries.id, id));
+      },
+      async insertDeadLetter(dbx, row) {
+        await dbx.insert(feedDeadLetters).values(row);
+      },
+      alertFeed: (e) => e.topic,
+      alertDetails: (sub, e, dead) => ({
+        subscriptionId: sub.id,
+        clientId: sub.clientId,
+        eventId: e.eventId,
+        attempts: dead.attempts,
+      }),
+    },
+  );
 
   async function ownSubscription(client: ClientActor, topic: TFeedTopic, id: string): Promise<SubscriptionRow> {
     const [s] = UUID_RE.test(id) ? await db.select().from(feedSubscriptions).where(eq(feedSubscriptions.id, id)) : [];
@@ -192,73 +228,7 @@ export function createFeedWebhooks(deps: FeedWebhookDeps) {
       });
     },
 
-    /**
-     * Job `feeds.deliver`: one attempt of one delivery. The send happens outside any transaction; its
-     * outcome, the outbox row and the next attempt (or the dead letter) commit together. At least once.
-     */
-    async deliver(deliveryId: string, outboxId?: number): Promise<'delivered' | 'retry' | 'dead' | 'skipped'> {
-      const [d] = await db.select().from(feedDeliveries).where(eq(feedDeliveries.id, deliveryId));
-      const [sub] = d ? await db.select().from(feedSubscriptions).where(eq(feedSubscriptions.id, d.subscriptionId)) : [];
-      const [event] = d ? await db.select().from(feedEvents).where(eq(feedEvents.id, d.feedEventId)) : [];
-      if (!d || !sub || !event || d.status !== 'pending' || sub.deletedAt) {
-        if (outboxId !== undefined) await inTransaction(db, (tx) => markDone(tx, outboxId));
-        return 'skipped';
-      }
-      const body = deliveryBody(event);
-      const attempt = d.attempts + 1;
-      const result = await sendWebhook(
-        { url: sub.url, secret: sub.secret, body, eventId: event.eventId, attempt, t: Math.floor(clock.now().getTime() / 1000) },
-        urlPolicy,
-      );
-      const log = logger.child({ deliveryId, eventId: event.eventId, subscriptionId: sub.id, attempt });
-      return inTransaction(db, async (tx) => {
-        if (outboxId !== undefined && !(await markDone(tx, outboxId))) return 'skipped' as const;
-        const [cur] = await tx.select().from(feedDeliveries).where(eq(feedDeliveries.id, deliveryId)).for('update');
-        if (!cur || cur.status !== 'pending') return 'skipped' as const;
-        const attempts = cur.attempts + 1;
-        const base = { attempts, lastStatusCode: result.statusCode, lastError: result.error?.slice(0, 1000) ?? null };
-        if (result.ok) {
-          await tx
-            .update(feedDeliveries)
-            .set({ ...base, status: 'delivered', deliveredAt: clock.now(), nextAttemptAt: null })
-            .where(eq(feedDeliveries.id, deliveryId));
-          log.info({ statusCode: result.statusCode }, 'feed webhook delivered');
-          return 'delivered' as const;
-        }
-        if (attempts >= cur.maxAttempts) {
-          await tx
-            .update(feedDeliveries)
-            .set({ ...base, status: 'dead', nextAttemptAt: null })
-            .where(eq(feedDeliveries.id, deliveryId));
-          await tx.insert(feedDeadLetters).values({
-            deliveryId,
-            subscriptionId: sub.id,
-            eventId: event.eventId,
-            attempts,
-            lastStatusCode: result.statusCode,
-            lastError: base.lastError,
-            body: JSON.parse(body) as Record<string, unknown>,
-          });
-          await raiseAlert(tx, ids, {
-            kind: 'delivery_dead',
-            district: null,
-            subjectType: 'feed_delivery',
-            subjectId: deliveryId,
-            message: `${event.topic} webhook event ${event.eventId} to ${new URL(sub.url).host} failed ${attempts} times and was moved to the dead-letter table (${base.lastError ?? 'no answer'})`,
-            details: { subscriptionId: sub.id, clientId: sub.clientId, eventId: event.eventId, attempts },
-          });
-          log.warn({ error: result.error }, 'feed webhook dead after its last attempt');
-          return 'dead' as const;
-        }
-        const next = new Date((await dbNow(tx)).getTime() + backoffMs(config.CREDIT_WEBHOOK_BACKOFF_MS, attempts));
-        await tx
-          .update(feedDeliveries)
-          .set({ ...base, nextAttemptAt: next })
-          .where(eq(feedDeliveries.id, deliveryId));
-        await enqueue(tx, 'feeds.deliver', { deliveryId }, { availableAt: next });
-        log.info({ error: result.error, next: next.toISOString() }, 'feed webhook failed; will retry');
-        return 'retry' as const;
-      });
-    },
+    /** Job `feeds.deliver`: one attempt of one delivery (delivery-runner.ts in the credit module). At least once. */
+    deliver,
   };
 }
