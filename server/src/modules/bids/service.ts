@@ -21,7 +21,7 @@ import {
 import { hazardDeclarationProblems, type THazard } from '../../../../shared/src/schemas/listings.js';
 import type { UserActor } from '../../http/actor.js';
 import { createMatcher, merit, type BidBook, type MatchingDeps } from '../matching/index.js';
-import { alertFlaggedPrice, gatePrice, withRejectionAlert } from '../prices/index.js';
+import { alertFlaggedPrice, gatePrice, referenceBandOfListing, withRejectionAlert } from '../prices/index.js';
 import { tradeIdsOfBids } from '../trades/index.js';
 import { assertEligible } from '../eligibility/index.js';
 import {
@@ -247,7 +247,8 @@ export function createBidsService(deps: BidsDeps) {
     listingId: string,
     body: TPlaceBidRequest,
   ): Promise<TBid | null> {
-    const l = await peekListingForBid(db, listingId);
+    // The listing and its material's band in one round trip (two statements side by side).
+    const [l, priced] = await Promise.all([peekListingForBid(db, listingId), referenceBandOfListing(db, listingId)]);
     if (!l || l.mode !== 'auction' || l.side !== 'supply' || l.hazardous) return null;
     assertMayBid(actor, orgId, l);
     await lotOfBid(db, l, orgId, body, clock.now());
@@ -262,6 +263,8 @@ export function createBidsService(deps: BidsDeps) {
       orgId,
       listingId: l.id,
       usualDirection: l.usualDirection,
+      // Read beside the listing; were they about different materials (a change in between), read again.
+      ...(priced?.code === l.materialCode ? { band: priced.band } : {}),
     });
     if (priceCheck.status !== 'ok') return null;
 

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { advisoryXactLock, one, rows } from '../../db/tx.js';
 import { priceBands } from '../../db/schema.js';
@@ -53,7 +53,27 @@ export async function unpinBand(
  * pinned band and the precomputed band from trades. No trade is read (DESIGN §6.3).
  */
 export async function bandRows(dbx: DbOrTx, code: string): Promise<{ stored: StoredBand | null; trade: TradeBandRow | null }> {
+  return (await bandRowsOf(dbx, sql`select ${code}::text as code`)) ?? { stored: null, trade: null };
+}
+
+/**
+ * The same rows for a listing's material, found from the listing id: the bid hot path reads them
+ * alongside the listing itself, in one round trip of latency instead of two (issue 15). Null when
+ * there is no such listing; `code` is the material the rows are for.
+ */
+export async function bandRowsOfListing(
+  dbx: DbOrTx,
+  listingId: string,
+): Promise<{ code: string; stored: StoredBand | null; trade: TradeBandRow | null } | null> {
+  return bandRowsOf(dbx, sql`select material_code as code from listings where id = ${listingId}`);
+}
+
+async function bandRowsOf(
+  dbx: DbOrTx,
+  key: SQL,
+): Promise<{ code: string; stored: StoredBand | null; trade: TradeBandRow | null } | null> {
   const r = await one<{
+    code: string;
     s_low: Num;
     s_median: Num;
     s_high: Num;
@@ -71,14 +91,14 @@ export async function bandRows(dbx: DbOrTx, code: string): Promise<{ stored: Sto
     window_days: Num;
   }>(
     dbx,
-    sql`select pb.low_fen as s_low, pb.median_fen as s_median, pb.high_fen as s_high, pb.source as s_source, pb.note as s_note, pb.pinned_at as s_pinned_at,
+    sql`select k.code, pb.low_fen as s_low, pb.median_fen as s_median, pb.high_fen as s_high, pb.source as s_source, pb.note as s_note, pb.pinned_at as s_pinned_at,
                tb.material_code as t_code, tb.low_fen as t_low, tb.median_fen as t_median, tb.high_fen as t_high,
                tb.observations, tb.trades, tb.generators, tb.receivers, tb.window_days
-          from (select ${code}::text as code) k
+          from (${key}) k
           left join price_bands pb on pb.material_code = k.code
           left join trade_bands tb on tb.material_code = k.code`,
   );
-  if (!r) return { stored: null, trade: null };
+  if (!r) return null;
   const stored: StoredBand | null = r.s_source
     ? {
         lowFen: Number(r.s_low),
@@ -101,7 +121,7 @@ export async function bandRows(dbx: DbOrTx, code: string): Promise<{ stored: Sto
         windowDays: Number(r.window_days),
       }
     : null;
-  return { stored, trade };
+  return { code: r.code, stored, trade };
 }
 
 type Num = number | string | null;

@@ -46,7 +46,22 @@ export async function referenceBandDetail(dbx: DbOrTx, code: string): Promise<TR
 }
 
 export async function referenceBand(dbx: DbOrTx, code: string): Promise<ReferenceBand | null> {
-  const b = await referenceBandDetail(dbx, code);
+  return checkedBand(await referenceBandDetail(dbx, code));
+}
+
+/**
+ * The band a price check uses for a listing's material, read by listing id so that a caller can
+ * read it at the same time as the listing (the bid hot path). `code` says which material it is for.
+ */
+export async function referenceBandOfListing(
+  dbx: DbOrTx,
+  listingId: string,
+): Promise<{ code: string; band: ReferenceBand | null } | null> {
+  const rows = await repo.bandRowsOfListing(dbx, listingId);
+  return rows && { code: rows.code, band: checkedBand(composeBand(rows.code, rows.stored, rows.trade)) };
+}
+
+function checkedBand(b: TReferenceBand | null): ReferenceBand | null {
   if (!b) return null;
   // The parties count is what made a band from trades; on a seed or pin the check needs none of it.
   return {
@@ -84,6 +99,8 @@ export interface PriceGate {
   listingId: string | null;
   /** The material's usual direction when the caller has already read it (a listing row carries it): one query fewer. */
   usualDirection?: UsualDirection | null;
+  /** The material's band when the caller has already read it (referenceBandOfListing): one query fewer. */
+  band?: ReferenceBand | null;
 }
 
 /**
@@ -92,7 +109,7 @@ export interface PriceGate {
  * flagged without one, and RejectedPrice for rejected. Both errors carry the check with its reasons.
  */
 export async function gatePrice(dbx: DbOrTx, ids: Ids, g: PriceGate): Promise<PriceCheck> {
-  const check = checkPrice(g.priceFen, await referenceBand(dbx, g.materialCode), {
+  const check = checkPrice(g.priceFen, g.band !== undefined ? g.band : await referenceBand(dbx, g.materialCode), {
     usualDirection: g.usualDirection !== undefined ? g.usualDirection : await repo.usualDirection(dbx, g.materialCode),
   });
   if (check.status === 'flagged' && !g.justification) {
