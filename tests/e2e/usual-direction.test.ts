@@ -65,6 +65,8 @@ describe('web client: the usual direction of a material in the listing form', fu
     await page.getByTestId('material-search').fill('黄板纸');
     await page.getByTestId('material-option-SW17-02').click();
     await page.locator('[data-testid="listing-price-usual"][data-usual="price"]').waitFor();
+    // The toggle follows the new material in an effect, one render after the hint: wait for it.
+    await page.locator('[data-testid="listing-price-direction-paid"]:checked').waitFor({ timeout: 5_000 });
     expect(await page.getByTestId('listing-price-direction-paid').isChecked()).to.equal(true);
   });
 });
