@@ -324,6 +324,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+/** For a process's entry point: the config, or each bad key on stderr and exit code 2. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) console.error(`config: ${p.key}: ${p.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
 /**
  * Deployments sharing one Redis server must not share queues, socket.io channels or rate-limit
  * counters (pub/sub ignores the database index), so the default prefix is the database's name: the

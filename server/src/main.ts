@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { loadConfig, ConfigError, childEnvironment } from './config.js';
+import { loadConfigOrExit, childEnvironment } from './config.js';
 import { createLogger } from './logger.js';
 import type { Logger } from 'pino';
 import type { Database } from './db/client.js';
@@ -12,16 +12,7 @@ import { exitGracefullyOnSignals } from './shutdown.js';
 const VITE = 'node_modules/vite/bin/vite.js';
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      for (const p of err.problems) console.error(`config: ${p.key}: ${p.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   // Embedded: the database thread starts now, while this thread loads the rest of the server
   // (ADR 0025). On a first boot initdb and the migrations run first on a thread of their own that

@@ -1,4 +1,4 @@
-import { loadConfig, ConfigError } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { openPglite, openPostgres } from './db/client.js';
 import { migrate } from './db/migrate.js';
@@ -9,16 +9,7 @@ import { migrate } from './db/migrate.js';
  * migrates on start (under the same advisory lock), so a single-process install needs no separate step.
  */
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      for (const p of err.problems) console.error(`config: ${p.key}: ${p.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL, 'zwx-migrate');
   const database = config.DATABASE_URL
     ? await openPostgres(config.DATABASE_URL, 1)

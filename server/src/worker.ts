@@ -1,4 +1,4 @@
-import { loadConfig, ConfigError } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { createContext, closeContext } from './context.js';
 import { createRedisBroadcaster } from './realtime/redis-broadcaster.js';
@@ -12,16 +12,7 @@ import { exitGracefullyOnSignals } from './shutdown.js';
  * guarded by the database.
  */
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      for (const p of err.problems) console.error(`config: ${p.key}: ${p.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   if (!config.REDIS_URL) {
     console.error(
       'config: REDIS_URL: required by the worker (npm run worker runs BullMQ jobs from Redis). ' +
