@@ -23,6 +23,30 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 const kg = (name: string) => bigint(name, { mode: 'number' });
 const fen = (name: string) => bigint(name, { mode: 'number' });
 
+/**
+ * A webhook delivery's state: the credit feed's and the topic feeds' tables carry the same columns,
+ * run by one delivery runner (server/src/modules/credit/delivery-runner.ts). Fresh builders per table.
+ */
+const webhookDeliveryState = () => ({
+  status: text('status').$type<'pending' | 'delivered' | 'dead' | 'cancelled'>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  maxAttempts: integer('max_attempts').notNull(),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  nextAttemptAt: ts('next_attempt_at'),
+  deliveredAt: ts('delivered_at'),
+});
+/** A delivery given up after its last attempt, as both dead-letter tables keep it. */
+const webhookDeadLetter = () => ({
+  subscriptionId: uuid('subscription_id').notNull(),
+  eventId: uuid('event_id').notNull(),
+  attempts: integer('attempts').notNull(),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  body: jsonb('body').$type<Record<string, unknown>>().notNull(),
+  createdAt: ts('created_at').notNull().default(sql`now()`),
+});
+
 export const orgs = pgTable('orgs', {
   id: uuid('id').primaryKey(),
   name: text('name').notNull(),
@@ -535,13 +559,7 @@ export const creditDeliveries = pgTable('credit_deliveries', {
   id: uuid('id').primaryKey(),
   subscriptionId: uuid('subscription_id').notNull(),
   feedId: bigint('feed_id', { mode: 'number' }).notNull(),
-  status: text('status').$type<'pending' | 'delivered' | 'dead' | 'cancelled'>().notNull().default('pending'),
-  attempts: integer('attempts').notNull().default(0),
-  maxAttempts: integer('max_attempts').notNull(),
-  lastStatusCode: integer('last_status_code'),
-  lastError: text('last_error'),
-  nextAttemptAt: ts('next_attempt_at'),
-  deliveredAt: ts('delivered_at'),
+  ...webhookDeliveryState(),
   createdAt: ts('created_at').notNull().default(sql`now()`),
   updatedAt: ts('updated_at').notNull().default(sql`now()`),
 });
@@ -549,13 +567,7 @@ export const creditDeliveries = pgTable('credit_deliveries', {
 export const creditDeadLetters = pgTable('credit_dead_letters', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   deliveryId: uuid('delivery_id').notNull().unique(),
-  subscriptionId: uuid('subscription_id').notNull(),
-  eventId: uuid('event_id').notNull(),
-  attempts: integer('attempts').notNull(),
-  lastStatusCode: integer('last_status_code'),
-  lastError: text('last_error'),
-  body: jsonb('body').$type<Record<string, unknown>>().notNull(),
-  createdAt: ts('created_at').notNull().default(sql`now()`),
+  ...webhookDeadLetter(),
 });
 
 // ── Ecological compensation rates (migration 0012_eco_rates.sql) ─────────────────────────────
@@ -670,26 +682,14 @@ export const feedDeliveries = pgTable('feed_deliveries', {
   id: uuid('id').primaryKey(),
   subscriptionId: uuid('subscription_id').notNull(),
   feedEventId: bigint('feed_event_id', { mode: 'number' }).notNull(),
-  status: text('status').$type<'pending' | 'delivered' | 'dead' | 'cancelled'>().notNull().default('pending'),
-  attempts: integer('attempts').notNull().default(0),
-  maxAttempts: integer('max_attempts').notNull(),
-  lastStatusCode: integer('last_status_code'),
-  lastError: text('last_error'),
-  nextAttemptAt: ts('next_attempt_at'),
-  deliveredAt: ts('delivered_at'),
+  ...webhookDeliveryState(),
   createdAt: ts('created_at').notNull().default(sql`now()`),
 });
 
 export const feedDeadLetters = pgTable('feed_dead_letters', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   deliveryId: uuid('delivery_id').notNull(),
-  subscriptionId: uuid('subscription_id').notNull(),
-  eventId: uuid('event_id').notNull(),
-  attempts: integer('attempts').notNull(),
-  lastStatusCode: integer('last_status_code'),
-  lastError: text('last_error'),
-  body: jsonb('body').$type<Record<string, unknown>>().notNull(),
-  createdAt: ts('created_at').notNull().default(sql`now()`),
+  ...webhookDeadLetter(),
 });
 
 /** Continuous markets (issue 16, migration 0020, ADR 0026): orders, the engine's journal, prints. */
