@@ -21,7 +21,7 @@ import {
 import { hazardDeclarationProblems, type THazard } from '../../../../shared/src/schemas/listings.js';
 import type { UserActor } from '../../http/actor.js';
 import { createMatcher, merit, type BidBook, type MatchingDeps } from '../matching/index.js';
-import { alertFlaggedPrice, gatePrice, referenceBandOfListing, withRejectionAlert } from '../prices/index.js';
+import { alertFlaggedPrice, gatePrice, referenceBandOfListing, withRejectionAlert, type PriceGate } from '../prices/index.js';
 import { tradeIdsOfBids } from '../trades/index.js';
 import { assertEligible } from '../eligibility/index.js';
 import {
@@ -201,6 +201,24 @@ function assertBidTerms(l: LockedListing, body: TPlaceBidRequest): void {
     throw invalidField('quantityKg', `below the listing's minimum lot: bid at least ${smallest} kg`);
 }
 
+/** What a bid's price is checked as: the listing's material and origin, the bidder, the price. */
+function bidGate(
+  l: { id: string; materialCode: string; wasteCode: string; district: string },
+  orgId: string,
+  body: TPlaceBidRequest,
+): PriceGate {
+  return {
+    subject: 'bid',
+    materialCode: l.materialCode,
+    wasteCode: l.wasteCode,
+    priceFen: body.pricePerTonneFen,
+    justification: body.justification,
+    district: l.district,
+    orgId,
+    listingId: l.id,
+  };
+}
+
 function beforeSeqFromCursor(cursor: string | undefined): number | undefined {
   if (!cursor) return undefined;
   const v = decodeCursor(cursor)?.[0];
@@ -247,21 +265,16 @@ export function createBidsService(deps: BidsDeps) {
     listingId: string,
     body: TPlaceBidRequest,
   ): Promise<TBid | null> {
-    // The listing and its material's band in one round trip (two statements side by side).
+    // The listing and its material's band in one round trip (two statements side by side). A bid the
+    // hot path does not take (not a resting auction bid) has read both for nothing, as it read the
+    // listing before: the price of not waiting for the listing to know the material.
     const [l, priced] = await Promise.all([peekListingForBid(db, listingId), referenceBandOfListing(db, listingId)]);
     if (!l || l.mode !== 'auction' || l.side !== 'supply' || l.hazardous) return null;
     assertMayBid(actor, orgId, l);
     await lotOfBid(db, l, orgId, body, clock.now());
     assertBidTerms(l, body);
     const priceCheck = await gatePrice(db, ids, {
-      subject: 'bid',
-      materialCode: l.materialCode,
-      wasteCode: l.wasteCode,
-      priceFen: body.pricePerTonneFen,
-      justification: body.justification,
-      district: l.district,
-      orgId,
-      listingId: l.id,
+      ...bidGate(l, orgId, body),
       usualDirection: l.usualDirection,
       // Read beside the listing; were they about different materials (a change in between), read again.
       ...(priced?.code === l.materialCode ? { band: priced.band } : {}),
@@ -332,7 +345,7 @@ export function createBidsService(deps: BidsDeps) {
       const orgId = actor.orgId;
       if (!orgId) throw new AppError(ErrorCodes.FORBIDDEN_ROLE, 'bids come from trading organisations');
       return withRejectionAlert(db, ids, async () => {
-        // The hot path (ADR 0024): a resting bid in three round trips and one short lock; null when
+        // The hot path (ADR 0024, 0029): a resting bid in two round trips and one short lock; null when
         // it does not apply or the listing changed under it, and the full transaction below decides.
         const fast = await placeRestingBid(actor, orgId, listingId, body);
         if (fast) return fast;
@@ -357,16 +370,7 @@ export function createBidsService(deps: BidsDeps) {
 
           assertBidTerms(l, body);
 
-          const gate = {
-            subject: 'bid' as const,
-            materialCode: l.materialCode,
-            wasteCode: l.wasteCode,
-            priceFen: body.pricePerTonneFen,
-            justification: body.justification,
-            district: l.district,
-            orgId,
-            listingId: l.id,
-          };
+          const gate = bidGate(l, orgId, body);
           const priceCheck = await gatePrice(tx, ids, gate);
           let bid = await repo.insertBid(tx, {
             id: ids.uuid(),

@@ -5,6 +5,7 @@ export {
   gatePrice,
   referenceBandOfListing,
   withRejectionAlert,
+  type PriceGate,
   type PricesService,
 } from './service.js';
 export { INDEX_MIN_GENERATORS, INDEX_MIN_RECEIVERS } from './publish.js';
