@@ -15,21 +15,11 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { OrderBook as PeerBook, Side } from 'nodejs-order-book';
+import { loadavg, median, mulberry32 } from './kit.js';
 import { OrderBook, type BookOrderInput, type LevelIndexKind } from '../../server/src/modules/matching/engine/index.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Op =
   | { kind: 'add'; input: BookOrderInput; peer: { id: string; side: Side; size: number; price: number } }
@@ -248,10 +238,6 @@ function checkIdentical(stream: Stream): { ok: boolean; detail: string } {
   return { ok: true, detail: `${outcomes.peer.length} ops identical` };
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const fmt = (opsPerSec: number): string =>
   opsPerSec >= 1e6 ? `${(opsPerSec / 1e6).toFixed(2)} M` : `${(opsPerSec / 1e3).toFixed(1)} k`;
 
@@ -271,13 +257,8 @@ function main(): void {
       ];
   const started = Date.now();
   console.log(`# engine order book benchmark${quick ? ' (quick)' : ''}`);
-  const load = (): string =>
-    os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ');
   console.log(
-    `machine: ${os.availableParallelism()} CPUs, ${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}; seed 0x${SEED.toString(16)}; load average at start ${load()}`,
+    `machine: ${os.availableParallelism()} CPUs, ${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}; seed 0x${SEED.toString(16)}; load average at start ${loadavg()}`,
   );
 
   // Warm-up: every implementation on a small stream, a few times, before any timing.
@@ -306,7 +287,7 @@ function main(): void {
     );
     const list = (impl: Impl): string => samples[impl].map((x) => `${fmt(x.wall)}/${fmt(x.cpu)}`).join(', ');
     console.error(
-      `depth ${cfg.depth} (wall/cpu): sorted ${list('ours-sorted')}; heap ${list('ours-heap')}; peer ${list('peer')}; check: ${check.detail}; load ${load()}`,
+      `depth ${cfg.depth} (wall/cpu): sorted ${list('ours-sorted')}; heap ${list('ours-heap')}; peer ${list('peer')}; check: ${check.detail}; load ${loadavg()}`,
     );
   }
   console.log('');
@@ -318,7 +299,7 @@ function main(): void {
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
   console.log('');
-  console.log(`total wall time ${((Date.now() - started) / 1000).toFixed(1)} s; load average at end ${load()}`);
+  console.log(`total wall time ${((Date.now() - started) / 1000).toFixed(1)} s; load average at end ${loadavg()}`);
 }
 
 main();

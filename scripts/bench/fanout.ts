@@ -23,6 +23,7 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { io as ioClient, type Socket } from 'socket.io-client';
+import { loadavg } from './kit.js';
 
 /** CLOCK_MONOTONIC in ms: one clock for every process on the machine (the wall clock here jumps). */
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -279,11 +280,6 @@ async function runOnce(
 const ratio = (x: number) => (x >= 1 ? x.toFixed(1) : x.toPrecision(2));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const f = (x: number) => (Number.isNaN(x) ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
-const loadavg = () =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
 
 async function main(): Promise<void> {
   const runs = Math.max(1, Number(arg('runs', '3')));

@@ -25,7 +25,7 @@ import { closeContext, createContext } from '../../server/src/context.js';
 import { startServer } from '../../server/src/server.js';
 import { OrderBook } from '../../server/src/modules/matching/index.js';
 import { makeUscc } from '../../tests/helpers/actors.js';
-import { adminQuery, withDatabase } from './kit.js';
+import { adminQuery, mulberry32, withDatabase } from './kit.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,18 +38,6 @@ const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432
 const APP_DB = `zwx_bench_orders_${process.pid}`;
 const PGBENCH_DB = `zwx_bench_pgbench_${process.pid}`;
 const MARKET = 'SW17-01';
-
-/** A deterministic stream: mulberry32. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An order around the middle of the steel band (256 000 … 260 000 fen/t), 1–3 lots of 5 t. */
 function nextOrder(r: () => number) {
@@ -84,7 +72,7 @@ async function httpRun(base: string, tokens: { sell: string[]; buy: string[] }) 
   let failed = 0;
   const until = performance.now() + SECONDS * 1000;
   const client = async (k: number) => {
-    const r = rng(0x0bde + k);
+    const r = mulberry32(0x0bde + k);
     while (performance.now() < until) {
       const o = nextOrder(r);
       const token = o.side === 'sell' ? tokens.sell[k % tokens.sell.length]! : tokens.buy[k % tokens.buy.length]!;
@@ -116,7 +104,7 @@ function pgbench(): { tps: number; raw: string } {
 }
 
 function engineRun(): { rate: number; ops: number; fills: number } {
-  const r = rng(0xe9);
+  const r = mulberry32(0xe9);
   const book = new OrderBook();
   const ops = 500_000;
   const orders = Array.from({ length: ops }, () => nextOrder(r));

@@ -24,6 +24,7 @@ import { createContext } from '../../server/src/context.js';
 import { createRedisBroadcaster } from '../../server/src/realtime/redis-broadcaster.js';
 import { one } from '../../server/src/db/tx.js';
 import type { RealtimeEvent } from '../../shared/src/realtime.js';
+import { loadavg } from './kit.js';
 import { createTestApp } from '../../tests/helpers/app.js';
 import { auth } from '../../tests/helpers/actors.js';
 import { bid, createGenerator, createListing, createRecycler, inSeconds, steelListing } from '../../tests/helpers/trading.js';
@@ -54,11 +55,6 @@ const pct = (xs: number[], p: number) => {
 };
 const median = (xs: number[]) => pct(xs, 50);
 const f = (x: number) => (Number.isNaN(x) ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
-const loadavg = () =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
 
 async function main(): Promise<void> {
   const redisVersion = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim();
